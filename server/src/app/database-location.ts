@@ -1,0 +1,13 @@
+import path from 'node:path';
+import type { Config } from '../config.js';
+import type { DatabaseLocation } from '../db/open-database.js';
+
+/** PostgreSQL when DATABASE_URL is set, otherwise PGlite under DATA_DIR. */
+export function databaseLocation(config: Config): DatabaseLocation {
+  return config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: path.join(config.dataDir, 'pglite') };
+}
+
+/** The control socket of a server that holds the embedded database. */
+export function controlSocketPath(config: Config): string {
+  return path.join(config.dataDir, 'control.sock');
+}

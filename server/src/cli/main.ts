@@ -1,0 +1,112 @@
+import { Command, Option } from 'commander';
+import { loadConfig, type Config } from '../config.js';
+import { acquireLock, readLock } from '../app/data-dir-lock.js';
+import { databaseLocation } from '../app/database-location.js';
+import { sendControlCommand } from '../app/control-socket.js';
+import { startServer } from '../app/start-server.js';
+import { migrateDatabase } from '../db/migrate.js';
+import { openDatabase } from '../db/open-database.js';
+import { createLogger } from '../lib/logger.js';
+import { ROLES } from '../modules/accounts/roles.js';
+import { runDatabaseCommand, type CommandRequest } from './database-commands.js';
+import { readSecret } from './read-secret.js';
+
+const print = (text: string) => process.stdout.write(`${text}\n`);
+
+/**
+ * Runs a database command where the database is: through a running server's control socket
+ * when it holds the embedded database, otherwise on a connection of our own.
+ */
+async function runCommand(config: Config, request: CommandRequest): Promise<number> {
+  if (!config.databaseUrl) {
+    const holder = readLock(config.dataDir);
+    if (holder?.controlSocket) return sendControlCommand(holder.controlSocket, request, print);
+    if (holder) throw new Error(`The embedded database is in use by process ${holder.pid}; try again when it ends.`);
+  }
+  const release = config.databaseUrl ? () => {} : acquireLock(config.dataDir);
+  const handle = await openDatabase(databaseLocation(config));
+  try {
+    if (request.command !== 'migrate') await migrateDatabase(handle);
+    return await runDatabaseCommand(handle, request, print);
+  } finally {
+    await handle.close();
+    release();
+  }
+}
+
+function exitWith(promise: Promise<number>): void {
+  promise.then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`error: ${(error as Error).message}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
+
+const program = new Command('consentome')
+  .description('Consentome: dynamic consent and research data sharing for genomic data')
+  .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('start the GraphQL API (migrates first; seeds the demo into an empty embedded database)')
+  .action(async () => {
+    const config = loadConfig();
+    const log = createLogger(config.logLevel);
+    const server = await startServer(config, log);
+    const stop = () => {
+      log.info('shutting down');
+      server.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+
+program
+  .command('migrate')
+  .description('apply pending database migrations')
+  .action(() => exitWith(runCommand(loadConfig(), { command: 'migrate' })));
+
+program
+  .command('seed')
+  .description('seed data into an empty database')
+  .requiredOption('--demo', 'seed the demo accounts, participants and datasets')
+  .action(() => exitWith(runCommand(loadConfig(), { command: 'seed-demo' })));
+
+const users = program.command('users').description('manage accounts');
+users
+  .command('create')
+  .description('create an account; the password is read from CONSENTOME_PASSWORD or standard input')
+  .requiredOption('--email <email>', 'e-mail address')
+  .addOption(new Option('--role <role>', 'role').choices([...ROLES]).makeOptionMandatory())
+  .requiredOption('--name <name>', 'display name')
+  .option('--institution <institution>', 'institution')
+  .action((opts: { email: string; role: string; name: string; institution?: string }) =>
+    exitWith(
+      (async () =>
+        runCommand(loadConfig(), {
+          command: 'users-create',
+          input: {
+            email: opts.email,
+            role: opts.role,
+            displayName: opts.name,
+            institution: opts.institution,
+            password: await readSecret('CONSENTOME_PASSWORD', 'Password: '),
+          },
+        }))(),
+    ),
+  );
+
+const audit = program.command('audit').description('the audit trail');
+audit
+  .command('verify')
+  .description('recompute the hash chain and name the first broken event (exit 2 when broken)')
+  .action(() => exitWith(runCommand(loadConfig(), { command: 'audit-verify' })));
+
+await program.parseAsync(process.argv);

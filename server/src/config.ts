@@ -1,0 +1,71 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const boolish = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: z.string().url().optional(),
+  DATA_DIR: z.string().default('.data'),
+  API_HOST: z.string().default('127.0.0.1'),
+  API_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  WEB_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  WEB_ORIGIN: z.string().url().optional(),
+  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  COOKIE_SECURE: boolish.optional(),
+  TRUST_PROXY: boolish.default(false),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
+  LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
+  DEMO_SEED: boolish.optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+/** Validated runtime configuration; every environment variable the server reads is here. */
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  databaseUrl: string | undefined;
+  dataDir: string;
+  apiHost: string;
+  apiPort: number;
+  webPort: number;
+  webOrigin: string;
+  sessionTtlMs: number;
+  cookieSecure: boolean | undefined;
+  trustProxy: boolean;
+  loginMaxFailures: number;
+  loginWindowMs: number;
+  /** Seed demo data into an empty database at start-up. Defaults to on for the embedded database only. */
+  demoSeed: boolean;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+/**
+ * Reads configuration from the environment. Throws one error listing every invalid variable,
+ * so a misconfigured deployment fails at start-up rather than on first use.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    nodeEnv: e.NODE_ENV,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.DATA_DIR),
+    apiHost: e.API_HOST,
+    apiPort: e.API_PORT,
+    webPort: e.WEB_PORT,
+    webOrigin: e.WEB_ORIGIN ?? `http://127.0.0.1:${e.WEB_PORT}`,
+    sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
+    cookieSecure: e.COOKIE_SECURE,
+    trustProxy: e.TRUST_PROXY,
+    loginMaxFailures: e.LOGIN_MAX_FAILURES,
+    loginWindowMs: e.LOGIN_WINDOW_MINUTES * 60_000,
+    demoSeed: e.DEMO_SEED ?? e.DATABASE_URL === undefined,
+    logLevel: e.LOG_LEVEL,
+  };
+}

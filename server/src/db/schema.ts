@@ -1,0 +1,8 @@
+/**
+ * The drizzle schema: one file per domain, gathered here so drizzle-kit and the
+ * query builder see every table. Migrations in ../../../migrations are generated from it.
+ */
+export * from '../modules/accounts/accounts.tables.js';
+export * from '../modules/participants/participants.tables.js';
+export * from '../modules/datasets/datasets.tables.js';
+export * from '../modules/audit/audit.tables.js';

@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApi } from '../test/test-api.js';
+import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../test/test-database.js';
+import { MAX_QUERY_ALIASES, MAX_QUERY_DEPTH } from './yoga.js';
+
+describe(`GraphQL hardening on ${TEST_DRIVER}`, () => {
+  let db: TestDatabase;
+  let gql: ReturnType<typeof createTestApi>;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    gql = createTestApi(db.db);
+  });
+  afterAll(() => db.dispose());
+
+  // The schema is shallow, so depth is built from nested fragments-free inline selections of __type.
+  function nested(depth: number): string {
+    let q = 'name';
+    for (let i = 1; i < depth; i += 1) q = `ofType { ${q} }`;
+    return `{ __type(name: "Query") { ${q} } }`;
+  }
+
+  it(`accepts a query ${MAX_QUERY_DEPTH} deep`, async () => {
+    const res = await gql(nested(MAX_QUERY_DEPTH - 1));
+    expect(res.errors).toBeUndefined();
+  });
+
+  it(`refuses a query deeper than ${MAX_QUERY_DEPTH}`, async () => {
+    const res = await gql(nested(MAX_QUERY_DEPTH + 2));
+    expect(res.errors?.[0]?.message).toMatch(/depth/i);
+  });
+
+  it(`accepts ${MAX_QUERY_ALIASES} aliases and refuses more`, async () => {
+    const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: duoTerms { code }`).join(' ')} }`;
+    expect((await gql(aliases(MAX_QUERY_ALIASES))).errors).toBeUndefined();
+    const refused = await gql(aliases(MAX_QUERY_ALIASES + 1));
+    expect(refused.errors?.[0]?.message).toMatch(/alias/i);
+  });
+
+  it('masks an unexpected failure as "Unexpected error." with a code, leaking no detail', async () => {
+    await db.close();
+    const res = await gql(`mutation { login(email: "a@b.co", password: "x") { __typename } }`);
+    expect(res.errors?.[0]).toMatchObject({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(JSON.stringify(res.errors)).not.toMatch(/stack|pglite|postgres|closed/i);
+    db = await createTestDatabase();
+  });
+});

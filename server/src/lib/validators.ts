@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { MIN_PASSWORD_LENGTH } from '../modules/accounts/password.js';
+import { ROLES } from '../modules/accounts/roles.js';
+
+/** An identifier as the API hands it out (UUID). */
+export const idSchema = z.uuid({ message: 'must be a valid id' });
+
+/** An e-mail address, normalised to lower case. */
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ message: 'must be a valid e-mail address' }).max(254));
+
+/** A password chosen by a person. */
+export const passwordSchema = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, { message: `must be at least ${MIN_PASSWORD_LENGTH} characters` })
+  .max(256, { message: 'must be at most 256 characters' });
+
+/** A role name. */
+export const roleSchema = z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` });
+
+/** A short human-readable name. */
+export const nameSchema = z.string().trim().min(1, { message: 'is required' }).max(200);

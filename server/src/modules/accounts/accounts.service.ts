@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import { and, asc, eq, gt, isNull } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Database, Queryable, Tx } from '../../db/database.js';
+import { ConflictError, UnauthenticatedError } from '../../errors/app-errors.js';
+import { parseInput } from '../../errors/parse-input.js';
+import { isUniqueViolation } from '../../lib/db-errors.js';
+import { emailSchema, nameSchema, passwordSchema, roleSchema } from '../../lib/validators.js';
+import { appendAuditEvent } from '../audit/audit.service.js';
+import { assertCanCreateUser, assertCanListUsers } from './accounts.policy.js';
+import { sessions, users } from './accounts.tables.js';
+import type { Actor, UserActor } from './actor.js';
+import { assertLoginAllowed, recordLoginAttempt, type LoginLimits } from './login-rate-limit.js';
+import { hashPassword, verifyPassword } from './password.js';
+import type { Role } from './roles.js';
+import { newSessionToken, tokenDigest } from './session-token.js';
+
+/** A user as the rest of the system sees it (never with the password hash). */
+export interface UserRecord {
+  id: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  institution: string | null;
+  createdAt: Date;
+}
+
+const userColumns = {
+  id: users.id,
+  email: users.email,
+  displayName: users.displayName,
+  role: users.role,
+  institution: users.institution,
+  createdAt: users.createdAt,
+};
+
+function toUser(row: { role: string } & Omit<UserRecord, 'role'>): UserRecord {
+  return { ...row, role: row.role as Role };
+}
+
+export const CreateUserInput = z.object({
+  email: emailSchema,
+  password: passwordSchema,
+  displayName: nameSchema,
+  role: roleSchema,
+  institution: z.string().trim().max(200).nullish(),
+});
+
+/** Inserts a user row; callers have already checked policy and validated input. */
+export async function insertUser(
+  tx: Tx,
+  input: z.output<typeof CreateUserInput>,
+): Promise<UserRecord> {
+  const existing = await tx.select({ id: users.id }).from(users).where(eq(users.email, input.email));
+  if (existing.length > 0) throw new ConflictError('An account with this e-mail already exists');
+  const id = randomUUID();
+  try {
+    const [row] = await tx
+      .insert(users)
+      .values({
+        id,
+        email: input.email,
+        displayName: input.displayName,
+        role: input.role,
+        institution: input.institution ?? null,
+        passwordHash: await hashPassword(input.password),
+      })
+      .returning(userColumns);
+    return toUser(row!);
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new ConflictError('An account with this e-mail already exists');
+    throw error;
+  }
+}
+
+/** Creates an account (admin or operator only) and audits it. */
+export async function createUser(tx: Tx, actor: Actor | null, input: unknown): Promise<UserRecord> {
+  assertCanCreateUser(actor);
+  const data = parseInput(CreateUserInput, input);
+  const user = await insertUser(tx, data);
+  await appendAuditEvent(tx, actor, {
+    action: 'user.create',
+    targetType: 'user',
+    targetId: user.id,
+    payload: { role: user.role },
+  });
+  return user;
+}
+
+/** Lists accounts (admin only), oldest first. */
+export async function listUsers(tx: Tx, actor: Actor | null): Promise<UserRecord[]> {
+  assertCanListUsers(actor);
+  const rows = await tx.select(userColumns).from(users).orderBy(asc(users.createdAt), asc(users.email));
+  await appendAuditEvent(tx, actor, { action: 'user.list', payload: { count: rows.length } });
+  return rows.map(toUser);
+}
+
+/** Reads one user by id, or null. */
+export async function findUser(db: Queryable, id: string): Promise<UserRecord | null> {
+  const [row] = await db.select(userColumns).from(users).where(eq(users.id, id));
+  return row ? toUser(row) : null;
+}
+
+export const LoginInput = z.object({
+  email: emailSchema,
+  password: z.string().min(1, { message: 'is required' }).max(256),
+});
+
+/** A new session: the token is returned once and only its digest is stored. */
+export interface LoginResult {
+  token: string;
+  expiresAt: Date;
+  user: UserRecord;
+}
+
+/** Settings login needs from the configuration. */
+export interface LoginSettings extends LoginLimits {
+  sessionTtlMs: number;
+}
+
+/**
+ * Checks the rate limit and the password, then opens a session. A failure is recorded (and
+ * audited) in its own transaction so it counts even though the login itself is refused.
+ */
+export async function login(
+  db: Database,
+  settings: LoginSettings,
+  clientKey: string,
+  input: unknown,
+): Promise<LoginResult> {
+  const { email, password } = parseInput(LoginInput, input);
+  await assertLoginAllowed(db, settings, email, clientKey);
+  const [row] = await db
+    .select({ ...userColumns, passwordHash: users.passwordHash, disabledAt: users.disabledAt })
+    .from(users)
+    .where(eq(users.email, email));
+  const valid = await verifyPassword(row?.passwordHash ?? null, password);
+  if (!row || !valid || row.disabledAt !== null) {
+    await db.transaction(async (tx) => {
+      await recordLoginAttempt(tx, email, clientKey, false);
+      await appendAuditEvent(tx, null, {
+        action: 'auth.login_failed',
+        targetType: row ? 'user' : undefined,
+        targetId: row?.id,
+      });
+    });
+    throw new UnauthenticatedError('E-mail or password is wrong');
+  }
+  const user = toUser(row);
+  const token = newSessionToken();
+  const expiresAt = new Date(Date.now() + settings.sessionTtlMs);
+  await db.transaction(async (tx) => {
+    await recordLoginAttempt(tx, email, clientKey, true);
+    const sessionId = randomUUID();
+    await tx.insert(sessions).values({ id: sessionId, tokenHash: tokenDigest(token), userId: user.id, expiresAt });
+    const actor: UserActor = { kind: 'user', userId: user.id, role: user.role, sessionId };
+    await appendAuditEvent(tx, actor, { action: 'auth.login', targetType: 'session', targetId: sessionId });
+  });
+  return { token, expiresAt, user };
+}
+
+/** Ends the caller's session. */
+export async function logout(tx: Tx, actor: UserActor): Promise<void> {
+  if (actor.sessionId === null) return;
+  await tx.update(sessions).set({ revokedAt: new Date() }).where(eq(sessions.id, actor.sessionId));
+  await appendAuditEvent(tx, actor, { action: 'auth.logout', targetType: 'session', targetId: actor.sessionId });
+}
+
+/** Turns a session token into the acting user, or null when unknown, expired, revoked or disabled. */
+export async function resolveSession(db: Queryable, token: string): Promise<UserActor | null> {
+  if (token.length === 0 || token.length > 128) return null;
+  const [row] = await db
+    .select({ sessionId: sessions.id, userId: users.id, role: users.role })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(
+      and(
+        eq(sessions.tokenHash, tokenDigest(token)),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, new Date()),
+        isNull(users.disabledAt),
+      ),
+    );
+  return row ? { kind: 'user', userId: row.userId, role: row.role as Role, sessionId: row.sessionId } : null;
+}

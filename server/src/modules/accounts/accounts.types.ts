@@ -1,0 +1,104 @@
+import { builder } from '../../builder.js';
+import { RateLimitedError, UnauthenticatedError, ValidationError } from '../../errors/app-errors.js';
+import { WRITE_ERRORS } from '../../graphql/error-types.js';
+import { inTransaction } from '../../graphql/run.js';
+import { createUser, findUser, listUsers, login, logout, type LoginResult, type UserRecord } from './accounts.service.js';
+import { ROLES } from './roles.js';
+import { clearedSessionCookie, sessionCookie } from './session-cookie.js';
+
+export const RoleEnum = builder.enumType('Role', { values: ROLES });
+
+export const UserType = builder.objectRef<UserRecord>('User').implement({
+  description: 'A person with an account.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    email: t.exposeString('email'),
+    displayName: t.exposeString('displayName'),
+    role: t.field({ type: RoleEnum, resolve: (u) => u.role }),
+    institution: t.exposeString('institution', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+const LoginPayload = builder.objectRef<LoginResult>('LoginPayload').implement({
+  fields: (t) => ({
+    token: t.exposeString('token', {
+      description: 'Bearer token for API clients (the same session as the cookie).',
+    }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
+    user: t.field({ type: UserType, resolve: (r) => r.user }),
+  }),
+});
+
+builder.queryField('me', (t) =>
+  t.field({
+    type: UserType,
+    nullable: true,
+    description: 'The signed-in user, or null.',
+    skipTypeScopes: true,
+    resolve: (_root, _args, ctx) => (ctx.viewer ? findUser(ctx.db, ctx.viewer.userId) : null),
+  }),
+);
+
+builder.queryField('users', (t) =>
+  t.field({
+    type: [UserType],
+    authScopes: { roles: ['admin'] },
+    resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => listUsers(tx, ctx.viewer)),
+  }),
+);
+
+builder.mutationField('login', (t) =>
+  t.field({
+    type: LoginPayload,
+    skipTypeScopes: true,
+    errors: { types: [ValidationError, UnauthenticatedError, RateLimitedError] },
+    args: { email: t.arg.string(), password: t.arg.string() },
+    resolve: async (_root, args, ctx) => {
+      const result = await login(
+        ctx.db,
+        {
+          maxFailures: ctx.config.loginMaxFailures,
+          windowMs: ctx.config.loginWindowMs,
+          sessionTtlMs: ctx.config.sessionTtlMs,
+        },
+        ctx.clientKey,
+        args,
+      );
+      ctx.setCookies.push(sessionCookie(result.token, result.expiresAt, ctx.secure));
+      return result;
+    },
+  }),
+);
+
+builder.mutationField('logout', (t) =>
+  t.boolean({
+    description: 'Ends the current session (cookie or bearer token).',
+    resolve: async (_root, _args, ctx) => {
+      const viewer = ctx.viewer!;
+      await inTransaction(ctx, (tx) => logout(tx, viewer));
+      ctx.setCookies.push(clearedSessionCookie(ctx.secure));
+      return true;
+    },
+  }),
+);
+
+const CreateUserInput = builder.inputType('CreateUserInput', {
+  fields: (t) => ({
+    email: t.string(),
+    password: t.string(),
+    displayName: t.string(),
+    role: t.field({ type: RoleEnum }),
+    institution: t.string({ required: false }),
+  }),
+});
+
+builder.mutationField('createUser', (t) =>
+  t.field({
+    type: UserType,
+    authScopes: { roles: ['admin'] },
+    errors: { types: WRITE_ERRORS },
+    args: { input: t.arg({ type: CreateUserInput }) },
+    resolve: (_root, { input }, ctx) => inTransaction(ctx, (tx) => createUser(tx, ctx.viewer, input)),
+  }),
+);

@@ -1,0 +1,10 @@
+/** The roles a user can hold. One role per account keeps the policy matrix auditable. */
+export const ROLES = ['participant', 'researcher', 'ethics_board', 'steward', 'admin'] as const;
+
+/** A user's role. */
+export type Role = (typeof ROLES)[number];
+
+/** True when `value` names a role. */
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}

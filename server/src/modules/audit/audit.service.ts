@@ -1,0 +1,52 @@
+import { desc, sql } from 'drizzle-orm';
+import type { Tx } from '../../db/database.js';
+import type { Actor } from '../accounts/actor.js';
+import { auditEvents } from './audit.tables.js';
+import { GENESIS_HASH, canonicalJson, eventHash } from './audit-hash.js';
+
+/** What a service says happened; the audit module adds sequence, time and hashes. */
+export interface AuditEntry {
+  /** Dotted verb, domain first: `user.create`, `participant.read`, `auth.login_failed`. */
+  action: string;
+  targetType?: string;
+  targetId?: string;
+  /** Set when the event concerns one participant's data, so they can see it in their timeline. */
+  participantId?: string;
+  /** Identifiers and facts only: never names, e-mails, codes or free text. */
+  payload?: Record<string, unknown>;
+}
+
+// Serialises appends so the chain has no forks; a transaction-scoped lock is released at commit.
+const AUDIT_LOCK_KEY = 7_270_001;
+
+/**
+ * Appends one event to the hash-chained log inside the caller's transaction, so the event
+ * commits or rolls back together with the change it records.
+ */
+export async function appendAuditEvent(
+  tx: Tx,
+  actor: Actor | null,
+  entry: AuditEntry,
+): Promise<{ seq: number; hash: string }> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
+  const [last] = await tx
+    .select({ seq: auditEvents.seq, hash: auditEvents.hash })
+    .from(auditEvents)
+    .orderBy(desc(auditEvents.seq))
+    .limit(1);
+  const event = {
+    seq: (last?.seq ?? 0) + 1,
+    occurredAt: new Date(),
+    actorId: actor?.kind === 'user' ? actor.userId : null,
+    actorRole: actor === null ? 'anonymous' : actor.kind === 'user' ? actor.role : 'system',
+    action: entry.action,
+    targetType: entry.targetType ?? null,
+    targetId: entry.targetId ?? null,
+    participantId: entry.participantId ?? null,
+    payload: canonicalJson(entry.payload ?? {}),
+  };
+  const prevHash = last?.hash ?? GENESIS_HASH;
+  const hash = eventHash(prevHash, event);
+  await tx.insert(auditEvents).values({ ...event, prevHash, hash });
+  return { seq: event.seq, hash };
+}

@@ -1,0 +1,67 @@
+import { count } from 'drizzle-orm';
+import type { Database, Queryable } from '../../db/database.js';
+import { users } from '../accounts/accounts.tables.js';
+import { insertUser } from '../accounts/accounts.service.js';
+import { systemActor } from '../accounts/actor.js';
+import { appendAuditEvent } from '../audit/audit.service.js';
+import { registerDataset } from '../datasets/datasets.service.js';
+import { createEnrolmentCode, createParticipant, enrolWithCode } from '../participants/participants.service.js';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo-accounts.js';
+
+/** True when no account exists yet: the signal to seed demo data on first start. */
+export async function isDatabaseEmpty(db: Queryable): Promise<boolean> {
+  const [row] = await db.select({ n: count() }).from(users);
+  return (row?.n ?? 0) === 0;
+}
+
+const DEMO_PARTICIPANTS = 40;
+
+/**
+ * Seeds the demo: five accounts, a cohort of pseudonymous participants (the first linked to
+ * patient@demo.local through the real enrolment-code path), and three datasets with DUO terms.
+ * One transaction, through the same services the API uses, so every row is audited.
+ */
+export async function seedDemo(db: Database): Promise<void> {
+  const actor = systemActor('seed');
+  await db.transaction(async (tx) => {
+    const accounts = new Map<string, string>();
+    for (const account of DEMO_ACCOUNTS.filter((a) => a.role !== 'participant')) {
+      const user = await insertUser(tx, { ...account, password: DEMO_PASSWORD });
+      await appendAuditEvent(tx, actor, { action: 'user.create', targetType: 'user', targetId: user.id, payload: { role: user.role } });
+      accounts.set(account.role, user.id);
+    }
+    const sexes = ['female', 'male'] as const;
+    const participantIds: string[] = [];
+    for (let i = 1; i <= DEMO_PARTICIPANTS; i += 1) {
+      const p = await createParticipant(tx, actor, {
+        pseudonym: `P-DEMO${String(i).padStart(4, '0')}`,
+        sex: sexes[i % 2],
+        birthYear: 1940 + ((i * 7) % 60),
+      });
+      participantIds.push(p.id);
+    }
+    const patient = DEMO_ACCOUNTS.find((a) => a.role === 'participant')!;
+    const { code } = await createEnrolmentCode(tx, actor, participantIds[0]);
+    await enrolWithCode(tx, { code, email: patient.email, password: DEMO_PASSWORD, displayName: patient.displayName });
+
+    const stewardId = accounts.get('steward');
+    await registerDataset(tx, actor, {
+      name: 'Colorectal Cancer Genomes',
+      description: 'Whole-exome sequences and clinical phenotypes of patients treated for colorectal cancer.',
+      dataUse: { permission: 'DS', diseases: ['MONDO:0005575'], modifiers: ['IRB', 'PUB'] },
+      stewardId,
+    });
+    await registerDataset(tx, actor, {
+      name: 'Rare Disease Exomes',
+      description: 'Exomes of families with undiagnosed rare diseases, for health and medical research.',
+      dataUse: { permission: 'HMB', modifiers: ['NPU', 'COL'] },
+      stewardId,
+    });
+    await registerDataset(tx, actor, {
+      name: 'Population Reference Panel',
+      description: 'Genotypes of healthy volunteers for general research, not for commercial use.',
+      dataUse: { permission: 'GRU', modifiers: ['NCU'] },
+      stewardId,
+    });
+  });
+}

@@ -1,0 +1,46 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { users } from '../accounts/accounts.tables.js';
+
+export const participants = pgTable(
+  'participants',
+  {
+    id: uuid('id').primaryKey(),
+    pseudonym: text('pseudonym').notNull().unique(),
+    sex: text('sex').notNull(),
+    birthYear: integer('birth_year'),
+    status: text('status').notNull(),
+    userId: uuid('user_id')
+      .unique()
+      .references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    enrolledAt: timestamp('enrolled_at', { withTimezone: true }),
+    withdrawnAt: timestamp('withdrawn_at', { withTimezone: true }),
+  },
+  (t) => [
+    check('participants_sex_check', sql`${t.sex} in ('female', 'male', 'other', 'unknown')`),
+    check('participants_status_check', sql`${t.status} in ('invited', 'enrolled', 'withdrawn')`),
+    check(
+      'participants_birth_year_check',
+      sql`${t.birthYear} is null or ${t.birthYear} between 1900 and 2100`,
+    ),
+  ],
+);
+
+/** One-time codes that link a participant account to a participant record; stored as digests. */
+export const enrolmentCodes = pgTable(
+  'enrolment_codes',
+  {
+    id: uuid('id').primaryKey(),
+    participantId: uuid('participant_id')
+      .notNull()
+      .references(() => participants.id),
+    codeHash: text('code_hash').notNull().unique(),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    usedBy: uuid('used_by').references(() => users.id),
+  },
+  (t) => [index('enrolment_codes_participant_idx').on(t.participantId)],
+);

@@ -1,0 +1,141 @@
+import { builder } from '../../builder.js';
+import { WRITE_ERRORS } from '../../graphql/error-types.js';
+import { inTransaction } from '../../graphql/run.js';
+import type { UserRecord } from '../accounts/accounts.service.js';
+import { UserType } from '../accounts/accounts.types.js';
+import {
+  PARTICIPANT_STATUSES,
+  SEXES,
+  createEnrolmentCode,
+  createParticipant,
+  enrolWithCode,
+  getOwnParticipant,
+  getParticipant,
+  listParticipants,
+  type ParticipantRecord,
+} from './participants.service.js';
+
+const SexEnum = builder.enumType('Sex', { values: SEXES });
+const StatusEnum = builder.enumType('ParticipantStatus', { values: PARTICIPANT_STATUSES });
+
+export const ParticipantType = builder.objectRef<ParticipantRecord>('Participant').implement({
+  description: 'A pseudonymous research participant. No names or contact details are stored here.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    pseudonym: t.exposeString('pseudonym'),
+    sex: t.field({ type: SexEnum, resolve: (p) => p.sex as (typeof SEXES)[number] }),
+    birthYear: t.exposeInt('birthYear', { nullable: true }),
+    status: t.field({ type: StatusEnum, resolve: (p) => p.status as (typeof PARTICIPANT_STATUSES)[number] }),
+    hasAccount: t.boolean({ resolve: (p) => p.userId !== null }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    enrolledAt: t.expose('enrolledAt', { type: 'DateTime', nullable: true }),
+    withdrawnAt: t.expose('withdrawnAt', { type: 'DateTime', nullable: true }),
+  }),
+});
+
+const ParticipantPage = builder
+  .objectRef<{ items: ParticipantRecord[]; total: number }>('ParticipantPage')
+  .implement({
+    fields: (t) => ({
+      items: t.field({ type: [ParticipantType], resolve: (p) => p.items }),
+      total: t.exposeInt('total'),
+    }),
+  });
+
+builder.queryField('participant', (t) =>
+  t.field({
+    type: ParticipantType,
+    description: 'One participant record. Answers NOT_FOUND when the caller may not see it.',
+    args: { id: t.arg.id() },
+    resolve: (_root, { id }, ctx) => inTransaction(ctx, (tx) => getParticipant(tx, ctx.viewer, id)),
+  }),
+);
+
+builder.queryField('myParticipant', (t) =>
+  t.field({
+    type: ParticipantType,
+    nullable: true,
+    description: "The signed-in participant's own record (null for other roles or before enrolment).",
+    resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => getOwnParticipant(tx, ctx.viewer!)),
+  }),
+);
+
+builder.queryField('participants', (t) =>
+  t.field({
+    type: ParticipantPage,
+    authScopes: { roles: ['steward', 'ethics_board', 'admin'] },
+    args: { limit: t.arg.int({ required: false }), offset: t.arg.int({ required: false }) },
+    resolve: (_root, args, ctx) =>
+      inTransaction(ctx, (tx) =>
+        listParticipants(tx, ctx.viewer, { limit: args.limit ?? undefined, offset: args.offset ?? undefined }),
+      ),
+  }),
+);
+
+const CreateParticipantInput = builder.inputType('CreateParticipantInput', {
+  fields: (t) => ({
+    pseudonym: t.string({ required: false, description: 'Generated when omitted.' }),
+    sex: t.field({ type: SexEnum }),
+    birthYear: t.int({ required: false }),
+  }),
+});
+
+builder.mutationField('createParticipant', (t) =>
+  t.field({
+    type: ParticipantType,
+    authScopes: { roles: ['steward', 'admin'] },
+    errors: { types: WRITE_ERRORS },
+    args: { input: t.arg({ type: CreateParticipantInput }) },
+    resolve: (_root, { input }, ctx) => inTransaction(ctx, (tx) => createParticipant(tx, ctx.viewer, input)),
+  }),
+);
+
+const EnrolmentCodePayload = builder
+  .objectRef<{ code: string; expiresAt: Date; participant: ParticipantRecord }>('EnrolmentCode')
+  .implement({
+    fields: (t) => ({
+      code: t.exposeString('code', { description: 'Shown once; only its digest is stored.' }),
+      expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
+      participant: t.field({ type: ParticipantType, resolve: (p) => p.participant }),
+    }),
+  });
+
+builder.mutationField('createEnrolmentCode', (t) =>
+  t.field({
+    type: EnrolmentCodePayload,
+    authScopes: { roles: ['steward', 'admin'] },
+    errors: { types: WRITE_ERRORS },
+    args: { participantId: t.arg.id() },
+    resolve: (_root, { participantId }, ctx) =>
+      inTransaction(ctx, (tx) => createEnrolmentCode(tx, ctx.viewer, participantId)),
+  }),
+);
+
+const EnrolInput = builder.inputType('EnrolInput', {
+  fields: (t) => ({
+    code: t.string({ description: 'The one-time code from the study site.' }),
+    email: t.string(),
+    password: t.string(),
+    displayName: t.string(),
+  }),
+});
+
+const EnrolPayload = builder
+  .objectRef<{ user: UserRecord; participant: ParticipantRecord }>('EnrolPayload')
+  .implement({
+    fields: (t) => ({
+      user: t.field({ type: UserType, resolve: (p) => p.user }),
+      participant: t.field({ type: ParticipantType, resolve: (p) => p.participant }),
+    }),
+  });
+
+builder.mutationField('enrol', (t) =>
+  t.field({
+    type: EnrolPayload,
+    description: 'Creates a participant account linked to a participant record by a one-time code.',
+    skipTypeScopes: true,
+    errors: { types: WRITE_ERRORS },
+    args: { input: t.arg({ type: EnrolInput }) },
+    resolve: (_root, { input }, ctx) => inTransaction(ctx, (tx) => enrolWithCode(tx, input)),
+  }),
+);

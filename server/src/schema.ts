@@ -1,0 +1,13 @@
+/**
+ * Builds the GraphQL schema. Only imports: each domain module registers its own types, queries
+ * and mutations on the builder.
+ */
+import { builder } from './builder.js';
+import './graphql/schema-roots.js';
+import './graphql/error-types.js';
+import './modules/accounts/accounts.types.js';
+import './modules/participants/participants.types.js';
+import './modules/datasets/datasets.types.js';
+import './modules/audit/audit.types.js';
+
+export const schema = builder.toSchema({ sortSchema: true });
