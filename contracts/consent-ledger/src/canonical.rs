@@ -1,0 +1,111 @@
+//! Canonical bytes of stored items, and the running head hash.
+//!
+//! Off-chain verifiers recompute the head from the records, so this encoding is part of
+//! the contract's interface (README "Head hash"):
+//!   str(x) = u32 big-endian byte length ‖ UTF-8 bytes;  u64(x) = 8 bytes big-endian
+//!   consent = 0x01 ‖ str(event_id) ‖ str(subject) ‖ str(scope) ‖ str(decision)
+//!                  ‖ u64(version) ‖ str(evidence) ‖ str(time)
+//!   anchor  = 0x02 ‖ u64(batch) ‖ str(merkle_root) ‖ u64(first_seq) ‖ u64(last_seq) ‖ u64(count)
+//!   grant   = 0x03 ‖ str(event_id) ‖ str(grant_id) ‖ str(study_id) ‖ str(cohort_root) ‖ u64(expiry)
+//!   head_0 = 32 zero bytes;  head_n = sha256(head_{n-1} ‖ canonical(item_n)), for every newly
+//!   stored item in message order (replays do not move the head).
+//! Every field is length-prefixed or fixed-size, so distinct items never share an encoding.
+
+use crate::msg::{AnchorRecord, ConsentRecord, GrantRecord};
+use crate::sha256::Sha256;
+
+pub const TAG_CONSENT: u8 = 0x01;
+pub const TAG_ANCHOR: u8 = 0x02;
+pub const TAG_GRANT: u8 = 0x03;
+
+struct Enc(Vec<u8>);
+
+impl Enc {
+    fn new(tag: u8) -> Self {
+        Enc(vec![tag])
+    }
+    fn str(mut self, s: &str) -> Self {
+        self.0.extend_from_slice(&(s.len() as u32).to_be_bytes());
+        self.0.extend_from_slice(s.as_bytes());
+        self
+    }
+    fn u64(mut self, n: u64) -> Self {
+        self.0.extend_from_slice(&n.to_be_bytes());
+        self
+    }
+}
+
+/// Only the payload fields: seq and block data are assigned by the chain, not by the writer.
+pub fn consent(r: &ConsentRecord) -> Vec<u8> {
+    Enc::new(TAG_CONSENT)
+        .str(&r.event_id)
+        .str(&r.subject)
+        .str(&r.scope)
+        .str(r.decision.as_str())
+        .u64(r.version)
+        .str(&r.evidence)
+        .str(&r.time)
+        .0
+}
+
+pub fn anchor(r: &AnchorRecord) -> Vec<u8> {
+    Enc::new(TAG_ANCHOR).u64(r.batch).str(&r.merkle_root).u64(r.first_seq).u64(r.last_seq).u64(r.count).0
+}
+
+pub fn grant(r: &GrantRecord) -> Vec<u8> {
+    Enc::new(TAG_GRANT).str(&r.event_id).str(&r.grant_id).str(&r.study_id).str(&r.cohort_root).u64(r.expiry).0
+}
+
+/// head' = sha256(head ‖ item_bytes)
+pub fn next_head(head: &[u8; 32], item_bytes: &[u8]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(head);
+    h.update(item_bytes);
+    h.finalize()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::msg::Decision;
+
+    #[test]
+    fn consent_encoding_is_length_prefixed() {
+        let r = ConsentRecord {
+            seq: 9,
+            event_id: "e1".into(),
+            subject: "ab".into(),
+            scope: "s".into(),
+            decision: Decision::Deny,
+            version: 2,
+            evidence: "cd".into(),
+            time: "0".into(),
+            block_height: 5,
+            block_time: "7".into(),
+        };
+        let mut want = vec![1u8];
+        for part in [&b"e1"[..], b"ab", b"s", b"deny"] {
+            want.extend_from_slice(&(part.len() as u32).to_be_bytes());
+            want.extend_from_slice(part);
+        }
+        want.extend_from_slice(&2u64.to_be_bytes());
+        for part in [&b"cd"[..], b"0"] {
+            want.extend_from_slice(&(part.len() as u32).to_be_bytes());
+            want.extend_from_slice(part);
+        }
+        assert_eq!(consent(&r), want);
+        // seq and block data are not part of the payload.
+        let mut other = r.clone();
+        other.seq = 1;
+        other.block_height = 99;
+        assert_eq!(consent(&other), want);
+    }
+
+    #[test]
+    fn next_head_is_sha256_of_concatenation() {
+        let head = [7u8; 32];
+        let mut cat = head.to_vec();
+        cat.extend_from_slice(b"item");
+        assert_eq!(next_head(&head, b"item"), crate::sha256::sha256(&cat));
+    }
+}

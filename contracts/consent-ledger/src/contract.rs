@@ -1,0 +1,435 @@
+//! Contract logic, pure over `Storage` + `Api` (host-testable; the wasm glue is in `abi`).
+//!
+//! Atomicity: every instantiate/execute runs against an `Overlay` and its writes are applied
+//! only if the handler returns `Ok`. On a real chain a failed call is rolled back anyway; the
+//! simulator keeps writes of failed calls, so the contract must never write before it knows
+//! the call succeeds.
+
+use crate::canonical;
+use crate::encoding::{base64_encode, hex_encode};
+use crate::error::{show, ContractError, Result};
+use crate::msg::*;
+use crate::response::Response;
+use crate::sha256::sha256;
+use crate::state;
+use crate::storage::{apply_writes, Api, Overlay, Storage};
+use crate::validate;
+
+/// Largest batch accepted by record_consents / record_grants.
+pub const MAX_BATCH: usize = 500;
+/// Largest writer list accepted at instantiate.
+pub const MAX_WRITERS: usize = 100;
+pub const DEFAULT_LIMIT: u32 = 20;
+pub const MAX_LIMIT: u32 = 100;
+
+/// Runs `f` on a write buffer and commits the writes only on success.
+fn atomically<T>(store: &mut dyn Storage, f: impl FnOnce(&mut dyn Storage) -> Result<T>) -> Result<T> {
+    let mut overlay = Overlay::new(&*store);
+    let out = f(&mut overlay)?;
+    let writes = overlay.into_writes();
+    apply_writes(store, writes);
+    Ok(out)
+}
+
+/// Prefixes an item's error with its position, e.g. `items[3]: invalid: ...`.
+fn at(i: usize) -> impl Fn(ContractError) -> ContractError {
+    move |e| {
+        let ctx = |m: String| format!("items[{i}]: {m}");
+        match e {
+            ContractError::Parse(m) => ContractError::Parse(ctx(m)),
+            ContractError::Unauthorized(m) => ContractError::Unauthorized(ctx(m)),
+            ContractError::Invalid(m) => ContractError::Invalid(ctx(m)),
+            ContractError::Conflict(m) => ContractError::Conflict(ctx(m)),
+            ContractError::Rejected(m) => ContractError::Rejected(ctx(m)),
+            ContractError::Corrupt(m) => ContractError::Corrupt(ctx(m)),
+        }
+    }
+}
+
+struct Block {
+    height: u64,
+    time: String,
+}
+
+fn block(env: &Env) -> Result<Block> {
+    Ok(Block { height: env.block.height.value("block.height")?, time: env.block.time.value("block.time")?.to_string() })
+}
+
+fn validate_address(api: &dyn Api, addr: &str) -> Result<()> {
+    // Shape first: a clean error for obvious garbage, without trusting the host to not trap.
+    validate::address_shape(addr)?;
+    api.addr_validate(addr).map_err(|e| ContractError::Invalid(format!("address {}: {e}", show(addr))))
+}
+
+fn require_no_funds(info: &MessageInfo) -> Result<()> {
+    if info.funds.is_empty() {
+        Ok(())
+    } else {
+        Err(ContractError::Rejected("this contract does not accept funds".into()))
+    }
+}
+
+fn require_admin(s: &dyn Storage, info: &MessageInfo) -> Result<()> {
+    if state::load_config(s)?.admin == info.sender {
+        Ok(())
+    } else {
+        Err(ContractError::Unauthorized(format!("{} is not the admin", show(&info.sender))))
+    }
+}
+
+fn require_writer(s: &dyn Storage, info: &MessageInfo) -> Result<()> {
+    if state::is_writer(s, &info.sender) {
+        Ok(())
+    } else {
+        Err(ContractError::Unauthorized(format!("{} is not a writer", show(&info.sender))))
+    }
+}
+
+fn check_batch(len: usize) -> Result<()> {
+    if len == 0 {
+        return Err(ContractError::Invalid("items must not be empty".into()));
+    }
+    if len > MAX_BATCH {
+        return Err(ContractError::Invalid(format!("batch of {len} items exceeds the maximum of {MAX_BATCH}")));
+    }
+    Ok(())
+}
+
+fn hex32(h: &str) -> Result<[u8; 32]> {
+    validate::digest("stored head", h).map_err(|e| ContractError::Corrupt(e.to_string()))
+}
+
+// ---------------------------------------------------------------- instantiate
+
+pub fn instantiate(
+    store: &mut dyn Storage,
+    api: &dyn Api,
+    _env: &Env,
+    info: &MessageInfo,
+    msg: InstantiateMsg,
+) -> Result<Response> {
+    require_no_funds(info)?;
+    atomically(store, |s| {
+        validate_address(api, &msg.admin)?;
+        if msg.writers.len() > MAX_WRITERS {
+            return Err(ContractError::Invalid(format!("at most {MAX_WRITERS} writers")));
+        }
+        for w in &msg.writers {
+            validate_address(api, w)?;
+            state::add_writer(s, w);
+        }
+        state::save_config(s, &Config { admin: msg.admin.clone() })?;
+        state::save_head(s, &HeadState { head: hex_encode(&[0u8; 32]), consents: 0, anchors: 0, grants: 0 })?;
+        Ok(Response::new()
+            .add_attribute("action", "instantiate")
+            .add_attribute("admin", &msg.admin)
+            .add_attribute("writers", state::writers(s)?.len()))
+    })
+}
+
+// ---------------------------------------------------------------- execute
+
+pub fn execute(
+    store: &mut dyn Storage,
+    api: &dyn Api,
+    env: &Env,
+    info: &MessageInfo,
+    msg: ExecuteMsg,
+) -> Result<Response> {
+    require_no_funds(info)?;
+    let block = block(env)?;
+    atomically(store, |s| match msg {
+        ExecuteMsg::AddWriter { address } => set_writer(s, api, info, &address, true),
+        ExecuteMsg::RemoveWriter { address } => set_writer(s, api, info, &address, false),
+        ExecuteMsg::RecordConsents { items } => record_consents(s, info, &block, &items),
+        ExecuteMsg::AnchorAudit { batch, merkle_root, first_seq, last_seq, count } => {
+            let a = AnchorRecord {
+                batch,
+                merkle_root,
+                first_seq,
+                last_seq,
+                count,
+                block_height: block.height,
+                block_time: block.time.clone(),
+            };
+            anchor_audit(s, info, a)
+        }
+        ExecuteMsg::RecordGrants { items } => record_grants(s, info, &block, &items),
+    })
+}
+
+fn set_writer(s: &mut dyn Storage, api: &dyn Api, info: &MessageInfo, address: &str, add: bool) -> Result<Response> {
+    require_admin(s, info)?;
+    let was = state::is_writer(s, address);
+    if add {
+        validate_address(api, address)?;
+        state::add_writer(s, address);
+    } else {
+        // Shape only (no chain lookup): every stored writer passed it, so any stored address
+        // can still be removed, and garbage gets a clean error instead of an odd key.
+        validate::address_shape(address)?;
+        state::remove_writer(s, address);
+    }
+    let action = if add { "add_writer" } else { "remove_writer" };
+    Ok(Response::new()
+        .add_attribute("action", action)
+        .add_attribute("address", address)
+        .add_attribute("changed", was != add)
+        .add_event(
+            "writers_changed",
+            &[("action", action.to_string()), ("address", address.to_string()), ("changed", (was != add).to_string())],
+        ))
+}
+
+/// Builds the response shared by record_consents / anchor_audit / record_grants.
+fn summary_response(
+    action: &str,
+    event_type: &str,
+    head: &HeadState,
+    total: u64,
+    results: Vec<ItemResult>,
+) -> Result<Response> {
+    let new = results.iter().filter(|r| !r.replayed).count() as u64;
+    let replayed = results.len() as u64 - new;
+    let mut ev = vec![
+        ("head", head.head.clone()),
+        ("new", new.to_string()),
+        ("replayed", replayed.to_string()),
+        ("total", total.to_string()),
+    ];
+    let new_seqs: Vec<u64> = results.iter().filter(|r| !r.replayed).map(|r| r.seq).collect();
+    if let (Some(first), Some(last)) = (new_seqs.first(), new_seqs.last()) {
+        ev.push(("first_seq", first.to_string()));
+        ev.push(("last_seq", last.to_string()));
+    }
+    let summary = ExecuteSummary { head: head.head.clone(), new, replayed, items: results };
+    let data = serde_json::to_vec(&summary).map_err(|e| ContractError::Corrupt(e.to_string()))?;
+    Ok(Response::new()
+        .add_attribute("action", action)
+        .add_attribute("head", &head.head)
+        .add_attribute("new", new)
+        .add_attribute("replayed", replayed)
+        .add_event(event_type, &ev)
+        .set_data(&data))
+}
+
+/// Looks up an event id: `Some(seq)` for an exact replay, `None` if unseen, error on conflict.
+fn check_event(s: &dyn Storage, event_id: &str, kind: EventKind, digest: &str) -> Result<Option<u64>> {
+    match state::load_event(s, event_id)? {
+        None => Ok(None),
+        Some(e) if e.kind == kind && e.digest == digest => Ok(Some(e.seq)),
+        Some(_) => Err(ContractError::Conflict(format!(
+            "event_id {} was already recorded with a different payload",
+            show(event_id)
+        ))),
+    }
+}
+
+fn record_consents(s: &mut dyn Storage, info: &MessageInfo, block: &Block, items: &[ConsentItem]) -> Result<Response> {
+    require_writer(s, info)?;
+    check_batch(items.len())?;
+    let mut head = state::load_head(s)?;
+    let mut head_bytes = hex32(&head.head)?;
+    let mut results = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let res = (|| -> Result<ItemResult> {
+            validate::ident("event_id", &item.event_id)?;
+            let subject = validate::digest("subject", &item.subject)?;
+            validate::ident("scope", &item.scope)?;
+            validate::digest("evidence", &item.evidence)?;
+            validate::time("time", &item.time)?;
+            let mut rec = ConsentRecord {
+                seq: 0,
+                event_id: item.event_id.clone(),
+                subject: item.subject.clone(),
+                scope: item.scope.clone(),
+                decision: item.decision,
+                version: item.version,
+                evidence: item.evidence.clone(),
+                time: item.time.clone(),
+                block_height: block.height,
+                block_time: block.time.clone(),
+            };
+            let bytes = canonical::consent(&rec);
+            let digest = hex_encode(&sha256(&bytes));
+            if let Some(seq) = check_event(s, &item.event_id, EventKind::Consent, &digest)? {
+                return Ok(ItemResult { id: item.event_id.clone(), seq, replayed: true });
+            }
+            if let Some(latest) = state::load_latest_consent(s, &subject, &item.scope)? {
+                if item.version <= latest.version {
+                    return Err(ContractError::Rejected(format!(
+                        "version {} must be greater than the current version {} for this subject and scope",
+                        item.version, latest.version
+                    )));
+                }
+            }
+            head.consents += 1;
+            rec.seq = head.consents;
+            state::save_consent(s, &subject, &rec)?;
+            state::save_event(s, &item.event_id, &EventRef { kind: EventKind::Consent, seq: rec.seq, digest })?;
+            head_bytes = canonical::next_head(&head_bytes, &bytes);
+            Ok(ItemResult { id: item.event_id.clone(), seq: rec.seq, replayed: false })
+        })()
+        .map_err(at(i))?;
+        results.push(res);
+    }
+    head.head = hex_encode(&head_bytes);
+    state::save_head(s, &head)?;
+    let total = head.consents;
+    summary_response("record_consents", "consent_recorded", &head, total, results)
+}
+
+fn anchor_audit(s: &mut dyn Storage, info: &MessageInfo, a: AnchorRecord) -> Result<Response> {
+    require_writer(s, info)?;
+    validate::digest("merkle_root", &a.merkle_root)?;
+    if a.batch == 0 {
+        return Err(ContractError::Invalid("batch numbers start at 1".into()));
+    }
+    if a.first_seq > a.last_seq {
+        return Err(ContractError::Invalid(format!("first_seq {} > last_seq {}", a.first_seq, a.last_seq)));
+    }
+    if (a.last_seq - a.first_seq).checked_add(1) != Some(a.count) {
+        return Err(ContractError::Invalid(format!("count {} != last_seq - first_seq + 1", a.count)));
+    }
+    let mut head = state::load_head(s)?;
+    let item = |replayed| ItemResult { id: a.batch.to_string(), seq: a.batch, replayed };
+    if let Some(existing) = state::load_anchor(s, a.batch)? {
+        let same = existing.merkle_root == a.merkle_root
+            && existing.first_seq == a.first_seq
+            && existing.last_seq == a.last_seq
+            && existing.count == a.count;
+        if !same {
+            return Err(ContractError::Conflict(format!(
+                "batch {} was already anchored with a different payload",
+                a.batch
+            )));
+        }
+        let total = head.anchors;
+        return summary_response("anchor_audit", "audit_anchored", &head, total, vec![item(true)]);
+    }
+    if a.batch != head.anchors + 1 {
+        return Err(ContractError::Rejected(format!(
+            "batch {} out of order: next batch is {}",
+            a.batch,
+            head.anchors + 1
+        )));
+    }
+    if a.batch > 1 {
+        let prev = state::load_anchor(s, a.batch - 1)?
+            .ok_or_else(|| ContractError::Corrupt("previous anchor missing".into()))?;
+        if prev.last_seq.checked_add(1) != Some(a.first_seq) {
+            return Err(ContractError::Rejected(format!(
+                "batch {} must start at seq {} (batch {} ended at {}), got {}",
+                a.batch,
+                prev.last_seq.saturating_add(1),
+                prev.batch,
+                prev.last_seq,
+                a.first_seq
+            )));
+        }
+    }
+    let bytes = canonical::anchor(&a);
+    head.head = hex_encode(&canonical::next_head(&hex32(&head.head)?, &bytes));
+    head.anchors += 1;
+    state::save_anchor(s, &a)?;
+    state::save_head(s, &head)?;
+    let total = head.anchors;
+    summary_response("anchor_audit", "audit_anchored", &head, total, vec![item(false)])
+}
+
+fn record_grants(s: &mut dyn Storage, info: &MessageInfo, block: &Block, items: &[GrantItem]) -> Result<Response> {
+    require_writer(s, info)?;
+    check_batch(items.len())?;
+    let mut head = state::load_head(s)?;
+    let mut head_bytes = hex32(&head.head)?;
+    let mut results = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let res = (|| -> Result<ItemResult> {
+            validate::ident("event_id", &item.event_id)?;
+            validate::ident("grant_id", &item.grant_id)?;
+            validate::ident("study_id", &item.study_id)?;
+            validate::digest("cohort_root", &item.cohort_root)?;
+            let expiry = item.expiry.value("expiry")?;
+            let mut rec = GrantRecord {
+                seq: 0,
+                event_id: item.event_id.clone(),
+                grant_id: item.grant_id.clone(),
+                study_id: item.study_id.clone(),
+                cohort_root: item.cohort_root.clone(),
+                expiry,
+                block_height: block.height,
+                block_time: block.time.clone(),
+            };
+            let bytes = canonical::grant(&rec);
+            let digest = hex_encode(&sha256(&bytes));
+            if let Some(seq) = check_event(s, &item.event_id, EventKind::Grant, &digest)? {
+                return Ok(ItemResult { id: item.event_id.clone(), seq, replayed: true });
+            }
+            if let Some(existing) = state::load_grant(s, &item.grant_id)? {
+                return Err(ContractError::Conflict(format!(
+                    "grant_id {} was already recorded by event {}",
+                    show(&item.grant_id),
+                    show(&existing.event_id)
+                )));
+            }
+            head.grants += 1;
+            rec.seq = head.grants;
+            state::save_grant(s, &rec)?;
+            state::save_event(s, &item.event_id, &EventRef { kind: EventKind::Grant, seq: rec.seq, digest })?;
+            head_bytes = canonical::next_head(&head_bytes, &bytes);
+            Ok(ItemResult { id: item.event_id.clone(), seq: rec.seq, replayed: false })
+        })()
+        .map_err(at(i))?;
+        results.push(res);
+    }
+    head.head = hex_encode(&head_bytes);
+    state::save_head(s, &head)?;
+    let total = head.grants;
+    summary_response("record_grants", "grant_recorded", &head, total, results)
+}
+
+// ---------------------------------------------------------------- query
+
+fn to_json<T: serde::Serialize>(v: &T) -> Result<Vec<u8>> {
+    serde_json::to_vec(v).map_err(|e| ContractError::Corrupt(e.to_string()))
+}
+
+fn limit(l: Option<u32>) -> usize {
+    l.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT) as usize
+}
+
+/// Returns the JSON answer (the ABI layer wraps it in base64).
+pub fn query(s: &dyn Storage, _env: &Env, msg: QueryMsg) -> Result<Vec<u8>> {
+    match msg {
+        QueryMsg::Config {} => {
+            to_json(&ConfigResponse { admin: state::load_config(s)?.admin, writers: state::writers(s)? })
+        }
+        QueryMsg::Consent { subject, scope } => {
+            let subject = validate::digest("subject", &subject)?;
+            validate::ident("scope", &scope)?;
+            to_json(&state::load_latest_consent(s, &subject, &scope)?)
+        }
+        QueryMsg::ConsentHistory { subject, start_after, limit: l } => {
+            let subject = validate::digest("subject", &subject)?;
+            to_json(&ConsentHistoryResponse { consents: state::consent_history(s, &subject, start_after, limit(l))? })
+        }
+        QueryMsg::Anchor { batch } => to_json(&state::load_anchor(s, batch)?),
+        QueryMsg::Anchors { start_after, limit: l } => {
+            to_json(&AnchorsResponse { anchors: state::anchors(s, start_after, limit(l))? })
+        }
+        QueryMsg::Grant { grant_id } => {
+            validate::ident("grant_id", &grant_id)?;
+            to_json(&state::load_grant(s, &grant_id)?)
+        }
+        QueryMsg::Event { event_id } => {
+            validate::ident("event_id", &event_id)?;
+            to_json(&state::load_event(s, &event_id)?)
+        }
+        QueryMsg::Head {} => to_json(&state::load_head(s)?),
+    }
+}
+
+/// Query answer as CosmWasm returns it to clients: base64 of the JSON.
+pub fn query_base64(s: &dyn Storage, env: &Env, msg: QueryMsg) -> Result<String> {
+    query(s, env, msg).map(|json| base64_encode(&json))
+}
