@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 
 const entry = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 if (!existsSync(entry)) {
-  process.stderr.write('consentome: not built yet. Run `npm run build` (or `npm start`) at the repository root first.\n');
+  process.stderr.write(
+    'consentome: not built yet. Run `npm run build` (or `npm start`) at the repository root first.\n',
+  );
   process.exit(1);
 }
 await import(entry);

@@ -13,7 +13,11 @@ const EnvSchema = z.object({
   API_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   WEB_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   WEB_ORIGIN: z.string().url().optional(),
-  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(12),
   COOKIE_SECURE: boolish.optional(),
   TRUST_PROXY: boolish.default(false),
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),

@@ -10,7 +10,10 @@ import { runDatabaseCommand, type CommandRequest } from '../cli/database-command
  * sends the command here and the server runs it on its own connection. Filesystem permissions
  * are the authorisation, as with other local admin sockets.
  */
-export async function listenControlSocket(socketPath: string, handle: DatabaseHandle): Promise<() => Promise<void>> {
+export async function listenControlSocket(
+  socketPath: string,
+  handle: DatabaseHandle,
+): Promise<() => Promise<void>> {
   try {
     fs.unlinkSync(socketPath);
   } catch {
@@ -24,7 +27,9 @@ export async function listenControlSocket(socketPath: string, handle: DatabaseHa
         const send = (msg: object) => conn.write(`${JSON.stringify(msg)}\n`);
         try {
           const request = JSON.parse(line) as CommandRequest;
-          const code = await runDatabaseCommand(handle, request, (text) => send({ type: 'out', text }));
+          const code = await runDatabaseCommand(handle, request, (text) =>
+            send({ type: 'out', text }),
+          );
           send({ type: 'exit', code });
         } catch (error) {
           send({ type: 'out', text: `error: ${(error as Error).message}` });
@@ -52,11 +57,14 @@ export function sendControlCommand(
     const conn = net.createConnection(socketPath, () => conn.write(`${JSON.stringify(request)}\n`));
     let exitCode: number | null = null;
     readline.createInterface({ input: conn }).on('line', (line) => {
-      const msg = JSON.parse(line) as { type: 'out'; text: string } | { type: 'exit'; code: number };
+      const msg = JSON.parse(line) as
+        { type: 'out'; text: string } | { type: 'exit'; code: number };
       if (msg.type === 'out') out(msg.text);
       else exitCode = msg.code;
     });
     conn.on('error', reject);
-    conn.on('close', () => (exitCode === null ? reject(new Error('server closed the connection')) : resolve(exitCode)));
+    conn.on('close', () =>
+      exitCode === null ? reject(new Error('server closed the connection')) : resolve(exitCode),
+    );
   });
 }

@@ -4,7 +4,9 @@ import type { DatabaseLocation } from '../db/open-database.js';
 
 /** PostgreSQL when DATABASE_URL is set, otherwise PGlite under DATA_DIR. */
 export function databaseLocation(config: Config): DatabaseLocation {
-  return config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: path.join(config.dataDir, 'pglite') };
+  return config.databaseUrl
+    ? { url: config.databaseUrl }
+    : { pgliteDir: path.join(config.dataDir, 'pglite') };
 }
 
 /** The control socket of a server that holds the embedded database. */

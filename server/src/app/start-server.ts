@@ -5,7 +5,7 @@ import { migrateDatabase } from '../db/migrate.js';
 import { openDatabase } from '../db/open-database.js';
 import { createGraphQLServer } from '../http/yoga.js';
 import type { Logger } from '../lib/logger.js';
-import { isDatabaseEmpty, seedDemo } from '../modules/demo/seed-demo.js';
+import { hasDemoAccounts, isDatabaseEmpty, seedDemo } from '../modules/demo/seed-demo.js';
 import { demoAccountLines } from '../cli/database-commands.js';
 import { acquireLock } from './data-dir-lock.js';
 import { controlSocketPath, databaseLocation } from './database-location.js';
@@ -25,13 +25,17 @@ export interface RunningServer {
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
   const embedded = !config.databaseUrl;
   const socketPath = controlSocketPath(config);
-  const releaseLock = embedded ? acquireLock(config.dataDir, { controlSocket: socketPath }) : () => {};
+  const releaseLock = embedded
+    ? acquireLock(config.dataDir, { controlSocket: socketPath })
+    : () => {};
   const handle = await openDatabase(databaseLocation(config));
   try {
     await migrateDatabase(handle);
     if (config.demoSeed && (await isDatabaseEmpty(handle.db))) {
       await seedDemo(handle.db);
       log.info('seeded demo data into the empty database');
+    }
+    if (config.demoSeed && (await hasDemoAccounts(handle.db))) {
       demoAccountLines().forEach((line) => process.stdout.write(`${line}\n`));
     }
   } catch (error) {

@@ -13,13 +13,17 @@ import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../test/test
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 
 /** Runs the real CLI in a child process, as an operator would. */
-function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       ['--import', 'tsx', MAIN, ...args],
       { env: { ...process.env, LOG_LEVEL: 'silent', ...env }, timeout: 60_000 },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -54,20 +58,38 @@ describe(`consentome CLI on ${TEST_DRIVER}`, { timeout: 120_000 }, () => {
     expect(again.code).toBe(1);
     expect(again.stdout).toMatch(/already has accounts/);
 
-    const created = await cli(['users', 'create', '--email', 'Board.Chair@Example.org', '--role', 'ethics_board', '--name', 'Chair'], {
-      ...env,
-      CONSENTOME_PASSWORD: 'a long enough password',
-    });
+    const created = await cli(
+      [
+        'users',
+        'create',
+        '--email',
+        'Board.Chair@Example.org',
+        '--role',
+        'ethics_board',
+        '--name',
+        'Chair',
+      ],
+      {
+        ...env,
+        CONSENTOME_PASSWORD: 'a long enough password',
+      },
+    );
     expect(created.stdout).toMatch(/Created ethics_board board\.chair@example\.org/);
 
-    const weak = await cli(['users', 'create', '--email', 'x@example.org', '--role', 'researcher', '--name', 'X'], {
-      ...env,
-      CONSENTOME_PASSWORD: 'short',
-    });
+    const weak = await cli(
+      ['users', 'create', '--email', 'x@example.org', '--role', 'researcher', '--name', 'X'],
+      {
+        ...env,
+        CONSENTOME_PASSWORD: 'short',
+      },
+    );
     expect(weak.code).toBe(1);
     expect(weak.stdout).toMatch(/password: must be at least 12 characters/);
 
-    const badRole = await cli(['users', 'create', '--email', 'y@example.org', '--role', 'god', '--name', 'Y'], env);
+    const badRole = await cli(
+      ['users', 'create', '--email', 'y@example.org', '--role', 'god', '--name', 'Y'],
+      env,
+    );
     expect(badRole.code).not.toBe(0);
     expect(badRole.stderr).toMatch(/Allowed choices are participant, researcher/);
 
@@ -77,7 +99,9 @@ describe(`consentome CLI on ${TEST_DRIVER}`, { timeout: 120_000 }, () => {
   });
 
   it('audit verify exits 2 and names the first altered event', async () => {
-    const handle = await openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL } : { pgliteDir: path.join(dataDir, 'pglite') });
+    const handle = await openDatabase(
+      env.DATABASE_URL ? { url: env.DATABASE_URL } : { pgliteDir: path.join(dataDir, 'pglite') },
+    );
     await handle.exec(`
       alter table audit_events disable trigger audit_events_no_update_or_delete;
       update audit_events set action = 'user.tampered' where seq = 3;
@@ -86,33 +110,59 @@ describe(`consentome CLI on ${TEST_DRIVER}`, { timeout: 120_000 }, () => {
     await handle.close();
     const result = await cli(['audit', 'verify'], env);
     expect(result.code).toBe(2);
-    expect(result.stdout).toContain('Audit trail BROKEN at event 3: content does not match its hash (altered).');
+    expect(result.stdout).toContain(
+      'Audit trail BROKEN at event 3: content does not match its hash (altered).',
+    );
   });
 
   it('works while `serve` runs on the same database (embedded: through the control socket)', async () => {
     const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'consentome-serve-'));
     const db = TEST_DRIVER === 'postgres' ? await createTestDatabase() : null;
-    const serveEnv: Record<string, string> = { DATA_DIR: fresh, ...(db ? { DATABASE_URL: db.url! } : {}) };
-    const config = { ...loadConfig({ ...serveEnv, API_PORT: '0', NODE_ENV: 'test', LOG_LEVEL: 'silent' }), demoSeed: true };
+    const serveEnv: Record<string, string> = {
+      DATA_DIR: fresh,
+      ...(db ? { DATABASE_URL: db.url! } : {}),
+    };
+    const config = {
+      ...loadConfig({ ...serveEnv, API_PORT: '0', NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
+      demoSeed: true,
+    };
     const running = await startServer(config, createLogger('silent'));
     try {
       // PGlite allows one process per directory: the CLI must go through the running server.
       const verified = await cli(['audit', 'verify'], serveEnv);
       expect(verified.stdout).toMatch(/Audit trail intact/);
-      const created = await cli(['users', 'create', '--email', 'live@example.org', '--role', 'researcher', '--name', 'Live'], {
-        ...serveEnv,
-        CONSENTOME_PASSWORD: 'a long enough password',
-      });
+      const created = await cli(
+        [
+          'users',
+          'create',
+          '--email',
+          'live@example.org',
+          '--role',
+          'researcher',
+          '--name',
+          'Live',
+        ],
+        {
+          ...serveEnv,
+          CONSENTOME_PASSWORD: 'a long enough password',
+        },
+      );
       expect(created.code).toBe(0);
       // The running server sees the account at once: log in over HTTP.
       const res = await fetch(running.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: `mutation { login(email: "live@example.org", password: "a long enough password") { __typename } }` }),
+        body: JSON.stringify({
+          query: `mutation { login(email: "live@example.org", password: "a long enough password") { __typename } }`,
+        }),
       });
-      expect(((await res.json()) as { data: { login: { __typename: string } } }).data.login.__typename).toBe('MutationLoginSuccess');
+      expect(
+        ((await res.json()) as { data: { login: { __typename: string } } }).data.login.__typename,
+      ).toBe('MutationLoginSuccess');
       if (TEST_DRIVER === 'pglite') {
-        await expect(startServer(config, createLogger('silent'))).rejects.toThrow(/in use by process/);
+        await expect(startServer(config, createLogger('silent'))).rejects.toThrow(
+          /in use by process/,
+        );
       }
     } finally {
       await running.close();

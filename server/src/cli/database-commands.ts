@@ -13,7 +13,13 @@ export type CommandRequest =
   | { command: 'seed-demo' }
   | {
       command: 'users-create';
-      input: { email: string; password: string; displayName: string; role: string; institution?: string };
+      input: {
+        email: string;
+        password: string;
+        displayName: string;
+        role: string;
+        institution?: string;
+      };
     }
   | { command: 'audit-verify' };
 
@@ -44,7 +50,9 @@ export async function runDatabaseCommand(
       }
       case 'seed-demo': {
         if (!(await isDatabaseEmpty(db))) {
-          out('The database already has accounts; demo data is seeded only into an empty database.');
+          out(
+            'The database already has accounts; demo data is seeded only into an empty database.',
+          );
           return 1;
         }
         await seedDemo(db);
@@ -53,7 +61,9 @@ export async function runDatabaseCommand(
         return 0;
       }
       case 'users-create': {
-        const user = await db.transaction((tx) => createUser(tx, systemActor('cli'), request.input));
+        const user = await db.transaction((tx) =>
+          createUser(tx, systemActor('cli'), request.input),
+        );
         out(`Created ${user.role} ${user.email} (${user.id}).`);
         return 0;
       }
@@ -63,7 +73,9 @@ export async function runDatabaseCommand(
           out(`Audit trail intact: ${result.checkedEvents} events, head ${result.headHash}.`);
           return 0;
         }
-        out(`Audit trail BROKEN at event ${result.firstBroken!.seq}: ${result.firstBroken!.reason}.`);
+        out(
+          `Audit trail BROKEN at event ${result.firstBroken!.seq}: ${result.firstBroken!.reason}.`,
+        );
         out(`${result.checkedEvents} events before it verified.`);
         return 2;
       }

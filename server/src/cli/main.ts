@@ -21,7 +21,10 @@ async function runCommand(config: Config, request: CommandRequest): Promise<numb
   if (!config.databaseUrl) {
     const holder = readLock(config.dataDir);
     if (holder?.controlSocket) return sendControlCommand(holder.controlSocket, request, print);
-    if (holder) throw new Error(`The embedded database is in use by process ${holder.pid}; try again when it ends.`);
+    if (holder)
+      throw new Error(
+        `The embedded database is in use by process ${holder.pid}; try again when it ends.`,
+      );
   }
   const release = config.databaseUrl ? () => {} : acquireLock(config.dataDir);
   const handle = await openDatabase(databaseLocation(config));
@@ -52,7 +55,9 @@ const program = new Command('consentome')
 
 program
   .command('serve')
-  .description('start the GraphQL API (migrates first; seeds the demo into an empty embedded database)')
+  .description(
+    'start the GraphQL API (migrates first; seeds the demo into an empty embedded database)',
+  )
   .action(async () => {
     const config = loadConfig();
     const log = createLogger(config.logLevel);

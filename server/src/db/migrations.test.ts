@@ -22,7 +22,15 @@ describe(`migrations on ${TEST_DRIVER}`, () => {
     );
     const names = rows.map((r) => r.table_name);
     expect(names).toEqual(
-      expect.arrayContaining(['audit_events', 'datasets', 'enrolment_codes', 'login_attempts', 'participants', 'sessions', 'users']),
+      expect.arrayContaining([
+        'audit_events',
+        'datasets',
+        'enrolment_codes',
+        'login_attempts',
+        'participants',
+        'sessions',
+        'users',
+      ]),
     );
   });
 
@@ -31,7 +39,10 @@ describe(`migrations on ${TEST_DRIVER}`, () => {
       `insert into users (id, email, display_name, role, password_hash) values ('00000000-0000-4000-8000-000000000001', 'x@test.local', 'X', 'admin', 'h')`,
     );
     await migrateDatabase(db);
-    const [first] = await queryRows<{ n: number }>(db.db, sql`select count(*)::int as n from users`);
+    const [first] = await queryRows<{ n: number }>(
+      db.db,
+      sql`select count(*)::int as n from users`,
+    );
     expect(first?.n).toBe(1);
   });
 

@@ -1,11 +1,6 @@
 /** Machine-readable codes of the errors a client is expected to handle. */
 export type ErrorCode =
-  | 'VALIDATION'
-  | 'NOT_FOUND'
-  | 'FORBIDDEN'
-  | 'UNAUTHENTICATED'
-  | 'CONFLICT'
-  | 'RATE_LIMITED';
+  'VALIDATION' | 'NOT_FOUND' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'CONFLICT' | 'RATE_LIMITED';
 
 /** One invalid input field and why. */
 export interface FieldIssue {

@@ -1,17 +1,24 @@
 import { builder } from '../builder.js';
 import {
-  AppError,
   ConflictError,
   ForbiddenError,
   NotFoundError,
   RateLimitedError,
   UnauthenticatedError,
   ValidationError,
+  type AppError,
   type FieldIssue,
 } from '../errors/app-errors.js';
 
 const ErrorCodeEnum = builder.enumType('ErrorCode', {
-  values: ['VALIDATION', 'NOT_FOUND', 'FORBIDDEN', 'UNAUTHENTICATED', 'CONFLICT', 'RATE_LIMITED'] as const,
+  values: [
+    'VALIDATION',
+    'NOT_FOUND',
+    'FORBIDDEN',
+    'UNAUTHENTICATED',
+    'CONFLICT',
+    'RATE_LIMITED',
+  ] as const,
 });
 
 /** The interface every typed error implements, so clients can always read code and message. */
@@ -33,7 +40,10 @@ builder.objectType(ValidationError, {
 });
 builder.objectType(NotFoundError, { name: 'NotFoundError', interfaces: [ErrorInterface] });
 builder.objectType(ForbiddenError, { name: 'ForbiddenError', interfaces: [ErrorInterface] });
-builder.objectType(UnauthenticatedError, { name: 'UnauthenticatedError', interfaces: [ErrorInterface] });
+builder.objectType(UnauthenticatedError, {
+  name: 'UnauthenticatedError',
+  interfaces: [ErrorInterface],
+});
 builder.objectType(ConflictError, { name: 'ConflictError', interfaces: [ErrorInterface] });
 builder.objectType(RateLimitedError, {
   name: 'RateLimitedError',

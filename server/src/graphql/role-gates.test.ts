@@ -10,7 +10,12 @@ import { createParticipant } from '../modules/participants/participants.service.
  * other role (and an anonymous caller) must be refused. Allowed means "not refused for the role":
  * the operation may still answer a typed error about its input.
  */
-type Operation = { name: string; query: string; variables: () => Record<string, unknown>; allowed: Role[] | 'public' };
+type Operation = {
+  name: string;
+  query: string;
+  variables: () => Record<string, unknown>;
+  allowed: Role[] | 'public';
+};
 
 describe(`role gates on ${TEST_DRIVER}`, () => {
   let db: TestDatabase;
@@ -28,7 +33,9 @@ describe(`role gates on ${TEST_DRIVER}`, () => {
       tokens.set(role, await loginAs(gql, user));
     }
     participantId = (
-      await db.db.transaction((tx) => createParticipant(tx, { kind: 'system', name: 'test' }, { sex: 'female' }))
+      await db.db.transaction((tx) =>
+        createParticipant(tx, { kind: 'system', name: 'test' }, { sex: 'female' }),
+      )
     ).id;
   });
   afterAll(() => db.dispose());
@@ -39,13 +46,35 @@ describe(`role gates on ${TEST_DRIVER}`, () => {
     { name: 'duoTerms', query: `{ duoTerms { code } }`, variables: () => ({}), allowed: 'public' },
     { name: 'datasets', query: `{ datasets { id } }`, variables: () => ({}), allowed: [...ROLES] },
     { name: 'users', query: `{ users { id } }`, variables: () => ({}), allowed: ['admin'] },
-    { name: 'participants', query: `{ participants { total } }`, variables: () => ({}), allowed: ['steward', 'ethics_board', 'admin'] },
-    { name: 'auditEvents', query: `{ auditEvents { seq } }`, variables: () => ({}), allowed: ['ethics_board', 'admin'] },
-    { name: 'verifyAuditTrail', query: `mutation { verifyAuditTrail { ok } }`, variables: () => ({}), allowed: ['ethics_board', 'admin'] },
+    {
+      name: 'participants',
+      query: `{ participants { total } }`,
+      variables: () => ({}),
+      allowed: ['steward', 'ethics_board', 'admin'],
+    },
+    {
+      name: 'auditEvents',
+      query: `{ auditEvents { seq } }`,
+      variables: () => ({}),
+      allowed: ['ethics_board', 'admin'],
+    },
+    {
+      name: 'verifyAuditTrail',
+      query: `mutation { verifyAuditTrail { ok } }`,
+      variables: () => ({}),
+      allowed: ['ethics_board', 'admin'],
+    },
     {
       name: 'createUser',
       query: `mutation($i: CreateUserInput!) { createUser(input: $i) { __typename } }`,
-      variables: () => ({ i: { email: `${unique()}@test.local`, password: 'long enough password', displayName: 'G', role: 'researcher' } }),
+      variables: () => ({
+        i: {
+          email: `${unique()}@test.local`,
+          password: 'long enough password',
+          displayName: 'G',
+          role: 'researcher',
+        },
+      }),
       allowed: ['admin'],
     },
     {
@@ -70,10 +99,13 @@ describe(`role gates on ${TEST_DRIVER}`, () => {
 
   for (const op of operations) {
     for (const role of [...ROLES, 'anonymous'] as const) {
-      const allowed = op.allowed === 'public' || (role !== 'anonymous' && op.allowed.includes(role));
+      const allowed =
+        op.allowed === 'public' || (role !== 'anonymous' && op.allowed.includes(role));
       it(`${op.name} × ${role}: ${allowed ? 'allow' : 'deny'}`, async () => {
         const token = role === 'anonymous' ? undefined : tokens.get(role);
-        const res = await gql<Record<string, { __typename?: string }>>(op.query, op.variables(), { token });
+        const res = await gql<Record<string, { __typename?: string }>>(op.query, op.variables(), {
+          token,
+        });
         const code = res.errors?.[0]?.extensions?.code;
         if (allowed) {
           expect(res.errors).toBeUndefined();

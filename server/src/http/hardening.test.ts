@@ -30,7 +30,8 @@ describe(`GraphQL hardening on ${TEST_DRIVER}`, () => {
   });
 
   it(`accepts ${MAX_QUERY_ALIASES} aliases and refuses more`, async () => {
-    const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: duoTerms { code }`).join(' ')} }`;
+    const aliases = (n: number) =>
+      `{ ${Array.from({ length: n }, (_, i) => `a${i}: duoTerms { code }`).join(' ')} }`;
     expect((await gql(aliases(MAX_QUERY_ALIASES))).errors).toBeUndefined();
     const refused = await gql(aliases(MAX_QUERY_ALIASES + 1));
     expect(refused.errors?.[0]?.message).toMatch(/alias/i);
@@ -39,7 +40,10 @@ describe(`GraphQL hardening on ${TEST_DRIVER}`, () => {
   it('masks an unexpected failure as "Unexpected error." with a code, leaking no detail', async () => {
     await db.close();
     const res = await gql(`mutation { login(email: "a@b.co", password: "x") { __typename } }`);
-    expect(res.errors?.[0]).toMatchObject({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(res.errors?.[0]).toMatchObject({
+      message: 'Unexpected error.',
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
     expect(JSON.stringify(res.errors)).not.toMatch(/stack|pglite|postgres|closed/i);
     db = await createTestDatabase();
   });

@@ -64,7 +64,10 @@ export function createGraphQLServer(
           return new GraphQLError(original.message, { extensions: { code: original.code } });
         }
         // Parse, validation and variable-coercion errors describe the request, not the server.
-        if (isGraphQLError(error) && (!error.originalError || isGraphQLError(error.originalError))) {
+        if (
+          isGraphQLError(error) &&
+          (!error.originalError || isGraphQLError(error.originalError))
+        ) {
           return error;
         }
         return new GraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
@@ -75,16 +78,21 @@ export function createGraphQLServer(
       maxAliasesPlugin({ n: MAX_QUERY_ALIASES, allowList: [] }),
       {
         onResponse({ request, response }) {
-          for (const cookie of cookiesByRequest.get(request) ?? []) response.headers.append('set-cookie', cookie);
+          for (const cookie of cookiesByRequest.get(request) ?? [])
+            response.headers.append('set-cookie', cookie);
         },
       },
     ],
     context: async ({ request, req }) => {
       const token = bearerToken(request) ?? readSessionCookie(request.headers.get('cookie'));
       const viewer = token ? await resolveSession(db, token) : null;
-      const forwardedFor = config.trustProxy ? request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
+      const forwardedFor = config.trustProxy
+        ? request.headers.get('x-forwarded-for')?.split(',')[0]?.trim()
+        : undefined;
       const forwardedProto = config.trustProxy ? request.headers.get('x-forwarded-proto') : null;
-      const secure = config.cookieSecure ?? (forwardedProto === 'https' || new URL(request.url).protocol === 'https:');
+      const secure =
+        config.cookieSecure ??
+        (forwardedProto === 'https' || new URL(request.url).protocol === 'https:');
       const setCookies: string[] = [];
       cookiesByRequest.set(request, setCookies);
       return {

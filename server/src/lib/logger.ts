@@ -13,10 +13,16 @@ export interface Logger {
 
 /** A logger writing one line per entry to stderr, filtered by level. */
 export function createLogger(level: LogLevel, name = 'consentome'): Logger {
-  const write = (at: Exclude<LogLevel, 'silent'>, message: string, fields?: Record<string, unknown>) => {
+  const write = (
+    at: Exclude<LogLevel, 'silent'>,
+    message: string,
+    fields?: Record<string, unknown>,
+  ) => {
     if (ORDER[at] < ORDER[level]) return;
     const extra = fields && Object.keys(fields).length ? ` ${JSON.stringify(fields)}` : '';
-    process.stderr.write(`${new Date().toISOString()} ${at.toUpperCase().padEnd(5)} [${name}] ${message}${extra}\n`);
+    process.stderr.write(
+      `${new Date().toISOString()} ${at.toUpperCase().padEnd(5)} [${name}] ${message}${extra}\n`,
+    );
   };
   return {
     debug: (m, f) => write('debug', m, f),

@@ -8,7 +8,10 @@ import type { Role } from '../modules/accounts/roles.js';
 
 /** Configuration for in-process tests: quiet, no demo seeding, a small login limit. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO_SEED: 'false' }), ...overrides };
+  return {
+    ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO_SEED: 'false' }),
+    ...overrides,
+  };
 }
 
 /** A GraphQL response as tests see it. */
@@ -36,7 +39,12 @@ export function createTestApi(db: Database, config: Config = testConfig()) {
       body: JSON.stringify({ query, variables }),
     });
     const body = (await response.json()) as { data?: T; errors?: GqlResponse['errors'] };
-    return { status: response.status, data: body.data, errors: body.errors, headers: response.headers };
+    return {
+      status: response.status,
+      data: body.data,
+      errors: body.errors,
+      headers: response.headers,
+    };
   };
 }
 
@@ -44,7 +52,11 @@ export function createTestApi(db: Database, config: Config = testConfig()) {
 export const TEST_PASSWORD = 'correct horse battery staple';
 
 /** Creates an account with a unique e-mail directly (no audit event; setup only). */
-export async function makeUser(db: Database, role: Role, institution: string | null = null): Promise<UserRecord> {
+export async function makeUser(
+  db: Database,
+  role: Role,
+  institution: string | null = null,
+): Promise<UserRecord> {
   return db.transaction((tx) =>
     insertUser(tx, {
       email: `${role}-${randomUUID().slice(0, 8)}@test.local`,
@@ -57,7 +69,10 @@ export async function makeUser(db: Database, role: Role, institution: string | n
 }
 
 /** Logs in through the API and returns the bearer token. */
-export async function loginAs(gql: ReturnType<typeof createTestApi>, user: UserRecord): Promise<string> {
+export async function loginAs(
+  gql: ReturnType<typeof createTestApi>,
+  user: UserRecord,
+): Promise<string> {
   const res = await gql<{ login: { __typename: string; data?: { token: string } } }>(
     `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { __typename ... on MutationLoginSuccess { data { token } } } }`,
     { e: user.email, p: TEST_PASSWORD },

@@ -51,7 +51,10 @@ export async function insertUser(
   tx: Tx,
   input: z.output<typeof CreateUserInput>,
 ): Promise<UserRecord> {
-  const existing = await tx.select({ id: users.id }).from(users).where(eq(users.email, input.email));
+  const existing = await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.email, input.email));
   if (existing.length > 0) throw new ConflictError('An account with this e-mail already exists');
   const id = randomUUID();
   try {
@@ -68,7 +71,8 @@ export async function insertUser(
       .returning(userColumns);
     return toUser(row!);
   } catch (error) {
-    if (isUniqueViolation(error)) throw new ConflictError('An account with this e-mail already exists');
+    if (isUniqueViolation(error))
+      throw new ConflictError('An account with this e-mail already exists');
     throw error;
   }
 }
@@ -90,7 +94,10 @@ export async function createUser(tx: Tx, actor: Actor | null, input: unknown): P
 /** Lists accounts (admin only), oldest first. */
 export async function listUsers(tx: Tx, actor: Actor | null): Promise<UserRecord[]> {
   assertCanListUsers(actor);
-  const rows = await tx.select(userColumns).from(users).orderBy(asc(users.createdAt), asc(users.email));
+  const rows = await tx
+    .select(userColumns)
+    .from(users)
+    .orderBy(asc(users.createdAt), asc(users.email));
   await appendAuditEvent(tx, actor, { action: 'user.list', payload: { count: rows.length } });
   return rows.map(toUser);
 }
@@ -152,9 +159,15 @@ export async function login(
   await db.transaction(async (tx) => {
     await recordLoginAttempt(tx, email, clientKey, true);
     const sessionId = randomUUID();
-    await tx.insert(sessions).values({ id: sessionId, tokenHash: tokenDigest(token), userId: user.id, expiresAt });
+    await tx
+      .insert(sessions)
+      .values({ id: sessionId, tokenHash: tokenDigest(token), userId: user.id, expiresAt });
     const actor: UserActor = { kind: 'user', userId: user.id, role: user.role, sessionId };
-    await appendAuditEvent(tx, actor, { action: 'auth.login', targetType: 'session', targetId: sessionId });
+    await appendAuditEvent(tx, actor, {
+      action: 'auth.login',
+      targetType: 'session',
+      targetId: sessionId,
+    });
   });
   return { token, expiresAt, user };
 }
@@ -163,7 +176,11 @@ export async function login(
 export async function logout(tx: Tx, actor: UserActor): Promise<void> {
   if (actor.sessionId === null) return;
   await tx.update(sessions).set({ revokedAt: new Date() }).where(eq(sessions.id, actor.sessionId));
-  await appendAuditEvent(tx, actor, { action: 'auth.logout', targetType: 'session', targetId: actor.sessionId });
+  await appendAuditEvent(tx, actor, {
+    action: 'auth.logout',
+    targetType: 'session',
+    targetId: actor.sessionId,
+  });
 }
 
 /** Turns a session token into the acting user, or null when unknown, expired, revoked or disabled. */
@@ -181,5 +198,7 @@ export async function resolveSession(db: Queryable, token: string): Promise<User
         isNull(users.disabledAt),
       ),
     );
-  return row ? { kind: 'user', userId: row.userId, role: row.role as Role, sessionId: row.sessionId } : null;
+  return row
+    ? { kind: 'user', userId: row.userId, role: row.role as Role, sessionId: row.sessionId }
+    : null;
 }

@@ -1,7 +1,14 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lastAuditEvent, auditCount } from '../../test/audit-rows.js';
-import { TEST_PASSWORD, actorOf, createTestApi, loginAs, makeUser, testConfig } from '../../test/test-api.js';
+import {
+  TEST_PASSWORD,
+  actorOf,
+  createTestApi,
+  loginAs,
+  makeUser,
+  testConfig,
+} from '../../test/test-api.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
 import { sessions, users } from './accounts.tables.js';
 import { createUser } from './accounts.service.js';
@@ -28,7 +35,9 @@ describe(`accounts on ${TEST_DRIVER}`, () => {
 
   it('logs in with e-mail and password, sets an HttpOnly SameSite=Lax cookie, and audits the login', async () => {
     const user = await makeUser(db.db, 'researcher');
-    const res = await gql<{ login: { __typename: string; data: { token: string; user: { id: string } } } }>(LOGIN, {
+    const res = await gql<{
+      login: { __typename: string; data: { token: string; user: { id: string } } };
+    }>(LOGIN, {
       e: user.email.toUpperCase(),
       p: TEST_PASSWORD,
     });
@@ -40,7 +49,12 @@ describe(`accounts on ${TEST_DRIVER}`, () => {
     expect(cookie).toContain('SameSite=Lax');
     expect(cookie).not.toContain('Secure');
     const event = await lastAuditEvent(db.db);
-    expect(event).toMatchObject({ action: 'auth.login', actorId: user.id, actorRole: 'researcher', targetType: 'session' });
+    expect(event).toMatchObject({
+      action: 'auth.login',
+      actorId: user.id,
+      actorRole: 'researcher',
+      targetType: 'session',
+    });
   });
 
   it('marks the cookie Secure behind TLS', async () => {
@@ -55,7 +69,11 @@ describe(`accounts on ${TEST_DRIVER}`, () => {
     const token = await loginAs(gql, user);
     const viaBearer = await gql<{ me: { id: string; role: string } }>(ME, {}, { token });
     expect(viaBearer.data?.me).toMatchObject({ id: user.id, role: 'ethics_board' });
-    const viaCookie = await gql<{ me: { id: string } }>(ME, {}, { cookie: `other=1; consentome_session=${token}` });
+    const viaCookie = await gql<{ me: { id: string } }>(
+      ME,
+      {},
+      { cookie: `other=1; consentome_session=${token}` },
+    );
     expect(viaCookie.data?.me.id).toBe(user.id);
     const anonymous = await gql<{ me: null }>(ME);
     expect(anonymous.data?.me).toBeNull();
@@ -75,7 +93,10 @@ describe(`accounts on ${TEST_DRIVER}`, () => {
   it('an expired session is no session', async () => {
     const user = await makeUser(db.db, 'researcher');
     const token = await loginAs(gql, user);
-    await db.db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.userId, user.id));
+    await db.db
+      .update(sessions)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(sessions.userId, user.id));
     const res = await gql<{ me: null }>(ME, {}, { token });
     expect(res.data?.me).toBeNull();
     const gated = await gql(`{ datasets { id } }`, {}, { token });
@@ -84,10 +105,20 @@ describe(`accounts on ${TEST_DRIVER}`, () => {
 
   it('a wrong password is a typed error, audited without the e-mail address', async () => {
     const user = await makeUser(db.db, 'researcher');
-    const res = await gql<{ login: { __typename: string; code: string } }>(LOGIN, { e: user.email, p: 'wrong password!!' });
-    expect(res.data?.login).toMatchObject({ __typename: 'UnauthenticatedError', code: 'UNAUTHENTICATED' });
+    const res = await gql<{ login: { __typename: string; code: string } }>(LOGIN, {
+      e: user.email,
+      p: 'wrong password!!',
+    });
+    expect(res.data?.login).toMatchObject({
+      __typename: 'UnauthenticatedError',
+      code: 'UNAUTHENTICATED',
+    });
     const event = await lastAuditEvent(db.db);
-    expect(event).toMatchObject({ action: 'auth.login_failed', actorRole: 'anonymous', targetId: user.id });
+    expect(event).toMatchObject({
+      action: 'auth.login_failed',
+      actorRole: 'anonymous',
+      targetId: user.id,
+    });
     expect(JSON.stringify(event)).not.toContain(user.email);
   });
 
@@ -107,7 +138,10 @@ describe(`accounts on ${TEST_DRIVER}`, () => {
       e: 'nobody@test.local',
       p: 'whatever it is',
     });
-    expect(res.data?.login).toMatchObject({ __typename: 'UnauthenticatedError', message: 'E-mail or password is wrong' });
+    expect(res.data?.login).toMatchObject({
+      __typename: 'UnauthenticatedError',
+      message: 'E-mail or password is wrong',
+    });
   });
 
   describe('createUser refuses bad input and writes nothing', () => {
@@ -121,7 +155,13 @@ describe(`accounts on ${TEST_DRIVER}`, () => {
       it(label, async () => {
         const before = await auditCount(db.db);
         const userCount = (await db.db.select({ id: users.id }).from(users)).length;
-        const input = { email: 'new@test.local', password: 'long enough password', displayName: 'New', role: 'researcher', ...patch };
+        const input = {
+          email: 'new@test.local',
+          password: 'long enough password',
+          displayName: 'New',
+          role: 'researcher',
+          ...patch,
+        };
         const error = await db.db
           .transaction((tx) => createUser(tx, { kind: 'system', name: 'test' }, input))
           .catch((e: unknown) => e);
@@ -137,12 +177,16 @@ describe(`accounts on ${TEST_DRIVER}`, () => {
       const before = await auditCount(db.db);
       const error = await db.db
         .transaction((tx) =>
-          createUser(tx, { kind: 'system', name: 'test' }, {
-            email: existing.email.toUpperCase(),
-            password: 'long enough password',
-            displayName: 'Dup',
-            role: 'researcher',
-          }),
+          createUser(
+            tx,
+            { kind: 'system', name: 'test' },
+            {
+              email: existing.email.toUpperCase(),
+              password: 'long enough password',
+              displayName: 'Dup',
+              role: 'researcher',
+            },
+          ),
         )
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ConflictError);
@@ -153,14 +197,27 @@ describe(`accounts on ${TEST_DRIVER}`, () => {
   it('an admin creates an account through GraphQL; the row and its audit event land together', async () => {
     const admin = await makeUser(db.db, 'admin');
     const token = await loginAs(gql, admin);
-    const res = await gql<{ createUser: { __typename: string; data: { id: string; role: string } } }>(
+    const res = await gql<{
+      createUser: { __typename: string; data: { id: string; role: string } };
+    }>(
       `mutation($input: CreateUserInput!) { createUser(input: $input) { __typename ... on MutationCreateUserSuccess { data { id role } } ... on Error { code message } } }`,
-      { input: { email: 'dac.member@test.local', password: 'a long enough password', displayName: 'Member', role: 'ethics_board' } },
+      {
+        input: {
+          email: 'dac.member@test.local',
+          password: 'a long enough password',
+          displayName: 'Member',
+          role: 'ethics_board',
+        },
+      },
       { token },
     );
     expect(res.data?.createUser.__typename).toBe('MutationCreateUserSuccess');
     const event = await lastAuditEvent(db.db);
-    expect(event).toMatchObject({ action: 'user.create', actorId: admin.id, targetId: res.data?.createUser.data.id });
+    expect(event).toMatchObject({
+      action: 'user.create',
+      actorId: admin.id,
+      targetId: res.data?.createUser.data.id,
+    });
     expect(event?.payload).toBe('{"role":"ethics_board"}');
   });
 
@@ -173,7 +230,10 @@ describe(`accounts on ${TEST_DRIVER}`, () => {
       { token },
     );
     expect(res.data?.createUser.__typename).toBe('ValidationError');
-    expect(res.data?.createUser.fieldErrors.map((f) => f.field).sort()).toEqual(['email', 'password']);
+    expect(res.data?.createUser.fieldErrors.map((f) => f.field).sort()).toEqual([
+      'email',
+      'password',
+    ]);
     void actorOf;
   });
 });

@@ -1,8 +1,20 @@
 import { builder } from '../../builder.js';
-import { RateLimitedError, UnauthenticatedError, ValidationError } from '../../errors/app-errors.js';
+import {
+  RateLimitedError,
+  UnauthenticatedError,
+  ValidationError,
+} from '../../errors/app-errors.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { inTransaction } from '../../graphql/run.js';
-import { createUser, findUser, listUsers, login, logout, type LoginResult, type UserRecord } from './accounts.service.js';
+import {
+  createUser,
+  findUser,
+  listUsers,
+  login,
+  logout,
+  type LoginResult,
+  type UserRecord,
+} from './accounts.service.js';
 import { ROLES } from './roles.js';
 import { clearedSessionCookie, sessionCookie } from './session-cookie.js';
 
@@ -99,6 +111,7 @@ builder.mutationField('createUser', (t) =>
     authScopes: { roles: ['admin'] },
     errors: { types: WRITE_ERRORS },
     args: { input: t.arg({ type: CreateUserInput }) },
-    resolve: (_root, { input }, ctx) => inTransaction(ctx, (tx) => createUser(tx, ctx.viewer, input)),
+    resolve: (_root, { input }, ctx) =>
+      inTransaction(ctx, (tx) => createUser(tx, ctx.viewer, input)),
   }),
 );

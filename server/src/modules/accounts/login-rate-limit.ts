@@ -26,11 +26,20 @@ export async function assertLoginAllowed(
   clientKey: string,
 ): Promise<void> {
   const since = new Date(Date.now() - limits.windowMs);
-  const failures = async (column: typeof loginAttempts.emailKey | typeof loginAttempts.clientKey, key: string) => {
+  const failures = async (
+    column: typeof loginAttempts.emailKey | typeof loginAttempts.clientKey,
+    key: string,
+  ) => {
     const [row] = await db
       .select({ n: count() })
       .from(loginAttempts)
-      .where(and(eq(column, key), eq(loginAttempts.succeeded, false), gt(loginAttempts.attemptedAt, since)));
+      .where(
+        and(
+          eq(column, key),
+          eq(loginAttempts.succeeded, false),
+          gt(loginAttempts.attemptedAt, since),
+        ),
+      );
     return row?.n ?? 0;
   };
   if (

@@ -18,7 +18,10 @@ let dummyHash: Promise<string> | undefined;
  * Verifies a password. With no stored hash it still runs a full verification against a dummy
  * hash, so response time does not reveal whether an account exists.
  */
-export async function verifyPassword(storedHash: string | null, password: string): Promise<boolean> {
+export async function verifyPassword(
+  storedHash: string | null,
+  password: string,
+): Promise<boolean> {
   if (storedHash === null) {
     dummyHash ??= hashPassword('not-a-real-password-for-timing');
     await verify(await dummyHash, password);

@@ -3,7 +3,9 @@ import { createRequire } from 'node:module';
 
 // canonicalize is CommonJS (`module.exports = fn`) but its typings declare an ES default export,
 // which NodeNext resolution reads as a namespace; loading it through require gives the function.
-const canonicalize = createRequire(import.meta.url)('canonicalize') as (value: unknown) => string | undefined;
+const canonicalize = createRequire(import.meta.url)('canonicalize') as (
+  value: unknown,
+) => string | undefined;
 
 /** The prev_hash of the first event: 32 zero bytes. */
 export const GENESIS_HASH = '0'.repeat(64);

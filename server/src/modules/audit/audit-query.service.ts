@@ -27,7 +27,11 @@ export const AuditFilterInput = z.object({
  * Reads the audit trail, newest first. Reading the trail is itself audited (with the filter,
  * which holds only ids and dates), so boards' oversight is overseen too.
  */
-export async function listAuditEvents(tx: Tx, actor: Actor | null, input: unknown): Promise<AuditEventRecord[]> {
+export async function listAuditEvents(
+  tx: Tx,
+  actor: Actor | null,
+  input: unknown,
+): Promise<AuditEventRecord[]> {
   assertCanReadAudit(actor);
   const f = parseInput(AuditFilterInput, input ?? {});
   const where: SQL[] = [];
@@ -62,12 +66,19 @@ export async function listAuditEvents(tx: Tx, actor: Actor | null, input: unknow
 }
 
 /** Recomputes the hash chain (boards, admins) and records that a verification ran and its outcome. */
-export async function runAuditVerification(tx: Tx, actor: Actor | null): Promise<AuditVerification> {
+export async function runAuditVerification(
+  tx: Tx,
+  actor: Actor | null,
+): Promise<AuditVerification> {
   assertCanReadAudit(actor);
   const result = await verifyAuditChain(tx);
   await appendAuditEvent(tx, actor, {
     action: 'audit.verify',
-    payload: { ok: result.ok, checkedEvents: result.checkedEvents, firstBrokenSeq: result.firstBroken?.seq ?? null },
+    payload: {
+      ok: result.ok,
+      checkedEvents: result.checkedEvents,
+      firstBrokenSeq: result.firstBroken?.seq ?? null,
+    },
   });
   return result;
 }

@@ -56,5 +56,11 @@ export async function verifyAuditChain(db: Queryable): Promise<AuditVerification
     }
     if (rows.length < PAGE) break;
   }
-  return { ok: true, checkedEvents: checked, lastSeq: expectedSeq - 1, headHash: prevHash, firstBroken: null };
+  return {
+    ok: true,
+    checkedEvents: checked,
+    lastSeq: expectedSeq - 1,
+    headHash: prevHash,
+    firstBroken: null,
+  };
 }

@@ -47,7 +47,9 @@ describe(`audit trail on ${TEST_DRIVER}`, () => {
   });
 
   it('the database refuses UPDATE, DELETE and TRUNCATE, whoever asks', async () => {
-    await expect(db.exec(`update audit_events set action = 'x' where seq = 1`)).rejects.toThrow(/append-only/);
+    await expect(db.exec(`update audit_events set action = 'x' where seq = 1`)).rejects.toThrow(
+      /append-only/,
+    );
     await expect(db.exec(`delete from audit_events where seq = 1`)).rejects.toThrow(/append-only/);
     await expect(db.exec(`truncate audit_events`)).rejects.toThrow(/append-only/);
   });
@@ -55,7 +57,10 @@ describe(`audit trail on ${TEST_DRIVER}`, () => {
   it('verify names the first altered event, even when someone with superuser rights bypassed the trigger', async () => {
     for (let i = 0; i < 5; i += 1) await append('test.more', { i });
     expect((await verifyAuditChain(db.db)).ok).toBe(true);
-    const [target] = await queryRows<{ seq: number }>(db.db, sql`select seq::int as seq from audit_events order by seq desc offset 2 limit 1`);
+    const [target] = await queryRows<{ seq: number }>(
+      db.db,
+      sql`select seq::int as seq from audit_events order by seq desc offset 2 limit 1`,
+    );
     await db.exec(`
       alter table audit_events disable trigger audit_events_no_update_or_delete;
       update audit_events set payload = '{"i":999}' where seq = ${target!.seq};
@@ -63,7 +68,10 @@ describe(`audit trail on ${TEST_DRIVER}`, () => {
     `);
     const result = await verifyAuditChain(db.db);
     expect(result.ok).toBe(false);
-    expect(result.firstBroken).toEqual({ seq: target!.seq, reason: 'content does not match its hash (altered)' });
+    expect(result.firstBroken).toEqual({
+      seq: target!.seq,
+      reason: 'content does not match its hash (altered)',
+    });
     expect(result.checkedEvents).toBe(target!.seq - 1);
   });
 });
@@ -85,23 +93,26 @@ describe(`audit trail through the API on ${TEST_DRIVER}`, () => {
       { f: { action: 'auth.login', limit: 10 } },
       { token },
     );
-    expect(res.data?.auditEvents).toEqual([expect.objectContaining({ action: 'auth.login', actorId: board.id })]);
+    expect(res.data?.auditEvents).toEqual([
+      expect.objectContaining({ action: 'auth.login', actorId: board.id }),
+    ]);
     const latest = await gql<{ auditEvents: { action: string; payload: string }[] }>(
       `{ auditEvents(filter: { limit: 1 }) { action payload } }`,
       {},
       { token },
     );
     expect(latest.data?.auditEvents[0]?.action).toBe('audit.read');
-    expect(JSON.parse(latest.data!.auditEvents[0]!.payload)).toMatchObject({ filter: { action: 'auth.login' }, returned: 1 });
+    expect(JSON.parse(latest.data!.auditEvents[0]!.payload)).toMatchObject({
+      filter: { action: 'auth.login' },
+      returned: 1,
+    });
   });
 
   it('verifyAuditTrail reports an intact chain and records that it ran', async () => {
     const token = await loginAs(gql, await makeUser(db.db, 'admin'));
-    const res = await gql<{ verifyAuditTrail: { ok: boolean; checkedEvents: number; firstBroken: null } }>(
-      `mutation { verifyAuditTrail { ok checkedEvents firstBroken { seq } } }`,
-      {},
-      { token },
-    );
+    const res = await gql<{
+      verifyAuditTrail: { ok: boolean; checkedEvents: number; firstBroken: null };
+    }>(`mutation { verifyAuditTrail { ok checkedEvents firstBroken { seq } } }`, {}, { token });
     expect(res.data?.verifyAuditTrail).toMatchObject({ ok: true, firstBroken: null });
     expect(res.data!.verifyAuditTrail.checkedEvents).toBeGreaterThan(1);
   });

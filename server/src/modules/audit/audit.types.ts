@@ -1,6 +1,10 @@
 import { builder } from '../../builder.js';
 import { inTransaction } from '../../graphql/run.js';
-import { listAuditEvents, runAuditVerification, type AuditEventRecord } from './audit-query.service.js';
+import {
+  listAuditEvents,
+  runAuditVerification,
+  type AuditEventRecord,
+} from './audit-query.service.js';
 import type { AuditVerification } from './audit-verify.js';
 
 const AuditEventType = builder.objectRef<AuditEventRecord>('AuditEvent').implement({
@@ -14,15 +18,19 @@ const AuditEventType = builder.objectRef<AuditEventRecord>('AuditEvent').impleme
     targetType: t.exposeString('targetType', { nullable: true }),
     targetId: t.exposeString('targetId', { nullable: true }),
     participantId: t.exposeID('participantId', { nullable: true }),
-    payload: t.exposeString('payload', { description: 'Canonical JSON (RFC 8785) of the event details.' }),
+    payload: t.exposeString('payload', {
+      description: 'Canonical JSON (RFC 8785) of the event details.',
+    }),
     prevHash: t.exposeString('prevHash'),
     hash: t.exposeString('hash'),
   }),
 });
 
-const BrokenEventType = builder.objectRef<{ seq: number; reason: string }>('AuditBrokenEvent').implement({
-  fields: (t) => ({ seq: t.exposeInt('seq'), reason: t.exposeString('reason') }),
-});
+const BrokenEventType = builder
+  .objectRef<{ seq: number; reason: string }>('AuditBrokenEvent')
+  .implement({
+    fields: (t) => ({ seq: t.exposeInt('seq'), reason: t.exposeString('reason') }),
+  });
 
 const AuditVerificationType = builder.objectRef<AuditVerification>('AuditVerification').implement({
   fields: (t) => ({
@@ -65,8 +73,10 @@ builder.queryField('auditEvents', (t) =>
 builder.mutationField('verifyAuditTrail', (t) =>
   t.field({
     type: AuditVerificationType,
-    description: 'Recomputes the hash chain and names the first broken event. Recorded in the trail.',
+    description:
+      'Recomputes the hash chain and names the first broken event. Recorded in the trail.',
     authScopes: { roles: ['ethics_board', 'admin'] },
-    resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => runAuditVerification(tx, ctx.viewer)),
+    resolve: (_root, _args, ctx) =>
+      inTransaction(ctx, (tx) => runAuditVerification(tx, ctx.viewer)),
   }),
 );

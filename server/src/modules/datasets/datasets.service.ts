@@ -9,7 +9,11 @@ import { idSchema } from '../../lib/validators.js';
 import type { Actor } from '../accounts/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { DataUseSchema } from './data-use.js';
-import { assertCanBrowseDatasets, assertCanEditDataset, assertCanRegisterDataset } from './datasets.policy.js';
+import {
+  assertCanBrowseDatasets,
+  assertCanEditDataset,
+  assertCanRegisterDataset,
+} from './datasets.policy.js';
 import { datasets } from './datasets.tables.js';
 import { users } from '../accounts/accounts.tables.js';
 
@@ -28,23 +32,36 @@ export const RegisterDatasetInput = z.object({
 });
 
 async function assertNameFree(tx: Tx, name: string, exceptId?: string): Promise<void> {
-  const [clash] = await tx.select({ id: datasets.id }).from(datasets).where(eq(datasets.name, name));
-  if (clash && clash.id !== exceptId) throw new ConflictError(`A dataset named "${name}" already exists`);
+  const [clash] = await tx
+    .select({ id: datasets.id })
+    .from(datasets)
+    .where(eq(datasets.name, name));
+  if (clash && clash.id !== exceptId)
+    throw new ConflictError(`A dataset named "${name}" already exists`);
 }
 
 /** Registers a dataset with its DUO data-use terms (steward). */
-export async function registerDataset(tx: Tx, actor: Actor | null, input: unknown): Promise<DatasetRecord> {
+export async function registerDataset(
+  tx: Tx,
+  actor: Actor | null,
+  input: unknown,
+): Promise<DatasetRecord> {
   assertCanRegisterDataset(actor);
   const data = parseInput(RegisterDatasetInput, input);
-  let stewardId = actor?.kind === 'user' && actor.role === 'steward' ? actor.userId : data.stewardId;
+  let stewardId =
+    actor?.kind === 'user' && actor.role === 'steward' ? actor.userId : data.stewardId;
   if (actor?.kind === 'user' && actor.role === 'admin') stewardId = data.stewardId ?? actor.userId;
   if (!stewardId) {
     throw new ValidationError('stewardId is required when an operator registers a dataset', [
       { field: 'stewardId', message: 'is required' },
     ]);
   }
-  const [steward] = await tx.select({ role: users.role }).from(users).where(eq(users.id, stewardId));
-  if (!steward || (steward.role !== 'steward' && steward.role !== 'admin')) throw new NotFoundError('Steward');
+  const [steward] = await tx
+    .select({ role: users.role })
+    .from(users)
+    .where(eq(users.id, stewardId));
+  if (!steward || (steward.role !== 'steward' && steward.role !== 'admin'))
+    throw new NotFoundError('Steward');
   await assertNameFree(tx, data.name);
   try {
     const [row] = await tx
@@ -67,7 +84,8 @@ export async function registerDataset(tx: Tx, actor: Actor | null, input: unknow
     });
     return row!;
   } catch (error) {
-    if (isUniqueViolation(error)) throw new ConflictError(`A dataset named "${data.name}" already exists`);
+    if (isUniqueViolation(error))
+      throw new ConflictError(`A dataset named "${data.name}" already exists`);
     throw error;
   }
 }
@@ -80,7 +98,11 @@ export const UpdateDatasetInput = z.object({
 });
 
 /** Changes a dataset's name, description or data-use terms (its steward or an admin). */
-export async function updateDataset(tx: Tx, actor: Actor | null, input: unknown): Promise<DatasetRecord> {
+export async function updateDataset(
+  tx: Tx,
+  actor: Actor | null,
+  input: unknown,
+): Promise<DatasetRecord> {
   const data = parseInput(UpdateDatasetInput, input);
   const [existing] = await tx.select().from(datasets).where(eq(datasets.id, data.id)).for('update');
   if (!existing) throw new NotFoundError('Dataset');

@@ -14,7 +14,17 @@ const UPDATE = `mutation($i: UpdateDatasetInput!) { updateDataset(input: $i) {
 type RegisterResult = {
   registerDataset: {
     __typename: string;
-    data: { id: string; name: string; dataUse: { permission: string; diseases: string[]; modifiers: string[]; terms: { code: string; id: string }[] }; steward: { id: string } };
+    data: {
+      id: string;
+      name: string;
+      dataUse: {
+        permission: string;
+        diseases: string[];
+        modifiers: string[];
+        terms: { code: string; id: string }[];
+      };
+      steward: { id: string };
+    };
     fieldErrors?: { field: string; message: string }[];
   };
 };
@@ -36,15 +46,33 @@ describe(`datasets on ${TEST_DRIVER}`, () => {
   it('a steward registers a dataset with DUO terms; it is theirs, labelled, and audited', async () => {
     const res = await gql<RegisterResult>(
       REGISTER,
-      { i: { name: 'CRC cohort', description: 'Colorectal', dataUse: { permission: 'DS', diseases: ['MONDO:0005575'], modifiers: ['IRB', 'PUB'] } } },
+      {
+        i: {
+          name: 'CRC cohort',
+          description: 'Colorectal',
+          dataUse: { permission: 'DS', diseases: ['MONDO:0005575'], modifiers: ['IRB', 'PUB'] },
+        },
+      },
       { token: stewardToken },
     );
     const data = res.data!.registerDataset.data;
-    expect(data.dataUse).toMatchObject({ permission: 'DS', diseases: ['MONDO:0005575'], modifiers: ['IRB', 'PUB'] });
-    expect(data.dataUse.terms.map((t) => t.id)).toEqual(['DUO:0000007', 'DUO:0000021', 'DUO:0000019']);
+    expect(data.dataUse).toMatchObject({
+      permission: 'DS',
+      diseases: ['MONDO:0005575'],
+      modifiers: ['IRB', 'PUB'],
+    });
+    expect(data.dataUse.terms.map((t) => t.id)).toEqual([
+      'DUO:0000007',
+      'DUO:0000021',
+      'DUO:0000019',
+    ]);
     expect(data.steward.id).toBe(stewardId);
     const event = await lastAuditEvent(db.db);
-    expect(event).toMatchObject({ action: 'dataset.register', targetId: data.id, actorId: stewardId });
+    expect(event).toMatchObject({
+      action: 'dataset.register',
+      targetId: data.id,
+      actorId: stewardId,
+    });
     expect(JSON.parse(event!.payload)).toEqual({
       dataUse: { permission: 'DS', diseases: ['MONDO:0005575'], modifiers: ['IRB', 'PUB'] },
     });
@@ -60,7 +88,11 @@ describe(`datasets on ${TEST_DRIVER}`, () => {
   for (const [label, dataUse, field] of bad) {
     it(`refuses ${label} and writes nothing`, async () => {
       const before = await auditCount(db.db);
-      const res = await gql<RegisterResult>(REGISTER, { i: { name: `bad ${label}`, dataUse } }, { token: stewardToken });
+      const res = await gql<RegisterResult>(
+        REGISTER,
+        { i: { name: `bad ${label}`, dataUse } },
+        { token: stewardToken },
+      );
       expect(res.data?.registerDataset.__typename).toBe('ValidationError');
       expect(res.data?.registerDataset.fieldErrors?.map((f) => f.field)).toContain(field);
       expect(await auditCount(db.db)).toBe(before);
@@ -68,12 +100,20 @@ describe(`datasets on ${TEST_DRIVER}`, () => {
   }
 
   it('an unknown DUO code is refused by the schema itself', async () => {
-    const res = await gql(REGISTER, { i: { name: 'x dataset', dataUse: { permission: 'ANY' } } }, { token: stewardToken });
+    const res = await gql(
+      REGISTER,
+      { i: { name: 'x dataset', dataUse: { permission: 'ANY' } } },
+      { token: stewardToken },
+    );
     expect(res.errors?.[0]?.message).toMatch(/DuoPermission/);
   });
 
   it('a duplicate name is a conflict', async () => {
-    await gql(REGISTER, { i: { name: 'Unique name', dataUse: { permission: 'GRU' } } }, { token: stewardToken });
+    await gql(
+      REGISTER,
+      { i: { name: 'Unique name', dataUse: { permission: 'GRU' } } },
+      { token: stewardToken },
+    );
     const res = await gql<{ registerDataset: { __typename: string } }>(
       REGISTER,
       { i: { name: 'Unique name', dataUse: { permission: 'HMB' } } },
@@ -83,20 +123,35 @@ describe(`datasets on ${TEST_DRIVER}`, () => {
   });
 
   it('only its own steward (or an admin) changes a dataset', async () => {
-    const created = await gql<RegisterResult>(REGISTER, { i: { name: 'Editable', dataUse: { permission: 'GRU' } } }, { token: stewardToken });
+    const created = await gql<RegisterResult>(
+      REGISTER,
+      { i: { name: 'Editable', dataUse: { permission: 'GRU' } } },
+      { token: stewardToken },
+    );
     const id = created.data!.registerDataset.data.id;
     const otherToken = await loginAs(gql, await makeUser(db.db, 'steward'));
     const before = await auditCount(db.db);
-    const refused = await gql<{ updateDataset: { __typename: string } }>(UPDATE, { i: { id, name: 'Hijacked' } }, { token: otherToken });
+    const refused = await gql<{ updateDataset: { __typename: string } }>(
+      UPDATE,
+      { i: { id, name: 'Hijacked' } },
+      { token: otherToken },
+    );
     expect(refused.data?.updateDataset.__typename).toBe('ForbiddenError');
     expect(await auditCount(db.db)).toBe(before);
 
-    const ok = await gql<{ updateDataset: { data: { name: string; dataUse: { permission: string; modifiers: string[] } } } }>(
+    const ok = await gql<{
+      updateDataset: {
+        data: { name: string; dataUse: { permission: string; modifiers: string[] } };
+      };
+    }>(
       UPDATE,
       { i: { id, name: 'Edited', dataUse: { permission: 'HMB', modifiers: ['NCU'] } } },
       { token: stewardToken },
     );
-    expect(ok.data?.updateDataset.data).toEqual({ name: 'Edited', dataUse: { permission: 'HMB', modifiers: ['NCU'] } });
+    expect(ok.data?.updateDataset.data).toEqual({
+      name: 'Edited',
+      dataUse: { permission: 'HMB', modifiers: ['NCU'] },
+    });
     expect(await lastAuditEvent(db.db)).toMatchObject({ action: 'dataset.update', targetId: id });
   });
 

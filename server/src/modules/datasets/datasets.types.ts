@@ -21,13 +21,19 @@ import {
 
 export const DuoPermissionEnum = builder.enumType('DuoPermission', {
   values: Object.fromEntries(
-    DUO_PERMISSION_CODES.map((c) => [c, { description: `${DUO_PERMISSIONS[c].id} ${DUO_PERMISSIONS[c].label}` }]),
+    DUO_PERMISSION_CODES.map((c) => [
+      c,
+      { description: `${DUO_PERMISSIONS[c].id} ${DUO_PERMISSIONS[c].label}` },
+    ]),
   ) as Record<DuoPermission, { description: string }>,
 });
 
 export const DuoModifierEnum = builder.enumType('DuoModifier', {
   values: Object.fromEntries(
-    DUO_MODIFIER_CODES.map((c) => [c, { description: `${DUO_MODIFIERS[c].id} ${DUO_MODIFIERS[c].label}` }]),
+    DUO_MODIFIER_CODES.map((c) => [
+      c,
+      { description: `${DUO_MODIFIERS[c].id} ${DUO_MODIFIERS[c].label}` },
+    ]),
   ) as Record<DuoModifier, { description: string }>,
 });
 
@@ -51,9 +57,15 @@ const DuoTermType = builder.objectRef<DuoTermView>('DuoTerm').implement({
 const DataUseType = builder.objectRef<DatasetRecord>('DataUse').implement({
   description: 'The DUO data-use terms of a dataset.',
   fields: (t) => ({
-    permission: t.field({ type: DuoPermissionEnum, resolve: (d) => d.duoPermission as DuoPermission }),
+    permission: t.field({
+      type: DuoPermissionEnum,
+      resolve: (d) => d.duoPermission as DuoPermission,
+    }),
     diseases: t.stringList({ resolve: (d) => d.duoDiseases }),
-    modifiers: t.field({ type: [DuoModifierEnum], resolve: (d) => d.duoModifiers as DuoModifier[] }),
+    modifiers: t.field({
+      type: [DuoModifierEnum],
+      resolve: (d) => d.duoModifiers as DuoModifier[],
+    }),
     terms: t.field({
       type: [DuoTermType],
       description: 'The permission and modifiers with labels and plain explanations.',
@@ -121,7 +133,10 @@ const RegisterDatasetInput = builder.inputType('RegisterDatasetInput', {
     name: t.string(),
     description: t.string({ required: false }),
     dataUse: t.field({ type: DataUseInput }),
-    stewardId: t.id({ required: false, description: 'Admins only; stewards register for themselves.' }),
+    stewardId: t.id({
+      required: false,
+      description: 'Admins only; stewards register for themselves.',
+    }),
   }),
 });
 
@@ -140,7 +155,8 @@ builder.mutationField('registerDataset', (t) =>
     authScopes: { roles: ['steward', 'admin'] },
     errors: { types: WRITE_ERRORS },
     args: { input: t.arg({ type: RegisterDatasetInput }) },
-    resolve: (_root, { input }, ctx) => inTransaction(ctx, (tx) => registerDataset(tx, ctx.viewer, input)),
+    resolve: (_root, { input }, ctx) =>
+      inTransaction(ctx, (tx) => registerDataset(tx, ctx.viewer, input)),
   }),
 );
 
@@ -150,6 +166,7 @@ builder.mutationField('updateDataset', (t) =>
     authScopes: { roles: ['steward', 'admin'] },
     errors: { types: WRITE_ERRORS },
     args: { input: t.arg({ type: UpdateDatasetInput }) },
-    resolve: (_root, { input }, ctx) => inTransaction(ctx, (tx) => updateDataset(tx, ctx.viewer, input)),
+    resolve: (_root, { input }, ctx) =>
+      inTransaction(ctx, (tx) => updateDataset(tx, ctx.viewer, input)),
   }),
 );

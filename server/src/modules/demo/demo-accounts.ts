@@ -4,10 +4,30 @@ import type { Role } from '../accounts/roles.js';
 export const DEMO_PASSWORD = 'demo-password';
 
 /** The demo accounts printed at start-up. */
-export const DEMO_ACCOUNTS: { email: string; role: Role; displayName: string; institution: string | null }[] = [
+export const DEMO_ACCOUNTS: {
+  email: string;
+  role: Role;
+  displayName: string;
+  institution: string | null;
+}[] = [
   { email: 'patient@demo.local', role: 'participant', displayName: 'Pat Demo', institution: null },
-  { email: 'researcher@demo.local', role: 'researcher', displayName: 'Dr Rhea Searcher', institution: 'Demo University' },
-  { email: 'ethics@demo.local', role: 'ethics_board', displayName: 'Prof Ethan Board', institution: 'Demo Hospital IRB' },
-  { email: 'steward@demo.local', role: 'steward', displayName: 'Stella Steward', institution: 'Demo Hospital Biobank' },
+  {
+    email: 'researcher@demo.local',
+    role: 'researcher',
+    displayName: 'Dr Rhea Searcher',
+    institution: 'Demo University',
+  },
+  {
+    email: 'ethics@demo.local',
+    role: 'ethics_board',
+    displayName: 'Prof Ethan Board',
+    institution: 'Demo Hospital IRB',
+  },
+  {
+    email: 'steward@demo.local',
+    role: 'steward',
+    displayName: 'Stella Steward',
+    institution: 'Demo Hospital Biobank',
+  },
   { email: 'admin@demo.local', role: 'admin', displayName: 'Ada Admin', institution: 'Consentome' },
 ];

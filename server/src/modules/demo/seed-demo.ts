@@ -1,17 +1,30 @@
-import { count } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import type { Database, Queryable } from '../../db/database.js';
 import { users } from '../accounts/accounts.tables.js';
 import { insertUser } from '../accounts/accounts.service.js';
 import { systemActor } from '../accounts/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { registerDataset } from '../datasets/datasets.service.js';
-import { createEnrolmentCode, createParticipant, enrolWithCode } from '../participants/participants.service.js';
+import {
+  createEnrolmentCode,
+  createParticipant,
+  enrolWithCode,
+} from '../participants/participants.service.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo-accounts.js';
 
 /** True when no account exists yet: the signal to seed demo data on first start. */
 export async function isDatabaseEmpty(db: Queryable): Promise<boolean> {
   const [row] = await db.select({ n: count() }).from(users);
   return (row?.n ?? 0) === 0;
+}
+
+/** True when the demo accounts exist (so start-up can remind the user how to sign in). */
+export async function hasDemoAccounts(db: Queryable): Promise<boolean> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(users)
+    .where(eq(users.email, DEMO_ACCOUNTS[4]!.email));
+  return (row?.n ?? 0) > 0;
 }
 
 const DEMO_PARTICIPANTS = 40;
@@ -27,7 +40,12 @@ export async function seedDemo(db: Database): Promise<void> {
     const accounts = new Map<string, string>();
     for (const account of DEMO_ACCOUNTS.filter((a) => a.role !== 'participant')) {
       const user = await insertUser(tx, { ...account, password: DEMO_PASSWORD });
-      await appendAuditEvent(tx, actor, { action: 'user.create', targetType: 'user', targetId: user.id, payload: { role: user.role } });
+      await appendAuditEvent(tx, actor, {
+        action: 'user.create',
+        targetType: 'user',
+        targetId: user.id,
+        payload: { role: user.role },
+      });
       accounts.set(account.role, user.id);
     }
     const sexes = ['female', 'male'] as const;
@@ -42,18 +60,25 @@ export async function seedDemo(db: Database): Promise<void> {
     }
     const patient = DEMO_ACCOUNTS.find((a) => a.role === 'participant')!;
     const { code } = await createEnrolmentCode(tx, actor, participantIds[0]);
-    await enrolWithCode(tx, { code, email: patient.email, password: DEMO_PASSWORD, displayName: patient.displayName });
+    await enrolWithCode(tx, {
+      code,
+      email: patient.email,
+      password: DEMO_PASSWORD,
+      displayName: patient.displayName,
+    });
 
     const stewardId = accounts.get('steward');
     await registerDataset(tx, actor, {
       name: 'Colorectal Cancer Genomes',
-      description: 'Whole-exome sequences and clinical phenotypes of patients treated for colorectal cancer.',
+      description:
+        'Whole-exome sequences and clinical phenotypes of patients treated for colorectal cancer.',
       dataUse: { permission: 'DS', diseases: ['MONDO:0005575'], modifiers: ['IRB', 'PUB'] },
       stewardId,
     });
     await registerDataset(tx, actor, {
       name: 'Rare Disease Exomes',
-      description: 'Exomes of families with undiagnosed rare diseases, for health and medical research.',
+      description:
+        'Exomes of families with undiagnosed rare diseases, for health and medical research.',
       dataUse: { permission: 'HMB', modifiers: ['NPU', 'COL'] },
       stewardId,
     });

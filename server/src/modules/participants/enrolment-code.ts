@@ -21,7 +21,9 @@ export function normaliseEnrolmentCode(code: string): string {
 
 /** The digest under which a code is stored. */
 export function enrolmentCodeDigest(code: string): string {
-  return createHash('sha256').update(`enrol:${normaliseEnrolmentCode(code)}`).digest('hex');
+  return createHash('sha256')
+    .update(`enrol:${normaliseEnrolmentCode(code)}`)
+    .digest('hex');
 }
 
 /** A new pseudonym for a participant record, e.g. `P-4KQ7M2XW`. */

@@ -29,7 +29,9 @@ export const CreateParticipantInput = z.object({
   pseudonym: z
     .string()
     .trim()
-    .regex(/^[A-Za-z0-9_.-]{3,64}$/, { message: 'must be 3-64 letters, digits, dot, dash or underscore' })
+    .regex(/^[A-Za-z0-9_.-]{3,64}$/, {
+      message: 'must be 3-64 letters, digits, dot, dash or underscore',
+    })
     .nullish(),
   sex: z.enum(SEXES),
   birthYear: z.number().int().min(1900).max(new Date().getUTCFullYear()).nullish(),
@@ -44,12 +46,21 @@ export async function createParticipant(
   assertCanManageParticipants(actor);
   const data = parseInput(CreateParticipantInput, input);
   const pseudonym = data.pseudonym ?? newPseudonym();
-  const [clash] = await tx.select({ id: participants.id }).from(participants).where(eq(participants.pseudonym, pseudonym));
+  const [clash] = await tx
+    .select({ id: participants.id })
+    .from(participants)
+    .where(eq(participants.pseudonym, pseudonym));
   if (clash) throw new ConflictError(`Pseudonym ${pseudonym} is already in use`);
   try {
     const [row] = await tx
       .insert(participants)
-      .values({ id: randomUUID(), pseudonym, sex: data.sex, birthYear: data.birthYear ?? null, status: 'invited' })
+      .values({
+        id: randomUUID(),
+        pseudonym,
+        sex: data.sex,
+        birthYear: data.birthYear ?? null,
+        status: 'invited',
+      })
       .returning();
     await appendAuditEvent(tx, actor, {
       action: 'participant.create',
@@ -59,13 +70,18 @@ export async function createParticipant(
     });
     return row!;
   } catch (error) {
-    if (isUniqueViolation(error)) throw new ConflictError(`Pseudonym ${pseudonym} is already in use`);
+    if (isUniqueViolation(error))
+      throw new ConflictError(`Pseudonym ${pseudonym} is already in use`);
     throw error;
   }
 }
 
 /** Reads one participant record; audited, and "not found" for anyone who may not see it. */
-export async function getParticipant(tx: Tx, actor: Actor | null, id: unknown): Promise<ParticipantRecord> {
+export async function getParticipant(
+  tx: Tx,
+  actor: Actor | null,
+  id: unknown,
+): Promise<ParticipantRecord> {
   const participantId = parseInput(idSchema, id);
   const [row] = await tx.select().from(participants).where(eq(participants.id, participantId));
   if (!row) throw new NotFoundError('Participant');
@@ -80,7 +96,10 @@ export async function getParticipant(tx: Tx, actor: Actor | null, id: unknown): 
 }
 
 /** The participant record linked to the signed-in participant, or null before enrolment. */
-export async function getOwnParticipant(tx: Tx, actor: UserActor): Promise<ParticipantRecord | null> {
+export async function getOwnParticipant(
+  tx: Tx,
+  actor: UserActor,
+): Promise<ParticipantRecord | null> {
   if (!hasRole(actor, 'participant')) return null;
   const [row] = await tx.select().from(participants).where(eq(participants.userId, actor.userId));
   if (!row) return null;
@@ -106,7 +125,12 @@ export async function listParticipants(
 ): Promise<{ items: ParticipantRecord[]; total: number }> {
   assertCanListParticipants(actor);
   const { limit, offset } = parseInput(ListParticipantsInput, input ?? {});
-  const items = await tx.select().from(participants).orderBy(asc(participants.pseudonym)).limit(limit).offset(offset);
+  const items = await tx
+    .select()
+    .from(participants)
+    .orderBy(asc(participants.pseudonym))
+    .limit(limit)
+    .offset(offset);
   const [total] = await tx.select({ n: count() }).from(participants);
   await appendAuditEvent(tx, actor, {
     action: 'participant.list',
@@ -127,7 +151,8 @@ export async function createEnrolmentCode(
   const [participant] = await tx.select().from(participants).where(eq(participants.id, id));
   if (!participant) throw new NotFoundError('Participant');
   if (participant.status === 'withdrawn') throw new ConflictError('This participant has withdrawn');
-  if (participant.userId !== null) throw new ConflictError('This participant already has an account');
+  if (participant.userId !== null)
+    throw new ConflictError('This participant already has an account');
   const code = newEnrolmentCode();
   const expiresAt = new Date(Date.now() + ENROLMENT_CODE_TTL_MS);
   const codeId = randomUUID();
@@ -180,13 +205,20 @@ export async function enrolWithCode(
       { field: 'code', message: 'not valid, already used, or expired' },
     ]);
   }
-  const [participant] = await tx.select().from(participants).where(eq(participants.id, code.participantId)).for('update');
+  const [participant] = await tx
+    .select()
+    .from(participants)
+    .where(eq(participants.id, code.participantId))
+    .for('update');
   if (!participant || participant.userId !== null || participant.status === 'withdrawn') {
     throw new ConflictError('This participant record cannot be linked to a new account');
   }
   const user = await insertUser(tx, { ...data, role: 'participant', institution: null });
   const now = new Date();
-  await tx.update(enrolmentCodes).set({ usedAt: now, usedBy: user.id }).where(eq(enrolmentCodes.id, code.id));
+  await tx
+    .update(enrolmentCodes)
+    .set({ usedAt: now, usedBy: user.id })
+    .where(eq(enrolmentCodes.id, code.id));
   const [linked] = await tx
     .update(participants)
     .set({ userId: user.id, status: 'enrolled', enrolledAt: now })

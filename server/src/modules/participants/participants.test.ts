@@ -37,10 +37,19 @@ describe(`participants on ${TEST_DRIVER}`, () => {
 
   async function enrolNew(emailPrefix: string) {
     const p = await newParticipant();
-    const code = await gql<{ createEnrolmentCode: { data: { code: string } } }>(CODE, { id: p.id }, { token: stewardToken });
+    const code = await gql<{ createEnrolmentCode: { data: { code: string } } }>(
+      CODE,
+      { id: p.id },
+      { token: stewardToken },
+    );
     const email = `${emailPrefix}-${p.pseudonym.toLowerCase()}@test.local`;
     const res = await gql<{ enrol: { __typename: string } }>(ENROL, {
-      i: { code: code.data!.createEnrolmentCode.data.code, email, password: TEST_PASSWORD, displayName: 'P' },
+      i: {
+        code: code.data!.createEnrolmentCode.data.code,
+        email,
+        password: TEST_PASSWORD,
+        displayName: 'P',
+      },
     });
     expect(res.data?.enrol.__typename).toBe('MutationEnrolSuccess');
     const token = await loginAs(gql, { email } as never);
@@ -50,7 +59,10 @@ describe(`participants on ${TEST_DRIVER}`, () => {
   it('a steward registers a participant; the event names the participant', async () => {
     const p = await newParticipant('P-TEST-0001');
     expect(p.pseudonym).toBe('P-TEST-0001');
-    expect(await lastAuditEvent(db.db)).toMatchObject({ action: 'participant.create', participantId: p.id });
+    expect(await lastAuditEvent(db.db)).toMatchObject({
+      action: 'participant.create',
+      participantId: p.id,
+    });
   });
 
   it('a duplicate pseudonym is a conflict and writes nothing', async () => {
@@ -67,22 +79,48 @@ describe(`participants on ${TEST_DRIVER}`, () => {
 
   it('enrolment with a one-time code links the account; the code cannot be used twice', async () => {
     const p = await newParticipant();
-    const codeRes = await gql<{ createEnrolmentCode: { data: { code: string } } }>(CODE, { id: p.id }, { token: stewardToken });
+    const codeRes = await gql<{ createEnrolmentCode: { data: { code: string } } }>(
+      CODE,
+      { id: p.id },
+      { token: stewardToken },
+    );
     const code = codeRes.data!.createEnrolmentCode.data.code;
     expect(code).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}$/);
     expect(JSON.stringify(await lastAuditEvent(db.db))).not.toContain(code);
 
-    const res = await gql<{ enrol: { __typename: string; data: { participant: { id: string; status: string; hasAccount: boolean } } } }>(
-      ENROL,
-      { i: { code: code.toLowerCase(), email: `linked-${p.pseudonym}@test.local`, password: TEST_PASSWORD, displayName: 'Linked' } },
-    );
-    expect(res.data?.enrol.data.participant).toEqual({ id: p.id, status: 'enrolled', hasAccount: true });
-    expect(await lastAuditEvent(db.db)).toMatchObject({ action: 'participant.enrol', participantId: p.id, actorRole: 'participant' });
+    const res = await gql<{
+      enrol: {
+        __typename: string;
+        data: { participant: { id: string; status: string; hasAccount: boolean } };
+      };
+    }>(ENROL, {
+      i: {
+        code: code.toLowerCase(),
+        email: `linked-${p.pseudonym}@test.local`,
+        password: TEST_PASSWORD,
+        displayName: 'Linked',
+      },
+    });
+    expect(res.data?.enrol.data.participant).toEqual({
+      id: p.id,
+      status: 'enrolled',
+      hasAccount: true,
+    });
+    expect(await lastAuditEvent(db.db)).toMatchObject({
+      action: 'participant.enrol',
+      participantId: p.id,
+      actorRole: 'participant',
+    });
 
     const before = await auditCount(db.db);
     const usersBefore = (await db.db.select({ id: users.id }).from(users)).length;
     const again = await gql<{ enrol: { __typename: string; code: string } }>(ENROL, {
-      i: { code, email: `second-${p.pseudonym}@test.local`, password: TEST_PASSWORD, displayName: 'Again' },
+      i: {
+        code,
+        email: `second-${p.pseudonym}@test.local`,
+        password: TEST_PASSWORD,
+        displayName: 'Again',
+      },
     });
     expect(again.data?.enrol).toMatchObject({ __typename: 'ValidationError', code: 'VALIDATION' });
     expect(await auditCount(db.db)).toBe(before);
@@ -92,9 +130,18 @@ describe(`participants on ${TEST_DRIVER}`, () => {
   it('an enrolment that fails half-way (duplicate e-mail) leaves the code unused', async () => {
     const existing = await makeUser(db.db, 'researcher');
     const p = await newParticipant();
-    const codeRes = await gql<{ createEnrolmentCode: { data: { code: string } } }>(CODE, { id: p.id }, { token: stewardToken });
+    const codeRes = await gql<{ createEnrolmentCode: { data: { code: string } } }>(
+      CODE,
+      { id: p.id },
+      { token: stewardToken },
+    );
     const res = await gql<{ enrol: { __typename: string } }>(ENROL, {
-      i: { code: codeRes.data!.createEnrolmentCode.data.code, email: existing.email, password: TEST_PASSWORD, displayName: 'X' },
+      i: {
+        code: codeRes.data!.createEnrolmentCode.data.code,
+        email: existing.email,
+        password: TEST_PASSWORD,
+        displayName: 'X',
+      },
     });
     expect(res.data?.enrol.__typename).toBe('ConflictError');
     const [row] = await db.db.select().from(participants).where(eq(participants.id, p.id));
@@ -104,16 +151,34 @@ describe(`participants on ${TEST_DRIVER}`, () => {
   it('a participant reads their own record; another participant’s id answers NOT_FOUND', async () => {
     const alice = await enrolNew('alice');
     const bob = await enrolNew('bob');
-    const own = await gql<{ participant: { id: string } }>(READ, { id: alice.participant.id }, { token: alice.token });
+    const own = await gql<{ participant: { id: string } }>(
+      READ,
+      { id: alice.participant.id },
+      { token: alice.token },
+    );
     expect(own.data?.participant.id).toBe(alice.participant.id);
-    expect(await lastAuditEvent(db.db)).toMatchObject({ action: 'participant.read', participantId: alice.participant.id });
+    expect(await lastAuditEvent(db.db)).toMatchObject({
+      action: 'participant.read',
+      participantId: alice.participant.id,
+    });
 
     const other = await gql(READ, { id: bob.participant.id }, { token: alice.token });
-    expect(other.errors?.[0]).toMatchObject({ message: 'Participant not found', extensions: { code: 'NOT_FOUND' } });
-    const missing = await gql(READ, { id: '00000000-0000-4000-8000-00000000abcd' }, { token: alice.token });
+    expect(other.errors?.[0]).toMatchObject({
+      message: 'Participant not found',
+      extensions: { code: 'NOT_FOUND' },
+    });
+    const missing = await gql(
+      READ,
+      { id: '00000000-0000-4000-8000-00000000abcd' },
+      { token: alice.token },
+    );
     expect(missing.errors?.[0]?.message).toBe(other.errors?.[0]?.message);
 
-    const mine = await gql<{ myParticipant: { id: string } }>(`{ myParticipant { id } }`, {}, { token: alice.token });
+    const mine = await gql<{ myParticipant: { id: string } }>(
+      `{ myParticipant { id } }`,
+      {},
+      { token: alice.token },
+    );
     expect(mine.data?.myParticipant.id).toBe(alice.participant.id);
   });
 

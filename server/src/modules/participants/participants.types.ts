@@ -25,7 +25,10 @@ export const ParticipantType = builder.objectRef<ParticipantRecord>('Participant
     pseudonym: t.exposeString('pseudonym'),
     sex: t.field({ type: SexEnum, resolve: (p) => p.sex as (typeof SEXES)[number] }),
     birthYear: t.exposeInt('birthYear', { nullable: true }),
-    status: t.field({ type: StatusEnum, resolve: (p) => p.status as (typeof PARTICIPANT_STATUSES)[number] }),
+    status: t.field({
+      type: StatusEnum,
+      resolve: (p) => p.status as (typeof PARTICIPANT_STATUSES)[number],
+    }),
     hasAccount: t.boolean({ resolve: (p) => p.userId !== null }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     enrolledAt: t.expose('enrolledAt', { type: 'DateTime', nullable: true }),
@@ -55,7 +58,8 @@ builder.queryField('myParticipant', (t) =>
   t.field({
     type: ParticipantType,
     nullable: true,
-    description: "The signed-in participant's own record (null for other roles or before enrolment).",
+    description:
+      "The signed-in participant's own record (null for other roles or before enrolment).",
     resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => getOwnParticipant(tx, ctx.viewer!)),
   }),
 );
@@ -67,7 +71,10 @@ builder.queryField('participants', (t) =>
     args: { limit: t.arg.int({ required: false }), offset: t.arg.int({ required: false }) },
     resolve: (_root, args, ctx) =>
       inTransaction(ctx, (tx) =>
-        listParticipants(tx, ctx.viewer, { limit: args.limit ?? undefined, offset: args.offset ?? undefined }),
+        listParticipants(tx, ctx.viewer, {
+          limit: args.limit ?? undefined,
+          offset: args.offset ?? undefined,
+        }),
       ),
   }),
 );
@@ -86,7 +93,8 @@ builder.mutationField('createParticipant', (t) =>
     authScopes: { roles: ['steward', 'admin'] },
     errors: { types: WRITE_ERRORS },
     args: { input: t.arg({ type: CreateParticipantInput }) },
-    resolve: (_root, { input }, ctx) => inTransaction(ctx, (tx) => createParticipant(tx, ctx.viewer, input)),
+    resolve: (_root, { input }, ctx) =>
+      inTransaction(ctx, (tx) => createParticipant(tx, ctx.viewer, input)),
   }),
 );
 

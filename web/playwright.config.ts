@@ -1,0 +1,72 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { defineConfig, devices } from '@playwright/test';
+
+// One fresh embedded database per run. Workers re-read this file, so the directory is chosen
+// once and handed down through the environment.
+process.env.E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'consentome-e2e-'));
+const API_PORT = process.env.E2E_API_PORT ?? '4317';
+const WEB_PORT = process.env.E2E_WEB_PORT ?? '3317';
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export default defineConfig({
+  testDir: 'tests',
+  outputDir: 'test-results',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${WEB_PORT}`,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    // Screenshots of each main page (desktop and 375 px) are written by the tests themselves.
+    launchOptions: {
+      executablePath: chromium,
+      // As root in a container Chromium needs --no-sandbox; the rest keeps it off the network.
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined } }],
+  webServer: [
+    {
+      name: 'api',
+      command: 'node ../server/bin/consentome.js serve',
+      url: `http://127.0.0.1:${API_PORT}/health`,
+      env: {
+        DATA_DIR: process.env.E2E_DATA_DIR,
+        API_PORT,
+        WEB_PORT,
+        DEMO_SEED: 'true',
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'warn',
+      },
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: 'ignore',
+    },
+    {
+      name: 'portal',
+      command: 'node build/index.js',
+      url: `http://127.0.0.1:${WEB_PORT}/login`,
+      env: {
+        PORT: WEB_PORT,
+        HOST: '127.0.0.1',
+        ORIGIN: `http://127.0.0.1:${WEB_PORT}`,
+        API_URL: `http://127.0.0.1:${API_PORT}/graphql`,
+      },
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+  ],
+});

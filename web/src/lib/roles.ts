@@ -1,0 +1,8 @@
+/** How each role is named to people. */
+export const ROLE_LABELS: Record<string, string> = {
+  participant: 'Participant',
+  researcher: 'Researcher',
+  ethics_board: 'Ethics board',
+  steward: 'Data steward',
+  admin: 'Administrator',
+};

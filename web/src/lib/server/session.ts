@@ -1,0 +1,34 @@
+import type { Cookies } from '@sveltejs/kit';
+
+/** The signed-in user as the portal knows it. */
+export interface Viewer {
+  id: string;
+  email: string;
+  displayName: string;
+  role: 'participant' | 'researcher' | 'ethics_board' | 'steward' | 'admin';
+  institution: string | null;
+}
+
+/** The cookie shared with the API: HttpOnly, SameSite=Lax, Secure over TLS. */
+export const SESSION_COOKIE = 'consentome_session';
+
+/** Stores the session token the API issued at login. */
+export function setSessionCookie(
+  cookies: Cookies,
+  token: string,
+  expiresAt: Date,
+  secure: boolean,
+): void {
+  cookies.set(SESSION_COOKIE, token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure,
+    expires: expiresAt,
+  });
+}
+
+/** Forgets the session token. */
+export function clearSessionCookie(cookies: Cookies, secure: boolean): void {
+  cookies.delete(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure });
+}

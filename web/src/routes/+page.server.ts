@@ -1,0 +1,77 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { ApiRequestError, api } from '$lib/server/api';
+import type { Actions, PageServerLoad } from './$types';
+
+export interface DatasetSummary {
+  id: string;
+  name: string;
+  description: string;
+  dataUse: {
+    permission: string;
+    diseases: string[];
+    terms: { code: string; label: string; plain: string }[];
+  };
+}
+export interface AuditRow {
+  seq: number;
+  occurredAt: string;
+  actorRole: string;
+  action: string;
+  targetType: string | null;
+  hash: string;
+}
+
+const DATASETS = `datasets { id name description dataUse { permission diseases terms { code label plain } } }`;
+
+/** What each role sees first. One API call per page; the API audits any participant-level read. */
+const QUERIES: Record<string, string> = {
+  participant: `{ myParticipant { pseudonym status enrolledAt } }`,
+  researcher: `{ ${DATASETS} }`,
+  steward: `{ ${DATASETS} participants(limit: 1) { total } }`,
+  ethics_board: `{ auditEvents(filter: { limit: 15 }) { seq occurredAt actorRole action targetType hash } }`,
+  admin: `{ users { id email displayName role institution } auditEvents(filter: { limit: 10 }) { seq occurredAt actorRole action targetType hash } }`,
+};
+
+export const load: PageServerLoad = async ({ locals, fetch }) => {
+  if (!locals.viewer) redirect(303, '/login');
+  try {
+    const home = await api<Record<string, unknown>>(
+      fetch,
+      QUERIES[locals.viewer.role]!,
+      {},
+      locals.token,
+    );
+    return { home, loadError: null };
+  } catch (error) {
+    return {
+      home: null,
+      loadError: error instanceof ApiRequestError ? error.message : 'Unexpected error.',
+    };
+  }
+};
+
+export const actions: Actions = {
+  verify: async ({ locals, fetch }) => {
+    if (!locals.viewer) redirect(303, '/login');
+    try {
+      const { verifyAuditTrail } = await api<{
+        verifyAuditTrail: {
+          ok: boolean;
+          checkedEvents: number;
+          headHash: string;
+          firstBroken: { seq: number; reason: string } | null;
+        };
+      }>(
+        fetch,
+        `mutation { verifyAuditTrail { ok checkedEvents headHash firstBroken { seq reason } } }`,
+        {},
+        locals.token,
+      );
+      return { verification: verifyAuditTrail };
+    } catch (error) {
+      return fail(502, {
+        verifyError: error instanceof ApiRequestError ? error.message : 'Unexpected error.',
+      });
+    }
+  },
+};
