@@ -1,0 +1,149 @@
+import type { ChainBackend } from './chain.js';
+import { ChainError } from './errors.js';
+import { MAX_BATCH_ITEMS } from './messages.js';
+import type {
+  AnchorAuditMsg,
+  AnchorRecord,
+  AnchorsResponse,
+  ConfigResponse,
+  ConsentHistoryResponse,
+  ConsentItem,
+  ConsentRecord,
+  EventRef,
+  ExecuteMsg,
+  GrantItem,
+  GrantRecord,
+  HeadResponse,
+  QueryMsg,
+} from './messages.js';
+import { buildReceipt } from './receipt.js';
+import type { Receipt } from './receipt.js';
+
+export interface PageOptions {
+  /** Exclusive cursor: a `seq` (history) or a batch number (anchors). */
+  startAfter?: number;
+  /** 1..=100, default 20. */
+  limit?: number;
+}
+
+function page(options: PageOptions): { start_after?: number; limit?: number } {
+  const out: { start_after?: number; limit?: number } = {};
+  if (options.startAfter !== undefined) out.start_after = options.startAfter;
+  if (options.limit !== undefined) out.limit = options.limit;
+  return out;
+}
+
+/** Read-only client of one consent-ledger contract (queries only; camelCase methods). */
+export class ConsentLedger {
+  constructor(
+    readonly backend: ChainBackend,
+    readonly contractAddress: string,
+  ) {}
+
+  protected query<T>(msg: QueryMsg): Promise<T> {
+    return this.backend.query<T>(this.contractAddress, msg);
+  }
+
+  config(): Promise<ConfigResponse> {
+    return this.query({ config: {} });
+  }
+
+  /** Latest decision of `subject` for `scope`, or null. */
+  consent(subject: string, scope: string): Promise<ConsentRecord | null> {
+    return this.query({ consent: { subject, scope } });
+  }
+
+  /** All decisions of `subject` (all scopes) by ascending seq, one page. */
+  consentHistory(subject: string, options: PageOptions = {}): Promise<ConsentHistoryResponse> {
+    return this.query({ consent_history: { subject, ...page(options) } });
+  }
+
+  anchor(batch: number): Promise<AnchorRecord | null> {
+    return this.query({ anchor: { batch } });
+  }
+
+  anchors(options: PageOptions = {}): Promise<AnchorsResponse> {
+    return this.query({ anchors: page(options) });
+  }
+
+  grant(grantId: string): Promise<GrantRecord | null> {
+    return this.query({ grant: { grant_id: grantId } });
+  }
+
+  /** What an event id recorded (consent or grant), or null if it is unknown. */
+  event(eventId: string): Promise<EventRef | null> {
+    return this.query({ event: { event_id: eventId } });
+  }
+
+  /** Head hash and record counts. */
+  head(): Promise<HeadResponse> {
+    return this.query({ head: {} });
+  }
+}
+
+/**
+ * Signing client: sends each message as one transaction from `sender` and returns a Receipt once
+ * the chain reports it committed. Errors are `ChainError`s (see `retryable`).
+ */
+export class SigningConsentLedger extends ConsentLedger {
+  private chainId: string | undefined;
+
+  constructor(
+    backend: ChainBackend,
+    contractAddress: string,
+    readonly sender: string,
+  ) {
+    super(backend, contractAddress);
+  }
+
+  /** Records up to MAX_BATCH_ITEMS consent decisions; replays of stored event ids are no-ops. */
+  async recordConsents(items: readonly ConsentItem[]): Promise<Receipt> {
+    checkBatch('record_consents', items.length);
+    return this.send({ record_consents: { items: [...items] } });
+  }
+
+  /** Anchors one audit batch (batch numbers are consecutive from 1). */
+  anchorAudit(anchor: AnchorAuditMsg): Promise<Receipt> {
+    return this.send({ anchor_audit: anchor });
+  }
+
+  /** Records up to MAX_BATCH_ITEMS data-access grants. */
+  async recordGrants(items: readonly GrantItem[]): Promise<Receipt> {
+    checkBatch('record_grants', items.length);
+    return this.send({ record_grants: { items: [...items] } });
+  }
+
+  /** Admin only. */
+  addWriter(address: string): Promise<Receipt> {
+    return this.send({ add_writer: { address } });
+  }
+
+  /** Admin only. */
+  removeWriter(address: string): Promise<Receipt> {
+    return this.send({ remove_writer: { address } });
+  }
+
+  private async send(message: ExecuteMsg): Promise<Receipt> {
+    this.chainId ??= await this.backend.getChainId();
+    // Writer changes report no head; they do not move it either, so the head before stands.
+    const movesHead = !('add_writer' in message || 'remove_writer' in message);
+    const headBefore = movesHead ? undefined : (await this.head()).head;
+    const outcome = await this.backend.execute(this.sender, this.contractAddress, message);
+    return buildReceipt({
+      chainId: this.chainId,
+      sender: this.sender,
+      message,
+      outcome,
+      headBefore,
+    });
+  }
+}
+
+function checkBatch(what: string, n: number): void {
+  if (n < 1 || n > MAX_BATCH_ITEMS) {
+    throw new ChainError(
+      'invalid_request',
+      `${what}: a batch holds 1..=${MAX_BATCH_ITEMS} items, got ${n}`,
+    );
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * The consent-ledger contract's JSON, typed: the one source of truth for the server and this
+ * package. Field names are the contract's (snake_case); see
+ * contracts/consent-ledger/README.md and src/msg.rs. The contract rejects unknown fields, so these
+ * types list exactly what it accepts.
+ */
+
+/** The contract refuses batches (`record_consents`, `record_grants`) of more items than this. */
+export const MAX_BATCH_ITEMS = 500;
+
+/** Page size limits of `consent_history` and `anchors` (default 20, maximum 100). */
+export const DEFAULT_PAGE_LIMIT = 20;
+export const MAX_PAGE_LIMIT = 100;
+
+/** 64 lowercase hex characters (a SHA-256 / HMAC-SHA256 value). */
+export type Hex64 = string;
+
+export type Decision = 'permit' | 'deny';
+
+export interface InstantiateMsg {
+  admin: string;
+  writers?: string[];
+}
+
+export interface ConsentItem {
+  /** 1..=128 chars of `[A-Za-z0-9:_.-]`; unique across consents and grants. */
+  event_id: string;
+  /** HMAC-SHA256 pseudonym of the participant. */
+  subject: Hex64;
+  scope: string;
+  decision: Decision;
+  /** Strictly greater than the stored version for the same (subject, scope). */
+  version: number;
+  /** SHA-256 of the off-chain evidence. */
+  evidence: Hex64;
+  /** RFC 3339 or unix seconds as a canonical decimal string. */
+  time: string;
+}
+
+export interface AnchorAuditMsg {
+  /** Starts at 1, consecutive. */
+  batch: number;
+  merkle_root: Hex64;
+  first_seq: number;
+  last_seq: number;
+  /** Must equal `last_seq - first_seq + 1`. */
+  count: number;
+}
+
+export interface GrantItem {
+  event_id: string;
+  grant_id: string;
+  study_id: string;
+  /** Merkle root of the cohort's pseudonyms. */
+  cohort_root: Hex64;
+  /** Unix seconds, as a number or a canonical decimal string (the same payload). */
+  expiry: number | string;
+}
+
+export type ExecuteMsg =
+  | { add_writer: { address: string } }
+  | { remove_writer: { address: string } }
+  | { record_consents: { items: ConsentItem[] } }
+  | { anchor_audit: AnchorAuditMsg }
+  | { record_grants: { items: GrantItem[] } };
+
+export type QueryMsg =
+  | { config: Record<string, never> }
+  | { consent: { subject: Hex64; scope: string } }
+  | { consent_history: { subject: Hex64; start_after?: number; limit?: number } }
+  | { anchor: { batch: number } }
+  | { anchors: { start_after?: number; limit?: number } }
+  | { grant: { grant_id: string } }
+  | { event: { event_id: string } }
+  | { head: Record<string, never> };
+
+/** Block time as nanoseconds since the unix epoch, in a decimal string (beyond 2^53). */
+export type NanosString = string;
+
+export interface ConsentRecord {
+  /** 1-based position among all consents of this contract. */
+  seq: number;
+  event_id: string;
+  subject: Hex64;
+  scope: string;
+  decision: Decision;
+  version: number;
+  evidence: Hex64;
+  time: string;
+  block_height: number;
+  block_time: NanosString;
+}
+
+export interface AnchorRecord {
+  batch: number;
+  merkle_root: Hex64;
+  first_seq: number;
+  last_seq: number;
+  count: number;
+  block_height: number;
+  block_time: NanosString;
+}
+
+export interface GrantRecord {
+  seq: number;
+  event_id: string;
+  grant_id: string;
+  study_id: string;
+  cohort_root: Hex64;
+  /** Always a number once stored, whatever form was sent. */
+  expiry: number;
+  block_height: number;
+  block_time: NanosString;
+}
+
+export interface ConfigResponse {
+  admin: string;
+  writers: string[];
+}
+
+export interface ConsentHistoryResponse {
+  consents: ConsentRecord[];
+}
+
+export interface AnchorsResponse {
+  anchors: AnchorRecord[];
+}
+
+export type EventKind = 'consent' | 'grant';
+
+/** Index entry of an event id: the kind and seq it recorded and the digest of its canonical bytes. */
+export interface EventRef {
+  kind: EventKind;
+  seq: number;
+  digest: Hex64;
+}
+
+export interface HeadResponse {
+  /** Running head hash (see `head-hash.ts`); 64 zeros before anything is stored. */
+  head: Hex64;
+  consents: number;
+  anchors: number;
+  grants: number;
+}
+
+/** Per item of a record_* / anchor_audit message: the seq it has, and whether it was a replay. */
+export interface ItemResult {
+  /** Event id (record_*) or the batch number as a string (anchor_audit). */
+  id: string;
+  seq: number;
+  replayed: boolean;
+}
+
+/** `Response.data` (base64 JSON) of record_consents, record_grants and anchor_audit. */
+export interface ExecuteSummary {
+  head: Hex64;
+  new: number;
+  replayed: number;
+  items: ItemResult[];
+}
+
+/** The head hash before anything is stored. */
+export const ZERO_HEAD: Hex64 = '0'.repeat(64);
