@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
@@ -7,7 +8,14 @@ export default defineConfig({
   resolve: {
     // graphql 16 has no exports map: Node loads its CommonJS main (as Pothos and yoga do), while
     // Vite would pick the ESM "module" build for our files, giving two copies of every class.
-    alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
+    alias: [
+      { find: /^graphql$/, replacement: require.resolve('graphql') },
+      // Test against the client's source, so a stale build of it can never hide a change.
+      {
+        find: /^@consentome\/contracts-client$/,
+        replacement: fileURLToPath(new URL('../contracts-client/src/index.ts', import.meta.url)),
+      },
+    ],
   },
   test: {
     include: ['src/**/*.test.ts'],

@@ -23,6 +23,9 @@ const EnvSchema = z.object({
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
   DEMO_SEED: boolish.optional(),
+  CHAIN_RELAY: boolish.default(true),
+  AUDIT_BATCH_MAX_EVENTS: z.coerce.number().int().min(1).max(10_000).default(1_000),
+  AUDIT_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).default(2_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
@@ -43,6 +46,11 @@ export interface Config {
   /** Seed demo data into an empty database at start-up. Defaults to on for the embedded database only. */
   demoSeed: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Run the outbox relay and audit batch sealing inside this API process. */
+  chainRelay: boolean;
+  auditBatch: { maxEvents: number; maxWaitMs: number };
+  /** True when the chain is the embedded simulator (no CHAIN_RPC_URL). */
+  embeddedChain: boolean;
 }
 
 /**
@@ -71,5 +79,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginWindowMs: e.LOGIN_WINDOW_MINUTES * 60_000,
     demoSeed: e.DEMO_SEED ?? e.DATABASE_URL === undefined,
     logLevel: e.LOG_LEVEL,
+    chainRelay: e.CHAIN_RELAY,
+    auditBatch: { maxEvents: e.AUDIT_BATCH_MAX_EVENTS, maxWaitMs: e.AUDIT_BATCH_MAX_WAIT_MS },
+    embeddedChain: !env.CHAIN_RPC_URL,
   };
 }

@@ -9,5 +9,6 @@ import './modules/accounts/accounts.types.js';
 import './modules/participants/participants.types.js';
 import './modules/datasets/datasets.types.js';
 import './modules/audit/audit.types.js';
+import './modules/chain/chain.types.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

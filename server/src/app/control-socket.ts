@@ -1,18 +1,21 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import readline from 'node:readline';
-import type { DatabaseHandle } from '../db/database.js';
-import { runDatabaseCommand, type CommandRequest } from '../cli/database-commands.js';
+import {
+  runDatabaseCommand,
+  type CommandContext,
+  type CommandRequest,
+} from '../cli/database-commands.js';
 
 /**
- * A Unix socket (mode 0600, inside the data directory) on which a server running the embedded
- * database accepts CLI commands. The CLI cannot open the PGlite directory a second time, so it
- * sends the command here and the server runs it on its own connection. Filesystem permissions
- * are the authorisation, as with other local admin sockets.
+ * A Unix socket (mode 0600, inside the data directory) on which a server holding an embedded
+ * store (PGlite, the simulated chain) accepts CLI commands. The CLI cannot open those a second
+ * time, so it sends the command here and the server runs it on its own connections. Filesystem
+ * permissions are the authorisation, as with other local admin sockets.
  */
 export async function listenControlSocket(
   socketPath: string,
-  handle: DatabaseHandle,
+  ctx: CommandContext,
 ): Promise<() => Promise<void>> {
   try {
     fs.unlinkSync(socketPath);
@@ -27,7 +30,7 @@ export async function listenControlSocket(
         const send = (msg: object) => conn.write(`${JSON.stringify(msg)}\n`);
         try {
           const request = JSON.parse(line) as CommandRequest;
-          const code = await runDatabaseCommand(handle, request, (text) =>
+          const code = await runDatabaseCommand(ctx, request, (text) =>
             send({ type: 'out', text }),
           );
           send({ type: 'exit', code });

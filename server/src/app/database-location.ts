@@ -9,7 +9,12 @@ export function databaseLocation(config: Config): DatabaseLocation {
     : { pgliteDir: path.join(config.dataDir, 'pglite') };
 }
 
-/** The control socket of a server that holds the embedded database. */
+/** True when this process would open a store under DATA_DIR that allows one process only. */
+export function usesEmbeddedStore(config: Config): boolean {
+  return !config.databaseUrl || config.embeddedChain;
+}
+
+/** The control socket of a server that holds the embedded stores. */
 export function controlSocketPath(config: Config): string {
   return path.join(config.dataDir, 'control.sock');
 }

@@ -5,30 +5,36 @@ import { migrateDatabase } from '../db/migrate.js';
 import { openDatabase } from '../db/open-database.js';
 import { createGraphQLServer } from '../http/yoga.js';
 import type { Logger } from '../lib/logger.js';
+import { openChainConnection, type ChainConnection } from '../modules/chain/chain-connection.js';
+import { ChainWorker } from '../modules/chain/chain-worker.js';
 import { hasDemoAccounts, isDatabaseEmpty, seedDemo } from '../modules/demo/seed-demo.js';
 import { demoAccountLines } from '../cli/database-commands.js';
 import { acquireLock } from './data-dir-lock.js';
-import { controlSocketPath, databaseLocation } from './database-location.js';
+import { controlSocketPath, databaseLocation, usesEmbeddedStore } from './database-location.js';
 import { listenControlSocket } from './control-socket.js';
 
 /** A running API server. */
 export interface RunningServer {
   url: string;
+  chain: ChainConnection;
+  worker: ChainWorker | null;
   close(): Promise<void>;
 }
 
 /**
- * Opens and migrates the database, seeds the demo into an empty embedded database, and serves
- * GraphQL. On the embedded database it also takes the data-directory lock and opens the control
- * socket, so `npx consentome …` works while it runs.
+ * Opens and migrates the database, seeds the demo into an empty embedded database, opens the
+ * chain, starts the chain worker (audit batches + outbox relay) and serves GraphQL. With an
+ * embedded store it also takes the data-directory lock and opens the control socket, so
+ * `npx consentome …` works while it runs.
  */
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
-  const embedded = !config.databaseUrl;
+  const embedded = usesEmbeddedStore(config);
   const socketPath = controlSocketPath(config);
   const releaseLock = embedded
     ? acquireLock(config.dataDir, { controlSocket: socketPath })
     : () => {};
   const handle = await openDatabase(databaseLocation(config));
+  let chain: ChainConnection;
   try {
     await migrateDatabase(handle);
     if (config.demoSeed && (await isDatabaseEmpty(handle.db))) {
@@ -38,13 +44,21 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     if (config.demoSeed && (await hasDemoAccounts(handle.db))) {
       demoAccountLines().forEach((line) => process.stdout.write(`${line}\n`));
     }
+    chain = await openChainConnection(config.dataDir);
   } catch (error) {
     await handle.close();
     releaseLock();
     throw error;
   }
-  const closeControl = embedded ? await listenControlSocket(socketPath, handle) : async () => {};
-  const yoga = createGraphQLServer(handle.db, config);
+  log.info(`chain: ${chain.kind}, contract ${chain.contractAddress}`);
+  const worker = config.chainRelay
+    ? new ChainWorker(handle.db, chain.ledger, log, config.auditBatch)
+    : null;
+  worker?.start();
+  const closeControl = embedded
+    ? await listenControlSocket(socketPath, { handle, chain: async () => chain })
+    : async () => {};
+  const yoga = createGraphQLServer(handle.db, config, chain);
   const server = http.createServer(yoga);
   await new Promise<void>((resolve) => server.listen(config.apiPort, config.apiHost, resolve));
   const { port } = server.address() as AddressInfo;
@@ -52,9 +66,13 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   log.info(`API listening on ${url}`, { driver: handle.kind });
   return {
     url,
+    chain,
+    worker,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await worker?.stop();
       await closeControl();
+      await chain.close();
       await handle.close();
       releaseLock();
     },

@@ -4,10 +4,15 @@ import { AppError } from '../errors/app-errors.js';
 import { createUser } from '../modules/accounts/accounts.service.js';
 import { systemActor } from '../modules/accounts/actor.js';
 import { verifyAuditChain } from '../modules/audit/audit-verify.js';
+import { verifyAnchors } from '../modules/chain/anchor-verify.js';
+import type { ChainConnection } from '../modules/chain/chain-connection.js';
+import { ChainWorker } from '../modules/chain/chain-worker.js';
+import { getChainStatus } from '../modules/chain/chain-status.service.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../modules/demo/demo-accounts.js';
 import { isDatabaseEmpty, seedDemo } from '../modules/demo/seed-demo.js';
+import { createLogger } from '../lib/logger.js';
 
-/** A CLI command that needs the database, as sent to a running server or run in-process. */
+/** A CLI command that needs the database (and maybe the chain), run in-process or by a running server. */
 export type CommandRequest =
   | { command: 'migrate' }
   | { command: 'seed-demo' }
@@ -21,7 +26,15 @@ export type CommandRequest =
         institution?: string;
       };
     }
-  | { command: 'audit-verify' };
+  | { command: 'audit-verify' }
+  | { command: 'chain-status' }
+  | { command: 'relay-once' };
+
+/** What a command runs against: the open database, and the chain (opened on first use). */
+export interface CommandContext {
+  handle: DatabaseHandle;
+  chain: () => Promise<ChainConnection>;
+}
 
 /** Prints the demo accounts (the password is the public demo password, never a real secret). */
 export function demoAccountLines(): string[] {
@@ -31,15 +44,80 @@ export function demoAccountLines(): string[] {
   ];
 }
 
+async function auditVerify(ctx: CommandContext, out: (text: string) => void): Promise<number> {
+  const { db } = ctx.handle;
+  const result = await verifyAuditChain(db);
+  if (!result.ok) {
+    out(`Audit trail BROKEN at event ${result.firstBroken!.seq}: ${result.firstBroken!.reason}.`);
+    out(`${result.checkedEvents} events before it verified.`);
+    return 2;
+  }
+  out(`Audit trail intact: ${result.checkedEvents} events, head ${result.headHash}.`);
+  let chain: ChainConnection;
+  try {
+    chain = await ctx.chain();
+  } catch (error) {
+    out(`Chain not reachable, anchors not checked: ${(error as Error).message}`);
+    return 3;
+  }
+  const anchors = await verifyAnchors(db, chain.ledger);
+  if (!anchors.ok) {
+    out(
+      `Anchor MISMATCH at batch ${anchors.firstMismatch!.batch}: ${anchors.firstMismatch!.reason}.`,
+    );
+    return 2;
+  }
+  out(
+    `Anchors verified against the chain: ${anchors.anchoredBatches} batches` +
+      (anchors.pendingBatches ? ` (${anchors.pendingBatches} sealed, awaiting anchoring).` : '.'),
+  );
+  return 0;
+}
+
+async function chainStatusLines(ctx: CommandContext, out: (text: string) => void): Promise<number> {
+  let chain: ChainConnection | null = null;
+  try {
+    chain = await ctx.chain();
+  } catch (error) {
+    out(`Chain not reachable: ${(error as Error).message}`);
+  }
+  const s = await ctx.handle.db.transaction((tx) => getChainStatus(tx, systemActor('cli'), chain));
+  if (s.chain) {
+    out(`Chain      ${s.chain.kind} ${s.chain.chainId} at height ${s.chain.height}`);
+    if (s.chain.contract) {
+      const c = s.chain.contract;
+      out(`Contract   ${c.address} (admin ${c.admin}; writers ${c.writers.join(', ') || 'none'})`);
+      out(
+        `On chain   ${c.consents} consents, ${c.anchors} audit anchors, ${c.grants} grants; head ${c.head}`,
+      );
+    }
+  } else if (s.chainError) {
+    out(`Chain      ${s.chainError}`);
+  }
+  out(`Outbox     ${s.pending} pending, ${s.failed} failed, ${s.confirmed} confirmed`);
+  const lag = s.oldestPendingAt
+    ? ((Date.now() - s.oldestPendingAt.getTime()) / 1000).toFixed(1)
+    : '0';
+  out(`Lag        ${lag} s; ${s.unanchoredEvents} audit events not yet anchored`);
+  if (s.lastAnchoredBatch) {
+    const b = s.lastAnchoredBatch;
+    out(
+      `Last batch ${b.batch} (events ${b.firstSeq}-${b.lastSeq}) root ${b.merkleRoot} in tx ${b.txHash} at height ${b.height}`,
+    );
+  }
+  return s.chain ? 0 : 3;
+}
+
 /**
- * Runs one database command and returns its exit code. The same function serves the CLI
- * in-process (PostgreSQL, or PGlite when no server holds it) and a running server's control socket.
+ * Runs one command and returns its exit code. The same function serves the CLI in-process and a
+ * running server's control socket (which passes its own database and chain).
  */
 export async function runDatabaseCommand(
-  handle: DatabaseHandle,
+  ctx: CommandContext,
   request: CommandRequest,
   out: (text: string) => void,
 ): Promise<number> {
+  const { handle } = ctx;
   const { db } = handle;
   try {
     switch (request.command) {
@@ -67,17 +145,18 @@ export async function runDatabaseCommand(
         out(`Created ${user.role} ${user.email} (${user.id}).`);
         return 0;
       }
-      case 'audit-verify': {
-        const result = await verifyAuditChain(db);
-        if (result.ok) {
-          out(`Audit trail intact: ${result.checkedEvents} events, head ${result.headHash}.`);
-          return 0;
-        }
+      case 'audit-verify':
+        return await auditVerify(ctx, out);
+      case 'chain-status':
+        return await chainStatusLines(ctx, out);
+      case 'relay-once': {
+        const chain = await ctx.chain();
+        const r = await new ChainWorker(db, chain.ledger, createLogger('warn', 'relay')).runOnce();
         out(
-          `Audit trail BROKEN at event ${result.firstBroken!.seq}: ${result.firstBroken!.reason}.`,
+          `Sealed ${r.sealed} audit batches; ${r.confirmed} items confirmed on chain, ${r.failed} failed.`,
         );
-        out(`${result.checkedEvents} events before it verified.`);
-        return 2;
+        if (r.pending) out('The chain refused or could not take some items; they stay queued.');
+        return r.pending ? 3 : 0;
       }
     }
   } catch (error) {

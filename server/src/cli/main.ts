@@ -1,37 +1,47 @@
 import { Command, Option } from 'commander';
 import { loadConfig, type Config } from '../config.js';
 import { acquireLock, readLock } from '../app/data-dir-lock.js';
-import { databaseLocation } from '../app/database-location.js';
+import { databaseLocation, usesEmbeddedStore } from '../app/database-location.js';
 import { sendControlCommand } from '../app/control-socket.js';
 import { startServer } from '../app/start-server.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { openDatabase } from '../db/open-database.js';
 import { createLogger } from '../lib/logger.js';
 import { ROLES } from '../modules/accounts/roles.js';
+import {
+  deployToRealChain,
+  openChainConnection,
+  type ChainConnection,
+} from '../modules/chain/chain-connection.js';
 import { runDatabaseCommand, type CommandRequest } from './database-commands.js';
 import { readSecret } from './read-secret.js';
 
 const print = (text: string) => process.stdout.write(`${text}\n`);
 
 /**
- * Runs a database command where the database is: through a running server's control socket
- * when it holds the embedded database, otherwise on a connection of our own.
+ * Runs a command where the stores are: through a running server's control socket when it holds
+ * an embedded store (PGlite, the simulated chain), otherwise on connections of our own.
  */
 async function runCommand(config: Config, request: CommandRequest): Promise<number> {
-  if (!config.databaseUrl) {
-    const holder = readLock(config.dataDir);
-    if (holder?.controlSocket) return sendControlCommand(holder.controlSocket, request, print);
-    if (holder)
-      throw new Error(
-        `The embedded database is in use by process ${holder.pid}; try again when it ends.`,
-      );
-  }
-  const release = config.databaseUrl ? () => {} : acquireLock(config.dataDir);
+  const holder = readLock(config.dataDir);
+  if (holder?.controlSocket) return sendControlCommand(holder.controlSocket, request, print);
+  if (holder)
+    throw new Error(
+      `The data directory is in use by process ${holder.pid}; try again when it ends.`,
+    );
+  const release = usesEmbeddedStore(config) ? acquireLock(config.dataDir) : () => {};
   const handle = await openDatabase(databaseLocation(config));
+  let chain: Promise<ChainConnection> | null = null;
   try {
     if (request.command !== 'migrate') await migrateDatabase(handle);
-    return await runDatabaseCommand(handle, request, print);
+    return await runDatabaseCommand(
+      { handle, chain: () => (chain ??= openChainConnection(config.dataDir)) },
+      request,
+      print,
+    );
   } finally {
+    const opened = chain ? await (chain as Promise<ChainConnection>).catch(() => null) : null;
+    await opened?.close();
     await handle.close();
     release();
   }
@@ -113,5 +123,38 @@ audit
   .command('verify')
   .description('recompute the hash chain and name the first broken event (exit 2 when broken)')
   .action(() => exitWith(runCommand(loadConfig(), { command: 'audit-verify' })));
+
+program
+  .command('relay')
+  .description(
+    'seal audit batches and send the chain outbox once (a running server relays by itself)',
+  )
+  .action(() => exitWith(runCommand(loadConfig(), { command: 'relay-once' })));
+
+const chainCmd = program.command('chain').description('the consent-ledger contract on the chain');
+chainCmd
+  .command('status')
+  .description('chain, contract, outbox and anchoring state')
+  .action(() => exitWith(runCommand(loadConfig(), { command: 'chain-status' })));
+chainCmd
+  .command('deploy')
+  .description(
+    'upload and instantiate the contract on the real chain in CHAIN_RPC_URL; prints its address',
+  )
+  .action(() =>
+    exitWith(
+      (async () => {
+        const d = await deployToRealChain();
+        print(
+          `Deployed consent-ledger (code ${d.codeId}, checksum ${d.checksum}) on ${d.chainId}.`,
+        );
+        print(`CONSENT_CONTRACT_ADDRESS=${d.contractAddress}`);
+        print(
+          `admin ${d.admin}; writers ${d.writers.join(', ')}; instantiate tx ${d.instantiateTxHash} at height ${d.height}`,
+        );
+        return 0;
+      })(),
+    ),
+  );
 
 await program.parseAsync(process.argv);

@@ -6,3 +6,4 @@ export * from '../modules/accounts/accounts.tables.js';
 export * from '../modules/participants/participants.tables.js';
 export * from '../modules/datasets/datasets.tables.js';
 export * from '../modules/audit/audit.tables.js';
+export * from '../modules/chain/chain.tables.js';

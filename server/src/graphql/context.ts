@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { UserActor } from '../modules/accounts/actor.js';
+import type { ChainConnection } from '../modules/chain/chain-connection.js';
 
 /** Per-request GraphQL context. */
 export interface GraphQLContext {
@@ -12,6 +13,8 @@ export interface GraphQLContext {
   clientKey: string;
   /** True when the request arrived over TLS (directly or via a trusted proxy). */
   secure: boolean;
+  /** The chain this instance anchors to; null when none is connected (in-process tests). */
+  chain: ChainConnection | null;
   /** Set-Cookie values the response must carry (login, logout). */
   setCookies: string[];
 }

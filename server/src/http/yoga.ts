@@ -8,6 +8,7 @@ import type { Database } from '../db/database.js';
 import { AppError } from '../errors/app-errors.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { resolveSession } from '../modules/accounts/accounts.service.js';
+import type { ChainConnection } from '../modules/chain/chain-connection.js';
 import { readSessionCookie } from '../modules/accounts/session-cookie.js';
 import { schema } from '../schema.js';
 
@@ -48,6 +49,7 @@ function findAppError(error: unknown): AppError | null {
 export function createGraphQLServer(
   db: Database,
   config: Config,
+  chain: ChainConnection | null = null,
 ): YogaServerInstance<ServerContext, GraphQLContext> {
   const cookiesByRequest = new WeakMap<Request, string[]>();
   return createYoga<ServerContext, GraphQLContext>({
@@ -98,6 +100,7 @@ export function createGraphQLServer(
       return {
         db,
         config,
+        chain,
         viewer,
         clientKey: forwardedFor ?? req?.socket.remoteAddress ?? 'unknown',
         secure,

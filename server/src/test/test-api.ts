@@ -5,6 +5,7 @@ import { createGraphQLServer } from '../http/yoga.js';
 import { insertUser, type UserRecord } from '../modules/accounts/accounts.service.js';
 import type { UserActor } from '../modules/accounts/actor.js';
 import type { Role } from '../modules/accounts/roles.js';
+import type { ChainConnection } from '../modules/chain/chain-connection.js';
 
 /** Configuration for in-process tests: quiet, no demo seeding, a small login limit. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
@@ -23,8 +24,12 @@ export interface GqlResponse<T = Record<string, unknown>> {
 }
 
 /** An in-process GraphQL client over `yoga.fetch`: no port, the real schema and context. */
-export function createTestApi(db: Database, config: Config = testConfig()) {
-  const yoga = createGraphQLServer(db, config);
+export function createTestApi(
+  db: Database,
+  config: Config = testConfig(),
+  chain: ChainConnection | null = null,
+) {
+  const yoga = createGraphQLServer(db, config, chain);
   return async function gql<T = Record<string, unknown>>(
     query: string,
     variables: Record<string, unknown> = {},

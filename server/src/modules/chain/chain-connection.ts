@@ -1,0 +1,83 @@
+import path from 'node:path';
+import {
+  SigningConsentLedger,
+  chainStatus,
+  connectRealChain,
+  deployConsentLedger,
+  openEmbeddedLedger,
+  readChainConfig,
+  type ChainBackend,
+  type ChainStatus,
+  type Deployment,
+} from '@consentome/contracts-client';
+
+/** An open chain with the signing ledger the relay writes through. */
+export interface ChainConnection {
+  kind: 'embedded' | 'real';
+  backend: ChainBackend;
+  ledger: SigningConsentLedger;
+  contractAddress: string;
+  status(): Promise<ChainStatus>;
+  close(): Promise<void>;
+}
+
+/** Where the embedded chain keeps its snapshot and transaction log. */
+export function embeddedChainDir(dataDir: string): string {
+  return path.join(dataDir, 'chain');
+}
+
+/**
+ * Opens the chain the configuration names: a real CosmWasm chain when CHAIN_RPC_URL is set (the
+ * contract must have been deployed: `consentome chain deploy`), otherwise the embedded simulated
+ * chain under DATA_DIR/chain, which deploys the contract on first start.
+ */
+export async function openChainConnection(
+  dataDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ChainConnection> {
+  const config = readChainConfig(env);
+  if (config.mode === 'embedded') {
+    const embedded = await openEmbeddedLedger({
+      dir: embeddedChainDir(dataDir),
+      prefix: config.prefix,
+    });
+    return {
+      kind: 'embedded',
+      backend: embedded.chain,
+      ledger: embedded.ledger,
+      contractAddress: embedded.contractAddress,
+      status: () => chainStatus(embedded.chain, embedded.contractAddress),
+      close: () => embedded.chain.close(),
+    };
+  }
+  if (!config.contractAddress) {
+    throw new Error(
+      'CONSENT_CONTRACT_ADDRESS is not set: deploy the contract with `npx consentome chain deploy` first.',
+    );
+  }
+  const real = await connectRealChain(config);
+  const contractAddress = config.contractAddress;
+  return {
+    kind: 'real',
+    backend: real.backend,
+    ledger: new SigningConsentLedger(real.backend, contractAddress, real.sender),
+    contractAddress,
+    status: () => chainStatus(real.backend, contractAddress),
+    close: () => real.backend.close(),
+  };
+}
+
+/** Uploads and instantiates the contract on the real chain in CHAIN_* (the sender is admin and writer). */
+export async function deployToRealChain(env: NodeJS.ProcessEnv = process.env): Promise<Deployment> {
+  const config = readChainConfig(env);
+  if (config.mode !== 'real')
+    throw new Error(
+      'Set CHAIN_RPC_URL, CHAIN_MNEMONIC and CHAIN_GAS_PRICE to deploy to a real chain.',
+    );
+  const real = await connectRealChain(config);
+  try {
+    return await deployConsentLedger(real.backend, { sender: real.sender, writers: [real.sender] });
+  } finally {
+    await real.backend.close();
+  }
+}

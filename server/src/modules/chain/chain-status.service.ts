@@ -1,0 +1,100 @@
+import type { ChainStatus } from '@consentome/contracts-client';
+import { count, desc, eq, gt, min, sql } from 'drizzle-orm';
+import type { Tx } from '../../db/database.js';
+import { ForbiddenError } from '../../errors/app-errors.js';
+import { hasRole, type Actor } from '../accounts/actor.js';
+import { auditEvents } from '../audit/audit.tables.js';
+import { auditBatches, chainOutbox, chainReceipts } from './chain.tables.js';
+import type { ChainConnection } from './chain-connection.js';
+
+/** The outbox and anchoring state, as admins and boards see it. */
+export interface ChainStatusView {
+  chain: ChainStatus | null;
+  /** Why the chain could not be asked (down, misconfigured); null when it answered. */
+  chainError: string | null;
+  pending: number;
+  failed: number;
+  confirmed: number;
+  oldestPendingAt: Date | null;
+  lastAnchoredBatch: {
+    batch: number;
+    firstSeq: number;
+    lastSeq: number;
+    merkleRoot: string;
+    txHash: string;
+    height: number;
+    anchoredAt: Date;
+  } | null;
+  /** Audit events not yet covered by an anchored batch. */
+  unanchoredEvents: number;
+  recentReceipts: (typeof chainReceipts.$inferSelect)[];
+}
+
+/** Admins and ethics boards watch the chain. */
+export function assertCanViewChain(actor: Actor | null): void {
+  if (actor?.kind === 'system' || hasRole(actor, 'admin', 'ethics_board')) return;
+  throw new ForbiddenError('Only administrators and ethics boards can see the chain status');
+}
+
+/** Reads the outbox, the anchored batches and (when reachable) the chain itself. */
+export async function getChainStatus(
+  tx: Tx,
+  actor: Actor | null,
+  chain: ChainConnection | null,
+): Promise<ChainStatusView> {
+  assertCanViewChain(actor);
+  const byStatus = await tx
+    .select({ status: chainOutbox.status, n: count() })
+    .from(chainOutbox)
+    .groupBy(chainOutbox.status);
+  const n = (s: string) => byStatus.find((r) => r.status === s)?.n ?? 0;
+  const [oldest] = await tx
+    .select({ at: min(chainOutbox.createdAt) })
+    .from(chainOutbox)
+    .where(eq(chainOutbox.status, 'pending'));
+  const [last] = await tx
+    .select({
+      batch: auditBatches.batch,
+      firstSeq: auditBatches.firstSeq,
+      lastSeq: auditBatches.lastSeq,
+      merkleRoot: auditBatches.merkleRoot,
+      txHash: chainReceipts.txHash,
+      height: chainReceipts.height,
+      anchoredAt: chainOutbox.confirmedAt,
+    })
+    .from(auditBatches)
+    .innerJoin(chainOutbox, eq(chainOutbox.eventId, sql`'audit-batch:' || ${auditBatches.batch}`))
+    .innerJoin(chainReceipts, eq(chainReceipts.id, chainOutbox.receiptId))
+    .where(eq(chainOutbox.status, 'confirmed'))
+    .orderBy(desc(auditBatches.batch))
+    .limit(1);
+  const [unanchored] = await tx
+    .select({ n: count() })
+    .from(auditEvents)
+    .where(gt(auditEvents.seq, last?.lastSeq ?? 0));
+  const recentReceipts = await tx
+    .select()
+    .from(chainReceipts)
+    .orderBy(desc(chainReceipts.id))
+    .limit(10);
+  let status: ChainStatus | null = null;
+  let chainError: string | null = chain ? null : 'No chain is connected to this API instance.';
+  if (chain) {
+    try {
+      status = await chain.status();
+    } catch (error) {
+      chainError = `The chain did not answer: ${(error as Error).message.slice(0, 200)}`;
+    }
+  }
+  return {
+    chain: status,
+    chainError,
+    pending: n('pending'),
+    failed: n('failed'),
+    confirmed: n('confirmed'),
+    oldestPendingAt: oldest?.at ?? null,
+    lastAnchoredBatch: last ? { ...last, anchoredAt: last.anchoredAt ?? new Date(0) } : null,
+    unanchoredEvents: unanchored?.n ?? 0,
+    recentReceipts,
+  };
+}

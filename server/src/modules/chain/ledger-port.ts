@@ -1,0 +1,20 @@
+import type {
+  AnchorAuditMsg,
+  AnchorRecord,
+  ConsentItem,
+  GrantItem,
+  HeadResponse,
+  Receipt,
+} from '@consentome/contracts-client';
+
+/**
+ * What the server needs of the consent ledger: the narrow slice of SigningConsentLedger the relay
+ * and the verifier use, so tests can put a failing or slow chain behind it.
+ */
+export interface LedgerPort {
+  recordConsents(items: readonly ConsentItem[]): Promise<Receipt>;
+  recordGrants(items: readonly GrantItem[]): Promise<Receipt>;
+  anchorAudit(anchor: AnchorAuditMsg): Promise<Receipt>;
+  anchor(batch: number): Promise<AnchorRecord | null>;
+  head(): Promise<HeadResponse>;
+}

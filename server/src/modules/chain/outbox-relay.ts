@@ -1,0 +1,288 @@
+import { MAX_BATCH_ITEMS, isChainError, type Receipt } from '@consentome/contracts-client';
+import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import type { Database } from '../../db/database.js';
+import type { Logger } from '../../lib/logger.js';
+import { chainOutbox, chainReceipts } from './chain.tables.js';
+import type { LedgerPort } from './ledger-port.js';
+
+type OutboxRow = typeof chainOutbox.$inferSelect;
+
+/** Tuning of the relay. */
+export interface RelayOptions {
+  /** Rows claimed per flush (split into messages of at most MAX_BATCH_ITEMS). */
+  claimLimit: number;
+  /** How long a claim lasts; a relay killed mid-send leaves rows to be re-claimed after this. */
+  claimMs: number;
+  /** Backoff after a transient failure: base × 2^attempts, capped, with jitter. */
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+}
+
+export const DEFAULT_RELAY_OPTIONS: RelayOptions = {
+  claimLimit: 2_000,
+  claimMs: 30_000,
+  backoffBaseMs: 250,
+  backoffMaxMs: 30_000,
+};
+
+/** What one flush did. */
+export interface FlushResult {
+  claimed: number;
+  confirmed: number;
+  failed: number;
+  deferred: number;
+  transactions: number;
+}
+
+/**
+ * Claims pending rows (FOR UPDATE SKIP LOCKED, so several relays never take the same row),
+ * oldest first, and marks them claimed for a while. Committed before anything is sent.
+ */
+async function claim(db: Database, opts: RelayOptions): Promise<OutboxRow[]> {
+  return db.transaction(async (tx) => {
+    const now = new Date();
+    const rows = await tx
+      .select()
+      .from(chainOutbox)
+      .where(
+        and(
+          eq(chainOutbox.status, 'pending'),
+          lte(chainOutbox.nextAttemptAt, now),
+          or(isNull(chainOutbox.claimedUntil), lt(chainOutbox.claimedUntil, now)),
+        ),
+      )
+      .orderBy(asc(chainOutbox.id))
+      .limit(opts.claimLimit)
+      .for('update', { skipLocked: true });
+    if (rows.length === 0) return [];
+    await tx
+      .update(chainOutbox)
+      .set({
+        claimedUntil: new Date(now.getTime() + opts.claimMs),
+        attempts: sql`${chainOutbox.attempts} + 1`,
+      })
+      .where(
+        inArray(
+          chainOutbox.id,
+          rows.map((r) => r.id),
+        ),
+      );
+    return rows;
+  });
+}
+
+/**
+ * Groups claimed rows into messages, keeping their order: a run of consents (or grants) becomes
+ * record_* messages of at most MAX_BATCH_ITEMS items; each anchor is its own message.
+ */
+function toMessages(rows: OutboxRow[]): OutboxRow[][] {
+  const messages: OutboxRow[][] = [];
+  for (const row of rows) {
+    const current = messages[messages.length - 1];
+    if (
+      row.kind !== 'audit_anchor' &&
+      current &&
+      current[0]!.kind === row.kind &&
+      current.length < MAX_BATCH_ITEMS
+    ) {
+      current.push(row);
+    } else {
+      messages.push([row]);
+    }
+  }
+  return messages;
+}
+
+function send(ledger: LedgerPort, rows: OutboxRow[]): Promise<Receipt> {
+  const kind = rows[0]!.kind;
+  if (kind === 'consent') return ledger.recordConsents(rows.map((r) => r.item as never));
+  if (kind === 'grant') return ledger.recordGrants(rows.map((r) => r.item as never));
+  return ledger.anchorAudit(rows[0]!.item as never);
+}
+
+async function confirm(db: Database, rows: OutboxRow[], receipt: Receipt): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [stored] = await tx
+      .insert(chainReceipts)
+      .values({
+        chainId: receipt.chainId,
+        txHash: receipt.txHash,
+        height: receipt.height,
+        blockTime: receipt.time,
+        digest: receipt.digest,
+        headHash: receipt.headHash,
+        items: rows.length,
+      })
+      .returning({ id: chainReceipts.id });
+    await tx
+      .update(chainOutbox)
+      .set({
+        status: 'confirmed',
+        receiptId: stored!.id,
+        confirmedAt: new Date(),
+        claimedUntil: null,
+        lastError: null,
+      })
+      .where(
+        inArray(
+          chainOutbox.id,
+          rows.map((r) => r.id),
+        ),
+      );
+  });
+}
+
+async function release(
+  db: Database,
+  rows: OutboxRow[],
+  error: string,
+  opts: RelayOptions,
+  permanent: boolean,
+) {
+  for (const row of rows) {
+    const delay = Math.min(opts.backoffMaxMs, opts.backoffBaseMs * 2 ** Math.min(row.attempts, 16));
+    const jitter = Math.random() * delay * 0.2;
+    await db
+      .update(chainOutbox)
+      .set({
+        status: permanent ? 'failed' : 'pending',
+        lastError: error.slice(0, 2_000),
+        claimedUntil: null,
+        nextAttemptAt: new Date(Date.now() + delay + jitter),
+      })
+      .where(eq(chainOutbox.id, row.id));
+  }
+}
+
+/**
+ * Moves committed chain work from the outbox onto the chain. Each flush claims pending rows,
+ * sends them in order as few transactions as the batch limit allows, and records each receipt.
+ * Transient failures (chain down, sequence mismatch) back off and retry; a message the contract
+ * refuses is split to find the offending item, which is marked failed so the rest still flows.
+ */
+export class OutboxRelay {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> = Promise.resolve();
+  private stopped = true;
+
+  constructor(
+    private readonly db: Database,
+    private readonly ledger: LedgerPort,
+    private readonly log: Logger,
+    private readonly opts: RelayOptions = DEFAULT_RELAY_OPTIONS,
+  ) {}
+
+  /** One claim-send-record cycle. */
+  async flush(): Promise<FlushResult> {
+    const rows = await claim(this.db, this.opts);
+    const result: FlushResult = {
+      claimed: rows.length,
+      confirmed: 0,
+      failed: 0,
+      deferred: 0,
+      transactions: 0,
+    };
+    const messages = toMessages(rows);
+    for (let i = 0; i < messages.length; i += 1) {
+      const outcome = await this.deliver(messages[i]!, result);
+      if (outcome === 'transient') {
+        // Keep order: nothing after a message that could not be sent goes out before it.
+        const rest = messages.slice(i + 1).flat();
+        await release(
+          this.db,
+          rest,
+          'deferred behind a failed message',
+          { ...this.opts, backoffBaseMs: 0 },
+          false,
+        );
+        result.deferred += rest.length;
+        break;
+      }
+    }
+    return result;
+  }
+
+  private async deliver(
+    rows: OutboxRow[],
+    result: FlushResult,
+  ): Promise<'ok' | 'transient' | 'permanent'> {
+    try {
+      const receipt = await send(this.ledger, rows);
+      await confirm(this.db, rows, receipt);
+      result.confirmed += rows.length;
+      result.transactions += 1;
+      return 'ok';
+    } catch (error) {
+      const retryable = !isChainError(error) || error.retryable;
+      const message = error instanceof Error ? error.message : String(error);
+      if (retryable) {
+        this.log.warn('chain unavailable; will retry', {
+          rows: rows.length,
+          error: message.slice(0, 200),
+        });
+        await release(this.db, rows, message, this.opts, false);
+        result.deferred += rows.length;
+        return 'transient';
+      }
+      if (rows.length > 1) {
+        // Isolate the refused item: every other item of the message is still good.
+        for (const row of rows) {
+          if ((await this.deliver([row], result)) === 'transient') return 'transient';
+        }
+        return 'ok';
+      }
+      this.log.error('the contract refused an outbox item', {
+        eventId: rows[0]!.eventId,
+        error: message.slice(0, 200),
+      });
+      await release(this.db, rows, message, this.opts, true);
+      result.failed += 1;
+      return 'permanent';
+    }
+  }
+
+  /** Flushes repeatedly until nothing is ready (used by tests, the CLI and benchmarks). */
+  async drain(): Promise<FlushResult> {
+    const total: FlushResult = {
+      claimed: 0,
+      confirmed: 0,
+      failed: 0,
+      deferred: 0,
+      transactions: 0,
+    };
+    for (;;) {
+      const r = await this.flush();
+      for (const k of Object.keys(total) as (keyof FlushResult)[]) total[k] += r[k];
+      if (r.claimed === 0 || r.deferred > 0) return total;
+    }
+  }
+
+  /** Runs in the background: flush, then wait `intervalMs` (immediately again if work remained). */
+  start(intervalMs = 500): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    const tick = () => {
+      this.running = this.flush()
+        .then(
+          (r) => r,
+          (error: unknown) => {
+            this.log.error('relay flush failed', { error: (error as Error).message });
+            return null;
+          },
+        )
+        .then((r) => {
+          if (this.stopped) return;
+          const busy = r !== null && r.claimed > 0 && r.deferred === 0;
+          this.timer = setTimeout(tick, busy ? 0 : intervalMs);
+        });
+    };
+    tick();
+  }
+
+  /** Stops the background loop and waits for the flush in progress. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+}
