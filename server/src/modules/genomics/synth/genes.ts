@@ -1,0 +1,90 @@
+/** A gene the generator places variants in. */
+export interface SynthGene {
+  symbol: string;
+  /** Chromosome without prefix. */
+  chrom: string;
+  /** Approximate GRCh38 span (1-based, inclusive); close enough to look plausible, not exact. */
+  start: number;
+  end: number;
+}
+
+/** Well-known clinically relevant genes on their real chromosomes (no chrY, no MT). */
+export const SYNTH_GENES: readonly SynthGene[] = [
+  { symbol: 'MTHFR', chrom: '1', start: 11_785_723, end: 11_806_455 },
+  { symbol: 'PCSK9', chrom: '1', start: 55_039_548, end: 55_064_852 },
+  { symbol: 'GBA1', chrom: '1', start: 155_234_452, end: 155_244_627 },
+  { symbol: 'APOB', chrom: '2', start: 21_001_429, end: 21_044_073 },
+  { symbol: 'MSH2', chrom: '2', start: 47_403_067, end: 47_483_000 },
+  { symbol: 'SCN1A', chrom: '2', start: 165_984_641, end: 166_149_161 },
+  { symbol: 'TTN', chrom: '2', start: 178_525_989, end: 178_830_802 },
+  { symbol: 'VHL', chrom: '3', start: 10_141_778, end: 10_153_667 },
+  { symbol: 'MLH1', chrom: '3', start: 36_993_332, end: 37_050_918 },
+  { symbol: 'SCN5A', chrom: '3', start: 38_548_062, end: 38_649_687 },
+  { symbol: 'HTT', chrom: '4', start: 3_074_681, end: 3_243_960 },
+  { symbol: 'SNCA', chrom: '4', start: 89_700_345, end: 89_838_315 },
+  { symbol: 'SMN1', chrom: '5', start: 70_924_941, end: 70_953_015 },
+  { symbol: 'APC', chrom: '5', start: 112_707_498, end: 112_846_239 },
+  { symbol: 'HFE', chrom: '6', start: 26_087_281, end: 26_098_343 },
+  { symbol: 'GCK', chrom: '7', start: 44_143_212, end: 44_198_170 },
+  { symbol: 'EGFR', chrom: '7', start: 55_019_017, end: 55_211_628 },
+  { symbol: 'CFTR', chrom: '7', start: 117_480_025, end: 117_668_665 },
+  { symbol: 'KCNH2', chrom: '7', start: 150_944_961, end: 150_978_321 },
+  { symbol: 'RET', chrom: '10', start: 43_077_027, end: 43_130_349 },
+  { symbol: 'PTEN', chrom: '10', start: 87_863_113, end: 87_971_930 },
+  { symbol: 'CYP2C19', chrom: '10', start: 94_762_681, end: 94_855_547 },
+  { symbol: 'TCF7L2', chrom: '10', start: 112_950_247, end: 113_167_678 },
+  { symbol: 'KCNQ1', chrom: '11', start: 2_444_684, end: 2_849_105 },
+  { symbol: 'HBB', chrom: '11', start: 5_225_464, end: 5_229_395 },
+  { symbol: 'MYBPC3', chrom: '11', start: 47_331_406, end: 47_352_702 },
+  { symbol: 'ATM', chrom: '11', start: 108_222_484, end: 108_369_102 },
+  { symbol: 'KRAS', chrom: '12', start: 25_205_246, end: 25_250_929 },
+  { symbol: 'LRRK2', chrom: '12', start: 40_196_744, end: 40_369_285 },
+  { symbol: 'HNF1A', chrom: '12', start: 120_978_543, end: 121_002_512 },
+  { symbol: 'BRCA2', chrom: '13', start: 32_315_474, end: 32_400_266 },
+  { symbol: 'CHD8', chrom: '14', start: 21_385_194, end: 21_456_126 },
+  { symbol: 'MYH7', chrom: '14', start: 23_412_740, end: 23_435_660 },
+  { symbol: 'FBN1', chrom: '15', start: 48_408_313, end: 48_645_709 },
+  { symbol: 'PKD1', chrom: '16', start: 2_088_708, end: 2_135_898 },
+  { symbol: 'PALB2', chrom: '16', start: 23_603_160, end: 23_641_310 },
+  { symbol: 'FTO', chrom: '16', start: 53_701_692, end: 54_158_512 },
+  { symbol: 'TP53', chrom: '17', start: 7_668_402, end: 7_687_550 },
+  { symbol: 'NF1', chrom: '17', start: 31_094_927, end: 31_382_116 },
+  { symbol: 'BRCA1', chrom: '17', start: 43_044_295, end: 43_125_483 },
+  { symbol: 'LDLR', chrom: '19', start: 11_089_462, end: 11_133_820 },
+  { symbol: 'APOE', chrom: '19', start: 44_905_796, end: 44_909_393 },
+  { symbol: 'CHEK2', chrom: '22', start: 28_687_743, end: 28_742_422 },
+  { symbol: 'CYP2D6', chrom: '22', start: 42_126_499, end: 42_130_881 },
+  { symbol: 'SHANK3', chrom: '22', start: 50_674_642, end: 50_733_298 },
+  { symbol: 'DMD', chrom: 'X', start: 31_097_677, end: 33_339_441 },
+  { symbol: 'FMR1', chrom: 'X', start: 147_911_951, end: 147_951_125 },
+  { symbol: 'MECP2', chrom: 'X', start: 154_021_573, end: 154_097_717 },
+  { symbol: 'G6PD', chrom: 'X', start: 154_531_390, end: 154_547_572 },
+  { symbol: 'F8', chrom: 'X', start: 154_835_788, end: 155_026_940 },
+];
+
+/** GRCh38 lengths of the chromosomes variants are placed on, in file order. */
+export const SYNTH_CHROMOSOMES: readonly { chrom: string; length: number }[] = [
+  { chrom: '1', length: 248_956_422 },
+  { chrom: '2', length: 242_193_529 },
+  { chrom: '3', length: 198_295_559 },
+  { chrom: '4', length: 190_214_555 },
+  { chrom: '5', length: 181_538_259 },
+  { chrom: '6', length: 170_805_979 },
+  { chrom: '7', length: 159_345_973 },
+  { chrom: '8', length: 145_138_636 },
+  { chrom: '9', length: 138_394_717 },
+  { chrom: '10', length: 133_797_422 },
+  { chrom: '11', length: 135_086_622 },
+  { chrom: '12', length: 133_275_309 },
+  { chrom: '13', length: 114_364_328 },
+  { chrom: '14', length: 107_043_718 },
+  { chrom: '15', length: 101_991_189 },
+  { chrom: '16', length: 90_338_345 },
+  { chrom: '17', length: 83_257_441 },
+  { chrom: '18', length: 80_373_285 },
+  { chrom: '19', length: 58_617_616 },
+  { chrom: '20', length: 64_444_167 },
+  { chrom: '21', length: 46_709_983 },
+  { chrom: '22', length: 50_818_468 },
+  { chrom: 'X', length: 156_040_895 },
+];
