@@ -24,6 +24,9 @@ const EnvSchema = z.object({
   LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
   DEMO_SEED: boolish.optional(),
   CHAIN_RELAY: boolish.default(true),
+  MIN_CELL_COUNT: z.coerce.number().int().min(1).max(1_000).default(20),
+  COUNT_NOISE_RANGE: z.coerce.number().int().min(0).max(50).default(3),
+  COUNT_QUERY_BUDGET_PER_DAY: z.coerce.number().int().min(1).default(500),
   AUDIT_BATCH_MAX_EVENTS: z.coerce.number().int().min(1).max(10_000).default(1_000),
   AUDIT_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).default(2_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -49,6 +52,8 @@ export interface Config {
   /** Run the outbox relay and audit batch sealing inside this API process. */
   chainRelay: boolean;
   auditBatch: { maxEvents: number; maxWaitMs: number };
+  /** Small-cell suppression, noise and the per-user daily budget of count queries. */
+  countPrivacy: { minCellCount: number; noiseRange: number; budgetPerDay: number };
   /** True when the chain is the embedded simulator (no CHAIN_RPC_URL). */
   embeddedChain: boolean;
 }
@@ -82,5 +87,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     chainRelay: e.CHAIN_RELAY,
     auditBatch: { maxEvents: e.AUDIT_BATCH_MAX_EVENTS, maxWaitMs: e.AUDIT_BATCH_MAX_WAIT_MS },
     embeddedChain: !env.CHAIN_RPC_URL,
+    countPrivacy: {
+      minCellCount: e.MIN_CELL_COUNT,
+      noiseRange: e.COUNT_NOISE_RANGE,
+      budgetPerDay: e.COUNT_QUERY_BUDGET_PER_DAY,
+    },
   };
 }

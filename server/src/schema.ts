@@ -10,5 +10,6 @@ import './modules/participants/participants.types.js';
 import './modules/datasets/datasets.types.js';
 import './modules/audit/audit.types.js';
 import './modules/chain/chain.types.js';
+import './modules/cohorts/cohorts.types.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -7,3 +7,7 @@ export * from '../modules/participants/participants.tables.js';
 export * from '../modules/datasets/datasets.tables.js';
 export * from '../modules/audit/audit.tables.js';
 export * from '../modules/chain/chain.tables.js';
+export * from '../modules/ontology/ontology.tables.js';
+export * from '../modules/datasets/ingest/ingest.tables.js';
+export * from '../modules/cohorts/cohorts.tables.js';
+export * from '../modules/secrets/secrets.tables.js';

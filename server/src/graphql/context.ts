@@ -2,6 +2,9 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { UserActor } from '../modules/accounts/actor.js';
 import type { ChainConnection } from '../modules/chain/chain-connection.js';
+import type { CohortEngine } from '../modules/cohorts/cohort-engine.js';
+import type { ConsentBreakdownProvider } from '../modules/cohorts/consent-breakdown.js';
+import type { DifferencingGuard } from '../modules/cohorts/differencing-guard.js';
 
 /** Per-request GraphQL context. */
 export interface GraphQLContext {
@@ -15,6 +18,12 @@ export interface GraphQLContext {
   secure: boolean;
   /** The chain this instance anchors to; null when none is connected (in-process tests). */
   chain: ChainConnection | null;
+  /** The in-memory cohort index of this instance. */
+  cohorts: CohortEngine;
+  /** Remembers each user's recent result sets (differencing defence). */
+  countGuard: DifferencingGuard;
+  /** Splits cohorts by consent for a purpose. */
+  consentBreakdown: ConsentBreakdownProvider;
   /** Set-Cookie values the response must carry (login, logout). */
   setCookies: string[];
 }

@@ -9,6 +9,9 @@ import { AppError } from '../errors/app-errors.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { resolveSession } from '../modules/accounts/accounts.service.js';
 import type { ChainConnection } from '../modules/chain/chain-connection.js';
+import { CohortEngine } from '../modules/cohorts/cohort-engine.js';
+import { everyoneMustBeAsked } from '../modules/cohorts/consent-breakdown.js';
+import { defaultDifferencingGuard } from '../modules/cohorts/differencing-guard.js';
 import { readSessionCookie } from '../modules/accounts/session-cookie.js';
 import { schema } from '../schema.js';
 
@@ -50,8 +53,10 @@ export function createGraphQLServer(
   db: Database,
   config: Config,
   chain: ChainConnection | null = null,
+  cohorts: CohortEngine = new CohortEngine(db),
 ): YogaServerInstance<ServerContext, GraphQLContext> {
   const cookiesByRequest = new WeakMap<Request, string[]>();
+  const countGuard = defaultDifferencingGuard(config.countPrivacy.minCellCount);
   return createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -101,6 +106,9 @@ export function createGraphQLServer(
         db,
         config,
         chain,
+        cohorts,
+        countGuard,
+        consentBreakdown: everyoneMustBeAsked,
         viewer,
         clientKey: forwardedFor ?? req?.socket.remoteAddress ?? 'unknown',
         secure,

@@ -9,6 +9,7 @@ import { emailSchema, idSchema, nameSchema, passwordSchema } from '../../lib/val
 import { insertUser, type UserRecord } from '../accounts/accounts.service.js';
 import { hasRole, type Actor, type UserActor } from '../accounts/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
+import { recordCohortChange } from '../cohorts/cohort-changes.js';
 import {
   assertCanListParticipants,
   assertCanManageParticipants,
@@ -62,6 +63,7 @@ export async function createParticipant(
         status: 'invited',
       })
       .returning();
+    await recordCohortChange(tx, 'participant', row!.num);
     await appendAuditEvent(tx, actor, {
       action: 'participant.create',
       targetType: 'participant',
@@ -225,6 +227,7 @@ export async function enrolWithCode(
     .where(eq(participants.id, participant.id))
     .returning();
   const actor: UserActor = { kind: 'user', userId: user.id, role: 'participant', sessionId: null };
+  await recordCohortChange(tx, 'participant', participant.num);
   await appendAuditEvent(tx, actor, {
     action: 'participant.enrol',
     targetType: 'participant',

@@ -1,11 +1,23 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  pgTable,
+  serial,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { users } from '../accounts/accounts.tables.js';
 
 export const participants = pgTable(
   'participants',
   {
     id: uuid('id').primaryKey(),
+    /** Compact number for genotype calls and in-memory bitmaps (never shown outside the server). */
+    num: serial('num').notNull().unique(),
     pseudonym: text('pseudonym').notNull().unique(),
     sex: text('sex').notNull(),
     birthYear: integer('birth_year'),
@@ -16,6 +28,8 @@ export const participants = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     enrolledAt: timestamp('enrolled_at', { withTimezone: true }),
     withdrawnAt: timestamp('withdrawn_at', { withTimezone: true }),
+    /** Counted in discovery queries (a standing consent preference; withdrawn are never counted). */
+    discoverable: boolean('discoverable').notNull().default(true),
   },
   (t) => [
     check('participants_sex_check', sql`${t.sex} in ('female', 'male', 'other', 'unknown')`),

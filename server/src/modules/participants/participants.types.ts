@@ -15,7 +15,7 @@ import {
   type ParticipantRecord,
 } from './participants.service.js';
 
-const SexEnum = builder.enumType('Sex', { values: SEXES });
+export const SexEnum = builder.enumType('Sex', { values: SEXES });
 const StatusEnum = builder.enumType('ParticipantStatus', { values: PARTICIPANT_STATUSES });
 
 export const ParticipantType = builder.objectRef<ParticipantRecord>('Participant').implement({

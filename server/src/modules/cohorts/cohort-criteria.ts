@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { SEXES } from '../participants/participants.service.js';
+
+/** Zygosity filter on genotype criteria. */
+export const ZYGOSITIES = ['ANY', 'HETEROZYGOUS', 'HOMOZYGOUS'] as const;
+
+const CURIE = /^(HP:\d{7}|MONDO:\d{7})$/;
+const VARIANT = /^(?:chr)?([0-9]{1,2}|X|Y|MT|M)-(\d{1,9})-([ACGTN]+)-([ACGTN]+)$/i;
+const REGION = /^(?:chr)?([0-9]{1,2}|X|Y|MT|M):(\d{1,9})-(\d{1,9})$/i;
+const GENE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
+
+/** Cohort criteria: every field present must hold (AND); groups nest with anyOf and not. */
+export interface CohortCriteria {
+  datasets?: string[] | null;
+  variants?: string[] | null;
+  genes?: string[] | null;
+  regions?: string[] | null;
+  zygosity?: (typeof ZYGOSITIES)[number] | null;
+  phenotypes?: string[] | null;
+  diseases?: string[] | null;
+  sex?: (typeof SEXES)[number] | null;
+  ageMin?: number | null;
+  ageMax?: number | null;
+  anyOf?: CohortCriteria[] | null;
+  not?: CohortCriteria | null;
+}
+
+const list = <T extends z.ZodType>(item: T, max: number) => z.array(item).min(1).max(max).nullish();
+
+/** Validates criteria (recursively, at most 5 levels of nesting). */
+export const CohortCriteriaSchema: z.ZodType<CohortCriteria> = z.lazy(() =>
+  z
+    .object({
+      datasets: list(z.uuid({ message: 'must be a dataset id' }), 50),
+      variants: list(
+        z.string().trim().regex(VARIANT, { message: 'must look like 17-7674220-C-T' }),
+        5_000,
+      ),
+      genes: list(z.string().trim().regex(GENE, { message: 'must be a gene symbol' }), 1_000),
+      regions: list(
+        z.string().trim().regex(REGION, { message: 'must look like 17:7661779-7687538' }),
+        100,
+      ),
+      zygosity: z.enum(ZYGOSITIES).nullish(),
+      phenotypes: list(
+        z.string().trim().regex(CURIE, { message: 'must be an HPO or MONDO CURIE' }),
+        50,
+      ),
+      diseases: list(
+        z.string().trim().regex(CURIE, { message: 'must be an HPO or MONDO CURIE' }),
+        50,
+      ),
+      sex: z.enum(SEXES).nullish(),
+      ageMin: z.number().int().min(0).max(150).nullish(),
+      ageMax: z.number().int().min(0).max(150).nullish(),
+      anyOf: z.array(CohortCriteriaSchema).min(1).max(20).nullish(),
+      not: CohortCriteriaSchema.nullish(),
+    })
+    .superRefine((c, ctx) => {
+      if (c.ageMin != null && c.ageMax != null && c.ageMin > c.ageMax) {
+        ctx.addIssue({ code: 'custom', path: ['ageMax'], message: 'must not be below ageMin' });
+      }
+      for (const [i, r] of (c.regions ?? []).entries()) {
+        const m = REGION.exec(r)!;
+        if (Number(m[2]) > Number(m[3]))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['regions', i],
+            message: 'start must not exceed end',
+          });
+      }
+      if (depth(c) > 5)
+        ctx.addIssue({ code: 'custom', path: [], message: 'criteria nest at most 5 levels deep' });
+    }),
+);
+
+function depth(c: CohortCriteria): number {
+  const kids = [...(c.anyOf ?? []), ...(c.not ? [c.not] : [])];
+  return 1 + (kids.length ? Math.max(...kids.map(depth)) : 0);
+}
+
+/** Normalises a chromosome name: no `chr` prefix, upper case, M → MT. */
+export function normaliseChrom(chrom: string): string {
+  const c = chrom.replace(/^chr/i, '').toUpperCase();
+  return c === 'M' ? 'MT' : c;
+}
+
+/** A variant key as stored: `CHROM-POS-REF-ALT`, normalised. */
+export function parseVariantKey(text: string): {
+  chrom: string;
+  pos: number;
+  ref: string;
+  alt: string;
+} {
+  const m = VARIANT.exec(text.trim());
+  if (!m) throw new Error(`not a variant: ${text}`);
+  return {
+    chrom: normaliseChrom(m[1]!),
+    pos: Number(m[2]),
+    ref: m[3]!.toUpperCase(),
+    alt: m[4]!.toUpperCase(),
+  };
+}
+
+/** A region as `{ chrom, start, end }` (1-based, inclusive). */
+export function parseRegion(text: string): { chrom: string; start: number; end: number } {
+  const m = REGION.exec(text.trim());
+  if (!m) throw new Error(`not a region: ${text}`);
+  return { chrom: normaliseChrom(m[1]!), start: Number(m[2]), end: Number(m[3]) };
+}
+
+/** The key under which a variant is indexed. */
+export function variantKey(chrom: string, pos: number, ref: string, alt: string): string {
+  return `${normaliseChrom(chrom)}-${pos}-${ref.toUpperCase()}-${alt.toUpperCase()}`;
+}

@@ -1,0 +1,147 @@
+import { asc, eq, gt, sql } from 'drizzle-orm';
+import type { Queryable } from '../../db/database.js';
+import { queryRows } from '../../db/query-rows.js';
+import { ingests } from '../datasets/ingest/ingest.tables.js';
+import { OntologyGraph } from '../ontology/ontology-graph.js';
+import { CohortIndex, type ParticipantFacts } from './cohort-index.js';
+import { cohortChanges } from './cohorts.tables.js';
+import { initRoaring } from './roaring.js';
+
+const VARIANT_PAGE = 20_000;
+
+const nums = (value: unknown): Uint32Array => Uint32Array.from((value as number[] | null) ?? []);
+
+async function loadParticipants(db: Queryable, index: CohortIndex, only?: number[]): Promise<void> {
+  const filter = only ? sql`where num = any(${sql.param(only)}::int[])` : sql``;
+  const rows = await queryRows<{
+    num: number;
+    sex: string;
+    birth_year: number | null;
+    status: string;
+    discoverable: boolean;
+  }>(db, sql`select num, sex, birth_year, status, discoverable from participants ${filter}`);
+  for (const r of rows) {
+    const facts: ParticipantFacts = {
+      num: r.num,
+      sex: r.sex,
+      birthYear: r.birth_year,
+      eligible: r.status !== 'withdrawn' && r.discoverable,
+    };
+    index.upsertParticipant(facts);
+  }
+}
+
+async function loadDatasets(db: Queryable, index: CohortIndex, datasetId?: string): Promise<void> {
+  const filter = datasetId ? sql`where s.dataset_id = ${datasetId}` : sql``;
+  const rows = await queryRows<{ dataset_id: string; nums: number[] }>(
+    db,
+    sql`select s.dataset_id, array_agg(p.num order by p.num) as nums
+        from samples s join participants p on p.id = s.participant_id ${filter} group by s.dataset_id`,
+  );
+  for (const r of rows) index.setDatasetMembers(r.dataset_id, nums(r.nums));
+}
+
+/** Loads variants (and all their carriers) with ids in pages, optionally only those a dataset has calls for. */
+async function loadVariants(db: Queryable, index: CohortIndex, datasetId?: string): Promise<void> {
+  const touched = datasetId
+    ? sql`and v.id in (select distinct variant_id from variant_calls where dataset_id = ${datasetId})`
+    : sql``;
+  for (let after = 0; ;) {
+    const rows = await queryRows<{
+      id: number;
+      chrom: string;
+      pos: number;
+      ref: string;
+      alt: string;
+      gene: string | null;
+      carriers: number[] | null;
+      hom: number[] | null;
+      hemi: number[] | null;
+    }>(
+      db,
+      sql`select v.id, v.chrom, v.pos, v.ref, v.alt, v.gene,
+            array_agg(distinct c.participant_num) filter (where c.participant_num is not null) as carriers,
+            array_agg(distinct c.participant_num) filter (where c.zygosity = 2) as hom,
+            array_agg(distinct c.participant_num) filter (where c.zygosity = 3) as hemi
+          from variants v left join variant_calls c on c.variant_id = v.id
+          where v.id > ${after} ${touched}
+          group by v.id order by v.id limit ${VARIANT_PAGE}`,
+    );
+    for (const r of rows) {
+      index.setVariant({
+        id: r.id,
+        chrom: r.chrom,
+        pos: r.pos,
+        ref: r.ref,
+        alt: r.alt,
+        gene: r.gene,
+        carriers: nums(r.carriers),
+        homozygous: nums(r.hom),
+        hemizygous: nums(r.hemi),
+      });
+    }
+    if (rows.length < VARIANT_PAGE) return;
+    after = rows[rows.length - 1]!.id;
+  }
+}
+
+async function loadTerms(db: Queryable, index: CohortIndex): Promise<void> {
+  const rows = await queryRows<{ term: string; nums: number[] }>(
+    db,
+    sql`select o.term, array_agg(distinct p.num) as nums
+        from phenotype_observations o join participants p on p.id = o.participant_id
+        where o.present group by o.term`,
+  );
+  for (const r of rows) index.setTerm(r.term, nums(r.nums));
+}
+
+/** Builds the whole index from the database. */
+export async function buildCohortIndex(
+  db: Queryable,
+): Promise<{ index: CohortIndex; changeSeq: number }> {
+  await initRoaring();
+  // Read the change log's position first: anything after it is applied by the next sync.
+  const [last] = await db
+    .select({ seq: cohortChanges.seq })
+    .from(cohortChanges)
+    .orderBy(sql`seq desc`)
+    .limit(1);
+  const index = new CohortIndex(await OntologyGraph.load(db));
+  await loadParticipants(db, index);
+  await loadDatasets(db, index);
+  await loadVariants(db, index);
+  await loadTerms(db, index);
+  return { index, changeSeq: last?.seq ?? 0 };
+}
+
+/** Applies the change log after `afterSeq` to the index; returns the new position. */
+export async function applyCohortChanges(
+  db: Queryable,
+  index: CohortIndex,
+  afterSeq: number,
+): Promise<number> {
+  const changes = await db
+    .select()
+    .from(cohortChanges)
+    .where(gt(cohortChanges.seq, afterSeq))
+    .orderBy(asc(cohortChanges.seq));
+  if (changes.length === 0) return afterSeq;
+  const participantNums = new Set<number>();
+  for (const change of changes) {
+    if (change.kind === 'participant') participantNums.add(Number(change.ref));
+    else if (change.kind === 'ontology') {
+      index.setOntology(await OntologyGraph.load(db));
+      await loadTerms(db, index);
+    } else if (change.kind === 'ingest') {
+      const [ingest] = await db.select().from(ingests).where(eq(ingests.id, change.ref));
+      if (!ingest) continue;
+      // Samples may have created participants: read them before their calls.
+      await loadParticipants(db, index);
+      await loadDatasets(db, index, ingest.datasetId);
+      if (ingest.kind === 'vcf') await loadVariants(db, index, ingest.datasetId);
+      else await loadTerms(db, index);
+    }
+  }
+  if (participantNums.size) await loadParticipants(db, index, [...participantNums]);
+  return changes[changes.length - 1]!.seq;
+}

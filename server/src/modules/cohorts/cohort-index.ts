@@ -1,0 +1,375 @@
+import type { OntologyGraph } from '../ontology/ontology-graph.js';
+import {
+  parseRegion,
+  parseVariantKey,
+  variantKey,
+  type CohortCriteria,
+} from './cohort-criteria.js';
+import { BitmapArena, RoaringBitmap32 } from './roaring.js';
+
+/** What the index keeps per participant. */
+export interface ParticipantFacts {
+  num: number;
+  sex: string;
+  birthYear: number | null;
+  /** Counted at all: not withdrawn, and allows discovery. */
+  eligible: boolean;
+}
+
+/** A variant with its carriers (participant numbers, ascending) by zygosity. */
+export interface VariantCarriers {
+  id: number;
+  chrom: string;
+  pos: number;
+  ref: string;
+  alt: string;
+  gene: string | null;
+  carriers: Uint32Array;
+  homozygous: Uint32Array;
+  hemizygous: Uint32Array;
+}
+
+// Above this many carriers a variant keeps a compressed bitmap; below, a plain sorted array is
+// smaller and unions of many rare variants are faster as one concatenation.
+const DENSE = 2_048;
+
+type Carriers = Uint32Array | RoaringBitmap32;
+
+interface VariantEntry {
+  chrom: string;
+  pos: number;
+  gene: string | null;
+  carriers: Carriers;
+  homozygous: Uint32Array;
+  hemizygous: Uint32Array;
+}
+
+function store(nums: Uint32Array): Carriers {
+  return nums.length > DENSE ? new RoaringBitmap32(nums) : nums;
+}
+
+/**
+ * The in-memory cohort index: per-variant carrier sets, phenotype sets, dataset membership, sex
+ * and birth year, as compressed bitmaps or sorted arrays of participant numbers. Criteria are
+ * evaluated with set algebra; only eligible participants are ever counted.
+ */
+export class CohortIndex {
+  private readonly all = new RoaringBitmap32();
+  private readonly eligible = new RoaringBitmap32();
+  private readonly facts = new Map<number, ParticipantFacts>();
+  private readonly bySex = new Map<string, RoaringBitmap32>();
+  private readonly byBirthYear = new Map<number, RoaringBitmap32>();
+  private readonly datasets = new Map<string, RoaringBitmap32>();
+  private readonly variantIds = new Map<string, number>();
+  private readonly variants = new Map<number, VariantEntry>();
+  private readonly geneVariants = new Map<string, Set<number>>();
+  private chromIndex: Map<string, { pos: Int32Array; ids: Int32Array }> | null = null;
+  private readonly terms = new Map<string, Uint32Array>();
+  private readonly closureCache = new Map<string, RoaringBitmap32>();
+  private readonly geneCache = new Map<string, RoaringBitmap32>();
+
+  constructor(private ontology: OntologyGraph) {}
+
+  /** Counts for monitoring and benchmarks. */
+  stats() {
+    return {
+      participants: this.all.size,
+      eligible: this.eligible.size,
+      variants: this.variants.size,
+      terms: this.terms.size,
+    };
+  }
+
+  /** Replaces the ontology (after an import) and drops what depended on it. */
+  setOntology(ontology: OntologyGraph): void {
+    this.ontology = ontology;
+    this.dropCache(this.closureCache);
+  }
+
+  /** Adds or updates one participant. */
+  upsertParticipant(p: ParticipantFacts): void {
+    const old = this.facts.get(p.num);
+    if (old) {
+      this.bySex.get(old.sex)?.remove(p.num);
+      if (old.birthYear !== null) this.byBirthYear.get(old.birthYear)?.remove(p.num);
+    }
+    this.facts.set(p.num, p);
+    this.all.add(p.num);
+    if (p.eligible) this.eligible.add(p.num);
+    else this.eligible.remove(p.num);
+    (this.bySex.get(p.sex) ?? this.bySex.set(p.sex, new RoaringBitmap32()).get(p.sex)!).add(p.num);
+    if (p.birthYear !== null) {
+      const y = p.birthYear;
+      (this.byBirthYear.get(y) ?? this.byBirthYear.set(y, new RoaringBitmap32()).get(y)!).add(
+        p.num,
+      );
+    }
+  }
+
+  /** Sets the participants of a dataset (those with a sample in it). */
+  setDatasetMembers(datasetId: string, nums: Uint32Array): void {
+    this.datasets.get(datasetId)?.dispose();
+    this.datasets.set(datasetId, new RoaringBitmap32(nums));
+  }
+
+  /** Sets (or replaces) a variant and all its carriers. */
+  setVariant(v: VariantCarriers): void {
+    const old = this.variants.get(v.id);
+    if (old && old.carriers instanceof RoaringBitmap32) old.carriers.dispose();
+    if (!old) {
+      this.variantIds.set(variantKey(v.chrom, v.pos, v.ref, v.alt), v.id);
+      this.chromIndex = null;
+    }
+    if (old?.gene && old.gene !== v.gene) this.geneVariants.get(old.gene)?.delete(v.id);
+    if (v.gene)
+      (this.geneVariants.get(v.gene) ?? this.geneVariants.set(v.gene, new Set()).get(v.gene)!).add(
+        v.id,
+      );
+    this.variants.set(v.id, {
+      chrom: v.chrom,
+      pos: v.pos,
+      gene: v.gene,
+      carriers: store(v.carriers),
+      homozygous: v.homozygous,
+      hemizygous: v.hemizygous,
+    });
+    if (v.gene) this.dropCacheEntry(this.geneCache, v.gene);
+  }
+
+  /** Sets the participants observed with a term (present observations only). */
+  setTerm(curie: string, nums: Uint32Array): void {
+    this.terms.set(curie, nums);
+    // Any cached closure that includes this term is stale: ancestors' closures contain it.
+    for (const ancestor of this.ontology.ancestors(curie))
+      this.dropCacheEntry(this.closureCache, ancestor);
+  }
+
+  /** The participants matching the criteria, eligible ones only, as a count. */
+  count(criteria: CohortCriteria): number {
+    const arena = new BitmapArena();
+    try {
+      return this.evaluate(criteria, arena).andCardinality(this.eligible);
+    } finally {
+      arena.dispose();
+    }
+  }
+
+  /** The eligible participants matching the criteria (the caller disposes the bitmap). */
+  members(criteria: CohortCriteria): RoaringBitmap32 {
+    const arena = new BitmapArena();
+    try {
+      return RoaringBitmap32.and(this.evaluate(criteria, arena), this.eligible);
+    } finally {
+      arena.dispose();
+    }
+  }
+
+  private evaluate(c: CohortCriteria, arena: BitmapArena): RoaringBitmap32 {
+    const acc = arena.own(this.all.clone());
+    const and = (b: RoaringBitmap32) => acc.andInPlace(b);
+    if (c.datasets?.length)
+      and(
+        this.union(
+          arena,
+          c.datasets.map((d) => this.datasets.get(d)),
+        ),
+      );
+    const zyg = c.zygosity ?? 'ANY';
+    if (c.variants?.length) {
+      const ids = c.variants.map((v) => {
+        const k = parseVariantKey(v);
+        return this.variantIds.get(variantKey(k.chrom, k.pos, k.ref, k.alt));
+      });
+      and(
+        this.carriersOf(
+          arena,
+          ids.filter((i): i is number => i !== undefined),
+          zyg,
+        ),
+      );
+    }
+    if (c.genes?.length) {
+      if (zyg === 'ANY')
+        and(
+          this.union(
+            arena,
+            c.genes.map((g) => this.geneBitmap(g)),
+          ),
+        );
+      else
+        and(
+          this.carriersOf(
+            arena,
+            c.genes.flatMap((g) => [...(this.geneVariants.get(g) ?? [])]),
+            zyg,
+          ),
+        );
+    }
+    if (c.regions?.length)
+      and(
+        this.carriersOf(
+          arena,
+          c.regions.flatMap((r) => this.variantsInRegion(r)),
+          zyg,
+        ),
+      );
+    for (const term of [...(c.phenotypes ?? []), ...(c.diseases ?? [])])
+      and(this.termClosure(term));
+    if (c.sex) and(this.bySex.get(c.sex) ?? arena.empty());
+    if (c.ageMin != null || c.ageMax != null) {
+      const thisYear = new Date().getUTCFullYear();
+      const years: (RoaringBitmap32 | undefined)[] = [];
+      for (const [year, bitmap] of this.byBirthYear) {
+        const age = thisYear - year;
+        if ((c.ageMin == null || age >= c.ageMin) && (c.ageMax == null || age <= c.ageMax))
+          years.push(bitmap);
+      }
+      and(this.union(arena, years));
+    }
+    if (c.anyOf?.length)
+      and(
+        this.union(
+          arena,
+          c.anyOf.map((g) => this.evaluate(g, arena)),
+        ),
+      );
+    if (c.not) acc.andNotInPlace(this.evaluate(c.not, arena));
+    return acc;
+  }
+
+  private union(arena: BitmapArena, parts: (RoaringBitmap32 | undefined)[]): RoaringBitmap32 {
+    const out = arena.empty();
+    for (const p of parts) if (p) out.orInPlace(p);
+    return out;
+  }
+
+  /** Carriers of any of the variants, filtered by zygosity. */
+  private carriersOf(arena: BitmapArena, ids: number[], zygosity: string): RoaringBitmap32 {
+    const out = arena.empty();
+    const sparse: Uint32Array[] = [];
+    for (const id of ids) {
+      const v = this.variants.get(id);
+      if (!v) continue;
+      if (zygosity === 'HOMOZYGOUS') sparse.push(v.homozygous);
+      else if (zygosity === 'HETEROZYGOUS') {
+        const het = arena.own(
+          v.carriers instanceof RoaringBitmap32
+            ? v.carriers.clone()
+            : new RoaringBitmap32(v.carriers),
+        );
+        het.removeMany(v.homozygous);
+        het.removeMany(v.hemizygous);
+        out.orInPlace(het);
+      } else if (v.carriers instanceof RoaringBitmap32) out.orInPlace(v.carriers);
+      else sparse.push(v.carriers);
+    }
+    if (sparse.length) {
+      let total = 0;
+      for (const s of sparse) total += s.length;
+      const all = new Uint32Array(total);
+      let at = 0;
+      for (const s of sparse) {
+        all.set(s, at);
+        at += s.length;
+      }
+      out.addMany(all);
+    }
+    return out;
+  }
+
+  /** Carriers of any variant of a gene, cached until the gene's variants change. */
+  private geneBitmap(gene: string): RoaringBitmap32 | undefined {
+    const hit = this.geneCache.get(gene);
+    if (hit) return hit;
+    const ids = this.geneVariants.get(gene);
+    if (!ids) return undefined;
+    const arena = new BitmapArena();
+    const built = this.carriersOf(arena, [...ids], 'ANY').clone();
+    arena.dispose();
+    this.geneCache.set(gene, built);
+    return built;
+  }
+
+  /** Participants observed with the term or any of its descendants, cached. */
+  private termClosure(curie: string): RoaringBitmap32 {
+    const hit = this.closureCache.get(curie);
+    if (hit) return hit;
+    const parts: Uint32Array[] = [];
+    let total = 0;
+    for (const t of this.ontology.descendants(curie)) {
+      const nums = this.terms.get(t);
+      if (nums) {
+        parts.push(nums);
+        total += nums.length;
+      }
+    }
+    const all = new Uint32Array(total);
+    let at = 0;
+    for (const p of parts) {
+      all.set(p, at);
+      at += p.length;
+    }
+    const bitmap = new RoaringBitmap32();
+    bitmap.addMany(all);
+    this.closureCache.set(curie, bitmap);
+    return bitmap;
+  }
+
+  private variantsInRegion(text: string): number[] {
+    const { chrom, start, end } = parseRegion(text);
+    this.chromIndex ??= this.buildChromIndex();
+    const entry = this.chromIndex.get(chrom);
+    if (!entry) return [];
+    let lo = 0;
+    let hi = entry.pos.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (entry.pos[mid]! < start) lo = mid + 1;
+      else hi = mid;
+    }
+    const ids: number[] = [];
+    for (let i = lo; i < entry.pos.length && entry.pos[i]! <= end; i += 1) ids.push(entry.ids[i]!);
+    return ids;
+  }
+
+  private buildChromIndex(): Map<string, { pos: Int32Array; ids: Int32Array }> {
+    const grouped = new Map<string, [number, number][]>();
+    for (const [id, v] of this.variants)
+      (grouped.get(v.chrom) ?? grouped.set(v.chrom, []).get(v.chrom)!).push([v.pos, id]);
+    const out = new Map<string, { pos: Int32Array; ids: Int32Array }>();
+    for (const [chrom, rows] of grouped) {
+      rows.sort((a, b) => a[0] - b[0]);
+      out.set(chrom, {
+        pos: Int32Array.from(rows, (r) => r[0]),
+        ids: Int32Array.from(rows, (r) => r[1]),
+      });
+    }
+    return out;
+  }
+
+  private dropCacheEntry(cache: Map<string, RoaringBitmap32>, key: string): void {
+    cache.get(key)?.dispose();
+    cache.delete(key);
+  }
+
+  private dropCache(cache: Map<string, RoaringBitmap32>): void {
+    for (const b of cache.values()) b.dispose();
+    cache.clear();
+  }
+
+  /** Frees every bitmap (the index is unusable afterwards). */
+  dispose(): void {
+    this.all.dispose();
+    this.eligible.dispose();
+    for (const m of [this.bySex, this.byBirthYear, this.datasets] as Map<
+      unknown,
+      RoaringBitmap32
+    >[]) {
+      for (const b of m.values()) b.dispose();
+    }
+    for (const v of this.variants.values())
+      if (v.carriers instanceof RoaringBitmap32) v.carriers.dispose();
+    this.dropCache(this.closureCache);
+    this.dropCache(this.geneCache);
+  }
+}

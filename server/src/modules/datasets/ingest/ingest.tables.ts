@@ -1,0 +1,123 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  serial,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { users } from '../../accounts/accounts.tables.js';
+import { ontologyTerms } from '../../ontology/ontology.tables.js';
+import { participants } from '../../participants/participants.tables.js';
+import { datasets } from '../datasets.tables.js';
+
+/** Distinct variants, one row per alternate allele (multi-allelic records are split). */
+export const variants = pgTable(
+  'variants',
+  {
+    id: serial('id').primaryKey(),
+    chrom: text('chrom').notNull(),
+    pos: integer('pos').notNull(),
+    ref: text('ref').notNull(),
+    alt: text('alt').notNull(),
+    gene: text('gene'),
+  },
+  (t) => [
+    uniqueIndex('variants_allele_idx').on(t.chrom, t.pos, t.ref, t.alt),
+    index('variants_gene_idx').on(t.gene),
+  ],
+);
+
+/**
+ * Non-reference genotype calls. Participants are referred to by their compact number (not the
+ * UUID) so 10M calls stay small; `zygosity` is 1 heterozygous, 2 homozygous, 3 hemizygous.
+ */
+export const variantCalls = pgTable(
+  'variant_calls',
+  {
+    datasetId: uuid('dataset_id')
+      .notNull()
+      .references(() => datasets.id),
+    variantId: integer('variant_id')
+      .notNull()
+      .references(() => variants.id),
+    participantNum: integer('participant_num').notNull(),
+    zygosity: smallint('zygosity').notNull(),
+  },
+  (t) => [
+    // Variant first: the cohort index loads carriers by variant, and so does the SQL baseline.
+    primaryKey({ columns: [t.variantId, t.participantNum, t.datasetId] }),
+    index('variant_calls_participant_idx').on(t.participantNum),
+    check('variant_calls_zygosity_check', sql`${t.zygosity} in (1, 2, 3)`),
+  ],
+);
+
+/** Which participant a dataset's sample is: the pseudonymous sample id used in exports. */
+export const samples = pgTable(
+  'samples',
+  {
+    datasetId: uuid('dataset_id')
+      .notNull()
+      .references(() => datasets.id),
+    sampleId: text('sample_id').notNull(),
+    participantId: uuid('participant_id')
+      .notNull()
+      .references(() => participants.id),
+  },
+  (t) => [
+    primaryKey({ columns: [t.datasetId, t.sampleId] }),
+    uniqueIndex('samples_dataset_participant_idx').on(t.datasetId, t.participantId),
+  ],
+);
+
+/** A participant's phenotype or disease observation (HPO or MONDO term). */
+export const phenotypeObservations = pgTable(
+  'phenotype_observations',
+  {
+    participantId: uuid('participant_id')
+      .notNull()
+      .references(() => participants.id),
+    term: text('term')
+      .notNull()
+      .references(() => ontologyTerms.curie),
+    present: boolean('present').notNull(),
+    onset: text('onset'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.participantId, t.term] }),
+    index('phenotype_observations_term_idx').on(t.term),
+  ],
+);
+
+/**
+ * Completed ingests. A row is written in the same transaction as the data, so a failed ingest
+ * leaves nothing behind, and a file (by SHA-256) is ingested into a dataset at most once.
+ */
+export const ingests = pgTable(
+  'ingests',
+  {
+    id: uuid('id').primaryKey(),
+    datasetId: uuid('dataset_id')
+      .notNull()
+      .references(() => datasets.id),
+    kind: text('kind').notNull(),
+    fileName: text('file_name').notNull(),
+    fileSha256: text('file_sha256').notNull(),
+    report: jsonb('report').notNull(),
+    startedBy: uuid('started_by').references(() => users.id),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('ingests_file_once_idx').on(t.datasetId, t.kind, t.fileSha256),
+    check('ingests_kind_check', sql`${t.kind} in ('vcf', 'phenotypes', 'phenopackets')`),
+  ],
+);
