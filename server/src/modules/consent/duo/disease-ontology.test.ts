@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createInMemoryDiseaseOntology, describeDisease } from './disease-ontology.js';
 import { uncoveredDiseases } from './disease-coverage.js';
 import { MONDO } from './mondo-fixture.js';
-import { fixtureOntology as ontology } from './duo-test-builders.js';
+import { fixtureOntology as ontology } from '../../../test/duo-test-builders.js';
 
 describe('in-memory disease ontology', () => {
   it('ancestors include the term itself and every is_a ancestor up to the root', () => {

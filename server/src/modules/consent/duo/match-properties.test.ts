@@ -9,7 +9,7 @@ import {
   type ResearchPurpose,
 } from './match-types.js';
 import { MONDO } from './mondo-fixture.js';
-import { fixtureOntology as ontology } from './duo-test-builders.js';
+import { fixtureOntology as ontology } from '../../../test/duo-test-builders.js';
 
 const SEVERITY: Record<MatchDecision, number> = { APPROVE: 0, ABSTAIN: 1, DENY: 2 };
 const DISEASES = Object.values(MONDO);

@@ -1,5 +1,5 @@
-import type { DataUseTerms, ResearchPurpose } from './match-types.js';
-import { createMondoFixtureOntology } from './mondo-fixture.js';
+import type { DataUseTerms, ResearchPurpose } from '../modules/consent/duo/match-types.js';
+import { createMondoFixtureOntology } from '../modules/consent/duo/mondo-fixture.js';
 
 /** A plain, non-sensitive, non-commercial GRU purpose, overridable field by field (tests only). */
 export function purposeOf(overrides: Partial<ResearchPurpose> = {}): ResearchPurpose {
