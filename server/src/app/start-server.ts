@@ -8,6 +8,9 @@ import type { Logger } from '../lib/logger.js';
 import { openChainConnection, type ChainConnection } from '../modules/chain/chain-connection.js';
 import { ChainWorker } from '../modules/chain/chain-worker.js';
 import { hasDemoAccounts, isDatabaseEmpty, seedDemo } from '../modules/demo/seed-demo.js';
+import { systemActor } from '../modules/accounts/actor.js';
+import { CohortEngine } from '../modules/cohorts/cohort-engine.js';
+import { ensureShippedOntologies } from '../modules/ontology/ontology-import.service.js';
 import { demoAccountLines } from '../cli/database-commands.js';
 import { acquireLock } from './data-dir-lock.js';
 import { controlSocketPath, databaseLocation, usesEmbeddedStore } from './database-location.js';
@@ -37,6 +40,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   let chain: ChainConnection;
   try {
     await migrateDatabase(handle);
+    if (await ensureShippedOntologies(handle.db, systemActor('startup')))
+      log.info('imported the shipped HPO and MONDO subsets');
     if (config.demoSeed && (await isDatabaseEmpty(handle.db))) {
       await seedDemo(handle.db);
       log.info('seeded demo data into the empty database');
@@ -58,7 +63,14 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const closeControl = embedded
     ? await listenControlSocket(socketPath, { handle, chain: async () => chain })
     : async () => {};
-  const yoga = createGraphQLServer(handle.db, config, chain);
+  const cohorts = new CohortEngine(handle.db, log);
+  // Built in the background: the first count waits for it, everything else is served at once.
+  cohorts
+    .ready()
+    .catch((error: unknown) =>
+      log.error('building the cohort index failed', { error: (error as Error).message }),
+    );
+  const yoga = createGraphQLServer(handle.db, config, chain, cohorts);
   const server = http.createServer(yoga);
   await new Promise<void>((resolve) => server.listen(config.apiPort, config.apiHost, resolve));
   const { port } = server.address() as AddressInfo;
@@ -73,6 +85,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       await worker?.stop();
       await closeControl();
       await chain.close();
+      cohorts.dispose();
       await handle.close();
       releaseLock();
     },

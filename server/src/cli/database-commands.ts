@@ -11,6 +11,13 @@ import { getChainStatus } from '../modules/chain/chain-status.service.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../modules/demo/demo-accounts.js';
 import { isDatabaseEmpty, seedDemo } from '../modules/demo/seed-demo.js';
 import { createLogger } from '../lib/logger.js';
+import {
+  ingestPhenotypes,
+  type PhenotypeFormat,
+} from '../modules/datasets/ingest/phenotype-ingest.service.js';
+import { ingestVcf } from '../modules/datasets/ingest/vcf-ingest.service.js';
+import { importOntology } from '../modules/ontology/ontology-import.service.js';
+import { importParticipants } from '../modules/participants/participant-import.service.js';
 
 /** A CLI command that needs the database (and maybe the chain), run in-process or by a running server. */
 export type CommandRequest =
@@ -28,7 +35,11 @@ export type CommandRequest =
     }
   | { command: 'audit-verify' }
   | { command: 'chain-status' }
-  | { command: 'relay-once' };
+  | { command: 'relay-once' }
+  | { command: 'ingest-vcf'; datasetId: string; path: string; sampleMap?: string }
+  | { command: 'ingest-phenotypes'; datasetId: string; path: string; format: PhenotypeFormat }
+  | { command: 'participants-import'; path: string }
+  | { command: 'ontology-import'; path: string };
 
 /** What a command runs against: the open database, and the chain (opened on first use). */
 export interface CommandContext {
@@ -149,6 +160,53 @@ export async function runDatabaseCommand(
         return await auditVerify(ctx, out);
       case 'chain-status':
         return await chainStatusLines(ctx, out);
+      case 'ingest-vcf': {
+        let last = 0;
+        const r = await ingestVcf(
+          db,
+          systemActor('cli'),
+          { datasetId: request.datasetId, path: request.path, sampleMapPath: request.sampleMap },
+          (p) => {
+            if (Date.now() - last < 1_000 && !p.done) return;
+            last = Date.now();
+            out(
+              `  ${p.percent !== undefined ? `${p.percent.toFixed(0).padStart(3)}% ` : ''}${p.records.toLocaleString('en')} records, ` +
+                `${p.calls.toLocaleString('en')} calls (${Math.round(p.callsPerSecond).toLocaleString('en')} calls/s)`,
+            );
+          },
+        );
+        out(
+          `Ingested ${r.fileName}: ${r.records} records, ${r.variants} variants, ${r.calls} calls, ${r.samples} samples in ${(r.elapsedMs / 1000).toFixed(1)} s.`,
+        );
+        if (r.withdrawnCalls)
+          out(`  ${r.withdrawnCalls} calls of withdrawn participants were not stored.`);
+        for (const [reason, n] of Object.entries(r.skipped))
+          out(`  skipped ${n} × ${reason} (e.g. line ${r.skippedExamples[reason]?.join(', ')})`);
+        return 0;
+      }
+      case 'ingest-phenotypes': {
+        const r = await ingestPhenotypes(db, systemActor('cli'), {
+          datasetId: request.datasetId,
+          path: request.path,
+          format: request.format,
+        });
+        out(
+          `Ingested ${r.fileName}: ${r.observations} observations of ${r.participants} participants (${r.duplicates} duplicates dropped).`,
+        );
+        return 0;
+      }
+      case 'participants-import': {
+        const r = await importParticipants(db, systemActor('cli'), request.path);
+        out(`Read ${r.read} participants; registered ${r.created} new.`);
+        return 0;
+      }
+      case 'ontology-import': {
+        const r = await importOntology(db, systemActor('cli'), request.path);
+        out(
+          `Imported ${r.terms} terms and ${r.edges} is_a edges${r.dataVersion ? ` (${r.dataVersion})` : ''}.`,
+        );
+        return 0;
+      }
       case 'relay-once': {
         const chain = await ctx.chain();
         const r = await new ChainWorker(db, chain.ledger, createLogger('warn', 'relay')).runOnce();

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Command, Option } from 'commander';
 import { loadConfig, type Config } from '../config.js';
 import { acquireLock, readLock } from '../app/data-dir-lock.js';
@@ -15,6 +16,7 @@ import {
 } from '../modules/chain/chain-connection.js';
 import { runDatabaseCommand, type CommandRequest } from './database-commands.js';
 import { readSecret } from './read-secret.js';
+import { generateSyntheticCohort } from '../modules/genomics/synth/generate-cohort.js';
 
 const print = (text: string) => process.stdout.write(`${text}\n`);
 
@@ -123,6 +125,109 @@ audit
   .command('verify')
   .description('recompute the hash chain and name the first broken event (exit 2 when broken)')
   .action(() => exitWith(runCommand(loadConfig(), { command: 'audit-verify' })));
+
+const ingest = program.command('ingest').description('bring data into a dataset (all or nothing)');
+ingest
+  .command('vcf <file>')
+  .description(
+    'ingest a VCF (plain, gzip or bgzip); samples are participant pseudonyms unless --sample-map is given',
+  )
+  .requiredOption('--dataset <id>', 'dataset id')
+  .option('--sample-map <tsv>', 'TSV: VCF sample id, participant pseudonym')
+  .action((file: string, opts: { dataset: string; sampleMap?: string }) =>
+    exitWith(
+      runCommand(loadConfig(), {
+        command: 'ingest-vcf',
+        datasetId: opts.dataset,
+        path: path.resolve(file),
+        sampleMap: opts.sampleMap ? path.resolve(opts.sampleMap) : undefined,
+      }),
+    ),
+  );
+ingest
+  .command('phenotypes <file>')
+  .description(
+    'ingest a phenotype table (participant, term, present|absent, onset) or GA4GH Phenopackets v2 JSON',
+  )
+  .requiredOption('--dataset <id>', 'dataset id')
+  .addOption(
+    new Option('--format <format>', 'file format')
+      .choices(['phenotypes', 'phenopackets'])
+      .default('phenotypes'),
+  )
+  .action((file: string, opts: { dataset: string; format: 'phenotypes' | 'phenopackets' }) =>
+    exitWith(
+      runCommand(loadConfig(), {
+        command: 'ingest-phenotypes',
+        datasetId: opts.dataset,
+        path: path.resolve(file),
+        format: opts.format,
+      }),
+    ),
+  );
+
+program
+  .command('participants')
+  .description('participant records')
+  .command('import <tsv>')
+  .description('register participants from a table: pseudonym, sex, birth_year')
+  .action((file: string) =>
+    exitWith(
+      runCommand(loadConfig(), { command: 'participants-import', path: path.resolve(file) }),
+    ),
+  );
+
+program
+  .command('ontology')
+  .description('HPO and MONDO')
+  .command('import <file>')
+  .description('import an OBO file (terms and is_a edges; a cycle is refused)')
+  .action((file: string) =>
+    exitWith(runCommand(loadConfig(), { command: 'ontology-import', path: path.resolve(file) })),
+  );
+
+program
+  .command('synth')
+  .description(
+    'write a deterministic synthetic cohort (VCF slices, participants.tsv, phenotypes.tsv, truth.json)',
+  )
+  .requiredOption('--participants <n>', 'participants', Number)
+  .requiredOption('--variants <n>', 'variants', Number)
+  .requiredOption('--calls <n>', 'non-reference calls', Number)
+  .option('--seed <n>', 'seed', Number, 1)
+  .option(
+    '--samples-per-file <n>',
+    'participants per VCF file (use 100-500 at a million participants)',
+    Number,
+  )
+  .option('--out <dir>', 'output directory', 'synthetic-cohort')
+  .action(
+    (opts: {
+      participants: number;
+      variants: number;
+      calls: number;
+      seed: number;
+      samplesPerFile?: number;
+      out: string;
+    }) =>
+      exitWith(
+        (async () => {
+          const started = Date.now();
+          const t = await generateSyntheticCohort({
+            participants: opts.participants,
+            variants: opts.variants,
+            calls: opts.calls,
+            seed: opts.seed,
+            samplesPerFile: opts.samplesPerFile,
+            outDir: path.resolve(opts.out),
+          });
+          print(
+            `Wrote ${t.vcfFiles.length} VCF file(s), ${t.participants} participants, ${t.variants} variants, ${t.calls} calls, ${t.phenotypeRows} phenotype rows to ${path.resolve(opts.out)} in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+          );
+          return 0;
+        })(),
+      ),
+  );
 
 program
   .command('relay')

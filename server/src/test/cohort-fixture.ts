@@ -82,15 +82,13 @@ export async function insertCohortFixture(
     });
     const datasetIds = [randomUUID(), randomUUID()];
     for (const [i, id] of datasetIds.entries()) {
-      await tx
-        .insert(datasets)
-        .values({
-          id,
-          name: `fixture-${id.slice(0, 8)}-${i}`,
-          description: '',
-          stewardId,
-          duoPermission: 'GRU',
-        });
+      await tx.insert(datasets).values({
+        id,
+        name: `fixture-${id.slice(0, 8)}-${i}`,
+        description: '',
+        stewardId,
+        duoPermission: 'GRU',
+      });
     }
     const people = Array.from({ length: n }, (_, i) => ({
       id: randomUUID(),

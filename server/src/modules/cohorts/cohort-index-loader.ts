@@ -1,5 +1,6 @@
 import { asc, eq, gt, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/database.js';
+import { pgIntArray } from '../../db/pg-array.js';
 import { queryRows } from '../../db/query-rows.js';
 import { ingests } from '../datasets/ingest/ingest.tables.js';
 import { OntologyGraph } from '../ontology/ontology-graph.js';
@@ -12,7 +13,7 @@ const VARIANT_PAGE = 20_000;
 const nums = (value: unknown): Uint32Array => Uint32Array.from((value as number[] | null) ?? []);
 
 async function loadParticipants(db: Queryable, index: CohortIndex, only?: number[]): Promise<void> {
-  const filter = only ? sql`where num = any(${sql.param(only)}::int[])` : sql``;
+  const filter = only ? sql`where num = any(${pgIntArray(only)}::int[])` : sql``;
   const rows = await queryRows<{
     num: number;
     sex: string;
@@ -127,8 +128,10 @@ export async function applyCohortChanges(
     .orderBy(asc(cohortChanges.seq));
   if (changes.length === 0) return afterSeq;
   const participantNums = new Set<number>();
+  let allParticipants = false;
   for (const change of changes) {
-    if (change.kind === 'participant') participantNums.add(Number(change.ref));
+    if (change.kind === 'participant' && change.ref === 'all') allParticipants = true;
+    else if (change.kind === 'participant') participantNums.add(Number(change.ref));
     else if (change.kind === 'ontology') {
       index.setOntology(await OntologyGraph.load(db));
       await loadTerms(db, index);
@@ -142,6 +145,7 @@ export async function applyCohortChanges(
       else await loadTerms(db, index);
     }
   }
-  if (participantNums.size) await loadParticipants(db, index, [...participantNums]);
+  if (allParticipants) await loadParticipants(db, index);
+  else if (participantNums.size) await loadParticipants(db, index, [...participantNums]);
   return changes[changes.length - 1]!.seq;
 }

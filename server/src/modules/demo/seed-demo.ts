@@ -2,7 +2,15 @@ import { count, eq } from 'drizzle-orm';
 import type { Database, Queryable } from '../../db/database.js';
 import { users } from '../accounts/accounts.tables.js';
 import { insertUser } from '../accounts/accounts.service.js';
-import { systemActor } from '../accounts/actor.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { systemActor, type SystemActor } from '../accounts/actor.js';
+import { ingestPhenotypes } from '../datasets/ingest/phenotype-ingest.service.js';
+import { ingestVcf } from '../datasets/ingest/vcf-ingest.service.js';
+import { generateSyntheticCohort } from '../genomics/synth/generate-cohort.js';
+import { ensureShippedOntologies } from '../ontology/ontology-import.service.js';
+import { importParticipants } from '../participants/participant-import.service.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { registerDataset } from '../datasets/datasets.service.js';
 import {
@@ -36,7 +44,8 @@ const DEMO_PARTICIPANTS = 40;
  */
 export async function seedDemo(db: Database): Promise<void> {
   const actor = systemActor('seed');
-  await db.transaction(async (tx) => {
+  await ensureShippedOntologies(db, actor);
+  const panelId = await db.transaction(async (tx) => {
     const accounts = new Map<string, string>();
     for (const account of DEMO_ACCOUNTS.filter((a) => a.role !== 'participant')) {
       const user = await insertUser(tx, { ...account, password: DEMO_PASSWORD });
@@ -82,11 +91,45 @@ export async function seedDemo(db: Database): Promise<void> {
       dataUse: { permission: 'HMB', modifiers: ['NPU', 'COL'] },
       stewardId,
     });
-    await registerDataset(tx, actor, {
+    const panel = await registerDataset(tx, actor, {
       name: 'Population Reference Panel',
-      description: 'Genotypes of healthy volunteers for general research, not for commercial use.',
+      description:
+        'Genotypes and phenotypes of volunteers for general research, not for commercial use.',
       dataUse: { permission: 'GRU', modifiers: ['NCU'] },
       stewardId,
     });
+    return panel.id;
   });
+  await seedDemoGenomics(db, actor, panelId);
+}
+
+/**
+ * A synthetic cohort for the demo panel, large enough that counts show real numbers rather
+ * than "<20": generated, then brought in through the same import and ingest paths a steward uses.
+ */
+async function seedDemoGenomics(
+  db: Database,
+  actor: SystemActor,
+  datasetId: string,
+): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'consentome-demo-'));
+  try {
+    const truth = await generateSyntheticCohort({
+      participants: 2_000,
+      variants: 3_000,
+      calls: 40_000,
+      seed: 2026,
+      outDir: dir,
+    });
+    await importParticipants(db, actor, path.join(dir, truth.participantsFile));
+    for (const file of truth.vcfFiles)
+      await ingestVcf(db, actor, { datasetId, path: path.join(dir, file.file) });
+    await ingestPhenotypes(db, actor, {
+      datasetId,
+      path: path.join(dir, truth.phenotypesFile),
+      format: 'phenotypes',
+    });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }

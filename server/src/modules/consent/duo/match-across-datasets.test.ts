@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { matchAcrossDatasets } from './match-across-datasets.js';
 import { matchDataUse } from './match-data-use.js';
 import { MONDO } from './mondo-fixture.js';
-import { dataUseOf, fixtureOntology as ontology, purposeOf } from '../../../test/duo-test-builders.js';
+import {
+  dataUseOf,
+  fixtureOntology as ontology,
+  purposeOf,
+} from '../../../test/duo-test-builders.js';
 
 const purpose = purposeOf({ primary: 'DS', diseases: [MONDO.colorectalCancer] });
 const cancer = dataUseOf({

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { DUO_MODIFIER_CODES, type DuoModifier } from '../../ontology/duo.js';
 import { matchDataUse } from './match-data-use.js';
 import type { DataUseParams, MatchDecision, Obligation, ResearchPurpose } from './match-types.js';
-import { dataUseOf, fixtureOntology as ontology, purposeOf } from '../../../test/duo-test-builders.js';
+import {
+  dataUseOf,
+  fixtureOntology as ontology,
+  purposeOf,
+} from '../../../test/duo-test-builders.js';
 
 const match = (
   purpose: Partial<ResearchPurpose>,

@@ -3,7 +3,11 @@ import type { DuoPermission } from '../../ontology/duo.js';
 import { matchDataUse } from './match-data-use.js';
 import type { MatchDecision, PurposeCategory } from './match-types.js';
 import { MONDO } from './mondo-fixture.js';
-import { dataUseOf, fixtureOntology as ontology, purposeOf } from '../../../test/duo-test-builders.js';
+import {
+  dataUseOf,
+  fixtureOntology as ontology,
+  purposeOf,
+} from '../../../test/duo-test-builders.js';
 
 // Dataset permission × purpose primary → expected decision and a reason substring (README table).
 const MATRIX: Record<DuoPermission, Record<PurposeCategory, [MatchDecision, string]>> = {

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { matchDataUse } from './match-data-use.js';
 import { SENSITIVE_TOPICS, type ResearchPurpose } from './match-types.js';
 import { MONDO } from './mondo-fixture.js';
-import { dataUseOf, fixtureOntology as ontology, purposeOf } from '../../../test/duo-test-builders.js';
+import {
+  dataUseOf,
+  fixtureOntology as ontology,
+  purposeOf,
+} from '../../../test/duo-test-builders.js';
 
 const onGru = (purpose: Partial<ResearchPurpose>) =>
   matchDataUse(purposeOf(purpose), dataUseOf(), ontology);

@@ -1,0 +1,178 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../../../db/query-rows.js';
+import { ConflictError, ForbiddenError, ValidationError } from '../../../errors/app-errors.js';
+import { auditCount } from '../../../test/audit-rows.js';
+import { actorOf, makeUser } from '../../../test/test-api.js';
+import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../../test/test-database.js';
+import { systemActor } from '../../accounts/actor.js';
+import { CohortEngine } from '../../cohorts/cohort-engine.js';
+import { participants } from '../../participants/participants.tables.js';
+import { createParticipant } from '../../participants/participants.service.js';
+import { registerDataset } from '../datasets.service.js';
+import { ingestVcf } from './vcf-ingest.service.js';
+
+const operator = systemActor('test');
+const HEADER = [
+  '##fileformat=VCFv4.3',
+  '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
+];
+
+function vcf(samples: string[], rows: string[]): string {
+  return (
+    [
+      ...HEADER,
+      `#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t${samples.join('\t')}`,
+      ...rows,
+    ].join('\n') + '\n'
+  );
+}
+
+describe(`VCF ingest (${TEST_DRIVER})`, () => {
+  let db: TestDatabase;
+  let dir = '';
+  let datasetId = '';
+  let stewardId = '';
+  let pseudonyms: string[] = [];
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'consentome-vcf-'));
+    const steward = await makeUser(db.db, 'steward');
+    stewardId = steward.id;
+    datasetId = (
+      await db.db.transaction((tx) =>
+        registerDataset(tx, actorOf(steward), {
+          name: 'VCF tests',
+          dataUse: { permission: 'HMB' },
+        }),
+      )
+    ).id;
+    pseudonyms = await db.db.transaction(async (tx) => {
+      const out: string[] = [];
+      for (let i = 0; i < 4; i += 1)
+        out.push(
+          (await createParticipant(tx, operator, { pseudonym: `P-VCF-${i}`, sex: 'female' }))
+            .pseudonym,
+        );
+      return out;
+    });
+  });
+  afterAll(async () => {
+    await db.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const write = (name: string, text: string | Buffer) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    return file;
+  };
+  const stored = async () => {
+    const [r] = await queryRows<{ v: number; c: number; s: number; i: number }>(
+      db.db,
+      sql`select (select count(*)::int from variants) as v, (select count(*)::int from variant_calls) as c,
+                 (select count(*)::int from samples) as s, (select count(*)::int from ingests) as i`,
+    );
+    return r!;
+  };
+
+  it('stores split multi-allelic variants and only non-reference calls; a second ingest of the file is refused', async () => {
+    const file = write(
+      'ok.vcf.gz',
+      gzipSync(
+        vcf(pseudonyms.slice(0, 3), [
+          `17\t7674220\trs1\tC\tT,G\t.\tPASS\tGENE=TP53\tGT\t0/1\t1/2\t./.`,
+          `17\t7674300\t.\tA\tG\t.\tPASS\t.\tGT\t0/0\t1|1\t0|1`,
+        ]),
+      ),
+    );
+    const engine = new CohortEngine(db.db);
+    await engine.ready();
+    const before = await auditCount(db.db);
+    const report = await ingestVcf(db.db, actorOf({ id: stewardId, role: 'steward' } as never), {
+      datasetId,
+      path: file,
+    });
+    expect(report).toMatchObject({
+      records: 2,
+      variants: 3,
+      calls: 5,
+      samples: 3,
+      withdrawnCalls: 0,
+    });
+    expect(await stored()).toEqual({ v: 3, c: 5, s: 3, i: 1 });
+    expect(await auditCount(db.db)).toBe(before + 1);
+    const index = await engine.current();
+    expect(index.count({ variants: ['17-7674220-C-G'] })).toBe(1);
+    expect(index.count({ genes: ['TP53'] })).toBe(2);
+    expect(index.count({ variants: ['17-7674300-A-G'], zygosity: 'HOMOZYGOUS' })).toBe(1);
+    engine.dispose();
+
+    const again = await ingestVcf(db.db, operator, { datasetId, path: file }).catch(
+      (e: unknown) => e,
+    );
+    expect(again).toBeInstanceOf(ConflictError);
+    expect(await stored()).toEqual({ v: 3, c: 5, s: 3, i: 1 });
+  });
+
+  it('a file that fails half-way leaves no trace, and the error names the line', async () => {
+    const rows = Array.from(
+      { length: 12_000 },
+      (_, i) => `1\t${10_000 + i}\t.\tA\tC\t.\tPASS\t.\tGT\t0/1\t0/0`,
+    );
+    rows.push('1\tNOT_A_NUMBER\t.\tA\tC\t.\tPASS\t.\tGT\t0/1\t0/0');
+    const file = write('broken.vcf', vcf(pseudonyms.slice(0, 2), rows));
+    const before = { ...(await stored()), audit: await auditCount(db.db) };
+    const error = await ingestVcf(db.db, operator, { datasetId, path: file }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toMatch(/line 12004/);
+    expect({ ...(await stored()), audit: await auditCount(db.db) }).toEqual(before);
+  });
+
+  it('refuses samples that match no participant, or are missing from the sample map, naming them', async () => {
+    const before = await stored();
+    const unknown = write(
+      'unknown.vcf',
+      vcf(['P-NOBODY'], ['1\t100\t.\tA\tC\t.\tPASS\t.\tGT\t0/1']),
+    );
+    await expect(ingestVcf(db.db, operator, { datasetId, path: unknown })).rejects.toThrow(
+      /P-NOBODY/,
+    );
+    const mapped = write(
+      'mapped.vcf',
+      vcf(['S1', 'S2'], ['1\t100\t.\tA\tC\t.\tPASS\t.\tGT\t0/1\t1/1']),
+    );
+    const map = write('map.tsv', `sample\tparticipant\nS1\t${pseudonyms[3]}\n`);
+    await expect(
+      ingestVcf(db.db, operator, { datasetId, path: mapped, sampleMapPath: map }),
+    ).rejects.toThrow(/not in the sample map: S2/);
+    expect(await stored()).toEqual(before);
+  });
+
+  it('stores nothing for a participant who has withdrawn', async () => {
+    await db.db
+      .update(participants)
+      .set({ status: 'withdrawn' })
+      .where(eq(participants.pseudonym, pseudonyms[3]!));
+    const file = write(
+      'withdrawn.vcf',
+      vcf([pseudonyms[0]!, pseudonyms[3]!], ['2\t500\t.\tG\tA\t.\tPASS\t.\tGT\t0/1\t1/1']),
+    );
+    const report = await ingestVcf(db.db, operator, { datasetId, path: file });
+    expect(report).toMatchObject({ calls: 1, withdrawnCalls: 1 });
+  });
+
+  it('only the dataset’s own steward ingests into it', async () => {
+    const other = await makeUser(db.db, 'steward');
+    const file = write('other.vcf', vcf([pseudonyms[0]!], ['3\t42\t.\tA\tT\t.\tPASS\t.\tGT\t0/1']));
+    await expect(
+      ingestVcf(db.db, actorOf(other), { datasetId, path: file }),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+  });
+});
