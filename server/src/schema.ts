@@ -8,6 +8,7 @@ import './graphql/error-types.js';
 import './modules/accounts/accounts.types.js';
 import './modules/participants/participants.types.js';
 import './modules/datasets/datasets.types.js';
+import './modules/datasets/ingest/ingest.types.js';
 import './modules/audit/audit.types.js';
 import './modules/chain/chain.types.js';
 import './modules/cohorts/cohorts.types.js';

@@ -5,6 +5,7 @@ import type { ChainConnection } from '../modules/chain/chain-connection.js';
 import type { CohortEngine } from '../modules/cohorts/cohort-engine.js';
 import type { ConsentBreakdownProvider } from '../modules/cohorts/consent-breakdown.js';
 import type { DifferencingGuard } from '../modules/cohorts/differencing-guard.js';
+import type { IngestJobs } from '../modules/datasets/ingest/ingest-jobs.js';
 
 /** Per-request GraphQL context. */
 export interface GraphQLContext {
@@ -20,6 +21,8 @@ export interface GraphQLContext {
   chain: ChainConnection | null;
   /** The in-memory cohort index of this instance. */
   cohorts: CohortEngine;
+  /** Ingests started from the portal, running in this instance. */
+  ingestJobs: IngestJobs;
   /** Remembers each user's recent result sets (differencing defence). */
   countGuard: DifferencingGuard;
   /** Splits cohorts by consent for a purpose. */

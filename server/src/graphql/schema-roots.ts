@@ -27,3 +27,15 @@ function parseDate(value: unknown): Date {
   if (Number.isNaN(date.getTime())) throw new GraphQLError('DateTime must be an ISO 8601 string');
   return date;
 }
+
+builder.scalarType('File', {
+  description: 'An uploaded file (GraphQL multipart request).',
+  serialize: () => {
+    throw new GraphQLError('File is an input type only');
+  },
+});
+
+builder.scalarType('JSON', {
+  description: 'A JSON value (reports and other structured results).',
+  serialize: (value) => value,
+});

@@ -12,6 +12,7 @@ import type { ChainConnection } from '../modules/chain/chain-connection.js';
 import { CohortEngine } from '../modules/cohorts/cohort-engine.js';
 import { everyoneMustBeAsked } from '../modules/cohorts/consent-breakdown.js';
 import { defaultDifferencingGuard } from '../modules/cohorts/differencing-guard.js';
+import { IngestJobs } from '../modules/datasets/ingest/ingest-jobs.js';
 import { readSessionCookie } from '../modules/accounts/session-cookie.js';
 import { schema } from '../schema.js';
 
@@ -54,6 +55,7 @@ export function createGraphQLServer(
   config: Config,
   chain: ChainConnection | null = null,
   cohorts: CohortEngine = new CohortEngine(db),
+  ingestJobs: IngestJobs = new IngestJobs(),
 ): YogaServerInstance<ServerContext, GraphQLContext> {
   const cookiesByRequest = new WeakMap<Request, string[]>();
   const countGuard = defaultDifferencingGuard(config.countPrivacy.minCellCount);
@@ -107,6 +109,7 @@ export function createGraphQLServer(
         config,
         chain,
         cohorts,
+        ingestJobs,
         countGuard,
         consentBreakdown: everyoneMustBeAsked,
         viewer,
