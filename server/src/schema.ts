@@ -12,5 +12,6 @@ import './modules/datasets/ingest/ingest.types.js';
 import './modules/audit/audit.types.js';
 import './modules/chain/chain.types.js';
 import './modules/cohorts/cohorts.types.js';
+import './modules/consent/duo-match.types.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -45,6 +45,24 @@ describe(`role gates on ${TEST_DRIVER}`, () => {
   const operations: Operation[] = [
     { name: 'duoTerms', query: `{ duoTerms { code } }`, variables: () => ({}), allowed: 'public' },
     { name: 'datasets', query: `{ datasets { id } }`, variables: () => ({}), allowed: [...ROLES] },
+    {
+      name: 'duoMatch',
+      query: `{ duoMatch(purpose: { primary: HMB }, dataUse: { permission: GRU }) { decision } }`,
+      variables: () => ({}),
+      allowed: 'public',
+    },
+    {
+      name: 'cohortCount',
+      query: `{ cohortCount(criteria: { sex: female }) { display } }`,
+      variables: () => ({}),
+      allowed: ['researcher', 'ethics_board', 'steward', 'admin'],
+    },
+    {
+      name: 'chainStatus',
+      query: `{ chainStatus { pending } }`,
+      variables: () => ({}),
+      allowed: ['ethics_board', 'admin'],
+    },
     { name: 'users', query: `{ users { id } }`, variables: () => ({}), allowed: ['admin'] },
     {
       name: 'participants',

@@ -5,7 +5,8 @@ import { ForbiddenError, RateLimitedError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
 import { hasRole, type Actor } from '../accounts/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
-import type { ResearchPurposeArgs } from '../consent/research-purpose.types.js';
+import { ResearchPurposeSchema } from '../consent/duo/research-purpose.schema.js';
+import { purposeFromArgs, type ResearchPurposeArgs } from '../consent/research-purpose.types.js';
 import { serverSecret } from '../secrets/server-secrets.js';
 import { CohortCriteriaSchema, type CohortCriteria } from './cohort-criteria.js';
 import type { CohortIndex } from './cohort-index.js';
@@ -64,6 +65,7 @@ export async function countCohort(
 ): Promise<CohortCountResult> {
   assertCanCount(actor);
   const criteria: CohortCriteria = parseInput(CohortCriteriaSchema, input.criteria);
+  if (input.purpose) parseInput(ResearchPurposeSchema, purposeFromArgs(input.purpose));
   const userKey = actor.kind === 'user' ? actor.userId : `system:${actor.name}`;
   let used = 0;
   if (actor.kind === 'user') {

@@ -80,6 +80,11 @@ export class CohortIndex {
     };
   }
 
+  /** The ontology the index expands terms with (also serves DUO disease matching). */
+  ontologyGraph(): OntologyGraph {
+    return this.ontology;
+  }
+
   /** Replaces the ontology (after an import) and drops what depended on it. */
   setOntology(ontology: OntologyGraph): void {
     this.ontology = ontology;

@@ -1,34 +1,22 @@
 import { builder } from '../../builder.js';
-
-/** The primary purpose of a study, in DUO terms (METHODS: methods development). */
-export const PURPOSE_CATEGORIES = ['GRU', 'HMB', 'DS', 'POA', 'METHODS'] as const;
-
-/** Topics that always go to human review. */
-export const SENSITIVE_TOPICS = [
-  'CONTROLS',
-  'POPULATION',
-  'GENDER',
-  'PEDIATRIC',
-  'VULNERABLE_POPULATIONS',
-  'ILLEGAL_BEHAVIOR',
-  'SEXUAL_DISEASES',
-  'PSYCHOLOGICAL_TRAITS',
-  'NOT_HEALTH',
-  'STIGMATIZED_DISEASES',
-  'OTHER',
-] as const;
+import {
+  PURPOSE_CATEGORIES,
+  SENSITIVE_TOPICS,
+  type PurposeCategory,
+  type SensitiveTopic,
+} from './duo/match-types.js';
 
 export const PurposeCategoryEnum = builder.enumType('PurposeCategory', {
   values: PURPOSE_CATEGORIES,
 });
 export const SensitiveTopicEnum = builder.enumType('SensitiveTopic', { values: SENSITIVE_TOPICS });
 
-/** A research purpose as a study declares it. */
+/** A research purpose as GraphQL delivers it (absent fields are null). */
 export interface ResearchPurposeArgs {
-  primary: (typeof PURPOSE_CATEGORIES)[number];
+  primary: PurposeCategory;
   diseases?: string[] | null;
   commercial?: boolean | null;
-  sensitive?: (typeof SENSITIVE_TOPICS)[number][] | null;
+  sensitive?: SensitiveTopic[] | null;
   otherText?: string | null;
 }
 
@@ -36,8 +24,23 @@ export const ResearchPurposeInput = builder.inputType('ResearchPurposeInput', {
   fields: (t) => ({
     primary: t.field({ type: PurposeCategoryEnum }),
     diseases: t.stringList({ required: false, description: 'MONDO CURIEs (required for DS).' }),
-    commercial: t.boolean({ required: false }),
+    commercial: t.boolean({
+      required: false,
+      description: 'Commercial research (default: false).',
+    }),
     sensitive: t.field({ type: [SensitiveTopicEnum], required: false }),
-    otherText: t.string({ required: false }),
+    otherText: t.string({ required: false, description: 'Describes an OTHER sensitive topic.' }),
   }),
 });
+
+/** The GraphQL arguments as the matcher's input: nulls dropped, commercial defaulting to false. */
+export function purposeFromArgs(args: ResearchPurposeArgs): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    primary: args.primary,
+    commercial: args.commercial ?? false,
+  };
+  if (args.diseases) out.diseases = args.diseases;
+  if (args.sensitive) out.sensitive = args.sensitive;
+  if (args.otherText) out.otherText = args.otherText;
+  return out;
+}

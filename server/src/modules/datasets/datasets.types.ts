@@ -120,7 +120,7 @@ builder.queryField('dataset', (t) =>
   }),
 );
 
-const DataUseInput = builder.inputType('DataUseInput', {
+export const DataUseInput = builder.inputType('DataUseInput', {
   fields: (t) => ({
     permission: t.field({ type: DuoPermissionEnum }),
     diseases: t.stringList({ required: false, description: 'MONDO CURIEs; required for DS only.' }),

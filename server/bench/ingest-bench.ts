@@ -1,0 +1,119 @@
+/**
+ * VCF ingest end to end into the PostgreSQL server and into PGlite, the parse rate alone, and
+ * `bcftools view` (Debian) reading the same file, in one run. Not a test: figures go to
+ * BENCHMARKS.md.
+ *
+ *   npm run bench:ingest -- [--participants 2000] [--variants 20000] [--calls 2000000]
+ * DATABASE_URL names the PostgreSQL server (a fresh database is created and dropped).
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import postgres from 'postgres';
+import type { DatabaseHandle } from '../src/db/database.js';
+import { migrateDatabase } from '../src/db/migrate.js';
+import { openDatabase } from '../src/db/open-database.js';
+import { insertUser } from '../src/modules/accounts/accounts.service.js';
+import { systemActor } from '../src/modules/accounts/actor.js';
+import { registerDataset } from '../src/modules/datasets/datasets.service.js';
+import { ingestVcf } from '../src/modules/datasets/ingest/vcf-ingest.service.js';
+import { generateSyntheticCohort } from '../src/modules/genomics/synth/generate-cohort.js';
+import { openVcf } from '../src/modules/genomics/vcf/read-vcf.js';
+import { importParticipants } from '../src/modules/participants/participant-import.service.js';
+
+const { values: opts } = parseArgs({
+  options: {
+    participants: { type: 'string', default: '2000' },
+    variants: { type: 'string', default: '20000' },
+    calls: { type: 'string', default: '2000000' },
+  },
+});
+const N = Number(opts.participants);
+const operator = systemActor('bench');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'consentome-bench-ingest-'));
+const truth = await generateSyntheticCohort({
+  participants: N,
+  variants: Number(opts.variants),
+  calls: Number(opts.calls),
+  seed: 5,
+  outDir: dir,
+  samplesPerFile: N,
+});
+const vcfPath = path.join(dir, truth.vcfFiles[0]!.file);
+const calls = truth.calls;
+const size = fs.statSync(vcfPath).size;
+console.log(
+  `bench:ingest one VCF: ${N} samples, ${truth.vcfFiles[0]!.records} records, ${calls} calls, ${(size / 2 ** 20).toFixed(1)} MiB gzip; ${os.cpus().length}× ${os.cpus()[0]?.model}`,
+);
+const rate = (ms: number) => `${Math.round(calls / (ms / 1000)).toLocaleString('en')} calls/s`;
+
+// Parse alone.
+let t = performance.now();
+const reader = await openVcf(vcfPath);
+let parsed = 0;
+for await (const b of reader.batches()) parsed += b.calls.length;
+const parseMs = performance.now() - t;
+console.log(
+  `parse only          ${(parseMs / 1000).toFixed(2)} s  ${rate(parseMs)} (${parsed} calls)`,
+);
+
+// bcftools view on the same file.
+let bcftoolsMs: number | null = null;
+try {
+  t = performance.now();
+  execFileSync('bcftools', ['view', '-Ov', '-o', '/dev/null', vcfPath], { stdio: 'ignore' });
+  bcftoolsMs = performance.now() - t;
+  console.log(
+    `bcftools view       ${(bcftoolsMs / 1000).toFixed(2)} s  ${rate(bcftoolsMs)} (decompress, parse, write)`,
+  );
+} catch {
+  console.log(
+    "bcftools view       not run: install Debian's bcftools (apt-get install bcftools) to compare",
+  );
+}
+
+async function ingestInto(handle: DatabaseHandle, label: string): Promise<number> {
+  await migrateDatabase(handle);
+  await importParticipants(handle.db, operator, path.join(dir, truth.participantsFile));
+  const steward = await handle.db.transaction((tx) =>
+    insertUser(tx, {
+      email: 'bench@bench.local',
+      password: 'bench-password-123',
+      displayName: 'S',
+      role: 'steward',
+      institution: null,
+    }),
+  );
+  const dataset = await handle.db.transaction((tx) =>
+    registerDataset(tx, operator, {
+      name: 'Bench',
+      dataUse: { permission: 'GRU' },
+      stewardId: steward.id,
+    }),
+  );
+  const s = performance.now();
+  await ingestVcf(handle.db, operator, { datasetId: dataset.id, path: vcfPath });
+  const ms = performance.now() - s;
+  console.log(
+    `ingest ${label.padEnd(13)}${(ms / 1000).toFixed(2)} s  ${rate(ms)}${bcftoolsMs ? `  (${(ms / bcftoolsMs).toFixed(1)}× bcftools time)` : ''}`,
+  );
+  await handle.close();
+  return ms;
+}
+
+if (process.env.DATABASE_URL) {
+  const name = `consentome_bench_ingest_${Date.now()}`;
+  const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(process.env.DATABASE_URL);
+  url.pathname = `/${name}`;
+  await ingestInto(await openDatabase({ url: url.toString() }), 'PostgreSQL');
+  await admin.unsafe(`drop database ${name} with (force)`);
+  await admin.end();
+} else {
+  console.log('ingest PostgreSQL   not run: set DATABASE_URL');
+}
+await ingestInto(await openDatabase({ pgliteDir: 'memory://' }), 'PGlite');
+fs.rmSync(dir, { recursive: true, force: true });
