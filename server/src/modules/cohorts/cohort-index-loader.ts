@@ -42,12 +42,13 @@ async function loadDatasets(db: Queryable, index: CohortIndex, datasetId?: strin
   for (const r of rows) index.setDatasetMembers(r.dataset_id, nums(r.nums));
 }
 
-/** Loads variants (and all their carriers) with ids in pages, optionally only those a dataset has calls for. */
-async function loadVariants(db: Queryable, index: CohortIndex, datasetId?: string): Promise<void> {
-  const touched = datasetId
-    ? sql`and v.id in (select distinct variant_id from variant_calls where dataset_id = ${datasetId})`
-    : sql``;
-  for (let after = 0; ;) {
+/** Loads every variant and all its carriers, in pages. */
+async function loadVariants(db: Queryable, index: CohortIndex): Promise<void> {
+  // Pages are id ranges (ids are a dense serial), so each page's join and aggregate touch only
+  // that range instead of sorting everything after a cursor.
+  const [bounds] = await queryRows<{ max: number | null }>(db, sql`select max(id) as max from variants`);
+  const maxId = bounds?.max ?? 0;
+  for (let after = 0; after < maxId; after += VARIANT_PAGE) {
     const rows = await queryRows<{
       id: number;
       chrom: string;
@@ -65,8 +66,8 @@ async function loadVariants(db: Queryable, index: CohortIndex, datasetId?: strin
             array_agg(distinct c.participant_num) filter (where c.zygosity = 2) as hom,
             array_agg(distinct c.participant_num) filter (where c.zygosity = 3) as hemi
           from variants v left join variant_calls c on c.variant_id = v.id
-          where v.id > ${after} ${touched}
-          group by v.id order by v.id limit ${VARIANT_PAGE}`,
+          where v.id > ${after} and v.id <= ${after + VARIANT_PAGE}
+          group by v.id`,
     );
     for (const r of rows) {
       index.setVariant({
@@ -81,8 +82,6 @@ async function loadVariants(db: Queryable, index: CohortIndex, datasetId?: strin
         hemizygous: nums(r.hemi),
       });
     }
-    if (rows.length < VARIANT_PAGE) return;
-    after = rows[rows.length - 1]!.id;
   }
 }
 
@@ -115,37 +114,38 @@ export async function buildCohortIndex(
   return { index, changeSeq: last?.seq ?? 0 };
 }
 
-/** Applies the change log after `afterSeq` to the index; returns the new position. */
-export async function applyCohortChanges(
-  db: Queryable,
-  index: CohortIndex,
-  afterSeq: number,
-): Promise<number> {
-  const changes = await db
-    .select()
-    .from(cohortChanges)
-    .where(gt(cohortChanges.seq, afterSeq))
-    .orderBy(asc(cohortChanges.seq));
+/**
+ * Applies the change log after `afterSeq` to the index and returns the new position. Changes are
+ * coalesced first, so a run of ingests costs one reload of what they touched, not one each.
+ */
+export async function applyCohortChanges(db: Queryable, index: CohortIndex, afterSeq: number): Promise<number> {
+  const changes = await db.select().from(cohortChanges).where(gt(cohortChanges.seq, afterSeq)).orderBy(asc(cohortChanges.seq));
   if (changes.length === 0) return afterSeq;
   const participantNums = new Set<number>();
   let allParticipants = false;
+  let ontology = false;
+  let variants = false;
+  let terms = false;
+  const datasetIds = new Set<string>();
   for (const change of changes) {
     if (change.kind === 'participant' && change.ref === 'all') allParticipants = true;
     else if (change.kind === 'participant') participantNums.add(Number(change.ref));
-    else if (change.kind === 'ontology') {
-      index.setOntology(await OntologyGraph.load(db));
-      await loadTerms(db, index);
-    } else if (change.kind === 'ingest') {
+    else if (change.kind === 'ontology') ontology = terms = true;
+    else if (change.kind === 'ingest') {
       const [ingest] = await db.select().from(ingests).where(eq(ingests.id, change.ref));
       if (!ingest) continue;
-      // Samples may have created participants: read them before their calls.
-      await loadParticipants(db, index);
-      await loadDatasets(db, index, ingest.datasetId);
-      if (ingest.kind === 'vcf') await loadVariants(db, index, ingest.datasetId);
-      else await loadTerms(db, index);
+      // Samples may have created participants, and phenopackets may have updated them.
+      allParticipants = true;
+      datasetIds.add(ingest.datasetId);
+      if (ingest.kind === 'vcf') variants = true;
+      else terms = true;
     }
   }
+  if (ontology) index.setOntology(await OntologyGraph.load(db));
   if (allParticipants) await loadParticipants(db, index);
   else if (participantNums.size) await loadParticipants(db, index, [...participantNums]);
+  for (const id of datasetIds) await loadDatasets(db, index, id);
+  if (variants) await loadVariants(db, index);
+  if (terms) await loadTerms(db, index);
   return changes[changes.length - 1]!.seq;
 }

@@ -151,7 +151,7 @@ export async function ingestVcf(
         }
         const bySample = reader.header.samples.map((s) => people.get(pseudonymOf(s)!)!);
         await storeSamples(tx, datasetId, reader.header.samples, bySample);
-        for await (const batch of reader.batches()) {
+        const storeBatch = async (batch: VcfRecordBatch) => {
           const variantIds = await upsertVariants(tx, batch);
           const vids: number[] = [];
           const nums: number[] = [];
@@ -171,7 +171,21 @@ export async function ingestVcf(
             select ${datasetId}, * from unnest(${pgIntArray(vids)}::int[], ${pgIntArray(nums)}::int[], ${pgIntArray(zygs)}::smallint[])
             on conflict do nothing`);
           }
+        };
+        // Parse the next batch while the database stores the previous one: with a server
+        // database the two run on different cores. One batch in flight keeps memory bounded.
+        let inFlight: Promise<void> = Promise.resolve();
+        try {
+          for await (const batch of reader.batches()) {
+            await inFlight;
+            inFlight = storeBatch(batch);
+            inFlight.catch(() => undefined);
+          }
+        } finally {
+          // A parse error must not roll back under a statement still running.
+          await inFlight.catch(() => undefined);
         }
+        await inFlight;
         const r = reader.report;
         const report = {
           records: r.records,
