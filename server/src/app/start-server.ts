@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from '../config.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { openDatabase } from '../db/open-database.js';
+import { createRouter } from '../http/router.js';
+import { standardRoutes } from '../http/standard-routes.js';
 import { createGraphQLServer } from '../http/yoga.js';
 import type { Logger } from '../lib/logger.js';
 import { openChainConnection, type ChainConnection } from '../modules/chain/chain-connection.js';
@@ -71,7 +73,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       log.error('building the cohort index failed', { error: (error as Error).message }),
     );
   const yoga = createGraphQLServer(handle.db, config, chain, cohorts);
-  const server = http.createServer(yoga);
+  const router = createRouter(standardRoutes(handle.db), (request, context) =>
+    yoga.handle(request, context),
+  );
+  const server = http.createServer(router);
   await new Promise<void>((resolve) => server.listen(config.apiPort, config.apiHost, resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.apiHost}:${port}/graphql`;

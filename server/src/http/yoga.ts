@@ -14,6 +14,7 @@ import { everyoneMustBeAsked } from '../modules/cohorts/consent-breakdown.js';
 import { defaultDifferencingGuard } from '../modules/cohorts/differencing-guard.js';
 import { IngestJobs } from '../modules/datasets/ingest/ingest-jobs.js';
 import { readSessionCookie } from '../modules/accounts/session-cookie.js';
+import { bearerToken } from './request-viewer.js';
 import { schema } from '../schema.js';
 
 /** Limits that refuse abusive queries before they run. */
@@ -22,12 +23,6 @@ export const MAX_QUERY_ALIASES = 20;
 
 /** What the Node adapter passes in: the raw request, for the client address. */
 type ServerContext = { req?: IncomingMessage };
-
-function bearerToken(request: Request): string | null {
-  const header = request.headers.get('authorization');
-  const match = header?.match(/^Bearer\s+(\S+)$/i);
-  return match?.[1] ?? null;
-}
 
 /**
  * graphql ships CommonJS and ESM builds, and tools load either, so `instanceof GraphQLError`

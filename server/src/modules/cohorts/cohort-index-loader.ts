@@ -46,7 +46,10 @@ async function loadDatasets(db: Queryable, index: CohortIndex, datasetId?: strin
 async function loadVariants(db: Queryable, index: CohortIndex): Promise<void> {
   // Pages are id ranges (ids are a dense serial), so each page's join and aggregate touch only
   // that range instead of sorting everything after a cursor.
-  const [bounds] = await queryRows<{ max: number | null }>(db, sql`select max(id) as max from variants`);
+  const [bounds] = await queryRows<{ max: number | null }>(
+    db,
+    sql`select max(id) as max from variants`,
+  );
   const maxId = bounds?.max ?? 0;
   for (let after = 0; after < maxId; after += VARIANT_PAGE) {
     const rows = await queryRows<{
@@ -118,8 +121,16 @@ export async function buildCohortIndex(
  * Applies the change log after `afterSeq` to the index and returns the new position. Changes are
  * coalesced first, so a run of ingests costs one reload of what they touched, not one each.
  */
-export async function applyCohortChanges(db: Queryable, index: CohortIndex, afterSeq: number): Promise<number> {
-  const changes = await db.select().from(cohortChanges).where(gt(cohortChanges.seq, afterSeq)).orderBy(asc(cohortChanges.seq));
+export async function applyCohortChanges(
+  db: Queryable,
+  index: CohortIndex,
+  afterSeq: number,
+): Promise<number> {
+  const changes = await db
+    .select()
+    .from(cohortChanges)
+    .where(gt(cohortChanges.seq, afterSeq))
+    .orderBy(asc(cohortChanges.seq));
   if (changes.length === 0) return afterSeq;
   const participantNums = new Set<number>();
   let allParticipants = false;

@@ -18,7 +18,8 @@ import { ingestVcf } from './vcf-ingest.service.js';
 const operator = systemActor('test');
 const HEAD = '##fileformat=VCFv4.2\n##contig=<ID=1>\n##contig=<ID=2>\n';
 const COLS = '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT';
-const row = (pos: number, gt = '0/1', chrom = '1') => `${chrom}\t${pos}\t.\tA\tG\t.\tPASS\t.\tGT\t${gt}\t0/0`;
+const row = (pos: number, gt = '0/1', chrom = '1') =>
+  `${chrom}\t${pos}\t.\tA\tG\t.\tPASS\t.\tGT\t${gt}\t0/0`;
 const good = (n: number) => Array.from({ length: n }, (_, i) => row(1000 + i)).join('\n');
 
 /** Each bad file: a clear error naming the line and the reason, and nothing stored. */
@@ -29,25 +30,52 @@ const CASES: { name: string; file: () => Buffer | string; line: RegExp; reason: 
     line: /line \d+/,
     reason: /truncated|unexpected end|gzip/i,
   },
-  { name: 'a missing #CHROM header', file: () => `${HEAD}${good(2)}\n`, line: /line 4/, reason: /#CHROM/ },
-  { name: 'duplicate sample names', file: () => `${HEAD}${COLS}\tP-B1\tP-B1\n${good(1)}\n`, line: /line 4/, reason: /duplicate/i },
+  {
+    name: 'a missing #CHROM header',
+    file: () => `${HEAD}${good(2)}\n`,
+    line: /line 4/,
+    reason: /#CHROM/,
+  },
+  {
+    name: 'duplicate sample names',
+    file: () => `${HEAD}${COLS}\tP-B1\tP-B1\n${good(1)}\n`,
+    line: /line 4/,
+    reason: /duplicate/i,
+  },
   {
     name: 'a genotype with more alleles than ALT',
     file: () => `${HEAD}${COLS}\tP-B1\tP-B2\n${good(5)}\n${row(9, '0/2')}\n`,
     line: /line 10/,
     reason: /allele/i,
   },
-  { name: 'a non-numeric POS', file: () => `${HEAD}${COLS}\tP-B1\tP-B2\n${good(2)}\n1\tabc\t.\tA\tG\t.\tPASS\t.\tGT\t0/1\t0/0\n`, line: /line 7/, reason: /POS/ },
-  { name: 'an unknown contig', file: () => `${HEAD}${COLS}\tP-B1\tP-B2\n${good(2)}\n${row(5, '0/1', '7')}\n`, line: /line 7/, reason: /contig/i },
+  {
+    name: 'a non-numeric POS',
+    file: () =>
+      `${HEAD}${COLS}\tP-B1\tP-B2\n${good(2)}\n1\tabc\t.\tA\tG\t.\tPASS\t.\tGT\t0/1\t0/0\n`,
+    line: /line 7/,
+    reason: /POS/,
+  },
+  {
+    name: 'an unknown contig',
+    file: () => `${HEAD}${COLS}\tP-B1\tP-B2\n${good(2)}\n${row(5, '0/1', '7')}\n`,
+    line: /line 7/,
+    reason: /contig/i,
+  },
   {
     name: 'a 10 MB single line',
-    file: () => `${HEAD}${COLS}\tP-B1\tP-B2\n${good(2)}\n1\t5\t.\tA\tG\t.\tPASS\t${'X'.repeat(10 * 2 ** 20)}\tGT\t0/1\t0/0\n`,
+    file: () =>
+      `${HEAD}${COLS}\tP-B1\tP-B2\n${good(2)}\n1\t5\t.\tA\tG\t.\tPASS\t${'X'.repeat(10 * 2 ** 20)}\tGT\t0/1\t0/0\n`,
     line: /line 7/,
     reason: /long|bytes|MiB/i,
   },
   {
     name: 'non-UTF-8 bytes',
-    file: () => Buffer.concat([Buffer.from(`${HEAD}${COLS}\tP-B1\tP-B2\n${good(2)}\n1\t9\t.\tA\tG\t.\tPASS\tNOTE=`), Buffer.from([0xff, 0xfe]), Buffer.from('\tGT\t0/1\t0/0\n')]),
+    file: () =>
+      Buffer.concat([
+        Buffer.from(`${HEAD}${COLS}\tP-B1\tP-B2\n${good(2)}\n1\t9\t.\tA\tG\t.\tPASS\tNOTE=`),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('\tGT\t0/1\t0/0\n'),
+      ]),
     line: /line 7/,
     reason: /UTF-8/i,
   },
@@ -65,9 +93,18 @@ describe(`bad input leaves nothing behind (${TEST_DRIVER})`, () => {
       db.db,
       sql`insert into users (id, email, display_name, role, password_hash) values (gen_random_uuid(), 'bad@test.local', 'B', 'steward', 'x') returning id`,
     );
-    datasetId = (await db.db.transaction((tx) => registerDataset(tx, operator, { name: 'Bad input', dataUse: { permission: 'GRU' }, stewardId: steward!.id }))).id;
+    datasetId = (
+      await db.db.transaction((tx) =>
+        registerDataset(tx, operator, {
+          name: 'Bad input',
+          dataUse: { permission: 'GRU' },
+          stewardId: steward!.id,
+        }),
+      )
+    ).id;
     await db.db.transaction(async (tx) => {
-      for (const p of ['P-B1', 'P-B2']) await createParticipant(tx, operator, { pseudonym: p, sex: 'female' });
+      for (const p of ['P-B1', 'P-B2'])
+        await createParticipant(tx, operator, { pseudonym: p, sex: 'female' });
     });
   });
   afterAll(async () => {
@@ -93,7 +130,9 @@ describe(`bad input leaves nothing behind (${TEST_DRIVER})`, () => {
       const file = path.join(dir, `${c.name.replace(/\W+/g, '-')}.vcf`);
       fs.writeFileSync(file, c.file());
       const before = await snapshot();
-      const error = await ingestVcf(db.db, operator, { datasetId, path: file }).catch((e: unknown) => e);
+      const error = await ingestVcf(db.db, operator, { datasetId, path: file }).catch(
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(ValidationError);
       expect((error as Error).message).toMatch(c.line);
       expect((error as Error).message).toMatch(c.reason);
@@ -109,9 +148,16 @@ describe(`bad input leaves nothing behind (${TEST_DRIVER})`, () => {
 
   it('phenotypes: a term not in the ontology', async () => {
     const file = path.join(dir, 'phenotypes.tsv');
-    fs.writeFileSync(file, 'participant\tterm\tstatus\nP-B1\tHP:0001250\tpresent\nP-B2\tHP:9999999\tpresent\n');
+    fs.writeFileSync(
+      file,
+      'participant\tterm\tstatus\nP-B1\tHP:0001250\tpresent\nP-B2\tHP:9999999\tpresent\n',
+    );
     const before = await snapshot();
-    const error = await ingestPhenotypes(db.db, operator, { datasetId, path: file, format: 'phenotypes' }).catch((e: unknown) => e);
+    const error = await ingestPhenotypes(db.db, operator, {
+      datasetId,
+      path: file,
+      format: 'phenotypes',
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as Error).message).toMatch(/line 3/);
     expect((error as Error).message).toMatch(/HP:9999999/);
