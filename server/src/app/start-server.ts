@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { openDatabase } from '../db/open-database.js';
 import { createRouter } from '../http/router.js';
+import { beaconRoute } from '../modules/beacon/beacon-route.js';
 import { standardRoutes } from '../http/standard-routes.js';
 import { createGraphQLServer } from '../http/yoga.js';
 import type { Logger } from '../lib/logger.js';
@@ -73,9 +74,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       log.error('building the cohort index failed', { error: (error as Error).message }),
     );
   const yoga = createGraphQLServer(handle.db, config, chain, cohorts);
-  const router = createRouter(standardRoutes(handle.db), (request, context) =>
-    yoga.handle(request, context),
-  );
+  const routes = [
+    ...standardRoutes(handle.db),
+    beaconRoute({ db: handle.db, cohorts, settings: config.countPrivacy, log }),
+  ];
+  const router = createRouter(routes, (request, context) => yoga.handle(request, context));
   const server = http.createServer(router);
   await new Promise<void>((resolve) => server.listen(config.apiPort, config.apiHost, resolve));
   const { port } = server.address() as AddressInfo;

@@ -159,6 +159,18 @@ describe(`consentome CLI on ${TEST_DRIVER}`, { timeout: 120_000 }, () => {
       expect(
         ((await res.json()) as { data: { login: { __typename: string } } }).data.login.__typename,
       ).toBe('MutationLoginSuccess');
+      // The standard endpoints are served beside GraphQL by the same server.
+      const origin = new URL(running.url).origin;
+      const info = await fetch(`${origin}/api/beacon/info`);
+      expect(info.status).toBe(200);
+      expect(((await info.json()) as { meta: { apiVersion: string } }).meta.apiVersion).toMatch(
+        /^v2/,
+      );
+      const jwks = (await (await fetch(`${origin}/.well-known/jwks.json`)).json()) as {
+        keys: { kid: string; d?: string }[];
+      };
+      expect(jwks.keys).toHaveLength(1);
+      expect(jwks.keys[0]!.d).toBeUndefined();
       if (TEST_DRIVER === 'pglite') {
         await expect(startServer(config, createLogger('silent'))).rejects.toThrow(
           /in use by process/,

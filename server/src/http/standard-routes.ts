@@ -1,10 +1,11 @@
 import type { Database } from '../db/database.js';
+import { jwksRoute } from '../modules/grants/passport/jwks.route.js';
 import type { Route } from './router.js';
 
 /**
  * The standard (non-GraphQL) endpoints: each domain adds its route here. Handlers take a Fetch
  * API Request and return a Response, so tests call them without a port.
  */
-export function standardRoutes(_db: Database): Route[] {
-  return [];
+export function standardRoutes(db: Database): Route[] {
+  return [jwksRoute(db)];
 }

@@ -166,11 +166,7 @@ export async function ingestVcf(
             nums.push(person.num);
             zygs.push(ZYGOSITY_CODE[call.zygosity]);
           }
-          if (vids.length) {
-            await tx.execute(sql`insert into variant_calls (dataset_id, variant_id, participant_num, zygosity)
-            select ${datasetId}, * from unnest(${pgIntArray(vids)}::int[], ${pgIntArray(nums)}::int[], ${pgIntArray(zygs)}::smallint[])
-            on conflict do nothing`);
-          }
+          if (vids.length) await storeCalls(tx, datasetId, vids, nums, zygs);
         };
         // Parse the next batch while the database stores the previous one: with a server
         // database the two run on different cores. One batch in flight keeps memory bounded.
@@ -242,6 +238,21 @@ export async function ingestVcf(
   }
 }
 
+/**
+ * Stores calls with one INSERT from arrays. (COPY would be faster on a PostgreSQL server, but
+ * postgres.js 3.4 never settles a COPY that the server rejects, e.g. on a duplicate call.)
+ */
+async function storeCalls(
+  tx: Tx,
+  datasetId: string,
+  vids: number[],
+  nums: number[],
+  zygs: number[],
+): Promise<void> {
+  await tx.execute(sql`insert into variant_calls (dataset_id, variant_id, participant_num, zygosity)
+    select ${datasetId}, * from unnest(${pgIntArray(vids)}::int[], ${pgIntArray(nums)}::int[], ${pgIntArray(zygs)}::smallint[])`);
+}
+
 /** Records which participant each sample is; a sample id already bound to someone else is refused. */
 async function storeSamples(
   tx: Tx,
@@ -273,8 +284,17 @@ async function storeSamples(
   }
 }
 
-/** A reader's format error becomes a validation error naming the line; everything else passes. */
+/**
+ * A reader's format error becomes a validation error naming the line; a duplicate call (the same
+ * variant for the same sample twice, in this file or already in the dataset) becomes a conflict.
+ * No ON CONFLICT clause on the calls insert: it is the hot path, and duplicates are an error.
+ */
 function toValidationError(error: unknown): never {
+  if (isUniqueViolation(error)) {
+    throw new ConflictError(
+      'The file repeats a variant call already stored for the same sample in this dataset',
+    );
+  }
   if (error instanceof VcfFormatError) {
     throw new ValidationError(error.message, [
       { field: 'file', message: `line ${error.line}: ${error.reason}` },

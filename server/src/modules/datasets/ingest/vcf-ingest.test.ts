@@ -155,6 +155,23 @@ describe(`VCF ingest (${TEST_DRIVER})`, () => {
     expect(await stored()).toEqual(before);
   });
 
+  it('a file that lists the same variant twice for a sample is refused whole', async () => {
+    const before = await stored();
+    const file = write(
+      'duplicate.vcf',
+      vcf(
+        [pseudonyms[0]!],
+        ['4\t100\t.\tA\tT\t.\tPASS\t.\tGT\t0/1', '4\t100\t.\tA\tT\t.\tPASS\t.\tGT\t1/1'],
+      ),
+    );
+    const error = await ingestVcf(db.db, operator, { datasetId, path: file }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as Error).message).toMatch(/repeats a variant call/);
+    expect(await stored()).toEqual(before);
+  });
+
   it('stores nothing for a participant who has withdrawn', async () => {
     await db.db
       .update(participants)

@@ -1,0 +1,183 @@
+import { inArray } from 'drizzle-orm';
+import type { Database } from '../../db/database.js';
+import { requestViewer } from '../../http/request-viewer.js';
+import { hasRole } from '../accounts/actor.js';
+import { appendAuditEvent } from '../audit/audit.service.js';
+import { CohortCriteriaSchema, type CohortCriteria } from '../cohorts/cohort-criteria.js';
+import type { CountSettings } from '../cohorts/cohort-count.service.js';
+import type { CohortEngine } from '../cohorts/cohort-engine.js';
+import type { ProtectedCount } from '../cohorts/count-privacy.js';
+import type { DifferencingGuard } from '../cohorts/differencing-guard.js';
+import { datasets } from '../datasets/datasets.tables.js';
+import { countProtector, spendCountBudget } from './beacon-count-privacy.js';
+import { criteriaFromFilters } from './beacon-filters.js';
+import { BeaconRequestError } from './beacon-request-error.js';
+import type { BeaconQueryInput } from './beacon-request.js';
+import { criteriaFromRequestParameters } from './beacon-variant-parameters.js';
+import type { BeaconEntryType } from './beacon-vocabulary.js';
+import type { VisaChecker } from './visa-checker.js';
+
+/** What answering a query needs. */
+export interface BeaconQueryDeps {
+  db: Database;
+  cohorts: CohortEngine;
+  visas: VisaChecker;
+  guard: DifferencingGuard;
+  settings: CountSettings;
+}
+
+/** One visa-granted dataset's answer. */
+export interface DatasetAnswer {
+  id: string;
+  name: string;
+  exists: boolean;
+  count: ProtectedCount;
+}
+
+/** A query's answer, protected, before it is dressed as a Beacon response. */
+export interface BeaconAnswer {
+  exists: boolean;
+  /** `count` when some figure is shown, else `boolean` (never `record`: no records leave). */
+  returnedGranularity: 'boolean' | 'count';
+  /** The protected total when the caller is a registered user who asked for counts. */
+  total: ProtectedCount | null;
+  /** Per-dataset answers for the caller's visa-granted datasets, when asked for. */
+  resultSets: DatasetAnswer[] | null;
+  /** Why the answer is less detailed than asked, for the response's `info`. */
+  notes: string[];
+}
+
+// Roles that count cohorts through GraphQL may count through the Beacon too.
+const COUNTING_ROLES = ['researcher', 'ethics_board', 'steward', 'admin'] as const;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Noise and guard key of callers known only by their visas: all of them share one key, so a
+// second passport cannot buy fresh noise for the same set.
+const VISA_ONLY_KEY = 'beacon:visa';
+
+function criteriaOf(
+  entryType: BeaconEntryType,
+  input: BeaconQueryInput,
+  deps: { ontology: Parameters<typeof criteriaFromFilters>[1] },
+): CohortCriteria {
+  const criteria: CohortCriteria = {
+    ...criteriaFromRequestParameters(input.requestParameters),
+    ...criteriaFromFilters(input.filters, deps.ontology),
+  };
+  if (entryType === 'genomicVariant' && !criteria.variants && !criteria.regions && !criteria.genes)
+    throw new BeaconRequestError(
+      'A g_variants query needs referenceName and start with referenceBases and alternateBases (or end), or geneId',
+    );
+  const checked = CohortCriteriaSchema.safeParse(criteria);
+  if (!checked.success)
+    throw new BeaconRequestError(
+      checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+    );
+  return checked.data;
+}
+
+async function grantedDatasets(
+  deps: BeaconQueryDeps,
+  request: Request,
+  restrictTo: string[] | null | undefined,
+): Promise<{ id: string; name: string }[]> {
+  const granted = [...(await deps.visas(request))].filter(
+    (id) => UUID.test(id) && (!restrictTo || restrictTo.includes(id)),
+  );
+  if (!granted.length) return [];
+  const rows = await deps.db
+    .select({ id: datasets.id, name: datasets.name })
+    .from(datasets)
+    .where(inArray(datasets.id, granted));
+  return rows.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * Answers a Beacon query by security tier: anonymous callers (and signed-in participants) get
+ * `exists` only; registered users (researcher, ethics board, steward, admin) who ask for counts
+ * get the total protected exactly as cohortCount protects it, within the same daily budget;
+ * datasets the caller's visas grant get their own protected count as result sets. Every query
+ * is audited as `beacon.query` with what was shown, never the true figures.
+ */
+export async function answerBeaconQuery(
+  deps: BeaconQueryDeps,
+  request: Request,
+  entryType: BeaconEntryType,
+  input: BeaconQueryInput,
+): Promise<BeaconAnswer> {
+  // Synced before the transaction opens: PGlite has one connection (see countCohort).
+  const index = await deps.cohorts.current();
+  const criteria = criteriaOf(entryType, input, { ontology: index.ontologyGraph() });
+  const viewer = await requestViewer(deps.db, request);
+  const registered = hasRole(viewer, ...COUNTING_ROLES);
+  const granted = await grantedDatasets(deps, request, criteria.datasets);
+  const wantsCount = input.requestedGranularity !== 'boolean';
+  const countMode = wantsCount && (registered || granted.length > 0);
+  const notes: string[] = [];
+  if (input.requestedGranularity === 'record')
+    notes.push('record granularity is not served: no record-level data leaves this beacon');
+  if (wantsCount && !countMode)
+    notes.push('counts need a registered account or a visa for a dataset; answered with exists');
+
+  return deps.db.transaction(async (tx) => {
+    const members = index.members(criteria);
+    try {
+      const exists = members.size > 0;
+      let total: ProtectedCount | null = null;
+      let resultSets: DatasetAnswer[] | null = null;
+      if (countMode) {
+        if (viewer) await spendCountBudget(tx, viewer.userId, deps.settings.budgetPerDay);
+        const protect = await countProtector(
+          tx,
+          deps.guard,
+          deps.settings,
+          viewer?.userId ?? VISA_ONLY_KEY,
+        );
+        if (registered) total = protect(members);
+        if (granted.length && input.includeResultsetResponses !== 'NONE') {
+          resultSets = [];
+          for (const d of granted) {
+            const set = index.members({ ...criteria, datasets: [d.id] });
+            try {
+              const answer = { id: d.id, name: d.name, exists: set.size > 0, count: protect(set) };
+              const wanted =
+                input.includeResultsetResponses === 'ALL' ||
+                (input.includeResultsetResponses === 'HIT') === answer.exists;
+              if (wanted) resultSets.push(answer);
+            } finally {
+              set.dispose();
+            }
+          }
+        }
+      }
+      const shownSomeCount =
+        total?.count != null || (resultSets ?? []).some((r) => r.count.count !== null);
+      if (total && total.count === null)
+        notes.push(
+          `count suppressed: fewer than ${deps.settings.minCellCount} participants match (${total.display})`,
+        );
+      const answer: BeaconAnswer = {
+        exists,
+        returnedGranularity: shownSomeCount ? 'count' : 'boolean',
+        total,
+        resultSets,
+        notes,
+      };
+      await appendAuditEvent(tx, viewer, {
+        action: 'beacon.query',
+        targetType: 'beacon',
+        targetId: entryType,
+        payload: {
+          entryType,
+          criteria: JSON.parse(JSON.stringify(criteria)) as Record<string, unknown>,
+          requestedGranularity: input.requestedGranularity,
+          returnedGranularity: answer.returnedGranularity,
+          shown: total ? total.display : exists ? 'exists' : 'none',
+          resultSets: (resultSets ?? []).map((r) => ({ dataset: r.id, shown: r.count.display })),
+        },
+      });
+      return answer;
+    } finally {
+      members.dispose();
+    }
+  });
+}

@@ -1,0 +1,151 @@
+import type { Database } from '../../db/database.js';
+import type { Route } from '../../http/router.js';
+import type { Logger } from '../../lib/logger.js';
+import { RateLimitedError } from '../../errors/app-errors.js';
+import type { CountSettings } from '../cohorts/cohort-count.service.js';
+import type { CohortEngine } from '../cohorts/cohort-engine.js';
+import { defaultDifferencingGuard, type DifferencingGuard } from '../cohorts/differencing-guard.js';
+import { filteringTermsResponse } from './beacon-filtering-terms.js';
+import {
+  configurationResponse,
+  entryTypesResponse,
+  infoResponse,
+  mapResponse,
+  serviceInfo,
+  type BeaconIdentity,
+} from './beacon-informational.js';
+import { answerBeaconQuery } from './beacon-query.service.js';
+import { BeaconRequestError } from './beacon-request-error.js';
+import { readBeaconQuery, type BeaconQueryInput } from './beacon-request.js';
+import { errorResponse, queryResponse } from './beacon-responses.js';
+import type { BeaconEntryType } from './beacon-vocabulary.js';
+import { noVisas, type VisaChecker } from './visa-checker.js';
+
+/** Where the Beacon is served. */
+export const BEACON_PREFIX = '/api/beacon';
+
+/** What the Beacon route needs. */
+export interface BeaconRouteDeps {
+  db: Database;
+  cohorts: CohortEngine;
+  /** The caller's visa-granted datasets; by default none (no controlled tier). */
+  visas?: VisaChecker;
+  /** The same count policy as cohortCount (`config.countPrivacy`). */
+  settings: CountSettings;
+  /** Beacon id (reverse domain); default `org.consentome.beacon`. */
+  beaconId?: string;
+  /** Public absolute URL of `/api/beacon`; default: the request's origin + the prefix. */
+  baseUrl?: string;
+  /**
+   * Differencing guard; by default one per route instance. Passing the one GraphQL's cohortCount
+   * uses makes a set asked through either door get the same remembered answer.
+   */
+  guard?: DifferencingGuard;
+  environment?: BeaconIdentity['environment'];
+  log?: Logger;
+}
+
+const QUERY_PATHS: Record<string, BeaconEntryType> = {
+  '/individuals': 'individual',
+  '/g_variants': 'genomicVariant',
+};
+
+function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+  });
+}
+
+async function filteringPage(request: Request): Promise<{ skip: number; limit: number } | null> {
+  // Only an explicit limit pages the list: clients building term pickers want all of it.
+  if (request.method === 'GET') {
+    if (!new URL(request.url).searchParams.has('limit')) return null;
+  } else {
+    const body = (await request
+      .clone()
+      .json()
+      .catch(() => null)) as { query?: { pagination?: { limit?: unknown } } } | null;
+    if (body?.query?.pagination?.limit === undefined) return null;
+  }
+  return (await readBeaconQuery(request)).pagination;
+}
+
+/**
+ * The GA4GH Beacon v2 API under `/api/beacon`: informational endpoints (`/`, `/info`,
+ * `/service-info`, `/map`, `/configuration`, `/entry_types`, `/filtering_terms`) and queries on
+ * `/individuals` and `/g_variants` (GET query string or POST `beaconRequestBody`). Answers follow
+ * the caller's tier: anonymous → exists; registered → protected counts; visa → per-dataset
+ * protected counts. Bad requests get a 400 `beaconErrorResponse` naming what is wrong.
+ */
+export function beaconRoute(deps: BeaconRouteDeps): Route {
+  const beaconId = deps.beaconId ?? 'org.consentome.beacon';
+  const guard = deps.guard ?? defaultDifferencingGuard(deps.settings.minCellCount);
+  const visas = deps.visas ?? noVisas;
+
+  const handle = async (request: Request): Promise<Response> => {
+    const url = new URL(request.url);
+    const path = url.pathname.slice(BEACON_PREFIX.length).replace(/\/+$/, '') || '/';
+    const identity: BeaconIdentity = {
+      beaconId,
+      baseUrl: (deps.baseUrl ?? `${url.origin}${BEACON_PREFIX}`).replace(/\/+$/, ''),
+      environment: deps.environment ?? 'dev',
+    };
+    const entryType = QUERY_PATHS[path];
+    const allowed = entryType || path === '/filtering_terms' ? ['GET', 'POST'] : ['GET'];
+    let input: BeaconQueryInput | null = null;
+    try {
+      if (!allowed.includes(request.method))
+        throw new BeaconRequestError(`${request.method} is not allowed on ${path}`, 405);
+      if (entryType) {
+        input = await readBeaconQuery(request);
+        const answer = await answerBeaconQuery(
+          { db: deps.db, cohorts: deps.cohorts, visas, guard, settings: deps.settings },
+          request,
+          entryType,
+          input,
+        );
+        return json(queryResponse(beaconId, entryType, input, answer));
+      }
+      switch (path) {
+        case '/':
+        case '/info':
+          return json(infoResponse(identity));
+        case '/service-info':
+          return json(serviceInfo(identity));
+        case '/map':
+          return json(mapResponse(identity));
+        case '/configuration':
+          return json(configurationResponse(identity));
+        case '/entry_types':
+          return json(entryTypesResponse(identity));
+        case '/filtering_terms':
+          return json(
+            await filteringTermsResponse(deps.db, beaconId, await filteringPage(request)),
+          );
+        default:
+          throw new BeaconRequestError(
+            `No Beacon endpoint ${path}; see ${identity.baseUrl}/map`,
+            404,
+          );
+      }
+    } catch (error) {
+      if (error instanceof BeaconRequestError)
+        return json(
+          errorResponse(beaconId, error.status, error.message, entryType ?? null, input),
+          error.status,
+          error.status === 405 ? { allow: allowed.join(', ') } : {},
+        );
+      if (error instanceof RateLimitedError)
+        return json(errorResponse(beaconId, 429, error.message, entryType ?? null, input), 429, {
+          'retry-after': String(error.retryAfterSeconds),
+        });
+      deps.log?.error('beacon request failed', {
+        path,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return json(errorResponse(beaconId, 500, 'Internal error', entryType ?? null, input), 500);
+    }
+  };
+  return { prefix: BEACON_PREFIX, handler: (request) => handle(request) };
+}
