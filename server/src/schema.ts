@@ -13,5 +13,6 @@ import './modules/audit/audit.types.js';
 import './modules/chain/chain.types.js';
 import './modules/cohorts/cohorts.types.js';
 import './modules/consent/duo-match.types.js';
+import './modules/consent/consent.types.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

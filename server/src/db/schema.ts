@@ -11,3 +11,4 @@ export * from '../modules/ontology/ontology.tables.js';
 export * from '../modules/datasets/ingest/ingest.tables.js';
 export * from '../modules/cohorts/cohorts.tables.js';
 export * from '../modules/secrets/secrets.tables.js';
+export * from '../modules/consent/consent.tables.js';

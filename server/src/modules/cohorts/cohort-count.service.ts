@@ -96,7 +96,7 @@ export async function countCohort(
     const total = protect(members, 'total');
     let breakdown: CohortCountResult['breakdown'] = null;
     if (input.purpose) {
-      const split = await consent.split(tx, members, input.purpose);
+      const split = await consent.split(tx, index, members, input.purpose);
       try {
         const scope = JSON.stringify(input.purpose);
         breakdown = {

@@ -3,6 +3,7 @@ import type { Queryable } from '../../db/database.js';
 import { pgIntArray } from '../../db/pg-array.js';
 import { queryRows } from '../../db/query-rows.js';
 import { ingests } from '../datasets/ingest/ingest.tables.js';
+import { CONSENT_SCOPES, DEFAULT_PREFERENCES } from '../consent/preferences.js';
 import { OntologyGraph } from '../ontology/ontology-graph.js';
 import { CohortIndex, type ParticipantFacts } from './cohort-index.js';
 import { cohortChanges } from './cohorts.tables.js';
@@ -12,21 +13,36 @@ const VARIANT_PAGE = 20_000;
 
 const nums = (value: unknown): Uint32Array => Uint32Array.from((value as number[] | null) ?? []);
 
+const CHOICE_CODE: Record<string, string> = { permit: 'p', deny: 'd', ask: 'a' };
+
 async function loadParticipants(db: Queryable, index: CohortIndex, only?: number[]): Promise<void> {
-  const filter = only ? sql`where num = any(${pgIntArray(only)}::int[])` : sql``;
+  const filter = only ? sql`where p.num = any(${pgIntArray(only)}::int[])` : sql``;
   const rows = await queryRows<{
     num: number;
     sex: string;
     birth_year: number | null;
     status: string;
     discoverable: boolean;
-  }>(db, sql`select num, sex, birth_year, status, discoverable from participants ${filter}`);
+    purposes: Record<string, string> | null;
+    ask_each_time: boolean | null;
+  }>(
+    db,
+    sql`select p.num, p.sex, p.birth_year, p.status, p.discoverable, c.purposes, c.ask_each_time
+        from participants p
+        left join (select distinct on (participant_id) participant_id, purposes, ask_each_time
+                   from consent_preferences order by participant_id, version desc) c on c.participant_id = p.id
+        ${filter}`,
+  );
   for (const r of rows) {
     const facts: ParticipantFacts = {
       num: r.num,
       sex: r.sex,
       birthYear: r.birth_year,
       eligible: r.status !== 'withdrawn' && r.discoverable,
+      choices: CONSENT_SCOPES.map(
+        (s) => CHOICE_CODE[r.purposes?.[s] ?? DEFAULT_PREFERENCES.purposes[s]] ?? 'a',
+      ).join(''),
+      askEachTime: r.ask_each_time ?? DEFAULT_PREFERENCES.askEachTime,
     };
     index.upsertParticipant(facts);
   }

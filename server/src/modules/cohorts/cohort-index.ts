@@ -14,6 +14,9 @@ export interface ParticipantFacts {
   birthYear: number | null;
   /** Counted at all: not withdrawn, and allows discovery. */
   eligible: boolean;
+  /** Standing choices per consent scope, in CONSENT_SCOPES order: p(ermit), d(eny), a(sk). */
+  choices: string;
+  askEachTime: boolean;
 }
 
 /** A variant with its carriers (participant numbers, ascending) by zygosity. */
@@ -44,6 +47,13 @@ interface VariantEntry {
   hemizygous: Uint32Array;
 }
 
+/** The choice-bitmap keys a participant belongs to. */
+function choiceKeys(p: ParticipantFacts): string[] {
+  const keys = [...p.choices].map((c, i) => `${i}:${c}`);
+  if (p.askEachTime) keys.push('askEachTime');
+  return keys;
+}
+
 function store(nums: Uint32Array): Carriers {
   return nums.length > DENSE ? new RoaringBitmap32(nums) : nums;
 }
@@ -58,6 +68,8 @@ export class CohortIndex {
   private readonly eligible = new RoaringBitmap32();
   private readonly facts = new Map<number, ParticipantFacts>();
   private readonly bySex = new Map<string, RoaringBitmap32>();
+  /** `${scope}:${p|d|a}` → participants with that standing choice; plus 'askEachTime'. */
+  private readonly byChoice = new Map<string, RoaringBitmap32>();
   private readonly byBirthYear = new Map<number, RoaringBitmap32>();
   private readonly datasets = new Map<string, RoaringBitmap32>();
   private readonly variantIds = new Map<string, number>();
@@ -97,7 +109,12 @@ export class CohortIndex {
     if (old) {
       this.bySex.get(old.sex)?.remove(p.num);
       if (old.birthYear !== null) this.byBirthYear.get(old.birthYear)?.remove(p.num);
+      for (const key of choiceKeys(old)) this.byChoice.get(key)?.remove(p.num);
     }
+    for (const key of choiceKeys(p))
+      (this.byChoice.get(key) ?? this.byChoice.set(key, new RoaringBitmap32()).get(key)!).add(
+        p.num,
+      );
     this.facts.set(p.num, p);
     this.all.add(p.num);
     if (p.eligible) this.eligible.add(p.num);
@@ -147,6 +164,16 @@ export class CohortIndex {
     // Any cached closure that includes this term is stale: ancestors' closures contain it.
     for (const ancestor of this.ontology.ancestors(curie))
       this.dropCacheEntry(this.closureCache, ancestor);
+  }
+
+  /** Participants whose standing choice for `scope` is `choice` (p, d or a), or who ask each time. */
+  choiceSet(key: string): RoaringBitmap32 | undefined {
+    return this.byChoice.get(key);
+  }
+
+  /** The participants of a dataset. */
+  datasetMembers(datasetId: string): RoaringBitmap32 | undefined {
+    return this.datasets.get(datasetId);
   }
 
   /** The participants matching the criteria, eligible ones only, as a count. */

@@ -1,5 +1,6 @@
 import type { Tx } from '../../db/database.js';
 import type { ResearchPurposeArgs } from '../consent/research-purpose.types.js';
+import type { CohortIndex } from './cohort-index.js';
 import { RoaringBitmap32 } from './roaring.js';
 
 /** A cohort split by what its members' consent says about a purpose. */
@@ -14,7 +15,12 @@ export interface ConsentSplit {
  * data use × standing preferences × study decisions); the caller disposes the bitmaps.
  */
 export interface ConsentBreakdownProvider {
-  split(tx: Tx, members: RoaringBitmap32, purpose: ResearchPurposeArgs): Promise<ConsentSplit>;
+  split(
+    tx: Tx,
+    index: CohortIndex,
+    members: RoaringBitmap32,
+    purpose: ResearchPurposeArgs,
+  ): Promise<ConsentSplit>;
 }
 
 /**
@@ -22,7 +28,7 @@ export interface ConsentBreakdownProvider {
  * consent every member would have to be asked.
  */
 export const everyoneMustBeAsked: ConsentBreakdownProvider = {
-  split: async (_tx, members) => ({
+  split: async (_tx, _index, members) => ({
     permitted: new RoaringBitmap32(),
     ask: members.clone(),
     excluded: new RoaringBitmap32(),

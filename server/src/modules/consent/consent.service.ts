@@ -1,0 +1,233 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { ConsentItem } from '@consentome/contracts-client';
+import { desc, eq } from 'drizzle-orm';
+import type { Tx } from '../../db/database.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors/app-errors.js';
+import { parseInput } from '../../errors/parse-input.js';
+import { hasRole, type Actor, type UserActor } from '../accounts/actor.js';
+import { canonicalJson } from '../audit/audit-hash.js';
+import { appendAuditEvent } from '../audit/audit.service.js';
+import { enqueueConsentRecord } from '../chain/outbox.service.js';
+import { chainSubject } from '../chain/subject-pseudonym.js';
+import { recordCohortChange } from '../cohorts/cohort-changes.js';
+import { participants } from '../participants/participants.tables.js';
+import { consentPreferences } from './consent.tables.js';
+import {
+  CONSENT_SCOPES,
+  ConsentPreferencesSchema,
+  DEFAULT_PREFERENCES,
+  type ConsentPreferences,
+} from './preferences.js';
+
+/** One version of a participant's preferences. */
+export interface PreferenceVersion extends ConsentPreferences {
+  version: number;
+  createdAt: Date | null;
+}
+
+type ParticipantRow = typeof participants.$inferSelect;
+
+/** The participant record of the signed-in participant; anyone else has none ("not found"). */
+async function ownParticipant(
+  tx: Tx,
+  actor: Actor | null,
+): Promise<{ actor: UserActor; participant: ParticipantRow }> {
+  if (!hasRole(actor, 'participant')) throw new NotFoundError('Participant');
+  const [participant] = await tx
+    .select()
+    .from(participants)
+    .where(eq(participants.userId, actor.userId))
+    .for('update');
+  if (!participant) throw new NotFoundError('Participant');
+  return { actor, participant };
+}
+
+function toVersion(row: typeof consentPreferences.$inferSelect): PreferenceVersion {
+  return {
+    version: row.version,
+    purposes: row.purposes as ConsentPreferences['purposes'],
+    askEachTime: row.askEachTime,
+    discoverable: row.discoverable,
+    recontact: row.recontact,
+    createdAt: row.createdAt,
+  };
+}
+
+/** Every version of a participant's preferences, newest first (none: the defaults as version 0). */
+export async function preferenceHistory(
+  tx: Tx,
+  participantId: string,
+): Promise<PreferenceVersion[]> {
+  const rows = await tx
+    .select()
+    .from(consentPreferences)
+    .where(eq(consentPreferences.participantId, participantId))
+    .orderBy(desc(consentPreferences.version));
+  return rows.length
+    ? rows.map(toVersion)
+    : [{ ...DEFAULT_PREFERENCES, version: 0, createdAt: null }];
+}
+
+/** The signed-in participant's current preferences and their history; the read is audited. */
+export async function getMyConsent(
+  tx: Tx,
+  actor: Actor | null,
+): Promise<{ current: PreferenceVersion; history: PreferenceVersion[] }> {
+  const { participant } = await ownParticipant(tx, actor);
+  const history = await preferenceHistory(tx, participant.id);
+  await appendAuditEvent(tx, actor, {
+    action: 'consent.read',
+    targetType: 'participant',
+    targetId: participant.id,
+    participantId: participant.id,
+  });
+  return { current: history[0]!, history };
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/**
+ * What goes on chain for a new version: one decision per scope that changed (all of them on the
+ * first version), under the participant's pseudonymous subject. `ask` has no standing permission,
+ * so it is recorded as deny; the evidence digest commits to the exact version, ask included.
+ */
+function chainItems(
+  subject: string,
+  previous: PreferenceVersion,
+  next: PreferenceVersion,
+): ConsentItem[] {
+  const evidence = sha256(canonicalJson({ subject, ...next, createdAt: undefined }));
+  const time = String(Math.floor(Date.now() / 1000));
+  const items: ConsentItem[] = [];
+  for (const scope of CONSENT_SCOPES) {
+    if (previous.version > 0 && previous.purposes[scope] === next.purposes[scope]) continue;
+    items.push({
+      event_id: `pref:${randomUUID()}`,
+      subject,
+      scope: `purpose:${scope}`,
+      decision: next.purposes[scope] === 'permit' ? 'permit' : 'deny',
+      version: next.version,
+      evidence,
+      time,
+    });
+  }
+  if (previous.version === 0 || previous.discoverable !== next.discoverable) {
+    items.push({
+      event_id: `pref:${randomUUID()}`,
+      subject,
+      scope: 'discovery',
+      decision: next.discoverable ? 'permit' : 'deny',
+      version: next.version,
+      evidence,
+      time,
+    });
+  }
+  return items;
+}
+
+async function writeVersion(
+  tx: Tx,
+  actor: UserActor,
+  participant: ParticipantRow,
+  next: ConsentPreferences,
+  action: string,
+): Promise<PreferenceVersion> {
+  const [previous] = await preferenceHistory(tx, participant.id);
+  const version: PreferenceVersion = {
+    ...next,
+    version: previous!.version + 1,
+    createdAt: new Date(),
+  };
+  await tx.insert(consentPreferences).values({
+    participantId: participant.id,
+    version: version.version,
+    purposes: version.purposes,
+    askEachTime: version.askEachTime,
+    discoverable: version.discoverable,
+    recontact: version.recontact,
+    createdAt: version.createdAt!,
+  });
+  await tx
+    .update(participants)
+    .set({ discoverable: version.discoverable })
+    .where(eq(participants.id, participant.id));
+  await recordCohortChange(tx, 'participant', participant.num);
+  const subject = await chainSubject(tx, participant.id);
+  for (const item of chainItems(subject, previous!, version)) await enqueueConsentRecord(tx, item);
+  await appendAuditEvent(tx, actor, {
+    action,
+    targetType: 'participant',
+    targetId: participant.id,
+    participantId: participant.id,
+    payload: {
+      version: version.version,
+      purposes: version.purposes,
+      askEachTime: version.askEachTime,
+      discoverable: version.discoverable,
+      recontact: version.recontact,
+    },
+  });
+  return version;
+}
+
+/**
+ * A participant sets their standing preferences: a new version, audited, recorded on chain
+ * through the outbox, and visible to the very next cohort count. One transaction.
+ */
+export async function setConsentPreferences(
+  tx: Tx,
+  actor: Actor | null,
+  input: unknown,
+): Promise<PreferenceVersion> {
+  const next = parseInput(ConsentPreferencesSchema, input);
+  const { actor: user, participant } = await ownParticipant(tx, actor);
+  if (participant.status === 'withdrawn')
+    throw new ConflictError('You have withdrawn; there is nothing left to consent to');
+  return writeVersion(tx, user, participant, next, 'consent.preferences.update');
+}
+
+/** What withdrawal did, said honestly. */
+export interface WithdrawalResult {
+  withdrawnAt: Date;
+  /** Studies that already received data: data already exported cannot be called back. */
+  studiesThatReceivedData: string[];
+}
+
+/**
+ * Full withdrawal, effective at once: the participant leaves every count (the change log makes
+ * the next query see it), every scope is denied on chain, and the record is marked withdrawn.
+ */
+export async function withdrawConsent(
+  tx: Tx,
+  actor: Actor | null,
+  input: { confirm: boolean },
+): Promise<WithdrawalResult> {
+  if (input.confirm !== true) {
+    throw new ValidationError('Confirm that you want to withdraw', [
+      { field: 'confirm', message: 'must be true' },
+    ]);
+  }
+  const { actor: user, participant } = await ownParticipant(tx, actor);
+  if (participant.status === 'withdrawn') throw new ConflictError('You have already withdrawn');
+  const denyAll: ConsentPreferences = {
+    purposes: {
+      GRU: 'deny',
+      HMB: 'deny',
+      DS: 'deny',
+      POA: 'deny',
+      METHODS: 'deny',
+      COMMERCIAL: 'deny',
+    },
+    askEachTime: false,
+    discoverable: false,
+    recontact: false,
+  };
+  await writeVersion(tx, user, participant, denyAll, 'participant.withdraw');
+  const withdrawnAt = new Date();
+  await tx
+    .update(participants)
+    .set({ status: 'withdrawn', withdrawnAt })
+    .where(eq(participants.id, participant.id));
+  // Exports arrive with grants; until then no study has received data.
+  return { withdrawnAt, studiesThatReceivedData: [] };
+}

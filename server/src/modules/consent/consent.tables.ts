@@ -1,0 +1,23 @@
+import { boolean, integer, jsonb, pgTable, primaryKey, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { participants } from '../participants/participants.tables.js';
+
+/**
+ * A participant's standing consent preferences, versioned: every change is a new row, so the
+ * history is kept and each version can be shown, audited and proven on chain.
+ */
+export const consentPreferences = pgTable(
+  'consent_preferences',
+  {
+    participantId: uuid('participant_id')
+      .notNull()
+      .references(() => participants.id),
+    version: integer('version').notNull(),
+    /** Per purpose scope (GRU, HMB, DS, POA, METHODS, COMMERCIAL): permit, deny or ask. */
+    purposes: jsonb('purposes').notNull(),
+    askEachTime: boolean('ask_each_time').notNull(),
+    discoverable: boolean('discoverable').notNull(),
+    recontact: boolean('recontact').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.participantId, t.version] })],
+);

@@ -1,0 +1,123 @@
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows } from '../../db/query-rows.js';
+import { insertCohortFixture, prng, type CohortFixture } from '../../test/cohort-fixture.js';
+import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
+import { recordCohortChange } from '../cohorts/cohort-changes.js';
+import { CohortEngine } from '../cohorts/cohort-engine.js';
+import { datasets } from '../datasets/datasets.tables.js';
+import { consentPreferences } from './consent.tables.js';
+import { effectiveConsent } from './effective-consent.js';
+import { preferenceBreakdown } from './preference-breakdown.js';
+import {
+  CONSENT_CHOICES,
+  CONSENT_SCOPES,
+  DEFAULT_PREFERENCES,
+  type ConsentPreferences,
+} from './preferences.js';
+import type { ResearchPurposeArgs } from './research-purpose.types.js';
+
+/**
+ * The set-algebra split used by counts must say, for every participant, exactly what the one
+ * effectiveConsent function says.
+ */
+describe(`consent breakdown agrees with effectiveConsent (${TEST_DRIVER})`, () => {
+  let db: TestDatabase;
+  let fx: CohortFixture;
+  let engine: CohortEngine;
+  const prefsOf = new Map<string, ConsentPreferences>();
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    fx = await insertCohortFixture(db.db, 600, 21);
+    // One dataset becomes health/medical only, so ancestry (POA) research is not allowed on it.
+    await db.db
+      .update(datasets)
+      .set({ duoPermission: 'HMB' })
+      .where(eq(datasets.id, fx.datasetIds[1]!));
+    const rand = prng(5);
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
+    const rows = fx.participantIds.flatMap((participantId, i) => {
+      if (i % 5 === 0) return []; // some never state anything: the defaults apply
+      const p: ConsentPreferences = {
+        purposes: Object.fromEntries(
+          CONSENT_SCOPES.map((s) => [s, pick(CONSENT_CHOICES)]),
+        ) as ConsentPreferences['purposes'],
+        askEachTime: rand() < 0.2,
+        discoverable: true,
+        recontact: false,
+      };
+      prefsOf.set(participantId, p);
+      return [
+        {
+          participantId,
+          version: 1,
+          purposes: p.purposes,
+          askEachTime: p.askEachTime,
+          discoverable: true,
+          recontact: false,
+        },
+      ];
+    });
+    await db.db.transaction(async (tx) => {
+      await tx.insert(consentPreferences).values(rows);
+      await recordCohortChange(tx, 'participant', 'all');
+    });
+    engine = new CohortEngine(db.db);
+  });
+  afterAll(async () => {
+    engine.dispose();
+    await db.dispose();
+  });
+
+  const purposes: ResearchPurposeArgs[] = [
+    { primary: 'HMB' },
+    { primary: 'HMB', commercial: true },
+    { primary: 'POA' },
+    { primary: 'GRU', commercial: true },
+    { primary: 'METHODS' },
+  ];
+
+  for (const purpose of purposes) {
+    it(`${purpose.primary}${purpose.commercial ? ' (commercial)' : ''}`, async () => {
+      const index = await engine.current();
+      const members = index.members({});
+      const rows = await queryRows<{ id: string; num: number; datasets: string[] }>(
+        db.db,
+        sql`select p.id, p.num, array_agg(distinct s.dataset_id::text) as datasets
+            from participants p join samples s on s.participant_id = p.id
+            where p.status <> 'withdrawn' and p.discoverable group by p.id, p.num`,
+      );
+      // GRU and POA research go beyond health/medical use: the HMB dataset does not allow them.
+      const broader = purpose.primary === 'POA' || purpose.primary === 'GRU';
+      const allowedDatasets = broader ? new Set([fx.datasetIds[0]!]) : new Set(fx.datasetIds);
+      const split = await db.db.transaction((tx) =>
+        preferenceBreakdown.split(tx, index, members, purpose),
+      );
+      try {
+        const expected = { permit: 0, ask: 0, deny: 0 };
+        for (const r of rows) {
+          const e = effectiveConsent({
+            dataUseAllows: r.datasets.some((d) => allowedDatasets.has(d)),
+            preferences: prefsOf.get(r.id) ?? DEFAULT_PREFERENCES,
+            purpose: { primary: purpose.primary, commercial: purpose.commercial ?? false },
+          });
+          expected[e] += 1;
+          const inSet = e === 'permit' ? split.permitted : e === 'ask' ? split.ask : split.excluded;
+          expect(inSet.has(r.num), `${r.id} should be ${e}`).toBe(true);
+        }
+        expect({
+          permit: split.permitted.size,
+          ask: split.ask.size,
+          deny: split.excluded.size,
+        }).toEqual(expected);
+        expect(expected.permit).toBeGreaterThan(0);
+        expect(expected.deny).toBeGreaterThan(0);
+      } finally {
+        members.dispose();
+        split.permitted.dispose();
+        split.ask.dispose();
+        split.excluded.dispose();
+      }
+    });
+  }
+});

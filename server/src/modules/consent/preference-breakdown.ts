@@ -1,0 +1,71 @@
+import type { Tx } from '../../db/database.js';
+import { parseInput } from '../../errors/parse-input.js';
+import type { CohortIndex } from '../cohorts/cohort-index.js';
+import type { ConsentBreakdownProvider, ConsentSplit } from '../cohorts/consent-breakdown.js';
+import { RoaringBitmap32 } from '../cohorts/roaring.js';
+import { datasets } from '../datasets/datasets.tables.js';
+import type { DuoModifier, DuoPermission } from '../ontology/duo.js';
+import { matchDataUse } from './duo/match-data-use.js';
+import { ResearchPurposeSchema } from './duo/research-purpose.schema.js';
+import { scopesOf } from './effective-consent.js';
+import { CONSENT_SCOPES, type ConsentScope } from './preferences.js';
+import { purposeFromArgs, type ResearchPurposeArgs } from './research-purpose.types.js';
+
+const key = (scope: ConsentScope, code: 'p' | 'd' | 'a') =>
+  `${CONSENT_SCOPES.indexOf(scope)}:${code}`;
+
+/**
+ * Splits a cohort by effective consent for a purpose, as set algebra over the index: the same
+ * rules as `effectiveConsent` (a test checks them against each other participant by participant).
+ * - data use: members of no dataset whose DUO terms allow the purpose are excluded;
+ * - any touched scope denied → excluded; all touched scopes permitted and not "ask each time" →
+ *   permitted; everyone else must be asked.
+ */
+export const preferenceBreakdown: ConsentBreakdownProvider = {
+  async split(
+    tx: Tx,
+    index: CohortIndex,
+    members: RoaringBitmap32,
+    args: ResearchPurposeArgs,
+  ): Promise<ConsentSplit> {
+    const purpose = parseInput(ResearchPurposeSchema, purposeFromArgs(args));
+    const allowedByData = new RoaringBitmap32();
+    const temporaries: RoaringBitmap32[] = [allowedByData];
+    try {
+      for (const d of await tx.select().from(datasets)) {
+        const verdict = matchDataUse(
+          purpose,
+          {
+            permission: d.duoPermission as DuoPermission,
+            diseases: d.duoDiseases,
+            modifiers: d.duoModifiers as DuoModifier[],
+          },
+          index.ontologyGraph(),
+        );
+        const m = index.datasetMembers(d.id);
+        if (verdict.decision !== 'DENY' && m) allowedByData.orInPlace(m);
+      }
+      const scopes = scopesOf(purpose);
+      const permitted = RoaringBitmap32.and(members, allowedByData);
+      for (const s of scopes)
+        permitted.andInPlace(index.choiceSet(key(s, 'p')) ?? new RoaringBitmap32());
+      const askEachTime = index.choiceSet('askEachTime');
+      if (askEachTime) permitted.andNotInPlace(askEachTime);
+      const excluded = RoaringBitmap32.andNot(members, allowedByData);
+      for (const s of scopes) {
+        const denied = index.choiceSet(key(s, 'd'));
+        if (denied) {
+          const hit = RoaringBitmap32.and(members, denied);
+          temporaries.push(hit);
+          excluded.orInPlace(hit);
+        }
+      }
+      const ask = members.clone();
+      ask.andNotInPlace(permitted);
+      ask.andNotInPlace(excluded);
+      return { permitted, ask, excluded };
+    } finally {
+      for (const t of temporaries) t.dispose();
+    }
+  },
+};
