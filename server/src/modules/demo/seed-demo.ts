@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { systemActor, type SystemActor } from '../accounts/actor.js';
+import { setConsentPreferences } from '../consent/consent.service.js';
 import { ingestPhenotypes } from '../datasets/ingest/phenotype-ingest.service.js';
 import { ingestVcf } from '../datasets/ingest/vcf-ingest.service.js';
 import { generateSyntheticCohort } from '../genomics/synth/generate-cohort.js';
@@ -69,12 +70,31 @@ export async function seedDemo(db: Database): Promise<void> {
     }
     const patient = DEMO_ACCOUNTS.find((a) => a.role === 'participant')!;
     const { code } = await createEnrolmentCode(tx, actor, participantIds[0]);
-    await enrolWithCode(tx, {
+    const enrolled = await enrolWithCode(tx, {
       code,
       email: patient.email,
       password: DEMO_PASSWORD,
       displayName: patient.displayName,
     });
+    // The demo participant has stated preferences once, so the timeline and the chain have a
+    // real consent decision from the start.
+    await setConsentPreferences(
+      tx,
+      { kind: 'user', userId: enrolled.user.id, role: 'participant', sessionId: null },
+      {
+        purposes: {
+          GRU: 'ask',
+          HMB: 'permit',
+          DS: 'permit',
+          POA: 'deny',
+          METHODS: 'ask',
+          COMMERCIAL: 'deny',
+        },
+        askEachTime: false,
+        discoverable: true,
+        recontact: true,
+      },
+    );
 
     const stewardId = accounts.get('steward');
     await registerDataset(tx, actor, {
