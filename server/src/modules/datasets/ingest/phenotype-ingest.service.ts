@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Database } from '../../../db/database.js';
 import { pgIntArray, pgTextArray } from '../../../db/pg-array.js';
 import { queryRows } from '../../../db/query-rows.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../../errors/app-errors.js';
-import { parseInput } from '../../../errors/parse-input.js';
-import { idSchema } from '../../../lib/validators.js';
+import { ValidationError } from '../../../errors/app-errors.js';
 import type { Actor } from '../../accounts/actor.js';
 import { appendAuditEvent } from '../../audit/audit.service.js';
 import { recordCohortChange } from '../../cohorts/cohort-changes.js';
@@ -14,9 +12,7 @@ import { readPhenopackets } from '../../genomics/phenotypes/read-phenopackets.js
 import { readPhenotypeTable } from '../../genomics/phenotypes/read-phenotype-table.js';
 import type { PhenotypeImport } from '../../genomics/phenotypes/phenotype-types.js';
 import { OntologyGraph } from '../../ontology/ontology-graph.js';
-import { datasets } from '../datasets.tables.js';
-import { fileSha256 } from './file-digest.js';
-import { assertCanIngest } from './ingest.policy.js';
+import { ingestPreflight } from './ingest-preflight.js';
 import { ingests } from './ingest.tables.js';
 
 /** The phenotype file formats understood. */
@@ -46,23 +42,10 @@ export async function ingestPhenotypes(
   actor: Actor | null,
   input: { datasetId: unknown; path: string; format: PhenotypeFormat; fileName?: string },
 ): Promise<PhenotypeIngestReport> {
-  const started = Date.now();
-  const datasetId = parseInput(idSchema, input.datasetId);
-  const [dataset] = await db.select().from(datasets).where(eq(datasets.id, datasetId));
-  if (!dataset) throw new NotFoundError('Dataset');
-  assertCanIngest(actor, dataset);
-  const sha = await fileSha256(input.path);
-  const fileName = input.fileName ?? input.path.split('/').pop()!;
-  const [already] = await db
-    .select({ at: ingests.finishedAt })
-    .from(ingests)
-    .where(
-      sql`${ingests.datasetId} = ${datasetId} and ${ingests.kind} = ${input.format} and ${ingests.fileSha256} = ${sha}`,
-    );
-  if (already)
-    throw new ConflictError(
-      `This file was already ingested into this dataset (${already.at.toISOString()})`,
-    );
+  const pre = await ingestPreflight(db, actor, input, input.format);
+  const started = pre.startedAt.getTime();
+  const { datasetId, fileName } = pre;
+  const sha = pre.fileSha256;
   const ontology = await OntologyGraph.load(db);
   const options = { knownTerm: (curie: string) => ontology.has(curie) };
   let parsed: PhenotypeImport;

@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Database, Tx } from '../../../db/database.js';
 import { pgIntArray, pgTextArray } from '../../../db/pg-array.js';
 import { queryRows } from '../../../db/query-rows.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../../errors/app-errors.js';
-import { parseInput } from '../../../errors/parse-input.js';
+import { ConflictError, ValidationError } from '../../../errors/app-errors.js';
 import { isUniqueViolation } from '../../../lib/db-errors.js';
-import { idSchema } from '../../../lib/validators.js';
 import type { Actor } from '../../accounts/actor.js';
 import { appendAuditEvent } from '../../audit/audit.service.js';
 import { recordCohortChange } from '../../cohorts/cohort-changes.js';
@@ -17,9 +15,7 @@ import {
   type VcfProgress,
   type VcfRecordBatch,
 } from '../../genomics/vcf/vcf-types.js';
-import { datasets } from '../datasets.tables.js';
-import { fileSha256 } from './file-digest.js';
-import { assertCanIngest } from './ingest.policy.js';
+import { ingestPreflight } from './ingest-preflight.js';
 import { ingests } from './ingest.tables.js';
 import { readSampleMap } from './sample-map.js';
 
@@ -98,23 +94,10 @@ export async function ingestVcf(
   input: { datasetId: unknown; path: string; fileName?: string; sampleMapPath?: string | null },
   onProgress?: (p: IngestProgress) => void,
 ): Promise<VcfIngestReport> {
-  const started = Date.now();
-  const datasetId = parseInput(idSchema, input.datasetId);
-  const [dataset] = await db.select().from(datasets).where(eq(datasets.id, datasetId));
-  if (!dataset) throw new NotFoundError('Dataset');
-  assertCanIngest(actor, dataset);
-  const sha = await fileSha256(input.path);
-  const fileName = input.fileName ?? input.path.split('/').pop()!;
-  const [already] = await db
-    .select({ at: ingests.finishedAt })
-    .from(ingests)
-    .where(
-      sql`${ingests.datasetId} = ${datasetId} and ${ingests.kind} = 'vcf' and ${ingests.fileSha256} = ${sha}`,
-    );
-  if (already)
-    throw new ConflictError(
-      `This file was already ingested into this dataset (${already.at.toISOString()})`,
-    );
+  const pre = await ingestPreflight(db, actor, input, 'vcf');
+  const started = pre.startedAt.getTime();
+  const { datasetId, fileName } = pre;
+  const sha = pre.fileSha256;
   const sampleMap = input.sampleMapPath ? await readSampleMap(input.sampleMapPath) : null;
 
   const reader = await openVcf(input.path, {
