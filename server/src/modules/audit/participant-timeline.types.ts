@@ -1,0 +1,62 @@
+import { builder } from '../../builder.js';
+import { inTransaction } from '../../graphql/run.js';
+import type { ProofStep } from '../chain/merkle.js';
+import {
+  participantTimeline,
+  type EventProof,
+  type TimelineEvent,
+} from './participant-timeline.service.js';
+
+const ProofStepType = builder.objectRef<ProofStep>('MerkleProofStep').implement({
+  fields: (t) => ({
+    side: t.exposeString('side', { description: 'left or right: where the sibling hash goes.' }),
+    hash: t.exposeString('hash'),
+  }),
+});
+
+const EventProofType = builder.objectRef<EventProof>('EventProof').implement({
+  description:
+    'RFC 6962 inclusion proof: leaf = SHA-256(0x00 ‖ event hash), node = SHA-256(0x01 ‖ left ‖ right); ' +
+    'the result must equal merkleRoot, which the chain holds for this batch.',
+  fields: (t) => ({
+    batch: t.exposeInt('batch'),
+    merkleRoot: t.exposeString('merkleRoot'),
+    steps: t.field({ type: [ProofStepType], resolve: (p) => p.steps }),
+    txHash: t.exposeString('txHash', { nullable: true }),
+    height: t.exposeInt('height', { nullable: true }),
+    blockTime: t.exposeString('blockTime', { nullable: true }),
+  }),
+});
+
+const TimelineEventType = builder.objectRef<TimelineEvent>('TimelineEvent').implement({
+  description: 'An event that touched your data, with what you need to verify it yourself.',
+  fields: (t) => ({
+    seq: t.exposeInt('seq'),
+    occurredAt: t.expose('occurredAt', { type: 'DateTime' }),
+    action: t.exposeString('action'),
+    actorRole: t.exposeString('actorRole'),
+    hash: t.exposeString('hash'),
+    prevHash: t.exposeString('prevHash'),
+    canonical: t.exposeString('canonical', {
+      description: 'hash = SHA-256(prevHash bytes ‖ UTF-8 canonical).',
+    }),
+    proof: t.field({ type: EventProofType, nullable: true, resolve: (e) => e.proof }),
+  }),
+});
+
+builder.queryField('myTimeline', (t) =>
+  t.field({
+    type: [TimelineEventType],
+    description:
+      'Every audit event about your data, newest first, with chain proofs (participants only).',
+    authScopes: { roles: ['participant'] },
+    args: { limit: t.arg.int({ required: false }), beforeSeq: t.arg.int({ required: false }) },
+    resolve: (_root, args, ctx) =>
+      inTransaction(ctx, (tx) =>
+        participantTimeline(tx, ctx.viewer, {
+          limit: args.limit ?? undefined,
+          beforeSeq: args.beforeSeq ?? undefined,
+        }),
+      ),
+  }),
+);
