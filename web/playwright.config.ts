@@ -63,6 +63,7 @@ export default defineConfig({
         PORT: WEB_PORT,
         HOST: '127.0.0.1',
         ORIGIN: `http://127.0.0.1:${WEB_PORT}`,
+        BODY_SIZE_LIMIT: '2G',
         API_URL: `http://127.0.0.1:${API_PORT}/graphql`,
       },
       reuseExistingServer: false,

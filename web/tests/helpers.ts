@@ -7,6 +7,8 @@ export const DEMO_PASSWORD = 'demo-password';
 /** Signs in through the real form. */
 export async function signIn(page: Page, email: string, password = DEMO_PASSWORD): Promise<void> {
   await page.goto('/login');
+  // Typing before hydration is lost: hydration resets the e-mail field to its rendered value.
+  await page.waitForLoadState('networkidle');
   await page.getByLabel('E-mail').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();

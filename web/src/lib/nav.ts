@@ -1,0 +1,29 @@
+/** A link of the main navigation. */
+export interface NavLink {
+  href: string;
+  label: string;
+}
+
+const COHORTS: NavLink = { href: '/cohorts', label: 'Cohorts' };
+const DATASETS: NavLink = { href: '/datasets', label: 'Datasets' };
+const PARTICIPANTS: NavLink = { href: '/participants', label: 'Participants' };
+const CHAIN: NavLink = { href: '/chain', label: 'Chain status' };
+
+/** The pages each role works with, after Home. */
+const BY_ROLE: Record<string, NavLink[]> = {
+  participant: [],
+  researcher: [COHORTS, DATASETS],
+  ethics_board: [COHORTS, DATASETS, CHAIN],
+  steward: [DATASETS, PARTICIPANTS, COHORTS],
+  admin: [DATASETS, PARTICIPANTS, COHORTS, CHAIN],
+};
+
+/** The main navigation for a role (Home first). */
+export function navFor(role: string): NavLink[] {
+  return [{ href: '/', label: 'Home' }, ...(BY_ROLE[role] ?? [])];
+}
+
+/** True when `pathname` is the page of `href` or below it. */
+export function isCurrent(href: string, pathname: string): boolean {
+  return href === '/' ? pathname === '/' : pathname === href || pathname.startsWith(`${href}/`);
+}

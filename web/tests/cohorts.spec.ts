@@ -1,0 +1,98 @@
+import { expect, test, type Locator } from '@playwright/test';
+import { expectAccessible, screenshots, signIn } from './helpers';
+
+/** The number a count shows, or null for "<20" and the like. */
+async function shown(display: Locator): Promise<number | null> {
+  const text = (await display.textContent())?.trim() ?? '';
+  return /^\d+$/.test(text) ? Number(text) : null;
+}
+
+test('a researcher builds a cohort and sees the count and consent breakdown change', async ({
+  page,
+}, testInfo) => {
+  await signIn(page, 'researcher@demo.local');
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'Cohorts' })
+    .click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Cohort builder' })).toBeVisible();
+  await expect(page.getByText('No count yet.')).toBeVisible();
+  await expectAccessible(page, testInfo, 'cohorts-empty');
+
+  const display = page.getByTestId('cohort-display');
+  // The whole demo panel (~2,000 people): far from the suppression threshold.
+  await page.getByRole('checkbox', { name: 'Population Reference Panel' }).check();
+  await expect(display).toHaveText(/^\d+$/);
+  const panel = (await shown(display))!;
+  expect(panel).toBeGreaterThan(1_500);
+
+  // Carriers of a BRCA1 variant are a few hundred: the set changes by far more than the
+  // differencing guard's 20 members and the ±3 noise, so the answer must change.
+  await page.getByLabel('Genes').fill('BRCA1');
+  await expect(display).not.toHaveText(String(panel));
+  await expect(display).toHaveText(/^\d+$/);
+  const carriers = (await shown(display))!;
+  expect(carriers).toBeGreaterThan(100);
+  expect(carriers).toBeLessThan(panel - 200);
+
+  // Then only women: roughly half again.
+  await page.getByLabel('Sex').selectOption('female');
+  await expect(display).not.toHaveText(String(carriers));
+  const women = await shown(display);
+  expect(women === null || women < carriers - 50).toBe(true);
+
+  const chart = page.getByRole('region', { name: /Consent breakdown for General research/ });
+  await expect(chart).toBeVisible();
+  for (const label of ['Already permitted', 'Must be asked', 'Excluded'])
+    await expect(chart.getByText(label, { exact: true })).toBeVisible();
+  await expect(page.getByTestId('breakdown-ask')).toHaveText(/^(\d+|<\d+)$/);
+  await expect(page.getByTestId('remaining-budget')).toHaveText(/^\d+$/);
+  await expect(page.getByText('How counts are protected')).toBeVisible();
+
+  // The term autocomplete: type, pick with the keyboard, and the term joins the criteria.
+  const termBox = page.getByRole('combobox', { name: /Phenotypes and diseases/ });
+  await termBox.fill('breast canc');
+  await expect(page.getByRole('option', { name: /breast cancer/ })).toBeVisible();
+  await termBox.press('ArrowDown');
+  await termBox.press('Enter');
+  await expect(page.getByRole('checkbox', { name: /breast cancer MONDO:0007254/ })).toBeChecked();
+  await expect(page.getByRole('button', { name: 'Count' })).toBeEnabled();
+
+  // A bad variant is caught before anything is sent.
+  await page.getByLabel('Variants').fill('17-abc');
+  await expect(page.getByText('is not CHROM-POS-REF-ALT')).toBeVisible();
+  await page.getByLabel('Variants').fill('');
+
+  // Disease-specific purposes name their diseases.
+  await page.getByLabel('Primary purpose').selectOption('DS');
+  await page.getByLabel(/Diseases studied/).fill('MONDO:0007254');
+  await expect(
+    page.getByRole('region', { name: /Consent breakdown for Disease-specific research/ }),
+  ).toBeVisible();
+
+  await expectAccessible(page, testInfo, 'cohorts-result');
+  await screenshots(page, testInfo, 'cohorts');
+});
+
+test('the cohort builder counts without JavaScript too', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await signIn(page, 'steward@demo.local');
+  await page.goto('/cohorts');
+  await page.getByLabel('Genes').fill('BRCA2');
+  await page.getByLabel(/Phenotypes and diseases/).fill('Tall stature');
+  await page.getByRole('button', { name: 'Count' }).click();
+  await expect(page.getByTestId('cohort-display')).toHaveText(/^(\d+|<\d+|0)$/);
+  // The typed term became a chosen one.
+  await expect(page.getByRole('checkbox', { name: /Tall stature HP:0000098/ })).toBeChecked();
+  await expect(page.getByLabel('Genes')).toHaveValue('BRCA2');
+  await context.close();
+});
+
+test('participants cannot open the cohort builder', async ({ page }) => {
+  await signIn(page, 'patient@demo.local');
+  await expect(page.getByRole('link', { name: 'Cohorts' })).toHaveCount(0);
+  const res = await page.goto('/cohorts');
+  expect(res?.status()).toBe(403);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Something went wrong');
+});
