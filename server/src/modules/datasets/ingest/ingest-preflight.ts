@@ -1,9 +1,11 @@
 import { eq, sql } from 'drizzle-orm';
-import type { Database } from '../../../db/database.js';
+import type { Database, Tx } from '../../../db/database.js';
 import { ConflictError, NotFoundError } from '../../../errors/app-errors.js';
 import { parseInput } from '../../../errors/parse-input.js';
 import { idSchema } from '../../../lib/validators.js';
 import type { Actor } from '../../accounts/actor.js';
+import { appendAuditEvent } from '../../audit/audit.service.js';
+import { recordCohortChange } from '../../cohorts/cohort-changes.js';
 import { datasets } from '../datasets.tables.js';
 import { fileSha256 } from './file-digest.js';
 import { assertCanIngest } from './ingest.policy.js';
@@ -50,4 +52,43 @@ export async function ingestPreflight(
     fileName: input.fileName ?? input.path.split('/').pop()!,
     startedAt,
   };
+}
+
+/**
+ * The last step of every ingest, inside its transaction: the ingest record (which makes a second
+ * ingest of the file a conflict), the note for the cohort index, and the audit event.
+ */
+export async function recordIngest(
+  tx: Tx,
+  actor: Actor | null,
+  pre: IngestPreflight,
+  ingest: {
+    id: string;
+    kind: IngestKind;
+    report: Record<string, unknown>;
+    summary: Record<string, unknown>;
+  },
+): Promise<void> {
+  await tx.insert(ingests).values({
+    id: ingest.id,
+    datasetId: pre.datasetId,
+    kind: ingest.kind,
+    fileName: pre.fileName,
+    fileSha256: pre.fileSha256,
+    report: ingest.report,
+    startedBy: actor?.kind === 'user' ? actor.userId : null,
+    startedAt: pre.startedAt,
+  });
+  await recordCohortChange(tx, 'ingest', ingest.id);
+  await appendAuditEvent(tx, actor, {
+    action: 'dataset.ingest',
+    targetType: 'dataset',
+    targetId: pre.datasetId,
+    payload: {
+      ingestId: ingest.id,
+      kind: ingest.kind,
+      fileSha256: pre.fileSha256,
+      ...ingest.summary,
+    },
+  });
 }

@@ -5,15 +5,13 @@ import { pgIntArray, pgTextArray } from '../../../db/pg-array.js';
 import { queryRows } from '../../../db/query-rows.js';
 import { ValidationError } from '../../../errors/app-errors.js';
 import type { Actor } from '../../accounts/actor.js';
-import { appendAuditEvent } from '../../audit/audit.service.js';
 import { recordCohortChange } from '../../cohorts/cohort-changes.js';
 import { PhenotypeFormatError } from '../../genomics/phenotypes/phenotype-format-error.js';
 import { readPhenopackets } from '../../genomics/phenotypes/read-phenopackets.js';
 import { readPhenotypeTable } from '../../genomics/phenotypes/read-phenotype-table.js';
 import type { PhenotypeImport } from '../../genomics/phenotypes/phenotype-types.js';
 import { OntologyGraph } from '../../ontology/ontology-graph.js';
-import { ingestPreflight } from './ingest-preflight.js';
-import { ingests } from './ingest.tables.js';
+import { ingestPreflight, recordIngest } from './ingest-preflight.js';
 
 /** The phenotype file formats understood. */
 export type PhenotypeFormat = 'phenotypes' | 'phenopackets';
@@ -105,22 +103,11 @@ export async function ingestPhenotypes(
       duplicates: parsed.duplicates,
       demographicsUpdated,
     };
-    await tx.insert(ingests).values({
+    await recordIngest(tx, actor, pre, {
       id: ingestId,
-      datasetId,
       kind: input.format,
-      fileName,
-      fileSha256: sha,
       report,
-      startedBy: actor?.kind === 'user' ? actor.userId : null,
-      startedAt: new Date(started),
-    });
-    await recordCohortChange(tx, 'ingest', ingestId);
-    await appendAuditEvent(tx, actor, {
-      action: 'dataset.ingest',
-      targetType: 'dataset',
-      targetId: datasetId,
-      payload: { ingestId, kind: input.format, fileSha256: sha, ...report },
+      summary: report,
     });
   });
   return {

@@ -6,8 +6,6 @@ import { queryRows } from '../../../db/query-rows.js';
 import { ConflictError, ValidationError } from '../../../errors/app-errors.js';
 import { isUniqueViolation } from '../../../lib/db-errors.js';
 import type { Actor } from '../../accounts/actor.js';
-import { appendAuditEvent } from '../../audit/audit.service.js';
-import { recordCohortChange } from '../../cohorts/cohort-changes.js';
 import { openVcf } from '../../genomics/vcf/read-vcf.js';
 import { VcfFormatError } from '../../genomics/vcf/vcf-format-error.js';
 import {
@@ -15,8 +13,7 @@ import {
   type VcfProgress,
   type VcfRecordBatch,
 } from '../../genomics/vcf/vcf-types.js';
-import { ingestPreflight } from './ingest-preflight.js';
-import { ingests } from './ingest.tables.js';
+import { ingestPreflight, recordIngest } from './ingest-preflight.js';
 import { readSampleMap } from './sample-map.js';
 
 /** What an ingest reports when it is done. */
@@ -175,29 +172,11 @@ export async function ingestVcf(
           skipped: r.skipped,
           skippedExamples: r.skippedExamples,
         };
-        await tx.insert(ingests).values({
+        await recordIngest(tx, actor, pre, {
           id: ingestId,
-          datasetId,
           kind: 'vcf',
-          fileName,
-          fileSha256: sha,
           report,
-          startedBy: actor?.kind === 'user' ? actor.userId : null,
-          startedAt: new Date(started),
-        });
-        await recordCohortChange(tx, 'ingest', ingestId);
-        await appendAuditEvent(tx, actor, {
-          action: 'dataset.ingest',
-          targetType: 'dataset',
-          targetId: datasetId,
-          payload: {
-            ingestId,
-            kind: 'vcf',
-            fileSha256: sha,
-            records: report.records,
-            variants: report.variants,
-            calls: report.calls,
-          },
+          summary: { records: report.records, variants: report.variants, calls: report.calls },
         });
       })
       .catch(toValidationError);
