@@ -6,8 +6,12 @@ import { defineConfig, devices } from '@playwright/test';
 // One fresh embedded database per run. Workers re-read this file, so the directory is chosen
 // once and handed down through the environment.
 process.env.E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'consentome-e2e-'));
-const API_PORT = process.env.E2E_API_PORT ?? '4317';
-const WEB_PORT = process.env.E2E_WEB_PORT ?? '3317';
+// Ports chosen once per run (workers inherit them), away from the defaults a developer's
+// `npm start` or another test run may hold.
+process.env.E2E_API_PORT ??= String(20_000 + Math.floor(Math.random() * 20_000));
+process.env.E2E_WEB_PORT ??= String(Number(process.env.E2E_API_PORT) + 1);
+const API_PORT = process.env.E2E_API_PORT;
+const WEB_PORT = process.env.E2E_WEB_PORT;
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export default defineConfig({

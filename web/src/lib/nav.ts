@@ -8,10 +8,13 @@ const COHORTS: NavLink = { href: '/cohorts', label: 'Cohorts' };
 const DATASETS: NavLink = { href: '/datasets', label: 'Datasets' };
 const PARTICIPANTS: NavLink = { href: '/participants', label: 'Participants' };
 const CHAIN: NavLink = { href: '/chain', label: 'Chain status' };
+const CONSENT: NavLink = { href: '/consent', label: 'Your consent' };
+const TIMELINE: NavLink = { href: '/timeline', label: 'Timeline' };
+const WITHDRAW: NavLink = { href: '/withdraw', label: 'Withdraw' };
 
 /** The pages each role works with, after Home. */
 const BY_ROLE: Record<string, NavLink[]> = {
-  participant: [],
+  participant: [CONSENT, TIMELINE, WITHDRAW],
   researcher: [COHORTS, DATASETS],
   ethics_board: [COHORTS, DATASETS, CHAIN],
   steward: [DATASETS, PARTICIPANTS, COHORTS],

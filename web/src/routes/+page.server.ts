@@ -1,5 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { ApiRequestError, api } from '$lib/server/api';
+import type { Preferences } from '$lib/consent';
 import type { Actions, PageServerLoad } from './$types';
 
 export interface DatasetSummary {
@@ -41,10 +42,26 @@ export const load: PageServerLoad = async ({ locals, fetch }) => {
       {},
       locals.token,
     );
-    return { home, loadError: null };
+    // A participant's current choices, for the summary; a failure here leaves the page usable.
+    let consent: Preferences | null = null;
+    if (locals.viewer.role === 'participant' && home.myParticipant) {
+      try {
+        const r = await api<{ myConsent: { current: Preferences } }>(
+          fetch,
+          `{ myConsent { current { version purposes { gru hmb ds poa methods commercial } askEachTime discoverable recontact createdAt } } }`,
+          {},
+          locals.token,
+        );
+        consent = r.myConsent.current;
+      } catch {
+        consent = null;
+      }
+    }
+    return { home, consent, loadError: null };
   } catch (error) {
     return {
       home: null,
+      consent: null,
       loadError: error instanceof ApiRequestError ? error.message : 'Unexpected error.',
     };
   }

@@ -1,0 +1,142 @@
+/** Shared vocabulary of the participant pages (consent, timeline, home). */
+
+export type Choice = 'PERMIT' | 'DENY' | 'ASK';
+export type PurposeKey = 'gru' | 'hmb' | 'ds' | 'poa' | 'methods' | 'commercial';
+
+export interface Preferences {
+  version: number;
+  purposes: Record<PurposeKey, Choice>;
+  askEachTime: boolean;
+  discoverable: boolean;
+  recontact: boolean;
+  createdAt: string | null;
+}
+
+/** The purposes in the order the form shows them; `duo` names the DUO term whose text explains it. */
+export const PURPOSES: readonly {
+  key: PurposeKey;
+  label: string;
+  duo: string | null;
+  fallback: string;
+}[] = [
+  {
+    key: 'gru',
+    label: 'General research',
+    duo: 'GRU',
+    fallback: 'Any kind of research.',
+  },
+  {
+    key: 'hmb',
+    label: 'Health and medical research',
+    duo: 'HMB',
+    fallback: 'Research about health, medicine or disease.',
+  },
+  {
+    key: 'ds',
+    label: 'Research on specific diseases',
+    duo: 'DS',
+    fallback: 'Research on a particular disease.',
+  },
+  {
+    key: 'poa',
+    label: 'Population and ancestry research',
+    duo: 'POA',
+    fallback: 'Research on where populations come from and how they are related.',
+  },
+  {
+    key: 'methods',
+    label: 'Methods development',
+    duo: null,
+    fallback:
+      'Building and testing new ways to analyse data (software, statistics), not learning about you.',
+  },
+  {
+    key: 'commercial',
+    label: 'Commercial use',
+    duo: null,
+    fallback: 'Use by companies, or research meant to make a product or a profit.',
+  },
+];
+
+export const CHOICES: readonly { value: Choice; label: string; short: string }[] = [
+  { value: 'PERMIT', label: 'Allow', short: 'allowed' },
+  { value: 'DENY', label: 'Don’t allow', short: 'not allowed' },
+  { value: 'ASK', label: 'Ask me each time', short: 'ask me' },
+];
+
+export const SWITCHES: readonly {
+  key: 'askEachTime' | 'discoverable' | 'recontact';
+  label: string;
+  hint: string;
+}[] = [
+  {
+    key: 'askEachTime',
+    label: 'Ask me about every study',
+    hint: 'Even where you said “Allow”, we ask you before any study uses your data.',
+  },
+  {
+    key: 'discoverable',
+    label: 'Count me in discovery searches',
+    hint: 'Researchers may see you as part of a number (never your identity) when they look for cohorts.',
+  },
+  {
+    key: 'recontact',
+    label: 'You may contact me again',
+    hint: 'Your study site may get in touch, for example about new studies or results.',
+  },
+];
+
+export function choiceLabel(c: Choice): string {
+  return CHOICES.find((x) => x.value === c)?.label ?? c;
+}
+
+/** What changed from `before` to `after`, in plain words (first version: its summary). */
+export function describeChange(after: Preferences, before: Preferences | undefined): string[] {
+  if (!before || before.version === 0) return ['Your first choices.'];
+  const out: string[] = [];
+  for (const p of PURPOSES) {
+    const a = after.purposes[p.key];
+    const b = before.purposes[p.key];
+    if (a !== b) out.push(`${p.label}: ${choiceLabel(b)} → ${choiceLabel(a)}`);
+  }
+  for (const s of SWITCHES) {
+    if (after[s.key] !== before[s.key]) out.push(`${s.label}: ${after[s.key] ? 'on' : 'off'}`);
+  }
+  return out.length ? out : ['No change (saved again).'];
+}
+
+/** Audit actions in plain words, as the participant would say them. */
+const ACTIONS: Record<string, string> = {
+  'participant.read': 'Your record was viewed',
+  'participant.create': 'Your record was created',
+  'participant.import': 'Your record was imported',
+  'participant.list': 'Your record appeared in a list of participants',
+  'participant.enrol': 'You joined',
+  'participant.withdraw': 'You withdrew',
+  'consent.preferences.update': 'You changed your consent',
+  'consent.read': 'Your consent choices were viewed',
+  'audit.read': 'You looked at this timeline',
+  'audit.verify': 'The audit trail was verified',
+  'enrolment_code.create': 'An enrolment code was made for you',
+  'cohort.count': 'You were counted in a cohort search',
+  'beacon.query': 'You were counted in a discovery search',
+  'dataset.ingest': 'Your data was added to a dataset',
+};
+
+export function actionLabel(action: string): string {
+  return ACTIONS[action] ?? action;
+}
+
+/** Who did it, from the actor's role. */
+const ROLES: Record<string, string> = {
+  participant: 'You',
+  researcher: 'A researcher',
+  ethics_board: 'The ethics board',
+  steward: 'A data steward',
+  admin: 'An administrator',
+  system: 'Consentome',
+};
+
+export function actorLabel(role: string): string {
+  return ROLES[role] ?? role;
+}

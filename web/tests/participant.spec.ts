@@ -1,0 +1,213 @@
+import { expect, test, type Page } from '@playwright/test';
+import { verifyEventProof, type VerifiableEvent } from '../src/lib/merkle-verify';
+import { gql, tokenFor } from './api';
+import { expectAccessible, screenshots, signIn } from './helpers';
+
+const PATIENT = 'patient@demo.local';
+
+/** Opens /timeline, reloading until an event carries a chain proof (anchoring runs every ~2 s). */
+async function timelineWithProof(page: Page): Promise<void> {
+  await page.goto('/timeline');
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId('proof').first()).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 25_000, intervals: [1_000, 2_000, 3_000] });
+}
+
+/** A brand-new participant, enrolled through the portal's /enrol page, signed in. */
+async function enrolNewParticipant(page: Page): Promise<string> {
+  const token = await tokenFor('steward@demo.local');
+  const { createParticipant } = await gql<{
+    createParticipant: { data: { id: string; pseudonym: string } };
+  }>(
+    `mutation($p: String!) { createParticipant(input: { sex: male, birthYear: 1980, pseudonym: $p }) {
+      ... on MutationCreateParticipantSuccess { data { id pseudonym } } } }`,
+    { p: `P-WD-${Date.now()}` },
+    token,
+  );
+  const { createEnrolmentCode } = await gql<{ createEnrolmentCode: { data: { code: string } } }>(
+    `mutation($id: ID!) { createEnrolmentCode(participantId: $id) {
+      ... on MutationCreateEnrolmentCodeSuccess { data { code } } } }`,
+    { id: createParticipant.data.id },
+    token,
+  );
+  await page.goto('/enrol');
+  await page.waitForLoadState('networkidle');
+  await page.getByLabel('Enrolment code').fill(createEnrolmentCode.data.code);
+  await page.getByLabel('Your name (only you see it)').fill('Sam Leaving');
+  await page.getByLabel('E-mail').fill(`sam-${Date.now()}@example.org`);
+  await page.getByLabel('Choose a password').fill('a very good passphrase');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Welcome, Sam Leaving');
+  return createParticipant.data.pseudonym;
+}
+
+test('a participant changes a preference and sees the new version and its history', async ({
+  page,
+}, testInfo) => {
+  await signIn(page, PATIENT);
+  await expect(page.getByRole('heading', { name: 'Your choices' })).toBeVisible();
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'Your consent' })
+    .click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('What you allow');
+  const versionText = (await page.getByTestId('current-version').textContent()) ?? '';
+  const version = Number(/version (\d+)/.exec(versionText)?.[1]);
+  expect(version).toBeGreaterThanOrEqual(1);
+  // The DUO plain text explains the DUO purposes; every purpose is a labelled radio group.
+  for (const name of [
+    'General research',
+    'Health and medical research',
+    'Research on specific diseases',
+    'Population and ancestry research',
+    'Methods development',
+    'Commercial use',
+  ])
+    await expect(page.getByRole('group', { name })).toBeVisible();
+  await expectAccessible(page, testInfo, 'consent');
+  await screenshots(page, testInfo, 'consent');
+
+  const commercial = page.getByRole('group', { name: 'Commercial use' });
+  const labels = ['Allow', 'Don’t allow', 'Ask me each time'];
+  let original = '';
+  for (const l of labels)
+    if (await commercial.getByLabel(l, { exact: true }).isChecked()) original = l;
+  expect(original).not.toBe('');
+  const target = original === 'Allow' ? 'Ask me each time' : 'Allow';
+  await commercial.getByLabel(target, { exact: true }).check();
+  const contact = page.getByRole('switch', { name: 'You may contact me again' });
+  const contactWas = await contact.isChecked();
+  await contact.setChecked(!contactWas);
+  await page.getByRole('button', { name: 'Save my choices' }).click();
+  await expect(page.getByRole('status')).toHaveText(
+    `Saved. Your choices are now version ${version + 1}.`,
+  );
+  await expect(page.getByTestId('current-version')).toContainText(`version ${version + 1}`);
+  await expect(commercial.getByLabel(target, { exact: true })).toBeChecked();
+  const newest = page.locator('.history > li').first();
+  await expect(newest).toContainText(`Version ${version + 1}`);
+  await expect(newest).toContainText(`Commercial use: ${original} → ${target}`);
+  await expect(newest).toContainText(`You may contact me again: ${contactWas ? 'off' : 'on'}`);
+
+  // Put things back (other suites count this participant): another version.
+  await commercial.getByLabel(original, { exact: true }).check();
+  await contact.setChecked(contactWas);
+  await page.getByRole('button', { name: 'Save my choices' }).click();
+  await expect(page.getByRole('status')).toHaveText(
+    `Saved. Your choices are now version ${version + 2}.`,
+  );
+  await expect(page.locator('.history > li').first()).toContainText(
+    `Commercial use: ${target} → ${original}`,
+  );
+});
+
+test('the consent form works without JavaScript', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto('/login');
+  await page.getByLabel('E-mail').fill(PATIENT);
+  await page.getByLabel('Password').fill('demo-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.goto('/consent');
+  const versionText = (await page.getByTestId('current-version').textContent()) ?? '';
+  const version = Number(/version (\d+)/.exec(versionText)?.[1]);
+  await page.getByRole('button', { name: 'Save my choices' }).click();
+  await expect(page.getByRole('status')).toHaveText(
+    `Saved. Your choices are now version ${version + 1}.`,
+  );
+  await expect(page.locator('.history > li').first()).toContainText('No change (saved again).');
+  await context.close();
+});
+
+test('a participant sees every use of their data, with a proof checked in the browser', async ({
+  page,
+}, testInfo) => {
+  await signIn(page, PATIENT);
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'Timeline' })
+    .click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Every use of your data');
+  await expect(page.getByText('Your record was viewed').first()).toBeVisible();
+  await timelineWithProof(page);
+  // Reading the timeline is itself an event, shown from the next visit on.
+  await expect(page.getByText('You looked at this timeline').first()).toBeVisible();
+  const anchored = page
+    .getByTestId('event')
+    .filter({ has: page.getByTestId('proof') })
+    .first();
+  await expect(anchored).toContainText(/by (You|A |The |An |Consentome)/);
+  await anchored.getByText('Verified on chain').click();
+  await expect(anchored.getByTestId('proof-ok')).toHaveText('✓ proof checked in your browser');
+  await expect(anchored).toContainText('Merkle root');
+  await expect(anchored).toContainText('Transaction');
+  await expect(page.getByTestId('proof-failed')).toHaveCount(0);
+  await expectAccessible(page, testInfo, 'timeline');
+  await screenshots(page, testInfo, 'timeline');
+});
+
+test('the proof check recomputes hashes and rejects tampering', async () => {
+  const token = await tokenFor(PATIENT);
+  let events: VerifiableEvent[] = [];
+  await expect(async () => {
+    const data = await gql<{ myTimeline: VerifiableEvent[] }>(
+      `{ myTimeline(limit: 20) { hash prevHash canonical proof { merkleRoot steps { side hash } } } }`,
+      {},
+      token,
+    );
+    events = data.myTimeline.filter((e) => e.proof);
+    expect(events.length).toBeGreaterThan(0);
+  }).toPass({ timeout: 20_000 });
+  for (const e of events) expect((await verifyEventProof(e)).ok).toBe(true);
+  const e = events[0]!;
+  const altered = await verifyEventProof({ ...e, canonical: `${e.canonical} ` });
+  expect(altered).toMatchObject({ ok: false, hashOk: false });
+  const wrongRoot = await verifyEventProof({
+    ...e,
+    proof: { ...e.proof!, merkleRoot: '00'.repeat(32) },
+  });
+  expect(wrongRoot).toMatchObject({ ok: false, hashOk: true, rootOk: false });
+  expect((await verifyEventProof({ ...e, prevHash: 'zz' })).reason).toContain('malformed');
+});
+
+test('a new participant withdraws and is told honestly what that means', async ({
+  page,
+}, testInfo) => {
+  const pseudonym = await enrolNewParticipant(page);
+  await page.getByRole('link', { name: 'Withdraw from Consentome' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Withdraw from Consentome');
+  await expect(page.getByText('Studies that already received your data keep it.')).toBeVisible();
+  await expect(page.getByText('You cannot undo this in the portal.')).toBeVisible();
+  await expect(page.getByText(pseudonym)).toBeVisible();
+  await expectAccessible(page, testInfo, 'withdraw');
+  await screenshots(page, testInfo, 'withdraw');
+
+  await page.getByRole('button', { name: 'Withdraw now' }).click();
+  await expect(page.getByText('Tick the box to confirm that you want to withdraw.')).toBeVisible();
+  await page.getByLabel(/I want to withdraw from Consentome completely/).check();
+  await page.getByRole('button', { name: 'Withdraw now' }).click();
+  const result = page.getByTestId('withdrawal-result');
+  await expect(result.getByRole('heading', { name: 'You have withdrawn' })).toBeVisible();
+  await expect(result).toContainText('No study had received your data.');
+  await expect(result).toBeFocused();
+  await expectAccessible(page, testInfo, 'withdrawn');
+
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'You have already withdrawn' })).toBeVisible();
+  await page.goto('/consent');
+  await expect(page.getByText('You have withdrawn from Consentome')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Save my choices' })).toBeDisabled();
+  await page.goto('/timeline');
+  await expect(page.getByText('You withdrew').first()).toBeVisible();
+});
+
+test('other roles cannot open the participant pages', async ({ page }) => {
+  await signIn(page, 'researcher@demo.local');
+  await expect(page.getByRole('link', { name: 'Your consent' })).toHaveCount(0);
+  for (const path of ['/consent', '/timeline', '/withdraw']) {
+    const response = await page.goto(path);
+    expect(response?.status()).toBe(403);
+    await expect(page.getByRole('alert')).toContainText('Your role cannot open');
+  }
+});
