@@ -1,7 +1,7 @@
 import type { Tx } from '../../db/database.js';
 import type { ResearchPurposeArgs } from '../consent/research-purpose.types.js';
 import type { CohortIndex } from './cohort-index.js';
-import { RoaringBitmap32 } from './roaring.js';
+import type { RoaringBitmap32 } from './roaring.js';
 
 /** A cohort split by what its members' consent says about a purpose. */
 export interface ConsentSplit {
@@ -22,15 +22,3 @@ export interface ConsentBreakdownProvider {
     purpose: ResearchPurposeArgs,
   ): Promise<ConsentSplit>;
 }
-
-/**
- * Before any consent is recorded, nobody has said yes or no to a new purpose: under dynamic
- * consent every member would have to be asked.
- */
-export const everyoneMustBeAsked: ConsentBreakdownProvider = {
-  split: async (_tx, _index, members) => ({
-    permitted: new RoaringBitmap32(),
-    ask: members.clone(),
-    excluded: new RoaringBitmap32(),
-  }),
-};
