@@ -170,6 +170,11 @@ describe(`consentome CLI on ${TEST_DRIVER}`, { timeout: 120_000 }, () => {
         keys: { kid: string; d?: string }[];
       };
       expect(jwks.keys).toHaveLength(1);
+      const metadata = await fetch(`${origin}/fhir/metadata`);
+      expect(metadata.headers.get('content-type')).toContain('application/fhir+json');
+      expect(((await metadata.json()) as { resourceType: string }).resourceType).toBe(
+        'CapabilityStatement',
+      );
       expect(jwks.keys[0]!.d).toBeUndefined();
       if (TEST_DRIVER === 'pglite') {
         await expect(startServer(config, createLogger('silent'))).rejects.toThrow(

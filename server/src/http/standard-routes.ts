@@ -1,4 +1,5 @@
 import type { Database } from '../db/database.js';
+import { fhirRoute } from '../modules/fhir/fhir.route.js';
 import { jwksRoute } from '../modules/grants/passport/jwks.route.js';
 import type { Route } from './router.js';
 
@@ -7,5 +8,5 @@ import type { Route } from './router.js';
  * API Request and return a Response, so tests call them without a port.
  */
 export function standardRoutes(db: Database): Route[] {
-  return [jwksRoute(db)];
+  return [jwksRoute(db), fhirRoute(db)];
 }

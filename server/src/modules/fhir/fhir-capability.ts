@@ -1,0 +1,54 @@
+import type { CapabilityStatement } from '@medplum/fhirtypes';
+
+/** What `/fhir` serves, exactly: read and search on AuditEvent and Consent, Consent history. */
+export function capabilityStatement(baseUrl: string): CapabilityStatement {
+  return {
+    resourceType: 'CapabilityStatement',
+    status: 'active',
+    date: '2026-11-27',
+    publisher: 'Consentome',
+    kind: 'instance',
+    software: { name: 'Consentome' },
+    implementation: { description: 'Consentome FHIR R4 exports (read only)', url: baseUrl },
+    fhirVersion: '4.0.1',
+    format: ['application/fhir+json', 'json'],
+    rest: [
+      {
+        mode: 'server',
+        security: {
+          description:
+            'Bearer token from the GraphQL login mutation. Participants see their own data; ethics boards and admins all.',
+        },
+        resource: [
+          {
+            type: 'AuditEvent',
+            interaction: [{ code: 'read' }, { code: 'search-type' }],
+            searchParam: [
+              { name: 'patient', type: 'reference', documentation: 'Participant pseudonym' },
+              {
+                name: 'date',
+                type: 'date',
+                documentation: 'Recorded; prefixes ge, gt, le, lt, eq',
+              },
+              { name: 'action', type: 'token', documentation: 'C, R, U, D or E' },
+              { name: '_count', type: 'number', documentation: 'Page size, default 50, max 200' },
+            ],
+          },
+          {
+            type: 'Consent',
+            versioning: 'versioned',
+            interaction: [
+              { code: 'read' },
+              { code: 'vread' },
+              { code: 'history-instance' },
+              { code: 'search-type' },
+            ],
+            searchParam: [
+              { name: 'patient', type: 'reference', documentation: 'Participant pseudonym' },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+}

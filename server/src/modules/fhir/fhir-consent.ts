@@ -1,0 +1,89 @@
+import type { Coding, Consent, ConsentProvision, Extension } from '@medplum/fhirtypes';
+import type { PreferenceVersion } from '../consent/consent.service.js';
+import { CONSENT_SCOPES, type ConsentChoice, type ConsentScope } from '../consent/preferences.js';
+import { DUO_PERMISSIONS } from '../ontology/duo.js';
+import type { ParticipantRow } from './fhir-access.js';
+import { EXTENSIONS, SYSTEMS } from './fhir-systems.js';
+
+/**
+ * The purpose coding of each scope. The four DUO purposes use their DUO ids. Methods research
+ * and commercial use have no DUO *permission* term (DUO:0000015 "no general methods research"
+ * and DUO:0000046 "non-commercial use only" are restrictions, so using them for a permit would
+ * say the opposite), so they use our own code system.
+ */
+export function scopeCoding(scope: ConsentScope): Coding {
+  if (scope === 'METHODS')
+    return { system: SYSTEMS.consentScopeOwn, code: 'METHODS', display: 'methods research' };
+  if (scope === 'COMMERCIAL')
+    return { system: SYSTEMS.consentScopeOwn, code: 'COMMERCIAL', display: 'commercial use' };
+  const term = DUO_PERMISSIONS[scope];
+  return { system: SYSTEMS.duo, code: term.id, display: term.label };
+}
+
+/**
+ * One scope's standing answer. FHIR provisions only permit or deny, so `ask` is a deny (nothing
+ * may happen without asking) marked with the ask-each-time extension: a reader that ignores the
+ * extension still does the safe thing.
+ */
+function scopeProvision(scope: ConsentScope, choice: ConsentChoice): ConsentProvision {
+  return {
+    ...(choice === 'ask'
+      ? { extension: [{ url: EXTENSIONS.askEachTime, valueBoolean: true }] }
+      : {}),
+    type: choice === 'permit' ? 'permit' : 'deny',
+    purpose: [scopeCoding(scope)],
+  };
+}
+
+/** The Consent id of a participant: their pseudonym when it is a valid FHIR id (it is by default). */
+export function consentId(pseudonym: string): string | null {
+  return /^[A-Za-z0-9\-.]{1,64}$/.test(pseudonym) ? pseudonym : null;
+}
+
+/**
+ * One version of a participant's preferences as a FHIR R4 Consent. Version 0 is the default
+ * (everything asked) in force before the participant stated anything. The latest version of a
+ * withdrawn participant is inactive; every other version was active when it was in force.
+ */
+export function toFhirConsent(
+  participant: ParticipantRow,
+  version: PreferenceVersion,
+  latest: boolean,
+): Consent {
+  const withdrawn = participant.status === 'withdrawn' && latest;
+  const id = consentId(participant.pseudonym);
+  const anyPermit = CONSENT_SCOPES.some((s) => version.purposes[s] === 'permit');
+  const when = version.createdAt ?? participant.createdAt;
+  const extension: Extension[] = [
+    { url: EXTENSIONS.askEachTime, valueBoolean: version.askEachTime },
+    { url: EXTENSIONS.discoverable, valueBoolean: version.discoverable },
+    { url: EXTENSIONS.recontact, valueBoolean: version.recontact },
+  ];
+  return {
+    resourceType: 'Consent',
+    ...(id ? { id } : {}),
+    meta: {
+      versionId: String(version.version),
+      ...(version.createdAt ? { lastUpdated: version.createdAt.toISOString() } : {}),
+    },
+    extension,
+    status: withdrawn ? 'inactive' : 'active',
+    scope: {
+      coding: [{ system: SYSTEMS.consentScope, code: 'research', display: 'Research' }],
+    },
+    category: [
+      { coding: [{ system: SYSTEMS.loinc, code: '59284-0', display: 'Patient Consent' }] },
+    ],
+    patient: { reference: `Patient/${participant.pseudonym}` },
+    dateTime: when.toISOString(),
+    policyRule: {
+      coding: withdrawn
+        ? [{ system: SYSTEMS.actCode, code: 'OPTOUT', display: 'opt-out' }]
+        : [{ system: SYSTEMS.actCode, code: 'OPTIN', display: 'opt-in' }],
+    },
+    provision: {
+      type: anyPermit ? 'permit' : 'deny',
+      provision: CONSENT_SCOPES.map((s) => scopeProvision(s, version.purposes[s])),
+    },
+  };
+}
