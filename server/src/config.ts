@@ -13,6 +13,7 @@ const EnvSchema = z.object({
   API_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   WEB_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   WEB_ORIGIN: z.string().url().optional(),
+  PUBLIC_URL: z.string().url().optional(),
   SESSION_TTL_HOURS: z.coerce
     .number()
     .positive()
@@ -41,6 +42,8 @@ export interface Config {
   apiPort: number;
   webPort: number;
   webOrigin: string;
+  /** The API's public origin: the issuer of visas and passports (their jku points below it). */
+  publicUrl: string;
   sessionTtlMs: number;
   cookieSecure: boolean | undefined;
   trustProxy: boolean;
@@ -77,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiPort: e.API_PORT,
     webPort: e.WEB_PORT,
     webOrigin: e.WEB_ORIGIN ?? `http://127.0.0.1:${e.WEB_PORT}`,
+    publicUrl: (e.PUBLIC_URL ?? `http://${e.API_HOST}:${e.API_PORT}`).replace(/\/+$/, ''),
     sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
     cookieSecure: e.COOKIE_SECURE,
     trustProxy: e.TRUST_PROXY,

@@ -75,7 +75,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     );
   const yoga = createGraphQLServer(handle.db, config, chain, cohorts);
   const routes = [
-    ...standardRoutes(handle.db),
+    ...standardRoutes(handle.db, config),
     beaconRoute({ db: handle.db, cohorts, settings: config.countPrivacy, log }),
   ];
   const router = createRouter(routes, (request, context) => yoga.handle(request, context));

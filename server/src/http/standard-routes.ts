@@ -1,12 +1,14 @@
+import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import { fhirRoute } from '../modules/fhir/fhir.route.js';
 import { jwksRoute } from '../modules/grants/passport/jwks.route.js';
+import { passportBrokerRoute } from '../modules/grants/passport/passport-broker.route.js';
 import type { Route } from './router.js';
 
 /**
  * The standard (non-GraphQL) endpoints: each domain adds its route here. Handlers take a Fetch
  * API Request and return a Response, so tests call them without a port.
  */
-export function standardRoutes(db: Database): Route[] {
-  return [jwksRoute(db), fhirRoute(db)];
+export function standardRoutes(db: Database, config: Pick<Config, 'publicUrl'>): Route[] {
+  return [jwksRoute(db), fhirRoute(db), passportBrokerRoute(db, config.publicUrl)];
 }

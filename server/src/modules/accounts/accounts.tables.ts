@@ -12,6 +12,11 @@ export const users = pgTable(
     passwordHash: text('password_hash').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
+    /** When an administrator (signing official) confirmed this researcher's status (GA4GH ResearcherStatus). */
+    researcherStatusConfirmedAt: timestamp('researcher_status_confirmed_at', {
+      withTimezone: true,
+    }),
+    researcherStatusConfirmedBy: uuid('researcher_status_confirmed_by'),
   },
   (t) => [
     check(

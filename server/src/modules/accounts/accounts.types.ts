@@ -15,6 +15,7 @@ import {
   type LoginResult,
   type UserRecord,
 } from './accounts.service.js';
+import { confirmResearcherStatus } from './researcher-status.service.js';
 import { ROLES } from './roles.js';
 import { clearedSessionCookie, sessionCookie } from './session-cookie.js';
 
@@ -104,6 +105,19 @@ const CreateUserInput = builder.inputType('CreateUserInput', {
     institution: t.string({ required: false }),
   }),
 });
+
+builder.mutationField('confirmResearcherStatus', (t) =>
+  t.field({
+    type: 'DateTime',
+    description:
+      'An administrator (signing official) confirms a researcher: their GA4GH Passport then carries a ResearcherStatus visa.',
+    authScopes: { roles: ['admin'] },
+    errors: { types: WRITE_ERRORS },
+    args: { userId: t.arg.id() },
+    resolve: (_root, { userId }, ctx) =>
+      inTransaction(ctx, (tx) => confirmResearcherStatus(tx, ctx.viewer, userId)),
+  }),
+);
 
 builder.mutationField('createUser', (t) =>
   t.field({

@@ -1,0 +1,85 @@
+import { eq } from 'drizzle-orm';
+import type { Database } from '../../../db/database.js';
+import type { Route } from '../../../http/router.js';
+import { requestViewer } from '../../../http/request-viewer.js';
+import { users } from '../../accounts/accounts.tables.js';
+import { appendAuditEvent } from '../../audit/audit.service.js';
+import { signPassport } from './passport.js';
+import { signAffiliationAndRoleVisa, signResearcherStatusVisa } from './visa.js';
+
+/** Where the broker answers. */
+export const PASSPORT_PATH = '/ga4gh/passport/v1';
+
+const PASSPORT_TTL_SECONDS = 3_600;
+
+/**
+ * The Passport broker: a signed-in researcher gets a GA4GH Passport holding their visas:
+ * AffiliationAndRole (member@ the domain of their verified e-mail), ResearcherStatus once an
+ * administrator has confirmed them, and ControlledAccessGrants for their active grants (none can
+ * exist before the access workflow lands). Every issue is audited.
+ */
+export function passportBrokerRoute(db: Database, issuer: string): Route {
+  return {
+    prefix: PASSPORT_PATH,
+    handler: async (request) => {
+      if (new URL(request.url).pathname !== PASSPORT_PATH)
+        return Response.json({ error: 'not found' }, { status: 404 });
+      if (request.method !== 'GET')
+        return Response.json(
+          { error: 'method not allowed' },
+          { status: 405, headers: { Allow: 'GET' } },
+        );
+      const viewer = await requestViewer(db, request);
+      if (!viewer)
+        return Response.json(
+          { error: 'sign in first (Authorization: Bearer <token>)' },
+          { status: 401 },
+        );
+      if (viewer.role !== 'researcher')
+        return Response.json({ error: 'only researchers hold passports' }, { status: 403 });
+      const [user] = await db.select().from(users).where(eq(users.id, viewer.userId));
+      const now = Math.floor(Date.now() / 1000);
+      const expiresAt = now + PASSPORT_TTL_SECONDS;
+      const domain = user!.email.split('@')[1]!;
+      const visas = [
+        await signAffiliationAndRoleVisa(db, {
+          subject: viewer.userId,
+          issuer,
+          asserted: Math.floor(user!.createdAt.getTime() / 1000),
+          expiresAt,
+          value: `member@${domain}`,
+          source: `https://${domain}`,
+          by: 'system',
+        }),
+      ];
+      if (user!.researcherStatusConfirmedAt) {
+        visas.push(
+          await signResearcherStatusVisa(db, {
+            subject: viewer.userId,
+            issuer,
+            asserted: Math.floor(user!.researcherStatusConfirmedAt.getTime() / 1000),
+            expiresAt,
+            source: issuer,
+          }),
+        );
+      }
+      const passport = await signPassport(db, {
+        issuer,
+        subject: viewer.userId,
+        visas,
+        ttlSeconds: PASSPORT_TTL_SECONDS,
+      });
+      await db.transaction((tx) =>
+        appendAuditEvent(tx, viewer, {
+          action: 'passport.issue',
+          targetType: 'user',
+          targetId: viewer.userId,
+          payload: { visas: visas.length },
+        }),
+      );
+      return new Response(JSON.stringify({ passport, expires_at: expiresAt }), {
+        headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
+      });
+    },
+  };
+}
