@@ -20,7 +20,9 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  timeout: 60_000,
+  timeout: 90_000,
+  // CI machines have two cores shared with the API and the portal: give assertions room.
+  expect: { timeout: 15_000 },
   reporter: [['list']],
   use: {
     baseURL: `http://127.0.0.1:${WEB_PORT}`,
@@ -71,7 +73,9 @@ export default defineConfig({
         API_URL: `http://127.0.0.1:${API_PORT}/graphql`,
       },
       reuseExistingServer: false,
-      timeout: 60_000,
+      timeout: 90_000,
+      // CI machines have two cores shared with the API and the portal: give assertions room.
+      expect: { timeout: 15_000 },
     },
   ],
 });

@@ -20,6 +20,8 @@ test('a researcher builds a cohort and sees the count and consent breakdown chan
   await expectAccessible(page, testInfo, 'cohorts-empty');
 
   const display = page.getByTestId('cohort-display');
+  // Live counting is the page script's: make sure it is running before changing criteria.
+  await page.waitForLoadState('networkidle');
   // The whole demo panel (~2,000 people): far from the suppression threshold.
   await page.getByRole('checkbox', { name: 'Population Reference Panel' }).check();
   await expect(display).toHaveText(/^\d+$/);

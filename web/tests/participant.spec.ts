@@ -12,6 +12,8 @@ async function timelineWithProof(page: Page): Promise<void> {
     await page.reload();
     await expect(page.getByTestId('proof').first()).toBeVisible({ timeout: 1_000 });
   }).toPass({ timeout: 25_000, intervals: [1_000, 2_000, 3_000] });
+  // The proof is checked by the page's script: wait until it is loaded (hydrated).
+  await page.waitForLoadState('networkidle');
 }
 
 /** A brand-new participant, enrolled through the portal's /enrol page, signed in. */
@@ -182,6 +184,8 @@ test('a new participant withdraws and is told honestly what that means', async (
   await expect(page.getByText(pseudonym)).toBeVisible();
   await expectAccessible(page, testInfo, 'withdraw');
   await screenshots(page, testInfo, 'withdraw');
+  // Focus handling after the answer is the page script's: make sure it is running.
+  await page.waitForLoadState('networkidle');
 
   await page.getByRole('button', { name: 'Withdraw now' }).click();
   await expect(page.getByText('Tick the box to confirm that you want to withdraw.')).toBeVisible();
