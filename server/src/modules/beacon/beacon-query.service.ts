@@ -9,7 +9,7 @@ import type { CohortEngine } from '../cohorts/cohort-engine.js';
 import type { ProtectedCount } from '../cohorts/count-privacy.js';
 import type { DifferencingGuard } from '../cohorts/differencing-guard.js';
 import { datasets } from '../datasets/datasets.tables.js';
-import { countProtector, spendCountBudget } from './beacon-count-privacy.js';
+import { countProtector, spendCountBudget } from '../cohorts/count-protection.js';
 import { criteriaFromFilters } from './beacon-filters.js';
 import { BeaconRequestError } from './beacon-request-error.js';
 import type { BeaconQueryInput } from './beacon-request.js';

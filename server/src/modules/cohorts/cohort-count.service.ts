@@ -1,20 +1,16 @@
-import { createHash } from 'node:crypto';
-import { and, count, eq, gt } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
-import { ForbiddenError, RateLimitedError } from '../../errors/app-errors.js';
+import { ForbiddenError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
 import { hasRole, type Actor } from '../accounts/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { ResearchPurposeSchema } from '../consent/duo/research-purpose.schema.js';
 import { purposeFromArgs, type ResearchPurposeArgs } from '../consent/research-purpose.types.js';
-import { serverSecret } from '../secrets/server-secrets.js';
 import { CohortCriteriaSchema, type CohortCriteria } from './cohort-criteria.js';
 import type { CohortIndex } from './cohort-index.js';
 import type { ConsentBreakdownProvider } from './consent-breakdown.js';
 import type { DifferencingGuard } from './differencing-guard.js';
-import { countQueries } from './cohorts.tables.js';
-import { deterministicNoise, protectCount, type ProtectedCount } from './count-privacy.js';
-import type { RoaringBitmap32 } from './roaring.js';
+import type { ProtectedCount } from './count-privacy.js';
+import { countProtector, spendCountBudget } from './count-protection.js';
 
 /** Policy for count queries, from the configuration. */
 export interface CountSettings {
@@ -35,15 +31,6 @@ export function assertCanCount(actor: Actor | null): asserts actor is Actor {
   if (actor?.kind === 'system' || hasRole(actor, 'researcher', 'ethics_board', 'steward', 'admin'))
     return;
   throw new ForbiddenError('Only researchers, ethics boards and stewards can count cohorts');
-}
-
-const NOISE_KEY = 'count-noise-key';
-const DAY_MS = 24 * 3600_000;
-
-function setDigest(set: RoaringBitmap32): string {
-  // Run-optimised portable serialisation is canonical for a given set of numbers.
-  set.optimize();
-  return createHash('sha256').update(set.serialize('portable')).digest('hex');
 }
 
 /**
@@ -67,32 +54,13 @@ export async function countCohort(
   const criteria: CohortCriteria = parseInput(CohortCriteriaSchema, input.criteria);
   if (input.purpose) parseInput(ResearchPurposeSchema, purposeFromArgs(input.purpose));
   const userKey = actor.kind === 'user' ? actor.userId : `system:${actor.name}`;
-  let used = 0;
-  if (actor.kind === 'user') {
-    const [row] = await tx
-      .select({ n: count() })
-      .from(countQueries)
-      .where(
-        and(
-          eq(countQueries.userId, actor.userId),
-          gt(countQueries.at, new Date(Date.now() - DAY_MS)),
-        ),
-      );
-    used = row?.n ?? 0;
-    if (used >= settings.budgetPerDay) throw new RateLimitedError(DAY_MS / 1000);
-    await tx.insert(countQueries).values({ userId: actor.userId });
-  }
-  const key = await serverSecret(tx, NOISE_KEY);
+  const remaining =
+    actor.kind === 'user'
+      ? await spendCountBudget(tx, actor.userId, settings.budgetPerDay)
+      : settings.budgetPerDay;
+  const protect = await countProtector(tx, guard, settings, userKey);
   const members = index.members(criteria);
   try {
-    const protect = (set: RoaringBitmap32, scope: string) =>
-      guard.answer(userKey, scope, set, () =>
-        protectCount(
-          set.size,
-          deterministicNoise(key, userKey, setDigest(set), settings.noiseRange),
-          settings,
-        ),
-      );
     const total = protect(members, 'total');
     let breakdown: CohortCountResult['breakdown'] = null;
     if (input.purpose) {
@@ -128,7 +96,7 @@ export async function countCohort(
           : null,
       },
     });
-    return { ...total, breakdown, remainingBudget: Math.max(0, settings.budgetPerDay - used - 1) };
+    return { ...total, breakdown, remainingBudget: remaining };
   } finally {
     members.dispose();
   }

@@ -2,22 +2,25 @@ import { createHash } from 'node:crypto';
 import { and, count, eq, gt } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
 import { RateLimitedError } from '../../errors/app-errors.js';
-import type { CountSettings } from '../cohorts/cohort-count.service.js';
-import { countQueries } from '../cohorts/cohorts.tables.js';
-import { deterministicNoise, protectCount, type ProtectedCount } from '../cohorts/count-privacy.js';
-import type { DifferencingGuard } from '../cohorts/differencing-guard.js';
-import type { RoaringBitmap32 } from '../cohorts/roaring.js';
+import { countQueries } from './cohorts.tables.js';
+import {
+  deterministicNoise,
+  protectCount,
+  type CountPrivacyPolicy,
+  type ProtectedCount,
+} from './count-privacy.js';
+import type { DifferencingGuard } from './differencing-guard.js';
+import type { RoaringBitmap32 } from './roaring.js';
 import { serverSecret } from '../secrets/server-secrets.js';
 
-// The same key, user key, set digest and guard scope as cohortCount: a set then gets the same
-// noisy figure whichever door it is asked through, so switching doors cannot average noise away.
+// One key, set digest and guard for every door counts are asked through (cohortCount, Beacon):
+// a set gets the same noisy figure either way, so switching doors cannot average noise away.
 const NOISE_KEY = 'count-noise-key';
-const GUARD_SCOPE = 'total';
 const DAY_MS = 24 * 3600_000;
 
 /**
- * Digest of a participant set, as cohortCount computes it: the run-optimised portable
- * serialisation is canonical for a given set of numbers.
+ * Digest of a participant set: the run-optimised portable serialisation is canonical for a given
+ * set of numbers.
  */
 export function participantSetDigest(set: RoaringBitmap32): string {
   set.optimize();
@@ -25,8 +28,8 @@ export function participantSetDigest(set: RoaringBitmap32): string {
 }
 
 /**
- * Records one count query against the user's rolling 24-hour budget (the `count_queries` table
- * that cohortCount also fills), or throws RateLimitedError when it is spent. Returns what is left.
+ * Records one count query against the user's rolling 24-hour budget (`count_queries`, shared by
+ * every door), or throws RateLimitedError when it is spent. Returns what is left.
  */
 export async function spendCountBudget(
   tx: Tx,
@@ -48,17 +51,17 @@ export async function spendCountBudget(
 /**
  * A function that protects the size of a participant set for `userKey`: small-cell suppression,
  * deterministic per-set noise keyed by the server secret, and the differencing guard's earlier
- * answer for a nearby set.
+ * answer for a nearby set within `scope` (the total, or a breakdown part for one purpose).
  */
 export async function countProtector(
   tx: Tx,
   guard: DifferencingGuard,
-  settings: Pick<CountSettings, 'minCellCount' | 'noiseRange'>,
+  settings: CountPrivacyPolicy,
   userKey: string,
-): Promise<(set: RoaringBitmap32) => ProtectedCount> {
+): Promise<(set: RoaringBitmap32, scope?: string) => ProtectedCount> {
   const key = await serverSecret(tx, NOISE_KEY);
-  return (set) =>
-    guard.answer(userKey, GUARD_SCOPE, set, () =>
+  return (set, scope = 'total') =>
+    guard.answer(userKey, scope, set, () =>
       protectCount(
         set.size,
         deterministicNoise(key, userKey, participantSetDigest(set), settings.noiseRange),
