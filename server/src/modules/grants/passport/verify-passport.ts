@@ -14,19 +14,8 @@ import { conditionsMet } from './visa-conditions.js';
 /** The longest passport accepted (512 KiB): room for many visas, a bound on the work. */
 export const MAX_PASSPORT_LENGTH = 524_288;
 
-/** A passport envelope that verified. */
-export interface VerifiedPassport {
-  token: string;
-  issuer: string;
-  subject: string;
-  /** Unix seconds. */
-  issuedAt: number;
-  /** Unix seconds. */
-  expiresAt: number;
-  jti: string;
-  keyId: string;
-  audience: string[];
-}
+/** A passport envelope that verified: the same identity and validity fields as a visa. */
+export type VerifiedPassport = Omit<VerifiedVisa, 'visa'>;
 
 /** An embedded visa that was refused, by its position in `ga4gh_passport_v1`. */
 export interface RejectedVisa {
