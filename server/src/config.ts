@@ -30,6 +30,11 @@ const EnvSchema = z.object({
   COUNT_QUERY_BUDGET_PER_DAY: z.coerce.number().int().min(1).default(500),
   AUDIT_BATCH_MAX_EVENTS: z.coerce.number().int().min(1).max(10_000).default(1_000),
   AUDIT_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).default(2_000),
+  REVIEW_QUORUM: z.coerce.number().int().min(1).max(50).default(2),
+  REVIEW_CHAIR_EMAIL: z.string().email().optional(),
+  GRANT_DEFAULT_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
+  SMTP_URL: z.string().url().optional(),
+  MAIL_FROM: z.string().default('Consentome <no-reply@consentome.local>'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
@@ -57,6 +62,15 @@ export interface Config {
   auditBatch: { maxEvents: number; maxWaitMs: number };
   /** Small-cell suppression, noise and the per-user daily budget of count queries. */
   countPrivacy: { minCellCount: number; noiseRange: number; budgetPerDay: number };
+  /**
+   * Ethics review: votes needed before a decision, and the chair whose vote decides once the
+   * quorum is reached (without a chair the majority decides and a tie rejects).
+   */
+  review: { quorum: number; chairEmail: string | null };
+  /** Grant length when no dataset's TS modifier sets a shorter one. */
+  grantDefaultMonths: number;
+  /** Outbound e-mail: SMTP when set, else notifications are logged without personal data. */
+  mail: { smtpUrl: string | null; from: string };
   /** True when the chain is the embedded simulator (no CHAIN_RPC_URL). */
   embeddedChain: boolean;
 }
@@ -91,6 +105,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     chainRelay: e.CHAIN_RELAY,
     auditBatch: { maxEvents: e.AUDIT_BATCH_MAX_EVENTS, maxWaitMs: e.AUDIT_BATCH_MAX_WAIT_MS },
     embeddedChain: !env.CHAIN_RPC_URL,
+    review: { quorum: e.REVIEW_QUORUM, chairEmail: e.REVIEW_CHAIR_EMAIL?.toLowerCase() ?? null },
+    grantDefaultMonths: e.GRANT_DEFAULT_MONTHS,
+    mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM },
     countPrivacy: {
       minCellCount: e.MIN_CELL_COUNT,
       noiseRange: e.COUNT_NOISE_RANGE,

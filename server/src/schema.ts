@@ -15,5 +15,11 @@ import './modules/chain/chain.types.js';
 import './modules/cohorts/cohorts.types.js';
 import './modules/consent/duo-match.types.js';
 import './modules/consent/consent.types.js';
+import './modules/studies/studies.types.js';
+import './modules/studies/consent-requests.types.js';
+import './modules/studies/my-data-use.types.js';
+import './modules/review/review.types.js';
+import './modules/grants/grants.types.js';
+import './modules/notifications/notifications.types.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

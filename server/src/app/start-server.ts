@@ -15,7 +15,9 @@ import { systemActor } from '../modules/accounts/actor.js';
 import { CohortEngine } from '../modules/cohorts/cohort-engine.js';
 import { ensureShippedOntologies } from '../modules/ontology/ontology-import.service.js';
 import { demoAccountLines } from '../cli/database-commands.js';
+import { createMailPort } from '../modules/notifications/mail-port.js';
 import { acquireLock } from './data-dir-lock.js';
+import { WorkflowWorker } from './workflow-worker.js';
 import { controlSocketPath, databaseLocation, usesEmbeddedStore } from './database-location.js';
 import { listenControlSocket } from './control-socket.js';
 
@@ -63,6 +65,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     ? new ChainWorker(handle.db, chain.ledger, log, config.auditBatch)
     : null;
   worker?.start();
+  const workflow = new WorkflowWorker(handle.db, createMailPort(config.mail, log), log);
+  workflow.start();
   const closeControl = embedded
     ? await listenControlSocket(socketPath, { handle, chain: async () => chain })
     : async () => {};
@@ -91,6 +95,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await worker?.stop();
+      await workflow.stop();
       await closeControl();
       await chain.close();
       cohorts.dispose();

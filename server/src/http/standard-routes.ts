@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import { fhirRoute } from '../modules/fhir/fhir.route.js';
+import { exportRoute } from '../modules/grants/exports/export.route.js';
 import { jwksRoute } from '../modules/grants/passport/jwks.route.js';
 import { passportBrokerRoute } from '../modules/grants/passport/passport-broker.route.js';
 import type { Route } from './router.js';
@@ -10,5 +11,5 @@ import type { Route } from './router.js';
  * API Request and return a Response, so tests call them without a port.
  */
 export function standardRoutes(db: Database, config: Pick<Config, 'publicUrl'>): Route[] {
-  return [jwksRoute(db), fhirRoute(db), passportBrokerRoute(db, config.publicUrl)];
+  return [jwksRoute(db), fhirRoute(db), passportBrokerRoute(db, config.publicUrl), exportRoute(db)];
 }

@@ -6,6 +6,7 @@ import { insertUser, type UserRecord } from '../modules/accounts/accounts.servic
 import type { UserActor } from '../modules/accounts/actor.js';
 import type { Role } from '../modules/accounts/roles.js';
 import type { ChainConnection } from '../modules/chain/chain-connection.js';
+import type { CohortEngine } from '../modules/cohorts/cohort-engine.js';
 
 /** Configuration for in-process tests: quiet, no demo seeding, a small login limit. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
@@ -28,8 +29,9 @@ export function createTestApi(
   db: Database,
   config: Config = testConfig(),
   chain: ChainConnection | null = null,
+  cohorts?: CohortEngine,
 ) {
-  const yoga = createGraphQLServer(db, config, chain);
+  const yoga = createGraphQLServer(db, config, chain, cohorts);
   return async function gql<T = Record<string, unknown>>(
     query: string,
     variables: Record<string, unknown> = {},

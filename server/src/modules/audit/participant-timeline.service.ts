@@ -70,6 +70,25 @@ export async function participantTimeline(
     )
     .orderBy(desc(auditEvents.seq))
     .limit(limit);
+  const timeline = await withProofs(tx, rows);
+  await appendAuditEvent(tx, actor, {
+    action: 'audit.read',
+    targetType: 'participant',
+    targetId: participant.id,
+    participantId: participant.id,
+    payload: { own: true, returned: timeline.length },
+  });
+  return timeline;
+}
+
+/**
+ * Audit rows with what a verifier needs: the canonical text, and once sealed the RFC 6962
+ * inclusion proof in their batch plus the chain receipt that anchored the batch.
+ */
+export async function withProofs(
+  tx: Tx,
+  rows: (typeof auditEvents.$inferSelect)[],
+): Promise<TimelineEvent[]> {
   const batchHashes = new Map<number, string[]>();
   const timeline: TimelineEvent[] = [];
   for (const row of rows) {
@@ -124,12 +143,5 @@ export async function participantTimeline(
       proof,
     });
   }
-  await appendAuditEvent(tx, actor, {
-    action: 'audit.read',
-    targetType: 'participant',
-    targetId: participant.id,
-    participantId: participant.id,
-    payload: { own: true, returned: timeline.length },
-  });
   return timeline;
 }

@@ -28,7 +28,8 @@ const EventProofType = builder.objectRef<EventProof>('EventProof').implement({
   }),
 });
 
-const TimelineEventType = builder.objectRef<TimelineEvent>('TimelineEvent').implement({
+/** An audit event with its proof (timeline, data use). */
+export const TimelineEventType = builder.objectRef<TimelineEvent>('TimelineEvent').implement({
   description: 'An event that touched your data, with what you need to verify it yourself.',
   fields: (t) => ({
     seq: t.exposeInt('seq'),

@@ -8,7 +8,12 @@ import type { ProtectedCount } from './count-privacy.js';
 
 const ZygosityEnum = builder.enumType('Zygosity', { values: ZYGOSITIES });
 
-const CohortCriteriaInput = builder.inputRef<CohortCriteria>('CohortCriteriaInput').implement({
+const CohortCriteriaInputRef = builder.inputRef<CohortCriteria>('CohortCriteriaInput');
+
+/** Cohort criteria as GraphQL input (recursive: anyOf, not). */
+export const CohortCriteriaInput: typeof CohortCriteriaInputRef = CohortCriteriaInputRef;
+
+CohortCriteriaInputRef.implement({
   description:
     'Every field given must hold (AND). Variants, genes and regions match carriers of any listed; ' +
     'each listed phenotype and disease must be present (descendant terms included). ' +

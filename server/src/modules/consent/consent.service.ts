@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ConsentItem } from '@consentome/contracts-client';
-import { desc, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
@@ -10,7 +10,9 @@ import { appendAuditEvent } from '../audit/audit.service.js';
 import { enqueueConsentRecord } from '../chain/outbox.service.js';
 import { chainSubject } from '../chain/subject-pseudonym.js';
 import { recordCohortChange } from '../cohorts/cohort-changes.js';
+import { studiesThatReceivedData, tellGranteesParticipantLeft } from '../grants/grants.service.js';
 import { participants } from '../participants/participants.tables.js';
+import { consentRequests } from '../studies/studies.tables.js';
 import { consentPreferences } from './consent.tables.js';
 import {
   CONSENT_SCOPES,
@@ -228,6 +230,16 @@ export async function withdrawConsent(
     .update(participants)
     .set({ status: 'withdrawn', withdrawnAt })
     .where(eq(participants.id, participant.id));
-  // Exports arrive with grants; until then no study has received data.
-  return { withdrawnAt, studiesThatReceivedData: [] };
+  // Unanswered study requests close; grantees of active grants that included them are told.
+  await tx
+    .update(consentRequests)
+    .set({ status: 'closed' })
+    .where(
+      and(eq(consentRequests.participantId, participant.id), eq(consentRequests.status, 'pending')),
+    );
+  await tellGranteesParticipantLeft(tx, participant.id);
+  return {
+    withdrawnAt,
+    studiesThatReceivedData: await studiesThatReceivedData(tx, participant.id),
+  };
 }

@@ -8,11 +8,11 @@ import type { MatchResult, Obligation } from './duo/match-types.js';
 import { ResearchPurposeSchema } from './duo/research-purpose.schema.js';
 import { ResearchPurposeInput, purposeFromArgs } from './research-purpose.types.js';
 
-const MatchDecisionEnum = builder.enumType('MatchDecision', {
+export const MatchDecisionEnum = builder.enumType('MatchDecision', {
   values: ['APPROVE', 'DENY', 'ABSTAIN'] as const,
 });
 
-const ObligationType = builder.objectRef<Obligation>('Obligation').implement({
+export const ObligationType = builder.objectRef<Obligation>('Obligation').implement({
   description: 'A duty a grant would carry because of a data-use modifier.',
   fields: (t) => ({
     code: t.field({ type: DuoModifierEnum, resolve: (o) => o.code }),
@@ -25,7 +25,7 @@ const ObligationType = builder.objectRef<Obligation>('Obligation').implement({
   }),
 });
 
-const DuoMatchResultType = builder.objectRef<MatchResult>('DuoMatchResult').implement({
+export const DuoMatchResultType = builder.objectRef<MatchResult>('DuoMatchResult').implement({
   fields: (t) => ({
     decision: t.field({ type: MatchDecisionEnum, resolve: (r) => r.decision }),
     reasons: t.exposeStringList('reasons', { description: 'Never empty: why, in plain words.' }),

@@ -1,0 +1,45 @@
+import type { Database } from '../db/database.js';
+import type { Logger } from '../lib/logger.js';
+import { sweepGrants } from '../modules/grants/grants.service.js';
+import { deliverPendingMail } from '../modules/notifications/mail-delivery.js';
+import type { MailPort } from '../modules/notifications/mail-port.js';
+
+/**
+ * Timed workflow chores of one API instance: expire grants and send their 30-day notices, and
+ * deliver notification e-mail. Both are idempotent and lock what they take, so several
+ * instances may run them.
+ */
+export class WorkflowWorker {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly db: Database,
+    private readonly mail: MailPort,
+    private readonly log: Logger,
+  ) {}
+
+  /** Runs the chores every `everyMs`. */
+  start(everyMs = 5_000): void {
+    this.timer = setInterval(() => {
+      this.running = this.runOnce().catch((error: unknown) =>
+        this.log.error('workflow chores failed', { error: (error as Error).message }),
+      );
+    }, everyMs);
+  }
+
+  /** One round: sweep grants, then send pending mail. */
+  async runOnce(now = new Date()): Promise<void> {
+    const swept = await sweepGrants(this.db, now);
+    if (swept.expired || swept.noticed) this.log.info('grants swept', swept);
+    const mailed = await deliverPendingMail(this.db, this.mail);
+    if (mailed.failed) this.log.warn('mail delivery failed; will retry', { sent: mailed.sent });
+  }
+
+  /** Stops and waits for the round in progress. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+    this.mail.close();
+  }
+}

@@ -1,0 +1,32 @@
+import { AppError } from '../errors/app-errors.js';
+import { idSchema } from '../lib/validators.js';
+import { appendAuditEvent } from '../modules/audit/audit.service.js';
+import type { GraphQLContext } from './context.js';
+
+/**
+ * Runs a workflow write and, when it is refused with an expected error (voting twice, an
+ * expired grant, someone else's request…), records the refusal in its own transaction: the
+ * write itself rolled back, so nothing changed, but the attempt is on the audit trail.
+ */
+export async function auditingRefusals<T>(
+  ctx: GraphQLContext,
+  attempt: { action: string; targetType: string; targetId?: unknown },
+  run: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof AppError && error.code !== 'UNAUTHENTICATED') {
+      const id = idSchema.safeParse(attempt.targetId);
+      await ctx.db.transaction((tx) =>
+        appendAuditEvent(tx, ctx.viewer, {
+          action: `${attempt.action}.refused`,
+          targetType: attempt.targetType,
+          targetId: id.success ? id.data : undefined,
+          payload: { code: error.code },
+        }),
+      );
+    }
+    throw error;
+  }
+}

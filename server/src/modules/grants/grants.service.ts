@@ -1,0 +1,300 @@
+import { randomUUID } from 'node:crypto';
+import { and, desc, eq, isNull, lte } from 'drizzle-orm';
+import type { Database, Tx } from '../../db/database.js';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from '../../errors/app-errors.js';
+import { idSchema } from '../../lib/validators.js';
+import { hasRole, systemActor, type Actor } from '../accounts/actor.js';
+import { appendAuditEvent } from '../audit/audit.service.js';
+import { merkleRoot } from '../chain/merkle.js';
+import { enqueueGrantRecord } from '../chain/outbox.service.js';
+import { chainSubject } from '../chain/subject-pseudonym.js';
+import type { CombinedMatchResult } from '../consent/duo/match-across-datasets.js';
+import { notify } from '../notifications/notify.js';
+import { closePendingRequests } from '../studies/studies.service.js';
+import { studies } from '../studies/studies.tables.js';
+import type { StudyRow } from '../studies/study-access.js';
+import type { MemberConsent } from '../studies/study-cohort.js';
+import { addMonths, grantConditions, grantedDatasets } from './grant-terms.js';
+import { dataExports, exportMembers, grantMembers, grants } from './grants.tables.js';
+
+/** A grant row. */
+export type GrantRow = typeof grants.$inferSelect;
+
+/** Days before expiry when the grantee is told. */
+export const EXPIRY_NOTICE_DAYS = 30;
+
+/**
+ * Issues the grant of an approved study, in the approval's transaction: the granted datasets,
+ * conditions, expiry (the shortest TS limit, else the default), and the Merkle root of the
+ * pseudonymous subjects of the members whose consent permits now, enqueued for the chain.
+ */
+export async function issueGrant(
+  tx: Tx,
+  actor: Actor,
+  input: {
+    study: StudyRow;
+    members: readonly MemberConsent[];
+    boardConditions: readonly string[];
+    defaultMonths: number;
+  },
+): Promise<GrantRow> {
+  const { study } = input;
+  const match = study.match as CombinedMatchResult;
+  const datasetIds = grantedDatasets(match);
+  const issuedAt = new Date();
+  const expiresAt = addMonths(issuedAt, match.grantExpiryMonths ?? input.defaultMonths);
+  const permitted = input.members.filter((m) => m.consent === 'permit');
+  const subjects: string[] = [];
+  for (const m of permitted) subjects.push(await chainSubject(tx, m.participantId));
+  const cohortRoot = merkleRoot(subjects.sort());
+  const id = randomUUID();
+  const [grant] = await tx
+    .insert(grants)
+    .values({
+      id,
+      studyId: study.id,
+      researcherId: study.ownerId,
+      datasetIds,
+      conditions: grantConditions(match, datasetIds, input.boardConditions),
+      status: 'active',
+      cohortRoot,
+      memberCount: permitted.length,
+      issuedAt,
+      expiresAt,
+    })
+    .returning();
+  if (permitted.length)
+    await tx
+      .insert(grantMembers)
+      .values(permitted.map((m) => ({ grantId: id, participantId: m.participantId })));
+  await enqueueGrantRecord(tx, {
+    event_id: `grant:${id}`,
+    grant_id: id,
+    study_id: study.id,
+    cohort_root: cohortRoot,
+    expiry: String(Math.floor(expiresAt.getTime() / 1000)),
+  });
+  await appendAuditEvent(tx, actor, {
+    action: 'grant.issue',
+    targetType: 'grant',
+    targetId: id,
+    payload: {
+      study: study.id,
+      datasets: datasetIds,
+      members: permitted.length,
+      cohortRoot,
+      expiresAt: expiresAt.toISOString(),
+    },
+  });
+  await notify(tx, [study.ownerId], {
+    kind: 'grant_issued',
+    title: 'Access granted',
+    body: `“${study.title}” was approved. Your grant runs until ${expiresAt.toISOString().slice(0, 10)}.`,
+    link: `/grants/${id}`,
+  });
+  return grant!;
+}
+
+function grantId(id: unknown): string {
+  const parsed = idSchema.safeParse(id);
+  if (!parsed.success) throw new NotFoundError('Grant');
+  return parsed.data;
+}
+
+/** Who may see a grant: its researcher, boards and admins. */
+function canSeeGrant(actor: Actor | null, grant: GrantRow): boolean {
+  if (actor?.kind === 'system') return true;
+  if (hasRole(actor, 'researcher')) return grant.researcherId === actor.userId;
+  return hasRole(actor, 'ethics_board', 'admin');
+}
+
+/** One grant the caller may see, optionally locked. */
+export async function visibleGrant(
+  tx: Tx,
+  actor: Actor | null,
+  id: unknown,
+  lock = false,
+): Promise<GrantRow> {
+  const query = tx
+    .select()
+    .from(grants)
+    .where(eq(grants.id, grantId(id)));
+  const [grant] = lock ? await query.for('update') : await query;
+  if (!grant || !canSeeGrant(actor, grant)) throw new NotFoundError('Grant');
+  return grant;
+}
+
+/** The grant's state as of `now`: an active grant past its expiry is expired. */
+export function grantState(grant: GrantRow, now = new Date()): GrantRow['status'] {
+  return grant.status === 'active' && grant.expiresAt <= now ? 'expired' : grant.status;
+}
+
+/** Grants the caller may see, newest first. */
+export async function listGrants(tx: Tx, actor: Actor | null): Promise<GrantRow[]> {
+  if (hasRole(actor, 'researcher'))
+    return tx
+      .select()
+      .from(grants)
+      .where(eq(grants.researcherId, actor.userId))
+      .orderBy(desc(grants.issuedAt));
+  if (hasRole(actor, 'ethics_board', 'admin'))
+    return tx.select().from(grants).orderBy(desc(grants.issuedAt));
+  throw new ForbiddenError('Only researchers, ethics boards and admins see grants');
+}
+
+/** The grant of a study, if any. */
+export async function grantOfStudy(tx: Tx, studyId: string): Promise<GrantRow | null> {
+  const [grant] = await tx.select().from(grants).where(eq(grants.studyId, studyId));
+  return grant ?? null;
+}
+
+async function endGrant(
+  tx: Tx,
+  actor: Actor,
+  grant: GrantRow,
+  status: 'revoked' | 'closed_out' | 'expired',
+  reason: string,
+): Promise<GrantRow> {
+  const now = new Date();
+  const [ended] = await tx
+    .update(grants)
+    .set({ status, endedAt: now, endReason: reason })
+    .where(eq(grants.id, grant.id))
+    .returning();
+  const [study] = await tx
+    .update(studies)
+    .set({ status, updatedAt: now })
+    .where(eq(studies.id, grant.studyId))
+    .returning();
+  await closePendingRequests(tx, grant.studyId);
+  await appendAuditEvent(tx, actor, {
+    action: `grant.${status === 'closed_out' ? 'close_out' : status === 'revoked' ? 'revoke' : 'expire'}`,
+    targetType: 'grant',
+    targetId: grant.id,
+    payload: { study: grant.studyId },
+  });
+  await notify(tx, [grant.researcherId], {
+    kind: 'grant_ended',
+    title: `Grant ${status.replace('_', ' ')}`,
+    body: `Your grant for “${study!.title}” is ${status.replace('_', ' ')}; no further exports.`,
+    link: `/grants/${grant.id}`,
+  });
+  return ended!;
+}
+
+/** A board member or admin revokes an active grant, with a reason. */
+export async function revokeGrant(
+  tx: Tx,
+  actor: Actor | null,
+  input: { grantId: unknown; reason: string },
+): Promise<GrantRow> {
+  if (!hasRole(actor, 'ethics_board', 'admin'))
+    throw new ForbiddenError('Only the ethics board or an admin revokes grants');
+  const reason = input.reason.trim();
+  if (reason.length < 10)
+    throw new ValidationError('A revocation needs a reason', [
+      { field: 'reason', message: 'at least 10 characters' },
+    ]);
+  const grant = await visibleGrant(tx, actor, input.grantId, true);
+  if (grantState(grant) !== 'active') throw new ConflictError(`The grant is ${grantState(grant)}`);
+  return endGrant(tx, actor, grant, 'revoked', reason);
+}
+
+/** The researcher closes out their grant when the work is done. */
+export async function closeOutGrant(tx: Tx, actor: Actor | null, id: unknown): Promise<GrantRow> {
+  const grant = await visibleGrant(tx, actor, id, true);
+  if (!hasRole(actor, 'researcher'))
+    throw new ForbiddenError('Only the grantee closes out a grant');
+  if (grantState(grant) !== 'active') throw new ConflictError(`The grant is ${grantState(grant)}`);
+  return endGrant(tx, actor, grant, 'closed_out', 'closed out by the researcher');
+}
+
+/**
+ * Expires grants past their expiry and tells grantees 30 days ahead, once. Idempotent; run
+ * periodically by the workflow worker and callable with any `now` (tests).
+ */
+export async function sweepGrants(
+  db: Database,
+  now = new Date(),
+): Promise<{ expired: number; noticed: number }> {
+  const actor = systemActor('grant-sweeper');
+  return db.transaction(async (tx) => {
+    const due = await tx
+      .select()
+      .from(grants)
+      .where(and(eq(grants.status, 'active'), lte(grants.expiresAt, now)))
+      .for('update', { skipLocked: true });
+    for (const g of due) await endGrant(tx, actor, g, 'expired', 'reached its expiry');
+    const soon = new Date(now.getTime() + EXPIRY_NOTICE_DAYS * 86_400_000);
+    const expiring = await tx
+      .select({ grant: grants, title: studies.title })
+      .from(grants)
+      .innerJoin(studies, eq(studies.id, grants.studyId))
+      .where(
+        and(
+          eq(grants.status, 'active'),
+          lte(grants.expiresAt, soon),
+          isNull(grants.expiryNoticeAt),
+        ),
+      )
+      .for('update', { of: grants, skipLocked: true });
+    for (const { grant, title } of expiring) {
+      await tx.update(grants).set({ expiryNoticeAt: now }).where(eq(grants.id, grant.id));
+      await notify(tx, [grant.researcherId], {
+        kind: 'grant_expiring',
+        title: 'Grant expiring soon',
+        body: `Your grant for “${title}” expires on ${grant.expiresAt.toISOString().slice(0, 10)}.`,
+        link: `/grants/${grant.id}`,
+      });
+    }
+    return { expired: due.length, noticed: expiring.length };
+  });
+}
+
+/**
+ * A participant left a study's cohort (withdrew, or said no to the study): the researchers of
+ * active grants that included them are told, without saying who.
+ */
+export async function tellGranteesParticipantLeft(
+  tx: Tx,
+  participantId: string,
+  studyId?: string,
+): Promise<number> {
+  const rows = await tx
+    .select({ grant: grants, title: studies.title })
+    .from(grantMembers)
+    .innerJoin(grants, eq(grants.id, grantMembers.grantId))
+    .innerJoin(studies, eq(studies.id, grants.studyId))
+    .where(
+      and(
+        eq(grantMembers.participantId, participantId),
+        eq(grants.status, 'active'),
+        ...(studyId ? [eq(grants.studyId, studyId)] : []),
+      ),
+    );
+  for (const { grant, title } of rows)
+    await notify(tx, [grant.researcherId], {
+      kind: 'participant_withdrew',
+      title: 'A participant withdrew from your cohort',
+      body: `A participant of “${title}” withdrew consent. Future exports leave them out; do not use their data from earlier exports beyond what the consent allowed.`,
+      link: `/grants/${grant.id}`,
+    });
+  return rows.length;
+}
+
+/** Titles of studies whose exports included the participant (for an honest withdrawal). */
+export async function studiesThatReceivedData(tx: Tx, participantId: string): Promise<string[]> {
+  const rows = await tx
+    .selectDistinct({ title: studies.title })
+    .from(exportMembers)
+    .innerJoin(dataExports, eq(dataExports.id, exportMembers.exportId))
+    .innerJoin(grants, eq(grants.id, dataExports.grantId))
+    .innerJoin(studies, eq(studies.id, grants.studyId))
+    .where(eq(exportMembers.participantId, participantId));
+  return rows.map((r) => r.title).sort();
+}

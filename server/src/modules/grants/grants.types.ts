@@ -1,0 +1,205 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { builder } from '../../builder.js';
+import { auditingRefusals } from '../../graphql/audit-refusals.js';
+import { WRITE_ERRORS } from '../../graphql/error-types.js';
+import { inTransaction } from '../../graphql/run.js';
+import { chainOutbox, chainReceipts } from '../chain/chain.tables.js';
+import { ObligationType } from '../consent/duo-match.types.js';
+import { datasets } from '../datasets/datasets.tables.js';
+import { DatasetType } from '../datasets/datasets.types.js';
+import { getStudy } from '../studies/studies.service.js';
+import { StudyType } from '../studies/studies.types.js';
+import { createExport, exportsOfGrant, type ExportSummary } from './exports/export.service.js';
+import type { GrantConditions } from './grant-terms.js';
+import { grantVisas } from './grant-visas.js';
+import {
+  closeOutGrant,
+  grantOfStudy,
+  grantState,
+  listGrants,
+  revokeGrant,
+  visibleGrant,
+  type GrantRow,
+} from './grants.service.js';
+import { jwksUrl } from './passport/jwks-url.js';
+
+const GrantStatusEnum = builder.enumType('GrantStatus', {
+  values: {
+    ACTIVE: { value: 'active' },
+    EXPIRED: { value: 'expired' },
+    REVOKED: { value: 'revoked' },
+    CLOSED_OUT: { value: 'closed_out' },
+  } as const,
+});
+
+const GrantObligationType = builder
+  .objectRef<GrantConditions['obligations'][number]>('GrantObligation')
+  .implement({
+    fields: (t) => ({
+      datasetId: t.exposeID('datasetId'),
+      obligation: t.field({ type: ObligationType, resolve: (o) => o }),
+    }),
+  });
+
+const ChainRecordType = builder
+  .objectRef<{ txHash: string; height: number }>('ChainRecord')
+  .implement({
+    fields: (t) => ({ txHash: t.exposeString('txHash'), height: t.exposeInt('height') }),
+  });
+
+const DataExportType = builder.objectRef<ExportSummary>('DataExport').implement({
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    participantCount: t.exposeInt('participantCount'),
+    variantCount: t.exposeInt('variantCount'),
+    vcfSha256: t.exposeString('vcfSha256'),
+    manifest: t.field({ type: 'JSON', resolve: (e) => e.manifest as Record<string, unknown> }),
+    vcfPath: t.string({
+      description: 'Download path on the API (grantee, session cookie or bearer token).',
+      resolve: (e) => `/api/exports/${e.id}/vcf`,
+    }),
+    manifestPath: t.string({ resolve: (e) => `/api/exports/${e.id}/manifest.json` }),
+  }),
+});
+
+export const GrantType = builder.objectRef<GrantRow>('Grant').implement({
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    status: t.field({ type: GrantStatusEnum, resolve: (g) => grantState(g) as never }),
+    study: t.field({
+      type: StudyType,
+      resolve: (g, _args, ctx) => inTransaction(ctx, (tx) => getStudy(tx, ctx.viewer, g.studyId)),
+    }),
+    datasets: t.field({
+      type: [DatasetType],
+      resolve: (g, _args, ctx) =>
+        ctx.db.select().from(datasets).where(inArray(datasets.id, g.datasetIds)),
+    }),
+    issuedAt: t.expose('issuedAt', { type: 'DateTime' }),
+    expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
+    endedAt: t.expose('endedAt', { type: 'DateTime', nullable: true }),
+    endReason: t.exposeString('endReason', { nullable: true }),
+    cohortRoot: t.exposeString('cohortRoot', {
+      description: 'RFC 6962 Merkle root of the permitted members’ chain pseudonyms, on chain.',
+    }),
+    memberCount: t.exposeInt('memberCount'),
+    obligations: t.field({
+      type: [GrantObligationType],
+      resolve: (g) => (g.conditions as GrantConditions).obligations,
+    }),
+    boardConditions: t.stringList({ resolve: (g) => (g.conditions as GrantConditions).board }),
+    visas: t.stringList({
+      description:
+        'GA4GH ControlledAccessGrants visas (signed JWTs, one per dataset) while the grant is active; for its researcher only.',
+      resolve: (g, _args, ctx) =>
+        grantState(g) === 'active' && ctx.viewer?.userId === g.researcherId
+          ? grantVisas(ctx.db, g, ctx.config.publicUrl)
+          : [],
+    }),
+    jwksUrl: t.string({ resolve: (_g, _args, ctx) => jwksUrl(ctx.config.publicUrl) }),
+    chainRecord: t.field({
+      type: ChainRecordType,
+      nullable: true,
+      description: 'The chain transaction that recorded the grant, once relayed.',
+      resolve: async (g, _args, ctx) =>
+        (
+          await ctx.db
+            .select({ txHash: chainReceipts.txHash, height: chainReceipts.height })
+            .from(chainOutbox)
+            .innerJoin(chainReceipts, eq(chainReceipts.id, chainOutbox.receiptId))
+            .where(
+              and(eq(chainOutbox.eventId, `grant:${g.id}`), eq(chainOutbox.status, 'confirmed')),
+            )
+        )[0] ?? null,
+    }),
+    exports: t.field({
+      type: [DataExportType],
+      resolve: (g, _args, ctx) => inTransaction(ctx, (tx) => exportsOfGrant(tx, ctx.viewer, g.id)),
+    }),
+  }),
+});
+
+builder.objectField(StudyType, 'grant', (t) =>
+  t.field({
+    type: GrantType,
+    nullable: true,
+    description: 'The grant issued on approval (whoever sees the study sees its grant).',
+    resolve: (s, _args, ctx) => ctx.db.transaction((tx) => grantOfStudy(tx, s.id)),
+  }),
+);
+
+builder.queryField('grants', (t) =>
+  t.field({
+    type: [GrantType],
+    description: 'Your grants (researchers); all grants (ethics boards, admins).',
+    authScopes: { roles: ['researcher', 'ethics_board', 'admin'] },
+    resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => listGrants(tx, ctx.viewer)),
+  }),
+);
+
+builder.queryField('grant', (t) =>
+  t.field({
+    type: GrantType,
+    authScopes: { roles: ['researcher', 'ethics_board', 'admin'] },
+    args: { id: t.arg.id() },
+    resolve: (_root, { id }, ctx) =>
+      auditingRefusals(ctx, { action: 'grant.read', targetType: 'grant', targetId: id }, () =>
+        inTransaction(ctx, (tx) => visibleGrant(tx, ctx.viewer, String(id))),
+      ),
+  }),
+);
+
+builder.mutationField('createExport', (t) =>
+  t.field({
+    type: DataExportType,
+    description:
+      'Exports, under your active grant, exactly the participants whose consent permits at this moment: manifest + VCF subset. Audited.',
+    authScopes: { roles: ['researcher'] },
+    errors: { types: WRITE_ERRORS },
+    args: { grantId: t.arg.id() },
+    resolve: async (_root, { grantId }, ctx) => {
+      const index = await ctx.cohorts.current();
+      return auditingRefusals(
+        ctx,
+        { action: 'export.create', targetType: 'grant', targetId: grantId },
+        () => inTransaction(ctx, (tx) => createExport(tx, ctx.viewer, index, String(grantId))),
+      );
+    },
+  }),
+);
+
+builder.mutationField('revokeGrant', (t) =>
+  t.field({
+    type: GrantType,
+    description: 'Revokes an active grant, with a reason (ethics boards, admins).',
+    authScopes: { roles: ['ethics_board', 'admin'] },
+    errors: { types: WRITE_ERRORS },
+    args: { grantId: t.arg.id(), reason: t.arg.string() },
+    resolve: (_root, { grantId, reason }, ctx) =>
+      auditingRefusals(
+        ctx,
+        { action: 'grant.revoke', targetType: 'grant', targetId: grantId },
+        () =>
+          inTransaction(ctx, (tx) =>
+            revokeGrant(tx, ctx.viewer, { grantId: String(grantId), reason }),
+          ),
+      ),
+  }),
+);
+
+builder.mutationField('closeOutGrant', (t) =>
+  t.field({
+    type: GrantType,
+    description: 'Closes out your grant when the work is done.',
+    authScopes: { roles: ['researcher'] },
+    errors: { types: WRITE_ERRORS },
+    args: { grantId: t.arg.id() },
+    resolve: (_root, { grantId }, ctx) =>
+      auditingRefusals(
+        ctx,
+        { action: 'grant.close_out', targetType: 'grant', targetId: grantId },
+        () => inTransaction(ctx, (tx) => closeOutGrant(tx, ctx.viewer, String(grantId))),
+      ),
+  }),
+);

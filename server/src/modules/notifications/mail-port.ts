@@ -1,0 +1,62 @@
+import nodemailer from 'nodemailer';
+import type { Logger } from '../../lib/logger.js';
+
+/** One outbound e-mail. */
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  /** The notification it carries; the only thing the log port writes. */
+  notificationId: string;
+  kind: string;
+}
+
+/** Where e-mail goes: an SMTP server, or the log when none is configured. */
+export interface MailPort {
+  readonly kind: 'smtp' | 'log';
+  send(message: MailMessage): Promise<void>;
+  close(): void;
+}
+
+/** Sends through SMTP (nodemailer) at `smtpUrl`, e.g. `smtp://user:pass@mail.example:587`. */
+export function smtpMailPort(smtpUrl: string, from: string): MailPort {
+  const transport = nodemailer.createTransport(smtpUrl);
+  return {
+    kind: 'smtp',
+    async send(message) {
+      await transport.sendMail({
+        from,
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+      });
+    },
+    close: () => transport.close(),
+  };
+}
+
+/**
+ * Without SMTP the mail is not sent; the log records that a notification of a kind would have
+ * gone out, by id only: no address, no subject, no text (they can name a person or a study).
+ */
+export function logMailPort(log: Logger): MailPort {
+  return {
+    kind: 'log',
+    send(message) {
+      log.info('mail not sent (no SMTP_URL)', {
+        notification: message.notificationId,
+        kind: message.kind,
+      });
+      return Promise.resolve();
+    },
+    close: () => {},
+  };
+}
+
+/** The port the configuration asks for. */
+export function createMailPort(
+  mail: { smtpUrl: string | null; from: string },
+  log: Logger,
+): MailPort {
+  return mail.smtpUrl ? smtpMailPort(mail.smtpUrl, mail.from) : logMailPort(log);
+}

@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { Tx } from '../../db/database.js';
+import { ConflictError, ForbiddenError, ValidationError } from '../../errors/app-errors.js';
+import { parseInput } from '../../errors/parse-input.js';
+import { users } from '../accounts/accounts.tables.js';
+import { hasRole, type Actor } from '../accounts/actor.js';
+import { appendAuditEvent } from '../audit/audit.service.js';
+import type { CohortCriteria } from '../cohorts/cohort-criteria.js';
+import type { CohortIndex } from '../cohorts/cohort-index.js';
+import type { CombinedMatchResult } from '../consent/duo/match-across-datasets.js';
+import type { ResearchPurpose } from '../consent/duo/match-types.js';
+import { grantedDatasets } from '../grants/grant-terms.js';
+import { issueGrant } from '../grants/grants.service.js';
+import { notify } from '../notifications/notify.js';
+import { closePendingRequests } from '../studies/studies.service.js';
+import { studies } from '../studies/studies.tables.js';
+import { visibleStudy, type StudyRow } from '../studies/study-access.js';
+import { memberConsents, studyCandidates } from '../studies/study-cohort.js';
+import { VoteSchema } from '../studies/study-input.js';
+import { boardDecision } from './review-rules.js';
+import { reviewVotes } from './review.tables.js';
+
+/** A vote row. */
+export type VoteRow = typeof reviewVotes.$inferSelect;
+
+/** What the decision needs from the configuration. */
+export interface ReviewSettings {
+  quorum: number;
+  chairEmail: string | null;
+  grantDefaultMonths: number;
+}
+
+const OPEN = ['submitted', 'under_review'];
+
+/** The review queue: submitted and under-review studies, the longest waiting first. */
+export async function reviewQueue(tx: Tx, actor: Actor | null): Promise<StudyRow[]> {
+  if (!hasRole(actor, 'ethics_board', 'admin'))
+    throw new ForbiddenError('Only the ethics board sees the review queue');
+  return tx
+    .select()
+    .from(studies)
+    .where(inArray(studies.status, OPEN))
+    .orderBy(asc(studies.submittedAt));
+}
+
+/** The votes on a study, oldest first. */
+export function votesOn(tx: Tx, studyId: string): Promise<VoteRow[]> {
+  return tx
+    .select()
+    .from(reviewVotes)
+    .where(eq(reviewVotes.studyId, studyId))
+    .orderBy(asc(reviewVotes.createdAt));
+}
+
+/**
+ * A board member votes once on an open study, with a rationale (a rejection must say why) and
+ * conditions. Approving a request the DUO match denied needs an override reason. A member who
+ * takes part in the study (owner or named collaborator) may not vote. Once the quorum decides,
+ * the study is approved (and the grant issued) or rejected, in the same transaction.
+ */
+export async function castVote(
+  tx: Tx,
+  actor: Actor | null,
+  index: CohortIndex,
+  settings: ReviewSettings,
+  input: unknown,
+): Promise<{ vote: VoteRow; study: StudyRow }> {
+  const data = parseInput(VoteSchema, input);
+  if (!hasRole(actor, 'ethics_board')) throw new ForbiddenError('Only ethics board members vote');
+  const study = await visibleStudy(tx, actor, data.studyId, true);
+  if (!OPEN.includes(study.status))
+    throw new ConflictError(`The study is ${study.status.replace('_', ' ')}; voting is closed`);
+  const [member] = await tx.select().from(users).where(eq(users.id, actor.userId));
+  const collaborators = study.collaborators.map((c) => c.toLowerCase());
+  if (
+    study.ownerId === actor.userId ||
+    collaborators.includes(member!.email.toLowerCase()) ||
+    collaborators.includes(member!.displayName.toLowerCase())
+  )
+    throw new ConflictError('You take part in this study, so you cannot review it');
+  const [already] = await tx
+    .select({ id: reviewVotes.id })
+    .from(reviewVotes)
+    .where(and(eq(reviewVotes.studyId, study.id), eq(reviewVotes.memberId, actor.userId)));
+  if (already) throw new ConflictError('You have already voted on this study');
+  const match = study.match as CombinedMatchResult;
+  const denied = match.datasets.filter((d) => d.decision === 'DENY');
+  if (data.vote === 'approve' && denied.length > 0 && !data.overrideReason)
+    throw new ValidationError(
+      'The DUO match denied a dataset: approving needs an override reason',
+      [
+        {
+          field: 'overrideReason',
+          message: `required: the data use of ${denied.map((d) => d.datasetId).join(', ')} does not allow this purpose`,
+        },
+      ],
+    );
+  const [vote] = await tx
+    .insert(reviewVotes)
+    .values({
+      id: randomUUID(),
+      studyId: study.id,
+      memberId: actor.userId,
+      vote: data.vote,
+      rationale: data.rationale,
+      conditions: data.conditions,
+      overrideReason: data.vote === 'approve' ? (data.overrideReason ?? null) : null,
+    })
+    .returning();
+  await appendAuditEvent(tx, actor, {
+    action: 'review.vote',
+    targetType: 'study',
+    targetId: study.id,
+    payload: {
+      vote: data.vote,
+      conditions: data.conditions.length,
+      override: Boolean(vote!.overrideReason),
+    },
+  });
+  const votes = await votesOn(tx, study.id);
+  const chairId = settings.chairEmail
+    ? ((
+        await tx
+          .select({ id: users.id })
+          .from(users)
+          .where(and(eq(users.email, settings.chairEmail), eq(users.role, 'ethics_board')))
+      )[0]?.id ?? null)
+    : null;
+  const decision = boardDecision(
+    votes.map((v) => ({ memberId: v.memberId, vote: v.vote as 'approve' | 'reject' })),
+    { quorum: settings.quorum, chairId },
+  );
+  const now = new Date();
+  if (!decision) {
+    const [updated] = await tx
+      .update(studies)
+      .set({ status: 'under_review', updatedAt: now })
+      .where(eq(studies.id, study.id))
+      .returning();
+    return { vote: vote!, study: updated! };
+  }
+  const deciding = votes.filter((v) => v.vote === (decision === 'approved' ? 'approve' : 'reject'));
+  const rationale = deciding.map((v) => v.rationale).join('\n\n');
+  const [decided] = await tx
+    .update(studies)
+    .set({ status: decision, decisionRationale: rationale, decidedAt: now, updatedAt: now })
+    .where(eq(studies.id, study.id))
+    .returning();
+  await appendAuditEvent(tx, actor, {
+    action: decision === 'approved' ? 'study.approve' : 'study.reject',
+    targetType: 'study',
+    targetId: study.id,
+    payload: {
+      votes: votes.length,
+      approvals: votes.filter((v) => v.vote === 'approve').length,
+    },
+  });
+  await notify(tx, [study.ownerId], {
+    kind: 'study_decision',
+    title: decision === 'approved' ? 'Study approved' : 'Study rejected',
+    body: `The ethics board ${decision} “${study.title}”.`,
+    link: `/studies/${study.id}`,
+  });
+  if (decision === 'rejected') {
+    await closePendingRequests(tx, study.id);
+    return { vote: vote!, study: decided! };
+  }
+  const members = await memberConsents(
+    tx,
+    { id: study.id, purpose: study.purpose as ResearchPurpose, match },
+    studyCandidates(index, study.cohortCriteria as CohortCriteria, grantedDatasets(match)),
+  );
+  await issueGrant(tx, actor, {
+    study: decided!,
+    members,
+    boardConditions: deciding.flatMap((v) => v.conditions),
+    defaultMonths: settings.grantDefaultMonths,
+  });
+  return { vote: vote!, study: decided! };
+}

@@ -1,0 +1,115 @@
+import { eq } from 'drizzle-orm';
+import { builder } from '../../builder.js';
+import { auditingRefusals } from '../../graphql/audit-refusals.js';
+import { WRITE_ERRORS } from '../../graphql/error-types.js';
+import { inTransaction } from '../../graphql/run.js';
+import { users } from '../accounts/accounts.tables.js';
+import { hasRole } from '../accounts/actor.js';
+import { StudyType } from '../studies/studies.types.js';
+import { castVote, reviewQueue, votesOn, type VoteRow } from './review.service.js';
+
+const VoteChoiceEnum = builder.enumType('VoteChoice', {
+  values: { APPROVE: { value: 'approve' }, REJECT: { value: 'reject' } } as const,
+});
+
+const ReviewVoteType = builder.objectRef<VoteRow>('ReviewVote').implement({
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    vote: t.field({ type: VoteChoiceEnum, resolve: (v) => v.vote as never }),
+    rationale: t.exposeString('rationale'),
+    conditions: t.exposeStringList('conditions'),
+    overrideReason: t.exposeString('overrideReason', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    memberName: t.string({
+      resolve: async (v, _args, ctx) =>
+        (
+          await ctx.db
+            .select({ name: users.displayName })
+            .from(users)
+            .where(eq(users.id, v.memberId))
+        )[0]!.name,
+    }),
+    mine: t.boolean({
+      resolve: (v, _args, ctx) => ctx.viewer?.userId === v.memberId,
+    }),
+  }),
+});
+
+builder.objectField(StudyType, 'votes', (t) =>
+  t.field({
+    type: [ReviewVoteType],
+    description: 'The board’s votes (ethics boards and admins; researchers see the decision).',
+    resolve: (s, _args, ctx) =>
+      hasRole(ctx.viewer, 'ethics_board', 'admin')
+        ? ctx.db.transaction((tx) => votesOn(tx, s.id))
+        : [],
+  }),
+);
+
+builder.objectField(StudyType, 'reviewPolicy', (t) =>
+  t.field({
+    type: builder.objectRef<{ quorum: number; chairDecides: boolean }>('ReviewPolicy').implement({
+      fields: (f) => ({
+        quorum: f.exposeInt('quorum'),
+        chairDecides: f.exposeBoolean('chairDecides'),
+      }),
+    }),
+    resolve: (_s, _args, ctx) => ({
+      quorum: ctx.config.review.quorum,
+      chairDecides: ctx.config.review.chairEmail !== null,
+    }),
+  }),
+);
+
+builder.queryField('reviewQueue', (t) =>
+  t.field({
+    type: [StudyType],
+    description: 'Requests awaiting the board, the longest waiting first.',
+    authScopes: { roles: ['ethics_board', 'admin'] },
+    resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => reviewQueue(tx, ctx.viewer)),
+  }),
+);
+
+const VoteInput = builder.inputType('VoteInput', {
+  fields: (t) => ({
+    studyId: t.id(),
+    vote: t.field({ type: VoteChoiceEnum }),
+    rationale: t.string({ description: 'Required; a rejection needs at least 10 characters.' }),
+    conditions: t.stringList({ required: false }),
+    overrideReason: t.string({
+      required: false,
+      description: 'Required to approve when the DUO match denied a dataset.',
+    }),
+  }),
+});
+
+builder.mutationField('castVote', (t) =>
+  t.field({
+    type: StudyType,
+    description:
+      'Votes on a request (board members, once each). When the quorum decides, the study is approved and the grant issued, or rejected.',
+    authScopes: { roles: ['ethics_board'] },
+    errors: { types: WRITE_ERRORS },
+    args: { input: t.arg({ type: VoteInput }) },
+    resolve: async (_root, { input }, ctx) => {
+      const index = await ctx.cohorts.current();
+      const settings = { ...ctx.config.review, grantDefaultMonths: ctx.config.grantDefaultMonths };
+      return auditingRefusals(
+        ctx,
+        { action: 'review.vote', targetType: 'study', targetId: input.studyId },
+        async () =>
+          (
+            await inTransaction(ctx, (tx) =>
+              castVote(tx, ctx.viewer, index, settings, {
+                studyId: String(input.studyId),
+                vote: input.vote,
+                rationale: input.rationale,
+                conditions: input.conditions ?? [],
+                overrideReason: input.overrideReason ?? null,
+              }),
+            )
+          ).study,
+      );
+    },
+  }),
+);

@@ -1,0 +1,149 @@
+import { and, desc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Tx } from '../../db/database.js';
+import { ConflictError, NotFoundError } from '../../errors/app-errors.js';
+import { parseInput } from '../../errors/parse-input.js';
+import { idSchema } from '../../lib/validators.js';
+import { hasRole, type Actor } from '../accounts/actor.js';
+import { appendAuditEvent } from '../audit/audit.service.js';
+import { tellGranteesParticipantLeft } from '../grants/grants.service.js';
+import { participants } from '../participants/participants.tables.js';
+import { consentRequests, studies, studyDecisions } from './studies.tables.js';
+import { recordStudyDecision } from './study-decisions.js';
+
+/** A consent request as its participant sees it: the study's lay side only. */
+export interface ConsentRequestView {
+  id: string;
+  status: string;
+  createdAt: Date;
+  answeredAt: Date | null;
+  study: {
+    id: string;
+    title: string;
+    laySummary: string;
+    purpose: unknown;
+    status: string;
+  };
+  /** The participant's latest answer, if any. */
+  decision: 'permit' | 'deny' | null;
+}
+
+async function signedInParticipant(tx: Tx, actor: Actor | null) {
+  if (!hasRole(actor, 'participant')) throw new NotFoundError('Participant');
+  const [p] = await tx
+    .select()
+    .from(participants)
+    .where(eq(participants.userId, actor.userId))
+    .for('update');
+  if (!p) throw new NotFoundError('Participant');
+  return p;
+}
+
+/** The signed-in participant's consent requests, newest first. The read is audited. */
+export async function myConsentRequests(
+  tx: Tx,
+  actor: Actor | null,
+): Promise<ConsentRequestView[]> {
+  const participant = await signedInParticipant(tx, actor);
+  const rows = await tx
+    .select({ request: consentRequests, study: studies })
+    .from(consentRequests)
+    .innerJoin(studies, eq(studies.id, consentRequests.studyId))
+    .where(eq(consentRequests.participantId, participant.id))
+    .orderBy(desc(consentRequests.createdAt));
+  const decisions = await tx
+    .select()
+    .from(studyDecisions)
+    .where(eq(studyDecisions.participantId, participant.id));
+  const latest = new Map<string, { version: number; decision: 'permit' | 'deny' }>();
+  for (const d of decisions) {
+    const seen = latest.get(d.studyId);
+    if (!seen || seen.version < d.version)
+      latest.set(d.studyId, { version: d.version, decision: d.decision as 'permit' | 'deny' });
+  }
+  await appendAuditEvent(tx, actor, {
+    action: 'consent_request.list',
+    targetType: 'participant',
+    targetId: participant.id,
+    participantId: participant.id,
+  });
+  return rows.map(({ request, study }) => ({
+    id: request.id,
+    status: request.status,
+    createdAt: request.createdAt,
+    answeredAt: request.answeredAt,
+    study: {
+      id: study.id,
+      title: study.title,
+      laySummary: study.laySummary,
+      purpose: study.purpose,
+      status: study.status,
+    },
+    decision: latest.get(study.id)?.decision ?? null,
+  }));
+}
+
+const AnswerSchema = z.strictObject({
+  requestId: idSchema,
+  decision: z.enum(['permit', 'deny']),
+});
+
+const ANSWERABLE_STUDY = ['submitted', 'under_review', 'approved'];
+
+/**
+ * The participant answers a request (or changes an earlier answer while the study runs): a new
+ * versioned study decision, on chain through the outbox, audited, and visible to the study's
+ * cohort at once. Someone else's request answers "not found".
+ */
+export async function answerConsentRequest(
+  tx: Tx,
+  actor: Actor | null,
+  input: unknown,
+): Promise<ConsentRequestView> {
+  const data = parseInput(AnswerSchema, input);
+  const participant = await signedInParticipant(tx, actor);
+  const [row] = await tx
+    .select({ request: consentRequests, study: studies })
+    .from(consentRequests)
+    .innerJoin(studies, eq(studies.id, consentRequests.studyId))
+    .where(
+      and(
+        eq(consentRequests.id, data.requestId),
+        eq(consentRequests.participantId, participant.id),
+      ),
+    )
+    .for('update', { of: consentRequests });
+  if (!row) throw new NotFoundError('Consent request');
+  if (participant.status === 'withdrawn')
+    throw new ConflictError('You have withdrawn; nothing can be shared any more');
+  if (row.request.status === 'closed' || !ANSWERABLE_STUDY.includes(row.study.status))
+    throw new ConflictError('This study has ended; there is nothing left to decide');
+  const { version } = await recordStudyDecision(tx, participant, row.study.id, data.decision);
+  const answeredAt = new Date();
+  await tx
+    .update(consentRequests)
+    .set({ status: 'answered', answeredAt })
+    .where(eq(consentRequests.id, row.request.id));
+  await appendAuditEvent(tx, actor, {
+    action: 'consent_request.answer',
+    targetType: 'study',
+    targetId: row.study.id,
+    participantId: participant.id,
+    payload: { decision: data.decision, version },
+  });
+  if (data.decision === 'deny') await tellGranteesParticipantLeft(tx, participant.id, row.study.id);
+  return {
+    id: row.request.id,
+    status: 'answered',
+    createdAt: row.request.createdAt,
+    answeredAt,
+    study: {
+      id: row.study.id,
+      title: row.study.title,
+      laySummary: row.study.laySummary,
+      purpose: row.study.purpose,
+      status: row.study.status,
+    },
+    decision: data.decision,
+  };
+}

@@ -1,0 +1,77 @@
+import { builder } from '../../builder.js';
+import { auditingRefusals } from '../../graphql/audit-refusals.js';
+import { WRITE_ERRORS } from '../../graphql/error-types.js';
+import { inTransaction } from '../../graphql/run.js';
+import type { ResearchPurpose } from '../consent/duo/match-types.js';
+import {
+  answerConsentRequest,
+  myConsentRequests,
+  type ConsentRequestView,
+} from './consent-requests.service.js';
+import { ResearchPurposeType, StudyStatusEnum } from './studies.types.js';
+
+const StudyDecisionEnum = builder.enumType('StudyDecision', {
+  description: 'A participant’s answer to one study.',
+  values: { PERMIT: { value: 'permit' }, DENY: { value: 'deny' } } as const,
+});
+
+const RequestStatusEnum = builder.enumType('ConsentRequestStatus', {
+  values: {
+    PENDING: { value: 'pending' },
+    ANSWERED: { value: 'answered' },
+    CLOSED: { value: 'closed' },
+  } as const,
+});
+
+const LayStudyType = builder.objectRef<ConsentRequestView['study']>('LayStudy').implement({
+  description: 'What a participant is told about a study that asks for their data.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    title: t.exposeString('title'),
+    laySummary: t.exposeString('laySummary'),
+    purpose: t.field({ type: ResearchPurposeType, resolve: (s) => s.purpose as ResearchPurpose }),
+    status: t.field({ type: StudyStatusEnum, resolve: (s) => s.status as never }),
+  }),
+});
+
+export const ConsentRequestType = builder
+  .objectRef<ConsentRequestView>('ConsentRequest')
+  .implement({
+    fields: (t) => ({
+      id: t.exposeID('id'),
+      status: t.field({ type: RequestStatusEnum, resolve: (r) => r.status as never }),
+      createdAt: t.expose('createdAt', { type: 'DateTime' }),
+      answeredAt: t.expose('answeredAt', { type: 'DateTime', nullable: true }),
+      study: t.field({ type: LayStudyType, resolve: (r) => r.study }),
+      decision: t.field({ type: StudyDecisionEnum, nullable: true, resolve: (r) => r.decision }),
+    }),
+  });
+
+builder.queryField('myConsentRequests', (t) =>
+  t.field({
+    type: [ConsentRequestType],
+    description: 'Studies asking for your data, newest first (participants only). Audited.',
+    authScopes: { roles: ['participant'] },
+    resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => myConsentRequests(tx, ctx.viewer)),
+  }),
+);
+
+builder.mutationField('answerConsentRequest', (t) =>
+  t.field({
+    type: ConsentRequestType,
+    description:
+      'Answers a study’s request (or changes your answer while the study runs). Versioned, audited, on chain.',
+    authScopes: { roles: ['participant'] },
+    errors: { types: WRITE_ERRORS },
+    args: { requestId: t.arg.id(), decision: t.arg({ type: StudyDecisionEnum }) },
+    resolve: (_root, { requestId, decision }, ctx) =>
+      auditingRefusals(
+        ctx,
+        { action: 'consent_request.answer', targetType: 'consent_request', targetId: requestId },
+        () =>
+          inTransaction(ctx, (tx) =>
+            answerConsentRequest(tx, ctx.viewer, { requestId: String(requestId), decision }),
+          ),
+      ),
+  }),
+);

@@ -1,0 +1,57 @@
+import { builder } from '../../builder.js';
+import { inTransaction } from '../../graphql/run.js';
+import { TimelineEventType } from '../audit/participant-timeline.types.js';
+import type { ResearchPurpose } from '../consent/duo/match-types.js';
+import { myDataUse, type DataUseEntry } from './my-data-use.service.js';
+import { ResearchPurposeType, StudyStatusEnum } from './studies.types.js';
+
+const DataUseStudyType = builder.objectRef<DataUseEntry['study']>('DataUseStudy').implement({
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    title: t.exposeString('title'),
+    laySummary: t.exposeString('laySummary'),
+    purpose: t.field({ type: ResearchPurposeType, resolve: (s) => s.purpose as ResearchPurpose }),
+    status: t.field({ type: StudyStatusEnum, resolve: (s) => s.status as never }),
+    submittedAt: t.expose('submittedAt', { type: 'DateTime', nullable: true }),
+    decidedAt: t.expose('decidedAt', { type: 'DateTime', nullable: true }),
+    decisionRationale: t.exposeString('decisionRationale', {
+      nullable: true,
+      description: 'The ethics board’s reasons for its decision.',
+    }),
+  }),
+});
+
+const DataUseExportType = builder
+  .objectRef<DataUseEntry['exports'][number]>('DataUseExport')
+  .implement({
+    fields: (t) => ({
+      id: t.exposeID('id'),
+      createdAt: t.expose('createdAt', { type: 'DateTime' }),
+      sampleId: t.exposeString('sampleId', {
+        description:
+          'The id your data carried in that export (the researchers never saw who you are).',
+      }),
+    }),
+  });
+
+const DataUseEntryType = builder.objectRef<DataUseEntry>('DataUseEntry').implement({
+  fields: (t) => ({
+    study: t.field({ type: DataUseStudyType, resolve: (e) => e.study }),
+    requestStatus: t.exposeString('requestStatus', { nullable: true }),
+    decision: t.exposeString('decision', { nullable: true, description: 'permit or deny' }),
+    inGrant: t.exposeBoolean('inGrant'),
+    grantExpiresAt: t.expose('grantExpiresAt', { type: 'DateTime', nullable: true }),
+    exports: t.field({ type: [DataUseExportType], resolve: (e) => e.exports }),
+    events: t.field({ type: [TimelineEventType], resolve: (e) => e.events }),
+  }),
+});
+
+builder.queryField('myDataUse', (t) =>
+  t.field({
+    type: [DataUseEntryType],
+    description:
+      'Every study that requested or used your data, with the board’s decision, the exports that included you, and chain proofs.',
+    authScopes: { roles: ['participant'] },
+    resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => myDataUse(tx, ctx.viewer)),
+  }),
+);

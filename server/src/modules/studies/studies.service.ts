@@ -1,0 +1,312 @@
+import { randomUUID } from 'node:crypto';
+import { and, desc, eq, inArray, ne } from 'drizzle-orm';
+import type { Tx } from '../../db/database.js';
+import { ConflictError, ForbiddenError, ValidationError } from '../../errors/app-errors.js';
+import { parseInput } from '../../errors/parse-input.js';
+import { hasRole, type Actor } from '../accounts/actor.js';
+import { appendAuditEvent } from '../audit/audit.service.js';
+import type { CohortCriteria } from '../cohorts/cohort-criteria.js';
+import type { CohortIndex } from '../cohorts/cohort-index.js';
+import type { CombinedMatchResult } from '../consent/duo/match-across-datasets.js';
+import type { ResearchPurpose } from '../consent/duo/match-types.js';
+import { notify } from '../notifications/notify.js';
+import { boardMembers } from './board-members.js';
+import { consentRequests, studies } from './studies.tables.js';
+import { ownStudy, visibleStudy, type StudyRow } from './study-access.js';
+import { memberConsents, studyCandidates, tally } from './study-cohort.js';
+import { CreateStudySchema, UpdateStudySchema } from './study-input.js';
+import { matchStudy, missingEvidence } from './study-match.js';
+
+/** Payload-safe purpose for the audit log: the free text of OTHER is never copied. */
+function auditPurpose(purpose: ResearchPurpose): Record<string, unknown> {
+  return { ...purpose, otherText: purpose.otherText ? '(text)' : undefined };
+}
+
+/** A researcher opens a study as a draft. */
+export async function createStudy(tx: Tx, actor: Actor | null, input: unknown): Promise<StudyRow> {
+  if (!hasRole(actor, 'researcher')) throw new ForbiddenError('Only researchers create studies');
+  const data = parseInput(CreateStudySchema, input);
+  const [study] = await tx
+    .insert(studies)
+    .values({
+      id: randomUUID(),
+      ownerId: actor.userId,
+      title: data.title,
+      laySummary: data.laySummary,
+      purpose: data.purpose,
+      collaborators: data.collaborators,
+      cohortCriteria: data.cohortCriteria ?? null,
+      datasetIds: data.datasetIds,
+      status: 'draft',
+    })
+    .returning();
+  await appendAuditEvent(tx, actor, {
+    action: 'study.create',
+    targetType: 'study',
+    targetId: study!.id,
+    payload: { purpose: auditPurpose(data.purpose), datasets: data.datasetIds },
+  });
+  return study!;
+}
+
+function assertDraft(study: StudyRow): void {
+  if (study.status !== 'draft')
+    throw new ConflictError(`The study is ${study.status}; only a draft can be changed`);
+}
+
+/** The owner changes a draft. */
+export async function updateStudy(
+  tx: Tx,
+  actor: Actor | null,
+  id: unknown,
+  input: unknown,
+): Promise<StudyRow> {
+  const data = parseInput(UpdateStudySchema, input);
+  const study = await ownStudy(tx, actor, id);
+  assertDraft(study);
+  const [updated] = await tx
+    .update(studies)
+    .set({
+      ...(data.title !== undefined && { title: data.title }),
+      ...(data.laySummary !== undefined && { laySummary: data.laySummary }),
+      ...(data.purpose !== undefined && { purpose: data.purpose }),
+      ...(data.collaborators !== undefined && { collaborators: data.collaborators }),
+      ...(data.cohortCriteria !== undefined && { cohortCriteria: data.cohortCriteria }),
+      ...(data.datasetIds !== undefined && { datasetIds: data.datasetIds }),
+      updatedAt: new Date(),
+    })
+    .where(eq(studies.id, study.id))
+    .returning();
+  await appendAuditEvent(tx, actor, {
+    action: 'study.update',
+    targetType: 'study',
+    targetId: study.id,
+    payload: { fields: Object.keys(data).sort() },
+  });
+  return updated!;
+}
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+/** Records the digest of the IRB approval letter: the file itself is not kept. */
+export async function attachIrbEvidence(
+  tx: Tx,
+  actor: Actor | null,
+  id: unknown,
+  evidence: { name: string; sha256: string },
+): Promise<StudyRow> {
+  if (!SHA256.test(evidence.sha256))
+    throw new ValidationError('Invalid evidence digest', [
+      { field: 'sha256', message: 'not a SHA-256' },
+    ]);
+  const name = evidence.name.trim().slice(0, 200) || 'irb-letter';
+  const study = await ownStudy(tx, actor, id);
+  assertDraft(study);
+  const [updated] = await tx
+    .update(studies)
+    .set({ irbEvidenceSha256: evidence.sha256, irbEvidenceName: name, updatedAt: new Date() })
+    .where(eq(studies.id, study.id))
+    .returning();
+  await appendAuditEvent(tx, actor, {
+    action: 'study.evidence.attach',
+    targetType: 'study',
+    targetId: study.id,
+    payload: { sha256: evidence.sha256 },
+  });
+  return updated!;
+}
+
+/**
+ * Submits a draft as an access request: freezes the DUO match per dataset, checks the evidence
+ * the datasets demand, asks every member whose consent says "ask" (an inbox item with the lay
+ * summary), and tells the board a vote is needed. `index` must be synced before the
+ * transaction opens.
+ */
+export async function submitStudy(
+  tx: Tx,
+  actor: Actor | null,
+  index: CohortIndex,
+  id: unknown,
+): Promise<StudyRow> {
+  const study = await ownStudy(tx, actor, id);
+  assertDraft(study);
+  const issues: { field: string; message: string }[] = [];
+  if (study.datasetIds.length === 0)
+    issues.push({ field: 'datasetIds', message: 'name at least one dataset' });
+  if (!study.cohortCriteria)
+    issues.push({ field: 'cohortCriteria', message: 'attach a cohort first' });
+  if (issues.length) throw new ValidationError('The study is not ready to submit', issues);
+  const purpose = study.purpose as ResearchPurpose;
+  const match = await matchStudy(tx, index.ontologyGraph(), purpose, study.datasetIds);
+  const missing = missingEvidence(match, study);
+  if (missing.length) throw new ValidationError('Evidence is missing', missing);
+  const candidates = studyCandidates(
+    index,
+    study.cohortCriteria as CohortCriteria,
+    study.datasetIds,
+  );
+  const members = await memberConsents(tx, { id: study.id, purpose, match }, candidates);
+  const toAsk = members.filter((m) => m.consent === 'ask');
+  if (toAsk.length) {
+    await tx.insert(consentRequests).values(
+      toAsk.map((m) => ({
+        id: randomUUID(),
+        studyId: study.id,
+        participantId: m.participantId,
+        status: 'pending',
+      })),
+    );
+    for (const m of toAsk)
+      await appendAuditEvent(tx, actor, {
+        action: 'consent_request.create',
+        targetType: 'study',
+        targetId: study.id,
+        participantId: m.participantId,
+      });
+    await notify(
+      tx,
+      toAsk.flatMap((m) => (m.userId ? [m.userId] : [])),
+      {
+        kind: 'consent_request',
+        title: 'A study asks to use your data',
+        body: `“${study.title}” asks to use your data. Read what it is about and decide.`,
+        link: '/inbox',
+      },
+    );
+  }
+  const now = new Date();
+  const [updated] = await tx
+    .update(studies)
+    .set({ status: 'submitted', match, submittedAt: now, updatedAt: now })
+    .where(eq(studies.id, study.id))
+    .returning();
+  const board = await boardMembers(tx);
+  await notify(
+    tx,
+    board.map((b) => b.id),
+    {
+      kind: 'vote_needed',
+      title: 'A study awaits your review',
+      body: `“${study.title}” was submitted for ethics review.`,
+      link: `/review/${study.id}`,
+    },
+  );
+  await appendAuditEvent(tx, actor, {
+    action: 'study.submit',
+    targetType: 'study',
+    targetId: study.id,
+    payload: {
+      decision: match.decision,
+      datasets: match.datasets.map((d) => ({ id: d.datasetId, decision: d.decision })),
+      cohort: tally(members),
+    },
+  });
+  return updated!;
+}
+
+/** The owner withdraws a request before it is decided; unanswered consent requests close. */
+export async function withdrawStudy(tx: Tx, actor: Actor | null, id: unknown): Promise<StudyRow> {
+  const study = await ownStudy(tx, actor, id);
+  if (!['draft', 'submitted', 'under_review'].includes(study.status))
+    throw new ConflictError(`The study is ${study.status} and can no longer be withdrawn`);
+  await closePendingRequests(tx, study.id);
+  const [updated] = await tx
+    .update(studies)
+    .set({ status: 'withdrawn', updatedAt: new Date(), decidedAt: new Date() })
+    .where(eq(studies.id, study.id))
+    .returning();
+  await appendAuditEvent(tx, actor, {
+    action: 'study.withdraw',
+    targetType: 'study',
+    targetId: study.id,
+    payload: { from: study.status },
+  });
+  return updated!;
+}
+
+/** Closes a study's unanswered consent requests (the study ended or was withdrawn). */
+export async function closePendingRequests(tx: Tx, studyId: string): Promise<void> {
+  await tx
+    .update(consentRequests)
+    .set({ status: 'closed' })
+    .where(and(eq(consentRequests.studyId, studyId), eq(consentRequests.status, 'pending')));
+}
+
+/** One study the caller may see (others: not found). */
+export function getStudy(tx: Tx, actor: Actor | null, id: unknown): Promise<StudyRow> {
+  return visibleStudy(tx, actor, id);
+}
+
+/**
+ * Studies the caller may see, newest first: a researcher's own; every submitted one for
+ * boards and admins (drafts stay private).
+ */
+export async function listStudies(
+  tx: Tx,
+  actor: Actor | null,
+  input: { statuses?: readonly string[] | null },
+): Promise<StudyRow[]> {
+  const filters = [];
+  if (hasRole(actor, 'researcher')) filters.push(eq(studies.ownerId, actor.userId));
+  else if (hasRole(actor, 'ethics_board', 'admin')) filters.push(ne(studies.status, 'draft'));
+  else throw new ForbiddenError('Only researchers, ethics boards and admins see studies');
+  if (input.statuses?.length) filters.push(inArray(studies.status, [...input.statuses]));
+  return tx
+    .select()
+    .from(studies)
+    .where(and(...filters))
+    .orderBy(desc(studies.createdAt));
+}
+
+/** A study's cohort right now: members split by effective consent, and the consent requests. */
+export interface StudyCohortSummary {
+  permitted: number;
+  ask: number;
+  excluded: number;
+  requests: { pending: number; permitted: number; declined: number };
+}
+
+/**
+ * The live consent picture of a submitted study's cohort (answers update it at once). Exact
+ * figures for the board; the owner sees them suppressed below the minimum cell count by the
+ * caller. Audited: it reads participant-level consent.
+ */
+export async function studyCohortSummary(
+  tx: Tx,
+  actor: Actor | null,
+  index: CohortIndex,
+  study: StudyRow,
+): Promise<StudyCohortSummary | null> {
+  if (!study.cohortCriteria || !study.match) return null;
+  const candidates = studyCandidates(
+    index,
+    study.cohortCriteria as CohortCriteria,
+    study.datasetIds,
+  );
+  const members = await memberConsents(
+    tx,
+    {
+      id: study.id,
+      purpose: study.purpose as ResearchPurpose,
+      match: study.match as CombinedMatchResult,
+    },
+    candidates,
+  );
+  const rows = await tx
+    .select({ status: consentRequests.status, participantId: consentRequests.participantId })
+    .from(consentRequests)
+    .where(eq(consentRequests.studyId, study.id));
+  const consent = new Map(members.map((m) => [m.participantId, m.consent]));
+  const requests = { pending: 0, permitted: 0, declined: 0 };
+  for (const r of rows) {
+    if (r.status === 'pending') requests.pending += 1;
+    else if (r.status === 'answered')
+      requests[consent.get(r.participantId) === 'permit' ? 'permitted' : 'declined'] += 1;
+  }
+  await appendAuditEvent(tx, actor, {
+    action: 'study.cohort.read',
+    targetType: 'study',
+    targetId: study.id,
+  });
+  return { ...tally(members), requests };
+}

@@ -1,0 +1,119 @@
+import { sql } from 'drizzle-orm';
+import {
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { users } from '../accounts/accounts.tables.js';
+import { participants } from '../participants/participants.tables.js';
+
+/** The lifecycle of a study's access request (see studies/README.md for the transitions). */
+export const STUDY_STATUSES = [
+  'draft',
+  'submitted',
+  'under_review',
+  'approved',
+  'rejected',
+  'withdrawn',
+  'expired',
+  'revoked',
+  'closed_out',
+] as const;
+
+/**
+ * A researcher's study and its access request: purpose, lay summary shown to participants,
+ * evidence digest, the cohort and datasets asked for, and where the request stands.
+ */
+export const studies = pgTable(
+  'studies',
+  {
+    id: uuid('id').primaryKey(),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id),
+    title: text('title').notNull(),
+    laySummary: text('lay_summary').notNull(),
+    /** The research purpose as the DUO matcher reads it. */
+    purpose: jsonb('purpose').notNull(),
+    collaborators: text('collaborators')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    irbEvidenceSha256: text('irb_evidence_sha256'),
+    irbEvidenceName: text('irb_evidence_name'),
+    cohortCriteria: jsonb('cohort_criteria'),
+    datasetIds: uuid('dataset_ids')
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
+    status: text('status').notNull(),
+    /** The DUO match per dataset, frozen at submission: what the board reviews. */
+    match: jsonb('match'),
+    decisionRationale: text('decision_rationale'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('studies_owner_idx').on(t.ownerId),
+    index('studies_status_idx').on(t.status),
+    check(
+      'studies_status_check',
+      sql.raw(`status in (${STUDY_STATUSES.map((s) => `'${s}'`).join(', ')})`),
+    ),
+  ],
+);
+
+/**
+ * A participant asked about one study (their consent said "ask"): an inbox item with the lay
+ * summary. `pending` until answered; `closed` when the study ended before they answered.
+ */
+export const consentRequests = pgTable(
+  'consent_requests',
+  {
+    id: uuid('id').primaryKey(),
+    studyId: uuid('study_id')
+      .notNull()
+      .references(() => studies.id),
+    participantId: uuid('participant_id')
+      .notNull()
+      .references(() => participants.id),
+    status: text('status').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    answeredAt: timestamp('answered_at', { withTimezone: true }),
+  },
+  (t) => [
+    unique('consent_requests_study_participant_uq').on(t.studyId, t.participantId),
+    index('consent_requests_participant_idx').on(t.participantId),
+    check('consent_requests_status_check', sql`${t.status} in ('pending', 'answered', 'closed')`),
+  ],
+);
+
+/** A participant's decision on one study, versioned: a change of mind is a new row. */
+export const studyDecisions = pgTable(
+  'study_decisions',
+  {
+    participantId: uuid('participant_id')
+      .notNull()
+      .references(() => participants.id),
+    studyId: uuid('study_id')
+      .notNull()
+      .references(() => studies.id),
+    version: integer('version').notNull(),
+    decision: text('decision').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.participantId, t.studyId, t.version] }),
+    index('study_decisions_study_idx').on(t.studyId),
+    check('study_decisions_decision_check', sql`${t.decision} in ('permit', 'deny')`),
+  ],
+);

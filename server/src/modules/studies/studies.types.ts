@@ -1,0 +1,352 @@
+import { createHash } from 'node:crypto';
+import { eq, inArray } from 'drizzle-orm';
+import { builder } from '../../builder.js';
+import { auditingRefusals } from '../../graphql/audit-refusals.js';
+import { WRITE_ERRORS } from '../../graphql/error-types.js';
+import { inTransaction } from '../../graphql/run.js';
+import { ValidationError } from '../../errors/app-errors.js';
+import { users } from '../accounts/accounts.tables.js';
+import { hasRole } from '../accounts/actor.js';
+import { CohortCriteriaInput } from '../cohorts/cohorts.types.js';
+import { protectCount } from '../cohorts/count-privacy.js';
+import type {
+  CombinedMatchResult,
+  DatasetMatchResult,
+} from '../consent/duo/match-across-datasets.js';
+import type { ResearchPurpose } from '../consent/duo/match-types.js';
+import { MatchDecisionEnum, ObligationType } from '../consent/duo-match.types.js';
+import {
+  PurposeCategoryEnum,
+  ResearchPurposeInput,
+  SensitiveTopicEnum,
+  purposeFromArgs,
+  type ResearchPurposeArgs,
+} from '../consent/research-purpose.types.js';
+import { datasets } from '../datasets/datasets.tables.js';
+import { DatasetType } from '../datasets/datasets.types.js';
+import {
+  attachIrbEvidence,
+  createStudy,
+  getStudy,
+  listStudies,
+  studyCohortSummary,
+  submitStudy,
+  updateStudy,
+  withdrawStudy,
+  type StudyCohortSummary,
+} from './studies.service.js';
+import { STUDY_STATUSES } from './studies.tables.js';
+import type { StudyRow } from './study-access.js';
+
+export const StudyStatusEnum = builder.enumType('StudyStatus', {
+  description:
+    'draft → submitted → under review → approved | rejected | withdrawn; approved → expired | revoked | closed out.',
+  values: Object.fromEntries(STUDY_STATUSES.map((s) => [s.toUpperCase(), { value: s }])) as {
+    [K in Uppercase<(typeof STUDY_STATUSES)[number]>]: { value: Lowercase<K> };
+  },
+});
+
+/** A research purpose as stored (output side of ResearchPurposeInput). */
+export const ResearchPurposeType = builder.objectRef<ResearchPurpose>('ResearchPurpose').implement({
+  fields: (t) => ({
+    primary: t.field({ type: PurposeCategoryEnum, resolve: (p) => p.primary }),
+    diseases: t.stringList({ resolve: (p) => [...p.diseases] }),
+    commercial: t.exposeBoolean('commercial'),
+    sensitive: t.field({ type: [SensitiveTopicEnum], resolve: (p) => [...p.sensitive] }),
+    otherText: t.string({ nullable: true, resolve: (p) => p.otherText ?? null }),
+  }),
+});
+
+const DatasetMatchType = builder.objectRef<DatasetMatchResult>('DatasetMatch').implement({
+  description: 'The DUO match of the study purpose against one dataset’s data use.',
+  fields: (t) => ({
+    datasetId: t.exposeID('datasetId'),
+    dataset: t.field({
+      type: DatasetType,
+      nullable: true,
+      resolve: async (m, _args, ctx) =>
+        (await ctx.db.select().from(datasets).where(eq(datasets.id, m.datasetId)))[0] ?? null,
+    }),
+    decision: t.field({ type: MatchDecisionEnum, resolve: (m) => m.decision }),
+    reasons: t.exposeStringList('reasons'),
+    obligations: t.field({ type: [ObligationType], resolve: (m) => m.obligations }),
+  }),
+});
+
+const StudyMatchType = builder.objectRef<CombinedMatchResult>('StudyMatch').implement({
+  description: 'The DUO match per dataset, frozen when the request was submitted.',
+  fields: (t) => ({
+    decision: t.field({ type: MatchDecisionEnum, resolve: (m) => m.decision }),
+    reasons: t.exposeStringList('reasons'),
+    datasets: t.field({ type: [DatasetMatchType], resolve: (m) => m.datasets }),
+    grantExpiryMonths: t.exposeInt('grantExpiryMonths', { nullable: true }),
+  }),
+});
+
+/** A count as a viewer may see it: exact for the board, small cells hidden for others. */
+interface ShownCount {
+  count: number | null;
+  display: string;
+}
+
+interface CohortView {
+  permitted: ShownCount;
+  ask: ShownCount;
+  excluded: ShownCount;
+  requests: StudyCohortSummary['requests'];
+  exact: boolean;
+}
+
+const ShownCountType = builder.objectRef<ShownCount>('StudyCount').implement({
+  fields: (t) => ({
+    count: t.exposeInt('count', { nullable: true, description: 'Null when suppressed.' }),
+    display: t.exposeString('display'),
+  }),
+});
+
+const RequestTallyType = builder
+  .objectRef<StudyCohortSummary['requests']>('ConsentRequestTally')
+  .implement({
+    fields: (t) => ({
+      pending: t.exposeInt('pending'),
+      permitted: t.exposeInt('permitted'),
+      declined: t.exposeInt('declined'),
+    }),
+  });
+
+const StudyCohortType = builder.objectRef<CohortView>('StudyCohort').implement({
+  description:
+    'The cohort right now, split by effective consent: permitted, to be asked, excluded. Answers update it at once.',
+  fields: (t) => ({
+    permitted: t.field({ type: ShownCountType, resolve: (c) => c.permitted }),
+    ask: t.field({ type: ShownCountType, resolve: (c) => c.ask }),
+    excluded: t.field({ type: ShownCountType, resolve: (c) => c.excluded }),
+    requests: t.field({ type: RequestTallyType, resolve: (c) => c.requests }),
+    exact: t.exposeBoolean('exact', {
+      description: 'True for ethics boards; researchers see small cells suppressed.',
+    }),
+  }),
+});
+
+const OwnerType = builder
+  .objectRef<{ displayName: string; institution: string | null }>('StudyOwner')
+  .implement({
+    fields: (t) => ({
+      displayName: t.exposeString('displayName'),
+      institution: t.exposeString('institution', { nullable: true }),
+    }),
+  });
+
+export const StudyType = builder.objectRef<StudyRow>('Study').implement({
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    title: t.exposeString('title'),
+    laySummary: t.exposeString('laySummary'),
+    status: t.field({ type: StudyStatusEnum, resolve: (s) => s.status as never }),
+    purpose: t.field({ type: ResearchPurposeType, resolve: (s) => s.purpose as ResearchPurpose }),
+    collaborators: t.exposeStringList('collaborators'),
+    irbEvidenceSha256: t.exposeString('irbEvidenceSha256', { nullable: true }),
+    irbEvidenceName: t.exposeString('irbEvidenceName', { nullable: true }),
+    cohortCriteria: t.field({
+      type: 'JSON',
+      nullable: true,
+      resolve: (s) => (s.cohortCriteria as Record<string, unknown> | null) ?? null,
+    }),
+    datasets: t.field({
+      type: [DatasetType],
+      resolve: async (s, _args, ctx) =>
+        s.datasetIds.length
+          ? ctx.db.select().from(datasets).where(inArray(datasets.id, s.datasetIds))
+          : [],
+    }),
+    match: t.field({
+      type: StudyMatchType,
+      nullable: true,
+      resolve: (s) => (s.match as CombinedMatchResult | null) ?? null,
+    }),
+    owner: t.field({
+      type: OwnerType,
+      resolve: async (s, _args, ctx) =>
+        (
+          await ctx.db
+            .select({ displayName: users.displayName, institution: users.institution })
+            .from(users)
+            .where(eq(users.id, s.ownerId))
+        )[0]!,
+    }),
+    cohort: t.field({
+      type: StudyCohortType,
+      nullable: true,
+      description: 'Null until submitted. Audited.',
+      resolve: async (s, _args, ctx) => {
+        const index = await ctx.cohorts.current();
+        const summary = await inTransaction(ctx, (tx) =>
+          studyCohortSummary(tx, ctx.viewer, index, s),
+        );
+        if (!summary) return null;
+        const exact = hasRole(ctx.viewer, 'ethics_board', 'admin');
+        const policy = { minCellCount: ctx.config.countPrivacy.minCellCount, noiseRange: 0 };
+        const show = (n: number): ShownCount =>
+          exact ? { count: n, display: String(n) } : protectCount(n, 0, policy);
+        return {
+          permitted: show(summary.permitted),
+          ask: show(summary.ask),
+          excluded: show(summary.excluded),
+          requests: summary.requests,
+          exact,
+        };
+      },
+    }),
+    decisionRationale: t.exposeString('decisionRationale', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    submittedAt: t.expose('submittedAt', { type: 'DateTime', nullable: true }),
+    decidedAt: t.expose('decidedAt', { type: 'DateTime', nullable: true }),
+  }),
+});
+
+const CreateStudyInput = builder.inputType('CreateStudyInput', {
+  fields: (t) => ({
+    title: t.string(),
+    laySummary: t.string({ description: 'Plain language: participants read it before deciding.' }),
+    purpose: t.field({ type: ResearchPurposeInput }),
+    collaborators: t.stringList({ required: false }),
+    cohortCriteria: t.field({ type: CohortCriteriaInput, required: false }),
+    datasetIds: t.idList({ required: false }),
+  }),
+});
+
+const UpdateStudyInput = builder.inputType('UpdateStudyInput', {
+  fields: (t) => ({
+    title: t.string({ required: false }),
+    laySummary: t.string({ required: false }),
+    purpose: t.field({ type: ResearchPurposeInput, required: false }),
+    collaborators: t.stringList({ required: false }),
+    cohortCriteria: t.field({ type: CohortCriteriaInput, required: false }),
+    datasetIds: t.idList({ required: false }),
+  }),
+});
+
+/** GraphQL nulls dropped, so absent means "unchanged"; the purpose as the matcher reads it. */
+function studyInput(input: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(input)) if (v !== null && v !== undefined) out[k] = v;
+  if (out.purpose) out.purpose = purposeFromArgs(out.purpose as ResearchPurposeArgs);
+  if (out.datasetIds) out.datasetIds = (out.datasetIds as (string | number)[]).map(String);
+  if (out.cohortCriteria) out.cohortCriteria = JSON.parse(JSON.stringify(out.cohortCriteria));
+  return out;
+}
+
+builder.queryField('studies', (t) =>
+  t.field({
+    type: [StudyType],
+    description: 'Your studies (researchers); every submitted study (ethics boards, admins).',
+    authScopes: { roles: ['researcher', 'ethics_board', 'admin'] },
+    args: { statuses: t.arg({ type: [StudyStatusEnum], required: false }) },
+    resolve: (_root, args, ctx) =>
+      inTransaction(ctx, (tx) => listStudies(tx, ctx.viewer, { statuses: args.statuses })),
+  }),
+);
+
+builder.queryField('study', (t) =>
+  t.field({
+    type: StudyType,
+    description: 'One study you may see; others answer NOT_FOUND.',
+    authScopes: { roles: ['researcher', 'ethics_board', 'admin'] },
+    args: { id: t.arg.id() },
+    resolve: (_root, { id }, ctx) =>
+      auditingRefusals(ctx, { action: 'study.read', targetType: 'study', targetId: id }, () =>
+        inTransaction(ctx, (tx) => getStudy(tx, ctx.viewer, String(id))),
+      ),
+  }),
+);
+
+builder.mutationField('createStudy', (t) =>
+  t.field({
+    type: StudyType,
+    description: 'Opens a study as a draft (researchers).',
+    authScopes: { roles: ['researcher'] },
+    errors: { types: WRITE_ERRORS },
+    args: { input: t.arg({ type: CreateStudyInput }) },
+    resolve: (_root, { input }, ctx) =>
+      inTransaction(ctx, (tx) => createStudy(tx, ctx.viewer, studyInput(input))),
+  }),
+);
+
+builder.mutationField('updateStudy', (t) =>
+  t.field({
+    type: StudyType,
+    description: 'Changes your draft; absent fields stay as they are.',
+    authScopes: { roles: ['researcher'] },
+    errors: { types: WRITE_ERRORS },
+    args: { id: t.arg.id(), input: t.arg({ type: UpdateStudyInput }) },
+    resolve: (_root, { id, input }, ctx) =>
+      auditingRefusals(ctx, { action: 'study.update', targetType: 'study', targetId: id }, () =>
+        inTransaction(ctx, (tx) => updateStudy(tx, ctx.viewer, String(id), studyInput(input))),
+      ),
+  }),
+);
+
+const MAX_EVIDENCE_BYTES = 20 * 1024 * 1024;
+
+builder.mutationField('attachIrbEvidence', (t) =>
+  t.field({
+    type: StudyType,
+    description:
+      'Uploads the IRB approval letter of your draft: its SHA-256 is kept as evidence, the file is not.',
+    authScopes: { roles: ['researcher'] },
+    errors: { types: WRITE_ERRORS },
+    args: { studyId: t.arg.id(), file: t.arg({ type: 'File' }) },
+    resolve: async (_root, { studyId, file }, ctx) => {
+      if (file.size === 0 || file.size > MAX_EVIDENCE_BYTES)
+        throw new ValidationError('The evidence file must hold 1 byte to 20 MB', [
+          { field: 'file', message: `${file.size} bytes` },
+        ]);
+      const hash = createHash('sha256');
+      const reader = file.stream().getReader();
+      for (let r = await reader.read(); !r.done; r = await reader.read()) hash.update(r.value);
+      const sha256 = hash.digest('hex');
+      return auditingRefusals(
+        ctx,
+        { action: 'study.evidence.attach', targetType: 'study', targetId: studyId },
+        () =>
+          inTransaction(ctx, (tx) =>
+            attachIrbEvidence(tx, ctx.viewer, String(studyId), { name: file.name, sha256 }),
+          ),
+      );
+    },
+  }),
+);
+
+builder.mutationField('submitStudy', (t) =>
+  t.field({
+    type: StudyType,
+    description:
+      'Submits your draft as an access request: freezes the DUO match, asks participants whose consent says "ask", tells the board.',
+    authScopes: { roles: ['researcher'] },
+    errors: { types: WRITE_ERRORS },
+    args: { id: t.arg.id() },
+    resolve: async (_root, { id }, ctx) => {
+      const index = await ctx.cohorts.current();
+      return auditingRefusals(
+        ctx,
+        { action: 'study.submit', targetType: 'study', targetId: id },
+        () => inTransaction(ctx, (tx) => submitStudy(tx, ctx.viewer, index, String(id))),
+      );
+    },
+  }),
+);
+
+builder.mutationField('withdrawStudy', (t) =>
+  t.field({
+    type: StudyType,
+    description: 'Withdraws your request before it is decided.',
+    authScopes: { roles: ['researcher'] },
+    errors: { types: WRITE_ERRORS },
+    args: { id: t.arg.id() },
+    resolve: (_root, { id }, ctx) =>
+      auditingRefusals(ctx, { action: 'study.withdraw', targetType: 'study', targetId: id }, () =>
+        inTransaction(ctx, (tx) => withdrawStudy(tx, ctx.viewer, String(id))),
+      ),
+  }),
+);

@@ -1,0 +1,43 @@
+import { eq } from 'drizzle-orm';
+import type { Tx } from '../../db/database.js';
+import { NotFoundError } from '../../errors/app-errors.js';
+import { idSchema } from '../../lib/validators.js';
+import { hasRole, type Actor } from '../accounts/actor.js';
+import { studies } from './studies.tables.js';
+
+/** A study row. */
+export type StudyRow = typeof studies.$inferSelect;
+
+/**
+ * Who may see a study: its owner always; ethics boards and admins once it is submitted (a
+ * draft is the researcher's own business). Anyone else, including other researchers, is told
+ * it does not exist.
+ */
+export function canSeeStudy(actor: Actor | null, study: StudyRow): boolean {
+  if (actor?.kind === 'system') return true;
+  if (hasRole(actor, 'researcher') && study.ownerId === actor.userId) return true;
+  return hasRole(actor, 'ethics_board', 'admin') && study.status !== 'draft';
+}
+
+/** Loads a study the caller may see, optionally locking it for a state change. */
+export async function visibleStudy(
+  tx: Tx,
+  actor: Actor | null,
+  id: unknown,
+  lock = false,
+): Promise<StudyRow> {
+  const parsed = idSchema.safeParse(id);
+  if (!parsed.success) throw new NotFoundError('Study');
+  const query = tx.select().from(studies).where(eq(studies.id, parsed.data));
+  const [study] = lock ? await query.for('update') : await query;
+  if (!study || !canSeeStudy(actor, study)) throw new NotFoundError('Study');
+  return study;
+}
+
+/** Loads a study the caller owns (researchers only), locked for a change. */
+export async function ownStudy(tx: Tx, actor: Actor | null, id: unknown): Promise<StudyRow> {
+  const study = await visibleStudy(tx, actor, id, true);
+  if (!hasRole(actor, 'researcher') || study.ownerId !== actor.userId)
+    throw new NotFoundError('Study');
+  return study;
+}

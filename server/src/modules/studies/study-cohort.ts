@@ -1,0 +1,155 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Tx } from '../../db/database.js';
+import type { CohortCriteria } from '../cohorts/cohort-criteria.js';
+import type { CohortIndex } from '../cohorts/cohort-index.js';
+import { RoaringBitmap32 } from '../cohorts/roaring.js';
+import { consentPreferences } from '../consent/consent.tables.js';
+import type { CombinedMatchResult } from '../consent/duo/match-across-datasets.js';
+import type { ResearchPurpose } from '../consent/duo/match-types.js';
+import { effectiveConsent, type EffectiveConsent } from '../consent/effective-consent.js';
+import { DEFAULT_PREFERENCES, type ConsentPreferences } from '../consent/preferences.js';
+import { samples } from '../datasets/ingest/ingest.tables.js';
+import { participants } from '../participants/participants.tables.js';
+import { studyDecisions } from './studies.tables.js';
+
+/** One cohort member and what their consent says about the study right now. */
+export interface MemberConsent {
+  participantId: string;
+  num: number;
+  userId: string | null;
+  consent: EffectiveConsent;
+}
+
+// Keeps each IN list well below PostgreSQL's 65,535 bind parameters.
+const CHUNK = 5_000;
+
+async function chunked<T, R>(items: readonly T[], run: (part: T[]) => Promise<R[]>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(...(await run(items.slice(i, i + CHUNK))));
+  return out;
+}
+
+/**
+ * The participant numbers matching a study's criteria within its datasets, from the cohort
+ * index (so only participants who allow discovery are ever candidates). The index must be
+ * synced before the caller's transaction opens.
+ */
+export function studyCandidates(
+  index: CohortIndex,
+  criteria: CohortCriteria,
+  datasetIds: readonly string[],
+): number[] {
+  const members = index.members(criteria);
+  const inDatasets = new RoaringBitmap32();
+  try {
+    for (const id of datasetIds) {
+      const m = index.datasetMembers(id);
+      if (m) inDatasets.orInPlace(m);
+    }
+    members.andInPlace(inDatasets);
+    return [...members.toUint32Array()];
+  } finally {
+    members.dispose();
+    inDatasets.dispose();
+  }
+}
+
+/**
+ * Effective consent of each candidate for the study, read from the database inside the
+ * caller's transaction (not from the index), so a withdrawal or a "no" committed a moment ago
+ * counts: status, latest standing preferences, latest decision on this study, and whether a
+ * dataset holding their data allows the purpose. One rule for everything: `effectiveConsent`.
+ */
+export async function memberConsents(
+  tx: Tx,
+  study: { id: string; purpose: ResearchPurpose; match: CombinedMatchResult },
+  candidateNums: readonly number[],
+): Promise<MemberConsent[]> {
+  if (candidateNums.length === 0) return [];
+  const people = await chunked(candidateNums, (part) =>
+    tx
+      .select({
+        id: participants.id,
+        num: participants.num,
+        status: participants.status,
+        userId: participants.userId,
+      })
+      .from(participants)
+      .where(inArray(participants.num, part)),
+  );
+  const ids = people.map((p) => p.id);
+  const preferences = new Map<string, { version: number; prefs: ConsentPreferences }>();
+  for (const row of await chunked(ids, (part) =>
+    tx.select().from(consentPreferences).where(inArray(consentPreferences.participantId, part)),
+  )) {
+    const seen = preferences.get(row.participantId);
+    if (seen && seen.version > row.version) continue;
+    preferences.set(row.participantId, {
+      version: row.version,
+      prefs: {
+        purposes: row.purposes as ConsentPreferences['purposes'],
+        askEachTime: row.askEachTime,
+        discoverable: row.discoverable,
+        recontact: row.recontact,
+      },
+    });
+  }
+  const decisions = new Map<string, { version: number; decision: 'permit' | 'deny' }>();
+  for (const row of await chunked(ids, (part) =>
+    tx
+      .select()
+      .from(studyDecisions)
+      .where(
+        and(inArray(studyDecisions.participantId, part), eq(studyDecisions.studyId, study.id)),
+      ),
+  )) {
+    const seen = decisions.get(row.participantId);
+    if (seen && seen.version > row.version) continue;
+    decisions.set(row.participantId, {
+      version: row.version,
+      decision: row.decision as 'permit' | 'deny',
+    });
+  }
+  const allowingDatasets = study.match.datasets
+    .filter((d) => d.decision !== 'DENY')
+    .map((d) => d.datasetId);
+  const allowed = new Set<string>();
+  if (allowingDatasets.length > 0) {
+    for (const row of await chunked(ids, (part) =>
+      tx
+        .selectDistinct({ participantId: samples.participantId })
+        .from(samples)
+        .where(
+          and(inArray(samples.participantId, part), inArray(samples.datasetId, allowingDatasets)),
+        ),
+    ))
+      allowed.add(row.participantId);
+  }
+  return people.map((p) => ({
+    participantId: p.id,
+    num: p.num,
+    userId: p.userId,
+    consent: effectiveConsent({
+      dataUseAllows: allowed.has(p.id),
+      preferences: preferences.get(p.id)?.prefs ?? DEFAULT_PREFERENCES,
+      purpose: study.purpose,
+      studyDecision: decisions.get(p.id)?.decision ?? null,
+      withdrawn: p.status === 'withdrawn',
+    }),
+  }));
+}
+
+/** How many members are permitted, must be asked, or are excluded. */
+export function tally(members: readonly MemberConsent[]): {
+  permitted: number;
+  ask: number;
+  excluded: number;
+} {
+  const t = { permitted: 0, ask: 0, excluded: 0 };
+  for (const m of members) {
+    if (m.consent === 'permit') t.permitted += 1;
+    else if (m.consent === 'ask') t.ask += 1;
+    else t.excluded += 1;
+  }
+  return t;
+}
