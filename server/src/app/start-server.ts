@@ -5,6 +5,7 @@ import { migrateDatabase } from '../db/migrate.js';
 import { openDatabase } from '../db/open-database.js';
 import { createRouter } from '../http/router.js';
 import { beaconRoute } from '../modules/beacon/beacon-route.js';
+import { passportVisaChecker } from '../modules/grants/passport-visa-checker.js';
 import { standardRoutes } from '../http/standard-routes.js';
 import { createGraphQLServer } from '../http/yoga.js';
 import type { Logger } from '../lib/logger.js';
@@ -80,7 +81,13 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const yoga = createGraphQLServer(handle.db, config, chain, cohorts);
   const routes = [
     ...standardRoutes(handle.db, config),
-    beaconRoute({ db: handle.db, cohorts, settings: config.countPrivacy, log }),
+    beaconRoute({
+      db: handle.db,
+      cohorts,
+      settings: config.countPrivacy,
+      log,
+      visas: passportVisaChecker(handle.db, config.publicUrl),
+    }),
   ];
   const router = createRouter(routes, (request, context) => yoga.handle(request, context));
   const server = http.createServer(router);

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { and, desc, eq, isNull, lte } from 'drizzle-orm';
 import type { Database, Tx } from '../../db/database.js';
 import {
@@ -51,7 +51,11 @@ export async function issueGrant(
   const permitted = input.members.filter((m) => m.consent === 'permit');
   const subjects: string[] = [];
   for (const m of permitted) subjects.push(await chainSubject(tx, m.participantId));
-  const cohortRoot = merkleRoot(subjects.sort());
+  // RFC 6962 defines the hash of an empty tree as SHA-256 of nothing: a grant may be issued
+  // before anyone has said yes (they can still answer, and exports follow the live consent).
+  const cohortRoot = subjects.length
+    ? merkleRoot(subjects.sort())
+    : createHash('sha256').digest('hex');
   const id = randomUUID();
   const [grant] = await tx
     .insert(grants)

@@ -389,6 +389,13 @@ describe(`the access workflow on the demo data, end to end (${TEST_DRIVER})`, ()
     // The grant and the decisions are on chain too.
     const [grantRow] = await db.db.select().from(grants).where(eq(grants.id, grantId));
     expect(grantRow!.cohortRoot).toBe(g.cohortRoot);
+    const onChain = await embedded.ledger.grant(grantId);
+    expect(onChain).toMatchObject({
+      grant_id: grantId,
+      study_id: studyId,
+      cohort_root: g.cohortRoot,
+      expiry: Math.floor(new Date(g.expiresAt).getTime() / 1000),
+    });
 
     // 8. An expired or revoked grant exports nothing.
     await db.db

@@ -4,6 +4,8 @@ import type { Route } from '../../../http/router.js';
 import { requestViewer } from '../../../http/request-viewer.js';
 import { users } from '../../accounts/accounts.tables.js';
 import { appendAuditEvent } from '../../audit/audit.service.js';
+import { activeGrantsOf } from '../active-grants.js';
+import { grantVisas } from '../grant-visas.js';
 import { signPassport } from './passport.js';
 import { signAffiliationAndRoleVisa, signResearcherStatusVisa } from './visa.js';
 
@@ -15,8 +17,8 @@ const PASSPORT_TTL_SECONDS = 3_600;
 /**
  * The Passport broker: a signed-in researcher gets a GA4GH Passport holding their visas:
  * AffiliationAndRole (member@ the domain of their verified e-mail), ResearcherStatus once an
- * administrator has confirmed them, and ControlledAccessGrants for their active grants (none can
- * exist before the access workflow lands). Every issue is audited.
+ * administrator has confirmed them, and ControlledAccessGrants for their active grants. Every
+ * issue is audited.
  */
 export function passportBrokerRoute(db: Database, issuer: string): Route {
   return {
@@ -63,6 +65,10 @@ export function passportBrokerRoute(db: Database, issuer: string): Route {
           }),
         );
       }
+      // ControlledAccessGrants: one per dataset of each grant active right now; expired and
+      // revoked grants never appear.
+      for (const grant of await activeGrantsOf(db, viewer.userId))
+        visas.push(...(await grantVisas(db, grant, issuer)));
       const passport = await signPassport(db, {
         issuer,
         subject: viewer.userId,
