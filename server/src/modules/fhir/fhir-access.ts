@@ -40,11 +40,15 @@ export async function participantByPseudonym(
   return row ?? null;
 }
 
+/** The pseudonym in a Patient reference (`Patient/P-1` or a URL ending so), or null. */
+export function referencedPseudonym(reference: string): string | null {
+  return /(?:^|\/)Patient\/([^/]+)$/.exec(reference)?.[1] ?? null;
+}
+
 /**
  * The pseudonym a `patient` parameter names: `P-1`, `Patient/P-1` or an absolute URL ending in
  * `Patient/P-1` are all the same reference.
  */
 export function patientPseudonym(raw: string): string {
-  const match = /(?:^|\/)Patient\/([^/]+)$/.exec(raw);
-  return match?.[1] ?? raw;
+  return referencedPseudonym(raw) ?? raw;
 }

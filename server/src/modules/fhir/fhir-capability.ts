@@ -1,6 +1,9 @@
 import type { CapabilityStatement } from '@medplum/fhirtypes';
 
-/** What `/fhir` serves, exactly: read and search on AuditEvent and Consent, Consent history. */
+/**
+ * What `/fhir` serves, exactly: read and search on AuditEvent and Consent, Consent history, and
+ * Consent create (a participant's own; no update, delete or conditional create).
+ */
 export function capabilityStatement(baseUrl: string): CapabilityStatement {
   return {
     resourceType: 'CapabilityStatement',
@@ -9,7 +12,10 @@ export function capabilityStatement(baseUrl: string): CapabilityStatement {
     publisher: 'Consentome',
     kind: 'instance',
     software: { name: 'Consentome' },
-    implementation: { description: 'Consentome FHIR R4 exports (read only)', url: baseUrl },
+    implementation: {
+      description: 'Consentome FHIR R4: audit and consent exports; participants post their consent',
+      url: baseUrl,
+    },
     fhirVersion: '4.0.1',
     format: ['application/fhir+json', 'json'],
     rest: [
@@ -17,7 +23,7 @@ export function capabilityStatement(baseUrl: string): CapabilityStatement {
         mode: 'server',
         security: {
           description:
-            'Bearer token from the GraphQL login mutation. Participants see their own data; ethics boards and admins all.',
+            'Bearer token from the GraphQL login mutation. Participants see their own data and create their own Consent; ethics boards and admins read all and create none.',
         },
         resource: [
           {
@@ -42,7 +48,13 @@ export function capabilityStatement(baseUrl: string): CapabilityStatement {
               { code: 'vread' },
               { code: 'history-instance' },
               { code: 'search-type' },
+              {
+                code: 'create',
+                documentation:
+                  'A new version of the participant’s one Consent (id = pseudonym); 201 with Location of that version',
+              },
             ],
+            conditionalCreate: false,
             searchParam: [
               { name: 'patient', type: 'reference', documentation: 'Participant pseudonym' },
             ],

@@ -35,6 +35,24 @@ function scopeProvision(scope: ConsentScope, choice: ConsentChoice): ConsentProv
   };
 }
 
+/** `Consent.scope`: consent to research (the only scope Consentome records). */
+export const RESEARCH_SCOPE: Coding = {
+  system: SYSTEMS.consentScope,
+  code: 'research',
+  display: 'Research',
+};
+
+/** `Consent.category`: LOINC 59284-0 Patient Consent. */
+export const PATIENT_CONSENT_CATEGORY: Coding = {
+  system: SYSTEMS.loinc,
+  code: '59284-0',
+  display: 'Patient Consent',
+};
+
+/** `Consent.policyRule` while the participant takes part (opt-in) and after withdrawal. */
+export const OPT_IN: Coding = { system: SYSTEMS.actCode, code: 'OPTIN', display: 'opt-in' };
+export const OPT_OUT: Coding = { system: SYSTEMS.actCode, code: 'OPTOUT', display: 'opt-out' };
+
 /** The Consent id of a participant: their pseudonym when it is a valid FHIR id (it is by default). */
 export function consentId(pseudonym: string): string | null {
   return /^[A-Za-z0-9\-.]{1,64}$/.test(pseudonym) ? pseudonym : null;
@@ -68,19 +86,11 @@ export function toFhirConsent(
     },
     extension,
     status: withdrawn ? 'inactive' : 'active',
-    scope: {
-      coding: [{ system: SYSTEMS.consentScope, code: 'research', display: 'Research' }],
-    },
-    category: [
-      { coding: [{ system: SYSTEMS.loinc, code: '59284-0', display: 'Patient Consent' }] },
-    ],
+    scope: { coding: [RESEARCH_SCOPE] },
+    category: [{ coding: [PATIENT_CONSENT_CATEGORY] }],
     patient: { reference: `Patient/${participant.pseudonym}` },
     dateTime: when.toISOString(),
-    policyRule: {
-      coding: withdrawn
-        ? [{ system: SYSTEMS.actCode, code: 'OPTOUT', display: 'opt-out' }]
-        : [{ system: SYSTEMS.actCode, code: 'OPTIN', display: 'opt-in' }],
-    },
+    policyRule: { coding: [withdrawn ? OPT_OUT : OPT_IN] },
     provision: {
       type: anyPermit ? 'permit' : 'deny',
       provision: CONSENT_SCOPES.map((s) => scopeProvision(s, version.purposes[s])),

@@ -15,12 +15,17 @@ export function fhirJson(body: unknown, status = 200, headers: Record<string, st
 /** An issue type (http://hl7.org/fhir/issue-type). */
 export type IssueCode = OperationOutcomeIssue['code'];
 
-/** A request the FHIR layer refuses before touching the database (bad search parameters). */
+/**
+ * A request the FHIR layer refuses (bad search parameters, a resource it cannot accept). With
+ * `issues`, the OperationOutcome lists each of them, so a client can fix every one at once;
+ * otherwise it carries the message as its one issue.
+ */
 export class FhirRequestError extends Error {
   constructor(
     readonly status: number,
     readonly issueCode: IssueCode,
     message: string,
+    readonly issues: OperationOutcomeIssue[] = [],
   ) {
     super(message);
     this.name = 'FhirRequestError';
@@ -28,10 +33,15 @@ export class FhirRequestError extends Error {
 }
 
 /** An OperationOutcome with one error issue; `diagnostics` must be safe to show. */
-export function operationOutcome(status: number, code: IssueCode, diagnostics: string): Response {
+export function operationOutcome(
+  status: number,
+  code: IssueCode,
+  diagnostics: string,
+  issues: OperationOutcomeIssue[] = [],
+): Response {
   const outcome: OperationOutcome = {
     resourceType: 'OperationOutcome',
-    issue: [{ severity: 'error', code, diagnostics }],
+    issue: issues.length ? issues : [{ severity: 'error', code, diagnostics }],
   };
   return fhirJson(outcome, status);
 }
@@ -49,7 +59,7 @@ const APP_ERRORS: Record<AppError['code'], [number, IssueCode]> = {
 /** Turns an expected error into an OperationOutcome; anything else is rethrown (a 500). */
 export function errorOutcome(error: unknown): Response {
   if (error instanceof FhirRequestError)
-    return operationOutcome(error.status, error.issueCode, error.message);
+    return operationOutcome(error.status, error.issueCode, error.message, error.issues);
   if (error instanceof AppError) {
     const [status, code] = APP_ERRORS[error.code];
     return operationOutcome(status, code, error.message);

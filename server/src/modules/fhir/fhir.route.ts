@@ -5,6 +5,7 @@ import type { UserActor } from '../accounts/actor.js';
 import { requireViewer } from './fhir-access.js';
 import { readFhirAuditEvent, searchFhirAuditEvents } from './fhir-audit.service.js';
 import { capabilityStatement } from './fhir-capability.js';
+import { assertCanStateConsent, createFhirConsent } from './fhir-consent-create.service.js';
 import {
   fhirConsentHistory,
   readFhirConsent,
@@ -12,6 +13,7 @@ import {
   vreadFhirConsent,
 } from './fhir-consent.service.js';
 import { errorOutcome, fhirJson, operationOutcome } from './fhir-http.js';
+import { readFhirJson } from './fhir-request-body.js';
 
 /** Where the FHIR API is served. */
 export const FHIR_PREFIX = '/fhir';
@@ -51,11 +53,41 @@ function interaction(parts: string[], base: string): Interaction | null {
   return null;
 }
 
+/** The methods a path answers: the Consent type also takes `POST` (create). */
+function allowedMethods(parts: string[] | null): string {
+  return parts?.length === 1 && parts[0] === 'Consent' ? 'GET, POST' : 'GET';
+}
+
 /**
- * HL7 FHIR R4 (read only) under `/fhir`: `metadata`, AuditEvent read and search, Consent read,
- * vread, history and search. Answers are `application/fhir+json`; errors are OperationOutcomes
- * (400 bad parameters, 401 no token, 403 role, 404 missing or another participant's). Every read
- * of participant data is audited in the same transaction as the read.
+ * `POST /fhir/Consent`: 401 without a session, 403 for anyone but a participant — both before
+ * the body is read — then the body (415, 413, 400 for what is not JSON) and the service.
+ * 201 with `Location` of the new version, `ETag` and the Consent as GET now shows it.
+ */
+async function createConsent(db: Database, request: Request, base: string): Promise<Response> {
+  try {
+    const viewer = requireViewer(await requestViewer(db, request));
+    assertCanStateConsent(viewer);
+    const document = await readFhirJson(request);
+    const created = await db.transaction((tx) => createFhirConsent(tx, viewer, document, base));
+    return fhirJson(created.resource, 201, {
+      location: created.location,
+      etag: `W/"${created.version}"`,
+      ...(created.resource.meta?.lastUpdated
+        ? { 'last-modified': new Date(created.resource.meta.lastUpdated).toUTCString() }
+        : {}),
+    });
+  } catch (error) {
+    return errorOutcome(error);
+  }
+}
+
+/**
+ * HL7 FHIR R4 under `/fhir`: `metadata`, AuditEvent read and search, Consent read, vread,
+ * history and search, and Consent create (a participant stating their own preferences). Answers
+ * are `application/fhir+json`; errors are OperationOutcomes (400 bad parameters or invalid FHIR,
+ * 401 no token, 403 role, 404 missing or another participant's, 422 a Consent we cannot record).
+ * Every read of participant data is audited in the same transaction as the read; a create is
+ * audited and queued for the chain by the consent service.
  */
 export function fhirRoute(db: Database, options: FhirRouteOptions = {}): Route {
   return {
@@ -64,9 +96,12 @@ export function fhirRoute(db: Database, options: FhirRouteOptions = {}): Route {
       const url = new URL(request.url);
       const base = options.baseUrl ?? `${url.origin}${FHIR_PREFIX}`;
       const parts = pathParts(url.pathname);
+      const allowed = allowedMethods(parts);
+      if (request.method === 'POST' && allowed.includes('POST'))
+        return createConsent(db, request, base);
       if (request.method !== 'GET') {
-        const res = operationOutcome(405, 'not-supported', 'Only GET is supported');
-        res.headers.set('allow', 'GET');
+        const res = operationOutcome(405, 'not-supported', `Only ${allowed} here`);
+        res.headers.set('allow', allowed);
         return res;
       }
       // The capability statement is public, as FHIR clients fetch it before authenticating.
