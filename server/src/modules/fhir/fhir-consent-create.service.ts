@@ -8,6 +8,7 @@ import { participants } from '../participants/participants.tables.js';
 import { parseConsentInput } from './fhir-consent-input.js';
 import { consentStatement } from './fhir-consent-statement.js';
 import { toFhirConsent } from './fhir-consent.js';
+import { decisionsAsOf, participantStudyDecisions } from './fhir-study-provisions.js';
 import { FhirRequestError } from './fhir-http.js';
 import { fhirSchemaIssues } from './fhir-schema.js';
 
@@ -84,7 +85,8 @@ export async function createFhirConsent(
     discoverable: statement.discoverable ?? current!.discoverable,
     recontact: statement.recontact ?? current!.recontact,
   });
-  const resource = toFhirConsent(participant, version, true);
+  const decisions = await participantStudyDecisions(tx, participant.id);
+  const resource = toFhirConsent(participant, version, true, decisionsAsOf(decisions, null));
   const id = encodeURIComponent(participant.pseudonym);
   return {
     resource,

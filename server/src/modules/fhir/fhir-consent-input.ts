@@ -28,6 +28,17 @@ const scopeProvision = z.strictObject({
   purpose: z.array(coding).min(1),
 });
 
+/**
+ * A per-study decision as GET writes it. Accepted so that a resource read can be posted back,
+ * but not recorded from here: a participant answers a study in its consent request, where they
+ * see the lay summary.
+ */
+const studyProvision = z.strictObject({
+  type: z.enum(['permit', 'deny']),
+  period: z.strictObject({ start: z.string() }).optional(),
+  code: z.array(codeableConcept).min(1),
+});
+
 /** A Consent as `POST /fhir/Consent` accepts it (see the module README for each element). */
 export const ConsentInputSchema = z.strictObject({
   resourceType: z.literal('Consent'),
@@ -44,7 +55,7 @@ export const ConsentInputSchema = z.strictObject({
   policyRule: codeableConcept.optional(),
   provision: z.strictObject({
     type: z.enum(['permit', 'deny']),
-    provision: z.array(scopeProvision).optional(),
+    provision: z.array(z.union([scopeProvision, studyProvision])).optional(),
   }),
 });
 

@@ -87,6 +87,8 @@ function readRootExtensions(input: ConsentInput, issues: Issues) {
 function readScopeProvisions(input: ConsentInput, issues: Issues) {
   const answers = new Map<ConsentScope, ConsentChoice>();
   (input.provision.provision ?? []).forEach((provision, i) => {
+    // Per-study decisions are answered in the study's consent request, not recorded from here.
+    if (!('purpose' in provision)) return;
     const path = ['provision', 'provision', i];
     let ask = false;
     (provision.extension ?? []).forEach((ext, j) => {

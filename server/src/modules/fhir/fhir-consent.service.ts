@@ -13,6 +13,7 @@ import {
   type ParticipantRow,
 } from './fhir-access.js';
 import { toFhirConsent } from './fhir-consent.js';
+import { decisionsAsOf, participantStudyDecisions } from './fhir-study-provisions.js';
 import { badParameter } from './fhir-http.js';
 import { assertKnownParams, single } from './fhir-search-params.js';
 
@@ -52,8 +53,9 @@ async function audit(
 export async function readFhirConsent(tx: Tx, viewer: UserActor, id: string): Promise<Consent> {
   const participant = await visibleParticipant(tx, viewer, id);
   const [current] = await preferenceHistory(tx, participant.id);
+  const decisions = await participantStudyDecisions(tx, participant.id);
   await audit(tx, viewer, participant, { interaction: 'read', version: current!.version });
-  return toFhirConsent(participant, current!, true);
+  return toFhirConsent(participant, current!, true, decisionsAsOf(decisions, null));
 }
 
 /** `GET /fhir/Consent/<id>/_history/<vid>`: one version; audited. */
@@ -68,7 +70,13 @@ export async function vreadFhirConsent(
   const index = history.findIndex((v) => String(v.version) === versionId);
   if (index < 0) throw new NotFoundError('Consent version');
   await audit(tx, viewer, participant, { interaction: 'vread', version: history[index]!.version });
-  return toFhirConsent(participant, history[index]!, index === 0);
+  const decisions = await participantStudyDecisions(tx, participant.id);
+  return toFhirConsent(
+    participant,
+    history[index]!,
+    index === 0,
+    decisionsAsOf(decisions, index === 0 ? null : (history[index]!.createdAt ?? undefined)),
+  );
 }
 
 /** `GET /fhir/Consent/<id>/_history`: every version, newest first, as a history Bundle; audited. */
@@ -80,6 +88,7 @@ export async function fhirConsentHistory(
 ): Promise<Bundle<Consent>> {
   const participant = await visibleParticipant(tx, viewer, id);
   const history = await preferenceHistory(tx, participant.id);
+  const decisions = await participantStudyDecisions(tx, participant.id);
   await audit(tx, viewer, participant, {
     interaction: 'history-instance',
     returned: history.length,
@@ -92,7 +101,12 @@ export async function fhirConsentHistory(
     link: [{ relation: 'self', url: `${baseUrl}/Consent/${id}/_history` }],
     entry: history.map((v, i) => ({
       fullUrl: `${baseUrl}/Consent/${id}`,
-      resource: toFhirConsent(participant, v, i === 0),
+      resource: toFhirConsent(
+        participant,
+        v,
+        i === 0,
+        decisionsAsOf(decisions, i === 0 ? null : (v.createdAt ?? undefined)),
+      ),
       // Version 1 created the consent and later versions replaced it; version 0 is the default
       // that was in force before, shown so the history starts where the participant did.
       request: {
@@ -140,7 +154,8 @@ export async function searchFhirConsent(
   if (participant) {
     const [current] = await preferenceHistory(tx, participant.id);
     await audit(tx, viewer, participant, { interaction: 'search-type', version: current!.version });
-    const resource = toFhirConsent(participant, current!, true);
+    const decisions = await participantStudyDecisions(tx, participant.id);
+    const resource = toFhirConsent(participant, current!, true, decisionsAsOf(decisions, null));
     entry.push({
       fullUrl: `${baseUrl}/Consent/${resource.id ?? ''}`,
       resource,

@@ -3,6 +3,7 @@ import type { PreferenceVersion } from '../consent/consent.service.js';
 import { CONSENT_SCOPES, type ConsentChoice, type ConsentScope } from '../consent/preferences.js';
 import { DUO_PERMISSIONS } from '../ontology/duo.js';
 import type { ParticipantRow } from './fhir-access.js';
+import { studyProvision, type StudyDecisionEntry } from './fhir-study-provisions.js';
 import { EXTENSIONS, SYSTEMS } from './fhir-systems.js';
 
 /**
@@ -62,11 +63,13 @@ export function consentId(pseudonym: string): string | null {
  * One version of a participant's preferences as a FHIR R4 Consent. Version 0 is the default
  * (everything asked) in force before the participant stated anything. The latest version of a
  * withdrawn participant is inactive; every other version was active when it was in force.
+ * `studies` are the participant's decisions on single studies in force with this version.
  */
 export function toFhirConsent(
   participant: ParticipantRow,
   version: PreferenceVersion,
   latest: boolean,
+  studies: readonly StudyDecisionEntry[] = [],
 ): Consent {
   const withdrawn = participant.status === 'withdrawn' && latest;
   const id = consentId(participant.pseudonym);
@@ -93,7 +96,11 @@ export function toFhirConsent(
     policyRule: { coding: [withdrawn ? OPT_OUT : OPT_IN] },
     provision: {
       type: anyPermit ? 'permit' : 'deny',
-      provision: CONSENT_SCOPES.map((s) => scopeProvision(s, version.purposes[s])),
+      provision: [
+        ...CONSENT_SCOPES.map((s) => scopeProvision(s, version.purposes[s])),
+        // Per-study decisions override the standing answers for that one study.
+        ...studies.map(studyProvision),
+      ],
     },
   };
 }

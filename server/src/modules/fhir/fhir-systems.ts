@@ -21,6 +21,7 @@ export const SYSTEMS = {
   actCode: 'http://terminology.hl7.org/CodeSystem/v3-ActCode',
   duo: 'http://purl.obolibrary.org/obo/duo',
   consentScopeOwn: `${CONSENTOME_FHIR}/CodeSystem/consent-scope`,
+  study: `${CONSENTOME_FHIR}/NamingSystem/study`,
 } as const;
 
 /** Extensions we define (StructureDefinitions are documented in the module README). */
