@@ -5,7 +5,7 @@ import { createTestApi, loginAs, makeUser } from '../../test/test-api.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
 import { systemActor } from '../accounts/actor.js';
 import { GENESIS_HASH, eventHash } from './audit-hash.js';
-import { appendAuditEvent } from './audit.service.js';
+import { appendAuditEvent, appendAuditEvents } from './audit.service.js';
 import { verifyAuditChain } from './audit-verify.js';
 
 describe(`audit trail on ${TEST_DRIVER}`, () => {
@@ -44,6 +44,25 @@ describe(`audit trail on ${TEST_DRIVER}`, () => {
     await Promise.all(Array.from({ length: 20 }, (_, i) => append('test.concurrent', { i })));
     const result = await verifyAuditChain(db.db);
     expect(result.ok).toBe(true);
+  });
+
+  it('a bulk append continues the same chain, interleaved with single appends', async () => {
+    await append('test.before_bulk');
+    await db.db.transaction((tx) =>
+      appendAuditEvents(
+        tx,
+        systemActor('test'),
+        Array.from({ length: 2_500 }, (_, i) => ({ action: 'test.bulk', payload: { i } })),
+      ),
+    );
+    await append('test.after_bulk');
+    const result = await verifyAuditChain(db.db);
+    expect(result.ok).toBe(true);
+    const [row] = await queryRows<{ n: number }>(
+      db.db,
+      sql`select count(*)::int as n from audit_events where action = 'test.bulk'`,
+    );
+    expect(row!.n).toBe(2_500);
   });
 
   it('the database refuses UPDATE, DELETE and TRUNCATE, whoever asks', async () => {

@@ -4,7 +4,7 @@ import type { Tx } from '../../db/database.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
 import { hasRole, type Actor } from '../accounts/actor.js';
-import { appendAuditEvent } from '../audit/audit.service.js';
+import { appendAuditEvent, appendAuditEvents } from '../audit/audit.service.js';
 import type { CohortCriteria } from '../cohorts/cohort-criteria.js';
 import type { CohortIndex } from '../cohorts/cohort-index.js';
 import type { CombinedMatchResult } from '../consent/duo/match-across-datasets.js';
@@ -156,13 +156,16 @@ export async function submitStudy(
         status: 'pending',
       })),
     );
-    for (const m of toAsk)
-      await appendAuditEvent(tx, actor, {
+    await appendAuditEvents(
+      tx,
+      actor,
+      toAsk.map((m) => ({
         action: 'consent_request.create',
         targetType: 'study',
         targetId: study.id,
         participantId: m.participantId,
-      });
+      })),
+    );
     await notify(
       tx,
       toAsk.flatMap((m) => (m.userId ? [m.userId] : [])),

@@ -4,7 +4,7 @@ import type { Tx } from '../../../db/database.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../../errors/app-errors.js';
 import { idSchema } from '../../../lib/validators.js';
 import { hasRole, type Actor } from '../../accounts/actor.js';
-import { appendAuditEvent } from '../../audit/audit.service.js';
+import { appendAuditEvent, appendAuditEvents } from '../../audit/audit.service.js';
 import type { CohortCriteria } from '../../cohorts/cohort-criteria.js';
 import type { CohortIndex } from '../../cohorts/cohort-index.js';
 import type { CombinedMatchResult } from '../../consent/duo/match-across-datasets.js';
@@ -124,14 +124,17 @@ export async function createExport(
       vcfSha256,
     },
   });
-  for (const m of included)
-    await appendAuditEvent(tx, actor, {
+  await appendAuditEvents(
+    tx,
+    actor,
+    included.map((m) => ({
       action: 'export.include',
       targetType: 'study',
       targetId: study!.id,
       participantId: m.participantId,
       payload: { export: exportId, grant: grant.id },
-    });
+    })),
+  );
   return row!;
 }
 
