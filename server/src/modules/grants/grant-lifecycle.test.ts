@@ -185,30 +185,39 @@ describe(`grants, review rules, passports and notifications (${TEST_DRIVER})`, (
     const studyId = await submittedStudy(f, {
       criteria: { datasets: [f.panelId], sex: 'male', ageMin: 55, ageMax: 75 },
     });
-    const asked = await askedParticipants(f, studyId, 2);
-    for (const p of asked)
-      await mutate(
+    const asked = await askedParticipants(f, studyId, 3);
+    const answer = (p: (typeof asked)[number], decision: string) =>
+      mutate(
         f,
         p.token,
         'answerConsentRequest(requestId: $requestId, decision: $decision)',
         'status',
         {
           requestId: p.requestId,
-          decision: 'PERMIT',
+          decision,
         },
       );
+    await answer(asked[0]!, 'PERMIT');
+    await answer(asked[1]!, 'PERMIT');
     const grantId = await approve(f, studyId);
-    const first = await mutate(
-      f,
-      f.tokens.researcher,
-      'createExport(grantId: $grantId)',
-      'participantCount',
-      { grantId },
-    );
-    expect(first.data).toMatchObject({ participantCount: 2 });
-    const before = (await researcherNotifications()).filter(
-      (n) => n.kind === 'participant_withdrew',
-    ).length;
+    // A yes after the approval still counts: exports follow the live consent.
+    await answer(asked[2]!, 'PERMIT');
+    const exportCount = async () =>
+      (
+        await mutate(
+          f,
+          f.tokens.researcher,
+          'createExport(grantId: $grantId)',
+          'participantCount',
+          {
+            grantId,
+          },
+        )
+      ).data;
+    expect(await exportCount()).toMatchObject({ participantCount: 3 });
+    const told = async () =>
+      (await researcherNotifications()).filter((n) => n.kind === 'participant_withdrew').length;
+    const before = await told();
     const res = await f.gql<{ withdrawConsent: { data?: { studiesThatReceivedData: string[] } } }>(
       `mutation { withdrawConsent(confirm: true) { ... on MutationWithdrawConsentSuccess { data { studiesThatReceivedData } } } }`,
       {},
@@ -217,18 +226,12 @@ describe(`grants, review rules, passports and notifications (${TEST_DRIVER})`, (
     expect(res.data!.withdrawConsent.data!.studiesThatReceivedData).toEqual([
       'A study of the fixture',
     ]);
-    const afterCount = (await researcherNotifications()).filter(
-      (n) => n.kind === 'participant_withdrew',
-    ).length;
-    expect(afterCount).toBe(before + 1);
-    const second = await mutate(
-      f,
-      f.tokens.researcher,
-      'createExport(grantId: $grantId)',
-      'participantCount',
-      { grantId },
-    );
-    expect(second.data).toMatchObject({ participantCount: 1 });
+    expect(await told()).toBe(before + 1);
+    expect(await exportCount()).toMatchObject({ participantCount: 2 });
+    // The late yes turned no: they were never in the grant's cohort, but in its exports.
+    await answer(asked[2]!, 'DENY');
+    expect(await told()).toBe(before + 2);
+    expect(await exportCount()).toMatchObject({ participantCount: 1 });
   });
 
   it('e-mail: each notification is delivered once; without SMTP the log carries ids only', async () => {

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { and, desc, eq, isNull, lte } from 'drizzle-orm';
+import { and, desc, eq, isNull, lte, type SQL } from 'drizzle-orm';
 import type { Database, Tx } from '../../db/database.js';
 import {
   ConflictError,
@@ -269,18 +269,24 @@ export async function tellGranteesParticipantLeft(
   participantId: string,
   studyId?: string,
 ): Promise<number> {
-  const rows = await tx
+  const activeFor = (extra: SQL | undefined) =>
+    and(eq(grants.status, 'active'), ...(studyId ? [eq(grants.studyId, studyId)] : []), extra);
+  // In the cohort the grant was issued for, or in an export made under it (someone who said yes
+  // after the approval).
+  const members = await tx
     .select({ grant: grants, title: studies.title })
     .from(grantMembers)
     .innerJoin(grants, eq(grants.id, grantMembers.grantId))
     .innerJoin(studies, eq(studies.id, grants.studyId))
-    .where(
-      and(
-        eq(grantMembers.participantId, participantId),
-        eq(grants.status, 'active'),
-        ...(studyId ? [eq(grants.studyId, studyId)] : []),
-      ),
-    );
+    .where(activeFor(eq(grantMembers.participantId, participantId)));
+  const exported = await tx
+    .selectDistinct({ grant: grants, title: studies.title })
+    .from(exportMembers)
+    .innerJoin(dataExports, eq(dataExports.id, exportMembers.exportId))
+    .innerJoin(grants, eq(grants.id, dataExports.grantId))
+    .innerJoin(studies, eq(studies.id, grants.studyId))
+    .where(activeFor(eq(exportMembers.participantId, participantId)));
+  const rows = [...new Map([...members, ...exported].map((r) => [r.grant.id, r])).values()];
   for (const { grant, title } of rows)
     await notify(tx, [grant.researcherId], {
       kind: 'participant_withdrew',
