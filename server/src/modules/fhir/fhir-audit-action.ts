@@ -10,9 +10,10 @@ export type FhirAuditAction = (typeof FHIR_AUDIT_ACTIONS)[number];
  * trail expect to find among deletions, not among routine preference updates.
  */
 export const VERBS_BY_ACTION: Record<Exclude<FhirAuditAction, 'E'>, readonly string[]> = {
-  C: ['create', 'register', 'enrol', 'import', 'ingest'],
-  R: ['read', 'list', 'count', 'query'],
-  U: ['update', 'set'],
+  C: ['create', 'register', 'enrol', 'import', 'ingest', 'issue'],
+  // An export including a participant, or its download, discloses their data: a read.
+  R: ['read', 'list', 'count', 'query', 'include', 'download'],
+  U: ['update', 'set', 'attach', 'answer'],
   D: ['withdraw', 'delete', 'revoke', 'erase'],
 };
 

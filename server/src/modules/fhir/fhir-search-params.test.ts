@@ -46,5 +46,10 @@ describe('FHIR search parameters', () => {
     expect(fhirAuditAction('participant.withdraw')).toBe('D');
     expect(fhirAuditAction('auth.login')).toBe('E');
     expect(fhirAuditAction('audit.verify')).toBe('E');
+    expect(fhirAuditAction('grant.issue')).toBe('C');
+    expect(fhirAuditAction('export.include')).toBe('R');
+    expect(fhirAuditAction('consent_request.answer')).toBe('U');
+    expect(fhirAuditAction('review.vote')).toBe('E');
+    expect(fhirAuditAction('grant.revoke')).toBe('D');
   });
 });
