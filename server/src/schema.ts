@@ -11,6 +11,7 @@ import './modules/participants/participants.types.js';
 import './modules/datasets/datasets.types.js';
 import './modules/datasets/ingest/ingest.types.js';
 import './modules/audit/audit.types.js';
+import './modules/audit/audit-explorer.types.js';
 import './modules/audit/participant-timeline.types.js';
 import './modules/chain/chain.types.js';
 import './modules/cohorts/cohorts.types.js';

@@ -85,6 +85,18 @@ describe(`role gates on ${TEST_DRIVER}`, () => {
       allowed: ['ethics_board', 'admin'],
     },
     {
+      name: 'auditActivity',
+      query: `{ auditActivity { total } }`,
+      variables: () => ({}),
+      allowed: ['ethics_board', 'admin'],
+    },
+    {
+      name: 'auditFacets',
+      query: `{ auditFacets { actions } }`,
+      variables: () => ({}),
+      allowed: ['ethics_board', 'admin'],
+    },
+    {
       name: 'changeUserRole',
       query: `mutation($i: ChangeUserRoleInput!) { changeUserRole(input: $i) { __typename } }`,
       variables: () => ({ i: { userId: targetUserId, role: 'steward' } }),
