@@ -11,14 +11,15 @@ const CHAIN: NavLink = { href: '/chain', label: 'Chain status' };
 const CONSENT: NavLink = { href: '/consent', label: 'Your consent' };
 const TIMELINE: NavLink = { href: '/timeline', label: 'Timeline' };
 const WITHDRAW: NavLink = { href: '/withdraw', label: 'Withdraw' };
+const AUDIT: NavLink = { href: '/audit', label: 'Audit' };
 
 /** The pages each role works with, after Home. */
 const BY_ROLE: Record<string, NavLink[]> = {
   participant: [CONSENT, TIMELINE, WITHDRAW],
   researcher: [COHORTS, DATASETS],
-  ethics_board: [COHORTS, DATASETS, CHAIN],
+  ethics_board: [COHORTS, DATASETS, AUDIT, CHAIN],
   steward: [DATASETS, PARTICIPANTS, COHORTS],
-  admin: [DATASETS, PARTICIPANTS, COHORTS, CHAIN],
+  admin: [DATASETS, PARTICIPANTS, COHORTS, AUDIT, CHAIN],
 };
 
 /** The main navigation for a role (Home first). */
