@@ -23,6 +23,7 @@ describe(`role gates on ${TEST_DRIVER}`, () => {
   const tokens = new Map<Role, string>();
   const accounts = new Map<Role, UserRecord>();
   let participantId = '';
+  let targetUserId = '';
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -32,6 +33,7 @@ describe(`role gates on ${TEST_DRIVER}`, () => {
       accounts.set(role, user);
       tokens.set(role, await loginAs(gql, user));
     }
+    targetUserId = (await makeUser(db.db, 'researcher')).id;
     participantId = (
       await db.db.transaction((tx) =>
         createParticipant(tx, { kind: 'system', name: 'test' }, { sex: 'female' }),
@@ -81,6 +83,36 @@ describe(`role gates on ${TEST_DRIVER}`, () => {
       query: `mutation { verifyAuditTrail { ok } }`,
       variables: () => ({}),
       allowed: ['ethics_board', 'admin'],
+    },
+    {
+      name: 'auditActivity',
+      query: `{ auditActivity { total } }`,
+      variables: () => ({}),
+      allowed: ['ethics_board', 'admin'],
+    },
+    {
+      name: 'auditFacets',
+      query: `{ auditFacets { actions } }`,
+      variables: () => ({}),
+      allowed: ['ethics_board', 'admin'],
+    },
+    {
+      name: 'changeUserRole',
+      query: `mutation($i: ChangeUserRoleInput!) { changeUserRole(input: $i) { __typename } }`,
+      variables: () => ({ i: { userId: targetUserId, role: 'steward' } }),
+      allowed: ['admin'],
+    },
+    {
+      name: 'disableUser',
+      query: `mutation($id: ID!) { disableUser(userId: $id) { __typename } }`,
+      variables: () => ({ id: targetUserId }),
+      allowed: ['admin'],
+    },
+    {
+      name: 'enableUser',
+      query: `mutation($id: ID!) { enableUser(userId: $id) { __typename } }`,
+      variables: () => ({ id: targetUserId }),
+      allowed: ['admin'],
     },
     {
       name: 'createUser',

@@ -11,14 +11,16 @@ const CHAIN: NavLink = { href: '/chain', label: 'Chain status' };
 const CONSENT: NavLink = { href: '/consent', label: 'Your consent' };
 const TIMELINE: NavLink = { href: '/timeline', label: 'Timeline' };
 const WITHDRAW: NavLink = { href: '/withdraw', label: 'Withdraw' };
+const AUDIT: NavLink = { href: '/audit', label: 'Audit' };
+const USERS: NavLink = { href: '/admin/users', label: 'Users' };
 
 /** The pages each role works with, after Home. */
 const BY_ROLE: Record<string, NavLink[]> = {
   participant: [CONSENT, TIMELINE, WITHDRAW],
   researcher: [COHORTS, DATASETS],
-  ethics_board: [COHORTS, DATASETS, CHAIN],
+  ethics_board: [COHORTS, DATASETS, AUDIT, CHAIN],
   steward: [DATASETS, PARTICIPANTS, COHORTS],
-  admin: [DATASETS, PARTICIPANTS, COHORTS, CHAIN],
+  admin: [USERS, DATASETS, PARTICIPANTS, COHORTS, AUDIT, CHAIN],
 };
 
 /** The main navigation for a role (Home first). */

@@ -6,3 +6,6 @@ export const ROLE_LABELS: Record<string, string> = {
   steward: 'Data steward',
   admin: 'Administrator',
 };
+
+/** The roles an account can hold, in the order forms offer them. */
+export const ROLES = ['participant', 'researcher', 'ethics_board', 'steward', 'admin'] as const;

@@ -1,6 +1,7 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import { ApiRequestError, api } from '$lib/server/api';
 import type { Preferences } from '$lib/consent';
+import { verifyAuditAction } from '$lib/server/audit-verify';
 import type { Actions, PageServerLoad } from './$types';
 
 export interface DatasetSummary {
@@ -67,28 +68,4 @@ export const load: PageServerLoad = async ({ locals, fetch }) => {
   }
 };
 
-export const actions: Actions = {
-  verify: async ({ locals, fetch }) => {
-    if (!locals.viewer) redirect(303, '/login');
-    try {
-      const { verifyAuditTrail } = await api<{
-        verifyAuditTrail: {
-          ok: boolean;
-          checkedEvents: number;
-          headHash: string;
-          firstBroken: { seq: number; reason: string } | null;
-        };
-      }>(
-        fetch,
-        `mutation { verifyAuditTrail { ok checkedEvents headHash firstBroken { seq reason } } }`,
-        {},
-        locals.token,
-      );
-      return { verification: verifyAuditTrail };
-    } catch (error) {
-      return fail(502, {
-        verifyError: error instanceof ApiRequestError ? error.message : 'Unexpected error.',
-      });
-    }
-  },
-};
+export const actions: Actions = { verify: verifyAuditAction };

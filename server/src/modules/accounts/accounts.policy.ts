@@ -12,3 +12,12 @@ export function assertCanCreateUser(actor: Actor | null): void {
 export function assertCanListUsers(actor: Actor | null): void {
   assertCanCreateUser(actor);
 }
+
+/**
+ * Only a signed-in administrator changes roles or disables accounts. Unlike account creation, the
+ * CLI's system actor is not let in: these changes must name the person who made them.
+ */
+export function assertCanAdministerAccounts(actor: Actor | null): void {
+  if (actor?.kind === 'user' && actor.role === 'admin') return;
+  throw new ForbiddenError('Only an administrator can change accounts');
+}

@@ -23,19 +23,39 @@ export interface UserRecord {
   role: Role;
   institution: string | null;
   createdAt: Date;
+  /** When an administrator disabled the account (it cannot sign in), or null. */
+  disabledAt: Date | null;
+  /** When an administrator confirmed this researcher's status, or null. */
+  researcherStatusConfirmedAt: Date | null;
 }
 
-const userColumns = {
+/** The columns of a UserRecord (never the password hash). */
+export const userColumns = {
   id: users.id,
   email: users.email,
   displayName: users.displayName,
   role: users.role,
   institution: users.institution,
   createdAt: users.createdAt,
+  disabledAt: users.disabledAt,
+  researcherStatusConfirmedAt: users.researcherStatusConfirmedAt,
 };
 
-function toUser(row: { role: string } & Omit<UserRecord, 'role'>): UserRecord {
-  return { ...row, role: row.role as Role };
+/**
+ * A UserRecord from a selected row: the role text narrowed to Role, and only the record's own
+ * fields copied, so a row selected with the password hash does not carry it along.
+ */
+export function toUser(row: { role: string } & Omit<UserRecord, 'role'>): UserRecord {
+  return {
+    id: row.id,
+    email: row.email,
+    displayName: row.displayName,
+    role: row.role as Role,
+    institution: row.institution,
+    createdAt: row.createdAt,
+    disabledAt: row.disabledAt,
+    researcherStatusConfirmedAt: row.researcherStatusConfirmedAt,
+  };
 }
 
 export const CreateUserInput = z.object({
@@ -138,7 +158,7 @@ export async function login(
   const { email, password } = parseInput(LoginInput, input);
   await assertLoginAllowed(db, settings, email, clientKey);
   const [row] = await db
-    .select({ ...userColumns, passwordHash: users.passwordHash, disabledAt: users.disabledAt })
+    .select({ ...userColumns, passwordHash: users.passwordHash })
     .from(users)
     .where(eq(users.email, email));
   const valid = await verifyPassword(row?.passwordHash ?? null, password);

@@ -30,6 +30,17 @@ export const UserType = builder.objectRef<UserRecord>('User').implement({
     role: t.field({ type: RoleEnum, resolve: (u) => u.role }),
     institution: t.exposeString('institution', { nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    disabledAt: t.expose('disabledAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When an administrator disabled the account (it cannot sign in), or null.',
+    }),
+    researcherStatusConfirmedAt: t.expose('researcherStatusConfirmedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'When an administrator confirmed this researcher (GA4GH ResearcherStatus visa), or null.',
+    }),
   }),
 });
 

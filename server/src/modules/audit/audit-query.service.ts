@@ -1,64 +1,60 @@
-import { and, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, lt } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '../../db/database.js';
 import { parseInput } from '../../errors/parse-input.js';
-import { idSchema } from '../../lib/validators.js';
 import type { Actor } from '../accounts/actor.js';
+import { participants } from '../participants/participants.tables.js';
 import { assertCanReadAudit } from './audit.policy.js';
 import { appendAuditEvent } from './audit.service.js';
 import { auditEvents } from './audit.tables.js';
+import {
+  RANGE_ORDER_ISSUE,
+  auditConditionsShape,
+  rangeInOrder,
+  recordedFilter,
+  resolveAuditConditions,
+} from './audit-filter.js';
 import { verifyAuditChain, type AuditVerification } from './audit-verify.js';
 
 /** An audit event row. */
 export type AuditEventRecord = typeof auditEvents.$inferSelect;
 
-export const AuditFilterInput = z.object({
-  action: z.string().trim().max(100).nullish(),
-  actorId: idSchema.nullish(),
-  participantId: idSchema.nullish(),
-  from: z.date().nullish(),
-  to: z.date().nullish(),
-  /** Return events with a sequence number below this (for paging backwards in time). */
-  beforeSeq: z.number().int().positive().nullish(),
-  limit: z.number().int().min(1).max(500).default(50),
-});
+/** An audit event as lists show it: with the pseudonym of the participant it concerns, if any. */
+export type ListedAuditEvent = AuditEventRecord & { participantPseudonym: string | null };
+
+export const AuditFilterInput = z
+  .object({
+    ...auditConditionsShape,
+    /** Return events with a sequence number below this (for paging backwards in time). */
+    beforeSeq: z.number().int().positive().nullish(),
+    limit: z.number().int().min(1).max(500).default(50),
+  })
+  .refine(rangeInOrder, RANGE_ORDER_ISSUE);
 
 /**
  * Reads the audit trail, newest first. Reading the trail is itself audited (with the filter,
- * which holds only ids and dates), so boards' oversight is overseen too.
+ * which holds only ids, roles, action names and dates), so boards' oversight is overseen too.
  */
 export async function listAuditEvents(
   tx: Tx,
   actor: Actor | null,
   input: unknown,
-): Promise<AuditEventRecord[]> {
+): Promise<ListedAuditEvent[]> {
   assertCanReadAudit(actor);
   const f = parseInput(AuditFilterInput, input ?? {});
-  const where: SQL[] = [];
-  if (f.action) where.push(eq(auditEvents.action, f.action));
-  if (f.actorId) where.push(eq(auditEvents.actorId, f.actorId));
-  if (f.participantId) where.push(eq(auditEvents.participantId, f.participantId));
-  if (f.from) where.push(gte(auditEvents.occurredAt, f.from));
-  if (f.to) where.push(lte(auditEvents.occurredAt, f.to));
-  if (f.beforeSeq) where.push(lt(auditEvents.seq, f.beforeSeq));
+  const { where, participantId } = await resolveAuditConditions(tx, f);
   const rows = await tx
-    .select()
+    .select({ ...getTableColumns(auditEvents), participantPseudonym: participants.pseudonym })
     .from(auditEvents)
-    .where(where.length ? and(...where) : undefined)
+    .leftJoin(participants, eq(participants.id, auditEvents.participantId))
+    .where(and(where, f.beforeSeq ? lt(auditEvents.seq, f.beforeSeq) : undefined))
     .orderBy(desc(auditEvents.seq))
     .limit(f.limit);
   await appendAuditEvent(tx, actor, {
     action: 'audit.read',
-    participantId: f.participantId ?? undefined,
+    participantId: participantId ?? undefined,
     payload: {
-      filter: {
-        action: f.action ?? null,
-        actorId: f.actorId ?? null,
-        participantId: f.participantId ?? null,
-        from: f.from?.toISOString() ?? null,
-        to: f.to?.toISOString() ?? null,
-        beforeSeq: f.beforeSeq ?? null,
-      },
+      filter: { ...recordedFilter(f, participantId), beforeSeq: f.beforeSeq ?? null },
       returned: rows.length,
     },
   });

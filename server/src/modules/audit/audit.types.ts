@@ -3,11 +3,11 @@ import { inTransaction } from '../../graphql/run.js';
 import {
   listAuditEvents,
   runAuditVerification,
-  type AuditEventRecord,
+  type ListedAuditEvent,
 } from './audit-query.service.js';
 import type { AuditVerification } from './audit-verify.js';
 
-const AuditEventType = builder.objectRef<AuditEventRecord>('AuditEvent').implement({
+const AuditEventType = builder.objectRef<ListedAuditEvent>('AuditEvent').implement({
   description: 'One entry of the append-only, hash-chained audit trail.',
   fields: (t) => ({
     seq: t.exposeInt('seq'),
@@ -18,6 +18,10 @@ const AuditEventType = builder.objectRef<AuditEventRecord>('AuditEvent').impleme
     targetType: t.exposeString('targetType', { nullable: true }),
     targetId: t.exposeString('targetId', { nullable: true }),
     participantId: t.exposeID('participantId', { nullable: true }),
+    participantPseudonym: t.exposeString('participantPseudonym', {
+      nullable: true,
+      description: 'The pseudonym of the participant the event concerns (never a name).',
+    }),
     payload: t.exposeString('payload', {
       description: 'Canonical JSON (RFC 8785) of the event details.',
     }),
@@ -42,15 +46,31 @@ const AuditVerificationType = builder.objectRef<AuditVerification>('AuditVerific
   }),
 });
 
-const AuditFilter = builder.inputType('AuditFilter', {
+export const AuditFilter = builder.inputType('AuditFilter', {
+  description:
+    'Narrows the trail. Identifiers, roles, action names and dates only, never e-mail addresses.',
   fields: (t) => ({
-    action: t.string({ required: false }),
+    action: t.string({ required: false, description: 'An exact action, e.g. user.create.' }),
+    actionGroup: t.string({
+      required: false,
+      description: 'Every action of one domain, e.g. consent (the part before the first dot).',
+    }),
     actorId: t.id({ required: false }),
+    actorRole: t.string({
+      required: false,
+      description: 'A role, or system, or anonymous.',
+    }),
     participantId: t.id({ required: false }),
+    participantPseudonym: t.string({ required: false }),
+    targetType: t.string({ required: false, description: 'What was acted on, e.g. user, study.' }),
+    targetId: t.string({ required: false }),
     from: t.field({ type: 'DateTime', required: false }),
     to: t.field({ type: 'DateTime', required: false }),
-    beforeSeq: t.int({ required: false }),
-    limit: t.int({ required: false }),
+    beforeSeq: t.int({
+      required: false,
+      description: 'Events older than this sequence number (paging). Ignored by auditActivity.',
+    }),
+    limit: t.int({ required: false, description: 'At most 500. Ignored by auditActivity.' }),
   }),
 });
 
