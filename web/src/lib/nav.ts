@@ -11,14 +11,18 @@ const CHAIN: NavLink = { href: '/chain', label: 'Chain status' };
 const CONSENT: NavLink = { href: '/consent', label: 'Your consent' };
 const TIMELINE: NavLink = { href: '/timeline', label: 'Timeline' };
 const WITHDRAW: NavLink = { href: '/withdraw', label: 'Withdraw' };
+const STUDIES: NavLink = { href: '/studies', label: 'Studies' };
+const REVIEW: NavLink = { href: '/review', label: 'Review queue' };
+const INBOX: NavLink = { href: '/inbox', label: 'Study requests' };
+const DATA_USE: NavLink = { href: '/data-use', label: 'Data use' };
 
 /** The pages each role works with, after Home. */
 const BY_ROLE: Record<string, NavLink[]> = {
-  participant: [CONSENT, TIMELINE, WITHDRAW],
-  researcher: [COHORTS, DATASETS],
-  ethics_board: [COHORTS, DATASETS, CHAIN],
+  participant: [CONSENT, INBOX, DATA_USE, TIMELINE, WITHDRAW],
+  researcher: [STUDIES, COHORTS, DATASETS],
+  ethics_board: [REVIEW, COHORTS, DATASETS, CHAIN],
   steward: [DATASETS, PARTICIPANTS, COHORTS],
-  admin: [DATASETS, PARTICIPANTS, COHORTS, CHAIN],
+  admin: [DATASETS, PARTICIPANTS, COHORTS, CHAIN, STUDIES],
 };
 
 /** The main navigation for a role (Home first). */
