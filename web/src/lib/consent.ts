@@ -121,6 +121,9 @@ const ACTIONS: Record<string, string> = {
   'cohort.count': 'You were counted in a cohort search',
   'beacon.query': 'You were counted in a discovery search',
   'dataset.ingest': 'Your data was added to a dataset',
+  'consent_request.create': 'A study asked to use your data',
+  'consent_request.answer': 'You answered a study’s request',
+  'export.include': 'Your data was included in a study’s export',
 };
 
 export function actionLabel(action: string): string {

@@ -13,14 +13,18 @@ const TIMELINE: NavLink = { href: '/timeline', label: 'Timeline' };
 const WITHDRAW: NavLink = { href: '/withdraw', label: 'Withdraw' };
 const AUDIT: NavLink = { href: '/audit', label: 'Audit' };
 const USERS: NavLink = { href: '/admin/users', label: 'Users' };
+const STUDIES: NavLink = { href: '/studies', label: 'Studies' };
+const REVIEW: NavLink = { href: '/review', label: 'Review queue' };
+const INBOX: NavLink = { href: '/inbox', label: 'Study requests' };
+const DATA_USE: NavLink = { href: '/data-use', label: 'Data use' };
 
 /** The pages each role works with, after Home. */
 const BY_ROLE: Record<string, NavLink[]> = {
-  participant: [CONSENT, TIMELINE, WITHDRAW],
-  researcher: [COHORTS, DATASETS],
-  ethics_board: [COHORTS, DATASETS, AUDIT, CHAIN],
+  participant: [CONSENT, INBOX, DATA_USE, TIMELINE, WITHDRAW],
+  researcher: [STUDIES, COHORTS, DATASETS],
+  ethics_board: [REVIEW, AUDIT, COHORTS, DATASETS, CHAIN],
   steward: [DATASETS, PARTICIPANTS, COHORTS],
-  admin: [USERS, DATASETS, PARTICIPANTS, COHORTS, AUDIT, CHAIN],
+  admin: [USERS, STUDIES, DATASETS, PARTICIPANTS, COHORTS, AUDIT, CHAIN],
 };
 
 /** The main navigation for a role (Home first). */

@@ -1,3 +1,22 @@
+import { api } from '$lib/server/api';
 import type { LayoutServerLoad } from './$types';
 
-export const load: LayoutServerLoad = ({ locals }) => ({ viewer: locals.viewer });
+export const load: LayoutServerLoad = async ({ locals, fetch, url }) => {
+  // Reading the path makes this run on every navigation, so the unread badge stays current.
+  void url.pathname;
+  let unread = 0;
+  if (locals.viewer && locals.token) {
+    try {
+      const data = await api<{ myNotifications: { unread: number } }>(
+        fetch,
+        `{ myNotifications(unreadOnly: true, limit: 1) { unread } }`,
+        {},
+        locals.token,
+      );
+      unread = data.myNotifications.unread;
+    } catch {
+      // The badge is a convenience: a failing API shows on the page itself.
+    }
+  }
+  return { viewer: locals.viewer, unread };
+};

@@ -37,6 +37,10 @@ export async function hasDemoAccounts(db: Queryable): Promise<boolean> {
 }
 
 const DEMO_PARTICIPANTS = 40;
+/** The pseudonym of the participant linked to patient@demo.local (the first one seeded). */
+const DEMO_PATIENT_PSEUDONYM = 'P-DEMO0001';
+/** Tall stature, hypertension, asthma: the demo patient's phenotypes in the reference panel. */
+const DEMO_PATIENT_PHENOTYPES = ['HP:0000098', 'HP:0000822', 'HP:0002099'] as const;
 
 /**
  * Seeds the demo: five accounts, a cohort of pseudonymous participants (the first linked to
@@ -149,6 +153,17 @@ async function seedDemoGenomics(
       path: path.join(dir, truth.phenotypesFile),
       format: 'phenotypes',
     });
+    // The demo patient joins the panel with a few phenotypes (no genotypes), so studies drawing
+    // on the panel ask them too and the participant's inbox and data-use pages have something real.
+    const patientFile = path.join(dir, 'demo-patient-phenotypes.tsv');
+    fs.writeFileSync(
+      patientFile,
+      [
+        'participant\tterm\tstatus',
+        ...DEMO_PATIENT_PHENOTYPES.map((term) => `${DEMO_PATIENT_PSEUDONYM}\t${term}\tpresent`),
+      ].join('\n') + '\n',
+    );
+    await ingestPhenotypes(db, actor, { datasetId, path: patientFile, format: 'phenotypes' });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -1,0 +1,184 @@
+import { PURPOSES, findTerm, type CohortCriteria, type OntologyTerm } from './cohort-form';
+import { SENSITIVE_TOPICS } from './study-labels';
+import type { FieldErrors } from './validate';
+
+/** What the researcher entered on the new-study form, to refill it. */
+export interface StudyFormValues {
+  title: string;
+  laySummary: string;
+  primary: string;
+  purposeDiseases: string[];
+  purposeDiseaseQuery: string;
+  commercial: boolean;
+  sensitive: string[];
+  otherText: string;
+  collaborators: string;
+  datasets: string[];
+  /** The cohort builder's criteria as JSON ('' when none was carried over). */
+  cohortCriteria: string;
+}
+
+/** CreateStudyInput as the API takes it. */
+export interface CreateStudyInput {
+  title: string;
+  laySummary: string;
+  purpose: {
+    primary: string;
+    commercial: boolean;
+    diseases?: string[];
+    sensitive?: string[];
+    otherText?: string;
+  };
+  collaborators: string[];
+  datasetIds: string[];
+  cohortCriteria: CohortCriteria;
+}
+
+export const EMPTY_STUDY_FORM: StudyFormValues = {
+  title: '',
+  laySummary: '',
+  primary: 'GRU',
+  purposeDiseases: [],
+  purposeDiseaseQuery: '',
+  commercial: false,
+  sensitive: [],
+  otherText: '',
+  collaborators: '',
+  datasets: [],
+  cohortCriteria: '',
+};
+
+/** The largest IRB letter the portal forwards (the API keeps only its SHA-256). */
+export const MAX_IRB_BYTES = 10 * 1024 * 1024;
+
+const MONDO = /^MONDO:\d{7}$/;
+
+function str(form: FormData, name: string): string {
+  const v = form.get(name);
+  return typeof v === 'string' ? v : '';
+}
+
+/** Reads the new-study form. */
+export function readStudyForm(form: FormData): StudyFormValues {
+  return {
+    title: str(form, 'title'),
+    laySummary: str(form, 'laySummary'),
+    primary: str(form, 'primary') || 'GRU',
+    purposeDiseases: form.getAll('purposeDiseases').map(String),
+    purposeDiseaseQuery: str(form, 'purposeDiseaseQuery'),
+    commercial: form.get('commercial') === 'on',
+    sensitive: form.getAll('sensitive').map(String),
+    otherText: str(form, 'otherText'),
+    collaborators: str(form, 'collaborators'),
+    datasets: form.getAll('datasets').map(String),
+    cohortCriteria: str(form, 'cohortCriteria'),
+  };
+}
+
+/** Parses carried-over cohort criteria; null when absent or not a JSON object. */
+export function parseCriteria(json: string): CohortCriteria | null {
+  if (!json.trim()) return null;
+  try {
+    const value: unknown = JSON.parse(json);
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? (value as CohortCriteria)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Checks the form as the API will (title, a lay summary participants can read, diseases for
+ * disease-specific research, a described "other" topic, at least one dataset) and builds the
+ * input. Without a cohort from the builder the study asks for everyone in its datasets.
+ * `terms` resolves a disease typed without JavaScript.
+ */
+export function validateStudy(
+  values: StudyFormValues,
+  terms: OntologyTerm[],
+): { errors: FieldErrors; input: CreateStudyInput } {
+  const errors: FieldErrors = {};
+  const title = values.title.trim();
+  if (title.length < 3) errors.title = 'Give the study a title of at least 3 characters.';
+  else if (title.length > 200) errors.title = 'Keep the title under 200 characters.';
+  const laySummary = values.laySummary.trim();
+  if (laySummary.length < 20)
+    errors.laySummary = 'Write at least 20 characters: participants read this before they decide.';
+  else if (laySummary.length > 2000) errors.laySummary = 'Keep the summary under 2,000 characters.';
+
+  const primary = PURPOSES.find((p) => p.code === values.primary)?.code ?? 'GRU';
+  const purpose: CreateStudyInput['purpose'] = { primary, commercial: values.commercial };
+  const diseases = [...values.purposeDiseases];
+  for (const typed of values.purposeDiseaseQuery.split(/[,;]/).filter((s) => s.trim())) {
+    const found = findTerm(typed, terms);
+    if (found && MONDO.test(found.id)) diseases.push(found.id);
+    else errors.purposeDiseases = `No disease (MONDO term) matches “${typed.trim()}”.`;
+  }
+  if (primary === 'DS') {
+    const unique = [...new Set(diseases)];
+    const bad = unique.find((d) => !MONDO.test(d));
+    if (bad) errors.purposeDiseases = `“${bad}” is not a MONDO disease term.`;
+    else if (!unique.length && !errors.purposeDiseases)
+      errors.purposeDiseases = 'Name at least one disease for disease-specific research.';
+    else purpose.diseases = unique;
+  }
+  const sensitive = values.sensitive.filter((s) => SENSITIVE_TOPICS.some((t) => t.code === s));
+  if (sensitive.length) purpose.sensitive = sensitive;
+  if (sensitive.includes('OTHER')) {
+    if (!values.otherText.trim()) errors.otherText = 'Describe the other sensitive topic.';
+    else purpose.otherText = values.otherText.trim();
+  }
+
+  const collaborators = values.collaborators
+    .split(/\n/)
+    .map((c) => c.trim())
+    .filter(Boolean);
+  if (collaborators.length > 50) errors.collaborators = 'List at most 50 collaborators.';
+  else if (collaborators.some((c) => c.length > 200))
+    errors.collaborators = 'Keep each collaborator under 200 characters.';
+
+  const datasetIds = [...new Set(values.datasets)];
+  if (!datasetIds.length) errors.datasets = 'Choose at least one dataset.';
+
+  const carried = parseCriteria(values.cohortCriteria);
+  if (values.cohortCriteria.trim() && !carried)
+    errors.cohort = 'The cohort from the builder could not be read. Build it again.';
+  const cohortCriteria: CohortCriteria = carried ?? { datasets: datasetIds };
+
+  return {
+    errors,
+    input: { title, laySummary, purpose, collaborators, datasetIds, cohortCriteria },
+  };
+}
+
+/** The form field an API field error belongs beside. */
+export function studyFormField(apiField: string): string {
+  if (apiField.startsWith('purpose.diseases')) return 'purposeDiseases';
+  if (apiField.startsWith('purpose.otherText')) return 'otherText';
+  if (apiField.startsWith('purpose')) return 'primary';
+  if (apiField.startsWith('collaborators')) return 'collaborators';
+  if (apiField.startsWith('datasetIds')) return 'datasets';
+  if (apiField.startsWith('cohortCriteria')) return 'cohort';
+  return apiField;
+}
+
+/** The carried-over criteria in words, so the researcher sees what the study will ask for. */
+export function describeCriteria(
+  criteria: CohortCriteria,
+  datasetName: (id: string) => string,
+  termLabel: (id: string) => string,
+): string[] {
+  const out: string[] = [];
+  if (criteria.datasets?.length) out.push(`In ${criteria.datasets.map(datasetName).join(' or ')}`);
+  if (criteria.genes?.length) out.push(`Carrying a variant in ${criteria.genes.join(', ')}`);
+  if (criteria.variants?.length) out.push(`Carrying ${criteria.variants.join(', ')}`);
+  if (criteria.regions?.length) out.push(`With a variant in ${criteria.regions.join(', ')}`);
+  if (criteria.zygosity) out.push(`Zygosity: ${criteria.zygosity.toLowerCase()}`);
+  const terms = [...(criteria.phenotypes ?? []), ...(criteria.diseases ?? [])];
+  if (terms.length) out.push(`With ${terms.map((t) => `${termLabel(t)} (${t})`).join(' and ')}`);
+  if (criteria.sex) out.push(`Sex: ${criteria.sex}`);
+  if (criteria.ageMin !== undefined || criteria.ageMax !== undefined)
+    out.push(`Aged ${criteria.ageMin ?? 0} to ${criteria.ageMax ?? 'any'}`);
+  return out.length ? out : ['Everyone in the chosen datasets'];
+}

@@ -1,0 +1,72 @@
+import { api } from '$lib/server/api';
+import { messageOf, requireRole } from '$lib/server/guard';
+import type { Purpose } from '$lib/study-labels';
+import type { PageServerLoad } from './$types';
+
+/** One study that asked for or used the participant's data. */
+export interface DataUseView {
+  decision: string | null;
+  requestStatus: string | null;
+  inGrant: boolean;
+  grantExpiresAt: string | null;
+  study: {
+    id: string;
+    title: string;
+    laySummary: string;
+    status: string;
+    purpose: Purpose;
+    decisionRationale: string | null;
+    submittedAt: string | null;
+    decidedAt: string | null;
+  };
+  exports: { id: string; createdAt: string; sampleId: string }[];
+  events: {
+    seq: number;
+    occurredAt: string;
+    action: string;
+    actorRole: string;
+    hash: string;
+    prevHash: string;
+    canonical: string;
+    proof: {
+      batch: number;
+      merkleRoot: string;
+      steps: { side: string; hash: string }[];
+      txHash: string | null;
+      height: number | null;
+      blockTime: string | null;
+    } | null;
+  }[];
+}
+
+export const load: PageServerLoad = async ({ locals, fetch }) => {
+  const { token } = requireRole(locals, ['participant'], 'your data use (participants only)');
+  try {
+    const data = await api<{
+      myDataUse: DataUseView[];
+      duoTerms: { code: string; plain: string }[];
+    }>(
+      fetch,
+      `{ myDataUse { decision requestStatus inGrant grantExpiresAt
+          study { id title laySummary status decisionRationale submittedAt decidedAt
+            purpose { primary diseases commercial sensitive otherText } }
+          exports { id createdAt sampleId }
+          events { seq occurredAt action actorRole hash prevHash canonical
+            proof { batch merkleRoot steps { side hash } txHash height blockTime } } }
+         duoTerms { code plain } }`,
+      {},
+      token,
+    );
+    return {
+      entries: data.myDataUse,
+      duoPlain: Object.fromEntries(data.duoTerms.map((t) => [t.code, t.plain])),
+      loadError: null,
+    };
+  } catch (e) {
+    return {
+      entries: [] as DataUseView[],
+      duoPlain: {} as Record<string, string>,
+      loadError: messageOf(e),
+    };
+  }
+};

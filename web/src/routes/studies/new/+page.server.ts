@@ -1,0 +1,145 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { api } from '$lib/server/api';
+import { apiUpload } from '$lib/server/api-upload';
+import { loadOntologyTerms } from '$lib/server/filtering-terms';
+import { messageOf, requireRole } from '$lib/server/guard';
+import { mutate, statusOf } from '$lib/server/mutate';
+import type { OntologyTerm } from '$lib/cohort-form';
+import {
+  EMPTY_STUDY_FORM,
+  MAX_IRB_BYTES,
+  parseCriteria,
+  readStudyForm,
+  studyFormField,
+  validateStudy,
+  type StudyFormValues,
+} from '$lib/study-form';
+import type { FieldErrors } from '$lib/validate';
+import type { Actions, PageServerLoad } from './$types';
+
+const ROLES = ['researcher'] as const;
+const WHAT = 'new studies (researchers only)';
+
+/** A dataset to choose, with its data-use terms as badges. */
+export interface DatasetChoice {
+  id: string;
+  name: string;
+  dataUse: { diseases: string[]; terms: { code: string; label: string; plain: string }[] };
+}
+
+export const load: PageServerLoad = async ({ locals, fetch }) => {
+  const { token } = requireRole(locals, ROLES, WHAT);
+  const [datasets, terms] = await Promise.allSettled([
+    api<{ datasets: DatasetChoice[] }>(
+      fetch,
+      `{ datasets { id name dataUse { diseases terms { code label plain } } } }`,
+      {},
+      token,
+    ),
+    loadOntologyTerms(fetch),
+  ]);
+  return {
+    datasets: datasets.status === 'fulfilled' ? datasets.value.datasets : [],
+    terms: terms.status === 'fulfilled' ? terms.value : ([] as OntologyTerm[]),
+    loadError:
+      datasets.status === 'rejected'
+        ? messageOf(datasets.reason)
+        : terms.status === 'rejected'
+          ? `Disease suggestions are unavailable: ${messageOf(terms.reason)}`
+          : null,
+  };
+};
+
+function refused(values: StudyFormValues, errors: FieldErrors, message: string, status = 400) {
+  return fail(status, { values, errors, message });
+}
+
+export const actions: Actions = {
+  /**
+   * The cohort builder's "Use this cohort in a new study": its criteria and purpose arrive in
+   * the body of a form post (never the URL) and prefill the form.
+   */
+  fromCohort: async ({ locals, request }) => {
+    requireRole(locals, ROLES, WHAT);
+    const form = await request.formData();
+    const criteria = parseCriteria(String(form.get('criteria') ?? ''));
+    const purpose = (() => {
+      try {
+        return JSON.parse(String(form.get('purpose') ?? '{}')) as {
+          primary?: string;
+          commercial?: boolean;
+          diseases?: string[];
+        };
+      } catch {
+        return {};
+      }
+    })();
+    const values: StudyFormValues = {
+      ...EMPTY_STUDY_FORM,
+      cohortCriteria: criteria ? JSON.stringify(criteria) : '',
+      datasets: criteria?.datasets ?? [],
+      primary: purpose.primary ?? 'GRU',
+      purposeDiseases: Array.isArray(purpose.diseases) ? purpose.diseases.map(String) : [],
+      commercial: purpose.commercial === true,
+    };
+    return {
+      values,
+      errors: {} as FieldErrors,
+      message: criteria ? null : 'The cohort could not be carried over; build it again.',
+    };
+  },
+
+  /** Creates the draft, attaches the IRB letter's digest if one was chosen, opens the study. */
+  create: async ({ locals, fetch, request }) => {
+    const { token } = requireRole(locals, ROLES, WHAT);
+    const form = await request.formData();
+    const values = readStudyForm(form);
+    const irb = form.get('irb');
+    const letter = irb instanceof File && irb.size > 0 ? irb : null;
+    let terms: OntologyTerm[] = [];
+    if (values.purposeDiseaseQuery.trim()) terms = await loadOntologyTerms(fetch).catch(() => []);
+    const { errors, input } = validateStudy(values, terms);
+    if (letter && letter.size > MAX_IRB_BYTES)
+      errors.irb = 'The letter is larger than 10 MB; attach a smaller PDF.';
+    if (Object.keys(errors).length)
+      return refused(values, errors, 'Please correct the fields marked below.');
+    let id: string;
+    try {
+      const created = await mutate<{ id: string }>(
+        fetch,
+        token,
+        {
+          field: 'createStudy',
+          args: 'input: $input',
+          vars: '$input: CreateStudyInput!',
+          selection: 'id',
+        },
+        { input },
+        studyFormField,
+      );
+      if (!created.ok)
+        return refused(values, created.fieldErrors, created.message, statusOf(created.code));
+      id = created.data.id;
+    } catch (e) {
+      return refused(values, {}, messageOf(e), 502);
+    }
+    let irbFailed = false;
+    if (letter) {
+      try {
+        const { attachIrbEvidence } = await apiUpload<{
+          attachIrbEvidence: { __typename: string };
+        }>(
+          fetch,
+          `mutation($studyId: ID!, $file: File!) { attachIrbEvidence(studyId: $studyId, file: $file) { __typename } }`,
+          { studyId: id, file: null },
+          { 'variables.file': letter },
+          token,
+        );
+        irbFailed = attachIrbEvidence.__typename !== 'MutationAttachIrbEvidenceSuccess';
+      } catch {
+        irbFailed = true;
+      }
+    }
+    redirect(303, `/studies/${id}?${irbFailed ? 'irb=failed' : 'created=1'}`);
+  },
+};
