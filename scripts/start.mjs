@@ -68,6 +68,8 @@ run('web', ['web/build/index.js'], {
   HOST: '127.0.0.1',
   API_URL: apiUrl,
   ORIGIN: origin,
+  // Uploads (VCF files, IRB letters) pass through the portal; adapter-node's default is 512 KB.
+  BODY_SIZE_LIMIT: process.env.BODY_SIZE_LIMIT ?? '2G',
 });
 await sleep(300);
 console.log(`

@@ -92,7 +92,7 @@ export async function castVote(
       [
         {
           field: 'overrideReason',
-          message: `required: the data use of ${denied.map((d) => d.datasetId).join(', ')} does not allow this purpose`,
+          message: `required: the data use of ${denied.map((d) => d.label ?? d.datasetId).join(', ')} does not allow this purpose (approving grants only the other datasets)`,
         },
       ],
     );

@@ -10,12 +10,12 @@ import {
 } from './consent-requests.service.js';
 import { ResearchPurposeType, StudyStatusEnum } from './studies.types.js';
 
-const StudyDecisionEnum = builder.enumType('StudyDecision', {
+export const StudyDecisionEnum = builder.enumType('StudyDecision', {
   description: 'A participant’s answer to one study.',
   values: { PERMIT: { value: 'permit' }, DENY: { value: 'deny' } } as const,
 });
 
-const RequestStatusEnum = builder.enumType('ConsentRequestStatus', {
+export const RequestStatusEnum = builder.enumType('ConsentRequestStatus', {
   values: {
     PENDING: { value: 'pending' },
     ANSWERED: { value: 'answered' },

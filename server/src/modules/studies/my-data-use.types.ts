@@ -2,6 +2,7 @@ import { builder } from '../../builder.js';
 import { inTransaction } from '../../graphql/run.js';
 import { TimelineEventType } from '../audit/participant-timeline.types.js';
 import type { ResearchPurpose } from '../consent/duo/match-types.js';
+import { RequestStatusEnum, StudyDecisionEnum } from './consent-requests.types.js';
 import { myDataUse, type DataUseEntry } from './my-data-use.service.js';
 import { ResearchPurposeType, StudyStatusEnum } from './studies.types.js';
 
@@ -37,8 +38,18 @@ const DataUseExportType = builder
 const DataUseEntryType = builder.objectRef<DataUseEntry>('DataUseEntry').implement({
   fields: (t) => ({
     study: t.field({ type: DataUseStudyType, resolve: (e) => e.study }),
-    requestStatus: t.exposeString('requestStatus', { nullable: true }),
-    decision: t.exposeString('decision', { nullable: true, description: 'permit or deny' }),
+    requestStatus: t.field({
+      type: RequestStatusEnum,
+      nullable: true,
+      description: 'Whether you were asked (null: your standing preferences decided).',
+      resolve: (e) => e.requestStatus as never,
+    }),
+    decision: t.field({
+      type: StudyDecisionEnum,
+      nullable: true,
+      description: 'Your answer to this study, if you gave one.',
+      resolve: (e) => e.decision,
+    }),
     inGrant: t.exposeBoolean('inGrant'),
     grantExpiresAt: t.expose('grantExpiresAt', { type: 'DateTime', nullable: true }),
     exports: t.field({ type: [DataUseExportType], resolve: (e) => e.exports }),

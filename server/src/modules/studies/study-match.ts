@@ -38,6 +38,7 @@ export async function matchStudy(
       const d = rows.find((r) => r.id === id)!;
       return {
         datasetId: d.id,
+        label: d.name,
         dataUse: {
           permission: d.duoPermission as DuoPermission,
           diseases: d.duoDiseases,

@@ -102,27 +102,12 @@ export async function loadStudy(
       { id },
       token,
     );
-    return { ...study, match: withDatasetNames(study), votes: study.votes ?? [] };
+    return { ...study, votes: study.votes ?? [] };
   } catch (e) {
     if (e instanceof ApiRequestError && e.code === 'NOT_FOUND')
       error(404, { message: 'There is no such study, or it is not yours to see.' });
     throw e;
   }
-}
-
-/**
- * The API's overall match reasons name datasets by id ("1 of 2 dataset(s) denied: <uuid>");
- * people read names, so ids of the study's datasets are replaced by their names.
- */
-function withDatasetNames(study: StudyDetail): StudyDetail['match'] {
-  if (!study.match) return null;
-  const names = new Map<string, string>(study.datasets.map((d) => [d.id, d.name]));
-  for (const d of study.match.datasets) if (d.dataset) names.set(d.datasetId, d.dataset.name);
-  const named = (text: string) =>
-    text.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, (id) =>
-      names.has(id) ? `“${names.get(id)}”` : id,
-    );
-  return { ...study.match, reasons: study.match.reasons.map(named) };
 }
 
 /** The frozen match per dataset, with names, for DatasetMatchList. */

@@ -5,8 +5,8 @@ import type { PageServerLoad } from './$types';
 
 /** One study that asked for or used the participant's data. */
 export interface DataUseView {
-  decision: string | null;
-  requestStatus: string | null;
+  decision: 'PERMIT' | 'DENY' | null;
+  requestStatus: 'PENDING' | 'ANSWERED' | 'CLOSED' | null;
   inGrant: boolean;
   grantExpiresAt: string | null;
   study: {

@@ -6,12 +6,15 @@ import type { DataUseTerms, MatchDecision, MatchResult, ResearchPurpose } from '
 /** One dataset of a multi-dataset request with its terms. */
 export interface DatasetDataUse {
   datasetId: string;
+  /** How reasons name the dataset (its name); the id when absent. */
+  label?: string;
   dataUse: DataUseTerms;
 }
 
 /** The verdict on one dataset of a multi-dataset request. */
 export interface DatasetMatchResult extends MatchResult {
   datasetId: string;
+  label?: string;
 }
 
 /** The verdicts on every dataset of a request, with the request's overall decision. */
@@ -25,7 +28,7 @@ export interface CombinedMatchResult {
 }
 
 function summary(decision: MatchDecision, datasets: readonly DatasetMatchResult[]): string {
-  const ids = datasets.filter((d) => d.decision === decision).map((d) => d.datasetId);
+  const ids = datasets.filter((d) => d.decision === decision).map((d) => d.label ?? d.datasetId);
   const verb = { APPROVE: 'approved', DENY: 'denied', ABSTAIN: 'need human review' }[decision];
   return `${ids.length} of ${datasets.length} dataset(s) ${verb}: ${ids.join(', ')}`;
 }
@@ -42,8 +45,9 @@ export function matchAcrossDatasets(
   if (dataUses.length === 0) {
     return { decision: 'DENY', reasons: ['The request names no dataset'], datasets: [] };
   }
-  const datasets = dataUses.map(({ datasetId, dataUse }) => ({
+  const datasets = dataUses.map(({ datasetId, label, dataUse }) => ({
     datasetId,
+    ...(label === undefined ? {} : { label }),
     ...matchDataUse(purpose, dataUse, ontology),
   }));
   const decision = worstDecision(datasets.map((d) => d.decision));
