@@ -372,7 +372,7 @@ describe(`the access workflow on the demo data, end to end (${TEST_DRIVER})`, ()
     expect(use.errors).toBeUndefined();
     const entry = use.data!.myDataUse.find((e) => e.study.id === studyId)!;
     expect(entry).toMatchObject({
-      decision: 'permit',
+      decision: 'PERMIT',
       study: { status: 'APPROVED' },
       exports: [{ id: exp.id }],
     });
