@@ -116,7 +116,8 @@ export async function myDataUse(tx: Tx, actor: Actor | null): Promise<DataUseEnt
         exports: exported
           .filter((e) => e.studyId === study.id)
           .map(({ id, createdAt, sampleId }) => ({ id, createdAt, sampleId })),
-        events: events.filter((e) => eventRows.find((r) => r.seq === e.seq)?.targetId === study.id),
+        // withProofs keeps the rows' order, so an event and its row share an index.
+        events: events.filter((_e, i) => eventRows[i]!.targetId === study.id),
       };
     })
     .sort((a, b) => (b.study.submittedAt?.getTime() ?? 0) - (a.study.submittedAt?.getTime() ?? 0));

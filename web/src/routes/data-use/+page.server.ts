@@ -1,6 +1,7 @@
 import { api } from '$lib/server/api';
 import { messageOf, requireRole } from '$lib/server/guard';
 import type { Purpose } from '$lib/study-labels';
+import { TIMELINE_EVENT_FIELDS, type TimelineEvent } from '$lib/timeline-event';
 import type { PageServerLoad } from './$types';
 
 /** One study that asked for or used the participant's data. */
@@ -20,23 +21,7 @@ export interface DataUseView {
     decidedAt: string | null;
   };
   exports: { id: string; createdAt: string; sampleId: string }[];
-  events: {
-    seq: number;
-    occurredAt: string;
-    action: string;
-    actorRole: string;
-    hash: string;
-    prevHash: string;
-    canonical: string;
-    proof: {
-      batch: number;
-      merkleRoot: string;
-      steps: { side: string; hash: string }[];
-      txHash: string | null;
-      height: number | null;
-      blockTime: string | null;
-    } | null;
-  }[];
+  events: TimelineEvent[];
 }
 
 export const load: PageServerLoad = async ({ locals, fetch }) => {
@@ -51,8 +36,7 @@ export const load: PageServerLoad = async ({ locals, fetch }) => {
           study { id title laySummary status decisionRationale submittedAt decidedAt
             purpose { primary diseases commercial sensitive otherText } }
           exports { id createdAt sampleId }
-          events { seq occurredAt action actorRole hash prevHash canonical
-            proof { batch merkleRoot steps { side hash } txHash height blockTime } } }
+          events { ${TIMELINE_EVENT_FIELDS} } }
          duoTerms { code plain } }`,
       {},
       token,

@@ -1,26 +1,9 @@
 import { api } from '$lib/server/api';
 import { messageOf, requireRole } from '$lib/server/guard';
+import { TIMELINE_EVENT_FIELDS, type TimelineEvent } from '$lib/timeline-event';
 import type { PageServerLoad } from './$types';
 
 const PAGE_SIZE = 50;
-
-export interface TimelineEvent {
-  seq: number;
-  occurredAt: string;
-  action: string;
-  actorRole: string;
-  hash: string;
-  prevHash: string;
-  canonical: string;
-  proof: {
-    batch: number;
-    merkleRoot: string;
-    steps: { side: string; hash: string }[];
-    txHash: string | null;
-    height: number | null;
-    blockTime: string | null;
-  } | null;
-}
 
 export const load: PageServerLoad = async ({ locals, fetch, url }) => {
   const { token } = requireRole(locals, ['participant'], 'the timeline (participants only)');
@@ -30,8 +13,7 @@ export const load: PageServerLoad = async ({ locals, fetch, url }) => {
     const { myTimeline } = await api<{ myTimeline: TimelineEvent[] }>(
       fetch,
       `query($limit: Int, $beforeSeq: Int) { myTimeline(limit: $limit, beforeSeq: $beforeSeq) {
-        seq occurredAt action actorRole hash prevHash canonical
-        proof { batch merkleRoot steps { side hash } txHash height blockTime } } }`,
+        ${TIMELINE_EVENT_FIELDS} } }`,
       { limit: PAGE_SIZE + 1, beforeSeq },
       token,
     );
