@@ -6,12 +6,13 @@ import type { MailPort } from '../modules/notifications/mail-port.js';
 
 /**
  * Timed workflow chores of one API instance: expire grants and send their 30-day notices, and
- * deliver notification e-mail. Both are idempotent and lock what they take, so several
- * instances may run them.
+ * deliver notification e-mail. Both claim what they work on with `FOR UPDATE SKIP LOCKED`, so
+ * several instances may run them.
  */
 export class WorkflowWorker {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> = Promise.resolve();
+  private stopped = false;
 
   constructor(
     private readonly db: Database,
@@ -19,13 +20,19 @@ export class WorkflowWorker {
     private readonly log: Logger,
   ) {}
 
-  /** Runs the chores every `everyMs`. */
+  /** Runs the chores `everyMs` after the previous round ended (rounds never overlap). */
   start(everyMs = 5_000): void {
-    this.timer = setInterval(() => {
-      this.running = this.runOnce().catch((error: unknown) =>
-        this.log.error('workflow chores failed', { error: (error as Error).message }),
-      );
-    }, everyMs);
+    const schedule = () => {
+      if (this.stopped) return;
+      this.timer = setTimeout(() => {
+        this.running = this.runOnce()
+          .catch((error: unknown) =>
+            this.log.error('workflow chores failed', { error: (error as Error).message }),
+          )
+          .finally(schedule);
+      }, everyMs);
+    };
+    schedule();
   }
 
   /** One round: sweep grants, then send pending mail. */
@@ -38,7 +45,8 @@ export class WorkflowWorker {
 
   /** Stops and waits for the round in progress. */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
     await this.running;
     this.mail.close();
   }

@@ -15,11 +15,14 @@ export function actionGroupOf(action: string): string {
   return dot === -1 ? action : action.slice(0, dot);
 }
 
+// Identifier-like only (no spaces, no @): filters are written into the audit trail as they are,
+// so free text such as an e-mail address typed by mistake must not get in.
 const shortText = (max: number) =>
   z
     .string()
     .trim()
     .max(max)
+    .regex(/^[\w.:-]*$/, { message: 'must be an identifier (letters, digits, . : _ -)' })
     .transform((s) => (s === '' ? null : s))
     .nullish();
 

@@ -28,40 +28,20 @@ export async function appendAuditEvent(
   actor: Actor | null,
   entry: AuditEntry,
 ): Promise<{ seq: number; hash: string }> {
-  await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
-  const [last] = await tx
-    .select({ seq: auditEvents.seq, hash: auditEvents.hash })
-    .from(auditEvents)
-    .orderBy(desc(auditEvents.seq))
-    .limit(1);
-  const event = {
-    seq: (last?.seq ?? 0) + 1,
-    occurredAt: new Date(),
-    actorId: actor?.kind === 'user' ? actor.userId : null,
-    actorRole: actor === null ? 'anonymous' : actor.kind === 'user' ? actor.role : 'system',
-    action: entry.action,
-    targetType: entry.targetType ?? null,
-    targetId: entry.targetId ?? null,
-    participantId: entry.participantId ?? null,
-    payload: canonicalJson(entry.payload ?? {}),
-  };
-  const prevHash = last?.hash ?? GENESIS_HASH;
-  const hash = eventHash(prevHash, event);
-  await tx.insert(auditEvents).values({ ...event, prevHash, hash });
-  return { seq: event.seq, hash };
+  return appendAuditEvents(tx, actor, [entry]);
 }
 
 /**
- * Appends many events in order under one lock and a few multi-row inserts: the same chain as
- * appending them one by one (each hash covers the previous), for work that touches many
- * participants at once (a submission asking a cohort, an export including it).
+ * Appends events in order under one lock and a few multi-row inserts (each hash covers the
+ * previous), for work that touches many participants at once (a submission asking a cohort, an
+ * export including it); answers the last event's sequence and hash. With no entries it only
+ * reads the head.
  */
 export async function appendAuditEvents(
   tx: Tx,
   actor: Actor | null,
   entries: readonly AuditEntry[],
-): Promise<void> {
-  if (entries.length === 0) return;
+): Promise<{ seq: number; hash: string }> {
   await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
   const [last] = await tx
     .select({ seq: auditEvents.seq, hash: auditEvents.hash })
@@ -92,4 +72,5 @@ export async function appendAuditEvents(
   // 11 columns a row: 1,000 rows stay far below PostgreSQL's 65,535 bind parameters.
   for (let i = 0; i < rows.length; i += 1_000)
     await tx.insert(auditEvents).values(rows.slice(i, i + 1_000));
+  return { seq, hash: prevHash };
 }

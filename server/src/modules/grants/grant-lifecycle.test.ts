@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../lib/logger.js';
 import {
@@ -20,7 +20,8 @@ import { notifications } from '../notifications/notifications.tables.js';
 import { notify } from '../notifications/notify.js';
 import { studies } from '../studies/studies.tables.js';
 import { sweepGrants } from './grants.service.js';
-import { grants } from './grants.tables.js';
+import { exportRoute } from './exports/export.route.js';
+import { dataExports, grants } from './grants.tables.js';
 import { passportVisaChecker } from './passport-visa-checker.js';
 import { passportBrokerRoute } from './passport/passport-broker.route.js';
 import { verifyPassport } from './passport/verify-passport.js';
@@ -123,6 +124,17 @@ describe(`grants, review rules, passports and notifications (${TEST_DRIVER})`, (
       return (await res.json()) as { response?: { resultSets?: { id: string }[] } };
     };
     expect((await ask(passport)).response?.resultSets?.map((s) => s.id)).toEqual([f.panelId]);
+    // A disabled account's visas open nothing, while the grant itself stays as it was.
+    await f.db.db
+      .update(users)
+      .set({ disabledAt: new Date() })
+      .where(eq(users.email, 'researcher@demo.local'));
+    expect((await ask(passport)).response?.resultSets ?? []).toEqual([]);
+    await f.db.db
+      .update(users)
+      .set({ disabledAt: null })
+      .where(eq(users.email, 'researcher@demo.local'));
+    expect((await ask(passport)).response?.resultSets?.map((s) => s.id)).toEqual([f.panelId]);
 
     const revoked = await mutate(
       f,
@@ -215,6 +227,26 @@ describe(`grants, review rules, passports and notifications (${TEST_DRIVER})`, (
         )
       ).data;
     expect(await exportCount()).toMatchObject({ participantCount: 3 });
+    const [latest] = await f.db.db
+      .select()
+      .from(dataExports)
+      .where(eq(dataExports.grantId, grantId))
+      .orderBy(desc(dataExports.createdAt))
+      .limit(1);
+    const download = await exportRoute(f.db.db).handler(
+      new Request(`${FIXTURE_PUBLIC_URL}/api/exports/${latest!.id}/vcf`, {
+        headers: { authorization: `Bearer ${f.tokens.researcher}` },
+      }),
+      {},
+    );
+    expect(download.status).toBe(200);
+    expect(await download.text()).toMatch(/^##fileformat=VCFv4\.3/);
+    const downloads = (await auditEventsWithAction(f.db.db, 'export.download')).filter(
+      (e) => e.participantId !== null,
+    );
+    expect(downloads.map((e) => e.participantId).sort()).toEqual(
+      asked.map((p) => p.participantId).sort(),
+    );
     const told = async () =>
       (await researcherNotifications()).filter((n) => n.kind === 'participant_withdrew').length;
     const before = await told();
@@ -241,7 +273,13 @@ describe(`grants, review rules, passports and notifications (${TEST_DRIVER})`, (
       send: (m: MailMessage) => (sent.push(m), Promise.resolve()),
       close: () => {},
     };
-    const first = await deliverPendingMail(f.db.db, port, 10_000);
+    // Two rounds at once (as two instances would): every mail goes out exactly once.
+    const rounds = await Promise.all([
+      deliverPendingMail(f.db.db, port, 10_000),
+      deliverPendingMail(f.db.db, port, 10_000),
+    ]);
+    const first = { sent: rounds[0].sent + rounds[1].sent };
+    expect(new Set(sent.map((m) => m.notificationId)).size).toBe(sent.length);
     expect(first.sent).toBeGreaterThan(0);
     expect(sent.every((m) => m.to.includes('@') && m.subject.length > 0)).toBe(true);
     expect((await deliverPendingMail(f.db.db, port, 10_000)).sent).toBe(0);

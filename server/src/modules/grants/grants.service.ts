@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { and, desc, eq, isNull, lte, type SQL } from 'drizzle-orm';
 import type { Database, Tx } from '../../db/database.js';
+import { insertChunked } from '../../db/insert-chunked.js';
 import {
   ConflictError,
   ForbiddenError,
@@ -73,9 +74,11 @@ export async function issueGrant(
     })
     .returning();
   if (permitted.length)
-    await tx
-      .insert(grantMembers)
-      .values(permitted.map((m) => ({ grantId: id, participantId: m.participantId })));
+    await insertChunked(
+      tx,
+      grantMembers,
+      permitted.map((m) => ({ grantId: id, participantId: m.participantId })),
+    );
   await enqueueGrantRecord(tx, {
     event_id: `grant:${id}`,
     grant_id: id,

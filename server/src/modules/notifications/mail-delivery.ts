@@ -1,34 +1,50 @@
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import { users } from '../accounts/accounts.tables.js';
 import type { MailPort } from './mail-port.js';
 import { notifications } from './notifications.tables.js';
 
 /**
- * Sends the e-mail of notifications not yet mailed, oldest first, and marks each one sent as
- * it goes: a failure stops the round and the rest wait for the next one (at-least-once).
+ * Sends the e-mail of notifications not yet mailed, oldest first. A round first claims its
+ * rows (marks them mailed, skipping rows another instance holds), so two rounds or two
+ * instances never send the same mail; a failed send releases it and the rest of the round for
+ * the next round. A crash between claim and send loses that e-mail (the in-app notification
+ * stays): at most once, rather than twice. Disabled accounts get no mail.
  */
 export async function deliverPendingMail(
   db: Database,
   port: MailPort,
   limit = 100,
 ): Promise<{ sent: number; failed: number }> {
-  const pending = await db
-    .select({
-      id: notifications.id,
-      kind: notifications.kind,
-      title: notifications.title,
-      body: notifications.body,
-      link: notifications.link,
-      email: users.email,
-    })
-    .from(notifications)
-    .innerJoin(users, eq(users.id, notifications.userId))
-    .where(isNull(notifications.mailedAt))
-    .orderBy(asc(notifications.createdAt))
-    .limit(limit);
-  let sent = 0;
-  for (const n of pending) {
+  const claimed = await db.transaction(async (tx) => {
+    const rows = await tx
+      .select({
+        id: notifications.id,
+        kind: notifications.kind,
+        title: notifications.title,
+        body: notifications.body,
+        link: notifications.link,
+        email: users.email,
+      })
+      .from(notifications)
+      .innerJoin(users, eq(users.id, notifications.userId))
+      .where(and(isNull(notifications.mailedAt), isNull(users.disabledAt)))
+      .orderBy(asc(notifications.createdAt))
+      .limit(limit)
+      .for('update', { of: notifications, skipLocked: true });
+    if (rows.length)
+      await tx
+        .update(notifications)
+        .set({ mailedAt: new Date() })
+        .where(
+          inArray(
+            notifications.id,
+            rows.map((r) => r.id),
+          ),
+        );
+    return rows;
+  });
+  for (const [i, n] of claimed.entries()) {
     try {
       await port.send({
         to: n.email,
@@ -38,13 +54,17 @@ export async function deliverPendingMail(
         kind: n.kind,
       });
     } catch {
-      return { sent, failed: 1 };
+      await db
+        .update(notifications)
+        .set({ mailedAt: null })
+        .where(
+          inArray(
+            notifications.id,
+            claimed.slice(i).map((r) => r.id),
+          ),
+        );
+      return { sent: i, failed: 1 };
     }
-    await db
-      .update(notifications)
-      .set({ mailedAt: new Date() })
-      .where(and(eq(notifications.id, n.id), isNull(notifications.mailedAt)));
-    sent += 1;
   }
-  return { sent, failed: 0 };
+  return { sent: claimed.length, failed: 0 };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Tx } from '../../db/database.js';
+import { insertChunked } from '../../db/insert-chunked.js';
 import { notifications } from './notifications.tables.js';
 
 /** What a notification is about; the portal picks an icon and the inbox filters by it. */
@@ -32,7 +33,9 @@ export async function notify(
 ): Promise<void> {
   const unique = [...new Set(userIds)];
   if (unique.length === 0) return;
-  await tx.insert(notifications).values(
+  await insertChunked(
+    tx,
+    notifications,
     unique.map((userId) => ({
       id: randomUUID(),
       userId,

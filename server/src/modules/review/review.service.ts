@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
@@ -20,6 +20,36 @@ import { memberConsents, studyCandidates } from '../studies/study-cohort.js';
 import { VoteSchema } from '../studies/study-input.js';
 import { boardDecision } from './review-rules.js';
 import { reviewVotes } from './review.tables.js';
+
+/**
+ * The chair whose vote decides, if one is configured and can vote on this study: a disabled
+ * chair, or one who takes part in the study, leaves the decision to the majority rather than
+ * blocking it for ever.
+ */
+async function activeChair(
+  tx: Tx,
+  chairEmail: string | null,
+  study: StudyRow,
+): Promise<string | null> {
+  if (!chairEmail) return null;
+  const [chair] = await tx
+    .select()
+    .from(users)
+    .where(
+      and(eq(users.email, chairEmail), eq(users.role, 'ethics_board'), isNull(users.disabledAt)),
+    );
+  return chair && !takesPart(chair, study) ? chair.id : null;
+}
+
+/** Whether a board member owns the study or is named among its collaborators. */
+function takesPart(member: { id: string; email: string; displayName: string }, study: StudyRow) {
+  const named = study.collaborators.map((c) => c.toLowerCase());
+  return (
+    study.ownerId === member.id ||
+    named.includes(member.email.toLowerCase()) ||
+    named.includes(member.displayName.toLowerCase())
+  );
+}
 
 /** A vote row. */
 export type VoteRow = typeof reviewVotes.$inferSelect;
@@ -72,12 +102,7 @@ export async function castVote(
   if (!OPEN.includes(study.status))
     throw new ConflictError(`The study is ${study.status.replace('_', ' ')}; voting is closed`);
   const [member] = await tx.select().from(users).where(eq(users.id, actor.userId));
-  const collaborators = study.collaborators.map((c) => c.toLowerCase());
-  if (
-    study.ownerId === actor.userId ||
-    collaborators.includes(member!.email.toLowerCase()) ||
-    collaborators.includes(member!.displayName.toLowerCase())
-  )
+  if (takesPart(member!, study))
     throw new ConflictError('You take part in this study, so you cannot review it');
   const [already] = await tx
     .select({ id: reviewVotes.id })
@@ -119,14 +144,7 @@ export async function castVote(
     },
   });
   const votes = await votesOn(tx, study.id);
-  const chairId = settings.chairEmail
-    ? ((
-        await tx
-          .select({ id: users.id })
-          .from(users)
-          .where(and(eq(users.email, settings.chairEmail), eq(users.role, 'ethics_board')))
-      )[0]?.id ?? null)
-    : null;
+  const chairId = await activeChair(tx, settings.chairEmail, study);
   const decision = boardDecision(
     votes.map((v) => ({ memberId: v.memberId, vote: v.vote as 'approve' | 'reject' })),
     { quorum: settings.quorum, chairId },

@@ -233,6 +233,16 @@ describe(`the access workflow on the demo data, end to end (${TEST_DRIVER})`, ()
       'MutationAnswerConsentRequestSuccess',
     );
 
+    // The researcher watches answers arrive, but small figures stay hidden: no single "no".
+    const watched = await gql<{
+      study: { cohort: { requests: { declined: { display: string; count: number | null } } } };
+    }>(
+      `query($id: ID!) { study(id: $id) { cohort { requests { declined { display count } } } } }`,
+      { id: studyId },
+      { token: researcher },
+    );
+    expect(watched.data!.study.cohort.requests.declined).toEqual({ display: '<20', count: null });
+
     // 4. The board: two votes (quorum 2). Voting twice is refused; the researcher cannot vote.
     const queue = await gql<{
       reviewQueue: { id: string; match: { datasets: { decision: string }[] } }[];

@@ -28,13 +28,11 @@ export interface ConsentRequestView {
   decision: 'permit' | 'deny' | null;
 }
 
-async function signedInParticipant(tx: Tx, actor: Actor | null) {
+/** The signed-in participant's record; locked when the caller is about to write for them. */
+async function signedInParticipant(tx: Tx, actor: Actor | null, lock: boolean) {
   if (!hasRole(actor, 'participant')) throw new NotFoundError('Participant');
-  const [p] = await tx
-    .select()
-    .from(participants)
-    .where(eq(participants.userId, actor.userId))
-    .for('update');
+  const query = tx.select().from(participants).where(eq(participants.userId, actor.userId));
+  const [p] = lock ? await query.for('update') : await query;
   if (!p) throw new NotFoundError('Participant');
   return p;
 }
@@ -44,7 +42,7 @@ export async function myConsentRequests(
   tx: Tx,
   actor: Actor | null,
 ): Promise<ConsentRequestView[]> {
-  const participant = await signedInParticipant(tx, actor);
+  const participant = await signedInParticipant(tx, actor, false);
   const rows = await tx
     .select({ request: consentRequests, study: studies })
     .from(consentRequests)
@@ -101,7 +99,7 @@ export async function answerConsentRequest(
   input: unknown,
 ): Promise<ConsentRequestView> {
   const data = parseInput(AnswerSchema, input);
-  const participant = await signedInParticipant(tx, actor);
+  const participant = await signedInParticipant(tx, actor, true);
   const [row] = await tx
     .select({ request: consentRequests, study: studies })
     .from(consentRequests)

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, inArray, ne } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
+import { insertChunked } from '../../db/insert-chunked.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
 import { hasRole, type Actor } from '../accounts/actor.js';
@@ -148,7 +149,9 @@ export async function submitStudy(
   const members = await memberConsents(tx, { id: study.id, purpose, match }, candidates);
   const toAsk = members.filter((m) => m.consent === 'ask');
   if (toAsk.length) {
-    await tx.insert(consentRequests).values(
+    await insertChunked(
+      tx,
+      consentRequests,
       toAsk.map((m) => ({
         id: randomUUID(),
         studyId: study.id,

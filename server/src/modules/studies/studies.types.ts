@@ -93,7 +93,7 @@ interface CohortView {
   permitted: ShownCount;
   ask: ShownCount;
   excluded: ShownCount;
-  requests: StudyCohortSummary['requests'];
+  requests: Record<keyof StudyCohortSummary['requests'], ShownCount>;
   exact: boolean;
 }
 
@@ -105,12 +105,13 @@ const ShownCountType = builder.objectRef<ShownCount>('StudyCount').implement({
 });
 
 const RequestTallyType = builder
-  .objectRef<StudyCohortSummary['requests']>('ConsentRequestTally')
+  .objectRef<CohortView['requests']>('ConsentRequestTally')
   .implement({
+    description: 'Answers to the consent requests so far, protected like the other figures.',
     fields: (t) => ({
-      pending: t.exposeInt('pending'),
-      permitted: t.exposeInt('permitted'),
-      declined: t.exposeInt('declined'),
+      pending: t.field({ type: ShownCountType, resolve: (r) => r.pending }),
+      permitted: t.field({ type: ShownCountType, resolve: (r) => r.permitted }),
+      declined: t.field({ type: ShownCountType, resolve: (r) => r.declined }),
     }),
   });
 
@@ -192,7 +193,12 @@ export const StudyType = builder.objectRef<StudyRow>('Study').implement({
           permitted: show(summary.permitted),
           ask: show(summary.ask),
           excluded: show(summary.excluded),
-          requests: summary.requests,
+          // A researcher watching answers arrive must not learn a single participant's "no".
+          requests: {
+            pending: show(summary.requests.pending),
+            permitted: show(summary.requests.permitted),
+            declined: show(summary.requests.declined),
+          },
           exact,
         };
       },

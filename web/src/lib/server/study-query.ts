@@ -52,7 +52,11 @@ export interface StudyDetail {
     permitted: Figure;
     ask: Figure;
     excluded: Figure;
-    requests: { pending: number; permitted: number; declined: number };
+    requests: {
+      pending: { count: number | null; display: string };
+      permitted: { count: number | null; display: string };
+      declined: { count: number | null; display: string };
+    };
     exact: boolean;
   } | null;
   grant: { id: string; status: string; expiresAt: string } | null;
@@ -78,7 +82,7 @@ const STUDY = `id title laySummary status createdAt submittedAt decidedAt decisi
   match { decision reasons grantExpiryMonths
     datasets { datasetId dataset { name } decision reasons obligations { ${OBLIGATION} } } }
   cohort { permitted { display count } ask { display count } excluded { display count }
-    requests { pending permitted declined } exact }
+    requests { pending { count display } permitted { count display } declined { count display } } exact }
   grant { id status expiresAt }`;
 
 /**

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { desc, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../../../db/database.js';
+import { insertChunked } from '../../../db/insert-chunked.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../../errors/app-errors.js';
 import { idSchema } from '../../../lib/validators.js';
 import { hasRole, type Actor } from '../../accounts/actor.js';
@@ -107,11 +108,11 @@ export async function createExport(
     })
     .returning(summaryColumns);
   if (included.length)
-    await tx
-      .insert(exportMembers)
-      .values(
-        included.map((m) => ({ exportId, participantId: m.participantId, sampleId: m.sampleId })),
-      );
+    await insertChunked(
+      tx,
+      exportMembers,
+      included.map((m) => ({ exportId, participantId: m.participantId, sampleId: m.sampleId })),
+    );
   await appendAuditEvent(tx, actor, {
     action: 'export.create',
     targetType: 'grant',
@@ -172,12 +173,29 @@ export async function exportFile(
   if (!hasRole(actor, 'researcher')) throw new NotFoundError('Export');
   const state = grantState(grant);
   if (state !== 'active') throw new ConflictError(`The grant is ${state.replace('_', ' ')}`);
-  await appendAuditEvent(tx, actor, {
-    action: 'export.download',
-    targetType: 'export',
-    targetId: row.id,
-    payload: { file, grant: grant.id },
-  });
+  // The VCF discloses every included participant's genotypes: each of them sees the download.
+  const members =
+    file === 'vcf'
+      ? await tx
+          .select({ participantId: exportMembers.participantId })
+          .from(exportMembers)
+          .where(eq(exportMembers.exportId, row.id))
+      : [];
+  await appendAuditEvents(tx, actor, [
+    {
+      action: 'export.download',
+      targetType: 'export',
+      targetId: row.id,
+      payload: { file, grant: grant.id },
+    },
+    ...members.map((m) => ({
+      action: 'export.download',
+      targetType: 'study',
+      targetId: grant.studyId,
+      participantId: m.participantId,
+      payload: { export: row.id, file },
+    })),
+  ]);
   return file === 'vcf'
     ? { body: row.vcf, fileName: `export-${row.id}.vcf`, contentType: 'text/x-vcf; charset=utf-8' }
     : {
