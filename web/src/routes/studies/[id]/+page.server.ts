@@ -1,5 +1,5 @@
 import { error, fail, isHttpError } from '@sveltejs/kit';
-import { apiUpload } from '$lib/server/api-upload';
+import { attachIrbLetter } from '$lib/server/irb-letter';
 import { messageOf, requireRole } from '$lib/server/guard';
 import { mutate, statusOf } from '$lib/server/mutate';
 import { STUDY_ID, loadStudy, matchViews, previewMatch } from '$lib/server/study-query';
@@ -89,18 +89,8 @@ export const actions: Actions = {
     if (!(file instanceof File) || file.size === 0) return fail400('Choose the letter to attach.');
     if (file.size > MAX_IRB_BYTES) return fail400('The letter is larger than 10 MB.');
     try {
-      const { attachIrbEvidence: r } = await apiUpload<{
-        attachIrbEvidence: { __typename: string; message?: string };
-      }>(
-        fetch,
-        `mutation($studyId: ID!, $file: File!) { attachIrbEvidence(studyId: $studyId, file: $file) {
-          __typename ... on Error { message } } }`,
-        { studyId: params.id, file: null },
-        { 'variables.file': file },
-        token,
-      );
-      if (r.__typename !== 'MutationAttachIrbEvidenceSuccess')
-        return fail400(r.message ?? 'The letter was refused.');
+      const refusal = await attachIrbLetter(fetch, token, params.id, file);
+      if (refusal) return fail400(refusal);
       return { action: 'evidence', done: 'attached' };
     } catch (e) {
       return fail(502, { action: 'evidence', message: messageOf(e), errors: {} as FieldErrors });

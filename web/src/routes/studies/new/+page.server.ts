@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { api } from '$lib/server/api';
-import { apiUpload } from '$lib/server/api-upload';
+import { attachIrbLetter } from '$lib/server/irb-letter';
 import { loadOntologyTerms } from '$lib/server/filtering-terms';
 import { messageOf, requireRole } from '$lib/server/guard';
 import { mutate, statusOf } from '$lib/server/mutate';
@@ -126,16 +126,7 @@ export const actions: Actions = {
     let irbFailed = false;
     if (letter) {
       try {
-        const { attachIrbEvidence } = await apiUpload<{
-          attachIrbEvidence: { __typename: string };
-        }>(
-          fetch,
-          `mutation($studyId: ID!, $file: File!) { attachIrbEvidence(studyId: $studyId, file: $file) { __typename } }`,
-          { studyId: id, file: null },
-          { 'variables.file': letter },
-          token,
-        );
-        irbFailed = attachIrbEvidence.__typename !== 'MutationAttachIrbEvidenceSuccess';
+        irbFailed = (await attachIrbLetter(fetch, token, id, letter)) !== null;
       } catch {
         irbFailed = true;
       }
