@@ -2,9 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { ConsentItem } from '@consentome/contracts-client';
 import { and, desc, eq } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../errors/app-errors.js';
+import { ConflictError, ValidationError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
-import { hasRole, type Actor, type UserActor } from '../accounts/actor.js';
+import type { Actor, UserActor } from '../accounts/actor.js';
 import { canonicalJson } from '../audit/audit-hash.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { enqueueConsentRecord } from '../chain/outbox.service.js';
@@ -12,6 +12,7 @@ import { chainSubject } from '../chain/subject-pseudonym.js';
 import { recordCohortChange } from '../cohorts/cohort-changes.js';
 import { studiesThatReceivedData, tellGranteesParticipantLeft } from '../grants/grants.service.js';
 import { participants } from '../participants/participants.tables.js';
+import { signedInParticipant } from '../participants/signed-in-participant.js';
 import { consentRequests } from '../studies/studies.tables.js';
 import { consentPreferences } from './consent.tables.js';
 import {
@@ -34,14 +35,8 @@ async function ownParticipant(
   tx: Tx,
   actor: Actor | null,
 ): Promise<{ actor: UserActor; participant: ParticipantRow }> {
-  if (!hasRole(actor, 'participant')) throw new NotFoundError('Participant');
-  const [participant] = await tx
-    .select()
-    .from(participants)
-    .where(eq(participants.userId, actor.userId))
-    .for('update');
-  if (!participant) throw new NotFoundError('Participant');
-  return { actor, participant };
+  const participant = await signedInParticipant(tx, actor, { lock: true });
+  return { actor: actor as UserActor, participant };
 }
 
 function toVersion(row: typeof consentPreferences.$inferSelect): PreferenceVersion {

@@ -4,12 +4,12 @@ import type { Tx } from '../../db/database.js';
 import { ConflictError, NotFoundError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
 import { idSchema } from '../../lib/validators.js';
-import { hasRole, type Actor } from '../accounts/actor.js';
+import type { Actor } from '../accounts/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { tellGranteesParticipantLeft } from '../grants/grants.service.js';
-import { participants } from '../participants/participants.tables.js';
+import { signedInParticipant } from '../participants/signed-in-participant.js';
 import { consentRequests, studies, studyDecisions } from './studies.tables.js';
-import { recordStudyDecision } from './study-decisions.js';
+import { latestVersions, recordStudyDecision } from './study-decisions.js';
 
 /** A consent request as its participant sees it: the study's lay side only. */
 export interface ConsentRequestView {
@@ -28,21 +28,12 @@ export interface ConsentRequestView {
   decision: 'permit' | 'deny' | null;
 }
 
-/** The signed-in participant's record; locked when the caller is about to write for them. */
-async function signedInParticipant(tx: Tx, actor: Actor | null, lock: boolean) {
-  if (!hasRole(actor, 'participant')) throw new NotFoundError('Participant');
-  const query = tx.select().from(participants).where(eq(participants.userId, actor.userId));
-  const [p] = lock ? await query.for('update') : await query;
-  if (!p) throw new NotFoundError('Participant');
-  return p;
-}
-
 /** The signed-in participant's consent requests, newest first. The read is audited. */
 export async function myConsentRequests(
   tx: Tx,
   actor: Actor | null,
 ): Promise<ConsentRequestView[]> {
-  const participant = await signedInParticipant(tx, actor, false);
+  const participant = await signedInParticipant(tx, actor, { lock: false });
   const rows = await tx
     .select({ request: consentRequests, study: studies })
     .from(consentRequests)
@@ -53,12 +44,7 @@ export async function myConsentRequests(
     .select()
     .from(studyDecisions)
     .where(eq(studyDecisions.participantId, participant.id));
-  const latest = new Map<string, { version: number; decision: 'permit' | 'deny' }>();
-  for (const d of decisions) {
-    const seen = latest.get(d.studyId);
-    if (!seen || seen.version < d.version)
-      latest.set(d.studyId, { version: d.version, decision: d.decision as 'permit' | 'deny' });
-  }
+  const latest = latestVersions(decisions, (d) => d.studyId);
   await appendAuditEvent(tx, actor, {
     action: 'consent_request.list',
     targetType: 'participant',
@@ -77,7 +63,7 @@ export async function myConsentRequests(
       purpose: study.purpose,
       status: study.status,
     },
-    decision: latest.get(study.id)?.decision ?? null,
+    decision: (latest.get(study.id)?.decision as 'permit' | 'deny' | undefined) ?? null,
   }));
 }
 
@@ -99,7 +85,7 @@ export async function answerConsentRequest(
   input: unknown,
 ): Promise<ConsentRequestView> {
   const data = parseInput(AnswerSchema, input);
-  const participant = await signedInParticipant(tx, actor, true);
+  const participant = await signedInParticipant(tx, actor, { lock: true });
   const [row] = await tx
     .select({ request: consentRequests, study: studies })
     .from(consentRequests)

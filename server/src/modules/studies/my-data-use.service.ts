@@ -1,13 +1,13 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
-import { NotFoundError } from '../../errors/app-errors.js';
-import { hasRole, type Actor } from '../accounts/actor.js';
+import type { Actor } from '../accounts/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { auditEvents } from '../audit/audit.tables.js';
 import { withProofs, type TimelineEvent } from '../audit/participant-timeline.service.js';
 import { dataExports, exportMembers, grantMembers, grants } from '../grants/grants.tables.js';
-import { participants } from '../participants/participants.tables.js';
+import { signedInParticipant } from '../participants/signed-in-participant.js';
 import { consentRequests, studies, studyDecisions } from './studies.tables.js';
+import { latestVersions } from './study-decisions.js';
 
 /** One study that requested or used the participant's data, told to the participant. */
 export interface DataUseEntry {
@@ -39,9 +39,7 @@ export interface DataUseEntry {
  * the audit events with inclusion proofs and chain receipts. The read is audited.
  */
 export async function myDataUse(tx: Tx, actor: Actor | null): Promise<DataUseEntry[]> {
-  if (!hasRole(actor, 'participant')) throw new NotFoundError('Participant');
-  const [me] = await tx.select().from(participants).where(eq(participants.userId, actor.userId));
-  if (!me) throw new NotFoundError('Participant');
+  const me = await signedInParticipant(tx, actor, { lock: false });
   const requests = await tx
     .select()
     .from(consentRequests)
@@ -92,11 +90,10 @@ export async function myDataUse(tx: Tx, actor: Actor | null): Promise<DataUseEnt
         .orderBy(asc(auditEvents.seq))
     : [];
   const events = await withProofs(tx, eventRows);
+  const latestDecision = latestVersions(decisions, (d) => d.studyId);
   const entries = rows
     .map((study): DataUseEntry => {
-      const latest = decisions
-        .filter((d) => d.studyId === study.id)
-        .sort((a, b) => b.version - a.version)[0];
+      const latest = latestDecision.get(study.id);
       const grant = inGrants.find((g) => g.studyId === study.id);
       return {
         study: {

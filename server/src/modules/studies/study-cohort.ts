@@ -11,6 +11,7 @@ import { DEFAULT_PREFERENCES, type ConsentPreferences } from '../consent/prefere
 import { samples } from '../datasets/ingest/ingest.tables.js';
 import { participants } from '../participants/participants.tables.js';
 import { studyDecisions } from './studies.tables.js';
+import { latestVersions } from './study-decisions.js';
 
 /** One cohort member and what their consent says about the study right now. */
 export interface MemberConsent {
@@ -78,38 +79,23 @@ export async function memberConsents(
       .where(inArray(participants.num, part)),
   );
   const ids = people.map((p) => p.id);
-  const preferences = new Map<string, { version: number; prefs: ConsentPreferences }>();
-  for (const row of await chunked(ids, (part) =>
-    tx.select().from(consentPreferences).where(inArray(consentPreferences.participantId, part)),
-  )) {
-    const seen = preferences.get(row.participantId);
-    if (seen && seen.version > row.version) continue;
-    preferences.set(row.participantId, {
-      version: row.version,
-      prefs: {
-        purposes: row.purposes as ConsentPreferences['purposes'],
-        askEachTime: row.askEachTime,
-        discoverable: row.discoverable,
-        recontact: row.recontact,
-      },
-    });
-  }
-  const decisions = new Map<string, { version: number; decision: 'permit' | 'deny' }>();
-  for (const row of await chunked(ids, (part) =>
-    tx
-      .select()
-      .from(studyDecisions)
-      .where(
-        and(inArray(studyDecisions.participantId, part), eq(studyDecisions.studyId, study.id)),
-      ),
-  )) {
-    const seen = decisions.get(row.participantId);
-    if (seen && seen.version > row.version) continue;
-    decisions.set(row.participantId, {
-      version: row.version,
-      decision: row.decision as 'permit' | 'deny',
-    });
-  }
+  const preferences = latestVersions(
+    await chunked(ids, (part) =>
+      tx.select().from(consentPreferences).where(inArray(consentPreferences.participantId, part)),
+    ),
+    (row) => row.participantId,
+  );
+  const decisions = latestVersions(
+    await chunked(ids, (part) =>
+      tx
+        .select()
+        .from(studyDecisions)
+        .where(
+          and(inArray(studyDecisions.participantId, part), eq(studyDecisions.studyId, study.id)),
+        ),
+    ),
+    (row) => row.participantId,
+  );
   const allowingDatasets = study.match.datasets
     .filter((d) => d.decision !== 'DENY')
     .map((d) => d.datasetId);
@@ -131,12 +117,23 @@ export async function memberConsents(
     userId: p.userId,
     consent: effectiveConsent({
       dataUseAllows: allowed.has(p.id),
-      preferences: preferences.get(p.id)?.prefs ?? DEFAULT_PREFERENCES,
+      preferences: standing(preferences.get(p.id)),
       purpose: study.purpose,
-      studyDecision: decisions.get(p.id)?.decision ?? null,
+      studyDecision: (decisions.get(p.id)?.decision as 'permit' | 'deny' | undefined) ?? null,
       withdrawn: p.status === 'withdrawn',
     }),
   }));
+}
+
+/** A stored preference version as the consent rule reads it (none stated: the defaults). */
+function standing(row: typeof consentPreferences.$inferSelect | undefined): ConsentPreferences {
+  if (!row) return DEFAULT_PREFERENCES;
+  return {
+    purposes: row.purposes as ConsentPreferences['purposes'],
+    askEachTime: row.askEachTime,
+    discoverable: row.discoverable,
+    recontact: row.recontact,
+  };
 }
 
 /** How many members are permitted, must be asked, or are excluded. */

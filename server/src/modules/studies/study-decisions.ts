@@ -49,3 +49,19 @@ export async function recordStudyDecision(
   await recordCohortChange(tx, 'participant', participant.num);
   return { version };
 }
+
+/**
+ * The newest version per key among versioned rows (preferences per participant, decisions per
+ * study or per participant): the one place that says "latest wins".
+ */
+export function latestVersions<T extends { version: number }>(
+  rows: Iterable<T>,
+  key: (row: T) => string,
+): Map<string, T> {
+  const latest = new Map<string, T>();
+  for (const row of rows) {
+    const seen = latest.get(key(row));
+    if (!seen || seen.version < row.version) latest.set(key(row), row);
+  }
+  return latest;
+}
