@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Builds the pinned wasmd from its Go module into .cache/wasmd/ (git-ignored), once per machine.
+# Builds the pinned wasmd from its Go module, once per machine, and links it into the repo's
+# git-ignored .cache/wasmd/. The build itself lives in a machine-wide cache
+# ($CONSENTOME_CACHE, default ~/.cache/consentome) because the binary loads libwasmvm by an
+# absolute rpath into its module cache: every clone on the machine (CI clones afresh) reuses it.
 #
 # `go install module@version` refuses wasmd because its go.mod has `replace` directives, so the
 # module is fetched with `go mod download` and `./cmd/wasmd` is built inside a writable copy.
@@ -10,10 +13,14 @@
 set -euo pipefail
 WASMD_VERSION="${WASMD_VERSION:-v0.61.14}"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
+machine_cache="${CONSENTOME_CACHE:-$HOME/.cache/consentome}/wasmd/$WASMD_VERSION"
 cache="$root/.cache/wasmd/$WASMD_VERSION"
 bin="$cache/bin/wasmd"
+mkdir -p "$machine_cache" "$root/.cache/wasmd"
+[ -L "$cache" ] || [ -e "$cache" ] || ln -s "$machine_cache" "$cache"
 
 if [ "${1:-}" != "--force" ] && [ -x "$bin" ] && "$bin" version >/dev/null 2>&1; then
+  # Found (a build from this machine's cache): print the path inside the repo.
   echo "$bin"
   exit 0
 fi
@@ -21,7 +28,8 @@ fi
 command -v go >/dev/null || { echo "build-wasmd: Go is not installed" >&2; exit 1; }
 command -v gcc >/dev/null || { echo "build-wasmd: gcc is needed for cgo (libwasmvm)" >&2; exit 1; }
 
-mkdir -p "$cache"
+cache="$(cd "$cache" && pwd -P)" # build at the real path so the rpath never goes through a link
+bin="$cache/bin/wasmd"
 export GOPATH="$cache/gopath" GOMODCACHE="$cache/gopath/pkg/mod" GOCACHE="$cache/gocache"
 export GOFLAGS="-mod=mod" GOTOOLCHAIN=local CGO_ENABLED=1
 start=$(date +%s)
@@ -34,11 +42,15 @@ dir=$(cd "$cache" && go mod download -json "github.com/CosmWasm/wasmd@$WASMD_VER
 src="$cache/src"
 rm -rf "$src" && cp -r "$dir" "$src" && chmod -R u+w "$src"
 cd "$src"
+# wasmd v0.61's go.sum pins bytedance/sonic 1.14, which does not compile with Go ≥ 1.26
+# (internal/rt: undefined GoMapIterator). sonic 1.15 does; it is a JSON codec pulled in by the
+# SDK's dependencies, with no effect on consensus.
+go get github.com/bytedance/sonic@v1.15.5 github.com/bytedance/sonic/loader@v0.5.3 >&2
 echo "build-wasmd: building ./cmd/wasmd (first time: several minutes)" >&2
 go build -trimpath -tags "netgo,ledger" \
   -ldflags "-X github.com/cosmos/cosmos-sdk/version.Name=wasm -X github.com/cosmos/cosmos-sdk/version.AppName=wasmd -X github.com/cosmos/cosmos-sdk/version.Version=${WASMD_VERSION#v}" \
   -o "$bin" ./cmd/wasmd
-rm -rf "$src"
+rm -rf "$src" "$GOCACHE" # the build cache (≈1.6 GB) is not needed to run the binary
 echo "build-wasmd: built $WASMD_VERSION in $(( $(date +%s) - start )) s" >&2
 "$bin" version >&2
-echo "$bin"
+echo "$root/.cache/wasmd/$WASMD_VERSION/bin/wasmd"
