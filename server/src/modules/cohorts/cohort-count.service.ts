@@ -4,7 +4,7 @@ import { parseInput } from '../../errors/parse-input.js';
 import { hasRole, type Actor } from '../accounts/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { ResearchPurposeSchema } from '../consent/duo/research-purpose.schema.js';
-import { purposeFromArgs, type ResearchPurposeArgs } from '../consent/research-purpose.types.js';
+import { purposeFromArgs, type ResearchPurposeArgs } from '../consent/research-purpose-args.js';
 import { CohortCriteriaSchema, type CohortCriteria } from './cohort-criteria.js';
 import type { CohortIndex } from './cohort-index.js';
 import type { ConsentBreakdownProvider } from './consent-breakdown.js';

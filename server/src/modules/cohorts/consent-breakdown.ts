@@ -1,5 +1,5 @@
 import type { Tx } from '../../db/database.js';
-import type { ResearchPurposeArgs } from '../consent/research-purpose.types.js';
+import type { ResearchPurposeArgs } from '../consent/research-purpose-args.js';
 import type { CohortIndex } from './cohort-index.js';
 import type { RoaringBitmap32 } from './roaring.js';
 

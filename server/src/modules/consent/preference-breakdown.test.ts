@@ -15,7 +15,7 @@ import {
   DEFAULT_PREFERENCES,
   type ConsentPreferences,
 } from './preferences.js';
-import type { ResearchPurposeArgs } from './research-purpose.types.js';
+import type { ResearchPurposeArgs } from './research-purpose-args.js';
 
 /**
  * The set-algebra split used by counts must say, for every participant, exactly what the one

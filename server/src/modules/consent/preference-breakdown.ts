@@ -9,7 +9,7 @@ import { matchDataUse } from './duo/match-data-use.js';
 import { ResearchPurposeSchema } from './duo/research-purpose.schema.js';
 import { scopesOf } from './effective-consent.js';
 import { CONSENT_SCOPES, type ConsentScope } from './preferences.js';
-import { purposeFromArgs, type ResearchPurposeArgs } from './research-purpose.types.js';
+import { purposeFromArgs, type ResearchPurposeArgs } from './research-purpose-args.js';
 
 const key = (scope: ConsentScope, code: 'p' | 'd' | 'a') =>
   `${CONSENT_SCOPES.indexOf(scope)}:${code}`;

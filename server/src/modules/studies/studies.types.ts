@@ -15,12 +15,11 @@ import type {
 } from '../consent/duo/match-across-datasets.js';
 import type { ResearchPurpose } from '../consent/duo/match-types.js';
 import { MatchDecisionEnum, ObligationType } from '../consent/duo-match.types.js';
+import { purposeFromArgs, type ResearchPurposeArgs } from '../consent/research-purpose-args.js';
 import {
   PurposeCategoryEnum,
   ResearchPurposeInput,
   SensitiveTopicEnum,
-  purposeFromArgs,
-  type ResearchPurposeArgs,
 } from '../consent/research-purpose.types.js';
 import { datasets } from '../datasets/datasets.tables.js';
 import { DatasetType } from '../datasets/datasets.types.js';
