@@ -12,7 +12,7 @@ import type { Logger } from '../lib/logger.js';
 import { openChainConnection, type ChainConnection } from '../modules/chain/chain-connection.js';
 import { ChainWorker } from '../modules/chain/chain-worker.js';
 import { hasDemoAccounts, isDatabaseEmpty, seedDemo } from '../modules/demo/seed-demo.js';
-import { systemActor } from '../modules/accounts/actor.js';
+import { systemActor } from '../modules/actors/actor.js';
 import { CohortEngine } from '../modules/cohorts/cohort-engine.js';
 import { ensureShippedOntologies } from '../modules/ontology/ontology-import.service.js';
 import { demoAccountLines } from '../cli/database-commands.js';

@@ -8,7 +8,7 @@ import { startServer } from '../app/start-server.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { openDatabase } from '../db/open-database.js';
 import { createLogger } from '../lib/logger.js';
-import { ROLES } from '../modules/accounts/roles.js';
+import { ROLES } from '../modules/actors/roles.js';
 import {
   deployToRealChain,
   openChainConnection,

@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
-import type { UserActor } from '../modules/accounts/actor.js';
+import type { UserActor } from '../modules/actors/actor.js';
 import type { ChainConnection } from '../modules/chain/chain-connection.js';
 import type { CohortEngine } from '../modules/cohorts/cohort-engine.js';
 import type { ConsentBreakdownProvider } from '../modules/cohorts/consent-breakdown.js';

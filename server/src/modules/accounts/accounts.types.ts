@@ -16,7 +16,7 @@ import {
   type UserRecord,
 } from './accounts.service.js';
 import { confirmResearcherStatus } from './researcher-status.service.js';
-import { ROLES } from './roles.js';
+import { ROLES } from '../actors/roles.js';
 import { clearedSessionCookie, sessionCookie } from './session-cookie.js';
 
 export const RoleEnum = builder.enumType('Role', { values: ROLES });

@@ -4,7 +4,7 @@ import type { Tx } from '../../db/database.js';
 import { ValidationError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
 import { queryRows } from '../../db/query-rows.js';
-import type { Actor } from '../accounts/actor.js';
+import type { Actor } from '../actors/actor.js';
 import { assertCanReadAudit } from './audit.policy.js';
 import { appendAuditEvent } from './audit.service.js';
 import {

@@ -1,6 +1,6 @@
 import { and, asc, eq, exists, isNotNull, ne, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
-import type { Actor } from '../accounts/actor.js';
+import type { Actor } from '../actors/actor.js';
 import { users } from '../accounts/accounts.tables.js';
 import { assertCanReadAudit } from './audit.policy.js';
 import { appendAuditEvent } from './audit.service.js';

@@ -2,7 +2,7 @@ import { and, eq, gte, like, lte, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '../../db/database.js';
 import { idSchema } from '../../lib/validators.js';
-import { ROLES } from '../accounts/roles.js';
+import { ROLES } from '../actors/roles.js';
 import { participants } from '../participants/participants.tables.js';
 import { auditEvents } from './audit.tables.js';
 

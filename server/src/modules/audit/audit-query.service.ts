@@ -2,7 +2,7 @@ import { and, desc, eq, getTableColumns, lt } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '../../db/database.js';
 import { parseInput } from '../../errors/parse-input.js';
-import type { Actor } from '../accounts/actor.js';
+import type { Actor } from '../actors/actor.js';
 import { participants } from '../participants/participants.tables.js';
 import { assertCanReadAudit } from './audit.policy.js';
 import { appendAuditEvent } from './audit.service.js';

@@ -1,7 +1,7 @@
 import type { Tx } from '../../db/database.js';
 import { ForbiddenError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
-import { hasRole, type Actor } from '../accounts/actor.js';
+import { hasRole, type Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { ResearchPurposeSchema } from '../consent/duo/research-purpose.schema.js';
 import { purposeFromArgs, type ResearchPurposeArgs } from '../consent/research-purpose-args.js';

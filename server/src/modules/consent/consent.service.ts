@@ -4,7 +4,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
 import { ConflictError, ValidationError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
-import type { Actor, UserActor } from '../accounts/actor.js';
+import type { Actor, UserActor } from '../actors/actor.js';
 import { canonicalJson } from '../audit/audit-hash.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { enqueueConsentRecord } from '../chain/outbox.service.js';

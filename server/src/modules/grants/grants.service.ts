@@ -9,7 +9,7 @@ import {
   ValidationError,
 } from '../../errors/app-errors.js';
 import { idSchema } from '../../lib/validators.js';
-import { hasRole, systemActor, type Actor } from '../accounts/actor.js';
+import { hasRole, systemActor, type Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { merkleRoot } from '../chain/merkle.js';
 import { enqueueGrantRecord } from '../chain/outbox.service.js';

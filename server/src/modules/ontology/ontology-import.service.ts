@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import { pgTextArray } from '../../db/pg-array.js';
 import { ValidationError } from '../../errors/app-errors.js';
-import { hasRole, type Actor } from '../accounts/actor.js';
+import { hasRole, type Actor } from '../actors/actor.js';
 import { ForbiddenError } from '../../errors/app-errors.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { recordCohortChange } from '../cohorts/cohort-changes.js';

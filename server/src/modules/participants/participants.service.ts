@@ -7,7 +7,7 @@ import { parseInput } from '../../errors/parse-input.js';
 import { isUniqueViolation } from '../../lib/db-errors.js';
 import { emailSchema, idSchema, nameSchema, passwordSchema } from '../../lib/validators.js';
 import { insertUser, type UserRecord } from '../accounts/accounts.service.js';
-import { hasRole, type Actor, type UserActor } from '../accounts/actor.js';
+import { hasRole, type Actor, type UserActor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { recordCohortChange } from '../cohorts/cohort-changes.js';
 import {

@@ -4,7 +4,7 @@ import type { Tx } from '../../db/database.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
 import { users } from '../accounts/accounts.tables.js';
-import { hasRole, type Actor } from '../accounts/actor.js';
+import { hasRole, type Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import type { CohortCriteria } from '../cohorts/cohort-criteria.js';
 import type { CohortIndex } from '../cohorts/cohort-index.js';

@@ -4,7 +4,7 @@ import { auditingRefusals } from '../../graphql/audit-refusals.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { inTransaction } from '../../graphql/run.js';
 import { users } from '../accounts/accounts.tables.js';
-import { hasRole } from '../accounts/actor.js';
+import { hasRole } from '../actors/actor.js';
 import { StudyType } from '../studies/studies.types.js';
 import { castVote, reviewQueue, votesOn, type VoteRow } from './review.service.js';
 

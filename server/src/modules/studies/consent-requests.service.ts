@@ -4,7 +4,7 @@ import type { Tx } from '../../db/database.js';
 import { ConflictError, NotFoundError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
 import { idSchema } from '../../lib/validators.js';
-import type { Actor } from '../accounts/actor.js';
+import type { Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { tellGranteesParticipantLeft } from '../grants/grants.service.js';
 import { signedInParticipant } from '../participants/signed-in-participant.js';

@@ -6,7 +6,7 @@ import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { inTransaction } from '../../graphql/run.js';
 import { ValidationError } from '../../errors/app-errors.js';
 import { users } from '../accounts/accounts.tables.js';
-import { hasRole } from '../accounts/actor.js';
+import { hasRole } from '../actors/actor.js';
 import { CohortCriteriaInput } from '../cohorts/cohorts.types.js';
 import { protectCount } from '../cohorts/count-privacy.js';
 import type {

@@ -3,7 +3,7 @@ import type { Database, Tx } from '../../../db/database.js';
 import { ConflictError, NotFoundError } from '../../../errors/app-errors.js';
 import { parseInput } from '../../../errors/parse-input.js';
 import { idSchema } from '../../../lib/validators.js';
-import type { Actor } from '../../accounts/actor.js';
+import type { Actor } from '../../actors/actor.js';
 import { appendAuditEvent } from '../../audit/audit.service.js';
 import { recordCohortChange } from '../../cohorts/cohort-changes.js';
 import { datasets } from '../datasets.tables.js';

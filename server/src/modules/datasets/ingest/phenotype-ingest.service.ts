@@ -4,7 +4,7 @@ import type { Database } from '../../../db/database.js';
 import { pgIntArray, pgTextArray } from '../../../db/pg-array.js';
 import { queryRows } from '../../../db/query-rows.js';
 import { ValidationError } from '../../../errors/app-errors.js';
-import type { Actor } from '../../accounts/actor.js';
+import type { Actor } from '../../actors/actor.js';
 import { recordCohortChange } from '../../cohorts/cohort-changes.js';
 import { PhenotypeFormatError } from '../../genomics/phenotypes/phenotype-format-error.js';
 import { readPhenopackets } from '../../genomics/phenotypes/read-phenopackets.js';
