@@ -21,7 +21,7 @@ import { queryRows } from '../src/db/query-rows.js';
 import { createGraphQLServer } from '../src/http/yoga.js';
 import { insertUser } from '../src/modules/accounts/accounts.service.js';
 import { systemActor } from '../src/modules/actors/actor.js';
-import { recordCohortChange } from '../src/modules/cohorts/cohort-changes.js';
+import { recordCohortChange } from '../src/modules/cohort-changes/cohort-changes.js';
 import type { CohortCriteria } from '../src/modules/cohorts/cohort-criteria.js';
 import { CohortEngine } from '../src/modules/cohorts/cohort-engine.js';
 import { sqlBaselineCount } from '../src/modules/cohorts/sql-baseline.js';

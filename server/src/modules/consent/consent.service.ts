@@ -9,7 +9,7 @@ import { canonicalJson } from '../audit/audit-hash.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { enqueueConsentRecord } from '../chain/outbox.service.js';
 import { chainSubject } from '../chain/subject-pseudonym.js';
-import { recordCohortChange } from '../cohorts/cohort-changes.js';
+import { recordCohortChange } from '../cohort-changes/cohort-changes.js';
 import { studiesThatReceivedData, tellGranteesParticipantLeft } from '../grants/grants.service.js';
 import { participants } from '../participants/participants.tables.js';
 import { signedInParticipant } from '../participants/signed-in-participant.js';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/query-rows.js';
 import { insertCohortFixture, prng, type CohortFixture } from '../../test/cohort-fixture.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
-import { recordCohortChange } from '../cohorts/cohort-changes.js';
+import { recordCohortChange } from '../cohort-changes/cohort-changes.js';
 import { CohortEngine } from '../cohorts/cohort-engine.js';
 import { datasets } from '../datasets/datasets.tables.js';
 import { consentPreferences } from './consent.tables.js';

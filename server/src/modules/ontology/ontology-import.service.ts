@@ -5,7 +5,7 @@ import { ValidationError } from '../../errors/app-errors.js';
 import { hasRole, type Actor } from '../actors/actor.js';
 import { ForbiddenError } from '../../errors/app-errors.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
-import { recordCohortChange } from '../cohorts/cohort-changes.js';
+import { recordCohortChange } from '../cohort-changes/cohort-changes.js';
 import { OboFormatError } from './obo/obo-format-error.js';
 import { readOboFile } from './obo/parse-obo.js';
 import { SHIPPED_ONTOLOGY_FILES } from './obo/shipped-subsets.js';

@@ -4,7 +4,7 @@ import { pgIntArray, pgTextArray } from '../../db/pg-array.js';
 import { ValidationError } from '../../errors/app-errors.js';
 import type { Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
-import { recordCohortChange } from '../cohorts/cohort-changes.js';
+import { recordCohortChange } from '../cohort-changes/cohort-changes.js';
 import { PhenotypeFormatError } from '../genomics/phenotypes/phenotype-format-error.js';
 import { readParticipantTable } from '../genomics/phenotypes/read-participant-table.js';
 import { assertCanManageParticipants } from './participants.policy.js';

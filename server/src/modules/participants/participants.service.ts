@@ -9,7 +9,7 @@ import { emailSchema, idSchema, nameSchema, passwordSchema } from '../../lib/val
 import { insertUser, type UserRecord } from '../accounts/accounts.service.js';
 import { hasRole, type Actor, type UserActor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
-import { recordCohortChange } from '../cohorts/cohort-changes.js';
+import { recordCohortChange } from '../cohort-changes/cohort-changes.js';
 import {
   assertCanListParticipants,
   assertCanManageParticipants,

@@ -5,7 +5,7 @@ import { parseInput } from '../../../errors/parse-input.js';
 import { idSchema } from '../../../lib/validators.js';
 import type { Actor } from '../../actors/actor.js';
 import { appendAuditEvent } from '../../audit/audit.service.js';
-import { recordCohortChange } from '../../cohorts/cohort-changes.js';
+import { recordCohortChange } from '../../cohort-changes/cohort-changes.js';
 import { datasets } from '../datasets.tables.js';
 import { fileSha256 } from './file-digest.js';
 import { assertCanIngest } from './ingest.policy.js';

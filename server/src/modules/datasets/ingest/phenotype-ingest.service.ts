@@ -5,7 +5,7 @@ import { pgIntArray, pgTextArray } from '../../../db/pg-array.js';
 import { queryRows } from '../../../db/query-rows.js';
 import { ValidationError } from '../../../errors/app-errors.js';
 import type { Actor } from '../../actors/actor.js';
-import { recordCohortChange } from '../../cohorts/cohort-changes.js';
+import { recordCohortChange } from '../../cohort-changes/cohort-changes.js';
 import { PhenotypeFormatError } from '../../genomics/phenotypes/phenotype-format-error.js';
 import { readPhenopackets } from '../../genomics/phenotypes/read-phenopackets.js';
 import { readPhenotypeTable } from '../../genomics/phenotypes/read-phenotype-table.js';
