@@ -10,7 +10,7 @@ import type { GraphQLContext } from '../graphql/context.js';
 import { resolveSession } from '../modules/accounts/accounts.service.js';
 import type { ChainConnection } from '../modules/chain/chain-connection.js';
 import { CohortEngine } from '../modules/cohorts/cohort-engine.js';
-import { preferenceBreakdown } from '../modules/consent/preference-breakdown.js';
+import { preferenceBreakdown } from '../modules/cohorts/preference-breakdown.js';
 import { defaultDifferencingGuard } from '../modules/cohorts/differencing-guard.js';
 import { IngestJobs } from '../modules/datasets/ingest/ingest-jobs.js';
 import { readSessionCookie } from '../modules/accounts/session-cookie.js';
