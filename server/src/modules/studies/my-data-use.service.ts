@@ -3,7 +3,7 @@ import type { Tx } from '../../db/database.js';
 import type { Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { auditEvents } from '../audit/audit.tables.js';
-import { withProofs, type TimelineEvent } from '../audit/participant-timeline.service.js';
+import { withProofs, type TimelineEvent } from '../audit-explorer/participant-timeline.service.js';
 import { dataExports, exportMembers, grantMembers, grants } from '../grants/grants.tables.js';
 import { signedInParticipant } from '../participants/signed-in-participant.js';
 import { consentRequests, studies, studyDecisions } from './studies.tables.js';

@@ -1,6 +1,6 @@
 import { builder } from '../../builder.js';
 import { inTransaction } from '../../graphql/run.js';
-import { TimelineEventType } from '../audit/participant-timeline.types.js';
+import { TimelineEventType } from '../audit-explorer/participant-timeline.types.js';
 import type { ResearchPurpose } from '../consent/duo/match-types.js';
 import { RequestStatusEnum, StudyDecisionEnum } from './consent-requests.types.js';
 import { myDataUse, type DataUseEntry } from './my-data-use.service.js';
