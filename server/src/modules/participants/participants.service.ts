@@ -237,3 +237,24 @@ export async function enrolWithCode(
   });
   return { user, participant: linked! };
 }
+
+/** Mirrors the participant's discoverable preference onto their record (consent keeps it in step). */
+export async function setParticipantDiscoverable(
+  tx: Tx,
+  participantId: string,
+  discoverable: boolean,
+): Promise<void> {
+  await tx.update(participants).set({ discoverable }).where(eq(participants.id, participantId));
+}
+
+/** Marks the participant withdrawn as of `withdrawnAt` (the withdrawal use case calls this). */
+export async function markParticipantWithdrawn(
+  tx: Tx,
+  participantId: string,
+  withdrawnAt: Date,
+): Promise<void> {
+  await tx
+    .update(participants)
+    .set({ status: 'withdrawn', withdrawnAt })
+    .where(eq(participants.id, participantId));
+}
