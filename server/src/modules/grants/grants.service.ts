@@ -16,7 +16,7 @@ import { enqueueGrantRecord } from '../chain/outbox.service.js';
 import { chainSubject } from '../chain/subject-pseudonym.js';
 import type { CombinedMatchResult } from '../consent/duo/match-across-datasets.js';
 import { notify } from '../notifications/notify.js';
-import { closePendingRequests } from '../studies/studies.service.js';
+import { transition } from '../studies/study-lifecycle.js';
 import { studies } from '../studies/studies.tables.js';
 import type { StudyRow } from '../studies/study-access.js';
 import type { MemberConsent } from '../studies/study-cohort.js';
@@ -173,12 +173,7 @@ async function endGrant(
     .set({ status, endedAt: now, endReason: reason })
     .where(eq(grants.id, grant.id))
     .returning();
-  const [study] = await tx
-    .update(studies)
-    .set({ status, updatedAt: now })
-    .where(eq(studies.id, grant.studyId))
-    .returning();
-  await closePendingRequests(tx, grant.studyId);
+  const study = await transition(tx, actor, grant.studyId, status);
   await appendAuditEvent(tx, actor, {
     action: `grant.${status === 'closed_out' ? 'close_out' : status === 'revoked' ? 'revoke' : 'expire'}`,
     targetType: 'grant',
@@ -188,7 +183,7 @@ async function endGrant(
   await notify(tx, [grant.researcherId], {
     kind: 'grant_ended',
     title: `Grant ${status.replace('_', ' ')}`,
-    body: `Your grant for “${study!.title}” is ${status.replace('_', ' ')}; no further exports.`,
+    body: `Your grant for “${study.title}” is ${status.replace('_', ' ')}; no further exports.`,
     link: `/grants/${grant.id}`,
   });
   return ended!;

@@ -11,10 +11,10 @@ import type { CohortIndex } from '../cohorts/cohort-index.js';
 import type { CombinedMatchResult } from '../consent/duo/match-across-datasets.js';
 import type { ResearchPurpose } from '../consent/duo/match-types.js';
 import { notify } from '../notifications/notify.js';
-import { boardMembers } from './board-members.js';
 import { consentRequests, studies } from './studies.tables.js';
 import { ownStudy, visibleStudy, type StudyRow } from './study-access.js';
 import { memberConsents, studyCandidates, tally } from './study-cohort.js';
+import { transition } from './study-lifecycle.js';
 import { CreateStudySchema, UpdateStudySchema } from './study-input.js';
 import { matchStudy, missingEvidence } from './study-match.js';
 
@@ -180,34 +180,14 @@ export async function submitStudy(
       },
     );
   }
-  const now = new Date();
-  const [updated] = await tx
-    .update(studies)
-    .set({ status: 'submitted', match, submittedAt: now, updatedAt: now })
-    .where(eq(studies.id, study.id))
-    .returning();
-  const board = await boardMembers(tx);
-  await notify(
-    tx,
-    board.map((b) => b.id),
-    {
-      kind: 'vote_needed',
-      title: 'A study awaits your review',
-      body: `“${study.title}” was submitted for ethics review.`,
-      link: `/review/${study.id}`,
-    },
-  );
-  await appendAuditEvent(tx, actor, {
-    action: 'study.submit',
-    targetType: 'study',
-    targetId: study.id,
+  return transition(tx, actor, study.id, 'submitted', {
+    set: { match, submittedAt: new Date() },
     payload: {
       decision: match.decision,
       datasets: match.datasets.map((d) => ({ id: d.datasetId, decision: d.decision })),
       cohort: tally(members),
     },
   });
-  return updated!;
 }
 
 /** The owner withdraws a request before it is decided; unanswered consent requests close. */
@@ -215,27 +195,10 @@ export async function withdrawStudy(tx: Tx, actor: Actor | null, id: unknown): P
   const study = await ownStudy(tx, actor, id);
   if (!['draft', 'submitted', 'under_review'].includes(study.status))
     throw new ConflictError(`The study is ${study.status} and can no longer be withdrawn`);
-  await closePendingRequests(tx, study.id);
-  const [updated] = await tx
-    .update(studies)
-    .set({ status: 'withdrawn', updatedAt: new Date(), decidedAt: new Date() })
-    .where(eq(studies.id, study.id))
-    .returning();
-  await appendAuditEvent(tx, actor, {
-    action: 'study.withdraw',
-    targetType: 'study',
-    targetId: study.id,
+  return transition(tx, actor, study.id, 'withdrawn', {
+    set: { decidedAt: new Date() },
     payload: { from: study.status },
   });
-  return updated!;
-}
-
-/** Closes a study's unanswered consent requests (the study ended or was withdrawn). */
-export async function closePendingRequests(tx: Tx, studyId: string): Promise<void> {
-  await tx
-    .update(consentRequests)
-    .set({ status: 'closed' })
-    .where(and(eq(consentRequests.studyId, studyId), eq(consentRequests.status, 'pending')));
 }
 
 /** One study the caller may see (others: not found). */
