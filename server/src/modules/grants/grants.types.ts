@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { builder } from '../../builder.js';
-import { auditingRefusals } from '../../graphql/audit-refusals.js';
+import { inTransactionAuditingRefusals } from '../../graphql/audit-refusals.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { inTransaction } from '../../graphql/run.js';
 import { chainOutbox, chainReceipts } from '../chain/chain.tables.js';
@@ -144,8 +144,10 @@ builder.queryField('grant', (t) =>
     authScopes: { roles: ['researcher', 'ethics_board', 'admin'] },
     args: { id: t.arg.id() },
     resolve: (_root, { id }, ctx) =>
-      auditingRefusals(ctx, { action: 'grant.read', targetType: 'grant', targetId: id }, () =>
-        inTransaction(ctx, (tx) => visibleGrant(tx, ctx.viewer, String(id))),
+      inTransactionAuditingRefusals(
+        ctx,
+        { action: 'grant.read', targetType: 'grant', targetId: id },
+        (tx) => visibleGrant(tx, ctx.viewer, String(id)),
       ),
   }),
 );
@@ -160,10 +162,10 @@ builder.mutationField('createExport', (t) =>
     args: { grantId: t.arg.id() },
     resolve: async (_root, { grantId }, ctx) => {
       const index = await ctx.cohorts.current();
-      return auditingRefusals(
+      return inTransactionAuditingRefusals(
         ctx,
         { action: 'export.create', targetType: 'grant', targetId: grantId },
-        () => inTransaction(ctx, (tx) => createExport(tx, ctx.viewer, index, String(grantId))),
+        (tx) => createExport(tx, ctx.viewer, index, String(grantId)),
       );
     },
   }),
@@ -177,13 +179,10 @@ builder.mutationField('revokeGrant', (t) =>
     errors: { types: WRITE_ERRORS },
     args: { grantId: t.arg.id(), reason: t.arg.string() },
     resolve: (_root, { grantId, reason }, ctx) =>
-      auditingRefusals(
+      inTransactionAuditingRefusals(
         ctx,
         { action: 'grant.revoke', targetType: 'grant', targetId: grantId },
-        () =>
-          inTransaction(ctx, (tx) =>
-            revokeGrant(tx, ctx.viewer, { grantId: String(grantId), reason }),
-          ),
+        (tx) => revokeGrant(tx, ctx.viewer, { grantId: String(grantId), reason }),
       ),
   }),
 );
@@ -196,10 +195,10 @@ builder.mutationField('closeOutGrant', (t) =>
     errors: { types: WRITE_ERRORS },
     args: { grantId: t.arg.id() },
     resolve: (_root, { grantId }, ctx) =>
-      auditingRefusals(
+      inTransactionAuditingRefusals(
         ctx,
         { action: 'grant.close_out', targetType: 'grant', targetId: grantId },
-        () => inTransaction(ctx, (tx) => closeOutGrant(tx, ctx.viewer, String(grantId))),
+        (tx) => closeOutGrant(tx, ctx.viewer, String(grantId)),
       ),
   }),
 );

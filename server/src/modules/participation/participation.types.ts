@@ -1,5 +1,5 @@
 import { builder } from '../../builder.js';
-import { auditingRefusals } from '../../graphql/audit-refusals.js';
+import { inTransactionAuditingRefusals } from '../../graphql/audit-refusals.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { inTransaction } from '../../graphql/run.js';
 import { ConsentRequestType, StudyDecisionEnum } from '../studies/consent-requests.types.js';
@@ -37,13 +37,10 @@ builder.mutationField('answerConsentRequest', (t) =>
     errors: { types: WRITE_ERRORS },
     args: { requestId: t.arg.id(), decision: t.arg({ type: StudyDecisionEnum }) },
     resolve: (_root, { requestId, decision }, ctx) =>
-      auditingRefusals(
+      inTransactionAuditingRefusals(
         ctx,
         { action: 'consent_request.answer', targetType: 'consent_request', targetId: requestId },
-        () =>
-          inTransaction(ctx, (tx) =>
-            answerConsentRequest(tx, ctx.viewer, { requestId: String(requestId), decision }),
-          ),
+        (tx) => answerConsentRequest(tx, ctx.viewer, { requestId: String(requestId), decision }),
       ),
   }),
 );

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { builder } from '../../builder.js';
-import { auditingRefusals } from '../../graphql/audit-refusals.js';
+import { inTransactionAuditingRefusals } from '../../graphql/audit-refusals.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { inTransaction } from '../../graphql/run.js';
 import { users } from '../accounts/accounts.tables.js';
@@ -94,20 +94,18 @@ builder.mutationField('castVote', (t) =>
     resolve: async (_root, { input }, ctx) => {
       const index = await ctx.cohorts.current();
       const settings = { ...ctx.config.review, grantDefaultMonths: ctx.config.grantDefaultMonths };
-      return auditingRefusals(
+      return inTransactionAuditingRefusals(
         ctx,
         { action: 'review.vote', targetType: 'study', targetId: input.studyId },
-        async () =>
+        async (tx) =>
           (
-            await inTransaction(ctx, (tx) =>
-              castVote(tx, ctx.viewer, index, settings, {
-                studyId: String(input.studyId),
-                vote: input.vote,
-                rationale: input.rationale,
-                conditions: input.conditions ?? [],
-                overrideReason: input.overrideReason ?? null,
-              }),
-            )
+            await castVote(tx, ctx.viewer, index, settings, {
+              studyId: String(input.studyId),
+              vote: input.vote,
+              rationale: input.rationale,
+              conditions: input.conditions ?? [],
+              overrideReason: input.overrideReason ?? null,
+            })
           ).study,
       );
     },

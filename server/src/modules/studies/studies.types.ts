@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
 import { builder } from '../../builder.js';
-import { auditingRefusals } from '../../graphql/audit-refusals.js';
+import { inTransactionAuditingRefusals } from '../../graphql/audit-refusals.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { inTransaction } from '../../graphql/run.js';
 import { ValidationError } from '../../errors/app-errors.js';
@@ -260,8 +260,10 @@ builder.queryField('study', (t) =>
     authScopes: { roles: ['researcher', 'ethics_board', 'admin'] },
     args: { id: t.arg.id() },
     resolve: (_root, { id }, ctx) =>
-      auditingRefusals(ctx, { action: 'study.read', targetType: 'study', targetId: id }, () =>
-        inTransaction(ctx, (tx) => getStudy(tx, ctx.viewer, String(id))),
+      inTransactionAuditingRefusals(
+        ctx,
+        { action: 'study.read', targetType: 'study', targetId: id },
+        (tx) => getStudy(tx, ctx.viewer, String(id)),
       ),
   }),
 );
@@ -286,8 +288,10 @@ builder.mutationField('updateStudy', (t) =>
     errors: { types: WRITE_ERRORS },
     args: { id: t.arg.id(), input: t.arg({ type: UpdateStudyInput }) },
     resolve: (_root, { id, input }, ctx) =>
-      auditingRefusals(ctx, { action: 'study.update', targetType: 'study', targetId: id }, () =>
-        inTransaction(ctx, (tx) => updateStudy(tx, ctx.viewer, String(id), studyInput(input))),
+      inTransactionAuditingRefusals(
+        ctx,
+        { action: 'study.update', targetType: 'study', targetId: id },
+        (tx) => updateStudy(tx, ctx.viewer, String(id), studyInput(input)),
       ),
   }),
 );
@@ -311,13 +315,10 @@ builder.mutationField('attachIrbEvidence', (t) =>
       const reader = file.stream().getReader();
       for (let r = await reader.read(); !r.done; r = await reader.read()) hash.update(r.value);
       const sha256 = hash.digest('hex');
-      return auditingRefusals(
+      return inTransactionAuditingRefusals(
         ctx,
         { action: 'study.evidence.attach', targetType: 'study', targetId: studyId },
-        () =>
-          inTransaction(ctx, (tx) =>
-            attachIrbEvidence(tx, ctx.viewer, String(studyId), { name: file.name, sha256 }),
-          ),
+        (tx) => attachIrbEvidence(tx, ctx.viewer, String(studyId), { name: file.name, sha256 }),
       );
     },
   }),
@@ -333,10 +334,10 @@ builder.mutationField('submitStudy', (t) =>
     args: { id: t.arg.id() },
     resolve: async (_root, { id }, ctx) => {
       const index = await ctx.cohorts.current();
-      return auditingRefusals(
+      return inTransactionAuditingRefusals(
         ctx,
         { action: 'study.submit', targetType: 'study', targetId: id },
-        () => inTransaction(ctx, (tx) => submitStudy(tx, ctx.viewer, index, String(id))),
+        (tx) => submitStudy(tx, ctx.viewer, index, String(id)),
       );
     },
   }),
@@ -350,8 +351,10 @@ builder.mutationField('withdrawStudy', (t) =>
     errors: { types: WRITE_ERRORS },
     args: { id: t.arg.id() },
     resolve: (_root, { id }, ctx) =>
-      auditingRefusals(ctx, { action: 'study.withdraw', targetType: 'study', targetId: id }, () =>
-        inTransaction(ctx, (tx) => withdrawStudy(tx, ctx.viewer, String(id))),
+      inTransactionAuditingRefusals(
+        ctx,
+        { action: 'study.withdraw', targetType: 'study', targetId: id },
+        (tx) => withdrawStudy(tx, ctx.viewer, String(id)),
       ),
   }),
 );
