@@ -1,11 +1,11 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { builder } from '../../builder.js';
 import { inTransactionAuditingRefusals } from '../../graphql/audit-refusals.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
+import { loadFound, loaders } from '../../graphql/loaders.js';
 import { inTransaction } from '../../graphql/run.js';
 import { chainOutbox, chainReceipts } from '../chain/chain.tables.js';
 import { ObligationType } from '../consent/duo-match.types.js';
-import { datasets } from '../datasets/datasets.tables.js';
 import { DatasetType } from '../datasets/datasets.types.js';
 import { getStudy } from '../studies/studies.service.js';
 import { StudyType } from '../studies/studies.types.js';
@@ -73,8 +73,7 @@ export const GrantType = builder.objectRef<GrantRow>('Grant').implement({
     }),
     datasets: t.field({
       type: [DatasetType],
-      resolve: (g, _args, ctx) =>
-        ctx.db.select().from(datasets).where(inArray(datasets.id, g.datasetIds)),
+      resolve: (g, _args, ctx) => loadFound(loaders(ctx).dataset, g.datasetIds),
     }),
     issuedAt: t.expose('issuedAt', { type: 'DateTime' }),
     expiresAt: t.expose('expiresAt', { type: 'DateTime' }),

@@ -1,9 +1,8 @@
-import { eq } from 'drizzle-orm';
 import { builder } from '../../builder.js';
 import { inTransactionAuditingRefusals } from '../../graphql/audit-refusals.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
+import { loaders } from '../../graphql/loaders.js';
 import { inTransaction } from '../../graphql/run.js';
-import { users } from '../accounts/accounts.tables.js';
 import { hasRole } from '../actors/actor.js';
 import { StudyType } from '../studies/studies.types.js';
 import { castVote, reviewQueue, votesOn, type VoteRow } from './review.service.js';
@@ -22,12 +21,7 @@ const ReviewVoteType = builder.objectRef<VoteRow>('ReviewVote').implement({
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     memberName: t.string({
       resolve: async (v, _args, ctx) =>
-        (
-          await ctx.db
-            .select({ name: users.displayName })
-            .from(users)
-            .where(eq(users.id, v.memberId))
-        )[0]!.name,
+        (await loaders(ctx).userProfile.load(v.memberId))!.displayName,
     }),
     mine: t.boolean({
       resolve: (v, _args, ctx) => ctx.viewer?.userId === v.memberId,

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import { eq, inArray } from 'drizzle-orm';
 import { builder } from '../../builder.js';
 import { inTransactionAuditingRefusals } from '../../graphql/audit-refusals.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
+import { loadFound, loaders } from '../../graphql/loaders.js';
 import { inTransaction } from '../../graphql/run.js';
 import { ValidationError } from '../../errors/app-errors.js';
-import { users } from '../accounts/accounts.tables.js';
 import { hasRole } from '../actors/actor.js';
 import { CohortCriteriaInput } from '../cohorts/cohorts.types.js';
 import { protectCount } from '../cohorts/count-privacy.js';
@@ -21,7 +20,6 @@ import {
   ResearchPurposeInput,
   SensitiveTopicEnum,
 } from '../consent/research-purpose.types.js';
-import { datasets } from '../datasets/datasets.tables.js';
 import { DatasetType } from '../datasets/datasets.types.js';
 import {
   attachIrbEvidence,
@@ -63,8 +61,7 @@ const DatasetMatchType = builder.objectRef<DatasetMatchResult>('DatasetMatch').i
     dataset: t.field({
       type: DatasetType,
       nullable: true,
-      resolve: async (m, _args, ctx) =>
-        (await ctx.db.select().from(datasets).where(eq(datasets.id, m.datasetId)))[0] ?? null,
+      resolve: (m, _args, ctx) => loaders(ctx).dataset.load(m.datasetId),
     }),
     decision: t.field({ type: MatchDecisionEnum, resolve: (m) => m.decision }),
     reasons: t.exposeStringList('reasons'),
@@ -154,10 +151,7 @@ export const StudyType = builder.objectRef<StudyRow>('Study').implement({
     }),
     datasets: t.field({
       type: [DatasetType],
-      resolve: async (s, _args, ctx) =>
-        s.datasetIds.length
-          ? ctx.db.select().from(datasets).where(inArray(datasets.id, s.datasetIds))
-          : [],
+      resolve: (s, _args, ctx) => loadFound(loaders(ctx).dataset, s.datasetIds),
     }),
     match: t.field({
       type: StudyMatchType,
@@ -166,13 +160,7 @@ export const StudyType = builder.objectRef<StudyRow>('Study').implement({
     }),
     owner: t.field({
       type: OwnerType,
-      resolve: async (s, _args, ctx) =>
-        (
-          await ctx.db
-            .select({ displayName: users.displayName, institution: users.institution })
-            .from(users)
-            .where(eq(users.id, s.ownerId))
-        )[0]!,
+      resolve: async (s, _args, ctx) => (await loaders(ctx).userProfile.load(s.ownerId))!,
     }),
     cohort: t.field({
       type: StudyCohortType,
