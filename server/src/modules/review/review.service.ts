@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
-import { ConflictError, ForbiddenError, ValidationError } from '../../errors/app-errors.js';
+import { ConflictError, ValidationError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
 import { users } from '../accounts/accounts.tables.js';
-import { hasRole, type Actor } from '../actors/actor.js';
+import type { Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import type { CohortCriteria } from '../cohorts/cohort-criteria.js';
 import type { CohortIndex } from '../cohorts/cohort-index.js';
@@ -17,6 +17,7 @@ import { visibleStudy, type StudyRow } from '../studies/study-access.js';
 import { memberConsents, studyCandidates } from '../studies/study-cohort.js';
 import { VoteSchema } from '../studies/study-input.js';
 import { transition } from '../studies/study-lifecycle.js';
+import { assertCanSeeReviewQueue, assertCanVote } from './review.policy.js';
 import { boardDecision } from './review-rules.js';
 import { reviewVotes } from './review.tables.js';
 
@@ -64,8 +65,7 @@ const OPEN = ['submitted', 'under_review'];
 
 /** The review queue: submitted and under-review studies, the longest waiting first. */
 export async function reviewQueue(tx: Tx, actor: Actor | null): Promise<StudyRow[]> {
-  if (!hasRole(actor, 'ethics_board', 'admin'))
-    throw new ForbiddenError('Only the ethics board sees the review queue');
+  assertCanSeeReviewQueue(actor);
   return tx
     .select()
     .from(studies)
@@ -132,7 +132,7 @@ async function recordVote(
   input: unknown,
 ): Promise<{ vote: VoteRow; study: StudyRow }> {
   const data = parseInput(VoteSchema, input);
-  if (!hasRole(actor, 'ethics_board')) throw new ForbiddenError('Only ethics board members vote');
+  assertCanVote(actor);
   const study = await visibleStudy(tx, actor, data.studyId, true);
   if (!OPEN.includes(study.status))
     throw new ConflictError(`The study is ${study.status.replace('_', ' ')}; voting is closed`);

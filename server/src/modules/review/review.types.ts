@@ -3,8 +3,8 @@ import { inTransactionAuditingRefusals } from '../../graphql/audit-refusals.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { loaders } from '../../graphql/loaders.js';
 import { inTransaction } from '../../graphql/run.js';
-import { hasRole } from '../actors/actor.js';
 import { StudyType } from '../studies/studies.types.js';
+import { canSeeVotes } from './review.policy.js';
 import { castVote, reviewQueue, votesOn, type VoteRow } from './review.service.js';
 
 const VoteChoiceEnum = builder.enumType('VoteChoice', {
@@ -34,9 +34,7 @@ builder.objectField(StudyType, 'votes', (t) =>
     type: [ReviewVoteType],
     description: 'The board’s votes (ethics boards and admins; researchers see the decision).',
     resolve: (s, _args, ctx) =>
-      hasRole(ctx.viewer, 'ethics_board', 'admin')
-        ? ctx.db.transaction((tx) => votesOn(tx, s.id))
-        : [],
+      canSeeVotes(ctx.viewer) ? ctx.db.transaction((tx) => votesOn(tx, s.id)) : [],
   }),
 );
 
