@@ -5,9 +5,7 @@ import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { loadFound, loaders } from '../../graphql/loaders.js';
 import { inTransaction } from '../../graphql/run.js';
 import { ValidationError } from '../../errors/app-errors.js';
-import { hasRole } from '../actors/actor.js';
 import { CohortCriteriaInput } from '../cohorts/cohorts.types.js';
-import { protectCount } from '../cohorts/count-privacy.js';
 import type {
   CombinedMatchResult,
   DatasetMatchResult,
@@ -30,10 +28,14 @@ import {
   submitStudy,
   updateStudy,
   withdrawStudy,
-  type StudyCohortSummary,
 } from './studies.service.js';
 import { STUDY_STATUSES } from './studies.tables.js';
 import type { StudyRow } from './study-access.js';
+import {
+  studyCohortFigures,
+  type ShownCount,
+  type StudyCohortFigures,
+} from './study-cohort-figures.js';
 
 export const StudyStatusEnum = builder.enumType('StudyStatus', {
   description:
@@ -79,20 +81,6 @@ const StudyMatchType = builder.objectRef<CombinedMatchResult>('StudyMatch').impl
   }),
 });
 
-/** A count as a viewer may see it: exact for the board, small cells hidden for others. */
-interface ShownCount {
-  count: number | null;
-  display: string;
-}
-
-interface CohortView {
-  permitted: ShownCount;
-  ask: ShownCount;
-  excluded: ShownCount;
-  requests: Record<keyof StudyCohortSummary['requests'], ShownCount>;
-  exact: boolean;
-}
-
 const ShownCountType = builder.objectRef<ShownCount>('StudyCount').implement({
   fields: (t) => ({
     count: t.exposeInt('count', { nullable: true, description: 'Null when suppressed.' }),
@@ -101,7 +89,7 @@ const ShownCountType = builder.objectRef<ShownCount>('StudyCount').implement({
 });
 
 const RequestTallyType = builder
-  .objectRef<CohortView['requests']>('ConsentRequestTally')
+  .objectRef<StudyCohortFigures['requests']>('ConsentRequestTally')
   .implement({
     description: 'Answers to the consent requests so far, protected like the other figures.',
     fields: (t) => ({
@@ -111,7 +99,7 @@ const RequestTallyType = builder
     }),
   });
 
-const StudyCohortType = builder.objectRef<CohortView>('StudyCohort').implement({
+const StudyCohortType = builder.objectRef<StudyCohortFigures>('StudyCohort').implement({
   description:
     'The cohort right now, split by effective consent: permitted, to be asked, excluded. Answers update it at once.',
   fields: (t) => ({
@@ -171,23 +159,9 @@ export const StudyType = builder.objectRef<StudyRow>('Study').implement({
         const summary = await inTransaction(ctx, (tx) =>
           studyCohortSummary(tx, ctx.viewer, index, s),
         );
-        if (!summary) return null;
-        const exact = hasRole(ctx.viewer, 'ethics_board', 'admin');
-        const policy = { minCellCount: ctx.config.countPrivacy.minCellCount, noiseRange: 0 };
-        const show = (n: number): ShownCount =>
-          exact ? { count: n, display: String(n) } : protectCount(n, 0, policy);
-        return {
-          permitted: show(summary.permitted),
-          ask: show(summary.ask),
-          excluded: show(summary.excluded),
-          // A researcher watching answers arrive must not learn a single participant's "no".
-          requests: {
-            pending: show(summary.requests.pending),
-            permitted: show(summary.requests.permitted),
-            declined: show(summary.requests.declined),
-          },
-          exact,
-        };
+        return summary
+          ? studyCohortFigures(ctx.viewer, summary, ctx.config.countPrivacy.minCellCount)
+          : null;
       },
     }),
     decisionRationale: t.exposeString('decisionRationale', { nullable: true }),
