@@ -1,10 +1,8 @@
-import { createHash } from 'node:crypto';
 import { builder } from '../../builder.js';
 import { inTransactionAuditingRefusals } from '../../graphql/audit-refusals.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { loadFound, loaders } from '../../graphql/loaders.js';
 import { inTransaction } from '../../graphql/run.js';
-import { ValidationError } from '../../errors/app-errors.js';
 import { CohortCriteriaInput } from '../cohorts/cohorts.types.js';
 import type {
   CombinedMatchResult,
@@ -30,6 +28,7 @@ import {
   withdrawStudy,
 } from './studies.service.js';
 import { STUDY_STATUSES } from './studies.tables.js';
+import { irbEvidenceDigest } from './irb-evidence-upload.js';
 import type { StudyRow } from './study-access.js';
 import {
   studyCohortFigures,
@@ -258,8 +257,6 @@ builder.mutationField('updateStudy', (t) =>
   }),
 );
 
-const MAX_EVIDENCE_BYTES = 20 * 1024 * 1024;
-
 builder.mutationField('attachIrbEvidence', (t) =>
   t.field({
     type: StudyType,
@@ -269,18 +266,11 @@ builder.mutationField('attachIrbEvidence', (t) =>
     errors: { types: WRITE_ERRORS },
     args: { studyId: t.arg.id(), file: t.arg({ type: 'File' }) },
     resolve: async (_root, { studyId, file }, ctx) => {
-      if (file.size === 0 || file.size > MAX_EVIDENCE_BYTES)
-        throw new ValidationError('The evidence file must hold 1 byte to 20 MB', [
-          { field: 'file', message: `${file.size} bytes` },
-        ]);
-      const hash = createHash('sha256');
-      const reader = file.stream().getReader();
-      for (let r = await reader.read(); !r.done; r = await reader.read()) hash.update(r.value);
-      const sha256 = hash.digest('hex');
+      const evidence = await irbEvidenceDigest(file);
       return inTransactionAuditingRefusals(
         ctx,
         { action: 'study.evidence.attach', targetType: 'study', targetId: studyId },
-        (tx) => attachIrbEvidence(tx, ctx.viewer, String(studyId), { name: file.name, sha256 }),
+        (tx) => attachIrbEvidence(tx, ctx.viewer, String(studyId), evidence),
       );
     },
   }),
