@@ -23,3 +23,21 @@ export async function serverSecret(db: Queryable, name: string, bytes = 32): Pro
     .where(eq(serverSecrets.name, name));
   return stored!.value;
 }
+
+/** The stored value of a named secret, if there is one. */
+export async function storedSecret(db: Queryable, name: string): Promise<string | undefined> {
+  const [row] = await db
+    .select({ value: serverSecrets.value })
+    .from(serverSecrets)
+    .where(eq(serverSecrets.name, name));
+  return row?.value;
+}
+
+/**
+ * Stores a secret made elsewhere (a signing key) unless one of that name exists, and answers the
+ * stored value: with concurrent first use, the first insert wins and everyone reads it.
+ */
+export async function storeSecretOnce(db: Queryable, name: string, value: string): Promise<string> {
+  await db.insert(serverSecrets).values({ name, value }).onConflictDoNothing();
+  return (await storedSecret(db, name))!;
+}
