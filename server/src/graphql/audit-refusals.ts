@@ -36,7 +36,7 @@ export async function auditingRefusals<T>(
  * The usual shape of a workflow field: the service call in one transaction, a refusal audited
  * (see auditingRefusals). Replaces `auditingRefusals(ctx, attempt, () => inTransaction(ctx, …))`.
  */
-export function inTransactionAuditingRefusals<T>(
+export function refusalAuditedTx<T>(
   ctx: GraphQLContext,
   attempt: { action: string; targetType: string; targetId?: unknown },
   fn: (tx: Tx) => Promise<T>,

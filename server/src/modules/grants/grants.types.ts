@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { builder } from '../../builder.js';
-import { inTransactionAuditingRefusals } from '../../graphql/audit-refusals.js';
+import { refusalAuditedTx } from '../../graphql/audit-refusals.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { loadFound, loaders } from '../../graphql/loaders.js';
 import { inTransaction } from '../../graphql/run.js';
@@ -143,10 +143,8 @@ builder.queryField('grant', (t) =>
     authScopes: { roles: ['researcher', 'ethics_board', 'admin'] },
     args: { id: t.arg.id() },
     resolve: (_root, { id }, ctx) =>
-      inTransactionAuditingRefusals(
-        ctx,
-        { action: 'grant.read', targetType: 'grant', targetId: id },
-        (tx) => visibleGrant(tx, ctx.viewer, String(id)),
+      refusalAuditedTx(ctx, { action: 'grant.read', targetType: 'grant', targetId: id }, (tx) =>
+        visibleGrant(tx, ctx.viewer, String(id)),
       ),
   }),
 );
@@ -161,7 +159,7 @@ builder.mutationField('createExport', (t) =>
     args: { grantId: t.arg.id() },
     resolve: async (_root, { grantId }, ctx) => {
       const index = await ctx.cohorts.current();
-      return inTransactionAuditingRefusals(
+      return refusalAuditedTx(
         ctx,
         { action: 'export.create', targetType: 'grant', targetId: grantId },
         (tx) => createExport(tx, ctx.viewer, index, String(grantId)),
@@ -178,7 +176,7 @@ builder.mutationField('revokeGrant', (t) =>
     errors: { types: WRITE_ERRORS },
     args: { grantId: t.arg.id(), reason: t.arg.string() },
     resolve: (_root, { grantId, reason }, ctx) =>
-      inTransactionAuditingRefusals(
+      refusalAuditedTx(
         ctx,
         { action: 'grant.revoke', targetType: 'grant', targetId: grantId },
         (tx) => revokeGrant(tx, ctx.viewer, { grantId: String(grantId), reason }),
@@ -194,7 +192,7 @@ builder.mutationField('closeOutGrant', (t) =>
     errors: { types: WRITE_ERRORS },
     args: { grantId: t.arg.id() },
     resolve: (_root, { grantId }, ctx) =>
-      inTransactionAuditingRefusals(
+      refusalAuditedTx(
         ctx,
         { action: 'grant.close_out', targetType: 'grant', targetId: grantId },
         (tx) => closeOutGrant(tx, ctx.viewer, String(grantId)),

@@ -1,5 +1,5 @@
 import { builder } from '../../builder.js';
-import { inTransactionAuditingRefusals } from '../../graphql/audit-refusals.js';
+import { refusalAuditedTx } from '../../graphql/audit-refusals.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { inTransaction } from '../../graphql/run.js';
 import { ConsentRequestType, StudyDecisionEnum } from '../studies/consent-requests.types.js';
@@ -37,7 +37,7 @@ builder.mutationField('answerConsentRequest', (t) =>
     errors: { types: WRITE_ERRORS },
     args: { requestId: t.arg.id(), decision: t.arg({ type: StudyDecisionEnum }) },
     resolve: (_root, { requestId, decision }, ctx) =>
-      inTransactionAuditingRefusals(
+      refusalAuditedTx(
         ctx,
         { action: 'consent_request.answer', targetType: 'consent_request', targetId: requestId },
         (tx) => answerConsentRequest(tx, ctx.viewer, { requestId: String(requestId), decision }),

@@ -1,5 +1,5 @@
 import { builder } from '../../builder.js';
-import { inTransactionAuditingRefusals } from '../../graphql/audit-refusals.js';
+import { refusalAuditedTx } from '../../graphql/audit-refusals.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { loaders } from '../../graphql/loaders.js';
 import { inTransaction } from '../../graphql/run.js';
@@ -86,7 +86,7 @@ builder.mutationField('castVote', (t) =>
     resolve: async (_root, { input }, ctx) => {
       const index = await ctx.cohorts.current();
       const settings = { ...ctx.config.review, grantDefaultMonths: ctx.config.grantDefaultMonths };
-      return inTransactionAuditingRefusals(
+      return refusalAuditedTx(
         ctx,
         { action: 'review.vote', targetType: 'study', targetId: input.studyId },
         async (tx) =>

@@ -1,5 +1,5 @@
 import { builder } from '../../builder.js';
-import { inTransactionAuditingRefusals } from '../../graphql/audit-refusals.js';
+import { refusalAuditedTx } from '../../graphql/audit-refusals.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { loadFound, loaders } from '../../graphql/loaders.js';
 import { inTransaction } from '../../graphql/run.js';
@@ -221,10 +221,8 @@ builder.queryField('study', (t) =>
     authScopes: { roles: ['researcher', 'ethics_board', 'admin'] },
     args: { id: t.arg.id() },
     resolve: (_root, { id }, ctx) =>
-      inTransactionAuditingRefusals(
-        ctx,
-        { action: 'study.read', targetType: 'study', targetId: id },
-        (tx) => getStudy(tx, ctx.viewer, String(id)),
+      refusalAuditedTx(ctx, { action: 'study.read', targetType: 'study', targetId: id }, (tx) =>
+        getStudy(tx, ctx.viewer, String(id)),
       ),
   }),
 );
@@ -249,10 +247,8 @@ builder.mutationField('updateStudy', (t) =>
     errors: { types: WRITE_ERRORS },
     args: { id: t.arg.id(), input: t.arg({ type: UpdateStudyInput }) },
     resolve: (_root, { id, input }, ctx) =>
-      inTransactionAuditingRefusals(
-        ctx,
-        { action: 'study.update', targetType: 'study', targetId: id },
-        (tx) => updateStudy(tx, ctx.viewer, String(id), studyInput(input)),
+      refusalAuditedTx(ctx, { action: 'study.update', targetType: 'study', targetId: id }, (tx) =>
+        updateStudy(tx, ctx.viewer, String(id), studyInput(input)),
       ),
   }),
 );
@@ -267,7 +263,7 @@ builder.mutationField('attachIrbEvidence', (t) =>
     args: { studyId: t.arg.id(), file: t.arg({ type: 'File' }) },
     resolve: async (_root, { studyId, file }, ctx) => {
       const evidence = await irbEvidenceDigest(file);
-      return inTransactionAuditingRefusals(
+      return refusalAuditedTx(
         ctx,
         { action: 'study.evidence.attach', targetType: 'study', targetId: studyId },
         (tx) => attachIrbEvidence(tx, ctx.viewer, String(studyId), evidence),
@@ -286,7 +282,7 @@ builder.mutationField('submitStudy', (t) =>
     args: { id: t.arg.id() },
     resolve: async (_root, { id }, ctx) => {
       const index = await ctx.cohorts.current();
-      return inTransactionAuditingRefusals(
+      return refusalAuditedTx(
         ctx,
         { action: 'study.submit', targetType: 'study', targetId: id },
         (tx) => submitStudy(tx, ctx.viewer, index, String(id)),
@@ -303,10 +299,8 @@ builder.mutationField('withdrawStudy', (t) =>
     errors: { types: WRITE_ERRORS },
     args: { id: t.arg.id() },
     resolve: (_root, { id }, ctx) =>
-      inTransactionAuditingRefusals(
-        ctx,
-        { action: 'study.withdraw', targetType: 'study', targetId: id },
-        (tx) => withdrawStudy(tx, ctx.viewer, String(id)),
+      refusalAuditedTx(ctx, { action: 'study.withdraw', targetType: 'study', targetId: id }, (tx) =>
+        withdrawStudy(tx, ctx.viewer, String(id)),
       ),
   }),
 );
