@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/database.js';
+import { chainOutbox, chainReceipts } from '../modules/chain/chain.tables.js';
 import { makeUser } from '../test/test-api.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../test/test-database.js';
 import type { GraphQLContext } from './context.js';
@@ -52,5 +53,31 @@ describe(`per-request loaders (${TEST_DRIVER})`, () => {
     expect(loaders(second.ctx)).not.toBe(loaders(first.ctx));
     await loaders(second.ctx).userProfile.load(user.id);
     expect(second.queries()).toBe(1);
+  });
+
+  it('finds confirmed chain records by outbox event, and none for pending work', async () => {
+    const [receipt] = await db.db
+      .insert(chainReceipts)
+      .values({
+        chainId: 'test-chain',
+        txHash: 'AB12',
+        height: 42,
+        blockTime: '2026-01-01T00:00:00Z',
+        digest: 'd',
+        headHash: 'h',
+        items: 1,
+      })
+      .returning();
+    const [confirmed, pending] = [`grant:${randomUUID()}`, `grant:${randomUUID()}`];
+    await db.db.insert(chainOutbox).values([
+      { kind: 'grant', eventId: confirmed, item: {}, status: 'confirmed', receiptId: receipt!.id },
+      { kind: 'grant', eventId: pending, item: {} },
+    ]);
+    const { ctx, queries } = countingContext();
+    const records = await Promise.all(
+      [pending, confirmed].map((id) => loaders(ctx).chainRecord.load(id)),
+    );
+    expect(records).toEqual([null, { eventId: confirmed, txHash: 'AB12', height: 42 }]);
+    expect(queries()).toBe(1);
   });
 });

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { userProfiles, type UserProfile } from '../modules/accounts/user-profiles.js';
+import { confirmedChainRecords, type ChainRecord } from '../modules/chain/confirmed-records.js';
 import { datasetsByIds } from '../modules/datasets/datasets-by-id.js';
 import type { DatasetRecord } from '../modules/datasets/datasets.service.js';
 import type { GraphQLContext } from './context.js';
@@ -8,14 +9,17 @@ import type { GraphQLContext } from './context.js';
 export interface Loaders {
   dataset: DataLoader<string, DatasetRecord | null>;
   userProfile: DataLoader<string, UserProfile | null>;
+  /** By outbox event id (`grant:<id>`…). */
+  chainRecord: DataLoader<string, ChainRecord | null>;
 }
 
 /** Answers each key's row, or null, in the keys' order (DataLoader's contract). */
-function byId<T extends { id: string }>(
+function byId<T>(
   load: (ids: readonly string[]) => Promise<T[]>,
+  keyOf: (row: T) => string = (row) => (row as { id: string }).id,
 ): (ids: readonly string[]) => Promise<(T | null)[]> {
   return async (ids) => {
-    const rows = new Map((await load(ids)).map((row) => [row.id, row]));
+    const rows = new Map((await load(ids)).map((row) => [keyOf(row), row]));
     return ids.map((id) => rows.get(id) ?? null);
   };
 }
@@ -31,6 +35,12 @@ export function loaders(ctx: GraphQLContext): Loaders {
     found = {
       dataset: new DataLoader(byId((ids) => datasetsByIds(ctx.db, ids))),
       userProfile: new DataLoader(byId((ids) => userProfiles(ctx.db, ids))),
+      chainRecord: new DataLoader(
+        byId(
+          (ids) => confirmedChainRecords(ctx.db, ids),
+          (record) => record.eventId,
+        ),
+      ),
     };
     perRequest.set(ctx, found);
   }

@@ -1,10 +1,8 @@
-import { and, eq } from 'drizzle-orm';
 import { builder } from '../../builder.js';
 import { refusalAuditedTx } from '../../graphql/audit-refusals.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { loadFound, loaders } from '../../graphql/loaders.js';
 import { inTransaction } from '../../graphql/run.js';
-import { chainOutbox, chainReceipts } from '../chain/chain.tables.js';
 import { ObligationType } from '../consent/duo-match.types.js';
 import { DatasetType } from '../datasets/datasets.types.js';
 import { getStudy } from '../studies/studies.service.js';
@@ -101,16 +99,7 @@ export const GrantType = builder.objectRef<GrantRow>('Grant').implement({
       type: ChainRecordType,
       nullable: true,
       description: 'The chain transaction that recorded the grant, once relayed.',
-      resolve: async (g, _args, ctx) =>
-        (
-          await ctx.db
-            .select({ txHash: chainReceipts.txHash, height: chainReceipts.height })
-            .from(chainOutbox)
-            .innerJoin(chainReceipts, eq(chainReceipts.id, chainOutbox.receiptId))
-            .where(
-              and(eq(chainOutbox.eventId, `grant:${g.id}`), eq(chainOutbox.status, 'confirmed')),
-            )
-        )[0] ?? null,
+      resolve: (g, _args, ctx) => loaders(ctx).chainRecord.load(`grant:${g.id}`),
     }),
     exports: t.field({
       type: [DataExportType],
