@@ -34,6 +34,10 @@ dir=$(cd "$cache" && go mod download -json "github.com/CosmWasm/wasmd@$WASMD_VER
 src="$cache/src"
 rm -rf "$src" && cp -r "$dir" "$src" && chmod -R u+w "$src"
 cd "$src"
+# wasmd v0.61's go.sum pins bytedance/sonic 1.14, which does not compile with Go ≥ 1.26
+# (internal/rt: undefined GoMapIterator). sonic 1.15 does; it is a JSON codec pulled in by the
+# SDK's dependencies, with no effect on consensus.
+go get github.com/bytedance/sonic@v1.15.5 github.com/bytedance/sonic/loader@v0.5.3 >&2
 echo "build-wasmd: building ./cmd/wasmd (first time: several minutes)" >&2
 go build -trimpath -tags "netgo,ledger" \
   -ldflags "-X github.com/cosmos/cosmos-sdk/version.Name=wasm -X github.com/cosmos/cosmos-sdk/version.AppName=wasmd -X github.com/cosmos/cosmos-sdk/version.Version=${WASMD_VERSION#v}" \
