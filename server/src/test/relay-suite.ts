@@ -62,6 +62,8 @@ export function defineRelaySuite(label: string, open: () => Promise<TestLedger>)
         },
         anchor: chain.ledger.anchor.bind(chain.ledger),
         head: chain.ledger.head.bind(chain.ledger),
+        height: chain.ledger.height.bind(chain.ledger),
+        getChainId: chain.ledger.getChainId.bind(chain.ledger),
         recordGrants: chain.ledger.recordGrants.bind(chain.ledger),
         anchorAudit: chain.ledger.anchorAudit.bind(chain.ledger),
       };

@@ -50,6 +50,8 @@ export class SwitchableLedger implements LedgerPort {
   anchorAudit: LedgerPort['anchorAudit'] = async (a) => (this.guard(), this.inner.anchorAudit(a));
   anchor: LedgerPort['anchor'] = async (b) => (this.guard(), this.inner.anchor(b));
   head: LedgerPort['head'] = async () => (this.guard(), this.inner.head());
+  height: LedgerPort['height'] = async () => (this.guard(), this.inner.height());
+  getChainId: LedgerPort['getChainId'] = async () => (this.guard(), this.inner.getChainId());
 }
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
