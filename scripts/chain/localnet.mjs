@@ -402,11 +402,15 @@ async function main() {
   const reuse = opts.reuse && fs.existsSync(envFile);
   let base;
   let keys;
+  let previous = '';
   if (reuse) {
-    const rpcPort = Number(/:(\d+)\n/.exec(fs.readFileSync(envFile, 'utf8'))[1]);
+    previous = fs.readFileSync(envFile, 'utf8');
+    const rpcPort = Number(/^CHAIN_RPC_URL=.*:(\d+)$/m.exec(previous)[1]);
     base = rpcPort;
     if (!(await rangeFree(base))) throw new Error(`ports from ${base} are in use`);
     keys = JSON.parse(fs.readFileSync(path.join(home, 'keys.json'), 'utf8'));
+    // Whoever waits for chain.env must see it appear only when this run is ready.
+    fs.rmSync(envFile);
   } else {
     fs.rmSync(envFile, { force: true });
     base = await choosePortBase();
@@ -418,8 +422,7 @@ async function main() {
   await waitForBlocks(rpc, 1);
   const contract = reuse
     ? Object.fromEntries(
-        fs
-          .readFileSync(envFile, 'utf8')
+        previous
           .split('\n')
           .filter((l) => /^CONSENT_(CONTRACT_ADDRESS|CODE_ID)=/.test(l))
           .map((l) => [l.startsWith('CONSENT_CODE') ? 'codeId' : 'address', l.split('=')[1]]),

@@ -7,9 +7,12 @@ const run = promisify(execFile);
  * A smart query through the `wasmd` binary itself (`wasmd query wasm contract-state smart`): a
  * reader nobody on this project wrote, to check what our client and API say is on chain.
  */
-export async function wasmdSmartQuery<T>(contract: string, msg: object): Promise<T> {
+export async function wasmdSmartQuery<T>(
+  contract: string,
+  msg: object,
+  node = process.env.CHAIN_RPC_URL,
+): Promise<T> {
   const bin = process.env.WASMD_BIN;
-  const node = process.env.CHAIN_RPC_URL;
   if (!bin || !node) throw new Error('WASMD_BIN and CHAIN_RPC_URL are needed (chain.env)');
   const { stdout } = await run(
     bin,

@@ -4,6 +4,11 @@ import type { Queryable } from '../../db/database.js';
 import { chainOutbox, chainReceipts } from './chain.tables.js';
 import type { LedgerPort } from './ledger-port.js';
 
+/** The configured contract is not there (a contract running other code is a configuration error). */
+function contractGone(err: unknown): err is ChainError {
+  return isChainError(err, 'wrong_contract') && /^there is no contract/.test(err.message);
+}
+
 /**
  * Checks that the chain still holds what our receipts say we recorded on it. A node restarted
  * from a wiped home (or another network behind the same address) answers with a lower height,
@@ -30,7 +35,7 @@ export async function checkChainContinuity(
     height = await ledger.height();
   } catch (err) {
     // A session that reconnects checks the contract first: gone after a reset.
-    if (isChainError(err, 'wrong_contract')) return reset(err.message);
+    if (contractGone(err)) return reset(err.message);
     throw err;
   }
   if (chainId !== last.chainId)
@@ -44,7 +49,7 @@ export async function checkChainContinuity(
     head = await ledger.head();
   } catch (err) {
     if (isChainError(err) && (err.retryable || err.code === 'wrong_chain')) throw err;
-    if (isChainError(err, 'wrong_contract')) return reset(err.message);
+    if (contractGone(err)) return reset(err.message);
     return reset(`the contract no longer answers (${(err as Error).message.slice(0, 160)})`);
   }
   const confirmed = await db

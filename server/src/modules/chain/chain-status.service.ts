@@ -88,11 +88,10 @@ export async function getChainStatus(
     } catch (error) {
       chainError = `The chain did not answer: ${(error as Error).message.slice(0, 300)}`;
     }
-    if (status) {
-      // Also what the relay checks before sending: does the chain still hold our receipts?
-      const reset = await checkChainContinuity(tx, chain.ledger).catch((e: unknown) => e as Error);
-      if (reset) chainError = reset.message.slice(0, 300);
-    }
+    // Also what the relay checks before sending: does the chain still hold our receipts? (A node
+    // that cannot be asked is reported above.)
+    const reset = await checkChainContinuity(tx, chain.ledger).catch(() => null);
+    if (reset) chainError = reset.message.slice(0, 300);
   }
   const [lastFailure] = await tx
     .select({ error: chainOutbox.lastError })
