@@ -27,7 +27,10 @@ export async function checkChainContinuity(
     .limit(1);
   if (!last) return null;
   const reset = (what: string) =>
-    new ChainError('chain_reset', `chain reset: ${what}; the relay stopped, an operator must act`);
+    new ChainError(
+      'chain_reset',
+      `chain reset, the relay stopped and an operator must act: ${what}`,
+    );
   let chainId: string;
   let height: number;
   try {
