@@ -27,7 +27,7 @@ describe('readChainConfig', () => {
       mnemonic: MNEMONIC,
       prefix: 'wasm',
       gasPrice: '0.025ustake',
-      broadcastPollMs: 500,
+      broadcastPollMs: 200,
       contractAddress: 'wasm1abc',
     });
     expect(

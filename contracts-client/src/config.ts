@@ -104,7 +104,7 @@ export function readChainConfig(
     mnemonic: e.CHAIN_MNEMONIC!,
     prefix,
     gasPrice: e.CHAIN_GAS_PRICE!,
-    broadcastPollMs: e.CHAIN_BROADCAST_POLL_MS ?? 500,
+    broadcastPollMs: e.CHAIN_BROADCAST_POLL_MS ?? 200,
     ...(e.CHAIN_ID ? { expectedChainId: e.CHAIN_ID } : {}),
     ...contract,
   };

@@ -35,7 +35,7 @@ export async function connectRealChain(
   try {
     client = await SigningCosmWasmClient.connectWithSigner(params.rpcUrl, wallet, {
       gasPrice: gasPriceForSigningClient(params.gasPrice) as never,
-      broadcastPollIntervalMs: params.broadcastPollMs ?? 500,
+      broadcastPollIntervalMs: params.broadcastPollMs ?? 200,
     });
   } catch (err) {
     throw new ChainError(
