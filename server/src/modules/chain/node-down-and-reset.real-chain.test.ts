@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -154,5 +155,37 @@ describe(`the API when its wasmd node is down or reset (${TEST_DRIVER})`, () => 
     expect(later.confirmed).toBe(before.confirmed);
     expect(later.pending).toBeGreaterThan(0);
     expect(later.relayError).toMatch(/chain reset/);
+    // The operator's command says so too, and fails.
+    const cli = await runCli(['chain', 'status'], env);
+    expect(cli.code).toBe(3);
+    expect(cli.out).toMatch(/Chain {6}chain reset, the relay stopped and an operator must act/);
+    expect(cli.out).toMatch(/Relay {6}last failure of a queued item: chain reset/);
   });
 });
+
+/** `consentome <args>` from source, as an operator runs it (exit code and output). */
+function runCli(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; out: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', ...args],
+      {
+        cwd: path.join(import.meta.dirname, '../../..'),
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '',
+          LOG_LEVEL: 'silent',
+          ...env,
+        },
+        timeout: 60_000,
+      },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, out: `${stdout}${stderr}` });
+      },
+    );
+  });
+}
