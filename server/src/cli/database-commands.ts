@@ -102,10 +102,11 @@ async function chainStatusLines(ctx: CommandContext, out: (text: string) => void
         `On chain   ${c.consents} consents, ${c.anchors} audit anchors, ${c.grants} grants; head ${c.head}`,
       );
     }
-  } else if (s.chainError) {
-    out(`Chain      ${s.chainError}`);
   }
+  // Also with an answering chain: a reset is reported here.
+  if (s.chainError) out(`Chain      ${s.chainError}`);
   out(`Outbox     ${s.pending} pending, ${s.failed} failed, ${s.confirmed} confirmed`);
+  if (s.relayError) out(`Relay      last failure of a queued item: ${s.relayError}`);
   const lag = s.oldestPendingAt
     ? ((Date.now() - s.oldestPendingAt.getTime()) / 1000).toFixed(1)
     : '0';
@@ -116,7 +117,7 @@ async function chainStatusLines(ctx: CommandContext, out: (text: string) => void
       `Last batch ${b.batch} (events ${b.firstSeq}-${b.lastSeq}) root ${b.merkleRoot} in tx ${b.txHash} at height ${b.height}`,
     );
   }
-  return s.chain ? 0 : 3;
+  return s.chain && !s.chainError ? 0 : 3;
 }
 
 /**

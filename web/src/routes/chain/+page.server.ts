@@ -12,6 +12,8 @@ export interface ChainStatus {
   anchorsOnChain: number | null;
   grantsOnChain: number | null;
   chainError: string | null;
+  /** Why the relay last failed to send a still-queued item (it names the cause). */
+  relayError: string | null;
   pending: number;
   failed: number;
   confirmed: number;
@@ -43,7 +45,7 @@ export const load: PageServerLoad = async ({ locals, fetch }) => {
       fetch,
       `{ chainStatus {
         kind chainId height contractAddress headHash consentsOnChain anchorsOnChain grantsOnChain
-        chainError pending failed confirmed lagSeconds unanchoredEvents
+        chainError relayError pending failed confirmed lagSeconds unanchoredEvents
         lastAnchoredBatch { batch firstSeq lastSeq merkleRoot txHash height anchoredAt }
         recentReceipts { txHash height blockTime headHash items recordedAt }
       } }`,
