@@ -72,15 +72,22 @@ async function auditVerify(ctx: CommandContext, out: (text: string) => void): Pr
     return 3;
   }
   const anchors = await verifyAnchors(db, chain.ledger);
+  const chainSide = anchors.chainLatest
+    ? `batch ${anchors.chainLatest.batch} up to event ${anchors.chainLatest.lastSeq}`
+    : 'no batch';
+  const dbSide = anchors.databaseLatest
+    ? `batch ${anchors.databaseLatest.batch} up to event ${anchors.databaseLatest.lastSeq}`
+    : 'no batch';
+  out(`Latest anchored on chain: ${chainSide}; latest sealed in the database: ${dbSide}.`);
   if (!anchors.ok) {
-    out(
-      `Anchor MISMATCH at batch ${anchors.firstMismatch!.batch}: ${anchors.firstMismatch!.reason}.`,
-    );
+    out(`Anchor MISMATCH: ${anchors.problems.length} problem(s) against the chain:`);
+    for (const p of anchors.problems) out(`  batch ${p.batch}: ${p.reason}.`);
     return 2;
   }
   out(
     `Anchors verified against the chain: ${anchors.anchoredBatches} batches` +
-      (anchors.pendingBatches ? ` (${anchors.pendingBatches} sealed, awaiting anchoring).` : '.'),
+      (anchors.pendingBatches ? ` (${anchors.pendingBatches} sealed, awaiting anchoring)` : '') +
+      (anchors.unsealedEvents ? `; ${anchors.unsealedEvents} newer events not sealed yet.` : '.'),
   );
   return 0;
 }

@@ -1,0 +1,29 @@
+import type { AnchorRecord, ConsentLedger } from '@consentome/contracts-client';
+
+/**
+ * The read-only queries the verifier needs from the contract. Both the embedded chain and a real
+ * wasmd node answer them (they are plain contract queries), so nothing here assumes the simulator.
+ */
+export type AnchorReader = Pick<ConsentLedger, 'anchors' | 'head'>;
+
+// The contract answers at most 100 records per page.
+const PAGE = 100;
+
+/**
+ * Every audit anchor the contract holds, in batch order, read page by page. Also checks that
+ * the pages agree with the contract's own count, so a short read can never pass as "all".
+ */
+export async function readAllAnchors(chain: AnchorReader): Promise<AnchorRecord[]> {
+  const { anchors: expected } = await chain.head();
+  const all: AnchorRecord[] = [];
+  let after: number | undefined;
+  for (;;) {
+    const { anchors } = await chain.anchors({ startAfter: after, limit: PAGE });
+    all.push(...anchors);
+    if (anchors.length < PAGE) break;
+    after = anchors[anchors.length - 1]!.batch;
+  }
+  if (all.length !== expected)
+    throw new Error(`the contract reports ${expected} anchors but listed ${all.length}`);
+  return all;
+}
