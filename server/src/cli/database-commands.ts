@@ -17,6 +17,7 @@ import {
 } from '../modules/datasets/ingest/phenotype-ingest.service.js';
 import { ingestVcf } from '../modules/datasets/ingest/vcf-ingest.service.js';
 import { importOntology } from '../modules/ontology/ontology-import.service.js';
+import { rotateSecretsKey } from '../modules/secrets/secrets-rotation.js';
 import { importParticipants } from '../modules/participants/participant-import.service.js';
 
 /** A CLI command that needs the database (and maybe the chain), run in-process or by a running server. */
@@ -34,6 +35,7 @@ export type CommandRequest =
       };
     }
   | { command: 'audit-verify' }
+  | { command: 'secrets-rotate-key' }
   | { command: 'chain-status' }
   | { command: 'relay-once' }
   | { command: 'ingest-vcf'; datasetId: string; path: string; sampleMap?: string }
@@ -165,6 +167,14 @@ export async function runDatabaseCommand(
       }
       case 'audit-verify':
         return await auditVerify(ctx, out);
+      case 'secrets-rotate-key': {
+        const r = await rotateSecretsKey(db);
+        out(
+          `Re-encrypted ${r.reencrypted} server secrets with key ${r.keyId}` +
+            (r.retired.length ? `; retired ${r.retired.join(', ')}.` : '.'),
+        );
+        return 0;
+      }
       case 'chain-status':
         return await chainStatusLines(ctx, out);
       case 'ingest-vcf': {
