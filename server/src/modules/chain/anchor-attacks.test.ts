@@ -93,6 +93,22 @@ describe(`audit verify against an attacker with database access (${TEST_DRIVER})
     expect(result.code).toBe(0);
   });
 
+  it('no false alarm when the relay seals and anchors a batch while verification runs', async () => {
+    await appendMany(10, 'racing');
+    const racing = {
+      head: () => embedded.ledger.head(),
+      // Between the chain's count and its list, a new batch is sealed and anchored.
+      anchors: async (page: Parameters<typeof embedded.ledger.anchors>[0]) => {
+        if (page?.startAfter === undefined) await worker.runOnce();
+        return embedded.ledger.anchors(page);
+      },
+    };
+    const result = await verifyAnchors(db.db, racing);
+    expect(result.firstMismatch).toBeNull();
+    expect(result.ok).toBe(true);
+    expect((await verifyAnchors(db.db, embedded.ledger)).anchoredBatches).toBe(4);
+  });
+
   it('attack A: an event of the last anchored batch rewritten, its root recomputed, its outbox row set to failed', async () => {
     await forgeFrom(23);
     const events = await db.db.select().from(auditEvents).orderBy(asc(auditEvents.seq));

@@ -84,7 +84,10 @@ export async function verifyAnchors(
   db: Queryable,
   chain: AnchorReader,
 ): Promise<AnchorVerification> {
-  const anchors = await readAllAnchors(chain);
+  // Order matters while a relay keeps anchoring: the chain's count first (every batch it covers
+  // was sealed before, so the database read next has it), the anchors themselves last (so a batch
+  // the database already calls confirmed is in the list).
+  const { anchors: anchoredBefore } = await chain.head();
   const batches = await db.select().from(auditBatches).orderBy(asc(auditBatches.batch));
   const outbox = new Map(
     (
@@ -99,6 +102,7 @@ export async function verifyAnchors(
         .where(like(chainOutbox.eventId, 'audit-batch:%'))
     ).map((r) => [r.eventId, r]),
   );
+  const anchors = await readAllAnchors(chain, anchoredBefore);
   const problems: AnchorProblem[] = [];
   const problem = (batch: number, reason: string) => {
     if (problems.length < MAX_PROBLEMS) problems.push({ batch, reason });
@@ -130,6 +134,8 @@ export async function verifyAnchors(
   let anchored = 0;
   for (const a of anchors) {
     const row = byNumber.get(a.batch);
+    // Sealed and anchored after the database was read: nothing to compare it with yet.
+    if (!row && a.batch > anchoredBefore) continue;
     if (!row)
       problem(
         a.batch,
@@ -146,7 +152,7 @@ export async function verifyAnchors(
   }
 
   // 3. The latest batch and last sequence: the chain's against the database's.
-  const chainLast = anchors[anchors.length - 1];
+  const chainLast = anchors[anchoredBefore - 1];
   const dbLast = batches[batches.length - 1];
   const chainLatest = chainLast
     ? { batch: chainLast.batch, firstSeq: chainLast.first_seq, lastSeq: chainLast.last_seq }
@@ -169,7 +175,7 @@ export async function verifyAnchors(
   // 4. Batches the chain does not hold yet: each must be queued to be anchored as it is.
   let pending = 0;
   for (const b of batches) {
-    if (b.batch <= (chainLatest?.batch ?? 0)) continue;
+    if (b.batch <= anchors.length) continue;
     const row = outbox.get(`audit-batch:${b.batch}`);
     if (!row) problem(b.batch, 'sealed, but no outbox row will ever anchor it');
     else if (row.status === 'failed')

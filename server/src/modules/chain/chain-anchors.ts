@@ -10,11 +10,14 @@ export type AnchorReader = Pick<ConsentLedger, 'anchors' | 'head'>;
 const PAGE = 100;
 
 /**
- * Every audit anchor the contract holds, in batch order, read page by page. Also checks that
- * the pages agree with the contract's own count, so a short read can never pass as "all".
+ * Every audit anchor the contract holds, in batch order, read page by page. `atLeast` is the
+ * anchor count the contract reported earlier (`head().anchors`): the pages must reach it, so a
+ * short read can never pass as "all". Anchors added while paging are returned too.
  */
-export async function readAllAnchors(chain: AnchorReader): Promise<AnchorRecord[]> {
-  const { anchors: expected } = await chain.head();
+export async function readAllAnchors(
+  chain: AnchorReader,
+  atLeast: number,
+): Promise<AnchorRecord[]> {
   const all: AnchorRecord[] = [];
   let after: number | undefined;
   for (;;) {
@@ -23,7 +26,9 @@ export async function readAllAnchors(chain: AnchorReader): Promise<AnchorRecord[
     if (anchors.length < PAGE) break;
     after = anchors[anchors.length - 1]!.batch;
   }
-  if (all.length !== expected)
-    throw new Error(`the contract reports ${expected} anchors but listed ${all.length}`);
+  if (all.length < atLeast || all.some((a, i) => a.batch !== i + 1))
+    throw new Error(
+      `the contract reports ${atLeast} anchors but listed ${all.length}, not numbered 1..n`,
+    );
   return all;
 }
