@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
@@ -23,6 +24,9 @@ export default defineConfig({
     pool: 'forks',
     // Two cores: more workers than that only adds contention (each holds its own database).
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    // One throw-away key per run encrypts server_secrets in every worker and every process a
+    // test spawns (tests of the key file itself name their own source).
+    env: { SECRETS_KEY: randomBytes(32).toString('base64') },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default', realChainReporter('server')],

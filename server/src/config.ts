@@ -1,5 +1,9 @@
 import path from 'node:path';
 import { z } from 'zod';
+import {
+  secretsKeySourceFromEnv,
+  type SecretsKeySource,
+} from './modules/secrets/secrets-keyring.js';
 
 const boolish = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -9,6 +13,8 @@ const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: z.string().url().optional(),
   DATA_DIR: z.string().default('.data'),
+  SECRETS_KEY: z.string().min(1).optional(),
+  SECRETS_KEY_FILE: z.string().min(1).optional(),
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   WEB_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -43,6 +49,8 @@ export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   databaseUrl: string | undefined;
   dataDir: string;
+  /** The key that encrypts server_secrets: SECRETS_KEY, else the key file (DATA_DIR/secrets.key). */
+  secretsKey: SecretsKeySource;
   apiHost: string;
   apiPort: number;
   webPort: number;
@@ -90,6 +98,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     nodeEnv: e.NODE_ENV,
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(e.DATA_DIR),
+    secretsKey: secretsKeySourceFromEnv(
+      { SECRETS_KEY: e.SECRETS_KEY, SECRETS_KEY_FILE: e.SECRETS_KEY_FILE },
+      path.resolve(e.DATA_DIR),
+    ),
     apiHost: e.API_HOST,
     apiPort: e.API_PORT,
     webPort: e.WEB_PORT,

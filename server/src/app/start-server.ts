@@ -17,7 +17,10 @@ import { CohortEngine } from '../modules/cohorts/cohort-engine.js';
 import { ensureShippedOntologies } from '../modules/ontology/ontology-import.service.js';
 import { demoAccountLines } from '../cli/database-commands.js';
 import { createMailPort } from '../modules/notifications/mail-port.js';
+import { encryptPlaintextSecrets } from '../modules/secrets/server-secrets.js';
+import { installSecretsKeyring, loadSecretsKeyring } from '../modules/secrets/secrets-keyring.js';
 import { acquireLock } from './data-dir-lock.js';
+import { securePrivateDir } from './private-data-dir.js';
 import { WorkflowWorker } from './workflow-worker.js';
 import { controlSocketPath, databaseLocation, usesEmbeddedStore } from './database-location.js';
 import { listenControlSocket } from './control-socket.js';
@@ -38,6 +41,8 @@ export interface RunningServer {
  */
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
   const embedded = usesEmbeddedStore(config);
+  securePrivateDir(config.dataDir);
+  installSecretsKeyring(loadSecretsKeyring(config.secretsKey));
   const socketPath = controlSocketPath(config);
   const releaseLock = embedded
     ? acquireLock(config.dataDir, { controlSocket: socketPath })
@@ -46,6 +51,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   let chain: ChainConnection;
   try {
     await migrateDatabase(handle);
+    const encrypted = await encryptPlaintextSecrets(handle.db);
+    if (encrypted)
+      log.info('encrypted server secrets stored in clear by an older version', { encrypted });
     if (await ensureShippedOntologies(handle.db, systemActor('startup')))
       log.info('imported the shipped HPO and MONDO subsets');
     if (config.demoSeed && (await isDatabaseEmpty(handle.db))) {

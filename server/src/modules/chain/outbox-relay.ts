@@ -4,7 +4,7 @@ import {
   type ChainError,
   type Receipt,
 } from '@consentome/contracts-client';
-import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lt, lte, min, or, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import type { Logger } from '../../lib/logger.js';
 import { chainOutbox, chainReceipts } from './chain.tables.js';
@@ -49,6 +49,20 @@ export interface FlushResult {
 async function claim(db: Database, opts: RelayOptions): Promise<OutboxRow[]> {
   return db.transaction(async (tx) => {
     const now = new Date();
+    // The oldest pending row that is not ready (backing off after a failure, or claimed by a
+    // relay now sending it). Nothing after it may overtake it: audit anchors must reach the
+    // contract in batch order and consent versions in version order, and a row sent too early
+    // is refused for good. Without this, rows queued during a chain outage (ready at once) went
+    // out before the row that had been backing off since the outage began.
+    const [blocker] = await tx
+      .select({ id: min(chainOutbox.id) })
+      .from(chainOutbox)
+      .where(
+        and(
+          eq(chainOutbox.status, 'pending'),
+          or(gt(chainOutbox.nextAttemptAt, now), gt(chainOutbox.claimedUntil, now)),
+        ),
+      );
     const rows = await tx
       .select()
       .from(chainOutbox)
@@ -57,6 +71,7 @@ async function claim(db: Database, opts: RelayOptions): Promise<OutboxRow[]> {
           eq(chainOutbox.status, 'pending'),
           lte(chainOutbox.nextAttemptAt, now),
           or(isNull(chainOutbox.claimedUntil), lt(chainOutbox.claimedUntil, now)),
+          ...(blocker?.id != null ? [lt(chainOutbox.id, blocker.id)] : []),
         ),
       )
       .orderBy(asc(chainOutbox.id))

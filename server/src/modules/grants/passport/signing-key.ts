@@ -1,7 +1,6 @@
-import { eq } from 'drizzle-orm';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import type { Queryable } from '../../../db/database.js';
-import { serverSecrets } from '../../secrets/secrets.tables.js';
+import { readServerSecret, storeServerSecretIfAbsent } from '../../secrets/server-secrets.js';
 
 /**
  * The server secret holding the current signing key. Rotation means a new name (`…-2`) here and
@@ -62,20 +61,20 @@ export function signingKey(
 }
 
 /**
- * Reads the named key from server_secrets without the cache, creating it if absent. Concurrent
+ * Reads the named key from server_secrets (decrypting it) without the cache, creating it if absent. Concurrent
  * first use by several instances is settled by the primary key: the first insert wins and every
  * instance reads that one.
  */
 export async function loadSigningKey(db: Queryable, name: string): Promise<PassportSigningKey> {
-  const stored = await readSecret(db, name);
+  const stored = await readServerSecret(db, name);
   if (stored !== undefined) return importStoredKey(name, stored);
   const { privateKey } = await generateKeyPair(SIGNING_ALG, { extractable: true });
   const jwk = await exportJWK(privateKey);
-  await db
-    .insert(serverSecrets)
-    .values({ name, value: JSON.stringify({ ...jwk, alg: SIGNING_ALG }) })
-    .onConflictDoNothing();
-  return importStoredKey(name, (await readSecret(db, name))!);
+  // Encrypted at rest with the secrets key (see secrets-keyring.ts), never stored in clear.
+  return importStoredKey(
+    name,
+    await storeServerSecretIfAbsent(db, name, JSON.stringify({ ...jwk, alg: SIGNING_ALG })),
+  );
 }
 
 /**
@@ -85,18 +84,10 @@ export async function loadSigningKey(db: Queryable, name: string): Promise<Passp
 export async function publicJwks(db: Queryable): Promise<{ keys: PublicSigningJwk[] }> {
   const keys = [(await signingKey(db)).publicJwk];
   for (const name of RETIRED_SIGNING_KEYS) {
-    if ((await readSecret(db, name)) !== undefined)
+    if ((await readServerSecret(db, name)) !== undefined)
       keys.push((await signingKey(db, name)).publicJwk);
   }
   return { keys };
-}
-
-async function readSecret(db: Queryable, name: string): Promise<string | undefined> {
-  const [row] = await db
-    .select({ value: serverSecrets.value })
-    .from(serverSecrets)
-    .where(eq(serverSecrets.name, name));
-  return row?.value;
 }
 
 async function importStoredKey(name: string, stored: string): Promise<PassportSigningKey> {
