@@ -89,7 +89,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       visas: passportVisaChecker(handle.db, config.publicUrl),
     }),
   ];
-  const router = createRouter(routes, (request, context) => yoga.handle(request, context));
+  const router = createRouter(routes, (request, context) => yoga.handle(request, context), config);
   const server = http.createServer(router);
   await new Promise<void>((resolve) => server.listen(config.apiPort, config.apiHost, resolve));
   const { port } = server.address() as AddressInfo;

@@ -1,8 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
-import { GraphQLError } from 'graphql';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import { AppError } from '../errors/app-errors.js';
@@ -13,8 +14,8 @@ import { CohortEngine } from '../modules/cohorts/cohort-engine.js';
 import { preferenceBreakdown } from '../modules/consent/preference-breakdown.js';
 import { defaultDifferencingGuard } from '../modules/cohorts/differencing-guard.js';
 import { IngestJobs } from '../modules/datasets/ingest/ingest-jobs.js';
-import { readSessionCookie } from '../modules/accounts/session-cookie.js';
-import { bearerToken } from './request-viewer.js';
+import { clientAddress } from './client-address.js';
+import { requestToken } from './request-viewer.js';
 import { schema } from '../schema.js';
 
 /** Limits that refuse abusive queries before they run. */
@@ -40,6 +41,13 @@ function findAppError(error: unknown): AppError | null {
   }
   return null;
 }
+
+/** Refuses `__schema` / `__type` queries (production: the schema is not advertised). */
+const noIntrospection: Plugin = {
+  onValidate({ addValidationRule }) {
+    addValidationRule(NoSchemaIntrospectionCustomRule);
+  },
+};
 
 /**
  * Builds the yoga instance (no port): tests call `yoga.fetch(...)` in-process, and the HTTP
@@ -80,6 +88,11 @@ export function createGraphQLServer(
     plugins: [
       maxDepthPlugin({ n: MAX_QUERY_DEPTH, flattenFragments: true }),
       maxAliasesPlugin({ n: MAX_QUERY_ALIASES, allowList: [] }),
+      // Login CSRF and form/multipart CSRF: a request a browser sends cross-site without a
+      // preflight (form, multipart, text/plain, GET) must carry a header only a preflighted
+      // request can have. A bearer token is such a header, so API clients need nothing more.
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'authorization'] }),
+      ...(config.nodeEnv === 'production' ? [noIntrospection] : []),
       {
         onResponse({ request, response }) {
           for (const cookie of cookiesByRequest.get(request) ?? [])
@@ -88,12 +101,10 @@ export function createGraphQLServer(
       },
     ],
     context: async ({ request, req }) => {
-      const token = bearerToken(request) ?? readSessionCookie(request.headers.get('cookie'));
+      const token = requestToken(request, config);
       const viewer = token ? await resolveSession(db, token) : null;
-      const forwardedFor = config.trustProxy
-        ? request.headers.get('x-forwarded-for')?.split(',')[0]?.trim()
-        : undefined;
-      const forwardedProto = config.trustProxy ? request.headers.get('x-forwarded-proto') : null;
+      const forwardedProto =
+        config.trustedProxies > 0 ? request.headers.get('x-forwarded-proto') : null;
       const secure =
         config.cookieSecure ??
         (forwardedProto === 'https' || new URL(request.url).protocol === 'https:');
@@ -108,7 +119,7 @@ export function createGraphQLServer(
         countGuard,
         consentBreakdown: preferenceBreakdown,
         viewer,
-        clientKey: forwardedFor ?? req?.socket.remoteAddress ?? 'unknown',
+        clientKey: clientAddress(request, req?.socket.remoteAddress, config),
         secure,
         setCookies,
       };

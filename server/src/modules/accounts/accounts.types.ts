@@ -1,4 +1,5 @@
 import { builder } from '../../builder.js';
+import type { Config } from '../../config.js';
 import {
   RateLimitedError,
   UnauthenticatedError,
@@ -15,9 +16,16 @@ import {
   type LoginResult,
   type UserRecord,
 } from './accounts.service.js';
+import { changePassword, logoutEverywhere } from './own-sessions.service.js';
 import { confirmResearcherStatus } from './researcher-status.service.js';
+import type { LoginLimits } from './login-rate-limit.js';
 import { ROLES } from './roles.js';
 import { clearedSessionCookie, sessionCookie } from './session-cookie.js';
+
+/** The login limits from the configuration. */
+function loginLimits(config: Config): LoginLimits {
+  return { maxFailures: config.loginMaxFailures, windowMs: config.loginWindowMs };
+}
 
 export const RoleEnum = builder.enumType('Role', { values: ROLES });
 
@@ -81,11 +89,7 @@ builder.mutationField('login', (t) =>
     resolve: async (_root, args, ctx) => {
       const result = await login(
         ctx.db,
-        {
-          maxFailures: ctx.config.loginMaxFailures,
-          windowMs: ctx.config.loginWindowMs,
-          sessionTtlMs: ctx.config.sessionTtlMs,
-        },
+        { ...loginLimits(ctx.config), sessionTtlMs: ctx.config.sessionTtlMs },
         ctx.clientKey,
         args,
       );
@@ -103,6 +107,37 @@ builder.mutationField('logout', (t) =>
       await inTransaction(ctx, (tx) => logout(tx, viewer));
       ctx.setCookies.push(clearedSessionCookie(ctx.secure));
       return true;
+    },
+  }),
+);
+
+builder.mutationField('logoutEverywhere', (t) =>
+  t.int({
+    description:
+      'Ends every session of the signed-in account, this one included; answers how many ended.',
+    resolve: async (_root, _args, ctx) => {
+      const ended = await inTransaction(ctx, (tx) => logoutEverywhere(tx, ctx.viewer!));
+      ctx.setCookies.push(clearedSessionCookie(ctx.secure));
+      return ended;
+    },
+  }),
+);
+
+builder.mutationField('changePassword', (t) =>
+  t.int({
+    description:
+      "Changes the signed-in account's password (the current one is required) and ends every other session; answers how many ended.",
+    errors: { types: [ValidationError, RateLimitedError] },
+    args: { currentPassword: t.arg.string(), newPassword: t.arg.string() },
+    resolve: async (_root, args, ctx) => {
+      const { sessionsEnded } = await changePassword(
+        ctx.db,
+        ctx.viewer!,
+        loginLimits(ctx.config),
+        ctx.clientKey,
+        args,
+      );
+      return sessionsEnded;
     },
   }),
 );
