@@ -29,7 +29,7 @@ const EnvSchema = z.object({
     .string()
     .min(32, { message: 'must be at least 32 characters' })
     .optional(),
-  UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(10_240).default(1_024),
+  UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(10_240).default(256),
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
   DEMO_SEED: boolish.optional(),

@@ -1,5 +1,8 @@
-import type { Handle } from '@sveltejs/kit';
+import { error, type Handle, type HandleFetch } from '@sveltejs/kit';
 import { api } from '$lib/server/api';
+import { bodyLimitFor } from '$lib/server/body-limits';
+import { CLIENT_ADDRESS_HEADER, signedClientAddress } from '$lib/server/client-address';
+import { apiOrigin } from '$lib/server/filtering-terms';
 import { SESSION_COOKIE, clearSessionCookie, type Viewer } from '$lib/server/session';
 
 /**
@@ -36,10 +39,48 @@ export const handle: Handle = async ({ event, resolve }) => {
       // API down: treat as signed out for this request; pages show the API error themselves.
     }
   }
+  refuseOversizedBody(event.request, bodyLimitFor(event.route.id, event.locals.viewer));
   const response = await resolve(event);
   response.headers.set('x-frame-options', 'DENY');
   // 'no-referrer' would make Chromium send `Origin: null` on form posts, failing the CSRF check.
   response.headers.set('referrer-policy', 'same-origin');
   response.headers.set('x-content-type-options', 'nosniff');
   return response;
+};
+
+/**
+ * Refuses a body over the route's limit before anything reads it (413), and a body of unknown
+ * length (411): browsers always send the length of a form. adapter-node's BODY_SIZE_LIMIT is
+ * the upload limit; this keeps every other route, and every anonymous caller, far below it.
+ */
+function refuseOversizedBody(request: Request, limit: number): void {
+  if (request.method === 'GET' || request.method === 'HEAD') return;
+  const declared = request.headers.get('content-length');
+  if (declared === null) {
+    if (request.headers.has('transfer-encoding'))
+      error(411, { message: 'Send the form with its length.', code: 'LENGTH_REQUIRED' });
+    return;
+  }
+  if (Number(declared) > limit)
+    error(413, { message: 'This form is too large.', code: 'PAYLOAD_TOO_LARGE' });
+}
+
+/**
+ * Every call to the API carries the browser's address, signed with the secret shared with the
+ * API, so the API's rate limits apply per browser rather than to the portal as a whole.
+ */
+export const handleFetch: HandleFetch = async ({ event, request, fetch }) => {
+  if (!request.url.startsWith(`${apiOrigin()}/`)) return fetch(request);
+  let address: string;
+  try {
+    address = event.getClientAddress();
+  } catch {
+    // adapter-node's ADDRESS_HEADER is set but the request lacks it: forward nothing.
+    return fetch(request);
+  }
+  const signed = signedClientAddress(address);
+  if (!signed) return fetch(request);
+  const headers = new Headers(request.headers);
+  headers.set(CLIENT_ADDRESS_HEADER, signed);
+  return fetch(new Request(request, { headers }));
 };
