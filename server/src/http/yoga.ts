@@ -3,11 +3,13 @@ import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
-import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
-import { AppError } from '../errors/app-errors.js';
 import type { GraphQLContext } from '../graphql/context.js';
+import { findAppError } from '../graphql/find-app-error.js';
+import { refusalAuditPlugin } from '../graphql/refusal-audit.js';
+import { createLogger, type Logger } from '../lib/logger.js';
 import { resolveSession } from '../modules/accounts/accounts.service.js';
 import type { ChainConnection } from '../modules/chain/chain-connection.js';
 import { CohortEngine } from '../modules/cohorts/cohort-engine.js';
@@ -33,13 +35,27 @@ function isGraphQLError(error: unknown): error is GraphQLError {
   return error instanceof Error && error.name === 'GraphQLError';
 }
 
-/** The expected error behind a (possibly wrapped) GraphQL error, if there is one. */
-function findAppError(error: unknown): AppError | null {
-  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; depth += 1) {
-    if (e instanceof AppError) return e;
-    e = (e as { originalError?: unknown }).originalError ?? e.cause;
-  }
-  return null;
+/**
+ * Yoga's logger on ours: yoga logs every error it masks, and an expected error (a refusal, a
+ * validation) is no fault of the server, so it is one info line with its code and no stack;
+ * anything unexpected keeps its stack, at error.
+ */
+function yogaLogger(log: Logger): YogaLogger {
+  const text = (args: unknown[]) => args.map((a) => (a instanceof Error ? a.message : String(a)));
+  return {
+    debug: (...args: unknown[]) => log.debug(text(args).join(' ')),
+    info: (...args: unknown[]) => log.info(text(args).join(' ')),
+    warn: (...args: unknown[]) => log.warn(text(args).join(' ')),
+    error: (...args: unknown[]) => {
+      const expected = findAppError(args[0]);
+      if (expected) {
+        log.info('expected error', { code: expected.code, error: expected.name });
+        return;
+      }
+      const error = args.find((a): a is Error => a instanceof Error);
+      log.error(text(args).join(' '), error ? { stack: error.stack } : undefined);
+    },
+  };
 }
 
 /** Refuses `__schema` / `__type` queries (production: the schema is not advertised). */
@@ -59,6 +75,7 @@ export function createGraphQLServer(
   chain: ChainConnection | null = null,
   cohorts: CohortEngine = new CohortEngine(db),
   ingestJobs: IngestJobs = new IngestJobs(),
+  log: Logger = createLogger(config.logLevel, 'graphql'),
 ): YogaServerInstance<ServerContext, GraphQLContext> {
   const cookiesByRequest = new WeakMap<Request, string[]>();
   const countGuard = defaultDifferencingGuard(config.countPrivacy.minCellCount);
@@ -67,7 +84,7 @@ export function createGraphQLServer(
     graphqlEndpoint: '/graphql',
     graphiql: config.nodeEnv === 'development',
     landingPage: false,
-    logging: config.logLevel === 'silent' ? false : config.logLevel,
+    logging: yogaLogger(log),
     cors: { origin: [config.webOrigin], credentials: true },
     maskedErrors: {
       maskError: (error, message) => {
@@ -93,6 +110,7 @@ export function createGraphQLServer(
       // request can have. A bearer token is such a header, so API clients need nothing more.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'authorization'] }),
       ...(config.nodeEnv === 'production' ? [noIntrospection] : []),
+      refusalAuditPlugin,
       {
         onResponse({ request, response }) {
           for (const cookie of cookiesByRequest.get(request) ?? [])
@@ -122,6 +140,7 @@ export function createGraphQLServer(
         clientKey: clientAddress(request, req?.socket.remoteAddress, config),
         secure,
         setCookies,
+        refusals: [],
       };
     },
   });
