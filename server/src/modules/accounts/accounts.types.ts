@@ -18,6 +18,7 @@ import {
 } from './accounts.service.js';
 import { changePassword, logoutEverywhere } from './own-sessions.service.js';
 import { confirmResearcherStatus } from './researcher-status.service.js';
+import type { UserActor } from './actor.js';
 import type { LoginLimits } from './login-rate-limit.js';
 import { ROLES } from './roles.js';
 import { clearedSessionCookie, sessionCookie } from './session-cookie.js';
@@ -27,27 +28,44 @@ function loginLimits(config: Config): LoginLimits {
   return { maxFailures: config.loginMaxFailures, windowMs: config.loginWindowMs };
 }
 
+/**
+ * Contact details and account state are for staff and for the person themselves: a
+ * participant sees a steward's or researcher's name and role, never their e-mail or whether
+ * their account is disabled.
+ */
+function maySeeAccountDetails(viewer: UserActor | null, user: UserRecord): boolean {
+  return viewer !== null && (viewer.userId === user.id || viewer.role !== 'participant');
+}
+
 export const RoleEnum = builder.enumType('Role', { values: ROLES });
 
 export const UserType = builder.objectRef<UserRecord>('User').implement({
   description: 'A person with an account.',
   fields: (t) => ({
     id: t.exposeID('id'),
-    email: t.exposeString('email'),
+    email: t.string({
+      nullable: true,
+      description: 'The e-mail address; null for a participant looking at someone else.',
+      resolve: (u, _args, ctx) => (maySeeAccountDetails(ctx.viewer, u) ? u.email : null),
+    }),
     displayName: t.exposeString('displayName'),
     role: t.field({ type: RoleEnum, resolve: (u) => u.role }),
     institution: t.exposeString('institution', { nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    disabledAt: t.expose('disabledAt', {
-      type: 'DateTime',
-      nullable: true,
-      description: 'When an administrator disabled the account (it cannot sign in), or null.',
-    }),
-    researcherStatusConfirmedAt: t.expose('researcherStatusConfirmedAt', {
+    disabledAt: t.field({
       type: 'DateTime',
       nullable: true,
       description:
-        'When an administrator confirmed this researcher (GA4GH ResearcherStatus visa), or null.',
+        'When an administrator disabled the account (it cannot sign in), or null; always null for a participant looking at someone else.',
+      resolve: (u, _args, ctx) => (maySeeAccountDetails(ctx.viewer, u) ? u.disabledAt : null),
+    }),
+    researcherStatusConfirmedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'When an administrator confirmed this researcher (GA4GH ResearcherStatus visa), or null; always null for a participant looking at someone else.',
+      resolve: (u, _args, ctx) =>
+        maySeeAccountDetails(ctx.viewer, u) ? u.researcherStatusConfirmedAt : null,
     }),
   }),
 });
