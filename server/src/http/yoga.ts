@@ -18,6 +18,7 @@ import { defaultDifferencingGuard } from '../modules/cohorts/differencing-guard.
 import { IngestJobs } from '../modules/datasets/ingest/ingest-jobs.js';
 import { clientAddress } from './client-address.js';
 import { requestToken } from './request-viewer.js';
+import { MAX_REQUEST_BYTES } from './router.js';
 import { schema } from '../schema.js';
 
 /** Limits that refuse abusive queries before they run. */
@@ -84,6 +85,9 @@ export function createGraphQLServer(
     graphqlEndpoint: '/graphql',
     graphiql: config.nodeEnv === 'development',
     landingPage: false,
+    // Yoga's own default (25 MB) would cap uploads below UPLOAD_MAX_MB; the router already
+    // refuses anything but a multipart upload over MAX_REQUEST_BYTES.
+    maxRequestBodySize: config.uploadMaxBytes + MAX_REQUEST_BYTES,
     logging: yogaLogger(log),
     cors: { origin: [config.webOrigin], credentials: true },
     maskedErrors: {
