@@ -40,6 +40,7 @@ export const handle: Handle = async ({ event, resolve }) => {
     }
   }
   refuseOversizedBody(event.request, bodyLimitFor(event.route.id, event.locals.viewer));
+  refuseCrossSiteDownload(event.request, event.route.id);
   const response = await resolve(event);
   response.headers.set('x-frame-options', 'DENY');
   // 'no-referrer' would make Chromium send `Origin: null` on form posts, failing the CSRF check.
@@ -63,6 +64,22 @@ function refuseOversizedBody(request: Request, limit: number): void {
   }
   if (Number(declared) > limit)
     error(413, { message: 'This form is too large.', code: 'PAYLOAD_TOO_LARGE' });
+}
+
+/** Downloads of participant-level files: only from the portal's own pages, or typed in. */
+const DOWNLOAD_ROUTES = new Set(['/exports/[id]/[file]', '/audit/export.csv']);
+
+/**
+ * The session cookie is SameSite=Lax, so a link on another site (or another port of this host)
+ * would carry it on a GET: a download is refused unless the browser says the request came from
+ * this origin or from the user directly (`Sec-Fetch-Site`), so no other page can make a user
+ * download, and audit, an export behind their back.
+ */
+function refuseCrossSiteDownload(request: Request, routeId: string | null): void {
+  if (!routeId || !DOWNLOAD_ROUTES.has(routeId)) return;
+  const site = request.headers.get('sec-fetch-site');
+  if (site === 'cross-site' || site === 'same-site')
+    error(403, { message: 'Open downloads from the portal itself.', code: 'FORBIDDEN' });
 }
 
 /**

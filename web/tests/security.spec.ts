@@ -118,3 +118,13 @@ test('a user changes their password on the account page and other sessions end',
   await signIn(page, email, newPassword);
   await other.close();
 });
+
+test('a download linked from another site does not use the session', async ({ page }) => {
+  await signIn(page, 'researcher@demo.local');
+  const file = '/exports/00000000-0000-4000-8000-000000000000/vcf';
+  const crossSite = await page.request.get(file, { headers: { 'sec-fetch-site': 'same-site' } });
+  expect(crossSite.status()).toBe(403);
+  // From the portal's own page it reaches the API, which answers for this export (none here).
+  const own = await page.request.get(file, { headers: { 'sec-fetch-site': 'same-origin' } });
+  expect(own.status()).toBe(404);
+});
