@@ -17,6 +17,8 @@ export interface ThrottlePolicy {
   maxDelayMs: number;
 }
 
+const PRUNE_PROBABILITY = 0.01;
+
 /**
  * Charges one attempt to `key` before the secret behind it is checked, in one statement: the
  * upsert takes the row lock, so concurrent attempts are counted one after the other and those
@@ -48,7 +50,16 @@ export async function chargeAttempt(
       where t.blocked_until is null or t.blocked_until <= now()
       returning failures`,
   );
-  if (charged.length > 0) return;
+  if (charged.length > 0) {
+    // Made-up e-mails and passing addresses leave one row each: now and then, forget the keys
+    // that have been quiet for a day and are not waiting.
+    if (Math.random() < PRUNE_PROBABILITY)
+      await db.execute(
+        sql`delete from attempt_throttles where last_attempt_at < now() - interval '1 day'
+          and (blocked_until is null or blocked_until < now())`,
+      );
+    return;
+  }
   const [row] = await queryRows<{ wait_ms: number | string | null }>(
     db,
     sql`select greatest(extract(epoch from (blocked_until - now())) * 1000, 0) as wait_ms
