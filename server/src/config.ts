@@ -10,7 +10,8 @@ const boolish = z
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const EnvSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  // Production unless told otherwise: `npm start` (the demo) sets development itself.
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   DATABASE_URL: z.string().url().optional(),
   DATA_DIR: z.string().default('.data'),
   SECRETS_KEY: z.string().min(1).optional(),
@@ -26,7 +27,15 @@ const EnvSchema = z.object({
     .max(24 * 30)
     .default(12),
   COOKIE_SECURE: boolish.optional(),
-  TRUST_PROXY: boolish.default(false),
+  // `true`/`false` for one/no proxy, or the number of reverse proxies in front of the API.
+  TRUST_PROXY: z
+    .union([boolish.transform((v) => (v ? 1 : 0)), z.coerce.number().int().min(0).max(10)])
+    .default(0),
+  PORTAL_FORWARD_SECRET: z
+    .string()
+    .min(32, { message: 'must be at least 32 characters' })
+    .optional(),
+  UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(10_240).default(256),
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
   DEMO_SEED: boolish.optional(),
@@ -59,7 +68,12 @@ export interface Config {
   publicUrl: string;
   sessionTtlMs: number;
   cookieSecure: boolean | undefined;
-  trustProxy: boolean;
+  /** Reverse proxies in front of the API whose X-Forwarded-For / -Proto are trusted (0: none). */
+  trustedProxies: number;
+  /** Shared with the portal, which signs each browser's address with it (null: not forwarded). */
+  portalForwardSecret: string | null;
+  /** The largest upload (VCF, phenotypes, IRB letter) in bytes; the portal uses the same figure. */
+  uploadMaxBytes: number;
   loginMaxFailures: number;
   loginWindowMs: number;
   /** Seed demo data into an empty database at start-up. Defaults to on for the embedded database only. */
@@ -109,7 +123,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (e.PUBLIC_URL ?? `http://${e.API_HOST}:${e.API_PORT}`).replace(/\/+$/, ''),
     sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
     cookieSecure: e.COOKIE_SECURE,
-    trustProxy: e.TRUST_PROXY,
+    trustedProxies: e.TRUST_PROXY,
+    portalForwardSecret: e.PORTAL_FORWARD_SECRET ?? null,
+    uploadMaxBytes: e.UPLOAD_MAX_MB * 1024 * 1024,
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
     loginWindowMs: e.LOGIN_WINDOW_MINUTES * 60_000,
     demoSeed: e.DEMO_SEED ?? e.DATABASE_URL === undefined,

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config.js';
 import { migrateDatabase } from '../db/migrate.js';
@@ -14,6 +15,7 @@ import { ChainWorker } from '../modules/chain/chain-worker.js';
 import { hasDemoAccounts, isDatabaseEmpty, seedDemo } from '../modules/demo/seed-demo.js';
 import { systemActor } from '../modules/accounts/actor.js';
 import { CohortEngine } from '../modules/cohorts/cohort-engine.js';
+import { IngestJobs } from '../modules/datasets/ingest/ingest-jobs.js';
 import { ensureShippedOntologies } from '../modules/ontology/ontology-import.service.js';
 import { demoAccountLines } from '../cli/database-commands.js';
 import { createMailPort } from '../modules/notifications/mail-port.js';
@@ -86,7 +88,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     .catch((error: unknown) =>
       log.error('building the cohort index failed', { error: (error as Error).message }),
     );
-  const yoga = createGraphQLServer(handle.db, config, chain, cohorts);
+  // Uploads wait for their ingest in DATA_DIR/uploads (0700), cleared of a crash's leftovers now.
+  const ingestJobs = new IngestJobs(log, path.join(config.dataDir, 'uploads'));
+  const yoga = createGraphQLServer(handle.db, config, chain, cohorts, ingestJobs);
   const routes = [
     ...standardRoutes(handle.db, config),
     beaconRoute({
@@ -97,7 +101,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       visas: passportVisaChecker(handle.db, config.publicUrl),
     }),
   ];
-  const router = createRouter(routes, (request, context) => yoga.handle(request, context));
+  const router = createRouter(routes, (request, context) => yoga.handle(request, context), config);
   const server = http.createServer(router);
   await new Promise<void>((resolve) => server.listen(config.apiPort, config.apiHost, resolve));
   const { port } = server.address() as AddressInfo;

@@ -6,6 +6,7 @@ import type { CohortEngine } from '../modules/cohorts/cohort-engine.js';
 import type { ConsentBreakdownProvider } from '../modules/cohorts/consent-breakdown.js';
 import type { DifferencingGuard } from '../modules/cohorts/differencing-guard.js';
 import type { IngestJobs } from '../modules/datasets/ingest/ingest-jobs.js';
+import type { Refusal } from './refusal-audit.js';
 
 /** Per-request GraphQL context. */
 export interface GraphQLContext {
@@ -29,4 +30,6 @@ export interface GraphQLContext {
   consentBreakdown: ConsentBreakdownProvider;
   /** Set-Cookie values the response must carry (login, logout). */
   setCookies: string[];
+  /** Fields the role gate refused in this request, audited after execution. */
+  refusals: Refusal[];
 }
