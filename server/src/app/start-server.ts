@@ -13,10 +13,10 @@ import { openChainConnection, type ChainConnection } from '../modules/chain/chai
 import { ChainWorker } from '../modules/chain/chain-worker.js';
 import { hasDemoAccounts, isDatabaseEmpty, seedDemo } from '../modules/demo/seed-demo.js';
 import { systemActor } from '../modules/accounts/actor.js';
-import { CohortEngine } from '../modules/cohorts/cohort-engine.js';
 import { ensureShippedOntologies } from '../modules/ontology/ontology-import.service.js';
 import { demoAccountLines } from '../cli/database-commands.js';
 import { createMailPort } from '../modules/notifications/mail-port.js';
+import { createAppServices } from './app-services.js';
 import { acquireLock } from './data-dir-lock.js';
 import { WorkflowWorker } from './workflow-worker.js';
 import { controlSocketPath, databaseLocation, usesEmbeddedStore } from './database-location.js';
@@ -71,20 +71,20 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const closeControl = embedded
     ? await listenControlSocket(socketPath, { handle, chain: async () => chain })
     : async () => {};
-  const cohorts = new CohortEngine(handle.db, log);
+  // Built once: every door (GraphQL, Beacon) counts through the same counter and guard.
+  const services = createAppServices(handle.db, config, { chain, log });
   // Built in the background: the first count waits for it, everything else is served at once.
-  cohorts
+  services.cohorts
     .ready()
     .catch((error: unknown) =>
       log.error('building the cohort index failed', { error: (error as Error).message }),
     );
-  const yoga = createGraphQLServer(handle.db, config, chain, cohorts);
+  const yoga = createGraphQLServer(handle.db, config, services);
   const routes = [
     ...standardRoutes(handle.db, config),
     beaconRoute({
       db: handle.db,
-      cohorts,
-      settings: config.countPrivacy,
+      counter: services.counter,
       log,
       visas: passportVisaChecker(handle.db, config.publicUrl),
     }),
@@ -105,7 +105,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       await workflow.stop();
       await closeControl();
       await chain.close();
-      cohorts.dispose();
+      services.dispose();
       await handle.close();
       releaseLock();
     },

@@ -8,11 +8,7 @@ import type { Database } from '../db/database.js';
 import { AppError } from '../errors/app-errors.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { resolveSession } from '../modules/accounts/accounts.service.js';
-import type { ChainConnection } from '../modules/chain/chain-connection.js';
-import { CohortEngine } from '../modules/cohorts/cohort-engine.js';
-import { preferenceBreakdown } from '../modules/consent/preference-breakdown.js';
-import { defaultDifferencingGuard } from '../modules/cohorts/differencing-guard.js';
-import { IngestJobs } from '../modules/datasets/ingest/ingest-jobs.js';
+import type { AppServices } from '../app/app-services.js';
 import { readSessionCookie } from '../modules/accounts/session-cookie.js';
 import { bearerToken } from './request-viewer.js';
 import { schema } from '../schema.js';
@@ -42,18 +38,15 @@ function findAppError(error: unknown): AppError | null {
 }
 
 /**
- * Builds the yoga instance (no port): tests call `yoga.fetch(...)` in-process, and the HTTP
- * server mounts the same instance.
+ * Builds the yoga instance (no port) over the process's services: tests call `yoga.fetch(...)`
+ * in-process, and the HTTP server mounts the same instance.
  */
 export function createGraphQLServer(
   db: Database,
   config: Config,
-  chain: ChainConnection | null = null,
-  cohorts: CohortEngine = new CohortEngine(db),
-  ingestJobs: IngestJobs = new IngestJobs(),
+  services: AppServices,
 ): YogaServerInstance<ServerContext, GraphQLContext> {
   const cookiesByRequest = new WeakMap<Request, string[]>();
-  const countGuard = defaultDifferencingGuard(config.countPrivacy.minCellCount);
   return createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -102,11 +95,7 @@ export function createGraphQLServer(
       return {
         db,
         config,
-        chain,
-        cohorts,
-        ingestJobs,
-        countGuard,
-        consentBreakdown: preferenceBreakdown,
+        services,
         viewer,
         clientKey: forwardedFor ?? req?.socket.remoteAddress ?? 'unknown',
         secure,

@@ -4,12 +4,10 @@ import { requestViewer } from '../../http/request-viewer.js';
 import { hasRole } from '../accounts/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { CohortCriteriaSchema, type CohortCriteria } from '../cohorts/cohort-criteria.js';
-import type { CountSettings } from '../cohorts/cohort-count.service.js';
-import type { CohortEngine } from '../cohorts/cohort-engine.js';
+import type { CohortCounter } from '../cohorts/cohort-counter.js';
 import type { ProtectedCount } from '../cohorts/count-privacy.js';
-import type { DifferencingGuard } from '../cohorts/differencing-guard.js';
+import { criteriaForAudit } from '../cohorts/criteria-limits.js';
 import { datasets } from '../datasets/datasets.tables.js';
-import { countProtector, spendCountBudget } from '../cohorts/count-protection.js';
 import { criteriaFromFilters } from './beacon-filters.js';
 import { BeaconRequestError } from './beacon-request-error.js';
 import type { BeaconQueryInput } from './beacon-request.js';
@@ -20,10 +18,8 @@ import type { VisaChecker } from './visa-checker.js';
 /** What answering a query needs. */
 export interface BeaconQueryDeps {
   db: Database;
-  cohorts: CohortEngine;
+  counter: CohortCounter;
   visas: VisaChecker;
-  guard: DifferencingGuard;
-  settings: CountSettings;
 }
 
 /** One visa-granted dataset's answer. */
@@ -105,7 +101,7 @@ export async function answerBeaconQuery(
   input: BeaconQueryInput,
 ): Promise<BeaconAnswer> {
   // Synced before the transaction opens: PGlite has one connection (see countCohort).
-  const index = await deps.cohorts.current();
+  const index = await deps.counter.index();
   const criteria = criteriaOf(entryType, input, { ontology: index.ontologyGraph() });
   const viewer = await requestViewer(deps.db, request);
   const registered = hasRole(viewer, ...COUNTING_ROLES);
@@ -125,13 +121,8 @@ export async function answerBeaconQuery(
       let total: ProtectedCount | null = null;
       let resultSets: DatasetAnswer[] | null = null;
       if (countMode) {
-        if (viewer) await spendCountBudget(tx, viewer.userId, deps.settings.budgetPerDay);
-        const protect = await countProtector(
-          tx,
-          deps.guard,
-          deps.settings,
-          viewer?.userId ?? VISA_ONLY_KEY,
-        );
+        if (viewer) await deps.counter.spendBudget(tx, viewer.userId);
+        const protect = await deps.counter.protector(tx, viewer?.userId ?? VISA_ONLY_KEY);
         if (registered) total = protect(members);
         if (granted.length && input.includeResultsetResponses !== 'NONE') {
           resultSets = [];
@@ -153,7 +144,7 @@ export async function answerBeaconQuery(
         total?.count != null || (resultSets ?? []).some((r) => r.count.count !== null);
       if (total && total.count === null)
         notes.push(
-          `count suppressed: fewer than ${deps.settings.minCellCount} participants match (${total.display})`,
+          `count suppressed: fewer than ${deps.counter.settings.minCellCount} participants match (${total.display})`,
         );
       const answer: BeaconAnswer = {
         exists,
@@ -168,7 +159,7 @@ export async function answerBeaconQuery(
         targetId: entryType,
         payload: {
           entryType,
-          criteria: JSON.parse(JSON.stringify(criteria)) as Record<string, unknown>,
+          ...criteriaForAudit(criteria),
           requestedGranularity: input.requestedGranularity,
           returnedGranularity: answer.returnedGranularity,
           shown: total ? total.display : exists ? 'exists' : 'none',

@@ -2,9 +2,7 @@ import type { Database } from '../../db/database.js';
 import type { Route } from '../../http/router.js';
 import type { Logger } from '../../lib/logger.js';
 import { RateLimitedError } from '../../errors/app-errors.js';
-import type { CountSettings } from '../cohorts/cohort-count.service.js';
-import type { CohortEngine } from '../cohorts/cohort-engine.js';
-import { defaultDifferencingGuard, type DifferencingGuard } from '../cohorts/differencing-guard.js';
+import type { CohortCounter } from '../cohorts/cohort-counter.js';
 import { filteringTermsResponse } from './beacon-filtering-terms.js';
 import {
   configurationResponse,
@@ -27,20 +25,17 @@ export const BEACON_PREFIX = '/api/beacon';
 /** What the Beacon route needs. */
 export interface BeaconRouteDeps {
   db: Database;
-  cohorts: CohortEngine;
+  /**
+   * The process's one counter (index, differencing guard, count settings, budget): the same
+   * instance GraphQL's cohortCount uses, so a set asked through either door is one set.
+   */
+  counter: CohortCounter;
   /** The caller's visa-granted datasets; by default none (no controlled tier). */
   visas?: VisaChecker;
-  /** The same count policy as cohortCount (`config.countPrivacy`). */
-  settings: CountSettings;
   /** Beacon id (reverse domain); default `org.consentome.beacon`. */
   beaconId?: string;
   /** Public absolute URL of `/api/beacon`; default: the request's origin + the prefix. */
   baseUrl?: string;
-  /**
-   * Differencing guard; by default one per route instance. Passing the one GraphQL's cohortCount
-   * uses makes a set asked through either door get the same remembered answer.
-   */
-  guard?: DifferencingGuard;
   environment?: BeaconIdentity['environment'];
   log?: Logger;
 }
@@ -80,7 +75,6 @@ async function filteringPage(request: Request): Promise<{ skip: number; limit: n
  */
 export function beaconRoute(deps: BeaconRouteDeps): Route {
   const beaconId = deps.beaconId ?? 'org.consentome.beacon';
-  const guard = deps.guard ?? defaultDifferencingGuard(deps.settings.minCellCount);
   const visas = deps.visas ?? noVisas;
 
   const handle = async (request: Request): Promise<Response> => {
@@ -100,7 +94,7 @@ export function beaconRoute(deps: BeaconRouteDeps): Route {
       if (entryType) {
         input = await readBeaconQuery(request);
         const answer = await answerBeaconQuery(
-          { db: deps.db, cohorts: deps.cohorts, visas, guard, settings: deps.settings },
+          { db: deps.db, counter: deps.counter, visas },
           request,
           entryType,
           input,

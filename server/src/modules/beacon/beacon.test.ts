@@ -12,7 +12,10 @@ import { createTestApi, loginAs, makeUser, testConfig } from '../../test/test-ap
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
 import { recordCohortChange } from '../cohorts/cohort-changes.js';
 import type { CohortCriteria } from '../cohorts/cohort-criteria.js';
-import { CohortEngine } from '../cohorts/cohort-engine.js';
+import { createAppServices } from '../../app/app-services.js';
+import { CohortCounter } from '../cohorts/cohort-counter.js';
+import type { CohortEngine } from '../cohorts/cohort-engine.js';
+import { preferenceBreakdown } from '../consent/preference-breakdown.js';
 import { participants } from '../participants/participants.tables.js';
 import { beaconRoute } from './beacon-route.js';
 
@@ -106,6 +109,7 @@ describe(`GA4GH Beacon v2 endpoints (${TEST_DRIVER})`, () => {
   let db: TestDatabase;
   let fx: CohortFixture;
   let cohorts: CohortEngine;
+  let services: ReturnType<typeof createAppServices>;
   let route: ReturnType<typeof beaconRoute>;
   let gql: ReturnType<typeof createTestApi>;
   let researcher = '';
@@ -118,16 +122,17 @@ describe(`GA4GH Beacon v2 endpoints (${TEST_DRIVER})`, () => {
     validate = beaconSchemas();
     db = await createTestDatabase();
     fx = await insertCohortFixture(db.db, 1_200, 11);
-    cohorts = new CohortEngine(db.db);
+    const config = testConfig({ countPrivacy: SETTINGS });
+    services = createAppServices(db.db, config);
+    cohorts = services.cohorts;
     // A stand-in for the passport module: the header names the datasets a visa would grant.
     route = beaconRoute({
       db: db.db,
-      cohorts,
-      settings: SETTINGS,
+      counter: services.counter,
       visas: (request) =>
         Promise.resolve(new Set(request.headers.get('x-test-visa')?.split(',') ?? [])),
     });
-    gql = createTestApi(db.db, testConfig({ countPrivacy: SETTINGS }));
+    gql = createTestApi(db.db, config, services);
     researcher = await loginAs(gql, await makeUser(db.db, 'researcher'));
     participantToken = await loginAs(gql, await makeUser(db.db, 'participant'));
     const index = await cohorts.current();
@@ -140,7 +145,7 @@ describe(`GA4GH Beacon v2 endpoints (${TEST_DRIVER})`, () => {
     expect(common).toBeDefined();
   });
   afterAll(async () => {
-    cohorts.dispose();
+    services.dispose();
     await db.dispose();
   });
 
@@ -700,8 +705,7 @@ describe(`GA4GH Beacon v2 endpoints (${TEST_DRIVER})`, () => {
   it('spends the daily count budget shared with cohortCount; a spent budget is a 429 error response', async () => {
     const tight = beaconRoute({
       db: db.db,
-      cohorts,
-      settings: { ...SETTINGS, budgetPerDay: 2 },
+      counter: new CohortCounter(cohorts, { ...SETTINGS, budgetPerDay: 2 }, preferenceBreakdown),
     });
     const token = await loginAs(gql, await makeUser(db.db, 'researcher'));
     const ask = async () =>

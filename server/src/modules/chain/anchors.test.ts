@@ -16,6 +16,7 @@ import { auditBatches } from './chain.tables.js';
 import type { ChainConnection } from './chain-connection.js';
 import { ChainWorker } from './chain-worker.js';
 import { merkleRoot } from './merkle.js';
+import { createAppServices } from '../../app/app-services.js';
 
 describe(`audit anchoring on the embedded chain (${TEST_DRIVER})`, () => {
   let db: TestDatabase;
@@ -107,7 +108,8 @@ describe(`audit anchoring on the embedded chain (${TEST_DRIVER})`, () => {
       status: () => chainStatus(embedded.chain, embedded.contractAddress),
       close: async () => {},
     };
-    const gql = createTestApi(db.db, testConfig(), chain);
+    const config = testConfig();
+    const gql = createTestApi(db.db, config, createAppServices(db.db, config, { chain }));
     const token = await loginAs(gql, await makeUser(db.db, 'ethics_board'));
     const res = await gql<{
       chainStatus: {

@@ -92,7 +92,7 @@ builder.mutationField('castVote', (t) =>
     errors: { types: WRITE_ERRORS },
     args: { input: t.arg({ type: VoteInput }) },
     resolve: async (_root, { input }, ctx) => {
-      const index = await ctx.cohorts.current();
+      const index = await ctx.services.cohorts.current();
       const settings = { ...ctx.config.review, grantDefaultMonths: ctx.config.grantDefaultMonths };
       return auditingRefusals(
         ctx,

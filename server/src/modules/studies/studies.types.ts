@@ -180,7 +180,7 @@ export const StudyType = builder.objectRef<StudyRow>('Study').implement({
       nullable: true,
       description: 'Null until submitted. Audited.',
       resolve: async (s, _args, ctx) => {
-        const index = await ctx.cohorts.current();
+        const index = await ctx.services.cohorts.current();
         const summary = await inTransaction(ctx, (tx) =>
           studyCohortSummary(tx, ctx.viewer, index, s),
         );
@@ -333,7 +333,7 @@ builder.mutationField('submitStudy', (t) =>
     errors: { types: WRITE_ERRORS },
     args: { id: t.arg.id() },
     resolve: async (_root, { id }, ctx) => {
-      const index = await ctx.cohorts.current();
+      const index = await ctx.services.cohorts.current();
       return auditingRefusals(
         ctx,
         { action: 'study.submit', targetType: 'study', targetId: id },
