@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { openDatabase } from '../db/open-database.js';
 import { createRouter } from '../http/router.js';
+import { startPublicTallySealer } from '../modules/beacon/beacon-public-tally.js';
 import { beaconRoute } from '../modules/beacon/beacon-route.js';
 import { passportVisaChecker } from '../modules/grants/passport-visa-checker.js';
 import { standardRoutes } from '../http/standard-routes.js';
@@ -85,10 +86,18 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     beaconRoute({
       db: handle.db,
       counter: services.counter,
+      publicLimits: config.beaconPublic,
+      trustProxy: config.trustProxy,
       log,
       visas: passportVisaChecker(handle.db, config.publicUrl),
     }),
   ];
+  // Public Beacon queries are audited one event per client and minute, sealed by this timer.
+  const beaconTally = startPublicTallySealer(handle.db, (error) =>
+    log.error('sealing the public Beacon tally failed', {
+      error: error instanceof Error ? error.message : String(error),
+    }),
+  );
   const router = createRouter(routes, (request, context) => yoga.handle(request, context));
   const server = http.createServer(router);
   await new Promise<void>((resolve) => server.listen(config.apiPort, config.apiHost, resolve));
@@ -101,6 +110,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     worker,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await beaconTally.stop();
       await worker?.stop();
       await workflow.stop();
       await closeControl();

@@ -1,9 +1,11 @@
 import type { Database } from '../../db/database.js';
-import type { Route } from '../../http/router.js';
+import { clientAddress } from '../../http/client-address.js';
+import type { Route, ServerContext } from '../../http/router.js';
 import type { Logger } from '../../lib/logger.js';
 import { RateLimitedError } from '../../errors/app-errors.js';
 import type { CohortCounter } from '../cohorts/cohort-counter.js';
 import { filteringTermsResponse } from './beacon-filtering-terms.js';
+import type { PublicTierLimits } from './beacon-public-tally.js';
 import {
   configurationResponse,
   entryTypesResponse,
@@ -19,6 +21,9 @@ import { errorResponse, queryResponse } from './beacon-responses.js';
 import type { BeaconEntryType } from './beacon-vocabulary.js';
 import { noVisas, type VisaChecker } from './visa-checker.js';
 
+/** Public-tier limits when none are configured. */
+export const DEFAULT_PUBLIC_LIMITS: PublicTierLimits = { perMinute: 30, perDay: 1_000 };
+
 /** Where the Beacon is served. */
 export const BEACON_PREFIX = '/api/beacon';
 
@@ -32,6 +37,12 @@ export interface BeaconRouteDeps {
   counter: CohortCounter;
   /** The caller's visa-granted datasets; by default none (no controlled tier). */
   visas?: VisaChecker;
+  /** Per-client limits of the public tier (`config.beacon`); default 30 a minute, 1,000 a day. */
+  publicLimits?: PublicTierLimits;
+  /** Read the client address from `X-Forwarded-For` (right-most entry), as `TRUST_PROXY`. */
+  trustProxy?: boolean;
+  /** The clock of the public tally; tests pin it to stay inside one minute. */
+  now?: () => Date;
   /** Beacon id (reverse domain); default `org.consentome.beacon`. */
   beaconId?: string;
   /** Public absolute URL of `/api/beacon`; default: the request's origin + the prefix. */
@@ -76,8 +87,10 @@ async function filteringPage(request: Request): Promise<{ skip: number; limit: n
 export function beaconRoute(deps: BeaconRouteDeps): Route {
   const beaconId = deps.beaconId ?? 'org.consentome.beacon';
   const visas = deps.visas ?? noVisas;
+  const publicLimits = deps.publicLimits ?? DEFAULT_PUBLIC_LIMITS;
+  const now = deps.now ?? (() => new Date());
 
-  const handle = async (request: Request): Promise<Response> => {
+  const handle = async (request: Request, context: ServerContext): Promise<Response> => {
     const url = new URL(request.url);
     const path = url.pathname.slice(BEACON_PREFIX.length).replace(/\/+$/, '') || '/';
     const identity: BeaconIdentity = {
@@ -94,10 +107,11 @@ export function beaconRoute(deps: BeaconRouteDeps): Route {
       if (entryType) {
         input = await readBeaconQuery(request);
         const answer = await answerBeaconQuery(
-          { db: deps.db, counter: deps.counter, visas },
+          { db: deps.db, counter: deps.counter, visas, publicLimits, now },
           request,
           entryType,
           input,
+          clientAddress(request, context, deps.trustProxy ?? false),
         );
         return json(queryResponse(beaconId, entryType, input, answer));
       }
@@ -115,7 +129,12 @@ export function beaconRoute(deps: BeaconRouteDeps): Route {
           return json(entryTypesResponse(identity));
         case '/filtering_terms':
           return json(
-            await filteringTermsResponse(deps.db, beaconId, await filteringPage(request)),
+            await filteringTermsResponse(
+              deps.db,
+              beaconId,
+              await filteringPage(request),
+              deps.counter.settings.minCellCount,
+            ),
           );
         default:
           throw new BeaconRequestError(
@@ -141,5 +160,5 @@ export function beaconRoute(deps: BeaconRouteDeps): Route {
       return json(errorResponse(beaconId, 500, 'Internal error', entryType ?? null, input), 500);
     }
   };
-  return { prefix: BEACON_PREFIX, handler: (request) => handle(request) };
+  return { prefix: BEACON_PREFIX, handler: handle };
 }

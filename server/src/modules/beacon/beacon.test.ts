@@ -129,6 +129,8 @@ describe(`GA4GH Beacon v2 endpoints (${TEST_DRIVER})`, () => {
     route = beaconRoute({
       db: db.db,
       counter: services.counter,
+      // Public-tier limits are tested in beacon-public-tier.test.ts; here they stay out of the way.
+      publicLimits: { perMinute: 1_000_000, perDay: 1_000_000 },
       visas: (request) =>
         Promise.resolve(new Set(request.headers.get('x-test-visa')?.split(',') ?? [])),
     });
@@ -267,7 +269,7 @@ describe(`GA4GH Beacon v2 endpoints (${TEST_DRIVER})`, () => {
     ).toEqual(ids.slice(2, 4));
   });
 
-  it('answers anonymous queries (GET and POST, both entry types) with exists only, even when counts are asked for', async () => {
+  it('answers anonymous queries (GET and POST, both entry types) with exists only (at least minCellCount matches), even when counts are asked for', async () => {
     const queries: [string, () => ReturnType<typeof call>, CohortCriteria][] = [
       [
         'GET individuals',
@@ -304,7 +306,9 @@ describe(`GA4GH Beacon v2 endpoints (${TEST_DRIVER})`, () => {
       validate('beaconBooleanResponse', res.body);
       expect(res.body.meta.returnedGranularity).toBe('boolean');
       expect(res.body.responseSummary.numTotalResults).toBeUndefined();
-      expect(res.body.responseSummary.exists, name).toBe((await truth(criteria)) > 0);
+      expect(res.body.responseSummary.exists, name).toBe(
+        (await truth(criteria)) >= SETTINGS.minCellCount,
+      );
     }
     const none = await call(
       '/individuals?filters=HP:0001250,HP:0001627,MONDO:0007254,MONDO:0005575',
@@ -314,7 +318,7 @@ describe(`GA4GH Beacon v2 endpoints (${TEST_DRIVER})`, () => {
       (await truth({
         phenotypes: ['HP:0001250', 'HP:0001627'],
         diseases: ['MONDO:0007254', 'MONDO:0005575'],
-      })) > 0,
+      })) >= SETTINGS.minCellCount,
     );
   });
 
@@ -549,7 +553,8 @@ describe(`GA4GH Beacon v2 endpoints (${TEST_DRIVER})`, () => {
     ] as const) {
       expect((await ask(key)).body.responseSummary.exists).toBe(true);
       expect(
-        (await call(`/g_variants?${alleleQueryString(key)}`)).body.responseSummary.exists,
+        (await call(`/g_variants?${alleleQueryString(key)}`, { token: researcher })).body
+          .responseSummary.exists,
       ).toBe(true);
       const num = await carrierOf(key);
       await db.db.transaction(async (tx) => {
@@ -559,8 +564,8 @@ describe(`GA4GH Beacon v2 endpoints (${TEST_DRIVER})`, () => {
       const after = await ask(key);
       validate(querySchemaOf(after.body), after.body);
       expect(after.body.responseSummary).toEqual({ exists: false, numTotalResults: 0 });
-      const anonymous = await call(`/g_variants?${alleleQueryString(key)}`);
-      expect(anonymous.body.responseSummary.exists).toBe(false);
+      const boolean = await call(`/g_variants?${alleleQueryString(key)}`, { token: researcher });
+      expect(boolean.body.responseSummary.exists).toBe(false);
     }
   });
 
@@ -685,18 +690,20 @@ describe(`GA4GH Beacon v2 endpoints (${TEST_DRIVER})`, () => {
     validate('beaconErrorResponse', method.body);
   });
 
-  it('audits every query as beacon.query with what was shown, never the true figure', async () => {
+  it('audits every registered query as beacon.query with what was shown, never the true figure', async () => {
     const before = (await auditEventsWithAction(db.db, 'beacon.query')).length;
+    // Public queries are tallied per client and minute instead (beacon-public-tier.test.ts).
     await call('/individuals?filters=HP:0001263');
+    await call('/individuals?filters=HP:0001263', { token: researcher });
     await call('/individuals?filters=HP:0001263&requestedGranularity=count', { token: researcher });
     const events = await auditEventsWithAction(db.db, 'beacon.query');
     expect(events.length).toBe(before + 2);
-    const [anonymous, counted] = events.slice(-2).map((e) => ({
+    const [boolean, counted] = events.slice(-2).map((e) => ({
       ...e,
       payload: JSON.parse(e.payload) as { shown: string; criteria: CohortCriteria },
     }));
-    expect(anonymous!.actorRole).toBe('anonymous');
-    expect(anonymous!.payload.shown).toMatch(/^(exists|none)$/);
+    expect(boolean!.actorRole).toBe('researcher');
+    expect(boolean!.payload.shown).toMatch(/^(exists|none)$/);
     expect(counted!.actorRole).toBe('researcher');
     expect(counted!.payload.criteria).toEqual({ phenotypes: ['HP:0001263'] });
     expect(counted!.payload.shown).toMatch(/^(<20|\d+)$/);
