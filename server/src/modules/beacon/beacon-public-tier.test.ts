@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppServices } from '../../app/app-services.js';
 import { queryRows } from '../../db/query-rows.js';
@@ -191,7 +191,10 @@ describe(`Beacon public tier (${TEST_DRIVER})`, () => {
       .select()
       .from(beaconPublicQueries)
       .where(
-        sql`${beaconPublicQueries.auditedAt} is null and ${beaconPublicQueries.minute} < ${new Date(at.getTime() + 60_000)}`,
+        and(
+          isNull(beaconPublicQueries.auditedAt),
+          lt(beaconPublicQueries.minute, new Date(at.getTime() + 60_000)),
+        ),
       );
     expect(unsealed).toHaveLength(0);
     expect((await verifyAuditChain(db.db)).ok).toBe(true);
