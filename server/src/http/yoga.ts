@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import { AppError } from '../errors/app-errors.js';
 import type { GraphQLContext } from '../graphql/context.js';
+import { variablesLimitPlugin } from '../graphql/variables-limit.js';
 import { resolveSession } from '../modules/accounts/accounts.service.js';
 import type { AppServices } from '../app/app-services.js';
 import { readSessionCookie } from '../modules/accounts/session-cookie.js';
@@ -73,6 +74,7 @@ export function createGraphQLServer(
     plugins: [
       maxDepthPlugin({ n: MAX_QUERY_DEPTH, flattenFragments: true }),
       maxAliasesPlugin({ n: MAX_QUERY_ALIASES, allowList: [] }),
+      variablesLimitPlugin(),
       {
         onResponse({ request, response }) {
           for (const cookie of cookiesByRequest.get(request) ?? [])

@@ -5,6 +5,7 @@ import { insertCohortFixture } from '../../test/cohort-fixture.js';
 import { createTestApi, loginAs, makeUser, testConfig } from '../../test/test-api.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
 import { canonicalJson } from '../audit/audit-hash.js';
+import { MAX_VARIABLE_VALUES } from '../../graphql/variables-limit.js';
 import type { CohortCriteria } from './cohort-criteria.js';
 import { MAX_CRITERIA_NODES, MAX_CRITERIA_TERMS } from './criteria-limits.js';
 
@@ -55,6 +56,13 @@ describe(`criteria limits (${TEST_DRIVER})`, () => {
     expect(res.errors?.[0]?.extensions?.code).toBe('VALIDATION');
     expect(res.errors?.[0]?.message).toContain(`${MAX_CRITERIA_NODES}`);
     expect((await auditEventsWithAction(db.db, 'cohort.count')).length).toBe(before);
+  });
+
+  it('variables with more values than the request limit are refused before GraphQL coerces them', async () => {
+    // 30 × 30 × 30 = 27,000 leaves: refused by the variables limit, before any resolver.
+    const res = await ask(wideTree(30, 3, () => ({ sex: 'female' })));
+    expect(res.errors?.[0]?.extensions?.code).toBe('VALIDATION');
+    expect(res.errors?.[0]?.message).toContain(`at most ${MAX_VARIABLE_VALUES} values`);
   });
 
   it('more terms than the cap in total (each list within its own limit) is refused with VALIDATION', async () => {
