@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
+import type { AppServices } from '../graphql/context.js';
 import type { Logger } from '../lib/logger.js';
 import type { ChainConnection } from '../modules/chain/chain-connection.js';
 import { CohortCounter } from '../modules/cohorts/cohort-counter.js';
@@ -7,23 +8,13 @@ import { CohortEngine } from '../modules/cohorts/cohort-engine.js';
 import { preferenceBreakdown } from '../modules/consent/preference-breakdown.js';
 import { IngestJobs } from '../modules/datasets/ingest/ingest-jobs.js';
 
-/**
- * What one API process holds besides its database: built once at start-up and handed to every
- * door (GraphQL through its context, the Beacon route, the CLI control socket), so there is one
- * cohort index, one counter with one differencing guard, and one set of ingest jobs.
- */
-export interface AppServices {
-  /** The chain this instance anchors to; null when none is connected (in-process tests). */
-  chain: ChainConnection | null;
-  /** The in-memory cohort index. */
-  cohorts: CohortEngine;
-  /** Every protected count goes through it (engine, guard, settings, budget). */
-  counter: CohortCounter;
-  /** Ingests started from the portal, running in this instance. */
-  ingestJobs: IngestJobs;
-}
+export type { AppServices };
 
-/** Builds the per-process services; `dispose` frees the index and the guard's memory. */
+/**
+ * Builds the per-process services (`AppServices`) once: every door gets these instances, so
+ * there is one cohort index and one counter with one differencing guard. `dispose` frees the
+ * index and the guard's memory.
+ */
 export function createAppServices(
   db: Database,
   config: Config,

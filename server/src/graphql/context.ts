@@ -1,7 +1,27 @@
-import type { AppServices } from '../app/app-services.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { UserActor } from '../modules/accounts/actor.js';
+import type { ChainConnection } from '../modules/chain/chain-connection.js';
+import type { CohortCounter } from '../modules/cohorts/cohort-counter.js';
+import type { CohortEngine } from '../modules/cohorts/cohort-engine.js';
+import type { IngestJobs } from '../modules/datasets/ingest/ingest-jobs.js';
+
+/**
+ * What one API process holds besides its database, built once at start-up
+ * (`createAppServices`) and handed to every door: GraphQL through its context, the Beacon
+ * route, the CLI control socket. One cohort index, one counter with one differencing guard,
+ * one set of ingest jobs.
+ */
+export interface AppServices {
+  /** The chain this instance anchors to; null when none is connected (in-process tests). */
+  chain: ChainConnection | null;
+  /** The in-memory cohort index. */
+  cohorts: CohortEngine;
+  /** Every protected count goes through it (engine, guard, settings, budget). */
+  counter: CohortCounter;
+  /** Ingests started from the portal, running in this instance. */
+  ingestJobs: IngestJobs;
+}
 
 /** Per-request GraphQL context. */
 export interface GraphQLContext {

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../audit/audit-hash.js';
-import type { CohortCriteria } from './cohort-criteria.js';
 
 /** Criteria groups (the top level, each `anyOf` alternative, each `not`) in one query. */
 export const MAX_CRITERIA_NODES = 100;
@@ -65,12 +64,14 @@ export function criteriaLimitProblem(raw: unknown): string | null {
   return `criteria may list at most ${MAX_CRITERIA_TERMS} values in all`;
 }
 
+// Takes any object (validated CohortCriteria in practice): cohort-criteria.ts imports this file,
+// so importing its type back would make a cycle.
 /**
  * What the audit trail keeps of the criteria of a count: the SHA-256 of their canonical JSON
  * (so the board can match a repeated query) and their size; the criteria themselves only when
  * they are short. A large query is never copied into the trail.
  */
-export function criteriaForAudit(criteria: CohortCriteria): Record<string, unknown> {
+export function criteriaForAudit(criteria: object): Record<string, unknown> {
   const text = canonicalJson(criteria);
   const { nodes, terms, depth } = measureCriteria(criteria);
   return {
