@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { createAppServices } from '../src/app/app-services.js';
 import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
 import { count, eq, ne } from 'drizzle-orm';
@@ -71,9 +72,9 @@ export async function runChainOutage(
     await migrateDatabase(handle);
     await seedDemo(handle.db);
     const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent', DEMO_SEED: 'false' });
-    const yoga = createGraphQLServer(handle.db, config, null);
+    const yoga = createGraphQLServer(handle.db, config, createAppServices(handle.db, config));
     server = http.createServer(
-      createRouter([], (request, context) => yoga.handle(request, context)),
+      createRouter([], (request, context) => yoga.handle(request, context), config),
     );
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;

@@ -43,6 +43,8 @@ const EnvSchema = z.object({
   MIN_CELL_COUNT: z.coerce.number().int().min(1).max(1_000).default(20),
   COUNT_NOISE_RANGE: z.coerce.number().int().min(0).max(50).default(3),
   COUNT_QUERY_BUDGET_PER_DAY: z.coerce.number().int().min(1).default(500),
+  BEACON_PUBLIC_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  BEACON_PUBLIC_PER_DAY: z.coerce.number().int().min(1).default(1_000),
   AUDIT_BATCH_MAX_EVENTS: z.coerce.number().int().min(1).max(10_000).default(1_000),
   AUDIT_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).default(2_000),
   REVIEW_QUORUM: z.coerce.number().int().min(1).max(50).default(2),
@@ -84,6 +86,8 @@ export interface Config {
   auditBatch: { maxEvents: number; maxWaitMs: number };
   /** Small-cell suppression, noise and the per-user daily budget of count queries. */
   countPrivacy: { minCellCount: number; noiseRange: number; budgetPerDay: number };
+  /** Public-tier Beacon queries (anonymous callers): per client per minute and per day. */
+  beaconPublic: { perMinute: number; perDay: number };
   /**
    * Ethics review: votes needed before a decision, and the chair whose vote decides once the
    * quorum is reached (without a chair the majority decides and a tie rejects).
@@ -141,5 +145,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       noiseRange: e.COUNT_NOISE_RANGE,
       budgetPerDay: e.COUNT_QUERY_BUDGET_PER_DAY,
     },
+    beaconPublic: { perMinute: e.BEACON_PUBLIC_PER_MINUTE, perDay: e.BEACON_PUBLIC_PER_DAY },
   };
 }

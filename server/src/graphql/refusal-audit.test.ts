@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { createAppServices } from '../app/app-services.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../lib/logger.js';
 import { createGraphQLServer } from '../http/yoga.js';
-import { IngestJobs } from '../modules/datasets/ingest/ingest-jobs.js';
 import { auditEventsWithAction } from '../test/audit-rows.js';
 import { createTestApi, loginAs, makeUser, testConfig } from '../test/test-api.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../test/test-database.js';
@@ -73,7 +73,12 @@ describe(`refused reads and admin attempts are audited; expected errors are not 
       warn: at('warn'),
       error: at('error'),
     };
-    const yoga = createGraphQLServer(db.db, testConfig(), null, undefined, new IngestJobs(), log);
+    const yoga = createGraphQLServer(
+      db.db,
+      testConfig(),
+      createAppServices(db.db, testConfig()),
+      log,
+    );
     const ask = (query: string, variables: Record<string, unknown> = {}) =>
       yoga.fetch('http://test.local/graphql', {
         method: 'POST',

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createAppServices } from '../app/app-services.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveSession } from '../modules/accounts/accounts.service.js';
 import { TEST_PASSWORD, createTestApi, loginAs, makeUser, testConfig } from '../test/test-api.js';
@@ -21,7 +22,7 @@ describe(`cross-site requests carrying the session cookie (${TEST_DRIVER})`, () 
   let token = '';
   beforeAll(async () => {
     db = await createTestDatabase();
-    const yoga = createGraphQLServer(db.db, config);
+    const yoga = createGraphQLServer(db.db, config, createAppServices(db.db, config));
     router = createRouter(standardRoutes(db.db, config), (r, c) => yoga.handle(r, c), config);
     token = await loginAs(createTestApi(db.db, config), await makeUser(db.db, 'researcher'));
   });

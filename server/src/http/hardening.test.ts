@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAppServices } from '../app/app-services.js';
 import { createTestApi } from '../test/test-api.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../test/test-database.js';
 import { loadConfig } from '../config.js';
@@ -56,7 +57,7 @@ describe('production is the default', () => {
     expect(config.nodeEnv).toBe('production');
     const db = await createTestDatabase();
     try {
-      const yoga = createGraphQLServer(db.db, config);
+      const yoga = createGraphQLServer(db.db, config, createAppServices(db.db, config));
       const page = await yoga.fetch('http://test.local/graphql', {
         headers: { accept: 'text/html', 'x-graphql-yoga-csrf': '1' },
       });
@@ -68,7 +69,11 @@ describe('production is the default', () => {
       });
       const body = (await res.json()) as { errors?: { message: string }[] };
       expect(body.errors?.[0]?.message).toMatch(/introspection/i);
-      const development = createGraphQLServer(db.db, { ...config, nodeEnv: 'development' });
+      const development = createGraphQLServer(
+        db.db,
+        { ...config, nodeEnv: 'development' },
+        createAppServices(db.db, config),
+      );
       const graphiql = await development.fetch('http://test.local/graphql', {
         headers: { accept: 'text/html' },
       });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAppServices } from '../app/app-services.js';
 import { actorOf, createTestApi, loginAs, makeUser, testConfig } from '../test/test-api.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../test/test-database.js';
 import { registerDataset } from '../modules/datasets/datasets.service.js';
@@ -18,7 +19,7 @@ describe(`one upload limit, UPLOAD_MAX_MB (${TEST_DRIVER})`, () => {
   const config = testConfig({ uploadMaxBytes: 40 * MB });
   beforeAll(async () => {
     db = await createTestDatabase();
-    const yoga = createGraphQLServer(db.db, config);
+    const yoga = createGraphQLServer(db.db, config, createAppServices(db.db, config));
     router = createRouter(standardRoutes(db.db, config), (r, c) => yoga.handle(r, c), config);
     const steward = await makeUser(db.db, 'steward');
     token = await loginAs(createTestApi(db.db, config), steward);

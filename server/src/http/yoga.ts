@@ -9,13 +9,10 @@ import type { Database } from '../db/database.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { findAppError } from '../graphql/find-app-error.js';
 import { refusalAuditPlugin } from '../graphql/refusal-audit.js';
+import { variablesLimitPlugin } from '../graphql/variables-limit.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { resolveSession } from '../modules/accounts/accounts.service.js';
-import type { ChainConnection } from '../modules/chain/chain-connection.js';
-import { CohortEngine } from '../modules/cohorts/cohort-engine.js';
-import { preferenceBreakdown } from '../modules/consent/preference-breakdown.js';
-import { defaultDifferencingGuard } from '../modules/cohorts/differencing-guard.js';
-import { IngestJobs } from '../modules/datasets/ingest/ingest-jobs.js';
+import type { AppServices } from '../graphql/context.js';
 import { clientAddress } from './client-address.js';
 import { requestToken } from './request-viewer.js';
 import { MAX_REQUEST_BYTES } from './router.js';
@@ -67,19 +64,16 @@ const noIntrospection: Plugin = {
 };
 
 /**
- * Builds the yoga instance (no port): tests call `yoga.fetch(...)` in-process, and the HTTP
- * server mounts the same instance.
+ * Builds the yoga instance (no port) over the process's services: tests call `yoga.fetch(...)`
+ * in-process, and the HTTP server mounts the same instance.
  */
 export function createGraphQLServer(
   db: Database,
   config: Config,
-  chain: ChainConnection | null = null,
-  cohorts: CohortEngine = new CohortEngine(db),
-  ingestJobs: IngestJobs = new IngestJobs(),
+  services: AppServices,
   log: Logger = createLogger(config.logLevel, 'graphql'),
 ): YogaServerInstance<ServerContext, GraphQLContext> {
   const cookiesByRequest = new WeakMap<Request, string[]>();
-  const countGuard = defaultDifferencingGuard(config.countPrivacy.minCellCount);
   return createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -115,6 +109,7 @@ export function createGraphQLServer(
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'authorization'] }),
       ...(config.nodeEnv === 'production' ? [noIntrospection] : []),
       refusalAuditPlugin,
+      variablesLimitPlugin(),
       {
         onResponse({ request, response }) {
           for (const cookie of cookiesByRequest.get(request) ?? [])
@@ -135,11 +130,7 @@ export function createGraphQLServer(
       return {
         db,
         config,
-        chain,
-        cohorts,
-        ingestJobs,
-        countGuard,
-        consentBreakdown: preferenceBreakdown,
+        services,
         viewer,
         clientKey: clientAddress(request, req?.socket.remoteAddress, config),
         secure,

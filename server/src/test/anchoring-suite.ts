@@ -1,4 +1,5 @@
 import { asc } from 'drizzle-orm';
+import { createAppServices } from '../app/app-services.js';
 import { chainStatus } from '@consentome/contracts-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../lib/logger.js';
@@ -118,7 +119,12 @@ export function defineAnchoringSuite(label: string, open: () => Promise<TestLedg
         status: () => chainStatus(chain.backend, chain.contractAddress),
         close: async () => {},
       };
-      const gql = createTestApi(db.db, testConfig(), connection);
+      const config = testConfig();
+      const gql = createTestApi(
+        db.db,
+        config,
+        createAppServices(db.db, config, { chain: connection }),
+      );
       const token = await loginAs(gql, await makeUser(db.db, 'ethics_board'));
       const res = await gql<{
         chainStatus: {

@@ -85,6 +85,6 @@ builder.queryField('chainStatus', (t) =>
     type: ChainStatusType,
     authScopes: { roles: ['admin', 'ethics_board'] },
     resolve: (_root, _args, ctx) =>
-      inTransaction(ctx, (tx) => getChainStatus(tx, ctx.viewer, ctx.chain)),
+      inTransaction(ctx, (tx) => getChainStatus(tx, ctx.viewer, ctx.services.chain)),
   }),
 );

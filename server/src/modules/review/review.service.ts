@@ -6,6 +6,7 @@ import { parseInput } from '../../errors/parse-input.js';
 import { users } from '../accounts/accounts.tables.js';
 import { hasRole, type Actor } from '../accounts/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
+import type { CohortCounter } from '../cohorts/cohort-counter.js';
 import type { CohortCriteria } from '../cohorts/cohort-criteria.js';
 import type { CohortIndex } from '../cohorts/cohort-index.js';
 import type { CombinedMatchResult } from '../consent/duo/match-across-datasets.js';
@@ -17,6 +18,7 @@ import { closePendingRequests } from '../studies/studies.service.js';
 import { studies } from '../studies/studies.tables.js';
 import { visibleStudy, type StudyRow } from '../studies/study-access.js';
 import { memberConsents, studyCandidates } from '../studies/study-cohort.js';
+import { freezeStudyCohort } from '../studies/study-cohort-figures.js';
 import { VoteSchema } from '../studies/study-input.js';
 import { boardDecision } from './review-rules.js';
 import { reviewVotes } from './review.tables.js';
@@ -92,6 +94,7 @@ export function votesOn(tx: Tx, studyId: string): Promise<VoteRow[]> {
 export async function castVote(
   tx: Tx,
   actor: Actor | null,
+  counter: CohortCounter,
   index: CohortIndex,
   settings: ReviewSettings,
   input: unknown,
@@ -160,11 +163,13 @@ export async function castVote(
   }
   const deciding = votes.filter((v) => v.vote === (decision === 'approved' ? 'approve' : 'reject'));
   const rationale = deciding.map((v) => v.rationale).join('\n\n');
-  const [decided] = await tx
+  const [updated] = await tx
     .update(studies)
     .set({ status: decision, decisionRationale: rationale, decidedAt: now, updatedAt: now })
     .where(eq(studies.id, study.id))
     .returning();
+  // The cohort figures stop moving with the decision (exact for the board, protected for the owner).
+  const decided = await freezeStudyCohort(tx, counter, index, updated!);
   await appendAuditEvent(tx, actor, {
     action: decision === 'approved' ? 'study.approve' : 'study.reject',
     targetType: 'study',
@@ -182,7 +187,7 @@ export async function castVote(
   });
   if (decision === 'rejected') {
     await closePendingRequests(tx, study.id);
-    return { vote: vote!, study: decided! };
+    return { vote: vote!, study: decided };
   }
   const members = await memberConsents(
     tx,
@@ -190,10 +195,10 @@ export async function castVote(
     studyCandidates(index, study.cohortCriteria as CohortCriteria, grantedDatasets(match)),
   );
   await issueGrant(tx, actor, {
-    study: decided!,
+    study: decided,
     members,
     boardConditions: deciding.flatMap((v) => v.conditions),
     defaultMonths: settings.grantDefaultMonths,
   });
-  return { vote: vote!, study: decided! };
+  return { vote: vote!, study: decided };
 }

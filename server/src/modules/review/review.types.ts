@@ -92,7 +92,8 @@ builder.mutationField('castVote', (t) =>
     errors: { types: WRITE_ERRORS },
     args: { input: t.arg({ type: VoteInput }) },
     resolve: async (_root, { input }, ctx) => {
-      const index = await ctx.cohorts.current();
+      const { counter } = ctx.services;
+      const index = await counter.index();
       const settings = { ...ctx.config.review, grantDefaultMonths: ctx.config.grantDefaultMonths };
       return auditingRefusals(
         ctx,
@@ -100,7 +101,7 @@ builder.mutationField('castVote', (t) =>
         async () =>
           (
             await inTransaction(ctx, (tx) =>
-              castVote(tx, ctx.viewer, index, settings, {
+              castVote(tx, ctx.viewer, counter, index, settings, {
                 studyId: String(input.studyId),
                 vote: input.vote,
                 rationale: input.rationale,

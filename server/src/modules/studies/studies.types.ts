@@ -6,9 +6,8 @@ import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { inTransaction } from '../../graphql/run.js';
 import { ValidationError } from '../../errors/app-errors.js';
 import { users } from '../accounts/accounts.tables.js';
-import { hasRole } from '../accounts/actor.js';
 import { CohortCriteriaInput } from '../cohorts/cohorts.types.js';
-import { protectCount } from '../cohorts/count-privacy.js';
+import type { ProtectedCount } from '../cohorts/count-privacy.js';
 import type {
   CombinedMatchResult,
   DatasetMatchResult,
@@ -29,12 +28,11 @@ import {
   createStudy,
   getStudy,
   listStudies,
-  studyCohortSummary,
   submitStudy,
   updateStudy,
   withdrawStudy,
-  type StudyCohortSummary,
 } from './studies.service.js';
+import { studyCohortSummary, type StudyCohortView } from './study-cohort-figures.js';
 import { STUDY_STATUSES } from './studies.tables.js';
 import type { StudyRow } from './study-access.js';
 
@@ -83,19 +81,9 @@ const StudyMatchType = builder.objectRef<CombinedMatchResult>('StudyMatch').impl
   }),
 });
 
-/** A count as a viewer may see it: exact for the board, small cells hidden for others. */
-interface ShownCount {
-  count: number | null;
-  display: string;
-}
-
-interface CohortView {
-  permitted: ShownCount;
-  ask: ShownCount;
-  excluded: ShownCount;
-  requests: Record<keyof StudyCohortSummary['requests'], ShownCount>;
-  exact: boolean;
-}
+/** A count as a viewer may see it. */
+type ShownCount = ProtectedCount;
+type CohortView = StudyCohortView;
 
 const ShownCountType = builder.objectRef<ShownCount>('StudyCount').implement({
   fields: (t) => ({
@@ -124,7 +112,13 @@ const StudyCohortType = builder.objectRef<CohortView>('StudyCohort').implement({
     excluded: t.field({ type: ShownCountType, resolve: (c) => c.excluded }),
     requests: t.field({ type: RequestTallyType, resolve: (c) => c.requests }),
     exact: t.exposeBoolean('exact', {
-      description: 'True for ethics boards; researchers see small cells suppressed.',
+      description:
+        'True for ethics boards and admins; researchers see figures protected as cohortCount protects them.',
+    }),
+    frozenAt: t.expose('frozenAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the figures were frozen (decision or withdrawal); null while live.',
     }),
   }),
 });
@@ -180,27 +174,9 @@ export const StudyType = builder.objectRef<StudyRow>('Study').implement({
       nullable: true,
       description: 'Null until submitted. Audited.',
       resolve: async (s, _args, ctx) => {
-        const index = await ctx.cohorts.current();
-        const summary = await inTransaction(ctx, (tx) =>
-          studyCohortSummary(tx, ctx.viewer, index, s),
-        );
-        if (!summary) return null;
-        const exact = hasRole(ctx.viewer, 'ethics_board', 'admin');
-        const policy = { minCellCount: ctx.config.countPrivacy.minCellCount, noiseRange: 0 };
-        const show = (n: number): ShownCount =>
-          exact ? { count: n, display: String(n) } : protectCount(n, 0, policy);
-        return {
-          permitted: show(summary.permitted),
-          ask: show(summary.ask),
-          excluded: show(summary.excluded),
-          // A researcher watching answers arrive must not learn a single participant's "no".
-          requests: {
-            pending: show(summary.requests.pending),
-            permitted: show(summary.requests.permitted),
-            declined: show(summary.requests.declined),
-          },
-          exact,
-        };
+        const { counter } = ctx.services;
+        const index = await counter.index();
+        return inTransaction(ctx, (tx) => studyCohortSummary(tx, ctx.viewer, counter, index, s));
       },
     }),
     decisionRationale: t.exposeString('decisionRationale', { nullable: true }),
@@ -333,7 +309,7 @@ builder.mutationField('submitStudy', (t) =>
     errors: { types: WRITE_ERRORS },
     args: { id: t.arg.id() },
     resolve: async (_root, { id }, ctx) => {
-      const index = await ctx.cohorts.current();
+      const index = await ctx.services.cohorts.current();
       return auditingRefusals(
         ctx,
         { action: 'study.submit', targetType: 'study', targetId: id },
@@ -350,9 +326,14 @@ builder.mutationField('withdrawStudy', (t) =>
     authScopes: { roles: ['researcher'] },
     errors: { types: WRITE_ERRORS },
     args: { id: t.arg.id() },
-    resolve: (_root, { id }, ctx) =>
-      auditingRefusals(ctx, { action: 'study.withdraw', targetType: 'study', targetId: id }, () =>
-        inTransaction(ctx, (tx) => withdrawStudy(tx, ctx.viewer, String(id))),
-      ),
+    resolve: async (_root, { id }, ctx) => {
+      const { counter } = ctx.services;
+      const index = await counter.index();
+      return auditingRefusals(
+        ctx,
+        { action: 'study.withdraw', targetType: 'study', targetId: id },
+        () => inTransaction(ctx, (tx) => withdrawStudy(tx, ctx.viewer, counter, index, String(id))),
+      );
+    },
   }),
 );
