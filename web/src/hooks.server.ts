@@ -1,5 +1,5 @@
 import type { Handle } from '@sveltejs/kit';
-import { api } from '$lib/server/api';
+import { apiText } from '$lib/server/api';
 import { SESSION_COOKIE, clearSessionCookie, type Viewer } from '$lib/server/session';
 
 /**
@@ -13,7 +13,7 @@ export const handle: Handle = async ({ event, resolve }) => {
   event.locals.token = null;
   if (token) {
     try {
-      const data = await api<{ me: Viewer | null }>(
+      const data = await apiText<{ me: Viewer | null }>(
         event.fetch,
         `{ me { id email displayName role institution } }`,
         {},

@@ -1,4 +1,4 @@
-import { api } from '$lib/server/api';
+import { apiText } from '$lib/server/api';
 import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = async ({ locals, fetch, url }) => {
@@ -7,7 +7,7 @@ export const load: LayoutServerLoad = async ({ locals, fetch, url }) => {
   let unread = 0;
   if (locals.viewer && locals.token) {
     try {
-      const data = await api<{ myNotifications: { unread: number } }>(
+      const data = await apiText<{ myNotifications: { unread: number } }>(
         fetch,
         `{ myNotifications(unreadOnly: true, limit: 1) { unread } }`,
         {},

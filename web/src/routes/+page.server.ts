@@ -1,5 +1,5 @@
 import { redirect } from '@sveltejs/kit';
-import { ApiRequestError, api } from '$lib/server/api';
+import { ApiRequestError, apiText } from '$lib/server/api';
 import type { Preferences } from '$lib/consent';
 import { verifyAuditAction } from '$lib/server/audit-verify';
 import type { Actions, PageServerLoad } from './$types';
@@ -37,7 +37,7 @@ const QUERIES: Record<string, string> = {
 export const load: PageServerLoad = async ({ locals, fetch }) => {
   if (!locals.viewer) redirect(303, '/login');
   try {
-    const home = await api<Record<string, unknown>>(
+    const home = await apiText<Record<string, unknown>>(
       fetch,
       QUERIES[locals.viewer.role]!,
       {},
@@ -47,7 +47,7 @@ export const load: PageServerLoad = async ({ locals, fetch }) => {
     let consent: Preferences | null = null;
     if (locals.viewer.role === 'participant' && home.myParticipant) {
       try {
-        const r = await api<{ myConsent: { current: Preferences } }>(
+        const r = await apiText<{ myConsent: { current: Preferences } }>(
           fetch,
           `{ myConsent { current { version purposes { gru hmb ds poa methods commercial } askEachTime discoverable recontact createdAt } } }`,
           {},

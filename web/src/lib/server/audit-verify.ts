@@ -1,6 +1,6 @@
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import type { AuditVerification } from '$lib/audit-verification';
-import { api } from './api';
+import { apiText } from './api';
 import { messageOf } from './guard';
 
 /**
@@ -10,7 +10,7 @@ import { messageOf } from './guard';
 export async function verifyAuditAction({ locals, fetch }: RequestEvent) {
   if (!locals.viewer) redirect(303, '/login');
   try {
-    const { verifyAuditTrail } = await api<{ verifyAuditTrail: AuditVerification }>(
+    const { verifyAuditTrail } = await apiText<{ verifyAuditTrail: AuditVerification }>(
       fetch,
       `mutation { verifyAuditTrail { ok checkedEvents headHash firstBroken { seq reason } } }`,
       {},

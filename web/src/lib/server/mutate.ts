@@ -1,4 +1,4 @@
-import { api } from './api';
+import { apiText } from './api';
 import type { FieldErrors } from '$lib/validate';
 
 /** A typed mutation answer, flattened: the success's data, or the error with its field errors. */
@@ -34,7 +34,7 @@ export async function mutate<T>(
   fieldName: (apiField: string) => string = (f) => f,
 ): Promise<MutationOutcome<T>> {
   const success = `Mutation${operation.field[0]!.toUpperCase()}${operation.field.slice(1)}Success`;
-  const result = await api<Record<string, Payload<T>>>(
+  const result = await apiText<Record<string, Payload<T>>>(
     fetchFn,
     `mutation(${operation.vars}) { ${operation.field}(${operation.args}) {
       __typename

@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { ApiRequestError, api } from './api';
+import { ApiRequestError, apiText } from './api';
 import type { DatasetMatchView } from '$lib/DatasetMatchList.svelte';
 import type { Purpose } from '$lib/study-labels';
 
@@ -96,7 +96,7 @@ export async function loadStudy(
   withVotes: boolean,
 ): Promise<StudyDetail> {
   try {
-    const { study } = await api<{ study: StudyDetail }>(
+    const { study } = await apiText<{ study: StudyDetail }>(
       fetchFn,
       `query($id: ID!) { study(id: $id) { ${STUDY} ${
         withVotes
@@ -143,7 +143,7 @@ export async function previewMatch(
   };
   return Promise.all(
     study.datasets.map(async (d) => {
-      const { duoMatch } = await api<{
+      const { duoMatch } = await apiText<{
         duoMatch: {
           decision: string;
           reasons: string[];

@@ -1,4 +1,4 @@
-import { api } from '$lib/server/api';
+import { apiText } from '$lib/server/api';
 import { verifyAuditAction } from '$lib/server/audit-verify';
 import { messageOf, requireRole } from '$lib/server/guard';
 import { readAuditFilter, validateAuditFilter } from '$lib/audit-filter';
@@ -21,7 +21,7 @@ export const load: PageServerLoad = async ({ locals, fetch, url }) => {
     // A bad filter in the URL (typed by hand, or sent without JavaScript): show the form with
     // its errors and the pickers, but read no events with a filter nobody meant.
     try {
-      const { auditFacets } = await api<{ auditFacets: Facets }>(
+      const { auditFacets } = await apiText<{ auditFacets: Facets }>(
         fetch,
         `{ auditFacets { actions targetTypes actors { id displayName role } } }`,
         {},
@@ -48,7 +48,7 @@ export const load: PageServerLoad = async ({ locals, fetch, url }) => {
   }
   try {
     // One request: the API audits each of the three reads, in one transaction each.
-    const data = await api<{
+    const data = await apiText<{
       auditFacets: Facets;
       auditEvents: ExplorerEvent[];
       auditActivity: Activity;

@@ -1,4 +1,4 @@
-import { api } from '$lib/server/api';
+import { apiText } from '$lib/server/api';
 import { messageOf, requireRole } from '$lib/server/guard';
 import type { PageServerLoad } from './$types';
 
@@ -39,7 +39,7 @@ export interface ChainStatus {
 export const load: PageServerLoad = async ({ locals, fetch }) => {
   const { token } = requireRole(locals, ['admin', 'ethics_board'], 'the chain status');
   try {
-    const { chainStatus } = await api<{ chainStatus: ChainStatus }>(
+    const { chainStatus } = await apiText<{ chainStatus: ChainStatus }>(
       fetch,
       `{ chainStatus {
         kind chainId height contractAddress headHash consentsOnChain anchorsOnChain grantsOnChain

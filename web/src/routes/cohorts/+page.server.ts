@@ -1,5 +1,5 @@
 import { fail } from '@sveltejs/kit';
-import { ApiRequestError, api } from '$lib/server/api';
+import { ApiRequestError, apiText } from '$lib/server/api';
 import { loadOntologyTerms } from '$lib/server/filtering-terms';
 import { messageOf, requireRole } from '$lib/server/guard';
 import { buildCohortQuery, readCohortForm, type OntologyTerm } from '$lib/cohort-form';
@@ -20,7 +20,12 @@ export interface CohortResult extends Figure {
 export const load: PageServerLoad = async ({ locals, fetch }) => {
   const { token } = requireRole(locals, ROLES, 'the cohort builder');
   const [datasets, terms] = await Promise.allSettled([
-    api<{ datasets: { id: string; name: string }[] }>(fetch, `{ datasets { id name } }`, {}, token),
+    apiText<{ datasets: { id: string; name: string }[] }>(
+      fetch,
+      `{ datasets { id name } }`,
+      {},
+      token,
+    ),
     loadOntologyTerms(fetch),
   ]);
   return {
@@ -48,7 +53,7 @@ export const actions: Actions = {
     const chosen = [...new Set([...(criteria.phenotypes ?? []), ...(criteria.diseases ?? [])])];
     const shown = { ...values, terms: chosen, termQuery: '' };
     try {
-      const { cohortCount } = await api<{ cohortCount: CohortResult }>(
+      const { cohortCount } = await apiText<{ cohortCount: CohortResult }>(
         fetch,
         `query($criteria: CohortCriteriaInput!, $purpose: ResearchPurposeInput) {
           cohortCount(criteria: $criteria, purpose: $purpose) {

@@ -1,5 +1,5 @@
 import { fail } from '@sveltejs/kit';
-import { api } from '$lib/server/api';
+import { apiText } from '$lib/server/api';
 import { messageOf, requireRole } from '$lib/server/guard';
 import { PURPOSES, type Choice, type Preferences } from '$lib/consent';
 import type { FieldErrors } from '$lib/validate';
@@ -13,7 +13,7 @@ const VALID: readonly string[] = ['PERMIT', 'DENY', 'ASK'];
 export const load: PageServerLoad = async ({ locals, fetch }) => {
   const { token } = requireRole(locals, ROLES, WHAT);
   try {
-    const data = await api<{
+    const data = await apiText<{
       myConsent: { current: Preferences; history: Preferences[] };
       myParticipant: { status: string } | null;
       duoTerms: { code: string; plain: string }[];
@@ -68,7 +68,7 @@ export const actions: Actions = {
     if (Object.keys(errors).length)
       return fail(400, { values, errors, message: 'Please answer every question.' });
     try {
-      const { setConsentPreferences: r } = await api<{ setConsentPreferences: Typed }>(
+      const { setConsentPreferences: r } = await apiText<{ setConsentPreferences: Typed }>(
         fetch,
         `mutation($input: ConsentPreferencesInput!) { setConsentPreferences(input: $input) {
           __typename

@@ -1,4 +1,4 @@
-import { api } from '$lib/server/api';
+import { apiText } from '$lib/server/api';
 import { messageOf, requireRole } from '$lib/server/guard';
 import type { Purpose } from '$lib/study-labels';
 import { TIMELINE_EVENT_FIELDS, type TimelineEvent } from '$lib/timeline-event';
@@ -27,7 +27,7 @@ export interface DataUseView {
 export const load: PageServerLoad = async ({ locals, fetch }) => {
   const { token } = requireRole(locals, ['participant'], 'your data use (participants only)');
   try {
-    const data = await api<{
+    const data = await apiText<{
       myDataUse: DataUseView[];
       duoTerms: { code: string; plain: string }[];
     }>(

@@ -1,4 +1,4 @@
-import { api } from '$lib/server/api';
+import { apiText } from '$lib/server/api';
 import { messageOf, requireRole } from '$lib/server/guard';
 import type { PageServerLoad } from './$types';
 
@@ -23,7 +23,7 @@ export const load: PageServerLoad = async ({ locals, fetch }) => {
   );
   const canRegister = viewer.role === 'steward' || viewer.role === 'admin';
   try {
-    const { datasets } = await api<{ datasets: DatasetRow[] }>(
+    const { datasets } = await apiText<{ datasets: DatasetRow[] }>(
       fetch,
       `{ datasets { id name description steward { displayName }
           dataUse { permission diseases terms { code label plain } } ingests { kind } } }`,

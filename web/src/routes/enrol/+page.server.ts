@@ -1,5 +1,5 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { ApiRequestError, api } from '$lib/server/api';
+import { ApiRequestError, apiText } from '$lib/server/api';
 import { setSessionCookie } from '$lib/server/session';
 import { validateEnrol } from '$lib/validate';
 import type { Actions, PageServerLoad } from './$types';
@@ -27,7 +27,7 @@ export const actions: Actions = {
     const errors = validateEnrol(input);
     if (Object.keys(errors).length) return fail(400, { values, errors, message: null });
     try {
-      const { enrol } = await api<{ enrol: Typed }>(
+      const { enrol } = await apiText<{ enrol: Typed }>(
         fetch,
         `mutation($input: EnrolInput!) { enrol(input: $input) {
           __typename
@@ -46,7 +46,7 @@ export const actions: Actions = {
           message: enrol.message ?? 'Enrolment failed.',
         });
       }
-      const { login } = await api<{
+      const { login } = await apiText<{
         login: { __typename: string; data?: { token: string; expiresAt: string } };
       }>(
         fetch,

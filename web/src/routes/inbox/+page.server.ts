@@ -1,5 +1,5 @@
 import { fail } from '@sveltejs/kit';
-import { api } from '$lib/server/api';
+import { apiText } from '$lib/server/api';
 import { messageOf, requireRole } from '$lib/server/guard';
 import { mutate, statusOf } from '$lib/server/mutate';
 import type { Purpose } from '$lib/study-labels';
@@ -21,7 +21,7 @@ export interface ConsentRequestView {
 export const load: PageServerLoad = async ({ locals, fetch }) => {
   const { token } = requireRole(locals, ROLES, WHAT);
   try {
-    const data = await api<{
+    const data = await apiText<{
       myConsentRequests: ConsentRequestView[];
       duoTerms: { code: string; plain: string }[];
     }>(

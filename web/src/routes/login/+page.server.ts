@@ -1,5 +1,5 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { ApiRequestError, api } from '$lib/server/api';
+import { ApiRequestError, apiText } from '$lib/server/api';
 import { setSessionCookie } from '$lib/server/session';
 import { validateLogin } from '$lib/validate';
 import type { Actions, PageServerLoad } from './$types';
@@ -26,7 +26,7 @@ export const actions: Actions = {
     const errors = validateLogin(email, password);
     if (Object.keys(errors).length) return fail(400, { email, errors, message: null });
     try {
-      const { login } = await api<{ login: LoginResult }>(
+      const { login } = await apiText<{ login: LoginResult }>(
         fetch,
         `mutation($email: String!, $password: String!) {
           login(email: $email, password: $password) {

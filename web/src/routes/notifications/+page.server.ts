@@ -1,5 +1,5 @@
 import { fail } from '@sveltejs/kit';
-import { api } from '$lib/server/api';
+import { apiText } from '$lib/server/api';
 import { messageOf } from '$lib/server/guard';
 import { mutate, statusOf } from '$lib/server/mutate';
 import { redirect } from '@sveltejs/kit';
@@ -24,7 +24,7 @@ function signedIn(locals: App.Locals): string {
 export const load: PageServerLoad = async ({ locals, fetch }) => {
   const token = signedIn(locals);
   try {
-    const { myNotifications } = await api<{
+    const { myNotifications } = await apiText<{
       myNotifications: { items: NotificationView[]; unread: number };
     }>(
       fetch,
@@ -58,7 +58,7 @@ export const actions: Actions = {
   readAll: async ({ locals, fetch }) => {
     const token = signedIn(locals);
     try {
-      const { markAllNotificationsRead } = await api<{ markAllNotificationsRead: number }>(
+      const { markAllNotificationsRead } = await apiText<{ markAllNotificationsRead: number }>(
         fetch,
         `mutation { markAllNotificationsRead }`,
         {},

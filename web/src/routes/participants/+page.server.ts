@@ -1,5 +1,5 @@
 import { fail } from '@sveltejs/kit';
-import { api } from '$lib/server/api';
+import { apiText } from '$lib/server/api';
 import { messageOf, requireRole } from '$lib/server/guard';
 import type { FieldErrors } from '$lib/validate';
 import type { Actions, PageServerLoad } from './$types';
@@ -21,7 +21,7 @@ export const load: PageServerLoad = async ({ locals, fetch, url }) => {
   const { token } = requireRole(locals, ROLES, 'participant records');
   const pageNo = Math.max(1, Number.parseInt(url.searchParams.get('page') ?? '1', 10) || 1);
   try {
-    const { participants } = await api<{
+    const { participants } = await apiText<{
       participants: { items: ParticipantRow[]; total: number };
     }>(
       fetch,
@@ -73,7 +73,7 @@ export const actions: Actions = {
       errors.pseudonym = 'Use 3–64 letters, digits, dots, dashes or underscores.';
     if (Object.keys(errors).length) return fail(400, { create: { values, errors, message: null } });
     try {
-      const { createParticipant } = await api<{
+      const { createParticipant } = await apiText<{
         createParticipant: Typed<{ pseudonym: string }>;
       }>(
         fetch,
@@ -110,7 +110,7 @@ export const actions: Actions = {
     const { token } = requireRole(locals, ROLES, 'participant records');
     const participantId = String((await request.formData()).get('participantId') ?? '');
     try {
-      const { createEnrolmentCode } = await api<{
+      const { createEnrolmentCode } = await apiText<{
         createEnrolmentCode: Typed<{
           code: string;
           expiresAt: string;

@@ -1,4 +1,4 @@
-import { api } from '$lib/server/api';
+import { apiText } from '$lib/server/api';
 import { messageOf, requireRole } from '$lib/server/guard';
 import type { PageServerLoad } from './$types';
 
@@ -31,7 +31,7 @@ export interface DecidedStudy {
 export const load: PageServerLoad = async ({ locals, fetch }) => {
   const { token } = requireRole(locals, ['ethics_board', 'admin'], 'the review queue');
   try {
-    const data = await api<{ reviewQueue: QueuedStudy[]; studies: DecidedStudy[] }>(
+    const data = await apiText<{ reviewQueue: QueuedStudy[]; studies: DecidedStudy[] }>(
       fetch,
       `{ reviewQueue { id title status submittedAt owner { displayName institution }
           purpose { primary } match { decision }

@@ -1,4 +1,4 @@
-import { api } from '$lib/server/api';
+import { apiText } from '$lib/server/api';
 import { messageOf, requireRole } from '$lib/server/guard';
 import type { PageServerLoad } from './$types';
 
@@ -17,7 +17,7 @@ export interface StudyRow {
 export const load: PageServerLoad = async ({ locals, fetch }) => {
   const { viewer, token } = requireRole(locals, ['researcher', 'ethics_board', 'admin'], 'studies');
   try {
-    const { studies } = await api<{ studies: StudyRow[] }>(
+    const { studies } = await apiText<{ studies: StudyRow[] }>(
       fetch,
       `{ studies { id title status createdAt submittedAt purpose { primary } match { decision }
          grant { id status expiresAt } } }`,

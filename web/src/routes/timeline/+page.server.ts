@@ -1,4 +1,4 @@
-import { api } from '$lib/server/api';
+import { apiText } from '$lib/server/api';
 import { messageOf, requireRole } from '$lib/server/guard';
 import { TIMELINE_EVENT_FIELDS, type TimelineEvent } from '$lib/timeline-event';
 import type { PageServerLoad } from './$types';
@@ -10,7 +10,7 @@ export const load: PageServerLoad = async ({ locals, fetch, url }) => {
   const before = Number.parseInt(url.searchParams.get('before') ?? '', 10);
   const beforeSeq = Number.isInteger(before) && before > 0 ? before : null;
   try {
-    const { myTimeline } = await api<{ myTimeline: TimelineEvent[] }>(
+    const { myTimeline } = await apiText<{ myTimeline: TimelineEvent[] }>(
       fetch,
       `query($limit: Int, $beforeSeq: Int) { myTimeline(limit: $limit, beforeSeq: $beforeSeq) {
         ${TIMELINE_EVENT_FIELDS} } }`,

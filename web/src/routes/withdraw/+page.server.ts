@@ -1,5 +1,5 @@
 import { fail } from '@sveltejs/kit';
-import { api } from '$lib/server/api';
+import { apiText } from '$lib/server/api';
 import { messageOf, requireRole } from '$lib/server/guard';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -9,7 +9,7 @@ const WHAT = 'withdrawal (participants only)';
 export const load: PageServerLoad = async ({ locals, fetch }) => {
   const { token } = requireRole(locals, ROLES, WHAT);
   try {
-    const { myParticipant } = await api<{
+    const { myParticipant } = await apiText<{
       myParticipant: { pseudonym: string; status: string; withdrawnAt: string | null } | null;
     }>(fetch, `{ myParticipant { pseudonym status withdrawnAt } }`, {}, token);
     return { participant: myParticipant, loadError: null };
@@ -35,7 +35,7 @@ export const actions: Actions = {
         message: null,
       });
     try {
-      const { withdrawConsent: r } = await api<{ withdrawConsent: Typed }>(
+      const { withdrawConsent: r } = await apiText<{ withdrawConsent: Typed }>(
         fetch,
         `mutation { withdrawConsent(confirm: true) {
           __typename

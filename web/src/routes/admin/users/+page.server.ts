@@ -1,5 +1,5 @@
 import { fail } from '@sveltejs/kit';
-import { api } from '$lib/server/api';
+import { apiText } from '$lib/server/api';
 import { messageOf, requireRole } from '$lib/server/guard';
 import { ROLE_LABELS, ROLES } from '$lib/roles';
 import { readCreateUserForm, validateCreateUser } from '$lib/user-form';
@@ -30,7 +30,7 @@ const ERROR_FIELDS = `__typename ... on Error { message } ... on ValidationError
 export const load: PageServerLoad = async ({ locals, fetch }) => {
   const { viewer, token } = requireRole(locals, ADMIN, 'account administration');
   try {
-    const { users } = await api<{ users: AccountRow[] }>(
+    const { users } = await apiText<{ users: AccountRow[] }>(
       fetch,
       `{ users { ${USER_FIELDS} } }`,
       {},
@@ -57,7 +57,7 @@ async function accountChange(
   const { token } = requireRole(event.locals, ADMIN, 'account administration');
   const userId = variables.userId ?? (variables.input as { userId?: unknown } | undefined)?.userId;
   try {
-    const data = await api<Record<string, Result<{ displayName?: string; role?: string }>>>(
+    const data = await apiText<Record<string, Result<{ displayName?: string; role?: string }>>>(
       event.fetch,
       mutation,
       variables,
@@ -98,7 +98,7 @@ export const actions: Actions = {
         createMessage: 'Please correct the fields marked below.',
       });
     try {
-      const { createUser } = await api<{ createUser: Result<{ displayName: string }> }>(
+      const { createUser } = await apiText<{ createUser: Result<{ displayName: string }> }>(
         fetch,
         `mutation($input: CreateUserInput!) { createUser(input: $input) {
           ... on MutationCreateUserSuccess { data { displayName } } ${ERROR_FIELDS} } }`,

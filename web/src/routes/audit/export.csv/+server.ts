@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { csvRow } from '$lib/csv';
 import { readAuditFilter, validateAuditFilter } from '$lib/audit-filter';
-import { api } from '$lib/server/api';
+import { apiText } from '$lib/server/api';
 import { messageOf, requireRole } from '$lib/server/guard';
 import { EVENT_FIELDS, type ExplorerEvent } from '../audit-types';
 import type { RequestHandler } from './$types';
@@ -51,7 +51,7 @@ export const GET: RequestHandler = async ({ locals, fetch, url }) => {
       code: 'VALIDATION',
     });
   const page = (beforeSeq: number | null) =>
-    api<{ auditEvents: ExplorerEvent[] }>(
+    apiText<{ auditEvents: ExplorerEvent[] }>(
       fetch,
       `query($f: AuditFilter) { auditEvents(filter: $f) { ${EVENT_FIELDS} } }`,
       {

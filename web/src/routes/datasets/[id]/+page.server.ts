@@ -1,5 +1,5 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { ApiRequestError, api } from '$lib/server/api';
+import { ApiRequestError, apiText } from '$lib/server/api';
 import { apiUpload } from '$lib/server/api-upload';
 import { messageOf, requireRole } from '$lib/server/guard';
 import type { FieldErrors } from '$lib/validate';
@@ -37,7 +37,7 @@ export const load: PageServerLoad = async ({ locals, fetch, params, url }) => {
   if (!UUID.test(params.id)) error(404, { message: 'There is no such dataset.' });
   let dataset: DatasetDetail;
   try {
-    ({ dataset } = await api<{ dataset: DatasetDetail }>(
+    ({ dataset } = await apiText<{ dataset: DatasetDetail }>(
       fetch,
       `query($id: ID!) { dataset(id: $id) {
         id name description createdAt steward { id displayName }
@@ -65,7 +65,7 @@ export const load: PageServerLoad = async ({ locals, fetch, params, url }) => {
   const jobId = canIngest && jobParam && UUID.test(jobParam) ? jobParam : null;
   let job: IngestJobView | null = null;
   if (jobId) {
-    job = await api<{ ingestJob: IngestJobView | null }>(
+    job = await apiText<{ ingestJob: IngestJobView | null }>(
       fetch,
       `query($id: ID!) { ingestJob(id: $id) { ${JOB_FIELDS} } }`,
       { id: jobId },

@@ -1,5 +1,5 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { api } from '$lib/server/api';
+import { apiText } from '$lib/server/api';
 import { messageOf, requireRole } from '$lib/server/guard';
 import {
   PERMISSIONS,
@@ -15,7 +15,7 @@ const ROLES = ['steward', 'admin'] as const;
 export const load: PageServerLoad = async ({ locals, fetch }) => {
   const { token } = requireRole(locals, ROLES, 'dataset registration');
   try {
-    const { duoTerms } = await api<{ duoTerms: DuoTermInfo[] }>(
+    const { duoTerms } = await apiText<{ duoTerms: DuoTermInfo[] }>(
       fetch,
       `{ duoTerms { code id label plain } }`,
       {},
@@ -52,7 +52,7 @@ export const actions: Actions = {
       return fail(400, { values, errors, message: 'Please correct the fields marked below.' });
     let id: string;
     try {
-      const { registerDataset } = await api<{ registerDataset: RegisterResult }>(
+      const { registerDataset } = await apiText<{ registerDataset: RegisterResult }>(
         fetch,
         `mutation($input: RegisterDatasetInput!) { registerDataset(input: $input) {
           __typename

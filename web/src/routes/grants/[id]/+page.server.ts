@@ -1,5 +1,5 @@
 import { error, fail, isHttpError } from '@sveltejs/kit';
-import { ApiRequestError, api } from '$lib/server/api';
+import { ApiRequestError, apiText } from '$lib/server/api';
 import { messageOf, requireRole } from '$lib/server/guard';
 import { mutate, statusOf } from '$lib/server/mutate';
 import { revokeGrantAction } from '$lib/server/revoke-grant';
@@ -49,7 +49,7 @@ export const load: PageServerLoad = async ({ locals, fetch, params }) => {
   const { viewer, token } = requireRole(locals, ROLES, 'grants');
   if (!STUDY_ID.test(params.id)) error(404, { message: 'There is no such grant.' });
   try {
-    const { grant } = await api<{ grant: GrantDetail }>(
+    const { grant } = await apiText<{ grant: GrantDetail }>(
       fetch,
       `query($id: ID!) { grant(id: $id) { ${GRANT} } }`,
       { id: params.id },

@@ -1,5 +1,5 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { api } from '$lib/server/api';
+import { apiText } from '$lib/server/api';
 import { attachIrbLetter } from '$lib/server/irb-letter';
 import { loadOntologyTerms } from '$lib/server/filtering-terms';
 import { messageOf, requireRole } from '$lib/server/guard';
@@ -30,7 +30,7 @@ export interface DatasetChoice {
 export const load: PageServerLoad = async ({ locals, fetch }) => {
   const { token } = requireRole(locals, ROLES, WHAT);
   const [datasets, terms] = await Promise.allSettled([
-    api<{ datasets: DatasetChoice[] }>(
+    apiText<{ datasets: DatasetChoice[] }>(
       fetch,
       `{ datasets { id name dataUse { diseases terms { code label plain } } } }`,
       {},

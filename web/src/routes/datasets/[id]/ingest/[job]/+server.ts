@@ -1,5 +1,5 @@
 import { error, isHttpError, json } from '@sveltejs/kit';
-import { api } from '$lib/server/api';
+import { apiText } from '$lib/server/api';
 import { messageOf } from '$lib/server/guard';
 import { JOB_FIELDS, type IngestJobView } from '../../ingest-types';
 import type { RequestHandler } from './$types';
@@ -11,7 +11,7 @@ export const GET: RequestHandler = async ({ locals, fetch, params }) => {
     error(403, { message: 'Only data stewards follow ingests.' });
   if (!/^[0-9a-f-]{36}$/i.test(params.job)) error(404, { message: 'There is no such ingest job.' });
   try {
-    const { ingestJob } = await api<{ ingestJob: IngestJobView | null }>(
+    const { ingestJob } = await apiText<{ ingestJob: IngestJobView | null }>(
       fetch,
       `query($id: ID!) { ingestJob(id: $id) { ${JOB_FIELDS} } }`,
       { id: params.job },
