@@ -1,11 +1,25 @@
 import type { Handle } from '@sveltejs/kit';
-import { apiText } from '$lib/server/api';
-import { SESSION_COOKIE, clearSessionCookie, type Viewer } from '$lib/server/session';
+import { graphql } from '$lib/graphql/graphql';
+import { api } from '$lib/server/api';
+import { guardRoute } from '$lib/server/route-guard';
+import { SESSION_COOKIE, clearSessionCookie } from '$lib/server/session';
+
+const Me = graphql(`
+  query Me {
+    me {
+      id
+      email
+      displayName
+      role
+      institution
+    }
+  }
+`);
 
 /**
  * Reads the session once per request: the cookie's token is checked with the API's `me`.
  * A token the API no longer accepts (expired, logged out) is cleared, and the page learns the
- * session ended so it can say so.
+ * session ended so it can say so. Then the route guard lets the request through or refuses it.
  */
 export const handle: Handle = async ({ event, resolve }) => {
   const token = event.cookies.get(SESSION_COOKIE) ?? null;
@@ -13,12 +27,7 @@ export const handle: Handle = async ({ event, resolve }) => {
   event.locals.token = null;
   if (token) {
     try {
-      const data = await apiText<{ me: Viewer | null }>(
-        event.fetch,
-        `{ me { id email displayName role institution } }`,
-        {},
-        token,
-      );
+      const data = await api(event.fetch, token, Me, {});
       if (data.me) {
         event.locals.viewer = data.me;
         event.locals.token = token;
@@ -36,6 +45,8 @@ export const handle: Handle = async ({ event, resolve }) => {
       // API down: treat as signed out for this request; pages show the API error themselves.
     }
   }
+  // Who may open what: the route table of $lib/access, applied once here for every route.
+  guardRoute(event);
   const response = await resolve(event);
   response.headers.set('x-frame-options', 'DENY');
   // 'no-referrer' would make Chromium send `Origin: null` on form posts, failing the CSRF check.

@@ -10,10 +10,19 @@ export const graphql = initGraphQLTada<{
   introspection: introspection;
   scalars: {
     DateTime: string;
-    JSON: unknown;
+    // The API's JSON fields (ingest reports, cohort criteria) are objects.
+    JSON: Record<string, unknown>;
     File: File;
   };
   disableMasking: true;
 }>();
 
 export type { FragmentOf, ResultOf, VariablesOf, TadaDocumentNode } from 'gql.tada';
+
+/** The values of one of the schema's enums, e.g. `EnumOf<'Role'>`. */
+export type EnumOf<Name extends keyof introspection['types']> =
+  introspection['types'][Name] extends {
+    enumValues: infer V;
+  }
+    ? V
+    : never;

@@ -23,9 +23,6 @@ export class ApiRequestError extends Error {
   }
 }
 
-/** The variables argument of a document: optional when the document takes none. */
-type VariablesArg<V> = V extends Record<string, never> ? [variables?: V] : [variables: V];
-
 /**
  * Calls the API from the portal's server side with a typed document (see `$lib/graphql`),
  * forwarding the session token as a bearer token. Top-level errors throw; typed errors of
@@ -35,19 +32,9 @@ export async function api<R, V>(
   fetchFn: typeof fetch,
   token: string | null,
   document: TadaDocumentNode<R, V>,
-  ...[variables]: VariablesArg<V>
+  variables: V,
 ): Promise<R> {
-  return post<R>(fetchFn, print(document), variables ?? {}, token);
-}
-
-/** Untyped call kept while routes move to typed documents; removed once none is left. */
-export function apiText<T>(
-  fetchFn: typeof fetch,
-  query: string,
-  variables: Record<string, unknown> = {},
-  token: string | null = null,
-): Promise<T> {
-  return post<T>(fetchFn, query, variables, token);
+  return post<R>(fetchFn, print(document), variables, token);
 }
 
 /** Sends one GraphQL request and unwraps its data. */
