@@ -5,15 +5,7 @@ import { guardRoute } from '$lib/server/route-guard';
 import { SESSION_COOKIE, clearSessionCookie } from '$lib/server/session';
 
 const Me = graphql(`
-  query Me {
-    me {
-      id
-      email
-      displayName
-      role
-      institution
-    }
-  }
+  query Me { me { id email displayName role institution } }
 `);
 
 /**

@@ -3,11 +3,7 @@ import { api } from '$lib/server/api';
 import type { LayoutServerLoad } from './$types';
 
 const Unread = graphql(`
-  query Unread {
-    myNotifications(unreadOnly: true, limit: 1) {
-      unread
-    }
-  }
+  query Unread { myNotifications(unreadOnly: true, limit: 1) { unread } }
 `);
 
 export const load: LayoutServerLoad = async ({ locals, fetch, url }) => {

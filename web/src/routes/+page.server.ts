@@ -7,104 +7,48 @@ import { loadOrFail } from '$lib/server/load';
 import type { Actions, PageServerLoad } from './$types';
 
 const DatasetSummaryFields = graphql(`
-  fragment DatasetSummaryFields on Dataset {
-    id
-    name
-    description
-    dataUse {
-      permission
-      diseases
-      terms {
-        code
-        label
-        plain
-      }
-    }
-  }
+  fragment DatasetSummaryFields on Dataset { id name description dataUse { permission diseases
+  terms { code label plain } } }
 `);
 export type DatasetSummary = ResultOf<typeof DatasetSummaryFields>;
 
 const AuditRowFields = graphql(`
-  fragment AuditRowFields on AuditEvent {
-    seq
-    occurredAt
-    actorRole
-    action
-    targetType
-    hash
-  }
+  fragment AuditRowFields on AuditEvent { seq occurredAt actorRole action targetType hash }
 `);
 export type AuditRow = ResultOf<typeof AuditRowFields>;
 
 /** What each role sees first. One API call per page; the API audits any participant-level read. */
 const ParticipantHome = graphql(`
-  query ParticipantHome {
-    myParticipant {
-      pseudonym
-      status
-      enrolledAt
-    }
-  }
+  query ParticipantHome { myParticipant { pseudonym status enrolledAt } }
 `);
 const ResearcherHome = graphql(
   `
-    query ResearcherHome {
-      datasets {
-        ...DatasetSummaryFields
-      }
-    }
+    query ResearcherHome { datasets { ...DatasetSummaryFields } }
   `,
   [DatasetSummaryFields],
 );
 const StewardHome = graphql(
   `
-    query StewardHome {
-      datasets {
-        ...DatasetSummaryFields
-      }
-      participants(limit: 1) {
-        total
-      }
-    }
+    query StewardHome { datasets { ...DatasetSummaryFields } participants(limit: 1) { total } }
   `,
   [DatasetSummaryFields],
 );
 const BoardHome = graphql(
   `
-    query BoardHome {
-      auditEvents(filter: { limit: 15 }) {
-        ...AuditRowFields
-      }
-    }
+    query BoardHome { auditEvents(filter: { limit: 15 }) { ...AuditRowFields } }
   `,
   [AuditRowFields],
 );
 const AdminHome = graphql(
   `
-    query AdminHome {
-      users {
-        id
-        email
-        displayName
-        role
-        institution
-      }
-      auditEvents(filter: { limit: 10 }) {
-        ...AuditRowFields
-      }
-    }
+    query AdminHome { users { id email displayName role institution } auditEvents(filter: {
+    limit: 10 }) { ...AuditRowFields } }
   `,
   [AuditRowFields],
 );
 const ConsentSummary = graphql(
   `
-    query ConsentSummary {
-      myConsent {
-        current {
-          ...PreferencesFields
-        }
-      }
-    }
+    query ConsentSummary { myConsent { current { ...PreferencesFields } } }
   `,
   [PreferencesFields],
 );

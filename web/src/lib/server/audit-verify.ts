@@ -6,11 +6,7 @@ import { messageOf, signedIn } from './guard';
 
 const VerifyAuditTrail = graphql(
   `
-    mutation VerifyAuditTrail {
-      verifyAuditTrail {
-        ...VerificationFields
-      }
-    }
+    mutation VerifyAuditTrail { verifyAuditTrail { ...VerificationFields } }
   `,
   [VerificationFields],
 );

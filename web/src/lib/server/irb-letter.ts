@@ -3,16 +3,9 @@ import { Refusal, mutate } from './mutate';
 
 const AttachIrbEvidence = graphql(
   `
-    mutation AttachIrbEvidence($studyId: ID!, $file: File!) {
-      attachIrbEvidence(studyId: $studyId, file: $file) {
-        ... on MutationAttachIrbEvidenceSuccess {
-          data {
-            id
-          }
-        }
-        ...Refusal
-      }
-    }
+    mutation AttachIrbEvidence($studyId: ID!, $file: File!) { attachIrbEvidence(studyId:
+    $studyId, file: $file) { ... on MutationAttachIrbEvidenceSuccess { data { id } } ...Refusal
+    } }
   `,
   [Refusal],
 );

@@ -12,17 +12,8 @@ import { messageOf } from './guard';
  * `... on Mutation<Name>Success { data { … } }`.
  */
 export const Refusal = graphql(`
-  fragment Refusal on Error {
-    __typename
-    message
-    code
-    ... on ValidationError {
-      fieldErrors {
-        field
-        message
-      }
-    }
-  }
+  fragment Refusal on Error { __typename message code ... on ValidationError { fieldErrors {
+  field message } } }
 `);
 
 /** A typed mutation answer, flattened: the success's data, or the error with its field errors. */

@@ -5,16 +5,8 @@ import { Refusal, mutationAction } from './mutate';
 
 const RevokeGrant = graphql(
   `
-    mutation RevokeGrant($id: ID!, $reason: String!) {
-      revokeGrant(grantId: $id, reason: $reason) {
-        ... on MutationRevokeGrantSuccess {
-          data {
-            status
-          }
-        }
-        ...Refusal
-      }
-    }
+    mutation RevokeGrant($id: ID!, $reason: String!) { revokeGrant(grantId: $id, reason:
+    $reason) { ... on MutationRevokeGrantSuccess { data { status } } ...Refusal } }
   `,
   [Refusal],
 );

@@ -11,94 +11,16 @@ import { loadOrFail } from './load';
 
 const StudyQuery = graphql(
   `
-    query Study($id: ID!, $withVotes: Boolean!) {
-      study(id: $id) {
-        id
-        title
-        laySummary
-        status
-        createdAt
-        submittedAt
-        decidedAt
-        decisionRationale
-        collaborators
-        irbEvidenceName
-        irbEvidenceSha256
-        cohortCriteria
-        owner {
-          displayName
-          institution
-        }
-        purpose {
-          ...PurposeFields
-        }
-        reviewPolicy {
-          quorum
-          chairDecides
-        }
-        datasets {
-          id
-          name
-          dataUse {
-            ...DataUseFields
-          }
-        }
-        match {
-          decision
-          reasons
-          grantExpiryMonths
-          datasets {
-            datasetId
-            dataset {
-              name
-            }
-            decision
-            reasons
-            obligations {
-              ...ObligationFields
-            }
-          }
-        }
-        cohort {
-          permitted {
-            ...StudyCountFields
-          }
-          ask {
-            ...StudyCountFields
-          }
-          excluded {
-            ...StudyCountFields
-          }
-          requests {
-            pending {
-              ...StudyCountFields
-            }
-            permitted {
-              ...StudyCountFields
-            }
-            declined {
-              ...StudyCountFields
-            }
-          }
-          exact
-        }
-        grant {
-          id
-          status
-          expiresAt
-        }
-        votes @include(if: $withVotes) {
-          id
-          memberName
-          mine
-          vote
-          rationale
-          conditions
-          overrideReason
-          createdAt
-        }
-      }
-    }
+    query Study($id: ID!, $withVotes: Boolean!) { study(id: $id) { id title laySummary status
+    createdAt submittedAt decidedAt decisionRationale collaborators irbEvidenceName
+    irbEvidenceSha256 cohortCriteria owner { displayName institution } purpose {
+    ...PurposeFields } reviewPolicy { quorum chairDecides } datasets { id name dataUse {
+    ...DataUseFields } } match { decision reasons grantExpiryMonths datasets { datasetId dataset
+    { name } decision reasons obligations { ...ObligationFields } } } cohort { permitted {
+    ...StudyCountFields } ask { ...StudyCountFields } excluded { ...StudyCountFields } requests
+    { pending { ...StudyCountFields } permitted { ...StudyCountFields } declined {
+    ...StudyCountFields } } exact } grant { id status expiresAt } votes @include(if: $withVotes)
+    { id memberName mine vote rationale conditions overrideReason createdAt } } }
   `,
   [PurposeFields, DataUseFields, ObligationFields, StudyCountFields],
 );
@@ -140,15 +62,8 @@ export function matchViews(study: StudyDetail): DatasetMatchView[] {
 
 const DuoMatch = graphql(
   `
-    query DuoMatch($dataUse: DataUseInput!, $purpose: ResearchPurposeInput!) {
-      duoMatch(dataUse: $dataUse, purpose: $purpose) {
-        decision
-        reasons
-        obligations {
-          ...ObligationFields
-        }
-      }
-    }
+    query DuoMatch($dataUse: DataUseInput!, $purpose: ResearchPurposeInput!) { duoMatch(dataUse:
+    $dataUse, purpose: $purpose) { decision reasons obligations { ...ObligationFields } } }
   `,
   [ObligationFields],
 );

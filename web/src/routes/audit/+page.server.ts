@@ -11,11 +11,7 @@ const PAGE_SIZE = 50;
 
 const AuditFacets = graphql(
   `
-    query AuditFacets {
-      auditFacets {
-        ...FacetsFields
-      }
-    }
+    query AuditFacets { auditFacets { ...FacetsFields } }
   `,
   [FacetsFields],
 );
@@ -24,16 +20,8 @@ const AuditFacets = graphql(
 const AuditExplorer = graphql(
   `
     query AuditExplorer($filter: AuditFilter, $page: AuditFilter, $bucket: AuditBucket) {
-      auditFacets {
-        ...FacetsFields
-      }
-      auditEvents(filter: $page) {
-        ...ExplorerEventFields
-      }
-      auditActivity(filter: $filter, bucket: $bucket) {
-        ...ActivityFields
-      }
-    }
+    auditFacets { ...FacetsFields } auditEvents(filter: $page) { ...ExplorerEventFields }
+    auditActivity(filter: $filter, bucket: $bucket) { ...ActivityFields } }
   `,
   [FacetsFields, ExplorerEventFields, ActivityFields],
 );

@@ -4,41 +4,10 @@ import { loadOrFail } from '$lib/server/load';
 import type { PageServerLoad } from './$types';
 
 const ChainStatus = graphql(`
-  query ChainStatus {
-    chainStatus {
-      kind
-      chainId
-      height
-      contractAddress
-      headHash
-      consentsOnChain
-      anchorsOnChain
-      grantsOnChain
-      chainError
-      pending
-      failed
-      confirmed
-      lagSeconds
-      unanchoredEvents
-      lastAnchoredBatch {
-        batch
-        firstSeq
-        lastSeq
-        merkleRoot
-        txHash
-        height
-        anchoredAt
-      }
-      recentReceipts {
-        txHash
-        height
-        blockTime
-        headHash
-        items
-        recordedAt
-      }
-    }
-  }
+  query ChainStatus { chainStatus { kind chainId height contractAddress headHash consentsOnChain
+  anchorsOnChain grantsOnChain chainError pending failed confirmed lagSeconds unanchoredEvents
+  lastAnchoredBatch { batch firstSeq lastSeq merkleRoot txHash height anchoredAt }
+  recentReceipts { txHash height blockTime headHash items recordedAt } } }
 `);
 
 export const load: PageServerLoad = async ({ locals, fetch }) => {

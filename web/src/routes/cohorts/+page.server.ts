@@ -8,34 +8,15 @@ import { buildCohortQuery, readCohortForm, type OntologyTerm } from '$lib/cohort
 import type { Actions, PageServerLoad } from './$types';
 
 const DatasetNames = graphql(`
-  query DatasetNames {
-    datasets {
-      id
-      name
-    }
-  }
+  query DatasetNames { datasets { id name } }
 `);
 
 const CohortCount = graphql(
   `
     query CohortCount($criteria: CohortCriteriaInput!, $purpose: ResearchPurposeInput) {
-      cohortCount(criteria: $criteria, purpose: $purpose) {
-        display
-        count
-        remainingBudget
-        breakdown {
-          permitted {
-            ...CountFigureFields
-          }
-          ask {
-            ...CountFigureFields
-          }
-          excluded {
-            ...CountFigureFields
-          }
-        }
-      }
-    }
+    cohortCount(criteria: $criteria, purpose: $purpose) { display count remainingBudget
+    breakdown { permitted { ...CountFigureFields } ask { ...CountFigureFields } excluded {
+    ...CountFigureFields } } } }
   `,
   [CountFigureFields],
 );

@@ -10,23 +10,8 @@ import type { Actions, PageServerLoad } from './$types';
 
 const MyConsent = graphql(
   `
-    query MyConsent {
-      myConsent {
-        current {
-          ...PreferencesFields
-        }
-        history {
-          ...PreferencesFields
-        }
-      }
-      myParticipant {
-        status
-      }
-      duoTerms {
-        code
-        plain
-      }
-    }
+    query MyConsent { myConsent { current { ...PreferencesFields } history {
+    ...PreferencesFields } } myParticipant { status } duoTerms { code plain } }
   `,
   [PreferencesFields],
 );
@@ -34,15 +19,8 @@ const MyConsent = graphql(
 const SetConsentPreferences = graphql(
   `
     mutation SetConsentPreferences($input: ConsentPreferencesInput!) {
-      setConsentPreferences(input: $input) {
-        ... on MutationSetConsentPreferencesSuccess {
-          data {
-            version
-          }
-        }
-        ...Refusal
-      }
-    }
+    setConsentPreferences(input: $input) { ... on MutationSetConsentPreferencesSuccess { data {
+    version } } ...Refusal } }
   `,
   [Refusal],
 );

@@ -7,38 +7,10 @@ import type { PageServerLoad } from './$types';
 /** Every study that asked for or used the participant's data. */
 const DataUse = graphql(
   `
-    query DataUse {
-      myDataUse {
-        decision
-        requestStatus
-        inGrant
-        grantExpiresAt
-        study {
-          id
-          title
-          laySummary
-          status
-          decisionRationale
-          submittedAt
-          decidedAt
-          purpose {
-            ...PurposeFields
-          }
-        }
-        exports {
-          id
-          createdAt
-          sampleId
-        }
-        events {
-          ...TimelineEventFields
-        }
-      }
-      duoTerms {
-        code
-        plain
-      }
-    }
+    query DataUse { myDataUse { decision requestStatus inGrant grantExpiresAt study { id title
+    laySummary status decisionRationale submittedAt decidedAt purpose { ...PurposeFields } }
+    exports { id createdAt sampleId } events { ...TimelineEventFields } } duoTerms { code plain
+    } }
   `,
   [PurposeFields, TimelineEventFields],
 );

@@ -5,28 +5,8 @@ import { loadOrFail } from '$lib/server/load';
 import type { PageServerLoad } from './$types';
 
 const Datasets = graphql(`
-  query Datasets {
-    datasets {
-      id
-      name
-      description
-      steward {
-        displayName
-      }
-      dataUse {
-        permission
-        diseases
-        terms {
-          code
-          label
-          plain
-        }
-      }
-      ingests {
-        kind
-      }
-    }
-  }
+  query Datasets { datasets { id name description steward { displayName } dataUse { permission
+  diseases terms { code label plain } } ingests { kind } } }
 `);
 
 export const load: PageServerLoad = async ({ locals, fetch }) => {

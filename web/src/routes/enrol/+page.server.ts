@@ -13,18 +13,8 @@ export const load: PageServerLoad = ({ locals }) => {
 
 const Enrol = graphql(
   `
-    mutation Enrol($input: EnrolInput!) {
-      enrol(input: $input) {
-        ... on MutationEnrolSuccess {
-          data {
-            user {
-              id
-            }
-          }
-        }
-        ...Refusal
-      }
-    }
+    mutation Enrol($input: EnrolInput!) { enrol(input: $input) { ... on MutationEnrolSuccess {
+    data { user { id } } } ...Refusal } }
   `,
   [Refusal],
 );

@@ -9,28 +9,8 @@ import type { Actions, PageServerLoad } from './$types';
 /** The studies' requests to the participant, with the DUO words that explain purposes. */
 const Inbox = graphql(
   `
-    query Inbox {
-      myConsentRequests {
-        id
-        status
-        decision
-        createdAt
-        answeredAt
-        study {
-          id
-          title
-          laySummary
-          status
-          purpose {
-            ...PurposeFields
-          }
-        }
-      }
-      duoTerms {
-        code
-        plain
-      }
-    }
+    query Inbox { myConsentRequests { id status decision createdAt answeredAt study { id title
+    laySummary status purpose { ...PurposeFields } } } duoTerms { code plain } }
   `,
   [PurposeFields],
 );
@@ -38,15 +18,8 @@ const Inbox = graphql(
 const AnswerConsentRequest = graphql(
   `
     mutation AnswerConsentRequest($id: ID!, $decision: StudyDecision!) {
-      answerConsentRequest(requestId: $id, decision: $decision) {
-        ... on MutationAnswerConsentRequestSuccess {
-          data {
-            decision
-          }
-        }
-        ...Refusal
-      }
-    }
+    answerConsentRequest(requestId: $id, decision: $decision) {
+    ... on MutationAnswerConsentRequestSuccess { data { decision } } ...Refusal } }
   `,
   [Refusal],
 );

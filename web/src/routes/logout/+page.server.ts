@@ -5,9 +5,7 @@ import { clearSessionCookie } from '$lib/server/session';
 import type { Actions, PageServerLoad } from './$types';
 
 const Logout = graphql(`
-  mutation Logout {
-    logout
-  }
+  mutation Logout { logout }
 `);
 
 export const load: PageServerLoad = () => redirect(303, '/');

@@ -7,42 +7,20 @@ import { Refusal, mutationAction } from '$lib/server/mutate';
 import type { Actions, PageServerLoad } from './$types';
 
 const Notifications = graphql(`
-  query Notifications {
-    myNotifications(limit: 50) {
-      items {
-        id
-        kind
-        title
-        body
-        link
-        createdAt
-        readAt
-      }
-      unread
-    }
-  }
+  query Notifications { myNotifications(limit: 50) { items { id kind title body link createdAt
+  readAt } unread } }
 `);
 
 const MarkNotificationRead = graphql(
   `
-    mutation MarkNotificationRead($id: ID!) {
-      markNotificationRead(id: $id) {
-        ... on MutationMarkNotificationReadSuccess {
-          data {
-            id
-          }
-        }
-        ...Refusal
-      }
-    }
+    mutation MarkNotificationRead($id: ID!) { markNotificationRead(id: $id) {
+    ... on MutationMarkNotificationReadSuccess { data { id } } ...Refusal } }
   `,
   [Refusal],
 );
 
 const MarkAllNotificationsRead = graphql(`
-  mutation MarkAllNotificationsRead {
-    markAllNotificationsRead
-  }
+  mutation MarkAllNotificationsRead { markAllNotificationsRead }
 `);
 
 export const load: PageServerLoad = async ({ locals, fetch }) => {

@@ -10,19 +10,8 @@ import type { Actions, PageServerLoad } from './$types';
 const PAGE_SIZE = 25;
 
 const Participants = graphql(`
-  query Participants($limit: Int, $offset: Int) {
-    participants(limit: $limit, offset: $offset) {
-      total
-      items {
-        id
-        pseudonym
-        sex
-        birthYear
-        status
-        hasAccount
-      }
-    }
-  }
+  query Participants($limit: Int, $offset: Int) { participants(limit: $limit, offset: $offset) {
+  total items { id pseudonym sex birthYear status hasAccount } } }
 `);
 
 export const load: PageServerLoad = async ({ locals, fetch, url }) => {
@@ -42,37 +31,17 @@ export const load: PageServerLoad = async ({ locals, fetch, url }) => {
 
 const CreateParticipant = graphql(
   `
-    mutation CreateParticipant($input: CreateParticipantInput!) {
-      createParticipant(input: $input) {
-        ... on MutationCreateParticipantSuccess {
-          data {
-            pseudonym
-          }
-        }
-        ...Refusal
-      }
-    }
+    mutation CreateParticipant($input: CreateParticipantInput!) { createParticipant(input:
+    $input) { ... on MutationCreateParticipantSuccess { data { pseudonym } } ...Refusal } }
   `,
   [Refusal],
 );
 
 const CreateEnrolmentCode = graphql(
   `
-    mutation CreateEnrolmentCode($id: ID!) {
-      createEnrolmentCode(participantId: $id) {
-        ... on MutationCreateEnrolmentCodeSuccess {
-          data {
-            code
-            expiresAt
-            participant {
-              id
-              pseudonym
-            }
-          }
-        }
-        ...Refusal
-      }
-    }
+    mutation CreateEnrolmentCode($id: ID!) { createEnrolmentCode(participantId: $id) {
+    ... on MutationCreateEnrolmentCodeSuccess { data { code expiresAt participant { id pseudonym
+    } } } ...Refusal } }
   `,
   [Refusal],
 );

@@ -7,50 +7,11 @@ import type { PageServerLoad } from './$types';
 /** The studies waiting for the board, and the decided ones, to find their grants again. */
 const ReviewQueue = graphql(
   `
-    query ReviewQueue {
-      reviewQueue {
-        id
-        title
-        status
-        submittedAt
-        owner {
-          displayName
-          institution
-        }
-        purpose {
-          primary
-        }
-        match {
-          decision
-        }
-        cohort {
-          permitted {
-            ...StudyCountFields
-          }
-          ask {
-            ...StudyCountFields
-          }
-          excluded {
-            ...StudyCountFields
-          }
-        }
-        votes {
-          mine
-          vote
-        }
-      }
-      studies(statuses: [APPROVED, REJECTED, REVOKED, EXPIRED, CLOSED_OUT]) {
-        id
-        title
-        status
-        decidedAt
-        grant {
-          id
-          status
-          expiresAt
-        }
-      }
-    }
+    query ReviewQueue { reviewQueue { id title status submittedAt owner { displayName
+    institution } purpose { primary } match { decision } cohort { permitted {
+    ...StudyCountFields } ask { ...StudyCountFields } excluded { ...StudyCountFields } } votes {
+    mine vote } } studies(statuses: [APPROVED, REJECTED, REVOKED, EXPIRED, CLOSED_OUT]) { id
+    title status decidedAt grant { id status expiresAt } } }
   `,
   [StudyCountFields],
 );

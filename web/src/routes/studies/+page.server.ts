@@ -5,26 +5,8 @@ import { loadOrFail } from '$lib/server/load';
 import type { PageServerLoad } from './$types';
 
 const Studies = graphql(`
-  query Studies {
-    studies {
-      id
-      title
-      status
-      createdAt
-      submittedAt
-      purpose {
-        primary
-      }
-      match {
-        decision
-      }
-      grant {
-        id
-        status
-        expiresAt
-      }
-    }
-  }
+  query Studies { studies { id title status createdAt submittedAt purpose { primary } match {
+  decision } grant { id status expiresAt } } }
 `);
 
 export const load: PageServerLoad = async ({ locals, fetch }) => {

@@ -8,11 +8,8 @@ const PAGE_SIZE = 50;
 
 const Timeline = graphql(
   `
-    query Timeline($limit: Int, $beforeSeq: Int) {
-      myTimeline(limit: $limit, beforeSeq: $beforeSeq) {
-        ...TimelineEventFields
-      }
-    }
+    query Timeline($limit: Int, $beforeSeq: Int) { myTimeline(limit: $limit, beforeSeq:
+    $beforeSeq) { ...TimelineEventFields } }
   `,
   [TimelineEventFields],
 );

@@ -6,28 +6,14 @@ import { Refusal, mutationAction } from '$lib/server/mutate';
 import type { Actions, PageServerLoad } from './$types';
 
 const MyRecord = graphql(`
-  query MyRecord {
-    myParticipant {
-      pseudonym
-      status
-      withdrawnAt
-    }
-  }
+  query MyRecord { myParticipant { pseudonym status withdrawnAt } }
 `);
 
 const WithdrawConsent = graphql(
   `
-    mutation WithdrawConsent {
-      withdrawConsent(confirm: true) {
-        ... on MutationWithdrawConsentSuccess {
-          data {
-            withdrawnAt
-            studiesThatReceivedData
-          }
-        }
-        ...Refusal
-      }
-    }
+    mutation WithdrawConsent { withdrawConsent(confirm: true) {
+    ... on MutationWithdrawConsentSuccess { data { withdrawnAt studiesThatReceivedData } }
+    ...Refusal } }
   `,
   [Refusal],
 );

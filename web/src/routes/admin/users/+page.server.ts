@@ -8,18 +8,8 @@ import { readCreateUserForm, validateCreateUser } from '$lib/user-form';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 const Users = graphql(`
-  query Users {
-    users {
-      id
-      email
-      displayName
-      role
-      institution
-      createdAt
-      disabledAt
-      researcherStatusConfirmedAt
-    }
-  }
+  query Users { users { id email displayName role institution createdAt disabledAt
+  researcherStatusConfirmedAt } }
 `);
 /** An account as the page lists it. */
 export type AccountRow = ResultOf<typeof Users>['users'][number];
@@ -32,79 +22,40 @@ export const load: PageServerLoad = async ({ locals, fetch }) => {
 
 const CreateUser = graphql(
   `
-    mutation CreateUser($input: CreateUserInput!) {
-      createUser(input: $input) {
-        ... on MutationCreateUserSuccess {
-          data {
-            displayName
-          }
-        }
-        ...Refusal
-      }
-    }
+    mutation CreateUser($input: CreateUserInput!) { createUser(input: $input) {
+    ... on MutationCreateUserSuccess { data { displayName } } ...Refusal } }
   `,
   [Refusal],
 );
 
 const ChangeUserRole = graphql(
   `
-    mutation ChangeUserRole($input: ChangeUserRoleInput!) {
-      changeUserRole(input: $input) {
-        ... on MutationChangeUserRoleSuccess {
-          data {
-            displayName
-            role
-          }
-        }
-        ...Refusal
-      }
-    }
+    mutation ChangeUserRole($input: ChangeUserRoleInput!) { changeUserRole(input: $input) {
+    ... on MutationChangeUserRoleSuccess { data { displayName role } } ...Refusal } }
   `,
   [Refusal],
 );
 
 const DisableUser = graphql(
   `
-    mutation DisableUser($userId: ID!) {
-      disableUser(userId: $userId) {
-        ... on MutationDisableUserSuccess {
-          data {
-            displayName
-          }
-        }
-        ...Refusal
-      }
-    }
+    mutation DisableUser($userId: ID!) { disableUser(userId: $userId) {
+    ... on MutationDisableUserSuccess { data { displayName } } ...Refusal } }
   `,
   [Refusal],
 );
 
 const EnableUser = graphql(
   `
-    mutation EnableUser($userId: ID!) {
-      enableUser(userId: $userId) {
-        ... on MutationEnableUserSuccess {
-          data {
-            displayName
-          }
-        }
-        ...Refusal
-      }
-    }
+    mutation EnableUser($userId: ID!) { enableUser(userId: $userId) {
+    ... on MutationEnableUserSuccess { data { displayName } } ...Refusal } }
   `,
   [Refusal],
 );
 
 const ConfirmResearcherStatus = graphql(
   `
-    mutation ConfirmResearcherStatus($userId: ID!) {
-      confirmResearcherStatus(userId: $userId) {
-        ... on MutationConfirmResearcherStatusSuccess {
-          data
-        }
-        ...Refusal
-      }
-    }
+    mutation ConfirmResearcherStatus($userId: ID!) { confirmResearcherStatus(userId: $userId) {
+    ... on MutationConfirmResearcherStatusSuccess { data } ...Refusal } }
   `,
   [Refusal],
 );

@@ -14,27 +14,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const Dataset = graphql(
   `
-    query Dataset($id: ID!) {
-      dataset(id: $id) {
-        id
-        name
-        description
-        createdAt
-        steward {
-          id
-          displayName
-        }
-        dataUse {
-          ...DataUseFields
-        }
-        ingests {
-          id
-          fileName
-          kind
-          finishedAt
-          report
-        }
-      }
+    query Dataset($id: ID!) { dataset(id: $id) { id name description createdAt steward { id
+    displayName } dataUse { ...DataUseFields } ingests { id fileName kind finishedAt report } }
     }
   `,
   [DataUseFields],
@@ -68,16 +49,8 @@ export const load: PageServerLoad = async ({ locals, fetch, params, url }) => {
 
 const StartIngest = graphql(
   `
-    mutation StartIngest($input: StartIngestInput!) {
-      startIngest(input: $input) {
-        ... on MutationStartIngestSuccess {
-          data {
-            id
-          }
-        }
-        ...Refusal
-      }
-    }
+    mutation StartIngest($input: StartIngestInput!) { startIngest(input: $input) {
+    ... on MutationStartIngestSuccess { data { id } } ...Refusal } }
   `,
   [Refusal],
 );

@@ -2,32 +2,15 @@ import { graphql, type ResultOf } from '$lib/graphql/graphql';
 
 /** An ingest job as the portal polls it. */
 export const IngestJobFields = graphql(`
-  fragment IngestJobFields on IngestJob {
-    id
-    fileName
-    kind
-    status
-    percent
-    records
-    calls
-    callsPerSecond
-    report
-    error {
-      code
-      message
-    }
-  }
+  fragment IngestJobFields on IngestJob { id fileName kind status percent records calls
+  callsPerSecond report error { code message } }
 `);
 export type IngestJobView = ResultOf<typeof IngestJobFields>;
 
 /** One ingest job's progress, polled while it runs. */
 export const IngestJob = graphql(
   `
-    query IngestJob($id: ID!) {
-      ingestJob(id: $id) {
-        ...IngestJobFields
-      }
-    }
+    query IngestJob($id: ID!) { ingestJob(id: $id) { ...IngestJobFields } }
   `,
   [IngestJobFields],
 );

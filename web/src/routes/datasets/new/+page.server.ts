@@ -7,14 +7,7 @@ import { PERMISSIONS, formField, readDatasetForm, validateDataset } from '$lib/d
 import type { Actions, PageServerLoad } from './$types';
 
 const DuoTerms = graphql(`
-  query DuoTerms {
-    duoTerms {
-      code
-      id
-      label
-      plain
-    }
-  }
+  query DuoTerms { duoTerms { code id label plain } }
 `);
 
 export const load: PageServerLoad = async ({ locals, fetch }) => {
@@ -27,16 +20,8 @@ export const load: PageServerLoad = async ({ locals, fetch }) => {
 
 const RegisterDataset = graphql(
   `
-    mutation RegisterDataset($input: RegisterDatasetInput!) {
-      registerDataset(input: $input) {
-        ... on MutationRegisterDatasetSuccess {
-          data {
-            id
-          }
-        }
-        ...Refusal
-      }
-    }
+    mutation RegisterDataset($input: RegisterDatasetInput!) { registerDataset(input: $input) {
+    ... on MutationRegisterDatasetSuccess { data { id } } ...Refusal } }
   `,
   [Refusal],
 );

@@ -10,49 +10,10 @@ import { decodeJwt } from '$lib/jwt-claims';
 import type { Actions, PageServerLoad } from './$types';
 
 const Grant = graphql(`
-  query Grant($id: ID!) {
-    grant(id: $id) {
-      id
-      status
-      issuedAt
-      expiresAt
-      endedAt
-      endReason
-      visas
-      jwksUrl
-      cohortRoot
-      memberCount
-      chainRecord {
-        txHash
-        height
-      }
-      boardConditions
-      obligations {
-        datasetId
-        obligation {
-          code
-          kind
-          description
-          evidence
-        }
-      }
-      datasets {
-        id
-        name
-      }
-      study {
-        id
-        title
-      }
-      exports {
-        id
-        createdAt
-        participantCount
-        variantCount
-        vcfSha256
-      }
-    }
-  }
+  query Grant($id: ID!) { grant(id: $id) { id status issuedAt expiresAt endedAt endReason visas
+  jwksUrl cohortRoot memberCount chainRecord { txHash height } boardConditions obligations {
+  datasetId obligation { code kind description evidence } } datasets { id name } study { id
+  title } exports { id createdAt participantCount variantCount vcfSha256 } } }
 `);
 
 export const load: PageServerLoad = async ({ locals, fetch, params }) => {
@@ -75,33 +36,16 @@ export const load: PageServerLoad = async ({ locals, fetch, params }) => {
 
 const CreateExport = graphql(
   `
-    mutation CreateExport($id: ID!) {
-      createExport(grantId: $id) {
-        ... on MutationCreateExportSuccess {
-          data {
-            id
-            participantCount
-          }
-        }
-        ...Refusal
-      }
-    }
+    mutation CreateExport($id: ID!) { createExport(grantId: $id) {
+    ... on MutationCreateExportSuccess { data { id participantCount } } ...Refusal } }
   `,
   [Refusal],
 );
 
 const CloseOutGrant = graphql(
   `
-    mutation CloseOutGrant($id: ID!) {
-      closeOutGrant(grantId: $id) {
-        ... on MutationCloseOutGrantSuccess {
-          data {
-            status
-          }
-        }
-        ...Refusal
-      }
-    }
+    mutation CloseOutGrant($id: ID!) { closeOutGrant(grantId: $id) {
+    ... on MutationCloseOutGrantSuccess { data { status } } ...Refusal } }
   `,
   [Refusal],
 );

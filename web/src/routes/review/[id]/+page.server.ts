@@ -24,16 +24,8 @@ export const load: PageServerLoad = async ({ locals, fetch, params }) => {
 
 const CastVote = graphql(
   `
-    mutation CastVote($input: VoteInput!) {
-      castVote(input: $input) {
-        ... on MutationCastVoteSuccess {
-          data {
-            status
-          }
-        }
-        ...Refusal
-      }
-    }
+    mutation CastVote($input: VoteInput!) { castVote(input: $input) {
+    ... on MutationCastVoteSuccess { data { status } } ...Refusal } }
   `,
   [Refusal],
 );

@@ -44,32 +44,16 @@ export const load: PageServerLoad = async ({ locals, fetch, params, url }) => {
 
 const SubmitStudy = graphql(
   `
-    mutation SubmitStudy($id: ID!) {
-      submitStudy(id: $id) {
-        ... on MutationSubmitStudySuccess {
-          data {
-            status
-          }
-        }
-        ...Refusal
-      }
-    }
+    mutation SubmitStudy($id: ID!) { submitStudy(id: $id) { ... on MutationSubmitStudySuccess {
+    data { status } } ...Refusal } }
   `,
   [Refusal],
 );
 
 const WithdrawStudy = graphql(
   `
-    mutation WithdrawStudy($id: ID!) {
-      withdrawStudy(id: $id) {
-        ... on MutationWithdrawStudySuccess {
-          data {
-            status
-          }
-        }
-        ...Refusal
-      }
-    }
+    mutation WithdrawStudy($id: ID!) { withdrawStudy(id: $id) {
+    ... on MutationWithdrawStudySuccess { data { status } } ...Refusal } }
   `,
   [Refusal],
 );

@@ -20,34 +20,13 @@ import type { Actions, PageServerLoad } from './$types';
 
 /** The datasets to choose, with their data-use terms as badges. */
 const DatasetChoices = graphql(`
-  query DatasetChoices {
-    datasets {
-      id
-      name
-      dataUse {
-        diseases
-        terms {
-          code
-          label
-          plain
-        }
-      }
-    }
-  }
+  query DatasetChoices { datasets { id name dataUse { diseases terms { code label plain } } } }
 `);
 
 const CreateStudy = graphql(
   `
-    mutation CreateStudy($input: CreateStudyInput!) {
-      createStudy(input: $input) {
-        ... on MutationCreateStudySuccess {
-          data {
-            id
-          }
-        }
-        ...Refusal
-      }
-    }
+    mutation CreateStudy($input: CreateStudyInput!) { createStudy(input: $input) {
+    ... on MutationCreateStudySuccess { data { id } } ...Refusal } }
   `,
   [Refusal],
 );
