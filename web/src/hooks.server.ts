@@ -1,14 +1,20 @@
 import { error, type Handle, type HandleFetch } from '@sveltejs/kit';
+import { graphql } from '$lib/graphql/graphql';
 import { api } from '$lib/server/api';
 import { bodyLimitFor } from '$lib/server/body-limits';
 import { CLIENT_ADDRESS_HEADER, signedClientAddress } from '$lib/server/client-address';
 import { apiOrigin } from '$lib/server/filtering-terms';
-import { SESSION_COOKIE, clearSessionCookie, type Viewer } from '$lib/server/session';
+import { guardRoute } from '$lib/server/route-guard';
+import { SESSION_COOKIE, clearSessionCookie } from '$lib/server/session';
+
+const Me = graphql(`
+  query Me { me { id email displayName role institution } }
+`);
 
 /**
  * Reads the session once per request: the cookie's token is checked with the API's `me`.
  * A token the API no longer accepts (expired, logged out) is cleared, and the page learns the
- * session ended so it can say so.
+ * session ended so it can say so. Then the route guard lets the request through or refuses it.
  */
 export const handle: Handle = async ({ event, resolve }) => {
   const token = event.cookies.get(SESSION_COOKIE) ?? null;
@@ -16,12 +22,7 @@ export const handle: Handle = async ({ event, resolve }) => {
   event.locals.token = null;
   if (token) {
     try {
-      const data = await api<{ me: Viewer | null }>(
-        event.fetch,
-        `{ me { id email displayName role institution } }`,
-        {},
-        token,
-      );
+      const data = await api(event.fetch, token, Me, {});
       if (data.me) {
         event.locals.viewer = data.me;
         event.locals.token = token;
@@ -41,6 +42,8 @@ export const handle: Handle = async ({ event, resolve }) => {
   }
   refuseOversizedBody(event.request, bodyLimitFor(event.route.id, event.locals.viewer));
   refuseCrossSiteDownload(event.request, event.route.id);
+  // Who may open what: the route table of $lib/access, applied once here for every route.
+  guardRoute(event);
   const response = await resolve(event);
   response.headers.set('x-frame-options', 'DENY');
   // 'no-referrer' would make Chromium send `Origin: null` on form posts, failing the CSRF check.

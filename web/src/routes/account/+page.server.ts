@@ -1,28 +1,32 @@
 import { fail, redirect } from '@sveltejs/kit';
+import { graphql } from '$lib/graphql/graphql';
 import { api } from '$lib/server/api';
-import { messageOf, requireRole } from '$lib/server/guard';
+import { messageOf, signedIn } from '$lib/server/guard';
+import { Refusal, mutate } from '$lib/server/mutate';
 import { clearSessionCookie } from '$lib/server/session';
 import type { FieldErrors } from '$lib/validate';
 import type { Actions, PageServerLoad } from './$types';
 
-const EVERY_ROLE = ['participant', 'researcher', 'ethics_board', 'steward', 'admin'] as const;
+const ChangePassword = graphql(
+  `
+  mutation ChangePassword($c: String!, $n: String!) { changePassword(currentPassword: $c,
+  newPassword: $n) { __typename ... on MutationChangePasswordSuccess { data } ...Refusal } }
+`,
+  [Refusal],
+);
+
+const LogoutEverywhere = graphql(`
+  mutation LogoutEverywhere { logoutEverywhere }
+`);
 
 export const load: PageServerLoad = ({ locals }) => {
-  const { viewer } = requireRole(locals, EVERY_ROLE, 'your account');
+  const { viewer } = signedIn(locals);
   return { email: viewer.email };
 };
 
-type ChangeResult =
-  | { __typename: 'MutationChangePasswordSuccess'; data: number }
-  | {
-      __typename: 'ValidationError' | 'RateLimitedError';
-      message: string;
-      fieldErrors?: { field: string; message: string }[];
-    };
-
 export const actions: Actions = {
   password: async ({ locals, request, fetch }) => {
-    const { token } = requireRole(locals, EVERY_ROLE, 'your account');
+    const { token } = signedIn(locals);
     const form = await request.formData();
     const currentPassword = String(form.get('currentPassword') ?? '');
     const newPassword = String(form.get('newPassword') ?? '');
@@ -33,22 +37,10 @@ export const actions: Actions = {
     if (confirmPassword !== newPassword) errors.confirmPassword = 'The two entries differ.';
     if (Object.keys(errors).length) return fail(400, { errors, message: null, ended: null });
     try {
-      const { changePassword: r } = await api<{ changePassword: ChangeResult }>(
-        fetch,
-        `mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) {
-          __typename
-          ... on MutationChangePasswordSuccess { data }
-          ... on Error { message }
-          ... on ValidationError { fieldErrors { field message } }
-        } }`,
-        { c: currentPassword, n: newPassword },
-        token,
-      );
-      if (r.__typename !== 'MutationChangePasswordSuccess') {
-        const fieldErrors: FieldErrors = {};
-        for (const f of r.fieldErrors ?? []) fieldErrors[f.field] ??= `This ${f.message}.`;
-        return fail(r.__typename === 'RateLimitedError' ? 429 : 400, {
-          errors: fieldErrors,
+      const r = await mutate(fetch, token, ChangePassword, { c: currentPassword, n: newPassword });
+      if (!r.ok) {
+        return fail(r.type === 'RateLimitedError' ? 429 : 400, {
+          errors: r.fieldErrors,
           message: r.message,
           ended: null,
         });
@@ -59,9 +51,9 @@ export const actions: Actions = {
     }
   },
   everywhere: async ({ locals, cookies, fetch, url }) => {
-    const { token } = requireRole(locals, EVERY_ROLE, 'your account');
+    const { token } = signedIn(locals);
     try {
-      await api(fetch, `mutation { logoutEverywhere }`, {}, token);
+      await api(fetch, token, LogoutEverywhere, {});
     } catch (e) {
       return fail(502, { errors: {}, message: messageOf(e), ended: null });
     }
