@@ -7,7 +7,18 @@ import type { Plugin } from 'graphql-yoga';
  */
 export const MAX_VARIABLE_VALUES = 20_000;
 
-/** True when `variables` hold more than `max` values; counts without recursion and stops early. */
+/** True for `{…}` literals as JSON parsing makes them (an upload's File is not one). */
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object') return false;
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * True when `variables` hold more than `max` values; counts without recursion and stops early.
+ * Only arrays and plain objects are descended into: anything else (an uploaded File, whose
+ * bytes would otherwise be counted one by one) is one value.
+ */
 export function exceedsValueCount(variables: unknown, max: number): boolean {
   const stack: unknown[] = [variables];
   let seen = 0;
@@ -18,7 +29,7 @@ export function exceedsValueCount(variables: unknown, max: number): boolean {
     if (Array.isArray(v)) {
       if (seen + v.length > max) return true;
       for (const item of v) stack.push(item);
-    } else if (v !== null && typeof v === 'object') {
+    } else if (isPlainObject(v)) {
       for (const item of Object.values(v)) stack.push(item);
     }
   }
