@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { realChainReporter } from '../scripts/chain/real-chain-reporter.mjs';
 
 // The real-chain suite is collected only when a node is configured; otherwise it does not exist
 // for this run (never "skipped and green"), and the run says so at the start and at the end.
@@ -13,7 +14,7 @@ export default defineConfig({
     pool: 'forks',
     // Two cores: more workers only add contention.
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
-    reporters: ['default', { onFinished: () => void console.log(`\n${notice}`) }],
+    reporters: ['default', realChainReporter('contracts-client')],
     projects: [
       {
         test: {

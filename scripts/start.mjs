@@ -2,6 +2,7 @@
 // Starts the whole product on its defaults: the API (which migrates, and seeds the demo into an
 // empty embedded database) and then the portal. Ctrl-C stops both.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
@@ -11,6 +12,14 @@ const webPort = process.env.WEB_PORT ?? '3000';
 const apiHost = process.env.API_HOST ?? '127.0.0.1';
 const apiUrl = `http://${apiHost}:${apiPort}/graphql`;
 const children = [];
+// The portal signs each browser's address for the API's rate limits with a secret only these two
+// processes share; a fresh one per start unless the operator set one.
+const portalForwardSecret =
+  process.env.PORTAL_FORWARD_SECRET ?? randomBytes(32).toString('base64url');
+// `consentome serve` defaults to production; the demo started here is development (GraphiQL).
+const nodeEnv = process.env.NODE_ENV ?? 'development';
+// One upload limit for the portal and the API; adapter-node's limit leaves room for the form.
+const uploadMaxMb = process.env.UPLOAD_MAX_MB ?? '256';
 
 function run(name, args, env) {
   const child = spawn(process.execPath, args, {
@@ -40,6 +49,9 @@ process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
 run('api', ['server/bin/consentome.js', 'serve'], {
+  NODE_ENV: nodeEnv,
+  PORTAL_FORWARD_SECRET: portalForwardSecret,
+  UPLOAD_MAX_MB: uploadMaxMb,
   API_PORT: apiPort,
   API_HOST: apiHost,
   WEB_PORT: webPort,
@@ -68,13 +80,16 @@ run('web', ['web/build/index.js'], {
   HOST: '127.0.0.1',
   API_URL: apiUrl,
   ORIGIN: origin,
-  // Uploads (VCF files, IRB letters) pass through the portal; adapter-node's default is 512 KB.
-  BODY_SIZE_LIMIT: process.env.BODY_SIZE_LIMIT ?? '2G',
+  PORTAL_FORWARD_SECRET: portalForwardSecret,
+  UPLOAD_MAX_MB: uploadMaxMb,
+  // Uploads (VCF files, IRB letters) pass through the portal: the upload limit plus 1 MB of form.
+  // The portal itself keeps every other route (and anonymous callers) to 1 MB.
+  BODY_SIZE_LIMIT: `${Number(uploadMaxMb) + 1}M`,
 });
 await sleep(300);
 console.log(`
   Consentome is running
     Portal   ${origin}
-    API      ${apiUrl}${process.env.NODE_ENV === 'production' ? '' : '  (GraphiQL in the browser)'}
+    API      ${apiUrl}${nodeEnv === 'production' ? '' : '  (GraphiQL in the browser)'}
   Press Ctrl-C to stop.
 `);

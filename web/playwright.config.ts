@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +11,8 @@ process.env.E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'consentome-e
 // `npm start` or another test run may hold.
 process.env.E2E_API_PORT ??= String(20_000 + Math.floor(Math.random() * 20_000));
 process.env.E2E_WEB_PORT ??= String(Number(process.env.E2E_API_PORT) + 1);
+// The secret portal and API share for the signed client address (see hooks.server.ts).
+process.env.E2E_FORWARD_SECRET ??= randomBytes(32).toString('base64url');
 const API_PORT = process.env.E2E_API_PORT;
 const WEB_PORT = process.env.E2E_WEB_PORT;
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -56,6 +59,8 @@ export default defineConfig({
         DEMO_SEED: 'true',
         NODE_ENV: 'production',
         LOG_LEVEL: 'warn',
+        PORTAL_FORWARD_SECRET: process.env.E2E_FORWARD_SECRET,
+        UPLOAD_MAX_MB: '8',
       },
       reuseExistingServer: false,
       timeout: 120_000,
@@ -69,7 +74,13 @@ export default defineConfig({
         PORT: WEB_PORT,
         HOST: '127.0.0.1',
         ORIGIN: `http://127.0.0.1:${WEB_PORT}`,
-        BODY_SIZE_LIMIT: '2G',
+        BODY_SIZE_LIMIT: '9M',
+        UPLOAD_MAX_MB: '8',
+        PORTAL_FORWARD_SECRET: process.env.E2E_FORWARD_SECRET,
+        // The tests play several browsers from one machine: each names its address in
+        // X-Forwarded-For, as a reverse proxy in front of the portal would (adapter-node).
+        ADDRESS_HEADER: 'x-forwarded-for',
+        XFF_DEPTH: '1',
         API_URL: `http://127.0.0.1:${API_PORT}/graphql`,
       },
       reuseExistingServer: false,

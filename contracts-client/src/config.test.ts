@@ -27,8 +27,26 @@ describe('readChainConfig', () => {
       mnemonic: MNEMONIC,
       prefix: 'wasm',
       gasPrice: '0.025ustake',
+      broadcastPollMs: 200,
       contractAddress: 'wasm1abc',
     });
+    expect(
+      readChainConfig({
+        CHAIN_RPC_URL: 'http://localhost:26657',
+        CHAIN_MNEMONIC: MNEMONIC,
+        CHAIN_GAS_PRICE: '0.025ustake',
+        CHAIN_ID: 'consentome-local',
+        CHAIN_BROADCAST_POLL_MS: '3000',
+      }),
+    ).toMatchObject({ expectedChainId: 'consentome-local', broadcastPollMs: 3000 });
+    expect(() =>
+      readChainConfig({
+        CHAIN_RPC_URL: 'http://n:1',
+        CHAIN_MNEMONIC: MNEMONIC,
+        CHAIN_GAS_PRICE: '1u',
+        CHAIN_ID: 'bad id',
+      }),
+    ).toThrow(/CHAIN_ID/);
   });
 
   it('lists every problem and never echoes the mnemonic', () => {

@@ -13,6 +13,10 @@ export type ChainConfig =
       mnemonic: string;
       prefix: string;
       gasPrice: string;
+      /** How often CosmJS asks whether a broadcast tx is in a block (ms). */
+      broadcastPollMs: number;
+      /** When set, the node must report this chain id (a guard against the wrong network). */
+      expectedChainId?: string;
       contractAddress?: string;
     };
 
@@ -39,6 +43,20 @@ const EnvSchema = z
         .optional(),
     ),
     CONSENT_CONTRACT_ADDRESS: nonEmpty,
+    CHAIN_ID: nonEmpty.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9._-]{1,50}$/, 'a chain id such as consentome-local')
+        .optional(),
+    ),
+    CHAIN_BROADCAST_POLL_MS: nonEmpty.pipe(
+      z
+        .string()
+        .regex(/^\d{2,5}$/, 'milliseconds, 50..60000')
+        .transform(Number)
+        .pipe(z.number().min(50).max(60_000))
+        .optional(),
+    ),
   })
   .superRefine((env, ctx) => {
     if (!env.CHAIN_RPC_URL) return;
@@ -86,6 +104,8 @@ export function readChainConfig(
     mnemonic: e.CHAIN_MNEMONIC!,
     prefix,
     gasPrice: e.CHAIN_GAS_PRICE!,
+    broadcastPollMs: e.CHAIN_BROADCAST_POLL_MS ?? 200,
+    ...(e.CHAIN_ID ? { expectedChainId: e.CHAIN_ID } : {}),
     ...contract,
   };
 }

@@ -79,6 +79,16 @@ export class ConsentLedger {
   head(): Promise<HeadResponse> {
     return this.query({ head: {} });
   }
+
+  /** The chain's latest block height. */
+  height(): Promise<number> {
+    return this.backend.getHeight();
+  }
+
+  /** The chain's id. */
+  getChainId(): Promise<string> {
+    return this.backend.getChainId();
+  }
 }
 
 /**

@@ -14,7 +14,14 @@
  * - `insufficient_funds`: the sender cannot pay fees; needs an operator.
  * - `vm_error`: the (embedded) VM trapped or failed outside the contract's own error path.
  * - `invalid_request`: rejected by this client before sending (e.g. an oversized batch).
+ * - `wrong_chain`: the node is on another chain than the configured CHAIN_ID.
+ * - `wrong_contract`: the configured contract address is missing or runs other code.
+ * - `chain_reset`: the chain no longer holds what we recorded on it (a node restarted from an
+ *   empty home, another network behind the same address).
  * - `unknown`: anything else.
+ *
+ * `insufficient_funds`, `wrong_chain`, `wrong_contract` and `chain_reset` need an operator
+ * (`needsOperator`): nothing sent may be marked as recorded until one has acted.
  */
 export type ChainErrorCode =
   | 'contract'
@@ -25,6 +32,9 @@ export type ChainErrorCode =
   | 'insufficient_funds'
   | 'vm_error'
   | 'invalid_request'
+  | 'wrong_chain'
+  | 'wrong_contract'
+  | 'chain_reset'
   | 'unknown';
 
 /** Error kinds the consent-ledger contract prefixes its messages with (`"<kind>: <message>"`). */
@@ -44,6 +54,13 @@ const RETRYABLE: ReadonlySet<ChainErrorCode> = new Set([
   'sequence_mismatch',
   'unavailable',
   'timeout',
+]);
+
+const NEEDS_OPERATOR: ReadonlySet<ChainErrorCode> = new Set([
+  'insufficient_funds',
+  'wrong_chain',
+  'wrong_contract',
+  'chain_reset',
 ]);
 
 export interface ChainErrorDetails {
@@ -81,6 +98,11 @@ export class ChainError extends Error {
   /** True when sending the same message again later can succeed. */
   get retryable(): boolean {
     return RETRYABLE.has(this.code);
+  }
+
+  /** True when the configuration or the chain itself must be fixed before anything can be sent. */
+  get needsOperator(): boolean {
+    return NEEDS_OPERATOR.has(this.code);
   }
 }
 

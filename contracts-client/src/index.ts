@@ -51,5 +51,7 @@ export { CosmjsChain } from './real/cosmjs-chain.js';
 export type { CosmjsChainOptions, SigningClientLike } from './real/cosmjs-chain.js';
 export { connectRealChain } from './real/connect-real-chain.js';
 export type { RealChainConnection, RealChainParams } from './real/connect-real-chain.js';
+export { RealChainSession, senderAddress } from './real/real-chain-session.js';
+export type { RealChainSessionParams } from './real/real-chain-session.js';
 export { DEFAULT_TX_RETRY_POLICY } from './real/tx-retry.js';
 export type { TxRetryPolicy } from './real/tx-retry.js';

@@ -29,8 +29,14 @@ export const builder = new SchemaBuilder<{
       authenticated: ctx.viewer !== null,
       roles: (roles) => ctx.viewer !== null && roles.includes(ctx.viewer.role),
     }),
-    unauthorizedError: (_parent, context) =>
-      context.viewer === null ? new UnauthenticatedError() : new ForbiddenError(),
+    unauthorizedError: (_parent, context, info) => {
+      if (context.viewer === null) return new UnauthenticatedError();
+      // Remembered so the refusal is audited after execution (graphql/refusal-audit.ts).
+      const path: (string | number)[] = [];
+      for (let p: typeof info.path | undefined = info.path; p; p = p.prev) path.unshift(p.key);
+      context.refusals.push({ path: path.join('.'), code: 'FORBIDDEN' });
+      return new ForbiddenError();
+    },
   },
   errors: { defaultTypes: [] },
 });

@@ -1,14 +1,18 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { secretsKeySourceFromEnv, type SecretsKeySource } from './lib/secrets-keyring.js';
 
 const boolish = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const EnvSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  // Production unless told otherwise: `npm start` (the demo) sets development itself.
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   DATABASE_URL: z.string().url().optional(),
   DATA_DIR: z.string().default('.data'),
+  SECRETS_KEY: z.string().min(1).optional(),
+  SECRETS_KEY_FILE: z.string().min(1).optional(),
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   WEB_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -20,7 +24,15 @@ const EnvSchema = z.object({
     .max(24 * 30)
     .default(12),
   COOKIE_SECURE: boolish.optional(),
-  TRUST_PROXY: boolish.default(false),
+  // `true`/`false` for one/no proxy, or the number of reverse proxies in front of the API.
+  TRUST_PROXY: z
+    .union([boolish.transform((v) => (v ? 1 : 0)), z.coerce.number().int().min(0).max(10)])
+    .default(0),
+  PORTAL_FORWARD_SECRET: z
+    .string()
+    .min(32, { message: 'must be at least 32 characters' })
+    .optional(),
+  UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(10_240).default(256),
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
   DEMO_SEED: boolish.optional(),
@@ -28,6 +40,8 @@ const EnvSchema = z.object({
   MIN_CELL_COUNT: z.coerce.number().int().min(1).max(1_000).default(20),
   COUNT_NOISE_RANGE: z.coerce.number().int().min(0).max(50).default(3),
   COUNT_QUERY_BUDGET_PER_DAY: z.coerce.number().int().min(1).default(500),
+  BEACON_PUBLIC_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  BEACON_PUBLIC_PER_DAY: z.coerce.number().int().min(1).default(1_000),
   AUDIT_BATCH_MAX_EVENTS: z.coerce.number().int().min(1).max(10_000).default(1_000),
   AUDIT_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).default(2_000),
   REVIEW_QUORUM: z.coerce.number().int().min(1).max(50).default(2),
@@ -43,6 +57,8 @@ export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   databaseUrl: string | undefined;
   dataDir: string;
+  /** The key that encrypts server_secrets: SECRETS_KEY, else the key file (DATA_DIR/secrets.key). */
+  secretsKey: SecretsKeySource;
   apiHost: string;
   apiPort: number;
   webPort: number;
@@ -51,7 +67,12 @@ export interface Config {
   publicUrl: string;
   sessionTtlMs: number;
   cookieSecure: boolean | undefined;
-  trustProxy: boolean;
+  /** Reverse proxies in front of the API whose X-Forwarded-For / -Proto are trusted (0: none). */
+  trustedProxies: number;
+  /** Shared with the portal, which signs each browser's address with it (null: not forwarded). */
+  portalForwardSecret: string | null;
+  /** The largest upload (VCF, phenotypes, IRB letter) in bytes; the portal uses the same figure. */
+  uploadMaxBytes: number;
   loginMaxFailures: number;
   loginWindowMs: number;
   /** Seed demo data into an empty database at start-up. Defaults to on for the embedded database only. */
@@ -62,6 +83,8 @@ export interface Config {
   auditBatch: { maxEvents: number; maxWaitMs: number };
   /** Small-cell suppression, noise and the per-user daily budget of count queries. */
   countPrivacy: { minCellCount: number; noiseRange: number; budgetPerDay: number };
+  /** Public-tier Beacon queries (anonymous callers): per client per minute and per day. */
+  beaconPublic: { perMinute: number; perDay: number };
   /**
    * Ethics review: votes needed before a decision, and the chair whose vote decides once the
    * quorum is reached (without a chair the majority decides and a tie rejects).
@@ -90,6 +113,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     nodeEnv: e.NODE_ENV,
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(e.DATA_DIR),
+    secretsKey: secretsKeySourceFromEnv(
+      { SECRETS_KEY: e.SECRETS_KEY, SECRETS_KEY_FILE: e.SECRETS_KEY_FILE },
+      path.resolve(e.DATA_DIR),
+    ),
     apiHost: e.API_HOST,
     apiPort: e.API_PORT,
     webPort: e.WEB_PORT,
@@ -97,7 +124,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (e.PUBLIC_URL ?? `http://${e.API_HOST}:${e.API_PORT}`).replace(/\/+$/, ''),
     sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
     cookieSecure: e.COOKIE_SECURE,
-    trustProxy: e.TRUST_PROXY,
+    trustedProxies: e.TRUST_PROXY,
+    portalForwardSecret: e.PORTAL_FORWARD_SECRET ?? null,
+    uploadMaxBytes: e.UPLOAD_MAX_MB * 1024 * 1024,
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
     loginWindowMs: e.LOGIN_WINDOW_MINUTES * 60_000,
     demoSeed: e.DEMO_SEED ?? e.DATABASE_URL === undefined,
@@ -113,5 +142,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       noiseRange: e.COUNT_NOISE_RANGE,
       budgetPerDay: e.COUNT_QUERY_BUDGET_PER_DAY,
     },
+    beaconPublic: { perMinute: e.BEACON_PUBLIC_PER_MINUTE, perDay: e.BEACON_PUBLIC_PER_DAY },
   };
 }

@@ -8,6 +8,8 @@ declare global {
       viewer: Viewer | null;
       /** The session token, forwarded to the API as a bearer token. */
       token: string | null;
+      /** Why the route guard refused this page read (see `$lib/server/route-guard`). */
+      denied?: string;
     }
     interface Error {
       message: string;

@@ -1,11 +1,20 @@
-import type { Handle } from '@sveltejs/kit';
+import { error, type Handle, type HandleFetch } from '@sveltejs/kit';
+import { graphql } from '$lib/graphql/graphql';
 import { api } from '$lib/server/api';
-import { SESSION_COOKIE, clearSessionCookie, type Viewer } from '$lib/server/session';
+import { bodyLimitFor } from '$lib/server/body-limits';
+import { CLIENT_ADDRESS_HEADER, signedClientAddress } from '$lib/server/client-address';
+import { apiOrigin } from '$lib/server/filtering-terms';
+import { guardRoute } from '$lib/server/route-guard';
+import { SESSION_COOKIE, clearSessionCookie } from '$lib/server/session';
+
+const Me = graphql(`
+  query Me { me { id email displayName role institution } }
+`);
 
 /**
  * Reads the session once per request: the cookie's token is checked with the API's `me`.
  * A token the API no longer accepts (expired, logged out) is cleared, and the page learns the
- * session ended so it can say so.
+ * session ended so it can say so. Then the route guard lets the request through or refuses it.
  */
 export const handle: Handle = async ({ event, resolve }) => {
   const token = event.cookies.get(SESSION_COOKIE) ?? null;
@@ -13,12 +22,7 @@ export const handle: Handle = async ({ event, resolve }) => {
   event.locals.token = null;
   if (token) {
     try {
-      const data = await api<{ me: Viewer | null }>(
-        event.fetch,
-        `{ me { id email displayName role institution } }`,
-        {},
-        token,
-      );
+      const data = await api(event.fetch, token, Me, {});
       if (data.me) {
         event.locals.viewer = data.me;
         event.locals.token = token;
@@ -36,10 +40,67 @@ export const handle: Handle = async ({ event, resolve }) => {
       // API down: treat as signed out for this request; pages show the API error themselves.
     }
   }
+  refuseOversizedBody(event.request, bodyLimitFor(event.route.id, event.locals.viewer));
+  refuseCrossSiteDownload(event.request, event.route.id);
+  // Who may open what: the route table of $lib/access, applied once here for every route.
+  guardRoute(event);
   const response = await resolve(event);
   response.headers.set('x-frame-options', 'DENY');
   // 'no-referrer' would make Chromium send `Origin: null` on form posts, failing the CSRF check.
   response.headers.set('referrer-policy', 'same-origin');
   response.headers.set('x-content-type-options', 'nosniff');
   return response;
+};
+
+/**
+ * Refuses a body over the route's limit before anything reads it (413), and a body of unknown
+ * length (411): browsers always send the length of a form. adapter-node's BODY_SIZE_LIMIT is
+ * the upload limit; this keeps every other route, and every anonymous caller, far below it.
+ */
+function refuseOversizedBody(request: Request, limit: number): void {
+  if (request.method === 'GET' || request.method === 'HEAD') return;
+  const declared = request.headers.get('content-length');
+  if (declared === null) {
+    if (request.headers.has('transfer-encoding'))
+      error(411, { message: 'Send the form with its length.', code: 'LENGTH_REQUIRED' });
+    return;
+  }
+  if (Number(declared) > limit)
+    error(413, { message: 'This form is too large.', code: 'PAYLOAD_TOO_LARGE' });
+}
+
+/** Downloads of participant-level files: only from the portal's own pages, or typed in. */
+const DOWNLOAD_ROUTES = new Set(['/exports/[id]/[file]', '/audit/export.csv']);
+
+/**
+ * The session cookie is SameSite=Lax, so a link on another site (or another port of this host)
+ * would carry it on a GET: a download is refused unless the browser says the request came from
+ * this origin or from the user directly (`Sec-Fetch-Site`), so no other page can make a user
+ * download, and audit, an export behind their back.
+ */
+function refuseCrossSiteDownload(request: Request, routeId: string | null): void {
+  if (!routeId || !DOWNLOAD_ROUTES.has(routeId)) return;
+  const site = request.headers.get('sec-fetch-site');
+  if (site === 'cross-site' || site === 'same-site')
+    error(403, { message: 'Open downloads from the portal itself.', code: 'FORBIDDEN' });
+}
+
+/**
+ * Every call to the API carries the browser's address, signed with the secret shared with the
+ * API, so the API's rate limits apply per browser rather than to the portal as a whole.
+ */
+export const handleFetch: HandleFetch = async ({ event, request, fetch }) => {
+  if (!request.url.startsWith(`${apiOrigin()}/`)) return fetch(request);
+  let address: string;
+  try {
+    address = event.getClientAddress();
+  } catch {
+    // adapter-node's ADDRESS_HEADER is set but the request lacks it: forward nothing.
+    return fetch(request);
+  }
+  const signed = signedClientAddress(address);
+  if (!signed) return fetch(request);
+  const headers = new Headers(request.headers);
+  headers.set(CLIENT_ADDRESS_HEADER, signed);
+  return fetch(new Request(request, { headers }));
 };

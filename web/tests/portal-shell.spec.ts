@@ -124,7 +124,7 @@ test('a participant joins with an enrolment code from the steward', async ({ pag
   await page.goto('/enrol');
   await expectAccessible(page, testInfo, 'enrol');
   await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByText('Enter the 12-character code from your study site.')).toBeVisible();
+  await expect(page.getByText('Enter the 16-character code from your study site.')).toBeVisible();
 
   await page.getByLabel('Enrolment code').fill(code);
   await page.getByLabel('Your name (only you see it)').fill('Jo Participant');

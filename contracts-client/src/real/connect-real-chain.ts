@@ -17,6 +17,8 @@ export interface RealChainParams {
   prefix: string;
   /** e.g. `0.025ustake` */
   gasPrice: string;
+  /** How often to ask whether a broadcast tx is in a block; CosmJS's default is 3 s. */
+  broadcastPollMs?: number;
 }
 
 /** Connects to a node with a key from a mnemonic (CosmJS `connectWithSigner`). */
@@ -33,6 +35,7 @@ export async function connectRealChain(
   try {
     client = await SigningCosmWasmClient.connectWithSigner(params.rpcUrl, wallet, {
       gasPrice: gasPriceForSigningClient(params.gasPrice) as never,
+      broadcastPollIntervalMs: params.broadcastPollMs ?? 200,
     });
   } catch (err) {
     throw new ChainError(

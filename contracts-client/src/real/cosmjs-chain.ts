@@ -38,6 +38,8 @@ export interface SigningClientLike {
     fee: number | 'auto',
     options?: { admin?: string },
   ): Promise<TxResultLike & { contractAddress: string }>;
+  getContract?(address: string): Promise<{ codeId: number }>;
+  getCodeDetails?(codeId: number): Promise<{ checksum: string }>;
   disconnect(): void;
 }
 
@@ -137,6 +139,17 @@ export class CosmjsChain implements ChainBackend {
       const data = executeResponseData(r.msgResponses?.[0]?.value);
       if (data) outcome.data = data;
       return outcome;
+    });
+  }
+
+  /** Code id and lowercase hex checksum of the code a contract runs (wasmd's contract info). */
+  contractCode(contract: string): Promise<{ codeId: number; checksum: string }> {
+    return this.call(async () => {
+      if (!this.client.getContract || !this.client.getCodeDetails)
+        throw new ChainError('invalid_request', 'this client cannot read contract infos');
+      const { codeId } = await this.client.getContract(contract);
+      const { checksum } = await this.client.getCodeDetails(codeId);
+      return { codeId, checksum: checksum.toLowerCase() };
     });
   }
 

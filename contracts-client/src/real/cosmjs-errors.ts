@@ -18,7 +18,9 @@ export function classifyChainFailure(text: string, abciCode?: number): ChainErro
   if (abciCode === 11 || /out of gas/i.test(text)) return 'out_of_gas';
   if (abciCode === 32 || /account sequence mismatch|incorrect account sequence/i.test(text))
     return 'sequence_mismatch';
-  if (/insufficient funds|insufficient fee/i.test(text)) return 'insufficient_funds';
+  // CosmJS refuses to sign for an account the chain has never seen (never funded).
+  if (/insufficient funds|insufficient fee|does not exist on chain/i.test(text))
+    return 'insufficient_funds';
   if (
     contractErrorKind(text) ||
     /wasm contract failed|no such contract|not found: contract/i.test(text)

@@ -333,5 +333,38 @@ export function defineContractSuite(label: string, open: () => Promise<SuiteChai
       const full = await ledger.recordConsents(consentItems('full', 0, MAX_BATCH_ITEMS));
       expect(full.summary?.new).toBe(MAX_BATCH_ITEMS);
     });
+
+    // Where the two adapters differ by nature, this pins what each reports (README, "Embedded
+    // chain and wasmd: what differs").
+    it('reports tx hashes, heights, times, events and gas as pinned for its adapter', async () => {
+      const ledger = await deploy();
+      const send = (start: number) =>
+        env.backend.execute(env.sender, ledger.contractAddress, {
+          record_consents: { items: consentItems('pin', start, 2) },
+        });
+      const a = await send(0);
+      const b = await send(2);
+      for (const o of [a, b]) {
+        expect(o.transactionHash).toMatch(/^[0-9A-F]{64}$/);
+        expect(o.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
+        const recorded = o.events.find((e) => e.type === 'wasm-consent_recorded');
+        expect(recorded?.attributes.map((x) => x.key)).toEqual(
+          expect.arrayContaining(['head', 'new', 'total', 'first_seq', 'last_seq']),
+        );
+        expect(o.data).toBeTruthy();
+      }
+      expect(a.transactionHash).not.toBe(b.transactionHash);
+      expect(b.time > a.time).toBe(true);
+      if (env.backend.kind === 'embedded') {
+        // One tx per block, height + 1 each; no gas accounting.
+        expect(b.height).toBe(a.height + 1);
+        expect(a.gasUsed).toBeUndefined();
+      } else {
+        // Blocks hold any number of txs; gas is metered and reported.
+        expect(b.height).toBeGreaterThan(a.height);
+        expect(a.gasUsed).toBeGreaterThan(0);
+        expect(a.gasWanted).toBeGreaterThanOrEqual(a.gasUsed!);
+      }
+    });
   });
 }

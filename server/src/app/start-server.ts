@@ -1,9 +1,11 @@
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { openDatabase } from '../db/open-database.js';
 import { createRouter } from '../http/router.js';
+import { startPublicTallySealer } from '../modules/beacon/beacon-public-tally.js';
 import { beaconRoute } from '../modules/beacon/beacon-route.js';
 import { passportVisaChecker } from '../modules/grants/passport-visa-checker.js';
 import { standardRoutes } from '../http/standard-routes.js';
@@ -13,11 +15,14 @@ import { openChainConnection, type ChainConnection } from '../modules/chain/chai
 import { ChainWorker } from '../modules/chain/chain-worker.js';
 import { hasDemoAccounts, isDatabaseEmpty, seedDemo } from '../modules/demo/seed-demo.js';
 import { systemActor } from '../modules/actors/actor.js';
-import { CohortEngine } from '../modules/cohorts/cohort-engine.js';
 import { ensureShippedOntologies } from '../modules/ontology/ontology-import.service.js';
 import { demoAccountLines } from '../cli/database-commands.js';
 import { createMailPort } from '../modules/notifications/mail-port.js';
+import { encryptPlaintextSecrets } from '../modules/secrets/server-secrets.js';
+import { installSecretsKeyring, loadSecretsKeyring } from '../lib/secrets-keyring.js';
+import { createAppServices } from './app-services.js';
 import { acquireLock } from './data-dir-lock.js';
+import { securePrivateDir } from './private-data-dir.js';
 import { WorkflowWorker } from './workflow-worker.js';
 import { controlSocketPath, databaseLocation, usesEmbeddedStore } from './database-location.js';
 import { listenControlSocket } from './control-socket.js';
@@ -38,6 +43,8 @@ export interface RunningServer {
  */
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
   const embedded = usesEmbeddedStore(config);
+  securePrivateDir(config.dataDir);
+  installSecretsKeyring(loadSecretsKeyring(config.secretsKey));
   const socketPath = controlSocketPath(config);
   const releaseLock = embedded
     ? acquireLock(config.dataDir, { controlSocket: socketPath })
@@ -46,6 +53,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   let chain: ChainConnection;
   try {
     await migrateDatabase(handle);
+    const encrypted = await encryptPlaintextSecrets(handle.db);
+    if (encrypted)
+      log.info('encrypted server secrets stored in clear by an older version', { encrypted });
     if (await ensureShippedOntologies(handle.db, systemActor('startup')))
       log.info('imported the shipped HPO and MONDO subsets');
     if (config.demoSeed && (await isDatabaseEmpty(handle.db))) {
@@ -71,25 +81,38 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const closeControl = embedded
     ? await listenControlSocket(socketPath, { handle, chain: async () => chain })
     : async () => {};
-  const cohorts = new CohortEngine(handle.db, log);
+  // Built once: every door (GraphQL, Beacon) counts through the same counter and guard.
+  // Uploads wait for their ingest in DATA_DIR/uploads (0700), cleared of a crash's leftovers now.
+  const services = createAppServices(handle.db, config, {
+    chain,
+    log,
+    uploadsDir: path.join(config.dataDir, 'uploads'),
+  });
   // Built in the background: the first count waits for it, everything else is served at once.
-  cohorts
+  services.cohorts
     .ready()
     .catch((error: unknown) =>
       log.error('building the cohort index failed', { error: (error as Error).message }),
     );
-  const yoga = createGraphQLServer(handle.db, config, chain, cohorts);
+  const yoga = createGraphQLServer(handle.db, config, services, log);
   const routes = [
     ...standardRoutes(handle.db, config),
     beaconRoute({
       db: handle.db,
-      cohorts,
-      settings: config.countPrivacy,
+      counter: services.counter,
+      publicLimits: config.beaconPublic,
+      addressSettings: config,
       log,
       visas: passportVisaChecker(handle.db, config.publicUrl),
     }),
   ];
-  const router = createRouter(routes, (request, context) => yoga.handle(request, context));
+  // Public Beacon queries are audited one event per client and minute, sealed by this timer.
+  const beaconTally = startPublicTallySealer(handle.db, (error) =>
+    log.error('sealing the public Beacon tally failed', {
+      error: error instanceof Error ? error.message : String(error),
+    }),
+  );
+  const router = createRouter(routes, (request, context) => yoga.handle(request, context), config);
   const server = http.createServer(router);
   await new Promise<void>((resolve) => server.listen(config.apiPort, config.apiHost, resolve));
   const { port } = server.address() as AddressInfo;
@@ -101,11 +124,12 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     worker,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await beaconTally.stop();
       await worker?.stop();
       await workflow.stop();
       await closeControl();
       await chain.close();
-      cohorts.dispose();
+      services.dispose();
       await handle.close();
       releaseLock();
     },

@@ -17,6 +17,7 @@ import {
 } from '../modules/datasets/ingest/phenotype-ingest.service.js';
 import { ingestVcf } from '../modules/datasets/ingest/vcf-ingest.service.js';
 import { importOntology } from '../modules/ontology/ontology-import.service.js';
+import { rotateSecretsKey } from '../modules/secrets/secrets-rotation.js';
 import { importParticipants } from '../modules/participants/participant-import.service.js';
 
 /** A CLI command that needs the database (and maybe the chain), run in-process or by a running server. */
@@ -34,6 +35,7 @@ export type CommandRequest =
       };
     }
   | { command: 'audit-verify' }
+  | { command: 'secrets-rotate-key' }
   | { command: 'chain-status' }
   | { command: 'relay-once' }
   | { command: 'ingest-vcf'; datasetId: string; path: string; sampleMap?: string }
@@ -72,15 +74,22 @@ async function auditVerify(ctx: CommandContext, out: (text: string) => void): Pr
     return 3;
   }
   const anchors = await verifyAnchors(db, chain.ledger);
+  const chainSide = anchors.chainLatest
+    ? `batch ${anchors.chainLatest.batch} up to event ${anchors.chainLatest.lastSeq}`
+    : 'no batch';
+  const dbSide = anchors.databaseLatest
+    ? `batch ${anchors.databaseLatest.batch} up to event ${anchors.databaseLatest.lastSeq}`
+    : 'no batch';
+  out(`Latest anchored on chain: ${chainSide}; latest sealed in the database: ${dbSide}.`);
   if (!anchors.ok) {
-    out(
-      `Anchor MISMATCH at batch ${anchors.firstMismatch!.batch}: ${anchors.firstMismatch!.reason}.`,
-    );
+    out(`Anchor MISMATCH: ${anchors.problems.length} problem(s) against the chain:`);
+    for (const p of anchors.problems) out(`  batch ${p.batch}: ${p.reason}.`);
     return 2;
   }
   out(
     `Anchors verified against the chain: ${anchors.anchoredBatches} batches` +
-      (anchors.pendingBatches ? ` (${anchors.pendingBatches} sealed, awaiting anchoring).` : '.'),
+      (anchors.pendingBatches ? ` (${anchors.pendingBatches} sealed, awaiting anchoring)` : '') +
+      (anchors.unsealedEvents ? `; ${anchors.unsealedEvents} newer events not sealed yet.` : '.'),
   );
   return 0;
 }
@@ -102,10 +111,11 @@ async function chainStatusLines(ctx: CommandContext, out: (text: string) => void
         `On chain   ${c.consents} consents, ${c.anchors} audit anchors, ${c.grants} grants; head ${c.head}`,
       );
     }
-  } else if (s.chainError) {
-    out(`Chain      ${s.chainError}`);
   }
+  // Also with an answering chain: a reset is reported here.
+  if (s.chainError) out(`Chain      ${s.chainError}`);
   out(`Outbox     ${s.pending} pending, ${s.failed} failed, ${s.confirmed} confirmed`);
+  if (s.relayError) out(`Relay      last failure of a queued item: ${s.relayError}`);
   const lag = s.oldestPendingAt
     ? ((Date.now() - s.oldestPendingAt.getTime()) / 1000).toFixed(1)
     : '0';
@@ -116,7 +126,7 @@ async function chainStatusLines(ctx: CommandContext, out: (text: string) => void
       `Last batch ${b.batch} (events ${b.firstSeq}-${b.lastSeq}) root ${b.merkleRoot} in tx ${b.txHash} at height ${b.height}`,
     );
   }
-  return s.chain ? 0 : 3;
+  return s.chain && !s.chainError ? 0 : 3;
 }
 
 /**
@@ -158,6 +168,14 @@ export async function runDatabaseCommand(
       }
       case 'audit-verify':
         return await auditVerify(ctx, out);
+      case 'secrets-rotate-key': {
+        const r = await rotateSecretsKey(db);
+        out(
+          `Re-encrypted ${r.reencrypted} server secrets with key ${r.keyId}` +
+            (r.retired.length ? `; retired ${r.retired.join(', ')}.` : '.'),
+        );
+        return 0;
+      }
       case 'chain-status':
         return await chainStatusLines(ctx, out);
       case 'ingest-vcf': {

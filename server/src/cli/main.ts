@@ -16,6 +16,9 @@ import {
 } from '../modules/chain/chain-connection.js';
 import { runDatabaseCommand, type CommandRequest } from './database-commands.js';
 import { readSecret } from './read-secret.js';
+import { securePrivateDir } from '../app/private-data-dir.js';
+import { encryptPlaintextSecrets } from '../modules/secrets/server-secrets.js';
+import { installSecretsKeyring, loadSecretsKeyring } from '../lib/secrets-keyring.js';
 import { generateSyntheticCohort } from '../modules/genomics/synth/generate-cohort.js';
 
 const print = (text: string) => process.stdout.write(`${text}\n`);
@@ -25,6 +28,7 @@ const print = (text: string) => process.stdout.write(`${text}\n`);
  * an embedded store (PGlite, the simulated chain), otherwise on connections of our own.
  */
 async function runCommand(config: Config, request: CommandRequest): Promise<number> {
+  securePrivateDir(config.dataDir);
   const holder = readLock(config.dataDir);
   if (holder?.controlSocket) return sendControlCommand(holder.controlSocket, request, print);
   if (holder)
@@ -32,10 +36,14 @@ async function runCommand(config: Config, request: CommandRequest): Promise<numb
       `The data directory is in use by process ${holder.pid}; try again when it ends.`,
     );
   const release = usesEmbeddedStore(config) ? acquireLock(config.dataDir) : () => {};
+  installSecretsKeyring(loadSecretsKeyring(config.secretsKey));
   const handle = await openDatabase(databaseLocation(config));
   let chain: Promise<ChainConnection> | null = null;
   try {
-    if (request.command !== 'migrate') await migrateDatabase(handle);
+    if (request.command !== 'migrate') {
+      await migrateDatabase(handle);
+      await encryptPlaintextSecrets(handle.db);
+    }
     return await runDatabaseCommand(
       { handle, chain: () => (chain ??= openChainConnection(config.dataDir)) },
       request,
@@ -125,6 +133,14 @@ audit
   .command('verify')
   .description('recompute the hash chain and name the first broken event (exit 2 when broken)')
   .action(() => exitWith(runCommand(loadConfig(), { command: 'audit-verify' })));
+
+const secrets = program.command('secrets').description('the key that encrypts server secrets');
+secrets
+  .command('rotate-key')
+  .description(
+    're-encrypt every server secret with a new key in one transaction (key file: generated; SECRETS_KEY: put the new key first)',
+  )
+  .action(() => exitWith(runCommand(loadConfig(), { command: 'secrets-rotate-key' })));
 
 const ingest = program.command('ingest').description('bring data into a dataset (all or nothing)');
 ingest
@@ -262,4 +278,7 @@ chainCmd
     ),
   );
 
+// Everything this process creates (the embedded database's new files, the chain log, the key
+// file, uploads) is owner-only from the start, not only after the next start tightens it.
+process.umask(0o077);
 await program.parseAsync(process.argv);

@@ -69,7 +69,11 @@ export class RateLimitedError extends AppError {
   readonly code = 'RATE_LIMITED' as const;
   readonly retryAfterSeconds: number;
   constructor(retryAfterSeconds: number) {
-    super(`Too many attempts. Try again in ${Math.ceil(retryAfterSeconds / 60)} minute(s).`);
+    super(
+      retryAfterSeconds < 60
+        ? `Too many attempts. Try again in ${Math.ceil(retryAfterSeconds)} second(s).`
+        : `Too many attempts. Try again in ${Math.ceil(retryAfterSeconds / 60)} minute(s).`,
+    );
     this.retryAfterSeconds = Math.ceil(retryAfterSeconds);
     this.name = 'RateLimitedError';
   }

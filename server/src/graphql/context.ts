@@ -2,31 +2,48 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { UserActor } from '../modules/actors/actor.js';
 import type { ChainConnection } from '../modules/chain/chain-connection.js';
+import type { CohortCounter } from '../modules/cohorts/cohort-counter.js';
 import type { CohortEngine } from '../modules/cohorts/cohort-engine.js';
-import type { ConsentBreakdownProvider } from '../modules/cohorts/consent-breakdown.js';
-import type { DifferencingGuard } from '../modules/cohorts/differencing-guard.js';
 import type { IngestJobs } from '../modules/datasets/ingest/ingest-jobs.js';
+
+/**
+ * What one API process holds besides its database, built once at start-up
+ * (`createAppServices`) and handed to every door: GraphQL through its context, the Beacon
+ * route, the CLI control socket. One cohort index, one counter with one differencing guard,
+ * one set of ingest jobs.
+ */
+export interface AppServices {
+  /** The chain this instance anchors to; null when none is connected (in-process tests). */
+  chain: ChainConnection | null;
+  /** The in-memory cohort index. */
+  cohorts: CohortEngine;
+  /** Every protected count goes through it (engine, guard, settings, budget). */
+  counter: CohortCounter;
+  /** Ingests started from the portal, running in this instance. */
+  ingestJobs: IngestJobs;
+}
+
+/** A refused field, as the role gate or a service reported it. */
+export interface Refusal {
+  /** The response path (`participant`, `a1.user`). */
+  path: string;
+  code: 'FORBIDDEN' | 'NOT_FOUND';
+}
 
 /** Per-request GraphQL context. */
 export interface GraphQLContext {
   db: Database;
   config: Config;
+  /** The per-process services, built once at start-up (`createAppServices`). */
+  services: AppServices;
   /** The signed-in user, or null for an anonymous caller. */
   viewer: UserActor | null;
   /** Identifies the client for rate limiting (address as seen, or behind a trusted proxy). */
   clientKey: string;
   /** True when the request arrived over TLS (directly or via a trusted proxy). */
   secure: boolean;
-  /** The chain this instance anchors to; null when none is connected (in-process tests). */
-  chain: ChainConnection | null;
-  /** The in-memory cohort index of this instance. */
-  cohorts: CohortEngine;
-  /** Ingests started from the portal, running in this instance. */
-  ingestJobs: IngestJobs;
-  /** Remembers each user's recent result sets (differencing defence). */
-  countGuard: DifferencingGuard;
-  /** Splits cohorts by consent for a purpose. */
-  consentBreakdown: ConsentBreakdownProvider;
   /** Set-Cookie values the response must carry (login, logout). */
   setCookies: string[];
+  /** Fields the role gate refused in this request, audited after execution. */
+  refusals: Refusal[];
 }

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAppServices } from '../app/app-services.js';
 import { createTestApi } from '../test/test-api.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../test/test-database.js';
-import { MAX_QUERY_ALIASES, MAX_QUERY_DEPTH } from './yoga.js';
+import { loadConfig } from '../config.js';
+import { MAX_QUERY_ALIASES, MAX_QUERY_DEPTH, createGraphQLServer } from './yoga.js';
 
 describe(`GraphQL hardening on ${TEST_DRIVER}`, () => {
   let db: TestDatabase;
@@ -46,5 +48,38 @@ describe(`GraphQL hardening on ${TEST_DRIVER}`, () => {
     });
     expect(JSON.stringify(res.errors)).not.toMatch(/stack|pglite|postgres|closed/i);
     db = await createTestDatabase();
+  });
+});
+
+describe('production is the default', () => {
+  it('serve runs as production unless NODE_ENV says otherwise: no GraphiQL, no introspection', async () => {
+    const config = loadConfig({ LOG_LEVEL: 'silent', DEMO_SEED: 'false' });
+    expect(config.nodeEnv).toBe('production');
+    const db = await createTestDatabase();
+    try {
+      const yoga = createGraphQLServer(db.db, config, createAppServices(db.db, config));
+      const page = await yoga.fetch('http://test.local/graphql', {
+        headers: { accept: 'text/html', 'x-graphql-yoga-csrf': '1' },
+      });
+      expect(await page.text()).not.toMatch(/graphiql/i);
+      const res = await yoga.fetch('http://test.local/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ __schema { types { name } } }' }),
+      });
+      const body = (await res.json()) as { errors?: { message: string }[] };
+      expect(body.errors?.[0]?.message).toMatch(/introspection/i);
+      const development = createGraphQLServer(
+        db.db,
+        { ...config, nodeEnv: 'development' },
+        createAppServices(db.db, config),
+      );
+      const graphiql = await development.fetch('http://test.local/graphql', {
+        headers: { accept: 'text/html' },
+      });
+      expect(await graphiql.text()).toMatch(/graphiql/i);
+    } finally {
+      await db.dispose();
+    }
   });
 });

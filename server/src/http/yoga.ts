@@ -1,20 +1,21 @@
 import type { IncomingMessage } from 'node:http';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
-import { GraphQLError } from 'graphql';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
+import { createYoga, type Plugin, type YogaLogger, type YogaServerInstance } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
-import { AppError } from '../errors/app-errors.js';
 import type { GraphQLContext } from '../graphql/context.js';
+import { findAppError } from '../graphql/find-app-error.js';
+import { refusalAuditPlugin } from '../graphql/refusal-audit.js';
+import { variablesLimitPlugin } from '../graphql/variables-limit.js';
+import { createLogger, type Logger } from '../lib/logger.js';
 import { resolveSession } from '../modules/accounts/accounts.service.js';
-import type { ChainConnection } from '../modules/chain/chain-connection.js';
-import { CohortEngine } from '../modules/cohorts/cohort-engine.js';
-import { preferenceBreakdown } from '../modules/cohorts/preference-breakdown.js';
-import { defaultDifferencingGuard } from '../modules/cohorts/differencing-guard.js';
-import { IngestJobs } from '../modules/datasets/ingest/ingest-jobs.js';
-import { readSessionCookie } from '../modules/accounts/session-cookie.js';
-import { bearerToken } from './request-viewer.js';
+import type { AppServices } from '../graphql/context.js';
+import { clientAddress } from './client-address.js';
+import { requestToken } from './request-viewer.js';
+import { MAX_REQUEST_BYTES } from './router.js';
 import { schema } from '../schema.js';
 
 /** Limits that refuse abusive queries before they run. */
@@ -32,34 +33,56 @@ function isGraphQLError(error: unknown): error is GraphQLError {
   return error instanceof Error && error.name === 'GraphQLError';
 }
 
-/** The expected error behind a (possibly wrapped) GraphQL error, if there is one. */
-function findAppError(error: unknown): AppError | null {
-  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; depth += 1) {
-    if (e instanceof AppError) return e;
-    e = (e as { originalError?: unknown }).originalError ?? e.cause;
-  }
-  return null;
+/**
+ * Yoga's logger on ours: yoga logs every error it masks, and an expected error (a refusal, a
+ * validation) is no fault of the server, so it is one info line with its code and no stack;
+ * anything unexpected keeps its stack, at error.
+ */
+function yogaLogger(log: Logger): YogaLogger {
+  const text = (args: unknown[]) => args.map((a) => (a instanceof Error ? a.message : String(a)));
+  return {
+    debug: (...args: unknown[]) => log.debug(text(args).join(' ')),
+    info: (...args: unknown[]) => log.info(text(args).join(' ')),
+    warn: (...args: unknown[]) => log.warn(text(args).join(' ')),
+    error: (...args: unknown[]) => {
+      const expected = findAppError(args[0]);
+      if (expected) {
+        log.info('expected error', { code: expected.code, error: expected.name });
+        return;
+      }
+      const error = args.find((a): a is Error => a instanceof Error);
+      log.error(text(args).join(' '), error ? { stack: error.stack } : undefined);
+    },
+  };
 }
 
+/** Refuses `__schema` / `__type` queries (production: the schema is not advertised). */
+const noIntrospection: Plugin = {
+  onValidate({ addValidationRule }) {
+    addValidationRule(NoSchemaIntrospectionCustomRule);
+  },
+};
+
 /**
- * Builds the yoga instance (no port): tests call `yoga.fetch(...)` in-process, and the HTTP
- * server mounts the same instance.
+ * Builds the yoga instance (no port) over the process's services: tests call `yoga.fetch(...)`
+ * in-process, and the HTTP server mounts the same instance.
  */
 export function createGraphQLServer(
   db: Database,
   config: Config,
-  chain: ChainConnection | null = null,
-  cohorts: CohortEngine = new CohortEngine(db),
-  ingestJobs: IngestJobs = new IngestJobs(),
+  services: AppServices,
+  log: Logger = createLogger(config.logLevel, 'graphql'),
 ): YogaServerInstance<ServerContext, GraphQLContext> {
   const cookiesByRequest = new WeakMap<Request, string[]>();
-  const countGuard = defaultDifferencingGuard(config.countPrivacy.minCellCount);
   return createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
     graphiql: config.nodeEnv === 'development',
     landingPage: false,
-    logging: config.logLevel === 'silent' ? false : config.logLevel,
+    // Yoga's own default (25 MB) would cap uploads below UPLOAD_MAX_MB; the router already
+    // refuses anything but a multipart upload over MAX_REQUEST_BYTES.
+    maxRequestBodySize: config.uploadMaxBytes + MAX_REQUEST_BYTES,
+    logging: yogaLogger(log),
     cors: { origin: [config.webOrigin], credentials: true },
     maskedErrors: {
       maskError: (error, message) => {
@@ -80,6 +103,13 @@ export function createGraphQLServer(
     plugins: [
       maxDepthPlugin({ n: MAX_QUERY_DEPTH, flattenFragments: true }),
       maxAliasesPlugin({ n: MAX_QUERY_ALIASES, allowList: [] }),
+      // Login CSRF and form/multipart CSRF: a request a browser sends cross-site without a
+      // preflight (form, multipart, text/plain, GET) must carry a header only a preflighted
+      // request can have. A bearer token is such a header, so API clients need nothing more.
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'authorization'] }),
+      ...(config.nodeEnv === 'production' ? [noIntrospection] : []),
+      refusalAuditPlugin,
+      variablesLimitPlugin(),
       {
         onResponse({ request, response }) {
           for (const cookie of cookiesByRequest.get(request) ?? [])
@@ -88,12 +118,10 @@ export function createGraphQLServer(
       },
     ],
     context: async ({ request, req }) => {
-      const token = bearerToken(request) ?? readSessionCookie(request.headers.get('cookie'));
+      const token = requestToken(request, config);
       const viewer = token ? await resolveSession(db, token) : null;
-      const forwardedFor = config.trustProxy
-        ? request.headers.get('x-forwarded-for')?.split(',')[0]?.trim()
-        : undefined;
-      const forwardedProto = config.trustProxy ? request.headers.get('x-forwarded-proto') : null;
+      const forwardedProto =
+        config.trustedProxies > 0 ? request.headers.get('x-forwarded-proto') : null;
       const secure =
         config.cookieSecure ??
         (forwardedProto === 'https' || new URL(request.url).protocol === 'https:');
@@ -102,15 +130,12 @@ export function createGraphQLServer(
       return {
         db,
         config,
-        chain,
-        cohorts,
-        ingestJobs,
-        countGuard,
-        consentBreakdown: preferenceBreakdown,
+        services,
         viewer,
-        clientKey: forwardedFor ?? req?.socket.remoteAddress ?? 'unknown',
+        clientKey: clientAddress(request, req?.socket.remoteAddress, config),
         secure,
         setCookies,
+        refusals: [],
       };
     },
   });

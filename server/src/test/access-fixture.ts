@@ -1,7 +1,8 @@
 import type { EmbeddedLedger } from '@consentome/contracts-client';
 import { eq } from 'drizzle-orm';
 import { systemActor } from '../modules/actors/actor.js';
-import { CohortEngine } from '../modules/cohorts/cohort-engine.js';
+import { createAppServices, type AppServices } from '../app/app-services.js';
+import type { CohortEngine } from '../modules/cohorts/cohort-engine.js';
 import { DEMO_PASSWORD } from '../modules/demo/demo-accounts.js';
 import { seedDemo } from '../modules/demo/seed-demo.js';
 import {
@@ -23,6 +24,8 @@ export interface AccessFixture {
   db: TestDatabase;
   gql: ReturnType<typeof createTestApi>;
   cohorts: CohortEngine;
+  /** The services the API runs on: other doors under test share them. */
+  services: AppServices;
   embedded: EmbeddedLedger;
   tokens: { researcher: string; ethics: string; ethics2: string; admin: string };
   panelId: string;
@@ -58,13 +61,10 @@ export async function openAccessFixture(config: Partial<Config> = {}): Promise<A
   const db = await createTestDatabase();
   await seedDemo(db.db);
   const embedded = await openTestLedger();
-  const cohorts = new CohortEngine(db.db);
-  const gql = createTestApi(
-    db.db,
-    testConfig({ publicUrl: FIXTURE_PUBLIC_URL, ...config }),
-    null,
-    cohorts,
-  );
+  const settings = testConfig({ publicUrl: FIXTURE_PUBLIC_URL, ...config });
+  const services = createAppServices(db.db, settings);
+  const cohorts = services.cohorts;
+  const gql = createTestApi(db.db, settings, services);
   const tokens = {
     researcher: await signIn(gql, 'researcher@demo.local'),
     ethics: await signIn(gql, 'ethics@demo.local'),
@@ -81,11 +81,12 @@ export async function openAccessFixture(config: Partial<Config> = {}): Promise<A
     db,
     gql,
     cohorts,
+    services,
     embedded,
     tokens,
     panelId,
     dispose: async () => {
-      cohorts.dispose();
+      services.dispose();
       await embedded.chain.close();
       await db.dispose();
     },

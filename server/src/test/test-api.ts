@@ -5,8 +5,7 @@ import { createGraphQLServer } from '../http/yoga.js';
 import { insertUser, type UserRecord } from '../modules/accounts/accounts.service.js';
 import type { UserActor } from '../modules/actors/actor.js';
 import type { Role } from '../modules/actors/roles.js';
-import type { ChainConnection } from '../modules/chain/chain-connection.js';
-import type { CohortEngine } from '../modules/cohorts/cohort-engine.js';
+import { createAppServices, type AppServices } from '../app/app-services.js';
 
 /** Configuration for in-process tests: quiet, no demo seeding, a small login limit. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
@@ -24,14 +23,17 @@ export interface GqlResponse<T = Record<string, unknown>> {
   headers: Headers;
 }
 
-/** An in-process GraphQL client over `yoga.fetch`: no port, the real schema and context. */
+/**
+ * An in-process GraphQL client over `yoga.fetch`: no port, the real schema and context. Pass
+ * `services` (from `createAppServices`) to share the cohort index and the counter with other
+ * doors under test, as start-up does.
+ */
 export function createTestApi(
   db: Database,
   config: Config = testConfig(),
-  chain: ChainConnection | null = null,
-  cohorts?: CohortEngine,
+  services: AppServices = createAppServices(db, config),
 ) {
-  const yoga = createGraphQLServer(db, config, chain, cohorts);
+  const yoga = createGraphQLServer(db, config, services);
   return async function gql<T = Record<string, unknown>>(
     query: string,
     variables: Record<string, unknown> = {},

@@ -11,10 +11,23 @@ import type { LedgerPort } from '../modules/chain/ledger-port.js';
 import { enqueueConsentRecord } from '../modules/chain/outbox.service.js';
 import { chainSubject } from '../modules/chain/subject-pseudonym.js';
 import { createParticipant } from '../modules/participants/participants.service.js';
+import type { TestLedger } from './real-test-chain.js';
 
 /** An embedded chain in memory with the contract deployed: the real wasm, no files. */
 export function openTestLedger(dir?: string): Promise<EmbeddedLedger> {
   return openEmbeddedLedger(dir ? { dir } : {});
+}
+
+/** A fresh embedded chain in memory as a TestLedger (the embedded side of the shared suites). */
+export async function embeddedTestLedger(): Promise<TestLedger> {
+  const embedded = await openTestLedger();
+  return {
+    kind: 'embedded',
+    backend: embedded.chain,
+    ledger: embedded.ledger,
+    contractAddress: embedded.contractAddress,
+    close: () => embedded.chain.close(),
+  };
 }
 
 /** A ledger that is down: every call fails as an unreachable node would. */
@@ -37,6 +50,8 @@ export class SwitchableLedger implements LedgerPort {
   anchorAudit: LedgerPort['anchorAudit'] = async (a) => (this.guard(), this.inner.anchorAudit(a));
   anchor: LedgerPort['anchor'] = async (b) => (this.guard(), this.inner.anchor(b));
   head: LedgerPort['head'] = async () => (this.guard(), this.inner.head());
+  height: LedgerPort['height'] = async () => (this.guard(), this.inner.height());
+  getChainId: LedgerPort['getChainId'] = async () => (this.guard(), this.inner.getChainId());
 }
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');

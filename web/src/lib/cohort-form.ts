@@ -1,3 +1,4 @@
+import type { EnumOf } from './graphql/graphql';
 import type { FieldErrors } from './validate';
 
 /** An HPO or MONDO term with its label. */
@@ -66,9 +67,14 @@ export const PURPOSES = [
     label: 'Methods development',
     plain: 'Developing methods or software, e.g. new algorithms.',
   },
-] as const;
+] as const satisfies readonly { code: EnumOf<'PurposeCategory'>; label: string; plain: string }[];
 
-export const SEXES = ['female', 'male', 'other', 'unknown'] as const;
+export const SEXES = [
+  'female',
+  'male',
+  'other',
+  'unknown',
+] as const satisfies readonly EnumOf<'Sex'>[];
 export const ZYGOSITIES = [
   { code: 'ANY', label: 'Any (carriers of one or two copies)' },
   { code: 'HETEROZYGOUS', label: 'Heterozygous (one copy)' },

@@ -1,16 +1,13 @@
 /** Shared vocabulary of the participant pages (consent, timeline, home). */
+import type { EnumOf } from './graphql/graphql';
+import type { Preferences } from './graphql/fragments';
+import type { Role } from './roles';
 
-export type Choice = 'PERMIT' | 'DENY' | 'ASK';
-export type PurposeKey = 'gru' | 'hmb' | 'ds' | 'poa' | 'methods' | 'commercial';
-
-export interface Preferences {
-  version: number;
-  purposes: Record<PurposeKey, Choice>;
-  askEachTime: boolean;
-  discoverable: boolean;
-  recontact: boolean;
-  createdAt: string | null;
-}
+export type { Preferences };
+/** A standing answer, as the API's `ConsentChoice` names it. */
+export type Choice = EnumOf<'ConsentChoice'>;
+/** A purpose of the consent form: one field of the API's `PurposeChoices`. */
+export type PurposeKey = keyof Preferences['purposes'];
 
 /** The purposes in the order the form shows them; `duo` names the DUO term whose text explains it. */
 export const PURPOSES: readonly {
@@ -130,8 +127,8 @@ export function actionLabel(action: string): string {
   return ACTIONS[action] ?? action;
 }
 
-/** Who did it, from the actor's role. */
-const ROLES: Record<string, string> = {
+/** Who did it, from the actor's role, in the participant's words. */
+const ACTORS: Record<Role | 'system', string> = {
   participant: 'You',
   researcher: 'A researcher',
   ethics_board: 'The ethics board',
@@ -141,5 +138,5 @@ const ROLES: Record<string, string> = {
 };
 
 export function actorLabel(role: string): string {
-  return ROLES[role] ?? role;
+  return (ACTORS as Partial<Record<string, string>>)[role] ?? role;
 }

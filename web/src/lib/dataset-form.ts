@@ -1,8 +1,15 @@
 import { splitList } from './cohort-form';
+import type { EnumOf } from './graphql/graphql';
 import type { FieldErrors } from './validate';
 
 /** DUO permissions a dataset can carry (exactly one). */
-export const PERMISSIONS = ['NRES', 'GRU', 'HMB', 'DS', 'POA'] as const;
+export const PERMISSIONS = [
+  'NRES',
+  'GRU',
+  'HMB',
+  'DS',
+  'POA',
+] as const satisfies readonly EnumOf<'DuoPermission'>[];
 
 /** A DUO term as the API describes it. */
 export interface DuoTermInfo {
@@ -44,7 +51,11 @@ export function validateDataset(v: DatasetFormValues): {
   input: {
     name: string;
     description: string;
-    dataUse: { permission: string; diseases?: string[]; modifiers: string[] };
+    dataUse: {
+      permission: (typeof PERMISSIONS)[number];
+      diseases?: string[];
+      modifiers: EnumOf<'DuoModifier'>[];
+    };
   };
 } {
   const errors: FieldErrors = {};
@@ -70,9 +81,11 @@ export function validateDataset(v: DatasetFormValues): {
       name,
       description: v.description.trim(),
       dataUse: {
-        permission: v.permission,
+        // Sent only when `errors` is empty, that is when the permission was checked above.
+        permission: v.permission as (typeof PERMISSIONS)[number],
         ...(v.permission === 'DS' ? { diseases } : {}),
-        modifiers: [...new Set(v.modifiers)],
+        // The boxes offer the API's own DUO modifiers; it refuses any other code itself.
+        modifiers: [...new Set(v.modifiers)] as EnumOf<'DuoModifier'>[],
       },
     },
   };

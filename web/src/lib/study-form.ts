@@ -1,5 +1,6 @@
 import { PURPOSES, findTerm, type CohortCriteria, type OntologyTerm } from './cohort-form';
 import { SENSITIVE_TOPICS } from './study-labels';
+import type { EnumOf } from './graphql/graphql';
 import type { FieldErrors } from './validate';
 
 /** What the researcher entered on the new-study form, to refill it. */
@@ -23,10 +24,10 @@ export interface CreateStudyInput {
   title: string;
   laySummary: string;
   purpose: {
-    primary: string;
+    primary: EnumOf<'PurposeCategory'>;
     commercial: boolean;
     diseases?: string[];
-    sensitive?: string[];
+    sensitive?: EnumOf<'SensitiveTopic'>[];
     otherText?: string;
   };
   collaborators: string[];
@@ -123,7 +124,7 @@ export function validateStudy(
       errors.purposeDiseases = 'Name at least one disease for disease-specific research.';
     else purpose.diseases = unique;
   }
-  const sensitive = values.sensitive.filter((s) => SENSITIVE_TOPICS.some((t) => t.code === s));
+  const sensitive = SENSITIVE_TOPICS.map((t) => t.code).filter((c) => values.sensitive.includes(c));
   if (sensitive.length) purpose.sensitive = sensitive;
   if (sensitive.includes('OTHER')) {
     if (!values.otherText.trim()) errors.otherText = 'Describe the other sensitive topic.';

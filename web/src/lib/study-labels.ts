@@ -1,12 +1,16 @@
 /** Shared words for studies, reviews and grants (researcher, board and participant pages). */
 
 import { PURPOSES as CONSENT_PURPOSES } from './consent';
+import type { EnumOf } from './graphql/graphql';
 import { PURPOSES as RESEARCH_PURPOSES } from './cohort-form';
 
 /** How a badge is coloured: a state to act on, a good end, a bad end, or neutral. */
 export type Tone = 'neutral' | 'active' | 'ok' | 'bad';
 
-export const STUDY_STATUS: Record<string, { label: string; tone: Tone; plain: string }> = {
+const STUDY_STATUS_BY_CODE: Record<
+  EnumOf<'StudyStatus'>,
+  { label: string; tone: Tone; plain: string }
+> = {
   DRAFT: { label: 'Draft', tone: 'neutral', plain: 'Not yet sent to the ethics board.' },
   SUBMITTED: { label: 'Submitted', tone: 'active', plain: 'Waiting for the ethics board.' },
   UNDER_REVIEW: { label: 'Under review', tone: 'active', plain: 'The board has started voting.' },
@@ -17,26 +21,42 @@ export const STUDY_STATUS: Record<string, { label: string; tone: Tone; plain: st
   REVOKED: { label: 'Revoked', tone: 'bad', plain: 'The ethics board ended the grant.' },
   CLOSED_OUT: { label: 'Closed out', tone: 'neutral', plain: 'The researcher finished.' },
 };
+/** Looked up by the API's code; a code the API adds fails the typecheck until worded here. */
+export const STUDY_STATUS: Partial<Record<string, { label: string; tone: Tone; plain: string }>> =
+  STUDY_STATUS_BY_CODE;
 
-export const GRANT_STATUS: Record<string, { label: string; tone: Tone }> = {
+const GRANT_STATUS_BY_CODE: Record<EnumOf<'GrantStatus'>, { label: string; tone: Tone }> = {
   ACTIVE: { label: 'Active', tone: 'ok' },
   EXPIRED: { label: 'Expired', tone: 'neutral' },
   REVOKED: { label: 'Revoked', tone: 'bad' },
   CLOSED_OUT: { label: 'Closed out', tone: 'neutral' },
 };
+/** Looked up by the API's code; a code the API adds fails the typecheck until worded here. */
+export const GRANT_STATUS: Partial<Record<string, { label: string; tone: Tone }>> =
+  GRANT_STATUS_BY_CODE;
 
 /** The DUO match outcome of a purpose against a dataset's data use. */
-export const MATCH_DECISION: Record<string, { label: string; tone: Tone; plain: string }> = {
+const MATCH_DECISION_BY_CODE: Record<
+  EnumOf<'MatchDecision'>,
+  { label: string; tone: Tone; plain: string }
+> = {
   APPROVE: { label: 'DUO: fits', tone: 'ok', plain: 'The data use allows this purpose.' },
-  DENY: { label: 'DUO: does not fit', tone: 'bad', plain: 'The data use rules this purpose out.' },
+  DENY: {
+    label: 'DUO: does not fit',
+    tone: 'bad',
+    plain: 'The data use rules this purpose out.',
+  },
   ABSTAIN: {
     label: 'DUO: needs review',
     tone: 'active',
     plain: 'The rules cannot decide; the board judges.',
   },
 };
+/** Looked up by the API's code; a code the API adds fails the typecheck until worded here. */
+export const MATCH_DECISION: Partial<Record<string, { label: string; tone: Tone; plain: string }>> =
+  MATCH_DECISION_BY_CODE;
 
-export const SENSITIVE_TOPICS: readonly { code: string; label: string }[] = [
+export const SENSITIVE_TOPICS: readonly { code: EnumOf<'SensitiveTopic'>; label: string }[] = [
   { code: 'CONTROLS', label: 'Used as controls for other studies' },
   { code: 'POPULATION', label: 'Population or ancestry questions' },
   { code: 'GENDER', label: 'Gender, sex or sexuality' },
@@ -50,14 +70,8 @@ export const SENSITIVE_TOPICS: readonly { code: string; label: string }[] = [
   { code: 'OTHER', label: 'Another sensitive topic (describe it)' },
 ];
 
-/** A research purpose as the API answers it. */
-export interface Purpose {
-  primary: string;
-  diseases: string[];
-  commercial: boolean;
-  sensitive: string[];
-  otherText?: string | null;
-}
+export type { Purpose } from './graphql/fragments';
+import type { Purpose } from './graphql/fragments';
 
 /** The researcher's name of a primary purpose, e.g. "General research (GRU)". */
 export function purposeLabel(primary: string): string {

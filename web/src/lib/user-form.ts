@@ -1,4 +1,4 @@
-import { ROLES } from './roles';
+import { ROLES, type Role } from './roles';
 import type { FieldErrors } from './validate';
 
 /** What an administrator typed into "create an account" (the password is never sent back). */
@@ -36,7 +36,7 @@ export function validateCreateUser(v: CreateUserValues): {
   input: {
     email: string;
     displayName: string;
-    role: string;
+    role: Role;
     password: string;
     institution: string | null;
   };
@@ -58,7 +58,8 @@ export function validateCreateUser(v: CreateUserValues): {
     input: {
       email,
       displayName,
-      role: v.role,
+      // Sent only when `errors` is empty, that is when the role was checked above.
+      role: v.role as Role,
       password: v.password,
       institution: institution || null,
     },

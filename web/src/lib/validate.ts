@@ -20,7 +20,7 @@ export function validateEnrol(input: {
 }): FieldErrors {
   const errors: FieldErrors = {};
   if (input.code.replace(/[^0-9A-Za-z]/g, '').length < 12)
-    errors.code = 'Enter the 12-character code from your study site.';
+    errors.code = 'Enter the 16-character code from your study site.';
   if (!EMAIL.test(input.email.trim())) errors.email = 'Enter a valid e-mail address.';
   if (input.password.length < 12) errors.password = 'Use at least 12 characters.';
   if (input.displayName.trim().length === 0)

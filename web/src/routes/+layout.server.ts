@@ -1,5 +1,10 @@
+import { graphql } from '$lib/graphql/graphql';
 import { api } from '$lib/server/api';
 import type { LayoutServerLoad } from './$types';
+
+const Unread = graphql(`
+  query Unread { myNotifications(unreadOnly: true, limit: 1) { unread } }
+`);
 
 export const load: LayoutServerLoad = async ({ locals, fetch, url }) => {
   // Reading the path makes this run on every navigation, so the unread badge stays current.
@@ -7,13 +12,7 @@ export const load: LayoutServerLoad = async ({ locals, fetch, url }) => {
   let unread = 0;
   if (locals.viewer && locals.token) {
     try {
-      const data = await api<{ myNotifications: { unread: number } }>(
-        fetch,
-        `{ myNotifications(unreadOnly: true, limit: 1) { unread } }`,
-        {},
-        locals.token,
-      );
-      unread = data.myNotifications.unread;
+      unread = (await api(fetch, locals.token, Unread, {})).myNotifications.unread;
     } catch {
       // The badge is a convenience: a failing API shows on the page itself.
     }

@@ -1,71 +1,99 @@
-import { redirect } from '@sveltejs/kit';
-import { ApiRequestError, api } from '$lib/server/api';
-import type { Preferences } from '$lib/consent';
+import { graphql, type ResultOf } from '$lib/graphql/graphql';
+import { PreferencesFields, type Preferences } from '$lib/graphql/fragments';
+import { api } from '$lib/server/api';
 import { verifyAuditAction } from '$lib/server/audit-verify';
+import { signedIn } from '$lib/server/guard';
+import { loadOrFail } from '$lib/server/load';
 import type { Actions, PageServerLoad } from './$types';
 
-export interface DatasetSummary {
-  id: string;
-  name: string;
-  description: string;
-  dataUse: {
-    permission: string;
-    diseases: string[];
-    terms: { code: string; label: string; plain: string }[];
-  };
-}
-export interface AuditRow {
-  seq: number;
-  occurredAt: string;
-  actorRole: string;
-  action: string;
-  targetType: string | null;
-  hash: string;
-}
+const DatasetSummaryFields = graphql(`
+  fragment DatasetSummaryFields on Dataset { id name description dataUse { permission diseases
+  terms { code label plain } } }
+`);
+export type DatasetSummary = ResultOf<typeof DatasetSummaryFields>;
 
-const DATASETS = `datasets { id name description dataUse { permission diseases terms { code label plain } } }`;
+const AuditRowFields = graphql(`
+  fragment AuditRowFields on AuditEvent { seq occurredAt actorRole action targetType hash }
+`);
+export type AuditRow = ResultOf<typeof AuditRowFields>;
 
 /** What each role sees first. One API call per page; the API audits any participant-level read. */
-const QUERIES: Record<string, string> = {
-  participant: `{ myParticipant { pseudonym status enrolledAt } }`,
-  researcher: `{ ${DATASETS} }`,
-  steward: `{ ${DATASETS} participants(limit: 1) { total } }`,
-  ethics_board: `{ auditEvents(filter: { limit: 15 }) { seq occurredAt actorRole action targetType hash } }`,
-  admin: `{ users { id email displayName role institution } auditEvents(filter: { limit: 10 }) { seq occurredAt actorRole action targetType hash } }`,
-};
+const ParticipantHome = graphql(`
+  query ParticipantHome { myParticipant { pseudonym status enrolledAt } }
+`);
+const ResearcherHome = graphql(
+  `
+    query ResearcherHome { datasets { ...DatasetSummaryFields } }
+  `,
+  [DatasetSummaryFields],
+);
+const StewardHome = graphql(
+  `
+    query StewardHome { datasets { ...DatasetSummaryFields } participants(limit: 1) { total } }
+  `,
+  [DatasetSummaryFields],
+);
+const BoardHome = graphql(
+  `
+    query BoardHome { auditEvents(filter: { limit: 15 }) { ...AuditRowFields } }
+  `,
+  [AuditRowFields],
+);
+const AdminHome = graphql(
+  `
+    query AdminHome { users { id email displayName role institution } auditEvents(filter: {
+    limit: 10 }) { ...AuditRowFields } }
+  `,
+  [AuditRowFields],
+);
+const ConsentSummary = graphql(
+  `
+    query ConsentSummary { myConsent { current { ...PreferencesFields } } }
+  `,
+  [PreferencesFields],
+);
+
+/** The start page's parts; a role gets the ones it works with, the others stay empty. */
+async function home(fetchFn: typeof fetch, token: string, role: string) {
+  const empty = {
+    participant: null as ResultOf<typeof ParticipantHome>['myParticipant'],
+    datasets: [] as DatasetSummary[],
+    participantTotal: 0,
+    audit: [] as AuditRow[],
+    users: [] as ResultOf<typeof AdminHome>['users'],
+  };
+  switch (role) {
+    case 'participant': {
+      const d = await loadOrFail(fetchFn, token, ParticipantHome, {});
+      return { ...empty, participant: d.myParticipant };
+    }
+    case 'researcher':
+      return { ...empty, ...(await loadOrFail(fetchFn, token, ResearcherHome, {})) };
+    case 'steward': {
+      const d = await loadOrFail(fetchFn, token, StewardHome, {});
+      return { ...empty, datasets: d.datasets, participantTotal: d.participants.total };
+    }
+    case 'ethics_board':
+      return { ...empty, audit: (await loadOrFail(fetchFn, token, BoardHome, {})).auditEvents };
+    case 'admin': {
+      const d = await loadOrFail(fetchFn, token, AdminHome, {});
+      return { ...empty, users: d.users, audit: d.auditEvents };
+    }
+    default:
+      return empty;
+  }
+}
 
 export const load: PageServerLoad = async ({ locals, fetch }) => {
-  if (!locals.viewer) redirect(303, '/login');
-  try {
-    const home = await api<Record<string, unknown>>(
-      fetch,
-      QUERIES[locals.viewer.role]!,
-      {},
-      locals.token,
-    );
-    // A participant's current choices, for the summary; a failure here leaves the page usable.
-    let consent: Preferences | null = null;
-    if (locals.viewer.role === 'participant' && home.myParticipant) {
-      try {
-        const r = await api<{ myConsent: { current: Preferences } }>(
-          fetch,
-          `{ myConsent { current { version purposes { gru hmb ds poa methods commercial } askEachTime discoverable recontact createdAt } } }`,
-          {},
-          locals.token,
-        );
-        consent = r.myConsent.current;
-      } catch {
-        consent = null;
-      }
-    }
-    return { home, consent, loadError: null };
-  } catch (error) {
-    return {
-      home: null,
-      consent: null,
-      loadError: error instanceof ApiRequestError ? error.message : 'Unexpected error.',
-    };
-  }
+  const { viewer, token } = signedIn(locals);
+  const parts = await home(fetch, token, viewer.role);
+  // A participant's current choices, for the summary; a failure here leaves the page usable.
+  let consent: Preferences | null = null;
+  if (parts.participant)
+    consent = await api(fetch, token, ConsentSummary, {})
+      .then((r) => r.myConsent.current)
+      .catch(() => null);
+  return { ...parts, consent };
 };
 
 export const actions: Actions = { verify: verifyAuditAction };

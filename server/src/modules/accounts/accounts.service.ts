@@ -10,7 +10,12 @@ import { appendAuditEvent } from '../audit/audit.service.js';
 import { assertCanCreateUser, assertCanListUsers } from './accounts.policy.js';
 import { sessions, users } from './accounts.tables.js';
 import type { Actor, UserActor } from '../actors/actor.js';
-import { assertLoginAllowed, recordLoginAttempt, type LoginLimits } from './login-rate-limit.js';
+import {
+  chargeLoginAttempt,
+  recordLoginAttempt,
+  settleSuccessfulLogin,
+  type LoginLimits,
+} from './login-rate-limit.js';
 import { hashPassword, verifyPassword } from './password.js';
 import type { Role } from '../actors/roles.js';
 import { newSessionToken, tokenDigest } from './session-token.js';
@@ -146,8 +151,10 @@ export interface LoginSettings extends LoginLimits {
 }
 
 /**
- * Checks the rate limit and the password, then opens a session. A failure is recorded (and
- * audited) in its own transaction so it counts even though the login itself is refused.
+ * Charges the attempt to the account and the client (refused while either must wait), then
+ * checks the password and opens a session. The charge is committed before the password is
+ * checked, so concurrent guesses count; a good password clears it. A failure is audited in its
+ * own transaction.
  */
 export async function login(
   db: Database,
@@ -156,7 +163,7 @@ export async function login(
   input: unknown,
 ): Promise<LoginResult> {
   const { email, password } = parseInput(LoginInput, input);
-  await assertLoginAllowed(db, settings, email, clientKey);
+  await chargeLoginAttempt(db, settings, email, clientKey);
   const [row] = await db
     .select({ ...userColumns, passwordHash: users.passwordHash })
     .from(users)
@@ -178,6 +185,7 @@ export async function login(
   const expiresAt = new Date(Date.now() + settings.sessionTtlMs);
   await db.transaction(async (tx) => {
     await recordLoginAttempt(tx, email, clientKey, true);
+    await settleSuccessfulLogin(tx, settings, email, clientKey);
     const sessionId = randomUUID();
     await tx
       .insert(sessions)

@@ -1,5 +1,14 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 export const users = pgTable(
   'users',
@@ -60,3 +69,15 @@ export const loginAttempts = pgTable(
     index('login_attempts_client_idx').on(t.clientKey, t.attemptedAt),
   ],
 );
+
+/**
+ * Failed-attempt counters with exponential back-off, one row per key (an account's e-mail
+ * digest, a client address, enrolment by client or overall). An attempt is charged here in one
+ * statement before the secret is checked, so concurrent guesses cannot all slip through.
+ */
+export const attemptThrottles = pgTable('attempt_throttles', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull(),
+  lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true }).notNull(),
+  blockedUntil: timestamp('blocked_until', { withTimezone: true }),
+});

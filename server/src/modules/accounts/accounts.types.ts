@@ -1,4 +1,5 @@
 import { builder } from '../../builder.js';
+import type { Config } from '../../config.js';
 import {
   RateLimitedError,
   UnauthenticatedError,
@@ -15,9 +16,26 @@ import {
   type LoginResult,
   type UserRecord,
 } from './accounts.service.js';
+import { changePassword, logoutEverywhere } from './own-sessions.service.js';
 import { confirmResearcherStatus } from './researcher-status.service.js';
+import type { UserActor } from '../actors/actor.js';
+import type { LoginLimits } from './login-rate-limit.js';
 import { ROLES } from '../actors/roles.js';
 import { clearedSessionCookie, sessionCookie } from './session-cookie.js';
+
+/** The login limits from the configuration. */
+function loginLimits(config: Config): LoginLimits {
+  return { maxFailures: config.loginMaxFailures, windowMs: config.loginWindowMs };
+}
+
+/**
+ * Contact details and account state are for staff and for the person themselves: a
+ * participant sees a steward's or researcher's name and role, never their e-mail or whether
+ * their account is disabled.
+ */
+function maySeeAccountDetails(viewer: UserActor | null, user: UserRecord): boolean {
+  return viewer !== null && (viewer.userId === user.id || viewer.role !== 'participant');
+}
 
 export const RoleEnum = builder.enumType('Role', { values: ROLES });
 
@@ -25,21 +43,29 @@ export const UserType = builder.objectRef<UserRecord>('User').implement({
   description: 'A person with an account.',
   fields: (t) => ({
     id: t.exposeID('id'),
-    email: t.exposeString('email'),
+    email: t.string({
+      nullable: true,
+      description: 'The e-mail address; null for a participant looking at someone else.',
+      resolve: (u, _args, ctx) => (maySeeAccountDetails(ctx.viewer, u) ? u.email : null),
+    }),
     displayName: t.exposeString('displayName'),
     role: t.field({ type: RoleEnum, resolve: (u) => u.role }),
     institution: t.exposeString('institution', { nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    disabledAt: t.expose('disabledAt', {
-      type: 'DateTime',
-      nullable: true,
-      description: 'When an administrator disabled the account (it cannot sign in), or null.',
-    }),
-    researcherStatusConfirmedAt: t.expose('researcherStatusConfirmedAt', {
+    disabledAt: t.field({
       type: 'DateTime',
       nullable: true,
       description:
-        'When an administrator confirmed this researcher (GA4GH ResearcherStatus visa), or null.',
+        'When an administrator disabled the account (it cannot sign in), or null; always null for a participant looking at someone else.',
+      resolve: (u, _args, ctx) => (maySeeAccountDetails(ctx.viewer, u) ? u.disabledAt : null),
+    }),
+    researcherStatusConfirmedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'When an administrator confirmed this researcher (GA4GH ResearcherStatus visa), or null; always null for a participant looking at someone else.',
+      resolve: (u, _args, ctx) =>
+        maySeeAccountDetails(ctx.viewer, u) ? u.researcherStatusConfirmedAt : null,
     }),
   }),
 });
@@ -81,11 +107,7 @@ builder.mutationField('login', (t) =>
     resolve: async (_root, args, ctx) => {
       const result = await login(
         ctx.db,
-        {
-          maxFailures: ctx.config.loginMaxFailures,
-          windowMs: ctx.config.loginWindowMs,
-          sessionTtlMs: ctx.config.sessionTtlMs,
-        },
+        { ...loginLimits(ctx.config), sessionTtlMs: ctx.config.sessionTtlMs },
         ctx.clientKey,
         args,
       );
@@ -103,6 +125,37 @@ builder.mutationField('logout', (t) =>
       await inTransaction(ctx, (tx) => logout(tx, viewer));
       ctx.setCookies.push(clearedSessionCookie(ctx.secure));
       return true;
+    },
+  }),
+);
+
+builder.mutationField('logoutEverywhere', (t) =>
+  t.int({
+    description:
+      'Ends every session of the signed-in account, this one included; answers how many ended.',
+    resolve: async (_root, _args, ctx) => {
+      const ended = await inTransaction(ctx, (tx) => logoutEverywhere(tx, ctx.viewer!));
+      ctx.setCookies.push(clearedSessionCookie(ctx.secure));
+      return ended;
+    },
+  }),
+);
+
+builder.mutationField('changePassword', (t) =>
+  t.int({
+    description:
+      "Changes the signed-in account's password (the current one is required) and ends every other session; answers how many ended.",
+    errors: { types: [ValidationError, RateLimitedError] },
+    args: { currentPassword: t.arg.string(), newPassword: t.arg.string() },
+    resolve: async (_root, args, ctx) => {
+      const { sessionsEnded } = await changePassword(
+        ctx.db,
+        ctx.viewer!,
+        loginLimits(ctx.config),
+        ctx.clientKey,
+        args,
+      );
+      return sessionsEnded;
     },
   }),
 );

@@ -1,10 +1,17 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { and, count, eq, gt } from 'drizzle-orm';
 import type { Queryable } from '../../db/database.js';
-import { RateLimitedError } from '../../errors/app-errors.js';
 import { loginAttempts } from './accounts.tables.js';
+import {
+  chargeAttempt,
+  clearAttempts,
+  refundAttempt,
+  type ThrottlePolicy,
+} from './attempt-throttle.js';
 
-/** Limits on failed logins: per e-mail, and (more loosely) per client address. */
+/**
+ * Limits on failed logins: `maxFailures` free failures per account, then exponential back-off
+ * from one second up to `windowMs`; failures older than `windowMs` are forgotten.
+ */
 export interface LoginLimits {
   maxFailures: number;
   windowMs: number;
@@ -12,45 +19,64 @@ export interface LoginLimits {
 
 // A client address may try several accounts (a shared NAT, a front desk) before it is slowed.
 const CLIENT_FACTOR = 4;
+const BASE_DELAY_MS = 1_000;
+// A client address is slowed for at most a minute at a time: behind a proxy that was not set
+// up to forward addresses, many people share one, and none of them may be locked out for long.
+const CLIENT_MAX_DELAY_MS = 60_000;
 
 /** The digest under which an e-mail's attempts are counted; the address itself is not stored. */
 export function emailKey(email: string): string {
   return createHash('sha256').update(`login:${email.trim().toLowerCase()}`).digest('hex');
 }
 
-/** Throws RateLimitedError when this e-mail or client has failed too often in the window. */
-export async function assertLoginAllowed(
+function accountPolicy(limits: LoginLimits): ThrottlePolicy {
+  return {
+    freeFailures: limits.maxFailures,
+    windowMs: limits.windowMs,
+    baseDelayMs: BASE_DELAY_MS,
+    maxDelayMs: limits.windowMs,
+  };
+}
+
+function clientPolicy(limits: LoginLimits): ThrottlePolicy {
+  return {
+    freeFailures: limits.maxFailures * CLIENT_FACTOR,
+    windowMs: limits.windowMs,
+    baseDelayMs: BASE_DELAY_MS,
+    maxDelayMs: Math.min(CLIENT_MAX_DELAY_MS, limits.windowMs),
+  };
+}
+
+const accountThrottleKey = (email: string) => `login:account:${emailKey(email)}`;
+const clientThrottleKey = (clientKey: string) => `login:client:${clientKey}`;
+
+/**
+ * Charges this login attempt to the client address and to the account before the password is
+ * checked (atomically, so concurrent guesses are counted too). Throws RateLimitedError while
+ * either must wait.
+ */
+export async function chargeLoginAttempt(
   db: Queryable,
   limits: LoginLimits,
   email: string,
   clientKey: string,
 ): Promise<void> {
-  const since = new Date(Date.now() - limits.windowMs);
-  const failures = async (
-    column: typeof loginAttempts.emailKey | typeof loginAttempts.clientKey,
-    key: string,
-  ) => {
-    const [row] = await db
-      .select({ n: count() })
-      .from(loginAttempts)
-      .where(
-        and(
-          eq(column, key),
-          eq(loginAttempts.succeeded, false),
-          gt(loginAttempts.attemptedAt, since),
-        ),
-      );
-    return row?.n ?? 0;
-  };
-  if (
-    (await failures(loginAttempts.emailKey, emailKey(email))) >= limits.maxFailures ||
-    (await failures(loginAttempts.clientKey, clientKey)) >= limits.maxFailures * CLIENT_FACTOR
-  ) {
-    throw new RateLimitedError(limits.windowMs / 1000);
-  }
+  await chargeAttempt(db, clientThrottleKey(clientKey), clientPolicy(limits));
+  await chargeAttempt(db, accountThrottleKey(email), accountPolicy(limits));
 }
 
-/** Records one attempt; failures count towards the limit, a success is kept for the record. */
+/** A good password: the account starts from zero, and the client gets its charge back. */
+export async function settleSuccessfulLogin(
+  db: Queryable,
+  limits: LoginLimits,
+  email: string,
+  clientKey: string,
+): Promise<void> {
+  await clearAttempts(db, accountThrottleKey(email));
+  await refundAttempt(db, clientThrottleKey(clientKey), clientPolicy(limits));
+}
+
+/** Records one attempt for the record (who tried when, by digest); limits use the throttles. */
 export async function recordLoginAttempt(
   db: Queryable,
   email: string,

@@ -1,4 +1,4 @@
-import { and, asc, eq, ne } from 'drizzle-orm';
+import { and, asc, countDistinct, eq, gte, ne } from 'drizzle-orm';
 import type { Queryable } from '../../db/database.js';
 import { phenotypeObservations } from '../datasets/ingest/ingest.tables.js';
 import { ontologyTerms } from '../ontology/ontology.tables.js';
@@ -9,18 +9,20 @@ import { FILTER_RESOURCES, SEX_TERMS } from './beacon-vocabulary.js';
 const SCOPES = ['individual', 'genomicVariant'];
 
 /**
- * The filtering terms this beacon accepts: the NCIT sex terms, and the HPO and MONDO terms
- * observed (present) in participants who are counted at all — a term seen only in withdrawn or
- * non-discoverable participants is not advertised, since nobody could match it.
- * `page` is `{ skip, limit }` in the spec's sense (skip whole pages); no page lists everything.
+ * The filtering terms this beacon accepts: the NCIT sex terms (fixed vocabulary), and the HPO
+ * and MONDO terms observed (present) in at least `minParticipants` counted participants (not
+ * withdrawn, discovery allowed). A rarer term is not advertised: listing it would tell anyone
+ * that somebody here has that diagnosis. `page` is `{ skip, limit }` in the spec's sense (skip
+ * whole pages); no page lists everything.
  */
 export async function filteringTermsResponse(
   db: Queryable,
   beaconId: string,
   page: { skip: number; limit: number } | null,
+  minParticipants: number,
 ): Promise<Record<string, unknown>> {
   const observed = await db
-    .selectDistinct({ id: phenotypeObservations.term, label: ontologyTerms.label })
+    .select({ id: phenotypeObservations.term, label: ontologyTerms.label })
     .from(phenotypeObservations)
     .innerJoin(participants, eq(participants.id, phenotypeObservations.participantId))
     .innerJoin(ontologyTerms, eq(ontologyTerms.curie, phenotypeObservations.term))
@@ -31,6 +33,8 @@ export async function filteringTermsResponse(
         eq(participants.discoverable, true),
       ),
     )
+    .groupBy(phenotypeObservations.term, ontologyTerms.label)
+    .having(gte(countDistinct(phenotypeObservations.participantId), minParticipants))
     .orderBy(asc(phenotypeObservations.term));
   const all = [
     ...Object.entries(SEX_TERMS).map(([id, t]) => ({ id, label: t.label })),

@@ -3,16 +3,22 @@ import type { Database } from '../../db/database.js';
 import { requestViewer } from '../../http/request-viewer.js';
 import { hasRole } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
+import { RateLimitedError } from '../../errors/app-errors.js';
 import { CohortCriteriaSchema, type CohortCriteria } from '../cohorts/cohort-criteria.js';
-import type { CountSettings } from '../cohorts/cohort-count.service.js';
-import type { CohortEngine } from '../cohorts/cohort-engine.js';
+import type { CohortIndex } from '../cohorts/cohort-index.js';
+import type { CohortCounter } from '../cohorts/cohort-counter.js';
 import type { ProtectedCount } from '../cohorts/count-privacy.js';
-import type { DifferencingGuard } from '../cohorts/differencing-guard.js';
+import { criteriaForAudit } from '../cohorts/criteria-limits.js';
 import { datasets } from '../datasets/datasets.tables.js';
-import { countProtector, spendCountBudget } from '../cohorts/count-protection.js';
 import { criteriaFromFilters } from './beacon-filters.js';
 import { BeaconRequestError } from './beacon-request-error.js';
 import type { BeaconQueryInput } from './beacon-request.js';
+import {
+  publicClientKey,
+  tallyPublicHit,
+  tallyPublicQuery,
+  type PublicTierLimits,
+} from './beacon-public-tally.js';
 import { criteriaFromRequestParameters } from './beacon-variant-parameters.js';
 import type { BeaconEntryType } from './beacon-vocabulary.js';
 import type { VisaChecker } from './visa-checker.js';
@@ -20,10 +26,12 @@ import type { VisaChecker } from './visa-checker.js';
 /** What answering a query needs. */
 export interface BeaconQueryDeps {
   db: Database;
-  cohorts: CohortEngine;
+  counter: CohortCounter;
   visas: VisaChecker;
-  guard: DifferencingGuard;
-  settings: CountSettings;
+  /** Per-client limits of the public tier. */
+  publicLimits: PublicTierLimits;
+  /** The time the public tally counts in (tests pin it). */
+  now: () => Date;
 }
 
 /** One visa-granted dataset's answer. */
@@ -53,16 +61,19 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Noise and guard key of callers known only by their visas: all of them share one key, so a
 // second passport cannot buy fresh noise for the same set.
 const VISA_ONLY_KEY = 'beacon:visa';
+// Guard and noise key of the public tier: every anonymous client shares it, so a new address
+// buys no fresh answers for a set near one the public was already answered about.
+const PUBLIC_KEY = 'beacon:public';
 
+/** Criteria of a query, and whether they came from variant parameters, filters or both. */
 function criteriaOf(
   entryType: BeaconEntryType,
   input: BeaconQueryInput,
   deps: { ontology: Parameters<typeof criteriaFromFilters>[1] },
-): CohortCriteria {
-  const criteria: CohortCriteria = {
-    ...criteriaFromRequestParameters(input.requestParameters),
-    ...criteriaFromFilters(input.filters, deps.ontology),
-  };
+): { criteria: CohortCriteria; variantPart: boolean; filterPart: boolean } {
+  const fromParameters = criteriaFromRequestParameters(input.requestParameters);
+  const fromFilters = criteriaFromFilters(input.filters, deps.ontology);
+  const criteria: CohortCriteria = { ...fromParameters, ...fromFilters };
   if (entryType === 'genomicVariant' && !criteria.variants && !criteria.regions && !criteria.genes)
     throw new BeaconRequestError(
       'A g_variants query needs referenceName and start with referenceBases and alternateBases (or end), or geneId',
@@ -72,7 +83,11 @@ function criteriaOf(
     throw new BeaconRequestError(
       checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
     );
-  return checked.data;
+  return {
+    criteria: checked.data,
+    variantPart: Boolean(fromParameters.variants ?? fromParameters.regions ?? fromParameters.genes),
+    filterPart: Boolean(fromFilters.phenotypes ?? fromFilters.diseases ?? fromFilters.sex),
+  };
 }
 
 async function grantedDatasets(
@@ -92,31 +107,44 @@ async function grantedDatasets(
 }
 
 /**
- * Answers a Beacon query by security tier: anonymous callers (and signed-in participants) get
- * `exists` only; registered users (researcher, ethics board, steward, admin) who ask for counts
- * get the total protected exactly as cohortCount protects it, within the same daily budget;
- * datasets the caller's visas grant get their own protected count as result sets. Every query
- * is audited as `beacon.query` with what was shown, never the true figures.
+ * Answers a Beacon query by security tier (Beacon v2: PUBLIC, REGISTERED, CONTROLLED).
+ * - Public (anonymous callers and signed-in participants): `exists` only; variant parameters or
+ *   filters, never both; `exists` is true only when at least minCellCount participants match
+ *   (through the shared differencing guard, under one key for all public callers); limited per
+ *   client per minute and per day, and audited as one event per client and minute.
+ * - Registered (researcher, ethics board, steward, admin): with `count`, the total protected
+ *   exactly as cohortCount protects it, within the same daily budget, through the same counter.
+ * - Controlled: datasets the caller's visas grant get their own protected count as result sets.
+ * Registered and controlled queries are audited one by one as `beacon.query` with what was
+ * shown, never the true figures.
  */
 export async function answerBeaconQuery(
   deps: BeaconQueryDeps,
   request: Request,
   entryType: BeaconEntryType,
   input: BeaconQueryInput,
+  clientAddress: string,
 ): Promise<BeaconAnswer> {
   // Synced before the transaction opens: PGlite has one connection (see countCohort).
-  const index = await deps.cohorts.current();
-  const criteria = criteriaOf(entryType, input, { ontology: index.ontologyGraph() });
+  const index = await deps.counter.index();
+  const { criteria, variantPart, filterPart } = criteriaOf(entryType, input, {
+    ontology: index.ontologyGraph(),
+  });
   const viewer = await requestViewer(deps.db, request);
   const registered = hasRole(viewer, ...COUNTING_ROLES);
   const granted = await grantedDatasets(deps, request, criteria.datasets);
-  const wantsCount = input.requestedGranularity !== 'boolean';
-  const countMode = wantsCount && (registered || granted.length > 0);
   const notes: string[] = [];
   if (input.requestedGranularity === 'record')
     notes.push('record granularity is not served: no record-level data leaves this beacon');
-  if (wantsCount && !countMode)
-    notes.push('counts need a registered account or a visa for a dataset; answered with exists');
+  if (!registered && granted.length === 0) {
+    if (variantPart && filterPart)
+      throw new BeaconRequestError(
+        'Public queries use variant parameters or filters, not both; combining them needs a registered account',
+        403,
+      );
+    return answerPublicQuery(deps, index, criteria, clientAddress, notes);
+  }
+  const countMode = input.requestedGranularity !== 'boolean';
 
   return deps.db.transaction(async (tx) => {
     const members = index.members(criteria);
@@ -125,13 +153,8 @@ export async function answerBeaconQuery(
       let total: ProtectedCount | null = null;
       let resultSets: DatasetAnswer[] | null = null;
       if (countMode) {
-        if (viewer) await spendCountBudget(tx, viewer.userId, deps.settings.budgetPerDay);
-        const protect = await countProtector(
-          tx,
-          deps.guard,
-          deps.settings,
-          viewer?.userId ?? VISA_ONLY_KEY,
-        );
+        if (viewer) await deps.counter.spendBudget(tx, viewer.userId);
+        const protect = await deps.counter.protector(tx, viewer?.userId ?? VISA_ONLY_KEY);
         if (registered) total = protect(members);
         if (granted.length && input.includeResultsetResponses !== 'NONE') {
           resultSets = [];
@@ -153,7 +176,7 @@ export async function answerBeaconQuery(
         total?.count != null || (resultSets ?? []).some((r) => r.count.count !== null);
       if (total && total.count === null)
         notes.push(
-          `count suppressed: fewer than ${deps.settings.minCellCount} participants match (${total.display})`,
+          `count suppressed: fewer than ${deps.counter.settings.minCellCount} participants match (${total.display})`,
         );
       const answer: BeaconAnswer = {
         exists,
@@ -168,7 +191,7 @@ export async function answerBeaconQuery(
         targetId: entryType,
         payload: {
           entryType,
-          criteria: JSON.parse(JSON.stringify(criteria)) as Record<string, unknown>,
+          ...criteriaForAudit(criteria),
           requestedGranularity: input.requestedGranularity,
           returnedGranularity: answer.returnedGranularity,
           shown: total ? total.display : exists ? 'exists' : 'none',
@@ -180,4 +203,45 @@ export async function answerBeaconQuery(
       members.dispose();
     }
   });
+}
+
+/** The public tier: a thresholded, guarded boolean, rate-limited and tallied per client. */
+async function answerPublicQuery(
+  deps: BeaconQueryDeps,
+  index: CohortIndex,
+  criteria: CohortCriteria,
+  clientAddress: string,
+  notes: string[],
+): Promise<BeaconAnswer> {
+  const { minCellCount } = deps.counter.settings;
+  notes.push(
+    `public tier: exists is true only when at least ${minCellCount} participants match; counts need a registered account or a visa`,
+  );
+  const digest = criteriaForAudit(criteria).criteriaDigest as string;
+  const outcome = await deps.db.transaction(
+    async (tx): Promise<{ wait: number } | { exists: boolean }> => {
+      const client = await publicClientKey(tx, clientAddress);
+      const now = deps.now();
+      const wait = await tallyPublicQuery(tx, client, digest, deps.publicLimits, now);
+      if (wait !== null) return { wait };
+      const members = index.members(criteria);
+      try {
+        const shown = (await deps.counter.protector(tx, PUBLIC_KEY))(members);
+        const exists = shown.count !== null && shown.count > 0;
+        if (exists) await tallyPublicHit(tx, client, now);
+        return { exists };
+      } finally {
+        members.dispose();
+      }
+    },
+  );
+  // Thrown after the commit, so the refusal itself stays counted.
+  if ('wait' in outcome) throw new RateLimitedError(outcome.wait);
+  return {
+    exists: outcome.exists,
+    returnedGranularity: 'boolean',
+    total: null,
+    resultSets: null,
+    notes,
+  };
 }

@@ -1,11 +1,11 @@
 import type { Database } from '../../db/database.js';
-import type { Route } from '../../http/router.js';
+import { clientAddress, type ClientAddressSettings } from '../../http/client-address.js';
+import type { Route, ServerContext } from '../../http/router.js';
 import type { Logger } from '../../lib/logger.js';
 import { RateLimitedError } from '../../errors/app-errors.js';
-import type { CountSettings } from '../cohorts/cohort-count.service.js';
-import type { CohortEngine } from '../cohorts/cohort-engine.js';
-import { defaultDifferencingGuard, type DifferencingGuard } from '../cohorts/differencing-guard.js';
+import type { CohortCounter } from '../cohorts/cohort-counter.js';
 import { filteringTermsResponse } from './beacon-filtering-terms.js';
+import type { PublicTierLimits } from './beacon-public-tally.js';
 import {
   configurationResponse,
   entryTypesResponse,
@@ -21,26 +21,32 @@ import { errorResponse, queryResponse } from './beacon-responses.js';
 import type { BeaconEntryType } from './beacon-vocabulary.js';
 import { noVisas, type VisaChecker } from './visa-checker.js';
 
+/** Public-tier limits when none are configured. */
+export const DEFAULT_PUBLIC_LIMITS: PublicTierLimits = { perMinute: 30, perDay: 1_000 };
+
 /** Where the Beacon is served. */
 export const BEACON_PREFIX = '/api/beacon';
 
 /** What the Beacon route needs. */
 export interface BeaconRouteDeps {
   db: Database;
-  cohorts: CohortEngine;
+  /**
+   * The process's one counter (index, differencing guard, count settings, budget): the same
+   * instance GraphQL's cohortCount uses, so a set asked through either door is one set.
+   */
+  counter: CohortCounter;
   /** The caller's visa-granted datasets; by default none (no controlled tier). */
   visas?: VisaChecker;
-  /** The same count policy as cohortCount (`config.countPrivacy`). */
-  settings: CountSettings;
+  /** Per-client limits of the public tier (`config.beacon`); default 30 a minute, 1,000 a day. */
+  publicLimits?: PublicTierLimits;
+  /** Who may say where a request came from (`TRUST_PROXY`, the portal's signed header); default: the socket. */
+  addressSettings?: ClientAddressSettings;
+  /** The clock of the public tally; tests pin it to stay inside one minute. */
+  now?: () => Date;
   /** Beacon id (reverse domain); default `org.consentome.beacon`. */
   beaconId?: string;
   /** Public absolute URL of `/api/beacon`; default: the request's origin + the prefix. */
   baseUrl?: string;
-  /**
-   * Differencing guard; by default one per route instance. Passing the one GraphQL's cohortCount
-   * uses makes a set asked through either door get the same remembered answer.
-   */
-  guard?: DifferencingGuard;
   environment?: BeaconIdentity['environment'];
   log?: Logger;
 }
@@ -80,10 +86,11 @@ async function filteringPage(request: Request): Promise<{ skip: number; limit: n
  */
 export function beaconRoute(deps: BeaconRouteDeps): Route {
   const beaconId = deps.beaconId ?? 'org.consentome.beacon';
-  const guard = deps.guard ?? defaultDifferencingGuard(deps.settings.minCellCount);
   const visas = deps.visas ?? noVisas;
+  const publicLimits = deps.publicLimits ?? DEFAULT_PUBLIC_LIMITS;
+  const now = deps.now ?? (() => new Date());
 
-  const handle = async (request: Request): Promise<Response> => {
+  const handle = async (request: Request, context: ServerContext): Promise<Response> => {
     const url = new URL(request.url);
     const path = url.pathname.slice(BEACON_PREFIX.length).replace(/\/+$/, '') || '/';
     const identity: BeaconIdentity = {
@@ -100,10 +107,15 @@ export function beaconRoute(deps: BeaconRouteDeps): Route {
       if (entryType) {
         input = await readBeaconQuery(request);
         const answer = await answerBeaconQuery(
-          { db: deps.db, cohorts: deps.cohorts, visas, guard, settings: deps.settings },
+          { db: deps.db, counter: deps.counter, visas, publicLimits, now },
           request,
           entryType,
           input,
+          clientAddress(
+            request,
+            context.req?.socket.remoteAddress,
+            deps.addressSettings ?? { trustedProxies: 0, portalForwardSecret: null },
+          ),
         );
         return json(queryResponse(beaconId, entryType, input, answer));
       }
@@ -121,7 +133,12 @@ export function beaconRoute(deps: BeaconRouteDeps): Route {
           return json(entryTypesResponse(identity));
         case '/filtering_terms':
           return json(
-            await filteringTermsResponse(deps.db, beaconId, await filteringPage(request)),
+            await filteringTermsResponse(
+              deps.db,
+              beaconId,
+              await filteringPage(request),
+              deps.counter.settings.minCellCount,
+            ),
           );
         default:
           throw new BeaconRequestError(
@@ -147,5 +164,5 @@ export function beaconRoute(deps: BeaconRouteDeps): Route {
       return json(errorResponse(beaconId, 500, 'Internal error', entryType ?? null, input), 500);
     }
   };
-  return { prefix: BEACON_PREFIX, handler: (request) => handle(request) };
+  return { prefix: BEACON_PREFIX, handler: handle };
 }

@@ -12,7 +12,10 @@ import { createTestApi, loginAs, makeUser, testConfig } from '../../test/test-ap
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
 import { recordCohortChange } from '../cohort-changes/cohort-changes.js';
 import type { CohortCriteria } from '../cohorts/cohort-criteria.js';
-import { CohortEngine } from '../cohorts/cohort-engine.js';
+import { createAppServices } from '../../app/app-services.js';
+import { CohortCounter } from '../cohorts/cohort-counter.js';
+import type { CohortEngine } from '../cohorts/cohort-engine.js';
+import { preferenceBreakdown } from '../cohorts/preference-breakdown.js';
 import { participants } from '../participants/participants.tables.js';
 import { beaconRoute } from './beacon-route.js';
 
@@ -106,6 +109,7 @@ describe(`GA4GH Beacon v2 endpoints (${TEST_DRIVER})`, () => {
   let db: TestDatabase;
   let fx: CohortFixture;
   let cohorts: CohortEngine;
+  let services: ReturnType<typeof createAppServices>;
   let route: ReturnType<typeof beaconRoute>;
   let gql: ReturnType<typeof createTestApi>;
   let researcher = '';
@@ -118,16 +122,19 @@ describe(`GA4GH Beacon v2 endpoints (${TEST_DRIVER})`, () => {
     validate = beaconSchemas();
     db = await createTestDatabase();
     fx = await insertCohortFixture(db.db, 1_200, 11);
-    cohorts = new CohortEngine(db.db);
+    const config = testConfig({ countPrivacy: SETTINGS });
+    services = createAppServices(db.db, config);
+    cohorts = services.cohorts;
     // A stand-in for the passport module: the header names the datasets a visa would grant.
     route = beaconRoute({
       db: db.db,
-      cohorts,
-      settings: SETTINGS,
+      counter: services.counter,
+      // Public-tier limits are tested in beacon-public-tier.test.ts; here they stay out of the way.
+      publicLimits: { perMinute: 1_000_000, perDay: 1_000_000 },
       visas: (request) =>
         Promise.resolve(new Set(request.headers.get('x-test-visa')?.split(',') ?? [])),
     });
-    gql = createTestApi(db.db, testConfig({ countPrivacy: SETTINGS }));
+    gql = createTestApi(db.db, config, services);
     researcher = await loginAs(gql, await makeUser(db.db, 'researcher'));
     participantToken = await loginAs(gql, await makeUser(db.db, 'participant'));
     const index = await cohorts.current();
@@ -140,7 +147,7 @@ describe(`GA4GH Beacon v2 endpoints (${TEST_DRIVER})`, () => {
     expect(common).toBeDefined();
   });
   afterAll(async () => {
-    cohorts.dispose();
+    services.dispose();
     await db.dispose();
   });
 
@@ -262,7 +269,7 @@ describe(`GA4GH Beacon v2 endpoints (${TEST_DRIVER})`, () => {
     ).toEqual(ids.slice(2, 4));
   });
 
-  it('answers anonymous queries (GET and POST, both entry types) with exists only, even when counts are asked for', async () => {
+  it('answers anonymous queries (GET and POST, both entry types) with exists only (at least minCellCount matches), even when counts are asked for', async () => {
     const queries: [string, () => ReturnType<typeof call>, CohortCriteria][] = [
       [
         'GET individuals',
@@ -299,7 +306,9 @@ describe(`GA4GH Beacon v2 endpoints (${TEST_DRIVER})`, () => {
       validate('beaconBooleanResponse', res.body);
       expect(res.body.meta.returnedGranularity).toBe('boolean');
       expect(res.body.responseSummary.numTotalResults).toBeUndefined();
-      expect(res.body.responseSummary.exists, name).toBe((await truth(criteria)) > 0);
+      expect(res.body.responseSummary.exists, name).toBe(
+        (await truth(criteria)) >= SETTINGS.minCellCount,
+      );
     }
     const none = await call(
       '/individuals?filters=HP:0001250,HP:0001627,MONDO:0007254,MONDO:0005575',
@@ -309,7 +318,7 @@ describe(`GA4GH Beacon v2 endpoints (${TEST_DRIVER})`, () => {
       (await truth({
         phenotypes: ['HP:0001250', 'HP:0001627'],
         diseases: ['MONDO:0007254', 'MONDO:0005575'],
-      })) > 0,
+      })) >= SETTINGS.minCellCount,
     );
   });
 
@@ -544,7 +553,8 @@ describe(`GA4GH Beacon v2 endpoints (${TEST_DRIVER})`, () => {
     ] as const) {
       expect((await ask(key)).body.responseSummary.exists).toBe(true);
       expect(
-        (await call(`/g_variants?${alleleQueryString(key)}`)).body.responseSummary.exists,
+        (await call(`/g_variants?${alleleQueryString(key)}`, { token: researcher })).body
+          .responseSummary.exists,
       ).toBe(true);
       const num = await carrierOf(key);
       await db.db.transaction(async (tx) => {
@@ -554,8 +564,8 @@ describe(`GA4GH Beacon v2 endpoints (${TEST_DRIVER})`, () => {
       const after = await ask(key);
       validate(querySchemaOf(after.body), after.body);
       expect(after.body.responseSummary).toEqual({ exists: false, numTotalResults: 0 });
-      const anonymous = await call(`/g_variants?${alleleQueryString(key)}`);
-      expect(anonymous.body.responseSummary.exists).toBe(false);
+      const boolean = await call(`/g_variants?${alleleQueryString(key)}`, { token: researcher });
+      expect(boolean.body.responseSummary.exists).toBe(false);
     }
   });
 
@@ -680,18 +690,20 @@ describe(`GA4GH Beacon v2 endpoints (${TEST_DRIVER})`, () => {
     validate('beaconErrorResponse', method.body);
   });
 
-  it('audits every query as beacon.query with what was shown, never the true figure', async () => {
+  it('audits every registered query as beacon.query with what was shown, never the true figure', async () => {
     const before = (await auditEventsWithAction(db.db, 'beacon.query')).length;
+    // Public queries are tallied per client and minute instead (beacon-public-tier.test.ts).
     await call('/individuals?filters=HP:0001263');
+    await call('/individuals?filters=HP:0001263', { token: researcher });
     await call('/individuals?filters=HP:0001263&requestedGranularity=count', { token: researcher });
     const events = await auditEventsWithAction(db.db, 'beacon.query');
     expect(events.length).toBe(before + 2);
-    const [anonymous, counted] = events.slice(-2).map((e) => ({
+    const [boolean, counted] = events.slice(-2).map((e) => ({
       ...e,
       payload: JSON.parse(e.payload) as { shown: string; criteria: CohortCriteria },
     }));
-    expect(anonymous!.actorRole).toBe('anonymous');
-    expect(anonymous!.payload.shown).toMatch(/^(exists|none)$/);
+    expect(boolean!.actorRole).toBe('researcher');
+    expect(boolean!.payload.shown).toMatch(/^(exists|none)$/);
     expect(counted!.actorRole).toBe('researcher');
     expect(counted!.payload.criteria).toEqual({ phenotypes: ['HP:0001263'] });
     expect(counted!.payload.shown).toMatch(/^(<20|\d+)$/);
@@ -700,8 +712,7 @@ describe(`GA4GH Beacon v2 endpoints (${TEST_DRIVER})`, () => {
   it('spends the daily count budget shared with cohortCount; a spent budget is a 429 error response', async () => {
     const tight = beaconRoute({
       db: db.db,
-      cohorts,
-      settings: { ...SETTINGS, budgetPerDay: 2 },
+      counter: new CohortCounter(cohorts, { ...SETTINGS, budgetPerDay: 2 }, preferenceBreakdown),
     });
     const token = await loginAs(gql, await makeUser(db.db, 'researcher'));
     const ask = async () =>

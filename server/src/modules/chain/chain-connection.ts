@@ -1,11 +1,13 @@
 import path from 'node:path';
 import {
+  RealChainSession,
   SigningConsentLedger,
   chainStatus,
   connectRealChain,
   deployConsentLedger,
   openEmbeddedLedger,
   readChainConfig,
+  senderAddress,
   type ChainBackend,
   type ChainStatus,
   type Deployment,
@@ -29,7 +31,9 @@ export function embeddedChainDir(dataDir: string): string {
 /**
  * Opens the chain the configuration names: a real CosmWasm chain when CHAIN_RPC_URL is set (the
  * contract must have been deployed: `consentome chain deploy`), otherwise the embedded simulated
- * chain under DATA_DIR/chain, which deploys the contract on first start.
+ * chain under DATA_DIR/chain, which deploys the contract on first start. A real chain is
+ * connected on first use, not here: the API starts while its node is down, the outbox queues,
+ * and `chainStatus` says why nothing is sent.
  */
 export async function openChainConnection(
   dataDir: string,
@@ -55,15 +59,16 @@ export async function openChainConnection(
       'CONSENT_CONTRACT_ADDRESS is not set: deploy the contract with `npx consentome chain deploy` first.',
     );
   }
-  const real = await connectRealChain(config);
   const contractAddress = config.contractAddress;
+  const backend = new RealChainSession(config);
+  const sender = await senderAddress(config.mnemonic, config.prefix);
   return {
     kind: 'real',
-    backend: real.backend,
-    ledger: new SigningConsentLedger(real.backend, contractAddress, real.sender),
+    backend,
+    ledger: new SigningConsentLedger(backend, contractAddress, sender),
     contractAddress,
-    status: () => chainStatus(real.backend, contractAddress),
-    close: () => real.backend.close(),
+    status: () => chainStatus(backend, contractAddress),
+    close: () => backend.close(),
   };
 }
 

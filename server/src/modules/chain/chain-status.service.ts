@@ -1,17 +1,20 @@
 import type { ChainStatus } from '@consentome/contracts-client';
-import { count, desc, eq, gt, min, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gt, isNotNull, min, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
 import { ForbiddenError } from '../../errors/app-errors.js';
 import { hasRole, type Actor } from '../actors/actor.js';
 import { auditEvents } from '../audit/audit.tables.js';
 import { auditBatches, chainOutbox, chainReceipts } from './chain.tables.js';
 import type { ChainConnection } from './chain-connection.js';
+import { checkChainContinuity } from './chain-continuity.js';
 
 /** The outbox and anchoring state, as admins and boards see it. */
 export interface ChainStatusView {
   chain: ChainStatus | null;
   /** Why the chain could not be asked (down, misconfigured); null when it answered. */
   chainError: string | null;
+  /** Why the relay last failed to send a still-pending item (it names the cause), or null. */
+  relayError: string | null;
   pending: number;
   failed: number;
   confirmed: number;
@@ -83,12 +86,23 @@ export async function getChainStatus(
     try {
       status = await chain.status();
     } catch (error) {
-      chainError = `The chain did not answer: ${(error as Error).message.slice(0, 200)}`;
+      chainError = `The chain did not answer: ${(error as Error).message.slice(0, 300)}`;
     }
+    // Also what the relay checks before sending: does the chain still hold our receipts? (A node
+    // that cannot be asked is reported above.)
+    const reset = await checkChainContinuity(tx, chain.ledger).catch(() => null);
+    if (reset) chainError = reset.message.slice(0, 300);
   }
+  const [lastFailure] = await tx
+    .select({ error: chainOutbox.lastError })
+    .from(chainOutbox)
+    .where(and(eq(chainOutbox.status, 'pending'), isNotNull(chainOutbox.lastError)))
+    .orderBy(desc(chainOutbox.nextAttemptAt))
+    .limit(1);
   return {
     chain: status,
     chainError,
+    relayError: lastFailure?.error?.slice(0, 500) ?? null,
     pending: n('pending'),
     failed: n('failed'),
     confirmed: n('confirmed'),

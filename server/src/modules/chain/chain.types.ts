@@ -53,7 +53,15 @@ const ChainStatusType = builder.objectRef<ChainStatusView>('ChainStatus').implem
     consentsOnChain: t.int({ nullable: true, resolve: (s) => s.chain?.contract?.consents ?? null }),
     anchorsOnChain: t.int({ nullable: true, resolve: (s) => s.chain?.contract?.anchors ?? null }),
     grantsOnChain: t.int({ nullable: true, resolve: (s) => s.chain?.contract?.grants ?? null }),
-    chainError: t.exposeString('chainError', { nullable: true }),
+    chainError: t.exposeString('chainError', {
+      nullable: true,
+      description: 'Why the chain could not be asked, or that it was reset under us.',
+    }),
+    relayError: t.exposeString('relayError', {
+      nullable: true,
+      description:
+        'Why the relay last failed to send an item that is still queued (node down, out of gas, unfunded key, wrong chain or contract).',
+    }),
     pending: t.exposeInt('pending'),
     failed: t.exposeInt('failed'),
     confirmed: t.exposeInt('confirmed'),
@@ -77,6 +85,6 @@ builder.queryField('chainStatus', (t) =>
     type: ChainStatusType,
     authScopes: { roles: ['admin', 'ethics_board'] },
     resolve: (_root, _args, ctx) =>
-      inTransaction(ctx, (tx) => getChainStatus(tx, ctx.viewer, ctx.chain)),
+      inTransaction(ctx, (tx) => getChainStatus(tx, ctx.viewer, ctx.services.chain)),
   }),
 );

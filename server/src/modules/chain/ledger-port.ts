@@ -17,4 +17,7 @@ export interface LedgerPort {
   anchorAudit(anchor: AnchorAuditMsg): Promise<Receipt>;
   anchor(batch: number): Promise<AnchorRecord | null>;
   head(): Promise<HeadResponse>;
+  /** The chain's latest height (the relay compares it with its last receipt). */
+  height(): Promise<number>;
+  getChainId(): Promise<string>;
 }

@@ -1,8 +1,14 @@
-import { MAX_BATCH_ITEMS, isChainError, type Receipt } from '@consentome/contracts-client';
-import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import {
+  MAX_BATCH_ITEMS,
+  isChainError,
+  type ChainError,
+  type Receipt,
+} from '@consentome/contracts-client';
+import { and, asc, eq, gt, inArray, isNull, lt, lte, min, or, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import type { Logger } from '../../lib/logger.js';
 import { chainOutbox, chainReceipts } from './chain.tables.js';
+import { checkChainContinuity } from './chain-continuity.js';
 import type { LedgerPort } from './ledger-port.js';
 
 type OutboxRow = typeof chainOutbox.$inferSelect;
@@ -16,6 +22,8 @@ export interface RelayOptions {
   /** Backoff after a transient failure: base × 2^attempts, capped, with jitter. */
   backoffBaseMs: number;
   backoffMaxMs: number;
+  /** Before sending, check that the chain still holds our last receipts (chain-continuity.ts). */
+  checkContinuity?: boolean;
 }
 
 export const DEFAULT_RELAY_OPTIONS: RelayOptions = {
@@ -41,6 +49,20 @@ export interface FlushResult {
 async function claim(db: Database, opts: RelayOptions): Promise<OutboxRow[]> {
   return db.transaction(async (tx) => {
     const now = new Date();
+    // The oldest pending row that is not ready (backing off after a failure, or claimed by a
+    // relay now sending it). Nothing after it may overtake it: audit anchors must reach the
+    // contract in batch order and consent versions in version order, and a row sent too early
+    // is refused for good. Without this, rows queued during a chain outage (ready at once) went
+    // out before the row that had been backing off since the outage began.
+    const [blocker] = await tx
+      .select({ id: min(chainOutbox.id) })
+      .from(chainOutbox)
+      .where(
+        and(
+          eq(chainOutbox.status, 'pending'),
+          or(gt(chainOutbox.nextAttemptAt, now), gt(chainOutbox.claimedUntil, now)),
+        ),
+      );
     const rows = await tx
       .select()
       .from(chainOutbox)
@@ -49,6 +71,7 @@ async function claim(db: Database, opts: RelayOptions): Promise<OutboxRow[]> {
           eq(chainOutbox.status, 'pending'),
           lte(chainOutbox.nextAttemptAt, now),
           or(isNull(chainOutbox.claimedUntil), lt(chainOutbox.claimedUntil, now)),
+          ...(blocker?.id != null ? [lt(chainOutbox.id, blocker.id)] : []),
         ),
       )
       .orderBy(asc(chainOutbox.id))
@@ -155,6 +178,19 @@ async function release(
 }
 
 /**
+ * True when the contract refused this very message (its content): splitting it finds the bad
+ * item, which can be marked failed. Everything else (node down, out of gas, unfunded key, wrong
+ * chain or contract, relayer no longer a writer) is about the chain or its configuration: items
+ * stay queued and are never marked, whatever the cause.
+ */
+function refusedByContract(error: unknown): boolean {
+  return (
+    isChainError(error, 'contract', 'vm_error') &&
+    (error as ChainError).contractKind !== 'unauthorized'
+  );
+}
+
+/**
  * Moves committed chain work from the outbox onto the chain. Each flush claims pending rows,
  * sends them in order as few transactions as the batch limit allows, and records each receipt.
  * Transient failures (chain down, sequence mismatch) back off and retry; a message the contract
@@ -164,6 +200,8 @@ export class OutboxRelay {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> = Promise.resolve();
   private stopped = true;
+  /** Set when the chain was reset under us: nothing is sent until an operator restarts. */
+  private haltedBy: ChainError | null = null;
 
   constructor(
     private readonly db: Database,
@@ -172,16 +210,43 @@ export class OutboxRelay {
     private readonly opts: RelayOptions = DEFAULT_RELAY_OPTIONS,
   ) {}
 
+  /** Why the relay stopped (a chain reset), or null while it runs. */
+  get halted(): ChainError | null {
+    return this.haltedBy;
+  }
+
   /** One claim-send-record cycle. */
   async flush(): Promise<FlushResult> {
-    const rows = await claim(this.db, this.opts);
     const result: FlushResult = {
-      claimed: rows.length,
+      claimed: 0,
       confirmed: 0,
       failed: 0,
       deferred: 0,
       transactions: 0,
     };
+    if (this.haltedBy) return result;
+    const rows = await claim(this.db, this.opts);
+    result.claimed = rows.length;
+    if (rows.length === 0) return result;
+    if (this.opts.checkContinuity !== false) {
+      let problem: ChainError | null;
+      try {
+        problem = await checkChainContinuity(this.db, this.ledger);
+      } catch (error) {
+        // The chain cannot be asked: the same as failing to send.
+        await this.hold(rows, error, result);
+        return result;
+      }
+      if (problem) {
+        this.haltedBy = problem;
+        this.log.error('the chain no longer holds our receipts; relay stopped', {
+          error: problem.message.slice(0, 300),
+        });
+        await release(this.db, rows, problem.message, this.opts, false);
+        result.deferred += rows.length;
+        return result;
+      }
+    }
     const messages = toMessages(rows);
     for (let i = 0; i < messages.length; i += 1) {
       const outcome = await this.deliver(messages[i]!, result);
@@ -213,15 +278,9 @@ export class OutboxRelay {
       result.transactions += 1;
       return 'ok';
     } catch (error) {
-      const retryable = !isChainError(error) || error.retryable;
       const message = error instanceof Error ? error.message : String(error);
-      if (retryable) {
-        this.log.warn('chain unavailable; will retry', {
-          rows: rows.length,
-          error: message.slice(0, 200),
-        });
-        await release(this.db, rows, message, this.opts, false);
-        result.deferred += rows.length;
+      if (!refusedByContract(error)) {
+        await this.hold(rows, error, result);
         return 'transient';
       }
       if (rows.length > 1) {
@@ -239,6 +298,19 @@ export class OutboxRelay {
       result.failed += 1;
       return 'permanent';
     }
+  }
+
+  /** Puts rows back in the queue, keeping the error (it names the cause) for chainStatus. */
+  private async hold(rows: OutboxRow[], error: unknown, result: FlushResult): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    const operator = isChainError(error) && error.needsOperator;
+    (operator ? this.log.error : this.log.warn).call(
+      this.log,
+      operator ? 'chain needs an operator; items stay queued' : 'chain unavailable; will retry',
+      { rows: rows.length, error: message.slice(0, 300) },
+    );
+    await release(this.db, rows, message, this.opts, false);
+    result.deferred += rows.length;
   }
 
   /** Flushes repeatedly until nothing is ready (used by tests, the CLI and benchmarks). */

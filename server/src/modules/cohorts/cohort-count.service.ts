@@ -3,21 +3,13 @@ import { ForbiddenError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
 import { hasRole, type Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
-import { ResearchPurposeSchema } from '../consent/duo/research-purpose.schema.js';
-import { purposeFromArgs, type ResearchPurposeArgs } from '../consent/research-purpose-args.js';
+import type { ResearchPurposeArgs } from '../consent/research-purpose-args.js';
 import { CohortCriteriaSchema, type CohortCriteria } from './cohort-criteria.js';
+import { normalisedPurpose } from './count-purpose.js';
+import type { CohortCounter } from './cohort-counter.js';
 import type { CohortIndex } from './cohort-index.js';
-import type { ConsentBreakdownProvider } from './consent-breakdown.js';
-import type { DifferencingGuard } from './differencing-guard.js';
 import type { ProtectedCount } from './count-privacy.js';
-import { countProtector, spendCountBudget } from './count-protection.js';
-
-/** Policy for count queries, from the configuration. */
-export interface CountSettings {
-  minCellCount: number;
-  noiseRange: number;
-  budgetPerDay: number;
-}
+import { criteriaForAudit } from './criteria-limits.js';
 
 /** What a count query answers: protected figures only. */
 export interface CohortCountResult extends ProtectedCount {
@@ -34,43 +26,41 @@ export function assertCanCount(actor: Actor | null): asserts actor is Actor {
 }
 
 /**
- * Counts the eligible participants matching the criteria, within the caller's daily budget:
- * small-cell suppression, deterministic per-set noise (asking again cannot average it away), and
- * the same answer for a set within minCellCount of one the caller recently saw (differencing
- * defence). Every count is audited.
- * `index` must be synced by the caller before the transaction opens: PGlite has one connection,
- * so syncing from inside the transaction would wait on itself.
+ * Counts the eligible participants matching the criteria, through the process's one counter:
+ * within the caller's daily budget, small-cell suppression, deterministic per-set noise (asking
+ * again cannot average it away), and the same answer for a set within minCellCount of one the
+ * caller saw through any door (differencing defence). The purpose is normalised first (defaults
+ * filled, lists sorted), so two spellings of one purpose are one purpose. Every count is audited
+ * with a digest and a bounded summary of its criteria.
+ * `index` must come from `counter.index()` before the transaction opens.
  */
 export async function countCohort(
   tx: Tx,
   actor: Actor | null,
+  counter: CohortCounter,
   index: CohortIndex,
-  guard: DifferencingGuard,
-  consent: ConsentBreakdownProvider,
-  settings: CountSettings,
   input: { criteria: unknown; purpose?: ResearchPurposeArgs | null },
 ): Promise<CohortCountResult> {
   assertCanCount(actor);
   const criteria: CohortCriteria = parseInput(CohortCriteriaSchema, input.criteria);
-  if (input.purpose) parseInput(ResearchPurposeSchema, purposeFromArgs(input.purpose));
+  const purpose = input.purpose ? normalisedPurpose(input.purpose) : null;
   const userKey = actor.kind === 'user' ? actor.userId : `system:${actor.name}`;
   const remaining =
     actor.kind === 'user'
-      ? await spendCountBudget(tx, actor.userId, settings.budgetPerDay)
-      : settings.budgetPerDay;
-  const protect = await countProtector(tx, guard, settings, userKey);
+      ? await counter.spendBudget(tx, actor.userId)
+      : counter.settings.budgetPerDay;
+  const protect = await counter.protector(tx, userKey);
   const members = index.members(criteria);
   try {
-    const total = protect(members, 'total');
+    const total = protect(members);
     let breakdown: CohortCountResult['breakdown'] = null;
-    if (input.purpose) {
-      const split = await consent.split(tx, index, members, input.purpose);
+    if (purpose) {
+      const split = await counter.consent.split(tx, index, members, purpose);
       try {
-        const scope = JSON.stringify(input.purpose);
         breakdown = {
-          permitted: protect(split.permitted, `permitted ${scope}`),
-          ask: protect(split.ask, `ask ${scope}`),
-          excluded: protect(split.excluded, `excluded ${scope}`),
+          permitted: protect(split.permitted),
+          ask: protect(split.ask),
+          excluded: protect(split.excluded),
         };
       } finally {
         split.permitted.dispose();
@@ -82,10 +72,8 @@ export async function countCohort(
       action: 'cohort.count',
       targetType: 'cohort',
       payload: {
-        criteria: JSON.parse(JSON.stringify(criteria)) as Record<string, unknown>,
-        purpose: input.purpose
-          ? { ...input.purpose, otherText: input.purpose.otherText ? '(text)' : null }
-          : null,
+        ...criteriaForAudit(criteria),
+        purpose: purpose ? { ...purpose, otherText: purpose.otherText ? '(text)' : null } : null,
         shown: total.display,
         breakdown: breakdown
           ? {

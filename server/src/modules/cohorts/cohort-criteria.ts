@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SEXES } from '../participants/participants.service.js';
+import { criteriaLimitProblem } from './criteria-limits.js';
 
 /** Zygosity filter on genotype criteria. */
 export const ZYGOSITIES = ['ANY', 'HETEROZYGOUS', 'HOMOZYGOUS'] as const;
@@ -27,8 +28,8 @@ export interface CohortCriteria {
 
 const list = <T extends z.ZodType>(item: T, max: number) => z.array(item).min(1).max(max).nullish();
 
-/** Validates criteria (recursively, at most 5 levels of nesting). */
-export const CohortCriteriaSchema: z.ZodType<CohortCriteria> = z.lazy(() =>
+// One group of criteria; the whole tree's size is checked once, before this runs (below).
+const CriteriaGroupSchema: z.ZodType<CohortCriteria> = z.lazy(() =>
   z
     .object({
       datasets: list(z.uuid({ message: 'must be a dataset id' }), 50),
@@ -53,31 +54,38 @@ export const CohortCriteriaSchema: z.ZodType<CohortCriteria> = z.lazy(() =>
       sex: z.enum(SEXES).nullish(),
       ageMin: z.number().int().min(0).max(150).nullish(),
       ageMax: z.number().int().min(0).max(150).nullish(),
-      anyOf: z.array(CohortCriteriaSchema).min(1).max(20).nullish(),
-      not: CohortCriteriaSchema.nullish(),
+      anyOf: z.array(CriteriaGroupSchema).min(1).max(20).nullish(),
+      not: CriteriaGroupSchema.nullish(),
     })
     .superRefine((c, ctx) => {
       if (c.ageMin != null && c.ageMax != null && c.ageMin > c.ageMax) {
         ctx.addIssue({ code: 'custom', path: ['ageMax'], message: 'must not be below ageMin' });
       }
       for (const [i, r] of (c.regions ?? []).entries()) {
-        const m = REGION.exec(r)!;
-        if (Number(m[2]) > Number(m[3]))
+        // A region that failed the pattern already has its issue; this refinement still runs.
+        const m = REGION.exec(r);
+        if (m && Number(m[2]) > Number(m[3]))
           ctx.addIssue({
             code: 'custom',
             path: ['regions', i],
             message: 'start must not exceed end',
           });
       }
-      if (depth(c) > 5)
-        ctx.addIssue({ code: 'custom', path: [], message: 'criteria nest at most 5 levels deep' });
     }),
 );
 
-function depth(c: CohortCriteria): number {
-  const kids = [...(c.anyOf ?? []), ...(c.not ? [c.not] : [])];
-  return 1 + (kids.length ? Math.max(...kids.map(depth)) : 0);
-}
+/**
+ * Validates criteria: first the size of the whole tree (groups, listed values, depth; see
+ * criteria-limits.ts) without recursion, so an oversized or deeply nested tree is refused before
+ * any work; then each group.
+ */
+export const CohortCriteriaSchema: z.ZodType<CohortCriteria, unknown> = z
+  .unknown()
+  .superRefine((raw, ctx) => {
+    const problem = criteriaLimitProblem(raw);
+    if (problem) ctx.addIssue({ code: 'custom', path: [], message: problem, fatal: true });
+  })
+  .pipe(CriteriaGroupSchema);
 
 /** Normalises a chromosome name: no `chr` prefix, upper case, M → MT. */
 export function normaliseChrom(chrom: string): string {

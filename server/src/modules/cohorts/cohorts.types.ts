@@ -91,20 +91,13 @@ builder.queryField('cohortCount', (t) =>
       purpose: t.arg({ type: ResearchPurposeInput, required: false }),
     },
     resolve: async (_root, args, ctx) => {
-      const index = await ctx.cohorts.current();
+      const { counter } = ctx.services;
+      const index = await counter.index();
       return inTransaction(ctx, (tx) =>
-        countCohort(
-          tx,
-          ctx.viewer,
-          index,
-          ctx.countGuard,
-          ctx.consentBreakdown,
-          ctx.config.countPrivacy,
-          {
-            criteria: args.criteria,
-            purpose: args.purpose,
-          },
-        ),
+        countCohort(tx, ctx.viewer, counter, index, {
+          criteria: args.criteria,
+          purpose: args.purpose,
+        }),
       );
     },
   }),

@@ -51,17 +51,17 @@ export async function spendCountBudget(
 /**
  * A function that protects the size of a participant set for `userKey`: small-cell suppression,
  * deterministic per-set noise keyed by the server secret, and the differencing guard's earlier
- * answer for a nearby set within `scope` (the total, or a breakdown part for one purpose).
+ * answer for a nearby set the same caller saw through any door.
  */
 export async function countProtector(
   tx: Tx,
   guard: DifferencingGuard,
   settings: CountPrivacyPolicy,
   userKey: string,
-): Promise<(set: RoaringBitmap32, scope?: string) => ProtectedCount> {
+): Promise<(set: RoaringBitmap32) => ProtectedCount> {
   const key = await serverSecret(tx, NOISE_KEY);
-  return (set, scope = 'total') =>
-    guard.answer(userKey, scope, set, () =>
+  return (set) =>
+    guard.answer(userKey, set, () =>
       protectCount(
         set.size,
         deterministicNoise(key, userKey, participantSetDigest(set), settings.noiseRange),

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditEventsWithAction } from '../../test/audit-rows.js';
 import { insertCohortFixture } from '../../test/cohort-fixture.js';
 import { createTestApi, loginAs, makeUser, testConfig } from '../../test/test-api.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
@@ -87,5 +88,40 @@ describe(`differencing and repeated-query attacks (${TEST_DRIVER})`, () => {
     for (let i = 0; i < 5; i += 1) expect(await shown(c)).toBe(first);
     expect(await shown({ anyOf: [{ phenotypes: ['HP:0000707'] }] })).toBe(first);
     expect(await shown({ phenotypes: ['HP:0000707'], not: { genes: ['NOPE1'] } })).toBe(first);
+  });
+
+  it('two spellings of one purpose are one purpose: {HMB} then {HMB, commercial: false} cannot difference a breakdown', async () => {
+    const breakdownOf = async (c: CohortCriteria, p: Record<string, unknown>, t: string) =>
+      (
+        await gql<{ cohortCount: { breakdown: { ask: { display: string } } } }>(
+          `query($c: CohortCriteriaInput!, $p: ResearchPurposeInput) { cohortCount(criteria: $c, purpose: $p) { breakdown { ask { display } } } }`,
+          { c, p },
+          { token: t },
+        )
+      ).data!.cohortCount.breakdown.ask.display;
+    const phenotype = 'HP:0000118';
+    const targets: string[] = [];
+    for (const v of singletons)
+      if (
+        (await sqlBaselineCount(db.db, { phenotypes: [phenotype], variants: [v] }, ontology)) === 1
+      )
+        targets.push(v);
+    expect(targets.length).toBeGreaterThanOrEqual(3);
+    for (const v of targets.slice(0, 3)) {
+      // A fresh account each time: nothing remembered from earlier tests.
+      const t = await loginAs(gql, await makeUser(db.db, 'researcher'));
+      const withTarget = await breakdownOf({ phenotypes: [phenotype] }, { primary: 'HMB' }, t);
+      const without = await breakdownOf(
+        { phenotypes: [phenotype], not: { variants: [v] } },
+        { primary: 'HMB', commercial: false },
+        t,
+      );
+      expect(without).toBe(withTarget);
+    }
+    // And the audit trail records the one canonical purpose for both spellings.
+    const purposes = (await auditEventsWithAction(db.db, 'cohort.count'))
+      .slice(-2)
+      .map((e) => (JSON.parse(e.payload) as { purpose: unknown }).purpose);
+    expect(purposes[0]).toEqual(purposes[1]);
   });
 });

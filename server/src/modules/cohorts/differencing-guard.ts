@@ -16,11 +16,14 @@ export interface GuardSettings {
 }
 
 /**
- * Defence against differencing (A vs A-minus-target) and tracker attacks: when a new result set
- * of at least `minDifference` members differs from one of the same user's recent such sets by
- * fewer than `minDifference` participants (including not at all), the earlier answer is given
- * again. Whether or not the
- * target is in the set, the two queries then look the same. Kept in memory per API instance.
+ * Defence against differencing (A vs A-minus-target) and tracker attacks: when a new non-empty
+ * result set differs from one of the same caller's recent sets by fewer than `minDifference`
+ * participants (including not at all), the earlier answer is given again. Whether or not the
+ * target is in the set, the two queries then look the same. One memory per caller across every
+ * scope (a total, a consent-breakdown part for any purpose, a study figure) and every door
+ * (GraphQL, Beacon, study summary): a set is a set, however it was asked for. Sets below the
+ * threshold are remembered too, so "20 members: shown" against "19 members: <20" cannot be
+ * played either. Kept in memory per API instance.
  */
 export class DifferencingGuard {
   private readonly recent = new Map<string, Remembered[]>();
@@ -28,39 +31,39 @@ export class DifferencingGuard {
   constructor(private readonly settings: GuardSettings) {}
 
   /**
-   * The answer for `set` (asked by `user` under `scope`, e.g. a purpose): an earlier answer for a
-   * nearby set, or `compute()` remembered for next time.
+   * The answer for `set` asked by `caller`: an earlier answer for a nearby set, or `compute()`
+   * remembered for next time. The empty set is always answered by `compute()` (0 is shown as 0
+   * by design).
    */
-  answer(
-    user: string,
-    scope: string,
-    set: RoaringBitmap32,
-    compute: () => ProtectedCount,
-  ): ProtectedCount {
-    // Below the threshold the answer is "<min" or "0" anyway; only shown numbers need guarding.
-    if (set.size < this.settings.minDifference) return compute();
-    const key = `${user}\n${scope}`;
+  answer(caller: string, set: RoaringBitmap32, compute: () => ProtectedCount): ProtectedCount {
+    if (set.size === 0) return compute();
     const now = Date.now();
-    const list = (this.recent.get(key) ?? []).filter((r) => {
+    const list = (this.recent.get(caller) ?? []).filter((r) => {
       if (now - r.at <= this.settings.ttlMs) return true;
       r.set.dispose();
       return false;
     });
     for (const r of list) {
       if (set.xorCardinality(r.set) < this.settings.minDifference) {
-        this.recent.set(key, list);
+        this.recent.set(caller, list);
         return r.answer;
       }
     }
     const answer = compute();
     list.push({ set: set.clone(), answer, at: now });
     while (list.length > this.settings.perUser) list.shift()!.set.dispose();
-    this.recent.set(key, list);
+    this.recent.set(caller, list);
     return answer;
+  }
+
+  /** Frees every remembered set. */
+  dispose(): void {
+    for (const list of this.recent.values()) for (const r of list) r.set.dispose();
+    this.recent.clear();
   }
 }
 
-/** A guard with the defaults: the min cell count, 200 sets per user and scope, for 24 hours. */
+/** A guard with the defaults: the min cell count, 200 sets per caller, for 24 hours. */
 export function defaultDifferencingGuard(minCellCount: number): DifferencingGuard {
   return new DifferencingGuard({ minDifference: minCellCount, perUser: 200, ttlMs: 24 * 3600_000 });
 }

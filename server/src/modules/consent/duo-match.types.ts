@@ -53,7 +53,7 @@ builder.queryField('duoMatch', (t) =>
         diseases: args.dataUse.diseases ?? [],
         modifiers: args.dataUse.modifiers ?? [],
       });
-      const index = await ctx.cohorts.current();
+      const index = await ctx.services.cohorts.current();
       return matchDataUse(purpose, dataUse, index.ontologyGraph());
     },
   }),

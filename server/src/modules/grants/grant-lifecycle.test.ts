@@ -109,8 +109,7 @@ describe(`grants, review rules, passports and notifications (${TEST_DRIVER})`, (
 
     const beacon = beaconRoute({
       db: f.db.db,
-      cohorts: f.cohorts,
-      settings: { minCellCount: 20, noiseRange: 3, budgetPerDay: 500 },
+      counter: f.services.counter,
       visas: passportVisaChecker(f.db.db, FIXTURE_PUBLIC_URL),
     });
     const ask = async (token: string) => {

@@ -279,7 +279,7 @@ export async function tellGranteesParticipantLeft(
     await notify(tx, [grant.researcherId], {
       kind: 'participant_withdrew',
       title: 'A participant withdrew from your cohort',
-      body: `A participant of “${title}” withdrew consent. Future exports leave them out; do not use their data from earlier exports beyond what the consent allowed.`,
+      body: `A participant of “${title}” withdrew consent. Earlier exports that include them can no longer be downloaded: create a new export, which leaves them out. Do not use their data from earlier downloads beyond what the consent allowed.`,
       link: `/grants/${grant.id}`,
     });
   return rows.length;

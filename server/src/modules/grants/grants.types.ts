@@ -147,7 +147,7 @@ builder.mutationField('createExport', (t) =>
     errors: { types: WRITE_ERRORS },
     args: { grantId: t.arg.id() },
     resolve: async (_root, { grantId }, ctx) => {
-      const index = await ctx.cohorts.current();
+      const index = await ctx.services.cohorts.current();
       return refusalAuditedTx(
         ctx,
         { action: 'export.create', targetType: 'grant', targetId: grantId },

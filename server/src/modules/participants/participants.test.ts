@@ -85,7 +85,7 @@ describe(`participants on ${TEST_DRIVER}`, () => {
       { token: stewardToken },
     );
     const code = codeRes.data!.createEnrolmentCode.data.code;
-    expect(code).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}$/);
+    expect(code).toMatch(/^[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}$/);
     expect(JSON.stringify(await lastAuditEvent(db.db))).not.toContain(code);
 
     const res = await gql<{

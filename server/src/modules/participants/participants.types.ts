@@ -1,4 +1,5 @@
 import { builder } from '../../builder.js';
+import { RateLimitedError } from '../../errors/app-errors.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { inTransaction } from '../../graphql/run.js';
 import type { UserRecord } from '../accounts/accounts.service.js';
@@ -14,6 +15,7 @@ import {
   listParticipants,
   type ParticipantRecord,
 } from './participants.service.js';
+import { chargeEnrolmentAttempt, refundEnrolmentAttempt } from './enrolment-throttle.js';
 
 export const SexEnum = builder.enumType('Sex', { values: SEXES });
 const StatusEnum = builder.enumType('ParticipantStatus', { values: PARTICIPANT_STATUSES });
@@ -142,8 +144,16 @@ builder.mutationField('enrol', (t) =>
     type: EnrolPayload,
     description: 'Creates a participant account linked to a participant record by a one-time code.',
     skipTypeScopes: true,
-    errors: { types: WRITE_ERRORS },
+    errors: { types: [...WRITE_ERRORS, RateLimitedError] },
     args: { input: t.arg({ type: EnrolInput }) },
-    resolve: (_root, { input }, ctx) => inTransaction(ctx, (tx) => enrolWithCode(tx, input)),
+    resolve: async (_root, { input }, ctx) => {
+      // Charged and committed before the code is looked up, so concurrent guesses count too.
+      await chargeEnrolmentAttempt(ctx.db, ctx.clientKey);
+      return inTransaction(ctx, async (tx) => {
+        const enrolled = await enrolWithCode(tx, input);
+        await refundEnrolmentAttempt(tx, ctx.clientKey);
+        return enrolled;
+      });
+    },
   }),
 );

@@ -6,6 +6,7 @@ import { parseInput } from '../../errors/parse-input.js';
 import { users } from '../accounts/accounts.tables.js';
 import type { Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
+import type { CohortCounter } from '../cohorts/cohort-counter.js';
 import type { CohortCriteria } from '../cohorts/cohort-criteria.js';
 import type { CohortIndex } from '../cohorts/cohort-index.js';
 import type { CombinedMatchResult } from '../consent/duo/match-across-datasets.js';
@@ -15,6 +16,7 @@ import { issueGrant } from '../grants/grants.service.js';
 import { studies } from '../studies/studies.tables.js';
 import { visibleStudy, type StudyRow } from '../studies/study-access.js';
 import { memberConsents, studyCandidates } from '../studies/study-cohort.js';
+import { freezeStudyCohort } from '../studies/study-cohort-figures.js';
 import { VoteSchema } from '../studies/study-input.js';
 import { transition } from '../studies/study-lifecycle.js';
 import { assertCanSeeReviewQueue, assertCanVote } from './review.policy.js';
@@ -91,6 +93,7 @@ export function votesOn(tx: Tx, studyId: string): Promise<VoteRow[]> {
 export async function castVote(
   tx: Tx,
   actor: Actor | null,
+  counter: CohortCounter,
   index: CohortIndex,
   settings: ReviewSettings,
   input: unknown,
@@ -98,7 +101,7 @@ export async function castVote(
   const { vote, study } = await recordVote(tx, actor, input);
   const outcome = await tallyVotes(tx, settings, study);
   if (!outcome) return { vote, study: await transition(tx, actor, study.id, 'under_review') };
-  const decided = await transition(tx, actor, study.id, outcome.decision, {
+  const moved = await transition(tx, actor, study.id, outcome.decision, {
     set: {
       decisionRationale: outcome.deciding.map((v) => v.rationale).join('\n\n'),
       decidedAt: new Date(),
@@ -108,6 +111,8 @@ export async function castVote(
       approvals: outcome.votes.filter((v) => v.vote === 'approve').length,
     },
   });
+  // The cohort figures stop moving with the decision (exact for the board, protected for the owner).
+  const decided = await freezeStudyCohort(tx, counter, index, moved);
   if (outcome.decision === 'approved') {
     const match = study.match as CombinedMatchResult;
     const members = await memberConsents(

@@ -84,14 +84,15 @@ builder.mutationField('castVote', (t) =>
     errors: { types: WRITE_ERRORS },
     args: { input: t.arg({ type: VoteInput }) },
     resolve: async (_root, { input }, ctx) => {
-      const index = await ctx.cohorts.current();
+      const { counter } = ctx.services;
+      const index = await counter.index();
       const settings = { ...ctx.config.review, grantDefaultMonths: ctx.config.grantDefaultMonths };
       return refusalAuditedTx(
         ctx,
         { action: 'review.vote', targetType: 'study', targetId: input.studyId },
         async (tx) =>
           (
-            await castVote(tx, ctx.viewer, index, settings, {
+            await castVote(tx, ctx.viewer, counter, index, settings, {
               studyId: String(input.studyId),
               vote: input.vote,
               rationale: input.rationale,

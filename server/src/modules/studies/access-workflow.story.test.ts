@@ -11,7 +11,8 @@ import { verifyAuditChain } from '../audit/audit-verify.js';
 import { verifyAnchors } from '../chain/anchor-verify.js';
 import { ChainWorker } from '../chain/chain-worker.js';
 import { verifyInclusion } from '../chain/merkle.js';
-import { CohortEngine } from '../cohorts/cohort-engine.js';
+import { createAppServices } from '../../app/app-services.js';
+import type { CohortEngine } from '../cohorts/cohort-engine.js';
 import { DEMO_PASSWORD } from '../demo/demo-accounts.js';
 import { seedDemo } from '../demo/seed-demo.js';
 import { exportMembers, grants } from '../grants/grants.tables.js';
@@ -78,8 +79,10 @@ describe(`the access workflow on the demo data, end to end (${TEST_DRIVER})`, ()
     db = await createTestDatabase();
     await seedDemo(db.db);
     embedded = await openTestLedger();
-    cohorts = new CohortEngine(db.db);
-    gql = createTestApi(db.db, testConfig({ publicUrl: PUBLIC_URL }), null, cohorts);
+    const config = testConfig({ publicUrl: PUBLIC_URL });
+    const services = createAppServices(db.db, config);
+    cohorts = services.cohorts;
+    gql = createTestApi(db.db, config, services);
     worker = new ChainWorker(db.db, embedded.ledger, createLogger('silent'), {
       maxEvents: 100_000,
       maxWaitMs: 0,

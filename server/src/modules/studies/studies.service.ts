@@ -7,14 +7,15 @@ import { parseInput } from '../../errors/parse-input.js';
 import { hasRole, type Actor } from '../actors/actor.js';
 import { appendAuditEvent, appendAuditEvents } from '../audit/audit.service.js';
 import type { CohortCriteria } from '../cohorts/cohort-criteria.js';
+import type { CohortCounter } from '../cohorts/cohort-counter.js';
 import type { CohortIndex } from '../cohorts/cohort-index.js';
-import type { CombinedMatchResult } from '../consent/duo/match-across-datasets.js';
 import type { ResearchPurpose } from '../consent/duo/match-types.js';
 import { notify } from '../notifications/notify.js';
 import { consentRequests, studies } from './studies.tables.js';
 import { ownStudy, visibleStudy, type StudyRow } from './study-access.js';
 import { memberConsents, studyCandidates, tally } from './study-cohort.js';
 import { transition } from './study-lifecycle.js';
+import { freezeStudyCohort } from './study-cohort-figures.js';
 import { CreateStudySchema, UpdateStudySchema } from './study-input.js';
 import { matchStudy, missingEvidence } from './study-match.js';
 
@@ -190,15 +191,25 @@ export async function submitStudy(
   });
 }
 
-/** The owner withdraws a request before it is decided; unanswered consent requests close. */
-export async function withdrawStudy(tx: Tx, actor: Actor | null, id: unknown): Promise<StudyRow> {
+/**
+ * The owner withdraws a request before it is decided; unanswered consent requests close and the
+ * cohort figures are frozen. `index` comes from `counter.index()` before the transaction opens.
+ */
+export async function withdrawStudy(
+  tx: Tx,
+  actor: Actor | null,
+  counter: CohortCounter,
+  index: CohortIndex,
+  id: unknown,
+): Promise<StudyRow> {
   const study = await ownStudy(tx, actor, id);
   if (!['draft', 'submitted', 'under_review'].includes(study.status))
     throw new ConflictError(`The study is ${study.status} and can no longer be withdrawn`);
-  return transition(tx, actor, study.id, 'withdrawn', {
+  const withdrawn = await transition(tx, actor, study.id, 'withdrawn', {
     set: { decidedAt: new Date() },
     payload: { from: study.status },
   });
+  return freezeStudyCohort(tx, counter, index, withdrawn);
 }
 
 /** One study the caller may see (others: not found). */
@@ -225,57 +236,4 @@ export async function listStudies(
     .from(studies)
     .where(and(...filters))
     .orderBy(desc(studies.createdAt));
-}
-
-/** A study's cohort right now: members split by effective consent, and the consent requests. */
-export interface StudyCohortSummary {
-  permitted: number;
-  ask: number;
-  excluded: number;
-  requests: { pending: number; permitted: number; declined: number };
-}
-
-/**
- * The live consent picture of a submitted study's cohort (answers update it at once). Exact
- * figures for the board; the owner sees them suppressed below the minimum cell count by the
- * caller. Audited: it reads participant-level consent.
- */
-export async function studyCohortSummary(
-  tx: Tx,
-  actor: Actor | null,
-  index: CohortIndex,
-  study: StudyRow,
-): Promise<StudyCohortSummary | null> {
-  if (!study.cohortCriteria || !study.match) return null;
-  const candidates = studyCandidates(
-    index,
-    study.cohortCriteria as CohortCriteria,
-    study.datasetIds,
-  );
-  const members = await memberConsents(
-    tx,
-    {
-      id: study.id,
-      purpose: study.purpose as ResearchPurpose,
-      match: study.match as CombinedMatchResult,
-    },
-    candidates,
-  );
-  const rows = await tx
-    .select({ status: consentRequests.status, participantId: consentRequests.participantId })
-    .from(consentRequests)
-    .where(eq(consentRequests.studyId, study.id));
-  const consent = new Map(members.map((m) => [m.participantId, m.consent]));
-  const requests = { pending: 0, permitted: 0, declined: 0 };
-  for (const r of rows) {
-    if (r.status === 'pending') requests.pending += 1;
-    else if (r.status === 'answered')
-      requests[consent.get(r.participantId) === 'permit' ? 'permitted' : 'declined'] += 1;
-  }
-  await appendAuditEvent(tx, actor, {
-    action: 'study.cohort.read',
-    targetType: 'study',
-    targetId: study.id,
-  });
-  return { ...tally(members), requests };
 }

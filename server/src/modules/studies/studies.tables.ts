@@ -56,6 +56,11 @@ export const studies = pgTable(
     status: text('status').notNull(),
     /** The DUO match per dataset, frozen at submission: what the board reviews. */
     match: jsonb('match'),
+    /**
+     * The cohort figures frozen when the study was decided or withdrawn (`StudyCohortSnapshot`):
+     * exact for the board, and what the owner was shown. Null while the request is open.
+     */
+    cohortSnapshot: jsonb('cohort_snapshot'),
     decisionRationale: text('decision_rationale'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

@@ -4,6 +4,7 @@ import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { loadFound, loaders } from '../../graphql/loaders.js';
 import { inTransaction } from '../../graphql/run.js';
 import { CohortCriteriaInput } from '../cohorts/cohorts.types.js';
+import type { ProtectedCount } from '../cohorts/count-privacy.js';
 import type {
   CombinedMatchResult,
   DatasetMatchResult,
@@ -22,19 +23,14 @@ import {
   createStudy,
   getStudy,
   listStudies,
-  studyCohortSummary,
   submitStudy,
   updateStudy,
   withdrawStudy,
 } from './studies.service.js';
+import { studyCohortSummary, type StudyCohortView } from './study-cohort-figures.js';
 import { STUDY_STATUSES } from './studies.tables.js';
 import { irbEvidenceDigest } from './irb-evidence-upload.js';
 import type { StudyRow } from './study-access.js';
-import {
-  studyCohortFigures,
-  type ShownCount,
-  type StudyCohortFigures,
-} from './study-cohort-figures.js';
 
 export const StudyStatusEnum = builder.enumType('StudyStatus', {
   description:
@@ -80,6 +76,10 @@ const StudyMatchType = builder.objectRef<CombinedMatchResult>('StudyMatch').impl
   }),
 });
 
+/** A count as a viewer may see it. */
+type ShownCount = ProtectedCount;
+type CohortView = StudyCohortView;
+
 const ShownCountType = builder.objectRef<ShownCount>('StudyCount').implement({
   fields: (t) => ({
     count: t.exposeInt('count', { nullable: true, description: 'Null when suppressed.' }),
@@ -88,7 +88,7 @@ const ShownCountType = builder.objectRef<ShownCount>('StudyCount').implement({
 });
 
 const RequestTallyType = builder
-  .objectRef<StudyCohortFigures['requests']>('ConsentRequestTally')
+  .objectRef<CohortView['requests']>('ConsentRequestTally')
   .implement({
     description: 'Answers to the consent requests so far, protected like the other figures.',
     fields: (t) => ({
@@ -98,7 +98,7 @@ const RequestTallyType = builder
     }),
   });
 
-const StudyCohortType = builder.objectRef<StudyCohortFigures>('StudyCohort').implement({
+const StudyCohortType = builder.objectRef<CohortView>('StudyCohort').implement({
   description:
     'The cohort right now, split by effective consent: permitted, to be asked, excluded. Answers update it at once.',
   fields: (t) => ({
@@ -107,7 +107,13 @@ const StudyCohortType = builder.objectRef<StudyCohortFigures>('StudyCohort').imp
     excluded: t.field({ type: ShownCountType, resolve: (c) => c.excluded }),
     requests: t.field({ type: RequestTallyType, resolve: (c) => c.requests }),
     exact: t.exposeBoolean('exact', {
-      description: 'True for ethics boards; researchers see small cells suppressed.',
+      description:
+        'True for ethics boards and admins; researchers see figures protected as cohortCount protects them.',
+    }),
+    frozenAt: t.expose('frozenAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the figures were frozen (decision or withdrawal); null while live.',
     }),
   }),
 });
@@ -154,13 +160,9 @@ export const StudyType = builder.objectRef<StudyRow>('Study').implement({
       nullable: true,
       description: 'Null until submitted. Audited.',
       resolve: async (s, _args, ctx) => {
-        const index = await ctx.cohorts.current();
-        const summary = await inTransaction(ctx, (tx) =>
-          studyCohortSummary(tx, ctx.viewer, index, s),
-        );
-        return summary
-          ? studyCohortFigures(ctx.viewer, summary, ctx.config.countPrivacy.minCellCount)
-          : null;
+        const { counter } = ctx.services;
+        const index = await counter.index();
+        return inTransaction(ctx, (tx) => studyCohortSummary(tx, ctx.viewer, counter, index, s));
       },
     }),
     decisionRationale: t.exposeString('decisionRationale', { nullable: true }),
@@ -281,7 +283,7 @@ builder.mutationField('submitStudy', (t) =>
     errors: { types: WRITE_ERRORS },
     args: { id: t.arg.id() },
     resolve: async (_root, { id }, ctx) => {
-      const index = await ctx.cohorts.current();
+      const index = await ctx.services.cohorts.current();
       return refusalAuditedTx(
         ctx,
         { action: 'study.submit', targetType: 'study', targetId: id },
@@ -298,9 +300,14 @@ builder.mutationField('withdrawStudy', (t) =>
     authScopes: { roles: ['researcher'] },
     errors: { types: WRITE_ERRORS },
     args: { id: t.arg.id() },
-    resolve: (_root, { id }, ctx) =>
-      refusalAuditedTx(ctx, { action: 'study.withdraw', targetType: 'study', targetId: id }, (tx) =>
-        withdrawStudy(tx, ctx.viewer, String(id)),
-      ),
+    resolve: async (_root, { id }, ctx) => {
+      const { counter } = ctx.services;
+      const index = await counter.index();
+      return refusalAuditedTx(
+        ctx,
+        { action: 'study.withdraw', targetType: 'study', targetId: id },
+        (tx) => withdrawStudy(tx, ctx.viewer, counter, index, String(id)),
+      );
+    },
   }),
 );

@@ -1,23 +1,48 @@
-import { ApiRequestError, apiUrl, type ApiError } from './api';
+import { print } from '@0no-co/graphql.web';
+import type { TadaDocumentNode } from 'gql.tada';
+import { ApiRequestError, apiUrl, unwrap } from './api';
+
+/** Replaces every File in `value` by null, recording it under its variable path. */
+function extractFiles(value: unknown, path: string, files: Map<string, File>): unknown {
+  if (value instanceof File) {
+    files.set(path, value);
+    return null;
+  }
+  if (Array.isArray(value)) return value.map((v, i) => extractFiles(v, `${path}.${i}`, files));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, extractFiles(v, `${path}.${k}`, files)]),
+    );
+  return value;
+}
+
+/** True when the variables hold a file, so they must go as a multipart request. */
+export function hasFiles(variables: unknown): boolean {
+  const files = new Map<string, File>();
+  extractFiles(variables, 'variables', files);
+  return files.size > 0;
+}
 
 /**
- * Sends a GraphQL multipart request (https://github.com/jaydenseric/graphql-multipart-request-spec):
- * `operations` holds the query with null where each file goes, `map` names the variable path of
- * each numbered file part. Top-level errors throw, as in `api`.
+ * Sends a typed document whose variables hold files as a GraphQL multipart request
+ * (https://github.com/jaydenseric/graphql-multipart-request-spec): `operations` holds the query
+ * with null where each file goes, `map` names the variable path of each numbered file part.
+ * Top-level errors throw, as in `api`.
  */
-export async function apiUpload<T>(
+export async function apiUpload<R, V>(
   fetchFn: typeof fetch,
-  query: string,
-  variables: Record<string, unknown>,
-  files: Record<string, File>,
   token: string | null,
-): Promise<T> {
+  document: TadaDocumentNode<R, V>,
+  variables: V,
+): Promise<R> {
+  const files = new Map<string, File>();
+  const withoutFiles = extractFiles(variables, 'variables', files);
   const body = new FormData();
-  const paths = Object.keys(files);
-  body.set('operations', JSON.stringify({ query, variables }));
+  const paths = [...files.keys()];
+  body.set('operations', JSON.stringify({ query: print(document), variables: withoutFiles }));
   body.set('map', JSON.stringify(Object.fromEntries(paths.map((p, i) => [String(i), [p]]))));
   paths.forEach((p, i) => {
-    const file = files[p]!;
+    const file = files.get(p)!;
     body.set(String(i), file, file.name);
   });
   let response: Response;
@@ -33,11 +58,5 @@ export async function apiUpload<T>(
       'API_UNREACHABLE',
     );
   }
-  const json = (await response.json().catch(() => ({}))) as { data?: T; errors?: ApiError[] };
-  if (json.errors?.length) {
-    const first = json.errors[0]!;
-    throw new ApiRequestError(first.message, first.extensions?.code ?? 'API_ERROR');
-  }
-  if (!json.data) throw new ApiRequestError(`The API answered ${response.status}`, 'API_ERROR');
-  return json.data;
+  return unwrap<R>(response);
 }

@@ -1,3 +1,5 @@
+import { print } from '@0no-co/graphql.web';
+import type { TadaDocumentNode } from 'gql.tada';
 import { env } from '$env/dynamic/private';
 
 /** Where the portal's server side reaches the GraphQL API. */
@@ -22,14 +24,25 @@ export class ApiRequestError extends Error {
 }
 
 /**
- * Calls the API from the portal's server side, forwarding the session token as a bearer token.
- * Top-level errors throw; typed errors of mutations come back as data for the caller to show.
+ * Calls the API from the portal's server side with a typed document (see `$lib/graphql`),
+ * forwarding the session token as a bearer token. Top-level errors throw; typed errors of
+ * mutations come back as data for the caller to show.
  */
-export async function api<T>(
+export async function api<R, V>(
+  fetchFn: typeof fetch,
+  token: string | null,
+  document: TadaDocumentNode<R, V>,
+  variables: V,
+): Promise<R> {
+  return post<R>(fetchFn, print(document), variables, token);
+}
+
+/** Sends one GraphQL request and unwraps its data. */
+async function post<T>(
   fetchFn: typeof fetch,
   query: string,
-  variables: Record<string, unknown> = {},
-  token: string | null = null,
+  variables: unknown,
+  token: string | null,
 ): Promise<T> {
   let response: Response;
   try {
@@ -47,6 +60,11 @@ export async function api<T>(
       'API_UNREACHABLE',
     );
   }
+  return unwrap<T>(response);
+}
+
+/** The data of an API answer; its first top-level error, thrown, otherwise. */
+export async function unwrap<T>(response: Response): Promise<T> {
   const body = (await response.json().catch(() => ({}))) as { data?: T; errors?: ApiError[] };
   if (body.errors?.length) {
     const first = body.errors[0]!;

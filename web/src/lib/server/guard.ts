@@ -1,15 +1,14 @@
 import { error, redirect } from '@sveltejs/kit';
 import type { Viewer } from './session';
 
-/** Who may open a page: signed-in users of the given roles. Others are sent away or refused. */
-export function requireRole(
-  locals: App.Locals,
-  roles: readonly Viewer['role'][],
-  what: string,
-): { viewer: Viewer; token: string } {
+/**
+ * The viewer and token of a request that the route guard in hooks.server.ts let through. Who
+ * may open what is decided there, from the table in `$lib/access`; a page read the guard
+ * refused learns it here, so the refusal shows in the portal's error page.
+ */
+export function signedIn(locals: App.Locals): { viewer: Viewer; token: string } {
+  if (locals.denied) error(403, { message: locals.denied, code: 'FORBIDDEN' });
   if (!locals.viewer || !locals.token) redirect(303, '/login');
-  if (!roles.includes(locals.viewer.role))
-    error(403, { message: `Your role cannot open ${what}.`, code: 'FORBIDDEN' });
   return { viewer: locals.viewer, token: locals.token };
 }
 

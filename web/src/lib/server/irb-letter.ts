@@ -1,4 +1,14 @@
-import { apiUpload } from './api-upload';
+import { graphql } from '$lib/graphql/graphql';
+import { Refusal, mutate } from './mutate';
+
+const AttachIrbEvidence = graphql(
+  `
+    mutation AttachIrbEvidence($studyId: ID!, $file: File!) { attachIrbEvidence(studyId:
+    $studyId, file: $file) { ... on MutationAttachIrbEvidenceSuccess { data { id } } ...Refusal
+    } }
+  `,
+  [Refusal],
+);
 
 /**
  * Uploads a study's IRB approval letter (the API keeps only its SHA-256). Answers null when it
@@ -10,17 +20,6 @@ export async function attachIrbLetter(
   studyId: string,
   file: File,
 ): Promise<string | null> {
-  const { attachIrbEvidence: r } = await apiUpload<{
-    attachIrbEvidence: { __typename: string; message?: string };
-  }>(
-    fetchFn,
-    `mutation($studyId: ID!, $file: File!) { attachIrbEvidence(studyId: $studyId, file: $file) {
-      __typename ... on Error { message } } }`,
-    { studyId, file: null },
-    { 'variables.file': file },
-    token,
-  );
-  return r.__typename === 'MutationAttachIrbEvidenceSuccess'
-    ? null
-    : (r.message ?? 'The letter was refused.');
+  const r = await mutate(fetchFn, token, AttachIrbEvidence, { studyId, file });
+  return r.ok ? null : r.message;
 }

@@ -1,7 +1,15 @@
 import { fail } from '@sveltejs/kit';
-import { messageOf, requireRole } from './guard';
-import { mutate, statusOf } from './mutate';
-import type { FieldErrors } from '$lib/validate';
+import { graphql } from '$lib/graphql/graphql';
+import { signedIn } from './guard';
+import { Refusal, mutationAction } from './mutate';
+
+const RevokeGrant = graphql(
+  `
+    mutation RevokeGrant($id: ID!, $reason: String!) { revokeGrant(grantId: $id, reason:
+    $reason) { ... on MutationRevokeGrantSuccess { data { status } } ...Refusal } }
+  `,
+  [Refusal],
+);
 
 /**
  * The board's "revoke grant" form action, shared by the grant page and the review page: checks
@@ -13,34 +21,23 @@ export async function revokeGrantAction(
   request: Request,
   grantId: string,
 ) {
-  const { token } = requireRole(locals, ['ethics_board', 'admin'], 'revoking a grant');
+  const { token } = signedIn(locals);
   const reason = String((await request.formData()).get('reason') ?? '').trim();
   if (reason.length < 10)
     return fail(400, {
       action: 'revoke',
       message: 'Tell the researcher why the grant ends.',
-      errors: { reason: 'Write at least 10 characters.' } as FieldErrors,
+      errors: { reason: 'Write at least 10 characters.' },
+      errorType: 'ValidationError',
     });
-  try {
-    const r = await mutate<{ status: string }>(
-      fetchFn,
-      token,
-      {
-        field: 'revokeGrant',
-        args: 'grantId: $id, reason: $reason',
-        vars: '$id: ID!, $reason: String!',
-        selection: 'status',
-      },
-      { id: grantId, reason },
-    );
-    if (!r.ok)
-      return fail(statusOf(r.code), {
-        action: 'revoke',
-        message: r.message,
-        errors: r.fieldErrors,
-      });
-    return { action: 'revoke', done: r.data.status };
-  } catch (e) {
-    return fail(502, { action: 'revoke', message: messageOf(e), errors: {} as FieldErrors });
-  }
+  return mutationAction(
+    fetchFn,
+    token,
+    RevokeGrant,
+    { id: grantId, reason },
+    {
+      kept: { action: 'revoke' },
+      done: (data) => ({ done: data.status }),
+    },
+  );
 }

@@ -1,11 +1,13 @@
 import type { Cookies } from '@sveltejs/kit';
+import type { Role } from '$lib/roles';
 
 /** The signed-in user as the portal knows it. */
 export interface Viewer {
   id: string;
-  email: string;
+  /** Null only when the API hides it (never for the signed-in user's own account). */
+  email: string | null;
   displayName: string;
-  role: 'participant' | 'researcher' | 'ethics_board' | 'steward' | 'admin';
+  role: Role;
   institution: string | null;
 }
 

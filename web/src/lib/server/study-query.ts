@@ -1,93 +1,37 @@
-import { error } from '@sveltejs/kit';
-import { ApiRequestError, api } from './api';
+import { graphql, type ResultOf } from '$lib/graphql/graphql';
+import {
+  DataUseFields,
+  ObligationFields,
+  PurposeFields,
+  StudyCountFields,
+} from '$lib/graphql/fragments';
 import type { DatasetMatchView } from '$lib/DatasetMatchList.svelte';
-import type { Purpose } from '$lib/study-labels';
+import { api } from './api';
+import { loadOrFail } from './load';
 
-/** A figure the API may suppress for researchers (exact for the board). */
-export interface Figure {
-  display: string;
-  count: number | null;
-}
+const StudyQuery = graphql(
+  `
+    query Study($id: ID!, $withVotes: Boolean!) { study(id: $id) { id title laySummary status
+    createdAt submittedAt decidedAt decisionRationale collaborators irbEvidenceName
+    irbEvidenceSha256 cohortCriteria owner { displayName institution } purpose {
+    ...PurposeFields } reviewPolicy { quorum chairDecides } datasets { id name dataUse {
+    ...DataUseFields } } match { decision reasons grantExpiryMonths datasets { datasetId dataset
+    { name } decision reasons obligations { ...ObligationFields } } } cohort { permitted {
+    ...StudyCountFields } ask { ...StudyCountFields } excluded { ...StudyCountFields } requests
+    { pending { ...StudyCountFields } permitted { ...StudyCountFields } declined {
+    ...StudyCountFields } } exact } grant { id status expiresAt } votes @include(if: $withVotes)
+    { id memberName mine vote rationale conditions overrideReason createdAt } } }
+  `,
+  [PurposeFields, DataUseFields, ObligationFields, StudyCountFields],
+);
 
-/** One study as the researcher's and the board's pages show it. */
-export interface StudyDetail {
-  id: string;
-  title: string;
-  laySummary: string;
-  status: string;
-  createdAt: string;
-  submittedAt: string | null;
-  decidedAt: string | null;
-  decisionRationale: string | null;
-  collaborators: string[];
-  irbEvidenceName: string | null;
-  irbEvidenceSha256: string | null;
-  cohortCriteria: Record<string, unknown> | null;
-  owner: { displayName: string; institution: string | null };
-  purpose: Purpose;
-  reviewPolicy: { quorum: number; chairDecides: boolean };
-  datasets: {
-    id: string;
-    name: string;
-    dataUse: {
-      permission: string;
-      modifiers: string[];
-      diseases: string[];
-      terms: { code: string; label: string; plain: string }[];
-    };
-  }[];
-  match: {
-    decision: string;
-    reasons: string[];
-    grantExpiryMonths: number | null;
-    datasets: {
-      datasetId: string;
-      dataset: { name: string } | null;
-      decision: string;
-      reasons: string[];
-      obligations: DatasetMatchView['obligations'];
-    }[];
-  } | null;
-  cohort: {
-    permitted: Figure;
-    ask: Figure;
-    excluded: Figure;
-    requests: {
-      pending: { count: number | null; display: string };
-      permitted: { count: number | null; display: string };
-      declined: { count: number | null; display: string };
-    };
-    exact: boolean;
-  } | null;
-  grant: { id: string; status: string; expiresAt: string } | null;
-  votes: {
-    id: string;
-    memberName: string;
-    mine: boolean;
-    vote: string;
-    rationale: string;
-    conditions: string[];
-    overrideReason: string | null;
-    createdAt: string;
-  }[];
-}
-
-const OBLIGATION = 'code kind description evidence';
-const STUDY = `id title laySummary status createdAt submittedAt decidedAt decisionRationale collaborators
-  irbEvidenceName irbEvidenceSha256 cohortCriteria
-  owner { displayName institution }
-  purpose { primary diseases commercial sensitive otherText }
-  reviewPolicy { quorum chairDecides }
-  datasets { id name dataUse { permission modifiers diseases terms { code label plain } } }
-  match { decision reasons grantExpiryMonths
-    datasets { datasetId dataset { name } decision reasons obligations { ${OBLIGATION} } } }
-  cohort { permitted { display count } ask { display count } excluded { display count }
-    requests { pending { count display } permitted { count display } declined { count display } } exact }
-  grant { id status expiresAt }`;
+type StudyAnswer = ResultOf<typeof StudyQuery>['study'];
+/** One study as the researcher's and the board's pages show it (no votes unless asked for). */
+export type StudyDetail = Omit<StudyAnswer, 'votes'> & { votes: NonNullable<StudyAnswer['votes']> };
 
 /**
  * Loads one study (and, for the board, its votes). A study the caller may not see answers
- * NOT_FOUND from the API, shown as the 404 page; other failures are the caller's to show.
+ * NOT_FOUND from the API, shown as the 404 page; any other failure fails the page.
  */
 export async function loadStudy(
   fetchFn: typeof fetch,
@@ -95,23 +39,14 @@ export async function loadStudy(
   id: string,
   withVotes: boolean,
 ): Promise<StudyDetail> {
-  try {
-    const { study } = await api<{ study: StudyDetail }>(
-      fetchFn,
-      `query($id: ID!) { study(id: $id) { ${STUDY} ${
-        withVotes
-          ? 'votes { id memberName mine vote rationale conditions overrideReason createdAt }'
-          : ''
-      } } }`,
-      { id },
-      token,
-    );
-    return { ...study, votes: study.votes ?? [] };
-  } catch (e) {
-    if (e instanceof ApiRequestError && e.code === 'NOT_FOUND')
-      error(404, { message: 'There is no such study, or it is not yours to see.' });
-    throw e;
-  }
+  const { study } = await loadOrFail(
+    fetchFn,
+    token,
+    StudyQuery,
+    { id, withVotes },
+    'There is no such study, or it is not yours to see.',
+  );
+  return { ...study, votes: study.votes ?? [] };
 }
 
 /** The frozen match per dataset, with names, for DatasetMatchList. */
@@ -124,6 +59,14 @@ export function matchViews(study: StudyDetail): DatasetMatchView[] {
     obligations: d.obligations,
   }));
 }
+
+const DuoMatch = graphql(
+  `
+    query DuoMatch($dataUse: DataUseInput!, $purpose: ResearchPurposeInput!) { duoMatch(dataUse:
+    $dataUse, purpose: $purpose) { decision reasons obligations { ...ObligationFields } } }
+  `,
+  [ObligationFields],
+);
 
 /**
  * For a draft, the match is not frozen yet: preview it per dataset with the public duoMatch,
@@ -143,26 +86,14 @@ export async function previewMatch(
   };
   return Promise.all(
     study.datasets.map(async (d) => {
-      const { duoMatch } = await api<{
-        duoMatch: {
-          decision: string;
-          reasons: string[];
-          obligations: DatasetMatchView['obligations'];
-        };
-      }>(
-        fetchFn,
-        `query($dataUse: DataUseInput!, $purpose: ResearchPurposeInput!) {
-          duoMatch(dataUse: $dataUse, purpose: $purpose) { decision reasons obligations { ${OBLIGATION} } } }`,
-        {
-          dataUse: {
-            permission: d.dataUse.permission,
-            modifiers: d.dataUse.modifiers,
-            diseases: d.dataUse.diseases,
-          },
-          purpose,
+      const { duoMatch } = await api(fetchFn, token, DuoMatch, {
+        dataUse: {
+          permission: d.dataUse.permission,
+          modifiers: d.dataUse.modifiers,
+          diseases: d.dataUse.diseases,
         },
-        token,
-      );
+        purpose,
+      });
       return { datasetId: d.id, name: d.name, ...duoMatch };
     }),
   );

@@ -1,17 +1,33 @@
-import { api } from '$lib/server/api';
+import { graphql } from '$lib/graphql/graphql';
 import { verifyAuditAction } from '$lib/server/audit-verify';
-import { messageOf, requireRole } from '$lib/server/guard';
+import { signedIn } from '$lib/server/guard';
+import { loadOrFail } from '$lib/server/load';
 import { readAuditFilter, validateAuditFilter } from '$lib/audit-filter';
-import { EVENT_FIELDS, type Activity, type ExplorerEvent, type Facets } from './audit-types';
+import { ActivityFields, ExplorerEventFields, FacetsFields } from './audit-types';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Events per page; one more is asked for to learn whether an older page exists. */
 const PAGE_SIZE = 50;
 
-const EMPTY_FACETS: Facets = { actions: [], targetTypes: [], actors: [] };
+const AuditFacets = graphql(
+  `
+    query AuditFacets { auditFacets { ...FacetsFields } }
+  `,
+  [FacetsFields],
+);
+
+/** One request: the API audits each of the three reads, in one transaction each. */
+const AuditExplorer = graphql(
+  `
+    query AuditExplorer($filter: AuditFilter, $page: AuditFilter, $bucket: AuditBucket) {
+    auditFacets { ...FacetsFields } auditEvents(filter: $page) { ...ExplorerEventFields }
+    auditActivity(filter: $filter, bucket: $bucket) { ...ActivityFields } }
+  `,
+  [FacetsFields, ExplorerEventFields, ActivityFields],
+);
 
 export const load: PageServerLoad = async ({ locals, fetch, url }) => {
-  const { token } = requireRole(locals, ['ethics_board', 'admin'], 'the audit explorer');
+  const { token } = signedIn(locals);
   const values = readAuditFilter(url.searchParams);
   const { errors, filter, bucket } = validateAuditFilter(values);
   const before = Number(url.searchParams.get('before') ?? '');
@@ -20,72 +36,21 @@ export const load: PageServerLoad = async ({ locals, fetch, url }) => {
   if (Object.keys(errors).length) {
     // A bad filter in the URL (typed by hand, or sent without JavaScript): show the form with
     // its errors and the pickers, but read no events with a filter nobody meant.
-    try {
-      const { auditFacets } = await api<{ auditFacets: Facets }>(
-        fetch,
-        `{ auditFacets { actions targetTypes actors { id displayName role } } }`,
-        {},
-        token,
-      );
-      return {
-        ...base,
-        facets: auditFacets,
-        events: [],
-        hasOlder: false,
-        activity: null,
-        loadError: null,
-      };
-    } catch (e) {
-      return {
-        ...base,
-        facets: EMPTY_FACETS,
-        events: [],
-        hasOlder: false,
-        activity: null,
-        loadError: messageOf(e),
-      };
-    }
+    const { auditFacets } = await loadOrFail(fetch, token, AuditFacets, {});
+    return { ...base, facets: auditFacets, events: [], hasOlder: false, activity: null };
   }
-  try {
-    // One request: the API audits each of the three reads, in one transaction each.
-    const data = await api<{
-      auditFacets: Facets;
-      auditEvents: ExplorerEvent[];
-      auditActivity: Activity;
-    }>(
-      fetch,
-      `query($filter: AuditFilter, $page: AuditFilter, $bucket: AuditBucket) {
-        auditFacets { actions targetTypes actors { id displayName role } }
-        auditEvents(filter: $page) { ${EVENT_FIELDS} }
-        auditActivity(filter: $filter, bucket: $bucket) {
-          bucket from to groups total buckets { start total counts { group count } }
-        }
-      }`,
-      {
-        filter,
-        page: { ...filter, limit: PAGE_SIZE + 1, ...(beforeSeq ? { beforeSeq } : {}) },
-        bucket,
-      },
-      token,
-    );
-    return {
-      ...base,
-      facets: data.auditFacets,
-      events: data.auditEvents.slice(0, PAGE_SIZE),
-      hasOlder: data.auditEvents.length > PAGE_SIZE,
-      activity: data.auditActivity,
-      loadError: null,
-    };
-  } catch (e) {
-    return {
-      ...base,
-      facets: EMPTY_FACETS,
-      events: [] as ExplorerEvent[],
-      hasOlder: false,
-      activity: null,
-      loadError: messageOf(e),
-    };
-  }
+  const data = await loadOrFail(fetch, token, AuditExplorer, {
+    filter,
+    page: { ...filter, limit: PAGE_SIZE + 1, ...(beforeSeq ? { beforeSeq } : {}) },
+    bucket,
+  });
+  return {
+    ...base,
+    facets: data.auditFacets,
+    events: data.auditEvents.slice(0, PAGE_SIZE),
+    hasOlder: data.auditEvents.length > PAGE_SIZE,
+    activity: data.auditActivity,
+  };
 };
 
 export const actions: Actions = { verify: verifyAuditAction };

@@ -1,33 +1,31 @@
-/** An audit event as the explorer lists it. */
-export interface ExplorerEvent {
-  seq: number;
-  occurredAt: string;
-  actorId: string | null;
-  actorRole: string;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  participantPseudonym: string | null;
-  hash: string;
-}
-
-/** Events over time, counted per action group (the API's AuditActivity). */
-export interface Activity {
-  bucket: 'HOUR' | 'DAY';
-  from: string;
-  to: string;
-  groups: string[];
-  total: number;
-  buckets: { start: string; total: number; counts: { group: string; count: number }[] }[];
-}
-
-/** What the filter's pickers offer. */
-export interface Facets {
-  actions: string[];
-  targetTypes: string[];
-  actors: { id: string; displayName: string; role: string }[];
-}
+import { graphql, type ResultOf } from '$lib/graphql/graphql';
 
 /** The event fields the list and the CSV export read. */
-export const EVENT_FIELDS = `seq occurredAt actorId actorRole action targetType targetId
-  participantPseudonym hash`;
+export const ExplorerEventFields = graphql(`
+  fragment ExplorerEventFields on AuditEvent { seq occurredAt actorId actorRole action
+  targetType targetId participantPseudonym hash }
+`);
+/** An audit event as the explorer lists it. */
+export type ExplorerEvent = ResultOf<typeof ExplorerEventFields>;
+
+/** One page of events, newest first, for the list and the CSV export. */
+export const AuditEventsPage = graphql(
+  `
+    query AuditEventsPage($filter: AuditFilter) { auditEvents(filter: $filter) {
+    ...ExplorerEventFields } }
+  `,
+  [ExplorerEventFields],
+);
+
+/** What the filter's pickers offer. */
+export const FacetsFields = graphql(`
+  fragment FacetsFields on AuditFacets { actions targetTypes actors { id displayName role } }
+`);
+export type Facets = ResultOf<typeof FacetsFields>;
+
+/** Events over time, counted per action group. */
+export const ActivityFields = graphql(`
+  fragment ActivityFields on AuditActivity { bucket from to groups total buckets { start total
+  counts { group count } } }
+`);
+export type Activity = ResultOf<typeof ActivityFields>;

@@ -1,26 +1,34 @@
 import { fail } from '@sveltejs/kit';
+import { graphql, type ResultOf } from '$lib/graphql/graphql';
+import { CountFigureFields } from '$lib/graphql/fragments';
 import { ApiRequestError, api } from '$lib/server/api';
 import { loadOntologyTerms } from '$lib/server/filtering-terms';
-import { messageOf, requireRole } from '$lib/server/guard';
+import { messageOf, signedIn } from '$lib/server/guard';
 import { buildCohortQuery, readCohortForm, type OntologyTerm } from '$lib/cohort-form';
 import type { Actions, PageServerLoad } from './$types';
 
-const ROLES = ['researcher', 'ethics_board', 'steward', 'admin'] as const;
+const DatasetNames = graphql(`
+  query DatasetNames { datasets { id name } }
+`);
 
-/** A protected figure as the API answers it. */
-export interface Figure {
-  display: string;
-  count: number | null;
-}
-export interface CohortResult extends Figure {
-  remainingBudget: number;
-  breakdown: { permitted: Figure; ask: Figure; excluded: Figure } | null;
-}
+const CohortCount = graphql(
+  `
+    query CohortCount($criteria: CohortCriteriaInput!, $purpose: ResearchPurposeInput) {
+    cohortCount(criteria: $criteria, purpose: $purpose) { display count remainingBudget
+    breakdown { permitted { ...CountFigureFields } ask { ...CountFigureFields } excluded {
+    ...CountFigureFields } } } }
+  `,
+  [CountFigureFields],
+);
 
+/** A protected count with its consent breakdown, as the builder shows it. */
+export type CohortResult = ResultOf<typeof CohortCount>['cohortCount'];
+
+/** The builder works without either list: it says which one is missing. */
 export const load: PageServerLoad = async ({ locals, fetch }) => {
-  const { token } = requireRole(locals, ROLES, 'the cohort builder');
+  const { token } = signedIn(locals);
   const [datasets, terms] = await Promise.allSettled([
-    api<{ datasets: { id: string; name: string }[] }>(fetch, `{ datasets { id name } }`, {}, token),
+    api(fetch, token, DatasetNames, {}),
     loadOntologyTerms(fetch),
   ]);
   return {
@@ -37,7 +45,7 @@ export const load: PageServerLoad = async ({ locals, fetch }) => {
 
 export const actions: Actions = {
   count: async ({ locals, fetch, request }) => {
-    const { token } = requireRole(locals, ROLES, 'the cohort builder');
+    const { token } = signedIn(locals);
     const values = readCohortForm(await request.formData());
     let terms: OntologyTerm[] = [];
     if (values.termQuery.trim()) terms = await loadOntologyTerms(fetch).catch(() => []);
@@ -48,17 +56,7 @@ export const actions: Actions = {
     const chosen = [...new Set([...(criteria.phenotypes ?? []), ...(criteria.diseases ?? [])])];
     const shown = { ...values, terms: chosen, termQuery: '' };
     try {
-      const { cohortCount } = await api<{ cohortCount: CohortResult }>(
-        fetch,
-        `query($criteria: CohortCriteriaInput!, $purpose: ResearchPurposeInput) {
-          cohortCount(criteria: $criteria, purpose: $purpose) {
-            display count remainingBudget
-            breakdown { permitted { display count } ask { display count } excluded { display count } }
-          }
-        }`,
-        { criteria, purpose },
-        token,
-      );
+      const { cohortCount } = await api(fetch, token, CohortCount, { criteria, purpose });
       return { values: shown, errors: {}, result: cohortCount, message: null };
     } catch (e) {
       const status =

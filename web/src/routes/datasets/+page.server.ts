@@ -1,37 +1,16 @@
-import { api } from '$lib/server/api';
-import { messageOf, requireRole } from '$lib/server/guard';
+import { mayAct } from '$lib/access';
+import { graphql } from '$lib/graphql/graphql';
+import { signedIn } from '$lib/server/guard';
+import { loadOrFail } from '$lib/server/load';
 import type { PageServerLoad } from './$types';
 
-export interface DatasetRow {
-  id: string;
-  name: string;
-  description: string;
-  dataUse: {
-    permission: string;
-    diseases: string[];
-    terms: { code: string; label: string; plain: string }[];
-  };
-  steward: { displayName: string } | null;
-  ingests: { kind: string }[];
-}
+const Datasets = graphql(`
+  query Datasets { datasets { id name description steward { displayName } dataUse { permission
+  diseases terms { code label plain } } ingests { kind } } }
+`);
 
 export const load: PageServerLoad = async ({ locals, fetch }) => {
-  const { viewer, token } = requireRole(
-    locals,
-    ['researcher', 'ethics_board', 'steward', 'admin'],
-    'the dataset list',
-  );
-  const canRegister = viewer.role === 'steward' || viewer.role === 'admin';
-  try {
-    const { datasets } = await api<{ datasets: DatasetRow[] }>(
-      fetch,
-      `{ datasets { id name description steward { displayName }
-          dataUse { permission diseases terms { code label plain } } ingests { kind } } }`,
-      {},
-      token,
-    );
-    return { datasets, canRegister, loadError: null };
-  } catch (e) {
-    return { datasets: [] as DatasetRow[], canRegister, loadError: messageOf(e) };
-  }
+  const { viewer, token } = signedIn(locals);
+  const { datasets } = await loadOrFail(fetch, token, Datasets, {});
+  return { datasets, canRegister: mayAct('/datasets/new', viewer.role, 'default') };
 };

@@ -1,5 +1,8 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { ApiRequestError, api } from '$lib/server/api';
+import { graphql } from '$lib/graphql/graphql';
+import { ApiRequestError } from '$lib/server/api';
+import { Login } from '$lib/server/login';
+import { Refusal, mutate } from '$lib/server/mutate';
 import { setSessionCookie } from '$lib/server/session';
 import { validateEnrol } from '$lib/validate';
 import type { Actions, PageServerLoad } from './$types';
@@ -8,11 +11,13 @@ export const load: PageServerLoad = ({ locals }) => {
   if (locals.viewer) redirect(303, '/');
 };
 
-type Typed = {
-  __typename: string;
-  message?: string;
-  fieldErrors?: { field: string; message: string }[];
-};
+const Enrol = graphql(
+  `
+    mutation Enrol($input: EnrolInput!) { enrol(input: $input) { ... on MutationEnrolSuccess {
+    data { user { id } } } ...Refusal } }
+  `,
+  [Refusal],
+);
 
 export const actions: Actions = {
   default: async ({ request, cookies, fetch, url }) => {
@@ -27,34 +32,14 @@ export const actions: Actions = {
     const errors = validateEnrol(input);
     if (Object.keys(errors).length) return fail(400, { values, errors, message: null });
     try {
-      const { enrol } = await api<{ enrol: Typed }>(
-        fetch,
-        `mutation($input: EnrolInput!) { enrol(input: $input) {
-          __typename
-          ... on Error { message }
-          ... on ValidationError { fieldErrors { field message } }
-        } }`,
-        { input },
-      );
-      if (enrol.__typename !== 'MutationEnrolSuccess') {
-        const fieldErrors = Object.fromEntries(
-          (enrol.fieldErrors ?? []).map((f) => [f.field, f.message]),
-        );
-        return fail(400, {
-          values,
-          errors: fieldErrors,
-          message: enrol.message ?? 'Enrolment failed.',
-        });
-      }
-      const { login } = await api<{
-        login: { __typename: string; data?: { token: string; expiresAt: string } };
-      }>(
-        fetch,
-        `mutation($email: String!, $password: String!) { login(email: $email, password: $password) {
-          __typename ... on MutationLoginSuccess { data { token expiresAt } } } }`,
-        { email: input.email, password: input.password },
-      );
-      if (login.data)
+      const enrol = await mutate(fetch, null, Enrol, { input });
+      if (!enrol.ok)
+        return fail(400, { values, errors: enrol.fieldErrors, message: enrol.message });
+      const login = await mutate(fetch, null, Login, {
+        email: input.email,
+        password: input.password,
+      });
+      if (login.ok)
         setSessionCookie(
           cookies,
           login.data.token,

@@ -1,77 +1,57 @@
 import { fail } from '@sveltejs/kit';
-import { api } from '$lib/server/api';
-import { messageOf, requireRole } from '$lib/server/guard';
-import { mutate, statusOf } from '$lib/server/mutate';
-import type { Purpose } from '$lib/study-labels';
+import { graphql } from '$lib/graphql/graphql';
+import { PurposeFields } from '$lib/graphql/fragments';
+import { signedIn } from '$lib/server/guard';
+import { loadOrFail } from '$lib/server/load';
+import { Refusal, mutationAction } from '$lib/server/mutate';
 import type { Actions, PageServerLoad } from './$types';
 
-const ROLES = ['participant'] as const;
-const WHAT = 'study requests (participants only)';
+/** The studies' requests to the participant, with the DUO words that explain purposes. */
+const Inbox = graphql(
+  `
+    query Inbox { myConsentRequests { id status decision createdAt answeredAt study { id title
+    laySummary status purpose { ...PurposeFields } } } duoTerms { code plain } }
+  `,
+  [PurposeFields],
+);
 
-/** A study's request to a participant, as the inbox shows it. */
-export interface ConsentRequestView {
-  id: string;
-  status: 'PENDING' | 'ANSWERED' | 'CLOSED';
-  decision: 'PERMIT' | 'DENY' | null;
-  createdAt: string;
-  answeredAt: string | null;
-  study: { id: string; title: string; laySummary: string; status: string; purpose: Purpose };
-}
+const AnswerConsentRequest = graphql(
+  `
+    mutation AnswerConsentRequest($id: ID!, $decision: StudyDecision!) {
+    answerConsentRequest(requestId: $id, decision: $decision) {
+    ... on MutationAnswerConsentRequestSuccess { data { decision } } ...Refusal } }
+  `,
+  [Refusal],
+);
 
 export const load: PageServerLoad = async ({ locals, fetch }) => {
-  const { token } = requireRole(locals, ROLES, WHAT);
-  try {
-    const data = await api<{
-      myConsentRequests: ConsentRequestView[];
-      duoTerms: { code: string; plain: string }[];
-    }>(
-      fetch,
-      `{ myConsentRequests { id status decision createdAt answeredAt
-           study { id title laySummary status purpose { primary diseases commercial sensitive otherText } } }
-         duoTerms { code plain } }`,
-      {},
-      token,
-    );
-    const order = { PENDING: 0, ANSWERED: 1, CLOSED: 2 };
-    return {
-      requests: [...data.myConsentRequests].sort((a, b) => order[a.status] - order[b.status]),
-      duoPlain: Object.fromEntries(data.duoTerms.map((t) => [t.code, t.plain])),
-      loadError: null,
-    };
-  } catch (e) {
-    return {
-      requests: [] as ConsentRequestView[],
-      duoPlain: {} as Record<string, string>,
-      loadError: messageOf(e),
-    };
-  }
+  const { token } = signedIn(locals);
+  const data = await loadOrFail(fetch, token, Inbox, {});
+  const order = { PENDING: 0, ANSWERED: 1, CLOSED: 2 };
+  return {
+    requests: [...data.myConsentRequests].sort((a, b) => order[a.status] - order[b.status]),
+    duoPlain: Object.fromEntries(data.duoTerms.map((t) => [t.code, t.plain])),
+  };
 };
 
 export const actions: Actions = {
   /** Answers a request, or changes the answer while the study runs. */
   answer: async ({ locals, fetch, request }) => {
-    const { token } = requireRole(locals, ROLES, WHAT);
+    const { token } = signedIn(locals);
     const form = await request.formData();
     const requestId = String(form.get('requestId') ?? '');
     const decision = String(form.get('decision') ?? '');
     if (!requestId || (decision !== 'PERMIT' && decision !== 'DENY'))
       return fail(400, { requestId, message: 'Choose yes or no.' });
-    try {
-      const r = await mutate<{ decision: string }>(
-        fetch,
-        token,
-        {
-          field: 'answerConsentRequest',
-          args: 'requestId: $id, decision: $decision',
-          vars: '$id: ID!, $decision: StudyDecision!',
-          selection: 'decision',
-        },
-        { id: requestId, decision },
-      );
-      if (!r.ok) return fail(statusOf(r.code), { requestId, message: r.message });
-      return { requestId, answered: r.data.decision };
-    } catch (e) {
-      return fail(502, { requestId, message: messageOf(e) });
-    }
+    return mutationAction(
+      fetch,
+      token,
+      AnswerConsentRequest,
+      { id: requestId, decision },
+      {
+        kept: { requestId },
+        done: (data) => ({ answered: data.decision }),
+      },
+    );
   },
 };

@@ -1,5 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { ApiRequestError, api } from '$lib/server/api';
+import { ApiRequestError } from '$lib/server/api';
+import { Login } from '$lib/server/login';
+import { mutate, statusOf } from '$lib/server/mutate';
 import { setSessionCookie } from '$lib/server/session';
 import { validateLogin } from '$lib/validate';
 import type { Actions, PageServerLoad } from './$types';
@@ -11,13 +13,6 @@ export const load: PageServerLoad = ({ locals, cookies }) => {
   return { expired: notice === 'expired' };
 };
 
-type LoginResult =
-  | { __typename: 'MutationLoginSuccess'; data: { token: string; expiresAt: string } }
-  | {
-      __typename: 'ValidationError' | 'UnauthenticatedError' | 'RateLimitedError';
-      message: string;
-    };
-
 export const actions: Actions = {
   default: async ({ request, cookies, fetch, url }) => {
     const form = await request.formData();
@@ -26,21 +21,9 @@ export const actions: Actions = {
     const errors = validateLogin(email, password);
     if (Object.keys(errors).length) return fail(400, { email, errors, message: null });
     try {
-      const { login } = await api<{ login: LoginResult }>(
-        fetch,
-        `mutation($email: String!, $password: String!) {
-          login(email: $email, password: $password) {
-            __typename
-            ... on MutationLoginSuccess { data { token expiresAt } }
-            ... on Error { message }
-          }
-        }`,
-        { email, password },
-      );
-      if (login.__typename !== 'MutationLoginSuccess') {
-        const status = login.__typename === 'RateLimitedError' ? 429 : 400;
-        return fail(status, { email, errors: {}, message: login.message });
-      }
+      const login = await mutate(fetch, null, Login, { email, password });
+      if (!login.ok)
+        return fail(statusOf(login.code), { email, errors: {}, message: login.message });
       setSessionCookie(
         cookies,
         login.data.token,

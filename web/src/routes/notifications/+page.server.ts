@@ -1,70 +1,53 @@
 import { fail } from '@sveltejs/kit';
+import { graphql } from '$lib/graphql/graphql';
 import { api } from '$lib/server/api';
-import { messageOf } from '$lib/server/guard';
-import { mutate, statusOf } from '$lib/server/mutate';
-import { redirect } from '@sveltejs/kit';
+import { messageOf, signedIn } from '$lib/server/guard';
+import { loadOrFail } from '$lib/server/load';
+import { Refusal, mutationAction } from '$lib/server/mutate';
 import type { Actions, PageServerLoad } from './$types';
 
-/** A notification as the page lists it. */
-export interface NotificationView {
-  id: string;
-  kind: string;
-  title: string;
-  body: string;
-  link: string | null;
-  createdAt: string;
-  readAt: string | null;
-}
+const Notifications = graphql(`
+  query Notifications { myNotifications(limit: 50) { items { id kind title body link createdAt
+  readAt } unread } }
+`);
 
-function signedIn(locals: App.Locals): string {
-  if (!locals.viewer || !locals.token) redirect(303, '/login');
-  return locals.token;
-}
+const MarkNotificationRead = graphql(
+  `
+    mutation MarkNotificationRead($id: ID!) { markNotificationRead(id: $id) {
+    ... on MutationMarkNotificationReadSuccess { data { id } } ...Refusal } }
+  `,
+  [Refusal],
+);
+
+const MarkAllNotificationsRead = graphql(`
+  mutation MarkAllNotificationsRead { markAllNotificationsRead }
+`);
 
 export const load: PageServerLoad = async ({ locals, fetch }) => {
-  const token = signedIn(locals);
-  try {
-    const { myNotifications } = await api<{
-      myNotifications: { items: NotificationView[]; unread: number };
-    }>(
-      fetch,
-      `{ myNotifications(limit: 50) { items { id kind title body link createdAt readAt } unread } }`,
-      {},
-      token,
-    );
-    return { ...myNotifications, loadError: null };
-  } catch (e) {
-    return { items: [] as NotificationView[], unread: 0, loadError: messageOf(e) };
-  }
+  const { token } = signedIn(locals);
+  const { myNotifications } = await loadOrFail(fetch, token, Notifications, {});
+  return myNotifications;
 };
 
 export const actions: Actions = {
   read: async ({ locals, fetch, request }) => {
-    const token = signedIn(locals);
     const id = String((await request.formData()).get('id') ?? '');
-    try {
-      const r = await mutate<{ id: string }>(
-        fetch,
-        token,
-        { field: 'markNotificationRead', args: 'id: $id', vars: '$id: ID!', selection: 'id' },
-        { id },
-      );
-      if (!r.ok) return fail(statusOf(r.code), { message: r.message });
-      return { read: 1 };
-    } catch (e) {
-      return fail(502, { message: messageOf(e) });
-    }
+    return mutationAction(
+      fetch,
+      signedIn(locals).token,
+      MarkNotificationRead,
+      { id },
+      {
+        kept: {},
+        done: () => ({ read: 1 }),
+      },
+    );
   },
+  /** Not a typed-error mutation: it answers how many it marked. */
   readAll: async ({ locals, fetch }) => {
-    const token = signedIn(locals);
     try {
-      const { markAllNotificationsRead } = await api<{ markAllNotificationsRead: number }>(
-        fetch,
-        `mutation { markAllNotificationsRead }`,
-        {},
-        token,
-      );
-      return { read: markAllNotificationsRead };
+      const r = await api(fetch, signedIn(locals).token, MarkAllNotificationsRead, {});
+      return { read: r.markAllNotificationsRead };
     } catch (e) {
       return fail(502, { message: messageOf(e) });
     }

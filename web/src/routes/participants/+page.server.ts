@@ -1,60 +1,54 @@
 import { fail } from '@sveltejs/kit';
-import { api } from '$lib/server/api';
-import { messageOf, requireRole } from '$lib/server/guard';
+import { graphql } from '$lib/graphql/graphql';
+import { signedIn } from '$lib/server/guard';
+import { loadOrFail } from '$lib/server/load';
+import { Refusal, mutationAction } from '$lib/server/mutate';
+import { SEXES } from '$lib/cohort-form';
 import type { FieldErrors } from '$lib/validate';
 import type { Actions, PageServerLoad } from './$types';
 
-const ROLES = ['steward', 'admin'] as const;
 const PAGE_SIZE = 25;
-const SEXES = ['female', 'male', 'other', 'unknown'];
 
-export interface ParticipantRow {
-  id: string;
-  pseudonym: string;
-  sex: string;
-  birthYear: number | null;
-  status: string;
-  hasAccount: boolean;
-}
+const Participants = graphql(`
+  query Participants($limit: Int, $offset: Int) { participants(limit: $limit, offset: $offset) {
+  total items { id pseudonym sex birthYear status hasAccount } } }
+`);
 
 export const load: PageServerLoad = async ({ locals, fetch, url }) => {
-  const { token } = requireRole(locals, ROLES, 'participant records');
+  const { token } = signedIn(locals);
   const pageNo = Math.max(1, Number.parseInt(url.searchParams.get('page') ?? '1', 10) || 1);
-  try {
-    const { participants } = await api<{
-      participants: { items: ParticipantRow[]; total: number };
-    }>(
-      fetch,
-      `query($limit: Int, $offset: Int) { participants(limit: $limit, offset: $offset) {
-        total items { id pseudonym sex birthYear status hasAccount } } }`,
-      { limit: PAGE_SIZE, offset: (pageNo - 1) * PAGE_SIZE },
-      token,
-    );
-    return {
-      participants: participants.items,
-      total: participants.total,
-      pageNo,
-      pages: Math.max(1, Math.ceil(participants.total / PAGE_SIZE)),
-      loadError: null,
-    };
-  } catch (e) {
-    return {
-      participants: [] as ParticipantRow[],
-      total: 0,
-      pageNo,
-      pages: 1,
-      loadError: messageOf(e),
-    };
-  }
+  const { participants } = await loadOrFail(fetch, token, Participants, {
+    limit: PAGE_SIZE,
+    offset: (pageNo - 1) * PAGE_SIZE,
+  });
+  return {
+    participants: participants.items,
+    total: participants.total,
+    pageNo,
+    pages: Math.max(1, Math.ceil(participants.total / PAGE_SIZE)),
+  };
 };
 
-type Typed<T> =
-  | { __typename: string; data: T }
-  | { __typename: string; message: string; fieldErrors?: { field: string; message: string }[] };
+const CreateParticipant = graphql(
+  `
+    mutation CreateParticipant($input: CreateParticipantInput!) { createParticipant(input:
+    $input) { ... on MutationCreateParticipantSuccess { data { pseudonym } } ...Refusal } }
+  `,
+  [Refusal],
+);
+
+const CreateEnrolmentCode = graphql(
+  `
+    mutation CreateEnrolmentCode($id: ID!) { createEnrolmentCode(participantId: $id) {
+    ... on MutationCreateEnrolmentCodeSuccess { data { code expiresAt participant { id pseudonym
+    } } } ...Refusal } }
+  `,
+  [Refusal],
+);
 
 export const actions: Actions = {
   create: async ({ locals, fetch, request }) => {
-    const { token } = requireRole(locals, ROLES, 'participant records');
+    const { token } = signedIn(locals);
     const form = await request.formData();
     const values = {
       sex: String(form.get('sex') ?? ''),
@@ -62,7 +56,8 @@ export const actions: Actions = {
       pseudonym: String(form.get('pseudonym') ?? '').trim(),
     };
     const errors: FieldErrors = {};
-    if (!SEXES.includes(values.sex)) errors.sex = 'Choose the recorded sex.';
+    const sex = SEXES.find((s) => s === values.sex);
+    if (!sex) errors.sex = 'Choose the recorded sex.';
     const year = values.birthYear ? Number(values.birthYear) : null;
     if (
       year !== null &&
@@ -71,66 +66,40 @@ export const actions: Actions = {
       errors.birthYear = `Enter a year from 1900 to ${new Date().getUTCFullYear()}, or leave it empty.`;
     if (values.pseudonym && !/^[A-Za-z0-9_.-]{3,64}$/.test(values.pseudonym))
       errors.pseudonym = 'Use 3–64 letters, digits, dots, dashes or underscores.';
-    if (Object.keys(errors).length) return fail(400, { create: { values, errors, message: null } });
-    try {
-      const { createParticipant } = await api<{
-        createParticipant: Typed<{ pseudonym: string }>;
-      }>(
-        fetch,
-        `mutation($input: CreateParticipantInput!) { createParticipant(input: $input) {
-          __typename
-          ... on MutationCreateParticipantSuccess { data { pseudonym } }
-          ... on Error { message }
-          ... on ValidationError { fieldErrors { field message } }
-        } }`,
-        {
-          input: {
-            sex: values.sex,
-            birthYear: year,
-            ...(values.pseudonym ? { pseudonym: values.pseudonym } : {}),
-          },
+    if (!sex || Object.keys(errors).length)
+      return fail(400, { action: 'create', values, errors, message: null });
+    return mutationAction(
+      fetch,
+      token,
+      CreateParticipant,
+      {
+        input: {
+          sex,
+          birthYear: year,
+          ...(values.pseudonym ? { pseudonym: values.pseudonym } : {}),
         },
-        token,
-      );
-      if (!('data' in createParticipant)) {
-        const fieldErrors: FieldErrors = {};
-        for (const f of createParticipant.fieldErrors ?? []) fieldErrors[f.field] ??= f.message;
-        if (createParticipant.__typename === 'ConflictError')
-          fieldErrors.pseudonym = createParticipant.message;
-        return fail(400, {
-          create: { values, errors: fieldErrors, message: createParticipant.message },
-        });
-      }
-      return { created: createParticipant.data.pseudonym };
-    } catch (e) {
-      return fail(502, { create: { values, errors: {}, message: messageOf(e) } });
-    }
+      },
+      {
+        kept: { action: 'create', values },
+        done: (data) => ({ created: data.pseudonym }),
+        // A pseudonym already taken is a conflict, shown beside the pseudonym.
+        refused: (r) =>
+          r.code === 'CONFLICT' ? { ...r.fieldErrors, pseudonym: r.message } : r.fieldErrors,
+      },
+    );
   },
   code: async ({ locals, fetch, request }) => {
-    const { token } = requireRole(locals, ROLES, 'participant records');
+    const { token } = signedIn(locals);
     const participantId = String((await request.formData()).get('participantId') ?? '');
-    try {
-      const { createEnrolmentCode } = await api<{
-        createEnrolmentCode: Typed<{
-          code: string;
-          expiresAt: string;
-          participant: { id: string; pseudonym: string };
-        }>;
-      }>(
-        fetch,
-        `mutation($id: ID!) { createEnrolmentCode(participantId: $id) {
-          __typename
-          ... on MutationCreateEnrolmentCodeSuccess { data { code expiresAt participant { id pseudonym } } }
-          ... on Error { message }
-        } }`,
-        { id: participantId },
-        token,
-      );
-      if (!('data' in createEnrolmentCode))
-        return fail(400, { codeError: { participantId, message: createEnrolmentCode.message } });
-      return { enrolment: createEnrolmentCode.data };
-    } catch (e) {
-      return fail(502, { codeError: { participantId, message: messageOf(e) } });
-    }
+    return mutationAction(
+      fetch,
+      token,
+      CreateEnrolmentCode,
+      { id: participantId },
+      {
+        kept: { action: 'code', participantId },
+        done: (data) => ({ enrolment: data }),
+      },
+    );
   },
 };

@@ -1,54 +1,23 @@
-import { api } from '$lib/server/api';
-import { messageOf, requireRole } from '$lib/server/guard';
+import { graphql } from '$lib/graphql/graphql';
+import { StudyCountFields } from '$lib/graphql/fragments';
+import { signedIn } from '$lib/server/guard';
+import { loadOrFail } from '$lib/server/load';
 import type { PageServerLoad } from './$types';
 
-/** A study waiting for the board, as the queue lists it. */
-export interface QueuedStudy {
-  id: string;
-  title: string;
-  status: string;
-  submittedAt: string;
-  owner: { displayName: string; institution: string | null };
-  purpose: { primary: string };
-  match: { decision: string } | null;
-  cohort: {
-    permitted: { count: number | null; display: string };
-    ask: { count: number | null; display: string };
-    excluded: { count: number | null; display: string };
-  } | null;
-  votes: { mine: boolean; vote: string }[];
-}
-
-/** A decided study, for the board to find its grant again. */
-export interface DecidedStudy {
-  id: string;
-  title: string;
-  status: string;
-  decidedAt: string | null;
-  grant: { id: string; status: string; expiresAt: string } | null;
-}
+/** The studies waiting for the board, and the decided ones, to find their grants again. */
+const ReviewQueue = graphql(
+  `
+    query ReviewQueue { reviewQueue { id title status submittedAt owner { displayName
+    institution } purpose { primary } match { decision } cohort { permitted {
+    ...StudyCountFields } ask { ...StudyCountFields } excluded { ...StudyCountFields } } votes {
+    mine vote } } studies(statuses: [APPROVED, REJECTED, REVOKED, EXPIRED, CLOSED_OUT]) { id
+    title status decidedAt grant { id status expiresAt } } }
+  `,
+  [StudyCountFields],
+);
 
 export const load: PageServerLoad = async ({ locals, fetch }) => {
-  const { token } = requireRole(locals, ['ethics_board', 'admin'], 'the review queue');
-  try {
-    const data = await api<{ reviewQueue: QueuedStudy[]; studies: DecidedStudy[] }>(
-      fetch,
-      `{ reviewQueue { id title status submittedAt owner { displayName institution }
-          purpose { primary } match { decision }
-          cohort { permitted { count display } ask { count display } excluded { count display } }
-          votes { mine vote } }
-         studies(statuses: [APPROVED, REJECTED, REVOKED, EXPIRED, CLOSED_OUT]) {
-          id title status decidedAt grant { id status expiresAt } } }`,
-      {},
-      token,
-    );
-    return { queue: data.reviewQueue, decided: data.studies, now: Date.now(), loadError: null };
-  } catch (e) {
-    return {
-      queue: [] as QueuedStudy[],
-      decided: [] as DecidedStudy[],
-      now: Date.now(),
-      loadError: messageOf(e),
-    };
-  }
+  const { token } = signedIn(locals);
+  const data = await loadOrFail(fetch, token, ReviewQueue, {});
+  return { queue: data.reviewQueue, decided: data.studies, now: Date.now() };
 };

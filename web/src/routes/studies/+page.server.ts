@@ -1,35 +1,16 @@
-import { api } from '$lib/server/api';
-import { messageOf, requireRole } from '$lib/server/guard';
+import { mayAct } from '$lib/access';
+import { graphql } from '$lib/graphql/graphql';
+import { signedIn } from '$lib/server/guard';
+import { loadOrFail } from '$lib/server/load';
 import type { PageServerLoad } from './$types';
 
-/** A row of the studies list. */
-export interface StudyRow {
-  id: string;
-  title: string;
-  status: string;
-  createdAt: string;
-  submittedAt: string | null;
-  purpose: { primary: string };
-  match: { decision: string } | null;
-  grant: { id: string; status: string; expiresAt: string } | null;
-}
+const Studies = graphql(`
+  query Studies { studies { id title status createdAt submittedAt purpose { primary } match {
+  decision } grant { id status expiresAt } } }
+`);
 
 export const load: PageServerLoad = async ({ locals, fetch }) => {
-  const { viewer, token } = requireRole(locals, ['researcher', 'ethics_board', 'admin'], 'studies');
-  try {
-    const { studies } = await api<{ studies: StudyRow[] }>(
-      fetch,
-      `{ studies { id title status createdAt submittedAt purpose { primary } match { decision }
-         grant { id status expiresAt } } }`,
-      {},
-      token,
-    );
-    return { studies, canCreate: viewer.role === 'researcher', loadError: null };
-  } catch (e) {
-    return {
-      studies: [] as StudyRow[],
-      canCreate: viewer.role === 'researcher',
-      loadError: messageOf(e),
-    };
-  }
+  const { viewer, token } = signedIn(locals);
+  const { studies } = await loadOrFail(fetch, token, Studies, {});
+  return { studies, canCreate: mayAct('/studies/new', viewer.role, 'create') };
 };

@@ -1,30 +1,31 @@
-import { api } from '$lib/server/api';
-import { messageOf, requireRole } from '$lib/server/guard';
-import { TIMELINE_EVENT_FIELDS, type TimelineEvent } from '$lib/timeline-event';
+import { graphql } from '$lib/graphql/graphql';
+import { TimelineEventFields } from '$lib/graphql/fragments';
+import { signedIn } from '$lib/server/guard';
+import { loadOrFail } from '$lib/server/load';
 import type { PageServerLoad } from './$types';
 
 const PAGE_SIZE = 50;
 
+const Timeline = graphql(
+  `
+    query Timeline($limit: Int, $beforeSeq: Int) { myTimeline(limit: $limit, beforeSeq:
+    $beforeSeq) { ...TimelineEventFields } }
+  `,
+  [TimelineEventFields],
+);
+
 export const load: PageServerLoad = async ({ locals, fetch, url }) => {
-  const { token } = requireRole(locals, ['participant'], 'the timeline (participants only)');
+  const { token } = signedIn(locals);
   const before = Number.parseInt(url.searchParams.get('before') ?? '', 10);
   const beforeSeq = Number.isInteger(before) && before > 0 ? before : null;
-  try {
-    const { myTimeline } = await api<{ myTimeline: TimelineEvent[] }>(
-      fetch,
-      `query($limit: Int, $beforeSeq: Int) { myTimeline(limit: $limit, beforeSeq: $beforeSeq) {
-        ${TIMELINE_EVENT_FIELDS} } }`,
-      { limit: PAGE_SIZE + 1, beforeSeq },
-      token,
-    );
-    const events = myTimeline.slice(0, PAGE_SIZE);
-    return {
-      events,
-      older: myTimeline.length > PAGE_SIZE ? events[events.length - 1]!.seq : null,
-      beforeSeq,
-      loadError: null,
-    };
-  } catch (e) {
-    return { events: [] as TimelineEvent[], older: null, beforeSeq, loadError: messageOf(e) };
-  }
+  const { myTimeline } = await loadOrFail(fetch, token, Timeline, {
+    limit: PAGE_SIZE + 1,
+    beforeSeq,
+  });
+  const events = myTimeline.slice(0, PAGE_SIZE);
+  return {
+    events,
+    older: myTimeline.length > PAGE_SIZE ? events[events.length - 1]!.seq : null,
+    beforeSeq,
+  };
 };

@@ -1,54 +1,47 @@
 import { fail } from '@sveltejs/kit';
-import { api } from '$lib/server/api';
-import { messageOf, requireRole } from '$lib/server/guard';
+import { graphql } from '$lib/graphql/graphql';
+import { signedIn } from '$lib/server/guard';
+import { loadOrFail } from '$lib/server/load';
+import { Refusal, mutationAction } from '$lib/server/mutate';
 import type { Actions, PageServerLoad } from './$types';
 
-const ROLES = ['participant'] as const;
-const WHAT = 'withdrawal (participants only)';
+const MyRecord = graphql(`
+  query MyRecord { myParticipant { pseudonym status withdrawnAt } }
+`);
+
+const WithdrawConsent = graphql(
+  `
+    mutation WithdrawConsent { withdrawConsent(confirm: true) {
+    ... on MutationWithdrawConsentSuccess { data { withdrawnAt studiesThatReceivedData } }
+    ...Refusal } }
+  `,
+  [Refusal],
+);
 
 export const load: PageServerLoad = async ({ locals, fetch }) => {
-  const { token } = requireRole(locals, ROLES, WHAT);
-  try {
-    const { myParticipant } = await api<{
-      myParticipant: { pseudonym: string; status: string; withdrawnAt: string | null } | null;
-    }>(fetch, `{ myParticipant { pseudonym status withdrawnAt } }`, {}, token);
-    return { participant: myParticipant, loadError: null };
-  } catch (e) {
-    return { participant: null, loadError: messageOf(e) };
-  }
+  const { token } = signedIn(locals);
+  const { myParticipant } = await loadOrFail(fetch, token, MyRecord, {});
+  return { participant: myParticipant };
 };
-
-type Typed =
-  | {
-      __typename: 'MutationWithdrawConsentSuccess';
-      data: { withdrawnAt: string; studiesThatReceivedData: string[] };
-    }
-  | { __typename: string; message: string };
 
 export const actions: Actions = {
   default: async ({ locals, fetch, request }) => {
-    const { token } = requireRole(locals, ROLES, WHAT);
+    const { token } = signedIn(locals);
     const form = await request.formData();
     if (form.get('confirm') !== 'yes')
       return fail(400, {
         errors: { confirm: 'Tick the box to confirm that you want to withdraw.' },
         message: null,
       });
-    try {
-      const { withdrawConsent: r } = await api<{ withdrawConsent: Typed }>(
-        fetch,
-        `mutation { withdrawConsent(confirm: true) {
-          __typename
-          ... on MutationWithdrawConsentSuccess { data { withdrawnAt studiesThatReceivedData } }
-          ... on Error { message }
-        } }`,
-        {},
-        token,
-      );
-      if (!('data' in r)) return fail(400, { errors: {}, message: r.message });
-      return { withdrawal: r.data };
-    } catch (e) {
-      return fail(502, { errors: {}, message: messageOf(e) });
-    }
+    return mutationAction(
+      fetch,
+      token,
+      WithdrawConsent,
+      {},
+      {
+        kept: {},
+        done: (data) => ({ withdrawal: data }),
+      },
+    );
   },
 };

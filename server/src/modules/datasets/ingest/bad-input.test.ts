@@ -43,6 +43,12 @@ const CASES: { name: string; file: () => Buffer | string; line: RegExp; reason: 
     reason: /duplicate/i,
   },
   {
+    name: 'a sample name with a NUL character',
+    file: () => `${HEAD}${COLS}\tP-B1\tP-\u0000B2\n${good(1)}\n`,
+    line: /line 4/,
+    reason: /control character/,
+  },
+  {
     name: 'a genotype with more alleles than ALT',
     file: () => `${HEAD}${COLS}\tP-B1\tP-B2\n${good(5)}\n${row(9, '0/2')}\n`,
     line: /line 10/,

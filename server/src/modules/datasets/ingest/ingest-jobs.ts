@@ -38,14 +38,48 @@ export interface JobProgress {
 const KEEP_MS = 24 * 3600_000;
 
 /**
- * Ingest jobs started from the portal: the upload is written to a private temporary directory,
- * the ingest runs in the background, and the portal polls progress and the report. Jobs live in
- * this instance's memory for a day; the completed ingest itself is in the database.
+ * Makes `root` a private directory (0700) and removes what a crashed process left in it: each
+ * process keeps its uploads in `<pid>-…` below it, and a directory whose process is gone is
+ * deleted. Directories of live processes (another API instance sharing DATA_DIR) stay.
+ */
+export function preparePrivateUploadRoot(root: string): void {
+  fs.mkdirSync(root, { recursive: true, mode: 0o700 });
+  fs.chmodSync(root, 0o700);
+  for (const entry of fs.readdirSync(root)) {
+    const pid = Number(entry.split('-')[0]);
+    if (pid !== process.pid && isAlive(pid)) continue;
+    fs.rmSync(path.join(root, entry), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Ingest jobs started from the portal: the upload is written to a private directory (0700,
+ * files 0600; `DATA_DIR/uploads` in the server), the ingest runs in the background, and the
+ * portal polls progress and the report. Jobs live in this instance's memory for a day; the
+ * completed ingest itself is in the database.
  */
 export class IngestJobs {
   private readonly jobs = new Map<string, IngestJob>();
+  private readonly uploadRoot: string;
 
-  constructor(private readonly log?: Logger) {}
+  /** `uploadRoot` defaults to a fresh private directory under the system temporary directory. */
+  constructor(
+    private readonly log?: Logger,
+    uploadRoot?: string,
+  ) {
+    this.uploadRoot = uploadRoot ?? fs.mkdtempSync(path.join(os.tmpdir(), 'consentome-uploads-'));
+    preparePrivateUploadRoot(this.uploadRoot);
+  }
 
   /** A job, if `actor` started it (or is an admin). */
   get(id: string, actor: UserActor): IngestJob | null {
@@ -77,11 +111,11 @@ export class IngestJobs {
     ) => Promise<Record<string, unknown>>,
   ): Promise<IngestJob> {
     this.prune();
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'consentome-upload-'));
+    const dir = fs.mkdtempSync(path.join(this.uploadRoot, `${process.pid}-`));
     fs.chmodSync(dir, 0o700);
     const save = async (f: File, name: string) => {
       const target = path.join(dir, name);
-      await fs.promises.writeFile(target, Buffer.from(await f.arrayBuffer()));
+      await fs.promises.writeFile(target, Buffer.from(await f.arrayBuffer()), { mode: 0o600 });
       return target;
     };
     const safeName = meta.file.name.replace(/[^A-Za-z0-9._-]/g, '_').slice(-120) || 'upload';
@@ -121,8 +155,17 @@ export class IngestJobs {
           error instanceof AppError
             ? { code: error.code, message: error.message }
             : { code: 'INTERNAL_SERVER_ERROR', message: 'Unexpected error.' };
-        if (!(error instanceof AppError))
-          this.log?.error('ingest job failed', { jobId: job.id, error: (error as Error).message });
+        // Ids and counts only: the message of a refused file may quote its content.
+        const fields = {
+          jobId: job.id,
+          datasetId: job.datasetId,
+          kind: job.kind,
+          records: job.records,
+          calls: job.calls,
+          code: job.error.code,
+        };
+        if (error instanceof AppError) this.log?.warn('ingest job refused the file', fields);
+        else this.log?.error('ingest job failed', { ...fields, stack: (error as Error).stack });
       })
       .finally(() => {
         job.finishedAt = new Date();

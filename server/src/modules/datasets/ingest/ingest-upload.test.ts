@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actorOf, createTestApi, loginAs, makeUser, testConfig } from '../../../test/test-api.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../../test/test-database.js';
 import { systemActor } from '../../actors/actor.js';
+import { createAppServices } from '../../../app/app-services.js';
 import { createGraphQLServer } from '../../../http/yoga.js';
 import { createParticipant } from '../../participants/participants.service.js';
 import { registerDataset } from '../datasets.service.js';
@@ -28,7 +29,8 @@ describe(`ingest upload through GraphQL (${TEST_DRIVER})`, () => {
       for (const p of ['P-UP-1', 'P-UP-2'])
         await createParticipant(tx, systemActor('test'), { pseudonym: p, sex: 'male' });
     });
-    yoga = createGraphQLServer(db.db, testConfig());
+    const config = testConfig();
+    yoga = createGraphQLServer(db.db, config, createAppServices(db.db, config));
   });
   afterAll(() => db.dispose());
 

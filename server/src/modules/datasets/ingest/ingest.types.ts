@@ -105,7 +105,7 @@ builder.mutationField('startIngest', (t) =>
       if (!dataset) throw new NotFoundError('Dataset');
       assertCanIngest(viewer, dataset);
       const kind = input.kind as IngestKind;
-      return ctx.ingestJobs.start(
+      return ctx.services.ingestJobs.start(
         viewer,
         { datasetId, kind, file: input.file, sampleMap: input.sampleMap },
         async (paths, progress) => {
@@ -140,7 +140,7 @@ builder.queryField('ingestJob', (t) =>
     description: 'An ingest job you started (null when unknown or not yours).',
     authScopes: { roles: ['steward', 'admin'] },
     args: { id: t.arg.id() },
-    resolve: (_root, { id }, ctx) => ctx.ingestJobs.get(String(id), ctx.viewer!),
+    resolve: (_root, { id }, ctx) => ctx.services.ingestJobs.get(String(id), ctx.viewer!),
   }),
 );
 
@@ -150,6 +150,7 @@ builder.queryField('ingestJobs', (t) =>
     description: 'Your recent ingest jobs for a dataset, newest first.',
     authScopes: { roles: ['steward', 'admin'] },
     args: { datasetId: t.arg.id() },
-    resolve: (_root, { datasetId }, ctx) => ctx.ingestJobs.list(String(datasetId), ctx.viewer!),
+    resolve: (_root, { datasetId }, ctx) =>
+      ctx.services.ingestJobs.list(String(datasetId), ctx.viewer!),
   }),
 );

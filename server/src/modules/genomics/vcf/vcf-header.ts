@@ -79,6 +79,14 @@ function chromLine(line: string, lineNo: number, meta: string[]): VcfHeader {
   const seen = new Set<string>();
   samples.forEach((name, i) => {
     if (name.trim() === '') throw new VcfFormatError(lineNo, `sample column ${i + 1} has no name`);
+    // PostgreSQL text cannot hold NUL, and no pseudonym has control characters: refuse here, as
+    // bad input, rather than fail in the database.
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f\u007f]/.test(name))
+      throw new VcfFormatError(
+        lineNo,
+        `sample column ${i + 1} has a control character in its name`,
+      );
     if (seen.has(name)) throw new VcfFormatError(lineNo, `duplicate sample name "${name}"`);
     seen.add(name);
   });

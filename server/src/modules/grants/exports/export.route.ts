@@ -2,6 +2,7 @@ import type { Database } from '../../../db/database.js';
 import { AppError } from '../../../errors/app-errors.js';
 import { requestViewer } from '../../../http/request-viewer.js';
 import type { Route } from '../../../http/router.js';
+import { ExportLapsedError, auditLapsedDownload } from './export-consent-check.js';
 import { exportFile } from './export.service.js';
 
 const STATUS: Record<string, number> = { NOT_FOUND: 404, CONFLICT: 409, FORBIDDEN: 403 };
@@ -37,6 +38,8 @@ export function exportRoute(db: Database): Route {
           },
         });
       } catch (error) {
+        if (error instanceof ExportLapsedError)
+          await db.transaction((tx) => auditLapsedDownload(tx, viewer, error));
         if (error instanceof AppError)
           return Response.json(
             { error: error.message, code: error.code },

@@ -15,6 +15,7 @@ import { studies } from '../../studies/studies.tables.js';
 import { memberConsents, studyCandidates } from '../../studies/study-cohort.js';
 import { grantState, visibleGrant } from '../grants.service.js';
 import { dataExports, exportMembers } from '../grants.tables.js';
+import { ExportLapsedError, lapsedExportMembers } from './export-consent-check.js';
 import { exportVcf } from './export-vcf.js';
 
 /** An export row without its VCF text (fetched only for download). */
@@ -154,7 +155,8 @@ export async function exportsOfGrant(
 }
 
 /**
- * The files of an export for its grantee while the grant is active; the download is audited.
+ * The files of an export for its grantee while the grant is active and while everyone in it
+ * still consents (otherwise `ExportLapsedError`: make a new export); the download is audited.
  * Boards see export summaries, not the data.
  */
 export async function exportFile(
@@ -173,6 +175,11 @@ export async function exportFile(
   if (!hasRole(actor, 'researcher')) throw new NotFoundError('Export');
   const state = grantState(grant);
   if (state !== 'active') throw new ConflictError(`The grant is ${state.replace('_', ' ')}`);
+  // An export is fixed at the moment it was made; consent is not. Serving it after someone in it
+  // withdrew or said no would hand out their data against their wish, so it is refused and the
+  // grantee makes a new export (which follows consent as it is now).
+  const lapsed = await lapsedExportMembers(tx, row.id, grant.studyId);
+  if (lapsed.length > 0) throw new ExportLapsedError(row.id, grant.id, grant.studyId, file, lapsed);
   // The VCF discloses every included participant's genotypes: each of them sees the download.
   const members =
     file === 'vcf'

@@ -3,6 +3,7 @@ import { calculateJwkThumbprint } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../../test/test-database.js';
 import { serverSecrets } from '../../secrets/secrets.tables.js';
+import { readServerSecret } from '../../secrets/server-secrets.js';
 import { CURRENT_SIGNING_KEY, loadSigningKey, publicJwks, signingKey } from './signing-key.js';
 
 describe(`passport signing key (${TEST_DRIVER})`, () => {
@@ -14,13 +15,18 @@ describe(`passport signing key (${TEST_DRIVER})`, () => {
     await db.dispose();
   });
 
-  it('is generated on first use and stored in server_secrets as a private P-256 JWK', async () => {
+  it('is generated on first use and stored in server_secrets as a private P-256 JWK, encrypted', async () => {
     const key = await signingKey(db.db);
     const [row] = await db.db
       .select()
       .from(serverSecrets)
       .where(eq(serverSecrets.name, CURRENT_SIGNING_KEY));
-    const stored = JSON.parse(row!.value) as Record<string, string>;
+    expect(row!.value).toMatch(/^enc:v1:/);
+    expect(row!.value).not.toContain('"d"');
+    const stored = JSON.parse((await readServerSecret(db.db, CURRENT_SIGNING_KEY))!) as Record<
+      string,
+      string
+    >;
     expect(stored).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256' });
     expect(stored.d).toEqual(expect.any(String));
     expect(key.kid).toBe(

@@ -1,6 +1,6 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import type { Queryable } from '../../../db/database.js';
-import { storeSecretOnce, storedSecret } from '../../secrets/server-secrets.js';
+import { readServerSecret, storeServerSecretIfAbsent } from '../../secrets/server-secrets.js';
 
 /**
  * The server secret holding the current signing key. Rotation means a new name (`…-2`) here and
@@ -61,17 +61,20 @@ export function signingKey(
 }
 
 /**
- * Reads the named key from server_secrets without the cache, creating it if absent. Concurrent
+ * Reads the named key from server_secrets (decrypting it) without the cache, creating it if absent. Concurrent
  * first use by several instances is settled by the primary key: the first insert wins and every
  * instance reads that one.
  */
 export async function loadSigningKey(db: Queryable, name: string): Promise<PassportSigningKey> {
-  const stored = await storedSecret(db, name);
+  const stored = await readServerSecret(db, name);
   if (stored !== undefined) return importStoredKey(name, stored);
   const { privateKey } = await generateKeyPair(SIGNING_ALG, { extractable: true });
   const jwk = await exportJWK(privateKey);
-  const value = JSON.stringify({ ...jwk, alg: SIGNING_ALG });
-  return importStoredKey(name, await storeSecretOnce(db, name, value));
+  // Encrypted at rest with the secrets key (see secrets-keyring.ts), never stored in clear.
+  return importStoredKey(
+    name,
+    await storeServerSecretIfAbsent(db, name, JSON.stringify({ ...jwk, alg: SIGNING_ALG })),
+  );
 }
 
 /**
@@ -81,7 +84,7 @@ export async function loadSigningKey(db: Queryable, name: string): Promise<Passp
 export async function publicJwks(db: Queryable): Promise<{ keys: PublicSigningJwk[] }> {
   const keys = [(await signingKey(db)).publicJwk];
   for (const name of RETIRED_SIGNING_KEYS) {
-    if ((await storedSecret(db, name)) !== undefined)
+    if ((await readServerSecret(db, name)) !== undefined)
       keys.push((await signingKey(db, name)).publicJwk);
   }
   return { keys };

@@ -1,176 +1,162 @@
 import { fail } from '@sveltejs/kit';
-import { api } from '$lib/server/api';
-import { messageOf, requireRole } from '$lib/server/guard';
-import { ROLE_LABELS, ROLES } from '$lib/roles';
+import { graphql, type ResultOf } from '$lib/graphql/graphql';
+import { signedIn } from '$lib/server/guard';
+import { loadOrFail } from '$lib/server/load';
+import { Refusal, mutationAction, sentence } from '$lib/server/mutate';
+import { ROLE_LABELS, isRole } from '$lib/roles';
 import { readCreateUserForm, validateCreateUser } from '$lib/user-form';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
+const Users = graphql(`
+  query Users { users { id email displayName role institution createdAt disabledAt
+  researcherStatusConfirmedAt } }
+`);
 /** An account as the page lists it. */
-export interface AccountRow {
-  id: string;
-  email: string;
-  displayName: string;
-  role: string;
-  institution: string | null;
-  createdAt: string;
-  disabledAt: string | null;
-  researcherStatusConfirmedAt: string | null;
-}
-
-const ADMIN = ['admin'] as const;
-const USER_FIELDS = `id email displayName role institution createdAt disabledAt researcherStatusConfirmedAt`;
-
-/** A mutation's answer: the success wrapper, or one of the typed errors. */
-type Result<T> =
-  | { __typename: `Mutation${string}Success`; data: T }
-  | { __typename: string; message: string; fieldErrors?: { field: string; message: string }[] };
-
-const ERROR_FIELDS = `__typename ... on Error { message } ... on ValidationError { fieldErrors { field message } }`;
+export type AccountRow = ResultOf<typeof Users>['users'][number];
 
 export const load: PageServerLoad = async ({ locals, fetch }) => {
-  const { viewer, token } = requireRole(locals, ADMIN, 'account administration');
-  try {
-    const { users } = await api<{ users: AccountRow[] }>(
-      fetch,
-      `{ users { ${USER_FIELDS} } }`,
-      {},
-      token,
-    );
-    return { users, viewerId: viewer.id, loadError: null };
-  } catch (e) {
-    return { users: [] as AccountRow[], viewerId: viewer.id, loadError: messageOf(e) };
-  }
+  const { viewer, token } = signedIn(locals);
+  const { users } = await loadOrFail(fetch, token, Users, {});
+  return { users, viewerId: viewer.id };
 };
 
-const sentence = (s: string) => `${s[0]?.toUpperCase() ?? ''}${s.slice(1)}.`;
+const CreateUser = graphql(
+  `
+    mutation CreateUser($input: CreateUserInput!) { createUser(input: $input) {
+    ... on MutationCreateUserSuccess { data { displayName } } ...Refusal } }
+  `,
+  [Refusal],
+);
 
-/**
- * Runs one of the per-account mutations and turns its answer into what the page shows: a
- * notice on success, the server's typed error (with its type, e.g. LastAdminError) otherwise.
- */
-async function accountChange(
-  event: RequestEvent,
-  mutation: string,
-  variables: Record<string, unknown>,
-  done: (data: { displayName?: string; role?: string }) => string,
-) {
-  const { token } = requireRole(event.locals, ADMIN, 'account administration');
-  const userId = variables.userId ?? (variables.input as { userId?: unknown } | undefined)?.userId;
-  try {
-    const data = await api<Record<string, Result<{ displayName?: string; role?: string }>>>(
-      event.fetch,
-      mutation,
-      variables,
-      token,
-    );
-    const result = Object.values(data)[0]!;
-    if ('data' in result) return { accountNotice: done(result.data), userId: String(userId) };
-    const detail = (result.fieldErrors ?? []).map((f) => `${f.field} ${f.message}`).join('; ');
-    return fail(result.__typename === 'ValidationError' ? 400 : 409, {
-      accountError: detail ? `${result.message} (${detail})` : result.message,
-      errorType: result.__typename,
-      userId: String(userId),
-    });
-  } catch (e) {
-    return fail(502, {
-      accountError: messageOf(e),
-      errorType: 'API_ERROR',
-      userId: String(userId),
-    });
-  }
-}
+const ChangeUserRole = graphql(
+  `
+    mutation ChangeUserRole($input: ChangeUserRoleInput!) { changeUserRole(input: $input) {
+    ... on MutationChangeUserRoleSuccess { data { displayName role } } ...Refusal } }
+  `,
+  [Refusal],
+);
+
+const DisableUser = graphql(
+  `
+    mutation DisableUser($userId: ID!) { disableUser(userId: $userId) {
+    ... on MutationDisableUserSuccess { data { displayName } } ...Refusal } }
+  `,
+  [Refusal],
+);
+
+const EnableUser = graphql(
+  `
+    mutation EnableUser($userId: ID!) { enableUser(userId: $userId) {
+    ... on MutationEnableUserSuccess { data { displayName } } ...Refusal } }
+  `,
+  [Refusal],
+);
+
+const ConfirmResearcherStatus = graphql(
+  `
+    mutation ConfirmResearcherStatus($userId: ID!) { confirmResearcherStatus(userId: $userId) {
+    ... on MutationConfirmResearcherStatusSuccess { data } ...Refusal } }
+  `,
+  [Refusal],
+);
 
 const text = (form: FormData, name: string) => {
   const v = form.get(name);
   return typeof v === 'string' ? v : '';
 };
 
+/** The account a per-account form names, and its answer's place on the page. */
+async function accountForm({ locals, request }: RequestEvent) {
+  const form = await request.formData();
+  const userId = text(form, 'userId');
+  return { form, userId, token: signedIn(locals).token, kept: { action: 'account', userId } };
+}
+
 export const actions: Actions = {
   create: async ({ locals, fetch, request }) => {
-    const { token } = requireRole(locals, ADMIN, 'account administration');
+    const { token } = signedIn(locals);
     const values = readCreateUserForm(await request.formData());
-    const kept = { ...values, password: '' };
+    const kept = { action: 'create', values: { ...values, password: '' } };
     const { errors, input } = validateCreateUser(values);
     if (Object.keys(errors).length)
-      return fail(400, {
-        createValues: kept,
-        createErrors: errors,
-        createMessage: 'Please correct the fields marked below.',
-      });
-    try {
-      const { createUser } = await api<{ createUser: Result<{ displayName: string }> }>(
-        fetch,
-        `mutation($input: CreateUserInput!) { createUser(input: $input) {
-          ... on MutationCreateUserSuccess { data { displayName } } ${ERROR_FIELDS} } }`,
-        { input },
-        token,
-      );
-      if ('data' in createUser)
-        return {
-          created: `Account created for ${createUser.data.displayName}. Tell them their password in person or by another channel.`,
-        };
-      const fieldErrors: Record<string, string> = {};
-      for (const f of createUser.fieldErrors ?? []) fieldErrors[f.field] ??= sentence(f.message);
-      if (createUser.__typename === 'ConflictError')
-        fieldErrors.email ??= sentence(createUser.message);
-      return fail(createUser.__typename === 'ConflictError' ? 409 : 400, {
-        createValues: kept,
-        createErrors: fieldErrors,
-        createMessage: createUser.message,
-      });
-    } catch (e) {
-      return fail(502, { createValues: kept, createErrors: {}, createMessage: messageOf(e) });
-    }
+      return fail(400, { ...kept, errors, message: 'Please correct the fields marked below.' });
+    return mutationAction(
+      fetch,
+      token,
+      CreateUser,
+      { input },
+      {
+        kept,
+        done: (data) => ({
+          created: `Account created for ${data.displayName}. Tell them their password in person or by another channel.`,
+        }),
+        // An address already in use is a conflict, shown beside the address.
+        refused: (r) =>
+          r.code === 'CONFLICT' ? { email: sentence(r.message), ...r.fieldErrors } : r.fieldErrors,
+      },
+    );
   },
 
   role: async (event) => {
-    const form = await event.request.formData();
+    const { form, userId, token, kept } = await accountForm(event);
     const role = text(form, 'role');
-    return accountChange(
-      event,
-      `mutation($input: ChangeUserRoleInput!) { changeUserRole(input: $input) {
-        ... on MutationChangeUserRoleSuccess { data { displayName role } } ${ERROR_FIELDS} } }`,
+    return mutationAction(
+      event.fetch,
+      token,
+      ChangeUserRole,
+      // An unknown role goes to the API as empty, which refuses it as a validation error.
+      { input: { userId, role: isRole(role) ? role : ('' as never) } },
       {
-        input: {
-          userId: text(form, 'userId'),
-          role: (ROLES as readonly string[]).includes(role) ? role : '',
-        },
+        kept,
+        done: (u) => ({ notice: `${u.displayName} is now ${ROLE_LABELS[u.role] ?? u.role}.` }),
       },
-      (u) => `${u.displayName} is now ${ROLE_LABELS[u.role ?? ''] ?? u.role}.`,
     );
   },
 
   disable: async (event) => {
-    const form = await event.request.formData();
-    return accountChange(
-      event,
-      `mutation($userId: ID!) { disableUser(userId: $userId) {
-        ... on MutationDisableUserSuccess { data { displayName } } ${ERROR_FIELDS} } }`,
-      { userId: text(form, 'userId') },
-      (u) => `${u.displayName}’s account is disabled; their sessions have ended.`,
+    const { userId, token, kept } = await accountForm(event);
+    return mutationAction(
+      event.fetch,
+      token,
+      DisableUser,
+      { userId },
+      {
+        kept,
+        done: (u) => ({
+          notice: `${u.displayName}’s account is disabled; their sessions have ended.`,
+        }),
+      },
     );
   },
 
   enable: async (event) => {
-    const form = await event.request.formData();
-    return accountChange(
-      event,
-      `mutation($userId: ID!) { enableUser(userId: $userId) {
-        ... on MutationEnableUserSuccess { data { displayName } } ${ERROR_FIELDS} } }`,
-      { userId: text(form, 'userId') },
-      (u) => `${u.displayName} can sign in again.`,
+    const { userId, token, kept } = await accountForm(event);
+    return mutationAction(
+      event.fetch,
+      token,
+      EnableUser,
+      { userId },
+      {
+        kept,
+        done: (u) => ({ notice: `${u.displayName} can sign in again.` }),
+      },
     );
   },
 
   confirm: async (event) => {
-    const form = await event.request.formData();
-    return accountChange(
-      event,
-      `mutation($userId: ID!) { confirmResearcherStatus(userId: $userId) {
-        ... on MutationConfirmResearcherStatusSuccess { data } ${ERROR_FIELDS} } }`,
-      { userId: text(form, 'userId') },
-      () =>
-        'Researcher status confirmed: their GA4GH Passport now carries a ResearcherStatus visa.',
+    const { userId, token, kept } = await accountForm(event);
+    return mutationAction(
+      event.fetch,
+      token,
+      ConfirmResearcherStatus,
+      { userId },
+      {
+        kept,
+        done: () => ({
+          notice:
+            'Researcher status confirmed: their GA4GH Passport now carries a ResearcherStatus visa.',
+        }),
+      },
     );
   },
 };

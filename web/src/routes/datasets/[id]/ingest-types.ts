@@ -1,18 +1,19 @@
-/** An ingest job as the portal polls it. */
-export interface IngestJobView {
-  id: string;
-  fileName: string;
-  kind: string;
-  status: 'running' | 'completed' | 'failed';
-  percent: number | null;
-  records: number;
-  calls: number;
-  callsPerSecond: number;
-  report: Record<string, unknown> | null;
-  error: { code: string; message: string } | null;
-}
+import { graphql, type ResultOf } from '$lib/graphql/graphql';
 
-export const JOB_FIELDS = `id fileName kind status percent records calls callsPerSecond report error { code message }`;
+/** An ingest job as the portal polls it. */
+export const IngestJobFields = graphql(`
+  fragment IngestJobFields on IngestJob { id fileName kind status percent records calls
+  callsPerSecond report error { code message } }
+`);
+export type IngestJobView = ResultOf<typeof IngestJobFields>;
+
+/** One ingest job's progress, polled while it runs. */
+export const IngestJob = graphql(
+  `
+    query IngestJob($id: ID!) { ingestJob(id: $id) { ...IngestJobFields } }
+  `,
+  [IngestJobFields],
+);
 
 export const KINDS = [
   {

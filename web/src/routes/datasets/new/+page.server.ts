@@ -1,80 +1,50 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { api } from '$lib/server/api';
-import { messageOf, requireRole } from '$lib/server/guard';
-import {
-  PERMISSIONS,
-  formField,
-  readDatasetForm,
-  validateDataset,
-  type DuoTermInfo,
-} from '$lib/dataset-form';
+import { graphql } from '$lib/graphql/graphql';
+import { signedIn } from '$lib/server/guard';
+import { loadOrFail } from '$lib/server/load';
+import { Refusal, mutationAction } from '$lib/server/mutate';
+import { PERMISSIONS, formField, readDatasetForm, validateDataset } from '$lib/dataset-form';
 import type { Actions, PageServerLoad } from './$types';
 
-const ROLES = ['steward', 'admin'] as const;
+const DuoTerms = graphql(`
+  query DuoTerms { duoTerms { code id label plain } }
+`);
 
 export const load: PageServerLoad = async ({ locals, fetch }) => {
-  const { token } = requireRole(locals, ROLES, 'dataset registration');
-  try {
-    const { duoTerms } = await api<{ duoTerms: DuoTermInfo[] }>(
-      fetch,
-      `{ duoTerms { code id label plain } }`,
-      {},
-      token,
-    );
-    const permissions = PERMISSIONS.map((code) => duoTerms.find((t) => t.code === code)).filter(
-      (t): t is DuoTermInfo => !!t,
-    );
-    const modifiers = duoTerms.filter((t) => !(PERMISSIONS as readonly string[]).includes(t.code));
-    return { permissions, modifiers, loadError: null };
-  } catch (e) {
-    return {
-      permissions: [] as DuoTermInfo[],
-      modifiers: [] as DuoTermInfo[],
-      loadError: messageOf(e),
-    };
-  }
+  const { token } = signedIn(locals);
+  const { duoTerms } = await loadOrFail(fetch, token, DuoTerms, {});
+  const permissions = PERMISSIONS.flatMap((code) => duoTerms.filter((t) => t.code === code));
+  const modifiers = duoTerms.filter((t) => !(PERMISSIONS as readonly string[]).includes(t.code));
+  return { permissions, modifiers };
 };
 
-type RegisterResult =
-  | { __typename: 'MutationRegisterDatasetSuccess'; data: { id: string } }
-  | {
-      __typename: string;
-      message: string;
-      fieldErrors?: { field: string; message: string }[];
-    };
+const RegisterDataset = graphql(
+  `
+    mutation RegisterDataset($input: RegisterDatasetInput!) { registerDataset(input: $input) {
+    ... on MutationRegisterDatasetSuccess { data { id } } ...Refusal } }
+  `,
+  [Refusal],
+);
 
 export const actions: Actions = {
   default: async ({ locals, fetch, request }) => {
-    const { token } = requireRole(locals, ROLES, 'dataset registration');
+    const { token } = signedIn(locals);
     const values = readDatasetForm(await request.formData());
     const { errors, input } = validateDataset(values);
     if (Object.keys(errors).length)
       return fail(400, { values, errors, message: 'Please correct the fields marked below.' });
-    let id: string;
-    try {
-      const { registerDataset } = await api<{ registerDataset: RegisterResult }>(
-        fetch,
-        `mutation($input: RegisterDatasetInput!) { registerDataset(input: $input) {
-          __typename
-          ... on MutationRegisterDatasetSuccess { data { id } }
-          ... on Error { message }
-          ... on ValidationError { fieldErrors { field message } }
-        } }`,
-        { input },
-        token,
-      );
-      if (!('data' in registerDataset)) {
-        const fieldErrors: Record<string, string> = {};
-        for (const f of registerDataset.fieldErrors ?? [])
-          fieldErrors[formField(f.field)] ??=
-            `${f.message[0]?.toUpperCase() ?? ''}${f.message.slice(1)}.`;
-        const status = registerDataset.__typename === 'ConflictError' ? 409 : 400;
-        return fail(status, { values, errors: fieldErrors, message: registerDataset.message });
-      }
-      id = registerDataset.data.id;
-    } catch (e) {
-      return fail(502, { values, errors: {}, message: messageOf(e) });
-    }
-    redirect(303, `/datasets/${id}?registered=1`);
+    const result = await mutationAction(
+      fetch,
+      token,
+      RegisterDataset,
+      { input },
+      {
+        kept: { values },
+        fieldName: formField,
+        done: (data) => ({ id: data.id }),
+      },
+    );
+    if ('id' in result) redirect(303, `/datasets/${result.id}?registered=1`);
+    return result;
   },
 };

@@ -1,43 +1,38 @@
-import { error, fail, isHttpError } from '@sveltejs/kit';
-import { messageOf, requireRole } from '$lib/server/guard';
-import { mutate, statusOf } from '$lib/server/mutate';
+import { error, fail } from '@sveltejs/kit';
+import { mayAct } from '$lib/access';
+import { graphql, type EnumOf } from '$lib/graphql/graphql';
+import { signedIn } from '$lib/server/guard';
+import { Refusal, mutationAction } from '$lib/server/mutate';
 import { revokeGrantAction } from '$lib/server/revoke-grant';
 import { STUDY_ID, loadStudy, matchViews } from '$lib/server/study-query';
 import { readVoteForm, validateVote, voteFormField } from '$lib/vote-form';
-import type { DatasetMatchView } from '$lib/DatasetMatchList.svelte';
-import type { FieldErrors } from '$lib/validate';
 import type { Actions, PageServerLoad } from './$types';
 
-const ROLES = ['ethics_board', 'admin'] as const;
-
 export const load: PageServerLoad = async ({ locals, fetch, params }) => {
-  const { viewer, token } = requireRole(locals, ROLES, 'reviews');
+  const { viewer, token } = signedIn(locals);
   if (!STUDY_ID.test(params.id)) error(404, { message: 'There is no such study.' });
-  try {
-    const study = await loadStudy(fetch, token, params.id, true);
-    return {
-      study,
-      matches: matchViews(study),
-      canVote:
-        viewer.role === 'ethics_board' &&
-        ['SUBMITTED', 'UNDER_REVIEW'].includes(study.status) &&
-        !study.votes.some((v) => v.mine),
-      loadError: null,
-    };
-  } catch (e) {
-    if (isHttpError(e)) throw e;
-    return {
-      study: null,
-      matches: [] as DatasetMatchView[],
-      canVote: false,
-      loadError: messageOf(e),
-    };
-  }
+  const study = await loadStudy(fetch, token, params.id, true);
+  return {
+    study,
+    matches: matchViews(study),
+    canVote:
+      mayAct('/review/[id]', viewer.role, 'vote') &&
+      ['SUBMITTED', 'UNDER_REVIEW'].includes(study.status) &&
+      !study.votes.some((v) => v.mine),
+  };
 };
+
+const CastVote = graphql(
+  `
+    mutation CastVote($input: VoteInput!) { castVote(input: $input) {
+    ... on MutationCastVoteSuccess { data { status } } ...Refusal } }
+  `,
+  [Refusal],
+);
 
 export const actions: Actions = {
   vote: async ({ locals, fetch, params, request }) => {
-    const { token } = requireRole(locals, ['ethics_board'], 'voting');
+    const { token } = signedIn(locals);
     const form = await request.formData();
     const values = readVoteForm(form);
     const hasDenied = form.get('hasDenied') === 'true';
@@ -49,53 +44,32 @@ export const actions: Actions = {
         errors,
         message: 'Please correct the fields marked below.',
       });
-    try {
-      const r = await mutate<{ status: string }>(
-        fetch,
-        token,
-        {
-          field: 'castVote',
-          args: 'input: $input',
-          vars: '$input: VoteInput!',
-          selection: 'status',
+    return mutationAction(
+      fetch,
+      token,
+      CastVote,
+      {
+        input: {
+          studyId: params.id,
+          // validateVote accepted it as one of the choices.
+          vote: values.vote as EnumOf<'VoteChoice'>,
+          rationale: values.rationale.trim(),
+          conditions: values.conditions,
+          overrideReason: values.overrideReason.trim() || null,
         },
-        {
-          input: {
-            studyId: params.id,
-            vote: values.vote,
-            rationale: values.rationale.trim(),
-            conditions: values.conditions,
-            overrideReason: values.overrideReason.trim() || null,
-          },
-        },
-        voteFormField,
-      );
-      if (!r.ok)
-        return fail(statusOf(r.code), {
-          action: 'vote',
-          values,
-          errors: r.fieldErrors,
-          message: r.message,
-        });
-      return { action: 'vote', done: r.data.status };
-    } catch (e) {
-      return fail(502, {
-        action: 'vote',
-        values,
-        errors: {} as FieldErrors,
-        message: messageOf(e),
-      });
-    }
+      },
+      {
+        kept: { action: 'vote', values },
+        fieldName: voteFormField,
+        done: (data) => ({ done: data.status }),
+      },
+    );
   },
   revoke: async ({ locals, fetch, params, request }) => {
-    const { token } = requireRole(locals, ROLES, 'revoking a grant');
+    const { token } = signedIn(locals);
     const study = await loadStudy(fetch, token, params.id, false);
     if (!study.grant)
-      return fail(409, {
-        action: 'revoke',
-        message: 'This study has no grant.',
-        errors: {} as FieldErrors,
-      });
+      return fail(409, { action: 'revoke', message: 'This study has no grant.', errors: {} });
     return revokeGrantAction(locals, fetch, request, study.grant.id);
   },
 };

@@ -1,9 +1,10 @@
 import { fail, redirect } from '@sveltejs/kit';
+import { graphql } from '$lib/graphql/graphql';
 import { api } from '$lib/server/api';
 import { attachIrbLetter } from '$lib/server/irb-letter';
 import { loadOntologyTerms } from '$lib/server/filtering-terms';
-import { messageOf, requireRole } from '$lib/server/guard';
-import { mutate, statusOf } from '$lib/server/mutate';
+import { messageOf, signedIn } from '$lib/server/guard';
+import { Refusal, mutate, statusOf } from '$lib/server/mutate';
 import type { OntologyTerm } from '$lib/cohort-form';
 import {
   EMPTY_STUDY_FORM,
@@ -17,25 +18,24 @@ import {
 import type { FieldErrors } from '$lib/validate';
 import type { Actions, PageServerLoad } from './$types';
 
-const ROLES = ['researcher'] as const;
-const WHAT = 'new studies (researchers only)';
+/** The datasets to choose, with their data-use terms as badges. */
+const DatasetChoices = graphql(`
+  query DatasetChoices { datasets { id name dataUse { diseases terms { code label plain } } } }
+`);
 
-/** A dataset to choose, with its data-use terms as badges. */
-export interface DatasetChoice {
-  id: string;
-  name: string;
-  dataUse: { diseases: string[]; terms: { code: string; label: string; plain: string }[] };
-}
+const CreateStudy = graphql(
+  `
+    mutation CreateStudy($input: CreateStudyInput!) { createStudy(input: $input) {
+    ... on MutationCreateStudySuccess { data { id } } ...Refusal } }
+  `,
+  [Refusal],
+);
 
+/** The form works without either list: it says which one is missing. */
 export const load: PageServerLoad = async ({ locals, fetch }) => {
-  const { token } = requireRole(locals, ROLES, WHAT);
+  const { token } = signedIn(locals);
   const [datasets, terms] = await Promise.allSettled([
-    api<{ datasets: DatasetChoice[] }>(
-      fetch,
-      `{ datasets { id name dataUse { diseases terms { code label plain } } } }`,
-      {},
-      token,
-    ),
+    api(fetch, token, DatasetChoices, {}),
     loadOntologyTerms(fetch),
   ]);
   return {
@@ -60,7 +60,7 @@ export const actions: Actions = {
    * the body of a form post (never the URL) and prefill the form.
    */
   fromCohort: async ({ locals, request }) => {
-    requireRole(locals, ROLES, WHAT);
+    signedIn(locals);
     const form = await request.formData();
     const criteria = parseCriteria(String(form.get('criteria') ?? ''));
     const purpose = (() => {
@@ -91,7 +91,7 @@ export const actions: Actions = {
 
   /** Creates the draft, attaches the IRB letter's digest if one was chosen, opens the study. */
   create: async ({ locals, fetch, request }) => {
-    const { token } = requireRole(locals, ROLES, WHAT);
+    const { token } = signedIn(locals);
     const form = await request.formData();
     const values = readStudyForm(form);
     const irb = form.get('irb');
@@ -105,17 +105,14 @@ export const actions: Actions = {
       return refused(values, errors, 'Please correct the fields marked below.');
     let id: string;
     try {
-      const created = await mutate<{ id: string }>(
+      const created = await mutate(
         fetch,
         token,
-        {
-          field: 'createStudy',
-          args: 'input: $input',
-          vars: '$input: CreateStudyInput!',
-          selection: 'id',
-        },
+        CreateStudy,
         { input },
-        studyFormField,
+        {
+          fieldName: studyFormField,
+        },
       );
       if (!created.ok)
         return refused(values, created.fieldErrors, created.message, statusOf(created.code));

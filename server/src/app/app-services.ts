@@ -1,0 +1,41 @@
+import type { Config } from '../config.js';
+import type { Database } from '../db/database.js';
+import type { AppServices } from '../graphql/context.js';
+import type { Logger } from '../lib/logger.js';
+import type { ChainConnection } from '../modules/chain/chain-connection.js';
+import { CohortCounter } from '../modules/cohorts/cohort-counter.js';
+import { CohortEngine } from '../modules/cohorts/cohort-engine.js';
+import { preferenceBreakdown } from '../modules/cohorts/preference-breakdown.js';
+import { IngestJobs } from '../modules/datasets/ingest/ingest-jobs.js';
+
+export type { AppServices };
+
+/**
+ * Builds the per-process services (`AppServices`) once: every door gets these instances, so
+ * there is one cohort index and one counter with one differencing guard. `dispose` frees the
+ * index and the guard's memory.
+ */
+export function createAppServices(
+  db: Database,
+  config: Config,
+  options: {
+    chain?: ChainConnection | null;
+    log?: Logger;
+    cohorts?: CohortEngine;
+    /** Where uploads wait for their ingest (0700); default a private temporary folder. */
+    uploadsDir?: string;
+  } = {},
+): AppServices & { dispose(): void } {
+  const cohorts = options.cohorts ?? new CohortEngine(db, options.log);
+  const counter = new CohortCounter(cohorts, config.countPrivacy, preferenceBreakdown);
+  return {
+    chain: options.chain ?? null,
+    cohorts,
+    counter,
+    ingestJobs: new IngestJobs(options.log, options.uploadsDir),
+    dispose: () => {
+      counter.dispose();
+      cohorts.dispose();
+    },
+  };
+}

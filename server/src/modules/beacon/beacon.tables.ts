@@ -1,0 +1,34 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+
+/**
+ * Public-tier Beacon queries (anonymous callers, signed-in participants) per client and minute:
+ * what the per-client rate limit and daily cap count, and what is sealed into one audit event
+ * per client and minute (`beacon.query.public`) instead of one anchored event per query.
+ * `client` is an HMAC of the client address under a server secret, never the address itself.
+ * Kept in the database so the limits hold across API instances.
+ */
+export const beaconPublicQueries = pgTable(
+  'beacon_public_queries',
+  {
+    client: text('client').notNull(),
+    /** The minute the queries arrived in (truncated). */
+    minute: timestamp('minute', { withTimezone: true }).notNull(),
+    /** Every query that arrived, refused ones included. */
+    queries: integer('queries').notNull().default(0),
+    /** Refused by the rate limit or the daily cap. */
+    refused: integer('refused').notNull().default(0),
+    /** Answered `exists: true`. */
+    hits: integer('hits').notNull().default(0),
+    /** Up to 20 distinct criteria digests asked in the minute. */
+    criteria: jsonb('criteria')
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+    /** When this row was sealed into the audit trail; null until then. */
+    auditedAt: timestamp('audited_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.client, t.minute] }),
+    index('beacon_public_queries_unsealed_idx').on(t.auditedAt, t.minute),
+  ],
+);

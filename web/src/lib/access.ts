@@ -1,0 +1,149 @@
+import { ROLES, type Role } from './roles';
+
+/** Who may use one route of the portal. */
+interface RouteAccess {
+  /** The roles that may open it, or `public` for pages anyone may open signed in or not. */
+  roles: readonly Role[] | 'public';
+  /** How the refusal names the page: "Your role cannot open {what}." */
+  what: string;
+  /** Roles of form actions stricter than the page's, by action name. */
+  actions?: Record<string, readonly Role[]>;
+  /** Its main navigation link: for the roles that may open it, or only for `roles`. */
+  nav?: { label: string; roles?: readonly Role[] };
+  /** Data polled by a page (a `+server.ts` endpoint): a missing session answers 401, not sign-in. */
+  polled?: true;
+}
+
+const STAFF = ['researcher', 'ethics_board', 'steward', 'admin'] as const;
+const BOARD = ['ethics_board', 'admin'] as const;
+const STUDY_READERS = ['researcher', 'ethics_board', 'admin'] as const;
+const STEWARDS = ['steward', 'admin'] as const;
+const PARTICIPANT = ['participant'] as const;
+
+/**
+ * Every route of the portal, by SvelteKit route id, and who may use it. The one table behind
+ * both the navigation and the guard in hooks.server.ts: a route missing here is refused to
+ * everyone signed in and sends everyone else to the sign-in page. The API checks again.
+ * In navigation order.
+ */
+export const ROUTE_ACCESS: Record<string, RouteAccess> = {
+  '/login': { roles: 'public', what: 'the sign-in page' },
+  '/logout': { roles: 'public', what: 'signing out' },
+  '/enrol': { roles: 'public', what: 'enrolment' },
+  '/': { roles: ROLES, what: 'the start page' },
+  '/notifications': { roles: ROLES, what: 'notifications' },
+  '/account': { roles: ROLES, what: 'your account' },
+  '/consent': {
+    roles: PARTICIPANT,
+    what: 'consent preferences (participants only)',
+    nav: { label: 'Your consent' },
+  },
+  '/inbox': {
+    roles: PARTICIPANT,
+    what: 'study requests (participants only)',
+    nav: { label: 'Study requests' },
+  },
+  '/data-use': {
+    roles: PARTICIPANT,
+    what: 'your data use (participants only)',
+    nav: { label: 'Data use' },
+  },
+  '/timeline': {
+    roles: PARTICIPANT,
+    what: 'the timeline (participants only)',
+    nav: { label: 'Timeline' },
+  },
+  '/withdraw': {
+    roles: PARTICIPANT,
+    what: 'withdrawal (participants only)',
+    nav: { label: 'Withdraw' },
+  },
+  '/admin/users': { roles: ['admin'], what: 'account administration', nav: { label: 'Users' } },
+  '/review': {
+    roles: BOARD,
+    what: 'the review queue',
+    nav: { label: 'Review queue', roles: ['ethics_board'] },
+  },
+  '/review/[id]': { roles: BOARD, what: 'reviews', actions: { vote: ['ethics_board'] } },
+  '/studies': {
+    roles: STUDY_READERS,
+    what: 'studies',
+    nav: { label: 'Studies', roles: ['researcher', 'admin'] },
+  },
+  '/studies/new': { roles: ['researcher'], what: 'new studies (researchers only)' },
+  '/studies/[id]': {
+    roles: STUDY_READERS,
+    what: 'studies',
+    actions: { submit: ['researcher'], withdraw: ['researcher'], evidence: ['researcher'] },
+  },
+  '/grants/[id]': {
+    roles: STUDY_READERS,
+    what: 'grants',
+    actions: { export: ['researcher'], closeOut: ['researcher'], revoke: BOARD },
+  },
+  '/exports/[id]/[file]': { roles: ['researcher'], what: 'export downloads' },
+  '/cohorts': { roles: STAFF, what: 'the cohort builder', nav: { label: 'Cohorts' } },
+  '/datasets': { roles: STAFF, what: 'the dataset list', nav: { label: 'Datasets' } },
+  '/datasets/new': { roles: STEWARDS, what: 'dataset registration' },
+  '/datasets/[id]': { roles: STAFF, what: 'datasets', actions: { upload: STEWARDS } },
+  '/datasets/[id]/ingest/[job]': { roles: STEWARDS, what: 'ingest progress', polled: true },
+  '/participants': { roles: STEWARDS, what: 'participant records', nav: { label: 'Participants' } },
+  '/audit': { roles: BOARD, what: 'the audit explorer', nav: { label: 'Audit' } },
+  '/audit/export.csv': { roles: BOARD, what: 'the audit export' },
+  '/chain': { roles: BOARD, what: 'the chain status', nav: { label: 'Chain status' } },
+};
+
+/** What the guard decides for one request. */
+export type AccessDecision =
+  { kind: 'allow' } | { kind: 'sign-in'; polled: boolean } | { kind: 'deny'; message: string };
+
+/**
+ * Decides a request from the table: the route id (null when no route matched: SvelteKit answers
+ * 404 itself), the viewer's role (null when signed out) and the form action's name, if any.
+ */
+export function decideAccess(
+  routeId: string | null,
+  role: Role | null,
+  action: string | null,
+): AccessDecision {
+  if (routeId === null) return { kind: 'allow' };
+  const access = ROUTE_ACCESS[routeId];
+  if (access?.roles === 'public') return { kind: 'allow' };
+  if (role === null) return { kind: 'sign-in', polled: access?.polled ?? false };
+  if (!access) return { kind: 'deny', message: 'Your role cannot open this page.' };
+  const roles = (action !== null && access.actions?.[action]) || access.roles;
+  if (roles.includes(role)) return { kind: 'allow' };
+  return {
+    kind: 'deny',
+    message:
+      action !== null && access.actions?.[action]
+        ? 'Your role cannot do this.'
+        : `Your role cannot open ${access.what}.`,
+  };
+}
+
+/** True when `role` may run the form action `action` of the route (for showing its form). */
+export function mayAct(routeId: string, role: Role, action: string): boolean {
+  return decideAccess(routeId, role, action).kind === 'allow';
+}
+
+/** A link of the main navigation. */
+export interface NavLink {
+  href: string;
+  label: string;
+}
+
+/** The main navigation for a role: Home, then the table's pages the role may open. */
+export function navFor(role: Role): NavLink[] {
+  const links = Object.entries(ROUTE_ACCESS)
+    .filter(([, a]) => a.roles !== 'public' && a.roles.includes(role))
+    .flatMap(([href, { nav }]) =>
+      nav && (nav.roles ?? [role]).includes(role) ? [{ href, label: nav.label }] : [],
+    );
+  return [{ href: '/', label: 'Home' }, ...links];
+}
+
+/** True when `pathname` is the page of `href` or below it. */
+export function isCurrent(href: string, pathname: string): boolean {
+  return href === '/' ? pathname === '/' : pathname === href || pathname.startsWith(`${href}/`);
+}

@@ -1,0 +1,59 @@
+import { graphql, type ResultOf } from './graphql';
+
+/**
+ * Selections that several pages read, and the types of what they answer: the portal's types of
+ * API data are these, inferred from the schema, never written out by hand.
+ */
+
+/** A participant's consent preferences (one version). */
+export const PreferencesFields = graphql(`
+  fragment PreferencesFields on ConsentPreferences { version purposes { gru hmb ds poa methods
+  commercial } askEachTime discoverable recontact createdAt }
+`);
+export type Preferences = ResultOf<typeof PreferencesFields>;
+
+/** A study's declared research purpose. */
+export const PurposeFields = graphql(`
+  fragment PurposeFields on ResearchPurpose { primary diseases commercial sensitive otherText }
+`);
+export type Purpose = ResultOf<typeof PurposeFields>;
+
+/** An obligation a grant carries (DUO modifiers, board conditions). */
+export const ObligationFields = graphql(`
+  fragment ObligationFields on Obligation { code kind description evidence }
+`);
+export type Obligation = ResultOf<typeof ObligationFields>;
+
+/** An audit event about a participant's data, with its chain proof once sealed. */
+export const TimelineEventFields = graphql(`
+  fragment TimelineEventFields on TimelineEvent { seq occurredAt action actorRole hash prevHash
+  canonical proof { batch merkleRoot steps { side hash } txHash height blockTime } }
+`);
+export type TimelineEvent = ResultOf<typeof TimelineEventFields>;
+/** Where an audit event is anchored, and the RFC 6962 path that proves it. */
+export type ChainProof = NonNullable<TimelineEvent['proof']>;
+
+/** The outcome of recomputing the audit hash chain. */
+export const VerificationFields = graphql(`
+  fragment VerificationFields on AuditVerification { ok checkedEvents headHash firstBroken { seq
+  reason } }
+`);
+export type AuditVerification = ResultOf<typeof VerificationFields>;
+
+/** A dataset's data-use terms, with the DUO words the API gives for each code. */
+export const DataUseFields = graphql(`
+  fragment DataUseFields on DataUse { permission modifiers diseases terms { code id label plain
+  } }
+`);
+export type DataUse = ResultOf<typeof DataUseFields>;
+
+/** A study figure the API may suppress for researchers (exact for the board). */
+export const StudyCountFields = graphql(`
+  fragment StudyCountFields on StudyCount { display count }
+`);
+/** A cohort figure, protected the same way. */
+export const CountFigureFields = graphql(`
+  fragment CountFigureFields on CountFigure { display count }
+`);
+/** A protected figure: what to show, and the number when it is not suppressed. */
+export type Figure = ResultOf<typeof StudyCountFields> | ResultOf<typeof CountFigureFields>;
