@@ -1,4 +1,5 @@
-import { bigserial, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigserial, pgTable, text } from 'drizzle-orm/pg-core';
+import { timestamptz } from '../../db/columns.js';
 
 /**
  * What changed that the in-memory cohort index must learn, appended in the same transaction as
@@ -10,5 +11,5 @@ export const cohortChanges = pgTable('cohort_changes', {
   seq: bigserial('seq', { mode: 'number' }).primaryKey(),
   kind: text('kind').notNull(),
   ref: text('ref').notNull(),
-  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  at: timestamptz('at').notNull().defaultNow(),
 });
