@@ -83,6 +83,8 @@ export class CohortEngine {
     const file = this.options.snapshotFile;
     if (!file || !this.index || this.changeSeq === this.snapshotSeq) return;
     const run = this.queue.then(async () => {
+      // Another call may have written this position while this one waited in the queue.
+      if (this.changeSeq === this.snapshotSeq) return;
       const position = await changeLogPosition(this.db, this.changeSeq);
       if (!position) return; // An empty change log: nothing to pin the snapshot to.
       const started = performance.now();
