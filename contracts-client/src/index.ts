@@ -25,6 +25,8 @@ export type { PageOptions } from './consent-ledger.js';
 export { canonicalItemBytes, chainHead } from './head-hash.js';
 export type { HeadItem } from './head-hash.js';
 export { canonicalJson } from './canonical-json.js';
+export { acquirePidLock, PidLockHeldError, readPidLock } from './pid-lock.js';
+export type { PidLockInfo } from './pid-lock.js';
 export { nanosToRfc3339, normalizeRfc3339, rfc3339ToNanos } from './block-time.js';
 export {
   consentLedgerWasmPath,

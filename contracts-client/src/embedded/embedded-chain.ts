@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { CWSimulateApp, Ok } from '@oraichain/cw-simulate';
+import { CWSimulateApp } from '@oraichain/cw-simulate';
 import { nanosToRfc3339 } from '../block-time.js';
 import { canonicalJson } from '../canonical-json.js';
 import type {
@@ -13,16 +11,8 @@ import type {
   UploadOutcome,
 } from '../chain.js';
 import { ChainError, contractErrorKind } from '../errors.js';
-import { readSnapshot, SNAPSHOT_FILE, TX_LOG_FILE, writeSnapshot } from './chain-state-files.js';
-import type {
-  ChainMeta,
-  ChainSnapshot,
-  CodeEntry,
-  ContractEntry,
-  EncodedWrite,
-  TxRecord,
-} from './chain-state-files.js';
-import { LineLog, readLineLog } from './line-log.js';
+import type { ChainSnapshot, CodeEntry, ContractEntry, TxRecord } from './chain-state-files.js';
+import { ChainJournal } from './chain-journal.js';
 import type {
   SimApp,
   SimAppResponse,
@@ -31,8 +21,16 @@ import type {
   SimVm,
   SimWasmModuleClass,
 } from './simulator-internals.js';
-import { emptyStorageDict, sortedStorageClass } from './sorted-storage.js';
-import type { KvWrite, StorageDict, StorageFaults } from './sorted-storage.js';
+import {
+  applyTxRecord,
+  contractEntries,
+  encodeWrites,
+  loadSnapshotInto,
+  snapshotSource,
+  type SimulatorState,
+} from './simulator-state.js';
+import { sortedStorageClass } from './sorted-storage.js';
+import type { KvWrite, StorageFaults } from './sorted-storage.js';
 import { useUtf8ByteLengths } from './vm-utf8.js';
 
 export const DEFAULT_EMBEDDED_CHAIN_ID = 'consentome-embedded-1';
@@ -59,8 +57,6 @@ interface Block {
   timeNs: bigint;
 }
 
-const LOCK_FILE = 'LOCK';
-
 /**
  * A single-node chain in this process: @oraichain/cw-simulate running the contract wasm, with
  * each defect of the simulator (shared/notes/chain.md) fixed or avoided here:
@@ -72,7 +68,8 @@ const LOCK_FILE = 'LOCK';
  * 4. one wasm instance reused after a trap → a fresh instance per transaction, and after any
  *    failed query;
  * 5. `executeMultiple` is not atomic → never used: one message per transaction;
- * 6. `toBytes()`/`from()` loses storage → our own snapshot + tx log (chain-state-files.ts).
+ * 6. `toBytes()`/`from()` loses storage → our own snapshot + tx log (chain-state-files.ts),
+ *    kept by ChainJournal (chain-journal.ts); simulator-state.ts moves state between the two.
  *
  * A commit is reported only after its changes are in the tx log and fdatasync'ed, so nothing
  * reported is lost on kill -9. All operations run one at a time.
@@ -82,20 +79,22 @@ export class EmbeddedChain implements ChainBackend {
   private queue: Promise<unknown> = Promise.resolve();
   private committed: unknown;
   private closed = false;
-  private broken: Error | undefined;
   private readonly checksums = new Map<number, string>();
   private height: number;
+  private journal: ChainJournal | undefined;
 
   private constructor(
     private readonly app: SimApp,
     private readonly options: Required<Pick<EmbeddedChainOptions, 'compactLogBytes' | 'now'>> &
       EmbeddedChainOptions,
     private timeNs: bigint,
-    private log: LineLog | undefined,
-    private snapshotBytes: number,
   ) {
     this.committed = app.store.db._data;
     this.height = app.height;
+  }
+
+  private get state(): SimulatorState {
+    return { app: this.app, checksums: this.checksums };
   }
 
   /** Opens (or creates) a chain; with `dir`, recovers everything committed there before. */
@@ -114,57 +113,39 @@ export class EmbeddedChain implements ChainBackend {
       // The VM logs every db call; printing is off (we surface errors, not traces).
       debug: () => undefined,
     }) as unknown as SimApp;
-    if (!options.dir) {
-      const chain = new EmbeddedChain(app, opts, opts.now(), undefined, 0);
-      chain.installHooks();
-      return chain;
-    }
-    const dir = options.dir;
-    mkdirSync(dir, { recursive: true });
-    takeLock(dir);
-    let snapshot = readSnapshot(dir);
-    let snapshotBytes = snapshot ? statSync(join(dir, SNAPSHOT_FILE)).size : 0;
-    if (snapshot === undefined) {
-      snapshot = {
-        meta: {
-          chainId,
-          prefix,
-          height: app.height,
-          timeNs: opts.now().toString(),
-          lastCodeId: 0,
-          lastInstanceId: 0,
-        },
-        codes: [],
-        contracts: [],
-        storage: new Map(),
-      };
-      snapshotBytes = writeSnapshot(dir, { ...snapshot, storage: [] });
-    }
-    if (snapshot.meta.chainId !== chainId || snapshot.meta.prefix !== prefix) {
-      throw new ChainError(
-        'invalid_request',
-        `${dir} holds chain ${snapshot.meta.chainId} (prefix ${snapshot.meta.prefix}), not ${chainId} (${prefix})`,
-      );
-    }
-    const chain = new EmbeddedChain(
-      app,
-      opts,
-      BigInt(snapshot.meta.timeNs),
-      undefined,
-      snapshotBytes,
-    );
+    const chain = new EmbeddedChain(app, opts, opts.now());
     chain.installHooks();
-    chain.loadSnapshot(snapshot);
-    const logPath = join(dir, TX_LOG_FILE);
-    const { records, validBytes } = readLineLog<TxRecord>(logPath);
-    for (const record of records) {
-      if (record.height <= snapshot.meta.height) continue; // already folded into the snapshot
-      chain.applyRecord(record);
+    if (!options.dir) return chain;
+    const fresh = (): ChainSnapshot => ({
+      meta: {
+        chainId,
+        prefix,
+        height: app.height,
+        timeNs: opts.now().toString(),
+        lastCodeId: 0,
+        lastInstanceId: 0,
+      },
+      codes: [],
+      contracts: [],
+      storage: new Map(),
+    });
+    const opened = await ChainJournal.open(
+      options.dir,
+      fresh,
+      { chainId, prefix },
+      opts.compactLogBytes,
+    );
+    try {
+      chain.timeNs = loadSnapshotInto(chain.state, opened.snapshot);
+      for (const record of opened.records) chain.timeNs = applyTxRecord(chain.state, record);
+    } catch (err) {
+      await opened.journal.close();
+      throw err;
     }
     chain.committed = app.store.db._data;
     chain.height = app.height;
-    chain.log = await LineLog.open(logPath, validBytes);
-    await chain.maybeCompact();
+    chain.journal = opened.journal;
+    await chain.journal.maybeCompact(() => chain.currentState());
     return chain;
   }
 
@@ -183,7 +164,7 @@ export class EmbeddedChain implements ChainBackend {
 
   /** Every instantiated contract (to find a deployment again after a restart). */
   async listContracts(): Promise<EmbeddedContractInfo[]> {
-    return this.serialize(async () => this.contractEntries());
+    return this.serialize(async () => contractEntries(this.app));
   }
 
   upload(sender: string, wasm: Uint8Array): Promise<UploadOutcome> {
@@ -308,7 +289,7 @@ export class EmbeddedChain implements ChainBackend {
   async checkpoint(): Promise<void> {
     await this.serialize(async () => {
       this.assertUsable();
-      await this.compact();
+      await this.journal?.compact(() => this.currentState());
     });
   }
 
@@ -316,8 +297,7 @@ export class EmbeddedChain implements ChainBackend {
     await this.serialize(async () => {
       if (this.closed) return;
       this.closed = true;
-      await this.log?.close();
-      if (this.options.dir) rmSync(join(this.options.dir, LOCK_FILE), { force: true });
+      await this.journal?.close();
     });
   }
 
@@ -340,10 +320,10 @@ export class EmbeddedChain implements ChainBackend {
         this.app.height = block.height;
         this.timeNs = block.timeNs;
         const { record, outcome } = await run(block);
-        await this.persist(record);
+        await this.journal?.append(record);
         this.committed = this.app.store.db._data;
         this.height = block.height;
-        await this.maybeCompact();
+        await this.journal?.maybeCompact(() => this.currentState());
         return outcome;
       } catch (err) {
         this.app.store.db._data = before;
@@ -356,37 +336,9 @@ export class EmbeddedChain implements ChainBackend {
     });
   }
 
-  private async persist(record: TxRecord): Promise<void> {
-    if (!this.log) return;
-    try {
-      await this.log.append(record);
-    } catch (err) {
-      // If the log could not even be cut back, a partial line may sit at its end: stop writing
-      // until a reopen, which recognises it as a torn write.
-      if (this.log.failed) this.broken = err as Error;
-      throw new ChainError(
-        'unavailable',
-        `embedded chain: could not persist tx: ${(err as Error).message}`,
-        {
-          cause: err,
-        },
-      );
-    }
-  }
-
-  /** Folds the log into a new snapshot once the log outgrows the snapshot (amortised O(1) per tx). */
-  private async maybeCompact(): Promise<void> {
-    if (!this.log || this.log.bytes <= Math.max(this.options.compactLogBytes, this.snapshotBytes))
-      return;
-    // Runs after the commit is durable in the log: a failed compaction only delays the log's
-    // truncation (records the snapshot already holds are skipped on replay), so it is not fatal.
-    await this.compact().catch(() => undefined);
-  }
-
-  private async compact(): Promise<void> {
-    if (!this.options.dir || !this.log) return;
-    this.snapshotBytes = writeSnapshot(this.options.dir, this.snapshotSource());
-    await this.log.reset();
+  /** The committed state, for the journal's next snapshot. */
+  private currentState() {
+    return snapshotSource(this.state, this.height, this.timeNs);
   }
 
   private serialize<T>(fn: () => Promise<T>): Promise<T> {
@@ -397,8 +349,8 @@ export class EmbeddedChain implements ChainBackend {
 
   private assertUsable(): void {
     if (this.closed) throw new ChainError('unavailable', 'embedded chain is closed');
-    if (this.broken)
-      throw new ChainError('unavailable', `embedded chain unusable: ${this.broken.message}`);
+    const broken = this.journal?.failure;
+    if (broken) throw new ChainError('unavailable', `embedded chain unusable: ${broken.message}`);
   }
 
   private unwrap(result: SimResult<SimAppResponse>, block: Block): SimAppResponse {
@@ -527,157 +479,5 @@ export class EmbeddedChain implements ChainBackend {
   private journalOf(address: string): readonly KvWrite[] {
     const vm: SimVm | undefined = this.app.wasm.getContract(address).vm;
     return vm?.backend.storage.journal ?? [];
-  }
-
-  // ---- persistence ----
-
-  private loadSnapshot(snapshot: ChainSnapshot): void {
-    const wasm = this.app.wasm;
-    for (const code of snapshot.codes) {
-      wasm.setCodeInfo(code.id, {
-        creator: code.creator,
-        wasmCode: new Uint8Array(Buffer.from(code.wasm, 'base64')),
-      });
-      this.checksums.set(code.id, code.checksum);
-    }
-    for (const contract of snapshot.contracts) {
-      const { address, ...info } = contract;
-      wasm.setContractInfo(address, info);
-      let dict = emptyStorageDict();
-      dict = dict.withMutations((m) => {
-        for (const [k, v] of snapshot.storage.get(address) ?? []) m.set(fromB64(k), fromB64(v));
-      });
-      wasm.setContractStorage(address, dict);
-    }
-    this.setCounters(snapshot.meta.lastCodeId, snapshot.meta.lastInstanceId);
-    this.app.height = snapshot.meta.height;
-    this.timeNs = BigInt(snapshot.meta.timeNs);
-  }
-
-  /** Re-applies a logged transaction's effects (no VM run: the log holds the writes). */
-  private applyRecord(record: TxRecord): void {
-    const expected = this.app.height + 1;
-    if (record.height !== expected) {
-      throw new ChainError(
-        'vm_error',
-        `tx log out of order: expected height ${expected}, found ${record.height}`,
-      );
-    }
-    const wasm = this.app.wasm;
-    if (record.kind === 'upload') {
-      const { code } = record;
-      wasm.setCodeInfo(code.id, {
-        creator: code.creator,
-        wasmCode: new Uint8Array(Buffer.from(code.wasm, 'base64')),
-      });
-      this.checksums.set(code.id, code.checksum);
-      this.setCounters(code.id, wasm.lastInstanceId);
-    } else if (record.kind === 'instantiate') {
-      const { address, ...info } = record.contract;
-      wasm.setContractInfo(address, info);
-      wasm.setContractStorage(address, applyWrites(emptyStorageDict(), record.writes));
-      this.setCounters(wasm.lastCodeId, record.lastInstanceId);
-    } else {
-      const current = wasm.getContractStorage(record.contract);
-      if (!current)
-        throw new ChainError('vm_error', `tx log writes to unknown contract ${record.contract}`);
-      wasm.setContractStorage(record.contract, applyWrites(current, record.writes));
-    }
-    this.app.height = record.height;
-    this.timeNs = BigInt(record.timeNs);
-  }
-
-  private setCounters(lastCodeId: number, lastInstanceId: number): void {
-    this.app.wasm.store.tx((setter) => {
-      setter('lastCodeId')(lastCodeId);
-      setter('lastInstanceId')(lastInstanceId);
-      return Ok(undefined) as SimResult<undefined>;
-    });
-  }
-
-  private contractEntries(): ContractEntry[] {
-    const contracts = this.app.wasm.store.get('contracts') as
-      { keySeq(): { toArray(): string[] } } | undefined;
-    const addresses = contracts?.keySeq().toArray() ?? [];
-    return addresses.flatMap((address) => {
-      const info = this.app.wasm.getContractInfo(address);
-      return info ? [{ address, ...info, admin: info.admin ?? null }] : [];
-    });
-  }
-
-  private snapshotSource() {
-    const wasm = this.app.wasm;
-    const meta: ChainMeta = {
-      chainId: this.app.chainId,
-      prefix: this.app.bech32Prefix,
-      height: this.height,
-      timeNs: this.timeNs.toString(),
-      lastCodeId: wasm.lastCodeId,
-      lastInstanceId: wasm.lastInstanceId,
-    };
-    const codes: CodeEntry[] = [...this.checksums].map(([id, checksum]) => {
-      const info = wasm.getCodeInfo(id);
-      if (!info) throw new ChainError('vm_error', `code ${id} missing from state`);
-      return {
-        id,
-        creator: info.creator,
-        checksum,
-        wasm: Buffer.from(info.wasmCode).toString('base64'),
-      };
-    });
-    const contracts = this.contractEntries();
-    function* storage(): Generator<[string, Iterable<[string, string]>]> {
-      for (const c of contracts) {
-        const dict = wasm.getContractStorage(c.address) ?? emptyStorageDict();
-        yield [c.address, mapEntries(dict)];
-      }
-    }
-    return { meta, codes, contracts, storage: storage() };
-  }
-}
-
-function* mapEntries(dict: StorageDict): Generator<[string, string]> {
-  for (const [k, v] of dict.entries()) yield [toB64(k), toB64(v)];
-}
-
-function toB64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-}
-
-function fromB64(text: string): Uint8Array {
-  return new Uint8Array(Buffer.from(text, 'base64'));
-}
-
-function encodeWrites(journal: readonly KvWrite[]): EncodedWrite[] {
-  return journal.map(([k, v]) => [toB64(k), v === null ? null : toB64(v)]);
-}
-
-function applyWrites(dict: StorageDict, writes: readonly EncodedWrite[]): StorageDict {
-  return dict.withMutations((m) => {
-    for (const [k, v] of writes) {
-      if (v === null) m.delete(fromB64(k));
-      else m.set(fromB64(k), fromB64(v));
-    }
-  });
-}
-
-/** One process per chain directory: a second live process would fork the log. */
-function takeLock(dir: string): void {
-  const path = join(dir, LOCK_FILE);
-  if (existsSync(path)) {
-    const pid = Number(readFileSync(path, 'utf8').trim());
-    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) {
-      throw new ChainError('unavailable', `embedded chain ${dir} is in use by process ${pid}`);
-    }
-  }
-  writeFileSync(path, String(process.pid));
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
