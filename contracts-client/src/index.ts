@@ -25,6 +25,14 @@ export type { PageOptions } from './consent-ledger.js';
 export { canonicalItemBytes, chainHead } from './head-hash.js';
 export type { HeadItem } from './head-hash.js';
 export { canonicalJson } from './canonical-json.js';
+export {
+  consentRecordDigest,
+  consentRecordJson,
+  keyChangeChallenge,
+  normalizeDerSignature,
+  signedStatement,
+} from './consent-record.js';
+export type { ConsentRecordFields, SignedStatement } from './consent-record.js';
 export { nanosToRfc3339, normalizeRfc3339, rfc3339ToNanos } from './block-time.js';
 export {
   consentLedgerWasmPath,
