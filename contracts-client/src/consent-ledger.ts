@@ -15,6 +15,7 @@ import type {
   GrantRecord,
   HeadResponse,
   KeyProof,
+  PasskeyChangeMsg,
   PasskeysResponse,
   QueryMsg,
   RecordDigestResponse,
@@ -150,6 +151,11 @@ export class SigningConsentLedger extends ConsentLedger {
   /** Admin only: the relying party whose assertions are accepted. */
   setWebauthn(config: WebAuthnConfig): Promise<Receipt> {
     return this.send({ set_webauthn: config });
+  }
+
+  /** Writers only: sends one passkey registration or removal as the relay queued it. */
+  changePasskey(message: PasskeyChangeMsg): Promise<Receipt> {
+    return this.send(message);
   }
 
   /** Writers only: registers a passkey for `subject` (see KeyProof for who may). */

@@ -87,6 +87,11 @@ export interface GrantItem {
   expiry: number | string;
 }
 
+/** A passkey registration or removal, as the relay sends it. */
+export type PasskeyChangeMsg =
+  | { register_passkey: { subject: Hex64; key_id: string; public_key: string; proof: KeyProof } }
+  | { remove_passkey: { subject: Hex64; key_id: string; proof: KeyProof } };
+
 export type ExecuteMsg =
   | { add_writer: { address: string } }
   | { remove_writer: { address: string } }
@@ -94,8 +99,7 @@ export type ExecuteMsg =
   | { anchor_audit: AnchorAuditMsg }
   | { record_grants: { items: GrantItem[] } }
   | { set_webauthn: WebAuthnConfig }
-  | { register_passkey: { subject: Hex64; key_id: string; public_key: string; proof: KeyProof } }
-  | { remove_passkey: { subject: Hex64; key_id: string; proof: KeyProof } };
+  | PasskeyChangeMsg;
 
 export type QueryMsg =
   | { config: Record<string, never> }

@@ -66,6 +66,7 @@ export function defineRelaySuite(label: string, open: () => Promise<TestLedger>)
         getChainId: chain.ledger.getChainId.bind(chain.ledger),
         recordGrants: chain.ledger.recordGrants.bind(chain.ledger),
         anchorAudit: chain.ledger.anchorAudit.bind(chain.ledger),
+        changePasskey: chain.ledger.changePasskey.bind(chain.ledger),
       };
       const before = await chain.ledger.head();
       await new OutboxRelay(db.db, crashing, quiet).flush();

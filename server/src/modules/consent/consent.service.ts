@@ -1,17 +1,15 @@
-import { createHash, randomUUID } from 'node:crypto';
-import type { ConsentItem } from '@consentome/contracts-client';
 import { and, desc, eq } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
 import { ConflictError, ValidationError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
 import type { Actor, UserActor } from '../accounts/actor.js';
-import { canonicalJson } from '../audit/audit-hash.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { enqueueConsentRecord } from '../chain/outbox.service.js';
 import { chainSubject } from '../chain/subject-pseudonym.js';
 import { recordCohortChange } from '../cohorts/cohort-changes.js';
 import { studiesThatReceivedData, tellGranteesParticipantLeft } from '../grants/grants.service.js';
 import { participants } from '../participants/participants.tables.js';
+import { vouchedRecords, type ConsentSigning } from '../passkeys/signed-consent.js';
 import { signedInParticipant } from '../participants/signed-in-participant.js';
 import { consentRequests } from '../studies/studies.tables.js';
 import { consentPreferences } from './consent.tables.js';
@@ -81,45 +79,27 @@ export async function getMyConsent(
   return { current: history[0]!, history };
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
-
 /**
  * What goes on chain for a new version: one decision per scope that changed (all of them on the
  * first version), under the participant's pseudonymous subject. `ask` has no standing permission,
  * so it is recorded as deny; the evidence digest commits to the exact version, ask included.
  */
-function chainItems(
+function chainDecisions(
   subject: string,
   previous: PreferenceVersion,
   next: PreferenceVersion,
-): ConsentItem[] {
-  const evidence = sha256(canonicalJson({ subject, ...next, createdAt: undefined }));
-  const time = String(Math.floor(Date.now() / 1000));
-  const items: ConsentItem[] = [];
+): { scope: string; decision: 'permit' | 'deny' }[] {
+  const decisions: { scope: string; decision: 'permit' | 'deny' }[] = [];
   for (const scope of CONSENT_SCOPES) {
     if (previous.version > 0 && previous.purposes[scope] === next.purposes[scope]) continue;
-    items.push({
-      event_id: `pref:${randomUUID()}`,
-      subject,
+    decisions.push({
       scope: `purpose:${scope}`,
       decision: next.purposes[scope] === 'permit' ? 'permit' : 'deny',
-      version: next.version,
-      evidence,
-      time,
     });
   }
-  if (previous.version === 0 || previous.discoverable !== next.discoverable) {
-    items.push({
-      event_id: `pref:${randomUUID()}`,
-      subject,
-      scope: 'discovery',
-      decision: next.discoverable ? 'permit' : 'deny',
-      version: next.version,
-      evidence,
-      time,
-    });
-  }
-  return items;
+  if (previous.version === 0 || previous.discoverable !== next.discoverable)
+    decisions.push({ scope: 'discovery', decision: next.discoverable ? 'permit' : 'deny' });
+  return decisions;
 }
 
 async function writeVersion(
@@ -128,6 +108,7 @@ async function writeVersion(
   participant: ParticipantRow,
   next: ConsentPreferences,
   action: string,
+  signing: ConsentSigning | undefined,
 ): Promise<PreferenceVersion> {
   const [previous] = await preferenceHistory(tx, participant.id);
   const version: PreferenceVersion = {
@@ -135,6 +116,19 @@ async function writeVersion(
     version: previous!.version + 1,
     createdAt: new Date(),
   };
+  const subject = await chainSubject(tx, participant.id);
+  const { items, signedWith } = await vouchedRecords(
+    tx,
+    participant.id,
+    {
+      origin: 'pref',
+      subject,
+      version: version.version,
+      evidence: { subject, ...version, createdAt: undefined },
+      decisions: chainDecisions(subject, previous!, version),
+    },
+    signing,
+  );
   await tx.insert(consentPreferences).values({
     participantId: participant.id,
     version: version.version,
@@ -143,14 +137,14 @@ async function writeVersion(
     discoverable: version.discoverable,
     recontact: version.recontact,
     createdAt: version.createdAt!,
+    signedWith,
   });
   await tx
     .update(participants)
     .set({ discoverable: version.discoverable })
     .where(eq(participants.id, participant.id));
   await recordCohortChange(tx, 'participant', participant.num);
-  const subject = await chainSubject(tx, participant.id);
-  for (const item of chainItems(subject, previous!, version)) await enqueueConsentRecord(tx, item);
+  for (const item of items) await enqueueConsentRecord(tx, item);
   await appendAuditEvent(tx, actor, {
     action,
     targetType: 'participant',
@@ -162,6 +156,7 @@ async function writeVersion(
       askEachTime: version.askEachTime,
       discoverable: version.discoverable,
       recontact: version.recontact,
+      signedWith,
     },
   });
   return version;
@@ -175,12 +170,13 @@ export async function setConsentPreferences(
   tx: Tx,
   actor: Actor | null,
   input: unknown,
+  signing?: ConsentSigning,
 ): Promise<PreferenceVersion> {
   const next = parseInput(ConsentPreferencesSchema, input);
   const { actor: user, participant } = await ownParticipant(tx, actor);
   if (participant.status === 'withdrawn')
     throw new ConflictError('You have withdrawn; there is nothing left to consent to');
-  return writeVersion(tx, user, participant, next, 'consent.preferences.update');
+  return writeVersion(tx, user, participant, next, 'consent.preferences.update', signing);
 }
 
 /** What withdrawal did, said honestly. */
@@ -198,6 +194,7 @@ export async function withdrawConsent(
   tx: Tx,
   actor: Actor | null,
   input: { confirm: boolean },
+  signing?: ConsentSigning,
 ): Promise<WithdrawalResult> {
   if (input.confirm !== true) {
     throw new ValidationError('Confirm that you want to withdraw', [
@@ -219,7 +216,7 @@ export async function withdrawConsent(
     discoverable: false,
     recontact: false,
   };
-  await writeVersion(tx, user, participant, denyAll, 'participant.withdraw');
+  await writeVersion(tx, user, participant, denyAll, 'participant.withdraw', signing);
   const withdrawnAt = new Date();
   await tx
     .update(participants)
