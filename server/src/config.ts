@@ -1,9 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import {
-  secretsKeySourceFromEnv,
-  type SecretsKeySource,
-} from './modules/secrets/secrets-keyring.js';
+import { secretsKeySourceFromEnv, type SecretsKeySource } from './lib/secrets-keyring.js';
 
 const boolish = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])

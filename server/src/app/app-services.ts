@@ -5,7 +5,7 @@ import type { Logger } from '../lib/logger.js';
 import type { ChainConnection } from '../modules/chain/chain-connection.js';
 import { CohortCounter } from '../modules/cohorts/cohort-counter.js';
 import { CohortEngine } from '../modules/cohorts/cohort-engine.js';
-import { preferenceBreakdown } from '../modules/consent/preference-breakdown.js';
+import { preferenceBreakdown } from '../modules/cohorts/preference-breakdown.js';
 import { IngestJobs } from '../modules/datasets/ingest/ingest-jobs.js';
 
 export type { AppServices };

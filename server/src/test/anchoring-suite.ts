@@ -6,7 +6,7 @@ import { createLogger } from '../lib/logger.js';
 import { createTestApi, loginAs, makeUser, testConfig } from './test-api.js';
 import type { TestLedger } from './real-test-chain.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from './test-database.js';
-import { systemActor } from '../modules/accounts/actor.js';
+import { systemActor } from '../modules/actors/actor.js';
 import { appendAuditEvent } from '../modules/audit/audit.service.js';
 import { auditEvents } from '../modules/audit/audit.tables.js';
 import { eventHash } from '../modules/audit/audit-hash.js';

@@ -3,8 +3,8 @@ import { loadConfig, type Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import { createGraphQLServer } from '../http/yoga.js';
 import { insertUser, type UserRecord } from '../modules/accounts/accounts.service.js';
-import type { UserActor } from '../modules/accounts/actor.js';
-import type { Role } from '../modules/accounts/roles.js';
+import type { UserActor } from '../modules/actors/actor.js';
+import type { Role } from '../modules/actors/roles.js';
 import { createAppServices, type AppServices } from '../app/app-services.js';
 
 /** Configuration for in-process tests: quiet, no demo seeding, a small login limit. */

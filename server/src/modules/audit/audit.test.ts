@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/query-rows.js';
 import { createTestApi, loginAs, makeUser } from '../../test/test-api.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
-import { systemActor } from '../accounts/actor.js';
+import { systemActor } from '../actors/actor.js';
 import { GENESIS_HASH, eventHash } from './audit-hash.js';
 import { appendAuditEvent, appendAuditEvents } from './audit.service.js';
 import { verifyAuditChain } from './audit-verify.js';

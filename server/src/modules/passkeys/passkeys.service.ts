@@ -14,7 +14,7 @@ import {
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors/app-errors.js';
-import type { Actor } from '../accounts/actor.js';
+import type { Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import type { ContractAssertion } from '../chain/consent-records.js';
 import { enqueuePasskeyChange } from '../chain/outbox.service.js';

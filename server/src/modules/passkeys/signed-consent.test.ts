@@ -5,12 +5,13 @@ import {
 } from '@consentome/contracts-client';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Tx } from '../../db/database.js';
 import { createLogger } from '../../lib/logger.js';
 import { SoftAuthenticator } from '../../test/soft-authenticator.js';
 import { openTestLedger } from '../../test/test-chain.js';
 import { TEST_PASSWORD } from '../../test/test-api.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
-import { systemActor, type UserActor } from '../accounts/actor.js';
+import { systemActor, type UserActor } from '../actors/actor.js';
 import { chainOutbox } from '../chain/chain.tables.js';
 import { OutboxRelay } from '../chain/outbox-relay.js';
 import { chainSubject } from '../chain/subject-pseudonym.js';
@@ -22,7 +23,7 @@ import {
   enrolWithCode,
 } from '../participants/participants.service.js';
 import { addPasskey, listPasskeys, passkeyRegistrationOptions } from './passkeys.service.js';
-import { prepareSigningStatement } from './signed-consent.js';
+import { prepareSigningStatement, type ConsentSigning } from './signed-consent.js';
 
 const RP = { origin: 'http://localhost:5173', rp_id: 'localhost' };
 const quiet = createLogger('silent');
@@ -105,7 +106,7 @@ describe(`participant-signed consent through the API's services (${TEST_DRIVER})
 
   it('a signed preference change is verified, recorded with its proof and stored on chain as participant-signed', async () => {
     const before = await written();
-    const run = (tx: Parameters<Parameters<typeof db.db.transaction>[0]>[0], signing: never) =>
+    const run = (tx: Tx, signing: ConsentSigning) =>
       setConsentPreferences(tx, actor, prefs('deny'), signing);
     const statement = await prepareSigningStatement(db.db, run, RP);
     // Preparing wrote nothing.
@@ -136,7 +137,7 @@ describe(`participant-signed consent through the API's services (${TEST_DRIVER})
 
   it('refuses a signature over other records or from another origin, writing nothing', async () => {
     const before = await written();
-    const run = (tx: Parameters<Parameters<typeof db.db.transaction>[0]>[0], signing: never) =>
+    const run = (tx: Tx, signing: ConsentSigning) =>
       setConsentPreferences(tx, actor, prefs('permit'), signing);
     const statement = await prepareSigningStatement(db.db, run, RP);
     const other = await prepareSigningStatement(

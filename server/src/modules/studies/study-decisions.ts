@@ -2,7 +2,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
 import { enqueueConsentRecord } from '../chain/outbox.service.js';
 import { chainSubject } from '../chain/subject-pseudonym.js';
-import { recordCohortChange } from '../cohorts/cohort-changes.js';
+import { recordCohortChange } from '../cohort-changes/cohort-changes.js';
 import { vouchedRecords, type ConsentSigning } from '../passkeys/signed-consent.js';
 import { studyDecisions } from './studies.tables.js';
 
