@@ -45,7 +45,10 @@ async function runCommand(config: Config, request: CommandRequest): Promise<numb
       await encryptPlaintextSecrets(handle.db);
     }
     return await runDatabaseCommand(
-      { handle, chain: () => (chain ??= openChainConnection(config.dataDir, process.env, config.webauthn)) },
+      {
+        handle,
+        chain: () => (chain ??= openChainConnection(config.dataDir, process.env, config.webauthn)),
+      },
       request,
       print,
     );
