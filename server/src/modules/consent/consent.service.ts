@@ -23,6 +23,8 @@ import {
 export interface PreferenceVersion extends ConsentPreferences {
   version: number;
   createdAt: Date | null;
+  /** Credential id of the passkey that signed it; null: recorded by the institution. */
+  signedWith?: string | null;
 }
 
 type ParticipantRow = typeof participants.$inferSelect;
@@ -44,6 +46,7 @@ function toVersion(row: typeof consentPreferences.$inferSelect): PreferenceVersi
     discoverable: row.discoverable,
     recontact: row.recontact,
     createdAt: row.createdAt,
+    signedWith: row.signedWith,
   };
 }
 
@@ -123,7 +126,7 @@ async function writeVersion(
       origin: 'pref',
       subject,
       version: version.version,
-      evidence: { subject, ...version, createdAt: undefined },
+      evidence: { subject, ...version, createdAt: undefined, signedWith: undefined },
       decisions: chainDecisions(subject, previous!, version),
     },
     signing,
@@ -155,7 +158,7 @@ async function writeVersion(
       signedWith,
     },
   });
-  return version;
+  return { ...version, signedWith };
 }
 
 /**

@@ -1,6 +1,12 @@
 import { builder } from '../../builder.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { inTransaction } from '../../graphql/run.js';
+import {
+  ConsentSignatureInput,
+  SigningStatementType,
+  signingOf,
+} from '../passkeys/passkeys.types.js';
+import { prepareSigningStatement } from '../passkeys/signed-consent.js';
 import { getMyConsent, setConsentPreferences, type PreferenceVersion } from './consent.service.js';
 import { CONSENT_SCOPES, type ConsentChoice, type ConsentPreferences } from './preferences.js';
 
@@ -28,6 +34,11 @@ const PreferencesType = builder.objectRef<PreferenceVersion>('ConsentPreferences
   fields: (t) => ({
     version: t.exposeInt('version'),
     purposes: t.field({ type: PurposeChoicesType, resolve: (p) => p.purposes }),
+    signedWith: t.exposeString('signedWith', {
+      nullable: true,
+      description:
+        'Credential id of your passkey that signed this version; null: recorded by the institution for you.',
+    }),
     askEachTime: t.exposeBoolean('askEachTime'),
     discoverable: t.exposeBoolean('discoverable', { description: 'Counted in discovery queries.' }),
     recontact: t.exposeBoolean('recontact'),
@@ -84,13 +95,38 @@ builder.mutationField('setConsentPreferences', (t) =>
     description: 'Sets your standing preferences: a new version, audited and recorded on chain.',
     authScopes: { roles: ['participant'] },
     errors: { types: WRITE_ERRORS },
-    args: { input: t.arg({ type: PreferencesInput }) },
-    resolve: (_root, { input }, ctx) =>
+    args: {
+      input: t.arg({ type: PreferencesInput }),
+      signature: t.arg({
+        type: ConsentSignatureInput,
+        required: false,
+        description: 'Your passkey signature (see signingStatementForPreferences).',
+      }),
+    },
+    resolve: (_root, { input, signature }, ctx) =>
       inTransaction(ctx, (tx) =>
-        setConsentPreferences(tx, ctx.viewer, {
-          ...input,
-          purposes: purposesFromInput(input.purposes as Record<string, ConsentChoice>),
-        }),
+        setConsentPreferences(tx, ctx.viewer, preferencesOf(input), signingOf(ctx, signature)),
       ),
   }),
 );
+
+builder.mutationField('signingStatementForPreferences', (t) =>
+  t.field({
+    type: SigningStatementType,
+    description:
+      'The exact records setConsentPreferences(input) would put on chain, for your passkey to sign. Changes nothing.',
+    authScopes: { roles: ['participant'] },
+    errors: { types: WRITE_ERRORS },
+    args: { input: t.arg({ type: PreferencesInput }) },
+    resolve: (_root, { input }, ctx) =>
+      prepareSigningStatement(
+        ctx.db,
+        (tx, signing) => setConsentPreferences(tx, ctx.viewer, preferencesOf(input), signing),
+        ctx.config.webauthn,
+      ),
+  }),
+);
+
+function preferencesOf(input: { purposes: unknown } & Record<string, unknown>): unknown {
+  return { ...input, purposes: purposesFromInput(input.purposes as Record<string, ConsentChoice>) };
+}
