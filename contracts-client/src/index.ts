@@ -33,6 +33,8 @@ export {
   signedStatement,
 } from './consent-record.js';
 export type { ConsentRecordFields, SignedStatement } from './consent-record.js';
+export { verifySignedRecord } from './verify-signed-record.js';
+export type { SignatureCheck } from './verify-signed-record.js';
 export { nanosToRfc3339, normalizeRfc3339, rfc3339ToNanos } from './block-time.js';
 export {
   consentLedgerWasmPath,
