@@ -255,6 +255,17 @@ program
   )
   .action(() => exitWith(runCommand(loadConfig(), { command: 'relay-once' })));
 
+program
+  .command('consent')
+  .description('participants’ consent records on the chain')
+  .command('verify <pseudonym>')
+  .description(
+    'check every consent decision of a chain pseudonym: participant signatures against the keys on chain (exit 2 if one fails)',
+  )
+  .action((subject: string) =>
+    exitWith(runCommand(loadConfig(), { command: 'consent-verify', subject })),
+  );
+
 const chainCmd = program.command('chain').description('the consent-ledger contract on the chain');
 chainCmd
   .command('status')

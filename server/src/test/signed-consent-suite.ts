@@ -13,6 +13,7 @@ import type { TestLedger } from './real-test-chain.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from './test-database.js';
 import { systemActor, type UserActor } from '../modules/actors/actor.js';
 import { chainOutbox } from '../modules/chain/chain.tables.js';
+import { verifyConsentOnChain } from '../modules/chain/consent-verify.js';
 import { OutboxRelay } from '../modules/chain/outbox-relay.js';
 import { chainSubject } from '../modules/chain/subject-pseudonym.js';
 import { consentPreferences } from '../modules/consent/consent.tables.js';
@@ -245,6 +246,33 @@ export function defineSignedConsentSuite(label: string, open: () => Promise<Test
       expect(row?.lastError).toMatch(/assertion refused: the signature does not verify/);
       expect(await chain.ledger.event(forged.event_id)).toBeNull();
       expect((await chain.ledger.head()).consents).toBe(headBefore.consents);
+    });
+
+    it('consent verify checks every record against the chain: signed ones verify, a tampered assertion fails, refused ones show as not on chain', async () => {
+      const verdicts = await verifyConsentOnChain(db.db, chain.ledger, subject);
+      const by = (status: string) => verdicts.filter((v) => v.status === status);
+      expect(by('signed').length).toBeGreaterThan(0);
+      expect(by('signature-invalid')).toEqual([]);
+      expect(by('not-on-chain')).toMatchObject([
+        { eventId: 'pref:forged-by-operator', detail: expect.stringMatching(/not recorded/) },
+      ]);
+      // An operator rewrites the assertion kept in the database: verification catches it,
+      // because the key comes from the chain.
+      const target = by('signed')[0]!;
+      const [row] = await db.db
+        .select()
+        .from(chainOutbox)
+        .where(eq(chainOutbox.eventId, target.eventId));
+      const item = row!.item as ConsentItem;
+      const proof = item.proof as { passkey: { assertion: { signature: string } } };
+      const other = new SoftAuthenticator(RP).assert(Buffer.from('x').toString('base64url'));
+      proof.passkey.assertion.signature = normalizeDerSignature(other.response.signature);
+      await db.db.update(chainOutbox).set({ item }).where(eq(chainOutbox.eventId, target.eventId));
+      const after = await verifyConsentOnChain(db.db, chain.ledger, subject);
+      expect(after.find((v) => v.eventId === target.eventId)).toMatchObject({
+        status: 'signature-invalid',
+        detail: 'the signature does not verify with the key on chain',
+      });
     });
   });
 }
