@@ -17,7 +17,7 @@ import { verifyConsentOnChain } from '../modules/chain/consent-verify.js';
 import { OutboxRelay } from '../modules/chain/outbox-relay.js';
 import { chainSubject } from '../modules/chain/subject-pseudonym.js';
 import { consentPreferences } from '../modules/consent/consent.tables.js';
-import { setConsentPreferences } from '../modules/consent/consent.service.js';
+import { getMyConsent, setConsentPreferences } from '../modules/consent/consent.service.js';
 import {
   createEnrolmentCode,
   createParticipant,
@@ -245,6 +245,16 @@ export function defineSignedConsentSuite(label: string, open: () => Promise<Test
       expect(row?.confirmedAt).toBeNull();
       expect(row?.lastError).toMatch(/assertion refused: the signature does not verify/);
       expect(await chain.ledger.event(forged.event_id)).toBeNull();
+      // The participant sees that this "decision" was not recorded, and why; their own signed
+      // versions are on chain.
+      const { history } = await db.db.transaction((tx) => getMyConsent(tx, actor));
+      expect(history.find((v) => v.version === 99)?.chain).toMatchObject({
+        state: 'not_recorded',
+        reason: expect.stringMatching(/signature does not verify/),
+      });
+      expect(
+        history.filter((v) => v.signedWith && v.version !== 99).map((v) => v.chain?.state),
+      ).toEqual(['on_chain']);
       expect((await chain.ledger.head()).consents).toBe(headBefore.consents);
     });
 

@@ -5,6 +5,7 @@ import { parseInput } from '../../errors/parse-input.js';
 import type { Actor, UserActor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { enqueueConsentRecord } from '../chain/outbox.service.js';
+import { preferenceVersionsOnChain, type ChainRecordStatus } from '../chain/record-status.js';
 import { chainSubject } from '../chain/subject-pseudonym.js';
 import { recordCohortChange } from '../cohort-changes/cohort-changes.js';
 import type { participants } from '../participants/participants.tables.js';
@@ -25,6 +26,8 @@ export interface PreferenceVersion extends ConsentPreferences {
   createdAt: Date | null;
   /** Credential id of the passkey that signed it; null: recorded by the institution. */
   signedWith?: string | null;
+  /** Where its chain records are (absent: none were needed, or not asked). */
+  chain?: ChainRecordStatus;
 }
 
 type ParticipantRow = typeof participants.$inferSelect;
@@ -71,7 +74,11 @@ export async function getMyConsent(
   actor: Actor | null,
 ): Promise<{ current: PreferenceVersion; history: PreferenceVersion[] }> {
   const { participant } = await ownParticipant(tx, actor);
-  const history = await preferenceHistory(tx, participant.id);
+  const onChain = await preferenceVersionsOnChain(tx, participant.id);
+  const history = (await preferenceHistory(tx, participant.id)).map((v) => {
+    const chain = onChain.get(v.version);
+    return chain ? { ...v, chain } : v;
+  });
   await appendAuditEvent(tx, actor, {
     action: 'consent.read',
     targetType: 'participant',

@@ -7,6 +7,7 @@ import {
   signingOf,
 } from '../passkeys/passkeys.types.js';
 import { prepareSigningStatement } from '../passkeys/signed-consent.js';
+import type { ChainRecordStatus } from '../chain/record-status.js';
 import { getMyConsent, setConsentPreferences, type PreferenceVersion } from './consent.service.js';
 import { CONSENT_SCOPES, type ConsentChoice, type ConsentPreferences } from './preferences.js';
 
@@ -28,12 +29,36 @@ const PurposeChoicesType = builder
       ) as never,
   });
 
+const ChainStateEnum = builder.enumType('ConsentChainState', {
+  values: {
+    ON_CHAIN: { value: 'on_chain', description: 'Every record of this version is on chain.' },
+    PENDING: { value: 'pending', description: 'Waiting to be sent to the chain.' },
+    NOT_RECORDED: {
+      value: 'not_recorded',
+      description: 'The chain refused it: your decision was not recorded there (see reason).',
+    },
+  } as const,
+});
+
+const ChainRecordStatusType = builder.objectRef<ChainRecordStatus>('ConsentChainStatus').implement({
+  fields: (t) => ({
+    state: t.field({ type: ChainStateEnum, resolve: (s) => s.state }),
+    reason: t.exposeString('reason', { nullable: true }),
+  }),
+});
+
 const PreferencesType = builder.objectRef<PreferenceVersion>('ConsentPreferences').implement({
   description:
     'One version of a participant’s standing consent preferences (version 0: nothing stated yet).',
   fields: (t) => ({
     version: t.exposeInt('version'),
     purposes: t.field({ type: PurposeChoicesType, resolve: (p) => p.purposes }),
+    chain: t.field({
+      type: ChainRecordStatusType,
+      nullable: true,
+      description: 'Whether this version reached the consent ledger (null: nothing to record).',
+      resolve: (p) => p.chain ?? null,
+    }),
     signedWith: t.exposeString('signedWith', {
       nullable: true,
       description:
