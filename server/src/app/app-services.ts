@@ -24,9 +24,13 @@ export function createAppServices(
     cohorts?: CohortEngine;
     /** Where uploads wait for their ingest (0700); default a private temporary folder. */
     uploadsDir?: string;
+    /** The cohort index's snapshot file (DATA_DIR/cohort-index.snapshot); none in tests. */
+    cohortSnapshotFile?: string;
   } = {},
 ): AppServices & { dispose(): void } {
-  const cohorts = options.cohorts ?? new CohortEngine(db, options.log);
+  const cohorts =
+    options.cohorts ??
+    new CohortEngine(db, options.log, { snapshotFile: options.cohortSnapshotFile });
   const counter = new CohortCounter(cohorts, config.countPrivacy, preferenceBreakdown);
   return {
     chain: options.chain ?? null,

@@ -87,6 +87,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     chain,
     log,
     uploadsDir: path.join(config.dataDir, 'uploads'),
+    cohortSnapshotFile: path.join(config.dataDir, 'cohort-index.snapshot'),
   });
   // Built in the background: the first count waits for it, everything else is served at once.
   services.cohorts
@@ -129,6 +130,12 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       await workflow.stop();
       await closeControl();
       await chain.close();
+      // The next start loads the index from here instead of rebuilding it.
+      await services.cohorts.persist().catch((error: unknown) =>
+        log.warn('writing the cohort index snapshot at shutdown failed', {
+          error: error instanceof Error ? error.message : String(error),
+        }),
+      );
       services.dispose();
       await handle.close();
       releaseLock();
