@@ -12,6 +12,7 @@ const LAYERS = [
   ['genomics', 'notifications'],
   ['participants'],
   ['chain', 'datasets'],
+  ['passkeys'], // participants' WebAuthn keys and the signing of consent records
   ['consent', 'audit-explorer'],
   ['cohorts'],
   ['studies', 'beacon'],

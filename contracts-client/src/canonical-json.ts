@@ -1,22 +1,28 @@
+import { createRequire } from 'node:module';
+
+// canonicalize is CommonJS (`module.exports = fn`) but its typings declare an ES default export,
+// which NodeNext resolution reads as a namespace; loading it through require gives the function.
+const canonicalize = createRequire(import.meta.url)('canonicalize') as (
+  value: unknown,
+) => string | undefined;
+
 /**
- * Canonical JSON for hashing: object keys sorted by UTF-16 code units, no whitespace, strings and
- * numbers as `JSON.stringify` writes them. For the values we hash (strings, safe integers,
- * booleans, null, arrays, plain objects) this is RFC 8785 (JCS), so other implementations agree.
+ * RFC 8785 (JCS) canonical JSON of any JSON value: object keys sorted by UTF-16 code units, no
+ * whitespace, numbers in their ECMAScript form; `undefined` members are left out. The one
+ * implementation in the repository: the server's audit hashes, receipts and consent records all
+ * use it. Non-finite numbers are refused (JCS has no spelling for them).
  */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value === 'boolean' || typeof value === 'string')
-    return JSON.stringify(value);
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new TypeError('canonicalJson: non-finite number');
-    return JSON.stringify(value);
-  }
-  if (Array.isArray(value))
-    return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
-  if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  throw new TypeError(`canonicalJson: unsupported ${typeof value}`);
+  assertFinite(value);
+  const text = canonicalize(value);
+  if (text === undefined) throw new TypeError('canonicalJson: value cannot be written as JSON');
+  return text;
+}
+
+function assertFinite(value: unknown): void {
+  if (typeof value === 'number' && !Number.isFinite(value))
+    throw new TypeError('canonicalJson: non-finite number');
+  if (Array.isArray(value)) value.forEach(assertFinite);
+  else if (value !== null && typeof value === 'object' && !(value instanceof Date))
+    Object.values(value).forEach(assertFinite);
 }

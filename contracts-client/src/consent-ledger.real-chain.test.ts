@@ -2,12 +2,14 @@ import { namedAccountAddress } from './bech32-address.js';
 import { readChainConfig } from './config.js';
 import { connectRealChain } from './real/connect-real-chain.js';
 import { defineContractSuite } from './test-support/contract-suite.js';
+import type { SuiteChain } from './test-support/contract-suite.js';
+import { defineSigningSuite } from './test-support/signing-suite.js';
 import { loadConsentLedgerWasm } from './wasm-artifact.js';
 
 // Collected only when CHAIN_RPC_URL is set (see vitest.config.ts). Needs CHAIN_MNEMONIC of a
 // funded account, CHAIN_PREFIX and CHAIN_GAS_PRICE; uploads the wasm and instantiates fresh
 // contracts (one per test), so it never touches CONSENT_CONTRACT_ADDRESS.
-defineContractSuite('real chain', async () => {
+async function openReal(): Promise<SuiteChain> {
   const config = readChainConfig();
   if (config.mode !== 'real') throw new Error('the real-chain suite needs CHAIN_RPC_URL');
   const { backend, sender } = await connectRealChain(config);
@@ -21,4 +23,7 @@ defineContractSuite('real chain', async () => {
     wasm: (await loadConsentLedgerWasm()).bytes,
     teardown: () => backend.close(),
   };
-});
+}
+
+defineContractSuite('real chain', openReal);
+defineSigningSuite('real chain', openReal);

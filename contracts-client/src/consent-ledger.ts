@@ -14,7 +14,12 @@ import type {
   GrantItem,
   GrantRecord,
   HeadResponse,
+  KeyProof,
+  PasskeyChangeMsg,
+  PasskeysResponse,
   QueryMsg,
+  RecordDigestResponse,
+  WebAuthnConfig,
 } from './messages.js';
 import { buildReceipt } from './receipt.js';
 import type { Receipt } from './receipt.js';
@@ -80,6 +85,16 @@ export class ConsentLedger {
     return this.query({ head: {} });
   }
 
+  /** Every passkey ever registered for `subject` (removed ones carry `removed`). */
+  passkeys(subject: string): Promise<PasskeysResponse> {
+    return this.query({ passkeys: { subject } });
+  }
+
+  /** The contract's canonical JSON and digest of a consent record (what a participant signs). */
+  recordDigest(item: ConsentItem): Promise<RecordDigestResponse> {
+    return this.query({ record_digest: { item } });
+  }
+
   /** The chain's latest block height. */
   height(): Promise<number> {
     return this.backend.getHeight();
@@ -133,10 +148,38 @@ export class SigningConsentLedger extends ConsentLedger {
     return this.send({ remove_writer: { address } });
   }
 
+  /** Admin only: the relying party whose assertions are accepted. */
+  setWebauthn(config: WebAuthnConfig): Promise<Receipt> {
+    return this.send({ set_webauthn: config });
+  }
+
+  /** Writers only: sends one passkey registration or removal as the relay queued it. */
+  changePasskey(message: PasskeyChangeMsg): Promise<Receipt> {
+    return this.send(message);
+  }
+
+  /** Writers only: registers a passkey for `subject` (see KeyProof for who may). */
+  registerPasskey(
+    subject: string,
+    keyId: string,
+    publicKey: string,
+    proof: KeyProof,
+  ): Promise<Receipt> {
+    return this.send({
+      register_passkey: { subject, key_id: keyId, public_key: publicKey, proof },
+    });
+  }
+
+  /** Writers only: removes a passkey of `subject` (kept on chain as removed). */
+  removePasskey(subject: string, keyId: string, proof: KeyProof): Promise<Receipt> {
+    return this.send({ remove_passkey: { subject, key_id: keyId, proof } });
+  }
+
   private async send(message: ExecuteMsg): Promise<Receipt> {
     this.chainId ??= await this.backend.getChainId();
     // Writer changes report no head; they do not move it either, so the head before stands.
-    const movesHead = !('add_writer' in message || 'remove_writer' in message);
+    const movesHead =
+      'record_consents' in message || 'record_grants' in message || 'anchor_audit' in message;
     const headBefore = movesHead ? undefined : (await this.head()).head;
     const outcome = await this.backend.execute(this.sender, this.contractAddress, message);
     return buildReceipt({

@@ -27,6 +27,16 @@ export type { HeadItem } from './head-hash.js';
 export { canonicalJson } from './canonical-json.js';
 export { acquirePidLock, PidLockHeldError, readPidLock } from './pid-lock.js';
 export type { PidLockInfo } from './pid-lock.js';
+export {
+  consentRecordDigest,
+  consentRecordJson,
+  keyChangeChallenge,
+  normalizeDerSignature,
+  signedStatement,
+} from './consent-record.js';
+export type { ConsentRecordFields, SignedStatement } from './consent-record.js';
+export { verifySignedRecord } from './verify-signed-record.js';
+export type { SignatureCheck } from './verify-signed-record.js';
 export { nanosToRfc3339, normalizeRfc3339, rfc3339ToNanos } from './block-time.js';
 export {
   consentLedgerWasmPath,

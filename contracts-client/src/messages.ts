@@ -20,7 +20,36 @@ export type Decision = 'permit' | 'deny';
 export interface InstantiateMsg {
   admin: string;
   writers?: string[];
+  /** The relying party whose WebAuthn assertions the contract accepts (`set_webauthn` later). */
+  webauthn?: WebAuthnConfig;
 }
+
+/** The exact origin in clientDataJSON and the RP id whose SHA-256 starts authenticatorData. */
+export interface WebAuthnConfig {
+  origin: string;
+  rp_id: string;
+}
+
+/** A WebAuthn assertion; binary fields are unpadded base64url, as the browser returns them. */
+export interface Assertion {
+  /** Credential id (base64url) of a passkey registered for the subject. */
+  key_id: string;
+  authenticator_data: string;
+  client_data_json: string;
+  /** Strict ASN.1 DER ECDSA signature with a low S (see `normalizeDerSignature`). */
+  signature: string;
+}
+
+/**
+ * How a consent item is vouched for. Without a proof the writer records it (institution-attested,
+ * no witness). `covers`: the record digests one assertion signs together, in order (see
+ * consent-record.ts); omitted when it signs this record alone.
+ */
+export type ConsentProof =
+  { passkey: { assertion: Assertion; covers?: Hex64[] } } | { institution: { witness: string } };
+
+/** How a passkey registration or removal is vouched for. */
+export type KeyProof = { passkey: Assertion } | { institution: { witness: string } };
 
 export interface ConsentItem {
   /** 1..=128 chars of `[A-Za-z0-9:_.-]`; unique across consents and grants. */
@@ -35,6 +64,7 @@ export interface ConsentItem {
   evidence: Hex64;
   /** RFC 3339 or unix seconds as a canonical decimal string. */
   time: string;
+  proof?: ConsentProof;
 }
 
 export interface AnchorAuditMsg {
@@ -57,12 +87,19 @@ export interface GrantItem {
   expiry: number | string;
 }
 
+/** A passkey registration or removal, as the relay sends it. */
+export type PasskeyChangeMsg =
+  | { register_passkey: { subject: Hex64; key_id: string; public_key: string; proof: KeyProof } }
+  | { remove_passkey: { subject: Hex64; key_id: string; proof: KeyProof } };
+
 export type ExecuteMsg =
   | { add_writer: { address: string } }
   | { remove_writer: { address: string } }
   | { record_consents: { items: ConsentItem[] } }
   | { anchor_audit: AnchorAuditMsg }
-  | { record_grants: { items: GrantItem[] } };
+  | { record_grants: { items: GrantItem[] } }
+  | { set_webauthn: WebAuthnConfig }
+  | PasskeyChangeMsg;
 
 export type QueryMsg =
   | { config: Record<string, never> }
@@ -72,7 +109,9 @@ export type QueryMsg =
   | { anchors: { start_after?: number; limit?: number } }
   | { grant: { grant_id: string } }
   | { event: { event_id: string } }
-  | { head: Record<string, never> };
+  | { head: Record<string, never> }
+  | { record_digest: { item: ConsentItem } }
+  | { passkeys: { subject: Hex64 } };
 
 /** Block time as nanoseconds since the unix epoch, in a decimal string (beyond 2^53). */
 export type NanosString = string;
@@ -89,6 +128,47 @@ export interface ConsentRecord {
   time: string;
   block_height: number;
   block_time: NanosString;
+  /** Signed by the participant's passkey (exactly one of signed_by / attested_by is set on
+   * records stored since signing exists). */
+  signed_by?: SignedBy;
+  /** Recorded by the institution (the writer) for the participant. */
+  attested_by?: AttestedBy;
+}
+
+export interface SignedBy {
+  key_id: string;
+  counter: number;
+  /** SHA-256 of the canonical record JSON (consentRecordDigest). */
+  record_digest: Hex64;
+}
+
+export interface AttestedBy {
+  writer: string;
+  witness?: string;
+}
+
+/** A passkey as the chain knows it. */
+export interface PasskeyRecord {
+  subject: Hex64;
+  key_id: string;
+  /** SEC1 P-256 public key, lowercase hex. */
+  public_key: string;
+  counter: number;
+  last_assertion: string;
+  /** "institution" or "passkey:<key_id>". */
+  added_by: string;
+  witness?: string;
+  added_height: number;
+  removed?: { height: number; by: string; witness?: string };
+}
+
+export interface PasskeysResponse {
+  passkeys: PasskeyRecord[];
+}
+
+export interface RecordDigestResponse {
+  record: string;
+  digest: Hex64;
 }
 
 export interface AnchorRecord {
@@ -116,6 +196,7 @@ export interface GrantRecord {
 export interface ConfigResponse {
   admin: string;
   writers: string[];
+  webauthn?: WebAuthnConfig;
 }
 
 export interface ConsentHistoryResponse {

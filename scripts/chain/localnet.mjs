@@ -16,6 +16,8 @@
 //   --block-ms N          timeout_commit in ms (default 300)
 //   --max-gas N           consensus block max_gas (default 100000000)
 //   --reuse               restart the chain already in DIR (keeps its state and contract)
+//   --web-origin URL      the portal origin whose passkey signatures the contract accepts
+//                         (default WEB_ORIGIN, else http://127.0.0.1:${WEB_PORT:-3000}, as the API)
 // Environment: WASMD_BIN overrides the binary (default: scripts/chain/build-wasmd.sh's).
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -41,6 +43,10 @@ const { values: opts } = parseArgs({
     'block-ms': { type: 'string', default: '300' },
     'max-gas': { type: 'string', default: '100000000' },
     reuse: { type: 'boolean', default: false },
+    'web-origin': {
+      type: 'string',
+      default: process.env.WEB_ORIGIN ?? `http://127.0.0.1:${process.env.WEB_PORT ?? '3000'}`,
+    },
   },
 });
 
@@ -361,7 +367,15 @@ async function deploy(rpc, keys) {
       'wasm',
       'instantiate',
       codeId,
-      JSON.stringify({ admin: keys.admin.address, writers: [keys.relayer.address] }),
+      JSON.stringify({
+        admin: keys.admin.address,
+        writers: [keys.relayer.address],
+        // The WebAuthn relying party (issue #13): the portal's origin and its host name.
+        webauthn: {
+          origin: new URL(opts['web-origin']).origin,
+          rp_id: new URL(opts['web-origin']).hostname,
+        },
+      }),
       '--label',
       'consentome consent-ledger',
       '--admin',

@@ -63,6 +63,8 @@ export interface Config {
   apiPort: number;
   webPort: number;
   webOrigin: string;
+  /** The passkey relying party (portal origin, RP id = its host name). */
+  webauthn: { origin: string; rp_id: string };
   /** The API's public origin: the issuer of visas and passports (their jku points below it). */
   publicUrl: string;
   sessionTtlMs: number;
@@ -121,6 +123,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiPort: e.API_PORT,
     webPort: e.WEB_PORT,
     webOrigin: e.WEB_ORIGIN ?? `http://127.0.0.1:${e.WEB_PORT}`,
+    /** The passkey relying party: the portal's origin and its host name as RP id. */
+    webauthn: webauthnOf(e.WEB_ORIGIN ?? `http://127.0.0.1:${e.WEB_PORT}`),
     publicUrl: (e.PUBLIC_URL ?? `http://${e.API_HOST}:${e.API_PORT}`).replace(/\/+$/, ''),
     sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
     cookieSecure: e.COOKIE_SECURE,
@@ -144,4 +148,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     beaconPublic: { perMinute: e.BEACON_PUBLIC_PER_MINUTE, perDay: e.BEACON_PUBLIC_PER_DAY },
   };
+}
+
+/** The WebAuthn relying party of a portal origin (the RP id is its host name). */
+export function webauthnOf(webOrigin: string): { origin: string; rp_id: string } {
+  const url = new URL(webOrigin);
+  return { origin: url.origin, rp_id: url.hostname };
 }

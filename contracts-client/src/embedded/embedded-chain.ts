@@ -31,6 +31,7 @@ import {
 } from './simulator-state.js';
 import { sortedStorageClass } from './sorted-storage.js';
 import type { KvWrite, StorageFaults } from './sorted-storage.js';
+import { installSecp256r1Import } from './vm-secp256r1.js';
 import { useUtf8ByteLengths } from './vm-utf8.js';
 
 export const DEFAULT_EMBEDDED_CHAIN_ID = 'consentome-embedded-1';
@@ -415,6 +416,7 @@ export class EmbeddedChain implements ChainBackend {
    * receipts agree) and patches every VM the simulator builds (defect 2).
    */
   private installHooks(): void {
+    installSecp256r1Import();
     const app = this.app;
     const wasm = app.wasm;
     app.pushBlock = (callback) => app.store.tx(() => callback() as SimResult<unknown>);

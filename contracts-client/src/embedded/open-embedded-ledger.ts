@@ -3,6 +3,7 @@ import { SigningConsentLedger } from '../consent-ledger.js';
 import { DEFAULT_CONTRACT_LABEL, deployConsentLedger } from '../deploy.js';
 import { EmbeddedChain } from './embedded-chain.js';
 import type { EmbeddedChainOptions } from './embedded-chain.js';
+import type { WebAuthnConfig } from '../messages.js';
 
 export interface EmbeddedLedger {
   chain: EmbeddedChain;
@@ -20,7 +21,7 @@ export interface EmbeddedLedger {
  * address that is both admin and writer.
  */
 export async function openEmbeddedLedger(
-  options: EmbeddedChainOptions & { label?: string },
+  options: EmbeddedChainOptions & { label?: string; webauthn?: WebAuthnConfig },
 ): Promise<EmbeddedLedger> {
   const chain = await EmbeddedChain.open(options);
   try {
@@ -31,13 +32,14 @@ export async function openEmbeddedLedger(
     const contractAddress =
       existing?.address ??
       (await deployConsentLedger(chain, { sender, writers: [sender], label })).contractAddress;
-    return {
-      chain,
-      contractAddress,
-      sender,
-      ledger: new SigningConsentLedger(chain, contractAddress, sender),
-      deployed: !existing,
-    };
+    const ledger = new SigningConsentLedger(chain, contractAddress, sender);
+    // The relying party follows the configuration (the embedded operator is the admin).
+    const wanted = options.webauthn;
+    const current = (await ledger.config()).webauthn;
+    if (wanted && (current?.origin !== wanted.origin || current.rp_id !== wanted.rp_id)) {
+      await ledger.setWebauthn(wanted);
+    }
+    return { chain, contractAddress, sender, ledger, deployed: !existing };
   } catch (err) {
     await chain.close();
     throw err;

@@ -11,7 +11,7 @@
 //!   stored item in message order (replays do not move the head).
 //! Every field is length-prefixed or fixed-size, so distinct items never share an encoding.
 
-use crate::msg::{AnchorRecord, ConsentRecord, GrantRecord};
+use crate::msg::{AnchorRecord, ConsentItem, ConsentRecord, GrantRecord};
 use crate::sha256::Sha256;
 
 pub const TAG_CONSENT: u8 = 0x01;
@@ -56,6 +56,43 @@ pub fn grant(r: &GrantRecord) -> Vec<u8> {
     Enc::new(TAG_GRANT).str(&r.event_id).str(&r.grant_id).str(&r.study_id).str(&r.cohort_root).u64(r.expiry).0
 }
 
+/// The canonical JSON of a consent record: what a participant signs (its SHA-256 is the
+/// WebAuthn challenge). RFC 8785 for these values: keys sorted, no whitespace, `version` a
+/// plain integer. Every string field is validated to a charset that JSON never escapes
+/// (`[A-Za-z0-9:_.-]`, lowercase hex, RFC 3339 / decimal time) before this is called, so the
+/// strings are written as they are. contracts-client `consentRecordJson` writes the same bytes.
+pub fn consent_record_json(i: &ConsentItem) -> String {
+    format!(
+        r#"{{"decision":"{}","event_id":"{}","evidence":"{}","scope":"{}","subject":"{}","time":"{}","version":{}}}"#,
+        i.decision.as_str(),
+        i.event_id,
+        i.evidence,
+        i.scope,
+        i.subject,
+        i.time,
+        i.version
+    )
+}
+
+/// SHA-256 of `consent_record_json`.
+pub fn consent_record_digest(i: &ConsentItem) -> [u8; 32] {
+    crate::sha256::sha256(consent_record_json(i).as_bytes())
+}
+
+/// The canonical JSON array of record digests one assertion covers: `["<hex>","<hex>"]`.
+pub fn covers_json(digests: &[String]) -> String {
+    let quoted: Vec<String> = digests.iter().map(|d| format!("\"{d}\"")).collect();
+    format!("[{}]", quoted.join(","))
+}
+
+/// What a passkey signs to register another key or remove one (canonical JSON, keys sorted).
+pub fn key_change_json(action: &str, subject: &str, key_id: &str, public_key: Option<&str>) -> String {
+    match public_key {
+        Some(pk) => format!(r#"{{"action":"{action}","key_id":"{key_id}","public_key":"{pk}","subject":"{subject}"}}"#),
+        None => format!(r#"{{"action":"{action}","key_id":"{key_id}","subject":"{subject}"}}"#),
+    }
+}
+
 /// head' = sha256(head ‖ item_bytes)
 pub fn next_head(head: &[u8; 32], item_bytes: &[u8]) -> [u8; 32] {
     let mut h = Sha256::new();
@@ -82,6 +119,8 @@ mod tests {
             time: "0".into(),
             block_height: 5,
             block_time: "7".into(),
+            signed_by: None,
+            attested_by: None,
         };
         let mut want = vec![1u8];
         for part in [&b"e1"[..], b"ab", b"s", b"deny"] {
@@ -99,6 +138,25 @@ mod tests {
         other.seq = 1;
         other.block_height = 99;
         assert_eq!(consent(&other), want);
+    }
+
+    #[test]
+    fn consent_record_json_is_sorted_and_compact() {
+        let i = ConsentItem {
+            event_id: "evt:1".into(),
+            subject: "ab".into(),
+            scope: "purpose:GRU".into(),
+            decision: Decision::Permit,
+            version: 12,
+            evidence: "cd".into(),
+            time: "1700000000".into(),
+            proof: None,
+        };
+        assert_eq!(
+            consent_record_json(&i),
+            r#"{"decision":"permit","event_id":"evt:1","evidence":"cd","scope":"purpose:GRU","subject":"ab","time":"1700000000","version":12}"#
+        );
+        assert_eq!(covers_json(&["aa".into(), "bb".into()]), r#"["aa","bb"]"#);
     }
 
     #[test]

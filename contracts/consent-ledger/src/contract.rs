@@ -9,6 +9,7 @@ use crate::canonical;
 use crate::encoding::{base64_encode, hex_encode};
 use crate::error::{show, ContractError, Result};
 use crate::msg::*;
+use crate::passkeys;
 use crate::response::Response;
 use crate::sha256::sha256;
 use crate::state;
@@ -118,7 +119,10 @@ pub fn instantiate(
             validate_address(api, w)?;
             state::add_writer(s, w);
         }
-        state::save_config(s, &Config { admin: msg.admin.clone() })?;
+        if let Some(w) = &msg.webauthn {
+            validate_webauthn(w)?;
+        }
+        state::save_config(s, &Config { admin: msg.admin.clone(), webauthn: msg.webauthn.clone() })?;
         state::save_head(s, &HeadState { head: hex_encode(&[0u8; 32]), consents: 0, anchors: 0, grants: 0 })?;
         Ok(Response::new()
             .add_attribute("action", "instantiate")
@@ -141,7 +145,16 @@ pub fn execute(
     atomically(store, |s| match msg {
         ExecuteMsg::AddWriter { address } => set_writer(s, api, info, &address, true),
         ExecuteMsg::RemoveWriter { address } => set_writer(s, api, info, &address, false),
-        ExecuteMsg::RecordConsents { items } => record_consents(s, info, &block, &items),
+        ExecuteMsg::RecordConsents { items } => record_consents(s, api, info, &block, &items),
+        ExecuteMsg::SetWebauthn { origin, rp_id } => set_webauthn(s, info, WebAuthnConfig { origin, rp_id }),
+        ExecuteMsg::RegisterPasskey { subject, key_id, public_key, proof } => {
+            require_writer(s, info)?;
+            passkeys::register(s, api, block.height, &subject, &key_id, &public_key, &proof)
+        }
+        ExecuteMsg::RemovePasskey { subject, key_id, proof } => {
+            require_writer(s, info)?;
+            passkeys::remove(s, api, block.height, &subject, &key_id, &proof)
+        }
         ExecuteMsg::AnchorAudit { batch, merkle_root, first_seq, last_seq, count } => {
             let a = AnchorRecord {
                 batch,
@@ -156,6 +169,84 @@ pub fn execute(
         }
         ExecuteMsg::RecordGrants { items } => record_grants(s, info, &block, &items),
     })
+}
+
+/// Origin: `https://host[:port]` or `http://localhost[:port]` / `http://127.0.0.1[:port]`, no
+/// path; RP id: a host name. Both printable ASCII without quotes, so they compare byte-exactly.
+fn validate_webauthn(w: &WebAuthnConfig) -> Result<()> {
+    let host_ok = |h: &str| {
+        !h.is_empty() && h.len() <= 253 && h.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+    };
+    let origin_host = w.origin.strip_prefix("https://").or_else(|| w.origin.strip_prefix("http://"));
+    let origin_ok = match origin_host {
+        Some(rest) => {
+            let (host, port) = rest.split_once(':').unwrap_or((rest, "1"));
+            host_ok(host)
+                && !port.is_empty()
+                && port.len() <= 5
+                && port.bytes().all(|b| b.is_ascii_digit())
+                && (w.origin.starts_with("https://") || host == "localhost" || host == "127.0.0.1")
+        }
+        None => false,
+    };
+    if !origin_ok {
+        return Err(ContractError::Invalid(format!("webauthn origin {} is not an https origin", show(&w.origin))));
+    }
+    if !host_ok(&w.rp_id) {
+        return Err(ContractError::Invalid(format!("webauthn rp_id {} is not a host name", show(&w.rp_id))));
+    }
+    Ok(())
+}
+
+fn set_webauthn(s: &mut dyn Storage, info: &MessageInfo, w: WebAuthnConfig) -> Result<Response> {
+    require_admin(s, info)?;
+    validate_webauthn(&w)?;
+    let mut config = state::load_config(s)?;
+    config.webauthn = Some(w.clone());
+    state::save_config(s, &config)?;
+    Ok(Response::new()
+        .add_attribute("action", "set_webauthn")
+        .add_event("webauthn_set", &[("origin", w.origin), ("rp_id", w.rp_id)]))
+}
+
+/// Checks the proof of one consent item (after its fields were validated) and says how it is
+/// vouched for. A passkey proof is verified against the subject's registered key.
+fn consent_attestation(
+    s: &mut dyn Storage,
+    api: &dyn Api,
+    info: &MessageInfo,
+    subject: &[u8; 32],
+    item: &ConsentItem,
+) -> Result<(Option<SignedBy>, Option<AttestedBy>)> {
+    match &item.proof {
+        None => Ok((None, Some(AttestedBy { writer: info.sender.clone(), witness: None }))),
+        Some(ConsentProof::Institution { witness }) => {
+            passkeys::validate_witness(witness)?;
+            Ok((None, Some(AttestedBy { writer: info.sender.clone(), witness: Some(witness.clone()) })))
+        }
+        Some(ConsentProof::Passkey { assertion, covers }) => {
+            let digest = hex_encode(&canonical::consent_record_digest(item));
+            let challenge = match covers {
+                None => canonical::consent_record_digest(item).to_vec(),
+                Some(c) => {
+                    if c.is_empty() || c.len() > MAX_BATCH {
+                        return Err(ContractError::Invalid(format!("covers must hold 1..={MAX_BATCH} digests")));
+                    }
+                    for d in c {
+                        validate::digest("covers[]", d)?;
+                    }
+                    if !c.contains(&digest) {
+                        return Err(ContractError::Rejected(
+                            "assertion refused: covers does not include this record's digest".into(),
+                        ));
+                    }
+                    sha256(canonical::covers_json(c).as_bytes()).to_vec()
+                }
+            };
+            let counter = passkeys::verify_assertion(s, api, subject, assertion, &challenge)?;
+            Ok((Some(SignedBy { key_id: assertion.key_id.clone(), counter, record_digest: digest }), None))
+        }
+    }
 }
 
 fn set_writer(s: &mut dyn Storage, api: &dyn Api, info: &MessageInfo, address: &str, add: bool) -> Result<Response> {
@@ -225,7 +316,13 @@ fn check_event(s: &dyn Storage, event_id: &str, kind: EventKind, digest: &str) -
     }
 }
 
-fn record_consents(s: &mut dyn Storage, info: &MessageInfo, block: &Block, items: &[ConsentItem]) -> Result<Response> {
+fn record_consents(
+    s: &mut dyn Storage,
+    api: &dyn Api,
+    info: &MessageInfo,
+    block: &Block,
+    items: &[ConsentItem],
+) -> Result<Response> {
     require_writer(s, info)?;
     check_batch(items.len())?;
     let mut head = state::load_head(s)?;
@@ -233,11 +330,7 @@ fn record_consents(s: &mut dyn Storage, info: &MessageInfo, block: &Block, items
     let mut results = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let res = (|| -> Result<ItemResult> {
-            validate::ident("event_id", &item.event_id)?;
-            let subject = validate::digest("subject", &item.subject)?;
-            validate::ident("scope", &item.scope)?;
-            validate::digest("evidence", &item.evidence)?;
-            validate::time("time", &item.time)?;
+            let subject = validate_consent_fields(item)?;
             let mut rec = ConsentRecord {
                 seq: 0,
                 event_id: item.event_id.clone(),
@@ -249,6 +342,8 @@ fn record_consents(s: &mut dyn Storage, info: &MessageInfo, block: &Block, items
                 time: item.time.clone(),
                 block_height: block.height,
                 block_time: block.time.clone(),
+                signed_by: None,
+                attested_by: None,
             };
             let bytes = canonical::consent(&rec);
             let digest = hex_encode(&sha256(&bytes));
@@ -263,6 +358,9 @@ fn record_consents(s: &mut dyn Storage, info: &MessageInfo, block: &Block, items
                     )));
                 }
             }
+            let (signed_by, attested_by) = consent_attestation(s, api, info, &subject, item)?;
+            rec.signed_by = signed_by;
+            rec.attested_by = attested_by;
             head.consents += 1;
             rec.seq = head.consents;
             state::save_consent(s, &subject, &rec)?;
@@ -277,6 +375,17 @@ fn record_consents(s: &mut dyn Storage, info: &MessageInfo, block: &Block, items
     state::save_head(s, &head)?;
     let total = head.consents;
     summary_response("record_consents", "consent_recorded", &head, total, results)
+}
+
+/// The payload fields of a consent item; returns the subject's bytes. Also what makes the
+/// canonical record JSON safe to write without escaping.
+fn validate_consent_fields(item: &ConsentItem) -> Result<[u8; 32]> {
+    validate::ident("event_id", &item.event_id)?;
+    let subject = validate::digest("subject", &item.subject)?;
+    validate::ident("scope", &item.scope)?;
+    validate::digest("evidence", &item.evidence)?;
+    validate::time("time", &item.time)?;
+    Ok(subject)
 }
 
 fn anchor_audit(s: &mut dyn Storage, info: &MessageInfo, a: AnchorRecord) -> Result<Response> {
@@ -402,7 +511,8 @@ fn limit(l: Option<u32>) -> usize {
 pub fn query(s: &dyn Storage, _env: &Env, msg: QueryMsg) -> Result<Vec<u8>> {
     match msg {
         QueryMsg::Config {} => {
-            to_json(&ConfigResponse { admin: state::load_config(s)?.admin, writers: state::writers(s)? })
+            let config = state::load_config(s)?;
+            to_json(&ConfigResponse { admin: config.admin, writers: state::writers(s)?, webauthn: config.webauthn })
         }
         QueryMsg::Consent { subject, scope } => {
             let subject = validate::digest("subject", &subject)?;
@@ -426,6 +536,16 @@ pub fn query(s: &dyn Storage, _env: &Env, msg: QueryMsg) -> Result<Vec<u8>> {
             to_json(&state::load_event(s, &event_id)?)
         }
         QueryMsg::Head {} => to_json(&state::load_head(s)?),
+        QueryMsg::RecordDigest { item } => {
+            validate_consent_fields(&item)?;
+            let record = canonical::consent_record_json(&item);
+            let digest = hex_encode(&sha256(record.as_bytes()));
+            to_json(&RecordDigestResponse { record, digest })
+        }
+        QueryMsg::Passkeys { subject } => {
+            let subject = validate::digest("subject", &subject)?;
+            to_json(&PasskeysResponse { passkeys: state::passkeys(s, &subject)? })
+        }
     }
 }
 

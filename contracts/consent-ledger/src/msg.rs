@@ -64,6 +64,59 @@ pub struct InstantiateMsg {
     pub admin: String,
     #[serde(default)]
     pub writers: Vec<String>,
+    /// The relying party whose WebAuthn assertions are accepted; without it, only
+    /// institution-attested records can be stored until the admin sets one.
+    #[serde(default)]
+    pub webauthn: Option<WebAuthnConfig>,
+}
+
+/// The WebAuthn relying party: the exact origin in clientDataJSON and the RP id whose
+/// SHA-256 starts authenticatorData.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct WebAuthnConfig {
+    pub origin: String,
+    pub rp_id: String,
+}
+
+/// A WebAuthn assertion as the browser returns it (binary fields unpadded base64url).
+#[derive(Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Assertion {
+    /// The credential id (base64url) of a passkey registered for the record's subject.
+    pub key_id: String,
+    pub authenticator_data: String,
+    pub client_data_json: String,
+    /// ASN.1 DER ECDSA signature, strictly encoded, low-S.
+    pub signature: String,
+}
+
+/// How a consent record is vouched for.
+#[derive(Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum ConsentProof {
+    /// Signed by the participant. `covers`: when one assertion signs several records (one
+    /// decision touching several scopes), the record digests it covers, in order; the challenge
+    /// is then SHA-256 of their canonical JSON array. Without `covers` the challenge is the
+    /// record's own digest.
+    Passkey {
+        assertion: Assertion,
+        #[serde(default)]
+        covers: Option<Vec<String>>,
+    },
+    /// Recorded by the institution (the writer) for the participant, with who witnessed it.
+    Institution { witness: String },
+}
+
+/// How a passkey registration or removal is vouched for.
+#[derive(Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum KeyProof {
+    /// Signed by a passkey already registered (and not removed) for the same subject.
+    Passkey(Assertion),
+    /// By the institution after an identity check: only for a subject without active keys
+    /// (registration) or as a visible removal.
+    Institution { witness: String },
 }
 
 #[derive(Deserialize, Debug, Clone, PartialEq, Eq)]
@@ -74,6 +127,9 @@ pub enum ExecuteMsg {
     RecordConsents { items: Vec<ConsentItem> },
     AnchorAudit { batch: u64, merkle_root: String, first_seq: u64, last_seq: u64, count: u64 },
     RecordGrants { items: Vec<GrantItem> },
+    SetWebauthn { origin: String, rp_id: String },
+    RegisterPasskey { subject: String, key_id: String, public_key: String, proof: KeyProof },
+    RemovePasskey { subject: String, key_id: String, proof: KeyProof },
 }
 
 #[derive(Deserialize, Serialize, Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,6 +161,9 @@ pub struct ConsentItem {
     pub evidence: String,
     /// RFC 3339 or unix seconds (string).
     pub time: String,
+    /// None: recorded by the writer without a witness (the unsigned path, institution-attested).
+    #[serde(default)]
+    pub proof: Option<ConsentProof>,
 }
 
 #[derive(Deserialize, Debug, Clone, PartialEq, Eq)]
@@ -123,13 +182,36 @@ pub struct GrantItem {
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum QueryMsg {
     Config {},
-    Consent { subject: String, scope: String },
-    ConsentHistory { subject: String, start_after: Option<u64>, limit: Option<u32> },
-    Anchor { batch: u64 },
-    Anchors { start_after: Option<u64>, limit: Option<u32> },
-    Grant { grant_id: String },
-    Event { event_id: String },
+    Consent {
+        subject: String,
+        scope: String,
+    },
+    ConsentHistory {
+        subject: String,
+        start_after: Option<u64>,
+        limit: Option<u32>,
+    },
+    Anchor {
+        batch: u64,
+    },
+    Anchors {
+        start_after: Option<u64>,
+        limit: Option<u32>,
+    },
+    Grant {
+        grant_id: String,
+    },
+    Event {
+        event_id: String,
+    },
     Head {},
+    /// The digest a participant signs for this record (its proof, if any, is ignored).
+    RecordDigest {
+        item: ConsentItem,
+    },
+    Passkeys {
+        subject: String,
+    },
 }
 
 // ---- Stored records; also the query answers ----
@@ -148,6 +230,69 @@ pub struct ConsentRecord {
     pub block_height: u64,
     /// Block time in nanoseconds, as a string (exceeds JavaScript's safe integers).
     pub block_time: String,
+    /// Exactly one of `signed_by` / `attested_by` (records stored before signing existed
+    /// have neither and count as institution-attested).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_by: Option<SignedBy>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attested_by: Option<AttestedBy>,
+}
+
+/// The participant's passkey that signed a record.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct SignedBy {
+    pub key_id: String,
+    pub counter: u32,
+    /// SHA-256 of the canonical record JSON: the signed digest (or one of `covers`).
+    pub record_digest: String,
+}
+
+/// The writer (institution) that recorded a decision for the participant.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct AttestedBy {
+    pub writer: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub witness: Option<String>,
+}
+
+/// A participant's passkey as the chain knows it.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct PasskeyRecord {
+    pub subject: String,
+    pub key_id: String,
+    /// SEC1 P-256 public key, lowercase hex (33 bytes compressed or 65 uncompressed).
+    pub public_key: String,
+    /// Highest signature counter seen (0: the authenticator keeps none).
+    pub counter: u32,
+    /// SHA-256 of the last accepted signed message: one assertion may cover several records.
+    pub last_assertion: String,
+    /// "institution" or "passkey:<key_id>" (the key that signed the registration).
+    pub added_by: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub witness: Option<String>,
+    pub added_height: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub removed: Option<KeyRemoval>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct KeyRemoval {
+    pub height: u64,
+    pub by: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub witness: Option<String>,
+}
+
+#[derive(Serialize, Debug, Clone, PartialEq, Eq)]
+pub struct PasskeysResponse {
+    pub passkeys: Vec<PasskeyRecord>,
+}
+
+#[derive(Serialize, Debug, Clone, PartialEq, Eq)]
+pub struct RecordDigestResponse {
+    /// The canonical record JSON that is hashed.
+    pub record: String,
+    pub digest: String,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
@@ -193,6 +338,8 @@ pub struct EventRef {
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     pub admin: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webauthn: Option<WebAuthnConfig>,
 }
 
 /// Singleton: the running head hash and the counts of stored records.
@@ -210,6 +357,8 @@ pub struct HeadState {
 pub struct ConfigResponse {
     pub admin: String,
     pub writers: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub webauthn: Option<WebAuthnConfig>,
 }
 
 #[derive(Serialize, Debug, Clone, PartialEq, Eq)]

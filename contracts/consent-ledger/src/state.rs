@@ -19,6 +19,7 @@
 //! | `consent_latest` | subject(32) ‖ lp(scope)   | ConsentRecord JSON         |
 //! | `anchor`         | batch(u64)                | AnchorRecord JSON          |
 //! | `grant`          | lp(grant_id)              | GrantRecord JSON           |
+//! | `passkey`        | subject(32) ‖ lp(key_id)  | PasskeyRecord JSON         |
 //!
 //! Range scans use an explicit [start, end) inside one namespace and re-check every returned
 //! key in Rust, so a host that gets bounds slightly wrong cannot leak foreign entries.
@@ -27,7 +28,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::error::{ContractError, Result};
-use crate::msg::{AnchorRecord, Config, ConsentRecord, EventRef, GrantRecord, HeadState};
+use crate::msg::{AnchorRecord, Config, ConsentRecord, EventRef, GrantRecord, HeadState, PasskeyRecord};
 use crate::storage::{Order, Storage};
 
 const NS_CONFIG: &[u8] = b"config";
@@ -38,6 +39,7 @@ const NS_CONSENT_HIST: &[u8] = b"consent_hist";
 const NS_CONSENT_LATEST: &[u8] = b"consent_latest";
 const NS_ANCHOR: &[u8] = b"anchor";
 const NS_GRANT: &[u8] = b"grant";
+const NS_PASSKEY: &[u8] = b"passkey";
 
 // ---- key construction ----
 
@@ -102,6 +104,18 @@ pub fn anchor_key(batch: u64) -> Vec<u8> {
 pub fn grant_key(grant_id: &str) -> Vec<u8> {
     let mut k = ns(NS_GRANT);
     push_lp(&mut k, grant_id.as_bytes());
+    k
+}
+
+fn passkey_prefix(subject: &[u8; 32]) -> Vec<u8> {
+    let mut k = ns(NS_PASSKEY);
+    k.extend_from_slice(subject);
+    k
+}
+
+pub fn passkey_key(subject: &[u8; 32], key_id: &str) -> Vec<u8> {
+    let mut k = passkey_prefix(subject);
+    push_lp(&mut k, key_id.as_bytes());
     k
 }
 
@@ -306,4 +320,21 @@ mod tests {
         assert_eq!(prefix_end(&[0, 1, 0xff, 0xff]), vec![0, 2]);
         assert_eq!(prefix_end(&[0, 5]), vec![0, 6]);
     }
+}
+
+pub fn load_passkey(s: &dyn Storage, subject: &[u8; 32], key_id: &str) -> Result<Option<PasskeyRecord>> {
+    load(s, &passkey_key(subject, key_id))
+}
+
+pub fn save_passkey(s: &mut dyn Storage, subject: &[u8; 32], p: &PasskeyRecord) -> Result<()> {
+    save(s, &passkey_key(subject, &p.key_id), p)
+}
+
+/// Every passkey ever registered for `subject` (removed ones included), by key id.
+pub fn passkeys(s: &dyn Storage, subject: &[u8; 32]) -> Result<Vec<PasskeyRecord>> {
+    let prefix = passkey_prefix(subject);
+    s.range(&prefix, &prefix_end(&prefix), Order::Ascending)
+        .filter(|(k, _)| k.starts_with(&prefix))
+        .map(|(_, v)| serde_json::from_slice(&v).map_err(|e| ContractError::Corrupt(e.to_string())))
+        .collect()
 }

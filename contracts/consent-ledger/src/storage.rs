@@ -28,6 +28,9 @@ pub trait Storage {
 pub trait Api {
     /// `Err(reason)` if `addr` is not a valid address of this chain.
     fn addr_validate(&self, addr: &str) -> Result<(), String>;
+    /// ECDSA P-256 over a 32-byte prehash, raw r ‖ s signature, SEC1 public key.
+    /// `Ok(false)`: does not verify; `Err`: the host refused the input.
+    fn secp256r1_verify(&self, prehash: &[u8; 32], signature: &[u8; 64], public_key: &[u8]) -> Result<bool, String>;
 }
 
 /// In-memory storage for host tests.
@@ -127,12 +130,20 @@ impl<'b> Storage for Overlay<'b> {
 }
 
 /// Test API: accepts anything that looks like a bech32 address (see `validate::address_shape`).
-#[derive(Default, Clone, Copy, Debug)]
-pub struct MockApi;
+/// There is no P-256 implementation on the host (no crates offline, and hand-written curve
+/// arithmetic is not worth trusting), so signatures verify only if listed in `valid_signatures`
+/// (raw r ‖ s); the real verification is tested on the wasm, on both chain adapters.
+#[derive(Default, Clone, Debug)]
+pub struct MockApi {
+    pub valid_signatures: Vec<[u8; 64]>,
+}
 
 impl Api for MockApi {
     fn addr_validate(&self, addr: &str) -> Result<(), String> {
         crate::validate::address_shape(addr).map_err(|e| e.to_string())
+    }
+    fn secp256r1_verify(&self, _prehash: &[u8; 32], signature: &[u8; 64], _public_key: &[u8]) -> Result<bool, String> {
+        Ok(self.valid_signatures.contains(signature))
     }
 }
 

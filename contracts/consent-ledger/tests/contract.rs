@@ -64,7 +64,7 @@ impl Chain {
     fn instantiate(&mut self, msg: Value) -> Value {
         parse(entry::instantiate(
             &mut self.store,
-            &MockApi,
+            &MockApi::default(),
             &env(self.height),
             &info(OTHER),
             msg.to_string().as_bytes(),
@@ -73,7 +73,7 @@ impl Chain {
 
     fn exec_raw(&mut self, sender: &str, msg: &[u8]) -> Value {
         self.height += 1;
-        parse(entry::execute(&mut self.store, &MockApi, &env(self.height), &info(sender), msg))
+        parse(entry::execute(&mut self.store, &MockApi::default(), &env(self.height), &info(sender), msg))
     }
 
     fn exec(&mut self, sender: &str, msg: Value) -> Value {
@@ -204,7 +204,7 @@ fn funds_are_rejected() {
     let msg = record(vec![consent("e1", "s1", "research", "permit", 1)]).to_string();
     let info = json!({"sender": WRITER, "funds": [{"denom": "ustake", "amount": "1"}]}).to_string();
     let before = c.store.clone();
-    let r = parse(entry::execute(&mut c.store, &MockApi, &env(5), info.as_bytes(), msg.as_bytes()));
+    let r = parse(entry::execute(&mut c.store, &MockApi::default(), &env(5), info.as_bytes(), msg.as_bytes()));
     assert!(r["error"].as_str().unwrap().contains("funds"), "{r}");
     assert_eq!(c.store, before);
 }
@@ -591,7 +591,7 @@ fn execute_envelope_has_cosmwasm_response_shape() {
     let mut c = Chain::new();
     let raw = entry::execute(
         &mut c.store,
-        &MockApi,
+        &MockApi::default(),
         &env(2),
         &info(ADMIN),
         br#"{"add_writer":{"address":"wasm1wrtr2zzzzz"}}"#,
@@ -605,7 +605,7 @@ fn execute_envelope_has_cosmwasm_response_shape() {
     assert_eq!(String::from_utf8(raw).unwrap(), want);
     let raw = entry::execute(
         &mut c.store,
-        &MockApi,
+        &MockApi::default(),
         &env(3),
         &info(OTHER),
         br#"{"add_writer":{"address":"wasm1wrtr2zzzzz"}}"#,

@@ -65,7 +65,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     if (config.demoSeed && (await hasDemoAccounts(handle.db))) {
       demoAccountLines().forEach((line) => process.stdout.write(`${line}\n`));
     }
-    chain = await openChainConnection(config.dataDir);
+    chain = await openChainConnection(config.dataDir, process.env, config.webauthn);
   } catch (error) {
     await handle.close();
     releaseLock();

@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,6 +9,7 @@ import { loadConfig } from '../config.js';
 import { startServer } from '../app/start-server.js';
 import { openDatabase } from '../db/open-database.js';
 import { createLogger } from '../lib/logger.js';
+import { chainOutbox } from '../modules/chain/chain.tables.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../test/test-database.js';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
@@ -96,6 +98,27 @@ describe(`consentome CLI on ${TEST_DRIVER}`, { timeout: 120_000 }, () => {
     const verified = await cli(['audit', 'verify'], env);
     expect(verified.code).toBe(0);
     expect(verified.stdout).toMatch(/Audit trail intact: \d+ events/);
+  });
+
+  it('consent verify lists the decisions of a pseudonym as the chain holds them', async () => {
+    expect((await cli(['relay'], env)).code).toBe(0);
+    const handle = await openDatabase(
+      env.DATABASE_URL ? { url: env.DATABASE_URL } : { pgliteDir: path.join(dataDir, 'pglite') },
+    );
+    const [row] = await handle.db
+      .select({ item: chainOutbox.item })
+      .from(chainOutbox)
+      .where(eq(chainOutbox.status, 'confirmed'))
+      .limit(1);
+    await handle.close();
+    const subject = (row!.item as { subject: string }).subject;
+    const result = await cli(['consent', 'verify', subject], env);
+    expect(result.code).toBe(0);
+    // The demo's decisions were recorded without a participant signature.
+    expect(result.stdout).toMatch(/^institution .* recorded by the institution wasm1/m);
+    expect(result.stdout).toMatch(
+      /0 signed by the participant, [1-9][0-9]* recorded by the institution, 0 not on chain, 0 with a signature that fails\./,
+    );
   });
 
   it('audit verify exits 2 and names the first altered event', async () => {

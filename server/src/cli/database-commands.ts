@@ -19,6 +19,7 @@ import { ingestVcf } from '../modules/datasets/ingest/vcf-ingest.service.js';
 import { importOntology } from '../modules/ontology/ontology-import.service.js';
 import { rotateSecretsKey } from '../modules/secrets/secrets-rotation.js';
 import { importParticipants } from '../modules/participants/participant-import.service.js';
+import { verifyConsentOnChain } from '../modules/chain/consent-verify.js';
 
 /** A CLI command that needs the database (and maybe the chain), run in-process or by a running server. */
 export type CommandRequest =
@@ -37,6 +38,7 @@ export type CommandRequest =
   | { command: 'audit-verify' }
   | { command: 'secrets-rotate-key' }
   | { command: 'chain-status' }
+  | { command: 'consent-verify'; subject: string }
   | { command: 'relay-once' }
   | { command: 'ingest-vcf'; datasetId: string; path: string; sampleMap?: string }
   | { command: 'ingest-phenotypes'; datasetId: string; path: string; format: PhenotypeFormat }
@@ -178,6 +180,19 @@ export async function runDatabaseCommand(
       }
       case 'chain-status':
         return await chainStatusLines(ctx, out);
+      case 'consent-verify': {
+        const { ledger } = await ctx.chain();
+        const verdicts = await verifyConsentOnChain(db, ledger, request.subject);
+        for (const v of verdicts)
+          out(`${v.status.padEnd(17)} ${v.scope} v${v.version} ${v.decision}: ${v.detail}`);
+        const bad = verdicts.filter((v) => v.status === 'signature-invalid').length;
+        out(
+          `${verdicts.length} decisions: ${verdicts.filter((v) => v.status === 'signed').length} signed by the participant, ` +
+            `${verdicts.filter((v) => v.status === 'institution').length} recorded by the institution, ` +
+            `${verdicts.filter((v) => v.status === 'not-on-chain').length} not on chain, ${bad} with a signature that fails.`,
+        );
+        return bad ? 2 : 0;
+      }
       case 'ingest-vcf': {
         let last = 0;
         const r = await ingestVcf(

@@ -45,7 +45,10 @@ async function runCommand(config: Config, request: CommandRequest): Promise<numb
       await encryptPlaintextSecrets(handle.db);
     }
     return await runDatabaseCommand(
-      { handle, chain: () => (chain ??= openChainConnection(config.dataDir)) },
+      {
+        handle,
+        chain: () => (chain ??= openChainConnection(config.dataDir, process.env, config.webauthn)),
+      },
       request,
       print,
     );
@@ -251,6 +254,17 @@ program
     'seal audit batches and send the chain outbox once (a running server relays by itself)',
   )
   .action(() => exitWith(runCommand(loadConfig(), { command: 'relay-once' })));
+
+program
+  .command('consent')
+  .description('participants’ consent records on the chain')
+  .command('verify <pseudonym>')
+  .description(
+    'check every consent decision of a chain pseudonym: participant signatures against the keys on chain (exit 2 if one fails)',
+  )
+  .action((subject: string) =>
+    exitWith(runCommand(loadConfig(), { command: 'consent-verify', subject })),
+  );
 
 const chainCmd = program.command('chain').description('the consent-ledger contract on the chain');
 chainCmd

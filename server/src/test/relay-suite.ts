@@ -58,6 +58,7 @@ export function defineRelaySuite(label: string, open: () => Promise<TestLedger>)
         getChainId: fx.chain.ledger.getChainId.bind(fx.chain.ledger),
         recordGrants: fx.chain.ledger.recordGrants.bind(fx.chain.ledger),
         anchorAudit: fx.chain.ledger.anchorAudit.bind(fx.chain.ledger),
+        changePasskey: fx.chain.ledger.changePasskey.bind(fx.chain.ledger),
       };
       const before = await fx.chain.ledger.head();
       await new OutboxRelay(fx.db.db, crashing, quiet).flush();

@@ -48,6 +48,10 @@ export class SwitchableLedger implements LedgerPort {
     this.inner.recordGrants(items)
   );
   anchorAudit: LedgerPort['anchorAudit'] = async (a) => (this.guard(), this.inner.anchorAudit(a));
+  changePasskey: LedgerPort['changePasskey'] = async (m) => (
+    this.guard(),
+    this.inner.changePasskey(m)
+  );
   anchor: LedgerPort['anchor'] = async (b) => (this.guard(), this.inner.anchor(b));
   head: LedgerPort['head'] = async () => (this.guard(), this.inner.head());
   height: LedgerPort['height'] = async () => (this.guard(), this.inner.height());

@@ -17,6 +17,8 @@ extern "C" {
     fn db_next(iterator_id: u32) -> u32;
     /// 0 if valid, else a region with the error message.
     fn addr_validate(source_ptr: u32) -> u32;
+    /// 0 = valid, 1 = invalid, anything else = an error code (CosmWasm 2.1+).
+    fn secp256r1_verify(message_hash_ptr: u32, signature_ptr: u32, public_key_ptr: u32) -> u32;
     pub(crate) fn abort(source_ptr: u32);
 }
 
@@ -89,6 +91,15 @@ impl Api for ExternalApi {
         } else {
             let msg = unsafe { consume_region(ptr as *mut Region) };
             Err(String::from_utf8_lossy(&msg).into_owned())
+        }
+    }
+
+    fn secp256r1_verify(&self, prehash: &[u8; 32], signature: &[u8; 64], public_key: &[u8]) -> Result<bool, String> {
+        let (h, sig, pk) = (RegionRef::new(prehash), RegionRef::new(signature), RegionRef::new(public_key));
+        match unsafe { secp256r1_verify(h.ptr(), sig.ptr(), pk.ptr()) } {
+            0 => Ok(true),
+            1 => Ok(false),
+            code => Err(format!("the chain could not verify the signature (error code {code})")),
         }
     }
 }

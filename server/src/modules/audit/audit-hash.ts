@@ -1,11 +1,8 @@
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
+import { canonicalJson } from '@consentome/contracts-client';
 
-// canonicalize is CommonJS (`module.exports = fn`) but its typings declare an ES default export,
-// which NodeNext resolution reads as a namespace; loading it through require gives the function.
-const canonicalize = createRequire(import.meta.url)('canonicalize') as (
-  value: unknown,
-) => string | undefined;
+/** RFC 8785 canonical JSON: the one implementation, shared with the chain client. */
+export { canonicalJson };
 
 /** The prev_hash of the first event: 32 zero bytes. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -22,13 +19,6 @@ export interface HashedEvent {
   participantId: string | null;
   /** Canonical JSON text (RFC 8785) of the payload, exactly as stored. */
   payload: string;
-}
-
-/** RFC 8785 canonical JSON of any JSON value. */
-export function canonicalJson(value: unknown): string {
-  const text = canonicalize(value);
-  if (text === undefined) throw new Error('value cannot be canonicalised as JSON');
-  return text;
 }
 
 /** The canonical text of an event: what is hashed, and what an inclusion proof reveals. */

@@ -6,6 +6,7 @@ import {
   connectRealChain,
   deployConsentLedger,
   openEmbeddedLedger,
+  type WebAuthnConfig,
   readChainConfig,
   senderAddress,
   type ChainBackend,
@@ -38,12 +39,16 @@ export function embeddedChainDir(dataDir: string): string {
 export async function openChainConnection(
   dataDir: string,
   env: NodeJS.ProcessEnv = process.env,
+  webauthn?: WebAuthnConfig,
 ): Promise<ChainConnection> {
   const config = readChainConfig(env);
   if (config.mode === 'embedded') {
     const embedded = await openEmbeddedLedger({
       dir: embeddedChainDir(dataDir),
       prefix: config.prefix,
+      // The embedded operator is the contract's admin, so it keeps the relying party in step
+      // with WEB_ORIGIN; on a real chain the contract's admin sets it (`set_webauthn`).
+      ...(webauthn ? { webauthn } : {}),
     });
     return {
       kind: 'embedded',

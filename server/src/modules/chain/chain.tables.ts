@@ -38,7 +38,10 @@ export const chainOutbox = pgTable(
     confirmedAt: timestamp('confirmed_at', { withTimezone: true, precision: 3 }),
   },
   (t) => [
-    check('chain_outbox_kind_check', sql`${t.kind} in ('consent', 'grant', 'audit_anchor')`),
+    check(
+      'chain_outbox_kind_check',
+      sql`${t.kind} in ('consent', 'grant', 'audit_anchor', 'passkey')`,
+    ),
     check('chain_outbox_status_check', sql`${t.status} in ('pending', 'confirmed', 'failed')`),
     index('chain_outbox_pending_idx').on(t.status, t.id),
   ],

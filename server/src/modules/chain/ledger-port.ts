@@ -4,6 +4,7 @@ import type {
   ConsentItem,
   GrantItem,
   HeadResponse,
+  PasskeyChangeMsg,
   Receipt,
 } from '@consentome/contracts-client';
 
@@ -15,6 +16,7 @@ export interface LedgerPort {
   recordConsents(items: readonly ConsentItem[]): Promise<Receipt>;
   recordGrants(items: readonly GrantItem[]): Promise<Receipt>;
   anchorAudit(anchor: AnchorAuditMsg): Promise<Receipt>;
+  changePasskey(message: PasskeyChangeMsg): Promise<Receipt>;
   anchor(batch: number): Promise<AnchorRecord | null>;
   head(): Promise<HeadResponse>;
   /** The chain's latest height (the relay compares it with its last receipt). */

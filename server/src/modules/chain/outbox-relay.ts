@@ -96,7 +96,8 @@ async function claim(db: Database, opts: RelayOptions): Promise<OutboxRow[]> {
 
 /**
  * Groups claimed rows into messages, keeping their order: a run of consents (or grants) becomes
- * record_* messages of at most MAX_BATCH_ITEMS items; each anchor is its own message.
+ * record_* messages of at most MAX_BATCH_ITEMS items; each anchor and passkey change is its own
+ * message.
  */
 function toMessages(rows: OutboxRow[]): OutboxRow[][] {
   const messages: OutboxRow[][] = [];
@@ -104,6 +105,7 @@ function toMessages(rows: OutboxRow[]): OutboxRow[][] {
     const current = messages[messages.length - 1];
     if (
       row.kind !== 'audit_anchor' &&
+      row.kind !== 'passkey' &&
       current &&
       current[0]!.kind === row.kind &&
       current.length < MAX_BATCH_ITEMS
@@ -120,6 +122,7 @@ function send(ledger: LedgerPort, rows: OutboxRow[]): Promise<Receipt> {
   const kind = rows[0]!.kind;
   if (kind === 'consent') return ledger.recordConsents(rows.map((r) => r.item as never));
   if (kind === 'grant') return ledger.recordGrants(rows.map((r) => r.item as never));
+  if (kind === 'passkey') return ledger.changePasskey(rows[0]!.item as never);
   return ledger.anchorAudit(rows[0]!.item as never);
 }
 

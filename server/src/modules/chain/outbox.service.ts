@@ -1,4 +1,9 @@
-import type { AnchorAuditMsg, ConsentItem, GrantItem } from '@consentome/contracts-client';
+import type {
+  AnchorAuditMsg,
+  ConsentItem,
+  GrantItem,
+  PasskeyChangeMsg,
+} from '@consentome/contracts-client';
 import type { Tx } from '../../db/database.js';
 import { chainOutbox } from './chain.tables.js';
 
@@ -6,7 +11,8 @@ import { chainOutbox } from './chain.tables.js';
 export type OutboxItem =
   | { kind: 'consent'; item: ConsentItem }
   | { kind: 'grant'; item: GrantItem }
-  | { kind: 'audit_anchor'; item: AnchorAuditMsg };
+  | { kind: 'audit_anchor'; item: AnchorAuditMsg }
+  | { kind: 'passkey'; item: PasskeyChangeMsg };
 
 /**
  * Enqueues chain work inside the caller's transaction, so it commits (or rolls back) with the
@@ -14,7 +20,11 @@ export type OutboxItem =
  */
 export async function enqueueChainWork(tx: Tx, work: OutboxItem): Promise<void> {
   const eventId =
-    work.kind === 'audit_anchor' ? `audit-batch:${work.item.batch}` : work.item.event_id;
+    work.kind === 'audit_anchor'
+      ? `audit-batch:${work.item.batch}`
+      : work.kind === 'passkey'
+        ? passkeyEventId(work.item)
+        : work.item.event_id;
   await tx.insert(chainOutbox).values({ kind: work.kind, eventId, item: work.item });
 }
 
@@ -26,4 +36,16 @@ export function enqueueConsentRecord(tx: Tx, item: ConsentItem): Promise<void> {
 /** Enqueues one grant for `record_grants`. */
 export function enqueueGrantRecord(tx: Tx, item: GrantItem): Promise<void> {
   return enqueueChainWork(tx, { kind: 'grant', item });
+}
+
+/** A passkey change's outbox key: one registration and one removal per credential. */
+function passkeyEventId(msg: PasskeyChangeMsg): string {
+  return 'register_passkey' in msg
+    ? `passkey-register:${msg.register_passkey.key_id}`
+    : `passkey-remove:${msg.remove_passkey.key_id}`;
+}
+
+/** Enqueues a passkey registration or removal (its own transaction on chain). */
+export function enqueuePasskeyChange(tx: Tx, msg: PasskeyChangeMsg): Promise<void> {
+  return enqueueChainWork(tx, { kind: 'passkey', item: msg });
 }

@@ -1,17 +1,16 @@
-import { createHash, randomUUID } from 'node:crypto';
-import type { ConsentItem } from '@consentome/contracts-client';
 import { desc, eq } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
 import { ConflictError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
 import type { Actor, UserActor } from '../actors/actor.js';
-import { canonicalJson } from '../audit/audit-hash.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { enqueueConsentRecord } from '../chain/outbox.service.js';
+import { preferenceVersionsOnChain, type ChainRecordStatus } from '../chain/record-status.js';
 import { chainSubject } from '../chain/subject-pseudonym.js';
 import { recordCohortChange } from '../cohort-changes/cohort-changes.js';
 import type { participants } from '../participants/participants.tables.js';
 import { setParticipantDiscoverable } from '../participants/participants.service.js';
+import { vouchedRecords, type ConsentSigning } from '../passkeys/signed-consent.js';
 import { signedInParticipant } from '../participants/signed-in-participant.js';
 import { consentPreferences } from './consent.tables.js';
 import {
@@ -25,6 +24,10 @@ import {
 export interface PreferenceVersion extends ConsentPreferences {
   version: number;
   createdAt: Date | null;
+  /** Credential id of the passkey that signed it; null: recorded by the institution. */
+  signedWith?: string | null;
+  /** Where its chain records are (absent: none were needed, or not asked). */
+  chain?: ChainRecordStatus;
 }
 
 type ParticipantRow = typeof participants.$inferSelect;
@@ -46,6 +49,7 @@ function toVersion(row: typeof consentPreferences.$inferSelect): PreferenceVersi
     discoverable: row.discoverable,
     recontact: row.recontact,
     createdAt: row.createdAt,
+    signedWith: row.signedWith,
   };
 }
 
@@ -70,7 +74,11 @@ export async function getMyConsent(
   actor: Actor | null,
 ): Promise<{ current: PreferenceVersion; history: PreferenceVersion[] }> {
   const { participant } = await ownParticipant(tx, actor);
-  const history = await preferenceHistory(tx, participant.id);
+  const onChain = await preferenceVersionsOnChain(tx, participant.id);
+  const history = (await preferenceHistory(tx, participant.id)).map((v) => {
+    const chain = onChain.get(v.version);
+    return chain ? { ...v, chain } : v;
+  });
   await appendAuditEvent(tx, actor, {
     action: 'consent.read',
     targetType: 'participant',
@@ -80,45 +88,27 @@ export async function getMyConsent(
   return { current: history[0]!, history };
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
-
 /**
  * What goes on chain for a new version: one decision per scope that changed (all of them on the
  * first version), under the participant's pseudonymous subject. `ask` has no standing permission,
  * so it is recorded as deny; the evidence digest commits to the exact version, ask included.
  */
-function chainItems(
+function chainDecisions(
   subject: string,
   previous: PreferenceVersion,
   next: PreferenceVersion,
-): ConsentItem[] {
-  const evidence = sha256(canonicalJson({ subject, ...next, createdAt: undefined }));
-  const time = String(Math.floor(Date.now() / 1000));
-  const items: ConsentItem[] = [];
+): { scope: string; decision: 'permit' | 'deny' }[] {
+  const decisions: { scope: string; decision: 'permit' | 'deny' }[] = [];
   for (const scope of CONSENT_SCOPES) {
     if (previous.version > 0 && previous.purposes[scope] === next.purposes[scope]) continue;
-    items.push({
-      event_id: `pref:${randomUUID()}`,
-      subject,
+    decisions.push({
       scope: `purpose:${scope}`,
       decision: next.purposes[scope] === 'permit' ? 'permit' : 'deny',
-      version: next.version,
-      evidence,
-      time,
     });
   }
-  if (previous.version === 0 || previous.discoverable !== next.discoverable) {
-    items.push({
-      event_id: `pref:${randomUUID()}`,
-      subject,
-      scope: 'discovery',
-      decision: next.discoverable ? 'permit' : 'deny',
-      version: next.version,
-      evidence,
-      time,
-    });
-  }
-  return items;
+  if (previous.version === 0 || previous.discoverable !== next.discoverable)
+    decisions.push({ scope: 'discovery', decision: next.discoverable ? 'permit' : 'deny' });
+  return decisions;
 }
 
 async function writeVersion(
@@ -127,6 +117,7 @@ async function writeVersion(
   participant: ParticipantRow,
   next: ConsentPreferences,
   action: string,
+  signing: ConsentSigning | undefined,
 ): Promise<PreferenceVersion> {
   const [previous] = await preferenceHistory(tx, participant.id);
   const version: PreferenceVersion = {
@@ -134,6 +125,19 @@ async function writeVersion(
     version: previous!.version + 1,
     createdAt: new Date(),
   };
+  const subject = await chainSubject(tx, participant.id);
+  const { items, signedWith } = await vouchedRecords(
+    tx,
+    participant.id,
+    {
+      origin: 'pref',
+      subject,
+      version: version.version,
+      evidence: { subject, ...version, createdAt: undefined, signedWith: undefined },
+      decisions: chainDecisions(subject, previous!, version),
+    },
+    signing,
+  );
   await tx.insert(consentPreferences).values({
     participantId: participant.id,
     version: version.version,
@@ -142,11 +146,11 @@ async function writeVersion(
     discoverable: version.discoverable,
     recontact: version.recontact,
     createdAt: version.createdAt!,
+    signedWith,
   });
   await setParticipantDiscoverable(tx, participant.id, version.discoverable);
   await recordCohortChange(tx, 'participant', participant.num);
-  const subject = await chainSubject(tx, participant.id);
-  for (const item of chainItems(subject, previous!, version)) await enqueueConsentRecord(tx, item);
+  for (const item of items) await enqueueConsentRecord(tx, item);
   await appendAuditEvent(tx, actor, {
     action,
     targetType: 'participant',
@@ -158,9 +162,10 @@ async function writeVersion(
       askEachTime: version.askEachTime,
       discoverable: version.discoverable,
       recontact: version.recontact,
+      signedWith,
     },
   });
-  return version;
+  return { ...version, signedWith };
 }
 
 /**
@@ -171,12 +176,13 @@ export async function setConsentPreferences(
   tx: Tx,
   actor: Actor | null,
   input: unknown,
+  signing?: ConsentSigning,
 ): Promise<PreferenceVersion> {
   const next = parseInput(ConsentPreferencesSchema, input);
   const { actor: user, participant } = await ownParticipant(tx, actor);
   if (participant.status === 'withdrawn')
     throw new ConflictError('You have withdrawn; there is nothing left to consent to');
-  return writeVersion(tx, user, participant, next, 'consent.preferences.update');
+  return writeVersion(tx, user, participant, next, 'consent.preferences.update', signing);
 }
 
 /**
@@ -188,6 +194,7 @@ export async function denyAllConsent(
   tx: Tx,
   actor: UserActor,
   participant: ParticipantRow,
+  signing?: ConsentSigning,
 ): Promise<void> {
   const denyAll: ConsentPreferences = {
     purposes: {
@@ -202,5 +209,5 @@ export async function denyAllConsent(
     discoverable: false,
     recontact: false,
   };
-  await writeVersion(tx, actor, participant, denyAll, 'participant.withdraw');
+  await writeVersion(tx, actor, participant, denyAll, 'participant.withdraw', signing);
 }

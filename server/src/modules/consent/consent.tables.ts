@@ -1,4 +1,4 @@
-import { boolean, integer, jsonb, pgTable, primaryKey, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { participants } from '../participants/participants.tables.js';
 import { uuidRef } from '../../db/columns.js';
 
@@ -17,6 +17,8 @@ export const consentPreferences = pgTable(
     discoverable: boolean('discoverable').notNull(),
     recontact: boolean('recontact').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    /** Credential id of the passkey that signed this version; null: recorded by the institution. */
+    signedWith: text('signed_with'),
   },
   (t) => [primaryKey({ columns: [t.participantId, t.version] })],
 );

@@ -1,6 +1,13 @@
 import { builder } from '../../builder.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { inTransaction } from '../../graphql/run.js';
+import {
+  ConsentSignatureInput,
+  SigningStatementType,
+  signingOf,
+} from '../passkeys/passkeys.types.js';
+import { prepareSigningStatement } from '../passkeys/signed-consent.js';
+import type { ChainRecordStatus } from '../chain/record-status.js';
 import { getMyConsent, setConsentPreferences, type PreferenceVersion } from './consent.service.js';
 import { CONSENT_SCOPES, type ConsentChoice, type ConsentPreferences } from './preferences.js';
 
@@ -22,12 +29,41 @@ const PurposeChoicesType = builder
       ) as never,
   });
 
+const ChainStateEnum = builder.enumType('ConsentChainState', {
+  values: {
+    ON_CHAIN: { value: 'on_chain', description: 'Every record of this version is on chain.' },
+    PENDING: { value: 'pending', description: 'Waiting to be sent to the chain.' },
+    NOT_RECORDED: {
+      value: 'not_recorded',
+      description: 'The chain refused it: your decision was not recorded there (see reason).',
+    },
+  } as const,
+});
+
+const ChainRecordStatusType = builder.objectRef<ChainRecordStatus>('ConsentChainStatus').implement({
+  fields: (t) => ({
+    state: t.field({ type: ChainStateEnum, resolve: (s) => s.state }),
+    reason: t.exposeString('reason', { nullable: true }),
+  }),
+});
+
 const PreferencesType = builder.objectRef<PreferenceVersion>('ConsentPreferences').implement({
   description:
     'One version of a participant’s standing consent preferences (version 0: nothing stated yet).',
   fields: (t) => ({
     version: t.exposeInt('version'),
     purposes: t.field({ type: PurposeChoicesType, resolve: (p) => p.purposes }),
+    chain: t.field({
+      type: ChainRecordStatusType,
+      nullable: true,
+      description: 'Whether this version reached the consent ledger (null: nothing to record).',
+      resolve: (p) => p.chain ?? null,
+    }),
+    signedWith: t.exposeString('signedWith', {
+      nullable: true,
+      description:
+        'Credential id of your passkey that signed this version; null: recorded by the institution for you.',
+    }),
     askEachTime: t.exposeBoolean('askEachTime'),
     discoverable: t.exposeBoolean('discoverable', { description: 'Counted in discovery queries.' }),
     recontact: t.exposeBoolean('recontact'),
@@ -84,13 +120,38 @@ builder.mutationField('setConsentPreferences', (t) =>
     description: 'Sets your standing preferences: a new version, audited and recorded on chain.',
     authScopes: { roles: ['participant'] },
     errors: { types: WRITE_ERRORS },
-    args: { input: t.arg({ type: PreferencesInput }) },
-    resolve: (_root, { input }, ctx) =>
+    args: {
+      input: t.arg({ type: PreferencesInput }),
+      signature: t.arg({
+        type: ConsentSignatureInput,
+        required: false,
+        description: 'Your passkey signature (see signingStatementForPreferences).',
+      }),
+    },
+    resolve: (_root, { input, signature }, ctx) =>
       inTransaction(ctx, (tx) =>
-        setConsentPreferences(tx, ctx.viewer, {
-          ...input,
-          purposes: purposesFromInput(input.purposes as Record<string, ConsentChoice>),
-        }),
+        setConsentPreferences(tx, ctx.viewer, preferencesOf(input), signingOf(ctx, signature)),
       ),
   }),
 );
+
+builder.mutationField('signingStatementForPreferences', (t) =>
+  t.field({
+    type: SigningStatementType,
+    description:
+      'The exact records setConsentPreferences(input) would put on chain, for your passkey to sign. Changes nothing.',
+    authScopes: { roles: ['participant'] },
+    errors: { types: WRITE_ERRORS },
+    args: { input: t.arg({ type: PreferencesInput }) },
+    resolve: (_root, { input }, ctx) =>
+      prepareSigningStatement(
+        ctx.db,
+        (tx, signing) => setConsentPreferences(tx, ctx.viewer, preferencesOf(input), signing),
+        ctx.config.webauthn,
+      ),
+  }),
+);
+
+function preferencesOf(input: { purposes: unknown } & Record<string, unknown>): unknown {
+  return { ...input, purposes: purposesFromInput(input.purposes as Record<string, ConsentChoice>) };
+}

@@ -1,6 +1,7 @@
 import type { Tx } from '../../db/database.js';
 import type { Actor } from '../actors/actor.js';
 import { tellGranteesParticipantLeft } from '../grants/grants.service.js';
+import type { ConsentSigning } from '../passkeys/signed-consent.js';
 import {
   answerConsentRequest as recordAnswer,
   type ConsentRequestView,
@@ -14,8 +15,9 @@ export async function answerConsentRequest(
   tx: Tx,
   actor: Actor | null,
   input: unknown,
+  signing?: ConsentSigning,
 ): Promise<ConsentRequestView> {
-  const { request, participantId } = await recordAnswer(tx, actor, input);
+  const { request, participantId } = await recordAnswer(tx, actor, input, signing);
   if (request.decision === 'deny')
     await tellGranteesParticipantLeft(tx, participantId, request.study.id);
   return request;

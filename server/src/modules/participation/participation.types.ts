@@ -2,6 +2,12 @@ import { builder } from '../../builder.js';
 import { refusalAuditedTx } from '../../graphql/audit-refusals.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { inTransaction } from '../../graphql/run.js';
+import {
+  ConsentSignatureInput,
+  SigningStatementType,
+  signingOf,
+} from '../passkeys/passkeys.types.js';
+import { prepareSigningStatement } from '../passkeys/signed-consent.js';
 import { ConsentRequestType, StudyDecisionEnum } from '../studies/consent-requests.types.js';
 import { answerConsentRequest } from './answer-consent-request.service.js';
 import { withdrawConsent, type WithdrawalResult } from './withdraw-participant.service.js';
@@ -22,9 +28,46 @@ builder.mutationField('withdrawConsent', (t) =>
     description: 'Withdraws you completely, at once. Requires confirm: true.',
     authScopes: { roles: ['participant'] },
     errors: { types: WRITE_ERRORS },
-    args: { confirm: t.arg.boolean() },
-    resolve: (_root, { confirm }, ctx) =>
-      inTransaction(ctx, (tx) => withdrawConsent(tx, ctx.viewer, { confirm })),
+    args: {
+      confirm: t.arg.boolean(),
+      signature: t.arg({ type: ConsentSignatureInput, required: false }),
+    },
+    resolve: (_root, { confirm, signature }, ctx) =>
+      inTransaction(ctx, (tx) =>
+        withdrawConsent(tx, ctx.viewer, { confirm }, signingOf(ctx, signature)),
+      ),
+  }),
+);
+
+builder.mutationField('signingStatementForWithdrawal', (t) =>
+  t.field({
+    type: SigningStatementType,
+    description: 'The records withdrawConsent would put on chain, for your passkey to sign.',
+    authScopes: { roles: ['participant'] },
+    errors: { types: WRITE_ERRORS },
+    resolve: (_root, _args, ctx) =>
+      prepareSigningStatement(
+        ctx.db,
+        (tx, signing) => withdrawConsent(tx, ctx.viewer, { confirm: true }, signing),
+        ctx.config.webauthn,
+      ),
+  }),
+);
+
+builder.mutationField('signingStatementForAnswer', (t) =>
+  t.field({
+    type: SigningStatementType,
+    description: 'The record answerConsentRequest would put on chain, for your passkey to sign.',
+    authScopes: { roles: ['participant'] },
+    errors: { types: WRITE_ERRORS },
+    args: { requestId: t.arg.id(), decision: t.arg({ type: StudyDecisionEnum }) },
+    resolve: (_root, { requestId, decision }, ctx) =>
+      prepareSigningStatement(
+        ctx.db,
+        (tx, signing) =>
+          answerConsentRequest(tx, ctx.viewer, { requestId: String(requestId), decision }, signing),
+        ctx.config.webauthn,
+      ),
   }),
 );
 
@@ -35,12 +78,22 @@ builder.mutationField('answerConsentRequest', (t) =>
       'Answers a study’s request (or changes your answer while the study runs). Versioned, audited, on chain.',
     authScopes: { roles: ['participant'] },
     errors: { types: WRITE_ERRORS },
-    args: { requestId: t.arg.id(), decision: t.arg({ type: StudyDecisionEnum }) },
-    resolve: (_root, { requestId, decision }, ctx) =>
+    args: {
+      requestId: t.arg.id(),
+      decision: t.arg({ type: StudyDecisionEnum }),
+      signature: t.arg({ type: ConsentSignatureInput, required: false }),
+    },
+    resolve: (_root, { requestId, decision, signature }, ctx) =>
       refusalAuditedTx(
         ctx,
         { action: 'consent_request.answer', targetType: 'consent_request', targetId: requestId },
-        (tx) => answerConsentRequest(tx, ctx.viewer, { requestId: String(requestId), decision }),
+        (tx) =>
+          answerConsentRequest(
+            tx,
+            ctx.viewer,
+            { requestId: String(requestId), decision },
+            signingOf(ctx, signature),
+          ),
       ),
   }),
 );

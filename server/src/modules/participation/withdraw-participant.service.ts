@@ -2,6 +2,7 @@ import type { Tx } from '../../db/database.js';
 import { ConflictError, ValidationError } from '../../errors/app-errors.js';
 import type { Actor, UserActor } from '../actors/actor.js';
 import { denyAllConsent } from '../consent/consent.service.js';
+import type { ConsentSigning } from '../passkeys/signed-consent.js';
 import { studiesThatReceivedData, tellGranteesParticipantLeft } from '../grants/grants.service.js';
 import { markParticipantWithdrawn } from '../participants/participants.service.js';
 import { signedInParticipant } from '../participants/signed-in-participant.js';
@@ -24,6 +25,7 @@ export async function withdrawConsent(
   tx: Tx,
   actor: Actor | null,
   input: { confirm: boolean },
+  signing?: ConsentSigning,
 ): Promise<WithdrawalResult> {
   if (input.confirm !== true) {
     throw new ValidationError('Confirm that you want to withdraw', [
@@ -32,7 +34,7 @@ export async function withdrawConsent(
   }
   const participant = await signedInParticipant(tx, actor, { lock: true });
   if (participant.status === 'withdrawn') throw new ConflictError('You have already withdrawn');
-  await denyAllConsent(tx, actor as UserActor, participant);
+  await denyAllConsent(tx, actor as UserActor, participant, signing);
   const withdrawnAt = new Date();
   await markParticipantWithdrawn(tx, participant.id, withdrawnAt);
   await closeParticipantRequests(tx, participant.id);

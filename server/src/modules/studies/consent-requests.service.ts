@@ -9,6 +9,7 @@ import { appendAuditEvent } from '../audit/audit.service.js';
 import { signedInParticipant } from '../participants/signed-in-participant.js';
 import { consentRequests, studies, studyDecisions } from './studies.tables.js';
 import { latestVersions, recordStudyDecision } from './study-decisions.js';
+import type { ConsentSigning } from '../passkeys/signed-consent.js';
 
 /** A consent request as its participant sees it: the study's lay side only. */
 export interface ConsentRequestView {
@@ -83,6 +84,7 @@ export async function answerConsentRequest(
   tx: Tx,
   actor: Actor | null,
   input: unknown,
+  signing?: ConsentSigning,
 ): Promise<{ request: ConsentRequestView; participantId: string }> {
   const data = parseInput(AnswerSchema, input);
   const participant = await signedInParticipant(tx, actor, { lock: true });
@@ -102,7 +104,13 @@ export async function answerConsentRequest(
     throw new ConflictError('You have withdrawn; nothing can be shared any more');
   if (row.request.status === 'closed' || !ANSWERABLE_STUDY.includes(row.study.status))
     throw new ConflictError('This study has ended; there is nothing left to decide');
-  const { version } = await recordStudyDecision(tx, participant, row.study.id, data.decision);
+  const { version, signedWith } = await recordStudyDecision(
+    tx,
+    participant,
+    row.study.id,
+    data.decision,
+    signing,
+  );
   const answeredAt = new Date();
   await tx
     .update(consentRequests)
@@ -113,7 +121,7 @@ export async function answerConsentRequest(
     targetType: 'study',
     targetId: row.study.id,
     participantId: participant.id,
-    payload: { decision: data.decision, version },
+    payload: { decision: data.decision, version, signedWith },
   });
   const request: ConsentRequestView = {
     id: row.request.id,

@@ -105,6 +105,8 @@ export const studyDecisions = pgTable(
     version: integer('version').notNull(),
     decision: text('decision').notNull(),
     createdAt: createdAt(),
+    /** Credential id of the passkey that signed this answer; null: recorded by the institution. */
+    signedWith: text('signed_with'),
   },
   (t) => [
     primaryKey({ columns: [t.participantId, t.studyId, t.version] }),

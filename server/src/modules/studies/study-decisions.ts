@@ -1,10 +1,9 @@
-import { createHash, randomUUID } from 'node:crypto';
 import { and, desc, eq } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
-import { canonicalJson } from '../audit/audit-hash.js';
 import { enqueueConsentRecord } from '../chain/outbox.service.js';
 import { chainSubject } from '../chain/subject-pseudonym.js';
 import { recordCohortChange } from '../cohort-changes/cohort-changes.js';
+import { vouchedRecords, type ConsentSigning } from '../passkeys/signed-consent.js';
 import { studyDecisions } from './studies.tables.js';
 
 /** A participant's answer to one study. */
@@ -20,7 +19,8 @@ export async function recordStudyDecision(
   participant: { id: string; num: number },
   studyId: string,
   decision: StudyDecision,
-): Promise<{ version: number }> {
+  signing?: ConsentSigning,
+): Promise<{ version: number; signedWith: string | null }> {
   const [last] = await tx
     .select({ version: studyDecisions.version })
     .from(studyDecisions)
@@ -30,24 +30,25 @@ export async function recordStudyDecision(
     .orderBy(desc(studyDecisions.version))
     .limit(1);
   const version = (last?.version ?? 0) + 1;
+  const subject = await chainSubject(tx, participant.id);
+  const { items, signedWith } = await vouchedRecords(
+    tx,
+    participant.id,
+    {
+      origin: 'study-decision',
+      subject,
+      version,
+      evidence: { subject, study: studyId, decision, version },
+      decisions: [{ scope: `study:${studyId}`, decision }],
+    },
+    signing,
+  );
   await tx
     .insert(studyDecisions)
-    .values({ participantId: participant.id, studyId, version, decision });
-  const subject = await chainSubject(tx, participant.id);
-  const evidence = createHash('sha256')
-    .update(canonicalJson({ subject, study: studyId, decision, version }), 'utf8')
-    .digest('hex');
-  await enqueueConsentRecord(tx, {
-    event_id: `study-decision:${randomUUID()}`,
-    subject,
-    scope: `study:${studyId}`,
-    decision,
-    version,
-    evidence,
-    time: String(Math.floor(Date.now() / 1000)),
-  });
+    .values({ participantId: participant.id, studyId, version, decision, signedWith });
+  for (const item of items) await enqueueConsentRecord(tx, item);
   await recordCohortChange(tx, 'participant', participant.num);
-  return { version };
+  return { version, signedWith };
 }
 
 /**

@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SoftAuthenticator } from '../../test/soft-authenticator.js';
+import {
+  TEST_PASSWORD,
+  createTestApi,
+  loginAs,
+  makeUser,
+  testConfig,
+} from '../../test/test-api.js';
+import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
+import { systemActor } from '../actors/actor.js';
+import { chainOutbox } from '../chain/chain.tables.js';
+import { consentRequests, studies, studyDecisions } from '../studies/studies.tables.js';
+import {
+  createEnrolmentCode,
+  createParticipant,
+  enrolWithCode,
+} from '../participants/participants.service.js';
+
+const OPTIONS = `mutation { passkeyRegistrationOptions }`;
+const ADD = `mutation($r: String!, $n: String!) { addPasskey(response: $r, name: $n) {
+  __typename ... on MutationAddPasskeySuccess { data { name credentialId } } ... on Error { code message } } }`;
+const LIST = `{ myPasskeys { name credentialId } }`;
+const STATEMENT = `mutation($i: ConsentPreferencesInput!) { signingStatementForPreferences(input: $i) {
+  __typename ... on MutationSigningStatementForPreferencesSuccess { data { time challenge records } } ... on Error { code message } } }`;
+const SET = `mutation($i: ConsentPreferencesInput!, $s: ConsentSignatureInput) { setConsentPreferences(input: $i, signature: $s) {
+  __typename ... on MutationSetConsentPreferencesSuccess { data { version signedWith } } ... on Error { code message } } }`;
+const MINE = `{ myConsent { history { version signedWith } } }`;
+const ANSWER_STATEMENT = `mutation($r: ID!) { signingStatementForAnswer(requestId: $r, decision: PERMIT) {
+  __typename ... on MutationSigningStatementForAnswerSuccess { data { time challenge records } } ... on Error { code message } } }`;
+const ANSWER = `mutation($r: ID!, $s: ConsentSignatureInput) { answerConsentRequest(requestId: $r, decision: PERMIT, signature: $s) {
+  __typename ... on MutationAnswerConsentRequestSuccess { data { status } } ... on Error { code message } } }`;
+const WITHDRAW_STATEMENT = `mutation { signingStatementForWithdrawal {
+  __typename ... on MutationSigningStatementForWithdrawalSuccess { data { time challenge records } } ... on Error { code message } } }`;
+const WITHDRAW = `mutation($s: ConsentSignatureInput) { withdrawConsent(confirm: true, signature: $s) {
+  __typename ... on MutationWithdrawConsentSuccess { data { withdrawnAt } } ... on Error { code message } } }`;
+
+type Statement = { time: string; challenge: string; records: string[] };
+
+const prefs = (commercial: 'PERMIT' | 'DENY') => ({
+  purposes: { gru: 'PERMIT', hmb: 'PERMIT', ds: 'ASK', poa: 'DENY', methods: 'ASK', commercial },
+  askEachTime: false,
+  discoverable: true,
+  recontact: true,
+});
+
+describe(`passkeys and signed consent over GraphQL (${TEST_DRIVER})`, () => {
+  let db: TestDatabase;
+  let gql: ReturnType<typeof createTestApi>;
+  let token = '';
+  let participantId = '';
+  const rp = testConfig().webauthn;
+  const device = new SoftAuthenticator(rp);
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    gql = createTestApi(db.db);
+    const operator = systemActor('test');
+    const email = 'passkey@test.local';
+    participantId = await db.db.transaction(async (tx) => {
+      const p = await createParticipant(tx, operator, { sex: 'male', birthYear: 1990 });
+      const { code } = await createEnrolmentCode(tx, operator, p.id);
+      await enrolWithCode(tx, { code, email, password: TEST_PASSWORD, displayName: 'P' });
+      return p.id;
+    });
+    token = await loginAs(gql, { email } as never);
+  });
+  afterAll(() => db.dispose());
+
+  it('enrols a passkey and lists it', async () => {
+    const options = await gql<{ passkeyRegistrationOptions: string }>(OPTIONS, {}, { token });
+    const { challenge } = JSON.parse(options.data!.passkeyRegistrationOptions) as {
+      challenge: string;
+    };
+    const added = await gql<{ addPasskey: { data: { name: string } } }>(
+      ADD,
+      { r: JSON.stringify(device.register(challenge)), n: 'Phone' },
+      { token },
+    );
+    expect(added.data?.addPasskey).toMatchObject({ data: { name: 'Phone' } });
+    const list = await gql<{ myPasskeys: { credentialId: string }[] }>(LIST, {}, { token });
+    expect(list.data?.myPasskeys).toEqual([{ name: 'Phone', credentialId: device.credentialId }]);
+  });
+
+  it('a signed change shows as signed by the passkey, an unsigned one as recorded by the institution', async () => {
+    const unsigned = await gql<{ setConsentPreferences: { data: unknown } }>(
+      SET,
+      { i: prefs('DENY') },
+      { token },
+    );
+    expect(unsigned.data?.setConsentPreferences.data).toEqual({ version: 1, signedWith: null });
+    const statement = await gql<{
+      signingStatementForPreferences: {
+        data: { time: string; challenge: string; records: string[] };
+      };
+    }>(STATEMENT, { i: prefs('PERMIT') }, { token });
+    const { time, challenge, records } = statement.data!.signingStatementForPreferences.data;
+    expect(records).toHaveLength(1);
+    expect(JSON.parse(records[0]!)).toMatchObject({ scope: 'purpose:COMMERCIAL', version: 2 });
+    const signed = await gql<{ setConsentPreferences: { data: unknown } }>(
+      SET,
+      { i: prefs('PERMIT'), s: { time, response: JSON.stringify(device.assert(challenge)) } },
+      { token },
+    );
+    expect(signed.data?.setConsentPreferences.data).toEqual({
+      version: 2,
+      signedWith: device.credentialId,
+    });
+    const mine = await gql<{ myConsent: { history: unknown[] } }>(MINE, {}, { token });
+    expect(mine.data?.myConsent.history).toEqual([
+      { version: 2, signedWith: device.credentialId },
+      { version: 1, signedWith: null },
+    ]);
+  });
+
+  it('refuses a signature over another statement with a typed error and changes nothing', async () => {
+    const statement = await gql<{
+      signingStatementForPreferences: { data: { time: string } };
+    }>(STATEMENT, { i: prefs('DENY') }, { token });
+    const res = await gql<{ setConsentPreferences: { __typename: string; code: string } }>(
+      SET,
+      {
+        i: prefs('DENY'),
+        s: {
+          time: statement.data!.signingStatementForPreferences.data.time,
+          response: JSON.stringify(device.assert(Buffer.from('other').toString('base64url'))),
+        },
+      },
+      { token },
+    );
+    expect(res.data?.setConsentPreferences).toMatchObject({ code: 'VALIDATION' });
+    const mine = await gql<{ myConsent: { history: unknown[] } }>(MINE, {}, { token });
+    expect(mine.data?.myConsent.history).toHaveLength(2);
+  });
+
+  it('answers a study request with a signed decision', async () => {
+    const owner = await makeUser(db.db, 'researcher');
+    const studyId = randomUUID();
+    const requestId = randomUUID();
+    await db.db.insert(studies).values({
+      id: studyId,
+      ownerId: owner.id,
+      title: 'Signed answers',
+      laySummary: 'A study asking for a signed answer.',
+      purpose: { primary: 'GRU', commercial: false },
+      status: 'approved',
+    });
+    await db.db
+      .insert(consentRequests)
+      .values({ id: requestId, studyId, participantId, status: 'pending' });
+    const statement = await gql<{ signingStatementForAnswer: { data: Statement } }>(
+      ANSWER_STATEMENT,
+      { r: requestId },
+      { token },
+    );
+    const { time, challenge, records } = statement.data!.signingStatementForAnswer.data;
+    expect(JSON.parse(records[0]!)).toMatchObject({
+      scope: `study:${studyId}`,
+      decision: 'permit',
+    });
+    const answered = await gql<{ answerConsentRequest: { data: { status: string } } }>(
+      ANSWER,
+      { r: requestId, s: { time, response: JSON.stringify(device.assert(challenge)) } },
+      { token },
+    );
+    expect(answered.data?.answerConsentRequest.data).toEqual({ status: 'ANSWERED' });
+    const [decision] = await db.db
+      .select()
+      .from(studyDecisions)
+      .where(eq(studyDecisions.studyId, studyId));
+    expect(decision?.signedWith).toBe(device.credentialId);
+    const [queued] = await db.db
+      .select()
+      .from(chainOutbox)
+      .where(eq(chainOutbox.eventId, JSON.parse(records[0]!).event_id as string));
+    expect(queued?.item).toMatchObject({
+      proof: { passkey: { assertion: { key_id: device.credentialId } } },
+    });
+  });
+
+  it('withdraws with one signature covering every scope it denies', async () => {
+    const statement = await gql<{ signingStatementForWithdrawal: { data: Statement } }>(
+      WITHDRAW_STATEMENT,
+      {},
+      { token },
+    );
+    const { time, challenge, records } = statement.data!.signingStatementForWithdrawal.data;
+    expect(records.length).toBeGreaterThan(1);
+    const res = await gql<{ withdrawConsent: { __typename: string } }>(
+      WITHDRAW,
+      { s: { time, response: JSON.stringify(device.assert(challenge)) } },
+      { token },
+    );
+    expect(res.data?.withdrawConsent.__typename).toBe('MutationWithdrawConsentSuccess');
+    const mine = await gql<{ myConsent: { history: { signedWith: string | null }[] } }>(
+      MINE,
+      {},
+      { token },
+    );
+    expect(mine.data?.myConsent.history[0]?.signedWith).toBe(device.credentialId);
+    const ids = records.map((r) => JSON.parse(r).event_id as string);
+    const queued = await db.db.select().from(chainOutbox);
+    const covered = queued.filter((q) => ids.includes(q.eventId));
+    expect(covered).toHaveLength(ids.length);
+    for (const q of covered)
+      expect(
+        (q.item as { proof: { passkey: { covers: string[] } } }).proof.passkey.covers,
+      ).toHaveLength(ids.length);
+  });
+});

@@ -1,0 +1,161 @@
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
+import { builder } from '../../builder.js';
+import { WRITE_ERRORS } from '../../graphql/error-types.js';
+import type { GraphQLContext } from '../../graphql/context.js';
+import { inTransaction } from '../../graphql/run.js';
+import { ValidationError } from '../../errors/app-errors.js';
+import { consentRecordJson } from '@consentome/contracts-client';
+import {
+  addPasskey,
+  listPasskeys,
+  passkeyRegistrationOptions,
+  removePasskey,
+  renamePasskey,
+  type PasskeyView,
+} from './passkeys.service.js';
+import type { ConsentSigning, SigningStatement } from './signed-consent.js';
+
+/** A WebAuthn response (JSON text from @simplewebauthn/browser), parsed shallowly; the library
+ * checks the rest. */
+function parseResponse<T>(field: string, text: string): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  const ok =
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { id?: unknown }).id === 'string' &&
+    typeof (value as { response?: unknown }).response === 'object';
+  if (!ok)
+    throw new ValidationError('Not a WebAuthn response', [
+      { field, message: 'expected the JSON of a WebAuthn credential' },
+    ]);
+  return value as T;
+}
+
+export const PasskeyType = builder.objectRef<PasskeyView>('Passkey').implement({
+  description: 'One of your passkeys; each is also registered on chain under your pseudonym.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    credentialId: t.exposeString('credentialId'),
+    name: t.exposeString('name'),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+export const SigningStatementType = builder
+  .objectRef<SigningStatement>('ConsentSigningStatement')
+  .implement({
+    description:
+      'What your passkey signs for a consent change: the canonical records and their challenge.',
+    fields: (t) => ({
+      time: t.exposeString('time', { description: 'Send back with the signature.' }),
+      challenge: t.exposeString('challenge', {
+        nullable: true,
+        description: 'WebAuthn challenge (base64url); null when nothing would be recorded.',
+      }),
+      records: t.stringList({
+        description: 'Canonical JSON of each record (SHA-256 of each is its digest).',
+        resolve: (s) => s.records.map(consentRecordJson),
+      }),
+    }),
+  });
+
+export const ConsentSignatureInput = builder.inputType('ConsentSignatureInput', {
+  description: 'Your passkey assertion over a ConsentSigningStatement.',
+  fields: (t) => ({
+    time: t.string(),
+    response: t.string({ description: 'JSON of the WebAuthn assertion (startAuthentication).' }),
+  }),
+});
+
+/** The service-level signing of a mutation's optional `signature` argument. */
+export function signingOf(
+  ctx: GraphQLContext,
+  input: { time: string; response: string } | null | undefined,
+): ConsentSigning | undefined {
+  if (!input) return undefined;
+  return {
+    kind: 'signed',
+    rp: ctx.config.webauthn,
+    time: input.time,
+    response: parseResponse<AuthenticationResponseJSON>('signature', input.response),
+  };
+}
+
+builder.queryField('myPasskeys', (t) =>
+  t.field({
+    type: [PasskeyType],
+    authScopes: { roles: ['participant'] },
+    resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => listPasskeys(tx, ctx.viewer)),
+  }),
+);
+
+builder.mutationField('passkeyRegistrationOptions', (t) =>
+  t.string({
+    description: 'Options (JSON) for startRegistration; valid for five minutes.',
+    authScopes: { roles: ['participant'] },
+    resolve: async (_root, _args, ctx) =>
+      JSON.stringify(
+        await inTransaction(ctx, (tx) =>
+          passkeyRegistrationOptions(tx, ctx.viewer, ctx.config.webauthn),
+        ),
+      ),
+  }),
+);
+
+builder.mutationField('addPasskey', (t) =>
+  t.field({
+    type: PasskeyType,
+    description:
+      'Adds a passkey (JSON of startRegistration). A further passkey needs `approval`: an assertion by one you have.',
+    authScopes: { roles: ['participant'] },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      response: t.arg.string(),
+      name: t.arg.string(),
+      approval: t.arg.string({ required: false }),
+    },
+    resolve: (_root, { response, name, approval }, ctx) =>
+      inTransaction(ctx, (tx) =>
+        addPasskey(tx, ctx.viewer, ctx.config.webauthn, {
+          response: parseResponse<RegistrationResponseJSON>('response', response),
+          name,
+          approval: approval
+            ? parseResponse<AuthenticationResponseJSON>('approval', approval)
+            : null,
+        }),
+      ),
+  }),
+);
+
+builder.mutationField('renamePasskey', (t) =>
+  t.field({
+    type: PasskeyType,
+    authScopes: { roles: ['participant'] },
+    errors: { types: WRITE_ERRORS },
+    args: { id: t.arg.id(), name: t.arg.string() },
+    resolve: (_root, { id, name }, ctx) =>
+      inTransaction(ctx, (tx) => renamePasskey(tx, ctx.viewer, { id: String(id), name })),
+  }),
+);
+
+builder.mutationField('removePasskey', (t) =>
+  t.field({
+    type: PasskeyType,
+    description: 'Removes a passkey, approved by an assertion of any of yours (this one included).',
+    authScopes: { roles: ['participant'] },
+    errors: { types: WRITE_ERRORS },
+    args: { id: t.arg.id(), approval: t.arg.string() },
+    resolve: (_root, { id, approval }, ctx) =>
+      inTransaction(ctx, (tx) =>
+        removePasskey(tx, ctx.viewer, ctx.config.webauthn, {
+          id: String(id),
+          approval: parseResponse<AuthenticationResponseJSON>('approval', approval),
+        }),
+      ),
+  }),
+);
