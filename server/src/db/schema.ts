@@ -17,3 +17,4 @@ export * from '../modules/review/review.tables.js';
 export * from '../modules/grants/grants.tables.js';
 export * from '../modules/notifications/notifications.tables.js';
 export * from '../modules/beacon/beacon.tables.js';
+export * from '../modules/identity/identity.tables.js';
