@@ -30,6 +30,7 @@ CREATE TABLE "oidc_identities" (
 	"subject" text NOT NULL,
 	"affiliations" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"entitlements" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"affiliation_by" text DEFAULT 'system' NOT NULL,
 	"claims_at" timestamp with time zone NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );

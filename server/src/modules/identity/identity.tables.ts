@@ -30,6 +30,8 @@ export const oidcIdentities = pgTable(
     subject: text('subject').notNull(),
     affiliations: jsonb('affiliations').$type<string[]>().notNull().default([]),
     entitlements: jsonb('entitlements').$type<string[]>().notNull().default([]),
+    /** Who the provider's affiliation claim counts as asserted by (provider setting at sign-in). */
+    affiliationBy: text('affiliation_by').notNull().default('system'),
     claimsAt: timestamp('claims_at', { withTimezone: true }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -7,7 +7,9 @@ import {
   UnauthenticatedError,
   ValidationError,
 } from '../../errors/app-errors.js';
+import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { inTransaction } from '../../graphql/run.js';
+import { assertAffiliation } from './asserted-affiliation.service.js';
 import { logout } from '../accounts/accounts.service.js';
 import { UserType } from '../accounts/accounts.types.js';
 import { clearedSessionCookie, sessionCookie } from '../accounts/session-cookie.js';
@@ -129,5 +131,19 @@ builder.mutationField('signOut', (t) =>
       ctx.setCookies.push(clearedSessionCookie(ctx.secure));
       return url;
     },
+  }),
+);
+
+builder.mutationField('assertAffiliation', (t) =>
+  t.string({
+    description:
+      "An administrator asserts the affiliation (role@domain) of an account no institution vouches for; its passport's AffiliationAndRole visa then says by: system, with us as the source.",
+    authScopes: { roles: ['admin'] },
+    errors: { types: WRITE_ERRORS },
+    args: { userId: t.arg.id(), value: t.arg.string() },
+    resolve: (_root, args, ctx) =>
+      inTransaction(ctx, (tx) =>
+        assertAffiliation(tx, ctx.viewer, { userId: String(args.userId), value: args.value }),
+      ),
   }),
 );

@@ -68,6 +68,7 @@ async function refreshClaims(tx: Tx, id: string, identity: ProviderIdentity): Pr
     .set({
       affiliations: identity.affiliations,
       entitlements: identity.entitlements,
+      affiliationBy: identity.provider.affiliationBy,
       claimsAt: new Date(),
     })
     .where(eq(oidcIdentities.id, id));
@@ -83,6 +84,7 @@ async function insertIdentity(tx: Tx, userId: string, identity: ProviderIdentity
       subject: identity.subject,
       affiliations: identity.affiliations,
       entitlements: identity.entitlements,
+      affiliationBy: identity.provider.affiliationBy,
       claimsAt: new Date(),
     });
   } catch (error) {
