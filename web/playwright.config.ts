@@ -59,6 +59,9 @@ export default defineConfig({
         DEMO_SEED: 'true',
         NODE_ENV: 'production',
         LOG_LEVEL: 'warn',
+        // Second-factor specs turn it on per account; the other specs use password sessions.
+        MFA_REQUIRED_ROLES: '',
+        STEP_UP_ACTIONS: '',
         PORTAL_FORWARD_SECRET: process.env.E2E_FORWARD_SECRET,
         UPLOAD_MAX_MB: '8',
       },

@@ -8,6 +8,7 @@ import './graphql/error-types.js';
 import './modules/accounts/accounts.types.js';
 import './modules/accounts/account-admin.types.js';
 import './modules/identity/identity.types.js';
+import './modules/identity/second-factor.types.js';
 import './modules/participants/participants.types.js';
 import './modules/datasets/datasets.types.js';
 import './modules/datasets/ingest/ingest.types.js';
