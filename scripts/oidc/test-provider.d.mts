@@ -38,3 +38,9 @@ export function startTestProvider(options: {
   postLogoutRedirectUris?: string[];
   randomPorts?: boolean;
 }): Promise<{ institutions: RunningInstitution[]; close(): Promise<void> }>;
+
+/** The demo institutions on `portBase`, `portBase + 1`… and the OIDC_PROVIDERS value trusting them. */
+export function demoInstitutions(portBase?: number): {
+  institutions: TestInstitution[];
+  oidcProviders: string;
+};

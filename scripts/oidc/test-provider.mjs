@@ -262,9 +262,33 @@ export async function startTestProvider({
   };
 }
 
+/**
+ * The institutions with their ports moved to `portBase`, `portBase + 1`… (the defaults 4100
+ * and 4101 otherwise), and the `OIDC_PROVIDERS` value that makes the API trust them: Demo
+ * University's new accounts are active researchers, Second Institute's wait for approval.
+ */
+export function demoInstitutions(portBase) {
+  const institutions = DEMO_INSTITUTIONS.map((institution, i) => ({
+    ...institution,
+    port: portBase ? portBase + i : institution.port,
+  }));
+  const providers = institutions.map((institution, i) => ({
+    id: institution.id,
+    displayName: institution.displayName,
+    issuer: `http://127.0.0.1:${institution.port}`,
+    clientId: DEMO_CLIENT.clientId,
+    clientSecret: DEMO_CLIENT.clientSecret,
+    roles: ['researcher'],
+    newAccounts: i === 0 ? 'active' : 'pending',
+  }));
+  return { institutions, oidcProviders: JSON.stringify(providers) };
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const webOrigin = process.env.WEB_ORIGIN ?? `http://127.0.0.1:${process.env.WEB_PORT ?? '3000'}`;
+  const base = process.env.OIDC_TEST_PORT ? Number(process.env.OIDC_TEST_PORT) : undefined;
   const running = await startTestProvider({
+    institutions: demoInstitutions(base).institutions,
     redirectUris: [`${webOrigin}/login/oidc/callback`],
     postLogoutRedirectUris: [`${webOrigin}/login`],
   });
