@@ -32,7 +32,7 @@ import { migrateDatabase } from '../src/db/migrate.js';
 import { openDatabase } from '../src/db/open-database.js';
 import { queryRows } from '../src/db/query-rows.js';
 import { createLogger } from '../src/lib/logger.js';
-import { systemActor } from '../src/modules/accounts/actor.js';
+import { systemActor } from '../src/modules/actors/actor.js';
 import { chainOutbox } from '../src/modules/chain/chain.tables.js';
 import { OutboxRelay } from '../src/modules/chain/outbox-relay.js';
 import { enqueueConsentRecord } from '../src/modules/chain/outbox.service.js';

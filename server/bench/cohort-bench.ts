@@ -13,6 +13,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { eq, sql } from 'drizzle-orm';
 import postgres from 'postgres';
+import { createAppServices } from '../src/app/app-services.js';
 import { loadConfig } from '../src/config.js';
 import type { DatabaseHandle } from '../src/db/database.js';
 import { migrateDatabase } from '../src/db/migrate.js';
@@ -20,8 +21,8 @@ import { openDatabase } from '../src/db/open-database.js';
 import { queryRows } from '../src/db/query-rows.js';
 import { createGraphQLServer } from '../src/http/yoga.js';
 import { insertUser } from '../src/modules/accounts/accounts.service.js';
-import { systemActor } from '../src/modules/accounts/actor.js';
-import { recordCohortChange } from '../src/modules/cohorts/cohort-changes.js';
+import { systemActor } from '../src/modules/actors/actor.js';
+import { recordCohortChange } from '../src/modules/cohort-changes/cohort-changes.js';
 import type { CohortCriteria } from '../src/modules/cohorts/cohort-criteria.js';
 import { CohortEngine } from '../src/modules/cohorts/cohort-engine.js';
 import { sqlBaselineCount } from '../src/modules/cohorts/sql-baseline.js';
@@ -148,13 +149,34 @@ const config = {
   ...loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent' }),
   countPrivacy: { minCellCount: 20, noiseRange: 3, budgetPerDay: 1_000_000 },
 };
-const engine = new CohortEngine(db);
+const snapshotDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cohort-bench-snapshot-'));
+const snapshotFile = path.join(snapshotDir, 'cohort-index.snapshot');
+const engine = new CohortEngine(db, undefined, { snapshotFile });
 t = performance.now();
 await engine.ready();
+const rebuildMs = performance.now() - t;
 console.log(
-  `index        built in ${secs(performance.now() - t)}; ${JSON.stringify((await engine.current()).stats())}; rss ${mib()}`,
+  `index        built in ${secs(rebuildMs)}; ${JSON.stringify((await engine.current()).stats())}; rss ${mib()}`,
 );
-const yoga = createGraphQLServer(db, config, null, engine);
+// Cold start from the snapshot, against the rebuild from the database just measured.
+t = performance.now();
+await engine.persist();
+console.log(
+  `snapshot     written in ${secs(performance.now() - t)} (after the build); ${(fs.statSync(snapshotFile).size / 2 ** 20).toFixed(0)} MiB`,
+);
+{
+  const reloaded = new CohortEngine(db, undefined, { snapshotFile });
+  t = performance.now();
+  await reloaded.ready();
+  const loadMs = performance.now() - t;
+  console.log(
+    `cold start   from ${reloaded.origin} in ${secs(loadMs)} vs rebuild ${secs(rebuildMs)} (${(rebuildMs / loadMs).toFixed(1)}× faster); rss ${mib()}`,
+  );
+  reloaded.dispose();
+  fs.rmSync(snapshotDir, { recursive: true, force: true });
+}
+const services = createAppServices(db, config, { cohorts: engine });
+const yoga = createGraphQLServer(db, config, services);
 const researcher = await db.transaction((tx) =>
   insertUser(tx, {
     email: `r-${randomUUID()}@bench.local`,

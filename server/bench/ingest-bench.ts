@@ -16,7 +16,7 @@ import type { DatabaseHandle } from '../src/db/database.js';
 import { migrateDatabase } from '../src/db/migrate.js';
 import { openDatabase } from '../src/db/open-database.js';
 import { insertUser } from '../src/modules/accounts/accounts.service.js';
-import { systemActor } from '../src/modules/accounts/actor.js';
+import { systemActor } from '../src/modules/actors/actor.js';
 import { registerDataset } from '../src/modules/datasets/datasets.service.js';
 import { ingestVcf } from '../src/modules/datasets/ingest/vcf-ingest.service.js';
 import { generateSyntheticCohort } from '../src/modules/genomics/synth/generate-cohort.js';

@@ -15,7 +15,7 @@ import { eq } from 'drizzle-orm';
 import { migrateDatabase } from '../src/db/migrate.js';
 import { openDatabase } from '../src/db/open-database.js';
 import { insertUser } from '../src/modules/accounts/accounts.service.js';
-import { systemActor, type UserActor } from '../src/modules/accounts/actor.js';
+import { systemActor, type UserActor } from '../src/modules/actors/actor.js';
 import { CohortEngine } from '../src/modules/cohorts/cohort-engine.js';
 import { registerDataset } from '../src/modules/datasets/datasets.service.js';
 import { ingestVcf } from '../src/modules/datasets/ingest/vcf-ingest.service.js';

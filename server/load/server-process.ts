@@ -1,20 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePort, postGraphQL } from '../src/test/api-process.js';
+
+export { freePort };
 
 const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
-
-/** A free TCP port on loopback. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Runs the real CLI (`consentome …`) to completion; answers its exit code and output. */
 export function runCli(
@@ -99,22 +89,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
 }
 
 /** POSTs one GraphQL operation; throws on transport errors, answers the JSON. */
-export async function gql<T = Record<string, unknown>>(
-  url: string,
-  query: string,
-  variables: Record<string, unknown> = {},
-  token?: string,
-): Promise<{ data?: T; errors?: { message: string }[] }> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await res.json()) as { data?: T; errors?: { message: string }[] };
-}
+export const gql = postGraphQL;
 
 /** Signs a demo account in and answers its bearer token. */
 export async function signIn(url: string, email: string): Promise<string> {

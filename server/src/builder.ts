@@ -3,7 +3,7 @@ import ErrorsPlugin from '@pothos/plugin-errors';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import type { GraphQLContext } from './graphql/context.js';
 import { ForbiddenError, UnauthenticatedError } from './errors/app-errors.js';
-import type { Role } from './modules/accounts/roles.js';
+import type { Role } from './modules/actors/roles.js';
 
 /**
  * The Pothos builder. It holds no types: each domain module adds its own, and schema.ts

@@ -1,13 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
-import {
-  secretsKeySourceFromEnv,
-  type SecretsKeySource,
-} from './modules/secrets/secrets-keyring.js';
-import {
-  identitySettingsFromEnv,
-  type IdentitySettings,
-} from './modules/identity/oidc-settings.js';
+import { secretsKeySourceFromEnv, type SecretsKeySource } from './lib/secrets-keyring.js';
+import { identitySettingsFromEnv, type IdentitySettings } from './lib/identity-settings.js';
 
 const boolish = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])

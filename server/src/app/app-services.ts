@@ -5,7 +5,7 @@ import type { Logger } from '../lib/logger.js';
 import type { ChainConnection } from '../modules/chain/chain-connection.js';
 import { CohortCounter } from '../modules/cohorts/cohort-counter.js';
 import { CohortEngine } from '../modules/cohorts/cohort-engine.js';
-import { preferenceBreakdown } from '../modules/consent/preference-breakdown.js';
+import { preferenceBreakdown } from '../modules/cohorts/preference-breakdown.js';
 import { IngestJobs } from '../modules/datasets/ingest/ingest-jobs.js';
 
 export type { AppServices };
@@ -24,9 +24,13 @@ export function createAppServices(
     cohorts?: CohortEngine;
     /** Where uploads wait for their ingest (0700); default a private temporary folder. */
     uploadsDir?: string;
+    /** The cohort index's snapshot file (DATA_DIR/cohort-index.snapshot); none in tests. */
+    cohortSnapshotFile?: string;
   } = {},
 ): AppServices & { dispose(): void } {
-  const cohorts = options.cohorts ?? new CohortEngine(db, options.log);
+  const cohorts =
+    options.cohorts ??
+    new CohortEngine(db, options.log, { snapshotFile: options.cohortSnapshotFile });
   const counter = new CohortCounter(cohorts, config.countPrivacy, preferenceBreakdown);
   return {
     chain: options.chain ?? null,

@@ -14,12 +14,12 @@ import type { Logger } from '../lib/logger.js';
 import { openChainConnection, type ChainConnection } from '../modules/chain/chain-connection.js';
 import { ChainWorker } from '../modules/chain/chain-worker.js';
 import { hasDemoAccounts, isDatabaseEmpty, seedDemo } from '../modules/demo/seed-demo.js';
-import { systemActor } from '../modules/accounts/actor.js';
+import { systemActor } from '../modules/actors/actor.js';
 import { ensureShippedOntologies } from '../modules/ontology/ontology-import.service.js';
 import { demoAccountLines } from '../cli/database-commands.js';
 import { createMailPort } from '../modules/notifications/mail-port.js';
 import { encryptPlaintextSecrets } from '../modules/secrets/server-secrets.js';
-import { installSecretsKeyring, loadSecretsKeyring } from '../modules/secrets/secrets-keyring.js';
+import { installSecretsKeyring, loadSecretsKeyring } from '../lib/secrets-keyring.js';
 import { createAppServices } from './app-services.js';
 import { acquireLock } from './data-dir-lock.js';
 import { securePrivateDir } from './private-data-dir.js';
@@ -87,6 +87,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     chain,
     log,
     uploadsDir: path.join(config.dataDir, 'uploads'),
+    cohortSnapshotFile: path.join(config.dataDir, 'cohort-index.snapshot'),
   });
   // Built in the background: the first count waits for it, everything else is served at once.
   services.cohorts
@@ -129,6 +130,12 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       await workflow.stop();
       await closeControl();
       await chain.close();
+      // The next start loads the index from here instead of rebuilding it.
+      await services.cohorts.persist().catch((error: unknown) =>
+        log.warn('writing the cohort index snapshot at shutdown failed', {
+          error: error instanceof Error ? error.message : String(error),
+        }),
+      );
       services.dispose();
       await handle.close();
       releaseLock();

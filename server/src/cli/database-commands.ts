@@ -2,7 +2,7 @@ import type { DatabaseHandle } from '../db/database.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { AppError } from '../errors/app-errors.js';
 import { createUser } from '../modules/accounts/accounts.service.js';
-import { systemActor } from '../modules/accounts/actor.js';
+import { systemActor } from '../modules/actors/actor.js';
 import { verifyAuditChain } from '../modules/audit/audit-verify.js';
 import { verifyAnchors } from '../modules/chain/anchor-verify.js';
 import type { ChainConnection } from '../modules/chain/chain-connection.js';

@@ -8,7 +8,7 @@ import { startServer } from '../app/start-server.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { openDatabase } from '../db/open-database.js';
 import { createLogger } from '../lib/logger.js';
-import { ROLES } from '../modules/accounts/roles.js';
+import { ROLES } from '../modules/actors/roles.js';
 import {
   deployToRealChain,
   openChainConnection,
@@ -18,7 +18,7 @@ import { runDatabaseCommand, type CommandRequest } from './database-commands.js'
 import { readSecret } from './read-secret.js';
 import { securePrivateDir } from '../app/private-data-dir.js';
 import { encryptPlaintextSecrets } from '../modules/secrets/server-secrets.js';
-import { installSecretsKeyring, loadSecretsKeyring } from '../modules/secrets/secrets-keyring.js';
+import { installSecretsKeyring, loadSecretsKeyring } from '../lib/secrets-keyring.js';
 import { generateSyntheticCohort } from '../modules/genomics/synth/generate-cohort.js';
 
 const print = (text: string) => process.stdout.write(`${text}\n`);

@@ -1,6 +1,7 @@
 import { AppError } from '../errors/app-errors.js';
 import { idSchema } from '../lib/validators.js';
 import { appendAuditEvent } from '../modules/audit/audit.service.js';
+import type { Tx } from '../db/database.js';
 import type { GraphQLContext } from './context.js';
 
 /**
@@ -29,4 +30,16 @@ export async function auditingRefusals<T>(
     }
     throw error;
   }
+}
+
+/**
+ * The usual shape of a workflow field: the service call in one transaction, a refusal audited
+ * (see auditingRefusals). Replaces `auditingRefusals(ctx, attempt, () => inTransaction(ctx, …))`.
+ */
+export function refusalAuditedTx<T>(
+  ctx: GraphQLContext,
+  attempt: { action: string; targetType: string; targetId?: unknown },
+  fn: (tx: Tx) => Promise<T>,
+): Promise<T> {
+  return auditingRefusals(ctx, attempt, () => ctx.db.transaction(fn));
 }

@@ -1,11 +1,10 @@
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
-import type { UserActor } from '../modules/accounts/actor.js';
+import type { UserActor } from '../modules/actors/actor.js';
 import type { ChainConnection } from '../modules/chain/chain-connection.js';
 import type { CohortCounter } from '../modules/cohorts/cohort-counter.js';
 import type { CohortEngine } from '../modules/cohorts/cohort-engine.js';
 import type { IngestJobs } from '../modules/datasets/ingest/ingest-jobs.js';
-import type { Refusal } from './refusal-audit.js';
 
 /**
  * What one API process holds besides its database, built once at start-up
@@ -22,6 +21,13 @@ export interface AppServices {
   counter: CohortCounter;
   /** Ingests started from the portal, running in this instance. */
   ingestJobs: IngestJobs;
+}
+
+/** A refused field, as the role gate or a service reported it. */
+export interface Refusal {
+  /** The response path (`participant`, `a1.user`). */
+  path: string;
+  code: 'FORBIDDEN' | 'NOT_FOUND';
 }
 
 /** Per-request GraphQL context. */

@@ -9,14 +9,7 @@ import type { Plugin } from 'graphql-yoga';
 import { idSchema } from '../lib/validators.js';
 import { appendAuditEvents, type AuditEntry } from '../modules/audit/audit.service.js';
 import { findAppError } from './find-app-error.js';
-import type { GraphQLContext } from './context.js';
-
-/** A refused field, as the role gate or a service reported it. */
-export interface Refusal {
-  /** The response path (`participant`, `a1.user`). */
-  path: string;
-  code: 'FORBIDDEN' | 'NOT_FOUND';
-}
+import type { GraphQLContext, Refusal } from './context.js';
 
 const AUDITED = new Set(['FORBIDDEN', 'NOT_FOUND']);
 

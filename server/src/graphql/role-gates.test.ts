@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UserRecord } from '../modules/accounts/accounts.service.js';
-import { ROLES, type Role } from '../modules/accounts/roles.js';
+import { ROLES, type Role } from '../modules/actors/roles.js';
 import { createTestApi, loginAs, makeUser } from '../test/test-api.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../test/test-database.js';
 import { createParticipant } from '../modules/participants/participants.service.js';

@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAppServices } from '../app/app-services.js';
-import { createTestApi } from '../test/test-api.js';
-import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../test/test-database.js';
+import { useTestApi } from '../test/test-api.js';
+import { TEST_DRIVER, createTestDatabase } from '../test/test-database.js';
 import { loadConfig } from '../config.js';
 import { MAX_QUERY_ALIASES, MAX_QUERY_DEPTH, createGraphQLServer } from './yoga.js';
 
 describe(`GraphQL hardening on ${TEST_DRIVER}`, () => {
-  let db: TestDatabase;
-  let gql: ReturnType<typeof createTestApi>;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    gql = createTestApi(db.db);
-  });
-  afterAll(() => db.dispose());
+  const fx = useTestApi();
 
   // The schema is shallow, so depth is built from nested fragments-free inline selections of __type.
   function nested(depth: number): string {
@@ -22,32 +16,32 @@ describe(`GraphQL hardening on ${TEST_DRIVER}`, () => {
   }
 
   it(`accepts a query ${MAX_QUERY_DEPTH} deep`, async () => {
-    const res = await gql(nested(MAX_QUERY_DEPTH - 1));
+    const res = await fx.gql(nested(MAX_QUERY_DEPTH - 1));
     expect(res.errors).toBeUndefined();
   });
 
   it(`refuses a query deeper than ${MAX_QUERY_DEPTH}`, async () => {
-    const res = await gql(nested(MAX_QUERY_DEPTH + 2));
+    const res = await fx.gql(nested(MAX_QUERY_DEPTH + 2));
     expect(res.errors?.[0]?.message).toMatch(/depth/i);
   });
 
   it(`accepts ${MAX_QUERY_ALIASES} aliases and refuses more`, async () => {
     const aliases = (n: number) =>
       `{ ${Array.from({ length: n }, (_, i) => `a${i}: duoTerms { code }`).join(' ')} }`;
-    expect((await gql(aliases(MAX_QUERY_ALIASES))).errors).toBeUndefined();
-    const refused = await gql(aliases(MAX_QUERY_ALIASES + 1));
+    expect((await fx.gql(aliases(MAX_QUERY_ALIASES))).errors).toBeUndefined();
+    const refused = await fx.gql(aliases(MAX_QUERY_ALIASES + 1));
     expect(refused.errors?.[0]?.message).toMatch(/alias/i);
   });
 
   it('masks an unexpected failure as "Unexpected error." with a code, leaking no detail', async () => {
-    await db.close();
-    const res = await gql(`mutation { login(email: "a@b.co", password: "x") { __typename } }`);
+    await fx.db.close();
+    const res = await fx.gql(`mutation { login(email: "a@b.co", password: "x") { __typename } }`);
     expect(res.errors?.[0]).toMatchObject({
       message: 'Unexpected error.',
       extensions: { code: 'INTERNAL_SERVER_ERROR' },
     });
     expect(JSON.stringify(res.errors)).not.toMatch(/stack|pglite|postgres|closed/i);
-    db = await createTestDatabase();
+    fx.db = await createTestDatabase();
   });
 });
 

@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import { resolveSession } from '../modules/accounts/accounts.service.js';
-import type { UserActor } from '../modules/accounts/actor.js';
+import type { UserActor } from '../modules/actors/actor.js';
 import { readSessionCookie } from '../modules/accounts/session-cookie.js';
 
 /** The bearer token of a request (`Authorization: Bearer …`), if any. */

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { MIN_PASSWORD_LENGTH } from '../modules/accounts/password.js';
-import { ROLES } from '../modules/accounts/roles.js';
+import { ROLES } from '../modules/actors/roles.js';
 
 /** An identifier as the API hands it out (UUID). */
 export const idSchema = z.uuid({ message: 'must be a valid id' });
@@ -11,6 +10,9 @@ export const emailSchema = z
   .trim()
   .toLowerCase()
   .pipe(z.email({ message: 'must be a valid e-mail address' }).max(254));
+
+/** Minimum password length, as NIST SP 800-63B recommends for user-chosen secrets (plus margin). */
+export const MIN_PASSWORD_LENGTH = 12;
 
 /** A password chosen by a person. */
 export const passwordSchema = z

@@ -1,6 +1,6 @@
 import type { EmbeddedLedger } from '@consentome/contracts-client';
 import { eq } from 'drizzle-orm';
-import { systemActor } from '../modules/accounts/actor.js';
+import { systemActor } from '../modules/actors/actor.js';
 import { createAppServices, type AppServices } from '../app/app-services.js';
 import type { CohortEngine } from '../modules/cohorts/cohort-engine.js';
 import { DEMO_PASSWORD } from '../modules/demo/demo-accounts.js';

@@ -1,12 +1,13 @@
 import { asc } from 'drizzle-orm';
 import { createAppServices } from '../app/app-services.js';
 import { chainStatus } from '@consentome/contracts-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLogger } from '../lib/logger.js';
 import { createTestApi, loginAs, makeUser, testConfig } from './test-api.js';
 import type { TestLedger } from './real-test-chain.js';
-import { TEST_DRIVER, createTestDatabase, type TestDatabase } from './test-database.js';
-import { systemActor } from '../modules/accounts/actor.js';
+import { useDatabaseAndLedger } from './database-and-ledger.js';
+import { TEST_DRIVER } from './test-database.js';
+import { systemActor } from '../modules/actors/actor.js';
 import { appendAuditEvent } from '../modules/audit/audit.service.js';
 import { auditEvents } from '../modules/audit/audit.tables.js';
 import { eventHash } from '../modules/audit/audit-hash.js';
@@ -24,19 +25,10 @@ import { merkleRoot } from '../modules/chain/merkle.js';
  */
 export function defineAnchoringSuite(label: string, open: () => Promise<TestLedger>): void {
   describe(`audit anchoring on the ${label} (${TEST_DRIVER})`, () => {
-    let db: TestDatabase;
-    let chain: TestLedger;
-    beforeAll(async () => {
-      db = await createTestDatabase();
-      chain = await open();
-    });
-    afterAll(async () => {
-      await chain?.close();
-      await db?.dispose();
-    });
+    const fx = useDatabaseAndLedger(open);
 
     const appendMany = (n: number, tag: string) =>
-      db.db.transaction(async (tx) => {
+      fx.db.db.transaction(async (tx) => {
         for (let i = 0; i < n; i += 1)
           await appendAuditEvent(tx, systemActor('test'), {
             action: `test.${tag}`,
@@ -46,34 +38,34 @@ export function defineAnchoringSuite(label: string, open: () => Promise<TestLedg
 
     it('seals full batches at once and a partial batch only after it waited', async () => {
       await appendMany(25, 'a');
-      expect(await sealAuditBatches(db.db, { maxEvents: 10, maxWaitMs: 60_000 })).toBe(2);
-      expect(await sealAuditBatches(db.db, { maxEvents: 10, maxWaitMs: 60_000 })).toBe(0);
-      expect(await sealAuditBatches(db.db, { maxEvents: 10, maxWaitMs: 0 })).toBe(1);
-      const batches = await db.db.select().from(auditBatches).orderBy(asc(auditBatches.batch));
+      expect(await sealAuditBatches(fx.db.db, { maxEvents: 10, maxWaitMs: 60_000 })).toBe(2);
+      expect(await sealAuditBatches(fx.db.db, { maxEvents: 10, maxWaitMs: 60_000 })).toBe(0);
+      expect(await sealAuditBatches(fx.db.db, { maxEvents: 10, maxWaitMs: 0 })).toBe(1);
+      const batches = await fx.db.db.select().from(auditBatches).orderBy(asc(auditBatches.batch));
       expect(batches.map((b) => [b.batch, b.firstSeq, b.lastSeq, b.count])).toEqual([
         [1, 1, 10, 10],
         [2, 11, 20, 10],
         [3, 21, 25, 5],
       ]);
-      const events = await db.db.select().from(auditEvents).orderBy(asc(auditEvents.seq));
+      const events = await fx.db.db.select().from(auditEvents).orderBy(asc(auditEvents.seq));
       expect(batches[0]!.merkleRoot).toBe(merkleRoot(events.slice(0, 10).map((e) => e.hash)));
     });
 
     it('anchors every batch on chain; verification recomputes each root and finds it there', async () => {
-      const worker = new ChainWorker(db.db, chain.ledger, createLogger('silent'), {
+      const worker = new ChainWorker(fx.db.db, fx.chain.ledger, createLogger('silent'), {
         maxEvents: 10,
         maxWaitMs: 0,
       });
       const r = await worker.runOnce();
       expect(r.failed).toBe(0);
-      expect((await chain.ledger.head()).anchors).toBe(3);
-      expect(await chain.ledger.anchor(2)).toMatchObject({
+      expect((await fx.chain.ledger.head()).anchors).toBe(3);
+      expect(await fx.chain.ledger.anchor(2)).toMatchObject({
         batch: 2,
         first_seq: 11,
         last_seq: 20,
         count: 10,
       });
-      expect(await verifyAnchors(db.db, chain.ledger)).toMatchObject({
+      expect(await verifyAnchors(fx.db.db, fx.chain.ledger)).toMatchObject({
         ok: true,
         anchoredBatches: 3,
         pendingBatches: 0,
@@ -85,7 +77,7 @@ export function defineAnchoringSuite(label: string, open: () => Promise<TestLedg
     });
 
     it('a log rewritten from one event on, with every later hash recomputed, passes the hash chain but not the anchors', async () => {
-      const events = await db.db.select().from(auditEvents).orderBy(asc(auditEvents.seq));
+      const events = await fx.db.db.select().from(auditEvents).orderBy(asc(auditEvents.seq));
       // The forger changes event 15 and recomputes every hash after it, so the chain is consistent.
       let prev = events[13]!.hash;
       const statements: string[] = [
@@ -100,9 +92,9 @@ export function defineAnchoringSuite(label: string, open: () => Promise<TestLedg
         prev = hash;
       }
       statements.push('alter table audit_events enable trigger audit_events_no_update_or_delete;');
-      await db.exec(statements.join('\n'));
-      expect((await verifyAuditChain(db.db)).ok).toBe(true);
-      const result = await verifyAnchors(db.db, chain.ledger);
+      await fx.db.exec(statements.join('\n'));
+      expect((await verifyAuditChain(fx.db.db)).ok).toBe(true);
+      const result = await verifyAnchors(fx.db.db, fx.chain.ledger);
       expect(result.ok).toBe(false);
       expect(result.firstMismatch).toEqual({
         batch: 2,
@@ -112,20 +104,20 @@ export function defineAnchoringSuite(label: string, open: () => Promise<TestLedg
 
     it('chainStatus shows the receipts, the last anchored batch and the lag to admins and boards', async () => {
       const connection: ChainConnection = {
-        kind: chain.kind,
-        backend: chain.backend,
-        ledger: chain.ledger,
-        contractAddress: chain.contractAddress,
-        status: () => chainStatus(chain.backend, chain.contractAddress),
+        kind: fx.chain.kind,
+        backend: fx.chain.backend,
+        ledger: fx.chain.ledger,
+        contractAddress: fx.chain.contractAddress,
+        status: () => chainStatus(fx.chain.backend, fx.chain.contractAddress),
         close: async () => {},
       };
       const config = testConfig();
       const gql = createTestApi(
-        db.db,
+        fx.db.db,
         config,
-        createAppServices(db.db, config, { chain: connection }),
+        createAppServices(fx.db.db, config, { chain: connection }),
       );
-      const token = await loginAs(gql, await makeUser(db.db, 'ethics_board'));
+      const token = await loginAs(gql, await makeUser(fx.db.db, 'ethics_board'));
       const res = await gql<{
         chainStatus: {
           kind: string;
@@ -143,7 +135,7 @@ export function defineAnchoringSuite(label: string, open: () => Promise<TestLedg
       );
       expect(res.errors).toBeUndefined();
       expect(res.data?.chainStatus).toMatchObject({
-        kind: chain.kind,
+        kind: fx.chain.kind,
         anchorsOnChain: 3,
         pending: 0,
         confirmed: 3,
@@ -153,7 +145,7 @@ export function defineAnchoringSuite(label: string, open: () => Promise<TestLedg
       expect(res.data?.chainStatus.recentReceipts[0]?.txHash).toBe(
         res.data?.chainStatus.lastAnchoredBatch.txHash,
       );
-      const researcher = await loginAs(gql, await makeUser(db.db, 'researcher'));
+      const researcher = await loginAs(gql, await makeUser(fx.db.db, 'researcher'));
       const denied = await gql(`{ chainStatus { pending } }`, {}, { token: researcher });
       expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     });

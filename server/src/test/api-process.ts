@@ -78,13 +78,19 @@ export async function startApiProcess(env: Record<string, string>): Promise<ApiP
   };
 }
 
-/** A GraphQL call over HTTP; throws on transport or GraphQL errors. */
-export async function graphqlCall<T>(
+/** A GraphQL response as sent over HTTP. */
+export interface GraphQLResponse<T> {
+  data?: T;
+  errors?: { message: string }[];
+}
+
+/** POSTs one GraphQL operation over HTTP; throws on transport errors, answers the JSON. */
+export async function postGraphQL<T = Record<string, unknown>>(
   url: string,
   query: string,
   variables: Record<string, unknown> = {},
   token?: string,
-): Promise<T> {
+): Promise<GraphQLResponse<T>> {
   const res = await fetch(url, {
     method: 'POST',
     headers: {
@@ -93,7 +99,17 @@ export async function graphqlCall<T>(
     },
     body: JSON.stringify({ query, variables }),
   });
-  const body = (await res.json()) as { data?: T; errors?: unknown[] };
+  return (await res.json()) as GraphQLResponse<T>;
+}
+
+/** A GraphQL call over HTTP; throws on transport or GraphQL errors. */
+export async function graphqlCall<T>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+): Promise<T> {
+  const body = await postGraphQL<T>(url, query, variables, token);
   if (body.errors?.length || !body.data) throw new Error(JSON.stringify(body.errors ?? body));
   return body.data;
 }

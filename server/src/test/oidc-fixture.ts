@@ -5,7 +5,7 @@ import {
   type RunningInstitution,
 } from '../../../scripts/oidc/test-provider.mjs';
 import type { Config } from '../config.js';
-import type { IdentitySettings, OidcProviderSettings } from '../modules/identity/oidc-settings.js';
+import type { IdentitySettings, OidcProviderSettings } from '../lib/identity-settings.js';
 import { testConfig } from './test-api.js';
 
 /** The portal callback the test providers redirect to (never fetched: tests stop at it). */

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
 import { loadConfig, type Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import { createGraphQLServer } from '../http/yoga.js';
 import { insertUser, type UserRecord } from '../modules/accounts/accounts.service.js';
-import type { UserActor } from '../modules/accounts/actor.js';
-import type { Role } from '../modules/accounts/roles.js';
+import type { UserActor } from '../modules/actors/actor.js';
+import type { Role } from '../modules/actors/roles.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { createAppServices, type AppServices } from '../app/app-services.js';
 
 /** Configuration for in-process tests: quiet, no demo seeding, a small login limit. */
@@ -101,4 +103,28 @@ export async function loginAs(
 /** The actor a user acts as in direct service calls. */
 export function actorOf(user: UserRecord): UserActor {
   return { kind: 'user', userId: user.id, role: user.role, sessionId: null };
+}
+
+/** The test API `createTestApi` answers. */
+export type TestApi = ReturnType<typeof createTestApi>;
+
+/** A suite's throw-away database and the API over it (see `useTestApi`). */
+export interface TestApiFixture {
+  /** A test that closes the database puts a fresh one here, so the suite's end disposes it. */
+  db: TestDatabase;
+  readonly gql: TestApi;
+}
+
+/**
+ * Registers a suite's hooks for a fresh test database and a test API over it with the default
+ * configuration, closed after the suite. Read the fields inside tests, once `beforeAll` ran.
+ */
+export function useTestApi(): TestApiFixture {
+  const fixture = {} as { db: TestDatabase; gql: TestApi };
+  beforeAll(async () => {
+    fixture.db = await createTestDatabase();
+    fixture.gql = createTestApi(fixture.db.db);
+  });
+  afterAll(() => fixture.db?.dispose());
+  return fixture;
 }

@@ -6,7 +6,7 @@ import {
   type EmbeddedLedger,
 } from '@consentome/contracts-client';
 import type { Database } from '../db/database.js';
-import { systemActor } from '../modules/accounts/actor.js';
+import { systemActor } from '../modules/actors/actor.js';
 import type { LedgerPort } from '../modules/chain/ledger-port.js';
 import { enqueueConsentRecord } from '../modules/chain/outbox.service.js';
 import { chainSubject } from '../modules/chain/subject-pseudonym.js';

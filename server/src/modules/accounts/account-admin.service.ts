@@ -8,7 +8,7 @@ import { appendAuditEvent } from '../audit/audit.service.js';
 import { assertCanAdministerAccounts } from './accounts.policy.js';
 import { toUser, userColumns, type UserRecord } from './accounts.service.js';
 import { sessions, users } from './accounts.tables.js';
-import type { Actor } from './actor.js';
+import type { Actor } from '../actors/actor.js';
 import { LastAdminError } from './last-admin-error.js';
 
 // Serialises role changes and disabling, so two administrators demoting each other at the same

@@ -1,5 +1,5 @@
 import { ForbiddenError } from '../../errors/app-errors.js';
-import type { Actor } from './actor.js';
+import type { Actor } from '../actors/actor.js';
 
 /** Only an admin (or an operator at the CLI) creates accounts other than participants' own. */
 export function assertCanCreateUser(actor: Actor | null): void {

@@ -9,7 +9,7 @@ import { emailSchema, nameSchema, passwordSchema, roleSchema } from '../../lib/v
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { assertCanCreateUser, assertCanListUsers } from './accounts.policy.js';
 import { sessions, users } from './accounts.tables.js';
-import type { Actor, UserActor } from './actor.js';
+import type { Actor, UserActor } from '../actors/actor.js';
 import {
   chargeLoginAttempt,
   recordLoginAttempt,
@@ -17,7 +17,7 @@ import {
   type LoginLimits,
 } from './login-rate-limit.js';
 import { hashPassword, verifyPassword } from './password.js';
-import type { Role } from './roles.js';
+import type { Role } from '../actors/roles.js';
 import { newSessionToken, tokenDigest } from './session-token.js';
 
 /** A user as the rest of the system sees it (never with the password hash). */

@@ -9,6 +9,7 @@ import {
   timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { createdAt, timestamptz, uuidRef } from '../../db/columns.js';
 
 export const users = pgTable(
   'users',
@@ -19,8 +20,8 @@ export const users = pgTable(
     role: text('role').notNull(),
     institution: text('institution'),
     passwordHash: text('password_hash').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    disabledAt: timestamp('disabled_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    disabledAt: timestamptz('disabled_at'),
     /** When an administrator (signing official) confirmed this researcher's status (GA4GH ResearcherStatus). */
     researcherStatusConfirmedAt: timestamp('researcher_status_confirmed_at', {
       withTimezone: true,
@@ -41,12 +42,10 @@ export const sessions = pgTable(
   {
     id: uuid('id').primaryKey(),
     tokenHash: text('token_hash').notNull().unique(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
-    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    userId: uuidRef('user_id', () => users.id),
+    createdAt: createdAt(),
+    expiresAt: timestamptz('expires_at').notNull(),
+    revokedAt: timestamptz('revoked_at'),
   },
   (t) => [index('sessions_user_idx').on(t.userId)],
 );
@@ -62,7 +61,7 @@ export const loginAttempts = pgTable(
     emailKey: text('email_key').notNull(),
     clientKey: text('client_key').notNull(),
     succeeded: boolean('succeeded').notNull(),
-    attemptedAt: timestamp('attempted_at', { withTimezone: true }).notNull().defaultNow(),
+    attemptedAt: timestamptz('attempted_at').notNull().defaultNow(),
   },
   (t) => [
     index('login_attempts_email_idx').on(t.emailKey, t.attemptedAt),
@@ -78,6 +77,6 @@ export const loginAttempts = pgTable(
 export const attemptThrottles = pgTable('attempt_throttles', {
   key: text('key').primaryKey(),
   failures: integer('failures').notNull(),
-  lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true }).notNull(),
-  blockedUntil: timestamp('blocked_until', { withTimezone: true }),
+  lastAttemptAt: timestamptz('last_attempt_at').notNull(),
+  blockedUntil: timestamptz('blocked_until'),
 });

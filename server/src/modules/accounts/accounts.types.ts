@@ -18,9 +18,9 @@ import {
 } from './accounts.service.js';
 import { changePassword, logoutEverywhere } from './own-sessions.service.js';
 import { confirmResearcherStatus } from './researcher-status.service.js';
-import type { UserActor } from './actor.js';
+import type { UserActor } from '../actors/actor.js';
 import type { LoginLimits } from './login-rate-limit.js';
-import { ROLES } from './roles.js';
+import { ROLES } from '../actors/roles.js';
 import { clearedSessionCookie, sessionCookie } from './session-cookie.js';
 
 /** The login limits from the configuration. */

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
 import { insertUser, type UserRecord } from './accounts.service.js';
 import { sessions, users } from './accounts.tables.js';
-import type { Role } from './roles.js';
+import type { Role } from '../actors/roles.js';
 import { newSessionToken, tokenDigest } from './session-token.js';
 
 /** A session opened by another way of signing in than a password (an institution's provider). */

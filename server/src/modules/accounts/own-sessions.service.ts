@@ -6,7 +6,7 @@ import { parseInput } from '../../errors/parse-input.js';
 import { passwordSchema } from '../../lib/validators.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { sessions, users } from './accounts.tables.js';
-import type { UserActor } from './actor.js';
+import type { UserActor } from '../actors/actor.js';
 import { chargeLoginAttempt, settleSuccessfulLogin, type LoginLimits } from './login-rate-limit.js';
 import { hashPassword, verifyPassword } from './password.js';
 

@@ -4,9 +4,6 @@ import { hash, verify } from '@node-rs/argon2';
 // (~30 ms here) that login stays responsive on a 2-core machine.
 const ARGON2_OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
-/** Minimum password length, as NIST SP 800-63B recommends for user-chosen secrets (plus margin). */
-export const MIN_PASSWORD_LENGTH = 12;
-
 /** Hashes a password with argon2id (the library's default algorithm). */
 export function hashPassword(password: string): Promise<string> {
   return hash(password, ARGON2_OPTIONS);

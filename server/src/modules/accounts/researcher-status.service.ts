@@ -6,7 +6,7 @@ import { idSchema } from '../../lib/validators.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { assertCanCreateUser } from './accounts.policy.js';
 import { users } from './accounts.tables.js';
-import type { Actor } from './actor.js';
+import type { Actor } from '../actors/actor.js';
 
 /**
  * An administrator, acting as signing official, confirms that a researcher is a bona fide

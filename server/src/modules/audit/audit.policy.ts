@@ -1,5 +1,5 @@
 import { ForbiddenError } from '../../errors/app-errors.js';
-import { hasRole, type Actor } from '../accounts/actor.js';
+import { hasRole, type Actor } from '../actors/actor.js';
 
 /** Ethics boards and admins read the audit trail (participants will see their own slice). */
 export function assertCanReadAudit(actor: Actor | null): void {

@@ -1,6 +1,6 @@
 import { desc, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
-import type { Actor } from '../accounts/actor.js';
+import type { Actor } from '../actors/actor.js';
 import { auditEvents } from './audit.tables.js';
 import { GENESIS_HASH, canonicalJson, eventHash } from './audit-hash.js';
 

@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/query-rows.js';
-import { createTestApi, loginAs, makeUser } from '../../test/test-api.js';
+import { useTestApi, loginAs, makeUser } from '../../test/test-api.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
-import { systemActor } from '../accounts/actor.js';
+import { systemActor } from '../actors/actor.js';
 import { GENESIS_HASH, eventHash } from './audit-hash.js';
 import { appendAuditEvent, appendAuditEvents } from './audit.service.js';
 import { verifyAuditChain } from './audit-verify.js';
@@ -96,18 +96,12 @@ describe(`audit trail on ${TEST_DRIVER}`, () => {
 });
 
 describe(`audit trail through the API on ${TEST_DRIVER}`, () => {
-  let db: TestDatabase;
-  let gql: ReturnType<typeof createTestApi>;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    gql = createTestApi(db.db);
-  });
-  afterAll(() => db.dispose());
+  const fx = useTestApi();
 
   it('a board member reads the trail (newest first, filtered) and the read is itself audited', async () => {
-    const board = await makeUser(db.db, 'ethics_board');
-    const token = await loginAs(gql, board);
-    const res = await gql<{ auditEvents: { seq: number; action: string; actorId: string }[] }>(
+    const board = await makeUser(fx.db.db, 'ethics_board');
+    const token = await loginAs(fx.gql, board);
+    const res = await fx.gql<{ auditEvents: { seq: number; action: string; actorId: string }[] }>(
       `query($f: AuditFilter) { auditEvents(filter: $f) { seq action actorId } }`,
       { f: { action: 'auth.login', limit: 10 } },
       { token },
@@ -115,7 +109,7 @@ describe(`audit trail through the API on ${TEST_DRIVER}`, () => {
     expect(res.data?.auditEvents).toEqual([
       expect.objectContaining({ action: 'auth.login', actorId: board.id }),
     ]);
-    const latest = await gql<{ auditEvents: { action: string; payload: string }[] }>(
+    const latest = await fx.gql<{ auditEvents: { action: string; payload: string }[] }>(
       `{ auditEvents(filter: { limit: 1 }) { action payload } }`,
       {},
       { token },
@@ -128,8 +122,8 @@ describe(`audit trail through the API on ${TEST_DRIVER}`, () => {
   });
 
   it('verifyAuditTrail reports an intact chain and records that it ran', async () => {
-    const token = await loginAs(gql, await makeUser(db.db, 'admin'));
-    const res = await gql<{
+    const token = await loginAs(fx.gql, await makeUser(fx.db.db, 'admin'));
+    const res = await fx.gql<{
       verifyAuditTrail: { ok: boolean; checkedEvents: number; firstBroken: null };
     }>(`mutation { verifyAuditTrail { ok checkedEvents firstBroken { seq } } }`, {}, { token });
     expect(res.data?.verifyAuditTrail).toMatchObject({ ok: true, firstBroken: null });

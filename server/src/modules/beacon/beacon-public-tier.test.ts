@@ -7,7 +7,7 @@ import { insertCohortFixture, type CohortFixture } from '../../test/cohort-fixtu
 import { testConfig } from '../../test/test-api.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
 import { verifyAuditChain } from '../audit/audit-verify.js';
-import { recordCohortChange } from '../cohorts/cohort-changes.js';
+import { recordCohortChange } from '../cohort-changes/cohort-changes.js';
 import { phenotypeObservations } from '../datasets/ingest/ingest.tables.js';
 import { participants } from '../participants/participants.tables.js';
 import { sealPublicTallies } from './beacon-public-tally.js';

@@ -1,7 +1,7 @@
 import { inArray } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import { requestViewer } from '../../http/request-viewer.js';
-import { hasRole } from '../accounts/actor.js';
+import { hasRole } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { RateLimitedError } from '../../errors/app-errors.js';
 import { CohortCriteriaSchema, type CohortCriteria } from '../cohorts/cohort-criteria.js';

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { timestamptz } from '../../db/columns.js';
 
 /**
  * Public-tier Beacon queries (anonymous callers, signed-in participants) per client and minute:
@@ -13,7 +14,7 @@ export const beaconPublicQueries = pgTable(
   {
     client: text('client').notNull(),
     /** The minute the queries arrived in (truncated). */
-    minute: timestamp('minute', { withTimezone: true }).notNull(),
+    minute: timestamptz('minute').notNull(),
     /** Every query that arrived, refused ones included. */
     queries: integer('queries').notNull().default(0),
     /** Refused by the rate limit or the daily cap. */
@@ -25,7 +26,7 @@ export const beaconPublicQueries = pgTable(
       .notNull()
       .default(sql`'[]'::jsonb`),
     /** When this row was sealed into the audit trail; null until then. */
-    auditedAt: timestamp('audited_at', { withTimezone: true }),
+    auditedAt: timestamptz('audited_at'),
   },
   (t) => [
     primaryKey({ columns: [t.client, t.minute] }),

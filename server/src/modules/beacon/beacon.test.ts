@@ -10,12 +10,12 @@ import { auditEventsWithAction } from '../../test/audit-rows.js';
 import { insertCohortFixture, type CohortFixture } from '../../test/cohort-fixture.js';
 import { createTestApi, loginAs, makeUser, testConfig } from '../../test/test-api.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
-import { recordCohortChange } from '../cohorts/cohort-changes.js';
+import { recordCohortChange } from '../cohort-changes/cohort-changes.js';
 import type { CohortCriteria } from '../cohorts/cohort-criteria.js';
 import { createAppServices } from '../../app/app-services.js';
 import { CohortCounter } from '../cohorts/cohort-counter.js';
 import type { CohortEngine } from '../cohorts/cohort-engine.js';
-import { preferenceBreakdown } from '../consent/preference-breakdown.js';
+import { preferenceBreakdown } from '../cohorts/preference-breakdown.js';
 import { participants } from '../participants/participants.tables.js';
 import { beaconRoute } from './beacon-route.js';
 

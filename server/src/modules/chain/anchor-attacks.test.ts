@@ -5,7 +5,7 @@ import { runDatabaseCommand } from '../../cli/database-commands.js';
 import { createLogger } from '../../lib/logger.js';
 import { openTestLedger } from '../../test/test-chain.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
-import { systemActor } from '../accounts/actor.js';
+import { systemActor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { auditEvents } from '../audit/audit.tables.js';
 import { eventHash } from '../audit/audit-hash.js';

@@ -2,7 +2,7 @@ import type { ChainStatus } from '@consentome/contracts-client';
 import { and, count, desc, eq, gt, isNotNull, min, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
 import { ForbiddenError } from '../../errors/app-errors.js';
-import { hasRole, type Actor } from '../accounts/actor.js';
+import { hasRole, type Actor } from '../actors/actor.js';
 import { auditEvents } from '../audit/audit.tables.js';
 import { auditBatches, chainOutbox, chainReceipts } from './chain.tables.js';
 import type { ChainConnection } from './chain-connection.js';

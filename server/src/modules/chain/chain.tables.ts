@@ -12,6 +12,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { participants } from '../participants/participants.tables.js';
+import { createdAt, timestamptz } from '../../db/columns.js';
 
 /**
  * The transactional outbox: chain work committed in the same transaction as the change that
@@ -30,8 +31,8 @@ export const chainOutbox = pgTable(
     status: text('status').notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
-    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
-    claimedUntil: timestamp('claimed_until', { withTimezone: true }),
+    nextAttemptAt: timestamptz('next_attempt_at').notNull().defaultNow(),
+    claimedUntil: timestamptz('claimed_until'),
     receiptId: bigint('receipt_id', { mode: 'number' }).references(() => chainReceipts.id),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
     confirmedAt: timestamp('confirmed_at', { withTimezone: true, precision: 3 }),
@@ -77,5 +78,5 @@ export const participantChainKeys = pgTable('participant_chain_keys', {
     .primaryKey()
     .references(() => participants.id),
   secret: text('secret').notNull(),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  createdAt: createdAt(),
 });

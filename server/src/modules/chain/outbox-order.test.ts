@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../lib/logger.js';
 import { SwitchableLedger, openTestLedger } from '../../test/test-chain.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
-import { systemActor } from '../accounts/actor.js';
+import { systemActor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { verifyAnchors } from './anchor-verify.js';
 import { sealAuditBatches } from './audit-batcher.js';

@@ -1,9 +1,9 @@
 import type { Tx } from '../../db/database.js';
 import { ForbiddenError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
-import { hasRole, type Actor } from '../accounts/actor.js';
+import { hasRole, type Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
-import type { ResearchPurposeArgs } from '../consent/research-purpose.types.js';
+import type { ResearchPurposeArgs } from '../consent/research-purpose-args.js';
 import { CohortCriteriaSchema, type CohortCriteria } from './cohort-criteria.js';
 import { normalisedPurpose } from './count-purpose.js';
 import type { CohortCounter } from './cohort-counter.js';

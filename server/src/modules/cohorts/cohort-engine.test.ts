@@ -4,7 +4,7 @@ import { insertCohortFixture, prng, type CohortFixture } from '../../test/cohort
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
 import { OntologyGraph } from '../ontology/ontology-graph.js';
 import { participants } from '../participants/participants.tables.js';
-import { recordCohortChange } from './cohort-changes.js';
+import { recordCohortChange } from '../cohort-changes/cohort-changes.js';
 import type { CohortCriteria } from './cohort-criteria.js';
 import { CohortEngine } from './cohort-engine.js';
 import { sqlBaselineCount } from './sql-baseline.js';

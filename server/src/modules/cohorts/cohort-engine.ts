@@ -1,34 +1,63 @@
 import type { Database } from '../../db/database.js';
 import type { Logger } from '../../lib/logger.js';
+import { OntologyGraph } from '../ontology/ontology-graph.js';
 import type { CohortIndex } from './cohort-index.js';
 import { applyCohortChanges, buildCohortIndex } from './cohort-index-loader.js';
+import { changeLogPosition } from './change-log-position.js';
+import { initRoaring } from './roaring.js';
+import { readIndexSnapshot, UnusableSnapshot, writeIndexSnapshot } from './index-snapshot-file.js';
+
+/** How the engine keeps its index on disk between restarts. */
+export interface CohortEngineOptions {
+  /** The snapshot file (the server uses DATA_DIR/cohort-index.snapshot); none in tests. */
+  snapshotFile?: string;
+  /** Write a new snapshot once this many changes were applied since the last (default 5,000). */
+  snapshotEvery?: number;
+}
+
+/** How the index was made at start: from a snapshot (and the changes since), or the database. */
+export type IndexOrigin = 'snapshot' | 'database';
 
 /**
  * Owns the process's cohort index: builds it once, and before every query applies whatever the
  * change log recorded since (one short query when nothing changed). Syncs run one at a time.
+ * With a snapshot file, start-up loads the index from it when the file checks out and its
+ * change-log position still exists unchanged in the database, then applies the changes since;
+ * otherwise it rebuilds from the database. A new snapshot is written after a rebuild, after
+ * `snapshotEvery` changes, and on `persist()` (shutdown).
  */
 export class CohortEngine {
   private index: CohortIndex | null = null;
   private changeSeq = 0;
+  private snapshotSeq = 0;
   private building: Promise<void> | null = null;
   private queue: Promise<unknown> = Promise.resolve();
+  private writing: Promise<void> | null = null;
+  /** Where the index came from at start (null before `ready`). */
+  origin: IndexOrigin | null = null;
 
   constructor(
     private readonly db: Database,
     private readonly log?: Logger,
+    private readonly options: CohortEngineOptions = {},
   ) {}
 
   /** Builds the index (once); later calls wait for the same build. */
   ready(): Promise<void> {
     this.building ??= (async () => {
       const started = performance.now();
-      const built = await buildCohortIndex(this.db);
-      this.index = built.index;
-      this.changeSeq = built.changeSeq;
-      this.log?.info('cohort index built', {
-        ...built.index.stats(),
+      if (!(await this.loadSnapshot())) {
+        const built = await buildCohortIndex(this.db);
+        this.index = built.index;
+        this.changeSeq = built.changeSeq;
+        this.origin = 'database';
+      }
+      this.log?.info('cohort index ready', {
+        ...this.index!.stats(),
+        from: this.origin,
         ms: Math.round(performance.now() - started),
       });
+      if (this.changeSeq !== this.snapshotSeq) this.persistInBackground();
     })();
     return this.building;
   }
@@ -41,7 +70,78 @@ export class CohortEngine {
     });
     this.queue = run.catch(() => undefined);
     await run;
+    if (this.changeSeq - this.snapshotSeq >= (this.options.snapshotEvery ?? 5_000))
+      this.persistInBackground();
     return this.index!;
+  }
+
+  /**
+   * Writes the index to the snapshot file if it moved since the last one (no-op without a
+   * file). Runs in the sync queue, so it never sees a half-applied change.
+   */
+  async persist(): Promise<void> {
+    const file = this.options.snapshotFile;
+    if (!file || !this.index || this.changeSeq === this.snapshotSeq) return;
+    const run = this.queue.then(async () => {
+      // Another call may have written this position while this one waited in the queue.
+      if (this.changeSeq === this.snapshotSeq) return;
+      const position = await changeLogPosition(this.db, this.changeSeq);
+      if (!position) return; // An empty change log: nothing to pin the snapshot to.
+      const started = performance.now();
+      const { bytes } = await writeIndexSnapshot(file, this.index!, position);
+      this.snapshotSeq = position.changeSeq;
+      this.log?.info('cohort index snapshot written', {
+        changeSeq: position.changeSeq,
+        bytes,
+        ms: Math.round(performance.now() - started),
+      });
+    });
+    this.queue = run.catch(() => undefined);
+    await run;
+  }
+
+  private persistInBackground(): void {
+    if (!this.options.snapshotFile || this.writing) return;
+    this.writing = this.persist()
+      .catch((error: unknown) =>
+        this.log?.warn('writing the cohort index snapshot failed; the next one retries', {
+          error: error instanceof Error ? error.message : String(error),
+        }),
+      )
+      .finally(() => (this.writing = null));
+  }
+
+  /** Loads the snapshot if it exists, checks out and matches the database; true when it did. */
+  private async loadSnapshot(): Promise<boolean> {
+    const file = this.options.snapshotFile;
+    if (!file) return false;
+    try {
+      const snapshot = await readIndexSnapshot(file);
+      if (!snapshot) return false;
+      const { changeSeq, fingerprint } = snapshot.position;
+      const now = await changeLogPosition(this.db, changeSeq);
+      if (!now || now.fingerprint !== fingerprint)
+        throw new UnusableSnapshot(
+          `change ${changeSeq} is not in this database as it was (restored or another database?)`,
+        );
+      await initRoaring();
+      const index = snapshot.toIndex(await OntologyGraph.load(this.db));
+      try {
+        this.changeSeq = await applyCohortChanges(this.db, index, changeSeq);
+      } catch (error) {
+        index.dispose();
+        throw error;
+      }
+      this.index = index;
+      this.snapshotSeq = changeSeq;
+      this.origin = 'snapshot';
+      return true;
+    } catch (error) {
+      this.log?.warn('cohort index snapshot not used; rebuilding from the database', {
+        reason: error instanceof Error ? error.message : String(error),
+      });
+      return false;
+    }
   }
 
   /** Frees the index. */

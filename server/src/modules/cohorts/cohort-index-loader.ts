@@ -6,7 +6,7 @@ import { ingests } from '../datasets/ingest/ingest.tables.js';
 import { CONSENT_SCOPES, DEFAULT_PREFERENCES } from '../consent/preferences.js';
 import { OntologyGraph } from '../ontology/ontology-graph.js';
 import { CohortIndex, type ParticipantFacts } from './cohort-index.js';
-import { cohortChanges } from './cohorts.tables.js';
+import { cohortChanges } from '../cohort-changes/cohort-changes.tables.js';
 import { initRoaring } from './roaring.js';
 
 const VARIANT_PAGE = 20_000;

@@ -389,6 +389,40 @@ export class CohortIndex {
     cache.clear();
   }
 
+  /** Every participant's facts (for a snapshot of the index). */
+  participantFacts(): IterableIterator<ParticipantFacts> {
+    return this.facts.values();
+  }
+
+  /** Every dataset and its members, ascending (for a snapshot of the index). */
+  *datasetMembersAll(): Generator<[string, Uint32Array]> {
+    for (const [id, members] of this.datasets) yield [id, members.toUint32Array()];
+  }
+
+  /** Every variant with its carriers, as `setVariant` takes them (for a snapshot). */
+  *variantCarriers(): Generator<VariantCarriers> {
+    for (const [key, id] of this.variantIds) {
+      const v = this.variants.get(id)!;
+      const { ref, alt } = parseVariantKey(key);
+      yield {
+        id,
+        chrom: v.chrom,
+        pos: v.pos,
+        ref,
+        alt,
+        gene: v.gene,
+        carriers: v.carriers instanceof RoaringBitmap32 ? v.carriers.toUint32Array() : v.carriers,
+        homozygous: v.homozygous,
+        hemizygous: v.hemizygous,
+      };
+    }
+  }
+
+  /** Every phenotype term and its participants (for a snapshot of the index). */
+  termMembers(): IterableIterator<[string, Uint32Array]> {
+    return this.terms.entries();
+  }
+
   /** Frees every bitmap (the index is unusable afterwards). */
   dispose(): void {
     this.all.dispose();

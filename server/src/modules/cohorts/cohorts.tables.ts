@@ -1,28 +1,14 @@
-import { bigserial, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, index, pgTable } from 'drizzle-orm/pg-core';
 import { users } from '../accounts/accounts.tables.js';
-
-/**
- * What changed that the in-memory cohort index must learn, appended in the same transaction as
- * the change. Every API instance applies new rows before answering a count, so a withdrawal or a
- * consent change is visible to the very next query on any instance.
- * kind: `participant` (ref = participant num), `ingest` (ref = ingest id), `ontology`.
- */
-export const cohortChanges = pgTable('cohort_changes', {
-  seq: bigserial('seq', { mode: 'number' }).primaryKey(),
-  kind: text('kind').notNull(),
-  ref: text('ref').notNull(),
-  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
-});
+import { timestamptz, uuidRef } from '../../db/columns.js';
 
 /** One count query by one user: the per-user budget counts these. */
 export const countQueries = pgTable(
   'count_queries',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id),
-    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    userId: uuidRef('user_id', () => users.id),
+    at: timestamptz('at').notNull().defaultNow(),
   },
   (t) => [index('count_queries_user_idx').on(t.userId, t.at)],
 );

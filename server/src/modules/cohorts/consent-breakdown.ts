@@ -1,5 +1,5 @@
 import type { Tx } from '../../db/database.js';
-import type { ResearchPurposeArgs } from '../consent/research-purpose.types.js';
+import type { ResearchPurposeArgs } from '../consent/research-purpose-args.js';
 import type { CohortIndex } from './cohort-index.js';
 import type { RoaringBitmap32 } from './roaring.js';
 
@@ -11,7 +11,7 @@ export interface ConsentSplit {
 }
 
 /**
- * Splits a cohort by consent for a purpose. The consent module provides the real one (dataset
+ * Splits a cohort by consent for a purpose. preference-breakdown.ts provides the real one (dataset
  * data use × standing preferences × study decisions); the caller disposes the bitmaps.
  */
 export interface ConsentBreakdownProvider {

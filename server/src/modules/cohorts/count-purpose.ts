@@ -1,6 +1,6 @@
 import { parseInput } from '../../errors/parse-input.js';
 import { ResearchPurposeSchema } from '../consent/duo/research-purpose.schema.js';
-import { purposeFromArgs, type ResearchPurposeArgs } from '../consent/research-purpose.types.js';
+import { purposeFromArgs, type ResearchPurposeArgs } from '../consent/research-purpose-args.js';
 
 /**
  * A purpose in one canonical form: validated, defaults filled (`commercial: false`, empty lists),

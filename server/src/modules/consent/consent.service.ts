@@ -1,19 +1,18 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ConsentItem } from '@consentome/contracts-client';
-import { and, desc, eq } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
-import { ConflictError, ValidationError } from '../../errors/app-errors.js';
+import { ConflictError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
-import type { Actor, UserActor } from '../accounts/actor.js';
+import type { Actor, UserActor } from '../actors/actor.js';
 import { canonicalJson } from '../audit/audit-hash.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { enqueueConsentRecord } from '../chain/outbox.service.js';
 import { chainSubject } from '../chain/subject-pseudonym.js';
-import { recordCohortChange } from '../cohorts/cohort-changes.js';
-import { studiesThatReceivedData, tellGranteesParticipantLeft } from '../grants/grants.service.js';
-import { participants } from '../participants/participants.tables.js';
+import { recordCohortChange } from '../cohort-changes/cohort-changes.js';
+import type { participants } from '../participants/participants.tables.js';
+import { setParticipantDiscoverable } from '../participants/participants.service.js';
 import { signedInParticipant } from '../participants/signed-in-participant.js';
-import { consentRequests } from '../studies/studies.tables.js';
 import { consentPreferences } from './consent.tables.js';
 import {
   CONSENT_SCOPES,
@@ -144,10 +143,7 @@ async function writeVersion(
     recontact: version.recontact,
     createdAt: version.createdAt!,
   });
-  await tx
-    .update(participants)
-    .set({ discoverable: version.discoverable })
-    .where(eq(participants.id, participant.id));
+  await setParticipantDiscoverable(tx, participant.id, version.discoverable);
   await recordCohortChange(tx, 'participant', participant.num);
   const subject = await chainSubject(tx, participant.id);
   for (const item of chainItems(subject, previous!, version)) await enqueueConsentRecord(tx, item);
@@ -183,29 +179,16 @@ export async function setConsentPreferences(
   return writeVersion(tx, user, participant, next, 'consent.preferences.update');
 }
 
-/** What withdrawal did, said honestly. */
-export interface WithdrawalResult {
-  withdrawnAt: Date;
-  /** Studies that already received data: data already exported cannot be called back. */
-  studiesThatReceivedData: string[];
-}
-
 /**
- * Full withdrawal, effective at once: the participant leaves every count (the change log makes
- * the next query see it), every scope is denied on chain, and the record is marked withdrawn.
+ * The consent half of a full withdrawal (participation/withdraw-participant.service.ts runs the
+ * whole of it): every scope is denied in a new version, on chain through the outbox, and the
+ * participant leaves every count (the change log makes the next query see it).
  */
-export async function withdrawConsent(
+export async function denyAllConsent(
   tx: Tx,
-  actor: Actor | null,
-  input: { confirm: boolean },
-): Promise<WithdrawalResult> {
-  if (input.confirm !== true) {
-    throw new ValidationError('Confirm that you want to withdraw', [
-      { field: 'confirm', message: 'must be true' },
-    ]);
-  }
-  const { actor: user, participant } = await ownParticipant(tx, actor);
-  if (participant.status === 'withdrawn') throw new ConflictError('You have already withdrawn');
+  actor: UserActor,
+  participant: ParticipantRow,
+): Promise<void> {
   const denyAll: ConsentPreferences = {
     purposes: {
       GRU: 'deny',
@@ -219,22 +202,5 @@ export async function withdrawConsent(
     discoverable: false,
     recontact: false,
   };
-  await writeVersion(tx, user, participant, denyAll, 'participant.withdraw');
-  const withdrawnAt = new Date();
-  await tx
-    .update(participants)
-    .set({ status: 'withdrawn', withdrawnAt })
-    .where(eq(participants.id, participant.id));
-  // Unanswered study requests close; grantees of active grants that included them are told.
-  await tx
-    .update(consentRequests)
-    .set({ status: 'closed' })
-    .where(
-      and(eq(consentRequests.participantId, participant.id), eq(consentRequests.status, 'pending')),
-    );
-  await tellGranteesParticipantLeft(tx, participant.id);
-  return {
-    withdrawnAt,
-    studiesThatReceivedData: await studiesThatReceivedData(tx, participant.id),
-  };
+  await writeVersion(tx, actor, participant, denyAll, 'participant.withdraw');
 }

@@ -1,5 +1,6 @@
-import { boolean, integer, jsonb, pgTable, primaryKey, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, integer, jsonb, pgTable, primaryKey, timestamp } from 'drizzle-orm/pg-core';
 import { participants } from '../participants/participants.tables.js';
+import { uuidRef } from '../../db/columns.js';
 
 /**
  * A participant's standing consent preferences, versioned: every change is a new row, so the
@@ -8,9 +9,7 @@ import { participants } from '../participants/participants.tables.js';
 export const consentPreferences = pgTable(
   'consent_preferences',
   {
-    participantId: uuid('participant_id')
-      .notNull()
-      .references(() => participants.id),
+    participantId: uuidRef('participant_id', () => participants.id),
     version: integer('version').notNull(),
     /** Per purpose scope (GRU, HMB, DS, POA, METHODS, COMMERCIAL): permit, deny or ask. */
     purposes: jsonb('purposes').notNull(),

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lastAuditEvent } from '../../test/audit-rows.js';
 import { TEST_PASSWORD, createTestApi, loginAs, makeUser } from '../../test/test-api.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
-import { systemActor } from '../accounts/actor.js';
+import { systemActor } from '../actors/actor.js';
 import { chainOutbox } from '../chain/chain.tables.js';
 import { CohortEngine } from '../cohorts/cohort-engine.js';
 import {

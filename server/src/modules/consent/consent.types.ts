@@ -1,13 +1,7 @@
 import { builder } from '../../builder.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { inTransaction } from '../../graphql/run.js';
-import {
-  getMyConsent,
-  setConsentPreferences,
-  withdrawConsent,
-  type PreferenceVersion,
-  type WithdrawalResult,
-} from './consent.service.js';
+import { getMyConsent, setConsentPreferences, type PreferenceVersion } from './consent.service.js';
 import { CONSENT_SCOPES, type ConsentChoice, type ConsentPreferences } from './preferences.js';
 
 const ConsentChoiceEnum = builder.enumType('ConsentChoice', {
@@ -75,16 +69,6 @@ const PreferencesInput = builder.inputType('ConsentPreferencesInput', {
   }),
 });
 
-const WithdrawalType = builder.objectRef<WithdrawalResult>('Withdrawal').implement({
-  fields: (t) => ({
-    withdrawnAt: t.expose('withdrawnAt', { type: 'DateTime' }),
-    studiesThatReceivedData: t.exposeStringList('studiesThatReceivedData', {
-      description:
-        'Studies that already received your data before you withdrew (it cannot be called back).',
-    }),
-  }),
-});
-
 builder.queryField('myConsent', (t) =>
   t.field({
     type: MyConsentType,
@@ -108,17 +92,5 @@ builder.mutationField('setConsentPreferences', (t) =>
           purposes: purposesFromInput(input.purposes as Record<string, ConsentChoice>),
         }),
       ),
-  }),
-);
-
-builder.mutationField('withdrawConsent', (t) =>
-  t.field({
-    type: WithdrawalType,
-    description: 'Withdraws you completely, at once. Requires confirm: true.',
-    authScopes: { roles: ['participant'] },
-    errors: { types: WRITE_ERRORS },
-    args: { confirm: t.arg.boolean() },
-    resolve: (_root, { confirm }, ctx) =>
-      inTransaction(ctx, (tx) => withdrawConsent(tx, ctx.viewer, { confirm })),
   }),
 );

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApi } from '../../test/test-api.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
-import { systemActor } from '../accounts/actor.js';
+import { systemActor } from '../actors/actor.js';
 import { ensureShippedOntologies } from '../ontology/ontology-import.service.js';
 
 const MATCH = `query($p: ResearchPurposeInput!, $d: DataUseInput!) {

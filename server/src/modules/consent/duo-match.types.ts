@@ -6,7 +6,8 @@ import { DuoModifierEnum } from '../datasets/datasets.types.js';
 import { matchDataUse } from './duo/match-data-use.js';
 import type { MatchResult, Obligation } from './duo/match-types.js';
 import { ResearchPurposeSchema } from './duo/research-purpose.schema.js';
-import { ResearchPurposeInput, purposeFromArgs } from './research-purpose.types.js';
+import { purposeFromArgs } from './research-purpose-args.js';
+import { ResearchPurposeInput } from './research-purpose.types.js';
 
 export const MatchDecisionEnum = builder.enumType('MatchDecision', {
   values: ['APPROVE', 'DENY', 'ABSTAIN'] as const,

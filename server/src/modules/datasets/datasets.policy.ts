@@ -1,5 +1,5 @@
 import { ForbiddenError, UnauthenticatedError } from '../../errors/app-errors.js';
-import { hasRole, type Actor } from '../accounts/actor.js';
+import { hasRole, type Actor } from '../actors/actor.js';
 
 /** Stewards register datasets; admins and operators may too. */
 export function assertCanRegisterDataset(actor: Actor | null): void {

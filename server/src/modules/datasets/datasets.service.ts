@@ -6,7 +6,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../errors/app-
 import { parseInput } from '../../errors/parse-input.js';
 import { isUniqueViolation } from '../../lib/db-errors.js';
 import { idSchema } from '../../lib/validators.js';
-import type { Actor } from '../accounts/actor.js';
+import type { Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { DataUseSchema } from './data-use.js';
 import {

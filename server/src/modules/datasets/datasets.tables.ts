@@ -1,15 +1,14 @@
 import { sql } from 'drizzle-orm';
-import { pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../accounts/accounts.tables.js';
+import { createdAt, timestamptz, uuidRef } from '../../db/columns.js';
 
 /** A dataset and the DUO data-use terms of the consent under which it was collected. */
 export const datasets = pgTable('datasets', {
   id: uuid('id').primaryKey(),
   name: text('name').notNull().unique(),
   description: text('description').notNull(),
-  stewardId: uuid('steward_id')
-    .notNull()
-    .references(() => users.id),
+  stewardId: uuidRef('steward_id', () => users.id),
   duoPermission: text('duo_permission').notNull(),
   duoDiseases: text('duo_diseases')
     .array()
@@ -19,6 +18,6 @@ export const datasets = pgTable('datasets', {
     .array()
     .notNull()
     .default(sql`'{}'::text[]`),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  createdAt: createdAt(),
+  updatedAt: timestamptz('updated_at').notNull().defaultNow(),
 });

@@ -1,4 +1,4 @@
-import type { Role } from '../accounts/roles.js';
+import type { Role } from '../actors/roles.js';
 
 /** The password of every demo account. Demo mode only: never seeded into a server database unless asked. */
 export const DEMO_PASSWORD = 'demo-password';

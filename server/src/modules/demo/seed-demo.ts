@@ -5,7 +5,7 @@ import { insertUser } from '../accounts/accounts.service.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { systemActor, type SystemActor } from '../accounts/actor.js';
+import { systemActor, type SystemActor } from '../actors/actor.js';
 import { setConsentPreferences } from '../consent/consent.service.js';
 import { ingestPhenotypes } from '../datasets/ingest/phenotype-ingest.service.js';
 import { ingestVcf } from '../datasets/ingest/vcf-ingest.service.js';

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
 import { ForbiddenError, UnauthenticatedError } from '../../errors/app-errors.js';
-import { hasRole, type UserActor } from '../accounts/actor.js';
+import { hasRole, type UserActor } from '../actors/actor.js';
 import { participants } from '../participants/participants.tables.js';
 
 /** A participant record as FHIR resources need it. */

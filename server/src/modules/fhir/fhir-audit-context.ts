@@ -1,6 +1,6 @@
 import { and, eq, gte, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
-import type { AuditEventRecord } from '../audit/audit-query.service.js';
+import type { AuditEventRecord } from '../audit-explorer/audit-query.service.js';
 import { auditBatches, chainOutbox, chainReceipts } from '../chain/chain.tables.js';
 import { participants } from '../participants/participants.tables.js';
 import type { AuditAnchor, AuditEventContext } from './fhir-audit-event.js';

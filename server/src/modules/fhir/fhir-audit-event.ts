@@ -5,7 +5,7 @@ import type {
   AuditEventEntityDetail,
   Coding,
 } from '@medplum/fhirtypes';
-import type { AuditEventRecord } from '../audit/audit-query.service.js';
+import type { AuditEventRecord } from '../audit-explorer/audit-query.service.js';
 import { fhirAuditAction } from './fhir-audit-action.js';
 import { SYSTEMS } from './fhir-systems.js';
 

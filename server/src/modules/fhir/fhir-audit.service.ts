@@ -2,7 +2,7 @@ import type { AuditEvent, Bundle } from '@medplum/fhirtypes';
 import { and, desc, eq, gte, inArray, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
 import { NotFoundError } from '../../errors/app-errors.js';
-import type { UserActor } from '../accounts/actor.js';
+import type { UserActor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { auditEvents } from '../audit/audit.tables.js';
 import {

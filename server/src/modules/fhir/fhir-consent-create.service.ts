@@ -2,7 +2,7 @@ import type { Consent } from '@medplum/fhirtypes';
 import { eq } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
 import { ForbiddenError, NotFoundError } from '../../errors/app-errors.js';
-import { hasRole, type UserActor } from '../accounts/actor.js';
+import { hasRole, type UserActor } from '../actors/actor.js';
 import { preferenceHistory, setConsentPreferences } from '../consent/consent.service.js';
 import { participants } from '../participants/participants.tables.js';
 import { parseConsentInput } from './fhir-consent-input.js';

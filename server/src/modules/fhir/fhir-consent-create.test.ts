@@ -6,7 +6,8 @@ import { fhirSchemaErrors } from '../../test/fhir-schema-validator.js';
 import { TEST_PASSWORD, actorOf, createTestApi, loginAs, makeUser } from '../../test/test-api.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
 import { chainOutbox } from '../chain/chain.tables.js';
-import { preferenceHistory, withdrawConsent } from '../consent/consent.service.js';
+import { preferenceHistory } from '../consent/consent.service.js';
+import { withdrawConsent } from '../participation/withdraw-participant.service.js';
 import { consentPreferences } from '../consent/consent.tables.js';
 import {
   createEnrolmentCode,

@@ -1,7 +1,7 @@
 import type { Bundle, Consent } from '@medplum/fhirtypes';
 import type { Tx } from '../../db/database.js';
 import { NotFoundError } from '../../errors/app-errors.js';
-import type { UserActor } from '../accounts/actor.js';
+import type { UserActor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { preferenceHistory } from '../consent/consent.service.js';
 import {

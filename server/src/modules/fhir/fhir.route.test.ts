@@ -6,7 +6,8 @@ import { TEST_PASSWORD, actorOf, createTestApi, loginAs, makeUser } from '../../
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
 import { sealAuditBatches } from '../chain/audit-batcher.js';
 import { chainOutbox, chainReceipts } from '../chain/chain.tables.js';
-import { setConsentPreferences, withdrawConsent } from '../consent/consent.service.js';
+import { setConsentPreferences } from '../consent/consent.service.js';
+import { withdrawConsent } from '../participation/withdraw-participant.service.js';
 import { DEFAULT_PREFERENCES } from '../consent/preferences.js';
 import {
   createEnrolmentCode,

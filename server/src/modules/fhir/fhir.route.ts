@@ -1,7 +1,7 @@
 import type { Database, Tx } from '../../db/database.js';
 import { requestViewer } from '../../http/request-viewer.js';
 import type { Route } from '../../http/router.js';
-import type { UserActor } from '../accounts/actor.js';
+import type { UserActor } from '../actors/actor.js';
 import { requireViewer } from './fhir-access.js';
 import { readFhirAuditEvent, searchFhirAuditEvents } from './fhir-audit.service.js';
 import { capabilityStatement } from './fhir-capability.js';

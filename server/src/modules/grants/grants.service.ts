@@ -2,25 +2,26 @@ import { createHash, randomUUID } from 'node:crypto';
 import { and, desc, eq, isNull, lte, type SQL } from 'drizzle-orm';
 import type { Database, Tx } from '../../db/database.js';
 import { insertChunked } from '../../db/insert-chunked.js';
-import {
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  ValidationError,
-} from '../../errors/app-errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors/app-errors.js';
 import { idSchema } from '../../lib/validators.js';
-import { hasRole, systemActor, type Actor } from '../accounts/actor.js';
+import { systemActor, type Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { merkleRoot } from '../chain/merkle.js';
 import { enqueueGrantRecord } from '../chain/outbox.service.js';
 import { chainSubject } from '../chain/subject-pseudonym.js';
 import type { CombinedMatchResult } from '../consent/duo/match-across-datasets.js';
 import { notify } from '../notifications/notify.js';
-import { closePendingRequests } from '../studies/studies.service.js';
+import { transition } from '../studies/study-lifecycle.js';
 import { studies } from '../studies/studies.tables.js';
 import type { StudyRow } from '../studies/study-access.js';
 import type { MemberConsent } from '../studies/study-cohort.js';
 import { addMonths, grantConditions, grantedDatasets } from './grant-terms.js';
+import {
+  assertCanCloseOutGrant,
+  assertCanRevokeGrant,
+  canSeeGrant,
+  grantListScope,
+} from './grants.policy.js';
 import { dataExports, exportMembers, grantMembers, grants } from './grants.tables.js';
 
 /** A grant row. */
@@ -113,13 +114,6 @@ function grantId(id: unknown): string {
   return parsed.data;
 }
 
-/** Who may see a grant: its researcher, boards and admins. */
-function canSeeGrant(actor: Actor | null, grant: GrantRow): boolean {
-  if (actor?.kind === 'system') return true;
-  if (hasRole(actor, 'researcher')) return grant.researcherId === actor.userId;
-  return hasRole(actor, 'ethics_board', 'admin');
-}
-
 /** One grant the caller may see, optionally locked. */
 export async function visibleGrant(
   tx: Tx,
@@ -143,15 +137,13 @@ export function grantState(grant: GrantRow, now = new Date()): GrantRow['status'
 
 /** Grants the caller may see, newest first. */
 export async function listGrants(tx: Tx, actor: Actor | null): Promise<GrantRow[]> {
-  if (hasRole(actor, 'researcher'))
-    return tx
-      .select()
-      .from(grants)
-      .where(eq(grants.researcherId, actor.userId))
-      .orderBy(desc(grants.issuedAt));
-  if (hasRole(actor, 'ethics_board', 'admin'))
-    return tx.select().from(grants).orderBy(desc(grants.issuedAt));
-  throw new ForbiddenError('Only researchers, ethics boards and admins see grants');
+  const scope = grantListScope(actor);
+  if (scope === 'all') return tx.select().from(grants).orderBy(desc(grants.issuedAt));
+  return tx
+    .select()
+    .from(grants)
+    .where(eq(grants.researcherId, scope.researcherId))
+    .orderBy(desc(grants.issuedAt));
 }
 
 /** The grant of a study, if any. */
@@ -173,12 +165,7 @@ async function endGrant(
     .set({ status, endedAt: now, endReason: reason })
     .where(eq(grants.id, grant.id))
     .returning();
-  const [study] = await tx
-    .update(studies)
-    .set({ status, updatedAt: now })
-    .where(eq(studies.id, grant.studyId))
-    .returning();
-  await closePendingRequests(tx, grant.studyId);
+  const study = await transition(tx, actor, grant.studyId, status);
   await appendAuditEvent(tx, actor, {
     action: `grant.${status === 'closed_out' ? 'close_out' : status === 'revoked' ? 'revoke' : 'expire'}`,
     targetType: 'grant',
@@ -188,7 +175,7 @@ async function endGrant(
   await notify(tx, [grant.researcherId], {
     kind: 'grant_ended',
     title: `Grant ${status.replace('_', ' ')}`,
-    body: `Your grant for “${study!.title}” is ${status.replace('_', ' ')}; no further exports.`,
+    body: `Your grant for “${study.title}” is ${status.replace('_', ' ')}; no further exports.`,
     link: `/grants/${grant.id}`,
   });
   return ended!;
@@ -200,8 +187,7 @@ export async function revokeGrant(
   actor: Actor | null,
   input: { grantId: unknown; reason: string },
 ): Promise<GrantRow> {
-  if (!hasRole(actor, 'ethics_board', 'admin'))
-    throw new ForbiddenError('Only the ethics board or an admin revokes grants');
+  assertCanRevokeGrant(actor);
   const reason = input.reason.trim();
   if (reason.length < 10)
     throw new ValidationError('A revocation needs a reason', [
@@ -215,8 +201,7 @@ export async function revokeGrant(
 /** The researcher closes out their grant when the work is done. */
 export async function closeOutGrant(tx: Tx, actor: Actor | null, id: unknown): Promise<GrantRow> {
   const grant = await visibleGrant(tx, actor, id, true);
-  if (!hasRole(actor, 'researcher'))
-    throw new ForbiddenError('Only the grantee closes out a grant');
+  assertCanCloseOutGrant(actor);
   if (grantState(grant) !== 'active') throw new ConflictError(`The grant is ${grantState(grant)}`);
   return endGrant(tx, actor, grant, 'closed_out', 'closed out by the researcher');
 }

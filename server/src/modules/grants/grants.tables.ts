@@ -1,18 +1,9 @@
 import { sql } from 'drizzle-orm';
-import {
-  check,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { check, index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../accounts/accounts.tables.js';
 import { participants } from '../participants/participants.tables.js';
 import { studies } from '../studies/studies.tables.js';
+import { createdAt, timestamptz, uuidRef } from '../../db/columns.js';
 
 /**
  * Access granted to a study's researcher on approval: the datasets, the conditions (obligations
@@ -26,19 +17,17 @@ export const grants = pgTable(
       .notNull()
       .unique()
       .references(() => studies.id),
-    researcherId: uuid('researcher_id')
-      .notNull()
-      .references(() => users.id),
+    researcherId: uuidRef('researcher_id', () => users.id),
     datasetIds: uuid('dataset_ids').array().notNull(),
     conditions: jsonb('conditions').notNull(),
     status: text('status').notNull(),
     cohortRoot: text('cohort_root').notNull(),
     memberCount: integer('member_count').notNull(),
-    issuedAt: timestamp('issued_at', { withTimezone: true }).notNull(),
-    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
-    endedAt: timestamp('ended_at', { withTimezone: true }),
+    issuedAt: timestamptz('issued_at').notNull(),
+    expiresAt: timestamptz('expires_at').notNull(),
+    endedAt: timestamptz('ended_at'),
     endReason: text('end_reason'),
-    expiryNoticeAt: timestamp('expiry_notice_at', { withTimezone: true }),
+    expiryNoticeAt: timestamptz('expiry_notice_at'),
   },
   (t) => [
     index('grants_researcher_idx').on(t.researcherId),
@@ -53,12 +42,8 @@ export const grants = pgTable(
 export const grantMembers = pgTable(
   'grant_members',
   {
-    grantId: uuid('grant_id')
-      .notNull()
-      .references(() => grants.id),
-    participantId: uuid('participant_id')
-      .notNull()
-      .references(() => participants.id),
+    grantId: uuidRef('grant_id', () => grants.id),
+    participantId: uuidRef('participant_id', () => participants.id),
   },
   (t) => [
     primaryKey({ columns: [t.grantId, t.participantId] }),
@@ -69,13 +54,9 @@ export const grantMembers = pgTable(
 /** One export under a grant: the manifest and the VCF subset, fixed at the moment of export. */
 export const dataExports = pgTable('data_exports', {
   id: uuid('id').primaryKey(),
-  grantId: uuid('grant_id')
-    .notNull()
-    .references(() => grants.id),
-  createdBy: uuid('created_by')
-    .notNull()
-    .references(() => users.id),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  grantId: uuidRef('grant_id', () => grants.id),
+  createdBy: uuidRef('created_by', () => users.id),
+  createdAt: createdAt(),
   participantCount: integer('participant_count').notNull(),
   variantCount: integer('variant_count').notNull(),
   manifest: jsonb('manifest').notNull(),
@@ -87,12 +68,8 @@ export const dataExports = pgTable('data_exports', {
 export const exportMembers = pgTable(
   'export_members',
   {
-    exportId: uuid('export_id')
-      .notNull()
-      .references(() => dataExports.id),
-    participantId: uuid('participant_id')
-      .notNull()
-      .references(() => participants.id),
+    exportId: uuidRef('export_id', () => dataExports.id),
+    participantId: uuidRef('participant_id', () => participants.id),
     sampleId: text('sample_id').notNull(),
   },
   (t) => [

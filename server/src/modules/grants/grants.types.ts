@@ -1,11 +1,9 @@
-import { and, eq, inArray } from 'drizzle-orm';
 import { builder } from '../../builder.js';
-import { auditingRefusals } from '../../graphql/audit-refusals.js';
+import { refusalAuditedTx } from '../../graphql/audit-refusals.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
+import { loadFound, loaders } from '../../graphql/loaders.js';
 import { inTransaction } from '../../graphql/run.js';
-import { chainOutbox, chainReceipts } from '../chain/chain.tables.js';
 import { ObligationType } from '../consent/duo-match.types.js';
-import { datasets } from '../datasets/datasets.tables.js';
 import { DatasetType } from '../datasets/datasets.types.js';
 import { getStudy } from '../studies/studies.service.js';
 import { StudyType } from '../studies/studies.types.js';
@@ -73,8 +71,7 @@ export const GrantType = builder.objectRef<GrantRow>('Grant').implement({
     }),
     datasets: t.field({
       type: [DatasetType],
-      resolve: (g, _args, ctx) =>
-        ctx.db.select().from(datasets).where(inArray(datasets.id, g.datasetIds)),
+      resolve: (g, _args, ctx) => loadFound(loaders(ctx).dataset, g.datasetIds),
     }),
     issuedAt: t.expose('issuedAt', { type: 'DateTime' }),
     expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
@@ -102,16 +99,7 @@ export const GrantType = builder.objectRef<GrantRow>('Grant').implement({
       type: ChainRecordType,
       nullable: true,
       description: 'The chain transaction that recorded the grant, once relayed.',
-      resolve: async (g, _args, ctx) =>
-        (
-          await ctx.db
-            .select({ txHash: chainReceipts.txHash, height: chainReceipts.height })
-            .from(chainOutbox)
-            .innerJoin(chainReceipts, eq(chainReceipts.id, chainOutbox.receiptId))
-            .where(
-              and(eq(chainOutbox.eventId, `grant:${g.id}`), eq(chainOutbox.status, 'confirmed')),
-            )
-        )[0] ?? null,
+      resolve: (g, _args, ctx) => loaders(ctx).chainRecord.load(`grant:${g.id}`),
     }),
     exports: t.field({
       type: [DataExportType],
@@ -144,8 +132,8 @@ builder.queryField('grant', (t) =>
     authScopes: { roles: ['researcher', 'ethics_board', 'admin'] },
     args: { id: t.arg.id() },
     resolve: (_root, { id }, ctx) =>
-      auditingRefusals(ctx, { action: 'grant.read', targetType: 'grant', targetId: id }, () =>
-        inTransaction(ctx, (tx) => visibleGrant(tx, ctx.viewer, String(id))),
+      refusalAuditedTx(ctx, { action: 'grant.read', targetType: 'grant', targetId: id }, (tx) =>
+        visibleGrant(tx, ctx.viewer, String(id)),
       ),
   }),
 );
@@ -160,10 +148,10 @@ builder.mutationField('createExport', (t) =>
     args: { grantId: t.arg.id() },
     resolve: async (_root, { grantId }, ctx) => {
       const index = await ctx.services.cohorts.current();
-      return auditingRefusals(
+      return refusalAuditedTx(
         ctx,
         { action: 'export.create', targetType: 'grant', targetId: grantId },
-        () => inTransaction(ctx, (tx) => createExport(tx, ctx.viewer, index, String(grantId))),
+        (tx) => createExport(tx, ctx.viewer, index, String(grantId)),
       );
     },
   }),
@@ -177,13 +165,10 @@ builder.mutationField('revokeGrant', (t) =>
     errors: { types: WRITE_ERRORS },
     args: { grantId: t.arg.id(), reason: t.arg.string() },
     resolve: (_root, { grantId, reason }, ctx) =>
-      auditingRefusals(
+      refusalAuditedTx(
         ctx,
         { action: 'grant.revoke', targetType: 'grant', targetId: grantId },
-        () =>
-          inTransaction(ctx, (tx) =>
-            revokeGrant(tx, ctx.viewer, { grantId: String(grantId), reason }),
-          ),
+        (tx) => revokeGrant(tx, ctx.viewer, { grantId: String(grantId), reason }),
       ),
   }),
 );
@@ -196,10 +181,10 @@ builder.mutationField('closeOutGrant', (t) =>
     errors: { types: WRITE_ERRORS },
     args: { grantId: t.arg.id() },
     resolve: (_root, { grantId }, ctx) =>
-      auditingRefusals(
+      refusalAuditedTx(
         ctx,
         { action: 'grant.close_out', targetType: 'grant', targetId: grantId },
-        () => inTransaction(ctx, (tx) => closeOutGrant(tx, ctx.viewer, String(grantId))),
+        (tx) => closeOutGrant(tx, ctx.viewer, String(grantId)),
       ),
   }),
 );

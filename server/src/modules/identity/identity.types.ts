@@ -7,16 +7,14 @@ import {
   UnauthenticatedError,
   ValidationError,
 } from '../../errors/app-errors.js';
-import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { inTransaction } from '../../graphql/run.js';
-import { assertAffiliation } from './asserted-affiliation.service.js';
 import { logout } from '../accounts/accounts.service.js';
 import { UserType } from '../accounts/accounts.types.js';
 import { clearedSessionCookie, sessionCookie } from '../accounts/session-cookie.js';
 import { beginOidcLink, beginOidcSignIn, type StartedFlow } from './oidc-flow.service.js';
 import { providerLogoutUrl } from './oidc-logout.js';
 import { completeOidcFlow, type OidcCompletion } from './oidc-sign-in.service.js';
-import type { OidcProviderSettings } from './oidc-settings.js';
+import type { OidcProviderSettings } from '../../lib/identity-settings.js';
 
 const SignInProviderType = builder.objectRef<OidcProviderSettings>('SignInProvider').implement({
   description: 'An institution whose OpenID provider users may sign in with.',
@@ -131,19 +129,5 @@ builder.mutationField('signOut', (t) =>
       ctx.setCookies.push(clearedSessionCookie(ctx.secure));
       return url;
     },
-  }),
-);
-
-builder.mutationField('assertAffiliation', (t) =>
-  t.string({
-    description:
-      "An administrator asserts the affiliation (role@domain) of an account no institution vouches for; its passport's AffiliationAndRole visa then says by: system, with us as the source.",
-    authScopes: { roles: ['admin'] },
-    errors: { types: WRITE_ERRORS },
-    args: { userId: t.arg.id(), value: t.arg.string() },
-    resolve: (_root, args, ctx) =>
-      inTransaction(ctx, (tx) =>
-        assertAffiliation(tx, ctx.viewer, { userId: String(args.userId), value: args.value }),
-      ),
   }),
 );

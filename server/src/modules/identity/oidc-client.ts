@@ -1,7 +1,7 @@
 import * as client from 'openid-client';
 import type { Queryable } from '../../db/database.js';
 import { readServerSecret } from '../secrets/server-secrets.js';
-import type { OidcProviderSettings } from './oidc-settings.js';
+import type { OidcProviderSettings } from '../../lib/identity-settings.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 

@@ -11,13 +11,13 @@ import {
   type LoginLimits,
 } from '../accounts/login-rate-limit.js';
 import { findUser } from '../accounts/accounts.service.js';
-import type { UserActor } from '../accounts/actor.js';
+import type { UserActor } from '../actors/actor.js';
 import { passwordHashOf } from '../accounts/open-session.js';
 import { verifyPassword } from '../accounts/password.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { oidcFlows } from './identity.tables.js';
 import { providerConfiguration } from './oidc-client.js';
-import type { IdentitySettings, OidcProviderSettings } from './oidc-settings.js';
+import type { IdentitySettings, OidcProviderSettings } from '../../lib/identity-settings.js';
 
 /** How long a started sign-in may take at the provider. */
 const FLOW_TTL_MS = 10 * 60_000;

@@ -1,10 +1,10 @@
 import { eq } from 'drizzle-orm';
 import * as client from 'openid-client';
 import type { Database } from '../../db/database.js';
-import type { UserActor } from '../accounts/actor.js';
+import type { UserActor } from '../actors/actor.js';
 import { sessionAuth } from './identity.tables.js';
 import { providerConfiguration } from './oidc-client.js';
-import type { IdentitySettings } from './oidc-settings.js';
+import type { IdentitySettings } from '../../lib/identity-settings.js';
 
 /**
  * The provider's end-session URL (RP-initiated logout) for a session that came from a provider

@@ -10,7 +10,7 @@ import {
 import { isUniqueViolation } from '../../lib/db-errors.js';
 import { findUser, type UserRecord } from '../accounts/accounts.service.js';
 import { users } from '../accounts/accounts.tables.js';
-import type { UserActor } from '../accounts/actor.js';
+import type { UserActor } from '../actors/actor.js';
 import { insertFederatedUser, openSession } from '../accounts/open-session.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { oidcIdentities, sessionAuth } from './identity.tables.js';
@@ -21,7 +21,7 @@ import {
   type ConsumedFlow,
   type ProviderIdentity,
 } from './oidc-flow.service.js';
-import type { IdentitySettings } from './oidc-settings.js';
+import type { IdentitySettings } from '../../lib/identity-settings.js';
 
 /** The outcome of a provider's callback. */
 export type OidcCompletion =

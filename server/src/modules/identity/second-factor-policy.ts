@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import type { Queryable } from '../../db/database.js';
-import type { UserActor } from '../accounts/actor.js';
+import type { UserActor } from '../actors/actor.js';
 import { sessionAuth } from './identity.tables.js';
-import type { IdentitySettings } from './oidc-settings.js';
+import type { IdentitySettings } from '../../lib/identity-settings.js';
 
 /**
  * Root fields a session of an MFA-required role may use before proving its second factor:

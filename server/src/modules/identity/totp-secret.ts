@@ -1,5 +1,5 @@
 import { openSecret, sealSecret, sealedKeyId } from '../secrets/secret-cipher.js';
-import { secretsKeyring } from '../secrets/secrets-keyring.js';
+import { secretsKeyring } from '../../lib/secrets-keyring.js';
 
 // The AAD names the account, so a sealed secret copied onto another account fails to open.
 const nameOf = (userId: string) => `totp:${userId}`;

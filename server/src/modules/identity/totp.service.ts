@@ -6,7 +6,7 @@ import type { Database, Queryable, Tx } from '../../db/database.js';
 import { ConflictError, RateLimitedError, ValidationError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
 import { findUser } from '../accounts/accounts.service.js';
-import type { UserActor } from '../accounts/actor.js';
+import type { UserActor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { recoveryCodes, sessionAuth, totpAuthenticators } from './identity.tables.js';
 import { openTotpSecret, sealTotpSecret } from './totp-secret.js';

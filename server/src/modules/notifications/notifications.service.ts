@@ -2,7 +2,7 @@ import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
 import { NotFoundError, UnauthenticatedError } from '../../errors/app-errors.js';
 import { idSchema } from '../../lib/validators.js';
-import type { Actor } from '../accounts/actor.js';
+import type { Actor } from '../actors/actor.js';
 import { notifications } from './notifications.tables.js';
 
 /** A notification as its recipient sees it. */

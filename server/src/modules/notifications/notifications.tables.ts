@@ -1,5 +1,6 @@
-import { index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../accounts/accounts.tables.js';
+import { createdAt, timestamptz, uuidRef } from '../../db/columns.js';
 
 /**
  * An in-app notification for one user; `mailedAt` is set once the outbound mail port has
@@ -9,17 +10,15 @@ export const notifications = pgTable(
   'notifications',
   {
     id: uuid('id').primaryKey(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id),
+    userId: uuidRef('user_id', () => users.id),
     kind: text('kind').notNull(),
     title: text('title').notNull(),
     body: text('body').notNull(),
     /** A portal path, never carrying personal data. */
     link: text('link'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    readAt: timestamp('read_at', { withTimezone: true }),
-    mailedAt: timestamp('mailed_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    readAt: timestamptz('read_at'),
+    mailedAt: timestamptz('mailed_at'),
   },
   (t) => [index('notifications_user_idx').on(t.userId, t.createdAt)],
 );

@@ -1,5 +1,5 @@
 import { ForbiddenError, NotFoundError } from '../../errors/app-errors.js';
-import { hasRole, type Actor } from '../accounts/actor.js';
+import { hasRole, type Actor } from '../actors/actor.js';
 
 /** Stewards enrol participants; admins and operators may too. */
 export function assertCanManageParticipants(actor: Actor | null): void {

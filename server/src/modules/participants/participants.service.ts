@@ -7,9 +7,9 @@ import { parseInput } from '../../errors/parse-input.js';
 import { isUniqueViolation } from '../../lib/db-errors.js';
 import { emailSchema, idSchema, nameSchema, passwordSchema } from '../../lib/validators.js';
 import { insertUser, type UserRecord } from '../accounts/accounts.service.js';
-import { hasRole, type Actor, type UserActor } from '../accounts/actor.js';
+import { hasRole, type Actor, type UserActor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
-import { recordCohortChange } from '../cohorts/cohort-changes.js';
+import { recordCohortChange } from '../cohort-changes/cohort-changes.js';
 import {
   assertCanListParticipants,
   assertCanManageParticipants,
@@ -236,4 +236,25 @@ export async function enrolWithCode(
     payload: { userId: user.id, enrolmentCodeId: code.id },
   });
   return { user, participant: linked! };
+}
+
+/** Mirrors the participant's discoverable preference onto their record (consent keeps it in step). */
+export async function setParticipantDiscoverable(
+  tx: Tx,
+  participantId: string,
+  discoverable: boolean,
+): Promise<void> {
+  await tx.update(participants).set({ discoverable }).where(eq(participants.id, participantId));
+}
+
+/** Marks the participant withdrawn as of `withdrawnAt` (the withdrawal use case calls this). */
+export async function markParticipantWithdrawn(
+  tx: Tx,
+  participantId: string,
+  withdrawnAt: Date,
+): Promise<void> {
+  await tx
+    .update(participants)
+    .set({ status: 'withdrawn', withdrawnAt })
+    .where(eq(participants.id, participantId));
 }

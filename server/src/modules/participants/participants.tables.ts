@@ -1,16 +1,7 @@
 import { sql } from 'drizzle-orm';
-import {
-  boolean,
-  check,
-  index,
-  integer,
-  pgTable,
-  serial,
-  text,
-  timestamp,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, pgTable, serial, text, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../accounts/accounts.tables.js';
+import { createdAt, timestamptz, uuidRef } from '../../db/columns.js';
 
 export const participants = pgTable(
   'participants',
@@ -25,9 +16,9 @@ export const participants = pgTable(
     userId: uuid('user_id')
       .unique()
       .references(() => users.id),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    enrolledAt: timestamp('enrolled_at', { withTimezone: true }),
-    withdrawnAt: timestamp('withdrawn_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    enrolledAt: timestamptz('enrolled_at'),
+    withdrawnAt: timestamptz('withdrawn_at'),
     /** Counted in discovery queries (a standing consent preference; withdrawn are never counted). */
     discoverable: boolean('discoverable').notNull().default(true),
   },
@@ -46,14 +37,12 @@ export const enrolmentCodes = pgTable(
   'enrolment_codes',
   {
     id: uuid('id').primaryKey(),
-    participantId: uuid('participant_id')
-      .notNull()
-      .references(() => participants.id),
+    participantId: uuidRef('participant_id', () => participants.id),
     codeHash: text('code_hash').notNull().unique(),
     createdBy: uuid('created_by').references(() => users.id),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
-    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    expiresAt: timestamptz('expires_at').notNull(),
+    usedAt: timestamptz('used_at'),
     usedBy: uuid('used_by').references(() => users.id),
   },
   (t) => [index('enrolment_codes_participant_idx').on(t.participantId)],

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
 import { NotFoundError } from '../../errors/app-errors.js';
-import { hasRole, type Actor } from '../accounts/actor.js';
+import { hasRole, type Actor } from '../actors/actor.js';
 import { participants } from './participants.tables.js';
 
 /**

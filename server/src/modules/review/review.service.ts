@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
-import { ConflictError, ForbiddenError, ValidationError } from '../../errors/app-errors.js';
+import { ConflictError, ValidationError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
 import { users } from '../accounts/accounts.tables.js';
-import { hasRole, type Actor } from '../accounts/actor.js';
+import type { Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import type { CohortCounter } from '../cohorts/cohort-counter.js';
 import type { CohortCriteria } from '../cohorts/cohort-criteria.js';
@@ -13,13 +13,13 @@ import type { CombinedMatchResult } from '../consent/duo/match-across-datasets.j
 import type { ResearchPurpose } from '../consent/duo/match-types.js';
 import { grantedDatasets } from '../grants/grant-terms.js';
 import { issueGrant } from '../grants/grants.service.js';
-import { notify } from '../notifications/notify.js';
-import { closePendingRequests } from '../studies/studies.service.js';
 import { studies } from '../studies/studies.tables.js';
 import { visibleStudy, type StudyRow } from '../studies/study-access.js';
 import { memberConsents, studyCandidates } from '../studies/study-cohort.js';
 import { freezeStudyCohort } from '../studies/study-cohort-figures.js';
 import { VoteSchema } from '../studies/study-input.js';
+import { transition } from '../studies/study-lifecycle.js';
+import { assertCanSeeReviewQueue, assertCanVote } from './review.policy.js';
 import { boardDecision } from './review-rules.js';
 import { reviewVotes } from './review.tables.js';
 
@@ -67,8 +67,7 @@ const OPEN = ['submitted', 'under_review'];
 
 /** The review queue: submitted and under-review studies, the longest waiting first. */
 export async function reviewQueue(tx: Tx, actor: Actor | null): Promise<StudyRow[]> {
-  if (!hasRole(actor, 'ethics_board', 'admin'))
-    throw new ForbiddenError('Only the ethics board sees the review queue');
+  assertCanSeeReviewQueue(actor);
   return tx
     .select()
     .from(studies)
@@ -99,8 +98,46 @@ export async function castVote(
   settings: ReviewSettings,
   input: unknown,
 ): Promise<{ vote: VoteRow; study: StudyRow }> {
+  const { vote, study } = await recordVote(tx, actor, input);
+  const outcome = await tallyVotes(tx, settings, study);
+  if (!outcome) return { vote, study: await transition(tx, actor, study.id, 'under_review') };
+  const moved = await transition(tx, actor, study.id, outcome.decision, {
+    set: {
+      decisionRationale: outcome.deciding.map((v) => v.rationale).join('\n\n'),
+      decidedAt: new Date(),
+    },
+    payload: {
+      votes: outcome.votes.length,
+      approvals: outcome.votes.filter((v) => v.vote === 'approve').length,
+    },
+  });
+  // The cohort figures stop moving with the decision (exact for the board, protected for the owner).
+  const decided = await freezeStudyCohort(tx, counter, index, moved);
+  if (outcome.decision === 'approved') {
+    const match = study.match as CombinedMatchResult;
+    const members = await memberConsents(
+      tx,
+      { id: study.id, purpose: study.purpose as ResearchPurpose, match },
+      studyCandidates(index, study.cohortCriteria as CohortCriteria, grantedDatasets(match)),
+    );
+    await issueGrant(tx, actor!, {
+      study: decided,
+      members,
+      boardConditions: outcome.deciding.flatMap((v) => v.conditions),
+      defaultMonths: settings.grantDefaultMonths,
+    });
+  }
+  return { vote, study: decided };
+}
+
+/** Records one board member's vote on an open study (checked and audited); answers it and the study. */
+async function recordVote(
+  tx: Tx,
+  actor: Actor | null,
+  input: unknown,
+): Promise<{ vote: VoteRow; study: StudyRow }> {
   const data = parseInput(VoteSchema, input);
-  if (!hasRole(actor, 'ethics_board')) throw new ForbiddenError('Only ethics board members vote');
+  assertCanVote(actor);
   const study = await visibleStudy(tx, actor, data.studyId, true);
   if (!OPEN.includes(study.status))
     throw new ConflictError(`The study is ${study.status.replace('_', ' ')}; voting is closed`);
@@ -146,59 +183,25 @@ export async function castVote(
       override: Boolean(vote!.overrideReason),
     },
   });
+  return { vote: vote!, study };
+}
+
+/**
+ * Counts the votes on a study against the quorum and the chair: null while undecided, else the
+ * decision, every vote, and the votes that carried it (their rationales and conditions).
+ */
+async function tallyVotes(
+  tx: Tx,
+  settings: ReviewSettings,
+  study: StudyRow,
+): Promise<{ decision: 'approved' | 'rejected'; votes: VoteRow[]; deciding: VoteRow[] } | null> {
   const votes = await votesOn(tx, study.id);
   const chairId = await activeChair(tx, settings.chairEmail, study);
   const decision = boardDecision(
     votes.map((v) => ({ memberId: v.memberId, vote: v.vote as 'approve' | 'reject' })),
     { quorum: settings.quorum, chairId },
   );
-  const now = new Date();
-  if (!decision) {
-    const [updated] = await tx
-      .update(studies)
-      .set({ status: 'under_review', updatedAt: now })
-      .where(eq(studies.id, study.id))
-      .returning();
-    return { vote: vote!, study: updated! };
-  }
+  if (!decision) return null;
   const deciding = votes.filter((v) => v.vote === (decision === 'approved' ? 'approve' : 'reject'));
-  const rationale = deciding.map((v) => v.rationale).join('\n\n');
-  const [updated] = await tx
-    .update(studies)
-    .set({ status: decision, decisionRationale: rationale, decidedAt: now, updatedAt: now })
-    .where(eq(studies.id, study.id))
-    .returning();
-  // The cohort figures stop moving with the decision (exact for the board, protected for the owner).
-  const decided = await freezeStudyCohort(tx, counter, index, updated!);
-  await appendAuditEvent(tx, actor, {
-    action: decision === 'approved' ? 'study.approve' : 'study.reject',
-    targetType: 'study',
-    targetId: study.id,
-    payload: {
-      votes: votes.length,
-      approvals: votes.filter((v) => v.vote === 'approve').length,
-    },
-  });
-  await notify(tx, [study.ownerId], {
-    kind: 'study_decision',
-    title: decision === 'approved' ? 'Study approved' : 'Study rejected',
-    body: `The ethics board ${decision} “${study.title}”.`,
-    link: `/studies/${study.id}`,
-  });
-  if (decision === 'rejected') {
-    await closePendingRequests(tx, study.id);
-    return { vote: vote!, study: decided };
-  }
-  const members = await memberConsents(
-    tx,
-    { id: study.id, purpose: study.purpose as ResearchPurpose, match },
-    studyCandidates(index, study.cohortCriteria as CohortCriteria, grantedDatasets(match)),
-  );
-  await issueGrant(tx, actor, {
-    study: decided,
-    members,
-    boardConditions: deciding.flatMap((v) => v.conditions),
-    defaultMonths: settings.grantDefaultMonths,
-  });
-  return { vote: vote!, study: decided };
+  return { decision, votes, deciding };
 }

@@ -1,19 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { check, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { check, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../accounts/accounts.tables.js';
 import { studies } from '../studies/studies.tables.js';
+import { createdAt, uuidRef } from '../../db/columns.js';
 
 /** One board member's vote on one study: once per member, with a rationale and conditions. */
 export const reviewVotes = pgTable(
   'review_votes',
   {
     id: uuid('id').primaryKey(),
-    studyId: uuid('study_id')
-      .notNull()
-      .references(() => studies.id),
-    memberId: uuid('member_id')
-      .notNull()
-      .references(() => users.id),
+    studyId: uuidRef('study_id', () => studies.id),
+    memberId: uuidRef('member_id', () => users.id),
     vote: text('vote').notNull(),
     rationale: text('rationale').notNull(),
     conditions: text('conditions')
@@ -22,7 +19,7 @@ export const reviewVotes = pgTable(
       .default(sql`'{}'::text[]`),
     /** Why the member approves although the DUO match denied a dataset. */
     overrideReason: text('override_reason'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
   },
   (t) => [
     unique('review_votes_study_member_uq').on(t.studyId, t.memberId),

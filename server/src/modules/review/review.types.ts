@@ -1,11 +1,10 @@
-import { eq } from 'drizzle-orm';
 import { builder } from '../../builder.js';
-import { auditingRefusals } from '../../graphql/audit-refusals.js';
+import { refusalAuditedTx } from '../../graphql/audit-refusals.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
+import { loaders } from '../../graphql/loaders.js';
 import { inTransaction } from '../../graphql/run.js';
-import { users } from '../accounts/accounts.tables.js';
-import { hasRole } from '../accounts/actor.js';
 import { StudyType } from '../studies/studies.types.js';
+import { canSeeVotes } from './review.policy.js';
 import { castVote, reviewQueue, votesOn, type VoteRow } from './review.service.js';
 
 const VoteChoiceEnum = builder.enumType('VoteChoice', {
@@ -22,12 +21,7 @@ const ReviewVoteType = builder.objectRef<VoteRow>('ReviewVote').implement({
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     memberName: t.string({
       resolve: async (v, _args, ctx) =>
-        (
-          await ctx.db
-            .select({ name: users.displayName })
-            .from(users)
-            .where(eq(users.id, v.memberId))
-        )[0]!.name,
+        (await loaders(ctx).userProfile.load(v.memberId))!.displayName,
     }),
     mine: t.boolean({
       resolve: (v, _args, ctx) => ctx.viewer?.userId === v.memberId,
@@ -40,9 +34,7 @@ builder.objectField(StudyType, 'votes', (t) =>
     type: [ReviewVoteType],
     description: 'The board’s votes (ethics boards and admins; researchers see the decision).',
     resolve: (s, _args, ctx) =>
-      hasRole(ctx.viewer, 'ethics_board', 'admin')
-        ? ctx.db.transaction((tx) => votesOn(tx, s.id))
-        : [],
+      canSeeVotes(ctx.viewer) ? ctx.db.transaction((tx) => votesOn(tx, s.id)) : [],
   }),
 );
 
@@ -95,20 +87,18 @@ builder.mutationField('castVote', (t) =>
       const { counter } = ctx.services;
       const index = await counter.index();
       const settings = { ...ctx.config.review, grantDefaultMonths: ctx.config.grantDefaultMonths };
-      return auditingRefusals(
+      return refusalAuditedTx(
         ctx,
         { action: 'review.vote', targetType: 'study', targetId: input.studyId },
-        async () =>
+        async (tx) =>
           (
-            await inTransaction(ctx, (tx) =>
-              castVote(tx, ctx.viewer, counter, index, settings, {
-                studyId: String(input.studyId),
-                vote: input.vote,
-                rationale: input.rationale,
-                conditions: input.conditions ?? [],
-                overrideReason: input.overrideReason ?? null,
-              }),
-            )
+            await castVote(tx, ctx.viewer, counter, index, settings, {
+              studyId: String(input.studyId),
+              vote: input.vote,
+              rationale: input.rationale,
+              conditions: input.conditions ?? [],
+              overrideReason: input.overrideReason ?? null,
+            })
           ).study,
       );
     },

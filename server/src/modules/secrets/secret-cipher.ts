@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { SecretsKey } from './secrets-keyring.js';
+import type { SecretsKey } from '../../lib/secrets-keyring.js';
 
 /** Prefix of every encrypted value; anything else in server_secrets is legacy plaintext. */
 export const SEALED_PREFIX = 'enc:v1:';

@@ -18,7 +18,7 @@ import {
   keyId,
   loadSecretsKeyring,
   writeKeyFile,
-} from './secrets-keyring.js';
+} from '../../lib/secrets-keyring.js';
 import { rotateSecretsKey } from './secrets-rotation.js';
 
 const stored = async (db: TestDatabase, name: string) =>

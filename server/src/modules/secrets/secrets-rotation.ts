@@ -6,7 +6,7 @@ import {
   loadSecretsKeyring,
   secretsKeyring,
   writeKeyFile,
-} from './secrets-keyring.js';
+} from '../../lib/secrets-keyring.js';
 
 /** What a rotation did. */
 export interface KeyRotation {

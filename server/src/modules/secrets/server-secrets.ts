@@ -3,7 +3,11 @@ import { eq } from 'drizzle-orm';
 import type { Database, Queryable } from '../../db/database.js';
 import { SEALED_PREFIX, openSecret, sealSecret, sealedKeyId } from './secret-cipher.js';
 import { serverSecrets } from './secrets.tables.js';
-import { reloadSecretsKeyring, secretsKeyring, type SecretsKeyring } from './secrets-keyring.js';
+import {
+  reloadSecretsKeyring,
+  secretsKeyring,
+  type SecretsKeyring,
+} from '../../lib/secrets-keyring.js';
 
 /**
  * Decrypts a stored value. Plaintext is refused: start-up encrypts legacy rows, so a plaintext

@@ -6,7 +6,7 @@ import { createTestApi, testConfig } from '../../test/test-api.js';
 import { auditEventsWithAction } from '../../test/audit-rows.js';
 import { openTestLedger } from '../../test/test-chain.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
-import { systemActor } from '../accounts/actor.js';
+import { systemActor } from '../actors/actor.js';
 import { verifyAuditChain } from '../audit/audit-verify.js';
 import { verifyAnchors } from '../chain/anchor-verify.js';
 import { ChainWorker } from '../chain/chain-worker.js';

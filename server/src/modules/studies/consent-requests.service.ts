@@ -4,9 +4,8 @@ import type { Tx } from '../../db/database.js';
 import { ConflictError, NotFoundError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
 import { idSchema } from '../../lib/validators.js';
-import type { Actor } from '../accounts/actor.js';
+import type { Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
-import { tellGranteesParticipantLeft } from '../grants/grants.service.js';
 import { signedInParticipant } from '../participants/signed-in-participant.js';
 import { consentRequests, studies, studyDecisions } from './studies.tables.js';
 import { latestVersions, recordStudyDecision } from './study-decisions.js';
@@ -77,13 +76,14 @@ const ANSWERABLE_STUDY = ['submitted', 'under_review', 'approved'];
 /**
  * The participant answers a request (or changes an earlier answer while the study runs): a new
  * versioned study decision, on chain through the outbox, audited, and visible to the study's
- * cohort at once. Someone else's request answers "not found".
+ * cohort at once. Someone else's request answers "not found". The participation module's use
+ * case calls this and then tells grantees when the answer is no.
  */
 export async function answerConsentRequest(
   tx: Tx,
   actor: Actor | null,
   input: unknown,
-): Promise<ConsentRequestView> {
+): Promise<{ request: ConsentRequestView; participantId: string }> {
   const data = parseInput(AnswerSchema, input);
   const participant = await signedInParticipant(tx, actor, { lock: true });
   const [row] = await tx
@@ -115,8 +115,7 @@ export async function answerConsentRequest(
     participantId: participant.id,
     payload: { decision: data.decision, version },
   });
-  if (data.decision === 'deny') await tellGranteesParticipantLeft(tx, participant.id, row.study.id);
-  return {
+  const request: ConsentRequestView = {
     id: row.request.id,
     status: 'answered',
     createdAt: row.request.createdAt,
@@ -130,4 +129,15 @@ export async function answerConsentRequest(
     },
     decision: data.decision,
   };
+  return { request, participantId: participant.id };
+}
+
+/** Closes a participant's unanswered study requests (they withdrew). */
+export async function closeParticipantRequests(tx: Tx, participantId: string): Promise<void> {
+  await tx
+    .update(consentRequests)
+    .set({ status: 'closed' })
+    .where(
+      and(eq(consentRequests.participantId, participantId), eq(consentRequests.status, 'pending')),
+    );
 }

@@ -1,13 +1,7 @@
 import { builder } from '../../builder.js';
-import { auditingRefusals } from '../../graphql/audit-refusals.js';
-import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { inTransaction } from '../../graphql/run.js';
 import type { ResearchPurpose } from '../consent/duo/match-types.js';
-import {
-  answerConsentRequest,
-  myConsentRequests,
-  type ConsentRequestView,
-} from './consent-requests.service.js';
+import { myConsentRequests, type ConsentRequestView } from './consent-requests.service.js';
 import { ResearchPurposeType, StudyStatusEnum } from './studies.types.js';
 
 export const StudyDecisionEnum = builder.enumType('StudyDecision', {
@@ -53,25 +47,5 @@ builder.queryField('myConsentRequests', (t) =>
     description: 'Studies asking for your data, newest first (participants only). Audited.',
     authScopes: { roles: ['participant'] },
     resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => myConsentRequests(tx, ctx.viewer)),
-  }),
-);
-
-builder.mutationField('answerConsentRequest', (t) =>
-  t.field({
-    type: ConsentRequestType,
-    description:
-      'Answers a study’s request (or changes your answer while the study runs). Versioned, audited, on chain.',
-    authScopes: { roles: ['participant'] },
-    errors: { types: WRITE_ERRORS },
-    args: { requestId: t.arg.id(), decision: t.arg({ type: StudyDecisionEnum }) },
-    resolve: (_root, { requestId, decision }, ctx) =>
-      auditingRefusals(
-        ctx,
-        { action: 'consent_request.answer', targetType: 'consent_request', targetId: requestId },
-        () =>
-          inTransaction(ctx, (tx) =>
-            answerConsentRequest(tx, ctx.viewer, { requestId: String(requestId), decision }),
-          ),
-      ),
   }),
 );

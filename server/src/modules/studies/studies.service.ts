@@ -4,17 +4,17 @@ import type { Tx } from '../../db/database.js';
 import { insertChunked } from '../../db/insert-chunked.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
-import { hasRole, type Actor } from '../accounts/actor.js';
+import { hasRole, type Actor } from '../actors/actor.js';
 import { appendAuditEvent, appendAuditEvents } from '../audit/audit.service.js';
 import type { CohortCriteria } from '../cohorts/cohort-criteria.js';
 import type { CohortCounter } from '../cohorts/cohort-counter.js';
 import type { CohortIndex } from '../cohorts/cohort-index.js';
 import type { ResearchPurpose } from '../consent/duo/match-types.js';
 import { notify } from '../notifications/notify.js';
-import { boardMembers } from './board-members.js';
 import { consentRequests, studies } from './studies.tables.js';
 import { ownStudy, visibleStudy, type StudyRow } from './study-access.js';
 import { memberConsents, studyCandidates, tally } from './study-cohort.js';
+import { transition } from './study-lifecycle.js';
 import { freezeStudyCohort } from './study-cohort-figures.js';
 import { CreateStudySchema, UpdateStudySchema } from './study-input.js';
 import { matchStudy, missingEvidence } from './study-match.js';
@@ -181,34 +181,14 @@ export async function submitStudy(
       },
     );
   }
-  const now = new Date();
-  const [updated] = await tx
-    .update(studies)
-    .set({ status: 'submitted', match, submittedAt: now, updatedAt: now })
-    .where(eq(studies.id, study.id))
-    .returning();
-  const board = await boardMembers(tx);
-  await notify(
-    tx,
-    board.map((b) => b.id),
-    {
-      kind: 'vote_needed',
-      title: 'A study awaits your review',
-      body: `“${study.title}” was submitted for ethics review.`,
-      link: `/review/${study.id}`,
-    },
-  );
-  await appendAuditEvent(tx, actor, {
-    action: 'study.submit',
-    targetType: 'study',
-    targetId: study.id,
+  return transition(tx, actor, study.id, 'submitted', {
+    set: { match, submittedAt: new Date() },
     payload: {
       decision: match.decision,
       datasets: match.datasets.map((d) => ({ id: d.datasetId, decision: d.decision })),
       cohort: tally(members),
     },
   });
-  return updated!;
 }
 
 /**
@@ -225,28 +205,11 @@ export async function withdrawStudy(
   const study = await ownStudy(tx, actor, id);
   if (!['draft', 'submitted', 'under_review'].includes(study.status))
     throw new ConflictError(`The study is ${study.status} and can no longer be withdrawn`);
-  await closePendingRequests(tx, study.id);
-  const [updated] = await tx
-    .update(studies)
-    .set({ status: 'withdrawn', updatedAt: new Date(), decidedAt: new Date() })
-    .where(eq(studies.id, study.id))
-    .returning();
-  const frozen = await freezeStudyCohort(tx, counter, index, updated!);
-  await appendAuditEvent(tx, actor, {
-    action: 'study.withdraw',
-    targetType: 'study',
-    targetId: study.id,
+  const withdrawn = await transition(tx, actor, study.id, 'withdrawn', {
+    set: { decidedAt: new Date() },
     payload: { from: study.status },
   });
-  return frozen;
-}
-
-/** Closes a study's unanswered consent requests (the study ended or was withdrawn). */
-export async function closePendingRequests(tx: Tx, studyId: string): Promise<void> {
-  await tx
-    .update(consentRequests)
-    .set({ status: 'closed' })
-    .where(and(eq(consentRequests.studyId, studyId), eq(consentRequests.status, 'pending')));
+  return freezeStudyCohort(tx, counter, index, withdrawn);
 }
 
 /** One study the caller may see (others: not found). */

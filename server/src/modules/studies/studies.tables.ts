@@ -7,12 +7,12 @@ import {
   pgTable,
   primaryKey,
   text,
-  timestamp,
   unique,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { users } from '../accounts/accounts.tables.js';
 import { participants } from '../participants/participants.tables.js';
+import { createdAt, timestamptz, uuidRef } from '../../db/columns.js';
 
 /** The lifecycle of a study's access request (see studies/README.md for the transitions). */
 export const STUDY_STATUSES = [
@@ -35,9 +35,7 @@ export const studies = pgTable(
   'studies',
   {
     id: uuid('id').primaryKey(),
-    ownerId: uuid('owner_id')
-      .notNull()
-      .references(() => users.id),
+    ownerId: uuidRef('owner_id', () => users.id),
     title: text('title').notNull(),
     laySummary: text('lay_summary').notNull(),
     /** The research purpose as the DUO matcher reads it. */
@@ -62,10 +60,10 @@ export const studies = pgTable(
      */
     cohortSnapshot: jsonb('cohort_snapshot'),
     decisionRationale: text('decision_rationale'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-    submittedAt: timestamp('submitted_at', { withTimezone: true }),
-    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+    submittedAt: timestamptz('submitted_at'),
+    decidedAt: timestamptz('decided_at'),
   },
   (t) => [
     index('studies_owner_idx').on(t.ownerId),
@@ -85,15 +83,11 @@ export const consentRequests = pgTable(
   'consent_requests',
   {
     id: uuid('id').primaryKey(),
-    studyId: uuid('study_id')
-      .notNull()
-      .references(() => studies.id),
-    participantId: uuid('participant_id')
-      .notNull()
-      .references(() => participants.id),
+    studyId: uuidRef('study_id', () => studies.id),
+    participantId: uuidRef('participant_id', () => participants.id),
     status: text('status').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    answeredAt: timestamp('answered_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    answeredAt: timestamptz('answered_at'),
   },
   (t) => [
     unique('consent_requests_study_participant_uq').on(t.studyId, t.participantId),
@@ -106,15 +100,11 @@ export const consentRequests = pgTable(
 export const studyDecisions = pgTable(
   'study_decisions',
   {
-    participantId: uuid('participant_id')
-      .notNull()
-      .references(() => participants.id),
-    studyId: uuid('study_id')
-      .notNull()
-      .references(() => studies.id),
+    participantId: uuidRef('participant_id', () => participants.id),
+    studyId: uuidRef('study_id', () => studies.id),
     version: integer('version').notNull(),
     decision: text('decision').notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
   },
   (t) => [
     primaryKey({ columns: [t.participantId, t.studyId, t.version] }),

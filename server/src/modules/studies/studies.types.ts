@@ -1,11 +1,8 @@
-import { createHash } from 'node:crypto';
-import { eq, inArray } from 'drizzle-orm';
 import { builder } from '../../builder.js';
-import { auditingRefusals } from '../../graphql/audit-refusals.js';
+import { refusalAuditedTx } from '../../graphql/audit-refusals.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
+import { loadFound, loaders } from '../../graphql/loaders.js';
 import { inTransaction } from '../../graphql/run.js';
-import { ValidationError } from '../../errors/app-errors.js';
-import { users } from '../accounts/accounts.tables.js';
 import { CohortCriteriaInput } from '../cohorts/cohorts.types.js';
 import type { ProtectedCount } from '../cohorts/count-privacy.js';
 import type {
@@ -14,14 +11,12 @@ import type {
 } from '../consent/duo/match-across-datasets.js';
 import type { ResearchPurpose } from '../consent/duo/match-types.js';
 import { MatchDecisionEnum, ObligationType } from '../consent/duo-match.types.js';
+import { purposeFromArgs, type ResearchPurposeArgs } from '../consent/research-purpose-args.js';
 import {
   PurposeCategoryEnum,
   ResearchPurposeInput,
   SensitiveTopicEnum,
-  purposeFromArgs,
-  type ResearchPurposeArgs,
 } from '../consent/research-purpose.types.js';
-import { datasets } from '../datasets/datasets.tables.js';
 import { DatasetType } from '../datasets/datasets.types.js';
 import {
   attachIrbEvidence,
@@ -34,6 +29,7 @@ import {
 } from './studies.service.js';
 import { studyCohortSummary, type StudyCohortView } from './study-cohort-figures.js';
 import { STUDY_STATUSES } from './studies.tables.js';
+import { irbEvidenceDigest } from './irb-evidence-upload.js';
 import type { StudyRow } from './study-access.js';
 
 export const StudyStatusEnum = builder.enumType('StudyStatus', {
@@ -62,8 +58,7 @@ const DatasetMatchType = builder.objectRef<DatasetMatchResult>('DatasetMatch').i
     dataset: t.field({
       type: DatasetType,
       nullable: true,
-      resolve: async (m, _args, ctx) =>
-        (await ctx.db.select().from(datasets).where(eq(datasets.id, m.datasetId)))[0] ?? null,
+      resolve: (m, _args, ctx) => loaders(ctx).dataset.load(m.datasetId),
     }),
     decision: t.field({ type: MatchDecisionEnum, resolve: (m) => m.decision }),
     reasons: t.exposeStringList('reasons'),
@@ -149,10 +144,7 @@ export const StudyType = builder.objectRef<StudyRow>('Study').implement({
     }),
     datasets: t.field({
       type: [DatasetType],
-      resolve: async (s, _args, ctx) =>
-        s.datasetIds.length
-          ? ctx.db.select().from(datasets).where(inArray(datasets.id, s.datasetIds))
-          : [],
+      resolve: (s, _args, ctx) => loadFound(loaders(ctx).dataset, s.datasetIds),
     }),
     match: t.field({
       type: StudyMatchType,
@@ -161,13 +153,7 @@ export const StudyType = builder.objectRef<StudyRow>('Study').implement({
     }),
     owner: t.field({
       type: OwnerType,
-      resolve: async (s, _args, ctx) =>
-        (
-          await ctx.db
-            .select({ displayName: users.displayName, institution: users.institution })
-            .from(users)
-            .where(eq(users.id, s.ownerId))
-        )[0]!,
+      resolve: async (s, _args, ctx) => (await loaders(ctx).userProfile.load(s.ownerId))!,
     }),
     cohort: t.field({
       type: StudyCohortType,
@@ -237,8 +223,8 @@ builder.queryField('study', (t) =>
     authScopes: { roles: ['researcher', 'ethics_board', 'admin'] },
     args: { id: t.arg.id() },
     resolve: (_root, { id }, ctx) =>
-      auditingRefusals(ctx, { action: 'study.read', targetType: 'study', targetId: id }, () =>
-        inTransaction(ctx, (tx) => getStudy(tx, ctx.viewer, String(id))),
+      refusalAuditedTx(ctx, { action: 'study.read', targetType: 'study', targetId: id }, (tx) =>
+        getStudy(tx, ctx.viewer, String(id)),
       ),
   }),
 );
@@ -263,13 +249,11 @@ builder.mutationField('updateStudy', (t) =>
     errors: { types: WRITE_ERRORS },
     args: { id: t.arg.id(), input: t.arg({ type: UpdateStudyInput }) },
     resolve: (_root, { id, input }, ctx) =>
-      auditingRefusals(ctx, { action: 'study.update', targetType: 'study', targetId: id }, () =>
-        inTransaction(ctx, (tx) => updateStudy(tx, ctx.viewer, String(id), studyInput(input))),
+      refusalAuditedTx(ctx, { action: 'study.update', targetType: 'study', targetId: id }, (tx) =>
+        updateStudy(tx, ctx.viewer, String(id), studyInput(input)),
       ),
   }),
 );
-
-const MAX_EVIDENCE_BYTES = 20 * 1024 * 1024;
 
 builder.mutationField('attachIrbEvidence', (t) =>
   t.field({
@@ -280,21 +264,11 @@ builder.mutationField('attachIrbEvidence', (t) =>
     errors: { types: WRITE_ERRORS },
     args: { studyId: t.arg.id(), file: t.arg({ type: 'File' }) },
     resolve: async (_root, { studyId, file }, ctx) => {
-      if (file.size === 0 || file.size > MAX_EVIDENCE_BYTES)
-        throw new ValidationError('The evidence file must hold 1 byte to 20 MB', [
-          { field: 'file', message: `${file.size} bytes` },
-        ]);
-      const hash = createHash('sha256');
-      const reader = file.stream().getReader();
-      for (let r = await reader.read(); !r.done; r = await reader.read()) hash.update(r.value);
-      const sha256 = hash.digest('hex');
-      return auditingRefusals(
+      const evidence = await irbEvidenceDigest(file);
+      return refusalAuditedTx(
         ctx,
         { action: 'study.evidence.attach', targetType: 'study', targetId: studyId },
-        () =>
-          inTransaction(ctx, (tx) =>
-            attachIrbEvidence(tx, ctx.viewer, String(studyId), { name: file.name, sha256 }),
-          ),
+        (tx) => attachIrbEvidence(tx, ctx.viewer, String(studyId), evidence),
       );
     },
   }),
@@ -310,10 +284,10 @@ builder.mutationField('submitStudy', (t) =>
     args: { id: t.arg.id() },
     resolve: async (_root, { id }, ctx) => {
       const index = await ctx.services.cohorts.current();
-      return auditingRefusals(
+      return refusalAuditedTx(
         ctx,
         { action: 'study.submit', targetType: 'study', targetId: id },
-        () => inTransaction(ctx, (tx) => submitStudy(tx, ctx.viewer, index, String(id))),
+        (tx) => submitStudy(tx, ctx.viewer, index, String(id)),
       );
     },
   }),
@@ -329,10 +303,10 @@ builder.mutationField('withdrawStudy', (t) =>
     resolve: async (_root, { id }, ctx) => {
       const { counter } = ctx.services;
       const index = await counter.index();
-      return auditingRefusals(
+      return refusalAuditedTx(
         ctx,
         { action: 'study.withdraw', targetType: 'study', targetId: id },
-        () => inTransaction(ctx, (tx) => withdrawStudy(tx, ctx.viewer, counter, index, String(id))),
+        (tx) => withdrawStudy(tx, ctx.viewer, counter, index, String(id)),
       );
     },
   }),

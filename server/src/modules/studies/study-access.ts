@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
 import { NotFoundError } from '../../errors/app-errors.js';
 import { idSchema } from '../../lib/validators.js';
-import { hasRole, type Actor } from '../accounts/actor.js';
+import { hasRole, type Actor } from '../actors/actor.js';
 import { studies } from './studies.tables.js';
 
 /** A study row. */

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
-import { hasRole, type Actor } from '../accounts/actor.js';
+import type { Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import type { CohortCounter, SetProtector } from '../cohorts/cohort-counter.js';
 import type { CohortCriteria } from '../cohorts/cohort-criteria.js';
@@ -13,6 +13,7 @@ import { participants } from '../participants/participants.tables.js';
 import { consentRequests, studies } from './studies.tables.js';
 import type { StudyRow } from './study-access.js';
 import { memberConsents, studyCandidates } from './study-cohort.js';
+import { seesExactCohortFigures } from './studies.policy.js';
 
 /** A study's cohort figures: members by effective consent, and the consent requests so far. */
 export interface StudyFigures {
@@ -133,7 +134,7 @@ export async function studyCohortSummary(
   index: CohortIndex,
   study: StudyRow,
 ): Promise<StudyCohortView | null> {
-  const exact = actor?.kind === 'system' || hasRole(actor, 'ethics_board', 'admin');
+  const exact = actor?.kind === 'system' || seesExactCohortFigures(actor);
   const snapshot = study.cohortSnapshot as StudyCohortSnapshot | null;
   let view: StudyCohortView | null = null;
   if (snapshot) {

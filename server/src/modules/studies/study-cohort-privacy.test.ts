@@ -9,7 +9,7 @@ import {
 } from '../../test/access-fixture.js';
 import { loginAs, makeUser } from '../../test/test-api.js';
 import { TEST_DRIVER } from '../../test/test-database.js';
-import { recordCohortChange } from '../cohorts/cohort-changes.js';
+import { recordCohortChange } from '../cohort-changes/cohort-changes.js';
 import { countQueries } from '../cohorts/cohorts.tables.js';
 import { phenotypeObservations } from '../datasets/ingest/ingest.tables.js';
 import { participants } from '../participants/participants.tables.js';

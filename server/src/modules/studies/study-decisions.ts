@@ -4,7 +4,7 @@ import type { Tx } from '../../db/database.js';
 import { canonicalJson } from '../audit/audit-hash.js';
 import { enqueueConsentRecord } from '../chain/outbox.service.js';
 import { chainSubject } from '../chain/subject-pseudonym.js';
-import { recordCohortChange } from '../cohorts/cohort-changes.js';
+import { recordCohortChange } from '../cohort-changes/cohort-changes.js';
 import { studyDecisions } from './studies.tables.js';
 
 /** A participant's answer to one study. */

@@ -8,7 +8,7 @@ import { queryRows } from '../../../db/query-rows.js';
 import { ValidationError } from '../../../errors/app-errors.js';
 import { auditCount } from '../../../test/audit-rows.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../../test/test-database.js';
-import { systemActor } from '../../accounts/actor.js';
+import { systemActor } from '../../actors/actor.js';
 import { ensureShippedOntologies, importOntology } from '../../ontology/ontology-import.service.js';
 import { createParticipant } from '../../participants/participants.service.js';
 import { registerDataset } from '../datasets.service.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../errors/app-errors.js';
 import type { Logger } from '../../../lib/logger.js';
-import type { UserActor } from '../../accounts/actor.js';
+import type { UserActor } from '../../actors/actor.js';
 import { IngestJobs, preparePrivateUploadRoot } from './ingest-jobs.js';
 
 const steward: UserActor = { kind: 'user', userId: 'u-1', role: 'steward', sessionId: null };

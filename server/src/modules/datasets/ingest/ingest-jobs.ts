@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { AppError } from '../../../errors/app-errors.js';
 import type { Logger } from '../../../lib/logger.js';
-import type { UserActor } from '../../accounts/actor.js';
+import type { UserActor } from '../../actors/actor.js';
 
 /** What kind of file an ingest job reads. */
 export type IngestKind = 'vcf' | 'phenotypes' | 'phenopackets';

@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../../db/query-rows.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../../test/test-database.js';
-import { systemActor } from '../../accounts/actor.js';
+import { systemActor } from '../../actors/actor.js';
 import { CohortEngine } from '../../cohorts/cohort-engine.js';
 import type { CohortCriteria } from '../../cohorts/cohort-criteria.js';
 import { expectedCounts, type CountQuery } from '../../genomics/synth/expected-counts.js';

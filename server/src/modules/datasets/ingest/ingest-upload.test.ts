@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actorOf, createTestApi, loginAs, makeUser, testConfig } from '../../../test/test-api.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../../test/test-database.js';
-import { systemActor } from '../../accounts/actor.js';
+import { systemActor } from '../../actors/actor.js';
 import { createAppServices } from '../../../app/app-services.js';
 import { createGraphQLServer } from '../../../http/yoga.js';
 import { createParticipant } from '../../participants/participants.service.js';

@@ -1,4 +1,4 @@
-import { hasRole, type Actor } from '../../accounts/actor.js';
+import { hasRole, type Actor } from '../../actors/actor.js';
 import { ForbiddenError } from '../../../errors/app-errors.js';
 
 /** Data comes into a dataset through its steward (or an admin, or an operator at the CLI). */

@@ -10,7 +10,6 @@ import {
   serial,
   smallint,
   text,
-  timestamp,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
@@ -18,6 +17,7 @@ import { users } from '../../accounts/accounts.tables.js';
 import { ontologyTerms } from '../../ontology/ontology.tables.js';
 import { participants } from '../../participants/participants.tables.js';
 import { datasets } from '../datasets.tables.js';
+import { timestamptz, uuidRef } from '../../../db/columns.js';
 
 /** Distinct variants, one row per alternate allele (multi-allelic records are split). */
 export const variants = pgTable(
@@ -43,9 +43,7 @@ export const variants = pgTable(
 export const variantCalls = pgTable(
   'variant_calls',
   {
-    datasetId: uuid('dataset_id')
-      .notNull()
-      .references(() => datasets.id),
+    datasetId: uuidRef('dataset_id', () => datasets.id),
     variantId: integer('variant_id')
       .notNull()
       .references(() => variants.id),
@@ -64,13 +62,9 @@ export const variantCalls = pgTable(
 export const samples = pgTable(
   'samples',
   {
-    datasetId: uuid('dataset_id')
-      .notNull()
-      .references(() => datasets.id),
+    datasetId: uuidRef('dataset_id', () => datasets.id),
     sampleId: text('sample_id').notNull(),
-    participantId: uuid('participant_id')
-      .notNull()
-      .references(() => participants.id),
+    participantId: uuidRef('participant_id', () => participants.id),
   },
   (t) => [
     primaryKey({ columns: [t.datasetId, t.sampleId] }),
@@ -82,9 +76,7 @@ export const samples = pgTable(
 export const phenotypeObservations = pgTable(
   'phenotype_observations',
   {
-    participantId: uuid('participant_id')
-      .notNull()
-      .references(() => participants.id),
+    participantId: uuidRef('participant_id', () => participants.id),
     term: text('term')
       .notNull()
       .references(() => ontologyTerms.curie),
@@ -105,16 +97,14 @@ export const ingests = pgTable(
   'ingests',
   {
     id: uuid('id').primaryKey(),
-    datasetId: uuid('dataset_id')
-      .notNull()
-      .references(() => datasets.id),
+    datasetId: uuidRef('dataset_id', () => datasets.id),
     kind: text('kind').notNull(),
     fileName: text('file_name').notNull(),
     fileSha256: text('file_sha256').notNull(),
     report: jsonb('report').notNull(),
     startedBy: uuid('started_by').references(() => users.id),
-    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
-    finishedAt: timestamp('finished_at', { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamptz('started_at').notNull(),
+    finishedAt: timestamptz('finished_at').notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('ingests_file_once_idx').on(t.datasetId, t.kind, t.fileSha256),

@@ -5,7 +5,7 @@ import { pgIntArray, pgTextArray } from '../../../db/pg-array.js';
 import { queryRows } from '../../../db/query-rows.js';
 import { ConflictError, ValidationError } from '../../../errors/app-errors.js';
 import { isUniqueViolation } from '../../../lib/db-errors.js';
-import type { Actor } from '../../accounts/actor.js';
+import type { Actor } from '../../actors/actor.js';
 import { openVcf } from '../../genomics/vcf/read-vcf.js';
 import { VcfFormatError } from '../../genomics/vcf/vcf-format-error.js';
 import {

@@ -9,7 +9,7 @@ import { ConflictError, ForbiddenError, ValidationError } from '../../../errors/
 import { auditCount } from '../../../test/audit-rows.js';
 import { actorOf, makeUser } from '../../../test/test-api.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../../test/test-database.js';
-import { systemActor } from '../../accounts/actor.js';
+import { systemActor } from '../../actors/actor.js';
 import { CohortEngine } from '../../cohorts/cohort-engine.js';
 import { participants } from '../../participants/participants.tables.js';
 import { createParticipant } from '../../participants/participants.service.js';

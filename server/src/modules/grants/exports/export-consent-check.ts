@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Tx } from '../../../db/database.js';
 import { ConflictError } from '../../../errors/app-errors.js';
-import type { Actor } from '../../accounts/actor.js';
+import type { Actor } from '../../actors/actor.js';
 import { appendAuditEvents } from '../../audit/audit.service.js';
 import type { CombinedMatchResult } from '../../consent/duo/match-across-datasets.js';
 import type { ResearchPurpose } from '../../consent/duo/match-types.js';

@@ -4,7 +4,7 @@ import type { Tx } from '../../../db/database.js';
 import { insertChunked } from '../../../db/insert-chunked.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../../errors/app-errors.js';
 import { idSchema } from '../../../lib/validators.js';
-import { hasRole, type Actor } from '../../accounts/actor.js';
+import { hasRole, type Actor } from '../../actors/actor.js';
 import { appendAuditEvent, appendAuditEvents } from '../../audit/audit.service.js';
 import type { CohortCriteria } from '../../cohorts/cohort-criteria.js';
 import type { CohortIndex } from '../../cohorts/cohort-index.js';

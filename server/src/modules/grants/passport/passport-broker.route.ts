@@ -4,7 +4,7 @@ import type { Route } from '../../../http/router.js';
 import { requestViewer } from '../../../http/request-viewer.js';
 import { users } from '../../accounts/accounts.tables.js';
 import { appendAuditEvent } from '../../audit/audit.service.js';
-import { affiliationAssertions } from '../../identity/affiliation-visas.js';
+import { affiliationAssertions } from './affiliation-visas.js';
 import { activeGrantsOf } from '../active-grants.js';
 import { grantVisas } from '../grant-visas.js';
 import { signPassport } from './passport.js';

@@ -2,6 +2,7 @@ import { MAX_PASSPORT_VISAS, PASSPORT_TYP } from './passport.js';
 import {
   rejection,
   resolveKeys,
+  verifiedTokenFacts,
   verifySignedToken,
   type Rejection,
   type RejectionReason,
@@ -88,16 +89,7 @@ export async function verifyPassport(
   rejected.sort((a, b) => a.index - b.index);
   return {
     ok: true,
-    passport: {
-      token: token as string,
-      issuer: payload.iss,
-      subject: payload.sub,
-      issuedAt: payload.iat,
-      expiresAt: payload.exp,
-      jti: payload.jti,
-      keyId: checked.keyId,
-      audience: checked.audience,
-    },
+    passport: verifiedTokenFacts(token as string, checked),
     visas,
     rejected,
   };

@@ -70,6 +70,36 @@ export interface VerifiedToken {
   audience: string[];
 }
 
+/** What callers keep of a verified token: its text, standard claims, key id and audience. */
+export interface VerifiedTokenFacts {
+  token: string;
+  issuer: string;
+  subject: string;
+  /** Unix seconds. */
+  issuedAt: number;
+  /** Unix seconds. */
+  expiresAt: number;
+  jti: string;
+  keyId: string;
+  /** Empty when the token names no audience. */
+  audience: string[];
+}
+
+/** The facts of a token that `verifySignedToken` accepted. */
+export function verifiedTokenFacts(token: string, checked: VerifiedToken): VerifiedTokenFacts {
+  const { payload } = checked;
+  return {
+    token,
+    issuer: payload.iss,
+    subject: payload.sub,
+    issuedAt: payload.iat,
+    expiresAt: payload.exp,
+    jti: payload.jti,
+    keyId: checked.keyId,
+    audience: checked.audience,
+  };
+}
+
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
 

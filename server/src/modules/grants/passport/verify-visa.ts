@@ -1,6 +1,8 @@
 import {
   rejection,
+  verifiedTokenFacts,
   verifySignedToken,
+  type VerifiedTokenFacts,
   type Rejection,
   type VerificationKeys,
   type VerifyOptions,
@@ -17,18 +19,7 @@ export interface VerifyVisaOptions extends VerifyOptions {
 }
 
 /** A visa that verified: its identity, validity window and `ga4gh_visa_v1` object. */
-export interface VerifiedVisa {
-  token: string;
-  issuer: string;
-  subject: string;
-  /** Unix seconds. */
-  issuedAt: number;
-  /** Unix seconds. */
-  expiresAt: number;
-  jti: string;
-  keyId: string;
-  /** Empty when the visa names no audience. */
-  audience: string[];
+export interface VerifiedVisa extends VerifiedTokenFacts {
   visa: VisaObject;
 }
 
@@ -74,16 +65,6 @@ export async function verifyVisa(
   if (visa.data.asserted > payload.iat) return reject('asserted after the visa was issued');
   return {
     ok: true,
-    visa: {
-      token: token as string,
-      issuer: payload.iss,
-      subject: payload.sub,
-      issuedAt: payload.iat,
-      expiresAt: payload.exp,
-      jti: payload.jti,
-      keyId: checked.keyId,
-      audience: checked.audience,
-      visa: visa.data,
-    },
+    visa: { ...verifiedTokenFacts(token as string, checked), visa: visa.data },
   };
 }

@@ -3,13 +3,13 @@ import { z } from 'zod';
 import type { Tx } from '../../db/database.js';
 import { NotFoundError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
-import { hasRole, type Actor } from '../accounts/actor.js';
+import { hasRole, type Actor } from '../actors/actor.js';
 import { auditBatches, chainOutbox, chainReceipts } from '../chain/chain.tables.js';
 import { inclusionProof, type ProofStep } from '../chain/merkle.js';
 import { participants } from '../participants/participants.tables.js';
-import { canonicalEvent } from './audit-hash.js';
-import { appendAuditEvent } from './audit.service.js';
-import { auditEvents } from './audit.tables.js';
+import { canonicalEvent } from '../audit/audit-hash.js';
+import { appendAuditEvent } from '../audit/audit.service.js';
+import { auditEvents } from '../audit/audit.tables.js';
 
 /** Where an event is anchored, and how to prove it. */
 export interface EventProof {

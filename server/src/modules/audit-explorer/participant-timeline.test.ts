@@ -5,7 +5,7 @@ import { createLogger } from '../../lib/logger.js';
 import { TEST_PASSWORD, createTestApi, loginAs } from '../../test/test-api.js';
 import { openTestLedger } from '../../test/test-chain.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
-import { systemActor } from '../accounts/actor.js';
+import { systemActor } from '../actors/actor.js';
 import { ChainWorker } from '../chain/chain-worker.js';
 import { verifyInclusion } from '../chain/merkle.js';
 import {

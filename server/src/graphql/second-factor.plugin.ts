@@ -7,9 +7,9 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { GraphQLContext } from '../../graphql/context.js';
-import { appendAuditEvent } from '../audit/audit.service.js';
-import { secondFactorDemand } from './second-factor-policy.js';
+import type { GraphQLContext } from './context.js';
+import { appendAuditEvent } from '../modules/audit/audit.service.js';
+import { secondFactorDemand } from '../modules/identity/second-factor-policy.js';
 
 /** The root field names an operation selects, through inline fragments and fragment spreads. */
 function rootFieldNames(

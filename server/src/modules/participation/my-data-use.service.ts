@@ -1,13 +1,13 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
-import type { Actor } from '../accounts/actor.js';
+import type { Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { auditEvents } from '../audit/audit.tables.js';
-import { withProofs, type TimelineEvent } from '../audit/participant-timeline.service.js';
+import { withProofs, type TimelineEvent } from '../audit-explorer/participant-timeline.service.js';
 import { dataExports, exportMembers, grantMembers, grants } from '../grants/grants.tables.js';
 import { signedInParticipant } from '../participants/signed-in-participant.js';
-import { consentRequests, studies, studyDecisions } from './studies.tables.js';
-import { latestVersions } from './study-decisions.js';
+import { consentRequests, studies, studyDecisions } from '../studies/studies.tables.js';
+import { latestVersions } from '../studies/study-decisions.js';
 
 /** One study that requested or used the participant's data, told to the participant. */
 export interface DataUseEntry {

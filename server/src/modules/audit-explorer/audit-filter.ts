@@ -2,9 +2,9 @@ import { and, eq, gte, like, lte, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '../../db/database.js';
 import { idSchema } from '../../lib/validators.js';
-import { ROLES } from '../accounts/roles.js';
+import { ROLES } from '../actors/roles.js';
 import { participants } from '../participants/participants.tables.js';
-import { auditEvents } from './audit.tables.js';
+import { auditEvents } from '../audit/audit.tables.js';
 
 /** The roles an audit event can be recorded under: account roles, the platform, nobody. */
 export const ACTOR_ROLES = [...ROLES, 'system', 'anonymous'] as const;

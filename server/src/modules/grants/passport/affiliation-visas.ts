@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
-import type { Queryable } from '../../db/database.js';
-import { affiliationAndRoleProblem } from '../grants/passport/visa-claims.js';
-import { assertedAffiliations, oidcIdentities } from './identity.tables.js';
+import type { Queryable } from '../../../db/database.js';
+import { affiliationAndRoleProblem } from './visa-claims.js';
+import { oidcIdentities } from '../../identity/identity.tables.js';
+import { assertedAffiliations } from './asserted-affiliations.tables.js';
 
 /** One AffiliationAndRole assertion: the value, who vouched for it, how and when. */
 export interface AffiliationAssertion {

@@ -5,7 +5,7 @@ import {
   runAuditVerification,
   type ListedAuditEvent,
 } from './audit-query.service.js';
-import type { AuditVerification } from './audit-verify.js';
+import type { AuditVerification } from '../audit/audit-verify.js';
 
 const AuditEventType = builder.objectRef<ListedAuditEvent>('AuditEvent').implement({
   description: 'One entry of the append-only, hash-chained audit trail.',

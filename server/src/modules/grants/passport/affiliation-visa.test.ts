@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApi } from '../../test/test-api.js';
-import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
-import { signInAtProvider, startOidcFixture, type OidcFixture } from '../../test/oidc-fixture.js';
-import { PASSPORT_PATH, passportBrokerRoute } from '../grants/passport/passport-broker.route.js';
-import { verifyPassport } from '../grants/passport/verify-passport.js';
+import { createTestApi } from '../../../test/test-api.js';
+import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../../test/test-database.js';
+import {
+  signInAtProvider,
+  startOidcFixture,
+  type OidcFixture,
+} from '../../../test/oidc-fixture.js';
+import { PASSPORT_PATH, passportBrokerRoute } from './passport-broker.route.js';
+import { verifyPassport } from './verify-passport.js';
 import { affiliationVisaValue } from './affiliation-visas.js';
 
 const ISSUER = 'http://consentome.test';

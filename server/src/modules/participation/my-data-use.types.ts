@@ -1,10 +1,10 @@
 import { builder } from '../../builder.js';
 import { inTransaction } from '../../graphql/run.js';
-import { TimelineEventType } from '../audit/participant-timeline.types.js';
+import { TimelineEventType } from '../audit-explorer/participant-timeline.types.js';
 import type { ResearchPurpose } from '../consent/duo/match-types.js';
-import { RequestStatusEnum, StudyDecisionEnum } from './consent-requests.types.js';
+import { RequestStatusEnum, StudyDecisionEnum } from '../studies/consent-requests.types.js';
 import { myDataUse, type DataUseEntry } from './my-data-use.service.js';
-import { ResearchPurposeType, StudyStatusEnum } from './studies.types.js';
+import { ResearchPurposeType, StudyStatusEnum } from '../studies/studies.types.js';
 
 const DataUseStudyType = builder.objectRef<DataUseEntry['study']>('DataUseStudy').implement({
   fields: (t) => ({

@@ -5,7 +5,7 @@ import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/t
 import { ForbiddenError, ValidationError } from '../../errors/app-errors.js';
 import type { UserRecord } from '../accounts/accounts.service.js';
 import { createParticipant } from '../participants/participants.service.js';
-import { appendAuditEvent } from './audit.service.js';
+import { appendAuditEvent } from '../audit/audit.service.js';
 import { auditActivity } from './audit-activity.service.js';
 import { auditFacets } from './audit-facets.service.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ROLES } from '../accounts/roles.js';
+import { ROLES } from '../modules/actors/roles.js';
 
 const providerSchema = z
   .object({

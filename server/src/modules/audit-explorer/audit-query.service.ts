@@ -2,11 +2,11 @@ import { and, desc, eq, getTableColumns, lt } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '../../db/database.js';
 import { parseInput } from '../../errors/parse-input.js';
-import type { Actor } from '../accounts/actor.js';
+import type { Actor } from '../actors/actor.js';
 import { participants } from '../participants/participants.tables.js';
-import { assertCanReadAudit } from './audit.policy.js';
-import { appendAuditEvent } from './audit.service.js';
-import { auditEvents } from './audit.tables.js';
+import { assertCanReadAudit } from '../audit/audit.policy.js';
+import { appendAuditEvent } from '../audit/audit.service.js';
+import { auditEvents } from '../audit/audit.tables.js';
 import {
   RANGE_ORDER_ISSUE,
   auditConditionsShape,
@@ -14,7 +14,7 @@ import {
   recordedFilter,
   resolveAuditConditions,
 } from './audit-filter.js';
-import { verifyAuditChain, type AuditVerification } from './audit-verify.js';
+import { verifyAuditChain, type AuditVerification } from '../audit/audit-verify.js';
 
 /** An audit event row. */
 export type AuditEventRecord = typeof auditEvents.$inferSelect;

@@ -1,15 +1,15 @@
 import type { Tx } from '../../db/database.js';
 import { parseInput } from '../../errors/parse-input.js';
-import type { CohortIndex } from '../cohorts/cohort-index.js';
-import type { ConsentBreakdownProvider, ConsentSplit } from '../cohorts/consent-breakdown.js';
-import { RoaringBitmap32 } from '../cohorts/roaring.js';
+import type { CohortIndex } from './cohort-index.js';
+import type { ConsentBreakdownProvider, ConsentSplit } from './consent-breakdown.js';
+import { RoaringBitmap32 } from './roaring.js';
 import { datasets } from '../datasets/datasets.tables.js';
 import type { DuoModifier, DuoPermission } from '../ontology/duo.js';
-import { matchDataUse } from './duo/match-data-use.js';
-import { ResearchPurposeSchema } from './duo/research-purpose.schema.js';
-import { scopesOf } from './effective-consent.js';
-import { CONSENT_SCOPES, type ConsentScope } from './preferences.js';
-import { purposeFromArgs, type ResearchPurposeArgs } from './research-purpose.types.js';
+import { matchDataUse } from '../consent/duo/match-data-use.js';
+import { ResearchPurposeSchema } from '../consent/duo/research-purpose.schema.js';
+import { scopesOf } from '../consent/effective-consent.js';
+import { CONSENT_SCOPES, type ConsentScope } from '../consent/preferences.js';
+import { purposeFromArgs, type ResearchPurposeArgs } from '../consent/research-purpose-args.js';
 
 const key = (scope: ConsentScope, code: 'p' | 'd' | 'a') =>
   `${CONSENT_SCOPES.indexOf(scope)}:${code}`;

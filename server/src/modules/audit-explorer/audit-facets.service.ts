@@ -1,10 +1,10 @@
 import { and, asc, eq, exists, isNotNull, ne, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
-import type { Actor } from '../accounts/actor.js';
+import type { Actor } from '../actors/actor.js';
 import { users } from '../accounts/accounts.tables.js';
-import { assertCanReadAudit } from './audit.policy.js';
-import { appendAuditEvent } from './audit.service.js';
-import { auditEvents } from './audit.tables.js';
+import { assertCanReadAudit } from '../audit/audit.policy.js';
+import { appendAuditEvent } from '../audit/audit.service.js';
+import { auditEvents } from '../audit/audit.tables.js';
 
 /** A staff account that appears in the trail as an actor. */
 export interface AuditActor {

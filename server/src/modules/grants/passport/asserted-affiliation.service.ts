@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import type { Tx } from '../../db/database.js';
-import { ForbiddenError, NotFoundError } from '../../errors/app-errors.js';
-import { parseInput } from '../../errors/parse-input.js';
-import { idSchema } from '../../lib/validators.js';
-import { findUser } from '../accounts/accounts.service.js';
-import { hasRole, type Actor } from '../accounts/actor.js';
-import { appendAuditEvent } from '../audit/audit.service.js';
-import { affiliationAndRoleProblem } from '../grants/passport/visa-claims.js';
-import { assertedAffiliations } from './identity.tables.js';
+import type { Tx } from '../../../db/database.js';
+import { ForbiddenError, NotFoundError } from '../../../errors/app-errors.js';
+import { parseInput } from '../../../errors/parse-input.js';
+import { idSchema } from '../../../lib/validators.js';
+import { findUser } from '../../accounts/accounts.service.js';
+import { hasRole, type Actor } from '../../actors/actor.js';
+import { appendAuditEvent } from '../../audit/audit.service.js';
+import { affiliationAndRoleProblem } from './visa-claims.js';
+import { assertedAffiliations } from './asserted-affiliations.tables.js';
 
 const AssertAffiliationInput = z.object({
   userId: idSchema,

@@ -3,19 +3,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/query-rows.js';
 import { insertCohortFixture, prng, type CohortFixture } from '../../test/cohort-fixture.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
-import { recordCohortChange } from '../cohorts/cohort-changes.js';
-import { CohortEngine } from '../cohorts/cohort-engine.js';
+import { recordCohortChange } from '../cohort-changes/cohort-changes.js';
+import { CohortEngine } from './cohort-engine.js';
 import { datasets } from '../datasets/datasets.tables.js';
-import { consentPreferences } from './consent.tables.js';
-import { effectiveConsent } from './effective-consent.js';
+import { consentPreferences } from '../consent/consent.tables.js';
+import { effectiveConsent } from '../consent/effective-consent.js';
 import { preferenceBreakdown } from './preference-breakdown.js';
 import {
   CONSENT_CHOICES,
   CONSENT_SCOPES,
   DEFAULT_PREFERENCES,
   type ConsentPreferences,
-} from './preferences.js';
-import type { ResearchPurposeArgs } from './research-purpose.types.js';
+} from '../consent/preferences.js';
+import type { ResearchPurposeArgs } from '../consent/research-purpose-args.js';
 
 /**
  * The set-algebra split used by counts must say, for every participant, exactly what the one

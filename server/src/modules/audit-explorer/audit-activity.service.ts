@@ -4,9 +4,9 @@ import type { Tx } from '../../db/database.js';
 import { ValidationError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
 import { queryRows } from '../../db/query-rows.js';
-import type { Actor } from '../accounts/actor.js';
-import { assertCanReadAudit } from './audit.policy.js';
-import { appendAuditEvent } from './audit.service.js';
+import type { Actor } from '../actors/actor.js';
+import { assertCanReadAudit } from '../audit/audit.policy.js';
+import { appendAuditEvent } from '../audit/audit.service.js';
 import {
   RANGE_ORDER_ISSUE,
   auditConditionsShape,

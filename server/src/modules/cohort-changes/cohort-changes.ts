@@ -1,5 +1,5 @@
 import type { Tx } from '../../db/database.js';
-import { cohortChanges } from './cohorts.tables.js';
+import { cohortChanges } from './cohort-changes.tables.js';
 
 /** What the cohort index must re-read after a change. */
 export type CohortChangeKind = 'participant' | 'ingest' | 'ontology';
