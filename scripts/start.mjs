@@ -58,10 +58,12 @@ const demoOidc =
   process.env.DEMO_OIDC !== 'false';
 const oidcEnv = {};
 if (demoOidc) {
+  // Ports 4100 and 4101 unless OIDC_TEST_PORT names the first.
+  const oidcPort = process.env.OIDC_TEST_PORT ? Number(process.env.OIDC_TEST_PORT) : undefined;
   run('oidc', ['scripts/oidc/test-provider.mjs'], {
     WEB_ORIGIN: process.env.WEB_ORIGIN ?? `http://127.0.0.1:${webPort}`,
   });
-  oidcEnv.OIDC_PROVIDERS = demoInstitutions().oidcProviders;
+  oidcEnv.OIDC_PROVIDERS = demoInstitutions(oidcPort).oidcProviders;
 }
 
 run('api', ['server/bin/consentome.js', 'serve'], {
