@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { generate } from 'otplib';
-import { expectAccessible } from './helpers';
+import { expectAccessible, signIn } from './helpers';
 
 // The whole redirect flow in Chromium against the real test provider (oidc-provider on
 // loopback, started by playwright.config.ts): portal → Demo University → portal, signed in.
@@ -19,7 +19,7 @@ test('a researcher signs in with Demo University through the whole redirect flow
   expect(new URL(page.url()).port).toBe(new URL(testInfo.project.use.baseURL!).port);
 
   // Signing out ends the session here and at the provider (RP-initiated logout).
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await page.waitForURL(/\/session\/end|\/login/);
   if (page.url().includes('/session/end')) {
     await page.getByRole('button', { name: /yes|sign.?out/i }).click();
@@ -70,4 +70,32 @@ test('an account sets up an authenticator app and confirms a step-up code', asyn
   await page.getByLabel('Code from your authenticator app').fill(next);
   await page.getByRole('button', { name: "Confirm it's you" }).click();
   await expect(page.getByText('this session is confirmed')).toBeVisible();
+});
+
+test('a password account links its institution from /account, then signs in through it', async ({
+  page,
+  browser,
+}, testInfo) => {
+  await signIn(page, 'researcher@demo.local');
+  await page.goto('/account');
+  await page.getByLabel('Institution', { exact: true }).selectOption({ label: 'Demo University' });
+  await page.getByLabel("Your password (to confirm it's you)").fill('demo-password');
+  await page.getByRole('button', { name: 'Link institution' }).click();
+  // The provider authenticates afresh (prompt=login), whatever session it had.
+  await page.getByLabel('E-mail').fill('mara@demo-university.example');
+  await page.getByLabel('Password').fill('demo-password');
+  await page.getByRole('button', { name: 'Sign in to Demo University' }).click();
+  await expect(page.getByText('Your institution is linked')).toBeVisible();
+  // Another browser signs in through Demo University as Mara: it is the password account.
+  const other = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
+  const second = await other.newPage();
+  await second.goto('/login');
+  await second.getByRole('button', { name: 'Sign in with Demo University' }).click();
+  await second.getByLabel('E-mail').fill('mara@demo-university.example');
+  await second.getByLabel('Password').fill('demo-password');
+  await second.getByRole('button', { name: 'Sign in to Demo University' }).click();
+  await expect(second.getByRole('heading', { level: 1 })).toContainText('Welcome');
+  await second.goto('/account');
+  await expect(second.getByText('Signed in as researcher@demo.local')).toBeVisible();
+  await other.close();
 });
