@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { demoInstitutions } from './oidc/test-provider.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const apiPort = process.env.API_PORT ?? '4000';
@@ -48,7 +49,25 @@ function stop(code = 0) {
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
+// The demo's institutions: a real OpenID provider on loopback (scripts/oidc/test-provider.mjs),
+// so the sign-in page offers "Sign in with Demo University". Not when the operator configured
+// providers of their own, or set DEMO_OIDC=false.
+const demoOidc =
+  !process.env.OIDC_PROVIDERS &&
+  !process.env.OIDC_PROVIDERS_FILE &&
+  process.env.DEMO_OIDC !== 'false';
+const oidcEnv = {};
+if (demoOidc) {
+  // Ports 4100 and 4101 unless OIDC_TEST_PORT names the first.
+  const oidcPort = process.env.OIDC_TEST_PORT ? Number(process.env.OIDC_TEST_PORT) : undefined;
+  run('oidc', ['scripts/oidc/test-provider.mjs'], {
+    WEB_ORIGIN: process.env.WEB_ORIGIN ?? `http://127.0.0.1:${webPort}`,
+  });
+  oidcEnv.OIDC_PROVIDERS = demoInstitutions(oidcPort).oidcProviders;
+}
+
 run('api', ['server/bin/consentome.js', 'serve'], {
+  ...oidcEnv,
   NODE_ENV: nodeEnv,
   PORTAL_FORWARD_SECRET: portalForwardSecret,
   UPLOAD_MAX_MB: uploadMaxMb,
@@ -90,6 +109,8 @@ await sleep(300);
 console.log(`
   Consentome is running
     Portal   ${origin}
-    API      ${apiUrl}${nodeEnv === 'production' ? '' : '  (GraphiQL in the browser)'}
+    API      ${apiUrl}${nodeEnv === 'production' ? '' : '  (GraphiQL in the browser)'}${
+      demoOidc ? '\n    Demo University sign-in: rhea@demo-university.example / demo-password' : ''
+    }
   Press Ctrl-C to stop.
 `);

@@ -9,7 +9,7 @@ const LAYERS = [
   ['actors', 'cohort-changes', 'secrets'], // leaves: who acts, "the index must re-read", keys
   ['audit'], // the append-only, hash-chained log every write appends to
   ['accounts', 'ontology'],
-  ['genomics', 'notifications'],
+  ['genomics', 'notifications', 'identity'], // identity: institutional sign-in, second factor
   ['participants'],
   ['chain', 'datasets'],
   ['passkeys'], // participants' WebAuthn keys and the signing of consent records

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
+import { demoInstitutions } from '../scripts/oidc/test-provider.mjs';
 
 // One fresh embedded database per run. Workers re-read this file, so the directory is chosen
 // once and handed down through the environment.
@@ -15,6 +16,9 @@ process.env.E2E_WEB_PORT ??= String(Number(process.env.E2E_API_PORT) + 1);
 process.env.E2E_FORWARD_SECRET ??= randomBytes(32).toString('base64url');
 const API_PORT = process.env.E2E_API_PORT;
 const WEB_PORT = process.env.E2E_WEB_PORT;
+// The test institutions (a real OpenID provider) on the two ports after the portal's.
+const OIDC_PORT = String(Number(WEB_PORT) + 1);
+const { oidcProviders } = demoInstitutions(Number(OIDC_PORT));
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export default defineConfig({
@@ -49,6 +53,15 @@ export default defineConfig({
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined } }],
   webServer: [
     {
+      name: 'oidc',
+      command: 'node ../scripts/oidc/test-provider.mjs',
+      url: `http://127.0.0.1:${OIDC_PORT}/.well-known/openid-configuration`,
+      env: { OIDC_TEST_PORT: OIDC_PORT, WEB_ORIGIN: `http://127.0.0.1:${WEB_PORT}` },
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+    },
+    {
       name: 'api',
       command: 'node ../server/bin/consentome.js serve',
       url: `http://127.0.0.1:${API_PORT}/health`,
@@ -59,6 +72,10 @@ export default defineConfig({
         DEMO_SEED: 'true',
         NODE_ENV: 'production',
         LOG_LEVEL: 'warn',
+        // Second-factor specs turn it on per account; the other specs use password sessions.
+        OIDC_PROVIDERS: oidcProviders,
+        MFA_REQUIRED_ROLES: '',
+        STEP_UP_ACTIONS: '',
         PORTAL_FORWARD_SECRET: process.env.E2E_FORWARD_SECRET,
         UPLOAD_MAX_MB: '8',
       },

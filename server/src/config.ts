@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { secretsKeySourceFromEnv, type SecretsKeySource } from './lib/secrets-keyring.js';
+import { identitySettingsFromEnv, type IdentitySettings } from './lib/identity-settings.js';
 
 const boolish = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -98,6 +99,8 @@ export interface Config {
   mail: { smtpUrl: string | null; from: string };
   /** True when the chain is the embedded simulator (no CHAIN_RPC_URL). */
   embeddedChain: boolean;
+  /** Institutional sign-in (OpenID providers) and second-factor policy. */
+  identity: IdentitySettings;
 }
 
 /**
@@ -111,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  const webOrigin = e.WEB_ORIGIN ?? `http://127.0.0.1:${e.WEB_PORT}`;
   return {
     nodeEnv: e.NODE_ENV,
     databaseUrl: e.DATABASE_URL,
@@ -122,9 +126,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiHost: e.API_HOST,
     apiPort: e.API_PORT,
     webPort: e.WEB_PORT,
-    webOrigin: e.WEB_ORIGIN ?? `http://127.0.0.1:${e.WEB_PORT}`,
+    webOrigin,
     /** The passkey relying party: the portal's origin and its host name as RP id. */
-    webauthn: webauthnOf(e.WEB_ORIGIN ?? `http://127.0.0.1:${e.WEB_PORT}`),
+    webauthn: webauthnOf(webOrigin),
     publicUrl: (e.PUBLIC_URL ?? `http://${e.API_HOST}:${e.API_PORT}`).replace(/\/+$/, ''),
     sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
     cookieSecure: e.COOKIE_SECURE,
@@ -147,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       budgetPerDay: e.COUNT_QUERY_BUDGET_PER_DAY,
     },
     beaconPublic: { perMinute: e.BEACON_PUBLIC_PER_MINUTE, perDay: e.BEACON_PUBLIC_PER_DAY },
+    identity: identitySettingsFromEnv(env, webOrigin),
   };
 }
 

@@ -1,10 +1,11 @@
-import { error, type Handle, type HandleFetch } from '@sveltejs/kit';
+import { error, redirect, type Handle, type HandleFetch } from '@sveltejs/kit';
 import { graphql } from '$lib/graphql/graphql';
 import { api } from '$lib/server/api';
 import { bodyLimitFor } from '$lib/server/body-limits';
 import { CLIENT_ADDRESS_HEADER, signedClientAddress } from '$lib/server/client-address';
 import { apiOrigin } from '$lib/server/filtering-terms';
 import { guardRoute } from '$lib/server/route-guard';
+import { MySecondFactor } from '$lib/server/second-factor';
 import { SESSION_COOKIE, clearSessionCookie } from '$lib/server/session';
 
 const Me = graphql(`
@@ -40,6 +41,7 @@ export const handle: Handle = async ({ event, resolve }) => {
       // API down: treat as signed out for this request; pages show the API error themselves.
     }
   }
+  if (event.locals.token) await askForSecondFactor(event.locals.token, event);
   refuseOversizedBody(event.request, bodyLimitFor(event.route.id, event.locals.viewer));
   refuseCrossSiteDownload(event.request, event.route.id);
   // Who may open what: the route table of $lib/access, applied once here for every route.
@@ -51,6 +53,24 @@ export const handle: Handle = async ({ event, resolve }) => {
   response.headers.set('x-content-type-options', 'nosniff');
   return response;
 };
+
+/** Routes a session may use before its second factor: the account page, and signing out. */
+const BEFORE_SECOND_FACTOR = new Set(['/account', '/logout', '/login', '/login/oidc/callback']);
+
+/**
+ * A role that must use a second factor (the API's MFA_REQUIRED_ROLES) is sent to its account
+ * page until this session has proved one; the API refuses everything else meanwhile anyway.
+ */
+async function askForSecondFactor(
+  token: string,
+  event: Parameters<Handle>[0]['event'],
+): Promise<void> {
+  if (!event.route.id || BEFORE_SECOND_FACTOR.has(event.route.id)) return;
+  const factor = await api(event.fetch, token, MySecondFactor, {})
+    .then((d) => d.mySecondFactor)
+    .catch(() => null);
+  if (factor?.required && !factor.sessionVerifiedAt) redirect(303, '/account?second_factor=1');
+}
 
 /**
  * Refuses a body over the route's limit before anything reads it (413), and a body of unknown

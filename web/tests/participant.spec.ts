@@ -110,7 +110,7 @@ test('the consent form works without JavaScript', async ({ browser }) => {
   await page.goto('/login');
   await page.getByLabel('E-mail').fill(PATIENT);
   await page.getByLabel('Password').fill('demo-password');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.goto('/consent');
   const versionText = (await page.getByTestId('current-version').textContent()) ?? '';
   const version = Number(/version (\d+)/.exec(versionText)?.[1]);

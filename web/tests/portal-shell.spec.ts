@@ -11,13 +11,13 @@ test('the sign-in page validates before sending and shows the server’s error',
   await expectAccessible(page, testInfo, 'login');
   await screenshots(page, testInfo, 'login');
 
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByText('Enter a valid e-mail address.')).toBeVisible();
   await expect(page.getByText('Enter your password.')).toBeVisible();
 
   await page.getByLabel('E-mail').fill('researcher@demo.local');
   await page.getByLabel('Password').fill('not the password');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByRole('alert')).toHaveText('E-mail or password is wrong');
 });
 

@@ -19,3 +19,5 @@ export * from '../modules/review/review.tables.js';
 export * from '../modules/grants/grants.tables.js';
 export * from '../modules/notifications/notifications.tables.js';
 export * from '../modules/beacon/beacon.tables.js';
+export * from '../modules/identity/identity.tables.js';
+export * from '../modules/grants/passport/asserted-affiliations.tables.js';

@@ -67,6 +67,9 @@ describe(`curl examples in docs/ run against a real server (${TEST_DRIVER})`, ()
       API_PORT: '0',
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
+      // The examples show password sessions; the second-factor policy has its own tests.
+      MFA_REQUIRED_ROLES: '',
+      STEP_UP_ACTIONS: '',
     };
     // A random free port and a fresh database with the demo seed, as `npm start` would have.
     server = await startServer({ ...loadConfig(env), demoSeed: true }, createLogger('silent'));

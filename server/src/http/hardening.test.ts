@@ -47,7 +47,12 @@ describe(`GraphQL hardening on ${TEST_DRIVER}`, () => {
 
 describe('production is the default', () => {
   it('serve runs as production unless NODE_ENV says otherwise: no GraphiQL, no introspection', async () => {
-    const config = loadConfig({ LOG_LEVEL: 'silent', DEMO_SEED: 'false' });
+    const config = loadConfig({
+      LOG_LEVEL: 'silent',
+      DEMO_SEED: 'false',
+      MFA_REQUIRED_ROLES: '',
+      STEP_UP_ACTIONS: '',
+    });
     expect(config.nodeEnv).toBe('production');
     const db = await createTestDatabase();
     try {

@@ -9,6 +9,7 @@ import type { Database } from '../db/database.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { findAppError } from '../graphql/find-app-error.js';
 import { refusalAuditPlugin } from '../graphql/refusal-audit.js';
+import { secondFactorPlugin } from '../graphql/second-factor.plugin.js';
 import { variablesLimitPlugin } from '../graphql/variables-limit.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { resolveSession } from '../modules/accounts/accounts.service.js';
@@ -109,6 +110,7 @@ export function createGraphQLServer(
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'authorization'] }),
       ...(config.nodeEnv === 'production' ? [noIntrospection] : []),
       refusalAuditPlugin,
+      secondFactorPlugin,
       variablesLimitPlugin(),
       {
         onResponse({ request, response }) {

@@ -41,6 +41,9 @@ export async function startApiProcess(env: Record<string, string>): Promise<ApiP
       API_HOST: '127.0.0.1',
       API_PORT: String(port),
       LOG_LEVEL: 'warn',
+      // Suites using this predate the second-factor policy, which has its own tests.
+      MFA_REQUIRED_ROLES: '',
+      STEP_UP_ACTIONS: '',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -12,7 +12,14 @@ import { createAppServices, type AppServices } from '../app/app-services.js';
 /** Configuration for in-process tests: quiet, no demo seeding, a small login limit. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
-    ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DEMO_SEED: 'false' }),
+    // The existing suites test their own rules; second-factor policy is tested on its own.
+    ...loadConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      DEMO_SEED: 'false',
+      MFA_REQUIRED_ROLES: '',
+      STEP_UP_ACTIONS: '',
+    }),
     ...overrides,
   };
 }

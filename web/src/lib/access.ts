@@ -28,6 +28,8 @@ const PARTICIPANT = ['participant'] as const;
  */
 export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   '/login': { roles: 'public', what: 'the sign-in page' },
+  '/login/oidc/callback': { roles: 'public', what: "the institution's sign-in callback" },
+  '/login/oidc/[provider]': { roles: 'public', what: 'signing in through an institution' },
   '/logout': { roles: 'public', what: 'signing out' },
   '/enrol': { roles: 'public', what: 'enrolment' },
   '/': { roles: ROLES, what: 'the start page' },

@@ -3,6 +3,17 @@ import { graphql } from '$lib/graphql/graphql';
 import { api } from '$lib/server/api';
 import { messageOf, signedIn } from '$lib/server/guard';
 import { Refusal, mutate } from '$lib/server/mutate';
+import {
+  BeginInstitutionLink,
+  SignInProviders,
+  setFlowCookie,
+} from '$lib/server/institution-sign-in';
+import {
+  ConfirmTotpEnrolment,
+  MySecondFactor,
+  StartTotpEnrolment,
+  VerifySecondFactor,
+} from '$lib/server/second-factor';
 import { clearSessionCookie } from '$lib/server/session';
 import type { FieldErrors } from '$lib/validate';
 import type { Actions, PageServerLoad } from './$types';
@@ -19,10 +30,32 @@ const LogoutEverywhere = graphql(`
   mutation LogoutEverywhere { logoutEverywhere }
 `);
 
-export const load: PageServerLoad = ({ locals }) => {
-  const { viewer } = signedIn(locals);
-  return { email: viewer.email };
+export const load: PageServerLoad = async ({ locals, fetch, url }) => {
+  const { viewer, token } = signedIn(locals);
+  const [factor, providers] = await Promise.all([
+    api(fetch, token, MySecondFactor, {}).then((d) => d.mySecondFactor),
+    api(fetch, null, SignInProviders, {}).then((d) => d.signInProviders),
+  ]);
+  return {
+    email: viewer.email,
+    factor,
+    providers,
+    linked: url.searchParams.has('linked'),
+    secondFactorNeeded: url.searchParams.has('second_factor'),
+  };
 };
+
+/** The answer of a second-factor form: field errors and a message, or what to show next. */
+interface FactorResult {
+  factorErrors: FieldErrors;
+  factorMessage: string | null;
+  enrolment?: { secret: string; otpauthUri: string };
+  recoveryCodes?: string[];
+  verified?: boolean;
+}
+
+const factorFail = (status: number, message: string | null, errors: FieldErrors = {}) =>
+  fail(status, { factorErrors: errors, factorMessage: message } satisfies FactorResult);
 
 export const actions: Actions = {
   password: async ({ locals, request, fetch }) => {
@@ -49,6 +82,75 @@ export const actions: Actions = {
     } catch (e) {
       return fail(502, { errors: {}, message: messageOf(e), ended: null });
     }
+  },
+  totpStart: async ({ locals, fetch }) => {
+    const { token } = signedIn(locals);
+    try {
+      const r = await mutate(fetch, token, StartTotpEnrolment, {});
+      if (!r.ok) return factorFail(409, r.message);
+      return { factorErrors: {}, factorMessage: null, enrolment: r.data } satisfies FactorResult;
+    } catch (e) {
+      return factorFail(502, messageOf(e));
+    }
+  },
+  totpConfirm: async ({ locals, request, fetch }) => {
+    const { token } = signedIn(locals);
+    const code = String((await request.formData()).get('code') ?? '').trim();
+    if (!/^\d{6}$/.test(code)) return factorFail(400, null, { code: 'Enter the 6 digits.' });
+    try {
+      const r = await mutate(fetch, token, ConfirmTotpEnrolment, { c: code });
+      if (!r.ok)
+        return factorFail(r.type === 'RateLimitedError' ? 429 : 400, r.message, r.fieldErrors);
+      return {
+        factorErrors: {},
+        factorMessage: null,
+        recoveryCodes: r.data,
+      } satisfies FactorResult;
+    } catch (e) {
+      return factorFail(502, messageOf(e));
+    }
+  },
+  verify: async ({ locals, request, fetch }) => {
+    const { token } = signedIn(locals);
+    const form = await request.formData();
+    const code = String(form.get('code') ?? '').trim();
+    const recovery = String(form.get('recoveryCode') ?? '').trim();
+    if (!code && !recovery) return factorFail(400, null, { code: 'Enter the 6 digits.' });
+    try {
+      const r = await mutate(fetch, token, VerifySecondFactor, {
+        c: recovery ? null : code,
+        r: recovery || null,
+      });
+      if (!r.ok)
+        return factorFail(r.type === 'RateLimitedError' ? 429 : 400, r.message, r.fieldErrors);
+      return { factorErrors: {}, factorMessage: null, verified: true } satisfies FactorResult;
+    } catch (e) {
+      return factorFail(502, messageOf(e));
+    }
+  },
+  link: async ({ locals, request, fetch, cookies, url }) => {
+    const { token } = signedIn(locals);
+    const form = await request.formData();
+    const providerId = String(form.get('provider') ?? '');
+    const password = String(form.get('linkPassword') ?? '');
+    if (!password)
+      return fail(400, { linkErrors: { linkPassword: 'Enter your password.' }, linkMessage: null });
+    let target: string;
+    try {
+      const r = await mutate(fetch, token, BeginInstitutionLink, { p: providerId, pw: password });
+      if (!r.ok)
+        return fail(r.type === 'RateLimitedError' ? 429 : 400, {
+          linkErrors: (r.fieldErrors.password
+            ? { linkPassword: r.fieldErrors.password }
+            : {}) as FieldErrors,
+          linkMessage: r.message,
+        });
+      setFlowCookie(cookies, r.data.flowToken, url.protocol === 'https:');
+      target = r.data.authorizationUrl;
+    } catch (e) {
+      return fail(502, { linkErrors: {} as FieldErrors, linkMessage: messageOf(e) });
+    }
+    redirect(303, target);
   },
   everywhere: async ({ locals, cookies, fetch, url }) => {
     const { token } = signedIn(locals);

@@ -1,16 +1,38 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { ApiRequestError } from '$lib/server/api';
 import { Login } from '$lib/server/login';
+import { SignInProviders } from '$lib/server/institution-sign-in';
+import { api } from '$lib/server/api';
 import { mutate, statusOf } from '$lib/server/mutate';
 import { setSessionCookie } from '$lib/server/session';
 import { validateLogin } from '$lib/validate';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = ({ locals, cookies }) => {
+/** What the sign-in page says when an institution's sign-in came back refused. */
+const INSTITUTION_MESSAGES: Record<string, string> = {
+  FORBIDDEN:
+    'Your institution signed you in, but your account waits for approval or cannot sign in this way.',
+  CONFLICT:
+    'An account with this e-mail already exists. Sign in with your password and link your institution on your account page.',
+  API_UNREACHABLE: 'The Consentome API is not reachable. Is it running?',
+};
+
+export const load: PageServerLoad = async ({ locals, cookies, fetch, url }) => {
   if (locals.viewer) redirect(303, '/');
   const notice = cookies.get('consentome_notice') ?? null;
   if (notice) cookies.delete('consentome_notice', { path: '/' });
-  return { expired: notice === 'expired' };
+  const refused = url.searchParams.get('institution');
+  const providers = await api(fetch, null, SignInProviders, {})
+    .then((d) => d.signInProviders)
+    .catch(() => []);
+  return {
+    expired: notice === 'expired',
+    providers,
+    institutionMessage: refused
+      ? (INSTITUTION_MESSAGES[refused] ??
+        'Signing in through your institution did not work. Please start again.')
+      : null,
+  };
 };
 
 export const actions: Actions = {

@@ -4,19 +4,23 @@ import { api } from '$lib/server/api';
 import { clearSessionCookie } from '$lib/server/session';
 import type { Actions, PageServerLoad } from './$types';
 
-const Logout = graphql(`
-  mutation Logout { logout }
+const SignOut = graphql(`
+  mutation SignOut { signOut }
 `);
 
 export const load: PageServerLoad = () => redirect(303, '/');
 
 export const actions: Actions = {
   default: async ({ locals, cookies, fetch, url }) => {
+    let providerLogout: string | null = null;
     if (locals.token) {
       // Ending the session at the API matters more than the cookie: a copied token stops working too.
-      await api(fetch, locals.token, Logout, {}).catch(() => undefined);
+      providerLogout = await api(fetch, locals.token, SignOut, {})
+        .then((d) => d.signOut)
+        .catch(() => null);
     }
     clearSessionCookie(cookies, url.protocol === 'https:');
-    redirect(303, '/login');
+    // A session from an institution also ends there (RP-initiated logout), which returns here.
+    redirect(303, providerLogout ?? '/login');
   },
 };

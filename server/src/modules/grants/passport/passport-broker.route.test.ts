@@ -29,7 +29,7 @@ describe(`GA4GH Passport broker (${TEST_DRIVER})`, () => {
   });
   afterAll(() => db.dispose());
 
-  it('issues a signed passport with an AffiliationAndRole visa, verifiable with our keys, and audits it', async () => {
+  it('issues a signed passport, verifiable with our keys, and audits it; a password account gets no affiliation visa', async () => {
     const res = await get(token);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { passport: string; expires_at: number };
@@ -37,9 +37,8 @@ describe(`GA4GH Passport broker (${TEST_DRIVER})`, () => {
     expect(verified.ok).toBe(true);
     if (!verified.ok) return;
     expect(verified.passport.subject).toBe(researcher.id);
-    expect(verified.visas.map((v) => [v.visa.type, v.visa.value])).toEqual([
-      ['AffiliationAndRole', 'member@test.local'],
-    ]);
+    // No institution vouched for this account: its e-mail domain is not an affiliation.
+    expect(verified.visas).toEqual([]);
     expect(await lastAuditEvent(db.db)).toMatchObject({
       action: 'passport.issue',
       actorId: researcher.id,
@@ -59,9 +58,39 @@ describe(`GA4GH Passport broker (${TEST_DRIVER})`, () => {
     const body = (await (await get(token)).json()) as { passport: string };
     const verified = await verifyPassport(db.db, body.passport, { issuer: ISSUER });
     expect(verified.ok && verified.visas.map((v) => v.visa.type).sort()).toEqual([
-      'AffiliationAndRole',
       'ResearcherStatus',
     ]);
+  });
+
+  it('adds an AffiliationAndRole visa (by: system, source: us) once an administrator asserts one', async () => {
+    const admin = await loginAs(gql, await makeUser(db.db, 'admin'));
+    const bad = await gql<{ assertAffiliation: { __typename: string } }>(
+      `mutation($id: ID!) { assertAffiliation(userId: $id, value: "boss@test.local") { __typename } }`,
+      { id: researcher.id },
+      { token: admin },
+    );
+    expect(bad.data?.assertAffiliation.__typename).toBe('ValidationError');
+    const asserted = await gql<{ assertAffiliation: { __typename: string } }>(
+      `mutation($id: ID!) { assertAffiliation(userId: $id, value: "member@test.local") { __typename } }`,
+      { id: researcher.id },
+      { token: admin },
+    );
+    expect(asserted.data?.assertAffiliation.__typename).toBe('MutationAssertAffiliationSuccess');
+    const refused = await gql<{ assertAffiliation: unknown }>(
+      `mutation($id: ID!) { assertAffiliation(userId: $id, value: "member@test.local") { __typename } }`,
+      { id: researcher.id },
+      { token },
+    );
+    expect(refused.data?.assertAffiliation ?? null).toBeNull();
+    const body = (await (await get(token)).json()) as { passport: string };
+    const verified = await verifyPassport(db.db, body.passport, { issuer: ISSUER });
+    if (!verified.ok) throw new Error('passport did not verify');
+    const affiliation = verified.visas.find((v) => v.visa.type === 'AffiliationAndRole');
+    expect(affiliation?.visa).toMatchObject({
+      value: 'member@test.local',
+      source: ISSUER,
+      by: 'system',
+    });
   });
 
   it('anonymous callers get 401, other roles 403', async () => {

@@ -4,6 +4,7 @@ import type { Route } from '../../../http/router.js';
 import { requestViewer } from '../../../http/request-viewer.js';
 import { users } from '../../accounts/accounts.tables.js';
 import { appendAuditEvent } from '../../audit/audit.service.js';
+import { affiliationAssertions } from './affiliation-visas.js';
 import { activeGrantsOf } from '../active-grants.js';
 import { grantVisas } from '../grant-visas.js';
 import { signPassport } from './passport.js';
@@ -16,7 +17,8 @@ const PASSPORT_TTL_SECONDS = 3_600;
 
 /**
  * The Passport broker: a signed-in researcher gets a GA4GH Passport holding their visas:
- * AffiliationAndRole (member@ the domain of their verified e-mail), ResearcherStatus once an
+ * AffiliationAndRole as their institution's provider asserted it (or an administrator, for an
+ * account without one; never guessed from an e-mail address), ResearcherStatus once an
  * administrator has confirmed them, and ControlledAccessGrants for their active grants. Every
  * issue is audited.
  */
@@ -42,18 +44,19 @@ export function passportBrokerRoute(db: Database, issuer: string): Route {
       const [user] = await db.select().from(users).where(eq(users.id, viewer.userId));
       const now = Math.floor(Date.now() / 1000);
       const expiresAt = now + PASSPORT_TTL_SECONDS;
-      const domain = user!.email.split('@')[1]!;
-      const visas = [
-        await signAffiliationAndRoleVisa(db, {
-          subject: viewer.userId,
-          issuer,
-          asserted: Math.floor(user!.createdAt.getTime() / 1000),
-          expiresAt,
-          value: `member@${domain}`,
-          source: `https://${domain}`,
-          by: 'system',
-        }),
-      ];
+      const visas: string[] = [];
+      for (const affiliation of await affiliationAssertions(db, viewer.userId, issuer))
+        visas.push(
+          await signAffiliationAndRoleVisa(db, {
+            subject: viewer.userId,
+            issuer,
+            asserted: affiliation.asserted,
+            expiresAt,
+            value: affiliation.value,
+            source: affiliation.source,
+            by: affiliation.by,
+          }),
+        );
       if (user!.researcherStatusConfirmedAt) {
         visas.push(
           await signResearcherStatusVisa(db, {

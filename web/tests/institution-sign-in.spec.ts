@@ -1,0 +1,103 @@
+import { expect, test } from '@playwright/test';
+import { generate } from 'otplib';
+import { expectAccessible, signIn } from './helpers';
+
+// The whole redirect flow in Chromium against the real test provider (oidc-provider on
+// loopback, started by playwright.config.ts): portal → Demo University → portal, signed in.
+test('a researcher signs in with Demo University through the whole redirect flow, and out again', async ({
+  page,
+}, testInfo) => {
+  await page.goto('/login');
+  await expectAccessible(page, testInfo, 'login-with-institutions');
+  await page.getByRole('button', { name: 'Sign in with Demo University' }).click();
+  await expect(page.getByRole('heading', { name: 'Demo University' })).toBeVisible();
+  expect(new URL(page.url()).pathname).toMatch(/^\/interaction\//);
+  await page.getByLabel('E-mail').fill('rhea@demo-university.example');
+  await page.getByLabel('Password').fill('demo-password');
+  await page.getByRole('button', { name: 'Sign in to Demo University' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Welcome');
+  expect(new URL(page.url()).port).toBe(new URL(testInfo.project.use.baseURL!).port);
+
+  // Signing out ends the session here and at the provider (RP-initiated logout).
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await page.waitForURL(/\/session\/end|\/login/);
+  if (page.url().includes('/session/end')) {
+    await page.getByRole('button', { name: /yes|sign.?out/i }).click();
+  }
+  await expect(page).toHaveURL(/\/login$/);
+  // The provider's session ended too: signing in again asks for the password there.
+  await page.getByRole('button', { name: 'Sign in with Demo University' }).click();
+  await expect(page.getByRole('button', { name: 'Sign in to Demo University' })).toBeVisible();
+});
+
+test('a replayed callback is refused and signs nobody in', async ({ page, context }) => {
+  let callback = '';
+  page.on('request', (request) => {
+    if (request.url().includes('/login/oidc/callback?')) callback = request.url();
+  });
+  await page.goto('/login');
+  await page.getByRole('button', { name: 'Sign in with Demo University' }).click();
+  await page.getByLabel('E-mail').fill('rhea@demo-university.example');
+  await page.getByLabel('Password').fill('demo-password');
+  await page.getByRole('button', { name: 'Sign in to Demo University' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Welcome');
+  expect(callback).toContain('state=');
+  // Another browser (no cookies) replays the same callback URL: refused.
+  await context.clearCookies();
+  await page.goto(callback);
+  await expect(page).toHaveURL(/\/login\?institution=UNAUTHENTICATED/);
+  await expect(page.getByRole('alert')).toContainText('did not work');
+});
+
+test('an account sets up an authenticator app and confirms a step-up code', async ({ page }) => {
+  await page.goto('/login');
+  await page.getByRole('button', { name: 'Sign in with Demo University' }).click();
+  await page.getByLabel('E-mail').fill('otto@demo-university.example');
+  await page.getByLabel('Password').fill('demo-password');
+  await page.getByRole('button', { name: 'Sign in to Demo University' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Welcome');
+  await page.goto('/account');
+  await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+  const secret = (await page.getByTestId('totp-secret').textContent())!.trim();
+  await page.getByLabel('Code from your authenticator app').fill(await generate({ secret }));
+  await page.getByRole('button', { name: 'Confirm authenticator' }).click();
+  await expect(page.getByText('Keep these recovery codes')).toBeVisible();
+  await expect(page.locator('.recovery-codes li')).toHaveCount(10);
+  // A step-up later: the same code is refused (used), the next one accepted.
+  await page.goto('/account');
+  await page.getByLabel('Code from your authenticator app').fill(await generate({ secret }));
+  await page.getByRole('button', { name: "Confirm it's you" }).click();
+  await expect(page.getByRole('alert')).toContainText('already used');
+  const next = await generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 });
+  await page.getByLabel('Code from your authenticator app').fill(next);
+  await page.getByRole('button', { name: "Confirm it's you" }).click();
+  await expect(page.getByText('this session is confirmed')).toBeVisible();
+});
+
+test('a password account links its institution from /account, then signs in through it', async ({
+  page,
+  browser,
+}, testInfo) => {
+  await signIn(page, 'researcher@demo.local');
+  await page.goto('/account');
+  await page.getByLabel('Institution', { exact: true }).selectOption({ label: 'Demo University' });
+  await page.getByLabel("Your password (to confirm it's you)").fill('demo-password');
+  await page.getByRole('button', { name: 'Link institution' }).click();
+  // The provider authenticates afresh (prompt=login), whatever session it had.
+  await page.getByLabel('E-mail').fill('mara@demo-university.example');
+  await page.getByLabel('Password').fill('demo-password');
+  await page.getByRole('button', { name: 'Sign in to Demo University' }).click();
+  await expect(page.getByText('Your institution is linked')).toBeVisible();
+  // Another browser signs in through Demo University as Mara: it is the password account.
+  const other = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
+  const second = await other.newPage();
+  await second.goto('/login');
+  await second.getByRole('button', { name: 'Sign in with Demo University' }).click();
+  await second.getByLabel('E-mail').fill('mara@demo-university.example');
+  await second.getByLabel('Password').fill('demo-password');
+  await second.getByRole('button', { name: 'Sign in to Demo University' }).click();
+  await expect(second.getByRole('heading', { level: 1 })).toContainText('Welcome');
+  await second.goto('/account');
+  await expect(second.getByText('Signed in as researcher@demo.local')).toBeVisible();
+  await other.close();
+});
