@@ -7,6 +7,7 @@ import { parseInput } from '../../errors/parse-input.js';
 import type { Actor, UserActor } from '../actors/actor.js';
 import { canonicalJson } from '../audit/audit-hash.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
+import type { AuditAction } from '../audit/audit-actions.js';
 import { enqueueConsentRecord } from '../chain/outbox.service.js';
 import { chainSubject } from '../chain/subject-pseudonym.js';
 import { recordCohortChange } from '../cohort-changes/cohort-changes.js';
@@ -126,7 +127,7 @@ async function writeVersion(
   actor: UserActor,
   participant: ParticipantRow,
   next: ConsentPreferences,
-  action: string,
+  action: AuditAction,
 ): Promise<PreferenceVersion> {
   const [previous] = await preferenceHistory(tx, participant.id);
   const version: PreferenceVersion = {
