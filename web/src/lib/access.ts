@@ -30,6 +30,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   '/login': { roles: 'public', what: 'the sign-in page' },
   '/logout': { roles: 'public', what: 'signing out' },
   '/enrol': { roles: 'public', what: 'enrolment' },
+  '/chain-anchors/[batch]': { roles: 'public', what: 'chain anchors', polled: true },
   '/': { roles: ROLES, what: 'the start page' },
   '/notifications': { roles: ROLES, what: 'notifications' },
   '/account': { roles: ROLES, what: 'your account' },
