@@ -59,6 +59,8 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
     what: 'withdrawal (participants only)',
     nav: { label: 'Withdraw' },
   },
+  '/erase': { roles: PARTICIPANT, what: 'erasure (participants only)' },
+  '/erased': { roles: 'public', what: 'the erasure receipt' },
   '/admin/users': { roles: ['admin'], what: 'account administration', nav: { label: 'Users' } },
   '/review': {
     roles: BOARD,
