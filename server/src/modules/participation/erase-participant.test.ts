@@ -16,7 +16,7 @@ const COUNT = `query($c: CohortCriteriaInput!) { cohortCount(criteria: $c) { cou
 const PLAN = `{ erasurePlan { participantId confirmationPhrase willErase cannotErase { what why } } }`;
 const ERASE = `mutation($c: String!) { eraseParticipant(confirmation: $c) {
   __typename ... on MutationEraseParticipantSuccess { data { auditSeq auditHash
-  phenotypesDeleted genotypeCallsDeleted accountDeleted cannotErase { what } } }
+  phenotypesDeleted genotypeCallsDeleted accountDeleted studiesAskedToDelete cannotErase { what } } }
   ... on ValidationError { message } } }`;
 
 describe(`erasure on request (${TEST_DRIVER})`, () => {
@@ -71,8 +71,11 @@ describe(`erasure on request (${TEST_DRIVER})`, () => {
     }>(PLAN, {}, { token: tokens.patient });
     expect(plan.errors).toBeUndefined();
     expect(plan.data!.erasurePlan.confirmationPhrase).toBe('erase P-DEMO0001');
-    expect(plan.data!.erasurePlan.cannotErase.map((c) => c.what)).toContain(
-      'The audit trail of who used your data',
+    expect(plan.data!.erasurePlan.cannotErase.map((c) => c.what)).toEqual(
+      expect.arrayContaining([
+        'The audit trail of who used your data',
+        'Data already exported to “Asthma and lung function genetics”',
+      ]),
     );
 
     const wrong = await gql<{ eraseParticipant: { __typename: string } }>(
@@ -89,14 +92,36 @@ describe(`erasure on request (${TEST_DRIVER})`, () => {
     const done = await gql<{
       eraseParticipant: {
         __typename: string;
-        data: { auditSeq: number; phenotypesDeleted: number; accountDeleted: boolean };
+        data: {
+          auditSeq: number;
+          phenotypesDeleted: number;
+          accountDeleted: boolean;
+          studiesAskedToDelete: string[];
+        };
       };
     }>(ERASE, { c: 'erase P-DEMO0001' }, { token: tokens.patient });
     expect(done.errors).toBeUndefined();
     expect(done.data!.eraseParticipant.data).toMatchObject({
       phenotypesDeleted: 3,
       accountDeleted: true,
+      studiesAskedToDelete: ['Asthma and lung function genetics'],
     });
+    // The grantee is told to delete and confirms.
+    const inbox = await gql<{ myNotifications: { items: { kind: string; link: string }[] } }>(
+      `{ myNotifications { items { kind link } } }`,
+      {},
+      { token: tokens.researcher },
+    );
+    const ask = inbox.data!.myNotifications.items.find((n) => n.kind === 'deletion_requested');
+    expect(ask?.link).toMatch(/^\/grants\//);
+    const confirmed = await gql<{ confirmDataDeletion: { __typename: string } }>(
+      `mutation($g: ID!) { confirmDataDeletion(grantId: $g) { __typename } }`,
+      { g: ask!.link.split('/')[2] },
+      { token: tokens.researcher },
+    );
+    expect(confirmed.data!.confirmDataDeletion.__typename).toBe(
+      'MutationConfirmDataDeletionSuccess',
+    );
 
     // Counts drop by one at once.
     expect(await count()).toBe(before - 1);
