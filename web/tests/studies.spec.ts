@@ -130,7 +130,8 @@ test('the demo patient reads the request in plain words and says yes', async ({
     .getByRole('link', { name: /Notifications/ })
     .click();
   await expect(
-    page.getByTestId('notification').filter({ hasText: 'A study asks to use your data' }),
+    // Newest first: this study's request, above the one the demo seeded.
+    page.getByTestId('notification').filter({ hasText: 'A study asks to use your data' }).first(),
   ).toBeVisible();
   await expectAccessible(page, testInfo, 'notifications');
   await screenshots(page, testInfo, 'notifications');

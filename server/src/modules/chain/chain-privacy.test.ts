@@ -76,5 +76,5 @@ describe(`no personal data on chain (${TEST_DRIVER})`, () => {
       (needle) => needle.length >= 4 && haystack.includes(needle.toLowerCase()),
     );
     expect(found).toEqual([]);
-  });
+  }, 180_000); // seeds the whole demo (a workflow included) inside the test
 });
