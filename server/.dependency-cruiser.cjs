@@ -17,7 +17,8 @@ const LAYERS = [
   ['cohorts'],
   ['studies', 'beacon'],
   ['grants'],
-  ['review', 'participation', 'fhir', 'demo'], // use cases and doors over everything below
+  ['review', 'participation', 'fhir'], // use cases and doors over everything below
+  ['demo'], // seeds the demo through the use cases (a vote, an export) like a person would
 ];
 
 // Tests and fixtures set up data through higher-level services; they never ship, so they are

@@ -50,7 +50,20 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined } }],
+  projects: [
+    {
+      name: 'chromium',
+      use: { ...devices['Desktop Chrome'], channel: undefined },
+      testIgnore: /\.last\.spec\.ts$/,
+    },
+    // Specs that end the demo for good (erasing the demo patient) run after all the others.
+    {
+      name: 'last',
+      use: { ...devices['Desktop Chrome'], channel: undefined },
+      testMatch: /\.last\.spec\.ts$/,
+      dependencies: ['chromium'],
+    },
+  ],
   webServer: [
     {
       name: 'oidc',

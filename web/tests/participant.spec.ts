@@ -131,10 +131,14 @@ test('a participant sees every use of their data, with a proof checked in the br
     .getByRole('link', { name: 'Timeline' })
     .click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Every use of your data');
-  await expect(page.getByText('Your record was viewed').first()).toBeVisible();
+  await expect(page.getByTestId('timeline-summary')).toContainText(/\d+ stud(y|ies) asked/);
+  await expect(page.getByText('Your study site created your record').first()).toBeVisible();
   await timelineWithProof(page);
-  // Reading the timeline is itself an event, shown from the next visit on.
-  await expect(page.getByText('You looked at this timeline').first()).toBeVisible();
+  // Reading the timeline is itself an event, shown from the next visit on, in the folded list.
+  const own = page.getByTestId('own-activity');
+  await expect(own.getByText('You looked at this timeline').first()).toBeHidden();
+  await own.locator('summary').first().click();
+  await expect(own.getByText('You looked at this timeline').first()).toBeVisible();
   const anchored = page
     .getByTestId('event')
     .filter({ has: page.getByTestId('proof') })
@@ -147,6 +151,33 @@ test('a participant sees every use of their data, with a proof checked in the br
   await expect(page.getByTestId('proof-failed')).toHaveCount(0);
   await expectAccessible(page, testInfo, 'timeline');
   await screenshots(page, testInfo, 'timeline');
+});
+
+test('a proof that does not match the root read from the chain says "Check failed", loudly', async ({
+  page,
+}, testInfo) => {
+  await signIn(page, PATIENT);
+  // Someone between the chain and the browser alters what the chain query answers.
+  await page.route('**/chain-anchors/*', async (route) => {
+    const response = await route.fetch();
+    const body = (await response.json()) as { anchor: { merkle_root: string } | null };
+    if (body.anchor) body.anchor.merkle_root = 'ab'.repeat(32);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await route.fulfill({ response, json: body });
+  });
+  await page.goto('/timeline');
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId('proof').first()).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 25_000, intervals: [1_000, 2_000, 3_000] });
+  const first = page.getByTestId('proof').first();
+  await expect(first.getByTestId('badge-checking')).toHaveText('Checking…');
+  await expect(first.getByTestId('badge-failed')).toHaveText('Check failed');
+  await expect(first.getByTestId('proof-failed')).toBeVisible();
+  await expect(first.getByTestId('proof-failed')).toContainText('What to do');
+  await expect(first.getByTestId('proof-failed')).toContainText('Merkle root held on chain');
+  await expect(page.getByTestId('badge-verified')).toHaveCount(0);
+  await screenshots(page, testInfo, 'timeline-check-failed');
 });
 
 test('the proof check recomputes hashes and rejects tampering', async () => {
@@ -203,7 +234,8 @@ test('a new participant withdraws and is told honestly what that means', async (
   await expect(page.getByText('You have withdrawn from Consentome')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Save my choices' })).toBeDisabled();
   await page.goto('/timeline');
-  await expect(page.getByText('You withdrew').first()).toBeVisible();
+  await page.getByTestId('own-activity').locator('summary').first().click();
+  await expect(page.getByText('You withdrew from all research').first()).toBeVisible();
 });
 
 test('other roles cannot open the participant pages', async ({ page }) => {

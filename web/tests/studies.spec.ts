@@ -24,8 +24,9 @@ test('a researcher builds a cohort, creates a study from it and submits it', asy
   await signIn(page, 'researcher@demo.local');
   await openNav(page, 'Studies');
   await expect(page.getByRole('heading', { level: 1, name: 'Your studies' })).toBeVisible();
-  await expect(page.getByText('No studies yet.')).toBeVisible();
-  await expectAccessible(page, testInfo, 'studies-empty');
+  // The demo starts in motion: an approved study and one under review are already there.
+  await expect(page.getByText('Asthma and lung function genetics')).toBeVisible();
+  await expectAccessible(page, testInfo, 'studies-seeded');
 
   // The cohort: everyone in the reference panel with tall stature (the demo patient is one).
   await openNav(page, 'Cohorts');
@@ -129,7 +130,8 @@ test('the demo patient reads the request in plain words and says yes', async ({
     .getByRole('link', { name: /Notifications/ })
     .click();
   await expect(
-    page.getByTestId('notification').filter({ hasText: 'A study asks to use your data' }),
+    // Newest first: this study's request, above the one the demo seeded.
+    page.getByTestId('notification').filter({ hasText: 'A study asks to use your data' }).first(),
   ).toBeVisible();
   await expectAccessible(page, testInfo, 'notifications');
   await screenshots(page, testInfo, 'notifications');

@@ -9,6 +9,7 @@ import { startPublicTallySealer } from '../modules/beacon/beacon-public-tally.js
 import { beaconRoute } from '../modules/beacon/beacon-route.js';
 import { passportVisaChecker } from '../modules/grants/passport-visa-checker.js';
 import { standardRoutes } from '../http/standard-routes.js';
+import { anchorRoute } from '../modules/chain/anchor.route.js';
 import { createGraphQLServer } from '../http/yoga.js';
 import type { Logger } from '../lib/logger.js';
 import { openChainConnection, type ChainConnection } from '../modules/chain/chain-connection.js';
@@ -98,6 +99,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const yoga = createGraphQLServer(handle.db, config, services, log);
   const routes = [
     ...standardRoutes(handle.db, config),
+    anchorRoute(() => ({
+      kind: chain.kind,
+      contractAddress: chain.contractAddress,
+      anchor: (batch) => chain.ledger.anchor(batch),
+    })),
     beaconRoute({
       db: handle.db,
       counter: services.counter,

@@ -1,6 +1,7 @@
 import { AppError } from '../errors/app-errors.js';
 import { idSchema } from '../lib/validators.js';
 import { appendAuditEvent } from '../modules/audit/audit.service.js';
+import type { RefusableAction } from '../modules/audit/audit-actions.js';
 import type { Tx } from '../db/database.js';
 import type { GraphQLContext } from './context.js';
 
@@ -11,7 +12,7 @@ import type { GraphQLContext } from './context.js';
  */
 export async function auditingRefusals<T>(
   ctx: GraphQLContext,
-  attempt: { action: string; targetType: string; targetId?: unknown },
+  attempt: { action: RefusableAction; targetType: string; targetId?: unknown },
   run: () => Promise<T>,
 ): Promise<T> {
   try {
@@ -38,7 +39,7 @@ export async function auditingRefusals<T>(
  */
 export function refusalAuditedTx<T>(
   ctx: GraphQLContext,
-  attempt: { action: string; targetType: string; targetId?: unknown },
+  attempt: { action: RefusableAction; targetType: string; targetId?: unknown },
   fn: (tx: Tx) => Promise<T>,
 ): Promise<T> {
   return auditingRefusals(ctx, attempt, () => ctx.db.transaction(fn));

@@ -32,6 +32,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   '/login/oidc/[provider]': { roles: 'public', what: 'signing in through an institution' },
   '/logout': { roles: 'public', what: 'signing out' },
   '/enrol': { roles: 'public', what: 'enrolment' },
+  '/chain-anchors/[batch]': { roles: 'public', what: 'chain anchors', polled: true },
   '/': { roles: ROLES, what: 'the start page' },
   '/notifications': { roles: ROLES, what: 'notifications' },
   '/account': { roles: ROLES, what: 'your account' },
@@ -60,6 +61,8 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
     what: 'withdrawal (participants only)',
     nav: { label: 'Withdraw' },
   },
+  '/erase': { roles: PARTICIPANT, what: 'erasure (participants only)' },
+  '/erased': { roles: 'public', what: 'the erasure receipt' },
   '/admin/users': { roles: ['admin'], what: 'account administration', nav: { label: 'Users' } },
   '/review': {
     roles: BOARD,

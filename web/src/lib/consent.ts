@@ -102,31 +102,6 @@ export function describeChange(after: Preferences, before: Preferences | undefin
   return out.length ? out : ['No change (saved again).'];
 }
 
-/** Audit actions in plain words, as the participant would say them. */
-const ACTIONS: Record<string, string> = {
-  'participant.read': 'Your record was viewed',
-  'participant.create': 'Your record was created',
-  'participant.import': 'Your record was imported',
-  'participant.list': 'Your record appeared in a list of participants',
-  'participant.enrol': 'You joined',
-  'participant.withdraw': 'You withdrew',
-  'consent.preferences.update': 'You changed your consent',
-  'consent.read': 'Your consent choices were viewed',
-  'audit.read': 'You looked at this timeline',
-  'audit.verify': 'The audit trail was verified',
-  'enrolment_code.create': 'An enrolment code was made for you',
-  'cohort.count': 'You were counted in a cohort search',
-  'beacon.query': 'You were counted in a discovery search',
-  'dataset.ingest': 'Your data was added to a dataset',
-  'consent_request.create': 'A study asked to use your data',
-  'consent_request.answer': 'You answered a study’s request',
-  'export.include': 'Your data was included in a study’s export',
-};
-
-export function actionLabel(action: string): string {
-  return ACTIONS[action] ?? action;
-}
-
 /** Who did it, from the actor's role, in the participant's words. */
 const ACTORS: Record<Role | 'system', string> = {
   participant: 'You',

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { bytesToHex, hexToBytes, verifyEventProof, type VerifiableEvent } from './merkle-verify';
+import {
+  bytesToHex,
+  hexToBytes,
+  verifyAgainstChain,
+  verifyEventProof,
+  type VerifiableEvent,
+} from './merkle-verify';
 
 /** An independent RFC 6962 reference, with Node's hash rather than Web Crypto. */
 const sha = (...parts: Buffer[]) => createHash('sha256').update(Buffer.concat(parts)).digest();
@@ -94,5 +100,39 @@ describe('hex', () => {
     expect(bytesToHex(hexToBytes('00ff10Ab'))).toBe('00ff10ab');
     expect(() => hexToBytes('abc')).toThrow(/not hex/);
     expect(() => hexToBytes('0g')).toThrow(/not hex/);
+  });
+});
+
+describe('verifyAgainstChain', () => {
+  const proven = (i: number) => {
+    const e = anchoredEvent(i);
+    return { ...e, proof: { ...e.proof!, batch: 7 } };
+  };
+
+  it('verifies only against the root read from the chain', async () => {
+    const event = proven(2);
+    const asked: number[] = [];
+    const check = await verifyAgainstChain(event, async (batch) => {
+      asked.push(batch);
+      return event.proof.merkleRoot;
+    });
+    expect(asked).toEqual([7]);
+    expect(check).toMatchObject({ ok: true, chainRoot: event.proof.merkleRoot });
+  });
+
+  it('fails when the served root agrees with the proof but the chain holds another', async () => {
+    const event = proven(0);
+    const check = await verifyAgainstChain(event, async () => 'ab'.repeat(32));
+    expect(check.ok).toBe(false);
+    expect(check.hashOk).toBe(true);
+    expect(check.reason).toMatch(/Merkle root held on chain/);
+  });
+
+  it('fails when the chain holds no anchor or cannot be read', async () => {
+    expect((await verifyAgainstChain(proven(1), async () => null)).reason).toMatch(/no anchor/);
+    const down = await verifyAgainstChain(proven(1), async () => {
+      throw new Error('offline');
+    });
+    expect(down).toMatchObject({ ok: false, reason: expect.stringMatching(/could not read/) });
   });
 });

@@ -123,3 +123,70 @@ export async function verifyEventProof(
     result.reason = 'The proof does not lead to the Merkle root held on chain.';
   return result;
 }
+
+/** A proof check against the root the chain holds, with that root. */
+export interface ChainCheck extends ProofCheck {
+  /** The Merkle root read from the chain for the event's batch (null when it could not be read). */
+  chainRoot: string | null;
+}
+
+/** Reads the Merkle root the chain holds for a batch: null when the chain holds none. */
+export type ChainRootReader = (batch: number) => Promise<string | null>;
+
+/**
+ * Checks an event against the chain, not against what our API says: reads the batch's root from
+ * the chain (through `readRoot`), then recomputes the event hash and folds the inclusion proof to
+ * that root. `ok` only when both match. Never throws.
+ */
+export async function verifyAgainstChain(
+  event: VerifiableEvent & {
+    proof: { batch: number; merkleRoot: string; steps: readonly MerkleStep[] };
+  },
+  readRoot: ChainRootReader,
+  subtle: SubtleCrypto | null = defaultSubtle(),
+): Promise<ChainCheck> {
+  let chainRoot: string | null;
+  try {
+    chainRoot = await readRoot(event.proof.batch);
+  } catch (e) {
+    return {
+      ok: false,
+      hashOk: false,
+      rootOk: false,
+      computedHash: null,
+      computedRoot: null,
+      chainRoot: null,
+      reason: `Your browser could not read the chain: ${e instanceof Error ? e.message : String(e)}.`,
+    };
+  }
+  if (!chainRoot)
+    return {
+      ok: false,
+      hashOk: false,
+      rootOk: false,
+      computedHash: null,
+      computedRoot: null,
+      chainRoot: null,
+      reason: `The chain holds no anchor for batch ${event.proof.batch}.`,
+    };
+  const check = await verifyEventProof(
+    { ...event, proof: { ...event.proof, merkleRoot: chainRoot } },
+    subtle,
+  );
+  return { ...check, chainRoot };
+}
+
+/** Reads a batch's root through the portal's pass-through of the API's read-only anchor route. */
+export function portalChainRoot(fetchFn: typeof fetch = fetch): ChainRootReader {
+  return async (batch) => {
+    const res = await fetchFn(`/chain-anchors/${batch}`, {
+      headers: { accept: 'application/json' },
+    });
+    if (res.status === 404) return null;
+    if (!res.ok) throw new Error(`the chain query answered ${res.status}`);
+    const body = (await res.json()) as { anchor?: { merkle_root?: unknown } | null };
+    const root = body.anchor?.merkle_root;
+    if (typeof root !== 'string') throw new Error('the chain query answered no Merkle root');
+    return root;
+  };
+}

@@ -230,3 +230,13 @@ export async function resolveSession(db: Queryable, token: string): Promise<User
     ? { kind: 'user', userId: row.userId, role: row.role as Role, sessionId: row.sessionId }
     : null;
 }
+
+/**
+ * Deletes an account and its sessions (erasure): the user can no longer sign in, and every
+ * session they held stops working at once. Rows of other modules that point at the account must
+ * be gone first (their services delete them).
+ */
+export async function deleteAccount(tx: Tx, userId: string): Promise<void> {
+  await tx.delete(sessions).where(eq(sessions.userId, userId));
+  await tx.delete(users).where(eq(users.id, userId));
+}

@@ -36,7 +36,7 @@ describe(`audit explorer on ${TEST_DRIVER}`, () => {
     );
     await db.db.transaction(async (tx) => {
       await appendAuditEvent(tx, actorOf(steward), {
-        action: 'study.review',
+        action: 'study.approve',
         targetType: 'study',
         targetId: studyId,
       });
@@ -79,13 +79,13 @@ describe(`audit explorer on ${TEST_DRIVER}`, () => {
       { f: { targetType: 'study', targetId: studyId } },
       { token },
     );
-    expect(byTarget.data?.auditEvents.map((e) => e.action)).toEqual(['study.review']);
+    expect(byTarget.data?.auditEvents.map((e) => e.action)).toEqual(['study.approve']);
     const byGroup = await gql<{ auditEvents: Row[] }>(
       EVENTS,
       { f: { actionGroup: 'study' } },
       { token },
     );
-    expect(byGroup.data?.auditEvents.map((e) => e.action)).toEqual(['study.review']);
+    expect(byGroup.data?.auditEvents.map((e) => e.action)).toEqual(['study.approve']);
     const byActor = await gql<{ auditEvents: { action: string; actorId: string }[] }>(
       EVENTS,
       { f: { actorId: steward.id, actorRole: 'steward' } },
@@ -160,7 +160,7 @@ describe(`audit explorer on ${TEST_DRIVER}`, () => {
 
   it('facets list actions, target types and staff actors, never participants; audited', async () => {
     const facets = await db.db.transaction((tx) => auditFacets(tx, actorOf(board)));
-    expect(facets.actions).toEqual(expect.arrayContaining(['study.review', 'auth.login']));
+    expect(facets.actions).toEqual(expect.arrayContaining(['study.approve', 'auth.login']));
     expect(facets.targetTypes).toEqual(expect.arrayContaining(['study', 'participant']));
     expect(facets.actors.map((a) => a.id)).toEqual(expect.arrayContaining([board.id, steward.id]));
     expect(facets.actors.every((a) => a.role !== 'participant')).toBe(true);

@@ -1,12 +1,17 @@
-import { and, desc, eq, gte, lt, lte } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNull, lt, lte, ne, notInArray, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '../../db/database.js';
-import { NotFoundError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
-import { hasRole, type Actor } from '../actors/actor.js';
+import type { Actor } from '../actors/actor.js';
 import { auditBatches, chainOutbox, chainReceipts } from '../chain/chain.tables.js';
 import { inclusionProof, type ProofStep } from '../chain/merkle.js';
-import { participants } from '../participants/participants.tables.js';
+import { signedInParticipant } from '../participants/signed-in-participant.js';
+import {
+  AUDIT_ACTION_WORDING,
+  auditActionWording,
+  type ActionKind,
+  type KnownAuditAction,
+} from '../audit/audit-actions.js';
 import { canonicalEvent } from '../audit/audit-hash.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { auditEvents } from '../audit/audit.tables.js';
@@ -28,6 +33,10 @@ export interface TimelineEvent {
   seq: number;
   occurredAt: Date;
   action: string;
+  /** The action in the participant's words (audit-actions.ts). */
+  sentence: string;
+  /** `use`: someone else did it; `own`: the participant did. */
+  kind: ActionKind;
   actorRole: string;
   hash: string;
   prevHash: string;
@@ -40,10 +49,108 @@ export interface TimelineEvent {
 const TimelineInput = z.object({
   limit: z.number().int().min(1).max(200).default(50),
   beforeSeq: z.number().int().positive().nullish(),
+  /** Only uses by others, or only the participant's own activity; both when unset. */
+  kind: z.enum(['use', 'own']).nullish(),
 });
 
+/** What the participant came to see, at a glance. */
+export interface TimelineSummary {
+  /** Studies that asked for the participant's consent. */
+  studiesAsked: number;
+  /** Studies whose exports included the participant's data. */
+  studiesUsed: number;
+  /** Events done by someone else. */
+  usesByOthers: number;
+  /** Events the participant did themself. */
+  ownActivity: number;
+  /** The latest event done by someone else. */
+  lastUseAt: Date | null;
+}
+
+type AuditRow = typeof auditEvents.$inferSelect;
+
 /**
- * Every audit event about the signed-in participant's data, newest first, each with its hash,
+ * How the participant sees one event: in the registry's words; done by them when they are the
+ * actor, by someone else when another account is, and as registered for the system's own work.
+ */
+export function describeForParticipant(
+  row: Pick<AuditRow, 'action' | 'actorId'>,
+  selfUserId: string | null,
+): { sentence: string; kind: ActionKind } {
+  const words = auditActionWording(row.action);
+  const sentence = words?.sentence ?? `Recorded as “${row.action}”`;
+  if (row.actorId && selfUserId)
+    return { sentence, kind: row.actorId === selfUserId ? 'own' : 'use' };
+  return { sentence, kind: words?.kind ?? 'use' };
+}
+
+const OWN_ACTIONS = (Object.keys(AUDIT_ACTION_WORDING) as KnownAuditAction[]).filter(
+  (a) => AUDIT_ACTION_WORDING[a].kind === 'own',
+);
+
+/** The SQL form of describeForParticipant's kind, for filtering and counting. */
+function kindIs(kind: ActionKind, selfUserId: string) {
+  const systemOwn = and(isNull(auditEvents.actorId), inArray(auditEvents.action, OWN_ACTIONS));
+  if (kind === 'own') return or(eq(auditEvents.actorId, selfUserId), systemOwn);
+  return or(
+    ne(auditEvents.actorId, selfUserId),
+    and(isNull(auditEvents.actorId), notInArray(auditEvents.action, OWN_ACTIONS)),
+  );
+}
+
+async function me(tx: Tx, actor: Actor | null) {
+  const participant = await signedInParticipant(tx, actor, { lock: false });
+  return { participant, userId: participant.userId! };
+}
+
+/**
+ * The signed-in participant's summary: how many studies asked, how many used their data, how
+ * many events were uses by others and when the last one was. Audited as a read of their trail.
+ */
+export async function participantTimelineSummary(
+  tx: Tx,
+  actor: Actor | null,
+): Promise<TimelineSummary> {
+  const { participant, userId } = await me(tx, actor);
+  const mine = eq(auditEvents.participantId, participant.id);
+  const [studies] = await tx
+    .select({
+      asked: sql<number>`count(distinct ${auditEvents.targetId}) filter (where ${auditEvents.action} = 'consent_request.create')`,
+      used: sql<number>`count(distinct ${auditEvents.targetId}) filter (where ${auditEvents.action} = 'export.include')`,
+    })
+    .from(auditEvents)
+    .where(mine);
+  const [uses] = await tx
+    .select({
+      n: sql<number>`count(*)`,
+      last: sql<string | null>`max(${auditEvents.occurredAt})`,
+    })
+    .from(auditEvents)
+    .where(and(mine, kindIs('use', userId)));
+  const [own] = await tx
+    .select({ n: sql<number>`count(*)` })
+    .from(auditEvents)
+    .where(and(mine, kindIs('own', userId)));
+  const summary: TimelineSummary = {
+    studiesAsked: Number(studies?.asked ?? 0),
+    studiesUsed: Number(studies?.used ?? 0),
+    usesByOthers: Number(uses?.n ?? 0),
+    ownActivity: Number(own?.n ?? 0),
+    lastUseAt: uses?.last ? new Date(uses.last) : null,
+  };
+  await appendAuditEvent(tx, actor, {
+    action: 'audit.read',
+    targetType: 'participant',
+    targetId: participant.id,
+    participantId: participant.id,
+    payload: { own: true, summary: true },
+  });
+  return summary;
+}
+
+/**
+ * Every audit event about the signed-in participant's data (or only the uses by others, or only
+ * their own activity), newest first, each in plain words with its hash,
  * the canonical text it was computed from, and (once anchored) the Merkle inclusion proof and the
  * chain receipt of its batch, so the participant can check it against the chain themselves.
  */
@@ -52,13 +159,8 @@ export async function participantTimeline(
   actor: Actor | null,
   input: unknown,
 ): Promise<TimelineEvent[]> {
-  if (!hasRole(actor, 'participant')) throw new NotFoundError('Participant');
-  const [participant] = await tx
-    .select()
-    .from(participants)
-    .where(eq(participants.userId, actor.userId));
-  if (!participant) throw new NotFoundError('Participant');
-  const { limit, beforeSeq } = parseInput(TimelineInput, input ?? {});
+  const { participant, userId } = await me(tx, actor);
+  const { limit, beforeSeq, kind } = parseInput(TimelineInput, input ?? {});
   const rows = await tx
     .select()
     .from(auditEvents)
@@ -66,11 +168,12 @@ export async function participantTimeline(
       and(
         eq(auditEvents.participantId, participant.id),
         beforeSeq ? lt(auditEvents.seq, beforeSeq) : undefined,
+        kind ? kindIs(kind, userId) : undefined,
       ),
     )
     .orderBy(desc(auditEvents.seq))
     .limit(limit);
-  const timeline = await withProofs(tx, rows);
+  const timeline = await withProofs(tx, rows, userId);
   await appendAuditEvent(tx, actor, {
     action: 'audit.read',
     targetType: 'participant',
@@ -87,7 +190,8 @@ export async function participantTimeline(
  */
 export async function withProofs(
   tx: Tx,
-  rows: (typeof auditEvents.$inferSelect)[],
+  rows: AuditRow[],
+  selfUserId: string | null,
 ): Promise<TimelineEvent[]> {
   const batchHashes = new Map<number, string[]>();
   const timeline: TimelineEvent[] = [];
@@ -136,6 +240,7 @@ export async function withProofs(
       seq: row.seq,
       occurredAt: row.occurredAt,
       action: row.action,
+      ...describeForParticipant(row, selfUserId),
       actorRole: row.actorRole,
       hash: row.hash,
       prevHash: row.prevHash,

@@ -3,9 +3,37 @@ import { inTransaction } from '../../graphql/run.js';
 import type { ProofStep } from '../chain/merkle.js';
 import {
   participantTimeline,
+  participantTimelineSummary,
   type EventProof,
   type TimelineEvent,
+  type TimelineSummary,
 } from './participant-timeline.service.js';
+
+const EventKindType = builder.enumType('EventKind', {
+  description: 'Whose doing an event is, as the participant sees it.',
+  values: {
+    USE: {
+      value: 'use',
+      description: 'Someone else used, counted, asked for or shared your data.',
+    },
+    OWN: { value: 'own', description: 'You did it.' },
+  } as const,
+});
+
+const TimelineSummaryType = builder.objectRef<TimelineSummary>('TimelineSummary').implement({
+  description: 'Your timeline at a glance.',
+  fields: (t) => ({
+    studiesAsked: t.exposeInt('studiesAsked', {
+      description: 'Studies that asked for your consent.',
+    }),
+    studiesUsed: t.exposeInt('studiesUsed', {
+      description: 'Studies whose exports included your data.',
+    }),
+    usesByOthers: t.exposeInt('usesByOthers'),
+    ownActivity: t.exposeInt('ownActivity'),
+    lastUseAt: t.expose('lastUseAt', { type: 'DateTime', nullable: true }),
+  }),
+});
 
 const ProofStepType = builder.objectRef<ProofStep>('MerkleProofStep').implement({
   fields: (t) => ({
@@ -35,6 +63,8 @@ export const TimelineEventType = builder.objectRef<TimelineEvent>('TimelineEvent
     seq: t.exposeInt('seq'),
     occurredAt: t.expose('occurredAt', { type: 'DateTime' }),
     action: t.exposeString('action'),
+    sentence: t.exposeString('sentence', { description: 'The event in plain words.' }),
+    kind: t.field({ type: EventKindType, resolve: (e) => e.kind }),
     actorRole: t.exposeString('actorRole'),
     hash: t.exposeString('hash'),
     prevHash: t.exposeString('prevHash'),
@@ -51,13 +81,28 @@ builder.queryField('myTimeline', (t) =>
     description:
       'Every audit event about your data, newest first, with chain proofs (participants only).',
     authScopes: { roles: ['participant'] },
-    args: { limit: t.arg.int({ required: false }), beforeSeq: t.arg.int({ required: false }) },
+    args: {
+      limit: t.arg.int({ required: false }),
+      beforeSeq: t.arg.int({ required: false }),
+      kind: t.arg({ type: EventKindType, required: false }),
+    },
     resolve: (_root, args, ctx) =>
       inTransaction(ctx, (tx) =>
         participantTimeline(tx, ctx.viewer, {
           limit: args.limit ?? undefined,
           beforeSeq: args.beforeSeq ?? undefined,
+          kind: args.kind ?? undefined,
         }),
       ),
+  }),
+);
+
+builder.queryField('myTimelineSummary', (t) =>
+  t.field({
+    type: TimelineSummaryType,
+    description: 'How many studies asked and used your data, and when it was last used.',
+    authScopes: { roles: ['participant'] },
+    resolve: (_root, _args, ctx) =>
+      inTransaction(ctx, (tx) => participantTimelineSummary(tx, ctx.viewer)),
   }),
 );

@@ -1,13 +1,17 @@
 import { desc, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
 import type { Actor } from '../actors/actor.js';
+import type { AuditAction } from './audit-actions.js';
 import { auditEvents } from './audit.tables.js';
 import { GENESIS_HASH, canonicalJson, eventHash } from './audit-hash.js';
 
 /** What a service says happened; the audit module adds sequence, time and hashes. */
 export interface AuditEntry {
-  /** Dotted verb, domain first: `user.create`, `participant.read`, `auth.login_failed`. */
-  action: string;
+  /**
+   * Dotted verb, domain first: `user.create`, `participant.read`, `auth.login_failed`. Registered
+   * with its plain wording in audit-actions.ts.
+   */
+  action: AuditAction;
   targetType?: string;
   targetId?: string;
   /** Set when the event concerns one participant's data, so they can see it in their timeline. */

@@ -7,6 +7,7 @@ import { systemActor } from '../actors/actor.js';
 import { GENESIS_HASH, eventHash } from './audit-hash.js';
 import { appendAuditEvent, appendAuditEvents } from './audit.service.js';
 import { verifyAuditChain } from './audit-verify.js';
+import type { AuditAction } from './audit-actions.js';
 
 describe(`audit trail on ${TEST_DRIVER}`, () => {
   let db: TestDatabase;
@@ -15,7 +16,7 @@ describe(`audit trail on ${TEST_DRIVER}`, () => {
   });
   afterAll(() => db.dispose());
 
-  const append = (action: string, payload: Record<string, unknown> = {}) =>
+  const append = (action: AuditAction, payload: Record<string, unknown> = {}) =>
     db.db.transaction((tx) => appendAuditEvent(tx, systemActor('test'), { action, payload }));
 
   it('chains each event to the previous one: hash = SHA-256(prev_hash ‖ canonical event)', async () => {

@@ -10,12 +10,14 @@ import { datasets } from '../datasets/datasets.tables.js';
 import { DEMO_ACCOUNTS } from '../demo/demo-accounts.js';
 import { seedDemo } from '../demo/seed-demo.js';
 import { participants } from '../participants/participants.tables.js';
+import { eraseParticipant } from '../participation/erase-participant.service.js';
 import { eq } from 'drizzle-orm';
 import { chainOutbox } from './chain.tables.js';
 import { ChainWorker } from './chain-worker.js';
 
 /**
- * After a demo workload (accounts, participants, datasets, consent decisions, audit anchors),
+ * After a demo workload (accounts, participants, datasets, consent decisions, an erasure, audit
+ * anchors),
  * nothing that identifies a person, and no free text, may be found anywhere the chain keeps
  * data: the contract's storage and every transaction message, as persisted on disk.
  */
@@ -33,6 +35,19 @@ describe(`no personal data on chain (${TEST_DRIVER})`, () => {
 
   it('the chain state and its transaction log hold only digests, ids of our own and codes', async () => {
     await seedDemo(db.db);
+    // An erasure first: its withdrawal goes on chain too, and the scan covers it.
+    const [steward] = await db.db.select().from(users).where(eq(users.email, 'steward@demo.local'));
+    const [patient] = await db.db
+      .select()
+      .from(participants)
+      .where(eq(participants.pseudonym, 'P-DEMO0001'));
+    await db.db.transaction((tx) =>
+      eraseParticipant(
+        tx,
+        { kind: 'user', userId: steward!.id, role: 'steward', sessionId: null },
+        { participantId: patient!.id, confirmation: 'erase P-DEMO0001' },
+      ),
+    );
     await enqueueConsentWorkload(db.db, 20, 2, 'privacy');
     const embedded = await openTestLedger(dir);
     const worker = new ChainWorker(db.db, embedded.ledger, createLogger('silent'), {
@@ -71,10 +86,11 @@ describe(`no personal data on chain (${TEST_DRIVER})`, () => {
       ...records.flatMap((p) => [p.id, p.pseudonym]),
       ...sets.flatMap((d) => [d.id, d.name, d.description.slice(0, 30)]),
       '@demo.local',
+      'P-DEMO0001',
     ];
     const found = forbidden.filter(
       (needle) => needle.length >= 4 && haystack.includes(needle.toLowerCase()),
     );
     expect(found).toEqual([]);
-  });
+  }, 180_000); // seeds the whole demo (a workflow included) inside the test
 });

@@ -4,6 +4,7 @@ import { ConflictError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
 import type { Actor, UserActor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
+import type { AuditAction } from '../audit/audit-actions.js';
 import { enqueueConsentRecord } from '../chain/outbox.service.js';
 import { preferenceVersionsOnChain, type ChainRecordStatus } from '../chain/record-status.js';
 import { chainSubject } from '../chain/subject-pseudonym.js';
@@ -116,7 +117,7 @@ async function writeVersion(
   actor: UserActor,
   participant: ParticipantRow,
   next: ConsentPreferences,
-  action: string,
+  action: AuditAction,
   signing: ConsentSigning | undefined,
 ): Promise<PreferenceVersion> {
   const [previous] = await preferenceHistory(tx, participant.id);

@@ -20,6 +20,7 @@ import {
   enrolWithCode,
 } from '../participants/participants.service.js';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo-accounts.js';
+import { seedDemoWorkflow } from './seed-demo-workflow.js';
 
 /** True when no account exists yet: the signal to seed demo data on first start. */
 export async function isDatabaseEmpty(db: Queryable): Promise<boolean> {
@@ -125,6 +126,7 @@ export async function seedDemo(db: Database): Promise<void> {
     return panel.id;
   });
   await seedDemoGenomics(db, actor, panelId);
+  await seedDemoWorkflow(db, panelId);
 }
 
 /**

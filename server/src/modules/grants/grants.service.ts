@@ -3,9 +3,11 @@ import { and, desc, eq, isNull, lte, type SQL } from 'drizzle-orm';
 import type { Database, Tx } from '../../db/database.js';
 import { insertChunked } from '../../db/insert-chunked.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors/app-errors.js';
+import { parseInput } from '../../errors/parse-input.js';
 import { idSchema } from '../../lib/validators.js';
 import { systemActor, type Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
+import { auditEvents } from '../audit/audit.tables.js';
 import { merkleRoot } from '../chain/merkle.js';
 import { enqueueGrantRecord } from '../chain/outbox.service.js';
 import { chainSubject } from '../chain/subject-pseudonym.js';
@@ -248,15 +250,12 @@ export async function sweepGrants(
   });
 }
 
-/**
- * A participant left a study's cohort (withdrew, or said no to the study): the researchers of
- * active grants that included them are told, without saying who.
- */
-export async function tellGranteesParticipantLeft(
+/** The active grants whose cohort or exports include a participant, with their study's title. */
+async function activeGrantsHolding(
   tx: Tx,
   participantId: string,
   studyId?: string,
-): Promise<number> {
+): Promise<{ grant: typeof grants.$inferSelect; title: string }[]> {
   const activeFor = (extra: SQL | undefined) =>
     and(eq(grants.status, 'active'), ...(studyId ? [eq(grants.studyId, studyId)] : []), extra);
   // In the cohort the grant was issued for, or in an export made under it (someone who said yes
@@ -274,7 +273,74 @@ export async function tellGranteesParticipantLeft(
     .innerJoin(grants, eq(grants.id, dataExports.grantId))
     .innerJoin(studies, eq(studies.id, grants.studyId))
     .where(activeFor(eq(exportMembers.participantId, participantId)));
-  const rows = [...new Map([...members, ...exported].map((r) => [r.grant.id, r])).values()];
+  return [...new Map([...members, ...exported].map((r) => [r.grant.id, r])).values()];
+}
+
+/**
+ * Erasure: every active grant that holds the participant's data is told to delete it from what
+ * it downloaded and to confirm (`confirmDataDeletion`); each request is audited on the
+ * participant's trail. Answers the grants asked.
+ */
+export async function askGranteesToDelete(
+  tx: Tx,
+  actor: Actor | null,
+  participantId: string,
+): Promise<{ grantId: string; studyTitle: string }[]> {
+  const rows = await activeGrantsHolding(tx, participantId);
+  for (const { grant, title } of rows) {
+    await notify(tx, [grant.researcherId], {
+      kind: 'deletion_requested',
+      title: 'Delete a participant’s data and confirm',
+      body: `A participant of “${title}” had their data erased. Delete their data from every copy of earlier downloads, then confirm on the grant’s page.`,
+      link: `/grants/${grant.id}`,
+    });
+    await appendAuditEvent(tx, actor, {
+      action: 'grant.deletion.request',
+      targetType: 'grant',
+      targetId: grant.id,
+      participantId,
+    });
+  }
+  return rows.map((r) => ({ grantId: r.grant.id, studyTitle: r.title }));
+}
+
+/**
+ * The grant's researcher confirms they deleted the data of erased participants from earlier
+ * downloads. Refused unless the grant is theirs and an erasure asked it to delete something.
+ */
+export async function confirmDataDeletion(
+  tx: Tx,
+  actor: Actor | null,
+  grantId: unknown,
+): Promise<{ grantId: string; confirmedAt: Date }> {
+  const id = parseInput(idSchema, grantId);
+  const [grant] = await tx.select().from(grants).where(eq(grants.id, id));
+  if (!grant || actor?.kind !== 'user' || grant.researcherId !== actor.userId)
+    throw new NotFoundError('Grant');
+  const [asked] = await tx
+    .select({ seq: auditEvents.seq })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.action, 'grant.deletion.request'), eq(auditEvents.targetId, id)))
+    .limit(1);
+  if (!asked) throw new ConflictError('Nobody asked this grant to delete data');
+  await appendAuditEvent(tx, actor, {
+    action: 'grant.deletion.confirm',
+    targetType: 'grant',
+    targetId: id,
+  });
+  return { grantId: id, confirmedAt: new Date() };
+}
+
+/**
+ * A participant left a study's cohort (withdrew, or said no to the study): the researchers of
+ * active grants that included them are told, without saying who.
+ */
+export async function tellGranteesParticipantLeft(
+  tx: Tx,
+  participantId: string,
+  studyId?: string,
+): Promise<number> {
+  const rows = await activeGrantsHolding(tx, participantId, studyId);
   for (const { grant, title } of rows)
     await notify(tx, [grant.researcherId], {
       kind: 'participant_withdrew',

@@ -12,6 +12,7 @@ import type { GrantConditions } from './grant-terms.js';
 import { grantVisas } from './grant-visas.js';
 import {
   closeOutGrant,
+  confirmDataDeletion,
   grantOfStudy,
   grantState,
   listGrants,
@@ -185,6 +186,23 @@ builder.mutationField('closeOutGrant', (t) =>
         ctx,
         { action: 'grant.close_out', targetType: 'grant', targetId: grantId },
         (tx) => closeOutGrant(tx, ctx.viewer, String(grantId)),
+      ),
+  }),
+);
+
+builder.mutationField('confirmDataDeletion', (t) =>
+  t.field({
+    type: 'DateTime',
+    description:
+      'Confirms that you deleted, from every copy of earlier downloads under your grant, the data of participants whose erasure asked you to. Answers when it was recorded.',
+    authScopes: { roles: ['researcher'] },
+    errors: { types: WRITE_ERRORS },
+    args: { grantId: t.arg.id() },
+    resolve: (_root, { grantId }, ctx) =>
+      refusalAuditedTx(
+        ctx,
+        { action: 'grant.deletion.confirm', targetType: 'grant', targetId: grantId },
+        async (tx) => (await confirmDataDeletion(tx, ctx.viewer, String(grantId))).confirmedAt,
       ),
   }),
 );

@@ -61,3 +61,8 @@ export async function markAllNotificationsRead(tx: Tx, actor: Actor | null): Pro
     .returning({ id: notifications.id });
   return rows.length;
 }
+
+/** Deletes every notification of a user (their account is being erased). */
+export async function deleteNotificationsOf(tx: Tx, userId: string): Promise<void> {
+  await tx.delete(notifications).where(eq(notifications.userId, userId));
+}

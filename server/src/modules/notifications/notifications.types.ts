@@ -13,7 +13,7 @@ const NotificationType = builder.objectRef<NotificationRecord>('Notification').i
     id: t.exposeID('id'),
     kind: t.exposeString('kind', {
       description:
-        'consent_request, study_decision, vote_needed, grant_issued, grant_expiring, grant_ended, participant_withdrew',
+        'consent_request, study_decision, vote_needed, grant_issued, grant_expiring, grant_ended, participant_withdrew, deletion_requested',
     }),
     title: t.exposeString('title'),
     body: t.exposeString('body'),

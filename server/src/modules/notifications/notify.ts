@@ -11,7 +11,8 @@ export type NotificationKind =
   | 'grant_issued'
   | 'grant_expiring'
   | 'grant_ended'
-  | 'participant_withdrew';
+  | 'participant_withdrew'
+  | 'deletion_requested';
 
 /** One message to one or more users. Text names studies, never participants. */
 export interface NotificationMessage {

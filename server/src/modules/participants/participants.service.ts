@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, count, eq, gt, isNull } from 'drizzle-orm';
+import { and, asc, count, eq, gt, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '../../db/database.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors/app-errors.js';
@@ -257,4 +257,28 @@ export async function markParticipantWithdrawn(
     .update(participants)
     .set({ status: 'withdrawn', withdrawnAt })
     .where(eq(participants.id, participantId));
+}
+
+/**
+ * Erases what the participant record says about the person (erasure, GDPR Art. 17): their
+ * pseudonym is replaced by a random one nobody holds, sex and birth year go, the link to their
+ * account and their enrolment codes are deleted, and the record stays withdrawn and out of every
+ * count. The row itself stays, as the pseudonymous anchor of the audit trail and of past exports.
+ */
+export async function eraseParticipantRecord(tx: Tx, participantId: string): Promise<void> {
+  await tx.delete(enrolmentCodes).where(eq(enrolmentCodes.participantId, participantId));
+  const [row] = await tx
+    .update(participants)
+    .set({
+      pseudonym: `ERASED-${randomUUID()}`,
+      sex: 'unknown',
+      birthYear: null,
+      userId: null,
+      status: 'withdrawn',
+      discoverable: false,
+      withdrawnAt: sql`coalesce(${participants.withdrawnAt}, now())`,
+    })
+    .where(eq(participants.id, participantId))
+    .returning({ num: participants.num });
+  if (row) await recordCohortChange(tx, 'participant', row.num);
 }

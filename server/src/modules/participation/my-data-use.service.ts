@@ -89,7 +89,7 @@ export async function myDataUse(tx: Tx, actor: Actor | null): Promise<DataUseEnt
         )
         .orderBy(asc(auditEvents.seq))
     : [];
-  const events = await withProofs(tx, eventRows);
+  const events = await withProofs(tx, eventRows, me.userId);
   const latestDecision = latestVersions(decisions, (d) => d.studyId);
   const entries = rows
     .map((study): DataUseEntry => {

@@ -10,6 +10,13 @@ import {
 import { prepareSigningStatement } from '../passkeys/signed-consent.js';
 import { ConsentRequestType, StudyDecisionEnum } from '../studies/consent-requests.types.js';
 import { answerConsentRequest } from './answer-consent-request.service.js';
+import {
+  eraseParticipant,
+  erasurePlan,
+  type ErasureLimit,
+  type ErasurePlan,
+  type ErasureReceipt,
+} from './erase-participant.service.js';
 import { withdrawConsent, type WithdrawalResult } from './withdraw-participant.service.js';
 
 const WithdrawalType = builder.objectRef<WithdrawalResult>('Withdrawal').implement({
@@ -94,6 +101,69 @@ builder.mutationField('answerConsentRequest', (t) =>
             { requestId: String(requestId), decision },
             signingOf(ctx, signature),
           ),
+      ),
+  }),
+);
+
+const ErasureLimitType = builder.objectRef<ErasureLimit>('ErasureLimit').implement({
+  description: 'Something erasure cannot remove, and why.',
+  fields: (t) => ({ what: t.exposeString('what'), why: t.exposeString('why') }),
+});
+
+const ErasurePlanType = builder.objectRef<ErasurePlan>('ErasurePlan').implement({
+  description: 'What erasure will do, shown before it is confirmed.',
+  fields: (t) => ({
+    participantId: t.exposeID('participantId'),
+    confirmationPhrase: t.exposeString('confirmationPhrase', {
+      description: 'Type it back to eraseParticipant to confirm.',
+    }),
+    willErase: t.exposeStringList('willErase'),
+    cannotErase: t.field({ type: [ErasureLimitType], resolve: (p) => p.cannotErase }),
+  }),
+});
+
+const ErasureReceiptType = builder.objectRef<ErasureReceipt>('ErasureReceipt').implement({
+  description: 'What an erasure did; the audit event that records it can be checked on the trail.',
+  fields: (t) => ({
+    erasedAt: t.expose('erasedAt', { type: 'DateTime' }),
+    auditSeq: t.exposeInt('auditSeq'),
+    auditHash: t.exposeString('auditHash'),
+    phenotypesDeleted: t.exposeInt('phenotypesDeleted'),
+    genotypeCallsDeleted: t.exposeInt('genotypeCallsDeleted'),
+    accountDeleted: t.exposeBoolean('accountDeleted'),
+    studiesAskedToDelete: t.exposeStringList('studiesAskedToDelete'),
+    cannotErase: t.field({ type: [ErasureLimitType], resolve: (r) => r.cannotErase }),
+  }),
+});
+
+builder.queryField('erasurePlan', (t) =>
+  t.field({
+    type: ErasurePlanType,
+    description:
+      'Step one of erasure (GDPR Art. 17): what will and will not be erased. Yourself as a participant, or participantId as a steward or admin. Audited.',
+    authScopes: { roles: ['participant', 'steward', 'admin'] },
+    args: { participantId: t.arg.id({ required: false }) },
+    resolve: (_root, { participantId }, ctx) =>
+      inTransaction(ctx, (tx) =>
+        erasurePlan(tx, ctx.viewer, { participantId: participantId ?? undefined }),
+      ),
+  }),
+);
+
+builder.mutationField('eraseParticipant', (t) =>
+  t.field({
+    type: ErasureReceiptType,
+    description:
+      'Step two: erases the participant at once, in one transaction, given the plan’s confirmation phrase. A participant erasing themself is signed out for good.',
+    authScopes: { roles: ['participant', 'steward', 'admin'] },
+    errors: { types: WRITE_ERRORS },
+    args: { participantId: t.arg.id({ required: false }), confirmation: t.arg.string() },
+    resolve: (_root, { participantId, confirmation }, ctx) =>
+      inTransaction(ctx, (tx) =>
+        eraseParticipant(tx, ctx.viewer, {
+          participantId: participantId ?? undefined,
+          confirmation,
+        }),
       ),
   }),
 );

@@ -3,6 +3,7 @@ import type { Tx } from '../../db/database.js';
 import { ConflictError, NotFoundError } from '../../errors/app-errors.js';
 import type { Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
+import type { AuditAction } from '../audit/audit-actions.js';
 import { notify } from '../notifications/notify.js';
 import { boardMembers } from './board-members.js';
 import { consentRequests, studies } from './studies.tables.js';
@@ -37,7 +38,7 @@ export function canTransition(from: string, to: StudyStatus): boolean {
 
 // The study's own audit event per move; the others are recorded by who caused them (a vote
 // under review, the grant's end).
-const AUDIT_ACTIONS: Partial<Record<StudyStatus, string>> = {
+const AUDIT_ACTIONS: Partial<Record<StudyStatus, AuditAction>> = {
   submitted: 'study.submit',
   approved: 'study.approve',
   rejected: 'study.reject',

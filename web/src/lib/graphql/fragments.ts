@@ -26,7 +26,7 @@ export type Obligation = ResultOf<typeof ObligationFields>;
 
 /** An audit event about a participant's data, with its chain proof once sealed. */
 export const TimelineEventFields = graphql(`
-  fragment TimelineEventFields on TimelineEvent { seq occurredAt action actorRole hash prevHash
+  fragment TimelineEventFields on TimelineEvent { seq occurredAt action sentence kind actorRole hash prevHash
   canonical proof { batch merkleRoot steps { side hash } txHash height blockTime } }
 `);
 export type TimelineEvent = ResultOf<typeof TimelineEventFields>;

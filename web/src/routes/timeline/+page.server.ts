@@ -6,26 +6,42 @@ import type { PageServerLoad } from './$types';
 
 const PAGE_SIZE = 50;
 
+// Uses by others and the participant's own activity come as two lists, so the uses they came
+// to see are never pushed off the page by their own page views.
 const Timeline = graphql(
   `
-    query Timeline($limit: Int, $beforeSeq: Int) { myTimeline(limit: $limit, beforeSeq:
-    $beforeSeq) { ...TimelineEventFields } }
+    query Timeline($limit: Int, $beforeSeq: Int, $ownBefore: Int) {
+      myTimelineSummary { studiesAsked studiesUsed usesByOthers ownActivity lastUseAt }
+      uses: myTimeline(limit: $limit, beforeSeq: $beforeSeq, kind: USE) { ...TimelineEventFields }
+      own: myTimeline(limit: $limit, beforeSeq: $ownBefore, kind: OWN) { ...TimelineEventFields }
+    }
   `,
   [TimelineEventFields],
 );
 
+const seqParam = (url: URL, name: string): number | null => {
+  const n = Number.parseInt(url.searchParams.get(name) ?? '', 10);
+  return Number.isInteger(n) && n > 0 ? n : null;
+};
+
 export const load: PageServerLoad = async ({ locals, fetch, url }) => {
   const { token } = signedIn(locals);
-  const before = Number.parseInt(url.searchParams.get('before') ?? '', 10);
-  const beforeSeq = Number.isInteger(before) && before > 0 ? before : null;
-  const { myTimeline } = await loadOrFail(fetch, token, Timeline, {
+  const beforeSeq = seqParam(url, 'before');
+  const ownBefore = seqParam(url, 'ownBefore');
+  const res = await loadOrFail(fetch, token, Timeline, {
     limit: PAGE_SIZE + 1,
     beforeSeq,
+    ownBefore,
   });
-  const events = myTimeline.slice(0, PAGE_SIZE);
+  const uses = res.uses.slice(0, PAGE_SIZE);
+  const own = res.own.slice(0, PAGE_SIZE);
   return {
-    events,
-    older: myTimeline.length > PAGE_SIZE ? events[events.length - 1]!.seq : null,
+    summary: res.myTimelineSummary,
+    uses,
+    own,
+    olderUses: res.uses.length > PAGE_SIZE ? uses[uses.length - 1]!.seq : null,
+    olderOwn: res.own.length > PAGE_SIZE ? own[own.length - 1]!.seq : null,
     beforeSeq,
+    ownBefore,
   };
 };

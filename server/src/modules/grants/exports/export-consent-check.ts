@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Tx } from '../../../db/database.js';
 import { ConflictError } from '../../../errors/app-errors.js';
 import type { Actor } from '../../actors/actor.js';
-import { appendAuditEvents } from '../../audit/audit.service.js';
+import { appendAuditEvents, type AuditEntry } from '../../audit/audit.service.js';
 import type { CombinedMatchResult } from '../../consent/duo/match-across-datasets.js';
 import type { ResearchPurpose } from '../../consent/duo/match-types.js';
 import { participants } from '../../participants/participants.tables.js';
@@ -80,7 +80,7 @@ export async function auditLapsedDownload(
         participants: refused.lapsedParticipantIds.length,
       },
     },
-    ...refused.lapsedParticipantIds.map((participantId) => ({
+    ...refused.lapsedParticipantIds.map((participantId): AuditEntry => ({
       action: 'export.download.refused',
       targetType: 'study',
       targetId: refused.studyId,

@@ -5,7 +5,7 @@ import { insertChunked } from '../../../db/insert-chunked.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../../errors/app-errors.js';
 import { idSchema } from '../../../lib/validators.js';
 import { hasRole, type Actor } from '../../actors/actor.js';
-import { appendAuditEvent, appendAuditEvents } from '../../audit/audit.service.js';
+import { appendAuditEvent, appendAuditEvents, type AuditEntry } from '../../audit/audit.service.js';
 import type { CohortCriteria } from '../../cohorts/cohort-criteria.js';
 import type { CohortIndex } from '../../cohorts/cohort-index.js';
 import type { CombinedMatchResult } from '../../consent/duo/match-across-datasets.js';
@@ -195,7 +195,7 @@ export async function exportFile(
       targetId: row.id,
       payload: { file, grant: grant.id },
     },
-    ...members.map((m) => ({
+    ...members.map((m): AuditEntry => ({
       action: 'export.download',
       targetType: 'study',
       targetId: grant.studyId,

@@ -1,0 +1,148 @@
+/**
+ * Every action the audit log records, with what it means to the participant it concerns. This is
+ * the one registry of action names: `AuditEntry.action` is typed from it, so code cannot append
+ * an action that has no plain wording (and audit-actions.test.ts scans the sources for any that
+ * slipped past the types).
+ */
+
+/** Whose doing an event is, as the participant sees it. */
+export type ActionKind =
+  /** Someone else looked at, counted, asked for, shared or changed something about you. */
+  | 'use'
+  /** You did it (signing in, reading your own pages, changing your choices). */
+  | 'own';
+
+/** One action in the participant's words. */
+export interface ActionWording {
+  /** A sentence the participant reads in their timeline (no trailing full stop). */
+  sentence: string;
+  kind: ActionKind;
+}
+
+const use = (sentence: string): ActionWording => ({ sentence, kind: 'use' });
+const own = (sentence: string): ActionWording => ({ sentence, kind: 'own' });
+
+/** The registry: action → participant-facing sentence and kind. */
+export const AUDIT_ACTION_WORDING = {
+  // Accounts and signing in.
+  'user.create': use('An account was created'),
+  'user.list': use('Staff listed the accounts'),
+  'user.role.change': use('An administrator changed an account’s role'),
+  'user.disable': use('An administrator disabled an account'),
+  'user.enable': use('An administrator enabled an account'),
+  'user.researcher_status.confirm': use('A researcher’s status was confirmed'),
+  'auth.login': own('You signed in'),
+  'auth.login_failed': own('A sign-in to your account failed'),
+  'auth.logout': own('You signed out'),
+  'auth.logout_everywhere': own('You signed out on every device'),
+  'auth.password_change': own('You changed your password'),
+  'auth.password_change.refused': own('A password change was refused'),
+  'auth.oidc_failed': own('A sign-in through your institution failed'),
+  'user.force_sign_out': use('An administrator signed an account out everywhere'),
+  'user.affiliation.assert': use('An administrator recorded a researcher’s institution'),
+  'identity.link': own('You linked your institution’s sign-in to your account'),
+  'identity.link.refused': own('Linking an institution’s sign-in to your account was refused'),
+  'mfa.totp.enrol_start': own('You began setting up an authenticator app'),
+  'mfa.totp.enrol': own('You set up an authenticator app'),
+  'mfa.verify': own('You confirmed a sign-in with your second factor'),
+  'mfa.verify_failed': own('A second-factor code for your account was wrong'),
+  'mfa.locked': own('Second-factor codes were paused after too many wrong tries'),
+  'passkey.add': own('You added a passkey to sign your consent'),
+  'passkey.remove': own('You removed a passkey'),
+  // Your record.
+  'participant.create': use('Your study site created your record'),
+  'participant.read': use('Staff opened your record'),
+  'participant.list': use('Your record appeared in a list of participants'),
+  'participant.import': use('Your record was imported by your study site'),
+  'participant.enrol': own('You joined Consentome'),
+  'participant.withdraw': own('You withdrew from all research'),
+  'participant.erasure.request': own('Erasure of your data was asked for'),
+  'participant.erase': own('Your personal data was erased'),
+  'enrolment_code.create': use('Your study site made an enrolment code for you'),
+  // Consent.
+  'consent.read': own('You looked at your consent choices'),
+  'consent.preferences.update': own('You changed your consent choices'),
+  'consent_request.create': use('A study asked to use your data'),
+  'consent_request.list': own('You looked at your study requests'),
+  'consent_request.answer': own('You answered a study’s request'),
+  'data_use.read': own('You looked at how your data is used'),
+  // The audit trail.
+  'audit.read': own('You looked at this timeline'),
+  'audit.verify': use('The audit trail was verified'),
+  'audit.facets': use('Staff searched the audit trail'),
+  'audit.activity': use('Staff looked at audit activity'),
+  // Discovery and datasets.
+  'cohort.count': use('A researcher counted a cohort that could include you'),
+  'beacon.query': use('A discovery search counted data that could include yours'),
+  'beacon.query.public': use('A public discovery search was answered'),
+  'dataset.register': use('A data steward registered a dataset'),
+  'dataset.update': use('A data steward updated a dataset'),
+  'dataset.ingest': use('Your data was added to a dataset'),
+  'ontology.import': use('A vocabulary of terms was imported'),
+  // Studies and their review.
+  'study.create': use('A researcher drafted a study'),
+  'study.update': use('A researcher changed a study'),
+  'study.read': use('Someone opened a study'),
+  'study.submit': use('A study was sent to the ethics board'),
+  'study.approve': use('The ethics board approved a study'),
+  'study.reject': use('The ethics board turned a study down'),
+  'study.withdraw': use('A researcher withdrew a study'),
+  'study.evidence.attach': use('A researcher attached ethics approval to a study'),
+  'study.cohort.read': use('Someone looked at a study’s cohort figures'),
+  'review.vote': use('An ethics board member voted on a study'),
+  // Access to your data.
+  'grant.issue': use('A study was given access to data that includes yours'),
+  'grant.read': use('Someone looked at a study’s access'),
+  'grant.revoke': use('A study’s access was revoked'),
+  'grant.close_out': use('A study’s access was closed'),
+  'grant.expire': use('A study’s access ended'),
+  'grant.deletion.request': use('A study was asked to delete your data'),
+  'grant.deletion.confirm': use('A study confirmed it deleted your data'),
+  'export.create': use('A researcher made an export of study data'),
+  'export.include': use('Your data was included in a study’s export'),
+  'export.download': use('A researcher downloaded an export that includes your data'),
+  'export.download.refused': use('A download including your data was refused'),
+  'passport.issue': use('A researcher was given a data-access passport'),
+  'fhir.read': use('A connected health system read your consent'),
+} as const satisfies Record<string, ActionWording>;
+
+/** An action named in the registry. */
+export type KnownAuditAction = keyof typeof AUDIT_ACTION_WORDING;
+
+/**
+ * Any action code may append: a registered one, or `<something>.refused`, the refusal of a
+ * GraphQL field or a workflow write (whose name comes from the schema, so it is a pattern).
+ */
+export type AuditAction =
+  | KnownAuditAction
+  | `${string}.refused`
+  /** Appended by tests only (audit-actions.test.ts refuses them in product code). */
+  | `test.${string}`;
+
+/** The actions whose refusal a workflow write audits as `<action>.refused`. */
+export type RefusableAction = KnownAuditAction;
+
+/** Whether a string is a registered action. */
+export function isKnownAuditAction(action: string): action is KnownAuditAction {
+  return Object.hasOwn(AUDIT_ACTION_WORDING, action);
+}
+
+/**
+ * The wording of any appended action: a registered one as registered, `<x>.refused` as a refused
+ * attempt (using x's words when x is registered), anything else (an action from an older version)
+ * `null`, so callers decide.
+ */
+export function auditActionWording(action: string): ActionWording | null {
+  if (isKnownAuditAction(action)) return AUDIT_ACTION_WORDING[action];
+  if (action.endsWith('.refused')) {
+    const base = action.slice(0, -'.refused'.length);
+    const words = isKnownAuditAction(base) ? AUDIT_ACTION_WORDING[base] : null;
+    return {
+      sentence: words
+        ? `Refused: ${words.sentence.charAt(0).toLowerCase()}${words.sentence.slice(1)}`
+        : 'A request was refused',
+      kind: words?.kind ?? 'use',
+    };
+  }
+  return null;
+}

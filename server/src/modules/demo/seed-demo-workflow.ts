@@ -1,0 +1,126 @@
+import { inArray } from 'drizzle-orm';
+import type { Database, Tx } from '../../db/database.js';
+import { users } from '../accounts/accounts.tables.js';
+import type { UserActor } from '../actors/actor.js';
+import type { Role } from '../actors/roles.js';
+import { CohortCounter } from '../cohorts/cohort-counter.js';
+import { CohortEngine } from '../cohorts/cohort-engine.js';
+import { preferenceBreakdown } from '../cohorts/preference-breakdown.js';
+import { createExport } from '../grants/exports/export.service.js';
+import { grantOfStudy } from '../grants/grants.service.js';
+import { notify } from '../notifications/notify.js';
+import { castVote } from '../review/review.service.js';
+import { createStudy, submitStudy } from '../studies/studies.service.js';
+
+// The demo's review rules: the default quorum of two, no chair, one-year grants.
+const REVIEW = { quorum: 2, chairEmail: null, grantDefaultMonths: 12 };
+// Counts as the default configuration protects them.
+const PRIVACY = { minCellCount: 20, noiseRange: 3, budgetPerDay: 1_000 };
+
+async function actorsByEmail(tx: Tx, emails: string[]): Promise<Map<string, UserActor>> {
+  const rows = await tx.select().from(users).where(inArray(users.email, emails));
+  return new Map(
+    rows.map((u): [string, UserActor] => [
+      u.email,
+      { kind: 'user', userId: u.id, role: u.role as Role, sessionId: null },
+    ]),
+  );
+}
+
+/**
+ * The demo in motion, so each role's first page has something to do: an approved study with its
+ * grant and an export that includes the demo patient (who allows health research), a study under
+ * review with one of two votes cast whose submission asked the demo patient (who wants to be
+ * asked about general research), and a notification for every role. Through the same services
+ * the API uses, so every step is audited and anchored like a real one.
+ */
+export async function seedDemoWorkflow(db: Database, panelId: string): Promise<void> {
+  const engine = new CohortEngine(db);
+  const counter = new CohortCounter(engine, PRIVACY, preferenceBreakdown);
+  try {
+    const who = await db.transaction((tx) =>
+      actorsByEmail(tx, [
+        'researcher@demo.local',
+        'ethics@demo.local',
+        'ethics2@demo.local',
+        'steward@demo.local',
+        'admin@demo.local',
+      ]),
+    );
+    const researcher = who.get('researcher@demo.local')!;
+    // Asthma in the reference panel: a few hundred people, the demo patient among them.
+    const cohortCriteria = { datasets: [panelId], phenotypes: ['HP:0002099'] };
+
+    const approved = await db.transaction((tx) =>
+      createStudy(tx, researcher, {
+        title: 'Asthma and lung function genetics',
+        laySummary:
+          'We compare the genes of people with and without asthma to learn why some lungs react more.',
+        purpose: { primary: 'HMB', commercial: false },
+        cohortCriteria,
+        datasetIds: [panelId],
+      }),
+    );
+    let index = await counter.index();
+    await db.transaction((tx) => submitStudy(tx, researcher, index, approved.id));
+    for (const email of ['ethics@demo.local', 'ethics2@demo.local']) {
+      index = await counter.index();
+      await db.transaction((tx) =>
+        castVote(tx, who.get(email)!, counter, index, REVIEW, {
+          studyId: approved.id,
+          vote: 'approve',
+          rationale: 'Health research within the panel’s terms; consent covers it.',
+          conditions: [],
+          overrideReason: null,
+        }),
+      );
+    }
+    index = await counter.index();
+    await db.transaction(async (tx) => {
+      const grant = await grantOfStudy(tx, approved.id);
+      await createExport(tx, researcher, index, grant!.id);
+    });
+
+    const underReview = await db.transaction((tx) =>
+      createStudy(tx, researcher, {
+        title: 'Everyday health in the reference panel',
+        laySummary:
+          'We look at how common conditions like asthma run together, to plan better general care.',
+        purpose: { primary: 'GRU', commercial: false },
+        cohortCriteria,
+        datasetIds: [panelId],
+      }),
+    );
+    index = await counter.index();
+    await db.transaction((tx) => submitStudy(tx, researcher, index, underReview.id));
+    index = await counter.index();
+    await db.transaction((tx) =>
+      castVote(tx, who.get('ethics@demo.local')!, counter, index, REVIEW, {
+        studyId: underReview.id,
+        vote: 'approve',
+        rationale: 'General research on the panel; the participants who asked to be asked were.',
+        conditions: [],
+        overrideReason: null,
+      }),
+    );
+
+    // The roles the workflow does not reach on its own.
+    await db.transaction(async (tx) => {
+      await notify(tx, [who.get('steward@demo.local')!.userId], {
+        kind: 'grant_issued',
+        title: 'Your dataset was shared with an approved study',
+        body: '“Asthma and lung function genetics” may use the Population Reference Panel for a year.',
+        link: `/datasets/${panelId}`,
+      });
+      await notify(tx, [who.get('admin@demo.local')!.userId], {
+        kind: 'vote_needed',
+        title: 'A study awaits its second vote',
+        body: '“Everyday health in the reference panel” has one of the two votes it needs.',
+        link: `/review/${underReview.id}`,
+      });
+    });
+  } finally {
+    counter.dispose();
+    engine.dispose();
+  }
+}
