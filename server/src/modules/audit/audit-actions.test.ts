@@ -74,4 +74,5 @@ const NOT_ACTIONS = new Set<string>([
   'anchor.batch', // a FHIR extension's field path
   'anchor.height',
   'studies.cohort_snapshot', // a table name in an SQL fragment
+  'navigator.credentials.create', // a browser API named in a comment
 ]);
