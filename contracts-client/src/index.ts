@@ -58,6 +58,8 @@ export {
 } from './embedded/embedded-chain.js';
 export type { EmbeddedChainOptions, EmbeddedContractInfo } from './embedded/embedded-chain.js';
 export { openEmbeddedLedger } from './embedded/open-embedded-ledger.js';
+export { openConsentLedger } from './open-consent-ledger.js';
+export type { ConsentLedgerConnection, OpenConsentLedgerOptions } from './open-consent-ledger.js';
 export type { EmbeddedLedger } from './embedded/open-embedded-ledger.js';
 export { CosmjsChain } from './real/cosmjs-chain.js';
 export type { CosmjsChainOptions, SigningClientLike } from './real/cosmjs-chain.js';
