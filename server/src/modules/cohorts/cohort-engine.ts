@@ -100,6 +100,23 @@ export class CohortEngine {
     await run;
   }
 
+  /**
+   * Brings the index up to date and rewrites the snapshot now, for an erasure: the file on disk
+   * must not keep an erased participant's genotypes until the next periodic write.
+   */
+  async rewriteSnapshot(): Promise<void> {
+    if (!this.options.snapshotFile) return;
+    try {
+      await this.current();
+      await this.persist();
+    } catch (error) {
+      // The erasure itself has committed; a failed rewrite is retried by the next periodic one.
+      this.log?.warn('rewriting the cohort index snapshot after an erasure failed', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
   private persistInBackground(): void {
     if (!this.options.snapshotFile || this.writing) return;
     this.writing = this.persist()

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertCohortFixture, type CohortFixture } from '../../test/cohort-fixture.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
@@ -10,6 +10,7 @@ import { recordCohortChange } from '../cohort-changes/cohort-changes.js';
 import { participants } from '../participants/participants.tables.js';
 import type { CohortCriteria } from './cohort-criteria.js';
 import { CohortEngine } from './cohort-engine.js';
+import { readIndexSnapshot } from './index-snapshot-file.js';
 
 describe(`cohort index snapshot (${TEST_DRIVER})`, () => {
   let db: TestDatabase;
@@ -115,6 +116,21 @@ describe(`cohort index snapshot (${TEST_DRIVER})`, () => {
     const garbage = engineOn();
     await garbage.ready();
     expect(garbage.origin).toBe('database');
+  });
+
+  it('rewriteSnapshot (after an erasure) writes the latest change to the file at once', async () => {
+    const engine = engineOn();
+    await engine.ready();
+    await engine.persist();
+    await withdrawOne(7);
+    await engine.rewriteSnapshot();
+    const latest = await db.db
+      .select({ seq: cohortChanges.seq })
+      .from(cohortChanges)
+      .orderBy(desc(cohortChanges.seq))
+      .limit(1);
+    const written = await readIndexSnapshot(file);
+    expect(written?.position.changeSeq).toBe(Number(latest[0]!.seq));
   });
 
   it('a snapshot of another history (the database was restored) is not used', async () => {

@@ -158,12 +158,16 @@ builder.mutationField('eraseParticipant', (t) =>
     authScopes: { roles: ['participant', 'steward', 'admin'] },
     errors: { types: WRITE_ERRORS },
     args: { participantId: t.arg.id({ required: false }), confirmation: t.arg.string() },
-    resolve: (_root, { participantId, confirmation }, ctx) =>
-      inTransaction(ctx, (tx) =>
+    resolve: async (_root, { participantId, confirmation }, ctx) => {
+      const receipt = await inTransaction(ctx, (tx) =>
         eraseParticipant(tx, ctx.viewer, {
           participantId: participantId ?? undefined,
           confirmation,
         }),
-      ),
+      );
+      // The cohort index snapshot on disk still holds the erased genotypes: rewrite it now.
+      await ctx.services.cohorts.rewriteSnapshot();
+      return receipt;
+    },
   }),
 );
