@@ -48,6 +48,10 @@ test('a researcher builds a cohort and sees the count and consent breakdown chan
   for (const label of ['Already permitted', 'Must be asked', 'Excluded'])
     await expect(chart.getByText(label, { exact: true })).toBeVisible();
   await expect(page.getByTestId('breakdown-ask')).toHaveText(/^(\d+|<\d+)$/);
+  // The permitted split by who recorded the consent: the participant's passkey or the institution.
+  await expect(page.getByTestId('breakdown-provenance')).toBeVisible();
+  await expect(page.getByTestId('breakdown-permitted-signed')).toHaveText(/^(\d+|<\d+)$/);
+  await expect(page.getByTestId('breakdown-permitted-recorded')).toHaveText(/^(\d+|<\d+)$/);
   await expect(page.getByTestId('remaining-budget')).toHaveText(/^\d+$/);
   await expect(page.getByText('How counts are protected')).toBeVisible();
 

@@ -9,11 +9,20 @@ import { normalisedPurpose } from './count-purpose.js';
 import type { CohortCounter } from './cohort-counter.js';
 import type { CohortIndex } from './cohort-index.js';
 import type { ProtectedCount } from './count-privacy.js';
+import { RoaringBitmap32 } from './roaring.js';
 import { criteriaForAudit } from './criteria-limits.js';
 
 /** What a count query answers: protected figures only. */
 export interface CohortCountResult extends ProtectedCount {
-  breakdown: { permitted: ProtectedCount; ask: ProtectedCount; excluded: ProtectedCount } | null;
+  breakdown: {
+    permitted: ProtectedCount;
+    /** Of the permitted, those whose consent their own passkey signed. */
+    permittedSigned: ProtectedCount;
+    /** Of the permitted, those whose consent the institution recorded for them. */
+    permittedRecorded: ProtectedCount;
+    ask: ProtectedCount;
+    excluded: ProtectedCount;
+  } | null;
   /** Queries left in the caller's rolling 24-hour budget. */
   remainingBudget: number;
 }
@@ -57,13 +66,22 @@ export async function countCohort(
     if (purpose) {
       const split = await counter.consent.split(tx, index, members, purpose);
       try {
-        breakdown = {
-          permitted: protect(split.permitted),
-          ask: protect(split.ask),
-          excluded: protect(split.excluded),
-        };
+        const recorded = RoaringBitmap32.andNot(split.permitted, split.permittedSigned);
+        try {
+          breakdown = {
+            permitted: protect(split.permitted),
+            // Each part is protected on its own, as any other count is (small cells suppressed).
+            permittedSigned: protect(split.permittedSigned),
+            permittedRecorded: protect(recorded),
+            ask: protect(split.ask),
+            excluded: protect(split.excluded),
+          };
+        } finally {
+          recorded.dispose();
+        }
       } finally {
         split.permitted.dispose();
+        split.permittedSigned.dispose();
         split.ask.dispose();
         split.excluded.dispose();
       }
@@ -78,6 +96,8 @@ export async function countCohort(
         breakdown: breakdown
           ? {
               permitted: breakdown.permitted.display,
+              permittedSigned: breakdown.permittedSigned.display,
+              permittedRecorded: breakdown.permittedRecorded.display,
               ask: breakdown.ask.display,
               excluded: breakdown.excluded.display,
             }

@@ -25,11 +25,12 @@ async function loadParticipants(db: Queryable, index: CohortIndex, only?: number
     discoverable: boolean;
     purposes: Record<string, string> | null;
     ask_each_time: boolean | null;
+    signed_with: string | null;
   }>(
     db,
-    sql`select p.num, p.sex, p.birth_year, p.status, p.discoverable, c.purposes, c.ask_each_time
+    sql`select p.num, p.sex, p.birth_year, p.status, p.discoverable, c.purposes, c.ask_each_time, c.signed_with
         from participants p
-        left join (select distinct on (participant_id) participant_id, purposes, ask_each_time
+        left join (select distinct on (participant_id) participant_id, purposes, ask_each_time, signed_with
                    from consent_preferences order by participant_id, version desc) c on c.participant_id = p.id
         ${filter}`,
   );
@@ -43,6 +44,7 @@ async function loadParticipants(db: Queryable, index: CohortIndex, only?: number
         (s) => CHOICE_CODE[r.purposes?.[s] ?? DEFAULT_PREFERENCES.purposes[s]] ?? 'a',
       ).join(''),
       askEachTime: r.ask_each_time ?? DEFAULT_PREFERENCES.askEachTime,
+      signedConsent: r.signed_with !== null,
     };
     index.upsertParticipant(facts);
   }

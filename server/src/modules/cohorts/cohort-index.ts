@@ -17,6 +17,11 @@ export interface ParticipantFacts {
   /** Standing choices per consent scope, in CONSENT_SCOPES order: p(ermit), d(eny), a(sk). */
   choices: string;
   askEachTime: boolean;
+  /**
+   * The standing preferences in force were signed by the participant's passkey (false: recorded
+   * by the institution, or the defaults).
+   */
+  signedConsent: boolean;
 }
 
 /** A variant with its carriers (participant numbers, ascending) by zygosity. */
@@ -51,6 +56,7 @@ interface VariantEntry {
 function choiceKeys(p: ParticipantFacts): string[] {
   const keys = [...p.choices].map((c, i) => `${i}:${c}`);
   if (p.askEachTime) keys.push('askEachTime');
+  if (p.signedConsent) keys.push('signed');
   return keys;
 }
 
@@ -68,7 +74,7 @@ export class CohortIndex {
   private readonly eligible = new RoaringBitmap32();
   private readonly facts = new Map<number, ParticipantFacts>();
   private readonly bySex = new Map<string, RoaringBitmap32>();
-  /** `${scope}:${p|d|a}` → participants with that standing choice; plus 'askEachTime'. */
+  /** `${scope}:${p|d|a}` → participants with that standing choice; plus 'askEachTime' and 'signed'. */
   private readonly byChoice = new Map<string, RoaringBitmap32>();
   private readonly byBirthYear = new Map<number, RoaringBitmap32>();
   private readonly datasets = new Map<string, RoaringBitmap32>();

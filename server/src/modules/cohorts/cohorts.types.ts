@@ -53,6 +53,18 @@ const ConsentBreakdown = builder
         description: 'Consent already permits the purpose.',
         resolve: (b) => b.permitted,
       }),
+      permittedSigned: t.field({
+        type: CountFigure,
+        description:
+          'Of the permitted: consent signed by the participant’s own passkey, which the contract verified.',
+        resolve: (b) => b.permittedSigned,
+      }),
+      permittedRecorded: t.field({
+        type: CountFigure,
+        description:
+          'Of the permitted: consent recorded by the institution for the participant (no passkey signature).',
+        resolve: (b) => b.permittedRecorded,
+      }),
       ask: t.field({
         type: CountFigure,
         description: 'Would need to be asked.',

@@ -6,6 +6,8 @@ import type { RoaringBitmap32 } from './roaring.js';
 /** A cohort split by what its members' consent says about a purpose. */
 export interface ConsentSplit {
   permitted: RoaringBitmap32;
+  /** Those of `permitted` whose standing preferences their own passkey signed. */
+  permittedSigned: RoaringBitmap32;
   ask: RoaringBitmap32;
   excluded: RoaringBitmap32;
 }

@@ -14,7 +14,8 @@ import type { OntologyGraph } from '../ontology/ontology-graph.js';
  * each padded to 4 bytes.
  */
 const MAGIC = Buffer.from('consentome cohort index\n');
-const FORMAT = 1;
+// 2: participant flags carry SIGNED_CONSENT; a format-1 file lacks it and is rebuilt.
+const FORMAT = 2;
 
 /** Where in the change log a snapshot stands, and a digest of that log row. */
 export interface SnapshotPosition {
@@ -42,6 +43,7 @@ interface Header {
 const NO_YEAR = -2_147_483_648;
 const ELIGIBLE = 1;
 const ASK_EACH_TIME = 2;
+const SIGNED_CONSENT = 4;
 
 function concat(arrays: Uint32Array[], total: number): Uint32Array {
   const out = new Uint32Array(total);
@@ -84,7 +86,10 @@ function sections(index: CohortIndex): { info: SectionInfo; data: Buffer }[] {
   facts.forEach((p, i) => {
     nums[i] = p.num;
     years[i] = p.birthYear ?? NO_YEAR;
-    flags[i] = (p.eligible ? ELIGIBLE : 0) | (p.askEachTime ? ASK_EACH_TIME : 0);
+    flags[i] =
+      (p.eligible ? ELIGIBLE : 0) |
+      (p.askEachTime ? ASK_EACH_TIME : 0) |
+      (p.signedConsent ? SIGNED_CONSENT : 0);
     sexIds[i] = sexes.id(p.sex);
     choiceIds[i] = choices.id(p.choices);
   });
@@ -289,6 +294,7 @@ export async function readIndexSnapshot(file: string): Promise<IndexSnapshot | u
           eligible: (flags[i]! & ELIGIBLE) !== 0,
           choices: strings.choices[choiceIds[i]!]!,
           askEachTime: (flags[i]! & ASK_EACH_TIME) !== 0,
+          signedConsent: (flags[i]! & SIGNED_CONSENT) !== 0,
         };
         index.upsertParticipant(facts);
       }

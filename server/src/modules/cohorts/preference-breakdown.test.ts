@@ -26,6 +26,8 @@ describe(`consent breakdown agrees with effectiveConsent (${TEST_DRIVER})`, () =
   let fx: CohortFixture;
   let engine: CohortEngine;
   const prefsOf = new Map<string, ConsentPreferences>();
+  /** Participants whose preferences their passkey signed (the rest: recorded by the institution). */
+  const signedIds = new Set<string>();
   beforeAll(async () => {
     db = await createTestDatabase();
     fx = await insertCohortFixture(db.db, 600, 21);
@@ -35,6 +37,7 @@ describe(`consent breakdown agrees with effectiveConsent (${TEST_DRIVER})`, () =
       .set({ duoPermission: 'HMB' })
       .where(eq(datasets.id, fx.datasetIds[1]!));
     const rand = prng(5);
+    const signing = prng(9);
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
     const rows = fx.participantIds.flatMap((participantId, i) => {
       if (i % 5 === 0) return []; // some never state anything: the defaults apply
@@ -47,6 +50,8 @@ describe(`consent breakdown agrees with effectiveConsent (${TEST_DRIVER})`, () =
         recontact: false,
       };
       prefsOf.set(participantId, p);
+      const signedWith = signing() < 0.5 ? `passkey-${i}` : null;
+      if (signedWith) signedIds.add(participantId);
       return [
         {
           participantId,
@@ -55,6 +60,7 @@ describe(`consent breakdown agrees with effectiveConsent (${TEST_DRIVER})`, () =
           askEachTime: p.askEachTime,
           discoverable: true,
           recontact: false,
+          signedWith,
         },
       ];
     });
@@ -104,6 +110,9 @@ describe(`consent breakdown agrees with effectiveConsent (${TEST_DRIVER})`, () =
           expected[e] += 1;
           const inSet = e === 'permit' ? split.permitted : e === 'ask' ? split.ask : split.excluded;
           expect(inSet.has(r.num), `${r.id} should be ${e}`).toBe(true);
+          if (e === 'permit')
+            expect(split.permittedSigned.has(r.num), `${r.id} signed`).toBe(signedIds.has(r.id));
+          else expect(split.permittedSigned.has(r.num)).toBe(false);
         }
         expect({
           permit: split.permitted.size,
@@ -112,9 +121,13 @@ describe(`consent breakdown agrees with effectiveConsent (${TEST_DRIVER})`, () =
         }).toEqual(expected);
         expect(expected.permit).toBeGreaterThan(0);
         expect(expected.deny).toBeGreaterThan(0);
+        // Both kinds are among the permitted, so the split is tested both ways.
+        expect(split.permittedSigned.size).toBeGreaterThan(0);
+        expect(split.permittedSigned.size).toBeLessThan(split.permitted.size);
       } finally {
         members.dispose();
         split.permitted.dispose();
+        split.permittedSigned.dispose();
         split.ask.dispose();
         split.excluded.dispose();
       }

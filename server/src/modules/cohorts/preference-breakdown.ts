@@ -63,7 +63,11 @@ export const preferenceBreakdown: ConsentBreakdownProvider = {
       const ask = members.clone();
       ask.andNotInPlace(permitted);
       ask.andNotInPlace(excluded);
-      return { permitted, ask, excluded };
+      const signed = index.choiceSet('signed');
+      const permittedSigned = signed
+        ? RoaringBitmap32.and(permitted, signed)
+        : new RoaringBitmap32();
+      return { permitted, permittedSigned, ask, excluded };
     } finally {
       for (const t of temporaries) t.dispose();
     }

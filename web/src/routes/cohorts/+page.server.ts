@@ -15,7 +15,8 @@ const CohortCount = graphql(
   `
     query CohortCount($criteria: CohortCriteriaInput!, $purpose: ResearchPurposeInput) {
     cohortCount(criteria: $criteria, purpose: $purpose) { display count remainingBudget
-    breakdown { permitted { ...CountFigureFields } ask { ...CountFigureFields } excluded {
+    breakdown { permitted { ...CountFigureFields } permittedSigned { ...CountFigureFields }
+    permittedRecorded { ...CountFigureFields } ask { ...CountFigureFields } excluded {
     ...CountFigureFields } } } }
   `,
   [CountFigureFields],
