@@ -20,6 +20,7 @@ import './modules/audit-explorer/participant-timeline.types.js';
 import './modules/chain/chain.types.js';
 import './modules/cohorts/cohorts.types.js';
 import './modules/passkeys/passkeys.types.js';
+import './modules/passkeys/passkey-sign-in.types.js';
 import './modules/consent/duo-match.types.js';
 import './modules/consent/consent.types.js';
 import './modules/studies/studies.types.js';

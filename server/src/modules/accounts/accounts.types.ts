@@ -24,7 +24,7 @@ import { ROLES } from '../actors/roles.js';
 import { clearedSessionCookie, sessionCookie } from './session-cookie.js';
 
 /** The login limits from the configuration. */
-function loginLimits(config: Config): LoginLimits {
+export function loginLimits(config: Config): LoginLimits {
   return { maxFailures: config.loginMaxFailures, windowMs: config.loginWindowMs };
 }
 
@@ -70,7 +70,8 @@ export const UserType = builder.objectRef<UserRecord>('User').implement({
   }),
 });
 
-const LoginPayload = builder.objectRef<LoginResult>('LoginPayload').implement({
+/** What a sign-in answers: the session token (also set as the cookie) and the user. */
+export const LoginPayload = builder.objectRef<LoginResult>('LoginPayload').implement({
   fields: (t) => ({
     token: t.exposeString('token', {
       description: 'Bearer token for API clients (the same session as the cookie).',

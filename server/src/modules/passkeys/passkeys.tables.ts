@@ -35,3 +35,12 @@ export const passkeyChallenges = pgTable('passkey_challenges', {
   challenge: text('challenge').notNull(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
 });
+
+/**
+ * Pending passkey sign-in challenges. Nobody is known before the passkey answers, so they are
+ * keyed by the challenge itself; each is used once and lives five minutes.
+ */
+export const passkeySignInChallenges = pgTable('passkey_sign_in_challenges', {
+  challenge: text('challenge').primaryKey(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+});

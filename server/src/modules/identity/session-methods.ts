@@ -1,0 +1,20 @@
+import type { Tx } from '../../db/database.js';
+import { sessionAuth } from './identity.tables.js';
+
+/**
+ * Records how a session was opened, for sign-in ways that live outside this module (a passkey):
+ * its `amr` (RFC 8176) and, when the way itself proved two factors, that the second factor is
+ * already proved, so an MFA-required role is not asked again.
+ */
+export async function recordSessionMethod(
+  tx: Tx,
+  sessionId: string,
+  method: { amr: string[]; multiFactor: boolean },
+): Promise<void> {
+  await tx.insert(sessionAuth).values({
+    sessionId,
+    amr: method.amr,
+    providerId: null,
+    mfaAt: method.multiFactor ? new Date() : null,
+  });
+}
