@@ -59,7 +59,8 @@ export async function signIn(
 /** Seeds the demo and opens everything a workflow test needs. */
 export async function openAccessFixture(config: Partial<Config> = {}): Promise<AccessFixture> {
   const db = await createTestDatabase();
-  await seedDemo(db.db);
+  // The suites here drive the workflow themselves, from no studies, votes or grants.
+  await seedDemo(db.db, { workflow: false });
   const embedded = await openTestLedger();
   const settings = testConfig({ publicUrl: FIXTURE_PUBLIC_URL, ...config });
   const services = createAppServices(db.db, settings);

@@ -46,9 +46,14 @@ const DEMO_PATIENT_PHENOTYPES = ['HP:0000098', 'HP:0000822', 'HP:0002099'] as co
 /**
  * Seeds the demo: five accounts, a cohort of pseudonymous participants (the first linked to
  * patient@demo.local through the real enrolment-code path), and three datasets with DUO terms.
- * One transaction, through the same services the API uses, so every row is audited.
+ * One transaction, through the same services the API uses, so every row is audited. Then, unless
+ * `workflow` is false, the workflow in motion (studies under review, votes, a grant, an export);
+ * suites that build their own workflow from a clean start turn it off.
  */
-export async function seedDemo(db: Database): Promise<void> {
+export async function seedDemo(
+  db: Database,
+  options: { workflow?: boolean } = {},
+): Promise<void> {
   const actor = systemActor('seed');
   await ensureShippedOntologies(db, actor);
   const panelId = await db.transaction(async (tx) => {
@@ -126,7 +131,7 @@ export async function seedDemo(db: Database): Promise<void> {
     return panel.id;
   });
   await seedDemoGenomics(db, actor, panelId);
-  await seedDemoWorkflow(db, panelId);
+  if (options.workflow !== false) await seedDemoWorkflow(db, panelId);
 }
 
 /**

@@ -77,7 +77,7 @@ describe(`the access workflow on the demo data, end to end (${TEST_DRIVER})`, ()
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    await seedDemo(db.db);
+    await seedDemo(db.db, { workflow: false });
     embedded = await openTestLedger();
     const config = testConfig({ publicUrl: PUBLIC_URL });
     const services = createAppServices(db.db, config);
