@@ -50,10 +50,7 @@ const DEMO_PATIENT_PHENOTYPES = ['HP:0000098', 'HP:0000822', 'HP:0002099'] as co
  * `workflow` is false, the workflow in motion (studies under review, votes, a grant, an export);
  * suites that build their own workflow from a clean start turn it off.
  */
-export async function seedDemo(
-  db: Database,
-  options: { workflow?: boolean } = {},
-): Promise<void> {
+export async function seedDemo(db: Database, options: { workflow?: boolean } = {}): Promise<void> {
   const actor = systemActor('seed');
   await ensureShippedOntologies(db, actor);
   const panelId = await db.transaction(async (tx) => {
