@@ -3,6 +3,7 @@ import {
   normalizeDerSignature,
   type ConsentItem,
 } from '@consentome/contracts-client';
+import { randomUUID } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tx } from '../db/database.js';
@@ -16,6 +17,8 @@ import { chainOutbox } from '../modules/chain/chain.tables.js';
 import { verifyConsentOnChain } from '../modules/chain/consent-verify.js';
 import { OutboxRelay } from '../modules/chain/outbox-relay.js';
 import { chainSubject } from '../modules/chain/subject-pseudonym.js';
+import { notifications } from '../modules/notifications/notifications.tables.js';
+import { resetParticipantPasskeys } from '../modules/passkeys/passkey-reset.service.js';
 import { consentPreferences } from '../modules/consent/consent.tables.js';
 import { getMyConsent, setConsentPreferences } from '../modules/consent/consent.service.js';
 import {
@@ -283,6 +286,66 @@ export function defineSignedConsentSuite(label: string, open: () => Promise<Test
         status: 'signature-invalid',
         detail: 'the signature does not verify with the key on chain',
       });
+    });
+
+    it('staff who checked the participant’s identity reset lost passkeys: removed on chain by the institution with the witness, the participant told, a new first key accepted', async () => {
+      const steward: UserActor = {
+        kind: 'user',
+        userId: randomUUID(),
+        role: 'steward',
+        sessionId: null,
+      };
+      // A participant may not reset their own keys this way (that needs a passkey signature).
+      await expect(
+        db.db.transaction((tx) =>
+          resetParticipantPasskeys(tx, actor, {
+            participantId,
+            identityCheck: 'in_person_photo_id',
+          }),
+        ),
+      ).rejects.toThrow(/steward/);
+      const reset = await db.db.transaction((tx) =>
+        resetParticipantPasskeys(tx, steward, {
+          participantId,
+          identityCheck: 'in_person_photo_id',
+        }),
+      );
+      expect(reset).toMatchObject({ removed: 1, witness: `steward:${steward.userId}` });
+      expect(await db.db.transaction((tx) => listPasskeys(tx, actor))).toEqual([]);
+      await relay.drain();
+      const [removed] = (await chain.ledger.passkeys(subject)).passkeys;
+      expect(removed).toMatchObject({
+        key_id: device.credentialId,
+        removed: { by: 'institution', witness: `steward:${steward.userId}` },
+      });
+      // Nothing left to reset: refused, nothing written.
+      await expect(
+        db.db.transaction((tx) =>
+          resetParticipantPasskeys(tx, steward, {
+            participantId,
+            identityCheck: 'known_clinician',
+          }),
+        ),
+      ).rejects.toThrow(/no passkey to reset/);
+      // The participant adds a new first key; the chain records it as added by the institution.
+      const replacement = new SoftAuthenticator(RP);
+      const options = await db.db.transaction((tx) => passkeyRegistrationOptions(tx, actor, RP));
+      await db.db.transaction((tx) =>
+        addPasskey(tx, actor, RP, {
+          response: replacement.register(options.challenge),
+          name: 'New phone',
+        }),
+      );
+      await relay.drain();
+      const keys = (await chain.ledger.passkeys(subject)).passkeys;
+      expect(keys.find((k) => k.key_id === replacement.credentialId)).toMatchObject({
+        added_by: 'institution',
+      });
+      const told = await db.db
+        .select()
+        .from(notifications)
+        .where(eq(notifications.kind, 'passkeys_reset'));
+      expect(told).toHaveLength(1);
     });
   });
 }

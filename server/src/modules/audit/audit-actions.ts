@@ -49,6 +49,7 @@ export const AUDIT_ACTION_WORDING = {
   'mfa.locked': own('Second-factor codes were paused after too many wrong tries'),
   'passkey.add': own('You added a passkey to sign your consent'),
   'passkey.remove': own('You removed a passkey'),
+  'passkey.reset': use('Your study site reset your passkeys after checking who you are'),
   // Your record.
   'participant.create': use('Your study site created your record'),
   'participant.read': use('Staff opened your record'),

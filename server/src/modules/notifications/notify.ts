@@ -12,7 +12,8 @@ export type NotificationKind =
   | 'grant_expiring'
   | 'grant_ended'
   | 'participant_withdrew'
-  | 'deletion_requested';
+  | 'deletion_requested'
+  | 'passkeys_reset';
 
 /** One message to one or more users. Text names studies, never participants. */
 export interface NotificationMessage {

@@ -13,6 +13,7 @@ import {
   renamePasskey,
   type PasskeyView,
 } from './passkeys.service.js';
+import { resetParticipantPasskeys, type PasskeyReset } from './passkey-reset.service.js';
 import type { ConsentSigning, SigningStatement } from './signed-consent.js';
 
 /** A WebAuthn response (JSON text from @simplewebauthn/browser), parsed shallowly; the library
@@ -155,6 +156,53 @@ builder.mutationField('removePasskey', (t) =>
         removePasskey(tx, ctx.viewer, ctx.config.webauthn, {
           id: String(id),
           approval: parseResponse<AuthenticationResponseJSON>('approval', approval),
+        }),
+      ),
+  }),
+);
+
+const IdentityCheckEnum = builder.enumType('IdentityCheck', {
+  description: 'How staff made sure the person asking is the participant.',
+  values: {
+    IN_PERSON_PHOTO_ID: { value: 'in_person_photo_id', description: 'In person, with photo ID.' },
+    VIDEO_CALL_PHOTO_ID: {
+      value: 'video_call_photo_id',
+      description: 'On a video call, with photo ID shown.',
+    },
+    KNOWN_CLINICIAN: {
+      value: 'known_clinician',
+      description: 'By a clinician who knows the participant.',
+    },
+  } as const,
+});
+
+const PasskeyResetType = builder.objectRef<PasskeyReset>('PasskeyReset').implement({
+  description: 'What a passkey reset did.',
+  fields: (t) => ({
+    participantId: t.exposeID('participantId'),
+    removed: t.exposeInt('removed', { description: 'Passkeys removed (each a chain record).' }),
+    witness: t.exposeString('witness', {
+      description: 'Who vouched, as the chain records it (role:account id).',
+    }),
+  }),
+});
+
+builder.mutationField('resetParticipantPasskeys', (t) =>
+  t.field({
+    type: PasskeyResetType,
+    description:
+      'Staff, after checking the participant’s identity: removes every passkey of a participant who lost them all, with the institution’s proof (visible on chain as removed by the institution, with the witness), so the participant can add a new one. The participant is notified.',
+    authScopes: { roles: ['steward', 'admin'] },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      participantId: t.arg.id(),
+      identityCheck: t.arg({ type: IdentityCheckEnum }),
+    },
+    resolve: (_root, { participantId, identityCheck }, ctx) =>
+      inTransaction(ctx, (tx) =>
+        resetParticipantPasskeys(tx, ctx.viewer, {
+          participantId: String(participantId),
+          identityCheck,
         }),
       ),
   }),
