@@ -36,6 +36,8 @@ export {
 } from './consent-record.js';
 export type { ConsentRecordFields, SignedStatement } from './consent-record.js';
 export { verifySignedRecord } from './verify-signed-record.js';
+export { CONSENT_BUNDLE_FORMAT, recordFields, verifyConsentBundle } from './consent-bundle.js';
+export type { BundledRecord, BundleVerdict, ConsentBundle } from './consent-bundle.js';
 export type { SignatureCheck } from './verify-signed-record.js';
 export { nanosToRfc3339, normalizeRfc3339, rfc3339ToNanos } from './block-time.js';
 export {

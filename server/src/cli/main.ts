@@ -16,6 +16,7 @@ import {
 } from '../modules/chain/chain-connection.js';
 import { runDatabaseCommand, type CommandRequest } from './database-commands.js';
 import { readSecret } from './read-secret.js';
+import { verifyConsentFile } from './verify-consent-file.js';
 import { securePrivateDir } from '../app/private-data-dir.js';
 import { encryptPlaintextSecrets } from '../modules/secrets/server-secrets.js';
 import { installSecretsKeyring, loadSecretsKeyring } from '../lib/secrets-keyring.js';
@@ -255,9 +256,16 @@ program
   )
   .action(() => exitWith(runCommand(loadConfig(), { command: 'relay-once' })));
 
-program
+const consentCmd = program
   .command('consent')
-  .description('participants’ consent records on the chain')
+  .description('participants’ consent records on the chain');
+consentCmd
+  .command('verify-file <file>')
+  .description(
+    'check a downloaded signed-consent bundle offline: every participant signature against the bundle’s keys (exit 2 if one fails)',
+  )
+  .action((file: string) => exitWith(verifyConsentFile(path.resolve(file), print)));
+consentCmd
   .command('verify <pseudonym>')
   .description(
     'check every consent decision of a chain pseudonym: participant signatures against the keys on chain (exit 2 if one fails)',

@@ -1,9 +1,13 @@
 import {
   consentRecordDigest,
   normalizeDerSignature,
+  verifyConsentBundle,
   type ConsentItem,
 } from '@consentome/contracts-client';
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tx } from '../db/database.js';
@@ -14,7 +18,8 @@ import type { TestLedger } from './real-test-chain.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from './test-database.js';
 import { systemActor, type UserActor } from '../modules/actors/actor.js';
 import { chainOutbox } from '../modules/chain/chain.tables.js';
-import { verifyConsentOnChain } from '../modules/chain/consent-verify.js';
+import { signedConsentBundle, verifyConsentOnChain } from '../modules/chain/consent-verify.js';
+import { verifyConsentFile } from '../cli/verify-consent-file.js';
 import { OutboxRelay } from '../modules/chain/outbox-relay.js';
 import { chainSubject } from '../modules/chain/subject-pseudonym.js';
 import { notifications } from '../modules/notifications/notifications.tables.js';
@@ -259,6 +264,50 @@ export function defineSignedConsentSuite(label: string, open: () => Promise<Test
         history.filter((v) => v.signedWith && v.version !== 99).map((v) => v.chain?.state),
       ).toEqual(['on_chain']);
       expect((await chain.ledger.head()).consents).toBe(headBefore.consents);
+    });
+
+    it('the participant’s downloadable bundle verifies offline; a changed decision or signature in it fails', async () => {
+      const bundle = await signedConsentBundle(db.db, chain.ledger, subject);
+      expect(bundle.relyingParty).toEqual(RP);
+      const verdicts = verifyConsentBundle(bundle);
+      expect(verdicts.filter((v) => v.status === 'signed').length).toBeGreaterThan(0);
+      expect(verdicts.filter((v) => v.status === 'signature-invalid')).toEqual([]);
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'consent-bundle-'));
+      try {
+        const file = path.join(dir, 'signed-consent.json');
+        const lines: string[] = [];
+        fs.writeFileSync(file, JSON.stringify(bundle));
+        expect(await verifyConsentFile(file, (l) => lines.push(l))).toBe(0);
+        expect(lines.at(-1)).toMatch(
+          /signed by the participant, \d+ recorded by the institution, 0 with a signature that fails/,
+        );
+
+        // Someone edits the decision of a signed record: its digest no longer matches.
+        const edited = structuredClone(bundle);
+        const target = edited.records.find((r) => r.signed_by)!;
+        target.record.decision = target.record.decision === 'permit' ? 'deny' : 'permit';
+        fs.writeFileSync(file, JSON.stringify(edited));
+        expect(await verifyConsentFile(file, () => undefined)).toBe(2);
+        expect(
+          verifyConsentBundle(edited).find((v) => v.eventId === target.record.event_id),
+        ).toMatchObject({
+          status: 'signature-invalid',
+          detail: 'the record differs from the digest that was signed',
+        });
+
+        // Or swaps in a signature by another key.
+        const forged = structuredClone(bundle);
+        const signed = forged.records.find((r) => r.assertion)!;
+        const other = new SoftAuthenticator(RP).assert(Buffer.from('x').toString('base64url'));
+        signed.assertion!.signature = normalizeDerSignature(other.response.signature);
+        fs.writeFileSync(file, JSON.stringify(forged));
+        expect(await verifyConsentFile(file, () => undefined)).toBe(2);
+
+        fs.writeFileSync(file, JSON.stringify({ format: 'something else' }));
+        expect(await verifyConsentFile(file, () => undefined)).toBe(1);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('consent verify checks every record against the chain: signed ones verify, a tampered assertion fails, refused ones show as not on chain', async () => {

@@ -62,6 +62,7 @@ export const AUDIT_ACTION_WORDING = {
   'enrolment_code.create': use('Your study site made an enrolment code for you'),
   // Consent.
   'consent.read': own('You looked at your consent choices'),
+  'consent.bundle.download': own('You downloaded your signed consent records'),
   'consent.preferences.update': own('You changed your consent choices'),
   'consent_request.create': use('A study asked to use your data'),
   'consent_request.list': own('You looked at your study requests'),

@@ -1,6 +1,8 @@
 import {
-  consentRecordDigest,
-  verifySignedRecord,
+  CONSENT_BUNDLE_FORMAT,
+  recordFields,
+  verifyConsentBundle,
+  type ConsentBundle,
   type ConsentItem,
   type ConsentLedger,
   type ConsentRecord,
@@ -20,16 +22,6 @@ export interface RecordVerdict {
   detail: string;
 }
 
-const fields = (r: ConsentRecord | ConsentItem) => ({
-  event_id: r.event_id,
-  subject: r.subject,
-  scope: r.scope,
-  decision: r.decision,
-  version: r.version,
-  evidence: r.evidence,
-  time: r.time,
-});
-
 async function chainHistory(ledger: ConsentLedger, subject: string): Promise<ConsentRecord[]> {
   const all: ConsentRecord[] = [];
   for (;;) {
@@ -40,6 +32,58 @@ async function chainHistory(ledger: ConsentLedger, subject: string): Promise<Con
     all.push(...page.consents);
     if (page.consents.length < 100) return all;
   }
+}
+
+/** The consent items this database sent to the chain for a subject, by event id. */
+async function sentItems(db: Database, subject: string) {
+  return db
+    .select()
+    .from(chainOutbox)
+    .where(and(eq(chainOutbox.kind, 'consent'), sql`${chainOutbox.item}->>'subject' = ${subject}`));
+}
+
+/**
+ * A subject's signed-consent bundle: the records, passkeys and relying party read from the chain,
+ * with the assertions our database kept (the chain checks them but does not store them). What a
+ * participant downloads to check offline (`verifyConsentBundle`, `consentome consent
+ * verify-file`).
+ */
+export async function signedConsentBundle(
+  db: Database,
+  ledger: ConsentLedger,
+  subject: string,
+): Promise<ConsentBundle> {
+  const [config, keys, records, chainId, height, rows] = await Promise.all([
+    ledger.config(),
+    ledger.passkeys(subject),
+    chainHistory(ledger, subject),
+    ledger.getChainId(),
+    ledger.height(),
+    sentItems(db, subject),
+  ]);
+  const sent = new Map(rows.map((r) => [r.eventId, r.item as ConsentItem]));
+  return {
+    format: CONSENT_BUNDLE_FORMAT,
+    subject,
+    chain: { chainId, contract: ledger.contractAddress, height },
+    relyingParty: config.webauthn ?? null,
+    passkeys: keys.passkeys,
+    records: records.map((record) => {
+      const proof = sent.get(record.event_id)?.proof;
+      const signed = record.signed_by && proof && 'passkey' in proof ? proof.passkey : undefined;
+      return {
+        record: {
+          ...recordFields(record),
+          block_height: record.block_height,
+          block_time: record.block_time,
+        },
+        ...(record.signed_by ? { signed_by: record.signed_by } : {}),
+        ...(record.attested_by ? { attested_by: record.attested_by } : {}),
+        ...(signed ? { assertion: signed.assertion } : {}),
+        ...(signed?.covers ? { covers: signed.covers } : {}),
+      };
+    }),
+  };
 }
 
 /**
@@ -53,55 +97,18 @@ export async function verifyConsentOnChain(
   ledger: ConsentLedger,
   subject: string,
 ): Promise<RecordVerdict[]> {
-  const [config, keys, records] = await Promise.all([
-    ledger.config(),
-    ledger.passkeys(subject),
-    chainHistory(ledger, subject),
-  ]);
-  const rows = await db
-    .select()
-    .from(chainOutbox)
-    .where(and(eq(chainOutbox.kind, 'consent'), sql`${chainOutbox.item}->>'subject' = ${subject}`));
-  const sent = new Map(rows.map((r) => [r.eventId, r]));
-  const verdicts: RecordVerdict[] = records.map((record) => {
-    const base = {
-      eventId: record.event_id,
-      scope: record.scope,
-      version: record.version,
-      decision: record.decision,
-    };
-    if (!record.signed_by) {
-      const by = record.attested_by;
-      return {
-        ...base,
-        status: 'institution',
-        detail: `recorded by the institution ${by?.writer ?? '(before marks existed)'}${by?.witness ? `, witness ${by.witness}` : ''}`,
-      };
-    }
-    const invalid = (why: string): RecordVerdict => ({
-      ...base,
-      status: 'signature-invalid',
-      detail: why,
-    });
-    const proof = (sent.get(record.event_id)?.item as ConsentItem | undefined)?.proof;
-    if (!proof || !('passkey' in proof)) return invalid('the assertion is not held here');
-    const key = keys.passkeys.find((k) => k.key_id === record.signed_by!.key_id);
-    if (!key) return invalid(`key ${record.signed_by.key_id} is not on chain for this subject`);
-    if (!config.webauthn) return invalid('the contract names no relying party');
-    if (consentRecordDigest(fields(record)) !== record.signed_by.record_digest)
-      return invalid('the record differs from the digest the chain says was signed');
-    const check = verifySignedRecord(
-      fields(record),
-      proof.passkey.assertion,
-      key.public_key,
-      config.webauthn,
-      proof.passkey.covers,
-    );
-    return check.ok
-      ? { ...base, status: 'signed', detail: `signed by passkey ${key.key_id}` }
-      : invalid(check.reason);
-  });
-  for (const row of rows.filter((r) => r.status === 'failed')) {
+  const bundle = await signedConsentBundle(db, ledger, subject);
+  const verdicts: RecordVerdict[] = verifyConsentBundle(bundle).map((v) =>
+    v.status === 'signature-invalid' && /no assertion/.test(v.detail)
+      ? { ...v, detail: 'the assertion is not held here' }
+      : v.status === 'signature-invalid' && /not in the bundle/.test(v.detail)
+        ? {
+            ...v,
+            detail: v.detail.replace('is not in the bundle', 'is not on chain for this subject'),
+          }
+        : v,
+  );
+  for (const row of (await sentItems(db, subject)).filter((r) => r.status === 'failed')) {
     const item = row.item as ConsentItem;
     verdicts.push({
       eventId: row.eventId,

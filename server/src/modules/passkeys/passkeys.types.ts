@@ -13,6 +13,7 @@ import {
   renamePasskey,
   type PasskeyView,
 } from './passkeys.service.js';
+import { mySignedConsent } from './my-signed-consent.service.js';
 import { resetParticipantPasskeys, type PasskeyReset } from './passkey-reset.service.js';
 import type { ConsentSigning, SigningStatement } from './signed-consent.js';
 
@@ -204,6 +205,20 @@ builder.mutationField('resetParticipantPasskeys', (t) =>
           participantId: String(participantId),
           identityCheck,
         }),
+      ),
+  }),
+);
+
+builder.queryField('mySignedConsent', (t) =>
+  t.string({
+    description:
+      'Your consent records as a JSON bundle (format consentome-signed-consent/1) read from the chain, with your passkey signatures, to keep and check offline: see docs/signed-consent.md.',
+    authScopes: { roles: ['participant'] },
+    resolve: async (_root, _args, ctx) =>
+      JSON.stringify(
+        await mySignedConsent(ctx.db, ctx.viewer, ctx.services.chain?.ledger ?? null),
+        null,
+        2,
       ),
   }),
 );
