@@ -7,6 +7,8 @@ import { CohortCounter } from '../modules/cohorts/cohort-counter.js';
 import { CohortEngine } from '../modules/cohorts/cohort-engine.js';
 import { preferenceBreakdown } from '../modules/cohorts/preference-breakdown.js';
 import { IngestJobs } from '../modules/datasets/ingest/ingest-jobs.js';
+import { createMailPort, type MailPort } from '../modules/notifications/mail-port.js';
+import { createLogger } from '../lib/logger.js';
 
 export type { AppServices };
 
@@ -26,20 +28,26 @@ export function createAppServices(
     uploadsDir?: string;
     /** The cohort index's snapshot file (DATA_DIR/cohort-index.snapshot); none in tests. */
     cohortSnapshotFile?: string;
+    /** Outbound e-mail; default SMTP from the configuration, or the log without it. */
+    mail?: MailPort;
   } = {},
 ): AppServices & { dispose(): void } {
   const cohorts =
     options.cohorts ??
     new CohortEngine(db, options.log, { snapshotFile: options.cohortSnapshotFile });
   const counter = new CohortCounter(cohorts, config.countPrivacy, preferenceBreakdown);
+  const mail = options.mail ?? createMailPort(config.mail, options.log ?? createLogger('silent'));
   return {
     chain: options.chain ?? null,
     cohorts,
     counter,
     ingestJobs: new IngestJobs(options.log, options.uploadsDir),
+    mail,
     dispose: () => {
       counter.dispose();
       cohorts.dispose();
+      // A port handed in belongs to the caller; one made here is closed here.
+      if (!options.mail) mail.close();
     },
   };
 }

@@ -5,6 +5,7 @@ import type { ChainConnection } from '../modules/chain/chain-connection.js';
 import type { CohortCounter } from '../modules/cohorts/cohort-counter.js';
 import type { CohortEngine } from '../modules/cohorts/cohort-engine.js';
 import type { IngestJobs } from '../modules/datasets/ingest/ingest-jobs.js';
+import type { MailPort } from '../modules/notifications/mail-port.js';
 
 /**
  * What one API process holds besides its database, built once at start-up
@@ -21,6 +22,8 @@ export interface AppServices {
   counter: CohortCounter;
   /** Ingests started from the portal, running in this instance. */
   ingestJobs: IngestJobs;
+  /** Outbound e-mail sent at once (password-reset links); notifications go through the worker. */
+  mail: MailPort;
 }
 
 /** A refused field, as the role gate or a service reported it. */

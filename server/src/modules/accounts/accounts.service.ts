@@ -8,7 +8,7 @@ import { isUniqueViolation } from '../../lib/db-errors.js';
 import { emailSchema, nameSchema, passwordSchema, roleSchema } from '../../lib/validators.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { assertCanCreateUser, assertCanListUsers } from './accounts.policy.js';
-import { sessions, users } from './accounts.tables.js';
+import { passwordResetTokens, sessions, users } from './accounts.tables.js';
 import type { Actor, UserActor } from '../actors/actor.js';
 import {
   chargeLoginAttempt,
@@ -237,6 +237,7 @@ export async function resolveSession(db: Queryable, token: string): Promise<User
  * be gone first (their services delete them).
  */
 export async function deleteAccount(tx: Tx, userId: string): Promise<void> {
+  await tx.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, userId));
   await tx.delete(sessions).where(eq(sessions.userId, userId));
   await tx.delete(users).where(eq(users.id, userId));
 }

@@ -80,3 +80,20 @@ export const attemptThrottles = pgTable('attempt_throttles', {
   lastAttemptAt: timestamptz('last_attempt_at').notNull(),
   blockedUntil: timestamptz('blocked_until'),
 });
+
+/**
+ * Password-reset links: only a SHA-256 digest of each token is kept; a token is used once and
+ * expires. Asking again replaces the account's unused tokens.
+ */
+export const passwordResetTokens = pgTable(
+  'password_reset_tokens',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuidRef('user_id', () => users.id),
+    tokenHash: text('token_hash').notNull().unique(),
+    createdAt: createdAt(),
+    expiresAt: timestamptz('expires_at').notNull(),
+    usedAt: timestamptz('used_at'),
+  },
+  (t) => [index('password_reset_tokens_user_idx').on(t.userId)],
+);

@@ -37,6 +37,8 @@ export const AUDIT_ACTION_WORDING = {
   'auth.logout_everywhere': own('You signed out on every device'),
   'auth.password_change': own('You changed your password'),
   'auth.password_change.refused': own('A password change was refused'),
+  'auth.password_reset.request': own('A password reset link was asked for your account'),
+  'auth.password_reset': own('You set a new password with a reset link'),
   'auth.oidc_failed': own('A sign-in through your institution failed'),
   'user.force_sign_out': use('An administrator signed an account out everywhere'),
   'user.affiliation.assert': use('An administrator recorded a researcher’s institution'),

@@ -11,6 +11,7 @@ import { eraseChainSubject } from '../chain/subject-pseudonym.js';
 import { denyAllConsent } from '../consent/consent.service.js';
 import { eraseParticipantData } from '../datasets/ingest/participant-data-erasure.js';
 import { askGranteesToDelete, studiesThatReceivedData } from '../grants/grants.service.js';
+import { forgetUserIdentity } from '../identity/forget-user-identity.js';
 import { deleteNotificationsOf } from '../notifications/notifications.service.js';
 import {
   eraseParticipantRecord,
@@ -164,6 +165,7 @@ export async function eraseParticipant(
   await eraseParticipantRecord(tx, participant.id);
   if (participant.userId) {
     await deleteNotificationsOf(tx, participant.userId);
+    await forgetUserIdentity(tx, participant.userId);
     await deleteAccount(tx, participant.userId);
   }
   return {

@@ -1,4 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
+import { passwordResetTokens, sessions } from '../accounts/accounts.tables.js';
+import { sessionAuth } from '../identity/identity.tables.js';
+import { recordSessionMethod } from '../identity/session-methods.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApi, testConfig } from '../../test/test-api.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
@@ -65,6 +68,19 @@ describe(`erasure on request (${TEST_DRIVER})`, () => {
       ).data!.cohortCount.count;
     const before = await count();
     expect(before).toBeGreaterThan(0);
+    // Rows other modules keep about the account must not stop its erasure: how a session was
+    // opened (identity) and a pending password-reset link (accounts).
+    const [session] = await db.db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.userId, patient!.userId!));
+    await db.db.transaction((tx) =>
+      recordSessionMethod(tx, session!.id, { amr: ['hwk', 'mfa'], multiFactor: true }),
+    );
+    const reset = await gql(`mutation { requestPasswordReset(email: "patient@demo.local") {
+      ... on MutationRequestPasswordResetSuccess { data } } }`);
+    expect(reset.errors).toBeUndefined();
+    expect(await db.db.$count(passwordResetTokens)).toBe(1);
 
     const plan = await gql<{
       erasurePlan: { confirmationPhrase: string; cannotErase: { what: string }[] };
@@ -149,6 +165,10 @@ describe(`erasure on request (${TEST_DRIVER})`, () => {
     expect(await db.db.select().from(users).where(eq(users.email, 'patient@demo.local'))).toEqual(
       [],
     );
+    expect(await db.db.$count(passwordResetTokens)).toBe(0);
+    expect(
+      await db.db.select().from(sessionAuth).where(eq(sessionAuth.sessionId, session!.id)),
+    ).toEqual([]);
     expect(
       await db.db
         .select()
