@@ -33,7 +33,7 @@ const SetConsentPreferences = graphql(
     mutation SetConsentPreferences($input: ConsentPreferencesInput!,
     $signature: ConsentSignatureInput) { setConsentPreferences(input: $input,
     signature: $signature) { ... on MutationSetConsentPreferencesSuccess { data {
-    version signedWith } } ...Refusal } }
+    version } } ...Refusal } }
   `,
   [Refusal],
 );
@@ -102,7 +102,7 @@ export const actions: Actions = {
         kept: { values },
         // `purposes.gru` → `gru`, the form's field.
         fieldName: (f) => f.replace(/^purposes\./, '').toLowerCase(),
-        done: (data) => ({ saved: data.version, signedWith: data.signedWith }),
+        done: (data) => ({ saved: data.version }),
         // A refused signed decision: say plainly that nothing was recorded, and why.
         refusedMessage: signature ? notRecorded : undefined,
       },

@@ -1,0 +1,129 @@
+import { expect, test, type Page } from '@playwright/test';
+import { enrolNewParticipant } from './participants';
+
+/*
+ * Passkeys in the portal, with Chromium's virtual authenticator standing in for a phone or
+ * laptop (it answers WebAuthn prompts without a person). Each test enrols its own participant:
+ * a passkey changes how every later decision is made, and other specs use the demo patient.
+ */
+
+/** Gives the page's browser a virtual platform authenticator; answers a way to read its keys. */
+async function virtualAuthenticator(page: Page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+    },
+  });
+  return async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
+}
+
+const passkeySection = (page: Page) => page.getByRole('region', { name: 'Passkeys' });
+
+/** Opens the account page once it can run its scripts (passkeys need the browser). */
+async function openAccount(page: Page): Promise<void> {
+  await page.goto('/account');
+  await page.waitForLoadState('networkidle');
+}
+
+async function addPasskey(page: Page, name: string): Promise<void> {
+  const section = passkeySection(page);
+  await section.getByLabel('Name for the new passkey').fill(name);
+  await section.getByRole('button', { name: 'Add a passkey' }).click();
+  await expect(section.getByRole('status')).toHaveText(`Passkey “${name}” added.`);
+}
+
+/**
+ * Saves a full set of answers on /consent (a new participant has none yet), with commercial use
+ * as given; answers the version the page reports.
+ */
+async function saveChoices(page: Page, commercial: 'Allow' | 'Don’t allow'): Promise<number> {
+  await page.goto('/consent');
+  await page.waitForLoadState('networkidle');
+  for (const group of [
+    'General research',
+    'Health and medical research',
+    'Research on specific diseases',
+    'Population and ancestry research',
+    'Methods development',
+  ])
+    await page.getByRole('group', { name: group }).getByLabel('Allow', { exact: true }).check();
+  await page
+    .getByRole('group', { name: 'Commercial use' })
+    .getByLabel(commercial, { exact: true })
+    .check();
+  await page.getByRole('button', { name: 'Save my choices' }).click();
+  const status = page.getByRole('status');
+  await expect(status).toHaveText(/^Saved\. Your choices are now version \d+\.$/);
+  return Number(/version (\d+)/.exec((await status.textContent()) ?? '')?.[1]);
+}
+
+test('a participant adds a passkey and their consent change is signed by it', async ({ page }) => {
+  await enrolNewParticipant(page, 'Pat Signer');
+  const credentials = await virtualAuthenticator(page);
+  await openAccount(page);
+  const section = passkeySection(page);
+  await expect(section).toContainText('sign your consent decisions yourself');
+  await expect(section.getByText('You have no passkey yet.')).toBeVisible();
+
+  await addPasskey(page, 'My laptop');
+  const listed = section.getByTestId('passkey');
+  await expect(listed).toHaveCount(1);
+  await expect(listed).toContainText('My laptop');
+  await expect(listed).toContainText(/added \d{1,2} \w+ \d{4}/);
+  expect(await credentials()).toHaveLength(1);
+  const [before] = await credentials();
+
+  const version = await saveChoices(page, 'Don’t allow');
+  const newest = page.locator('.history > li').first();
+  await expect(newest).toContainText(`Version ${version}`);
+  await expect(newest.getByTestId('vouched-by')).toHaveText('Signed by your passkey My laptop');
+  // The authenticator really signed: its counter moved past the registration's.
+  const [after] = await credentials();
+  expect(after!.signCount).toBeGreaterThan(before!.signCount);
+});
+
+test('a participant renames a passkey and removes it after confirming', async ({ page }) => {
+  await enrolNewParticipant(page, 'Robin Keys');
+  await virtualAuthenticator(page);
+  await openAccount(page);
+  await addPasskey(page, 'Old phone');
+  const section = passkeySection(page);
+  const row = section.getByTestId('passkey');
+
+  await row.getByRole('button', { name: 'Rename Old phone' }).click();
+  await row.getByLabel('New name').fill('Work phone');
+  await row.getByRole('button', { name: 'Save name' }).click();
+  await expect(section.getByRole('status')).toHaveText('Passkey renamed to “Work phone”.');
+  await expect(row).toContainText('Work phone');
+  await expect(row).not.toContainText('Old phone');
+
+  await row.getByRole('button', { name: 'Remove Work phone' }).click();
+  // The confirm step: nothing is removed until it is confirmed.
+  await expect(row).toContainText('Remove “Work phone”?');
+  await row.getByRole('button', { name: 'Cancel' }).click();
+  await expect(row).toHaveCount(1);
+  await row.getByRole('button', { name: 'Remove Work phone' }).click();
+  await row.getByRole('button', { name: 'Confirm: remove' }).click();
+  await expect(section.getByRole('status')).toHaveText('Passkey “Work phone” removed.');
+  await expect(section.getByTestId('passkey')).toHaveCount(0);
+  await expect(section.getByText('You have no passkey yet.')).toBeVisible();
+  // It stays removed after a reload (the API, not only the page, forgot it).
+  await openAccount(page);
+  await expect(passkeySection(page).getByTestId('passkey')).toHaveCount(0);
+});
+
+test('without a passkey a change is shown as recorded by the institution', async ({ page }) => {
+  await enrolNewParticipant(page, 'Alex Plain');
+  await openAccount(page);
+  await expect(passkeySection(page).getByText('You have no passkey yet.')).toBeVisible();
+  const version = await saveChoices(page, 'Allow');
+  const newest = page.locator('.history > li').first();
+  await expect(newest).toContainText(`Version ${version}`);
+  await expect(newest.getByTestId('vouched-by')).toHaveText('Recorded by Consentome for you');
+});
