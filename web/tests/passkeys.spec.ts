@@ -127,3 +127,47 @@ test('without a passkey a change is shown as recorded by the institution', async
   await expect(newest).toContainText(`Version ${version}`);
   await expect(newest.getByTestId('vouched-by')).toHaveText('Recorded by Consentome for you');
 });
+
+test('a refused signature records nothing; a signed withdrawal is marked as the participant’s', async ({
+  page,
+}) => {
+  await enrolNewParticipant(page, 'Kim Careful');
+  await virtualAuthenticator(page);
+  await openAccount(page);
+  await addPasskey(page, 'Tablet');
+  const version = await saveChoices(page, 'Allow');
+
+  // Alter the signed statement's time on its way to the portal: the signature no longer covers
+  // what would be recorded, so the API must refuse it.
+  let altered = false;
+  await page.route(/\/consent\?\/save$/, async (route) => {
+    const body = route.request().postData() ?? '';
+    const changed = body.replace(/(signatureTime=)(\d+)/, (_m, head: string, time: string) => {
+      altered = true;
+      return `${head}${Number(time) - 5}`;
+    });
+    await route.continue({ postData: changed });
+  });
+  await page
+    .getByRole('group', { name: 'Commercial use' })
+    .getByLabel('Don’t allow', { exact: true })
+    .check();
+  await page.getByRole('button', { name: 'Save my choices' }).click();
+  await expect(page.getByRole('alert')).toContainText(
+    'Your decision was not recorded: Your passkey signature was not accepted',
+  );
+  expect(altered).toBe(true);
+  await page.unrouteAll();
+  await page.goto('/consent');
+  await expect(page.getByTestId('current-version')).toContainText(`version ${version}`);
+
+  await page.goto('/withdraw');
+  await page.waitForLoadState('networkidle');
+  await page.getByLabel(/I understand what happens/).check();
+  await page.getByRole('button', { name: 'Withdraw now' }).click();
+  await expect(page.getByTestId('withdrawal-result')).toContainText('You have withdrawn');
+  await page.goto('/consent');
+  await expect(page.locator('.history > li').first().getByTestId('vouched-by')).toHaveText(
+    'Signed by your passkey Tablet',
+  );
+});
