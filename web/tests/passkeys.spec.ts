@@ -171,3 +171,21 @@ test('a refused signature records nothing; a signed withdrawal is marked as the 
     'Signed by your passkey Tablet',
   );
 });
+
+test('cancelling the browser prompt says no passkey was added', async ({ page }) => {
+  await enrolNewParticipant(page, 'Jo Hesitant');
+  // What the browser reports when the person closes its passkey prompt.
+  await page.addInitScript(() => {
+    navigator.credentials.create = () =>
+      Promise.reject(
+        new DOMException('The operation either timed out or was not allowed.', 'NotAllowedError'),
+      );
+  });
+  await openAccount(page);
+  const section = passkeySection(page);
+  await section.getByRole('button', { name: 'Add a passkey' }).click();
+  await expect(section.getByRole('alert')).toHaveText(
+    'No passkey was added: the browser’s passkey prompt was cancelled or timed out.',
+  );
+  await expect(section.getByText('You have no passkey yet.')).toBeVisible();
+});

@@ -47,7 +47,7 @@ export async function callAction<T>(action: string, body: FormData): Promise<T> 
 export function promptFailure(e: unknown, outcome: string): string {
   const name = e instanceof Error ? e.name : '';
   if (name === 'NotAllowedError' || name === 'AbortError')
-    return `${outcome}: the browser's passkey prompt was cancelled or timed out.`;
+    return `${outcome}: the browser’s passkey prompt was cancelled or timed out.`;
   if (name === 'InvalidStateError') return `${outcome}: this passkey is already one of yours.`;
   if (name === 'NotSupportedError' || name === 'SecurityError')
     return `${outcome}: this browser cannot use passkeys on this site.`;
