@@ -1,7 +1,7 @@
 import { fail, type RequestEvent } from '@sveltejs/kit';
 import { graphql } from '$lib/graphql/graphql';
-import { PasskeyFields } from '$lib/graphql/fragments';
-import { api } from './api';
+import { PasskeyFields, type Passkey } from '$lib/graphql/fragments';
+import { ApiRequestError, api } from './api';
 import { messageOf, signedIn } from './guard';
 import { Refusal, mutate, statusOf, type MutationOutcome } from './mutate';
 
@@ -12,6 +12,19 @@ export const MyPasskeys = graphql(
   `,
   [PasskeyFields],
 );
+
+/**
+ * The signed-in participant's passkeys; none for an account without a participant record (the
+ * API answers NOT_FOUND then), so pages that work without one keep working.
+ */
+export async function myPasskeysOrNone(fetchFn: typeof fetch, token: string): Promise<Passkey[]> {
+  try {
+    return (await api(fetchFn, token, MyPasskeys, {})).myPasskeys;
+  } catch (e) {
+    if (e instanceof ApiRequestError && e.code === 'NOT_FOUND') return [];
+    throw e;
+  }
+}
 
 const RegistrationOptions = graphql(`
   mutation PasskeyRegistrationOptions { passkeyRegistrationOptions }

@@ -3,7 +3,7 @@ import { graphql } from '$lib/graphql/graphql';
 import { api } from '$lib/server/api';
 import { messageOf, signedIn } from '$lib/server/guard';
 import { Refusal, mutate } from '$lib/server/mutate';
-import { MyPasskeys, passkeyActions } from '$lib/server/passkeys';
+import { myPasskeysOrNone, passkeyActions } from '$lib/server/passkeys';
 import {
   BeginInstitutionLink,
   SignInProviders,
@@ -37,9 +37,7 @@ export const load: PageServerLoad = async ({ locals, fetch, url }) => {
     api(fetch, token, MySecondFactor, {}).then((d) => d.mySecondFactor),
     api(fetch, null, SignInProviders, {}).then((d) => d.signInProviders),
     // Passkeys sign consent decisions, so only participants have them.
-    viewer.role === 'participant'
-      ? api(fetch, token, MyPasskeys, {}).then((d) => d.myPasskeys)
-      : Promise.resolve(null),
+    viewer.role === 'participant' ? myPasskeysOrNone(fetch, token) : Promise.resolve(null),
   ]);
   return {
     email: viewer.email,

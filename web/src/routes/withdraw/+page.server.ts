@@ -2,18 +2,15 @@ import { fail } from '@sveltejs/kit';
 import { graphql } from '$lib/graphql/graphql';
 import { signedIn } from '$lib/server/guard';
 import { loadOrFail } from '$lib/server/load';
-import { PasskeyFields, SigningStatementFields } from '$lib/graphql/fragments';
+import { SigningStatementFields } from '$lib/graphql/fragments';
 import { Refusal, mutationAction } from '$lib/server/mutate';
+import { myPasskeysOrNone } from '$lib/server/passkeys';
 import { notRecorded, signatureOf, statementAction } from '$lib/server/signature';
 import type { Actions, PageServerLoad } from './$types';
 
-const MyRecord = graphql(
-  `
-    query MyRecord { myParticipant { pseudonym status withdrawnAt }
-    myPasskeys { ...PasskeyFields } }
-  `,
-  [PasskeyFields],
-);
+const MyRecord = graphql(`
+  query MyRecord { myParticipant { pseudonym status withdrawnAt } }
+`);
 
 const WithdrawalStatement = graphql(
   `
@@ -36,8 +33,10 @@ const WithdrawConsent = graphql(
 
 export const load: PageServerLoad = async ({ locals, fetch }) => {
   const { token } = signedIn(locals);
-  const { myParticipant, myPasskeys } = await loadOrFail(fetch, token, MyRecord, {});
-  return { participant: myParticipant, passkeys: myPasskeys };
+  const { myParticipant } = await loadOrFail(fetch, token, MyRecord, {});
+  // An account without a participant record has nothing to withdraw, nor passkeys.
+  const passkeys = myParticipant ? await myPasskeysOrNone(fetch, token) : [];
+  return { participant: myParticipant, passkeys };
 };
 
 const notConfirmed = () =>
