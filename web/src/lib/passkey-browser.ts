@@ -1,6 +1,7 @@
 import { deserialize } from '$app/forms';
 import { startAuthentication } from '@simplewebauthn/browser';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/browser';
+import { promptFailure } from './passkey-errors';
 import { SIGNATURE_FIELDS } from './signature-fields';
 
 /*
@@ -37,21 +38,6 @@ export async function callAction<T>(action: string, body: FormData): Promise<T> 
   if (result.type === 'error')
     throw new Error(String((result.error as { message?: unknown })?.message ?? 'Failed.'));
   throw new Error('Your session has ended; sign in again.');
-}
-
-/**
- * Words for a WebAuthn prompt that gave nothing. Cancelling the prompt, letting it time out and
- * having no matching passkey all reach the page as NotAllowedError (the browser does not say
- * which, on purpose), so the words cover all of them.
- */
-export function promptFailure(e: unknown, outcome: string): string {
-  const name = e instanceof Error ? e.name : '';
-  if (name === 'NotAllowedError' || name === 'AbortError')
-    return `${outcome}: the browser’s passkey prompt was cancelled or timed out.`;
-  if (name === 'InvalidStateError') return `${outcome}: this passkey is already one of yours.`;
-  if (name === 'NotSupportedError' || name === 'SecurityError')
-    return `${outcome}: this browser cannot use passkeys on this site.`;
-  return `${outcome}: ${e instanceof Error ? e.message : 'the browser refused.'}`;
 }
 
 /** Asks the browser for an assertion by one of `passkeys` over `challenge` (base64url). */
