@@ -189,3 +189,44 @@ test('cancelling the browser prompt says no passkey was added', async ({ page })
   );
   await expect(section.getByText('You have no passkey yet.')).toBeVisible();
 });
+
+test('a further passkey is approved by the one the participant already has', async ({ page }) => {
+  await enrolNewParticipant(page, 'Lee Two Keys');
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const device = (transport: 'internal' | 'usb') =>
+    cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        transport,
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+      },
+    });
+  const phone = (await device('internal')).authenticatorId;
+  await openAccount(page);
+  await addPasskey(page, 'Phone');
+  const [phoneKey] = (await cdp.send('WebAuthn.getCredentials', { authenticatorId: phone }))
+    .credentials;
+
+  // A browser offers a new passkey to an authenticator that does not hold one already; the
+  // virtual one would refuse (it holds an excluded key). So the new key is made on a second
+  // device, and the phone comes back for the approval the portal asks for next.
+  await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId: phone });
+  const laptop = (await device('usb')).authenticatorId;
+  let approvalAsked = false;
+  await page.route(/\/account\?\/passkeyApproval$/, async (route) => {
+    approvalAsked = true;
+    await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId: laptop });
+    const back = (await device('internal')).authenticatorId;
+    await cdp.send('WebAuthn.addCredential', { authenticatorId: back, credential: phoneKey! });
+    await route.continue();
+  });
+  await addPasskey(page, 'Laptop');
+  expect(approvalAsked).toBe(true);
+  const listed = passkeySection(page).getByTestId('passkey');
+  await expect(listed).toHaveCount(2);
+  await expect(listed.nth(0)).toContainText('Phone');
+  await expect(listed.nth(1)).toContainText('Laptop');
+});
