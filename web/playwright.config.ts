@@ -16,6 +16,11 @@ process.env.E2E_WEB_PORT ??= String(Number(process.env.E2E_API_PORT) + 1);
 process.env.E2E_FORWARD_SECRET ??= randomBytes(32).toString('base64url');
 const API_PORT = process.env.E2E_API_PORT;
 const WEB_PORT = process.env.E2E_WEB_PORT;
+// The portal's origin for browser, portal and API alike. `localhost`, not 127.0.0.1: WebAuthn
+// refuses an IP address as relying-party id ("This is an invalid domain"), and the API takes
+// its passkey RP id from this origin's host name (passkeys.spec.ts).
+process.env.E2E_WEB_ORIGIN ??= `http://localhost:${WEB_PORT}`;
+const WEB_ORIGIN = process.env.E2E_WEB_ORIGIN;
 // The test institutions (a real OpenID provider) on the two ports after the portal's.
 const OIDC_PORT = String(Number(WEB_PORT) + 1);
 const { oidcProviders } = demoInstitutions(Number(OIDC_PORT));
@@ -32,7 +37,7 @@ export default defineConfig({
   expect: { timeout: 15_000 },
   reporter: [['list']],
   use: {
-    baseURL: `http://127.0.0.1:${WEB_PORT}`,
+    baseURL: WEB_ORIGIN,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     // Screenshots of each main page (desktop and 375 px) are written by the tests themselves.
@@ -69,7 +74,7 @@ export default defineConfig({
       name: 'oidc',
       command: 'node ../scripts/oidc/test-provider.mjs',
       url: `http://127.0.0.1:${OIDC_PORT}/.well-known/openid-configuration`,
-      env: { OIDC_TEST_PORT: OIDC_PORT, WEB_ORIGIN: `http://127.0.0.1:${WEB_PORT}` },
+      env: { OIDC_TEST_PORT: OIDC_PORT, WEB_ORIGIN },
       reuseExistingServer: false,
       timeout: 60_000,
       stdout: 'ignore',
@@ -82,6 +87,7 @@ export default defineConfig({
         DATA_DIR: process.env.E2E_DATA_DIR,
         API_PORT,
         WEB_PORT,
+        WEB_ORIGIN,
         DEMO_SEED: 'true',
         NODE_ENV: 'production',
         LOG_LEVEL: 'warn',
@@ -103,7 +109,7 @@ export default defineConfig({
       env: {
         PORT: WEB_PORT,
         HOST: '127.0.0.1',
-        ORIGIN: `http://127.0.0.1:${WEB_PORT}`,
+        ORIGIN: WEB_ORIGIN,
         BODY_SIZE_LIMIT: '9M',
         UPLOAD_MAX_MB: '8',
         PORTAL_FORWARD_SECRET: process.env.E2E_FORWARD_SECRET,

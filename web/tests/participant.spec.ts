@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { verifyEventProof, type VerifiableEvent } from '../src/lib/merkle-verify';
 import { gql, tokenFor } from './api';
 import { expectAccessible, screenshots, signIn } from './helpers';
+import { enrolNewParticipant } from './participants';
 
 const PATIENT = 'patient@demo.local';
 
@@ -14,34 +15,6 @@ async function timelineWithProof(page: Page): Promise<void> {
   }).toPass({ timeout: 25_000, intervals: [1_000, 2_000, 3_000] });
   // The proof is checked by the page's script: wait until it is loaded (hydrated).
   await page.waitForLoadState('networkidle');
-}
-
-/** A brand-new participant, enrolled through the portal's /enrol page, signed in. */
-async function enrolNewParticipant(page: Page): Promise<string> {
-  const token = await tokenFor('steward@demo.local');
-  const { createParticipant } = await gql<{
-    createParticipant: { data: { id: string; pseudonym: string } };
-  }>(
-    `mutation($p: String!) { createParticipant(input: { sex: male, birthYear: 1980, pseudonym: $p }) {
-      ... on MutationCreateParticipantSuccess { data { id pseudonym } } } }`,
-    { p: `P-WD-${Date.now()}` },
-    token,
-  );
-  const { createEnrolmentCode } = await gql<{ createEnrolmentCode: { data: { code: string } } }>(
-    `mutation($id: ID!) { createEnrolmentCode(participantId: $id) {
-      ... on MutationCreateEnrolmentCodeSuccess { data { code } } } }`,
-    { id: createParticipant.data.id },
-    token,
-  );
-  await page.goto('/enrol');
-  await page.waitForLoadState('networkidle');
-  await page.getByLabel('Enrolment code').fill(createEnrolmentCode.data.code);
-  await page.getByLabel('Your name (only you see it)').fill('Sam Leaving');
-  await page.getByLabel('E-mail').fill(`sam-${Date.now()}@example.org`);
-  await page.getByLabel('Choose a password').fill('a very good passphrase');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Welcome, Sam Leaving');
-  return createParticipant.data.pseudonym;
 }
 
 test('a participant changes a preference and sees the new version and its history', async ({

@@ -6,7 +6,7 @@ import { expectAccessible, signIn } from './helpers';
 
 // The portal is started with ADDRESS_HEADER=x-forwarded-for (as behind a reverse proxy), so each
 // test names the address its browser comes from.
-const ORIGIN = `http://127.0.0.1:${process.env.E2E_WEB_PORT}`;
+const ORIGIN = process.env.E2E_WEB_ORIGIN ?? `http://localhost:${process.env.E2E_WEB_PORT}`;
 
 test('failed logins with made-up e-mails from one address do not lock anyone else out', async ({
   page,

@@ -84,6 +84,47 @@ describe(`passkeys and signed consent over GraphQL (${TEST_DRIVER})`, () => {
     expect(list.data?.myPasskeys).toEqual([{ name: 'Phone', credentialId: device.credentialId }]);
   });
 
+  it('approves a further passkey and a removal with challenges the server hands out', async () => {
+    const second = new SoftAuthenticator(rp);
+    const options = await gql<{ passkeyRegistrationOptions: string }>(OPTIONS, {}, { token });
+    const { challenge } = JSON.parse(options.data!.passkeyRegistrationOptions) as {
+      challenge: string;
+    };
+    const registration = JSON.stringify(second.register(challenge));
+    const approvalChallenge = await gql<{ passkeyApprovalChallenge: { data: string } }>(
+      `mutation($r: String!) { passkeyApprovalChallenge(response: $r) {
+        ... on MutationPasskeyApprovalChallengeSuccess { data } ... on Error { code } } }`,
+      { r: registration },
+      { token },
+    );
+    const added = await gql<{ addPasskey: { data: { credentialId: string } } }>(
+      `mutation($r: String!, $n: String!, $a: String) { addPasskey(response: $r, name: $n, approval: $a) {
+        ... on MutationAddPasskeySuccess { data { id credentialId } } ... on Error { code message } } }`,
+      {
+        r: registration,
+        n: 'Laptop',
+        a: JSON.stringify(device.assert(approvalChallenge.data!.passkeyApprovalChallenge.data)),
+      },
+      { token },
+    );
+    const { id } = added.data!.addPasskey.data as { id: string; credentialId: string };
+    expect(added.data?.addPasskey.data.credentialId).toBe(second.credentialId);
+    const removal = await gql<{ passkeyRemovalChallenge: { data: string } }>(
+      `mutation($id: ID!) { passkeyRemovalChallenge(id: $id) {
+        ... on MutationPasskeyRemovalChallengeSuccess { data } ... on Error { code } } }`,
+      { id },
+      { token },
+    );
+    const removed = await gql<{ removePasskey: { __typename: string } }>(
+      `mutation($id: ID!, $a: String!) { removePasskey(id: $id, approval: $a) { __typename } }`,
+      { id, a: JSON.stringify(second.assert(removal.data!.passkeyRemovalChallenge.data)) },
+      { token },
+    );
+    expect(removed.data?.removePasskey.__typename).toBe('MutationRemovePasskeySuccess');
+    const list = await gql<{ myPasskeys: { credentialId: string }[] }>(LIST, {}, { token });
+    expect(list.data?.myPasskeys).toEqual([{ name: 'Phone', credentialId: device.credentialId }]);
+  });
+
   it('a signed change shows as signed by the passkey, an unsigned one as recorded by the institution', async () => {
     const unsigned = await gql<{ setConsentPreferences: { data: unknown } }>(
       SET,

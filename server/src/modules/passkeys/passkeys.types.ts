@@ -16,6 +16,7 @@ import {
 import { mySignedConsent } from './my-signed-consent.service.js';
 import { resetParticipantPasskeys, type PasskeyReset } from './passkey-reset.service.js';
 import type { ConsentSigning, SigningStatement } from './signed-consent.js';
+import { passkeyApprovalChallenge, passkeyRemovalChallenge } from './key-change-challenges.js';
 
 /** A WebAuthn response (JSON text from @simplewebauthn/browser), parsed shallowly; the library
  * checks the rest. */
@@ -219,6 +220,38 @@ builder.queryField('mySignedConsent', (t) =>
         await mySignedConsent(ctx.db, ctx.viewer, ctx.services.chain?.ledger ?? null),
         null,
         2,
+      ),
+  }),
+);
+
+builder.mutationField('passkeyRemovalChallenge', (t) =>
+  t.field({
+    type: 'String',
+    description:
+      'The WebAuthn challenge (base64url) a passkey of yours signs as the `approval` of removePasskey(id). Changes nothing.',
+    authScopes: { roles: ['participant'] },
+    errors: { types: WRITE_ERRORS },
+    args: { id: t.arg.id() },
+    resolve: (_root, { id }, ctx) =>
+      inTransaction(ctx, (tx) => passkeyRemovalChallenge(tx, ctx.viewer, String(id))),
+  }),
+);
+
+builder.mutationField('passkeyApprovalChallenge', (t) =>
+  t.field({
+    type: 'String',
+    description:
+      'The WebAuthn challenge (base64url) a passkey of yours signs as the `approval` of addPasskey for this new one (JSON of startRegistration). Changes nothing.',
+    authScopes: { roles: ['participant'] },
+    errors: { types: WRITE_ERRORS },
+    args: { response: t.arg.string() },
+    resolve: (_root, { response }, ctx) =>
+      inTransaction(ctx, (tx) =>
+        passkeyApprovalChallenge(
+          tx,
+          ctx.viewer,
+          parseResponse<RegistrationResponseJSON>('response', response),
+        ),
       ),
   }),
 );

@@ -8,9 +8,21 @@ import { graphql, type ResultOf } from './graphql';
 /** A participant's consent preferences (one version). */
 export const PreferencesFields = graphql(`
   fragment PreferencesFields on ConsentPreferences { version purposes { gru hmb ds poa methods
-  commercial } askEachTime discoverable recontact createdAt }
+  commercial } askEachTime discoverable recontact createdAt signedWith }
 `);
 export type Preferences = ResultOf<typeof PreferencesFields>;
+
+/** One of the signed-in participant's passkeys. */
+export const PasskeyFields = graphql(`
+  fragment PasskeyFields on Passkey { id credentialId name createdAt }
+`);
+export type Passkey = ResultOf<typeof PasskeyFields>;
+
+/** What a participant's passkey signs for one consent decision (see `$lib/passkey-browser`). */
+export const SigningStatementFields = graphql(`
+  fragment SigningStatementFields on ConsentSigningStatement { time challenge }
+`);
+export type SigningStatement = ResultOf<typeof SigningStatementFields>;
 
 /** A study's declared research purpose. */
 export const PurposeFields = graphql(`

@@ -108,6 +108,8 @@ export interface ActionHandlers<D, S, K> {
   fieldName?: (apiField: string) => string;
   /** Rewrites the field errors of a refusal, e.g. into the page's own words. */
   refused?: (outcome: Extract<MutationOutcome<D>, { ok: false }>) => FieldErrors;
+  /** Rewrites the message of a refusal, e.g. to say a signed decision was not recorded. */
+  refusedMessage?: (message: string) => string;
 }
 
 /**
@@ -133,7 +135,7 @@ export async function mutationAction<R extends object, V, S extends object, K ex
   }
   if (outcome.ok) return { ...handlers.kept, ...handlers.done(outcome.data) };
   const refused: Refused = {
-    message: outcome.message,
+    message: handlers.refusedMessage ? handlers.refusedMessage(outcome.message) : outcome.message,
     errors: handlers.refused ? handlers.refused(outcome) : outcome.fieldErrors,
     errorType: outcome.type,
   };

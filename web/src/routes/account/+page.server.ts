@@ -3,6 +3,7 @@ import { graphql } from '$lib/graphql/graphql';
 import { api } from '$lib/server/api';
 import { messageOf, signedIn } from '$lib/server/guard';
 import { Refusal, mutate } from '$lib/server/mutate';
+import { myPasskeysOrNone, passkeyActions } from '$lib/server/passkeys';
 import {
   BeginInstitutionLink,
   SignInProviders,
@@ -32,14 +33,17 @@ const LogoutEverywhere = graphql(`
 
 export const load: PageServerLoad = async ({ locals, fetch, url }) => {
   const { viewer, token } = signedIn(locals);
-  const [factor, providers] = await Promise.all([
+  const [factor, providers, passkeys] = await Promise.all([
     api(fetch, token, MySecondFactor, {}).then((d) => d.mySecondFactor),
     api(fetch, null, SignInProviders, {}).then((d) => d.signInProviders),
+    // Passkeys sign consent decisions, so only participants have them.
+    viewer.role === 'participant' ? myPasskeysOrNone(fetch, token) : Promise.resolve(null),
   ]);
   return {
     email: viewer.email,
     factor,
     providers,
+    passkeys,
     linked: url.searchParams.has('linked'),
     secondFactorNeeded: url.searchParams.has('second_factor'),
   };
@@ -58,6 +62,7 @@ const factorFail = (status: number, message: string | null, errors: FieldErrors 
   fail(status, { factorErrors: errors, factorMessage: message } satisfies FactorResult);
 
 export const actions: Actions = {
+  ...passkeyActions,
   password: async ({ locals, request, fetch }) => {
     const { token } = signedIn(locals);
     const form = await request.formData();

@@ -1,0 +1,23 @@
+/** A passkey as a decision's label needs it. */
+interface NamedPasskey {
+  credentialId: string;
+  name: string;
+}
+
+/**
+ * Who vouches for one recorded decision, in the participant's words: their passkey (by the name
+ * they gave it) or the institution that recorded it for them. `signedWith` is the credential id
+ * the API reports (null: recorded by the institution). A passkey removed since still signed it,
+ * so it is named as such rather than passed off as the institution's record.
+ */
+export function vouchedBy(
+  signedWith: string | null | undefined,
+  passkeys: readonly NamedPasskey[],
+  institution: string,
+): string {
+  if (!signedWith) return `Recorded by ${institution} for you`;
+  const key = passkeys.find((p) => p.credentialId === signedWith);
+  return key
+    ? `Signed by your passkey ${key.name}`
+    : 'Signed by a passkey of yours (since removed)';
+}
