@@ -6,14 +6,18 @@ import { gql, tokenFor } from './api';
  * their pseudonym. Specs that change a participant for good (withdrawing, adding passkeys) use
  * one of these, so the demo patient other specs count stays as it was.
  */
-export async function enrolNewParticipant(page: Page, name = 'Sam Leaving'): Promise<string> {
+export async function enrolNewParticipant(
+  page: Page,
+  name = 'Sam Leaving',
+  pseudonym = `P-WD-${Date.now()}`,
+): Promise<string> {
   const token = await tokenFor('steward@demo.local');
   const { createParticipant } = await gql<{
     createParticipant: { data: { id: string; pseudonym: string } };
   }>(
     `mutation($p: String!) { createParticipant(input: { sex: male, birthYear: 1980, pseudonym: $p }) {
       ... on MutationCreateParticipantSuccess { data { id pseudonym } } } }`,
-    { p: `P-WD-${Date.now()}` },
+    { p: pseudonym },
     token,
   );
   const { createEnrolmentCode } = await gql<{ createEnrolmentCode: { data: { code: string } } }>(

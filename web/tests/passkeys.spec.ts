@@ -1,4 +1,7 @@
+import fs from 'node:fs';
+import { verifyConsentBundle, type ConsentBundle } from '@consentome/contracts-client';
 import { expect, test, type Page } from '@playwright/test';
+import { signIn } from './helpers';
 import { enrolNewParticipant } from './participants';
 
 /*
@@ -229,4 +232,66 @@ test('a further passkey is approved by the one the participant already has', asy
   await expect(listed).toHaveCount(2);
   await expect(listed.nth(0)).toContainText('Phone');
   await expect(listed.nth(1)).toContainText('Laptop');
+});
+
+test('a participant signs in with their passkey, no password typed', async ({ page }) => {
+  await enrolNewParticipant(page, 'Kit Passkey');
+  await virtualAuthenticator(page);
+  await openAccount(page);
+  await addPasskey(page, 'This laptop');
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await page.waitForLoadState('networkidle');
+  await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Welcome, Kit Passkey');
+});
+
+test('a participant downloads their signed records and the file verifies offline', async ({
+  page,
+}) => {
+  await enrolNewParticipant(page, 'Dee Download');
+  await virtualAuthenticator(page);
+  await openAccount(page);
+  await addPasskey(page, 'Tablet');
+  await saveChoices(page, 'Allow');
+  // The relay anchors in the background: wait until the signed version is on the chain.
+  let bundle: ConsentBundle | undefined;
+  await expect(async () => {
+    const downloading = page.waitForEvent('download');
+    await page.getByTestId('download-signed-records').click();
+    const file = await (await downloading).path();
+    bundle = JSON.parse(fs.readFileSync(file!, 'utf8')) as ConsentBundle;
+    expect(bundle.records.some((r) => r.signed_by)).toBe(true);
+  }).toPass({ timeout: 30_000 });
+  expect(bundle!.format).toBe('consentome-signed-consent/1');
+  const verdicts = verifyConsentBundle(bundle!);
+  expect(verdicts.filter((v) => v.status === 'signed').length).toBeGreaterThan(0);
+  expect(verdicts.filter((v) => v.status === 'signature-invalid')).toEqual([]);
+});
+
+test('a steward resets the passkeys of a participant who lost them; the participant is told', async ({
+  page,
+  browser,
+}) => {
+  const pseudonym = await enrolNewParticipant(page, 'Lee Lost', `P-AA-${Date.now()}`);
+  await virtualAuthenticator(page);
+  await openAccount(page);
+  await addPasskey(page, 'Lost phone');
+
+  const staff = await browser.newPage();
+  await signIn(staff, 'steward@demo.local');
+  await staff.goto('/participants');
+  const row = staff.getByRole('row').filter({ hasText: pseudonym });
+  await row.getByText('Lost passkeys?').click();
+  await row.getByLabel(`How you checked it is ${pseudonym}`).selectOption('IN_PERSON_PHOTO_ID');
+  await row.getByRole('button', { name: `Reset the passkeys of ${pseudonym}` }).click();
+  await expect(staff.getByTestId('passkeys-reset')).toContainText(
+    'One passkey was removed, on the chain as removed by the institution',
+  );
+  await staff.close();
+
+  await openAccount(page);
+  await expect(passkeySection(page).getByText('You have no passkey yet.')).toBeVisible();
+  await page.goto('/notifications');
+  await expect(page.getByText('Your passkeys were reset')).toBeVisible();
 });

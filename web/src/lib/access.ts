@@ -30,6 +30,10 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   '/login': { roles: 'public', what: 'the sign-in page' },
   '/login/oidc/callback': { roles: 'public', what: "the institution's sign-in callback" },
   '/login/oidc/[provider]': { roles: 'public', what: 'signing in through an institution' },
+  '/login/passkey': { roles: 'public', what: 'signing in with a passkey' },
+  '/login/passkey/options': { roles: 'public', what: 'signing in with a passkey' },
+  '/forgot-password': { roles: 'public', what: 'asking for a password reset' },
+  '/reset-password': { roles: 'public', what: 'choosing a new password' },
   '/logout': { roles: 'public', what: 'signing out' },
   '/enrol': { roles: 'public', what: 'enrolment' },
   '/chain-anchors/[batch]': { roles: 'public', what: 'chain anchors', polled: true },
@@ -40,6 +44,10 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
     roles: PARTICIPANT,
     what: 'consent preferences (participants only)',
     nav: { label: 'Your consent' },
+  },
+  '/consent/signed-records': {
+    roles: PARTICIPANT,
+    what: 'your signed consent records (participants only)',
   },
   '/inbox': {
     roles: PARTICIPANT,

@@ -9,6 +9,17 @@ import type { Actions, PageServerLoad } from './$types';
 
 const PAGE_SIZE = 25;
 
+const ResetParticipantPasskeys = graphql(
+  `
+    mutation ResetParticipantPasskeys($id: ID!, $check: IdentityCheck!) {
+    resetParticipantPasskeys(participantId: $id, identityCheck: $check) { ... on
+    MutationResetParticipantPasskeysSuccess { data { removed witness } } ...Refusal } }
+  `,
+  [Refusal],
+);
+
+const IDENTITY_CHECKS = ['IN_PERSON_PHOTO_ID', 'VIDEO_CALL_PHOTO_ID', 'KNOWN_CLINICIAN'] as const;
+
 const Participants = graphql(`
   query Participants($limit: Int, $offset: Int) { participants(limit: $limit, offset: $offset) {
   total items { id pseudonym sex birthYear status hasAccount } } }
@@ -86,6 +97,27 @@ export const actions: Actions = {
         refused: (r) =>
           r.code === 'CONFLICT' ? { ...r.fieldErrors, pseudonym: r.message } : r.fieldErrors,
       },
+    );
+  },
+  resetPasskeys: async ({ locals, fetch, request }) => {
+    const { token } = signedIn(locals);
+    const form = await request.formData();
+    const participantId = String(form.get('participantId') ?? '');
+    const check = String(form.get('identityCheck') ?? '');
+    const kept = { action: 'resetPasskeys' as const, participantId };
+    if (!IDENTITY_CHECKS.includes(check as (typeof IDENTITY_CHECKS)[number]))
+      return fail(400, {
+        ...kept,
+        message: 'Say how you checked who the participant is.',
+        errors: {} as FieldErrors,
+        errorType: 'VALIDATION',
+      });
+    return mutationAction(
+      fetch,
+      token,
+      ResetParticipantPasskeys,
+      { id: participantId, check: check as (typeof IDENTITY_CHECKS)[number] },
+      { kept, done: (data) => ({ reset: data }) },
     );
   },
   code: async ({ locals, fetch, request }) => {

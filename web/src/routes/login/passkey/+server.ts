@@ -1,0 +1,26 @@
+import { json } from '@sveltejs/kit';
+import { SignInWithPasskey } from '$lib/server/login';
+import { mutate, statusOf } from '$lib/server/mutate';
+import { setSessionCookie } from '$lib/server/session';
+import type { RequestHandler } from './$types';
+
+/** Signs in with the browser's passkey answer and sets the session cookie, as the form does. */
+export const POST: RequestHandler = async ({ request, fetch, cookies, url }) => {
+  let body: { response?: unknown };
+  try {
+    body = (await request.json()) as { response?: unknown };
+  } catch {
+    return json({ message: 'Expected the passkey’s answer.' }, { status: 400 });
+  }
+  const outcome = await mutate(fetch, null, SignInWithPasskey, {
+    response: JSON.stringify(body.response ?? null),
+  });
+  if (!outcome.ok) return json({ message: outcome.message }, { status: statusOf(outcome.code) });
+  setSessionCookie(
+    cookies,
+    outcome.data.token,
+    new Date(outcome.data.expiresAt),
+    url.protocol === 'https:',
+  );
+  return json({ ok: true });
+};
