@@ -267,6 +267,13 @@ test('a participant downloads their signed records and the file verifies offline
   const verdicts = verifyConsentBundle(bundle!);
   expect(verdicts.filter((v) => v.status === 'signed').length).toBeGreaterThan(0);
   expect(verdicts.filter((v) => v.status === 'signature-invalid')).toEqual([]);
+
+  // The browser checks the same signatures itself (WebCrypto), against the keys the chain holds.
+  await page.getByRole('button', { name: 'Check my signatures in this browser' }).click();
+  const newest = page.locator('.history > li').first();
+  await expect(newest.getByTestId('browser-check')).toHaveText(
+    '✓ Checked in your browser: your passkey’s signature checks out.',
+  );
 });
 
 test('a steward resets the passkeys of a participant who lost them; the participant is told', async ({
