@@ -4,7 +4,11 @@
  * unsigned items, items each signed by its own assertion, and items covered by one assertion.
  * Not a test: figures go to BENCHMARKS.md.
  *
- *   set -a; . /tmp/<home>/chain.env; set +a; npx tsx bench/signed-gas.ts [n=50]
+ * With a second argument, also the throughput: `total` items recorded in transactions of 500,
+ * one transaction at a time as the relay sends them, unsigned and then signed (each item its own
+ * assertion, made before the clock starts), in the same run.
+ *
+ *   set -a; . /tmp/<home>/chain.env; set +a; npx tsx bench/signed-gas.ts [n=50] [total=0]
  */
 import { readChainConfig } from '../src/config.js';
 import { signedStatement } from '../src/consent-record.js';
@@ -81,6 +85,24 @@ for (const [label, make] of [
   const perItem = Math.round((many - one) / (n - 1));
   console.log(
     `${label}: 1 item ${one} gas, ${n} items ${many} gas → ≈ ${perItem} gas per additional item`,
+  );
+}
+const total = Number(process.argv[3] ?? 0);
+const BATCH = 500;
+for (const [label, make] of [
+  ['unsigned (institution-attested)', unsigned],
+  ['signed, one assertion per item', eachSigned],
+] as const) {
+  if (total <= 0) break;
+  const batches = Array.from({ length: Math.ceil(total / BATCH) }, (_, i) =>
+    make(Math.min(BATCH, total - i * BATCH)),
+  );
+  const started = performance.now();
+  let gas = 0;
+  for (const items of batches) gas += await run({ record_consents: { items } });
+  const seconds = (performance.now() - started) / 1000;
+  console.log(
+    `throughput, ${label}: ${total} items in ${batches.length} txs in ${seconds.toFixed(1)} s = ${Math.round(total / seconds)} items/s (${Math.round(gas / total)} gas per item with tx overhead)`,
   );
 }
 await backend.close();
