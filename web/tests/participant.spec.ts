@@ -220,3 +220,24 @@ test('other roles cannot open the participant pages', async ({ page }) => {
     await expect(page.getByRole('alert')).toContainText('Your role cannot open');
   }
 });
+
+test('a participant turns the weekly summary e-mail on and off from the timeline', async ({
+  page,
+}) => {
+  await enrolNewParticipant(page, 'Wes Weekly');
+  await page.goto('/timeline');
+  await expect(page.getByTestId('digest-state')).toHaveText(
+    'Want to hear about it without looking?',
+  );
+  await page.getByRole('button', { name: 'E-mail me a weekly summary' }).click();
+  await expect(page.getByTestId('digest-state')).toHaveText(
+    'You get a weekly e-mail when others used your data.',
+  );
+  // The choice is kept (read back from the API), and the change is on the participant's trail.
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Stop the weekly e-mail' })).toBeVisible();
+  await page.getByRole('button', { name: 'Stop the weekly e-mail' }).click();
+  await expect(page.getByTestId('digest-state')).toHaveText(
+    'Want to hear about it without looking?',
+  );
+});

@@ -1,12 +1,13 @@
 import type { Database } from '../db/database.js';
 import type { Logger } from '../lib/logger.js';
+import { sendWeeklyDigests } from '../modules/audit-explorer/weekly-digest.service.js';
 import { sweepGrants } from '../modules/grants/grants.service.js';
 import { deliverPendingMail } from '../modules/notifications/mail-delivery.js';
 import type { MailPort } from '../modules/notifications/mail-port.js';
 
 /**
- * Timed workflow chores of one API instance: expire grants and send their 30-day notices, and
- * deliver notification e-mail. Both claim what they work on with `FOR UPDATE SKIP LOCKED`, so
+ * Timed workflow chores of one API instance: expire grants and send their 30-day notices, write
+ * participants' weekly summaries, and deliver notification e-mail. Both claim what they work on with `FOR UPDATE SKIP LOCKED`, so
  * several instances may run them.
  */
 export class WorkflowWorker {
@@ -35,10 +36,12 @@ export class WorkflowWorker {
     schedule();
   }
 
-  /** One round: sweep grants, then send pending mail. */
+  /** One round: sweep grants, write due weekly summaries, then send pending mail. */
   async runOnce(now = new Date()): Promise<void> {
     const swept = await sweepGrants(this.db, now);
     if (swept.expired || swept.noticed) this.log.info('grants swept', swept);
+    const digests = await sendWeeklyDigests(this.db, now);
+    if (digests.sent) this.log.info('weekly summaries written', digests);
     const mailed = await deliverPendingMail(this.db, this.mail);
     if (mailed.failed) this.log.warn('mail delivery failed; will retry', { sent: mailed.sent });
   }

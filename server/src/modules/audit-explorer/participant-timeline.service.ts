@@ -104,15 +104,18 @@ async function me(tx: Tx, actor: Actor | null) {
 }
 
 /**
- * The signed-in participant's summary: how many studies asked, how many used their data, how
- * many events were uses by others and when the last one was. Audited as a read of their trail.
+ * A participant's summary, over all time or since `since`: studies that asked, studies that used
+ * their data, uses by others and their own activity. Reads only; the caller audits.
  */
-export async function participantTimelineSummary(
+export async function timelineSummaryOf(
   tx: Tx,
-  actor: Actor | null,
+  participantId: string,
+  userId: string,
+  since?: Date,
 ): Promise<TimelineSummary> {
-  const { participant, userId } = await me(tx, actor);
-  const mine = eq(auditEvents.participantId, participant.id);
+  const mine = since
+    ? and(eq(auditEvents.participantId, participantId), gte(auditEvents.occurredAt, since))!
+    : eq(auditEvents.participantId, participantId);
   const [studies] = await tx
     .select({
       asked: sql<number>`count(distinct ${auditEvents.targetId}) filter (where ${auditEvents.action} = 'consent_request.create')`,
@@ -131,13 +134,25 @@ export async function participantTimelineSummary(
     .select({ n: sql<number>`count(*)` })
     .from(auditEvents)
     .where(and(mine, kindIs('own', userId)));
-  const summary: TimelineSummary = {
+  return {
     studiesAsked: Number(studies?.asked ?? 0),
     studiesUsed: Number(studies?.used ?? 0),
     usesByOthers: Number(uses?.n ?? 0),
     ownActivity: Number(own?.n ?? 0),
     lastUseAt: uses?.last ? new Date(uses.last) : null,
   };
+}
+
+/**
+ * The signed-in participant's summary: how many studies asked, how many used their data, how
+ * many events were uses by others and when the last one was. Audited as a read of their trail.
+ */
+export async function participantTimelineSummary(
+  tx: Tx,
+  actor: Actor | null,
+): Promise<TimelineSummary> {
+  const { participant, userId } = await me(tx, actor);
+  const summary = await timelineSummaryOf(tx, participant.id, userId);
   await appendAuditEvent(tx, actor, {
     action: 'audit.read',
     targetType: 'participant',

@@ -72,6 +72,8 @@ export const AUDIT_ACTION_WORDING = {
   'data_use.read': own('You looked at how your data is used'),
   // The audit trail.
   'audit.read': own('You looked at this timeline'),
+  'audit.digest': own('Your weekly summary was sent to you'),
+  'digest.subscribe': own('You turned the weekly summary e-mail on or off'),
   'audit.verify': use('The audit trail was verified'),
   'audit.facets': use('Staff searched the audit trail'),
   'audit.activity': use('Staff looked at audit activity'),

@@ -3,6 +3,7 @@ import type { Tx } from '../../db/database.js';
 import { NotFoundError, UnauthenticatedError } from '../../errors/app-errors.js';
 import { idSchema } from '../../lib/validators.js';
 import type { Actor } from '../actors/actor.js';
+import { deleteDigestSubscription } from './digest-subscriptions.js';
 import { notifications } from './notifications.tables.js';
 
 /** A notification as its recipient sees it. */
@@ -65,4 +66,5 @@ export async function markAllNotificationsRead(tx: Tx, actor: Actor | null): Pro
 /** Deletes every notification of a user (their account is being erased). */
 export async function deleteNotificationsOf(tx: Tx, userId: string): Promise<void> {
   await tx.delete(notifications).where(eq(notifications.userId, userId));
+  await deleteDigestSubscription(tx, userId);
 }

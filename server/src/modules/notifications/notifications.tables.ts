@@ -22,3 +22,10 @@ export const notifications = pgTable(
   },
   (t) => [index('notifications_user_idx').on(t.userId, t.createdAt)],
 );
+
+/** Who asked for the weekly e-mail summary, and when the last one went out. */
+export const digestSubscriptions = pgTable('digest_subscriptions', {
+  userId: uuidRef('user_id', () => users.id).primaryKey(),
+  subscribedAt: timestamptz('subscribed_at').notNull().defaultNow(),
+  lastSentAt: timestamptz('last_sent_at'),
+});

@@ -13,7 +13,8 @@ export type NotificationKind =
   | 'grant_ended'
   | 'participant_withdrew'
   | 'deletion_requested'
-  | 'passkeys_reset';
+  | 'passkeys_reset'
+  | 'weekly_digest';
 
 /** One message to one or more users. Text names studies, never participants. */
 export interface NotificationMessage {

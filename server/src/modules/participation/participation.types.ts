@@ -1,3 +1,4 @@
+import { myWeeklyDigest, setMyWeeklyDigest } from './weekly-digest-choice.service.js';
 import { builder } from '../../builder.js';
 import { refusalAuditedTx } from '../../graphql/audit-refusals.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
@@ -169,5 +170,26 @@ builder.mutationField('eraseParticipant', (t) =>
       await ctx.services.cohorts.rewriteSnapshot();
       return receipt;
     },
+  }),
+);
+
+builder.queryField('myWeeklyDigest', (t) =>
+  t.boolean({
+    description: 'Whether you get a weekly e-mail summary of how others used your data.',
+    authScopes: { roles: ['participant'] },
+    resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => myWeeklyDigest(tx, ctx.viewer)),
+  }),
+);
+
+builder.mutationField('setWeeklyDigest', (t) =>
+  t.field({
+    type: 'Boolean',
+    description:
+      'Turns the weekly e-mail summary on or off (sent only in weeks when others used your data).',
+    authScopes: { roles: ['participant'] },
+    errors: { types: WRITE_ERRORS },
+    args: { on: t.arg.boolean() },
+    resolve: (_root, { on }, ctx) =>
+      inTransaction(ctx, (tx) => setMyWeeklyDigest(tx, ctx.viewer, on)),
   }),
 );

@@ -2,7 +2,16 @@ import { graphql } from '$lib/graphql/graphql';
 import { TimelineEventFields } from '$lib/graphql/fragments';
 import { signedIn } from '$lib/server/guard';
 import { loadOrFail } from '$lib/server/load';
-import type { PageServerLoad } from './$types';
+import { Refusal, mutationAction } from '$lib/server/mutate';
+import type { Actions, PageServerLoad } from './$types';
+
+const SetWeeklyDigest = graphql(
+  `
+    mutation SetWeeklyDigest($on: Boolean!) { setWeeklyDigest(on: $on) { ... on
+    MutationSetWeeklyDigestSuccess { data } ...Refusal } }
+  `,
+  [Refusal],
+);
 
 const PAGE_SIZE = 50;
 
@@ -12,6 +21,7 @@ const Timeline = graphql(
   `
     query Timeline($limit: Int, $beforeSeq: Int, $ownBefore: Int) {
       myTimelineSummary { studiesAsked studiesUsed usesByOthers ownActivity lastUseAt }
+      myWeeklyDigest
       uses: myTimeline(limit: $limit, beforeSeq: $beforeSeq, kind: USE) { ...TimelineEventFields }
       own: myTimeline(limit: $limit, beforeSeq: $ownBefore, kind: OWN) { ...TimelineEventFields }
     }
@@ -37,6 +47,7 @@ export const load: PageServerLoad = async ({ locals, fetch, url }) => {
   const own = res.own.slice(0, PAGE_SIZE);
   return {
     summary: res.myTimelineSummary,
+    weeklyDigest: res.myWeeklyDigest,
     uses,
     own,
     olderUses: res.uses.length > PAGE_SIZE ? uses[uses.length - 1]!.seq : null,
@@ -44,4 +55,18 @@ export const load: PageServerLoad = async ({ locals, fetch, url }) => {
     beforeSeq,
     ownBefore,
   };
+};
+
+export const actions: Actions = {
+  digest: async ({ locals, fetch, request }) => {
+    const { token } = signedIn(locals);
+    const on = (await request.formData()).get('on') === 'true';
+    return mutationAction(
+      fetch,
+      token,
+      SetWeeklyDigest,
+      { on },
+      { kept: { action: 'digest' as const }, done: (data) => ({ digest: data }) },
+    );
+  },
 };
