@@ -13,6 +13,8 @@ import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/t
 import { systemActor } from '../actors/actor.js';
 import { chainOutbox } from '../chain/chain.tables.js';
 import { consentRequests, studies, studyDecisions } from '../studies/studies.tables.js';
+import { memberConsents } from '../studies/study-cohort.js';
+import { participants } from '../participants/participants.tables.js';
 import {
   createEnrolmentCode,
   createParticipant,
@@ -219,6 +221,23 @@ describe(`passkeys and signed consent over GraphQL (${TEST_DRIVER})`, () => {
     expect(queued?.item).toMatchObject({
       proof: { passkey: { assertion: { key_id: device.credentialId } } },
     });
+    // An export under this study would say the consent rests on the participant's signature.
+    const [num] = await db.db
+      .select({ num: participants.num })
+      .from(participants)
+      .where(eq(participants.id, participantId));
+    const [member] = await db.db.transaction((tx) =>
+      memberConsents(
+        tx,
+        {
+          id: studyId,
+          purpose: { primary: 'GRU', commercial: false } as never,
+          match: { datasets: [] } as never,
+        },
+        [num!.num],
+      ),
+    );
+    expect(member).toMatchObject({ vouchedBy: 'participant' });
   });
 
   it('withdraws with one signature covering every scope it denies', async () => {

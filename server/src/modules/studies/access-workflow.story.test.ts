@@ -348,7 +348,7 @@ describe(`the access workflow on the demo data, end to end (${TEST_DRIVER})`, ()
     const exp = exported.data as {
       id: string;
       participantCount: number;
-      manifest: { samples: string[] };
+      manifest: { samples: string[]; consentVouchedBy: Record<string, string> };
     };
     expect(exp.participantCount).toBe(1);
     const included = await db.db
@@ -357,6 +357,8 @@ describe(`the access workflow on the demo data, end to end (${TEST_DRIVER})`, ()
       .where(eq(exportMembers.exportId, exp.id));
     expect(included.map((m) => m.participantId)).toEqual([picked[0]]);
     expect(exp.manifest.samples).toEqual([included[0]!.sampleId]);
+    // The participant answered without a passkey: the manifest says the institution recorded it.
+    expect(exp.manifest.consentVouchedBy).toEqual({ [included[0]!.sampleId]: 'institution' });
 
     // 7. The participant sees the export in myDataUse with a valid chain proof.
     await worker.runOnce();

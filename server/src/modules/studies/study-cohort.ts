@@ -19,6 +19,11 @@ export interface MemberConsent {
   num: number;
   userId: string | null;
   consent: EffectiveConsent;
+  /**
+   * Who vouched for the decision that governs: the participant's passkey signature, or the
+   * institution recording it for them (the defaults count as the institution's).
+   */
+  vouchedBy: 'participant' | 'institution';
 }
 
 // Keeps each IN list well below PostgreSQL's 65,535 bind parameters.
@@ -115,6 +120,10 @@ export async function memberConsents(
     participantId: p.id,
     num: p.num,
     userId: p.userId,
+    // A study decision, when there is one, governs; otherwise the standing preferences.
+    vouchedBy: (decisions.get(p.id) ?? preferences.get(p.id))?.signedWith
+      ? ('participant' as const)
+      : ('institution' as const),
     consent: effectiveConsent({
       dataUseAllows: allowed.has(p.id),
       preferences: standing(preferences.get(p.id)),

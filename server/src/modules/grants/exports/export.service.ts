@@ -92,6 +92,9 @@ export async function createExport(
     datasets: datasetRows,
     conditions: grant.conditions,
     samples: included.map((m) => m.sampleId),
+    // Whose word each sample's consent rests on: the participant's passkey signature (checked
+    // by the contract) or the institution recording it for them.
+    consentVouchedBy: Object.fromEntries(included.map((m) => [m.sampleId, m.vouchedBy])),
     vcf: { sha256: vcfSha256, variants: vcf.variantCount, samples: included.length },
   };
   const [row] = await tx
