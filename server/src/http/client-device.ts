@@ -24,7 +24,5 @@ export function clientDevice(request: Request, settings: ClientAddressSettings):
       settings.portalForwardSecret,
       request.headers.get(CLIENT_ADDRESS_HEADER),
     ) !== null;
-  return describeDevice(
-    request.headers.get(fromPortal ? CLIENT_USER_AGENT_HEADER : 'user-agent'),
-  );
+  return describeDevice(request.headers.get(fromPortal ? CLIENT_USER_AGENT_HEADER : 'user-agent'));
 }

@@ -252,10 +252,7 @@ async function touchSession(db: Queryable, sessionId: string): Promise<void> {
     .update(sessions)
     .set({ lastSeenAt: sql`now()` })
     .where(
-      and(
-        eq(sessions.id, sessionId),
-        lt(sessions.lastSeenAt, sql`now() - interval '1 minute'`),
-      ),
+      and(eq(sessions.id, sessionId), lt(sessions.lastSeenAt, sql`now() - interval '1 minute'`)),
     );
 }
 
