@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/query-rows.js';
 import { signClientAddress } from '../../http/client-address.js';
-import { CLIENT_USER_AGENT_HEADER } from '../../http/client-device.js';
+import { CLIENT_USER_AGENT_HEADER, signUserAgent } from '../../http/client-device.js';
 import { auditCount, lastAuditEvent } from '../../test/audit-rows.js';
 import { TEST_PASSWORD, createTestApi, makeUser, testConfig } from '../../test/test-api.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
@@ -125,7 +125,7 @@ describe(`where you are signed in (${TEST_DRIVER})`, () => {
     await login(user.email, {
       'user-agent': 'node', // the portal's own fetch
       'x-consentome-client': signClientAddress(SECRET, address),
-      [CLIENT_USER_AGENT_HEADER]: FIREFOX_WINDOWS,
+      [CLIENT_USER_AGENT_HEADER]: signUserAgent(SECRET, FIREFOX_WINDOWS),
     });
     const rows = await queryRows<Record<string, unknown>>(
       db.db,
@@ -151,13 +151,21 @@ describe(`where you are signed in (${TEST_DRIVER})`, () => {
     expect(stored).not.toContain(address);
   });
 
-  it('believes a forwarded User-Agent only beside an address the portal signed', async () => {
+  it('believes a forwarded User-Agent only when the portal signed it', async () => {
     const user = await makeUser(db.db, 'participant');
-    const token = await login(user.email, {
+    const forged = await login(user.email, {
+      'user-agent': CHROME_LINUX,
+      [CLIENT_USER_AGENT_HEADER]: signUserAgent('not the shared secret', FIREFOX_WINDOWS),
+    });
+    const unsigned = await login(user.email, {
       'user-agent': CHROME_LINUX,
       [CLIENT_USER_AGENT_HEADER]: FIREFOX_WINDOWS,
     });
-    expect((await list(token)).map((s) => s.device)).toEqual(['Chrome on Linux']);
+    const direct = await login(user.email, { 'user-agent': CHROME_LINUX });
+    const device = async (token: string) => (await list(token)).find((s) => s.current)?.device;
+    expect(await device(forged)).toBeNull();
+    expect(await device(unsigned)).toBeNull();
+    expect(await device(direct)).toBe('Chrome on Linux');
   });
 
   it('moves last-seen at most once a minute', async () => {
