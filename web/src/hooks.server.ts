@@ -2,7 +2,12 @@ import { error, redirect, type Handle, type HandleFetch } from '@sveltejs/kit';
 import { graphql } from '$lib/graphql/graphql';
 import { api } from '$lib/server/api';
 import { bodyLimitFor } from '$lib/server/body-limits';
-import { CLIENT_ADDRESS_HEADER, signedClientAddress } from '$lib/server/client-address';
+import {
+  CLIENT_ADDRESS_HEADER,
+  CLIENT_USER_AGENT_HEADER,
+  signedClientAddress,
+  signedUserAgent,
+} from '$lib/server/client-address';
 import { apiOrigin } from '$lib/server/filtering-terms';
 import { guardRoute } from '$lib/server/route-guard';
 import { MySecondFactor } from '$lib/server/second-factor';
@@ -107,20 +112,25 @@ function refuseCrossSiteDownload(request: Request, routeId: string | null): void
 
 /**
  * Every call to the API carries the browser's address, signed with the secret shared with the
- * API, so the API's rate limits apply per browser rather than to the portal as a whole.
+ * API, so the API's rate limits apply per browser rather than to the portal as a whole; and the
+ * browser's User-Agent, so the sessions it opens are listed with their device.
  */
 export const handleFetch: HandleFetch = async ({ event, request, fetch }) => {
   if (!request.url.startsWith(`${apiOrigin()}/`)) return fetch(request);
-  let address: string;
-  try {
-    address = event.getClientAddress();
-  } catch {
-    // adapter-node's ADDRESS_HEADER is set but the request lacks it: forward nothing.
-    return fetch(request);
-  }
-  const signed = signedClientAddress(address);
-  if (!signed) return fetch(request);
   const headers = new Headers(request.headers);
-  headers.set(CLIENT_ADDRESS_HEADER, signed);
+  const userAgent = signedUserAgent(event.request);
+  if (userAgent) headers.set(CLIENT_USER_AGENT_HEADER, userAgent);
+  const address = clientAddressOf(event);
+  const signed = address === null ? null : signedClientAddress(address);
+  if (signed) headers.set(CLIENT_ADDRESS_HEADER, signed);
   return fetch(new Request(request, { headers }));
 };
+
+/** The browser's address, or null when adapter-node's ADDRESS_HEADER is set but missing. */
+function clientAddressOf(event: Parameters<HandleFetch>[0]['event']): string | null {
+  try {
+    return event.getClientAddress();
+  } catch {
+    return null;
+  }
+}

@@ -43,6 +43,11 @@ export interface GraphQLContext {
   viewer: UserActor | null;
   /** Identifies the client for rate limiting (address as seen, or behind a trusted proxy). */
   clientKey: string;
+  /**
+   * The caller's device, described briefly ("Firefox on Windows") for the sessions it opens, or
+   * null when unknown; never the raw User-Agent.
+   */
+  device: string | null;
   /** True when the request arrived over TLS (directly or via a trusted proxy). */
   secure: boolean;
   /** Set-Cookie values the response must carry (login, logout). */

@@ -15,6 +15,7 @@ import { createLogger, type Logger } from '../lib/logger.js';
 import { resolveSession } from '../modules/accounts/accounts.service.js';
 import type { AppServices } from '../graphql/context.js';
 import { clientAddress } from './client-address.js';
+import { clientDevice } from './client-device.js';
 import { requestToken } from './request-viewer.js';
 import { MAX_REQUEST_BYTES } from './router.js';
 import { schema } from '../schema.js';
@@ -135,6 +136,7 @@ export function createGraphQLServer(
         services,
         viewer,
         clientKey: clientAddress(request, req?.socket.remoteAddress, config),
+        device: clientDevice(request, config),
         secure,
         setCookies,
         refusals: [],

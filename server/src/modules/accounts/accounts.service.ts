@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, gt, isNull } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database, Queryable, Tx } from '../../db/database.js';
 import { ConflictError, UnauthenticatedError } from '../../errors/app-errors.js';
@@ -154,13 +154,15 @@ export interface LoginSettings extends LoginLimits {
  * Charges the attempt to the account and the client (refused while either must wait), then
  * checks the password and opens a session. The charge is committed before the password is
  * checked, so concurrent guesses count; a good password clears it. A failure is audited in its
- * own transaction.
+ * own transaction. `device` is the short description the session list shows (see
+ * `describeDevice`), or null.
  */
 export async function login(
   db: Database,
   settings: LoginSettings,
   clientKey: string,
   input: unknown,
+  device: string | null = null,
 ): Promise<LoginResult> {
   const { email, password } = parseInput(LoginInput, input);
   await chargeLoginAttempt(db, settings, email, clientKey);
@@ -189,7 +191,7 @@ export async function login(
     const sessionId = randomUUID();
     await tx
       .insert(sessions)
-      .values({ id: sessionId, tokenHash: tokenDigest(token), userId: user.id, expiresAt });
+      .values({ id: sessionId, tokenHash: tokenDigest(token), userId: user.id, expiresAt, device });
     const actor: UserActor = { kind: 'user', userId: user.id, role: user.role, sessionId };
     await appendAuditEvent(tx, actor, {
       action: 'auth.login',
@@ -211,11 +213,23 @@ export async function logout(tx: Tx, actor: UserActor): Promise<void> {
   });
 }
 
-/** Turns a session token into the acting user, or null when unknown, expired, revoked or disabled. */
+/** How stale a session's `last_seen_at` may get before a use writes it again. */
+const LAST_SEEN_RESOLUTION_MS = 60_000;
+
+/**
+ * Turns a session token into the acting user, or null when unknown, expired, revoked or disabled.
+ * A use also moves the session's `last_seen_at`, but at most once a minute: most requests only
+ * read, and the UPDATE's own condition keeps concurrent requests from writing twice.
+ */
 export async function resolveSession(db: Queryable, token: string): Promise<UserActor | null> {
   if (token.length === 0 || token.length > 128) return null;
   const [row] = await db
-    .select({ sessionId: sessions.id, userId: users.id, role: users.role })
+    .select({
+      sessionId: sessions.id,
+      userId: users.id,
+      role: users.role,
+      lastSeenAt: sessions.lastSeenAt,
+    })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(
@@ -226,9 +240,20 @@ export async function resolveSession(db: Queryable, token: string): Promise<User
         isNull(users.disabledAt),
       ),
     );
-  return row
-    ? { kind: 'user', userId: row.userId, role: row.role as Role, sessionId: row.sessionId }
-    : null;
+  if (!row) return null;
+  if (Date.now() - row.lastSeenAt.getTime() >= LAST_SEEN_RESOLUTION_MS)
+    await touchSession(db, row.sessionId);
+  return { kind: 'user', userId: row.userId, role: row.role as Role, sessionId: row.sessionId };
+}
+
+/** Marks a session used now, unless another request already did within the minute. */
+async function touchSession(db: Queryable, sessionId: string): Promise<void> {
+  await db
+    .update(sessions)
+    .set({ lastSeenAt: sql`now()` })
+    .where(
+      and(eq(sessions.id, sessionId), lt(sessions.lastSeenAt, sql`now() - interval '1 minute'`)),
+    );
 }
 
 /**

@@ -36,7 +36,12 @@ export const users = pgTable(
   ],
 );
 
-/** Sessions are looked up by the SHA-256 of their token, so a database leak yields no usable token. */
+/**
+ * Sessions are looked up by the SHA-256 of their token, so a database leak yields no usable token.
+ * For the user's own list of where they are signed in, a session keeps a short device description
+ * ("Chrome on Linux", never the raw User-Agent or an address) and when it was last used, to the
+ * minute.
+ */
 export const sessions = pgTable(
   'sessions',
   {
@@ -46,6 +51,8 @@ export const sessions = pgTable(
     createdAt: createdAt(),
     expiresAt: timestamptz('expires_at').notNull(),
     revokedAt: timestamptz('revoked_at'),
+    device: text('device'),
+    lastSeenAt: timestamptz('last_seen_at').notNull().defaultNow(),
   },
   (t) => [index('sessions_user_idx').on(t.userId)],
 );

@@ -111,6 +111,7 @@ builder.mutationField('login', (t) =>
         { ...loginLimits(ctx.config), sessionTtlMs: ctx.config.sessionTtlMs },
         ctx.clientKey,
         args,
+        ctx.device,
       );
       ctx.setCookies.push(sessionCookie(result.token, result.expiresAt, ctx.secure));
       return result;

@@ -13,17 +13,33 @@ export interface OpenedSession {
   expiresAt: Date;
 }
 
+/** What a new session is opened with, besides its user. */
+export interface NewSession {
+  /** How long it lives. */
+  ttlMs: number;
+  /** The short device description shown in the user's session list, or null when unknown. */
+  device: string | null;
+}
+
 /**
  * Opens a session for `userId` in the caller's transaction; the token is returned once and only
  * its digest is stored. The caller has already authenticated the user and audits the sign-in.
  */
-export async function openSession(tx: Tx, userId: string, ttlMs: number): Promise<OpenedSession> {
+export async function openSession(
+  tx: Tx,
+  userId: string,
+  session: NewSession,
+): Promise<OpenedSession> {
   const token = newSessionToken();
   const sessionId = randomUUID();
-  const expiresAt = new Date(Date.now() + ttlMs);
-  await tx
-    .insert(sessions)
-    .values({ id: sessionId, tokenHash: tokenDigest(token), userId, expiresAt });
+  const expiresAt = new Date(Date.now() + session.ttlMs);
+  await tx.insert(sessions).values({
+    id: sessionId,
+    tokenHash: tokenDigest(token),
+    userId,
+    expiresAt,
+    device: session.device,
+  });
   return { sessionId, token, expiresAt };
 }
 

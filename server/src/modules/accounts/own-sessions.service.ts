@@ -1,9 +1,9 @@
-import { and, eq, isNull, ne } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, ne } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Database, Tx } from '../../db/database.js';
-import { UnauthenticatedError, ValidationError } from '../../errors/app-errors.js';
+import type { Database, Queryable, Tx } from '../../db/database.js';
+import { NotFoundError, UnauthenticatedError, ValidationError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
-import { passwordSchema } from '../../lib/validators.js';
+import { idSchema, passwordSchema } from '../../lib/validators.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { sessions, users } from './accounts.tables.js';
 import type { UserActor } from '../actors/actor.js';
@@ -89,4 +89,70 @@ async function revokeSessions(tx: Tx, actor: UserActor, keep: string | null): Pr
     .where(keep ? and(open, ne(sessions.id, keep)) : open)
     .returning({ id: sessions.id });
   return rows.length;
+}
+
+/** One of the signed-in user's live sessions, as their own list shows it. */
+export interface OwnSession {
+  id: string;
+  /** "Chrome on Linux", or null when the device was not recognised. */
+  device: string | null;
+  createdAt: Date;
+  /** When the session was last used, to the minute. */
+  lastSeenAt: Date;
+  /** True for the session this request came with. */
+  current: boolean;
+}
+
+/**
+ * The signed-in user's live sessions (neither ended nor expired), most recently used first.
+ * Not audited: it is the user's own sign-in metadata, not participant data.
+ */
+export async function listOwnSessions(db: Queryable, actor: UserActor): Promise<OwnSession[]> {
+  const rows = await db
+    .select({
+      id: sessions.id,
+      device: sessions.device,
+      createdAt: sessions.createdAt,
+      lastSeenAt: sessions.lastSeenAt,
+    })
+    .from(sessions)
+    .where(
+      and(
+        eq(sessions.userId, actor.userId),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, new Date()),
+      ),
+    )
+    .orderBy(desc(sessions.lastSeenAt), desc(sessions.createdAt));
+  return rows.map((r) => ({ ...r, current: r.id === actor.sessionId }));
+}
+
+/**
+ * Ends one live session of the signed-in user, the current one included (it clears nothing
+ * else: the caller signs out like any other device). A session of someone else, an ended or
+ * expired one, or a malformed id is NOT_FOUND alike, so the answer reveals nothing about other
+ * accounts. Audited as `auth.session.end`.
+ */
+export async function endOwnSession(tx: Tx, actor: UserActor, sessionId: string): Promise<void> {
+  const id = idSchema.safeParse(sessionId);
+  if (!id.success) throw new NotFoundError('Session');
+  const ended = await tx
+    .update(sessions)
+    .set({ revokedAt: new Date() })
+    .where(
+      and(
+        eq(sessions.id, id.data),
+        eq(sessions.userId, actor.userId),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, new Date()),
+      ),
+    )
+    .returning({ id: sessions.id });
+  if (ended.length === 0) throw new NotFoundError('Session');
+  await appendAuditEvent(tx, actor, {
+    action: 'auth.session.end',
+    targetType: 'session',
+    targetId: id.data,
+    payload: { current: id.data === actor.sessionId },
+  });
 }

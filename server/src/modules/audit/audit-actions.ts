@@ -35,6 +35,7 @@ export const AUDIT_ACTION_WORDING = {
   'auth.login_failed': own('A sign-in to your account failed'),
   'auth.logout': own('You signed out'),
   'auth.logout_everywhere': own('You signed out on every device'),
+  'auth.session.end': own('You signed out a device'),
   'auth.password_change': own('You changed your password'),
   'auth.password_change.refused': own('A password change was refused'),
   'auth.password_reset.request': own('A password reset link was asked for your account'),

@@ -106,7 +106,7 @@ builder.mutationField('completeInstitutionSignIn', (t) =>
       const result = await completeOidcFlow(
         ctx.db,
         ctx.config.identity,
-        ctx.config.sessionTtlMs,
+        { ttlMs: ctx.config.sessionTtlMs, device: ctx.device },
         ctx.viewer,
         args,
       );

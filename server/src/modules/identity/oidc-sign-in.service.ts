@@ -11,7 +11,7 @@ import { isUniqueViolation } from '../../lib/db-errors.js';
 import { findUser, type UserRecord } from '../accounts/accounts.service.js';
 import { users } from '../accounts/accounts.tables.js';
 import type { UserActor } from '../actors/actor.js';
-import { insertFederatedUser, openSession } from '../accounts/open-session.js';
+import { insertFederatedUser, openSession, type NewSession } from '../accounts/open-session.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { oidcIdentities, sessionAuth } from './identity.tables.js';
 import {
@@ -97,7 +97,7 @@ async function insertIdentity(tx: Tx, userId: string, identity: ProviderIdentity
 /** Signs in, or creates the account on first sign-in; throws FORBIDDEN for a pending account. */
 async function signIn(
   db: Database,
-  sessionTtlMs: number,
+  newSession: NewSession,
   identity: ProviderIdentity,
 ): Promise<OidcCompletion> {
   const provider = identity.provider;
@@ -144,7 +144,7 @@ async function signIn(
     if (!user) throw new OidcRefusal('account_missing');
     if (user.disabledAt !== null) return { kind: 'disabled' as const, user, created };
     if (!provider.roles.includes(user.role)) return { kind: 'role' as const, user, created };
-    const session = await openSession(tx, user.id, sessionTtlMs);
+    const session = await openSession(tx, user.id, newSession);
     const amr = ['fed', ...identity.amr.filter((m) => m !== 'fed')];
     const mfa = identity.amr.includes('mfa') || identity.amr.includes('otp');
     await tx.insert(sessionAuth).values({
@@ -220,7 +220,7 @@ async function link(
 export async function completeOidcFlow(
   db: Database,
   settings: IdentitySettings,
-  sessionTtlMs: number,
+  newSession: NewSession,
   viewer: UserActor | null,
   input: OidcCallback,
 ): Promise<OidcCompletion> {
@@ -234,7 +234,7 @@ export async function completeOidcFlow(
     const identity = await redeemCode(db, settings, flow, callbackUrl);
     return flow.purpose === 'link'
       ? await link(db, flow, viewer, identity)
-      : await signIn(db, sessionTtlMs, identity);
+      : await signIn(db, newSession, identity);
   } catch (error) {
     if (error instanceof AppError) {
       await db.transaction((tx) =>

@@ -6,7 +6,7 @@ import type { IdentitySettings } from '../../lib/identity-settings.js';
 
 /**
  * Root fields a session of an MFA-required role may use before proving its second factor:
- * enough to see who it is, set up or prove the factor, and sign out.
+ * enough to see who it is, set up or prove the factor, and sign out (here or another device).
  */
 export const BEFORE_SECOND_FACTOR = new Set([
   '__typename',
@@ -19,6 +19,8 @@ export const BEFORE_SECOND_FACTOR = new Set([
   'logout',
   'signOut',
   'logoutEverywhere',
+  'mySessions',
+  'endSession',
   'changePassword',
 ]);
 

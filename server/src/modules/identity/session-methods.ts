@@ -1,4 +1,5 @@
-import type { Tx } from '../../db/database.js';
+import { inArray } from 'drizzle-orm';
+import type { Queryable, Tx } from '../../db/database.js';
 import { sessionAuth } from './identity.tables.js';
 
 /**
@@ -17,4 +18,20 @@ export async function recordSessionMethod(
     providerId: null,
     mfaAt: method.multiFactor ? new Date() : null,
   });
+}
+
+/**
+ * How each of the given sessions was opened (`amr`), for the sessions that recorded it; a
+ * password login records nothing until a second factor is proved.
+ */
+export async function sessionMethods(
+  db: Queryable,
+  sessionIds: string[],
+): Promise<Map<string, string[]>> {
+  if (sessionIds.length === 0) return new Map();
+  const rows = await db
+    .select({ sessionId: sessionAuth.sessionId, amr: sessionAuth.amr })
+    .from(sessionAuth)
+    .where(inArray(sessionAuth.sessionId, sessionIds));
+  return new Map(rows.map((r) => [r.sessionId, r.amr]));
 }

@@ -94,6 +94,7 @@ function signedChallenge(clientDataJSON: string): string | undefined {
  * key for this relying party; the participant's account must be enabled. Attempts are charged to
  * the passkey and the client like password logins, and a failure is audited. The session's
  * method is `hwk` (plus `mfa` when the authenticator verified the user: a PIN or biometric).
+ * `device` is the short description the session list shows, or null.
  */
 export async function signInWithPasskey(
   db: Database,
@@ -101,6 +102,7 @@ export async function signInWithPasskey(
   settings: PasskeySignInSettings,
   clientKey: string,
   input: unknown,
+  device: string | null = null,
 ): Promise<LoginResult> {
   const response = parseInput(Assertion, input) as AuthenticationResponseJSON;
   const throttleKey = `passkey:${response.id}`;
@@ -177,7 +179,10 @@ export async function signInWithPasskey(
       .update(participantPasskeys)
       .set({ counter: newCounter })
       .where(eq(participantPasskeys.id, key.passkey.id));
-    const session = await openSession(tx, user.id, settings.sessionTtlMs);
+    const session = await openSession(tx, user.id, {
+      ttlMs: settings.sessionTtlMs,
+      device,
+    });
     const amr = userVerified ? ['hwk', 'mfa'] : ['hwk'];
     await recordSessionMethod(tx, session.sessionId, { amr, multiFactor: userVerified });
     const actor: UserActor = {

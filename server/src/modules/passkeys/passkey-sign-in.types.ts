@@ -42,6 +42,7 @@ builder.mutationField('signInWithPasskey', (t) =>
         { ...loginLimits(ctx.config), sessionTtlMs: ctx.config.sessionTtlMs },
         ctx.clientKey,
         parsed,
+        ctx.device,
       );
       ctx.setCookies.push(sessionCookie(result.token, result.expiresAt, ctx.secure));
       return result;

@@ -4,6 +4,7 @@ import { api } from '$lib/server/api';
 import { messageOf, signedIn } from '$lib/server/guard';
 import { Refusal, mutate } from '$lib/server/mutate';
 import { myPasskeysOrNone, passkeyActions } from '$lib/server/passkeys';
+import { mySessionsOrError, sessionActions } from '$lib/server/sessions';
 import {
   BeginInstitutionLink,
   SignInProviders,
@@ -33,17 +34,19 @@ const LogoutEverywhere = graphql(`
 
 export const load: PageServerLoad = async ({ locals, fetch, url }) => {
   const { viewer, token } = signedIn(locals);
-  const [factor, providers, passkeys] = await Promise.all([
+  const [factor, providers, passkeys, sessions] = await Promise.all([
     api(fetch, token, MySecondFactor, {}).then((d) => d.mySecondFactor),
     api(fetch, null, SignInProviders, {}).then((d) => d.signInProviders),
     // Passkeys sign consent decisions, so only participants have them.
     viewer.role === 'participant' ? myPasskeysOrNone(fetch, token) : Promise.resolve(null),
+    mySessionsOrError(fetch, token),
   ]);
   return {
     email: viewer.email,
     factor,
     providers,
     passkeys,
+    sessions,
     linked: url.searchParams.has('linked'),
     secondFactorNeeded: url.searchParams.has('second_factor'),
   };
@@ -63,6 +66,7 @@ const factorFail = (status: number, message: string | null, errors: FieldErrors 
 
 export const actions: Actions = {
   ...passkeyActions,
+  ...sessionActions,
   password: async ({ locals, request, fetch }) => {
     const { token } = signedIn(locals);
     const form = await request.formData();
