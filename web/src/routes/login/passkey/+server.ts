@@ -1,5 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { SignInWithPasskey } from '$lib/server/login';
+import { messageOf } from '$lib/server/guard';
 import { mutate, statusOf } from '$lib/server/mutate';
 import { setSessionCookie } from '$lib/server/session';
 import type { RequestHandler } from './$types';
@@ -12,9 +13,14 @@ export const POST: RequestHandler = async ({ request, fetch, cookies, url }) => 
   } catch {
     return json({ message: 'Expected the passkey’s answer.' }, { status: 400 });
   }
-  const outcome = await mutate(fetch, null, SignInWithPasskey, {
-    response: JSON.stringify(body.response ?? null),
-  });
+  let outcome;
+  try {
+    outcome = await mutate(fetch, null, SignInWithPasskey, {
+      response: JSON.stringify(body.response ?? null),
+    });
+  } catch (e) {
+    return json({ message: messageOf(e) }, { status: 502 });
+  }
   if (!outcome.ok) return json({ message: outcome.message }, { status: statusOf(outcome.code) });
   setSessionCookie(
     cookies,
