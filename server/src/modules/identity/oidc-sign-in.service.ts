@@ -1,3 +1,4 @@
+import { openSignedInSession } from './session-methods.js';
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { Database, Tx } from '../../db/database.js';
@@ -11,9 +12,9 @@ import { isUniqueViolation } from '../../lib/db-errors.js';
 import { findUser, type UserRecord } from '../accounts/accounts.service.js';
 import { users } from '../accounts/accounts.tables.js';
 import type { UserActor } from '../actors/actor.js';
-import { insertFederatedUser, openSession, type NewSession } from '../accounts/open-session.js';
+import { insertFederatedUser, type NewSession } from '../accounts/open-session.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
-import { oidcIdentities, sessionAuth } from './identity.tables.js';
+import { oidcIdentities } from './identity.tables.js';
 import {
   OidcRefusal,
   consumeFlow,
@@ -144,26 +145,11 @@ async function signIn(
     if (!user) throw new OidcRefusal('account_missing');
     if (user.disabledAt !== null) return { kind: 'disabled' as const, user, created };
     if (!provider.roles.includes(user.role)) return { kind: 'role' as const, user, created };
-    const session = await openSession(tx, user.id, newSession);
-    const amr = ['fed', ...identity.amr.filter((m) => m !== 'fed')];
-    const mfa = identity.amr.includes('mfa') || identity.amr.includes('otp');
-    await tx.insert(sessionAuth).values({
-      sessionId: session.sessionId,
-      amr,
+    const session = await openSignedInSession(tx, user, newSession, {
+      amr: ['fed', ...identity.amr.filter((m) => m !== 'fed')],
+      multiFactor: identity.amr.includes('mfa') || identity.amr.includes('otp'),
       providerId: provider.id,
-      mfaAt: mfa ? new Date() : null,
-    });
-    const actor: UserActor = {
-      kind: 'user',
-      userId: user.id,
-      role: user.role,
-      sessionId: session.sessionId,
-    };
-    await appendAuditEvent(tx, actor, {
-      action: 'auth.login',
-      targetType: 'session',
-      targetId: session.sessionId,
-      payload: { method: 'oidc', provider: provider.id, amr },
+      audit: { method: 'oidc', provider: provider.id },
     });
     return { kind: 'ok' as const, user, session };
   });

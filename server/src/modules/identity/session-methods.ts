@@ -1,6 +1,50 @@
 import { inArray } from 'drizzle-orm';
 import type { Queryable, Tx } from '../../db/database.js';
+import { openSession, type NewSession, type OpenedSession } from '../accounts/open-session.js';
+import type { UserActor } from '../actors/actor.js';
+import type { Role } from '../actors/roles.js';
+import { appendAuditEvent } from '../audit/audit.service.js';
 import { sessionAuth } from './identity.tables.js';
+
+/** How a sign-in authenticated the user, as its session records it. */
+export interface SignInMethod {
+  /** RFC 8176 methods, e.g. `['fed', 'mfa']` or `['hwk']`. */
+  amr: string[];
+  /** The way itself proved two factors (no second-factor prompt for an MFA-required role). */
+  multiFactor: boolean;
+  /** The institution's provider, for an OpenID Connect sign-in. */
+  providerId?: string;
+  /** What the `auth.login` audit event says about the way (method name and its details). */
+  audit: Record<string, unknown>;
+}
+
+/**
+ * Opens the session of a sign-in other than a password, in the caller's transaction: the
+ * session, how it was authenticated, and the `auth.login` audit event under the new session.
+ * The caller has already checked the user may sign in this way.
+ */
+export async function openSignedInSession(
+  tx: Tx,
+  user: { id: string; role: Role },
+  session: NewSession,
+  method: SignInMethod,
+): Promise<OpenedSession> {
+  const opened = await openSession(tx, user.id, session);
+  await recordSessionMethod(tx, opened.sessionId, method);
+  const actor: UserActor = {
+    kind: 'user',
+    userId: user.id,
+    role: user.role,
+    sessionId: opened.sessionId,
+  };
+  await appendAuditEvent(tx, actor, {
+    action: 'auth.login',
+    targetType: 'session',
+    targetId: opened.sessionId,
+    payload: { ...method.audit, amr: method.amr },
+  });
+  return opened;
+}
 
 /**
  * Records how a session was opened, for sign-in ways that live outside this module (a passkey):
@@ -10,12 +54,12 @@ import { sessionAuth } from './identity.tables.js';
 export async function recordSessionMethod(
   tx: Tx,
   sessionId: string,
-  method: { amr: string[]; multiFactor: boolean },
+  method: { amr: string[]; multiFactor: boolean; providerId?: string },
 ): Promise<void> {
   await tx.insert(sessionAuth).values({
     sessionId,
     amr: method.amr,
-    providerId: null,
+    providerId: method.providerId ?? null,
     mfaAt: method.multiFactor ? new Date() : null,
   });
 }

@@ -1,3 +1,4 @@
+import { openSignedInSession } from '../identity/session-methods.js';
 import {
   generateAuthenticationOptions,
   verifyAuthenticationResponse,
@@ -9,7 +10,6 @@ import { z } from 'zod';
 import type { Database } from '../../db/database.js';
 import { RateLimitedError, UnauthenticatedError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
-import type { UserActor } from '../actors/actor.js';
 import { findUser, type LoginResult } from '../accounts/accounts.service.js';
 import {
   chargeLoginAttempt,
@@ -17,9 +17,7 @@ import {
   settleSuccessfulLogin,
   type LoginLimits,
 } from '../accounts/login-rate-limit.js';
-import { openSession } from '../accounts/open-session.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
-import { recordSessionMethod } from '../identity/session-methods.js';
 import { participants } from '../participants/participants.tables.js';
 import type { RelyingParty } from './passkeys.service.js';
 import { participantPasskeys, passkeySignInChallenges } from './passkeys.tables.js';
@@ -179,24 +177,16 @@ export async function signInWithPasskey(
       .update(participantPasskeys)
       .set({ counter: newCounter })
       .where(eq(participantPasskeys.id, key.passkey.id));
-    const session = await openSession(tx, user.id, {
-      ttlMs: settings.sessionTtlMs,
-      device,
-    });
-    const amr = userVerified ? ['hwk', 'mfa'] : ['hwk'];
-    await recordSessionMethod(tx, session.sessionId, { amr, multiFactor: userVerified });
-    const actor: UserActor = {
-      kind: 'user',
-      userId: user.id,
-      role: user.role,
-      sessionId: session.sessionId,
-    };
-    await appendAuditEvent(tx, actor, {
-      action: 'auth.login',
-      targetType: 'session',
-      targetId: session.sessionId,
-      payload: { method: 'passkey', passkeyId: key.passkey.id, amr },
-    });
+    const session = await openSignedInSession(
+      tx,
+      user,
+      { ttlMs: settings.sessionTtlMs, device },
+      {
+        amr: userVerified ? ['hwk', 'mfa'] : ['hwk'],
+        multiFactor: userVerified,
+        audit: { method: 'passkey', passkeyId: key.passkey.id },
+      },
+    );
     return { token: session.token, expiresAt: session.expiresAt, user };
   });
 }
