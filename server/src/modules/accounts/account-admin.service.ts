@@ -1,3 +1,4 @@
+import { endSessionsOf } from './end-sessions.js';
 import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '../../db/database.js';
@@ -7,7 +8,7 @@ import { idSchema, roleSchema } from '../../lib/validators.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { assertCanAdministerAccounts } from './accounts.policy.js';
 import { toUser, userColumns, type UserRecord } from './accounts.service.js';
-import { sessions, users } from './accounts.tables.js';
+import { users } from './accounts.tables.js';
 import type { Actor } from '../actors/actor.js';
 import { LastAdminError } from './last-admin-error.js';
 
@@ -93,16 +94,12 @@ export async function disableUser(
     .set({ disabledAt: new Date() })
     .where(eq(users.id, id))
     .returning(userColumns);
-  const ended = await tx
-    .update(sessions)
-    .set({ revokedAt: new Date() })
-    .where(and(eq(sessions.userId, id), isNull(sessions.revokedAt)))
-    .returning({ id: sessions.id });
+  const sessionsEnded = await endSessionsOf(tx, id);
   await appendAuditEvent(tx, actor, {
     action: 'user.disable',
     targetType: 'user',
     targetId: id,
-    payload: { sessionsEnded: ended.length },
+    payload: { sessionsEnded },
   });
   return toUser(row!);
 }

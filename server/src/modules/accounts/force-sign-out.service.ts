@@ -1,4 +1,5 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { endSessionsOf } from './end-sessions.js';
+import { eq } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
 import { NotFoundError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
@@ -6,7 +7,7 @@ import { idSchema } from '../../lib/validators.js';
 import type { Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { assertCanAdministerAccounts } from './accounts.policy.js';
-import { sessions, users } from './accounts.tables.js';
+import { users } from './accounts.tables.js';
 
 /**
  * An administrator signs an account out everywhere (a lost laptop, a suspected stolen token):
@@ -18,16 +19,12 @@ export async function forceSignOut(tx: Tx, actor: Actor | null, userId: unknown)
   const id = parseInput(idSchema, userId);
   const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.id, id));
   if (!user) throw new NotFoundError('User');
-  const ended = await tx
-    .update(sessions)
-    .set({ revokedAt: new Date() })
-    .where(and(eq(sessions.userId, id), isNull(sessions.revokedAt)))
-    .returning({ id: sessions.id });
+  const sessionsEnded = await endSessionsOf(tx, id);
   await appendAuditEvent(tx, actor, {
     action: 'user.force_sign_out',
     targetType: 'user',
     targetId: id,
-    payload: { sessionsEnded: ended.length },
+    payload: { sessionsEnded },
   });
-  return ended.length;
+  return sessionsEnded;
 }

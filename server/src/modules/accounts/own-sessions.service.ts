@@ -1,4 +1,5 @@
-import { and, desc, eq, gt, isNull, ne } from 'drizzle-orm';
+import { endSessionsOf } from './end-sessions.js';
+import { and, desc, eq, gt, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database, Queryable, Tx } from '../../db/database.js';
 import { NotFoundError, UnauthenticatedError, ValidationError } from '../../errors/app-errors.js';
@@ -81,14 +82,8 @@ export async function logoutEverywhere(tx: Tx, actor: UserActor): Promise<number
 }
 
 /** Revokes the user's open sessions except `keep`; answers how many ended. */
-async function revokeSessions(tx: Tx, actor: UserActor, keep: string | null): Promise<number> {
-  const open = and(eq(sessions.userId, actor.userId), isNull(sessions.revokedAt));
-  const rows = await tx
-    .update(sessions)
-    .set({ revokedAt: new Date() })
-    .where(keep ? and(open, ne(sessions.id, keep)) : open)
-    .returning({ id: sessions.id });
-  return rows.length;
+function revokeSessions(tx: Tx, actor: UserActor, keep: string | null): Promise<number> {
+  return endSessionsOf(tx, actor.userId, keep);
 }
 
 /** One of the signed-in user's live sessions, as their own list shows it. */

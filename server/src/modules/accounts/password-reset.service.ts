@@ -1,3 +1,4 @@
+import { endSessionsOf } from './end-sessions.js';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import { z } from 'zod';
@@ -7,7 +8,7 @@ import { parseInput } from '../../errors/parse-input.js';
 import { passwordSchema } from '../../lib/validators.js';
 import type { UserActor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
-import { passwordResetTokens, sessions, users } from './accounts.tables.js';
+import { passwordResetTokens, users } from './accounts.tables.js';
 import { chargeLoginAttempt, recordLoginAttempt, type LoginLimits } from './login-rate-limit.js';
 import { hashPassword } from './password.js';
 
@@ -111,10 +112,7 @@ export async function resetPassword(db: Database, input: unknown): Promise<void>
       .where(eq(users.id, spent.userId))
       .returning({ id: users.id, role: users.role, disabledAt: users.disabledAt });
     if (!user || user.disabledAt !== null) return false;
-    await tx
-      .update(sessions)
-      .set({ revokedAt: new Date() })
-      .where(and(eq(sessions.userId, user.id), isNull(sessions.revokedAt)));
+    await endSessionsOf(tx, user.id);
     const actor: UserActor = {
       kind: 'user',
       userId: user.id,
