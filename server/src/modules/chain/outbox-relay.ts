@@ -48,7 +48,10 @@ export interface FlushResult {
  */
 async function claim(db: Database, opts: RelayOptions): Promise<OutboxRow[]> {
   return db.transaction(async (tx) => {
-    const now = new Date();
+    // The database's clock, at microseconds: rows get `next_attempt_at` from its `now()` when
+    // they are queued, and a JavaScript Date (milliseconds) taken within the same millisecond
+    // was earlier than that, so a row queued just before the claim blocked everything behind it.
+    const now = sql`now()`;
     // The oldest pending row that is not ready (backing off after a failure, or claimed by a
     // relay now sending it). Nothing after it may overtake it: audit anchors must reach the
     // contract in batch order and consent versions in version order, and a row sent too early
@@ -81,7 +84,7 @@ async function claim(db: Database, opts: RelayOptions): Promise<OutboxRow[]> {
     await tx
       .update(chainOutbox)
       .set({
-        claimedUntil: new Date(now.getTime() + opts.claimMs),
+        claimedUntil: sql`now() + ${opts.claimMs}::integer * interval '1 millisecond'`,
         attempts: sql`${chainOutbox.attempts} + 1`,
       })
       .where(
