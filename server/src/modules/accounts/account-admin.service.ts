@@ -1,3 +1,4 @@
+import { forgetCachedSessions } from './session-cache.js';
 import { endSessionsOf } from './end-sessions.js';
 import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -63,6 +64,8 @@ export async function changeUserRole(
     })
     .where(eq(users.id, userId))
     .returning(userColumns);
+  // Sessions of this user stand for the old role until the cache forgets them.
+  forgetCachedSessions();
   await appendAuditEvent(tx, actor, {
     action: 'user.role.change',
     targetType: 'user',

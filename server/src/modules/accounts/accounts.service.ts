@@ -19,6 +19,12 @@ import {
 import { hashPassword, verifyPassword } from './password.js';
 import type { Role } from '../actors/roles.js';
 import { newSessionToken, tokenDigest } from './session-token.js';
+import {
+  cachedSession,
+  forgetCachedSessions,
+  rememberSession,
+  sessionCacheGeneration,
+} from './session-cache.js';
 
 /** A user as the rest of the system sees it (never with the password hash). */
 export interface UserRecord {
@@ -206,6 +212,7 @@ export async function login(
 export async function logout(tx: Tx, actor: UserActor): Promise<void> {
   if (actor.sessionId === null) return;
   await tx.update(sessions).set({ revokedAt: new Date() }).where(eq(sessions.id, actor.sessionId));
+  forgetCachedSessions();
   await appendAuditEvent(tx, actor, {
     action: 'auth.logout',
     targetType: 'session',
@@ -219,31 +226,55 @@ const LAST_SEEN_RESOLUTION_MS = 60_000;
 /**
  * Turns a session token into the acting user, or null when unknown, expired, revoked or disabled.
  * A use also moves the session's `last_seen_at`, but at most once a minute: most requests only
- * read, and the UPDATE's own condition keeps concurrent requests from writing twice.
+ * read, and the UPDATE's own condition keeps concurrent requests from writing twice. A session
+ * this process looked up within SESSION_CACHE_MS is answered from memory (session-cache.ts).
  */
 export async function resolveSession(db: Queryable, token: string): Promise<UserActor | null> {
   if (token.length === 0 || token.length > 128) return null;
+  const digest = tokenDigest(token);
+  const now = Date.now();
+  const cached = cachedSession(digest, now);
+  if (cached) {
+    if (now - cached.lastSeenAt >= LAST_SEEN_RESOLUTION_MS) {
+      await touchSession(db, cached.viewer.sessionId!);
+      cached.lastSeenAt = now;
+    }
+    return cached.viewer;
+  }
+  const startedIn = sessionCacheGeneration();
   const [row] = await db
     .select({
       sessionId: sessions.id,
       userId: users.id,
       role: users.role,
       lastSeenAt: sessions.lastSeenAt,
+      expiresAt: sessions.expiresAt,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(
       and(
-        eq(sessions.tokenHash, tokenDigest(token)),
+        eq(sessions.tokenHash, digest),
         isNull(sessions.revokedAt),
-        gt(sessions.expiresAt, new Date()),
+        gt(sessions.expiresAt, new Date(now)),
         isNull(users.disabledAt),
       ),
     );
   if (!row) return null;
-  if (Date.now() - row.lastSeenAt.getTime() >= LAST_SEEN_RESOLUTION_MS)
+  let lastSeenAt = row.lastSeenAt.getTime();
+  if (now - lastSeenAt >= LAST_SEEN_RESOLUTION_MS) {
     await touchSession(db, row.sessionId);
-  return { kind: 'user', userId: row.userId, role: row.role as Role, sessionId: row.sessionId };
+    lastSeenAt = now;
+  }
+  // Shared by the requests the cache answers: nobody may change it.
+  const viewer: UserActor = Object.freeze({
+    kind: 'user',
+    userId: row.userId,
+    role: row.role as Role,
+    sessionId: row.sessionId,
+  });
+  rememberSession(digest, { viewer, expiresAt: row.expiresAt.getTime(), lastSeenAt }, startedIn);
+  return viewer;
 }
 
 /** Marks a session used now, unless another request already did within the minute. */
@@ -265,4 +296,5 @@ export async function deleteAccount(tx: Tx, userId: string): Promise<void> {
   await tx.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, userId));
   await tx.delete(sessions).where(eq(sessions.userId, userId));
   await tx.delete(users).where(eq(users.id, userId));
+  forgetCachedSessions();
 }

@@ -1,3 +1,4 @@
+import { forgetCachedSessions } from './session-cache.js';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lastAuditEvent, auditCount } from '../../test/audit-rows.js';
@@ -97,6 +98,8 @@ describe(`accounts on ${TEST_DRIVER}`, () => {
       .update(sessions)
       .set({ expiresAt: new Date(Date.now() - 1000) })
       .where(eq(sessions.userId, user.id));
+    // Written around the service: the process's session cache is told, as a tool must.
+    forgetCachedSessions();
     const res = await gql<{ me: null }>(ME, {}, { token });
     expect(res.data?.me).toBeNull();
     const gated = await gql(`{ datasets { id } }`, {}, { token });

@@ -1,6 +1,7 @@
 import { and, eq, isNull, ne } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
 import { sessions } from './accounts.tables.js';
+import { forgetCachedSessions } from './session-cache.js';
 
 /**
  * Ends a user's open sessions, all or all but `keep`, in the caller's transaction; answers how
@@ -18,5 +19,6 @@ export async function endSessionsOf(
     .set({ revokedAt: new Date() })
     .where(keep ? and(open, ne(sessions.id, keep)) : open)
     .returning({ id: sessions.id });
+  forgetCachedSessions();
   return rows.length;
 }

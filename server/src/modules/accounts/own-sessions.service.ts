@@ -1,3 +1,4 @@
+import { forgetCachedSessions } from './session-cache.js';
 import { endSessionsOf } from './end-sessions.js';
 import { and, desc, eq, gt, isNull } from 'drizzle-orm';
 import { z } from 'zod';
@@ -143,6 +144,7 @@ export async function endOwnSession(tx: Tx, actor: UserActor, sessionId: string)
       ),
     )
     .returning({ id: sessions.id });
+  forgetCachedSessions();
   if (ended.length === 0) throw new NotFoundError('Session');
   await appendAuditEvent(tx, actor, {
     action: 'auth.session.end',

@@ -3,7 +3,7 @@ import type { CohortEngine } from './cohort-engine.js';
 import type { CohortIndex } from './cohort-index.js';
 import type { ConsentBreakdownProvider } from './consent-breakdown.js';
 import type { ProtectedCount } from './count-privacy.js';
-import { countProtector, spendCountBudget } from './count-protection.js';
+import { countProtector, spendCountBudget, storedCountNoiseKey } from './count-protection.js';
 import { defaultDifferencingGuard, type DifferencingGuard } from './differencing-guard.js';
 import type { RoaringBitmap32 } from './roaring.js';
 
@@ -28,6 +28,8 @@ export type SetProtector = (set: RoaringBitmap32) => ProtectedCount;
 export class CohortCounter {
   /** The guard every door shares. */
   readonly guard: DifferencingGuard;
+  /** The noise key, read once: it never changes once created (a read per count was a round trip). */
+  private noiseKey: string | null = null;
 
   constructor(
     /** The process's cohort index. */
@@ -60,8 +62,10 @@ export class CohortCounter {
    * Protection for `callerKey` (a user id, or a shared key such as the public Beacon's):
    * suppression, deterministic noise and this process's one differencing guard.
    */
-  protector(tx: Tx, callerKey: string): Promise<SetProtector> {
-    return countProtector(tx, this.guard, this.settings, callerKey);
+  async protector(tx: Tx, callerKey: string): Promise<SetProtector> {
+    // Only a key that was already stored is kept: one this transaction creates could roll back.
+    this.noiseKey ??= (await storedCountNoiseKey(tx)) ?? null;
+    return countProtector(tx, this.guard, this.settings, callerKey, this.noiseKey ?? undefined);
   }
 
   /** Frees the guard's memory (the engine is disposed by its owner). */

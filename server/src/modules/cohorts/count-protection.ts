@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { and, count, eq, gt } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
+import { queryRows } from '../../db/query-rows.js';
 import type { Tx } from '../../db/database.js';
 import { RateLimitedError } from '../../errors/app-errors.js';
 import { countQueries } from './cohorts.tables.js';
@@ -11,7 +12,7 @@ import {
 } from './count-privacy.js';
 import type { DifferencingGuard } from './differencing-guard.js';
 import type { RoaringBitmap32 } from './roaring.js';
-import { serverSecret } from '../secrets/server-secrets.js';
+import { readServerSecret, serverSecret } from '../secrets/server-secrets.js';
 
 // One key, set digest and guard for every door counts are asked through (cohortCount, Beacon):
 // a set gets the same noisy figure either way, so switching doors cannot average noise away.
@@ -36,16 +37,32 @@ export async function spendCountBudget(
   userId: string,
   budgetPerDay: number,
 ): Promise<number> {
-  const [row] = await tx
-    .select({ n: count() })
-    .from(countQueries)
-    .where(
-      and(eq(countQueries.userId, userId), gt(countQueries.at, new Date(Date.now() - DAY_MS))),
-    );
-  const used = row?.n ?? 0;
-  if (used >= budgetPerDay) throw new RateLimitedError(DAY_MS / 1000);
-  await tx.insert(countQueries).values({ userId });
+  // One statement, not a count and then an insert: the request's round trips are its cost
+  // (issue #19). The window is the database's clock, like the rows' own `at`.
+  const [row] = await queryRows<{ used: number; spent: number }>(
+    tx,
+    sql`with used as (
+          select count(*)::int as n from ${countQueries}
+          where ${countQueries.userId} = ${userId} and ${countQueries.at} > now() - interval '1 day'
+        ), spent as (
+          insert into ${countQueries} (user_id) select ${userId}
+          where (select n from used) < ${budgetPerDay} returning 1
+        )
+        select (select n from used) as used, (select count(*) from spent)::int as spent`,
+  );
+  const used = row?.used ?? 0;
+  if (!row?.spent) throw new RateLimitedError(DAY_MS / 1000);
   return Math.max(0, budgetPerDay - used - 1);
+}
+
+/** The server secret that keys count noise (created on first use; it never changes after). */
+export function countNoiseKey(tx: Tx): Promise<string> {
+  return serverSecret(tx, NOISE_KEY);
+}
+
+/** The noise key if it was already stored (committed before this transaction), else undefined. */
+export function storedCountNoiseKey(tx: Tx): Promise<string | undefined> {
+  return readServerSecret(tx, NOISE_KEY);
 }
 
 /**
@@ -58,8 +75,9 @@ export async function countProtector(
   guard: DifferencingGuard,
   settings: CountPrivacyPolicy,
   userKey: string,
+  noiseKey?: string,
 ): Promise<(set: RoaringBitmap32) => ProtectedCount> {
-  const key = await serverSecret(tx, NOISE_KEY);
+  const key = noiseKey ?? (await countNoiseKey(tx));
   return (set) =>
     guard.answer(userKey, set, () =>
       protectCount(
