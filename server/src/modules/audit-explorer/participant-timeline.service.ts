@@ -4,7 +4,7 @@ import type { Tx } from '../../db/database.js';
 import { parseInput } from '../../errors/parse-input.js';
 import type { Actor } from '../actors/actor.js';
 import { auditBatches, chainOutbox, chainReceipts } from '../chain/chain.tables.js';
-import { inclusionProof, type ProofStep } from '../chain/merkle.js';
+import { CHUNK, MerkleTree, chunkedInclusionProof, type ProofStep } from '../chain/merkle.js';
 import { signedInParticipant } from '../participants/signed-in-participant.js';
 import {
   AUDIT_ACTION_WORDING,
@@ -208,60 +208,107 @@ export async function withProofs(
   rows: AuditRow[],
   selfUserId: string | null,
 ): Promise<TimelineEvent[]> {
-  const batchHashes = new Map<number, string[]>();
-  const timeline: TimelineEvent[] = [];
-  for (const row of rows) {
-    const [batch] = await tx
-      .select()
-      .from(auditBatches)
-      .where(and(lte(auditBatches.firstSeq, row.seq), gte(auditBatches.lastSeq, row.seq)));
-    let proof: EventProof | null = null;
-    if (batch) {
-      let hashes = batchHashes.get(batch.batch);
-      if (!hashes) {
-        hashes = (
-          await tx
-            .select({ hash: auditEvents.hash })
-            .from(auditEvents)
-            .where(and(gte(auditEvents.seq, batch.firstSeq), lte(auditEvents.seq, batch.lastSeq)))
-            .orderBy(auditEvents.seq)
-        ).map((e) => e.hash);
-        batchHashes.set(batch.batch, hashes);
-      }
-      const [receipt] = await tx
-        .select({
-          txHash: chainReceipts.txHash,
-          height: chainReceipts.height,
-          blockTime: chainReceipts.blockTime,
+  const proofs = await batchProofs(tx, rows);
+  return rows.map((row) => ({
+    seq: row.seq,
+    occurredAt: row.occurredAt,
+    action: row.action,
+    ...describeForParticipant(row, selfUserId),
+    actorRole: row.actorRole,
+    hash: row.hash,
+    prevHash: row.prevHash,
+    canonical: canonicalEvent(row),
+    proof: proofs.get(row.seq) ?? null,
+  }));
+}
+
+/**
+ * The inclusion proof of each sealed row, by sequence number. Per page, not per row: one query
+ * finds the batches the rows fall in, and each batch is read, built into one Merkle tree and
+ * looked up on chain once, however many of the rows it holds.
+ */
+async function batchProofs(tx: Tx, rows: AuditRow[]): Promise<Map<number, EventProof>> {
+  const proofs = new Map<number, EventProof>();
+  if (rows.length === 0) return proofs;
+  const seqs = rows.map((r) => r.seq);
+  const batches = await tx
+    .select()
+    .from(auditBatches)
+    .where(
+      and(
+        lte(auditBatches.firstSeq, Math.max(...seqs)),
+        gte(auditBatches.lastSeq, Math.min(...seqs)),
+      ),
+    );
+  const needed = batches
+    .map((batch) => ({
+      batch,
+      rows: rows.filter((r) => r.seq >= batch.firstSeq && r.seq <= batch.lastSeq),
+    }))
+    .filter((b) => b.rows.length > 0);
+  if (needed.length === 0) return proofs;
+
+  // The event hashes every proof needs (the chunks around the rows; a whole batch sealed before
+  // chunk roots), and every batch's receipt: two queries for the page.
+  const wanted = new Set<number>();
+  for (const { batch, rows: inBatch } of needed) {
+    const ranges = batch.chunkRoots
+      ? inBatch.map((r) => {
+          const from = batch.firstSeq + Math.floor((r.seq - batch.firstSeq) / CHUNK) * CHUNK;
+          return [from, Math.min(batch.lastSeq, from + CHUNK - 1)] as const;
         })
-        .from(chainOutbox)
-        .innerJoin(chainReceipts, eq(chainReceipts.id, chainOutbox.receiptId))
-        .where(
-          and(
-            eq(chainOutbox.eventId, `audit-batch:${batch.batch}`),
-            eq(chainOutbox.status, 'confirmed'),
-          ),
-        );
-      proof = {
+      : [[batch.firstSeq, batch.lastSeq] as const];
+    for (const [from, to] of ranges) for (let q = from; q <= to; q += 1) wanted.add(q);
+  }
+  const hashRows = await tx
+    .select({ seq: auditEvents.seq, hash: auditEvents.hash })
+    .from(auditEvents)
+    .where(inArray(auditEvents.seq, [...wanted]));
+  const hashOf = new Map(hashRows.map((r) => [r.seq, r.hash]));
+  const between = (from: number, to: number) =>
+    Array.from({ length: to - from + 1 }, (_, i) => hashOf.get(from + i)!);
+  const receipts = await tx
+    .select({
+      eventId: chainOutbox.eventId,
+      txHash: chainReceipts.txHash,
+      height: chainReceipts.height,
+      blockTime: chainReceipts.blockTime,
+    })
+    .from(chainOutbox)
+    .innerJoin(chainReceipts, eq(chainReceipts.id, chainOutbox.receiptId))
+    .where(
+      and(
+        inArray(
+          chainOutbox.eventId,
+          needed.map(({ batch }) => `audit-batch:${batch.batch}`),
+        ),
+        eq(chainOutbox.status, 'confirmed'),
+      ),
+    );
+  const receiptOf = new Map(receipts.map((r) => [r.eventId, r]));
+
+  for (const { batch, rows: inBatch } of needed) {
+    const receipt = receiptOf.get(`audit-batch:${batch.batch}`);
+    const roots = batch.chunkRoots?.match(/[0-9a-f]{64}/g) ?? null;
+    const whole = roots ? null : new MerkleTree(between(batch.firstSeq, batch.lastSeq));
+    for (const row of inBatch) {
+      const index = row.seq - batch.firstSeq;
+      let steps: ProofStep[];
+      if (whole) steps = whole.proof(index);
+      else {
+        const from = batch.firstSeq + Math.floor(index / CHUNK) * CHUNK;
+        const chunk = between(from, Math.min(batch.lastSeq, from + CHUNK - 1));
+        steps = chunkedInclusionProof(chunk, index, roots!);
+      }
+      proofs.set(row.seq, {
         batch: batch.batch,
         merkleRoot: batch.merkleRoot,
-        steps: inclusionProof(hashes, row.seq - batch.firstSeq),
+        steps,
         txHash: receipt?.txHash ?? null,
         height: receipt?.height ?? null,
         blockTime: receipt?.blockTime ?? null,
-      };
+      });
     }
-    timeline.push({
-      seq: row.seq,
-      occurredAt: row.occurredAt,
-      action: row.action,
-      ...describeForParticipant(row, selfUserId),
-      actorRole: row.actorRole,
-      hash: row.hash,
-      prevHash: row.prevHash,
-      canonical: canonicalEvent(row),
-      proof,
-    });
   }
-  return timeline;
+  return proofs;
 }

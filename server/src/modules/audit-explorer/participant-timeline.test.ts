@@ -91,6 +91,16 @@ describe(`a participant's own timeline with chain proofs (${TEST_DRIVER})`, () =
       const onChain = await embedded.ledger.anchor(e.proof!.batch);
       expect(onChain?.merkle_root).toBe(e.proof!.merkleRoot);
     }
+    // A batch sealed before chunk roots existed is proved from the whole batch: the same steps.
+    await db.exec(`update audit_batches set chunk_roots = null`);
+    const legacy = await gql<Timeline>(TIMELINE, {}, { token });
+    const stepsOf = (list: Timeline['myTimeline']) =>
+      new Map(list.filter((e) => e.proof).map((e) => [e.seq, e.proof!.steps]));
+    const chunked = stepsOf(events);
+    expect(chunked.size).toBeGreaterThanOrEqual(3);
+    const whole = stepsOf(legacy.data!.myTimeline);
+    expect([...whole.keys()]).toEqual([...chunked.keys()]);
+    for (const [seq, steps] of whole) expect(steps).toEqual(chunked.get(seq));
     // Looking at one's own trail is itself recorded (and not yet sealed, so it has no proof yet).
     const again = await gql<Timeline>(TIMELINE, {}, { token });
     expect(again.data!.myTimeline[0]).toMatchObject({ action: 'audit.read', proof: null });

@@ -2,7 +2,7 @@ import { asc, desc, gt, sql } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import { auditEvents } from '../audit/audit.tables.js';
 import { auditBatches } from './chain.tables.js';
-import { merkleRoot } from './merkle.js';
+import { chunkRoots, merkleRoot } from './merkle.js';
 import { enqueueChainWork } from './outbox.service.js';
 
 /** When to seal the next batch of audit events. */
@@ -49,10 +49,16 @@ export async function sealAuditBatches(
       if (!full && !waited) break;
       const firstSeq = events[0]!.seq;
       const lastSeq = events[events.length - 1]!.seq;
-      const root = merkleRoot(events.map((e) => e.hash));
-      await tx
-        .insert(auditBatches)
-        .values({ batch, firstSeq, lastSeq, count: events.length, merkleRoot: root });
+      const hashes = events.map((e) => e.hash);
+      const root = merkleRoot(hashes);
+      await tx.insert(auditBatches).values({
+        batch,
+        firstSeq,
+        lastSeq,
+        count: events.length,
+        merkleRoot: root,
+        chunkRoots: chunkRoots(hashes).join(''),
+      });
       await enqueueChainWork(tx, {
         kind: 'audit_anchor',
         item: {

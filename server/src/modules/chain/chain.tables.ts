@@ -69,6 +69,11 @@ export const auditBatches = pgTable('audit_batches', {
   lastSeq: bigint('last_seq', { mode: 'number' }).notNull(),
   count: integer('count').notNull(),
   merkleRoot: text('merkle_root').notNull(),
+  /**
+   * The roots of the batch's runs of CHUNK events (merkle.ts), hex, concatenated: a proof then
+   * reads 32 events, not the batch. Null for batches sealed before it existed (proved whole).
+   */
+  chunkRoots: text('chunk_roots'),
   sealedAt: timestamp('sealed_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
 });
 

@@ -1,6 +1,15 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { inclusionProof, merkleLeaf, merkleRoot, verifyInclusion } from './merkle.js';
+import {
+  CHUNK,
+  MerkleTree,
+  chunkRoots,
+  chunkedInclusionProof,
+  inclusionProof,
+  merkleLeaf,
+  merkleRoot,
+  verifyInclusion,
+} from './merkle.js';
 
 const h = (s: string) => createHash('sha256').update(s).digest('hex');
 const sha = (...parts: Buffer[]) => createHash('sha256').update(Buffer.concat(parts)).digest();
@@ -40,6 +49,22 @@ describe('Merkle trees (RFC 6962)', () => {
       const altered = [...leaves];
       altered[i] = h(`tampered${i}`);
       expect(merkleRoot(altered)).not.toBe(r);
+    }
+  });
+
+  it("a proof from the event's chunk and the batch's chunk roots equals the proof over the whole batch", () => {
+    for (const n of [1, 2, 31, 32, 33, 63, 64, 65, 97, 200, 1_000]) {
+      const leaves = Array.from({ length: n }, (_, i) =>
+        createHash('sha256').update(`event ${n}/${i}`).digest('hex'),
+      );
+      const roots = chunkRoots(leaves);
+      expect(new MerkleTree(roots, true).root()).toBe(merkleRoot(leaves));
+      for (let i = 0; i < n; i += n > 100 ? 7 : 1) {
+        const start = i - (i % CHUNK);
+        const steps = chunkedInclusionProof(leaves.slice(start, start + CHUNK), i, roots);
+        expect(steps).toEqual(inclusionProof(leaves, i));
+        expect(verifyInclusion(leaves[i]!, steps, merkleRoot(leaves))).toBe(true);
+      }
     }
   });
 });

@@ -1,0 +1,1 @@
+ALTER TABLE "audit_batches" ADD COLUMN "chunk_roots" text;
