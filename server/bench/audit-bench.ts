@@ -97,7 +97,8 @@ try {
   t = performance.now();
   const verification = await verifyAuditChain(db);
   const verifyMs = performance.now() - t;
-  if (!verification.ok) throw new Error(`the chain does not verify: ${JSON.stringify(verification)}`);
+  if (!verification.ok)
+    throw new Error(`the chain does not verify: ${JSON.stringify(verification)}`);
   console.log(
     `audit verify: ${verification.checkedEvents} events in ${(verifyMs / 1000).toFixed(2)} s = ${(verification.checkedEvents / (verifyMs / 1000)).toFixed(0)} events/s (target ≥ 250,000/s); RSS ${mib()}`,
   );
