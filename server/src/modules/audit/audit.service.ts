@@ -1,5 +1,6 @@
-import { desc, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
+import { queryRows } from '../../db/query-rows.js';
 import type { Actor } from '../actors/actor.js';
 import type { AuditAction } from './audit-actions.js';
 import { auditEvents } from './audit.tables.js';
@@ -46,13 +47,12 @@ export async function appendAuditEvents(
   actor: Actor | null,
   entries: readonly AuditEntry[],
 ): Promise<{ seq: number; hash: string }> {
-  await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
-  const [last] = await tx
-    .select({ seq: auditEvents.seq, hash: auditEvents.hash })
-    .from(auditEvents)
-    .orderBy(desc(auditEvents.seq))
-    .limit(1);
-  let seq = last?.seq ?? 0;
+  // Lock, then read the head with a fresh snapshot, in one round trip (migration 0017).
+  const [last] = await queryRows<{ seq: number | string; hash: string }>(
+    tx,
+    sql`select seq, hash from audit_head_locked(${AUDIT_LOCK_KEY})`,
+  );
+  let seq = Number(last?.seq ?? 0);
   let prevHash = last?.hash ?? GENESIS_HASH;
   const occurredAt = new Date();
   const rows = entries.map((entry) => {
