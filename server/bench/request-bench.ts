@@ -15,7 +15,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,6 +25,7 @@ import { databaseLocation } from '../src/app/database-location.js';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/open-database.js';
 import { queryRows } from '../src/db/query-rows.js';
+import { postGraphQL, startApiProcess } from '../src/test/api-process.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -47,17 +47,6 @@ const serverDir = path.resolve(import.meta.dirname, '..');
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const ms = (x: number) => `${x.toFixed(2)} ms`;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -113,18 +102,15 @@ if (process.env.DATABASE_URL) {
     await admin.end();
   };
 }
-const apiPort = await freePort();
-const env: NodeJS.ProcessEnv = {
-  ...process.env,
+const apiEnv: Record<string, string> = {
   NODE_ENV: 'production',
   DATA_DIR: dataDir,
-  DATABASE_URL: databaseUrl ?? '',
-  API_PORT: String(apiPort),
-  LOG_LEVEL: 'warn',
+  ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   // The bench asks thousands of counts as one user.
   COUNT_QUERY_BUDGET_PER_DAY: '100000000',
   DEMO_SEED: 'true',
 };
+const env: NodeJS.ProcessEnv = { ...process.env, ...apiEnv };
 if (!databaseUrl) delete env.DATABASE_URL;
 await run(['src/cli/main.ts', 'seed', '--demo'], env);
 
@@ -140,31 +126,13 @@ await handle.close();
 if (!rare) throw new Error('the demo has no rare variant');
 
 // 3. The API and the bare reference, each in its own process.
-const api = {
-  // --profile DIR: the API writes a CPU profile there (`--cpu-prof`) when it stops.
-  child: spawn(process.execPath, [...profileArgs, '--import', 'tsx', 'src/cli/main.ts', 'serve'], {
-    cwd: serverDir,
-    env,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  }),
-  url: `http://127.0.0.1:${apiPort}/graphql`,
-};
-// Ready when it accepts connections (it logs nothing at LOG_LEVEL=warn).
-for (let tries = 0; ; tries += 1) {
-  const open = await new Promise<boolean>((resolve) => {
-    const socket = net.connect(apiPort, '127.0.0.1');
-    socket.once('connect', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
-  if (open) break;
-  if (tries > 600 || api.child.exitCode !== null) throw new Error('the API did not start');
-  await new Promise((r) => setTimeout(r, 100));
-}
+const api = await startApiProcess(apiEnv, profileArgs);
 const bare = await startProcess(['bench/bare-yoga-server.ts'], process.env, (line) =>
   line.startsWith('http://') ? line.trim() : null,
 );
 const stopAll = async () => {
-  for (const child of [api.child, bare.child]) {
+  await api.stop();
+  for (const child of [bare.child]) {
     child.removeAllListeners('exit');
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
@@ -175,17 +143,8 @@ const stopAll = async () => {
 };
 
 try {
-  const post = async (url: string, query: string, variables: object, token?: string) => {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await res.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
-  };
+  const post = (url: string, query: string, variables: Record<string, unknown>, token?: string) =>
+    postGraphQL(url, query, variables, token);
   const login = await post(
     api.url,
     `mutation { login(email: "researcher@demo.local", password: "demo-password") {

@@ -31,23 +31,31 @@ export interface ApiProcess {
  * Starts the API as a separate process with exactly `env` (plus PATH/HOME) and waits until
  * /health answers. The process can be killed with SIGKILL like a crashed server.
  */
-export async function startApiProcess(env: Record<string, string>): Promise<ApiProcess> {
+export async function startApiProcess(
+  env: Record<string, string>,
+  /** Extra Node options before the script (a benchmark's `--cpu-prof`). */
+  nodeArgs: string[] = [],
+): Promise<ApiProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
-    cwd: serverDir,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      API_HOST: '127.0.0.1',
-      API_PORT: String(port),
-      LOG_LEVEL: 'warn',
-      // Suites using this predate the second-factor policy, which has its own tests.
-      MFA_REQUIRED_ROLES: '',
-      STEP_UP_ACTIONS: '',
-      ...env,
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, '--import', 'tsx', 'src/cli/main.ts', 'serve'],
+    {
+      cwd: serverDir,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        API_HOST: '127.0.0.1',
+        API_PORT: String(port),
+        LOG_LEVEL: 'warn',
+        // Suites using this predate the second-factor policy, which has its own tests.
+        MFA_REQUIRED_ROLES: '',
+        STEP_UP_ACTIONS: '',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
