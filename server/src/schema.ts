@@ -11,6 +11,7 @@ import './modules/accounts/account-admin.types.js';
 import './modules/accounts/force-sign-out.types.js';
 import './modules/identity/identity.types.js';
 import './modules/identity/second-factor.types.js';
+import './modules/identity/staff-passkeys.types.js';
 import './modules/identity/my-sessions.types.js';
 import './modules/grants/passport/asserted-affiliation.types.js';
 import './modules/participants/participants.types.js';

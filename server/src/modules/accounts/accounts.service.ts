@@ -8,7 +8,12 @@ import { isUniqueViolation } from '../../lib/db-errors.js';
 import { emailSchema, nameSchema, passwordSchema, roleSchema } from '../../lib/validators.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { assertCanCreateUser, assertCanListUsers } from './accounts.policy.js';
-import { passwordResetTokens, sessions, users } from './accounts.tables.js';
+import {
+  emailVerificationTokens,
+  passwordResetTokens,
+  sessions,
+  users,
+} from './accounts.tables.js';
 import type { Actor, UserActor } from '../actors/actor.js';
 import {
   chargeLoginAttempt,
@@ -263,6 +268,7 @@ async function touchSession(db: Queryable, sessionId: string): Promise<void> {
  */
 export async function deleteAccount(tx: Tx, userId: string): Promise<void> {
   await tx.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, userId));
+  await tx.delete(emailVerificationTokens).where(eq(emailVerificationTokens.userId, userId));
   await tx.delete(sessions).where(eq(sessions.userId, userId));
   await tx.delete(users).where(eq(users.id, userId));
 }
