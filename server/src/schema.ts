@@ -7,6 +7,7 @@ import './graphql/schema-roots.js';
 import './graphql/error-types.js';
 import './modules/accounts/accounts.types.js';
 import './modules/accounts/password-reset.types.js';
+import './modules/accounts/email-verification.types.js';
 import './modules/accounts/account-admin.types.js';
 import './modules/accounts/force-sign-out.types.js';
 import './modules/identity/identity.types.js';

@@ -37,6 +37,8 @@ export interface UserRecord {
   disabledAt: Date | null;
   /** When an administrator confirmed this researcher's status, or null. */
   researcherStatusConfirmedAt: Date | null;
+  /** When the current e-mail address was confirmed (a link opened, or the institution said so). */
+  emailVerifiedAt: Date | null;
 }
 
 /** The columns of a UserRecord (never the password hash). */
@@ -49,6 +51,7 @@ export const userColumns = {
   createdAt: users.createdAt,
   disabledAt: users.disabledAt,
   researcherStatusConfirmedAt: users.researcherStatusConfirmedAt,
+  emailVerifiedAt: users.emailVerifiedAt,
 };
 
 /**
@@ -65,6 +68,7 @@ export function toUser(row: { role: string } & Omit<UserRecord, 'role'>): UserRe
     createdAt: row.createdAt,
     disabledAt: row.disabledAt,
     researcherStatusConfirmedAt: row.researcherStatusConfirmedAt,
+    emailVerifiedAt: row.emailVerifiedAt,
   };
 }
 
@@ -80,6 +84,10 @@ export const CreateUserInput = z.object({
 export async function insertUser(
   tx: Tx,
   input: z.output<typeof CreateUserInput>,
+  options: {
+    /** The address is already known to be the person's (the demo, an institution's word). */
+    emailVerified?: boolean;
+  } = {},
 ): Promise<UserRecord> {
   const existing = await tx
     .select({ id: users.id })
@@ -97,6 +105,7 @@ export async function insertUser(
         role: input.role,
         institution: input.institution ?? null,
         passwordHash: await hashPassword(input.password),
+        emailVerifiedAt: options.emailVerified ? new Date() : null,
       })
       .returning(userColumns);
     return toUser(row!);

@@ -41,6 +41,7 @@ export const AUDIT_ACTION_WORDING = {
   'auth.password_reset.request': own('A password reset link was asked for your account'),
   'auth.password_reset': own('You set a new password with a reset link'),
   'auth.oidc_failed': own('A sign-in through your institution failed'),
+  'user.email.change': own('You changed your e-mail address'),
   'user.force_sign_out': use('An administrator signed an account out everywhere'),
   'user.affiliation.assert': use('An administrator recorded a researcher’s institution'),
   'identity.link': own('You linked your institution’s sign-in to your account'),
