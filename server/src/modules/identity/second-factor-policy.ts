@@ -21,6 +21,9 @@ export const BEFORE_SECOND_FACTOR = new Set([
   'addStaffPasskey',
   'passkeySecondFactorOptions',
   'verifySecondFactorWithPasskey',
+  // Confirming one's e-mail address proves only the mailbox, and asks nothing of anyone else.
+  'requestEmailVerification',
+  'verifyEmail',
   'logout',
   'signOut',
   'logoutEverywhere',
