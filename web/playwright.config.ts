@@ -8,6 +8,8 @@ import { demoInstitutions } from '../scripts/oidc/test-provider.mjs';
 // One fresh embedded database per run. Workers re-read this file, so the directory is chosen
 // once and handed down through the environment.
 process.env.E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'consentome-e2e-'));
+// The API writes e-mail here (MAIL_OUTBOX_DIR), so specs can open the links a person would get.
+process.env.E2E_MAIL_OUTBOX ??= path.join(process.env.E2E_DATA_DIR, 'outbox');
 // Ports chosen once per run (workers inherit them), away from the defaults a developer's
 // `npm start` or another test run may hold.
 process.env.E2E_API_PORT ??= String(20_000 + Math.floor(Math.random() * 20_000));
@@ -85,6 +87,7 @@ export default defineConfig({
       url: `http://127.0.0.1:${API_PORT}/health`,
       env: {
         DATA_DIR: process.env.E2E_DATA_DIR,
+        MAIL_OUTBOX_DIR: process.env.E2E_MAIL_OUTBOX,
         API_PORT,
         WEB_PORT,
         WEB_ORIGIN,

@@ -50,6 +50,8 @@ const EnvSchema = z.object({
   GRANT_DEFAULT_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
   SMTP_URL: z.string().url().optional(),
   MAIL_FROM: z.string().default('Consentome <no-reply@consentome.local>'),
+  /** Development and browser tests only: write e-mail as JSON files here instead of sending. */
+  MAIL_OUTBOX_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
@@ -96,7 +98,7 @@ export interface Config {
   /** Grant length when no dataset's TS modifier sets a shorter one. */
   grantDefaultMonths: number;
   /** Outbound e-mail: SMTP when set, else notifications are logged without personal data. */
-  mail: { smtpUrl: string | null; from: string };
+  mail: { smtpUrl: string | null; from: string; outboxDir?: string | null };
   /** True when the chain is the embedded simulator (no CHAIN_RPC_URL). */
   embeddedChain: boolean;
   /** Institutional sign-in (OpenID providers) and second-factor policy. */
@@ -144,7 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedChain: !env.CHAIN_RPC_URL,
     review: { quorum: e.REVIEW_QUORUM, chairEmail: e.REVIEW_CHAIR_EMAIL?.toLowerCase() ?? null },
     grantDefaultMonths: e.GRANT_DEFAULT_MONTHS,
-    mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM },
+    mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM, outboxDir: e.MAIL_OUTBOX_DIR ?? null },
     countPrivacy: {
       minCellCount: e.MIN_CELL_COUNT,
       noiseRange: e.COUNT_NOISE_RANGE,

@@ -5,6 +5,7 @@ describe('session labels', () => {
   it('names the ways of signing in', () => {
     expect(signedInWith(['pwd'])).toBe('password');
     expect(signedInWith(['pwd', 'otp'])).toBe('password and an authenticator code');
+    expect(signedInWith(['pwd', 'pop'])).toBe('password and a passkey');
     expect(signedInWith(['hwk', 'mfa'])).toBe('a passkey');
     expect(signedInWith(['fed', 'mfa', 'otp'])).toBe('your institution and an authenticator code');
     expect(signedInWith(['mfa'])).toBe('another way');

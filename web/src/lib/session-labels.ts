@@ -6,6 +6,9 @@ const METHOD_WORDS: Record<string, string> = {
   fed: 'your institution',
   hwk: 'a passkey',
   swk: 'a passkey',
+  // A second-factor passkey: proof of possession, hardware or not (see the server's PASSKEY_AMR).
+  pop: 'a passkey',
+  rcode: 'a recovery code',
   otp: 'an authenticator code',
 };
 

@@ -8,7 +8,12 @@ import { isUniqueViolation } from '../../lib/db-errors.js';
 import { emailSchema, nameSchema, passwordSchema, roleSchema } from '../../lib/validators.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { assertCanCreateUser, assertCanListUsers } from './accounts.policy.js';
-import { passwordResetTokens, sessions, users } from './accounts.tables.js';
+import {
+  emailVerificationTokens,
+  passwordResetTokens,
+  sessions,
+  users,
+} from './accounts.tables.js';
 import type { Actor, UserActor } from '../actors/actor.js';
 import {
   chargeLoginAttempt,
@@ -38,6 +43,8 @@ export interface UserRecord {
   disabledAt: Date | null;
   /** When an administrator confirmed this researcher's status, or null. */
   researcherStatusConfirmedAt: Date | null;
+  /** When the current e-mail address was confirmed (a link opened, or the institution said so). */
+  emailVerifiedAt: Date | null;
 }
 
 /** The columns of a UserRecord (never the password hash). */
@@ -50,6 +57,7 @@ export const userColumns = {
   createdAt: users.createdAt,
   disabledAt: users.disabledAt,
   researcherStatusConfirmedAt: users.researcherStatusConfirmedAt,
+  emailVerifiedAt: users.emailVerifiedAt,
 };
 
 /**
@@ -66,6 +74,7 @@ export function toUser(row: { role: string } & Omit<UserRecord, 'role'>): UserRe
     createdAt: row.createdAt,
     disabledAt: row.disabledAt,
     researcherStatusConfirmedAt: row.researcherStatusConfirmedAt,
+    emailVerifiedAt: row.emailVerifiedAt,
   };
 }
 
@@ -81,6 +90,10 @@ export const CreateUserInput = z.object({
 export async function insertUser(
   tx: Tx,
   input: z.output<typeof CreateUserInput>,
+  options: {
+    /** The address is already known to be the person's (the demo, an institution's word). */
+    emailVerified?: boolean;
+  } = {},
 ): Promise<UserRecord> {
   const existing = await tx
     .select({ id: users.id })
@@ -98,6 +111,7 @@ export async function insertUser(
         role: input.role,
         institution: input.institution ?? null,
         passwordHash: await hashPassword(input.password),
+        emailVerifiedAt: options.emailVerified ? new Date() : null,
       })
       .returning(userColumns);
     return toUser(row!);
@@ -294,6 +308,7 @@ async function touchSession(db: Queryable, sessionId: string): Promise<void> {
  */
 export async function deleteAccount(tx: Tx, userId: string): Promise<void> {
   await tx.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, userId));
+  await tx.delete(emailVerificationTokens).where(eq(emailVerificationTokens.userId, userId));
   await tx.delete(sessions).where(eq(sessions.userId, userId));
   await tx.delete(users).where(eq(users.id, userId));
   forgetCachedSessions();

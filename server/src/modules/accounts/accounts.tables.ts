@@ -22,6 +22,8 @@ export const users = pgTable(
     passwordHash: text('password_hash').notNull(),
     createdAt: createdAt(),
     disabledAt: timestamptz('disabled_at'),
+    /** When the current e-mail address was proved to reach the account holder, or null. */
+    emailVerifiedAt: timestamptz('email_verified_at'),
     /** When an administrator (signing official) confirmed this researcher's status (GA4GH ResearcherStatus). */
     researcherStatusConfirmedAt: timestamp('researcher_status_confirmed_at', {
       withTimezone: true,
@@ -103,4 +105,23 @@ export const passwordResetTokens = pgTable(
     usedAt: timestamptz('used_at'),
   },
   (t) => [index('password_reset_tokens_user_idx').on(t.userId)],
+);
+
+/**
+ * E-mail verification links: only a SHA-256 digest of each token is kept, with the address it
+ * was sent to (a token proves that address only, so a later change of address voids it). A token
+ * is used once and expires; asking again replaces the account's unused tokens.
+ */
+export const emailVerificationTokens = pgTable(
+  'email_verification_tokens',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuidRef('user_id', () => users.id),
+    email: text('email').notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    createdAt: createdAt(),
+    expiresAt: timestamptz('expires_at').notNull(),
+    usedAt: timestamptz('used_at'),
+  },
+  (t) => [index('email_verification_tokens_user_idx').on(t.userId)],
 );

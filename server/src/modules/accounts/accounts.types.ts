@@ -7,6 +7,8 @@ import {
 } from '../../errors/app-errors.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { inTransaction } from '../../graphql/run.js';
+import type { GraphQLContext } from '../../graphql/context.js';
+import { issueEmailVerification, type VerificationMail } from './email-verification.service.js';
 import {
   createUser,
   findUser,
@@ -22,6 +24,25 @@ import type { UserActor } from '../actors/actor.js';
 import type { LoginLimits } from './login-rate-limit.js';
 import { ROLES } from '../actors/roles.js';
 import { clearedSessionCookie, sessionCookie } from './session-cookie.js';
+
+/**
+ * Sends a verification e-mail after the answer has gone out, so how long the answer takes does
+ * not tell whether an account exists. A failed send is not retried: the person asks again.
+ */
+export function sendVerificationMail(ctx: GraphQLContext, mail: VerificationMail | null): void {
+  if (!mail) return;
+  setImmediate(() => {
+    ctx.services.mail
+      .send({
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        notificationId: mail.tokenId,
+        kind: 'email_verification',
+      })
+      .catch(() => undefined);
+  });
+}
 
 /** The login limits from the configuration. */
 export function loginLimits(config: Config): LoginLimits {
@@ -58,6 +79,13 @@ export const UserType = builder.objectRef<UserRecord>('User').implement({
       description:
         'When an administrator disabled the account (it cannot sign in), or null; always null for a participant looking at someone else.',
       resolve: (u, _args, ctx) => (maySeeAccountDetails(ctx.viewer, u) ? u.disabledAt : null),
+    }),
+    emailVerifiedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'When the e-mail address was confirmed (a link opened, or the institution asserted it), or null; always null for a participant looking at someone else.',
+      resolve: (u, _args, ctx) => (maySeeAccountDetails(ctx.viewer, u) ? u.emailVerifiedAt : null),
     }),
     researcherStatusConfirmedAt: t.field({
       type: 'DateTime',
@@ -191,7 +219,16 @@ builder.mutationField('createUser', (t) =>
     authScopes: { roles: ['admin'] },
     errors: { types: WRITE_ERRORS },
     args: { input: t.arg({ type: CreateUserInput }) },
-    resolve: (_root, { input }, ctx) =>
-      inTransaction(ctx, (tx) => createUser(tx, ctx.viewer, input)),
+    resolve: async (_root, { input }, ctx) => {
+      const { user, mail } = await inTransaction(ctx, async (tx) => {
+        const created = await createUser(tx, ctx.viewer, input);
+        return {
+          user: created,
+          mail: await issueEmailVerification(tx, ctx.viewer, created, ctx.config.webOrigin),
+        };
+      });
+      sendVerificationMail(ctx, mail);
+      return user;
+    },
   }),
 );

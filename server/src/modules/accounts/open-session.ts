@@ -56,15 +56,21 @@ export interface FederatedUserInput {
 /**
  * Creates an account for someone who signs in through their institution. It gets a random
  * password nobody knows (the column is required; signing in with a password needs a reset).
+ * Its address counts as verified: accounts are only created from a provider that asserts
+ * `email_verified: true`.
  */
 export async function insertFederatedUser(tx: Tx, input: FederatedUserInput): Promise<UserRecord> {
-  const user = await insertUser(tx, {
-    email: input.email,
-    displayName: input.displayName,
-    role: input.role,
-    institution: input.institution,
-    password: randomBytes(32).toString('base64url'),
-  });
+  const user = await insertUser(
+    tx,
+    {
+      email: input.email,
+      displayName: input.displayName,
+      role: input.role,
+      institution: input.institution,
+      password: randomBytes(32).toString('base64url'),
+    },
+    { emailVerified: true },
+  );
   if (!input.pending) return user;
   const disabledAt = new Date();
   await tx.update(users).set({ disabledAt }).where(eq(users.id, user.id));

@@ -34,7 +34,7 @@ const digest = (token: string) => createHash('sha256').update(token).digest('hex
 
 /**
  * Asks for a password-reset link. The answer is the same whether or not an account has that
- * address; only an enabled account gets a token (30 minutes, single use, older unused ones
+ * address; only an enabled account with a confirmed address gets a token (30 minutes, single use, older unused ones
  * dropped) and an e-mail, returned for the caller to send. Requests are throttled per address and
  * client like failed logins, and audited.
  */
@@ -51,16 +51,23 @@ export async function requestPasswordReset(
     // Every request counts towards the throttle, as a failed login does.
     await recordLoginAttempt(tx, throttleKey, clientKey, false);
     const [user] = await tx
-      .select({ id: users.id, disabledAt: users.disabledAt })
+      .select({
+        id: users.id,
+        disabledAt: users.disabledAt,
+        emailVerifiedAt: users.emailVerifiedAt,
+      })
       .from(users)
       .where(eq(users.email, email));
+    // An unconfirmed address may be a typo or someone else's: a reset link sent there would
+    // hand the account to whoever reads it.
+    const sendable = Boolean(user && user.disabledAt === null && user.emailVerifiedAt !== null);
     await appendAuditEvent(tx, null, {
       action: 'auth.password_reset.request',
       targetType: user ? 'user' : undefined,
       targetId: user?.id,
-      payload: { sent: Boolean(user && user.disabledAt === null) },
+      payload: { sent: sendable },
     });
-    if (!user || user.disabledAt !== null) return null;
+    if (!user || !sendable) return null;
     await tx
       .delete(passwordResetTokens)
       .where(and(eq(passwordResetTokens.userId, user.id), isNull(passwordResetTokens.usedAt)));

@@ -6,7 +6,7 @@ import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/t
 import type { UserRecord } from './accounts.service.js';
 import { auditEvents } from '../audit/audit.tables.js';
 import type { MailMessage, MailPort } from '../notifications/mail-port.js';
-import { passwordResetTokens } from './accounts.tables.js';
+import { passwordResetTokens, users } from './accounts.tables.js';
 
 const REQUEST = `mutation($e: String!) { requestPasswordReset(email: $e) {
   __typename ... on MutationRequestPasswordResetSuccess { data } ... on Error { code message } } }`;
@@ -42,6 +42,8 @@ describe(`password reset by e-mail (${TEST_DRIVER})`, () => {
     const config = testConfig();
     gql = createTestApi(db.db, config, createAppServices(db.db, config, { mail }));
     user = await makeUser(db.db, 'researcher');
+    // Reset links go to confirmed addresses only (see the last test).
+    await db.db.update(users).set({ emailVerifiedAt: new Date() }).where(eq(users.id, user.id));
   });
   afterAll(() => db.dispose());
 
@@ -131,5 +133,21 @@ describe(`password reset by e-mail (${TEST_DRIVER})`, () => {
       limited = res.data?.requestPasswordReset.code === 'RATE_LIMITED';
     }
     expect(limited).toBe(true);
+  });
+
+  it('sends no reset link to an address that was never confirmed, with the same answer', async () => {
+    const unconfirmed = await makeUser(db.db, 'researcher');
+    const before = sent.length;
+    const res = await gql<{ requestPasswordReset: { data: boolean } }>(REQUEST, {
+      e: unconfirmed.email,
+    });
+    expect(res.data?.requestPasswordReset.data).toBe(true);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sent.length).toBe(before);
+    const tokens = await db.db
+      .select()
+      .from(passwordResetTokens)
+      .where(eq(passwordResetTokens.userId, unconfirmed.id));
+    expect(tokens).toEqual([]);
   });
 });

@@ -56,7 +56,12 @@ export async function seedDemo(db: Database, options: { workflow?: boolean } = {
   const panelId = await db.transaction(async (tx) => {
     const accounts = new Map<string, string>();
     for (const account of DEMO_ACCOUNTS.filter((a) => a.role !== 'participant')) {
-      const user = await insertUser(tx, { ...account, password: DEMO_PASSWORD });
+      // Demo addresses count as confirmed, so password reset and digests work out of the box.
+      const user = await insertUser(
+        tx,
+        { ...account, password: DEMO_PASSWORD },
+        { emailVerified: true },
+      );
       await appendAuditEvent(tx, actor, {
         action: 'user.create',
         targetType: 'user',
@@ -77,12 +82,16 @@ export async function seedDemo(db: Database, options: { workflow?: boolean } = {
     }
     const patient = DEMO_ACCOUNTS.find((a) => a.role === 'participant')!;
     const { code } = await createEnrolmentCode(tx, actor, participantIds[0]);
-    const enrolled = await enrolWithCode(tx, {
-      code,
-      email: patient.email,
-      password: DEMO_PASSWORD,
-      displayName: patient.displayName,
-    });
+    const enrolled = await enrolWithCode(
+      tx,
+      {
+        code,
+        email: patient.email,
+        password: DEMO_PASSWORD,
+        displayName: patient.displayName,
+      },
+      { emailVerified: true },
+    );
     // The demo participant has stated preferences once, so the timeline and the chain have a
     // real consent decision from the start.
     await setConsentPreferences(

@@ -6,6 +6,8 @@ import {
   oidcIdentities,
   recoveryCodes,
   sessionAuth,
+  staffPasskeyChallenges,
+  staffPasskeys,
   totpAuthenticators,
 } from './identity.tables.js';
 
@@ -21,4 +23,6 @@ export async function forgetUserIdentity(tx: Tx, userId: string): Promise<void> 
   await tx.delete(oidcIdentities).where(eq(oidcIdentities.userId, userId));
   await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
   await tx.delete(totpAuthenticators).where(eq(totpAuthenticators.userId, userId));
+  await tx.delete(staffPasskeyChallenges).where(eq(staffPasskeyChallenges.userId, userId));
+  await tx.delete(staffPasskeys).where(eq(staffPasskeys.userId, userId));
 }

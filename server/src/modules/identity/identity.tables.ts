@@ -107,3 +107,49 @@ export const recoveryCodes = pgTable(
   },
   (t) => [index('recovery_codes_user_idx').on(t.userId)],
 );
+
+/**
+ * Staff passkeys (WebAuthn, ES256) used as a second factor. Unlike participants' passkeys they
+ * are not registered on chain: staff have no chain pseudonym, and the key only proves to us that
+ * the person at the keyboard holds it. A removed key is deleted.
+ */
+export const staffPasskeys = pgTable(
+  'staff_passkeys',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    /** WebAuthn credential id, base64url. */
+    credentialId: text('credential_id').notNull().unique(),
+    /** COSE public key, base64url. */
+    publicKeyCose: text('public_key_cose').notNull(),
+    counter: integer('counter').notNull().default(0),
+    name: text('name').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true, precision: 3 }),
+  },
+  (t) => [index('staff_passkeys_user_idx').on(t.userId)],
+);
+
+/**
+ * Pending staff passkey challenges: a registration, or an assertion for one session's second
+ * factor. Each is used once (deleted by the answer) and lives five minutes.
+ */
+export const staffPasskeyChallenges = pgTable(
+  'staff_passkey_challenges',
+  {
+    challenge: text('challenge').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    /** The session the assertion will prove the second factor for (null for a registration). */
+    sessionId: uuid('session_id').references(() => sessions.id),
+    purpose: text('purpose').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index('staff_passkey_challenges_user_idx').on(t.userId),
+    check('staff_passkey_challenges_purpose_check', sql`${t.purpose} in ('register', 'assert')`),
+  ],
+);

@@ -13,6 +13,7 @@ import { findUser, type UserRecord } from '../accounts/accounts.service.js';
 import { users } from '../accounts/accounts.tables.js';
 import type { UserActor } from '../actors/actor.js';
 import { insertFederatedUser, type NewSession } from '../accounts/open-session.js';
+import { markEmailVerifiedByProvider } from '../accounts/email-verification.service.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { oidcIdentities } from './identity.tables.js';
 import {
@@ -109,6 +110,8 @@ async function signIn(
     if (existing) {
       user = await findUser(tx, existing.userId);
       await refreshClaims(tx, existing.id, identity);
+      if (user && identity.email && identity.emailVerified)
+        await markEmailVerifiedByProvider(tx, user.id, identity.email.toLowerCase());
     } else {
       if (!identity.email || !identity.emailVerified) throw new OidcRefusal('email_not_verified');
       // Never attach a provider to an existing account by e-mail alone: the owner links it

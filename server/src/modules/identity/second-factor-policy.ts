@@ -16,6 +16,14 @@ export const BEFORE_SECOND_FACTOR = new Set([
   'startTotpEnrolment',
   'confirmTotpEnrolment',
   'verifySecondFactor',
+  'myStaffPasskeys',
+  'staffPasskeyRegistrationOptions',
+  'addStaffPasskey',
+  'passkeySecondFactorOptions',
+  'verifySecondFactorWithPasskey',
+  // Confirming one's e-mail address proves only the mailbox, and asks nothing of anyone else.
+  'requestEmailVerification',
+  'verifyEmail',
   'logout',
   'signOut',
   'logoutEverywhere',
@@ -59,7 +67,8 @@ export async function secondFactorDemand(
     return {
       code: 'MFA_REQUIRED',
       field: gated[0]!,
-      message: 'Your role needs a second factor: set up or enter your authenticator code first.',
+      message:
+        'Your role needs a second factor: set up or prove it (authenticator code or passkey) first.',
     };
   if (
     stepUp.length > 0 &&
@@ -68,7 +77,8 @@ export async function secondFactorDemand(
     return {
       code: 'STEP_UP_REQUIRED',
       field: stepUp[0]!,
-      message: 'This action needs a recent second factor: enter your authenticator code again.',
+      message:
+        'This action needs a recent second factor: confirm with your authenticator code or passkey again.',
     };
   return null;
 }

@@ -15,7 +15,11 @@ const SecondFactorType = builder
   .implement({
     description: "The signed-in user's second factor and this session's proof of it.",
     fields: (t) => ({
-      enrolled: t.exposeBoolean('enrolled', { description: 'An authenticator (TOTP) is set up.' }),
+      enrolled: t.exposeBoolean('enrolled', {
+        description: 'A second factor is set up (an authenticator app or a passkey).',
+      }),
+      totp: t.exposeBoolean('totp', { description: 'An authenticator app (TOTP) is set up.' }),
+      passkeys: t.exposeInt('passkeys', { description: 'How many second-factor passkeys.' }),
       required: t.exposeBoolean('required', {
         description: 'Your role must prove a second factor before it acts.',
       }),
@@ -25,7 +29,8 @@ const SecondFactorType = builder
         description: 'When this session last proved the second factor (step-up), or null.',
       }),
       amr: t.exposeStringList('amr', {
-        description: 'How this session was authenticated (RFC 8176: pwd, fed, otp, rcode).',
+        description:
+          'How this session was authenticated (RFC 8176: pwd, fed, otp, rcode, pop for a passkey).',
       }),
       recoveryCodesLeft: t.exposeInt('recoveryCodesLeft'),
     }),

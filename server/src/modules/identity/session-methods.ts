@@ -1,4 +1,4 @@
-import { inArray } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import type { Queryable, Tx } from '../../db/database.js';
 import { openSession, type NewSession, type OpenedSession } from '../accounts/open-session.js';
 import type { UserActor } from '../actors/actor.js';
@@ -78,4 +78,24 @@ export async function sessionMethods(
     .from(sessionAuth)
     .where(inArray(sessionAuth.sessionId, sessionIds));
   return new Map(rows.map((r) => [r.sessionId, r.amr]));
+}
+
+/**
+ * Records a second factor proved in this session: its `amr` gains `method` (RFC 8176: `otp`,
+ * `rcode`, `pop`) and `mfaAt` is now, which is what the MFA policy and step-up read.
+ */
+export async function recordSecondFactor(tx: Tx, actor: UserActor, method: string): Promise<Date> {
+  const now = new Date();
+  if (actor.sessionId === null) return now;
+  await tx
+    .insert(sessionAuth)
+    .values({ sessionId: actor.sessionId, amr: ['pwd', method], mfaAt: now })
+    .onConflictDoUpdate({
+      target: sessionAuth.sessionId,
+      set: {
+        mfaAt: now,
+        amr: sql`case when ${sessionAuth.amr} @> ${JSON.stringify([method])}::jsonb then ${sessionAuth.amr} else ${sessionAuth.amr} || ${JSON.stringify([method])}::jsonb end`,
+      },
+    });
+  return now;
 }

@@ -8,7 +8,13 @@ import { parseInput } from '../../errors/parse-input.js';
 import { findUser } from '../accounts/accounts.service.js';
 import type { UserActor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
-import { recoveryCodes, sessionAuth, totpAuthenticators } from './identity.tables.js';
+import {
+  recoveryCodes,
+  sessionAuth,
+  staffPasskeys,
+  totpAuthenticators,
+} from './identity.tables.js';
+import { recordSecondFactor } from './session-methods.js';
 import { openTotpSecret, sealTotpSecret } from './totp-secret.js';
 
 /** Wrong codes in a row before the second factor is locked. */
@@ -21,6 +27,58 @@ const RECOVERY_CODE_COUNT = 10;
 
 const digest = (code: string) =>
   createHash('sha256').update(code.replace(/[\s-]/g, '').toLowerCase()).digest('hex');
+
+/**
+ * Issues ten fresh one-time recovery codes for the account (older ones are dropped) and answers
+ * them: they are shown once, only their digests are kept. Used by whichever second factor is set
+ * up first (an authenticator app or a staff passkey).
+ */
+export async function issueRecoveryCodes(tx: Tx, userId: string): Promise<string[]> {
+  const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => {
+    const raw = randomBytes(8).toString('hex');
+    return `${raw.slice(0, 4)}-${raw.slice(4, 8)}-${raw.slice(8, 12)}-${raw.slice(12)}`;
+  });
+  await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
+  await tx
+    .insert(recoveryCodes)
+    .values(codes.map((c) => ({ id: randomUUID(), userId, codeHash: digest(c) })));
+  return codes;
+}
+
+/** Which second factors the account has set up: a confirmed authenticator app, passkeys. */
+export async function secondFactorsOf(
+  db: Queryable,
+  userId: string,
+): Promise<{ totp: boolean; passkeys: number }> {
+  const [row] = await db
+    .select({ confirmedAt: totpAuthenticators.confirmedAt })
+    .from(totpAuthenticators)
+    .where(eq(totpAuthenticators.userId, userId));
+  const keys = await db
+    .select({ id: staffPasskeys.id })
+    .from(staffPasskeys)
+    .where(eq(staffPasskeys.userId, userId));
+  return { totp: Boolean(row?.confirmedAt), passkeys: keys.length };
+}
+
+/**
+ * Refuses to add a second factor from a session that has not proved the one the account already
+ * has: otherwise a stolen password would be enough to enrol the thief's own authenticator.
+ */
+export async function assertMayAddSecondFactor(db: Queryable, actor: UserActor): Promise<boolean> {
+  const factors = await secondFactorsOf(db, actor.userId);
+  const first = !factors.totp && factors.passkeys === 0;
+  if (first) return true;
+  const [session] = actor.sessionId
+    ? await db
+        .select({ mfaAt: sessionAuth.mfaAt })
+        .from(sessionAuth)
+        .where(eq(sessionAuth.sessionId, actor.sessionId))
+    : [];
+  if (!session?.mfaAt)
+    throw new ConflictError('Prove the second factor you already have before adding another');
+  return false;
+}
 
 /** A TOTP enrolment begun: the secret to put in an authenticator app, as text and as a URI. */
 export interface TotpEnrolment {
@@ -40,6 +98,7 @@ export async function startTotpEnrolment(tx: Tx, actor: UserActor): Promise<Totp
     .from(totpAuthenticators)
     .where(eq(totpAuthenticators.userId, actor.userId));
   if (existing?.confirmedAt) throw new ConflictError('An authenticator is already set up');
+  await assertMayAddSecondFactor(tx, actor);
   const secret = generateSecret();
   const sealedSecret = sealTotpSecret(actor.userId, secret);
   await tx
@@ -66,23 +125,6 @@ const CodeInput = z.object({
     .trim()
     .regex(/^\d{6}$/, { message: 'must be 6 digits' }),
 });
-
-/** Records a proved second factor on the session (`amr` gains `otp`, `mfaAt` now). */
-async function markSession(tx: Tx, actor: UserActor, method: string): Promise<Date> {
-  const now = new Date();
-  if (actor.sessionId === null) return now;
-  await tx
-    .insert(sessionAuth)
-    .values({ sessionId: actor.sessionId, amr: ['pwd', method], mfaAt: now })
-    .onConflictDoUpdate({
-      target: sessionAuth.sessionId,
-      set: {
-        mfaAt: now,
-        amr: sql`case when ${sessionAuth.amr} @> ${JSON.stringify([method])}::jsonb then ${sessionAuth.amr} else ${sessionAuth.amr} || ${JSON.stringify([method])}::jsonb end`,
-      },
-    });
-  return now;
-}
 
 async function refuse(db: Database, actor: UserActor, reason: string): Promise<never> {
   const locked = await db.transaction(async (tx) => {
@@ -170,27 +212,20 @@ export async function confirmTotpEnrolment(
   assertNotLocked(row);
   if (!(await acceptCode(db, actor, row.sealedSecret, row.lastStep, code)))
     return refuse(db, actor, 'enrol');
-  const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => {
-    const raw = randomBytes(8).toString('hex');
-    return `${raw.slice(0, 4)}-${raw.slice(4, 8)}-${raw.slice(8, 12)}-${raw.slice(12)}`;
-  });
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     await tx
       .update(totpAuthenticators)
       .set({ confirmedAt: new Date() })
       .where(eq(totpAuthenticators.userId, actor.userId));
-    await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, actor.userId));
-    await tx
-      .insert(recoveryCodes)
-      .values(codes.map((c) => ({ id: randomUUID(), userId: actor.userId, codeHash: digest(c) })));
-    await markSession(tx, actor, 'otp');
+    const codes = await issueRecoveryCodes(tx, actor.userId);
+    await recordSecondFactor(tx, actor, 'otp');
     await appendAuditEvent(tx, actor, {
       action: 'mfa.totp.enrol',
       targetType: 'user',
       targetId: actor.userId,
     });
+    return codes;
   });
-  return codes;
 }
 
 const VerifyInput = z.union([
@@ -210,10 +245,13 @@ export async function verifySecondFactor(
 ): Promise<Date> {
   const data = parseInput(VerifyInput, input);
   const row = await authenticatorOf(db, actor.userId);
-  if (!row?.confirmedAt) throw new ConflictError('No authenticator is set up for this account');
-  assertNotLocked(row);
+  const factors = await secondFactorsOf(db, actor.userId);
+  // Recovery codes stand in for any second factor; a TOTP code needs an authenticator.
+  if ('code' in data ? !factors.totp : !factors.totp && factors.passkeys === 0)
+    throw new ConflictError('No authenticator is set up for this account');
+  if (row) assertNotLocked(row);
   if ('code' in data) {
-    if (!(await acceptCode(db, actor, row.sealedSecret, row.lastStep, data.code)))
+    if (!row || !(await acceptCode(db, actor, row.sealedSecret, row.lastStep, data.code)))
       return refuse(db, actor, 'totp');
   } else {
     const [used] = await db
@@ -230,7 +268,7 @@ export async function verifySecondFactor(
     if (!used) return refuse(db, actor, 'recovery_code');
   }
   return db.transaction(async (tx) => {
-    const at = await markSession(tx, actor, 'code' in data ? 'otp' : 'rcode');
+    const at = await recordSecondFactor(tx, actor, 'code' in data ? 'otp' : 'rcode');
     await appendAuditEvent(tx, actor, {
       action: 'mfa.verify',
       targetType: 'session',
@@ -243,7 +281,12 @@ export async function verifySecondFactor(
 
 /** The second-factor state of the signed-in user and this session. */
 export interface SecondFactorStatus {
+  /** Any second factor is set up (an authenticator app or a passkey). */
   enrolled: boolean;
+  /** An authenticator app (TOTP) is set up. */
+  totp: boolean;
+  /** How many second-factor passkeys the account has. */
+  passkeys: number;
   /** When this session last proved a second factor, or null. */
   sessionVerifiedAt: Date | null;
   /** How this session was authenticated (`amr`). */
@@ -256,7 +299,6 @@ export async function secondFactorStatus(
   db: Queryable,
   actor: UserActor,
 ): Promise<SecondFactorStatus> {
-  const row = await authenticatorOf(db, actor.userId);
   const [session] = actor.sessionId
     ? await db.select().from(sessionAuth).where(eq(sessionAuth.sessionId, actor.sessionId))
     : [];
@@ -264,8 +306,10 @@ export async function secondFactorStatus(
     .select({ id: recoveryCodes.id })
     .from(recoveryCodes)
     .where(and(eq(recoveryCodes.userId, actor.userId), isNull(recoveryCodes.usedAt)));
+  const factors = await secondFactorsOf(db, actor.userId);
   return {
-    enrolled: Boolean(row?.confirmedAt),
+    enrolled: factors.totp || factors.passkeys > 0,
+    ...factors,
     sessionVerifiedAt: session?.mfaAt ?? null,
     amr: session?.amr ?? ['pwd'],
     recoveryCodesLeft: left.length,

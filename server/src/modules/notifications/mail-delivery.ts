@@ -9,7 +9,9 @@ import { notifications } from './notifications.tables.js';
  * rows (marks them mailed, skipping rows another instance holds), so two rounds or two
  * instances never send the same mail; a failed send releases it and the rest of the round for
  * the next round. A crash between claim and send loses that e-mail (the in-app notification
- * stays): at most once, rather than twice. Disabled accounts get no mail.
+ * stays): at most once, rather than twice. Disabled accounts get no mail, and neither do
+ * unconfirmed addresses (a typo or someone else's mailbox must not receive what happens in a
+ * study): their rows are claimed all the same, so confirming later does not flush a backlog.
  */
 export async function deliverPendingMail(
   db: Database,
@@ -25,6 +27,7 @@ export async function deliverPendingMail(
         body: notifications.body,
         link: notifications.link,
         email: users.email,
+        emailVerifiedAt: users.emailVerifiedAt,
       })
       .from(notifications)
       .innerJoin(users, eq(users.id, notifications.userId))
@@ -44,7 +47,9 @@ export async function deliverPendingMail(
         );
     return rows;
   });
+  let sent = 0;
   for (const [i, n] of claimed.entries()) {
+    if (n.emailVerifiedAt === null) continue;
     try {
       await port.send({
         to: n.email,
@@ -63,8 +68,9 @@ export async function deliverPendingMail(
             claimed.slice(i).map((r) => r.id),
           ),
         );
-      return { sent: i, failed: 1 };
+      return { sent, failed: 1 };
     }
+    sent += 1;
   }
-  return { sent: claimed.length, failed: 0 };
+  return { sent, failed: 0 };
 }

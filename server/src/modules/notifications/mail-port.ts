@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Logger } from '../../lib/logger.js';
 
@@ -13,7 +15,7 @@ export interface MailMessage {
 
 /** Where e-mail goes: an SMTP server, or the log when none is configured. */
 export interface MailPort {
-  readonly kind: 'smtp' | 'log';
+  readonly kind: 'smtp' | 'log' | 'outbox';
   send(message: MailMessage): Promise<void>;
   close(): void;
 }
@@ -53,10 +55,31 @@ export function logMailPort(log: Logger): MailPort {
   };
 }
 
-/** The port the configuration asks for. */
+/**
+ * A development mail outbox (MAIL_OUTBOX_DIR): each message becomes a JSON file in `dir`, so a
+ * developer or a browser test can open the links a person would get (password reset, e-mail
+ * confirmation). It holds addresses and links: never point it at a shared place in production.
+ */
+export function outboxMailPort(dir: string): MailPort {
+  mkdirSync(dir, { recursive: true });
+  let n = 0;
+  return {
+    kind: 'outbox',
+    send(message) {
+      n += 1;
+      const name = `${Date.now()}-${process.pid}-${n}.json`;
+      writeFileSync(path.join(dir, name), JSON.stringify(message), { mode: 0o600 });
+      return Promise.resolve();
+    },
+    close: () => {},
+  };
+}
+
+/** The port the configuration asks for: SMTP, else the development outbox, else the log. */
 export function createMailPort(
-  mail: { smtpUrl: string | null; from: string },
+  mail: { smtpUrl: string | null; from: string; outboxDir?: string | null },
   log: Logger,
 ): MailPort {
-  return mail.smtpUrl ? smtpMailPort(mail.smtpUrl, mail.from) : logMailPort(log);
+  if (mail.smtpUrl) return smtpMailPort(mail.smtpUrl, mail.from);
+  return mail.outboxDir ? outboxMailPort(mail.outboxDir) : logMailPort(log);
 }

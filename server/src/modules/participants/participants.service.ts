@@ -189,6 +189,7 @@ export const EnrolInput = z.object({
 export async function enrolWithCode(
   tx: Tx,
   input: unknown,
+  options: { emailVerified?: boolean } = {},
 ): Promise<{ user: UserRecord; participant: ParticipantRecord }> {
   const data = parseInput(EnrolInput, input);
   const [code] = await tx
@@ -215,7 +216,11 @@ export async function enrolWithCode(
   if (!participant || participant.userId !== null || participant.status === 'withdrawn') {
     throw new ConflictError('This participant record cannot be linked to a new account');
   }
-  const user = await insertUser(tx, { ...data, role: 'participant', institution: null });
+  const user = await insertUser(
+    tx,
+    { ...data, role: 'participant', institution: null },
+    { emailVerified: options.emailVerified ?? false },
+  );
   const now = new Date();
   await tx
     .update(enrolmentCodes)

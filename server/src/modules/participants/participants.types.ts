@@ -1,3 +1,5 @@
+import { issueEmailVerification } from '../accounts/email-verification.service.js';
+import { sendVerificationMail } from '../accounts/accounts.types.js';
 import { builder } from '../../builder.js';
 import { RateLimitedError } from '../../errors/app-errors.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
@@ -149,11 +151,14 @@ builder.mutationField('enrol', (t) =>
     resolve: async (_root, { input }, ctx) => {
       // Charged and committed before the code is looked up, so concurrent guesses count too.
       await chargeEnrolmentAttempt(ctx.db, ctx.clientKey);
-      return inTransaction(ctx, async (tx) => {
-        const enrolled = await enrolWithCode(tx, input);
+      const { enrolled, mail } = await inTransaction(ctx, async (tx) => {
+        const done = await enrolWithCode(tx, input);
         await refundEnrolmentAttempt(tx, ctx.clientKey);
-        return enrolled;
+        const link = await issueEmailVerification(tx, null, done.user, ctx.config.webOrigin);
+        return { enrolled: done, mail: link };
       });
+      sendVerificationMail(ctx, mail);
+      return enrolled;
     },
   }),
 );

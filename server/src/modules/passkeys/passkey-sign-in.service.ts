@@ -19,7 +19,7 @@ import {
 } from '../accounts/login-rate-limit.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { participants } from '../participants/participants.tables.js';
-import type { RelyingParty } from './passkeys.service.js';
+import { signedChallenge, type RelyingParty } from '../../lib/webauthn.js';
 import { participantPasskeys, passkeySignInChallenges } from './passkeys.tables.js';
 
 const CHALLENGE_TTL_MS = 5 * 60_000;
@@ -73,18 +73,6 @@ const Assertion = z.object({
   clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
   authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
 });
-
-/** The challenge a browser signed, read from its clientDataJSON (undefined when unreadable). */
-function signedChallenge(clientDataJSON: string): string | undefined {
-  try {
-    const data = JSON.parse(Buffer.from(clientDataJSON, 'base64url').toString('utf8')) as {
-      challenge?: unknown;
-    };
-    return typeof data.challenge === 'string' ? data.challenge : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Signs a participant in with one of their passkeys: the assertion must answer a live challenge

@@ -3,17 +3,20 @@ import {
   normalizeDerSignature,
   type KeyProof,
 } from '@consentome/contracts-client';
-import {
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type RegistrationResponseJSON,
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors/app-errors.js';
+import {
+  registrationOptions,
+  verifyAssertion,
+  verifyRegistration,
+  type RelyingParty,
+} from '../../lib/webauthn.js';
 import type { Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import type { ContractAssertion } from '../chain/consent-records.js';
@@ -23,14 +26,6 @@ import { signedInParticipant } from '../participants/signed-in-participant.js';
 import { coseToSec1 } from './cose-to-sec1.js';
 import { participantPasskeys, passkeyChallenges } from './passkeys.tables.js';
 
-/** The WebAuthn relying party: the portal's origin and its host name (config.webauthn). */
-export interface RelyingParty {
-  origin: string;
-  rp_id: string;
-}
-
-/** ES256 only: the contract verifies P-256 and nothing else. */
-const ES256 = -7;
 const CHALLENGE_TTL_MS = 5 * 60_000;
 /** The witness of a first key: the signed-in participant registered it through the portal. */
 const ENROLMENT_WITNESS = 'participant-portal-session';
@@ -88,17 +83,12 @@ export async function passkeyRegistrationOptions(
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
   const participant = await signedInParticipant(tx, actor, { lock: true });
   const existing = await activeKeys(tx, participant.id);
-  const options = await generateRegistrationOptions({
-    rpName: 'Consentome',
-    rpID: rp.rp_id,
-    // No personal data in the authenticator: the user name is the participant's record id.
-    userName: participant.id,
-    userID: new TextEncoder().encode(participant.id),
-    attestationType: 'none',
-    supportedAlgorithmIDs: [ES256],
-    excludeCredentials: existing.map((k) => ({ id: k.credentialId })),
-    authenticatorSelection: { residentKey: 'preferred', userVerification: 'preferred' },
-  });
+  // No personal data in the authenticator: the user name is the participant's record id.
+  const options = await registrationOptions(
+    rp,
+    participant.id,
+    existing.map((k) => k.credentialId),
+  );
   const row = {
     participantId: participant.id,
     challenge: options.challenge,
@@ -129,27 +119,17 @@ export async function verifyParticipantAssertion(
     ]);
   const [key] = (await activeKeys(tx, participantId)).filter((k) => k.credentialId === response.id);
   if (!key) throw refused('this passkey is not one of yours (or it was removed)');
-  let verified: boolean;
-  let newCounter = key.counter;
+  let newCounter: number;
   try {
-    const result = await verifyAuthenticationResponse({
+    newCounter = await verifyAssertion(
+      rp,
       response,
-      expectedChallenge: Buffer.from(challenge).toString('base64url'),
-      expectedOrigin: rp.origin,
-      expectedRPID: rp.rp_id,
-      credential: {
-        id: key.credentialId,
-        publicKey: Buffer.from(key.publicKeyCose, 'base64url'),
-        counter: key.counter,
-      },
-      requireUserVerification: false,
-    });
-    verified = result.verified;
-    newCounter = result.authenticationInfo.newCounter;
+      Buffer.from(challenge).toString('base64url'),
+      key,
+    );
   } catch (error) {
     throw refused((error as Error).message);
   }
-  if (!verified) throw refused('the signature does not verify');
   await tx
     .update(participantPasskeys)
     .set({ counter: newCounter })
@@ -187,23 +167,14 @@ export async function addPasskey(
     throw new ConflictError('The passkey request expired; start again');
   let info;
   try {
-    const result = await verifyRegistrationResponse({
-      response: input.response,
-      expectedChallenge: pending.challenge,
-      expectedOrigin: rp.origin,
-      expectedRPID: rp.rp_id,
-      requireUserVerification: false,
-      supportedAlgorithmIDs: [ES256],
-    });
-    if (!result.verified) throw new Error('the registration does not verify');
-    info = result.registrationInfo;
+    info = await verifyRegistration(rp, input.response, pending.challenge);
   } catch (error) {
     throw new ValidationError(`The passkey was not accepted: ${(error as Error).message}`, [
       { field: 'response', message: (error as Error).message },
     ]);
   }
-  const credentialId = info.credential.id;
-  const publicKeySec1 = coseToSec1(info.credential.publicKey);
+  const credentialId = info.credentialId;
+  const publicKeySec1 = coseToSec1(info.publicKey);
   const subject = await chainSubject(tx, participant.id);
   const active = await activeKeys(tx, participant.id);
   let proof: KeyProof;
@@ -224,9 +195,9 @@ export async function addPasskey(
     .values({
       participantId: participant.id,
       credentialId,
-      publicKeyCose: Buffer.from(info.credential.publicKey).toString('base64url'),
+      publicKeyCose: Buffer.from(info.publicKey).toString('base64url'),
       publicKeySec1,
-      counter: info.credential.counter,
+      counter: info.counter,
       name,
     })
     .onConflictDoNothing()

@@ -9,7 +9,8 @@ import {
   signedRecords,
   type ConsentDecision,
 } from '../chain/consent-records.js';
-import { verifyParticipantAssertion, type RelyingParty } from './passkeys.service.js';
+import type { RelyingParty } from '../../lib/webauthn.js';
+import { verifyParticipantAssertion } from './passkeys.service.js';
 
 /**
  * How a consent mutation is vouched for. Absent: recorded by the institution for the participant

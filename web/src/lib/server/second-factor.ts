@@ -3,7 +3,7 @@ import { Refusal } from './mutate';
 
 /** The signed-in user's second factor and this session's proof of it. */
 export const MySecondFactor = graphql(`
-  query MySecondFactor { mySecondFactor { enrolled required sessionVerifiedAt amr recoveryCodesLeft } }
+  query MySecondFactor { mySecondFactor { enrolled totp passkeys required sessionVerifiedAt amr recoveryCodesLeft } }
 `);
 
 /** Begins TOTP enrolment: the secret and its otpauth:// URI. */

@@ -17,6 +17,8 @@ import {
   VerifySecondFactor,
 } from '$lib/server/second-factor';
 import { clearSessionCookie } from '$lib/server/session';
+import { MyEmail, RequestEmailVerification } from '$lib/server/email-verification';
+import { myStaffPasskeys, staffPasskeyActions } from '$lib/server/staff-passkeys';
 import type { FieldErrors } from '$lib/validate';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -34,12 +36,15 @@ const LogoutEverywhere = graphql(`
 
 export const load: PageServerLoad = async ({ locals, fetch, url }) => {
   const { viewer, token } = signedIn(locals);
-  const [factor, providers, passkeys, sessions] = await Promise.all([
+  const [factor, providers, passkeys, sessions, staffPasskeys, me] = await Promise.all([
     api(fetch, token, MySecondFactor, {}).then((d) => d.mySecondFactor),
     api(fetch, null, SignInProviders, {}).then((d) => d.signInProviders),
     // Passkeys sign consent decisions, so only participants have them.
     viewer.role === 'participant' ? myPasskeysOrNone(fetch, token) : Promise.resolve(null),
     mySessionsOrError(fetch, token),
+    // Everyone else may use passkeys as a second factor (kept by us only, not on chain).
+    viewer.role === 'participant' ? Promise.resolve(null) : myStaffPasskeys(fetch, token),
+    api(fetch, token, MyEmail, {}).then((d) => d.me),
   ]);
   return {
     email: viewer.email,
@@ -47,6 +52,8 @@ export const load: PageServerLoad = async ({ locals, fetch, url }) => {
     providers,
     passkeys,
     sessions,
+    staffPasskeys,
+    emailVerifiedAt: me?.emailVerifiedAt ?? null,
     linked: url.searchParams.has('linked'),
     secondFactorNeeded: url.searchParams.has('second_factor'),
   };
@@ -67,6 +74,19 @@ const factorFail = (status: number, message: string | null, errors: FieldErrors 
 export const actions: Actions = {
   ...passkeyActions,
   ...sessionActions,
+  ...staffPasskeyActions,
+  resendVerification: async ({ locals, fetch }) => {
+    const { viewer, token } = signedIn(locals);
+    if (!viewer.email) return fail(400, { verifyMessage: 'Your account has no e-mail address.' });
+    try {
+      const r = await mutate(fetch, token, RequestEmailVerification, { e: viewer.email });
+      if (!r.ok)
+        return fail(r.type === 'RateLimitedError' ? 429 : 400, { verifyMessage: r.message });
+      return { verifySent: true };
+    } catch (e) {
+      return fail(502, { verifyMessage: messageOf(e) });
+    }
+  },
   password: async ({ locals, request, fetch }) => {
     const { token } = signedIn(locals);
     const form = await request.formData();

@@ -1,0 +1,133 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { gql, tokenFor } from './api';
+import { DEMO_PASSWORD, signIn } from './helpers';
+
+/*
+ * A board member uses a passkey as their second factor: Chromium's virtual authenticator stands
+ * in for a security key. The board member is new (made by the demo admin), so the demo's own
+ * board members keep their password-only sessions for the other specs.
+ */
+
+async function virtualAuthenticator(page: Page): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'usb',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+    },
+  });
+}
+
+test('a board member adds a passkey, signs in with password and passkey, then votes', async ({
+  page,
+}) => {
+  const email = `board-${Date.now()}@demo.local`;
+  await gql(
+    `mutation($i: CreateUserInput!) { createUser(input: $i) { __typename } }`,
+    { i: { email, password: DEMO_PASSWORD, displayName: 'Bo Ard', role: 'ethics_board' } },
+    await tokenFor('admin@demo.local'),
+  );
+  await virtualAuthenticator(page);
+
+  await signIn(page, email);
+  await page.goto('/account');
+  await page.waitForLoadState('networkidle');
+  await expect(page.getByTestId('email-state')).toContainText('not confirmed yet');
+  const keys = page.getByRole('region', { name: 'Passkeys for your second factor' });
+  await keys.getByLabel('Name for a new passkey').fill('Desk key');
+  await keys.getByRole('button', { name: 'Add a passkey' }).click();
+  await expect(keys.getByText('Passkey “Desk key” added.')).toBeVisible();
+  await expect(keys.locator('.recovery-codes li')).toHaveCount(10);
+  await expect(keys.getByText('Desk key', { exact: true })).toBeVisible();
+
+  // A new sign-in: the password, then the passkey.
+  await page.context().clearCookies();
+  await signIn(page, email);
+  await page.goto('/account');
+  await page.waitForLoadState('networkidle');
+  const factor = page.getByRole('region', { name: 'Second factor', exact: true });
+  await expect(factor).toContainText('This session has not confirmed it yet.');
+  await factor.getByRole('button', { name: "Confirm it's you with a passkey" }).click();
+  await expect(page.getByTestId('passkey-factor-state')).toHaveText(
+    'Thank you: this session is confirmed for the next minutes.',
+  );
+  await expect(factor).toContainText('This session confirmed it at');
+  // Both sessions proved the passkey: the first by registering it, this one by using it.
+  await expect(
+    page
+      .getByRole('region', { name: 'Where you are signed in' })
+      .getByText('password and a passkey'),
+  ).toHaveCount(2);
+
+  await page.goto('/review');
+  const item = page
+    .getByTestId('queue-item')
+    .filter({ hasText: 'Everyday health in the reference panel' });
+  await item.getByRole('link', { name: 'Everyday health in the reference panel' }).click();
+  await page.waitForLoadState('networkidle');
+  await page.getByLabel('Approve', { exact: true }).check();
+  await page.getByLabel('Rationale').fill('Low risk; the panel agreed to general research.');
+  await page.getByRole('button', { name: 'Cast vote' }).click();
+  await expect(page.getByTestId('vote').filter({ hasText: '(you)' })).toBeVisible();
+});
+
+/** The newest e-mail to `to` in the API's development outbox (waits for it to arrive). */
+async function mailTo(to: string): Promise<{ text: string; kind: string }> {
+  const dir = process.env.E2E_MAIL_OUTBOX!;
+  for (let i = 0; i < 100; i += 1) {
+    const found = (fs.existsSync(dir) ? fs.readdirSync(dir).sort().reverse() : [])
+      .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as MailFile)
+      .find((m) => m.to === to);
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no e-mail to ${to}`);
+}
+
+interface MailFile {
+  to: string;
+  text: string;
+  kind: string;
+}
+
+test('a new account confirms its e-mail address from the link, once', async ({ page }) => {
+  const email = `confirm-${Date.now()}@demo.local`;
+  await gql(
+    `mutation($i: CreateUserInput!) { createUser(input: $i) { __typename } }`,
+    { i: { email, password: DEMO_PASSWORD, displayName: 'Con Firm', role: 'researcher' } },
+    await tokenFor('admin@demo.local'),
+  );
+  const mail = await mailTo(email);
+  expect(mail.kind).toBe('email_verification');
+  const link = /https?:\/\/\S+\/verify-email#token=[\w-]+/.exec(mail.text)![0];
+  const url = new URL(link);
+
+  await signIn(page, email);
+  await page.goto('/account');
+  await expect(page.getByTestId('email-state')).toContainText('not confirmed yet');
+  await expect(
+    page.getByRole('button', { name: 'Send the confirmation link again' }),
+  ).toBeVisible();
+
+  await page.goto(`/verify-email${url.hash}`);
+  await page.waitForLoadState('networkidle');
+  await page.getByRole('button', { name: 'Confirm my address' }).click();
+  await expect(page.getByTestId('verify-done')).toContainText('is confirmed');
+  await page.goto('/account');
+  await expect(page.getByTestId('email-state')).toContainText('confirmed on');
+  await expect(page.getByRole('button', { name: 'Send the confirmation link again' })).toHaveCount(
+    0,
+  );
+
+  // The same link again: a clear refusal.
+  await page.goto(`/verify-email${url.hash}`);
+  await page.waitForLoadState('networkidle');
+  await page.getByRole('button', { name: 'Confirm my address' }).click();
+  await expect(page.getByRole('alert')).toContainText('This link is not valid');
+});
