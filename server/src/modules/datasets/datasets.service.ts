@@ -9,6 +9,7 @@ import { idSchema } from '../../lib/validators.js';
 import type { Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { DataUseSchema } from './data-use.js';
+import { assertDataUseValuesCurrent, recordDataUseChange } from './data-use-changes.service.js';
 import {
   assertCanBrowseDatasets,
   assertCanEditDataset,
@@ -63,6 +64,7 @@ export async function registerDataset(
   if (!steward || (steward.role !== 'steward' && steward.role !== 'admin'))
     throw new NotFoundError('Steward');
   await assertNameFree(tx, data.name);
+  assertDataUseValuesCurrent(data.dataUse);
   try {
     const [row] = await tx
       .insert(datasets)
@@ -74,6 +76,7 @@ export async function registerDataset(
         duoPermission: data.dataUse.permission,
         duoDiseases: data.dataUse.diseases,
         duoModifiers: data.dataUse.modifiers,
+        duoParams: data.dataUse.params,
       })
       .returning();
     await appendAuditEvent(tx, actor, {
@@ -97,7 +100,11 @@ export const UpdateDatasetInput = z.object({
   dataUse: DataUseSchema.nullish(),
 });
 
-/** Changes a dataset's name, description or data-use terms (its steward or an admin). */
+/**
+ * Changes a dataset's name, description or data-use terms (its steward or an admin). Data-use
+ * changes are versioned (data-use-changes.service.ts): a narrowing applies now, a widening
+ * waits for the board and the dataset keeps its current terms meanwhile.
+ */
 export async function updateDataset(
   tx: Tx,
   actor: Actor | null,
@@ -108,14 +115,12 @@ export async function updateDataset(
   if (!existing) throw new NotFoundError('Dataset');
   assertCanEditDataset(actor, existing);
   if (data.name) await assertNameFree(tx, data.name, existing.id);
+  const change = data.dataUse ? await recordDataUseChange(tx, actor, existing, data.dataUse) : null;
   const [row] = await tx
     .update(datasets)
     .set({
       name: data.name ?? existing.name,
       description: data.description ?? existing.description,
-      duoPermission: data.dataUse?.permission ?? existing.duoPermission,
-      duoDiseases: data.dataUse?.diseases ?? existing.duoDiseases,
-      duoModifiers: data.dataUse?.modifiers ?? existing.duoModifiers,
       updatedAt: new Date(),
     })
     .where(eq(datasets.id, existing.id))
@@ -126,7 +131,7 @@ export async function updateDataset(
     targetId: existing.id,
     payload: {
       changed: Object.keys(data).filter((k) => k !== 'id' && data[k as keyof typeof data] != null),
-      ...(data.dataUse ? { dataUse: data.dataUse } : {}),
+      ...(change ? { dataUseChange: change.direction, status: change.change.status } : {}),
     },
   });
   return row!;
