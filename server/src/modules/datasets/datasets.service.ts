@@ -9,7 +9,11 @@ import { idSchema } from '../../lib/validators.js';
 import type { Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { DataUseSchema } from './data-use.js';
-import { assertDataUseValuesCurrent, recordDataUseChange } from './data-use-changes.service.js';
+import {
+  assertDataUseValuesCurrent,
+  recordDataUseChange,
+  type DataUseChangeRow,
+} from './data-use-changes.service.js';
 import {
   assertCanBrowseDatasets,
   assertCanEditDataset,
@@ -109,7 +113,7 @@ export async function updateDataset(
   tx: Tx,
   actor: Actor | null,
   input: unknown,
-): Promise<DatasetRecord> {
+): Promise<DatasetRecord & { dataUseChange: DataUseChangeRow | null }> {
   const data = parseInput(UpdateDatasetInput, input);
   const [existing] = await tx.select().from(datasets).where(eq(datasets.id, data.id)).for('update');
   if (!existing) throw new NotFoundError('Dataset');
@@ -134,7 +138,7 @@ export async function updateDataset(
       ...(change ? { dataUseChange: change.direction, status: change.change.status } : {}),
     },
   });
-  return row!;
+  return { ...row!, dataUseChange: change?.change ?? null };
 }
 
 /** The dataset catalogue, by name. */
