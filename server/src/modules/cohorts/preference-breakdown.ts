@@ -35,11 +35,7 @@ export const preferenceBreakdown: ConsentBreakdownProvider = {
     const temporaries: RoaringBitmap32[] = [allowedByData];
     try {
       for (const d of await tx.select().from(datasets)) {
-        const verdict = matchDataUse(
-          purpose,
-          dataUseOfRow(d),
-          index.ontologyGraph(),
-        );
+        const verdict = matchDataUse(purpose, dataUseOfRow(d), index.ontologyGraph());
         const m = index.datasetMembers(d.id);
         if (verdict.decision !== 'DENY' && m) allowedByData.orInPlace(m);
       }

@@ -130,7 +130,8 @@ export async function decideDataUseChange(
     .where(eq(dataUseChanges.id, data.changeId))
     .for('update');
   if (!change) throw new NotFoundError('Data-use change');
-  if (change.status !== 'pending') throw new ConflictError(`The change is already ${change.status}`);
+  if (change.status !== 'pending')
+    throw new ConflictError(`The change is already ${change.status}`);
   const [dataset] = await tx
     .select()
     .from(datasets)

@@ -36,7 +36,8 @@ export function compareDataUse(before: DataUse, after: DataUse): DataUseDirectio
     !subset(restricting(before.modifiers), restricting(after.modifiers)) ||
       (!before.modifiers.includes('CC') && after.modifiers.includes('CC')),
   );
-  const both = (code: DuoModifier) => before.modifiers.includes(code) && after.modifiers.includes(code);
+  const both = (code: DuoModifier) =>
+    before.modifiers.includes(code) && after.modifiers.includes(code);
   const p = before.params;
   const q = after.params;
   if (both('TS') && p.timeLimitMonths !== q.timeLimitMonths) {

@@ -108,7 +108,10 @@ export const DataUseSchema = z
       });
     }
     for (const [field, code] of Object.entries(PARAM_MODIFIER)) {
-      if (value.params[field as keyof DataUseParamsValues] !== undefined && !value.modifiers.includes(code))
+      if (
+        value.params[field as keyof DataUseParamsValues] !== undefined &&
+        !value.modifiers.includes(code)
+      )
         ctx.addIssue({
           code: 'custom',
           path: ['params', field],

@@ -52,7 +52,13 @@ export const dataUseChanges = pgTable(
   },
   (t) => [
     index('dataset_data_use_changes_dataset_idx').on(t.datasetId),
-    check('dataset_data_use_changes_direction_check', sql`${t.direction} in ('narrower', 'wider', 'mixed')`),
-    check('dataset_data_use_changes_status_check', sql`${t.status} in ('applied', 'pending', 'rejected')`),
+    check(
+      'dataset_data_use_changes_direction_check',
+      sql`${t.direction} in ('narrower', 'wider', 'mixed')`,
+    ),
+    check(
+      'dataset_data_use_changes_status_check',
+      sql`${t.status} in ('applied', 'pending', 'rejected')`,
+    ),
   ],
 );

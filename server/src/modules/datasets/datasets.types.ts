@@ -81,12 +81,10 @@ const DataUseParamsType = builder.objectRef<DataUseParamsView>('DataUseParams').
   }),
 });
 
-const RegionType = builder
-  .objectRef<{ code: string; name: string }>('GeographicRegion')
-  .implement({
-    description: 'A region a GS restriction can name.',
-    fields: (t) => ({ code: t.exposeString('code'), name: t.exposeString('name') }),
-  });
+const RegionType = builder.objectRef<{ code: string; name: string }>('GeographicRegion').implement({
+  description: 'A region a GS restriction can name.',
+  fields: (t) => ({ code: t.exposeString('code'), name: t.exposeString('name') }),
+});
 
 builder.queryField('geographicRegions', (t) =>
   t.field({
@@ -181,7 +179,8 @@ export const DatasetType = builder.objectRef<DatasetRecord>('Dataset').implement
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     dataUseHistory: t.field({
       type: [DataUseChangeType],
-      description: 'Changes of the data use, newest first: applied, waiting for the board, rejected.',
+      description:
+        'Changes of the data use, newest first: applied, waiting for the board, rejected.',
       resolve: (d, _args, ctx) => inTransaction(ctx, (tx) => dataUseHistory(tx, d.id)),
     }),
   }),
@@ -219,7 +218,10 @@ const DataUseParamsInput = builder.inputType('DataUseParamsInput', {
   fields: (t) => ({
     timeLimitMonths: t.int({ required: false, description: 'TS: months, at least 1.' }),
     moratoriumUntil: t.string({ required: false, description: 'MOR: a future ISO date.' }),
-    regions: t.stringList({ required: false, description: 'GS: region codes (geographicRegions).' }),
+    regions: t.stringList({
+      required: false,
+      description: 'GS: region codes (geographicRegions).',
+    }),
     institutions: t.stringList({ required: false, description: 'IS: institutions.' }),
     users: t.stringList({ required: false, description: 'US: user ids.' }),
     projects: t.stringList({ required: false, description: 'PS: project ids.' }),

@@ -71,9 +71,7 @@ export async function changeDataset(
     const holders = await tx
       .select({ researcherId: grants.researcherId })
       .from(grants)
-      .where(
-        and(eq(grants.status, 'active'), arrayContains(grants.datasetIds, [updated.id])),
-      );
+      .where(and(eq(grants.status, 'active'), arrayContains(grants.datasetIds, [updated.id])));
     await notify(
       tx,
       holders.map((h) => h.researcherId),

@@ -1,9 +1,19 @@
 import { builder } from '../../builder.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { inTransaction } from '../../graphql/run.js';
-import { dataUseFromArgs, DataUseChangeType, DatasetType, UpdateDatasetInput } from '../datasets/datasets.types.js';
+import {
+  dataUseFromArgs,
+  DataUseChangeType,
+  DatasetType,
+  UpdateDatasetInput,
+} from '../datasets/datasets.types.js';
 import { decideDataUseChange } from '../datasets/data-use-changes.service.js';
-import { changeDataset, dataUseReviews, type DataUseReview, type GrantToReview } from './data-use-reviews.js';
+import {
+  changeDataset,
+  dataUseReviews,
+  type DataUseReview,
+  type GrantToReview,
+} from './data-use-reviews.js';
 
 const GrantToReviewType = builder.objectRef<GrantToReview>('GrantToReview').implement({
   fields: (t) => ({

@@ -39,9 +39,12 @@ function listed(
   if (!allowed || allowed.length === 0)
     return toCheck(`The data access committee has not listed the approved ${what} (${code})`);
   if (!named || named.length === 0)
-    return toCheck(`The purpose does not name its ${what}: checked when access is granted (${code})`);
+    return toCheck(
+      `The purpose does not name its ${what}: checked when access is granted (${code})`,
+    );
   const outside = named.filter((n) => !allowed.some((a) => same(a, n)));
-  if (outside.length > 0) return notMet(`Not among the approved ${what}: ${outside.join(', ')} (${code})`);
+  if (outside.length > 0)
+    return notMet(`Not among the approved ${what}: ${outside.join(', ')} (${code})`);
   return met(`All ${named.length} named ${what} are approved (${code})`);
 }
 
@@ -72,7 +75,9 @@ function verdictFor(
       if (!planned)
         return toCheck(`No publication before ${until}; the purpose gives no planned date (MOR)`);
       return planned < until
-        ? notMet(`Planned publication on ${planned} falls before the moratorium ends on ${until} (MOR)`)
+        ? notMet(
+            `Planned publication on ${planned} falls before the moratorium ends on ${until} (MOR)`,
+          )
         : met(`Planned publication on ${planned} is after the moratorium ends on ${until} (MOR)`);
     }
     case 'TS':
@@ -102,21 +107,26 @@ function verdictFor(
         return toCheck('The data access committee has not set the allowed regions (GS)');
       const allowed = params.regions.map(regionLabel).join(', ');
       if (purpose.geography === undefined)
-        return toCheck(`Processing must stay within ${allowed}; the purpose does not say where (GS)`);
+        return toCheck(
+          `Processing must stay within ${allowed}; the purpose does not say where (GS)`,
+        );
       return regionAllowed(purpose.geography, params.regions)
         ? met(`Processing in ${regionLabel(purpose.geography)} is within ${allowed} (GS)`)
         : notMet(`Processing in ${regionLabel(purpose.geography)} is outside ${allowed} (GS)`);
     }
     case 'GSO':
       return purpose.genetic === false
-        ? notMet('The study includes no genotype data, but the data is for genetic studies only (GSO)')
+        ? notMet(
+            'The study includes no genotype data, but the data is for genetic studies only (GSO)',
+          )
         : met('The study includes genotype data (GSO)');
     case 'NPOA':
       return purpose.primary === 'POA'
         ? notMet('The purpose is population origins or ancestry research (NPOA)')
         : met('The purpose is not population origins or ancestry research (NPOA)');
     case 'NMDS':
-      if (purpose.primary !== 'METHODS') return met('The purpose is not methods development (NMDS)');
+      if (purpose.primary !== 'METHODS')
+        return met('The purpose is not methods development (NMDS)');
       return reasons.some((r) => r.includes('(NMDS)'))
         ? notMet('Methods development is not allowed on this data (NMDS)')
         : met("Methods development stays within the dataset's diseases (NMDS)");
