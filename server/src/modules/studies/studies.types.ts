@@ -10,7 +10,11 @@ import type {
   DatasetMatchResult,
 } from '../consent/duo/match-across-datasets.js';
 import type { ResearchPurpose } from '../consent/duo/match-types.js';
-import { MatchDecisionEnum, ModifierCheckType, ObligationType } from '../consent/duo-match.types.js';
+import {
+  MatchDecisionEnum,
+  ModifierCheckType,
+  ObligationType,
+} from '../consent/duo-match.types.js';
 import { purposeFromArgs, type ResearchPurposeArgs } from '../consent/research-purpose-args.js';
 import {
   PurposeCategoryEnum,

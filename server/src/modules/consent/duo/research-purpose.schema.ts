@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MONDO_CURIE } from '../../ontology/duo.js';
-import { DataUseParamsSchema } from '../../datasets/data-use.js';
+import type { DataUseParamsSchema } from '../../datasets/data-use.js';
 import {
   PURPOSE_CATEGORIES,
   SENSITIVE_TOPICS,
