@@ -119,7 +119,11 @@ export function validateDataUseValues(
     else params.regions = [...new Set(regions)];
   }
   for (const field of ['institutions', 'users', 'projects'] as const satisfies ValueField[]) {
-    const items = splitList(v[field]);
+    // Names may contain spaces ("Uni A"): only commas, semicolons and line breaks separate.
+    const items = v[field]
+      .split(/[,;\n]/)
+      .map((x) => x.trim())
+      .filter(Boolean);
     if (items.length > 0 && !errors[field]) params[field] = [...new Set(items)];
   }
   return { errors, params };
