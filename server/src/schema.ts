@@ -32,6 +32,7 @@ import './modules/studies/consent-requests.types.js';
 import './modules/participation/participation.types.js';
 import './modules/participation/my-data-use.types.js';
 import './modules/review/review.types.js';
+import './modules/review/data-use-reviews.types.js';
 import './modules/grants/grants.types.js';
 import './modules/notifications/notifications.types.js';
 

@@ -126,6 +126,7 @@ const variableTypes: Record<string, string> = {
   vote: 'VoteInput!',
   decision: 'StudyDecision!',
   reason: 'String!',
+  datasetUpdate: 'UpdateDatasetInput!',
 };
 
 /** Creates and submits a study over the panel; answers its id. */

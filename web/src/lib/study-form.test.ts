@@ -18,6 +18,34 @@ const VALID: StudyFormValues = {
 };
 
 describe('validateStudy', () => {
+  it('sends the facts the dataset conditions are checked against, when given', () => {
+    const { errors, input } = validateStudy(
+      {
+        ...VALID,
+        institution: ' Uni A ',
+        userIds: 'u1, u2, u1',
+        projectId: 'p1',
+        geography: 'EU',
+        plannedPublication: '2028-01-31',
+      },
+      TERMS,
+    );
+    expect(errors).toEqual({});
+    expect(input.purpose).toEqual({
+      primary: 'GRU',
+      commercial: false,
+      institution: 'Uni A',
+      userIds: ['u1', 'u2'],
+      projectId: 'p1',
+      geography: 'EU',
+      plannedPublication: '2028-01-31',
+    });
+    expect(validateStudy({ ...VALID, plannedPublication: 'soon' }, TERMS).errors).toEqual({
+      plannedPublication: 'Enter a date.',
+    });
+    expect(studyFormField('purpose.plannedPublication')).toBe('plannedPublication');
+  });
+
   it('builds the input of a valid form, asking for everyone in its datasets', () => {
     const { errors, input } = validateStudy(
       { ...VALID, collaborators: 'Dr A\n\n  Dr B  \n' },

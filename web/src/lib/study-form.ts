@@ -13,6 +13,12 @@ export interface StudyFormValues {
   commercial: boolean;
   sensitive: string[];
   otherText: string;
+  /** Facts the dataset conditions IS, US, PS, GS and MOR are checked against; all optional. */
+  institution: string;
+  userIds: string;
+  projectId: string;
+  geography: string;
+  plannedPublication: string;
   collaborators: string;
   datasets: string[];
   /** The cohort builder's criteria as JSON ('' when none was carried over). */
@@ -29,6 +35,11 @@ export interface CreateStudyInput {
     diseases?: string[];
     sensitive?: EnumOf<'SensitiveTopic'>[];
     otherText?: string;
+    institution?: string;
+    userIds?: string[];
+    projectId?: string;
+    geography?: string;
+    plannedPublication?: string;
   };
   collaborators: string[];
   datasetIds: string[];
@@ -44,6 +55,11 @@ export const EMPTY_STUDY_FORM: StudyFormValues = {
   commercial: false,
   sensitive: [],
   otherText: '',
+  institution: '',
+  userIds: '',
+  projectId: '',
+  geography: '',
+  plannedPublication: '',
   collaborators: '',
   datasets: [],
   cohortCriteria: '',
@@ -70,6 +86,11 @@ export function readStudyForm(form: FormData): StudyFormValues {
     commercial: form.get('commercial') === 'on',
     sensitive: form.getAll('sensitive').map(String),
     otherText: str(form, 'otherText'),
+    institution: str(form, 'institution'),
+    userIds: str(form, 'userIds'),
+    projectId: str(form, 'projectId'),
+    geography: str(form, 'geography'),
+    plannedPublication: str(form, 'plannedPublication'),
     collaborators: str(form, 'collaborators'),
     datasets: form.getAll('datasets').map(String),
     cohortCriteria: str(form, 'cohortCriteria'),
@@ -131,6 +152,31 @@ export function validateStudy(
     else purpose.otherText = values.otherText.trim();
   }
 
+  // The facts the value-carrying conditions are matched against: given, they are checked now;
+  // left out, the board checks them when access is granted.
+  const institution = values.institution.trim();
+  if (institution.length > 200) errors.institution = 'Keep the institution under 200 characters.';
+  else if (institution) purpose.institution = institution;
+  const userIds = [
+    ...new Set(
+      values.userIds
+        .split(/[,;\n]/)
+        .map((u) => u.trim())
+        .filter(Boolean),
+    ),
+  ];
+  if (userIds.length > 100) errors.userIds = 'Name at most 100 users.';
+  else if (userIds.length) purpose.userIds = userIds;
+  const projectId = values.projectId.trim();
+  if (projectId.length > 100) errors.projectId = 'Keep the project id under 100 characters.';
+  else if (projectId) purpose.projectId = projectId;
+  const geography = values.geography.trim();
+  if (geography.length > 200) errors.geography = 'Keep the region under 200 characters.';
+  else if (geography) purpose.geography = geography;
+  const planned = values.plannedPublication.trim();
+  if (planned && !/^\d{4}-\d{2}-\d{2}$/.test(planned)) errors.plannedPublication = 'Enter a date.';
+  else if (planned) purpose.plannedPublication = planned;
+
   const collaborators = values.collaborators
     .split(/\n/)
     .map((c) => c.trim())
@@ -157,6 +203,8 @@ export function validateStudy(
 export function studyFormField(apiField: string): string {
   if (apiField.startsWith('purpose.diseases')) return 'purposeDiseases';
   if (apiField.startsWith('purpose.otherText')) return 'otherText';
+  for (const f of ['institution', 'userIds', 'projectId', 'geography', 'plannedPublication'])
+    if (apiField.startsWith(`purpose.${f}`)) return f;
   if (apiField.startsWith('purpose')) return 'primary';
   if (apiField.startsWith('collaborators')) return 'collaborators';
   if (apiField.startsWith('datasetIds')) return 'datasets';

@@ -91,6 +91,13 @@ export const AUDIT_ACTION_WORDING = {
   'beacon.query.public': use('A public discovery search was answered'),
   'dataset.register': use('A data steward registered a dataset'),
   'dataset.update': use('A data steward updated a dataset'),
+  'dataset.data_use.narrow': use('The terms of use of a dataset holding your data were narrowed'),
+  'dataset.data_use.widen_request': use(
+    'A data steward asked to widen the terms of use of a dataset',
+  ),
+  'dataset.data_use.decide': use(
+    'The ethics board decided on widening the terms of use of a dataset',
+  ),
   'dataset.ingest': use('Your data was added to a dataset'),
   'ontology.import': use('A vocabulary of terms was imported'),
   // Studies and their review.
@@ -104,6 +111,9 @@ export const AUDIT_ACTION_WORDING = {
   'study.evidence.attach': use('A researcher attached ethics approval to a study'),
   'study.cohort.read': use('Someone looked at a study’s cohort figures'),
   'review.vote': use('An ethics board member voted on a study'),
+  'review.consent_outlook.read': use(
+    'The ethics board looked at how consent splits a study’s cohort',
+  ),
   // Access to your data.
   'grant.issue': use('A study was given access to data that includes yours'),
   'grant.read': use('Someone looked at a study’s access'),

@@ -3,16 +3,18 @@ import { parseInput } from '../../errors/parse-input.js';
 import type { CohortIndex } from './cohort-index.js';
 import type { ConsentBreakdownProvider, ConsentSplit } from './consent-breakdown.js';
 import { RoaringBitmap32 } from './roaring.js';
+import { dataUseOfRow } from '../datasets/data-use-changes.service.js';
 import { datasets } from '../datasets/datasets.tables.js';
-import type { DuoModifier, DuoPermission } from '../ontology/duo.js';
 import { matchDataUse } from '../consent/duo/match-data-use.js';
 import { ResearchPurposeSchema } from '../consent/duo/research-purpose.schema.js';
 import { scopesOf } from '../consent/effective-consent.js';
 import { CONSENT_SCOPES, type ConsentScope } from '../consent/preferences.js';
 import { purposeFromArgs, type ResearchPurposeArgs } from '../consent/research-purpose-args.js';
 
-const key = (scope: ConsentScope, code: 'p' | 'd' | 'a') =>
+/** The index's key for the members who chose permit (p), deny (d) or ask (a) for a scope. */
+export const choiceKey = (scope: ConsentScope, code: 'p' | 'd' | 'a') =>
   `${CONSENT_SCOPES.indexOf(scope)}:${code}`;
+const key = choiceKey;
 
 /**
  * Splits a cohort by effective consent for a purpose, as set algebra over the index: the same
@@ -33,15 +35,7 @@ export const preferenceBreakdown: ConsentBreakdownProvider = {
     const temporaries: RoaringBitmap32[] = [allowedByData];
     try {
       for (const d of await tx.select().from(datasets)) {
-        const verdict = matchDataUse(
-          purpose,
-          {
-            permission: d.duoPermission as DuoPermission,
-            diseases: d.duoDiseases,
-            modifiers: d.duoModifiers as DuoModifier[],
-          },
-          index.ontologyGraph(),
-        );
+        const verdict = matchDataUse(purpose, dataUseOfRow(d), index.ontologyGraph());
         const m = index.datasetMembers(d.id);
         if (verdict.decision !== 'DENY' && m) allowedByData.orInPlace(m);
       }

@@ -7,6 +7,13 @@ export interface ResearchPurposeArgs {
   commercial?: boolean | null;
   sensitive?: SensitiveTopic[] | null;
   otherText?: string | null;
+  forProfitOrganisation?: boolean | null;
+  genetic?: boolean | null;
+  institution?: string | null;
+  userIds?: string[] | null;
+  projectId?: string | null;
+  geography?: string | null;
+  plannedPublication?: string | null;
 }
 
 /** The GraphQL arguments as the matcher's input: nulls dropped, commercial defaulting to false. */
@@ -18,5 +25,18 @@ export function purposeFromArgs(args: ResearchPurposeArgs): Record<string, unkno
   if (args.diseases) out.diseases = args.diseases;
   if (args.sensitive) out.sensitive = args.sensitive;
   if (args.otherText) out.otherText = args.otherText;
+  // The facts the value-carrying modifiers (IS, US, PS, GS, MOR, NPU) are checked against.
+  for (const key of [
+    'forProfitOrganisation',
+    'genetic',
+    'institution',
+    'userIds',
+    'projectId',
+    'geography',
+    'plannedPublication',
+  ] as const) {
+    const value = args[key];
+    if (value !== null && value !== undefined && value !== '') out[key] = value;
+  }
   return out;
 }

@@ -16,5 +16,24 @@ export const ResearchPurposeInput = builder.inputType('ResearchPurposeInput', {
     }),
     sensitive: t.field({ type: [SensitiveTopicEnum], required: false }),
     otherText: t.string({ required: false, description: 'Describes an OTHER sensitive topic.' }),
+    forProfitOrganisation: t.boolean({
+      required: false,
+      description: 'Whether the requesting organisation is for-profit (NPU/NCU).',
+    }),
+    genetic: t.boolean({
+      required: false,
+      description: 'Whether the study includes genotype data (GSO; default: true).',
+    }),
+    institution: t.string({ required: false, description: 'The requesting institution (IS).' }),
+    userIds: t.stringList({ required: false, description: 'The named users (US).' }),
+    projectId: t.string({ required: false, description: 'The project (PS).' }),
+    geography: t.string({
+      required: false,
+      description: 'Region code where the data will be processed (GS), e.g. EU.',
+    }),
+    plannedPublication: t.string({
+      required: false,
+      description: 'ISO date of the first planned publication (MOR).',
+    }),
   }),
 });

@@ -18,3 +18,9 @@ export function assertCanEditDataset(actor: Actor | null, dataset: { stewardId: 
 export function assertCanBrowseDatasets(actor: Actor | null): void {
   if (actor === null) throw new UnauthenticatedError();
 }
+
+/** Widening a dataset's data use is the board's call (there is no per-dataset DAC yet), or an admin's. */
+export function assertCanDecideDataUseChange(actor: Actor | null): asserts actor is Actor {
+  if (actor?.kind === 'system' || hasRole(actor, 'ethics_board', 'admin')) return;
+  throw new ForbiddenError('Only the ethics board or an admin can decide on widening a data use');
+}

@@ -10,6 +10,11 @@ import type { Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { DataUseSchema } from './data-use.js';
 import {
+  assertDataUseValuesCurrent,
+  recordDataUseChange,
+  type DataUseChangeRow,
+} from './data-use-changes.service.js';
+import {
   assertCanBrowseDatasets,
   assertCanEditDataset,
   assertCanRegisterDataset,
@@ -63,6 +68,7 @@ export async function registerDataset(
   if (!steward || (steward.role !== 'steward' && steward.role !== 'admin'))
     throw new NotFoundError('Steward');
   await assertNameFree(tx, data.name);
+  assertDataUseValuesCurrent(data.dataUse);
   try {
     const [row] = await tx
       .insert(datasets)
@@ -74,6 +80,7 @@ export async function registerDataset(
         duoPermission: data.dataUse.permission,
         duoDiseases: data.dataUse.diseases,
         duoModifiers: data.dataUse.modifiers,
+        duoParams: data.dataUse.params,
       })
       .returning();
     await appendAuditEvent(tx, actor, {
@@ -97,25 +104,27 @@ export const UpdateDatasetInput = z.object({
   dataUse: DataUseSchema.nullish(),
 });
 
-/** Changes a dataset's name, description or data-use terms (its steward or an admin). */
+/**
+ * Changes a dataset's name, description or data-use terms (its steward or an admin). Data-use
+ * changes are versioned (data-use-changes.service.ts): a narrowing applies now, a widening
+ * waits for the board and the dataset keeps its current terms meanwhile.
+ */
 export async function updateDataset(
   tx: Tx,
   actor: Actor | null,
   input: unknown,
-): Promise<DatasetRecord> {
+): Promise<DatasetRecord & { dataUseChange: DataUseChangeRow | null }> {
   const data = parseInput(UpdateDatasetInput, input);
   const [existing] = await tx.select().from(datasets).where(eq(datasets.id, data.id)).for('update');
   if (!existing) throw new NotFoundError('Dataset');
   assertCanEditDataset(actor, existing);
   if (data.name) await assertNameFree(tx, data.name, existing.id);
+  const change = data.dataUse ? await recordDataUseChange(tx, actor, existing, data.dataUse) : null;
   const [row] = await tx
     .update(datasets)
     .set({
       name: data.name ?? existing.name,
       description: data.description ?? existing.description,
-      duoPermission: data.dataUse?.permission ?? existing.duoPermission,
-      duoDiseases: data.dataUse?.diseases ?? existing.duoDiseases,
-      duoModifiers: data.dataUse?.modifiers ?? existing.duoModifiers,
       updatedAt: new Date(),
     })
     .where(eq(datasets.id, existing.id))
@@ -126,10 +135,10 @@ export async function updateDataset(
     targetId: existing.id,
     payload: {
       changed: Object.keys(data).filter((k) => k !== 'id' && data[k as keyof typeof data] != null),
-      ...(data.dataUse ? { dataUse: data.dataUse } : {}),
+      ...(change ? { dataUseChange: change.direction, status: change.change.status } : {}),
     },
   });
-  return row!;
+  return { ...row!, dataUseChange: change?.change ?? null };
 }
 
 /** The dataset catalogue, by name. */

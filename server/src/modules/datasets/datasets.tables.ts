@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { check, index, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../accounts/accounts.tables.js';
 import { createdAt, timestamptz, uuidRef } from '../../db/columns.js';
 
@@ -18,6 +18,47 @@ export const datasets = pgTable('datasets', {
     .array()
     .notNull()
     .default(sql`'{}'::text[]`),
+  /** The modifiers' values (TS months, MOR date, GS regions, IS/US/PS lists): `DataUseParams`. */
+  duoParams: jsonb('duo_params').notNull().default({}),
+  /** Bumped each time the data use changes; grants and matches can say which version they saw. */
+  dataUseVersion: integer('data_use_version').notNull().default(1),
   createdAt: createdAt(),
   updatedAt: timestamptz('updated_at').notNull().defaultNow(),
 });
+
+/**
+ * Every change of a dataset's data use. A narrowing (more restrictive) is applied at once; a
+ * widening (or a change that widens in part) waits as `pending` until an ethics board member or
+ * an admin approves or rejects it. `dataUse` is the complete new terms, `previous` the terms it
+ * was compared with (the dataset's version `baseVersion`).
+ */
+export const dataUseChanges = pgTable(
+  'dataset_data_use_changes',
+  {
+    id: uuid('id').primaryKey(),
+    datasetId: uuidRef('dataset_id', () => datasets.id),
+    baseVersion: integer('base_version').notNull(),
+    /** The version the dataset got when the change was applied; null until then. */
+    appliedVersion: integer('applied_version'),
+    previous: jsonb('previous').notNull(),
+    dataUse: jsonb('data_use').notNull(),
+    direction: text('direction').notNull(),
+    status: text('status').notNull(),
+    requestedBy: uuidRef('requested_by', () => users.id),
+    decidedBy: uuid('decided_by').references(() => users.id),
+    decidedAt: timestamptz('decided_at'),
+    decisionNote: text('decision_note'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('dataset_data_use_changes_dataset_idx').on(t.datasetId),
+    check(
+      'dataset_data_use_changes_direction_check',
+      sql`${t.direction} in ('narrower', 'wider', 'mixed')`,
+    ),
+    check(
+      'dataset_data_use_changes_status_check',
+      sql`${t.status} in ('applied', 'pending', 'rejected')`,
+    ),
+  ],
+);

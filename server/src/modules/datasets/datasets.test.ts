@@ -74,7 +74,12 @@ describe(`datasets on ${TEST_DRIVER}`, () => {
       actorId: stewardId,
     });
     expect(JSON.parse(event!.payload)).toEqual({
-      dataUse: { permission: 'DS', diseases: ['MONDO:0005575'], modifiers: ['IRB', 'PUB'] },
+      dataUse: {
+        permission: 'DS',
+        diseases: ['MONDO:0005575'],
+        modifiers: ['IRB', 'PUB'],
+        params: {},
+      },
     });
   });
 

@@ -14,7 +14,9 @@ export type NotificationKind =
   | 'participant_withdrew'
   | 'deletion_requested'
   | 'passkeys_reset'
-  | 'weekly_digest';
+  | 'weekly_digest'
+  | 'data_use_narrowed'
+  | 'data_use_review';
 
 /** One message to one or more users. Text names studies, never participants. */
 export interface NotificationMessage {

@@ -4,6 +4,13 @@ import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { loaders } from '../../graphql/loaders.js';
 import { inTransaction } from '../../graphql/run.js';
 import { StudyType } from '../studies/studies.types.js';
+import type { ConsentReason } from '../cohorts/consent-reasons.js';
+import {
+  consentOutlook,
+  type ConditionOutlook,
+  type ConsentOutlook,
+  type OutlookFigures,
+} from './consent-outlook.js';
 import { canSeeVotes } from './review.policy.js';
 import { castVote, reviewQueue, votesOn, type VoteRow } from './review.service.js';
 
@@ -101,6 +108,58 @@ builder.mutationField('castVote', (t) =>
             })
           ).study,
       );
+    },
+  }),
+);
+
+const OutlookFiguresType = builder.objectRef<OutlookFigures>('OutlookFigures').implement({
+  fields: (t) => ({
+    permitted: t.exposeInt('permitted'),
+    ask: t.exposeInt('ask'),
+    excluded: t.exposeInt('excluded'),
+  }),
+});
+
+const ConsentReasonType = builder.objectRef<ConsentReason>('ConsentReason').implement({
+  description: 'Why some members must be asked or are excluded: a count, never a name.',
+  fields: (t) => ({
+    outcome: t.exposeString('outcome', { description: 'ask or excluded' }),
+    reason: t.exposeString('reason'),
+    count: t.exposeInt('count'),
+  }),
+});
+
+const ConditionOutlookType = builder.objectRef<ConditionOutlook>('ConditionOutlook').implement({
+  description: 'What approving with one suggested condition would do to the cohort.',
+  fields: (t) => ({
+    key: t.exposeString('key'),
+    condition: t.exposeString('condition'),
+    plain: t.exposeString('plain'),
+    figures: t.field({ type: OutlookFiguresType, resolve: (c) => c.figures }),
+  }),
+});
+
+const ConsentOutlookType = builder.objectRef<ConsentOutlook>('ConsentOutlook').implement({
+  description:
+    'The requested cohort by standing consent (permitted, to be asked, excluded) with the reasons, and the effect of each suggested condition. Counts only.',
+  fields: (t) => ({
+    total: t.exposeInt('total'),
+    figures: t.field({ type: OutlookFiguresType, resolve: (o) => o.figures }),
+    reasons: t.field({ type: [ConsentReasonType], resolve: (o) => o.reasons }),
+    conditions: t.field({ type: [ConditionOutlookType], resolve: (o) => o.conditions }),
+  }),
+});
+
+builder.objectField(StudyType, 'consentOutlook', (t) =>
+  t.field({
+    type: ConsentOutlookType,
+    nullable: true,
+    description:
+      'Ethics boards and admins: how the cohort’s consent breaks down and what each condition would change. Null before submission. Audited.',
+    authScopes: { roles: ['ethics_board', 'admin'] },
+    resolve: async (s, _args, ctx) => {
+      const index = await ctx.services.counter.index();
+      return inTransaction(ctx, (tx) => consentOutlook(tx, ctx.viewer, index, s));
     },
   }),
 );

@@ -10,7 +10,11 @@ import type {
   DatasetMatchResult,
 } from '../consent/duo/match-across-datasets.js';
 import type { ResearchPurpose } from '../consent/duo/match-types.js';
-import { MatchDecisionEnum, ObligationType } from '../consent/duo-match.types.js';
+import {
+  MatchDecisionEnum,
+  ModifierCheckType,
+  ObligationType,
+} from '../consent/duo-match.types.js';
 import { purposeFromArgs, type ResearchPurposeArgs } from '../consent/research-purpose-args.js';
 import {
   PurposeCategoryEnum,
@@ -48,6 +52,15 @@ export const ResearchPurposeType = builder.objectRef<ResearchPurpose>('ResearchP
     commercial: t.exposeBoolean('commercial'),
     sensitive: t.field({ type: [SensitiveTopicEnum], resolve: (p) => [...p.sensitive] }),
     otherText: t.string({ nullable: true, resolve: (p) => p.otherText ?? null }),
+    forProfitOrganisation: t.boolean({
+      nullable: true,
+      resolve: (p) => p.forProfitOrganisation ?? null,
+    }),
+    institution: t.string({ nullable: true, resolve: (p) => p.institution ?? null }),
+    userIds: t.stringList({ nullable: true, resolve: (p) => (p.userIds ? [...p.userIds] : null) }),
+    projectId: t.string({ nullable: true, resolve: (p) => p.projectId ?? null }),
+    geography: t.string({ nullable: true, resolve: (p) => p.geography ?? null }),
+    plannedPublication: t.string({ nullable: true, resolve: (p) => p.plannedPublication ?? null }),
   }),
 });
 
@@ -63,6 +76,11 @@ const DatasetMatchType = builder.objectRef<DatasetMatchResult>('DatasetMatch').i
     decision: t.field({ type: MatchDecisionEnum, resolve: (m) => m.decision }),
     reasons: t.exposeStringList('reasons'),
     obligations: t.field({ type: [ObligationType], resolve: (m) => m.obligations }),
+    checks: t.field({
+      type: [ModifierCheckType],
+      description: 'One finding per modifier (empty on matches frozen before checks existed).',
+      resolve: (m) => m.checks ?? [],
+    }),
   }),
 });
 

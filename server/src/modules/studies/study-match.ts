@@ -7,8 +7,8 @@ import {
 } from '../consent/duo/match-across-datasets.js';
 import type { DiseaseOntology } from '../consent/duo/disease-ontology.js';
 import type { ResearchPurpose } from '../consent/duo/match-types.js';
+import { dataUseOfRow } from '../datasets/data-use-changes.service.js';
 import { datasets } from '../datasets/datasets.tables.js';
-import type { DuoModifier, DuoPermission } from '../ontology/duo.js';
 
 /**
  * The DUO match of a study's purpose against each dataset it asks for. An unknown dataset id
@@ -39,11 +39,7 @@ export async function matchStudy(
       return {
         datasetId: d.id,
         label: d.name,
-        dataUse: {
-          permission: d.duoPermission as DuoPermission,
-          diseases: d.duoDiseases,
-          modifiers: d.duoModifiers as DuoModifier[],
-        },
+        dataUse: dataUseOfRow(d),
       };
     }),
     ontology,

@@ -26,7 +26,8 @@ export type SigningStatement = ResultOf<typeof SigningStatementFields>;
 
 /** A study's declared research purpose. */
 export const PurposeFields = graphql(`
-  fragment PurposeFields on ResearchPurpose { primary diseases commercial sensitive otherText }
+  fragment PurposeFields on ResearchPurpose { primary diseases commercial sensitive otherText
+  forProfitOrganisation institution userIds projectId geography plannedPublication }
 `);
 export type Purpose = ResultOf<typeof PurposeFields>;
 
@@ -35,6 +36,12 @@ export const ObligationFields = graphql(`
   fragment ObligationFields on Obligation { code kind description evidence }
 `);
 export type Obligation = ResultOf<typeof ObligationFields>;
+
+/** One modifier of a dataset's data use against a purpose: met, not met, to check, or a duty. */
+export const ModifierCheckFields = graphql(`
+  fragment ModifierCheckFields on ModifierCheck { code status text obligation }
+`);
+export type ModifierCheck = ResultOf<typeof ModifierCheckFields>;
 
 /** An audit event about a participant's data, with its chain proof once sealed. */
 export const TimelineEventFields = graphql(`
@@ -54,8 +61,9 @@ export type AuditVerification = ResultOf<typeof VerificationFields>;
 
 /** A dataset's data-use terms, with the DUO words the API gives for each code. */
 export const DataUseFields = graphql(`
-  fragment DataUseFields on DataUse { permission modifiers diseases terms { code id label plain
-  } }
+  fragment DataUseFields on DataUse { permission modifiers diseases version params {
+  timeLimitMonths moratoriumUntil regions institutions users projects } terms { code id label
+  plain } }
 `);
 export type DataUse = ResultOf<typeof DataUseFields>;
 

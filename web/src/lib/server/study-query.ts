@@ -1,6 +1,7 @@
 import { graphql, type ResultOf } from '$lib/graphql/graphql';
 import {
   DataUseFields,
+  ModifierCheckFields,
   ObligationFields,
   PurposeFields,
   StudyCountFields,
@@ -16,13 +17,14 @@ const StudyQuery = graphql(
     irbEvidenceSha256 cohortCriteria owner { displayName institution } purpose {
     ...PurposeFields } reviewPolicy { quorum chairDecides } datasets { id name dataUse {
     ...DataUseFields } } match { decision reasons grantExpiryMonths datasets { datasetId dataset
-    { name } decision reasons obligations { ...ObligationFields } } } cohort { permitted {
+    { name } decision reasons obligations { ...ObligationFields } checks { ...ModifierCheckFields
+    } } } cohort { permitted {
     ...StudyCountFields } ask { ...StudyCountFields } excluded { ...StudyCountFields } requests
     { pending { ...StudyCountFields } permitted { ...StudyCountFields } declined {
     ...StudyCountFields } } exact } grant { id status expiresAt } votes @include(if: $withVotes)
     { id memberName mine vote rationale conditions overrideReason createdAt } } }
   `,
-  [PurposeFields, DataUseFields, ObligationFields, StudyCountFields],
+  [PurposeFields, DataUseFields, ObligationFields, ModifierCheckFields, StudyCountFields],
 );
 
 type StudyAnswer = ResultOf<typeof StudyQuery>['study'];
@@ -57,15 +59,17 @@ export function matchViews(study: StudyDetail): DatasetMatchView[] {
     decision: d.decision,
     reasons: d.reasons,
     obligations: d.obligations,
+    checks: d.checks,
   }));
 }
 
 const DuoMatch = graphql(
   `
     query DuoMatch($dataUse: DataUseInput!, $purpose: ResearchPurposeInput!) { duoMatch(dataUse:
-    $dataUse, purpose: $purpose) { decision reasons obligations { ...ObligationFields } } }
+    $dataUse, purpose: $purpose) { decision reasons obligations { ...ObligationFields } checks {
+    ...ModifierCheckFields } } }
   `,
-  [ObligationFields],
+  [ObligationFields, ModifierCheckFields],
 );
 
 /**
@@ -83,6 +87,12 @@ export async function previewMatch(
     diseases: study.purpose.diseases,
     sensitive: study.purpose.sensitive,
     otherText: study.purpose.otherText ?? undefined,
+    forProfitOrganisation: study.purpose.forProfitOrganisation,
+    institution: study.purpose.institution,
+    userIds: study.purpose.userIds,
+    projectId: study.purpose.projectId,
+    geography: study.purpose.geography,
+    plannedPublication: study.purpose.plannedPublication,
   };
   return Promise.all(
     study.datasets.map(async (d) => {
@@ -91,6 +101,10 @@ export async function previewMatch(
           permission: d.dataUse.permission,
           modifiers: d.dataUse.modifiers,
           diseases: d.dataUse.diseases,
+          // The values too, so the preview checks TS, MOR, GS, IS, US and PS as submission will.
+          params: Object.fromEntries(
+            Object.entries(d.dataUse.params).filter(([k, v]) => k !== '__typename' && v !== null),
+          ),
         },
         purpose,
       });

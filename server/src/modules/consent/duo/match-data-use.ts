@@ -1,6 +1,7 @@
 import type { DiseaseOntology } from './disease-ontology.js';
 import { combineFindings } from './finding.js';
 import type { DataUseTerms, MatchResult, ResearchPurpose } from './match-types.js';
+import { modifierChecks } from './modifier-checks.js';
 import { modifierFindings } from './modifier-findings.js';
 import { obligationsFor } from './modifier-obligations.js';
 import { permissionFindings } from './permission-rules.js';
@@ -22,10 +23,13 @@ export function matchDataUse(
     ...modifierFindings(purpose, dataUse),
     ...sensitiveTopicFindings(purpose),
   ]);
+  const obligations = obligationsFor(dataUse.modifiers, dataUse.params);
+  // The checks see every reason, approving ones included, before the decision folded them.
   const result: MatchResult = {
     decision,
     reasons,
-    obligations: obligationsFor(dataUse.modifiers, dataUse.params),
+    obligations,
+    checks: modifierChecks(purpose, dataUse, obligations, reasons),
   };
   const months = dataUse.params?.timeLimitMonths;
   if (dataUse.modifiers.includes('TS') && isValidMonths(months)) result.grantExpiryMonths = months;

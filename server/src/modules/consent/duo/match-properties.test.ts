@@ -55,7 +55,7 @@ function randomCase(random: () => number): { purpose: ResearchPurpose; dataUse: 
             users: ['u1'],
             projects: ['p1'],
             institutions: ['Uni A'],
-            geography: 'EU',
+            regions: ['EU'],
             timeLimitMonths: 6,
           }
         : {},

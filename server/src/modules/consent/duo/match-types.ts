@@ -42,7 +42,10 @@ export interface ResearchPurpose {
   institution?: string | undefined;
   userIds?: readonly string[] | undefined;
   projectId?: string | undefined;
+  /** Where the data will be processed: a GS region code (see regions.ts) or its name. */
   geography?: string | undefined;
+  /** ISO date (YYYY-MM-DD) of the first planned publication of results, checked against MOR. */
+  plannedPublication?: string | undefined;
 }
 
 /** Values some modifiers carry; absent values leave the choice to the data access committee. */
@@ -51,8 +54,8 @@ export interface DataUseParams {
   moratoriumUntil?: string | undefined;
   /** TS: how many months a grant may last. */
   timeLimitMonths?: number | undefined;
-  /** GS: the region the data must stay within. */
-  geography?: string | undefined;
+  /** GS: the region codes (regions.ts) the data must stay within. */
+  regions?: readonly string[] | undefined;
   /** IS: institutions allowed to use the data. */
   institutions?: readonly string[] | undefined;
   /** US: user ids allowed to use the data. */
@@ -93,6 +96,19 @@ export interface Obligation {
   allowed?: readonly string[];
 }
 
+/** How one modifier stands against a purpose: met, not met, still to check, or an obligation only. */
+export type ModifierCheckStatus = 'met' | 'not_met' | 'to_check' | 'obligation';
+
+/** One modifier's finding in plain words, with the duty a grant would carry because of it. */
+export interface ModifierCheck {
+  code: DuoModifier;
+  status: ModifierCheckStatus;
+  /** What is met or not, e.g. "All 2 named users are approved (US)". */
+  text: string;
+  /** The obligation's description, when the modifier obliges anything. */
+  obligation?: string;
+}
+
 /** The verdict on one purpose against one dataset's data use. */
 export interface MatchResult {
   decision: MatchDecision;
@@ -102,4 +118,6 @@ export interface MatchResult {
   obligations: Obligation[];
   /** From TS: the grant must expire after this many months. */
   grantExpiryMonths?: number;
+  /** One entry per modifier of the dataset, in DUO order: what is met, what is not, what it obliges. */
+  checks: ModifierCheck[];
 }

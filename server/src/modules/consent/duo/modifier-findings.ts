@@ -1,5 +1,6 @@
 import type { Finding } from './finding.js';
 import type { DataUseTerms, ResearchPurpose } from './match-types.js';
+import { regionAllowed, regionLabel } from '../../ontology/regions.js';
 import { isValidMonths } from './time-limit.js';
 
 const approve = (reason: string): Finding => ({ verdict: 'APPROVE', reason });
@@ -13,7 +14,7 @@ const PROFIT_LIMIT = {
 } as const;
 
 /** Free-form names compared as people write them: case and surrounding spaces do not matter. */
-const sameName = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+export const sameName = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
 function profitFindings(purpose: ResearchPurpose, dataUse: DataUseTerms): Finding[] {
   const why = [
@@ -63,18 +64,24 @@ function bindingFindings(purpose: ResearchPurpose, dataUse: DataUseTerms): Findi
       );
     }
   }
-  if (
-    dataUse.modifiers.includes('GS') &&
-    params.geography !== undefined &&
-    purpose.geography !== undefined
-  ) {
-    if (!sameName(params.geography, purpose.geography)) {
+  if (dataUse.modifiers.includes('GS') && params.regions && purpose.geography !== undefined) {
+    if (!regionAllowed(purpose.geography, params.regions)) {
       findings.push(
         deny(
-          `Dataset may be used only within ${params.geography} (GS); the purpose is in ${purpose.geography}`,
+          `Dataset may be used only within ${params.regions.map(regionLabel).join(', ')} (GS); the purpose is in ${regionLabel(purpose.geography)}`,
         ),
       );
     }
+  }
+  const until = params.moratoriumUntil;
+  const planned = purpose.plannedPublication;
+  // ISO dates compare correctly as strings.
+  if (dataUse.modifiers.includes('MOR') && until && planned && planned < until) {
+    findings.push(
+      deny(
+        `Dataset's results may not be published before ${until} (MOR), but the purpose plans to publish on ${planned}`,
+      ),
+    );
   }
   return findings;
 }

@@ -77,8 +77,7 @@ const OBLIGATION: Partial<Record<DuoModifier, (params: DataUseParams) => Obligat
   US: ({ users }) => binding('US', 'the approved users', users),
   PS: ({ projects }) => binding('PS', 'the approved projects', projects),
   IS: ({ institutions }) => binding('IS', 'the approved institutions', institutions),
-  GS: ({ geography }) =>
-    binding('GS', 'the region', geography === undefined ? undefined : [geography]),
+  GS: ({ regions }) => binding('GS', 'the region(s)', regions),
   RTN: () => ({
     code: 'RTN',
     kind: 'return',

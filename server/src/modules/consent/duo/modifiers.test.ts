@@ -109,7 +109,7 @@ describe("every modifier's obligation", () => {
     GS: {
       code: 'GS',
       kind: 'binding',
-      description: 'Use is bound to the region: EU',
+      description: 'Use is bound to the region(s): EU',
       allowed: ['EU'],
     },
     MOR: {
@@ -171,7 +171,7 @@ describe("every modifier's obligation", () => {
     CC: null,
   };
   const params: DataUseParams = {
-    geography: 'EU',
+    regions: ['EU'],
     moratoriumUntil: '2027-01-31',
     timeLimitMonths: 12,
     users: ['u1', 'u2'],
@@ -251,7 +251,7 @@ describe('user, project, institution and geographic bindings', () => {
     users: ['u1', 'u2'],
     projects: ['p1'],
     institutions: ['University of Leipzig'],
-    geography: 'European Union',
+    regions: ['EU'],
   };
 
   it.each([
@@ -268,12 +268,13 @@ describe('user, project, institution and geographic bindings', () => {
     ['IS', { institution: 'Elsewhere College' }, 'DENY', 'Elsewhere College is not one of them'],
     ['IS', {}, 'APPROVE', ''],
     ['GS', { geography: 'European Union' }, 'APPROVE', ''],
-    ['GS', { geography: 'european union' }, 'APPROVE', ''],
+    ['GS', { geography: 'eu' }, 'APPROVE', ''],
+    ['GS', { geography: 'Narnia' }, 'DENY', 'the purpose is in Narnia'],
     [
       'GS',
       { geography: 'United States' },
       'DENY',
-      'only within European Union (GS); the purpose is in United States',
+      'only within EU (European Union) (GS); the purpose is in US (United States)',
     ],
     ['GS', {}, 'APPROVE', ''],
   ] as const)('%s with %o → %s', (code, purpose, decision, reason) => {
@@ -344,7 +345,7 @@ describe('GSO, NPOA, RS and NRES with modifiers', () => {
     expect(nres({ commercial: true }, ['NCU']).decision).toBe('DENY');
     expect(nres({ genetic: false }, ['GSO']).decision).toBe('DENY');
     expect(nres({ primary: 'METHODS' }, ['NMDS']).decision).toBe('DENY');
-    expect(nres({ geography: 'Mars' }, ['GS'], { geography: 'Earth' }).decision).toBe('DENY');
+    expect(nres({ geography: 'JP' }, ['GS'], { regions: ['EU'] }).decision).toBe('DENY');
     const ok = nres({}, ['IRB', 'TS', 'PUB'], { timeLimitMonths: 24 });
     expect(ok.decision).toBe('APPROVE');
     expect(ok.obligations.map((o) => o.code)).toEqual(['IRB', 'PUB', 'TS']);

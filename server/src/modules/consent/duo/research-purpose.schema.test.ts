@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DataUseParamsSchema, ResearchPurposeSchema } from './research-purpose.schema.js';
+import { DataUseParamsSchema } from '../../datasets/data-use.js';
+import { ResearchPurposeSchema } from './research-purpose.schema.js';
 
 function errors(input: unknown): Record<string, string[]> {
   const parsed = ResearchPurposeSchema.safeParse(input);
@@ -176,7 +177,7 @@ describe('DataUseParamsSchema', () => {
     const params = {
       moratoriumUntil: '2027-01-31',
       timeLimitMonths: 12,
-      geography: 'EU',
+      regions: ['EU'],
       institutions: ['Uni A'],
       users: ['u1'],
       projects: ['p1'],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MONDO_CURIE } from '../../ontology/duo.js';
+import type { DataUseParamsSchema } from '../../datasets/data-use.js';
 import {
   PURPOSE_CATEGORIES,
   SENSITIVE_TOPICS,
@@ -71,6 +72,9 @@ export const ResearchPurposeSchema = z
       .optional(),
     projectId: text('projectId', PURPOSE_LIMITS.id).optional(),
     geography: text('geography', PURPOSE_LIMITS.name).optional(),
+    plannedPublication: z.iso
+      .date({ error: 'plannedPublication must be an ISO date (YYYY-MM-DD)' })
+      .optional(),
   })
   .superRefine((value, ctx) => {
     if (value.primary === 'DS' && value.diseases.length === 0) {
@@ -103,23 +107,6 @@ export const ResearchPurposeSchema = z
       });
     }
   });
-
-/** Validation of the values a dataset's modifiers carry. */
-export const DataUseParamsSchema = z.strictObject({
-  moratoriumUntil: z.iso
-    .date({ error: 'moratoriumUntil must be an ISO date (YYYY-MM-DD)' })
-    .optional(),
-  timeLimitMonths: z
-    .number({ error: 'timeLimitMonths must be a number' })
-    .int({ error: 'timeLimitMonths must be a whole number of months' })
-    .min(1, { error: 'timeLimitMonths must be at least 1' })
-    .max(600, { error: 'timeLimitMonths must be at most 600' })
-    .optional(),
-  geography: text('geography', PURPOSE_LIMITS.name).optional(),
-  institutions: z.array(text('each institution', PURPOSE_LIMITS.name)).min(1).max(100).optional(),
-  users: z.array(text('each user id', PURPOSE_LIMITS.id)).min(1).max(1000).optional(),
-  projects: z.array(text('each project id', PURPOSE_LIMITS.id)).min(1).max(100).optional(),
-});
 
 // Compile-time guarantees that validated input feeds the matcher without conversion.
 const _purposeFits = (p: z.output<typeof ResearchPurposeSchema>): ResearchPurpose => p;

@@ -7,15 +7,15 @@ import { PERMISSIONS, formField, readDatasetForm, validateDataset } from '$lib/d
 import type { Actions, PageServerLoad } from './$types';
 
 const DuoTerms = graphql(`
-  query DuoTerms { duoTerms { code id label plain } }
+  query DuoTerms { duoTerms { code id label plain } geographicRegions { code name } }
 `);
 
 export const load: PageServerLoad = async ({ locals, fetch }) => {
   const { token } = signedIn(locals);
-  const { duoTerms } = await loadOrFail(fetch, token, DuoTerms, {});
+  const { duoTerms, geographicRegions } = await loadOrFail(fetch, token, DuoTerms, {});
   const permissions = PERMISSIONS.flatMap((code) => duoTerms.filter((t) => t.code === code));
   const modifiers = duoTerms.filter((t) => !(PERMISSIONS as readonly string[]).includes(t.code));
-  return { permissions, modifiers };
+  return { permissions, modifiers, regions: geographicRegions };
 };
 
 const RegisterDataset = graphql(
@@ -30,7 +30,7 @@ export const actions: Actions = {
   default: async ({ locals, fetch, request }) => {
     const { token } = signedIn(locals);
     const values = readDatasetForm(await request.formData());
-    const { errors, input } = validateDataset(values);
+    const { errors, input } = validateDataset(values, null);
     if (Object.keys(errors).length)
       return fail(400, { values, errors, message: 'Please correct the fields marked below.' });
     const result = await mutationAction(

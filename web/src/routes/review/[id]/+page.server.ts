@@ -1,6 +1,7 @@
 import { error, fail } from '@sveltejs/kit';
 import { mayAct } from '$lib/access';
 import { graphql, type EnumOf } from '$lib/graphql/graphql';
+import { api } from '$lib/server/api';
 import { signedIn } from '$lib/server/guard';
 import { Refusal, mutationAction } from '$lib/server/mutate';
 import { revokeGrantAction } from '$lib/server/revoke-grant';
@@ -8,12 +9,23 @@ import { STUDY_ID, loadStudy, matchViews } from '$lib/server/study-query';
 import { readVoteForm, validateVote, voteFormField } from '$lib/vote-form';
 import type { Actions, PageServerLoad } from './$types';
 
+const Outlook = graphql(`
+  query ConsentOutlook($id: ID!) { study(id: $id) { consentOutlook { total figures { permitted
+  ask excluded } reasons { outcome reason count } conditions { key condition plain figures {
+  permitted ask excluded } } } } }
+`);
+
 export const load: PageServerLoad = async ({ locals, fetch, params }) => {
   const { viewer, token } = signedIn(locals);
   if (!STUDY_ID.test(params.id)) error(404, { message: 'There is no such study.' });
   const study = await loadStudy(fetch, token, params.id, true);
+  // The board's own view of the cohort; the page still works without it.
+  const outlook = await api(fetch, token, Outlook, { id: params.id })
+    .then((r) => r.study.consentOutlook)
+    .catch(() => null);
   return {
     study,
+    outlook,
     matches: matchViews(study),
     canVote:
       mayAct('/review/[id]', viewer.role, 'vote') &&
