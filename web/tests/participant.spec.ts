@@ -51,7 +51,19 @@ test('a participant changes a preference and sees the new version and its histor
   expect(original).not.toBe('');
   const target = original === 'Allow' ? 'Ask me each time' : 'Allow';
   await commercial.getByLabel(target, { exact: true }).check();
-  const contact = page.getByRole('switch', { name: 'You may contact me again' });
+  // What discovery and recontact do, and how choices combine, in the participant's words.
+  await expect(
+    page.getByRole('switch', { name: 'Count me in discovery searches' }),
+  ).toHaveAccessibleDescription(
+    /removes you from those numbers only: studies that match you can still ask you/,
+  );
+  const contact = page.getByRole('switch', { name: 'You may contact me about other things' });
+  await expect(contact).toHaveAccessibleDescription(
+    /not about your own data.*Researchers never contact you themselves/,
+  );
+  const combine = page.getByRole('region', { name: 'How your choices combine' });
+  await expect(combine).toContainText('Withdrawing stops everything');
+  await expect(combine).toContainText('ask you whether your new “no” applies to them too');
   const contactWas = await contact.isChecked();
   await contact.setChecked(!contactWas);
   await page.getByRole('button', { name: 'Save my choices' }).click();
@@ -63,7 +75,9 @@ test('a participant changes a preference and sees the new version and its histor
   const newest = page.locator('.history > li').first();
   await expect(newest).toContainText(`Version ${version + 1}`);
   await expect(newest).toContainText(`Commercial use: ${original} → ${target}`);
-  await expect(newest).toContainText(`You may contact me again: ${contactWas ? 'off' : 'on'}`);
+  await expect(newest).toContainText(
+    `You may contact me about other things: ${contactWas ? 'off' : 'on'}`,
+  );
 
   // Put things back (other suites count this participant): another version.
   await commercial.getByLabel(original, { exact: true }).check();

@@ -69,18 +69,35 @@ export const SWITCHES: readonly {
   {
     key: 'askEachTime',
     label: 'Ask me about every study',
-    hint: 'Even where you said “Allow”, we ask you before any study uses your data.',
+    hint: 'Even where you said “Allow”, we ask you before any study uses your data. A “No” still means no.',
   },
   {
     key: 'discoverable',
     label: 'Count me in discovery searches',
-    hint: 'Researchers may see you as part of a number (never your identity) when they look for cohorts.',
+    hint:
+      'Researchers exploring the data before a study exists may see you as part of a number, never who you are. ' +
+      'Turning this off removes you from those numbers only: studies that match you can still ask you, ' +
+      'and use your data where your choices above allow.',
   },
   {
     key: 'recontact',
-    label: 'You may contact me again',
-    hint: 'Your study site may get in touch, for example about new studies or results.',
+    label: 'You may contact me about other things',
+    hint:
+      'Your study site may send you messages that are not about your own data, such as a research finding ' +
+      'that may matter for your health. Researchers never contact you themselves. Messages about your own data ' +
+      '(a study asking to use it, your account’s security) always reach you.',
   },
+];
+
+/**
+ * How standing choices and answers to single studies combine, in the participant's words (the
+ * rules are in docs/consent-precedence.md; the server decides with the same rules).
+ */
+export const PRECEDENCE: readonly string[] = [
+  'Withdrawing stops everything, whatever else you chose.',
+  'Your answer to one study counts for that study: a “Yes” stands even if your choice here is “Ask me each time”.',
+  'If you later choose “Don’t allow” for a kind of research, studies you said yes to that have not received your data yet will not receive it.',
+  'Studies that already received your data ask you whether your new “no” applies to them too. Until you answer, your earlier yes stands for that study only. What a study already received cannot be called back.',
 ];
 
 export function choiceLabel(c: Choice): string {

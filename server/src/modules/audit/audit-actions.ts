@@ -126,6 +126,15 @@ export const AUDIT_ACTION_WORDING = {
   'export.include': use('Your data was included in a study’s export'),
   'export.download': use('A researcher downloaded an export that includes your data'),
   'export.download.refused': use('A download including your data was refused'),
+  'results.return.request': use(
+    'A study asked the site to contact people about a research finding',
+  ),
+  'results.return.contact': use(
+    'A study found something that may matter to you; your site contacted you',
+  ),
+  'results.return.withheld': use(
+    'A study found something that may matter to you; you do not allow recontact, so no one contacted you',
+  ),
   'passport.issue': use('A researcher was given a data-access passport'),
   'fhir.read': use('A connected health system read your consent'),
 } as const satisfies Record<string, ActionWording>;

@@ -40,6 +40,7 @@ async function loadParticipants(db: Queryable, index: CohortIndex, only?: number
       sex: r.sex,
       birthYear: r.birth_year,
       eligible: r.status !== 'withdrawn' && r.discoverable,
+      active: r.status !== 'withdrawn',
       choices: CONSENT_SCOPES.map(
         (s) => CHOICE_CODE[r.purposes?.[s] ?? DEFAULT_PREFERENCES.purposes[s]] ?? 'a',
       ).join(''),

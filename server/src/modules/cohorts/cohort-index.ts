@@ -12,8 +12,13 @@ export interface ParticipantFacts {
   num: number;
   sex: string;
   birthYear: number | null;
-  /** Counted at all: not withdrawn, and allows discovery. */
+  /** Counted in discovery (cohort counts, Beacon): not withdrawn, and allows discovery. */
   eligible: boolean;
+  /**
+   * Not withdrawn: may be asked about a study or included where their consent allows, whether or
+   * not they allow discovery (opting out of counts removes a person from counts only).
+   */
+  active: boolean;
   /** Standing choices per consent scope, in CONSENT_SCOPES order: p(ermit), d(eny), a(sk). */
   choices: string;
   askEachTime: boolean;
@@ -72,6 +77,7 @@ function store(nums: Uint32Array): Carriers {
 export class CohortIndex {
   private readonly all = new RoaringBitmap32();
   private readonly eligible = new RoaringBitmap32();
+  private readonly active = new RoaringBitmap32();
   private readonly facts = new Map<number, ParticipantFacts>();
   private readonly bySex = new Map<string, RoaringBitmap32>();
   /** `${scope}:${p|d|a}` → participants with that standing choice; plus 'askEachTime' and 'signed'. */
@@ -125,6 +131,8 @@ export class CohortIndex {
     this.all.add(p.num);
     if (p.eligible) this.eligible.add(p.num);
     else this.eligible.remove(p.num);
+    if (p.active) this.active.add(p.num);
+    else this.active.remove(p.num);
     (this.bySex.get(p.sex) ?? this.bySex.set(p.sex, new RoaringBitmap32()).get(p.sex)!).add(p.num);
     if (p.birthYear !== null) {
       const y = p.birthYear;
@@ -192,11 +200,26 @@ export class CohortIndex {
     }
   }
 
-  /** The eligible participants matching the criteria (the caller disposes the bitmap). */
+  /**
+   * The participants matching the criteria who are counted in discovery (the caller disposes
+   * the bitmap). For counts and Beacon only: a study's cohort is `studyMembers`.
+   */
   members(criteria: CohortCriteria): RoaringBitmap32 {
+    return this.matching(criteria, this.eligible);
+  }
+
+  /**
+   * The participants matching the criteria who have not withdrawn, discoverable or not: the
+   * candidates of a study, whose consent then decides (the caller disposes the bitmap).
+   */
+  studyMembers(criteria: CohortCriteria): RoaringBitmap32 {
+    return this.matching(criteria, this.active);
+  }
+
+  private matching(criteria: CohortCriteria, within: RoaringBitmap32): RoaringBitmap32 {
     const arena = new BitmapArena();
     try {
-      return RoaringBitmap32.and(this.evaluate(criteria, arena), this.eligible);
+      return RoaringBitmap32.and(this.evaluate(criteria, arena), within);
     } finally {
       arena.dispose();
     }
@@ -433,6 +456,7 @@ export class CohortIndex {
   dispose(): void {
     this.all.dispose();
     this.eligible.dispose();
+    this.active.dispose();
     for (const m of [this.bySex, this.byBirthYear, this.datasets] as Map<
       unknown,
       RoaringBitmap32

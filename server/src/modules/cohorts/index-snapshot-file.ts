@@ -15,7 +15,8 @@ import type { OntologyGraph } from '../ontology/ontology-graph.js';
  */
 const MAGIC = Buffer.from('consentome cohort index\n');
 // 2: participant flags carry SIGNED_CONSENT; a format-1 file lacks it and is rebuilt.
-const FORMAT = 2;
+// 3: participant flags carry ACTIVE (not withdrawn, discoverable or not); older files are rebuilt.
+const FORMAT = 3;
 
 /** Where in the change log a snapshot stands, and a digest of that log row. */
 export interface SnapshotPosition {
@@ -44,6 +45,7 @@ const NO_YEAR = -2_147_483_648;
 const ELIGIBLE = 1;
 const ASK_EACH_TIME = 2;
 const SIGNED_CONSENT = 4;
+const ACTIVE = 8;
 
 function concat(arrays: Uint32Array[], total: number): Uint32Array {
   const out = new Uint32Array(total);
@@ -89,7 +91,8 @@ function sections(index: CohortIndex): { info: SectionInfo; data: Buffer }[] {
     flags[i] =
       (p.eligible ? ELIGIBLE : 0) |
       (p.askEachTime ? ASK_EACH_TIME : 0) |
-      (p.signedConsent ? SIGNED_CONSENT : 0);
+      (p.signedConsent ? SIGNED_CONSENT : 0) |
+      (p.active ? ACTIVE : 0);
     sexIds[i] = sexes.id(p.sex);
     choiceIds[i] = choices.id(p.choices);
   });
@@ -295,6 +298,7 @@ export async function readIndexSnapshot(file: string): Promise<IndexSnapshot | u
           choices: strings.choices[choiceIds[i]!]!,
           askEachTime: (flags[i]! & ASK_EACH_TIME) !== 0,
           signedConsent: (flags[i]! & SIGNED_CONSENT) !== 0,
+          active: (flags[i]! & ACTIVE) !== 0,
         };
         index.upsertParticipant(facts);
       }

@@ -4,6 +4,7 @@ import type { CohortIndex } from './cohort-index.js';
 import type { ConsentBreakdownProvider, ConsentSplit } from './consent-breakdown.js';
 import { RoaringBitmap32 } from './roaring.js';
 import { dataUseOfRow } from '../datasets/data-use-changes.service.js';
+import { splitByPrecedence } from './precedence-sets.js';
 import { datasets } from '../datasets/datasets.tables.js';
 import { matchDataUse } from '../consent/duo/match-data-use.js';
 import { ResearchPurposeSchema } from '../consent/duo/research-purpose.schema.js';
@@ -17,11 +18,10 @@ export const choiceKey = (scope: ConsentScope, code: 'p' | 'd' | 'a') =>
 const key = choiceKey;
 
 /**
- * Splits a cohort by effective consent for a purpose, as set algebra over the index: the same
- * rules as `effectiveConsent` (a test checks them against each other participant by participant).
- * - data use: members of no dataset whose DUO terms allow the purpose are excluded;
- * - any touched scope denied → excluded; all touched scopes permitted and not "ask each time" →
- *   permitted; everyone else must be asked.
+ * Splits a cohort by effective consent for a purpose, as set algebra over the index: the
+ * precedence rules of `decideConsent` through `splitByPrecedence` (tests check them against each
+ * other participant by participant, and for every combination). A bare purpose has no study, so
+ * only withdrawal, data use and the standing preferences take part.
  */
 export const preferenceBreakdown: ConsentBreakdownProvider = {
   async split(
@@ -32,38 +32,31 @@ export const preferenceBreakdown: ConsentBreakdownProvider = {
   ): Promise<ConsentSplit> {
     const purpose = parseInput(ResearchPurposeSchema, purposeFromArgs(args));
     const allowedByData = new RoaringBitmap32();
-    const temporaries: RoaringBitmap32[] = [allowedByData];
     try {
       for (const d of await tx.select().from(datasets)) {
         const verdict = matchDataUse(purpose, dataUseOfRow(d), index.ontologyGraph());
         const m = index.datasetMembers(d.id);
         if (verdict.decision !== 'DENY' && m) allowedByData.orInPlace(m);
       }
-      const scopes = scopesOf(purpose);
-      const permitted = RoaringBitmap32.and(members, allowedByData);
-      for (const s of scopes)
-        permitted.andInPlace(index.choiceSet(key(s, 'p')) ?? new RoaringBitmap32());
-      const askEachTime = index.choiceSet('askEachTime');
-      if (askEachTime) permitted.andNotInPlace(askEachTime);
-      const excluded = RoaringBitmap32.andNot(members, allowedByData);
-      for (const s of scopes) {
-        const denied = index.choiceSet(key(s, 'd'));
-        if (denied) {
-          const hit = RoaringBitmap32.and(members, denied);
-          temporaries.push(hit);
-          excluded.orInPlace(hit);
-        }
-      }
-      const ask = members.clone();
-      ask.andNotInPlace(permitted);
-      ask.andNotInPlace(excluded);
+      const split = splitByPrecedence({
+        members,
+        dataAllowed: allowedByData,
+        touched: scopesOf(purpose).map((s) => ({
+          permit: index.choiceSet(key(s, 'p')),
+          deny: index.choiceSet(key(s, 'd')),
+        })),
+        askEachTime: index.choiceSet('askEachTime'),
+      });
+      // A bare purpose has no study, so nobody awaits an answer about one.
+      split.awaitingAnswer.dispose();
+      const { permitted, ask, excluded } = split;
       const signed = index.choiceSet('signed');
       const permittedSigned = signed
         ? RoaringBitmap32.and(permitted, signed)
         : new RoaringBitmap32();
       return { permitted, permittedSigned, ask, excluded };
     } finally {
-      for (const t of temporaries) t.dispose();
+      allowedByData.dispose();
     }
   },
 };

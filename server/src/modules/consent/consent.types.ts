@@ -1,11 +1,7 @@
 import { builder } from '../../builder.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { inTransaction } from '../../graphql/run.js';
-import {
-  ConsentSignatureInput,
-  SigningStatementType,
-  signingOf,
-} from '../passkeys/passkeys.types.js';
+import { SigningStatementType } from '../passkeys/passkeys.types.js';
 import { prepareSigningStatement } from '../passkeys/signed-consent.js';
 import type { ChainRecordStatus } from '../chain/record-status.js';
 import { getMyConsent, setConsentPreferences, type PreferenceVersion } from './consent.service.js';
@@ -47,29 +43,34 @@ const ChainRecordStatusType = builder.objectRef<ChainRecordStatus>('ConsentChain
   }),
 });
 
-const PreferencesType = builder.objectRef<PreferenceVersion>('ConsentPreferences').implement({
-  description:
-    'One version of a participant’s standing consent preferences (version 0: nothing stated yet).',
-  fields: (t) => ({
-    version: t.exposeInt('version'),
-    purposes: t.field({ type: PurposeChoicesType, resolve: (p) => p.purposes }),
-    chain: t.field({
-      type: ChainRecordStatusType,
-      nullable: true,
-      description: 'Whether this version reached the consent ledger (null: nothing to record).',
-      resolve: (p) => p.chain ?? null,
+/** A preference version as the API shows it. */
+export const PreferencesType = builder
+  .objectRef<PreferenceVersion>('ConsentPreferences')
+  .implement({
+    description:
+      'One version of a participant’s standing consent preferences (version 0: nothing stated yet).',
+    fields: (t) => ({
+      version: t.exposeInt('version'),
+      purposes: t.field({ type: PurposeChoicesType, resolve: (p) => p.purposes }),
+      chain: t.field({
+        type: ChainRecordStatusType,
+        nullable: true,
+        description: 'Whether this version reached the consent ledger (null: nothing to record).',
+        resolve: (p) => p.chain ?? null,
+      }),
+      signedWith: t.exposeString('signedWith', {
+        nullable: true,
+        description:
+          'Credential id of your passkey that signed this version; null: recorded by the institution for you.',
+      }),
+      askEachTime: t.exposeBoolean('askEachTime'),
+      discoverable: t.exposeBoolean('discoverable', {
+        description: 'Counted in discovery queries.',
+      }),
+      recontact: t.exposeBoolean('recontact'),
+      createdAt: t.expose('createdAt', { type: 'DateTime', nullable: true }),
     }),
-    signedWith: t.exposeString('signedWith', {
-      nullable: true,
-      description:
-        'Credential id of your passkey that signed this version; null: recorded by the institution for you.',
-    }),
-    askEachTime: t.exposeBoolean('askEachTime'),
-    discoverable: t.exposeBoolean('discoverable', { description: 'Counted in discovery queries.' }),
-    recontact: t.exposeBoolean('recontact'),
-    createdAt: t.expose('createdAt', { type: 'DateTime', nullable: true }),
-  }),
-});
+  });
 
 const MyConsentType = builder
   .objectRef<{ current: PreferenceVersion; history: PreferenceVersion[] }>('MyConsent')
@@ -96,7 +97,8 @@ function purposesFromInput(input: Record<string, ConsentChoice>): Record<string,
   return Object.fromEntries(CONSENT_SCOPES.map((scope) => [scope, input[scope.toLowerCase()]!]));
 }
 
-const PreferencesInput = builder.inputType('ConsentPreferencesInput', {
+/** A full set of standing preferences as the API takes it. */
+export const PreferencesInput = builder.inputType('ConsentPreferencesInput', {
   fields: (t) => ({
     purposes: t.field({ type: PurposeChoicesInput }),
     askEachTime: t.boolean(),
@@ -111,27 +113,6 @@ builder.queryField('myConsent', (t) =>
     description: 'Your standing consent preferences and their history (participants only).',
     authScopes: { roles: ['participant'] },
     resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => getMyConsent(tx, ctx.viewer)),
-  }),
-);
-
-builder.mutationField('setConsentPreferences', (t) =>
-  t.field({
-    type: PreferencesType,
-    description: 'Sets your standing preferences: a new version, audited and recorded on chain.',
-    authScopes: { roles: ['participant'] },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      input: t.arg({ type: PreferencesInput }),
-      signature: t.arg({
-        type: ConsentSignatureInput,
-        required: false,
-        description: 'Your passkey signature (see signingStatementForPreferences).',
-      }),
-    },
-    resolve: (_root, { input, signature }, ctx) =>
-      inTransaction(ctx, (tx) =>
-        setConsentPreferences(tx, ctx.viewer, preferencesOf(input), signingOf(ctx, signature)),
-      ),
   }),
 );
 
@@ -152,6 +133,7 @@ builder.mutationField('signingStatementForPreferences', (t) =>
   }),
 );
 
-function preferencesOf(input: { purposes: unknown } & Record<string, unknown>): unknown {
+/** The service's input from the API's (purpose choices in lower case). */
+export function preferencesOf(input: { purposes: unknown } & Record<string, unknown>): unknown {
   return { ...input, purposes: purposesFromInput(input.purposes as Record<string, ConsentChoice>) };
 }

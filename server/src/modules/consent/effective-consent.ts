@@ -4,6 +4,58 @@ import type { ConsentChoice, ConsentPreferences, ConsentScope } from './preferen
 /** What a participant's consent says about one study purpose. */
 export type EffectiveConsent = 'permit' | 'deny' | 'ask';
 
+/**
+ * Which precedence rule decided (docs/consent-precedence.md numbers them the same way). Kept in
+ * the result so tests, audits and the portal can say why, not only what.
+ */
+export type PrecedenceRule =
+  | 'withdrawn'
+  | 'data-use'
+  | 'study-no'
+  | 'later-standing-no'
+  | 'later-standing-no-awaiting-answer'
+  | 'study-yes'
+  | 'standing-no'
+  | 'standing-yes'
+  | 'standing-ask';
+
+/** The decision and the rule behind it. */
+export interface ConsentDecision {
+  consent: EffectiveConsent;
+  rule: PrecedenceRule;
+  /**
+   * True when the study's earlier "yes" stands only because the study already received data and
+   * the participant has not yet said whether their later standing "no" applies to it: they must
+   * be asked (studies/later-no-questions.ts), and their answer then decides.
+   */
+  awaitingAnswer: boolean;
+}
+
+/** A participant's decision on one study and when they made it. */
+export interface StudyDecisionFact {
+  decision: 'permit' | 'deny';
+  at: Date;
+}
+
+/** Everything the precedence rules read about one participant and one study or purpose. */
+export interface ConsentFacts {
+  /** The participant withdrew from the programme. */
+  withdrawn?: boolean;
+  /** A dataset holding their data allows the purpose (its DUO terms). */
+  dataUseAllows: boolean;
+  preferences: ConsentPreferences;
+  /**
+   * When each scope's current standing choice was made (the first version of the unbroken run
+   * of that choice). A scope without a date counts as set before any study decision.
+   */
+  choiceSince?: Partial<Record<ConsentScope, Date>>;
+  purpose: Pick<ResearchPurpose, 'primary' | 'commercial'>;
+  /** The participant's latest decision on this study, if any (none for a bare purpose). */
+  studyDecision?: StudyDecisionFact | null;
+  /** The study already received data: a grant was issued to it. */
+  studyReceivedData?: boolean;
+}
+
 const SEVERITY: Record<ConsentChoice, number> = { permit: 0, ask: 1, deny: 2 };
 
 function worst(...choices: ConsentChoice[]): ConsentChoice {
@@ -16,22 +68,82 @@ export function scopesOf(purpose: Pick<ResearchPurpose, 'primary' | 'commercial'
 }
 
 /**
- * Effective consent of one participant for one study: the dataset's data use must allow the
- * purpose, then the participant's own decision on this study (if they made one) decides, else
- * their standing preferences: every scope the purpose touches must permit, a deny anywhere
- * denies, and "ask me each time" turns a permit into ask. The one function used for counts,
- * exports and grants.
+ * True when a scope the purpose touches is denied in the standing preferences and that "no" was
+ * given after the study decision (strictly later: the same instant is not later).
  */
-export function effectiveConsent(input: {
-  dataUseAllows: boolean;
-  preferences: ConsentPreferences;
-  purpose: Pick<ResearchPurpose, 'primary' | 'commercial'>;
-  studyDecision?: 'permit' | 'deny' | null;
-  withdrawn?: boolean;
-}): EffectiveConsent {
-  if (input.withdrawn || !input.dataUseAllows) return 'deny';
-  if (input.studyDecision) return input.studyDecision;
-  const standing = worst(...scopesOf(input.purpose).map((s) => input.preferences.purposes[s]));
-  if (standing === 'permit' && input.preferences.askEachTime) return 'ask';
-  return standing;
+export function standingNoIsLater(facts: ConsentFacts, decidedAt: Date): boolean {
+  return scopesOf(facts.purpose).some((s) => {
+    if (facts.preferences.purposes[s] !== 'deny') return false;
+    const since = facts.choiceSince?.[s];
+    return since !== undefined && since.getTime() > decidedAt.getTime();
+  });
+}
+
+const decided = (
+  consent: EffectiveConsent,
+  rule: PrecedenceRule,
+  awaitingAnswer = false,
+): ConsentDecision => ({ consent, rule, awaitingAnswer });
+
+/**
+ * THE precedence rules, in order (docs/consent-precedence.md; the first that applies decides):
+ * 1. Withdrawal beats everything.
+ * 2. The dataset's data use must allow the purpose.
+ * 3. A "no" to this study stands.
+ * 4. A "yes" to this study, followed by a standing "no" for a scope the study touches:
+ *    - the study has not received data: the later "no" wins;
+ *    - it has: the earlier "yes" stands for this study only, until the participant answers
+ *      whether the "no" applies to it too (their answer is a new, later study decision).
+ * 5. Otherwise a "yes" to this study stands: it beats a standing "ask" and "ask me each time",
+ *    and an earlier standing "no" (the more recent, more specific choice).
+ * 6. No study decision: the standing preferences. A "no" on any touched scope denies; "allow" on
+ *    all of them permits unless "ask me about every study" is on; anything else asks.
+ * Used for counts, consent requests, grants and exports; cohorts/precedence-sets.ts is the same
+ * rules as set algebra, and a test checks the two against each other for every combination.
+ */
+export function decideConsent(facts: ConsentFacts): ConsentDecision {
+  if (facts.withdrawn) return decided('deny', 'withdrawn');
+  if (!facts.dataUseAllows) return decided('deny', 'data-use');
+  const study = facts.studyDecision;
+  if (study?.decision === 'deny') return decided('deny', 'study-no');
+  if (study?.decision === 'permit') {
+    if (!standingNoIsLater(facts, study.at)) return decided('permit', 'study-yes');
+    return facts.studyReceivedData
+      ? decided('permit', 'later-standing-no-awaiting-answer', true)
+      : decided('deny', 'later-standing-no');
+  }
+  const standing = worst(...scopesOf(facts.purpose).map((s) => facts.preferences.purposes[s]));
+  if (standing === 'deny') return decided('deny', 'standing-no');
+  if (standing === 'permit' && !facts.preferences.askEachTime)
+    return decided('permit', 'standing-yes');
+  return decided('ask', 'standing-ask');
+}
+
+/** The effective consent alone (see `decideConsent` for the rules and the reason). */
+export function effectiveConsent(facts: ConsentFacts): EffectiveConsent {
+  return decideConsent(facts).consent;
+}
+
+/**
+ * When each scope's current choice was made, from a participant's preference versions (any
+ * order): the creation time of the first version of the unbroken run that ends at the latest.
+ */
+export function choiceSinceOf(
+  versions: readonly {
+    version: number;
+    purposes: unknown;
+    createdAt: Date;
+  }[],
+): Partial<Record<ConsentScope, Date>> {
+  const ordered = [...versions].sort((a, b) => b.version - a.version);
+  const latest = ordered[0]?.purposes as Record<ConsentScope, ConsentChoice> | undefined;
+  if (!latest) return {};
+  const since: Partial<Record<ConsentScope, Date>> = {};
+  for (const scope of Object.keys(latest) as ConsentScope[]) {
+    for (const v of ordered) {
+      if ((v.purposes as Record<ConsentScope, ConsentChoice>)[scope] !== latest[scope]) break;
+      since[scope] = v.createdAt;
+    }
+  }
+  return since;
 }

@@ -4,6 +4,7 @@ import type { Tx } from '../../db/database.js';
 import { ForbiddenError, NotFoundError } from '../../errors/app-errors.js';
 import { hasRole, type UserActor } from '../actors/actor.js';
 import { preferenceHistory, setConsentPreferences } from '../consent/consent.service.js';
+import { askWhetherLaterNoApplies } from '../studies/later-no-questions.js';
 import { participants } from '../participants/participants.tables.js';
 import { parseConsentInput } from './fhir-consent-input.js';
 import { consentStatement } from './fhir-consent-statement.js';
@@ -85,6 +86,8 @@ export async function createFhirConsent(
     discoverable: statement.discoverable ?? current!.discoverable,
     recontact: statement.recontact ?? current!.recontact,
   });
+  // A new standing "no" may cover studies that already received data under an earlier "yes".
+  await askWhetherLaterNoApplies(tx, viewer, participant);
   const decisions = await participantStudyDecisions(tx, participant.id);
   const resource = toFhirConsent(participant, version, true, decisionsAsOf(decisions, null));
   const id = encodeURIComponent(participant.pseudonym);

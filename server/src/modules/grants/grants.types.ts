@@ -21,6 +21,11 @@ import {
   type GrantRow,
 } from './grants.service.js';
 import { jwksUrl } from './passport/jwks-url.js';
+import {
+  requestReturnOfResults,
+  RETURN_OF_RESULTS_MAX,
+  type ReturnOfResultsReceipt,
+} from './return-of-results.service.js';
 
 const GrantStatusEnum = builder.enumType('GrantStatus', {
   values: {
@@ -203,6 +208,50 @@ builder.mutationField('confirmDataDeletion', (t) =>
         ctx,
         { action: 'grant.deletion.confirm', targetType: 'grant', targetId: grantId },
         async (tx) => (await confirmDataDeletion(tx, ctx.viewer, String(grantId))).confirmedAt,
+      ),
+  }),
+);
+
+const ReturnOfResultsType = builder.objectRef<ReturnOfResultsReceipt>('ReturnOfResults').implement({
+  description: 'What you learn of a return of results: how many, never who.',
+  fields: (t) => ({
+    requested: t.exposeInt('requested', { description: 'Distinct samples you named.' }),
+    contacted: t.exposeInt('contacted', {
+      description: 'People their site contacted (only those who allow recontact are).',
+    }),
+  }),
+});
+
+const ReturnOfResultsInput = builder.inputType('ReturnOfResultsInput', {
+  fields: (t) => ({
+    grantId: t.id(),
+    exportId: t.id(),
+    sampleIds: t.stringList({
+      description: `The export's sample ids with a clinically actionable finding (at most ${RETURN_OF_RESULTS_MAX}).`,
+    }),
+  }),
+});
+
+builder.mutationField('requestReturnOfResults', (t) =>
+  t.field({
+    type: ReturnOfResultsType,
+    description:
+      "Asks the participants' site to contact the people behind these samples of your export about a " +
+      'clinically actionable finding. The site contacts only those who allow recontact; you never ' +
+      'contact anyone and learn only how many were contacted. Audited.',
+    authScopes: { roles: ['researcher'] },
+    errors: { types: WRITE_ERRORS },
+    args: { input: t.arg({ type: ReturnOfResultsInput }) },
+    resolve: (_root, { input }, ctx) =>
+      refusalAuditedTx(
+        ctx,
+        { action: 'results.return.request', targetType: 'grant', targetId: String(input.grantId) },
+        (tx) =>
+          requestReturnOfResults(tx, ctx.viewer, {
+            grantId: String(input.grantId),
+            exportId: String(input.exportId),
+            sampleIds: input.sampleIds,
+          }),
       ),
   }),
 );

@@ -7,13 +7,13 @@ import {
   myNotifications,
   type NotificationRecord,
 } from './notifications.service.js';
+import { NOTIFICATION_KINDS } from './notify.js';
 
 const NotificationType = builder.objectRef<NotificationRecord>('Notification').implement({
   fields: (t) => ({
     id: t.exposeID('id'),
     kind: t.exposeString('kind', {
-      description:
-        'consent_request, study_decision, vote_needed, grant_issued, grant_expiring, grant_ended, participant_withdrew, deletion_requested',
+      description: `One of: ${Object.keys(NOTIFICATION_KINDS).join(', ')}.`,
     }),
     title: t.exposeString('title'),
     body: t.exposeString('body'),

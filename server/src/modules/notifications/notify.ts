@@ -3,20 +3,74 @@ import type { Tx } from '../../db/database.js';
 import { insertChunked } from '../../db/insert-chunked.js';
 import { notifications } from './notifications.tables.js';
 
+/**
+ * Who a kind of message is for, and whether the recontact choice gates it
+ * (docs/consent-precedence.md, "Recontact"):
+ * - `own-data`: to a participant, about their own data: a use of it, a consent request for a
+ *   study that would use it, its erasure, the security of their account. Always sent.
+ * - `recontact`: to a participant, about something other than their own data (an invitation, a
+ *   newsletter, a research result to return). Sent only to those who allow recontact: `notify`
+ *   refuses these unless the recipients went through the consent module's recontact gate.
+ * - `staff`: to researchers, board members, stewards or admins, about their work. Never to a
+ *   participant as such, so the participant's recontact choice does not apply.
+ */
+export type NotificationAudience = 'own-data' | 'recontact' | 'staff';
+
+/**
+ * Every kind of notification (and so of e-mail: mail-delivery sends these rows), with its
+ * audience and why. A kind is added here or nowhere; a test checks every kind the sources send
+ * is listed.
+ */
+export const NOTIFICATION_KINDS = {
+  consent_request: {
+    audience: 'own-data',
+    why: 'A study asks to use the participant’s data, or whether a later “no” applies to it.',
+  },
+  passkeys_reset: {
+    audience: 'own-data',
+    why: 'Security: the participant’s passkeys were reset by their site.',
+  },
+  weekly_digest: {
+    audience: 'own-data',
+    why: 'The participant asked for a weekly count of what others did with their data.',
+  },
+  return_of_results: {
+    audience: 'recontact',
+    why: 'Their site would like to contact them about a research finding: not a use of their data.',
+  },
+  study_decision: { audience: 'staff', why: 'The board decided a researcher’s study.' },
+  vote_needed: { audience: 'staff', why: 'A study awaits a board member’s review.' },
+  grant_issued: { audience: 'staff', why: 'A researcher’s access was granted.' },
+  grant_expiring: { audience: 'staff', why: 'A researcher’s access ends soon.' },
+  grant_ended: { audience: 'staff', why: 'A researcher’s access ended.' },
+  participant_withdrew: {
+    audience: 'staff',
+    why: 'A grantee is told someone left their study (never who).',
+  },
+  deletion_requested: {
+    audience: 'staff',
+    why: 'A grantee must delete an erased participant’s data and confirm.',
+  },
+  data_use_narrowed: {
+    audience: 'staff',
+    why: 'A grantee is told the terms of use of a dataset they hold were narrowed.',
+  },
+  data_use_review: {
+    audience: 'staff',
+    why: 'Board members are asked to review grants after a dataset’s terms were narrowed.',
+  },
+} as const satisfies Record<string, { audience: NotificationAudience; why: string }>;
+
 /** What a notification is about; the portal picks an icon and the inbox filters by it. */
-export type NotificationKind =
-  | 'consent_request'
-  | 'study_decision'
-  | 'vote_needed'
-  | 'grant_issued'
-  | 'grant_expiring'
-  | 'grant_ended'
-  | 'participant_withdrew'
-  | 'deletion_requested'
-  | 'passkeys_reset'
-  | 'weekly_digest'
-  | 'data_use_narrowed'
-  | 'data_use_review';
+export type NotificationKind = keyof typeof NOTIFICATION_KINDS;
+
+/**
+ * Recipients the consent module checked against their latest recontact choice
+ * (consent/recontact-gate.ts is the only place that creates one; a test scans the sources).
+ */
+export class RecontactCleared {
+  constructor(readonly userIds: readonly string[]) {}
+}
 
 /** One message to one or more users. Text names studies, never participants. */
 export interface NotificationMessage {
@@ -29,13 +83,20 @@ export interface NotificationMessage {
 
 /**
  * Writes the notification for each user inside the caller's transaction, so it exists exactly
- * when the change it announces does. E-mail goes out later from these rows (see mail-delivery).
+ * when the change it announces does. A `recontact` kind needs recipients cleared by the recontact
+ * gate (the participant's choice decides), and refuses a plain list. E-mail goes out later from these rows (see mail-delivery).
  */
 export async function notify(
   tx: Tx,
-  userIds: readonly string[],
+  recipients: readonly string[] | RecontactCleared,
   message: NotificationMessage,
 ): Promise<void> {
+  const cleared = recipients instanceof RecontactCleared;
+  if (NOTIFICATION_KINDS[message.kind].audience === 'recontact' && !cleared)
+    throw new Error(
+      `${message.kind} is not about the recipients' own data: pass them through the recontact gate`,
+    );
+  const userIds = cleared ? recipients.userIds : (recipients as readonly string[]);
   const unique = [...new Set(userIds)];
   if (unique.length === 0) return;
   await insertChunked(

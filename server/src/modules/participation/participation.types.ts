@@ -19,6 +19,8 @@ import {
   type ErasureReceipt,
 } from './erase-participant.service.js';
 import { withdrawConsent, type WithdrawalResult } from './withdraw-participant.service.js';
+import { setPreferences } from './set-preferences.service.js';
+import { PreferencesInput, PreferencesType, preferencesOf } from '../consent/consent.types.js';
 
 const WithdrawalType = builder.objectRef<WithdrawalResult>('Withdrawal').implement({
   fields: (t) => ({
@@ -191,5 +193,29 @@ builder.mutationField('setWeeklyDigest', (t) =>
     args: { on: t.arg.boolean() },
     resolve: (_root, { on }, ctx) =>
       inTransaction(ctx, (tx) => setMyWeeklyDigest(tx, ctx.viewer, on)),
+  }),
+);
+
+builder.mutationField('setConsentPreferences', (t) =>
+  t.field({
+    type: PreferencesType,
+    description:
+      'Sets your standing preferences: a new version, audited and recorded on chain. A new ' +
+      '"no" that covers a running study you said yes to, which already received data, opens a ' +
+      'request asking whether the "no" applies to it too.',
+    authScopes: { roles: ['participant'] },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      input: t.arg({ type: PreferencesInput }),
+      signature: t.arg({
+        type: ConsentSignatureInput,
+        required: false,
+        description: 'Your passkey signature (see signingStatementForPreferences).',
+      }),
+    },
+    resolve: (_root, { input, signature }, ctx) =>
+      inTransaction(ctx, (tx) =>
+        setPreferences(tx, ctx.viewer, preferencesOf(input), signingOf(ctx, signature)),
+      ),
   }),
 );

@@ -231,6 +231,7 @@ describe(`passkeys and signed consent over GraphQL (${TEST_DRIVER})`, () => {
         tx,
         {
           id: studyId,
+          status: 'submitted',
           purpose: { primary: 'GRU', commercial: false } as never,
           match: { datasets: [] } as never,
         },

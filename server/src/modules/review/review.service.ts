@@ -117,7 +117,7 @@ export async function castVote(
     const match = study.match as CombinedMatchResult;
     const members = await memberConsents(
       tx,
-      { id: study.id, purpose: study.purpose as ResearchPurpose, match },
+      { id: study.id, status: study.status, purpose: study.purpose as ResearchPurpose, match },
       studyCandidates(index, study.cohortCriteria as CohortCriteria, grantedDatasets(match)),
     );
     await issueGrant(tx, actor!, {

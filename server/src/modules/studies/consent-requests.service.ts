@@ -7,7 +7,12 @@ import { idSchema } from '../../lib/validators.js';
 import type { Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { signedInParticipant } from '../participants/signed-in-participant.js';
-import { consentRequests, studies, studyDecisions } from './studies.tables.js';
+import {
+  consentRequests,
+  studies,
+  studyDecisions,
+  type ConsentRequestReason,
+} from './studies.tables.js';
 import { latestVersions, recordStudyDecision } from './study-decisions.js';
 import type { ConsentSigning } from '../passkeys/signed-consent.js';
 
@@ -15,6 +20,8 @@ import type { ConsentSigning } from '../passkeys/signed-consent.js';
 export interface ConsentRequestView {
   id: string;
   status: string;
+  /** Why they are asked: their consent said "ask", or a later standing "no" (precedence rule 4). */
+  reason: ConsentRequestReason;
   createdAt: Date;
   answeredAt: Date | null;
   study: {
@@ -54,6 +61,7 @@ export async function myConsentRequests(
   return rows.map(({ request, study }) => ({
     id: request.id,
     status: request.status,
+    reason: request.reason as ConsentRequestReason,
     createdAt: request.createdAt,
     answeredAt: request.answeredAt,
     study: {
@@ -121,11 +129,12 @@ export async function answerConsentRequest(
     targetType: 'study',
     targetId: row.study.id,
     participantId: participant.id,
-    payload: { decision: data.decision, version, signedWith },
+    payload: { decision: data.decision, reason: row.request.reason, version, signedWith },
   });
   const request: ConsentRequestView = {
     id: row.request.id,
     status: 'answered',
+    reason: row.request.reason as ConsentRequestReason,
     createdAt: row.request.createdAt,
     answeredAt,
     study: {

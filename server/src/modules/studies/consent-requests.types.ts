@@ -17,6 +17,19 @@ export const RequestStatusEnum = builder.enumType('ConsentRequestStatus', {
   } as const,
 });
 
+export const RequestReasonEnum = builder.enumType('ConsentRequestReason', {
+  description: 'Why you are asked (docs/consent-precedence.md).',
+  values: {
+    ASK: { value: 'ask', description: 'Your consent says "ask me" for studies like this one.' },
+    LATER_NO: {
+      value: 'later_no',
+      description:
+        'You said yes to this study, which already received data, and later said no to research ' +
+        'of its kind: does your "no" apply to this study too? Until you answer, your yes stands.',
+    },
+  } as const,
+});
+
 const LayStudyType = builder.objectRef<ConsentRequestView['study']>('LayStudy').implement({
   description: 'What a participant is told about a study that asks for their data.',
   fields: (t) => ({
@@ -34,6 +47,7 @@ export const ConsentRequestType = builder
     fields: (t) => ({
       id: t.exposeID('id'),
       status: t.field({ type: RequestStatusEnum, resolve: (r) => r.status as never }),
+      reason: t.field({ type: RequestReasonEnum, resolve: (r) => r.reason }),
       createdAt: t.expose('createdAt', { type: 'DateTime' }),
       answeredAt: t.expose('answeredAt', { type: 'DateTime', nullable: true }),
       study: t.field({ type: LayStudyType, resolve: (r) => r.study }),

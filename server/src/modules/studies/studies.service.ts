@@ -147,7 +147,11 @@ export async function submitStudy(
     study.cohortCriteria as CohortCriteria,
     study.datasetIds,
   );
-  const members = await memberConsents(tx, { id: study.id, purpose, match }, candidates);
+  const members = await memberConsents(
+    tx,
+    { id: study.id, status: study.status, purpose, match },
+    candidates,
+  );
   const toAsk = members.filter((m) => m.consent === 'ask');
   if (toAsk.length) {
     await insertChunked(

@@ -75,9 +75,15 @@ export const studies = pgTable(
   ],
 );
 
+/** Why a participant is asked about a study (see docs/consent-precedence.md). */
+export const CONSENT_REQUEST_REASONS = ['ask', 'later_no'] as const;
+export type ConsentRequestReason = (typeof CONSENT_REQUEST_REASONS)[number];
+
 /**
- * A participant asked about one study (their consent said "ask"): an inbox item with the lay
- * summary. `pending` until answered; `closed` when the study ended before they answered.
+ * A participant asked about one study: an inbox item with the lay summary. `reason` says why:
+ * `ask`, their consent said "ask"; `later_no`, they said yes to the study, then a standing "no"
+ * for a purpose it serves, after the study received data, so they are asked whether that "no"
+ * applies to it too. `pending` until answered; `closed` when the study ended before they answered.
  */
 export const consentRequests = pgTable(
   'consent_requests',
@@ -86,10 +92,15 @@ export const consentRequests = pgTable(
     studyId: uuidRef('study_id', () => studies.id),
     participantId: uuidRef('participant_id', () => participants.id),
     status: text('status').notNull(),
+    reason: text('reason').notNull().default('ask'),
     createdAt: createdAt(),
     answeredAt: timestamptz('answered_at'),
   },
   (t) => [
+    check(
+      'consent_requests_reason_check',
+      sql.raw(`reason in (${CONSENT_REQUEST_REASONS.map((r) => `'${r}'`).join(', ')})`),
+    ),
     unique('consent_requests_study_participant_uq').on(t.studyId, t.participantId),
     index('consent_requests_participant_idx').on(t.participantId),
     check('consent_requests_status_check', sql`${t.status} in ('pending', 'answered', 'closed')`),

@@ -82,6 +82,7 @@ async function figureSets(tx: Tx, index: CohortIndex, study: StudyRow): Promise<
     tx,
     {
       id: study.id,
+      status: study.status,
       purpose: study.purpose as ResearchPurpose,
       match: study.match as CombinedMatchResult,
     },

@@ -6,7 +6,12 @@ import { RoaringBitmap32 } from '../cohorts/roaring.js';
 import { consentPreferences } from '../consent/consent.tables.js';
 import type { CombinedMatchResult } from '../consent/duo/match-across-datasets.js';
 import type { ResearchPurpose } from '../consent/duo/match-types.js';
-import { effectiveConsent, type EffectiveConsent } from '../consent/effective-consent.js';
+import {
+  choiceSinceOf,
+  decideConsent,
+  type EffectiveConsent,
+  type PrecedenceRule,
+} from '../consent/effective-consent.js';
 import { DEFAULT_PREFERENCES, type ConsentPreferences } from '../consent/preferences.js';
 import { samples } from '../datasets/ingest/ingest.tables.js';
 import { participants } from '../participants/participants.tables.js';
@@ -19,6 +24,13 @@ export interface MemberConsent {
   num: number;
   userId: string | null;
   consent: EffectiveConsent;
+  /** The precedence rule that decided (consent/effective-consent.ts). */
+  rule: PrecedenceRule;
+  /**
+   * Their earlier "yes" stands only until they say whether a later standing "no" applies to
+   * this study, which already received data: they must be asked.
+   */
+  awaitingAnswer: boolean;
   /**
    * Who vouched for the decision that governs: the participant's passkey signature, or the
    * institution recording it for them (the defaults count as the institution's).
@@ -37,15 +49,16 @@ async function chunked<T, R>(items: readonly T[], run: (part: T[]) => Promise<R[
 
 /**
  * The participant numbers matching a study's criteria within its datasets, from the cohort
- * index (so only participants who allow discovery are ever candidates). The index must be
- * synced before the caller's transaction opens.
+ * index: everyone who has not withdrawn, whether or not they allow discovery (opting out of
+ * discovery counts keeps a person out of counts only; their consent decides the rest). The index
+ * must be synced before the caller's transaction opens.
  */
 export function studyCandidates(
   index: CohortIndex,
   criteria: CohortCriteria,
   datasetIds: readonly string[],
 ): number[] {
-  const members = index.members(criteria);
+  const members = index.studyMembers(criteria);
   const inDatasets = new RoaringBitmap32();
   try {
     for (const id of datasetIds) {
@@ -61,6 +74,17 @@ export function studyCandidates(
 }
 
 /**
+ * The statuses of a study that received data: an approved study has its grant (issued in the
+ * approval's transaction), and a grant that ended does not take back what was shared.
+ */
+const RECEIVED_DATA: readonly string[] = ['approved', 'expired', 'revoked', 'closed_out'];
+
+/** True when the study already received data, so a later standing "no" must be asked about. */
+export function studyReceivedData(status: string): boolean {
+  return RECEIVED_DATA.includes(status);
+}
+
+/**
  * Effective consent of each candidate for the study, read from the database inside the
  * caller's transaction (not from the index), so a withdrawal or a "no" committed a moment ago
  * counts: status, latest standing preferences, latest decision on this study, and whether a
@@ -68,7 +92,7 @@ export function studyCandidates(
  */
 export async function memberConsents(
   tx: Tx,
-  study: { id: string; purpose: ResearchPurpose; match: CombinedMatchResult },
+  study: { id: string; status: string; purpose: ResearchPurpose; match: CombinedMatchResult },
   candidateNums: readonly number[],
 ): Promise<MemberConsent[]> {
   if (candidateNums.length === 0) return [];
@@ -84,12 +108,14 @@ export async function memberConsents(
       .where(inArray(participants.num, part)),
   );
   const ids = people.map((p) => p.id);
-  const preferences = latestVersions(
-    await chunked(ids, (part) =>
-      tx.select().from(consentPreferences).where(inArray(consentPreferences.participantId, part)),
-    ),
-    (row) => row.participantId,
-  );
+  const history = new Map<string, (typeof consentPreferences.$inferSelect)[]>();
+  for (const row of await chunked(ids, (part) =>
+    tx.select().from(consentPreferences).where(inArray(consentPreferences.participantId, part)),
+  ))
+    (
+      history.get(row.participantId) ?? history.set(row.participantId, []).get(row.participantId)!
+    ).push(row);
+  const preferences = latestVersions([...history.values()].flat(), (row) => row.participantId);
   const decisions = latestVersions(
     await chunked(ids, (part) =>
       tx
@@ -116,22 +142,35 @@ export async function memberConsents(
     ))
       allowed.add(row.participantId);
   }
-  return people.map((p) => ({
-    participantId: p.id,
-    num: p.num,
-    userId: p.userId,
-    // A study decision, when there is one, governs; otherwise the standing preferences.
-    vouchedBy: (decisions.get(p.id) ?? preferences.get(p.id))?.signedWith
-      ? ('participant' as const)
-      : ('institution' as const),
-    consent: effectiveConsent({
+  const receivedData = studyReceivedData(study.status);
+  return people.map((p) => {
+    const decision = decisions.get(p.id);
+    const verdict = decideConsent({
       dataUseAllows: allowed.has(p.id),
       preferences: standing(preferences.get(p.id)),
+      choiceSince: choiceSinceOf(history.get(p.id) ?? []),
       purpose: study.purpose,
-      studyDecision: (decisions.get(p.id)?.decision as 'permit' | 'deny' | undefined) ?? null,
+      studyDecision: decision
+        ? { decision: decision.decision as 'permit' | 'deny', at: decision.createdAt }
+        : null,
+      studyReceivedData: receivedData,
       withdrawn: p.status === 'withdrawn',
-    }),
-  }));
+    });
+    // Who vouched: the study decision when it governs, otherwise the standing preferences.
+    const governing =
+      verdict.rule.startsWith('study-') || verdict.awaitingAnswer
+        ? decision
+        : (preferences.get(p.id) ?? decision);
+    return {
+      participantId: p.id,
+      num: p.num,
+      userId: p.userId,
+      vouchedBy: governing?.signedWith ? ('participant' as const) : ('institution' as const),
+      consent: verdict.consent,
+      rule: verdict.rule,
+      awaitingAnswer: verdict.awaitingAnswer,
+    };
+  });
 }
 
 /** A stored preference version as the consent rule reads it (none stated: the defaults). */

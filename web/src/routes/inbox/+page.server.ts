@@ -10,7 +10,7 @@ import type { Actions, PageServerLoad } from './$types';
 /** The studies' requests to the participant, with the DUO words that explain purposes. */
 const Inbox = graphql(
   `
-    query Inbox { myConsentRequests { id status decision createdAt answeredAt study { id title
+    query Inbox { myConsentRequests { id status reason decision createdAt answeredAt study { id title
     laySummary status purpose { ...PurposeFields } } } duoTerms { code plain }
     myPasskeys { ...PasskeyFields } }
   `,

@@ -50,6 +50,7 @@ export async function lapsedExportMembers(
     tx,
     {
       id: study!.id,
+      status: study!.status,
       purpose: study!.purpose as ResearchPurpose,
       match: study!.match as CombinedMatchResult,
     },

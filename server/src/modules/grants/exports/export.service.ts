@@ -63,7 +63,7 @@ export async function createExport(
   );
   const members = await memberConsents(
     tx,
-    { id: study!.id, purpose: study!.purpose as ResearchPurpose, match },
+    { id: study!.id, status: study!.status, purpose: study!.purpose as ResearchPurpose, match },
     candidates,
   );
   const included = members

@@ -1,0 +1,2 @@
+ALTER TABLE "consent_requests" ADD COLUMN "reason" text DEFAULT 'ask' NOT NULL;--> statement-breakpoint
+ALTER TABLE "consent_requests" ADD CONSTRAINT "consent_requests_reason_check" CHECK (reason in ('ask', 'later_no'));
