@@ -11,6 +11,8 @@ const EnvSchema = z.object({
   // Production unless told otherwise: `npm start` (the demo) sets development itself.
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   DATABASE_URL: z.string().url().optional(),
+  // Named prepared statements on the PostgreSQL server (db/prepared-statements.ts).
+  DATABASE_PREPARE: boolish.default(true),
   DATA_DIR: z.string().default('.data'),
   SECRETS_KEY: z.string().min(1).optional(),
   SECRETS_KEY_FILE: z.string().min(1).optional(),
@@ -59,6 +61,8 @@ const EnvSchema = z.object({
 export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   databaseUrl: string | undefined;
+  /** Run queries as prepared statements on the PostgreSQL server (off behind an old PgBouncer). */
+  databasePrepare: boolean;
   dataDir: string;
   /** The key that encrypts server_secrets: SECRETS_KEY, else the key file (DATA_DIR/secrets.key). */
   secretsKey: SecretsKeySource;
@@ -120,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     nodeEnv: e.NODE_ENV,
     databaseUrl: e.DATABASE_URL,
+    databasePrepare: e.DATABASE_PREPARE,
     dataDir: path.resolve(e.DATA_DIR),
     secretsKey: secretsKeySourceFromEnv(
       { SECRETS_KEY: e.SECRETS_KEY, SECRETS_KEY_FILE: e.SECRETS_KEY_FILE },

@@ -5,7 +5,7 @@ import type { DatabaseLocation } from '../db/open-database.js';
 /** PostgreSQL when DATABASE_URL is set, otherwise PGlite under DATA_DIR. */
 export function databaseLocation(config: Config): DatabaseLocation {
   return config.databaseUrl
-    ? { url: config.databaseUrl }
+    ? { url: config.databaseUrl, prepare: config.databasePrepare }
     : { pgliteDir: path.join(config.dataDir, 'pglite') };
 }
 

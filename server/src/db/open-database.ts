@@ -5,10 +5,11 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import * as schema from './schema.js';
+import { preparingClient } from './prepared-statements.js';
 import type { Database, DatabaseHandle } from './database.js';
 
 /** Where to find the database: a PostgreSQL URL, or a PGlite data directory ('memory://' for tests). */
-export type DatabaseLocation = { url: string } | { pgliteDir: string };
+export type DatabaseLocation = { url: string; prepare?: boolean } | { pgliteDir: string };
 
 /**
  * Opens the database behind one interface: postgres.js for a PostgreSQL server, PGlite for the
@@ -20,7 +21,8 @@ export async function openDatabase(location: DatabaseLocation): Promise<Database
       max: 10,
       onnotice: () => {},
     });
-    const db = drizzlePostgres(sql, { schema }) as unknown as Database;
+    const client = location.prepare === false ? sql : preparingClient(sql);
+    const db = drizzlePostgres(client, { schema }) as unknown as Database;
     return {
       db,
       kind: 'postgres',
