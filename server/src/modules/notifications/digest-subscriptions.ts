@@ -7,7 +7,14 @@ export const DIGEST_EVERY_MS = 7 * 86_400_000;
 
 /** Turns the weekly summary e-mail on or off for a user. */
 export async function setDigestSubscription(tx: Tx, userId: string, on: boolean): Promise<void> {
-  if (on) await tx.insert(digestSubscriptions).values({ userId }).onConflictDoNothing();
+  // This process's clock, as audit events' `occurred_at` is: the first digest counts events from
+  // here, and the database's now() (microseconds) could be later than an event written within
+  // the same millisecond.
+  if (on)
+    await tx
+      .insert(digestSubscriptions)
+      .values({ userId, subscribedAt: new Date() })
+      .onConflictDoNothing();
   else await tx.delete(digestSubscriptions).where(eq(digestSubscriptions.userId, userId));
 }
 
