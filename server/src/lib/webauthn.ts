@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import {
   generateRegistrationOptions,
   verifyAuthenticationResponse,
@@ -13,6 +14,24 @@ import {
  */
 
 /** The WebAuthn relying party: the portal's origin and its host name (config.webauthn). */
+/**
+ * A WebAuthn assertion as the browser sends it (AuthenticationResponseJSON), bounded: checked
+ * before any verification by every door that takes one (passkey sign-in, the staff second factor).
+ */
+export const AssertionResponseSchema = z.object({
+  id: z.string().min(1).max(1_024),
+  rawId: z.string().min(1).max(1_024),
+  type: z.literal('public-key'),
+  response: z.object({
+    clientDataJSON: z.string().min(1).max(4_096),
+    authenticatorData: z.string().min(1).max(4_096),
+    signature: z.string().min(1).max(1_024),
+    userHandle: z.string().max(1_024).optional(),
+  }),
+  clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
+  authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
+});
+
 export interface RelyingParty {
   origin: string;
   rp_id: string;

@@ -4,11 +4,15 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/server';
 import { and, eq, gt } from 'drizzle-orm';
-import { z } from 'zod';
 import type { Database } from '../../db/database.js';
 import { ConflictError, ValidationError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
-import { signedChallenge, verifyAssertion, type RelyingParty } from '../../lib/webauthn.js';
+import {
+  signedChallenge,
+  verifyAssertion,
+  type RelyingParty,
+  AssertionResponseSchema,
+} from '../../lib/webauthn.js';
 import type { UserActor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { staffPasskeyChallenges, staffPasskeys } from './identity.tables.js';
@@ -25,20 +29,6 @@ import {
  * a synced or software one (`swk`); `pop` is the value the RFC gives for exactly that case.
  */
 export const PASSKEY_AMR = 'pop';
-
-const Assertion = z.object({
-  id: z.string().min(1).max(1_024),
-  rawId: z.string().min(1).max(1_024),
-  type: z.literal('public-key'),
-  response: z.object({
-    clientDataJSON: z.string().min(1).max(4_096),
-    authenticatorData: z.string().min(1).max(4_096),
-    signature: z.string().min(1).max(1_024),
-    userHandle: z.string().max(1_024).optional(),
-  }),
-  clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
-  authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
-});
 
 /**
  * Options for `navigator.credentials.get` limited to the signed-in user's own second-factor
@@ -75,7 +65,7 @@ export async function verifySecondFactorWithPasskey(
   rp: RelyingParty,
   input: unknown,
 ): Promise<Date> {
-  const response = parseInput(Assertion, input) as AuthenticationResponseJSON;
+  const response = parseInput(AssertionResponseSchema, input) as AuthenticationResponseJSON;
   const refuse = async (reason: string): Promise<never> => {
     await db.transaction((tx) =>
       appendAuditEvent(tx, actor, {

@@ -6,7 +6,6 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/server';
 import { and, count, eq, gt, isNull, lt } from 'drizzle-orm';
-import { z } from 'zod';
 import type { Database } from '../../db/database.js';
 import { RateLimitedError, UnauthenticatedError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
@@ -19,7 +18,7 @@ import {
 } from '../accounts/login-rate-limit.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { participants } from '../participants/participants.tables.js';
-import { signedChallenge, type RelyingParty } from '../../lib/webauthn.js';
+import { signedChallenge, type RelyingParty, AssertionResponseSchema } from '../../lib/webauthn.js';
 import { participantPasskeys, passkeySignInChallenges } from './passkeys.tables.js';
 
 const CHALLENGE_TTL_MS = 5 * 60_000;
@@ -60,20 +59,6 @@ export async function passkeySignInOptions(
   return options;
 }
 
-const Assertion = z.object({
-  id: z.string().min(1).max(1_024),
-  rawId: z.string().min(1).max(1_024),
-  type: z.literal('public-key'),
-  response: z.object({
-    clientDataJSON: z.string().min(1).max(4_096),
-    authenticatorData: z.string().min(1).max(4_096),
-    signature: z.string().min(1).max(1_024),
-    userHandle: z.string().max(1_024).optional(),
-  }),
-  clientExtensionResults: z.record(z.string(), z.unknown()).default({}),
-  authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
-});
-
 /**
  * Signs a participant in with one of their passkeys: the assertion must answer a live challenge
  * from `passkeySignInOptions` (used once), come from an active passkey, and verify against its
@@ -90,7 +75,7 @@ export async function signInWithPasskey(
   input: unknown,
   device: string | null = null,
 ): Promise<LoginResult> {
-  const response = parseInput(Assertion, input) as AuthenticationResponseJSON;
+  const response = parseInput(AssertionResponseSchema, input) as AuthenticationResponseJSON;
   const throttleKey = `passkey:${response.id}`;
   await chargeLoginAttempt(db, settings, throttleKey, clientKey);
   const fail = async (reason: string, userId?: string): Promise<never> => {
