@@ -55,6 +55,7 @@ export function recordFields(r: ConsentRecordFields | ConsentRecord): ConsentRec
     scope: r.scope,
     decision: r.decision,
     version: r.version,
+    ...(r.format === undefined ? {} : { format: r.format as ConsentRecordFields['format'] }),
     evidence: r.evidence,
     time: r.time,
   };

@@ -8,8 +8,8 @@ import type { ConsentItem, Hex64 } from './messages.js';
  * adapters and the contract (`canonical.rs` `consent_record_json` writes the same bytes; the
  * contract's `record_digest` query returns them, and a test holds all of them to one digest).
  *
- * record  = RFC 8785 canonical JSON of the seven payload fields (decision, event_id, evidence,
- *           scope, subject, time, version); the proof is not part of it
+ * record  = RFC 8785 canonical JSON of the payload fields (decision, event_id, evidence, format
+ *           when present, scope, subject, time, version); the proof is not part of it
  * digest  = SHA-256(record), lowercase hex
  * signed  = one record: its digest; several records signed by one assertion (one decision that
  *           touches several scopes): SHA-256(canonical JSON array of their digests, in order),
@@ -26,6 +26,8 @@ export function consentRecordJson(item: ConsentRecordFields): string {
     decision: item.decision,
     event_id: item.event_id,
     evidence: item.evidence,
+    // Only when present: legacy (format 1) records were signed without it.
+    ...(item.format === undefined ? {} : { format: item.format }),
     scope: item.scope,
     subject: item.subject,
     time: item.time,

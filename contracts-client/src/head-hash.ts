@@ -11,7 +11,7 @@ import type { AnchorRecord, ConsentRecord, GrantRecord } from './messages.js';
 type ConsentFields = Pick<
   ConsentRecord,
   'event_id' | 'subject' | 'scope' | 'decision' | 'version' | 'evidence' | 'time'
->;
+> & { format?: number };
 type AnchorFields = Pick<
   AnchorRecord,
   'batch' | 'merkle_root' | 'first_seq' | 'last_seq' | 'count'
@@ -44,7 +44,10 @@ export function canonicalItemBytes(item: HeadItem): Buffer {
   switch (item.kind) {
     case 'consent':
       return Buffer.concat([
-        Buffer.from([0x01]),
+        // A record with a format has its own tag, the format first (canonical.rs).
+        item.format === undefined
+          ? Buffer.from([0x01])
+          : Buffer.concat([Buffer.from([0x04]), u64(item.format)]),
         str(item.event_id),
         str(item.subject),
         str(item.scope),

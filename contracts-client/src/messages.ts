@@ -15,7 +15,16 @@ export const MAX_PAGE_LIMIT = 100;
 /** 64 lowercase hex characters (a SHA-256 / HMAC-SHA256 value). */
 export type Hex64 = string;
 
-export type Decision = 'permit' | 'deny';
+/** `ask`: "ask me about each study" (record format 2, purposes only). */
+export type Decision = 'permit' | 'deny' | 'ask';
+
+/**
+ * The consent record format the contract validates. Format 2: scopes `purpose:<GRU|HMB|DS|POA|
+ * METHODS|COMMERCIAL>` or `purpose:DS:<MONDO id>` (permit, deny or ask), `discovery`,
+ * `recontact` and `ask_each_time` (permit or deny: on or off), `study:<id>` (permit or deny). A record without `format` is the
+ * legacy format 1 (any scope, permit or deny).
+ */
+export const RECORD_FORMAT = 2;
 
 export interface InstantiateMsg {
   admin: string;
@@ -60,6 +69,8 @@ export interface ConsentItem {
   decision: Decision;
   /** Strictly greater than the stored version for the same (subject, scope). */
   version: number;
+  /** `RECORD_FORMAT`, or absent for the legacy format 1; part of the signed record. */
+  format?: typeof RECORD_FORMAT;
   /** SHA-256 of the off-chain evidence. */
   evidence: Hex64;
   /** RFC 3339 or unix seconds as a canonical decimal string. */
@@ -124,6 +135,8 @@ export interface ConsentRecord {
   scope: string;
   decision: Decision;
   version: number;
+  /** Absent on legacy (format 1) records. */
+  format?: number;
   evidence: Hex64;
   time: string;
   block_height: number;

@@ -117,15 +117,58 @@ export function defineSigningSuite(label: string, open: () => Promise<SuiteChain
         scope: 'study:s-1',
         proof: { institution: { witness: 'nurse-7' } },
       });
-      const c = record(subject, 3, { scope: 'discovery' });
-      await ledger.recordConsents([a, b, c]);
+      await ledger.recordConsents([a, b]);
       const history = (await ledger.consentHistory(subject)).consents;
       expect(history.map((r) => [r.signed_by, r.attested_by])).toEqual([
         [{ key_id: key.keyId, counter: 1, record_digest: consentRecordDigest(a) }, undefined],
         [undefined, { writer: env.sender, witness: 'nurse-7' }],
-        [undefined, { writer: env.sender }],
       ]);
       expect((await ledger.passkeys(subject)).passkeys[0]!.counter).toBe(1);
+      // A subject without keys is still recorded on the writer's word, marked as such.
+      const keyless = hex64('subject-keyless');
+      await ledger.recordConsents([record(keyless, 1, { scope: 'discovery' })]);
+      expect((await ledger.consentHistory(keyless)).consents[0]!.attested_by).toEqual({
+        writer: env.sender,
+      });
+    });
+
+    it("refuses a passkey holder's record on the writer's word alone (the operator's forgery)", async () => {
+      const ledger = await deploy();
+      const { subject } = await enrolled(ledger, 'operator');
+      await refusedLeavingNothing(
+        ledger,
+        subject,
+        () => ledger.recordConsents([record(subject, 1, { scope: 'purpose:GRU' })]),
+        /active passkey: the record must be signed by it, or recorded by the institution with a witness/,
+      );
+    });
+
+    it('stores format-2 records with ask as itself, and refuses scopes the format does not know', async () => {
+      const ledger = await deploy();
+      const subject = hex64('subject-format');
+      const ask = record(subject, 1, { scope: 'purpose:HMB', decision: 'ask', format: 2 });
+      await ledger.recordConsents([ask]);
+      const [stored] = (await ledger.consentHistory(subject)).consents;
+      expect(stored).toMatchObject({ decision: 'ask', format: 2, scope: 'purpose:HMB' });
+      // The signed digest covers the format, on the chain as here.
+      expect((await ledger.recordDigest(ask)).digest).toBe(consentRecordDigest(ask));
+      expect(consentRecordDigest(ask)).not.toBe(consentRecordDigest({ ...ask, format: undefined }));
+      await refusedLeavingNothing(
+        ledger,
+        subject,
+        () =>
+          ledger.recordConsents([
+            record(subject, 2, { scope: 'study:s-1', decision: 'ask', format: 2 }),
+          ]),
+        /only for purposes/,
+      );
+      await refusedLeavingNothing(
+        ledger,
+        subject,
+        () =>
+          ledger.recordConsents([record(subject, 2, { scope: 'purpose:HMB', decision: 'ask' })]),
+        /needs record format 2/,
+      );
     });
 
     it('lets one assertion sign one decision over several scopes (covers)', async () => {

@@ -7,6 +7,7 @@
 //!                  ‖ u64(version) ‖ str(evidence) ‖ str(time)
 //!   anchor  = 0x02 ‖ u64(batch) ‖ str(merkle_root) ‖ u64(first_seq) ‖ u64(last_seq) ‖ u64(count)
 //!   grant   = 0x03 ‖ str(event_id) ‖ str(grant_id) ‖ str(study_id) ‖ str(cohort_root) ‖ u64(expiry)
+//!   consent with a format = 0x04 ‖ u64(format) ‖ the consent fields after the tag, as above
 //!   head_0 = 32 zero bytes;  head_n = sha256(head_{n-1} ‖ canonical(item_n)), for every newly
 //!   stored item in message order (replays do not move the head).
 //! Every field is length-prefixed or fixed-size, so distinct items never share an encoding.
@@ -17,6 +18,7 @@ use crate::sha256::Sha256;
 pub const TAG_CONSENT: u8 = 0x01;
 pub const TAG_ANCHOR: u8 = 0x02;
 pub const TAG_GRANT: u8 = 0x03;
+pub const TAG_CONSENT_FORMAT: u8 = 0x04;
 
 struct Enc(Vec<u8>);
 
@@ -36,8 +38,14 @@ impl Enc {
 }
 
 /// Only the payload fields: seq and block data are assigned by the chain, not by the writer.
+/// A record with a format gets its own tag and the format first, so a format-2 record never
+/// shares its bytes with a format-1 one.
 pub fn consent(r: &ConsentRecord) -> Vec<u8> {
-    Enc::new(TAG_CONSENT)
+    let start = match r.format {
+        None => Enc::new(TAG_CONSENT),
+        Some(f) => Enc::new(TAG_CONSENT_FORMAT).u64(f),
+    };
+    start
         .str(&r.event_id)
         .str(&r.subject)
         .str(&r.scope)
@@ -61,12 +69,15 @@ pub fn grant(r: &GrantRecord) -> Vec<u8> {
 /// plain integer. Every string field is validated to a charset that JSON never escapes
 /// (`[A-Za-z0-9:_.-]`, lowercase hex, RFC 3339 / decimal time) before this is called, so the
 /// strings are written as they are. contracts-client `consentRecordJson` writes the same bytes.
+/// With a format, `"format":<n>` sits between `evidence` and `scope` (sorted keys).
 pub fn consent_record_json(i: &ConsentItem) -> String {
+    let format = i.format.map(|f| format!(r#""format":{f},"#)).unwrap_or_default();
     format!(
-        r#"{{"decision":"{}","event_id":"{}","evidence":"{}","scope":"{}","subject":"{}","time":"{}","version":{}}}"#,
+        r#"{{"decision":"{}","event_id":"{}","evidence":"{}",{}"scope":"{}","subject":"{}","time":"{}","version":{}}}"#,
         i.decision.as_str(),
         i.event_id,
         i.evidence,
+        format,
         i.scope,
         i.subject,
         i.time,
@@ -115,6 +126,7 @@ mod tests {
             scope: "s".into(),
             decision: Decision::Deny,
             version: 2,
+            format: None,
             evidence: "cd".into(),
             time: "0".into(),
             block_height: 5,
@@ -138,6 +150,13 @@ mod tests {
         other.seq = 1;
         other.block_height = 99;
         assert_eq!(consent(&other), want);
+        // A format moves the record to its own tag, with the format before the fields.
+        let mut formatted = r.clone();
+        formatted.format = Some(2);
+        let mut want2 = vec![4u8];
+        want2.extend_from_slice(&2u64.to_be_bytes());
+        want2.extend_from_slice(&want[1..]);
+        assert_eq!(consent(&formatted), want2);
     }
 
     #[test]
@@ -148,6 +167,7 @@ mod tests {
             scope: "purpose:GRU".into(),
             decision: Decision::Permit,
             version: 12,
+            format: None,
             evidence: "cd".into(),
             time: "1700000000".into(),
             proof: None,
@@ -155,6 +175,11 @@ mod tests {
         assert_eq!(
             consent_record_json(&i),
             r#"{"decision":"permit","event_id":"evt:1","evidence":"cd","scope":"purpose:GRU","subject":"ab","time":"1700000000","version":12}"#
+        );
+        let ask = ConsentItem { decision: Decision::Ask, format: Some(2), ..i };
+        assert_eq!(
+            consent_record_json(&ask),
+            r#"{"decision":"ask","event_id":"evt:1","evidence":"cd","format":2,"scope":"purpose:GRU","subject":"ab","time":"1700000000","version":12}"#
         );
         assert_eq!(covers_json(&["aa".into(), "bb".into()]), r#"["aa","bb"]"#);
     }

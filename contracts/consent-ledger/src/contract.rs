@@ -219,7 +219,16 @@ fn consent_attestation(
     item: &ConsentItem,
 ) -> Result<(Option<SignedBy>, Option<AttestedBy>)> {
     match &item.proof {
-        None => Ok((None, Some(AttestedBy { writer: info.sender.clone(), witness: None }))),
+        None => {
+            // Once a participant holds a passkey, only they (or the institution, visibly and with
+            // a witness) may speak for them: a bare writer's word is what an operator could forge.
+            if passkeys::has_active_key(s, subject)? {
+                return Err(ContractError::Rejected(
+                    "this subject has an active passkey: the record must be signed by it, or recorded by the institution with a witness".into(),
+                ));
+            }
+            Ok((None, Some(AttestedBy { writer: info.sender.clone(), witness: None })))
+        }
         Some(ConsentProof::Institution { witness }) => {
             passkeys::validate_witness(witness)?;
             Ok((None, Some(AttestedBy { writer: info.sender.clone(), witness: Some(witness.clone()) })))
@@ -338,6 +347,7 @@ fn record_consents(
                 scope: item.scope.clone(),
                 decision: item.decision,
                 version: item.version,
+                format: item.format,
                 evidence: item.evidence.clone(),
                 time: item.time.clone(),
                 block_height: block.height,
@@ -383,6 +393,7 @@ fn validate_consent_fields(item: &ConsentItem) -> Result<[u8; 32]> {
     validate::ident("event_id", &item.event_id)?;
     let subject = validate::digest("subject", &item.subject)?;
     validate::ident("scope", &item.scope)?;
+    validate::record_format(item.format, &item.scope, item.decision)?;
     validate::digest("evidence", &item.evidence)?;
     validate::time("time", &item.time)?;
     Ok(subject)

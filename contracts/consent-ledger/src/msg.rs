@@ -137,6 +137,9 @@ pub enum ExecuteMsg {
 pub enum Decision {
     Permit,
     Deny,
+    /// "Ask me about each study": no standing permission, and not a refusal either. Only in
+    /// record format 2, and only for purposes.
+    Ask,
 }
 
 impl Decision {
@@ -144,9 +147,14 @@ impl Decision {
         match self {
             Decision::Permit => "permit",
             Decision::Deny => "deny",
+            Decision::Ask => "ask",
         }
     }
 }
+
+/// The consent record format this contract writes and validates (see `validate_record_format`).
+/// Records without `format` are format 1: any identifier as scope, permit or deny.
+pub const RECORD_FORMAT: u64 = 2;
 
 #[derive(Deserialize, Debug, Clone, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
@@ -157,6 +165,10 @@ pub struct ConsentItem {
     pub scope: String,
     pub decision: Decision,
     pub version: u64,
+    /// The record format (only `2` may be given); absent: the legacy format 1. Part of the
+    /// signed record and of the head hash whenever it is present.
+    #[serde(default)]
+    pub format: Option<u64>,
     /// SHA-256 of the off-chain evidence, 64 lowercase hex.
     pub evidence: String,
     /// RFC 3339 or unix seconds (string).
@@ -225,6 +237,8 @@ pub struct ConsentRecord {
     pub scope: String,
     pub decision: Decision,
     pub version: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<u64>,
     pub evidence: String,
     pub time: String,
     pub block_height: u64,

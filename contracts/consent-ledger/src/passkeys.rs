@@ -60,6 +60,11 @@ fn webauthn_config(s: &dyn Storage) -> Result<WebAuthnConfig> {
         .ok_or_else(|| ContractError::Rejected("no WebAuthn relying party is configured (set_webauthn)".into()))
 }
 
+/// Whether `subject` holds at least one passkey that was not removed.
+pub fn has_active_key(s: &dyn Storage, subject: &[u8; 32]) -> Result<bool> {
+    Ok(state::passkeys(s, subject)?.iter().any(|k| k.removed.is_none()))
+}
+
 /// Verifies `a` as an assertion over `challenge` by the active passkey `a.key_id` of `subject`,
 /// applies the counter rule and stores the key's new counter. Returns the counter signed.
 pub fn verify_assertion(
@@ -126,7 +131,7 @@ pub fn register(
         }
         return Err(ContractError::Conflict(format!("key_id {} is already registered for this subject", show(key_id))));
     }
-    let has_active = state::passkeys(s, &subject)?.iter().any(|k| k.removed.is_none());
+    let has_active = has_active_key(s, &subject)?;
     let (added_by, witness) = match proof {
         KeyProof::Institution { witness } => {
             validate_witness(witness)?;

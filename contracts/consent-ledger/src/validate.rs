@@ -2,6 +2,7 @@
 //! to a small safe charset, digests to exactly 64 lowercase hex chars.
 
 use crate::error::{show, ContractError, Result};
+use crate::msg::{Decision, RECORD_FORMAT};
 
 pub const MAX_ID_LEN: usize = 128;
 pub const MAX_ADDR_LEN: usize = 90;
@@ -203,5 +204,54 @@ mod tests {
         for bad in ["", "wasm", "1qqqqqq", "Wasm1qqqqqq", "wasm1qqqqqb", "wasm1qq"] {
             assert!(address_shape(bad).is_err(), "{bad}");
         }
+    }
+}
+
+/// The purposes a format-2 record may name after `purpose:` (DUO's GRU ⊇ HMB ⊇ DS, POA and
+/// methods as their own axes, commercial use as a modifier).
+pub const PURPOSES: [&str; 6] = ["GRU", "HMB", "DS", "POA", "METHODS", "COMMERCIAL"];
+
+/// `MONDO_` and seven digits: a disease a DS choice names (`purpose:DS:MONDO_0005148`).
+fn is_mondo_id(s: &str) -> bool {
+    s.len() == 13 && s.starts_with("MONDO_") && s[6..].bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The record format rules (scope already checked as an identifier):
+/// - no format (format 1, records written before formats existed): permit or deny, any scope;
+/// - format 2: the scope is one of `purpose:<PURPOSE>` or `purpose:DS:<MONDO id>` (permit, deny
+///   or ask), `discovery`, `recontact` or `ask_each_time` (permit or deny: on or off) or
+///   `study:<id>` (permit or deny);
+/// - any other format is unknown to this contract.
+pub fn record_format(format: Option<u64>, scope: &str, decision: Decision) -> Result<()> {
+    match format {
+        None if decision == Decision::Ask => {
+            Err(ContractError::Invalid("decision \"ask\" needs record format 2 (give \"format\": 2)".into()))
+        }
+        None => Ok(()),
+        Some(RECORD_FORMAT) => {
+            let purpose = scope
+                .strip_prefix("purpose:")
+                .map(|p| PURPOSES.contains(&p) || p.strip_prefix("DS:").map_or(false, is_mondo_id));
+            let asks = decision == Decision::Ask;
+            let ok = match purpose {
+                Some(known) => known,
+                None if ["discovery", "recontact", "ask_each_time"].contains(&scope) => !asks,
+                None => scope.strip_prefix("study:").map_or(false, |id| !id.is_empty()) && !asks,
+            };
+            if ok {
+                Ok(())
+            } else if asks && purpose.is_none() {
+                Err(invalid("decision", "\"ask\" is only for purposes (purpose:<code>)", scope))
+            } else {
+                Err(invalid(
+                    "scope",
+                    "is not a format-2 scope (purpose:<GRU|HMB|DS|POA|METHODS|COMMERCIAL>, purpose:DS:<MONDO id>, discovery, recontact, ask_each_time, study:<id>)",
+                    scope,
+                ))
+            }
+        }
+        Some(n) => Err(ContractError::Invalid(format!(
+            "unknown record format {n}: this contract writes format {RECORD_FORMAT} (or none, the legacy format 1)"
+        ))),
     }
 }

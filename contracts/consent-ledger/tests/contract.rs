@@ -398,6 +398,90 @@ fn one_bad_item_rejects_the_whole_batch() {
     assert_eq!(c.head()["consents"], 0);
 }
 
+#[test]
+fn format_2_records_say_ask_and_name_known_scopes() {
+    let mut c = Chain::new();
+    let f2 = |id: &str, scope: &str, decision: &str| {
+        let mut it = consent(id, "s1", scope, decision, 1);
+        it["format"] = json!(2);
+        it
+    };
+    c.ok(
+        WRITER,
+        record(vec![
+            f2("f1", "purpose:GRU", "ask"),
+            f2("f2", "purpose:COMMERCIAL", "deny"),
+            f2("f3", "purpose:DS:MONDO_0005148", "permit"),
+            f2("f4", "discovery", "permit"),
+            f2("f5", "recontact", "deny"),
+            f2("f6", "study:st-1", "permit"),
+            f2("f7", "ask_each_time", "permit"),
+        ]),
+    );
+    let history = c.query(json!({"consent_history": {"subject": hex64("s1")}}));
+    let first = &history["consents"][0];
+    assert_eq!(first["decision"], "ask");
+    assert_eq!(first["format"], 2);
+    // A legacy record stores no format at all.
+    c.ok(WRITER, record(vec![consent("l1", "s2", "research", "permit", 1)]));
+    let legacy = c.query(json!({"consent_history": {"subject": hex64("s2")}}));
+    assert!(legacy["consents"][0].get("format").is_none(), "{legacy}");
+
+    let cases: Vec<(Value, &str)> = vec![
+        (consent("x1", "s3", "purpose:GRU", "ask", 1), "needs record format 2"),
+        (f2("x2", "study:st-1", "ask"), "only for purposes"),
+        (f2("x3", "recontact", "ask"), "only for purposes"),
+        (f2("x9", "ask_each_time", "ask"), "only for purposes"),
+        (f2("x4", "purpose:XYZ", "permit"), "not a format-2 scope"),
+        (f2("x5", "purpose:DS:MONDO_12", "deny"), "not a format-2 scope"),
+        (f2("x6", "research", "permit"), "not a format-2 scope"),
+        (f2("x7", "study:", "permit"), "not a format-2 scope"),
+        (
+            {
+                let mut it = f2("x8", "purpose:GRU", "permit");
+                it["format"] = json!(3);
+                it
+            },
+            "unknown record format 3",
+        ),
+    ];
+    for (item, needle) in cases {
+        c.fails(WRITER, record(vec![item]), needle);
+    }
+}
+
+#[test]
+fn a_subject_with_a_passkey_is_not_recorded_on_the_writer_s_word_alone() {
+    let mut c = Chain::new();
+    c.ok(ADMIN, json!({"set_webauthn": {"origin": "https://consent.example", "rp_id": "consent.example"}}));
+    let key = format!("04{}", "11".repeat(64));
+    c.ok(
+        WRITER,
+        json!({"register_passkey": {"subject": hex64("s1"), "key_id": "key-1", "public_key": key,
+            "proof": {"institution": {"witness": "enrolment"}}}}),
+    );
+    c.fails(
+        WRITER,
+        record(vec![consent("e1", "s1", "research", "deny", 1)]),
+        "active passkey: the record must be signed by it, or recorded by the institution with a witness",
+    );
+    // The institution may still record for them, visibly and with a witness.
+    let mut witnessed = consent("e1", "s1", "research", "deny", 1);
+    witnessed["proof"] = json!({"institution": {"witness": "participant-session"}});
+    c.ok(WRITER, record(vec![witnessed]));
+    let history = c.query(json!({"consent_history": {"subject": hex64("s1")}}));
+    assert_eq!(history["consents"][0]["attested_by"]["witness"], "participant-session");
+    // Another subject without keys is still recorded on the writer's word.
+    c.ok(WRITER, record(vec![consent("e2", "s2", "research", "deny", 1)]));
+    // Once every key is removed, the writer may again record alone.
+    c.ok(
+        WRITER,
+        json!({"remove_passkey": {"subject": hex64("s1"), "key_id": "key-1",
+            "proof": {"institution": {"witness": "identity-check"}}}}),
+    );
+    c.ok(WRITER, record(vec![consent("e3", "s1", "research", "permit", 2)]));
+}
+
 // ------------------------------------------------------------------ anchors
 
 #[test]

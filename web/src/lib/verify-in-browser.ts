@@ -18,6 +18,8 @@ export interface BrowserBundle {
       scope: string;
       decision: string;
       version: number;
+      /** Absent on legacy (format 1) records. */
+      format?: number;
       evidence: string;
       time: string;
     };
@@ -55,10 +57,11 @@ const sha256 = async (data: Uint8Array) =>
 const equal = (a: Uint8Array, b: Uint8Array) =>
   a.length === b.length && a.every((x, i) => x === b[i]);
 
-/** The record's canonical JSON (RFC 8785) over its seven payload fields. */
+/** The record's canonical JSON (RFC 8785) over its payload fields (format only when present). */
 function recordJson(r: BrowserBundle['records'][number]['record']): string {
-  const { decision, event_id, evidence, scope, subject, time, version } = r;
-  return canonicalize({ decision, event_id, evidence, scope, subject, time, version }) ?? '';
+  const { decision, event_id, evidence, format, scope, subject, time, version } = r;
+  const fields = { decision, event_id, evidence, scope, subject, time, version };
+  return canonicalize(format === undefined ? fields : { ...fields, format }) ?? '';
 }
 
 /**

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   canonicalJson,
+  RECORD_FORMAT,
   signedStatement,
   type ConsentItem,
   type ConsentRecordFields,
@@ -44,6 +45,7 @@ export function consentRecords(d: ConsentDecision): ConsentRecordFields[] {
     scope,
     decision,
     version: d.version,
+    format: RECORD_FORMAT,
     evidence,
     time: d.time,
   }));

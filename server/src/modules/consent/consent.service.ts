@@ -12,6 +12,7 @@ import { recordCohortChange } from '../cohort-changes/cohort-changes.js';
 import type { participants } from '../participants/participants.tables.js';
 import { setParticipantDiscoverable } from '../participants/participants.service.js';
 import { vouchedRecords, type ConsentSigning } from '../passkeys/signed-consent.js';
+import type { Decision } from '@consentome/contracts-client';
 import { signedInParticipant } from '../participants/signed-in-participant.js';
 import { consentPreferences } from './consent.tables.js';
 import {
@@ -91,24 +92,26 @@ export async function getMyConsent(
 
 /**
  * What goes on chain for a new version: one decision per scope that changed (all of them on the
- * first version), under the participant's pseudonymous subject. `ask` has no standing permission,
- * so it is recorded as deny; the evidence digest commits to the exact version, ask included.
+ * first version), under the participant's pseudonymous subject, in record format 2: each purpose
+ * as the participant answered it (`ask` included), then discovery, recontact and ask-each-time
+ * (permit: on).
  */
 function chainDecisions(
-  subject: string,
   previous: PreferenceVersion,
   next: PreferenceVersion,
-): { scope: string; decision: 'permit' | 'deny' }[] {
-  const decisions: { scope: string; decision: 'permit' | 'deny' }[] = [];
+): { scope: string; decision: Decision }[] {
+  const decisions: { scope: string; decision: Decision }[] = [];
+  const first = previous.version === 0;
   for (const scope of CONSENT_SCOPES) {
-    if (previous.version > 0 && previous.purposes[scope] === next.purposes[scope]) continue;
-    decisions.push({
-      scope: `purpose:${scope}`,
-      decision: next.purposes[scope] === 'permit' ? 'permit' : 'deny',
-    });
+    if (!first && previous.purposes[scope] === next.purposes[scope]) continue;
+    decisions.push({ scope: `purpose:${scope}`, decision: next.purposes[scope] });
   }
-  if (previous.version === 0 || previous.discoverable !== next.discoverable)
+  if (first || previous.discoverable !== next.discoverable)
     decisions.push({ scope: 'discovery', decision: next.discoverable ? 'permit' : 'deny' });
+  if (first || previous.recontact !== next.recontact)
+    decisions.push({ scope: 'recontact', decision: next.recontact ? 'permit' : 'deny' });
+  if (first || previous.askEachTime !== next.askEachTime)
+    decisions.push({ scope: 'ask_each_time', decision: next.askEachTime ? 'permit' : 'deny' });
   return decisions;
 }
 
@@ -135,9 +138,10 @@ async function writeVersion(
       subject,
       version: version.version,
       evidence: { subject, ...version, createdAt: undefined, signedWith: undefined },
-      decisions: chainDecisions(subject, previous!, version),
+      decisions: chainDecisions(previous!, version),
     },
     signing,
+    action === 'participant.withdraw' ? 'withdrawal' : 'decision',
   );
   await tx.insert(consentPreferences).values({
     participantId: participant.id,

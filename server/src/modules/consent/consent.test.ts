@@ -73,11 +73,12 @@ describe(`dynamic consent (${TEST_DRIVER})`, () => {
     const event = await lastAuditEvent(db.db);
     expect(event).toMatchObject({ action: 'consent.preferences.update', participantId });
     const queued = await db.db.select().from(chainOutbox).where(eq(chainOutbox.kind, 'consent'));
-    expect(queued).toHaveLength(7);
+    expect(queued).toHaveLength(9);
     const text = JSON.stringify(queued.map((q) => q.item));
     expect(text).not.toContain(participantId);
     expect(queued.map((q) => (q.item as { scope: string; decision: string }).scope).sort()).toEqual(
       [
+        'ask_each_time',
         'discovery',
         'purpose:COMMERCIAL',
         'purpose:DS',
@@ -85,13 +86,15 @@ describe(`dynamic consent (${TEST_DRIVER})`, () => {
         'purpose:HMB',
         'purpose:METHODS',
         'purpose:POA',
+        'recontact',
       ],
     );
-    const hmb = queued.find((q) => (q.item as { scope: string }).scope === 'purpose:HMB')!.item as {
-      decision: string;
-      version: number;
-    };
-    expect(hmb).toMatchObject({ decision: 'permit', version: 1 });
+    const item = (scope: string) =>
+      queued.find((q) => (q.item as { scope: string }).scope === scope)!.item;
+    expect(item('purpose:HMB')).toMatchObject({ decision: 'permit', version: 1, format: 2 });
+    // "Ask me" is recorded as itself, not as a refusal (record format 2).
+    expect(item('purpose:GRU')).toMatchObject({ decision: 'ask', format: 2 });
+    expect(item('recontact')).toMatchObject({ decision: 'permit', format: 2 });
   });
 
   it('a change records only what changed, and the history keeps every version', async () => {

@@ -127,35 +127,43 @@ describe(`passkeys and signed consent over GraphQL (${TEST_DRIVER})`, () => {
     expect(list.data?.myPasskeys).toEqual([{ name: 'Phone', credentialId: device.credentialId }]);
   });
 
-  it('a signed change shows as signed by the passkey, an unsigned one as recorded by the institution', async () => {
-    const unsigned = await gql<{ setConsentPreferences: { data: unknown } }>(
+  it('a signed change shows as signed by the passkey; an unsigned one is refused and changes nothing', async () => {
+    const unsigned = await gql<{ setConsentPreferences: { code: string; message: string } }>(
       SET,
       { i: prefs('DENY') },
       { token },
     );
-    expect(unsigned.data?.setConsentPreferences.data).toEqual({ version: 1, signedWith: null });
+    // A passkey holder's decisions are theirs to sign: the contract would refuse them unsigned.
+    expect(unsigned.data?.setConsentPreferences).toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringMatching(/confirm this change with your passkey/),
+    });
+    const nothing = await gql<{ myConsent: { history: unknown[] } }>(MINE, {}, { token });
+    expect(nothing.data?.myConsent.history).toEqual([{ version: 0, signedWith: null }]);
     const statement = await gql<{
       signingStatementForPreferences: {
         data: { time: string; challenge: string; records: string[] };
       };
     }>(STATEMENT, { i: prefs('PERMIT') }, { token });
     const { time, challenge, records } = statement.data!.signingStatementForPreferences.data;
-    expect(records).toHaveLength(1);
-    expect(JSON.parse(records[0]!)).toMatchObject({ scope: 'purpose:COMMERCIAL', version: 2 });
+    // The first version records every scope, in record format 2.
+    expect(records).toHaveLength(9);
+    expect(records.map((r) => JSON.parse(r) as { format: number; version: number })).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ scope: 'purpose:COMMERCIAL', version: 1, format: 2 }),
+      ]),
+    );
     const signed = await gql<{ setConsentPreferences: { data: unknown } }>(
       SET,
       { i: prefs('PERMIT'), s: { time, response: JSON.stringify(device.assert(challenge)) } },
       { token },
     );
     expect(signed.data?.setConsentPreferences.data).toEqual({
-      version: 2,
+      version: 1,
       signedWith: device.credentialId,
     });
     const mine = await gql<{ myConsent: { history: unknown[] } }>(MINE, {}, { token });
-    expect(mine.data?.myConsent.history).toEqual([
-      { version: 2, signedWith: device.credentialId },
-      { version: 1, signedWith: null },
-    ]);
+    expect(mine.data?.myConsent.history).toEqual([{ version: 1, signedWith: device.credentialId }]);
   });
 
   it('refuses a signature over another statement with a typed error and changes nothing', async () => {
@@ -175,7 +183,7 @@ describe(`passkeys and signed consent over GraphQL (${TEST_DRIVER})`, () => {
     );
     expect(res.data?.setConsentPreferences).toMatchObject({ code: 'VALIDATION' });
     const mine = await gql<{ myConsent: { history: unknown[] } }>(MINE, {}, { token });
-    expect(mine.data?.myConsent.history).toHaveLength(2);
+    expect(mine.data?.myConsent.history).toHaveLength(1);
   });
 
   it('answers a study request with a signed decision', async () => {
@@ -239,6 +247,50 @@ describe(`passkeys and signed consent over GraphQL (${TEST_DRIVER})`, () => {
       ),
     );
     expect(member).toMatchObject({ vouchedBy: 'participant' });
+  });
+
+  it('lets a passkey holder withdraw without the device, recorded by the institution with the session as witness', async () => {
+    const operator = systemActor('test');
+    const email = 'lost-device@test.local';
+    const otherId = await db.db.transaction(async (tx) => {
+      const p = await createParticipant(tx, operator, { sex: 'female', birthYear: 1985 });
+      const { code } = await createEnrolmentCode(tx, operator, p.id);
+      await enrolWithCode(tx, { code, email, password: TEST_PASSWORD, displayName: 'Q' });
+      return p.id;
+    });
+    const other = await loginAs(gql, { email } as never);
+    const otherDevice = new SoftAuthenticator(rp);
+    const options = await gql<{ passkeyRegistrationOptions: string }>(
+      OPTIONS,
+      {},
+      { token: other },
+    );
+    const { challenge } = JSON.parse(options.data!.passkeyRegistrationOptions) as {
+      challenge: string;
+    };
+    const added = await gql<{ addPasskey: { __typename: string } }>(
+      ADD,
+      { r: JSON.stringify(otherDevice.register(challenge)), n: 'Phone' },
+      { token: other },
+    );
+    expect(added.data?.addPasskey.__typename).toBe('MutationAddPasskeySuccess');
+    const res = await gql<{ withdrawConsent: { __typename: string } }>(
+      WITHDRAW,
+      {},
+      { token: other },
+    );
+    expect(res.data?.withdrawConsent.__typename).toBe('MutationWithdrawConsentSuccess');
+    const [row] = await db.db.select().from(participants).where(eq(participants.id, otherId));
+    expect(row?.status).toBe('withdrawn');
+    const queued = (await db.db.select().from(chainOutbox)).filter(
+      (q) => q.kind === 'consent' && q.eventId.startsWith('pref:'),
+    );
+    const proofs = queued
+      .map((q) => q.item as { subject: string; proof?: unknown })
+      .filter((i) => i.proof && JSON.stringify(i.proof).includes('participant-session'));
+    expect(proofs.length).toBeGreaterThan(1);
+    for (const p of proofs)
+      expect(p.proof).toEqual({ institution: { witness: 'participant-session' } });
   });
 
   it('withdraws with one signature covering every scope it denies', async () => {

@@ -60,6 +60,21 @@ function activeKeys(tx: Tx, participantId: string): Promise<PasskeyRow[]> {
     .orderBy(asc(participantPasskeys.createdAt));
 }
 
+/** Whether the participant holds a passkey that was not removed (their decisions are signed). */
+export async function hasActivePasskey(tx: Tx, participantId: string): Promise<boolean> {
+  const [row] = await tx
+    .select({ id: participantPasskeys.id })
+    .from(participantPasskeys)
+    .where(
+      and(
+        eq(participantPasskeys.participantId, participantId),
+        isNull(participantPasskeys.removedAt),
+      ),
+    )
+    .limit(1);
+  return row !== undefined;
+}
+
 function checkName(name: string): string {
   const trimmed = name.trim();
   if (trimmed.length < 1 || trimmed.length > 60)

@@ -10,7 +10,7 @@ import {
   type ConsentDecision,
 } from '../chain/consent-records.js';
 import type { RelyingParty } from '../../lib/webauthn.js';
-import { verifyParticipantAssertion } from './passkeys.service.js';
+import { hasActivePasskey, verifyParticipantAssertion } from './passkeys.service.js';
 
 /**
  * How a consent mutation is vouched for. Absent: recorded by the institution for the participant
@@ -53,18 +53,42 @@ function checkedTime(time: string): string {
 }
 
 /**
+ * Who an unsigned withdrawal by a passkey holder is witnessed by: their own signed-in session.
+ * Withdrawal must never wait for a device, so it stays possible without the passkey, and the
+ * chain shows it as recorded by the institution, not as signed by the participant.
+ */
+export const SESSION_WITNESS = 'participant-session';
+
+/**
  * The chain records of one decision and the passkey that signed them (null: the institution
  * records them). Verifies the participant's assertion before anything is written, so a bad
  * signature is refused here, with nothing changed; the contract checks it again.
+ *
+ * A participant with an active passkey must sign every decision (the contract refuses their
+ * unsigned records too), except a withdrawal, which the institution then records with
+ * `SESSION_WITNESS` so that losing a device never keeps anyone in a study.
  */
 export async function vouchedRecords(
   tx: Tx,
   participantId: string,
   decision: Omit<ConsentDecision, 'time'>,
   signing: ConsentSigning | undefined,
+  kind: 'decision' | 'withdrawal' = 'decision',
 ): Promise<{ items: ConsentItem[]; signedWith: string | null }> {
-  if (!signing)
-    return { items: consentRecords({ ...decision, time: chainTime() }), signedWith: null };
+  if (!signing) {
+    const items: ConsentItem[] = consentRecords({ ...decision, time: chainTime() });
+    if (items.length === 0 || !(await hasActivePasskey(tx, participantId)))
+      return { items, signedWith: null };
+    if (kind === 'withdrawal')
+      return {
+        items: items.map((r) => ({ ...r, proof: { institution: { witness: SESSION_WITNESS } } })),
+        signedWith: null,
+      };
+    throw new ValidationError(
+      'You have a passkey, so your consent decisions are signed with it: confirm this change with your passkey',
+      [{ field: 'signature', message: 'a passkey signature is required' }],
+    );
+  }
   if (signing.kind === 'prepare') {
     const time = chainTime();
     const records = consentRecords({ ...decision, time });
