@@ -61,10 +61,25 @@ export interface ChainBackend {
     label: string,
     admin?: string,
   ): Promise<InstantiateOutcome>;
-  /** One message per transaction: a tx either commits entirely or not at all. */
-  execute(sender: string, contract: string, msg: JsonObject): Promise<ExecuteOutcome>;
+  /**
+   * One message per transaction: a tx either commits entirely or not at all. `options.gas`: the
+   * gas to offer, when the caller can tell it (a real chain then skips the simulation; the
+   * embedded chain meters nothing and ignores it).
+   */
+  execute(
+    sender: string,
+    contract: string,
+    msg: JsonObject,
+    options?: ExecuteOptions,
+  ): Promise<ExecuteOutcome>;
   /** Smart query; resolves to the contract's decoded JSON answer. */
   query<T = unknown>(contract: string, msg: JsonObject): Promise<T>;
   /** Releases connections / files. The backend is unusable afterwards. */
   close(): Promise<void>;
+}
+
+/** How to send one execute message. */
+export interface ExecuteOptions {
+  /** Gas to offer instead of simulating first; out of gas falls back to a simulation. */
+  gas?: number;
 }

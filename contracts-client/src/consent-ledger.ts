@@ -1,4 +1,4 @@
-import type { ChainBackend } from './chain.js';
+import type { ChainBackend, ExecuteOptions } from './chain.js';
 import { ChainError } from './errors.js';
 import { MAX_BATCH_ITEMS } from './messages.js';
 import type {
@@ -21,6 +21,7 @@ import type {
   RecordDigestResponse,
   WebAuthnConfig,
 } from './messages.js';
+import { recordConsentsGas } from './gas-estimate.js';
 import { buildReceipt } from './receipt.js';
 import type { Receipt } from './receipt.js';
 
@@ -124,7 +125,7 @@ export class SigningConsentLedger extends ConsentLedger {
   /** Records up to MAX_BATCH_ITEMS consent decisions; replays of stored event ids are no-ops. */
   async recordConsents(items: readonly ConsentItem[]): Promise<Receipt> {
     checkBatch('record_consents', items.length);
-    return this.send({ record_consents: { items: [...items] } });
+    return this.send({ record_consents: { items: [...items] } }, { gas: recordConsentsGas(items) });
   }
 
   /** Anchors one audit batch (batch numbers are consecutive from 1). */
@@ -175,13 +176,13 @@ export class SigningConsentLedger extends ConsentLedger {
     return this.send({ remove_passkey: { subject, key_id: keyId, proof } });
   }
 
-  private async send(message: ExecuteMsg): Promise<Receipt> {
+  private async send(message: ExecuteMsg, options?: ExecuteOptions): Promise<Receipt> {
     this.chainId ??= await this.backend.getChainId();
     // Writer changes report no head; they do not move it either, so the head before stands.
     const movesHead =
       'record_consents' in message || 'record_grants' in message || 'anchor_audit' in message;
     const headBefore = movesHead ? undefined : (await this.head()).head;
-    const outcome = await this.backend.execute(this.sender, this.contractAddress, message);
+    const outcome = await this.backend.execute(this.sender, this.contractAddress, message, options);
     return buildReceipt({
       chainId: this.chainId,
       sender: this.sender,

@@ -45,7 +45,10 @@ export async function connectRealChain(
     );
   }
   return {
-    backend: new CosmjsChain(client as unknown as SigningClientLike, options),
+    backend: new CosmjsChain(client as unknown as SigningClientLike, {
+      gasPrice: params.gasPrice,
+      ...options,
+    }),
     sender: account.address,
   };
 }

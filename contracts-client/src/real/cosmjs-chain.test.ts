@@ -33,8 +33,10 @@ function ok(height: number, data = '{"head":"ab","new":1,"replayed":0,"items":[]
 }
 
 /** A scripted SigningClientLike: each signAndBroadcast takes the next step. */
-function fakeClient(steps: ((fee: number | 'auto') => Promise<DeliverTxLike>)[]) {
-  const fees: (number | 'auto')[] = [];
+type Fee = Parameters<SigningClientLike['signAndBroadcast']>[2];
+
+function fakeClient(steps: ((fee: Fee) => Promise<DeliverTxLike>)[]) {
+  const fees: Fee[] = [];
   const client: SigningClientLike = {
     getChainId: async () => 'testnet-1',
     getHeight: async () => 10,
@@ -124,6 +126,36 @@ describe('CosmjsChain (fake signing client)', () => {
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'out_of_gas', txHash: 'HASH20', height: 20, abciCode: 11 });
     expect(always.fees).toEqual([1.4, 2.1, 3.15]);
+  });
+
+  it("offers the caller's gas estimate without simulating, and simulates after out of gas", async () => {
+    const outOfGas = async (): Promise<DeliverTxLike> => ({
+      ...ok(30),
+      code: 11,
+      rawLog: 'out of gas in location: WriteFlat; gasWanted: 1000, gasUsed: 1001: out of gas',
+    });
+    const { client, fees } = fakeClient([async () => ok(31), outOfGas, async () => ok(33)]);
+    const chain = new CosmjsChain(client, { sleep: noSleep, gasPrice: '0.025ustake' });
+    expect((await chain.execute(SENDER, CONTRACT, {}, { gas: 200_000 })).height).toBe(31);
+    // 200,000 × 0.025 = 5,000 ustake: a fee, not a multiplier, so nothing was simulated.
+    expect(fees[0]).toEqual({ amount: [{ denom: 'ustake', amount: '5000' }], gas: '200000' });
+    expect((await chain.execute(SENDER, CONTRACT, {}, { gas: 1000 })).height).toBe(33);
+    expect(fees.slice(1)).toEqual([
+      { amount: [{ denom: 'ustake', amount: '25' }], gas: '1000' },
+      2.1,
+    ]);
+    // Without a gas price the estimate cannot set a fee: the chain simulates as before.
+    const plain = fakeClient([async () => ok(40)]);
+    await new CosmjsChain(plain.client, { sleep: noSleep }).execute(
+      SENDER,
+      CONTRACT,
+      {},
+      { gas: 5 },
+    );
+    expect(plain.fees).toEqual([1.4]);
+    await expect(chain.execute(SENDER, CONTRACT, {}, { gas: 0 })).rejects.toMatchObject({
+      code: 'invalid_request',
+    });
   });
 
   it('does not retry a contract error, and reports it with hash, height and raw log', async () => {

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
+import { calculateFee, GasPrice, type StdFee } from '@cosmjs/stargate';
 import { normalizeRfc3339 } from '../block-time.js';
 import type {
   ChainBackend,
   ChainEvent,
+  ExecuteOptions,
   ExecuteOutcome,
   InstantiateOutcome,
   JsonObject,
@@ -22,7 +24,7 @@ export interface SigningClientLike {
   signAndBroadcast(
     signer: string,
     messages: readonly { typeUrl: string; value: unknown }[],
-    fee: number | 'auto',
+    fee: number | 'auto' | StdFee,
     memo?: string,
   ): Promise<DeliverTxLike>;
   upload(
@@ -60,6 +62,11 @@ export interface DeliverTxLike extends TxResultLike {
 export interface CosmjsChainOptions {
   retry?: Partial<TxRetryPolicy>;
   sleep?: Sleep;
+  /**
+   * The gas price (e.g. `0.025ustake`) for a fee the caller's gas estimate sets. Without it every
+   * transaction is simulated first.
+   */
+  gasPrice?: string;
 }
 
 const MSG_EXECUTE_CONTRACT = '/cosmwasm.wasm.v1.MsgExecuteContract';
@@ -120,15 +127,25 @@ export class CosmjsChain implements ChainBackend {
     });
   }
 
-  execute(sender: string, contract: string, msg: JsonObject): Promise<ExecuteOutcome> {
+  execute(
+    sender: string,
+    contract: string,
+    msg: JsonObject,
+    options: ExecuteOptions = {},
+  ): Promise<ExecuteOutcome> {
     return this.tx(async () => {
       const message = {
         typeUrl: MSG_EXECUTE_CONTRACT,
         value: { sender, contract, msg: new TextEncoder().encode(JSON.stringify(msg)), funds: [] },
       };
+      // With an estimate, the first attempt skips the simulation, which would run the contract
+      // (every signature check included) once more before the block runs it. Out of gas raises
+      // the multiplier, and from then on the attempts simulate.
+      const estimated = this.estimatedFee(options.gas);
       const r = await withTxRetries(
         async (m) => {
-          const res = await this.client.signAndBroadcast(sender, [message], m);
+          const fee = estimated && m === this.policy.gasMultiplier ? estimated : m;
+          const res = await this.client.signAndBroadcast(sender, [message], fee);
           if (res.code !== 0) throw deliverTxError(res);
           return res;
         },
@@ -140,6 +157,13 @@ export class CosmjsChain implements ChainBackend {
       if (data) outcome.data = data;
       return outcome;
     });
+  }
+
+  private estimatedFee(gas: number | undefined): StdFee | undefined {
+    if (gas === undefined || !this.options.gasPrice) return undefined;
+    if (!Number.isSafeInteger(gas) || gas <= 0)
+      throw new ChainError('invalid_request', `a gas estimate must be a positive integer: ${gas}`);
+    return calculateFee(gas, GasPrice.fromString(this.options.gasPrice));
   }
 
   /** Code id and lowercase hex checksum of the code a contract runs (wasmd's contract info). */

@@ -1,6 +1,7 @@
 import { DirectSecp256k1HdWallet } from '@cosmjs/proto-signing';
 import type {
   ChainBackend,
+  ExecuteOptions,
   ExecuteOutcome,
   InstantiateOutcome,
   JsonObject,
@@ -101,8 +102,13 @@ export class RealChainSession implements ChainBackend {
   ): Promise<InstantiateOutcome> {
     return this.use((b) => b.instantiate(sender, codeId, msg, label, admin));
   }
-  execute(sender: string, contract: string, msg: JsonObject): Promise<ExecuteOutcome> {
-    return this.use((b) => b.execute(sender, contract, msg));
+  execute(
+    sender: string,
+    contract: string,
+    msg: JsonObject,
+    options?: ExecuteOptions,
+  ): Promise<ExecuteOutcome> {
+    return this.use((b) => b.execute(sender, contract, msg, options));
   }
   query<T = unknown>(contract: string, msg: JsonObject): Promise<T> {
     return this.use((b) => b.query<T>(contract, msg));
