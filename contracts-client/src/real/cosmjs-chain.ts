@@ -67,6 +67,8 @@ export interface CosmjsChainOptions {
    * transaction is simulated first.
    */
   gasPrice?: string;
+  /** False: ignore callers' gas estimates and simulate every transaction (default true). */
+  gasEstimates?: boolean;
 }
 
 const MSG_EXECUTE_CONTRACT = '/cosmwasm.wasm.v1.MsgExecuteContract';
@@ -160,7 +162,8 @@ export class CosmjsChain implements ChainBackend {
   }
 
   private estimatedFee(gas: number | undefined): StdFee | undefined {
-    if (gas === undefined || !this.options.gasPrice) return undefined;
+    if (gas === undefined || !this.options.gasPrice || this.options.gasEstimates === false)
+      return undefined;
     if (!Number.isSafeInteger(gas) || gas <= 0)
       throw new ChainError('invalid_request', `a gas estimate must be a positive integer: ${gas}`);
     return calculateFee(gas, GasPrice.fromString(this.options.gasPrice));
