@@ -180,8 +180,9 @@ describe(`FHIR Consent create (${TEST_DRIVER})`, () => {
     const after = await snapshot();
     expect(after.versions).toBe(before.versions + 1);
     expect(after.audit).toBe(before.audit + 1);
-    // The first version puts every scope and the discovery flag on chain.
-    expect(after.outbox).toBe(before.outbox + 7);
+    // The first version puts every scope and the discovery, recontact and ask-each-time flags
+    // on chain.
+    expect(after.outbox).toBe(before.outbox + 9);
 
     const read = await call<Consent>('GET', '/Consent/P-ANNA', tokens['P-ANNA']);
     expect(read.body).toEqual(created.body);
