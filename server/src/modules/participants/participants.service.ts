@@ -7,6 +7,7 @@ import { parseInput } from '../../errors/parse-input.js';
 import { isUniqueViolation } from '../../lib/db-errors.js';
 import { emailSchema, idSchema, nameSchema, passwordSchema } from '../../lib/validators.js';
 import { insertUser, type UserRecord } from '../accounts/accounts.service.js';
+import { users } from '../accounts/accounts.tables.js';
 import { hasRole, type Actor, type UserActor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { recordCohortChange } from '../cohort-changes/cohort-changes.js';
@@ -36,7 +37,19 @@ export const CreateParticipantInput = z.object({
     .nullish(),
   sex: z.enum(SEXES),
   birthYear: z.number().int().min(1900).max(new Date().getUTCFullYear()).nullish(),
+  /** The enrolling site; only the platform itself (seeding, import) names one. */
+  site: z.string().trim().min(1).max(200).nullish(),
 });
+
+/** The site a new participant belongs to: the enrolling staff member's institution. */
+async function enrollingSite(tx: Tx, actor: Actor | null, named: string | null | undefined) {
+  if (actor?.kind !== 'user') return named ?? null;
+  const [me] = await tx
+    .select({ institution: users.institution })
+    .from(users)
+    .where(eq(users.id, actor.userId));
+  return me?.institution ?? null;
+}
 
 /** Registers a participant record (steward); the participant links an account later with a code. */
 export async function createParticipant(
@@ -61,6 +74,7 @@ export async function createParticipant(
         sex: data.sex,
         birthYear: data.birthYear ?? null,
         status: 'invited',
+        site: await enrollingSite(tx, actor, data.site),
       })
       .returning();
     await recordCohortChange(tx, 'participant', row!.num);
