@@ -17,6 +17,7 @@ import {
   assertCanReadParticipant,
 } from './participants.policy.js';
 import { enrolmentCodes, participants } from './participants.tables.js';
+import { signedInParticipant } from './signed-in-participant.js';
 import { enrolmentCodeDigest, newEnrolmentCode, newPseudonym } from './enrolment-code.js';
 
 export const SEXES = ['female', 'male', 'other', 'unknown'] as const;
@@ -111,13 +112,18 @@ export async function getParticipant(
   return row;
 }
 
-/** The participant record linked to the signed-in participant, or null before enrolment. */
+/**
+ * The participant record linked to the signed-in participant, or null before enrolment; for a
+ * representative acting for someone, that person's record (the representation checked now).
+ */
 export async function getOwnParticipant(
   tx: Tx,
   actor: UserActor,
 ): Promise<ParticipantRecord | null> {
   if (!hasRole(actor, 'participant')) return null;
-  const [row] = await tx.select().from(participants).where(eq(participants.userId, actor.userId));
+  const [row] = actor.actingFor
+    ? [await signedInParticipant(tx, actor, { lock: false })]
+    : await tx.select().from(participants).where(eq(participants.userId, actor.userId));
   if (!row) return null;
   await appendAuditEvent(tx, actor, {
     action: 'participant.read',

@@ -451,6 +451,13 @@ describe(`staff-assisted and proxy consent (${TEST_DRIVER})`, () => {
       { headers: acting },
     );
     expect(ok.errors).toBeUndefined();
+    // The home page's record is the represented participant's, and the read is audited for them.
+    const home = await f.gql<{ myParticipant: { pseudonym: string } | null }>(
+      `{ myParticipant { pseudonym } }`,
+      {},
+      { headers: acting },
+    );
+    expect(home.data?.myParticipant?.pseudonym).toBe('P-DEMO0002');
     // The representation's end passes (its end date is yesterday; no worker has run).
     const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
     await f.db.db
