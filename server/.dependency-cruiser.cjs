@@ -11,7 +11,7 @@ const LAYERS = [
   ['accounts', 'ontology'],
   ['genomics', 'notifications', 'identity'], // identity: institutional sign-in, second factor
   ['participants'],
-  ['chain', 'datasets'],
+  ['chain', 'datasets', 'assisted-consent'], // assisted-consent: paper consent forms and scans
   ['passkeys'], // participants' WebAuthn keys and the signing of consent records
   ['consent', 'audit-explorer'],
   ['cohorts'],

@@ -30,6 +30,7 @@ import './modules/consent/consent.types.js';
 import './modules/studies/studies.types.js';
 import './modules/studies/consent-requests.types.js';
 import './modules/participation/participation.types.js';
+import './modules/participation/assisted-consent.types.js';
 import './modules/participation/my-data-use.types.js';
 import './modules/review/review.types.js';
 import './modules/review/data-use-reviews.types.js';

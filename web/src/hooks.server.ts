@@ -8,6 +8,7 @@ import {
   signedClientAddress,
   signedUserAgent,
 } from '$lib/server/client-address';
+import { ACTING_FOR_HEADER, readActingFor } from '$lib/server/acting-for';
 import { apiOrigin } from '$lib/server/filtering-terms';
 import { guardRoute } from '$lib/server/route-guard';
 import { MySecondFactor } from '$lib/server/second-factor';
@@ -123,6 +124,9 @@ export const handleFetch: HandleFetch = async ({ event, request, fetch }) => {
   const address = clientAddressOf(event);
   const signed = address === null ? null : signedClientAddress(address);
   if (signed) headers.set(CLIENT_ADDRESS_HEADER, signed);
+  // A representative acting for someone: every API call says for whom (the API checks it).
+  const acting = readActingFor(event.cookies);
+  if (acting) headers.set(ACTING_FOR_HEADER, acting.participantId);
   return fetch(new Request(request, { headers }));
 };
 

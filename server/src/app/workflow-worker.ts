@@ -2,6 +2,7 @@ import type { Database } from '../db/database.js';
 import type { Logger } from '../lib/logger.js';
 import { sendWeeklyDigests } from '../modules/audit-explorer/weekly-digest.service.js';
 import { sweepGrants } from '../modules/grants/grants.service.js';
+import { endLapsedRepresentations } from '../modules/participants/representation.service.js';
 import { deliverPendingMail } from '../modules/notifications/mail-delivery.js';
 import type { MailPort } from '../modules/notifications/mail-port.js';
 
@@ -36,10 +37,15 @@ export class WorkflowWorker {
     schedule();
   }
 
-  /** One round: sweep grants, write due weekly summaries, then send pending mail. */
+  /**
+   * One round: sweep grants, end representations whose end has come (asking each participant to
+   * confirm), write due weekly summaries, then send pending mail.
+   */
   async runOnce(now = new Date()): Promise<void> {
     const swept = await sweepGrants(this.db, now);
     if (swept.expired || swept.noticed) this.log.info('grants swept', swept);
+    const ended = await endLapsedRepresentations(this.db, now);
+    if (ended) this.log.info('representations ended', { ended });
     const digests = await sendWeeklyDigests(this.db, now);
     if (digests.sent) this.log.info('weekly summaries written', digests);
     const mailed = await deliverPendingMail(this.db, this.mail);

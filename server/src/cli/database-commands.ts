@@ -8,7 +8,11 @@ import { verifyAnchors } from '../modules/chain/anchor-verify.js';
 import type { ChainConnection } from '../modules/chain/chain-connection.js';
 import { ChainWorker } from '../modules/chain/chain-worker.js';
 import { getChainStatus } from '../modules/chain/chain-status.service.js';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD } from '../modules/demo/demo-accounts.js';
+import {
+  DEMO_ACCOUNTS,
+  DEMO_ASSISTED_ACCOUNTS,
+  DEMO_PASSWORD,
+} from '../modules/demo/demo-accounts.js';
 import { isDatabaseEmpty, seedDemo } from '../modules/demo/seed-demo.js';
 import { createLogger } from '../lib/logger.js';
 import {
@@ -56,6 +60,9 @@ export function demoAccountLines(): string[] {
   return [
     'Demo accounts (password for all: ' + DEMO_PASSWORD + '):',
     ...DEMO_ACCOUNTS.map((a) => `  ${a.email.padEnd(24)} ${a.role}`),
+    `  ${DEMO_ASSISTED_ACCOUNTS.coordinator.email.padEnd(24)} consent_coordinator`,
+    `  ${DEMO_ASSISTED_ACCOUNTS.represented.email.padEnd(24)} participant (P-DEMO0002, represented)`,
+    `  ${DEMO_ASSISTED_ACCOUNTS.guardian.email.padEnd(24)} participant portal: Sam's parent`,
   ];
 }
 

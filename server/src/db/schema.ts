@@ -21,3 +21,4 @@ export * from '../modules/notifications/notifications.tables.js';
 export * from '../modules/beacon/beacon.tables.js';
 export * from '../modules/identity/identity.tables.js';
 export * from '../modules/grants/passport/asserted-affiliations.tables.js';
+export * from '../modules/assisted-consent/assisted-consent.tables.js';

@@ -60,3 +60,23 @@ export async function requestViewer(db: Database, request: Request): Promise<Use
   const token = bearerToken(request) ?? readSessionCookie(request.headers.get('cookie'));
   return token ? resolveSession(db, token) : null;
 }
+
+/** The header a representative's requests name the participant they act for in. */
+export const ACTING_FOR_HEADER = 'x-consentome-acting-for';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const NO_ONE = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * A participant-portal user acting for someone they represent names them in every request
+ * (`X-Consentome-Acting-For: <participant id>`). The viewer then acts for that participant; the
+ * participant services check at each use that the representation holds (an ended one is
+ * refused). A malformed id names no one, so it is refused too rather than falling back to the
+ * user's own record.
+ */
+export function actingFor(request: Request, viewer: UserActor | null): UserActor | null {
+  const named = request.headers.get(ACTING_FOR_HEADER);
+  if (!viewer || named === null || viewer.role !== 'participant') return viewer;
+  const participantId = UUID.test(named) ? named.toLowerCase() : NO_ONE;
+  return { ...viewer, actingFor: { as: 'representative', participantId } };
+}

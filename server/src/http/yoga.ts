@@ -16,7 +16,7 @@ import { resolveSession } from '../modules/accounts/accounts.service.js';
 import type { AppServices } from '../graphql/context.js';
 import { clientAddress } from './client-address.js';
 import { clientDevice } from './client-device.js';
-import { requestToken } from './request-viewer.js';
+import { actingFor, requestToken } from './request-viewer.js';
 import { MAX_REQUEST_BYTES } from './router.js';
 import { schema } from '../schema.js';
 
@@ -122,7 +122,7 @@ export function createGraphQLServer(
     ],
     context: async ({ request, req }) => {
       const token = requestToken(request, config);
-      const viewer = token ? await resolveSession(db, token) : null;
+      const viewer = actingFor(request, token ? await resolveSession(db, token) : null);
       const forwardedProto =
         config.trustedProxies > 0 ? request.headers.get('x-forwarded-proto') : null;
       const secure =

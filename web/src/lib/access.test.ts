@@ -65,6 +65,7 @@ describe('navFor', () => {
       '/cohorts',
       '/datasets',
     ]);
+    expect(navFor('consent_coordinator').map((l) => l.href)).toEqual(['/', '/coordinator']);
     expect(navFor('ethics_board').map((l) => l.href)).toEqual([
       '/',
       '/review',

@@ -19,6 +19,7 @@ const BOARD = ['ethics_board', 'admin'] as const;
 const STUDY_READERS = ['researcher', 'ethics_board', 'admin'] as const;
 const STEWARDS = ['steward', 'admin'] as const;
 const PARTICIPANT = ['participant'] as const;
+const COORDINATOR = ['consent_coordinator'] as const;
 
 /**
  * Every route of the portal, by SvelteKit route id, and who may use it. The one table behind
@@ -70,6 +71,12 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
     nav: { label: 'Withdraw' },
   },
   '/erase': { roles: PARTICIPANT, what: 'erasure (participants only)' },
+  '/acting-for': { roles: PARTICIPANT, what: 'acting for someone you represent' },
+  '/coordinator': {
+    roles: COORDINATOR,
+    what: 'paper consent (consent coordinators only)',
+    nav: { label: 'Paper consent' },
+  },
   '/erased': { roles: 'public', what: 'the erasure receipt' },
   '/admin/users': { roles: ['admin'], what: 'account administration', nav: { label: 'Users' } },
   '/review': {

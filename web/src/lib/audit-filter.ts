@@ -42,6 +42,7 @@ export const ACTOR_ROLES = [
   'ethics_board',
   'steward',
   'admin',
+  'consent_coordinator',
   'system',
   'anonymous',
 ] as const;

@@ -126,6 +126,7 @@ const ACTORS: Record<Role | 'system', string> = {
   ethics_board: 'The ethics board',
   steward: 'A data steward',
   admin: 'An administrator',
+  consent_coordinator: 'Your site’s consent coordinator',
   system: 'Consentome',
 };
 

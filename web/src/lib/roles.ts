@@ -9,6 +9,7 @@ const LABELS = {
   ethics_board: 'Ethics board',
   steward: 'Data steward',
   admin: 'Administrator',
+  consent_coordinator: 'Consent coordinator',
 } satisfies Record<Role, string>;
 
 /**
@@ -24,6 +25,7 @@ export const ROLES = [
   'ethics_board',
   'steward',
   'admin',
+  'consent_coordinator',
 ] as const satisfies readonly Role[];
 
 /** True when `value` is one of the account roles. */

@@ -33,7 +33,7 @@ export const users = pgTable(
   (t) => [
     check(
       'users_role_check',
-      sql`${t.role} in ('participant', 'researcher', 'ethics_board', 'steward', 'admin')`,
+      sql`${t.role} in ('participant', 'researcher', 'ethics_board', 'steward', 'admin', 'consent_coordinator')`,
     ),
   ],
 );

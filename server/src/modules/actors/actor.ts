@@ -1,11 +1,29 @@
 import type { Role } from './roles.js';
 
+/**
+ * For whom a user acts when it is not themself: a legally authorised representative acting for
+ * the participant they represent, or a consent coordinator recording a decision the participant
+ * took on paper or in person. The participant services resolve "the participant" from it
+ * (participants/signed-in-participant.ts checks it at every use), and every audit event written
+ * under it says so (`onBehalf` in its payload).
+ */
+export type ActingFor =
+  | { as: 'representative'; participantId: string }
+  | {
+      as: 'staff';
+      participantId: string;
+      /** When recording a paper decision: the form's version and the day it was signed. */
+      paper?: { signedOn: string; formVersion: string };
+    };
+
 /** A signed-in user acting through the API. */
 export interface UserActor {
   kind: 'user';
   userId: string;
   role: Role;
   sessionId: string | null;
+  /** Set when the user acts for a participant (see `ActingFor`). */
+  actingFor?: ActingFor;
 }
 
 /** The platform itself acting (CLI commands, seeding, background jobs). */

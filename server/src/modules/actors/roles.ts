@@ -1,5 +1,12 @@
 /** The roles a user can hold. One role per account keeps the policy matrix auditable. */
-export const ROLES = ['participant', 'researcher', 'ethics_board', 'steward', 'admin'] as const;
+export const ROLES = [
+  'participant',
+  'researcher',
+  'ethics_board',
+  'steward',
+  'admin',
+  'consent_coordinator',
+] as const;
 
 /** A user's role. */
 export type Role = (typeof ROLES)[number];

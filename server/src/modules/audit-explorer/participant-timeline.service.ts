@@ -15,6 +15,7 @@ import {
 import { canonicalEvent } from '../audit/audit-hash.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { auditEvents } from '../audit/audit.tables.js';
+import { onBehalfWording } from './on-behalf-wording.js';
 
 /** Where an event is anchored, and how to prove it. */
 export interface EventProof {
@@ -38,6 +39,11 @@ export interface TimelineEvent {
   /** `use`: someone else did it; `own`: the participant did. */
   kind: ActionKind;
   actorRole: string;
+  /**
+   * Who acted for the participant, when someone did: "by your representative <name>",
+   * "recorded by <institution> (staff) on <date>, witnessed". Null otherwise.
+   */
+  recordedBy: string | null;
   hash: string;
   prevHash: string;
   /** The exact text hashed with prevHash: recompute the hash from it. */
@@ -98,9 +104,12 @@ function kindIs(kind: ActionKind, selfUserId: string) {
   );
 }
 
+/** No account has this id: a participant without an account (a represented child) did nothing. */
+const NO_ACCOUNT = '00000000-0000-0000-0000-000000000000';
+
 async function me(tx: Tx, actor: Actor | null) {
   const participant = await signedInParticipant(tx, actor, { lock: false });
-  return { participant, userId: participant.userId! };
+  return { participant, userId: participant.userId ?? NO_ACCOUNT };
 }
 
 /**
@@ -209,12 +218,14 @@ export async function withProofs(
   selfUserId: string | null,
 ): Promise<TimelineEvent[]> {
   const proofs = await batchProofs(tx, rows);
+  const recordedBy = await onBehalfWording(tx, rows);
   return rows.map((row) => ({
     seq: row.seq,
     occurredAt: row.occurredAt,
     action: row.action,
     ...describeForParticipant(row, selfUserId),
     actorRole: row.actorRole,
+    recordedBy: recordedBy.get(row.seq) ?? null,
     hash: row.hash,
     prevHash: row.prevHash,
     canonical: canonicalEvent(row),

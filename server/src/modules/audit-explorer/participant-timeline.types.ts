@@ -66,6 +66,11 @@ export const TimelineEventType = builder.objectRef<TimelineEvent>('TimelineEvent
     sentence: t.exposeString('sentence', { description: 'The event in plain words.' }),
     kind: t.field({ type: EventKindType, resolve: (e) => e.kind }),
     actorRole: t.exposeString('actorRole'),
+    recordedBy: t.exposeString('recordedBy', {
+      nullable: true,
+      description:
+        'Who acted for you, when someone did: "by your representative <name>", or "recorded by <institution> (staff) on <date>, witnessed".',
+    }),
     hash: t.exposeString('hash'),
     prevHash: t.exposeString('prevHash'),
     canonical: t.exposeString('canonical', {

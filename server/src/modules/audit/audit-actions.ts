@@ -72,6 +72,14 @@ export const AUDIT_ACTION_WORDING = {
   'enrolment_code.create': use('Your study site made an enrolment code for you'),
   // Consent.
   'consent.read': own('You looked at your consent choices'),
+  // Staff-assisted and proxy consent.
+  'consent.paper.record': use('Your study site recorded a decision you took on paper or in person'),
+  'consent_form.register': use('A paper consent form version was registered'),
+  'coordinator.participant.read': use('Your site’s consent coordinator opened your record'),
+  'representative.link': use('Your study site linked a legal representative to you'),
+  'representative.end': use('Your representative’s authority to act for you ended'),
+  'representative.list': own('You looked at whom you can act for'),
+  'representative.decisions.confirm': own('You confirmed the decisions made for you'),
   'consent.bundle.download': own('You downloaded your signed consent records'),
   'consent.preferences.update': own('You changed your consent choices'),
   'consent_request.create': use('A study asked to use your data'),

@@ -21,6 +21,17 @@ export interface AuditEntry {
   payload?: Record<string, unknown>;
 }
 
+/**
+ * Events written by someone acting for a participant name both: the actor is the representative
+ * or the coordinator, `participantId` the participant, and the payload says in which capacity
+ * (with the paper form's facts for a staff recording), so the timeline can say who did it.
+ */
+function withOnBehalf(actor: Actor | null, payload: Record<string, unknown>) {
+  if (actor?.kind !== 'user' || !actor.actingFor) return payload;
+  const { participantId: _participant, ...capacity } = actor.actingFor;
+  return { ...payload, onBehalf: capacity };
+}
+
 // Serialises appends so the chain has no forks; a transaction-scoped lock is released at commit.
 const AUDIT_LOCK_KEY = 7_270_001;
 
@@ -66,7 +77,7 @@ export async function appendAuditEvents(
       targetType: entry.targetType ?? null,
       targetId: entry.targetId ?? null,
       participantId: entry.participantId ?? null,
-      payload: canonicalJson(entry.payload ?? {}),
+      payload: canonicalJson(withOnBehalf(actor, entry.payload ?? {})),
     };
     const hash = eventHash(prevHash, event);
     const row = { ...event, prevHash, hash };

@@ -7,7 +7,7 @@ import { enqueueConsentWorkload, openTestLedger } from '../../test/test-chain.js
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
 import { users } from '../accounts/accounts.tables.js';
 import { datasets } from '../datasets/datasets.tables.js';
-import { DEMO_ACCOUNTS } from '../demo/demo-accounts.js';
+import { DEMO_ACCOUNTS, DEMO_ASSISTED_ACCOUNTS } from '../demo/demo-accounts.js';
 import { seedDemo } from '../demo/seed-demo.js';
 import { participants } from '../participants/participants.tables.js';
 import { eraseParticipant } from '../participation/erase-participant.service.js';
@@ -83,6 +83,7 @@ describe(`no personal data on chain (${TEST_DRIVER})`, () => {
     const forbidden = [
       ...people.flatMap((u) => [u.email, u.displayName, u.id]),
       ...DEMO_ACCOUNTS.map((a) => a.displayName),
+      ...Object.values(DEMO_ASSISTED_ACCOUNTS).map((a) => a.displayName),
       ...records.flatMap((p) => [p.id, p.pseudonym]),
       ...sets.flatMap((d) => [d.id, d.name, d.description.slice(0, 30)]),
       '@demo.local',

@@ -38,3 +38,35 @@ export const DEMO_ACCOUNTS: {
     institution: 'Demo Hospital IRB',
   },
 ];
+
+/**
+ * Staff-assisted and proxy consent in the demo: the site's consent coordinator, a teenage
+ * participant (P-DEMO0002) and their parent, linked as legal representative until the
+ * teenager's majority. Kept apart from DEMO_ACCOUNTS, whose every account gets a notification.
+ */
+export const DEMO_ASSISTED_ACCOUNTS = {
+  coordinator: {
+    email: 'coordinator@demo.local',
+    role: 'consent_coordinator',
+    displayName: 'Cora Coordinator',
+    institution: 'Demo Hospital Biobank',
+  },
+  represented: {
+    email: 'sam@demo.local',
+    role: 'participant',
+    displayName: 'Sam Demo',
+    institution: null,
+  },
+  guardian: {
+    email: 'guardian@demo.local',
+    role: 'participant',
+    displayName: 'Gail Guardian',
+    institution: null,
+  },
+} as const satisfies Record<string, (typeof DEMO_ACCOUNTS)[number]>;
+
+/** The demo site: every demo participant belongs to it, and so does the coordinator. */
+export const DEMO_SITE = 'Demo Hospital Biobank';
+
+/** The paper consent form version the demo registers. */
+export const DEMO_FORM_VERSION = { version: 'PAPER-2026-01', title: 'Paper consent form, 2026' };

@@ -19,7 +19,8 @@ import {
   createParticipant,
   enrolWithCode,
 } from '../participants/participants.service.js';
-import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo-accounts.js';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_SITE } from './demo-accounts.js';
+import { seedAssistedConsent } from './seed-demo-assisted.js';
 import { seedDemoWorkflow } from './seed-demo-workflow.js';
 
 /** True when no account exists yet: the signal to seed demo data on first start. */
@@ -77,6 +78,7 @@ export async function seedDemo(db: Database, options: { workflow?: boolean } = {
         pseudonym: `P-DEMO${String(i).padStart(4, '0')}`,
         sex: sexes[i % 2],
         birthYear: 1940 + ((i * 7) % 60),
+        site: DEMO_SITE,
       });
       participantIds.push(p.id);
     }
@@ -111,6 +113,8 @@ export async function seedDemo(db: Database, options: { workflow?: boolean } = {
         recontact: true,
       },
     );
+
+    await seedAssistedConsent(tx, actor, participantIds[1]!);
 
     const stewardId = accounts.get('steward');
     await registerDataset(tx, actor, {
@@ -158,7 +162,7 @@ async function seedDemoGenomics(
       seed: 2026,
       outDir: dir,
     });
-    await importParticipants(db, actor, path.join(dir, truth.participantsFile));
+    await importParticipants(db, actor, path.join(dir, truth.participantsFile), DEMO_SITE);
     for (const file of truth.vcfFiles)
       await ingestVcf(db, actor, { datasetId, path: path.join(dir, file.file) });
     await ingestPhenotypes(db, actor, {

@@ -30,6 +30,10 @@ export const NOTIFICATION_KINDS = {
     audience: 'own-data',
     why: 'Security: the participant’s passkeys were reset by their site.',
   },
+  representation_ended: {
+    audience: 'own-data',
+    why: 'The participant’s representative can no longer act for them: confirm or change what was decided.',
+  },
   weekly_digest: {
     audience: 'own-data',
     why: 'The participant asked for a weekly count of what others did with their data.',

@@ -13,12 +13,14 @@ const CHUNK = 50_000;
 
 /**
  * Registers participant records in bulk from a table (pseudonym, sex, birth_year), as a study
- * site hands them over. Pseudonyms already registered are left as they are. One transaction.
+ * site (`site`, when known: its consent coordinators may then record for them) hands them over.
+ * Pseudonyms already registered are left as they are. One transaction.
  */
 export async function importParticipants(
   db: Database,
   actor: Actor | null,
   path: string,
+  site: string | null = null,
 ): Promise<{ read: number; created: number }> {
   assertCanManageParticipants(actor);
   const rows = await readParticipantTable(path).catch((error: unknown) => {
@@ -31,8 +33,8 @@ export async function importParticipants(
     for (let i = 0; i < rows.length; i += CHUNK) {
       const part = rows.slice(i, i + CHUNK);
       const inserted =
-        await tx.execute(sql`insert into participants (id, pseudonym, sex, birth_year, status)
-        select gen_random_uuid(), p, s, nullif(y, 0), 'invited'
+        await tx.execute(sql`insert into participants (id, pseudonym, sex, birth_year, status, site)
+        select gen_random_uuid(), p, s, nullif(y, 0), 'invited', ${site}::text
         from unnest(${pgTextArray(part.map((r) => r.participant))}::text[], ${pgTextArray(part.map((r) => r.sex ?? 'unknown'))}::text[],
                     ${pgIntArray(part.map((r) => r.birthYear ?? 0))}::int[]) as t(p, s, y)
         on conflict (pseudonym) do nothing returning num`);

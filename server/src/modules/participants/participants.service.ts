@@ -7,6 +7,7 @@ import { parseInput } from '../../errors/parse-input.js';
 import { isUniqueViolation } from '../../lib/db-errors.js';
 import { emailSchema, idSchema, nameSchema, passwordSchema } from '../../lib/validators.js';
 import { insertUser, type UserRecord } from '../accounts/accounts.service.js';
+import { users } from '../accounts/accounts.tables.js';
 import { hasRole, type Actor, type UserActor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { recordCohortChange } from '../cohort-changes/cohort-changes.js';
@@ -16,6 +17,7 @@ import {
   assertCanReadParticipant,
 } from './participants.policy.js';
 import { enrolmentCodes, participants } from './participants.tables.js';
+import { signedInParticipant } from './signed-in-participant.js';
 import { enrolmentCodeDigest, newEnrolmentCode, newPseudonym } from './enrolment-code.js';
 
 export const SEXES = ['female', 'male', 'other', 'unknown'] as const;
@@ -36,7 +38,19 @@ export const CreateParticipantInput = z.object({
     .nullish(),
   sex: z.enum(SEXES),
   birthYear: z.number().int().min(1900).max(new Date().getUTCFullYear()).nullish(),
+  /** The enrolling site; only the platform itself (seeding, import) names one. */
+  site: z.string().trim().min(1).max(200).nullish(),
 });
+
+/** The site a new participant belongs to: the enrolling staff member's institution. */
+async function enrollingSite(tx: Tx, actor: Actor | null, named: string | null | undefined) {
+  if (actor?.kind !== 'user') return named ?? null;
+  const [me] = await tx
+    .select({ institution: users.institution })
+    .from(users)
+    .where(eq(users.id, actor.userId));
+  return me?.institution ?? null;
+}
 
 /** Registers a participant record (steward); the participant links an account later with a code. */
 export async function createParticipant(
@@ -61,6 +75,7 @@ export async function createParticipant(
         sex: data.sex,
         birthYear: data.birthYear ?? null,
         status: 'invited',
+        site: await enrollingSite(tx, actor, data.site),
       })
       .returning();
     await recordCohortChange(tx, 'participant', row!.num);
@@ -97,13 +112,18 @@ export async function getParticipant(
   return row;
 }
 
-/** The participant record linked to the signed-in participant, or null before enrolment. */
+/**
+ * The participant record linked to the signed-in participant, or null before enrolment; for a
+ * representative acting for someone, that person's record (the representation checked now).
+ */
 export async function getOwnParticipant(
   tx: Tx,
   actor: UserActor,
 ): Promise<ParticipantRecord | null> {
   if (!hasRole(actor, 'participant')) return null;
-  const [row] = await tx.select().from(participants).where(eq(participants.userId, actor.userId));
+  const [row] = actor.actingFor
+    ? [await signedInParticipant(tx, actor, { lock: false })]
+    : await tx.select().from(participants).where(eq(participants.userId, actor.userId));
   if (!row) return null;
   await appendAuditEvent(tx, actor, {
     action: 'participant.read',

@@ -18,6 +18,8 @@ import {
   markParticipantWithdrawn,
 } from '../participants/participants.service.js';
 import { participants } from '../participants/participants.tables.js';
+import { eraseRepresentationsOf } from '../participants/representation.service.js';
+import { erasePaperRecordsOf } from '../assisted-consent/assisted-consent.service.js';
 import { signedInParticipant } from '../participants/signed-in-participant.js';
 import { closeParticipantRequests } from '../studies/consent-requests.service.js';
 
@@ -59,6 +61,7 @@ const WILL_ERASE = [
   'Your phenotypes (health observations) and genotype calls in every dataset.',
   'Uploaded files: none are kept after they are read in, and the rows read from them go.',
   'The key that links chain records to you, so they can no longer be tied to you.',
+  'Scans of consent forms you signed on paper, and the links to any legal representative.',
 ];
 
 /**
@@ -66,6 +69,8 @@ const WILL_ERASE = [
  * names. Anyone else gets "not found".
  */
 async function target(tx: Tx, actor: Actor | null, participantId: string | null | undefined) {
+  // Erasure is the participant's own act (or their site's steward's), never a representative's.
+  if (actor?.kind === 'user' && actor.actingFor) throw new NotFoundError('Participant');
   if (hasRole(actor, 'participant') && !participantId)
     return signedInParticipant(tx, actor, { lock: true });
   if (!hasRole(actor, 'steward', 'admin') || !participantId) throw new NotFoundError('Participant');
@@ -162,6 +167,8 @@ export async function eraseParticipant(
     },
   });
   await eraseChainSubject(tx, participant.id);
+  await erasePaperRecordsOf(tx, participant.id);
+  await eraseRepresentationsOf(tx, participant.id, participant.userId);
   await eraseParticipantRecord(tx, participant.id);
   if (participant.userId) {
     await deleteNotificationsOf(tx, participant.userId);

@@ -80,6 +80,9 @@ export function signingOf(
   ctx: GraphQLContext,
   input: { time: string; response: string } | null | undefined,
 ): ConsentSigning | undefined {
+  // A representative's decision is the institution's record with the representation as witness:
+  // it is never signed with a passkey (theirs is not the participant's key).
+  if (ctx.viewer?.actingFor) return { kind: 'attested', witness: 'legal_representative' };
   if (!input) return undefined;
   return {
     kind: 'signed',

@@ -16,11 +16,13 @@ import { hasActivePasskey, verifyParticipantAssertion } from './passkeys.service
  * How a consent mutation is vouched for. Absent: recorded by the institution for the participant
  * (shown as such). `prepare`: compute the records the participant would sign and stop (see
  * `prepareSigningStatement`). `signed`: the participant's passkey assertion over those records,
- * made at `time` (from the prepared statement).
+ * made at `time` (from the prepared statement). `attested`: recorded by the institution with a
+ * witness on chain (a coordinator's paper record, a representative's decision): never signed.
  */
 export type ConsentSigning =
   | { kind: 'prepare'; rp: RelyingParty }
-  | { kind: 'signed'; rp: RelyingParty; time: string; response: AuthenticationResponseJSON };
+  | { kind: 'signed'; rp: RelyingParty; time: string; response: AuthenticationResponseJSON }
+  | { kind: 'attested'; witness: string };
 
 /** What the participant's passkey is asked to sign. */
 export interface SigningStatement {
@@ -88,6 +90,11 @@ export async function vouchedRecords(
       'You have a passkey, so your consent decisions are signed with it: confirm this change with your passkey',
       [{ field: 'signature', message: 'a passkey signature is required' }],
     );
+  }
+  if (signing.kind === 'attested') {
+    const proof = { institution: { witness: signing.witness } };
+    const records = consentRecords({ ...decision, time: chainTime() });
+    return { items: records.map((r) => ({ ...r, proof })), signedWith: null };
   }
   if (signing.kind === 'prepare') {
     const time = chainTime();

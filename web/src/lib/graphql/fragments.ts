@@ -45,7 +45,7 @@ export type ModifierCheck = ResultOf<typeof ModifierCheckFields>;
 
 /** An audit event about a participant's data, with its chain proof once sealed. */
 export const TimelineEventFields = graphql(`
-  fragment TimelineEventFields on TimelineEvent { seq occurredAt action sentence kind actorRole hash prevHash
+  fragment TimelineEventFields on TimelineEvent { seq occurredAt action sentence recordedBy kind actorRole hash prevHash
   canonical proof { batch merkleRoot steps { side hash } txHash height blockTime } }
 `);
 export type TimelineEvent = ResultOf<typeof TimelineEventFields>;

@@ -1,6 +1,8 @@
 import { fail } from '@sveltejs/kit';
 import { graphql } from '$lib/graphql/graphql';
 import { PasskeyFields, PreferencesFields, SigningStatementFields } from '$lib/graphql/fragments';
+import { readActingFor } from '$lib/server/acting-for';
+import { api } from '$lib/server/api';
 import { signedIn } from '$lib/server/guard';
 import { loadOrFail } from '$lib/server/load';
 import { Refusal, mutationAction } from '$lib/server/mutate';
@@ -38,9 +40,27 @@ const SetConsentPreferences = graphql(
   [Refusal],
 );
 
-export const load: PageServerLoad = async ({ locals, fetch }) => {
+const DecisionsToConfirm = graphql(`
+  query DecisionsToConfirm { decisionsToConfirm { id representativeName relationship endedOn } }
+`);
+
+const ConfirmDecisions = graphql(
+  `
+    mutation ConfirmDecisions { confirmDecisionsMadeForMe { ... on
+    MutationConfirmDecisionsMadeForMeSuccess { data } ...Refusal } }
+  `,
+  [Refusal],
+);
+
+export const load: PageServerLoad = async ({ locals, fetch, cookies }) => {
   const { token, viewer } = signedIn(locals);
   const data = await loadOrFail(fetch, token, MyConsent, {});
+  // A representation that ended asks the participant (never their representative) to confirm.
+  const toConfirm = readActingFor(cookies)
+    ? []
+    : await api(fetch, token, DecisionsToConfirm, {})
+        .then((d) => d.decisionsToConfirm)
+        .catch(() => []);
   return {
     current: data.myConsent.current,
     history: data.myConsent.history,
@@ -49,6 +69,7 @@ export const load: PageServerLoad = async ({ locals, fetch }) => {
     passkeys: data.myPasskeys,
     // Who records an unsigned decision for the participant, named in the history.
     institution: viewer.institution ?? 'Consentome',
+    toConfirm,
   };
 };
 
@@ -78,6 +99,20 @@ function readForm(form: FormData) {
 }
 
 export const actions: Actions = {
+  /** The participant confirms the decisions their representative made for them. */
+  confirm: async ({ locals, fetch }) => {
+    const { token } = signedIn(locals);
+    return mutationAction(
+      fetch,
+      token,
+      ConfirmDecisions,
+      {},
+      {
+        kept: {},
+        done: (n) => ({ confirmedDecisions: n }),
+      },
+    );
+  },
   /** What the participant's passkey signs for these choices (the browser asks before `save`). */
   statement: async ({ locals, fetch, request }) => {
     const { token } = signedIn(locals);

@@ -1,5 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { graphql } from '$lib/graphql/graphql';
+import { clearActingFor } from '$lib/server/acting-for';
 import { api } from '$lib/server/api';
 import { clearSessionCookie } from '$lib/server/session';
 import type { Actions, PageServerLoad } from './$types';
@@ -20,6 +21,7 @@ export const actions: Actions = {
         .catch(() => null);
     }
     clearSessionCookie(cookies, url.protocol === 'https:');
+    clearActingFor(cookies, url.protocol === 'https:');
     // A session from an institution also ends there (RP-initiated logout), which returns here.
     redirect(303, providerLogout ?? '/login');
   },
