@@ -122,7 +122,9 @@ export const AUDIT_ACTION_WORDING = {
   'dac.member.remove': use('An administrator removed a member from a data access committee'),
   'dac.chair.set': use('An administrator chose the chair of a data access committee'),
   'dac.rules.set': use('An administrator changed a data access committee’s voting rules'),
-  'dac.datasets.assign': use('An administrator chose which datasets a data access committee governs'),
+  'dac.datasets.assign': use(
+    'An administrator chose which datasets a data access committee governs',
+  ),
   'review.consent_outlook.read': use(
     'The ethics board looked at how consent splits a study’s cohort',
   ),
