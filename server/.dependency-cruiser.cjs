@@ -12,7 +12,7 @@ const LAYERS = [
   ['genomics', 'notifications', 'identity'], // identity: institutional sign-in, second factor
   ['participants'],
   ['chain', 'datasets', 'assisted-consent'], // assisted-consent: paper consent forms and scans
-  ['passkeys'], // participants' WebAuthn keys and the signing of consent records
+  ['passkeys', 'dacs'], // passkeys: participants' WebAuthn keys; dacs: the committees that govern datasets
   ['consent', 'audit-explorer'],
   ['cohorts'],
   ['studies', 'beacon'],

@@ -95,8 +95,10 @@ export interface Config {
   /** Public-tier Beacon queries (anonymous callers): per client per minute and per day. */
   beaconPublic: { perMinute: number; perDay: number };
   /**
-   * Ethics review: votes needed before a decision, and the chair whose vote decides once the
-   * quorum is reached (without a chair the majority decides and a tie rejects).
+   * The initial rules of the default data access committee, read once: when a database from
+   * before committees starts, its board becomes the committee "Ethics board" with this quorum
+   * and chair (see review/default-dac.ts). Afterwards each committee's quorum, chair and
+   * voting period are managed in the portal and these are not read again.
    */
   review: { quorum: number; chairEmail: string | null };
   /** Grant length when no dataset's TS modifier sets a shorter one. */

@@ -28,10 +28,22 @@ test('a board member adds a passkey, signs in with password and passkey, then vo
   page,
 }) => {
   const email = `board-${Date.now()}@demo.local`;
-  await gql(
-    `mutation($i: CreateUserInput!) { createUser(input: $i) { __typename } }`,
+  const admin = await tokenFor('admin@demo.local');
+  const created = await gql<{ createUser: { data: { id: string } } }>(
+    `mutation($i: CreateUserInput!) { createUser(input: $i) { ... on MutationCreateUserSuccess { data { id } } } }`,
     { i: { email, password: DEMO_PASSWORD, displayName: 'Bo Ard', role: 'ethics_board' } },
-    await tokenFor('admin@demo.local'),
+    admin,
+  );
+  // A board member votes on the requests of the committees they sit on: the panel's, here.
+  const { dacs } = await gql<{ dacs: { id: string; name: string }[] }>(
+    `{ dacs { id name } }`,
+    {},
+    admin,
+  );
+  await gql(
+    `mutation($d: ID!, $u: ID!) { addDacMember(dacId: $d, userId: $u) { __typename } }`,
+    { d: dacs.find((d) => d.name === 'Population Panel DAC')!.id, u: created.createUser.data.id },
+    admin,
   );
   await virtualAuthenticator(page);
 

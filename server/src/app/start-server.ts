@@ -15,6 +15,7 @@ import type { Logger } from '../lib/logger.js';
 import { openChainConnection, type ChainConnection } from '../modules/chain/chain-connection.js';
 import { ChainWorker } from '../modules/chain/chain-worker.js';
 import { hasDemoAccounts, isDatabaseEmpty, seedDemo } from '../modules/demo/seed-demo.js';
+import { ensureDefaultDac } from '../modules/review/default-dac.js';
 import { systemActor } from '../modules/actors/actor.js';
 import { ensureShippedOntologies } from '../modules/ontology/ontology-import.service.js';
 import { demoAccountLines } from '../cli/database-commands.js';
@@ -63,6 +64,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       await seedDemo(handle.db);
       log.info('seeded demo data into the empty database');
     }
+    if (await ensureDefaultDac(handle.db, config.review))
+      log.info('moved the ethics board to a default data access committee');
     if (config.demoSeed && (await hasDemoAccounts(handle.db))) {
       demoAccountLines().forEach((line) => process.stdout.write(`${line}\n`));
     }

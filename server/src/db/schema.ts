@@ -14,6 +14,7 @@ export * from '../modules/cohorts/cohorts.tables.js';
 export * from '../modules/secrets/secrets.tables.js';
 export * from '../modules/consent/consent.tables.js';
 export * from '../modules/passkeys/passkeys.tables.js';
+export * from '../modules/dacs/dacs.tables.js';
 export * from '../modules/studies/studies.tables.js';
 export * from '../modules/review/review.tables.js';
 export * from '../modules/grants/grants.tables.js';

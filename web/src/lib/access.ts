@@ -79,6 +79,11 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   },
   '/erased': { roles: 'public', what: 'the erasure receipt' },
   '/admin/users': { roles: ['admin'], what: 'account administration', nav: { label: 'Users' } },
+  '/admin/dacs': {
+    roles: ['admin'],
+    what: 'the data access committees',
+    nav: { label: 'Committees' },
+  },
   '/review': {
     roles: BOARD,
     what: 'the review queue',

@@ -119,6 +119,20 @@ export const AUDIT_ACTION_WORDING = {
   'study.evidence.attach': use('A researcher attached ethics approval to a study'),
   'study.cohort.read': use('Someone looked at a study’s cohort figures'),
   'review.vote': use('An ethics board member voted on a study'),
+  'review.conflict.declare': use(
+    'An ethics board member declared a conflict of interest on a study and stood aside',
+  ),
+  'review.election.decide': use('A data access committee decided on its datasets for a study'),
+  // Data access committees: who decides which datasets.
+  'dac.create': use('An administrator set up a data access committee'),
+  'dac.rename': use('An administrator renamed a data access committee'),
+  'dac.member.add': use('An administrator added a member to a data access committee'),
+  'dac.member.remove': use('An administrator removed a member from a data access committee'),
+  'dac.chair.set': use('An administrator chose the chair of a data access committee'),
+  'dac.rules.set': use('An administrator changed a data access committee’s voting rules'),
+  'dac.datasets.assign': use(
+    'An administrator chose which datasets a data access committee governs',
+  ),
   'review.consent_outlook.read': use(
     'The ethics board looked at how consent splits a study’s cohort',
   ),

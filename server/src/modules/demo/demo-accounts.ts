@@ -30,7 +30,7 @@ export const DEMO_ACCOUNTS: {
     institution: 'Demo Hospital Biobank',
   },
   { email: 'admin@demo.local', role: 'admin', displayName: 'Ada Admin', institution: 'Consentome' },
-  // A second board member: the default quorum (REVIEW_QUORUM) is two votes.
+  // A second board member: the demo committees need two votes.
   {
     email: 'ethics2@demo.local',
     role: 'ethics_board',

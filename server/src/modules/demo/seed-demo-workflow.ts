@@ -12,8 +12,8 @@ import { notify } from '../notifications/notify.js';
 import { castVote } from '../review/review.service.js';
 import { createStudy, submitStudy } from '../studies/studies.service.js';
 
-// The demo's review rules: the default quorum of two, no chair, one-year grants.
-const REVIEW = { quorum: 2, chairEmail: null, grantDefaultMonths: 12 };
+// One-year grants; the review rules are the demo committees' own (quorum two, chaired).
+const REVIEW = { grantDefaultMonths: 12 };
 // Counts as the default configuration protects them.
 const PRIVACY = { minCellCount: 20, noiseRange: 3, budgetPerDay: 1_000 };
 

@@ -13,6 +13,7 @@ import { generateSyntheticCohort } from '../genomics/synth/generate-cohort.js';
 import { ensureShippedOntologies } from '../ontology/ontology-import.service.js';
 import { importParticipants } from '../participants/participant-import.service.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
+import { createDac } from '../dacs/dacs.service.js';
 import { registerDataset } from '../datasets/datasets.service.js';
 import {
   createEnrolmentCode,
@@ -46,7 +47,8 @@ const DEMO_PATIENT_PHENOTYPES = ['HP:0000098', 'HP:0000822', 'HP:0002099'] as co
 
 /**
  * Seeds the demo: five accounts, a cohort of pseudonymous participants (the first linked to
- * patient@demo.local through the real enrolment-code path), and three datasets with DUO terms.
+ * patient@demo.local through the real enrolment-code path), three datasets with DUO terms and
+ * the two data access committees that govern them.
  * One transaction, through the same services the API uses, so every row is audited. Then, unless
  * `workflow` is false, the workflow in motion (studies under review, votes, a grant, an export);
  * suites that build their own workflow from a clean start turn it off.
@@ -56,6 +58,7 @@ export async function seedDemo(db: Database, options: { workflow?: boolean } = {
   await ensureShippedOntologies(db, actor);
   const panelId = await db.transaction(async (tx) => {
     const accounts = new Map<string, string>();
+    const byEmail = new Map<string, string>();
     for (const account of DEMO_ACCOUNTS.filter((a) => a.role !== 'participant')) {
       // Demo addresses count as confirmed, so password reset and digests work out of the box.
       const user = await insertUser(
@@ -70,6 +73,7 @@ export async function seedDemo(db: Database, options: { workflow?: boolean } = {
         payload: { role: user.role },
       });
       accounts.set(account.role, user.id);
+      byEmail.set(account.email, user.id);
     }
     const sexes = ['female', 'male'] as const;
     const participantIds: string[] = [];
@@ -117,14 +121,14 @@ export async function seedDemo(db: Database, options: { workflow?: boolean } = {
     await seedAssistedConsent(tx, actor, participantIds[1]!);
 
     const stewardId = accounts.get('steward');
-    await registerDataset(tx, actor, {
+    const colorectal = await registerDataset(tx, actor, {
       name: 'Colorectal Cancer Genomes',
       description:
         'Whole-exome sequences and clinical phenotypes of patients treated for colorectal cancer.',
       dataUse: { permission: 'DS', diseases: ['MONDO:0005575'], modifiers: ['IRB', 'PUB'] },
       stewardId,
     });
-    await registerDataset(tx, actor, {
+    const rareDisease = await registerDataset(tx, actor, {
       name: 'Rare Disease Exomes',
       description:
         'Exomes of families with undiagnosed rare diseases, for health and medical research.',
@@ -137,6 +141,25 @@ export async function seedDemo(db: Database, options: { workflow?: boolean } = {
         'Genotypes and phenotypes of volunteers for general research, not for commercial use.',
       dataUse: { permission: 'GRU', modifiers: ['NCU'] },
       stewardId,
+    });
+    // Two committees, one per dataset family, as DUOS runs them: the clinical cohorts and the
+    // population panel. The board accounts sit on both; Prof Ethan Board chairs them.
+    const board = [byEmail.get('ethics@demo.local')!, byEmail.get('ethics2@demo.local')!];
+    await createDac(tx, actor, {
+      name: 'Clinical Genomics DAC',
+      quorum: 2,
+      voteDays: 30,
+      memberIds: board,
+      chairId: board[0],
+      datasetIds: [colorectal.id, rareDisease.id],
+    });
+    await createDac(tx, actor, {
+      name: 'Population Panel DAC',
+      quorum: 2,
+      voteDays: 30,
+      memberIds: board,
+      chairId: board[0],
+      datasetIds: [panel.id],
     });
     return panel.id;
   });

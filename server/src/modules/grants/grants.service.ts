@@ -33,7 +33,8 @@ export type GrantRow = typeof grants.$inferSelect;
 export const EXPIRY_NOTICE_DAYS = 30;
 
 /**
- * Issues the grant of an approved study, in the approval's transaction: the granted datasets,
+ * Issues the grant of an approved study, in the approval's transaction: the granted datasets
+ * (those the DUO match did not deny, of the committees that approved),
  * conditions, expiry (the shortest TS limit, else the default), and the Merkle root of the
  * pseudonymous subjects of the members whose consent permits now, enqueued for the chain.
  */
@@ -45,11 +46,13 @@ export async function issueGrant(
     members: readonly MemberConsent[];
     boardConditions: readonly string[];
     defaultMonths: number;
+    /** The datasets whose committee approved; the grant never reaches beyond them. */
+    approvedDatasetIds: readonly string[];
   },
 ): Promise<GrantRow> {
   const { study } = input;
   const match = study.match as CombinedMatchResult;
-  const datasetIds = grantedDatasets(match);
+  const datasetIds = grantedDatasets(match).filter((d) => input.approvedDatasetIds.includes(d));
   const issuedAt = new Date();
   const expiresAt = addMonths(issuedAt, match.grantExpiryMonths ?? input.defaultMonths);
   const permitted = input.members.filter((m) => m.consent === 'permit');

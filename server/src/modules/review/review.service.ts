@@ -1,77 +1,53 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
 import { ConflictError, ValidationError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
 import { users } from '../accounts/accounts.tables.js';
-import type { Actor } from '../actors/actor.js';
+import { hasRole, type Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import type { CohortCounter } from '../cohorts/cohort-counter.js';
-import type { CohortCriteria } from '../cohorts/cohort-criteria.js';
 import type { CohortIndex } from '../cohorts/cohort-index.js';
 import type { CombinedMatchResult } from '../consent/duo/match-across-datasets.js';
-import type { ResearchPurpose } from '../consent/duo/match-types.js';
-import { grantedDatasets } from '../grants/grant-terms.js';
-import { issueGrant } from '../grants/grants.service.js';
-import { studies } from '../studies/studies.tables.js';
+import { dacMembers } from '../dacs/dacs.tables.js';
+import { studies, studyElections } from '../studies/studies.tables.js';
 import { visibleStudy, type StudyRow } from '../studies/study-access.js';
-import { memberConsents, studyCandidates } from '../studies/study-cohort.js';
-import { freezeStudyCohort } from '../studies/study-cohort-figures.js';
 import { VoteSchema } from '../studies/study-input.js';
-import { transition } from '../studies/study-lifecycle.js';
+import {
+  settleStudy,
+  tallyElection,
+  type ReviewSettings,
+  type VoteRow,
+} from './election-outcome.js';
+import { hasDeclaredConflict, memberElection } from './member-election.js';
+import { ConflictSchema } from './review-input.js';
 import { assertCanSeeReviewQueue, assertCanVote } from './review.policy.js';
-import { boardDecision } from './review-rules.js';
-import { reviewVotes } from './review.tables.js';
+import { reviewConflicts, reviewVotes } from './review.tables.js';
+import { takesPart } from './takes-part.js';
 
-/**
- * The chair whose vote decides, if one is configured and can vote on this study: a disabled
- * chair, or one who takes part in the study, leaves the decision to the majority rather than
- * blocking it for ever.
- */
-async function activeChair(
-  tx: Tx,
-  chairEmail: string | null,
-  study: StudyRow,
-): Promise<string | null> {
-  if (!chairEmail) return null;
-  const [chair] = await tx
-    .select()
-    .from(users)
-    .where(
-      and(eq(users.email, chairEmail), eq(users.role, 'ethics_board'), isNull(users.disabledAt)),
-    );
-  return chair && !takesPart(chair, study) ? chair.id : null;
-}
-
-/** Whether a board member owns the study or is named among its collaborators. */
-function takesPart(member: { id: string; email: string; displayName: string }, study: StudyRow) {
-  const named = study.collaborators.map((c) => c.toLowerCase());
-  return (
-    study.ownerId === member.id ||
-    named.includes(member.email.toLowerCase()) ||
-    named.includes(member.displayName.toLowerCase())
-  );
-}
-
-/** A vote row. */
-export type VoteRow = typeof reviewVotes.$inferSelect;
-
-/** What the decision needs from the configuration. */
-export interface ReviewSettings {
-  quorum: number;
-  chairEmail: string | null;
-  grantDefaultMonths: number;
-}
+export type { ReviewSettings, VoteRow } from './election-outcome.js';
 
 const OPEN = ['submitted', 'under_review'];
 
-/** The review queue: submitted and under-review studies, the longest waiting first. */
+/**
+ * The review queue, the longest waiting first: for a board member, the open requests on which
+ * one of their committees holds an election; for an admin, every open request.
+ */
 export async function reviewQueue(tx: Tx, actor: Actor | null): Promise<StudyRow[]> {
   assertCanSeeReviewQueue(actor);
+  const filters = [inArray(studies.status, OPEN)];
+  if (hasRole(actor, 'ethics_board')) {
+    const ours = tx
+      .select({ studyId: studyElections.studyId })
+      .from(studyElections)
+      .innerJoin(dacMembers, eq(dacMembers.dacId, studyElections.dacId))
+      .where(eq(dacMembers.userId, actor.userId));
+    filters.push(inArray(studies.id, ours));
+  }
   return tx
     .select()
     .from(studies)
-    .where(inArray(studies.status, OPEN))
+    .where(and(...filters))
     .orderBy(asc(studies.submittedAt));
 }
 
@@ -85,10 +61,12 @@ export function votesOn(tx: Tx, studyId: string): Promise<VoteRow[]> {
 }
 
 /**
- * A board member votes once on an open study, with a rationale (a rejection must say why) and
- * conditions. Approving a request the DUO match denied needs an override reason. A member who
- * takes part in the study (owner or named collaborator) may not vote. Once the quorum decides,
- * the study is approved (and the grant issued) or rejected, in the same transaction.
+ * A board member votes once in their committee's election on an open request, with a rationale
+ * (a rejection must say why) and conditions. Approving when the DUO match denied one of the
+ * committee's datasets needs an override reason. A member who takes part in the study (owner or
+ * named collaborator) or declared a conflict of interest may not vote. Once the committee
+ * decides, and every committee has, the request is approved (and the grant issued over the
+ * approved committees' datasets) or rejected, in the same transaction.
  */
 export async function castVote(
   tx: Tx,
@@ -98,59 +76,26 @@ export async function castVote(
   settings: ReviewSettings,
   input: unknown,
 ): Promise<{ vote: VoteRow; study: StudyRow }> {
-  const { vote, study } = await recordVote(tx, actor, input);
-  const outcome = await tallyVotes(tx, settings, study);
-  if (!outcome) return { vote, study: await transition(tx, actor, study.id, 'under_review') };
-  const moved = await transition(tx, actor, study.id, outcome.decision, {
-    set: {
-      decisionRationale: outcome.deciding.map((v) => v.rationale).join('\n\n'),
-      decidedAt: new Date(),
-    },
-    payload: {
-      votes: outcome.votes.length,
-      approvals: outcome.votes.filter((v) => v.vote === 'approve').length,
-    },
-  });
-  // The cohort figures stop moving with the decision (exact for the board, protected for the owner).
-  const decided = await freezeStudyCohort(tx, counter, index, moved);
-  if (outcome.decision === 'approved') {
-    const match = study.match as CombinedMatchResult;
-    const members = await memberConsents(
-      tx,
-      { id: study.id, status: study.status, purpose: study.purpose as ResearchPurpose, match },
-      studyCandidates(index, study.cohortCriteria as CohortCriteria, grantedDatasets(match)),
-    );
-    await issueGrant(tx, actor!, {
-      study: decided,
-      members,
-      boardConditions: outcome.deciding.flatMap((v) => v.conditions),
-      defaultMonths: settings.grantDefaultMonths,
-    });
-  }
-  return { vote, study: decided };
-}
-
-/** Records one board member's vote on an open study (checked and audited); answers it and the study. */
-async function recordVote(
-  tx: Tx,
-  actor: Actor | null,
-  input: unknown,
-): Promise<{ vote: VoteRow; study: StudyRow }> {
   const data = parseInput(VoteSchema, input);
   assertCanVote(actor);
-  const study = await visibleStudy(tx, actor, data.studyId, true);
-  if (!OPEN.includes(study.status))
-    throw new ConflictError(`The study is ${study.status.replace('_', ' ')}; voting is closed`);
+  const study = await openStudy(tx, actor, data.studyId);
+  const election = await memberElection(tx, actor.userId, study, data.dacId);
+  if (await hasDeclaredConflict(tx, election.id, actor.userId))
+    throw new ConflictError(
+      'You declared a conflict of interest on this request, so you cannot vote',
+    );
   const [member] = await tx.select().from(users).where(eq(users.id, actor.userId));
   if (takesPart(member!, study))
     throw new ConflictError('You take part in this study, so you cannot review it');
   const [already] = await tx
     .select({ id: reviewVotes.id })
     .from(reviewVotes)
-    .where(and(eq(reviewVotes.studyId, study.id), eq(reviewVotes.memberId, actor.userId)));
+    .where(and(eq(reviewVotes.electionId, election.id), eq(reviewVotes.memberId, actor.userId)));
   if (already) throw new ConflictError('You have already voted on this study');
   const match = study.match as CombinedMatchResult;
-  const denied = match.datasets.filter((d) => d.decision === 'DENY');
+  const denied = match.datasets.filter(
+    (d) => d.decision === 'DENY' && election.datasetIds.includes(d.datasetId),
+  );
   if (data.vote === 'approve' && denied.length > 0 && !data.overrideReason)
     throw new ValidationError(
       'The DUO match denied a dataset: approving needs an override reason',
@@ -166,6 +111,7 @@ async function recordVote(
     .values({
       id: randomUUID(),
       studyId: study.id,
+      electionId: election.id,
       memberId: actor.userId,
       vote: data.vote,
       rationale: data.rationale,
@@ -178,30 +124,61 @@ async function recordVote(
     targetType: 'study',
     targetId: study.id,
     payload: {
+      dac: election.dacId,
       vote: data.vote,
       conditions: data.conditions.length,
       override: Boolean(vote!.overrideReason),
     },
   });
-  return { vote: vote!, study };
+  await tallyElection(tx, actor, election, study);
+  return { vote: vote!, study: await settleStudy(tx, actor, counter, index, settings, study) };
 }
 
 /**
- * Counts the votes on a study against the quorum and the chair: null while undecided, else the
- * decision, every vote, and the votes that carried it (their rationales and conditions).
+ * A member declares a conflict of interest on a request, for their committee's election: they
+ * stand aside (no vote, out of the quorum count). Only before voting: a vote already cast would
+ * otherwise be counted by someone who says they should not have cast it. Standing aside can
+ * complete the count, so the election and the request may be decided here.
  */
-async function tallyVotes(
+export async function declareConflict(
   tx: Tx,
+  actor: Actor | null,
+  counter: CohortCounter,
+  index: CohortIndex,
   settings: ReviewSettings,
-  study: StudyRow,
-): Promise<{ decision: 'approved' | 'rejected'; votes: VoteRow[]; deciding: VoteRow[] } | null> {
-  const votes = await votesOn(tx, study.id);
-  const chairId = await activeChair(tx, settings.chairEmail, study);
-  const decision = boardDecision(
-    votes.map((v) => ({ memberId: v.memberId, vote: v.vote as 'approve' | 'reject' })),
-    { quorum: settings.quorum, chairId },
-  );
-  if (!decision) return null;
-  const deciding = votes.filter((v) => v.vote === (decision === 'approved' ? 'approve' : 'reject'));
-  return { decision, votes, deciding };
+  input: unknown,
+): Promise<StudyRow> {
+  const data = parseInput(ConflictSchema, input);
+  assertCanVote(actor);
+  const study = await openStudy(tx, actor, data.studyId);
+  const election = await memberElection(tx, actor.userId, study, data.dacId);
+  if (await hasDeclaredConflict(tx, election.id, actor.userId))
+    throw new ConflictError('You have already declared a conflict of interest on this request');
+  const [voted] = await tx
+    .select({ id: reviewVotes.id })
+    .from(reviewVotes)
+    .where(and(eq(reviewVotes.electionId, election.id), eq(reviewVotes.memberId, actor.userId)));
+  if (voted)
+    throw new ConflictError(
+      'You have already voted on this request: a conflict must be declared before voting',
+    );
+  await tx
+    .insert(reviewConflicts)
+    .values({ electionId: election.id, memberId: actor.userId, reason: data.reason });
+  await appendAuditEvent(tx, actor, {
+    action: 'review.conflict.declare',
+    targetType: 'study',
+    targetId: study.id,
+    payload: { dac: election.dacId },
+  });
+  const decided = await tallyElection(tx, actor, election, study);
+  return decided ? settleStudy(tx, actor, counter, index, settings, study) : study;
+}
+
+/** A request open for review, locked for the vote. */
+async function openStudy(tx: Tx, actor: Actor, studyId: string): Promise<StudyRow> {
+  const study = await visibleStudy(tx, actor, studyId, true);
+  if (!OPEN.includes(study.status))
+    throw new ConflictError(`The study is ${study.status.replace('_', ' ')}; voting is closed`);
+  return study;
 }

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { check, pgTable, text, unique, uuid } from 'drizzle-orm/pg-core';
+import { check, pgTable, primaryKey, text, unique, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../accounts/accounts.tables.js';
-import { studies } from '../studies/studies.tables.js';
+import { studies, studyElections } from '../studies/studies.tables.js';
 import { createdAt, uuidRef } from '../../db/columns.js';
 
 /** One board member's vote on one study: once per member, with a rationale and conditions. */
@@ -10,6 +10,8 @@ export const reviewVotes = pgTable(
   {
     id: uuid('id').primaryKey(),
     studyId: uuidRef('study_id', () => studies.id),
+    /** The committee's election the vote counts in (null: cast before committees existed). */
+    electionId: uuid('election_id').references(() => studyElections.id),
     memberId: uuidRef('member_id', () => users.id),
     vote: text('vote').notNull(),
     rationale: text('rationale').notNull(),
@@ -22,7 +24,23 @@ export const reviewVotes = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    unique('review_votes_study_member_uq').on(t.studyId, t.memberId),
+    // Once per member per election: a member of two committees deciding one request votes in each.
+    unique('review_votes_election_member_uq').on(t.electionId, t.memberId),
     check('review_votes_vote_check', sql`${t.vote} in ('approve', 'reject')`),
   ],
+);
+
+/**
+ * A member's declared conflict of interest on one election: they may not vote in it, and they
+ * no longer count towards its quorum.
+ */
+export const reviewConflicts = pgTable(
+  'review_conflicts',
+  {
+    electionId: uuidRef('election_id', () => studyElections.id),
+    memberId: uuidRef('member_id', () => users.id),
+    reason: text('reason').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.electionId, t.memberId] })],
 );

@@ -45,21 +45,6 @@ builder.objectField(StudyType, 'votes', (t) =>
   }),
 );
 
-builder.objectField(StudyType, 'reviewPolicy', (t) =>
-  t.field({
-    type: builder.objectRef<{ quorum: number; chairDecides: boolean }>('ReviewPolicy').implement({
-      fields: (f) => ({
-        quorum: f.exposeInt('quorum'),
-        chairDecides: f.exposeBoolean('chairDecides'),
-      }),
-    }),
-    resolve: (_s, _args, ctx) => ({
-      quorum: ctx.config.review.quorum,
-      chairDecides: ctx.config.review.chairEmail !== null,
-    }),
-  }),
-);
-
 builder.queryField('reviewQueue', (t) =>
   t.field({
     type: [StudyType],
@@ -72,6 +57,11 @@ builder.queryField('reviewQueue', (t) =>
 const VoteInput = builder.inputType('VoteInput', {
   fields: (t) => ({
     studyId: t.id(),
+    dacId: t.id({
+      required: false,
+      description:
+        'The committee voted for; needed only when the member sits on several deciding the request.',
+    }),
     vote: t.field({ type: VoteChoiceEnum }),
     rationale: t.string({ description: 'Required; a rejection needs at least 10 characters.' }),
     conditions: t.stringList({ required: false }),
@@ -86,14 +76,14 @@ builder.mutationField('castVote', (t) =>
   t.field({
     type: StudyType,
     description:
-      'Votes on a request (board members, once each). When the quorum decides, the study is approved and the grant issued, or rejected.',
+      'Votes in the member’s committee’s election on a request (once each). When every committee has decided, the study is approved with a grant over the approving committees’ datasets, or rejected.',
     authScopes: { roles: ['ethics_board'] },
     errors: { types: WRITE_ERRORS },
     args: { input: t.arg({ type: VoteInput }) },
     resolve: async (_root, { input }, ctx) => {
       const { counter } = ctx.services;
       const index = await counter.index();
-      const settings = { ...ctx.config.review, grantDefaultMonths: ctx.config.grantDefaultMonths };
+      const settings = { grantDefaultMonths: ctx.config.grantDefaultMonths };
       return refusalAuditedTx(
         ctx,
         { action: 'review.vote', targetType: 'study', targetId: input.studyId },
@@ -101,6 +91,7 @@ builder.mutationField('castVote', (t) =>
           (
             await castVote(tx, ctx.viewer, counter, index, settings, {
               studyId: String(input.studyId),
+              dacId: input.dacId ? String(input.dacId) : null,
               vote: input.vote,
               rationale: input.rationale,
               conditions: input.conditions ?? [],

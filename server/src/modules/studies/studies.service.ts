@@ -14,6 +14,7 @@ import { notify } from '../notifications/notify.js';
 import { consentRequests, studies } from './studies.tables.js';
 import { ownStudy, visibleStudy, type StudyRow } from './study-access.js';
 import { memberConsents, studyCandidates, tally } from './study-cohort.js';
+import { openElections } from './study-elections.js';
 import { transition } from './study-lifecycle.js';
 import { freezeStudyCohort } from './study-cohort-figures.js';
 import { CreateStudySchema, UpdateStudySchema } from './study-input.js';
@@ -121,7 +122,8 @@ export async function attachIrbEvidence(
 /**
  * Submits a draft as an access request: freezes the DUO match per dataset, checks the evidence
  * the datasets demand, asks every member whose consent says "ask" (an inbox item with the lay
- * summary), and tells the board a vote is needed. `index` must be synced before the
+ * summary), opens one election per data access committee governing the datasets, and tells
+ * their members a vote is needed. `index` must be synced before the
  * transaction opens.
  */
 export async function submitStudy(
@@ -138,6 +140,8 @@ export async function submitStudy(
   if (!study.cohortCriteria)
     issues.push({ field: 'cohortCriteria', message: 'attach a cohort first' });
   if (issues.length) throw new ValidationError('The study is not ready to submit', issues);
+  // One election per committee governing the datasets; refused when a dataset has none.
+  await openElections(tx, study.id, study.datasetIds);
   const purpose = study.purpose as ResearchPurpose;
   const match = await matchStudy(tx, index.ontologyGraph(), purpose, study.datasetIds);
   const missing = missingEvidence(match, study);

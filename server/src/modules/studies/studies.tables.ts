@@ -11,6 +11,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { users } from '../accounts/accounts.tables.js';
+import { dacs } from '../dacs/dacs.tables.js';
 import { participants } from '../participants/participants.tables.js';
 import { createdAt, timestamptz, uuidRef } from '../../db/columns.js';
 
@@ -123,5 +124,37 @@ export const studyDecisions = pgTable(
     primaryKey({ columns: [t.participantId, t.studyId, t.version] }),
     index('study_decisions_study_idx').on(t.studyId),
     check('study_decisions_decision_check', sql`${t.decision} in ('permit', 'deny')`),
+  ],
+);
+
+/** Where one committee's election on a request stands. */
+export const ELECTION_STATUSES = ['open', 'approved', 'rejected', 'closed'] as const;
+
+/**
+ * One committee's decision on a request: a request over datasets of several committees opens one
+ * election per committee (as DUOS does), each over that committee's datasets only. `closed`:
+ * the request ended (withdrawn) before the committee decided.
+ */
+export const studyElections = pgTable(
+  'study_elections',
+  {
+    id: uuid('id').primaryKey(),
+    studyId: uuidRef('study_id', () => studies.id),
+    dacId: uuidRef('dac_id', () => dacs.id),
+    /** The requested datasets this committee governs, frozen at submission. */
+    datasetIds: uuid('dataset_ids').array().notNull(),
+    status: text('status').notNull().default('open'),
+    /** When the members' voting period ends (the committee's vote days after submission). */
+    deadlineAt: timestamptz('deadline_at').notNull(),
+    decidedAt: timestamptz('decided_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique('study_elections_study_dac_uq').on(t.studyId, t.dacId),
+    index('study_elections_dac_idx').on(t.dacId),
+    check(
+      'study_elections_status_check',
+      sql.raw(`status in (${ELECTION_STATUSES.map((s) => `'${s}'`).join(', ')})`),
+    ),
   ],
 );

@@ -39,6 +39,8 @@ export const UpdateStudySchema = z.strictObject({
 export const VoteSchema = z
   .strictObject({
     studyId: idSchema,
+    /** The committee the vote is for; needed only when the member sits on several deciding it. */
+    dacId: idSchema.nullish(),
     vote: z.enum(['approve', 'reject']),
     rationale: z.string().trim().max(4_000).default(''),
     conditions: z.array(z.string().trim().min(1).max(500)).max(20).default([]),

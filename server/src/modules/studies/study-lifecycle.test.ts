@@ -9,7 +9,8 @@ import type { UserRecord } from '../accounts/accounts.service.js';
 import { systemActor } from '../actors/actor.js';
 import { notifications } from '../notifications/notifications.tables.js';
 import { createParticipant } from '../participants/participants.service.js';
-import { STUDY_STATUSES, consentRequests, studies } from './studies.tables.js';
+import { createDac } from '../dacs/dacs.service.js';
+import { STUDY_STATUSES, consentRequests, studies, studyElections } from './studies.tables.js';
 import { canTransition, transition, type StudyStatus } from './study-lifecycle.js';
 
 // The legal moves, written out independently of STUDY_TRANSITIONS: every pair not listed here
@@ -50,11 +51,19 @@ describe(`study lifecycle transitions (${TEST_DRIVER})`, () => {
   let db: TestDatabase;
   let owner: UserRecord;
   let participantId = '';
+  let dacId = '';
 
   beforeAll(async () => {
     db = await createTestDatabase();
     owner = await makeUser(db.db, 'researcher');
-    await makeUser(db.db, 'ethics_board');
+    const board = await makeUser(db.db, 'ethics_board');
+    // The board member sits on the committee holding an election on every study here, so a
+    // submission is theirs to hear about.
+    dacId = (
+      await db.db.transaction((tx) =>
+        createDac(tx, systemActor('test'), { name: 'Lifecycle DAC', memberIds: [board.id] }),
+      )
+    ).id;
     const participant = await db.db.transaction((tx) =>
       createParticipant(tx, systemActor('test'), { sex: 'unknown' }),
     );
@@ -76,6 +85,9 @@ describe(`study lifecycle transitions (${TEST_DRIVER})`, () => {
     await db.db
       .insert(consentRequests)
       .values({ id: randomUUID(), studyId: id, participantId, status: 'pending' });
+    await db.db
+      .insert(studyElections)
+      .values({ id: randomUUID(), studyId: id, dacId, datasetIds: [], deadlineAt: new Date() });
     return id;
   }
 

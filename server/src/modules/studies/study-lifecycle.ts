@@ -5,10 +5,11 @@ import type { Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import type { AuditAction } from '../audit/audit-actions.js';
 import { notify } from '../notifications/notify.js';
-import { boardMembers } from './board-members.js';
+import { electorate } from './board-members.js';
 import { consentRequests, studies } from './studies.tables.js';
 import type { STUDY_STATUSES } from './studies.tables.js';
 import type { StudyRow } from './study-access.js';
+import { closeOpenElections } from './study-elections.js';
 
 /** Where a study's access request stands. */
 export type StudyStatus = (typeof STUDY_STATUSES)[number];
@@ -86,7 +87,10 @@ export async function transition(
     .set({ ...options.set, status: to, updatedAt: new Date() })
     .where(eq(studies.id, studyId))
     .returning();
-  if (ENDS_REQUESTS.includes(to)) await closePendingRequests(tx, studyId);
+  if (ENDS_REQUESTS.includes(to)) {
+    await closePendingRequests(tx, studyId);
+    await closeOpenElections(tx, studyId);
+  }
   const action = AUDIT_ACTIONS[to];
   if (action)
     await appendAuditEvent(tx, actor, {
@@ -96,7 +100,8 @@ export async function transition(
       payload: options.payload,
     });
   if (to === 'submitted') {
-    const board = await boardMembers(tx);
+    // The members of the committees whose datasets it asks for (elections open before the move).
+    const board = await electorate(tx, studyId);
     await notify(
       tx,
       board.map((b) => b.id),

@@ -1,3 +1,4 @@
+import { fail } from '@sveltejs/kit';
 import { graphql } from '$lib/graphql/graphql';
 import { StudyCountFields } from '$lib/graphql/fragments';
 import { signedIn } from '$lib/server/guard';
@@ -14,7 +15,9 @@ const ReviewQueue = graphql(
     mine vote } } studies(statuses: [APPROVED, REJECTED, REVOKED, EXPIRED, CLOSED_OUT]) { id
     title status decidedAt grant { id status expiresAt } } dataUseReviews { pending { datasetName
     change { id direction before after createdAt } } narrowed { datasetName change { id before
-    after createdAt } grants { grantId studyId studyTitle } } } }
+    after createdAt } grants { grantId studyId studyTitle } } } reviewElections { id status
+    deadlineAt overdue canAct myVote myConflict votes conflicts study { id } datasets { id name }
+    dac { id name quorum chair { displayName } } } }
   `,
   [StudyCountFields],
 );
@@ -24,6 +27,7 @@ export const load: PageServerLoad = async ({ locals, fetch }) => {
   const data = await loadOrFail(fetch, token, ReviewQueue, {});
   return {
     queue: data.reviewQueue,
+    elections: data.reviewElections,
     decided: data.studies,
     dataUse: data.dataUseReviews,
     now: Date.now(),
@@ -39,7 +43,37 @@ const DecideDataUseChange = graphql(
   [Refusal],
 );
 
+const DeclareConflict = graphql(
+  `
+    mutation DeclareConflict($input: DeclareConflictInput!) { declareConflict(input: $input) {
+    ... on MutationDeclareConflictSuccess { data { id } } ...Refusal } }
+  `,
+  [Refusal],
+);
+
 export const actions: Actions = {
+  /** A member declares a conflict of interest on one election and stands aside from it. */
+  declareConflict: async ({ locals, fetch, request }) => {
+    const { token } = signedIn(locals);
+    const form = await request.formData();
+    const studyId = String(form.get('studyId') ?? '');
+    const dacId = String(form.get('dacId') ?? '');
+    const reason = String(form.get('reason') ?? '').trim();
+    const kept = { action: 'conflict' as const, electionId: String(form.get('electionId') ?? '') };
+    if (reason.length < 5)
+      return fail(400, {
+        ...kept,
+        message: 'Say briefly why you have a conflict of interest (at least 5 characters).',
+        errors: { reason: 'at least 5 characters' },
+      });
+    return mutationAction(
+      fetch,
+      token,
+      DeclareConflict,
+      { input: { studyId, dacId, reason } },
+      { kept, fieldName: () => 'reason', done: () => ({ declared: true }) },
+    );
+  },
   /** Approves or rejects a pending widening of a dataset's data use. */
   decideDataUse: async ({ locals, fetch, request }) => {
     const { token } = signedIn(locals);

@@ -3,6 +3,7 @@ import { mayAct } from '$lib/access';
 import { graphql, type EnumOf } from '$lib/graphql/graphql';
 import { api } from '$lib/server/api';
 import { signedIn } from '$lib/server/guard';
+import { loadOrFail } from '$lib/server/load';
 import { Refusal, mutationAction } from '$lib/server/mutate';
 import { revokeGrantAction } from '$lib/server/revoke-grant';
 import { STUDY_ID, loadStudy, matchViews } from '$lib/server/study-query';
@@ -15,6 +16,11 @@ const Outlook = graphql(`
   permitted ask excluded } } } } }
 `);
 
+const Elections = graphql(`
+  query StudyElections($id: ID!) { study(id: $id) { elections { id status deadlineAt decidedAt
+  canAct myVote myConflict dac { id name quorum chair { displayName } } datasets { name } } } }
+`);
+
 export const load: PageServerLoad = async ({ locals, fetch, params }) => {
   const { viewer, token } = signedIn(locals);
   if (!STUDY_ID.test(params.id)) error(404, { message: 'There is no such study.' });
@@ -23,14 +29,22 @@ export const load: PageServerLoad = async ({ locals, fetch, params }) => {
   const outlook = await api(fetch, token, Outlook, { id: params.id })
     .then((r) => r.study.consentOutlook)
     .catch(() => null);
+  const { study: withElections } = await loadOrFail(fetch, token, Elections, { id: params.id });
+  const elections = withElections.elections;
+  // The committees the viewer can still vote for on this request (one election each).
+  const votingFor = elections
+    .filter((e) => e.status === 'OPEN' && e.canAct && !e.myVote && !e.myConflict)
+    .map((e) => ({ id: e.dac.id, name: e.dac.name }));
   return {
     study,
     outlook,
+    elections,
+    votingFor,
     matches: matchViews(study),
     canVote:
       mayAct('/review/[id]', viewer.role, 'vote') &&
       ['SUBMITTED', 'UNDER_REVIEW'].includes(study.status) &&
-      !study.votes.some((v) => v.mine),
+      votingFor.length > 0,
   };
 };
 
@@ -63,6 +77,7 @@ export const actions: Actions = {
       {
         input: {
           studyId: params.id,
+          dacId: String(form.get('dacId') ?? '') || null,
           // validateVote accepted it as one of the choices.
           vote: values.vote as EnumOf<'VoteChoice'>,
           rationale: values.rationale.trim(),

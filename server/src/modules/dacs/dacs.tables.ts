@@ -1,0 +1,52 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { users } from '../accounts/accounts.tables.js';
+import { datasets } from '../datasets/datasets.tables.js';
+import { createdAt, timestamptz, uuidRef } from '../../db/columns.js';
+
+/**
+ * A data access committee: it decides the requests for the datasets it governs, with its own
+ * quorum (votes needed), chair (whose vote decides once the quorum is reached) and voting period.
+ */
+export const dacs = pgTable(
+  'dacs',
+  {
+    id: uuid('id').primaryKey(),
+    name: text('name').notNull().unique(),
+    /** A member whose vote decides; null: the majority decides. */
+    chairId: uuid('chair_id').references(() => users.id),
+    quorum: integer('quorum').notNull(),
+    /** Days the members have to vote once a request reaches the committee. */
+    voteDays: integer('vote_days').notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    check('dacs_quorum_check', sql`${t.quorum} between 1 and 50`),
+    check('dacs_vote_days_check', sql`${t.voteDays} between 1 and 365`),
+  ],
+);
+
+/** The ethics board members of a committee. */
+export const dacMembers = pgTable(
+  'dac_members',
+  {
+    dacId: uuidRef('dac_id', () => dacs.id),
+    userId: uuidRef('user_id', () => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.dacId, t.userId] }), index('dac_members_user_idx').on(t.userId)],
+);
+
+/** Which committee governs a dataset: at most one (the key), none until an admin assigns it. */
+export const dacDatasets = pgTable(
+  'dac_datasets',
+  {
+    datasetId: uuid('dataset_id')
+      .primaryKey()
+      .references(() => datasets.id),
+    dacId: uuidRef('dac_id', () => dacs.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('dac_datasets_dac_idx').on(t.dacId)],
+);
