@@ -91,6 +91,9 @@ export const AUDIT_ACTION_WORDING = {
   'beacon.query.public': use('A public discovery search was answered'),
   'dataset.register': use('A data steward registered a dataset'),
   'dataset.update': use('A data steward updated a dataset'),
+  'dataset.collection_consent.change': use(
+    'A data steward corrected the record of the consent you gave when your data was collected',
+  ),
   'dataset.data_use.narrow': use('The terms of use of a dataset holding your data were narrowed'),
   'dataset.data_use.widen_request': use(
     'A data steward asked to widen the terms of use of a dataset',

@@ -1,0 +1,3 @@
+ALTER TABLE "datasets" ADD COLUMN "collection_consent" text DEFAULT 'recontact_each_use' NOT NULL;--> statement-breakpoint
+ALTER TABLE "datasets" ADD COLUMN "collection_duo_codes" text[] DEFAULT '{}'::text[] NOT NULL;--> statement-breakpoint
+ALTER TABLE "datasets" ADD CONSTRAINT "datasets_collection_consent_check" CHECK ("datasets"."collection_consent" in ('broad_gru', 'broad_hmb', 'specific', 'recontact_each_use'));
