@@ -16,6 +16,7 @@ import { issueGrant } from '../grants/grants.service.js';
 import { studies } from '../studies/studies.tables.js';
 import { visibleStudy, type StudyRow } from '../studies/study-access.js';
 import { memberConsents, studyCandidates } from '../studies/study-cohort.js';
+import { askWhoMustBeAsked } from '../studies/ask-participants.js';
 import { freezeStudyCohort } from '../studies/study-cohort-figures.js';
 import { VoteSchema } from '../studies/study-input.js';
 import { transition } from '../studies/study-lifecycle.js';
@@ -88,7 +89,8 @@ export function votesOn(tx: Tx, studyId: string): Promise<VoteRow[]> {
  * A board member votes once on an open study, with a rationale (a rejection must say why) and
  * conditions. Approving a request the DUO match denied needs an override reason. A member who
  * takes part in the study (owner or named collaborator) may not vote. Once the quorum decides,
- * the study is approved (and the grant issued) or rejected, in the same transaction.
+ * the study is approved (the grant issued, and members whose consent says "ask" and who were
+ * not asked yet are asked) or rejected, in the same transaction.
  */
 export async function castVote(
   tx: Tx,
@@ -126,6 +128,9 @@ export async function castVote(
       boardConditions: outcome.deciding.flatMap((v) => v.conditions),
       defaultMonths: settings.grantDefaultMonths,
     });
+    // Asked now, whenever CONSENT_REQUESTS_WHEN says: those asked at submission are not asked
+    // again, and those who joined the cohort since are (late-joiners.ts asks any who come later).
+    await askWhoMustBeAsked(tx, actor, decided, members);
   }
   return { vote, study: decided };
 }
