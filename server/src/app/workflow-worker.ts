@@ -7,6 +7,7 @@ import type { MailPort } from '../modules/notifications/mail-port.js';
 import type { ConsentRequestTiming } from '../config.js';
 import type { CohortEngine } from '../modules/cohorts/cohort-engine.js';
 import { askLateJoiners } from '../modules/studies/late-joiners.js';
+import { sendDueReminders } from '../modules/studies/consent-reminders.js';
 
 /** What the consent-request round needs: the cohort index, and when studies ask. */
 export interface AskingRound {
@@ -16,8 +17,8 @@ export interface AskingRound {
 
 /**
  * Timed workflow chores of one API instance: expire grants and send their 30-day notices, write
- * participants' weekly summaries, ask people who joined a study's cohort late, and deliver
- * notification e-mail. Both claim what they work on with `FOR UPDATE SKIP LOCKED`, so
+ * participants' weekly summaries, ask people who joined a study's cohort late, remind those who
+ * have not answered a request (on their schedule), and deliver notification e-mail. Both claim what they work on with `FOR UPDATE SKIP LOCKED`, so
  * several instances may run them.
  */
 export class WorkflowWorker {
@@ -61,6 +62,8 @@ export class WorkflowWorker {
       );
       if (late.asked) this.log.info('late joiners asked', late);
     }
+    const reminded = await sendDueReminders(this.db, now);
+    if (reminded.sent) this.log.info('consent reminders sent', reminded);
     const mailed = await deliverPendingMail(this.db, this.mail);
     if (mailed.failed) this.log.warn('mail delivery failed; will retry', { sent: mailed.sent });
   }

@@ -77,6 +77,8 @@ export const AUDIT_ACTION_WORDING = {
   'consent_request.create': use('A study asked to use your data'),
   'consent_request.list': own('You looked at your study requests'),
   'consent_request.answer': own('You answered a study’s request'),
+  'consent_request.remind': use('You were reminded of a study’s request you had not answered'),
+  'consent_request.reminders.set': own('You changed how you are reminded of study requests'),
   'data_use.read': own('You looked at how your data is used'),
   // The audit trail.
   'audit.read': own('You looked at this timeline'),
