@@ -98,6 +98,9 @@ export default defineConfig({
         OIDC_PROVIDERS: oidcProviders,
         MFA_REQUIRED_ROLES: '',
         STEP_UP_ACTIONS: '',
+        // The journeys show the board the response rate: participants are asked at submission
+        // (the default, after approval, is tested in the server's story tests).
+        CONSENT_REQUESTS_WHEN: 'before_decision',
         PORTAL_FORWARD_SECRET: process.env.E2E_FORWARD_SECRET,
         UPLOAD_MAX_MB: '8',
       },

@@ -3,6 +3,10 @@ import { z } from 'zod';
 import { secretsKeySourceFromEnv, type SecretsKeySource } from './lib/secrets-keyring.js';
 import { identitySettingsFromEnv, type IdentitySettings } from './lib/identity-settings.js';
 
+/** When consent requests go out (CONSENT_REQUESTS_WHEN); a single setting that may move per DAC. */
+export const CONSENT_REQUEST_TIMINGS = ['after_approval', 'before_decision'] as const;
+export type ConsentRequestTiming = (typeof CONSENT_REQUEST_TIMINGS)[number];
+
 const boolish = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -49,6 +53,12 @@ const EnvSchema = z.object({
   AUDIT_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).default(2_000),
   REVIEW_QUORUM: z.coerce.number().int().min(1).max(50).default(2),
   REVIEW_CHAIR_EMAIL: z.string().email().optional(),
+  /**
+   * When studies ask participants whose consent says "ask": after the board approves (the
+   * default: nobody is troubled about a study that may be rejected), or as soon as the study is
+   * submitted, so the board sees the response rate while it decides.
+   */
+  CONSENT_REQUESTS_WHEN: z.enum(CONSENT_REQUEST_TIMINGS).default('after_approval'),
   GRANT_DEFAULT_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
   SMTP_URL: z.string().url().optional(),
   MAIL_FROM: z.string().default('Consentome <no-reply@consentome.local>'),
@@ -98,9 +108,10 @@ export interface Config {
    * The initial rules of the default data access committee, read once: when a database from
    * before committees starts, its board becomes the committee "Ethics board" with this quorum
    * and chair (see review/default-dac.ts). Afterwards each committee's quorum, chair and
-   * voting period are managed in the portal and these are not read again.
+   * voting period are managed in the portal and these are not read again. And when
+   * participants are asked about a study (CONSENT_REQUESTS_WHEN).
    */
-  review: { quorum: number; chairEmail: string | null };
+  review: { quorum: number; chairEmail: string | null; consentRequestsWhen: ConsentRequestTiming };
   /** Grant length when no dataset's TS modifier sets a shorter one. */
   grantDefaultMonths: number;
   /** Outbound e-mail: SMTP when set, else notifications are logged without personal data. */
@@ -151,7 +162,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     chainRelay: e.CHAIN_RELAY,
     auditBatch: { maxEvents: e.AUDIT_BATCH_MAX_EVENTS, maxWaitMs: e.AUDIT_BATCH_MAX_WAIT_MS },
     embeddedChain: !env.CHAIN_RPC_URL,
-    review: { quorum: e.REVIEW_QUORUM, chairEmail: e.REVIEW_CHAIR_EMAIL?.toLowerCase() ?? null },
+    review: {
+      quorum: e.REVIEW_QUORUM,
+      chairEmail: e.REVIEW_CHAIR_EMAIL?.toLowerCase() ?? null,
+      consentRequestsWhen: e.CONSENT_REQUESTS_WHEN,
+    },
     grantDefaultMonths: e.GRANT_DEFAULT_MONTHS,
     mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM, outboxDir: e.MAIL_OUTBOX_DIR ?? null },
     countPrivacy: {

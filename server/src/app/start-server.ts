@@ -80,8 +80,6 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     ? new ChainWorker(handle.db, chain.ledger, log, config.auditBatch)
     : null;
   worker?.start();
-  const workflow = new WorkflowWorker(handle.db, createMailPort(config.mail, log), log);
-  workflow.start();
   const closeControl = embedded
     ? await listenControlSocket(socketPath, { handle, chain: async () => chain })
     : async () => {};
@@ -99,6 +97,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     .catch((error: unknown) =>
       log.error('building the cohort index failed', { error: (error as Error).message }),
     );
+  const workflow = new WorkflowWorker(handle.db, createMailPort(config.mail, log), log, {
+    cohorts: services.cohorts,
+    when: config.review.consentRequestsWhen,
+  });
+  workflow.start();
   const yoga = createGraphQLServer(handle.db, config, services, log);
   const routes = [
     ...standardRoutes(handle.db, config),

@@ -5,10 +5,21 @@ import { sweepGrants } from '../modules/grants/grants.service.js';
 import { endLapsedRepresentations } from '../modules/participants/representation.service.js';
 import { deliverPendingMail } from '../modules/notifications/mail-delivery.js';
 import type { MailPort } from '../modules/notifications/mail-port.js';
+import type { ConsentRequestTiming } from '../config.js';
+import type { CohortEngine } from '../modules/cohorts/cohort-engine.js';
+import { askLateJoiners } from '../modules/studies/late-joiners.js';
+import { sendDueReminders } from '../modules/studies/consent-reminders.js';
+
+/** What the consent-request round needs: the cohort index, and when studies ask. */
+export interface AskingRound {
+  cohorts: CohortEngine;
+  when: ConsentRequestTiming;
+}
 
 /**
  * Timed workflow chores of one API instance: expire grants and send their 30-day notices, write
- * participants' weekly summaries, and deliver notification e-mail. Both claim what they work on with `FOR UPDATE SKIP LOCKED`, so
+ * participants' weekly summaries, ask people who joined a study's cohort late, remind those who
+ * have not answered a request (on their schedule), and deliver notification e-mail. Both claim what they work on with `FOR UPDATE SKIP LOCKED`, so
  * several instances may run them.
  */
 export class WorkflowWorker {
@@ -20,6 +31,7 @@ export class WorkflowWorker {
     private readonly db: Database,
     private readonly mail: MailPort,
     private readonly log: Logger,
+    private readonly asking?: AskingRound,
   ) {}
 
   /** Runs the chores `everyMs` after the previous round ended (rounds never overlap). */
@@ -48,6 +60,16 @@ export class WorkflowWorker {
     if (ended) this.log.info('representations ended', { ended });
     const digests = await sendWeeklyDigests(this.db, now);
     if (digests.sent) this.log.info('weekly summaries written', digests);
+    if (this.asking) {
+      const late = await askLateJoiners(
+        this.db,
+        await this.asking.cohorts.current(),
+        this.asking.when,
+      );
+      if (late.asked) this.log.info('late joiners asked', late);
+    }
+    const reminded = await sendDueReminders(this.db, now);
+    if (reminded.sent) this.log.info('consent reminders sent', reminded);
     const mailed = await deliverPendingMail(this.db, this.mail);
     if (mailed.failed) this.log.warn('mail delivery failed; will retry', { sent: mailed.sent });
   }

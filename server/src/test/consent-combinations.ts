@@ -1,3 +1,4 @@
+import type { CollectionConsent } from '../modules/datasets/collection-consent.js';
 import type { ConsentFacts } from '../modules/consent/effective-consent.js';
 import {
   CONSENT_CHOICES,
@@ -19,8 +20,25 @@ export interface ConsentCombination {
   /** The standing choices were made after the study decision (else before). */
   standingAfterStudy: boolean;
   receivedData: boolean;
+  /**
+   * Whose standing choices apply: the participant's own, or (they never stated any) the consent
+   * given at collection, which covers the purpose in every dataset or not in one of them.
+   */
+  standingFrom: StandingFrom;
   facts: ConsentFacts;
 }
+
+/** Where standing choices come from in a combination. */
+export type StandingFrom = 'own' | 'collection-covers' | 'collection-not-in-all';
+
+const BROAD_GRU: CollectionConsent = { kind: 'broad_gru', duoCodes: [] };
+const RECONTACT: CollectionConsent = { kind: 'recontact_each_use', duoCodes: [] };
+const COLLECTION: Record<StandingFrom, CollectionConsent[]> = {
+  own: [BROAD_GRU],
+  'collection-covers': [BROAD_GRU, { kind: 'specific', duoCodes: ['HMB'] }],
+  // Two datasets: one collected under broad consent, one under re-contact for each use.
+  'collection-not-in-all': [BROAD_GRU, RECONTACT],
+};
 
 const STUDY_AT = new Date('2026-03-01T10:00:00Z');
 const BEFORE = new Date('2026-02-01T10:00:00Z');
@@ -29,7 +47,9 @@ const AFTER = new Date('2026-04-01T10:00:00Z');
 /**
  * Every combination of: withdrawn, data use, a purpose with one or two scopes, each scope's
  * standing choice, "ask me each time", the study decision, whether the standing choices came
- * before or after it, and whether the study already received data (1,152 in all).
+ * before or after it, whether the study already received data (1,152), and whether those
+ * choices are the participant's own or, never stated, the collection consent of their datasets
+ * (covering the purpose, or not in one of them): 3,456 in all.
  */
 export function everyConsentCombination(): ConsentCombination[] {
   const out: ConsentCombination[] = [];
@@ -42,48 +62,59 @@ export function everyConsentCombination(): ConsentCombination[] {
             for (const askEachTime of bools)
               for (const study of ['none', 'permit', 'deny'] as const)
                 for (const standingAfterStudy of bools)
-                  for (const receivedData of bools) {
-                    const since = standingAfterStudy ? AFTER : BEFORE;
-                    const facts: ConsentFacts = {
-                      withdrawn,
-                      dataUseAllows,
-                      preferences: {
-                        ...DEFAULT_PREFERENCES,
-                        purposes: {
-                          ...DEFAULT_PREFERENCES.purposes,
-                          HMB: primary,
-                          COMMERCIAL: commercialChoice ?? 'permit',
-                        },
+                  for (const receivedData of bools)
+                    for (const standingFrom of [
+                      'own',
+                      'collection-covers',
+                      'collection-not-in-all',
+                    ] as const) {
+                      const since = standingAfterStudy ? AFTER : BEFORE;
+                      const facts: ConsentFacts = {
+                        withdrawn,
+                        dataUseAllows,
+                        preferences:
+                          standingFrom !== 'own'
+                            ? null
+                            : {
+                                ...DEFAULT_PREFERENCES,
+                                purposes: {
+                                  ...DEFAULT_PREFERENCES.purposes,
+                                  HMB: primary,
+                                  COMMERCIAL: commercialChoice ?? 'permit',
+                                },
+                                askEachTime,
+                              },
+                        choiceSince: { HMB: since, COMMERCIAL: since },
+                        purpose: { primary: 'HMB', commercial },
+                        studyDecision: study === 'none' ? null : { decision: study, at: STUDY_AT },
+                        studyReceivedData: receivedData,
+                        collection: COLLECTION[standingFrom],
+                      };
+                      const name = [
+                        withdrawn ? 'withdrawn' : 'active',
+                        dataUseAllows ? 'data-ok' : 'data-no',
+                        `HMB=${primary}`,
+                        commercialChoice ? `COMMERCIAL=${commercialChoice}` : 'non-commercial',
+                        askEachTime ? 'ask-each-time' : 'no-ask-each-time',
+                        `study=${study}`,
+                        standingAfterStudy ? 'standing-later' : 'standing-earlier',
+                        receivedData ? 'received-data' : 'no-data-yet',
+                        `standing=${standingFrom}`,
+                      ].join(' ');
+                      out.push({
+                        name,
+                        withdrawn,
+                        dataUseAllows,
+                        commercial,
+                        primary,
+                        commercialChoice,
                         askEachTime,
-                      },
-                      choiceSince: { HMB: since, COMMERCIAL: since },
-                      purpose: { primary: 'HMB', commercial },
-                      studyDecision: study === 'none' ? null : { decision: study, at: STUDY_AT },
-                      studyReceivedData: receivedData,
-                    };
-                    const name = [
-                      withdrawn ? 'withdrawn' : 'active',
-                      dataUseAllows ? 'data-ok' : 'data-no',
-                      `HMB=${primary}`,
-                      commercialChoice ? `COMMERCIAL=${commercialChoice}` : 'non-commercial',
-                      askEachTime ? 'ask-each-time' : 'no-ask-each-time',
-                      `study=${study}`,
-                      standingAfterStudy ? 'standing-later' : 'standing-earlier',
-                      receivedData ? 'received-data' : 'no-data-yet',
-                    ].join(' ');
-                    out.push({
-                      name,
-                      withdrawn,
-                      dataUseAllows,
-                      commercial,
-                      primary,
-                      commercialChoice,
-                      askEachTime,
-                      study,
-                      standingAfterStudy,
-                      receivedData,
-                      facts,
-                    });
-                  }
+                        study,
+                        standingAfterStudy,
+                        receivedData,
+                        standingFrom,
+                        facts,
+                      });
+                    }
   return out;
 }

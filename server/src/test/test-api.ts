@@ -19,6 +19,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
       DEMO_SEED: 'false',
       MFA_REQUIRED_ROLES: '',
       STEP_UP_ACTIONS: '',
+      // The existing suites ask participants at submission; asking after approval (the
+      // default) is tested on its own (studies/asking-at-the-right-time.story.test.ts).
+      CONSENT_REQUESTS_WHEN: 'before_decision',
     }),
     ...overrides,
   };

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { formField, validateDataUseValues, type DatasetFormValues } from './dataset-form';
+import {
+  formField,
+  validateDataUseValues,
+  validateDataset,
+  type DatasetFormValues,
+} from './dataset-form';
 
 const REGIONS = ['EU', 'EEA', 'UK', 'US'];
 const TODAY = '2026-12-04';
@@ -15,6 +20,8 @@ const BLANK: DatasetFormValues = {
   institutions: '',
   users: '',
   projects: '',
+  collectionConsent: 'RECONTACT_EACH_USE',
+  collectionCodes: [],
 };
 const check = (v: Partial<DatasetFormValues>) =>
   validateDataUseValues({ ...BLANK, ...v }, REGIONS, TODAY);
@@ -68,5 +75,37 @@ describe('validateDataUseValues', () => {
     expect(formField('dataUse.params.regions.1')).toBe('regions');
     expect(formField('dataUse.params.timeLimitMonths')).toBe('timeLimitMonths');
     expect(formField('dataUse.modifiers')).toBe('modifiers');
+  });
+});
+
+describe('the consent given at collection', () => {
+  const dataset = (v: Partial<DatasetFormValues>) =>
+    validateDataset({ ...BLANK, ...v }, REGIONS, TODAY);
+
+  it('sends the kind, and the DUO codes of a specific consent', () => {
+    expect(dataset({}).input.collectionConsent).toEqual({
+      kind: 'RECONTACT_EACH_USE',
+      duoCodes: [],
+    });
+    const specific = dataset({ collectionConsent: 'SPECIFIC', collectionCodes: ['HMB', 'MDS'] });
+    expect(specific.errors).toEqual({});
+    expect(specific.input.collectionConsent).toEqual({
+      kind: 'SPECIFIC',
+      duoCodes: ['HMB', 'MDS'],
+    });
+  });
+
+  it.each([
+    [{ collectionConsent: '' }, 'collectionConsent'],
+    [{ collectionConsent: 'PRESUMED' }, 'collectionConsent'],
+    [{ collectionConsent: 'SPECIFIC' }, 'collectionCodes'],
+    [{ collectionConsent: 'BROAD_GRU', collectionCodes: ['HMB'] }, 'collectionCodes'],
+  ] as const)('refuses %o in %s', (v, field) => {
+    expect(Object.keys(dataset(v as Partial<DatasetFormValues>).errors)).toEqual([field]);
+  });
+
+  it('maps the API field names to the form', () => {
+    expect(formField('collectionConsent.duoCodes')).toBe('collectionCodes');
+    expect(formField('collectionConsent.kind')).toBe('collectionConsent');
   });
 });

@@ -1,4 +1,5 @@
 import { splitList } from './cohort-form';
+import { validateCollectionConsent } from './collection-consent-form';
 import type { EnumOf } from './graphql/graphql';
 import type { FieldErrors } from './validate';
 
@@ -35,6 +36,9 @@ export interface DatasetFormValues {
   institutions: string;
   users: string;
   projects: string;
+  /** The consent given at collection (a CollectionConsentKind) and, if specific, its DUO codes. */
+  collectionConsent: string;
+  collectionCodes: string[];
 }
 
 /** The value fields, the modifier each belongs to, and how the form names it. */
@@ -77,6 +81,8 @@ export function readDatasetForm(form: FormData): DatasetFormValues {
     institutions: s('institutions'),
     users: s('users'),
     projects: s('projects'),
+    collectionConsent: s('collectionConsent'),
+    collectionCodes: form.getAll('collectionCodes').map(String),
   };
 }
 
@@ -150,6 +156,7 @@ export function validateDataset(
       modifiers: EnumOf<'DuoModifier'>[];
       params: DataUseParamsInput;
     };
+    collectionConsent: ReturnType<typeof validateCollectionConsent>['input'];
   };
 } {
   const errors: FieldErrors = {};
@@ -171,6 +178,8 @@ export function validateDataset(
     errors.modifiers = 'NPOA (no ancestry research) contradicts the POA permission.';
   const values = validateDataUseValues(v, regionCodes, today);
   Object.assign(errors, values.errors);
+  const collection = validateCollectionConsent(v.collectionConsent, v.collectionCodes);
+  Object.assign(errors, collection.errors);
   return {
     errors,
     input: {
@@ -184,6 +193,7 @@ export function validateDataset(
         modifiers: [...new Set(v.modifiers)] as EnumOf<'DuoModifier'>[],
         params: values.params,
       },
+      collectionConsent: collection.input,
     },
   };
 }
@@ -194,6 +204,8 @@ export function formField(apiField: string): string {
   // `dataUse.params.regions.1` names the regions field.
   const value = VALUE_FIELDS.find((f) => parts.includes(f.field));
   if (value) return value.field;
+  if (parts[0] === 'collectionConsent')
+    return parts[1] === 'duoCodes' ? 'collectionCodes' : 'collectionConsent';
   const last = parts.pop() ?? apiField;
   return ['name', 'description', 'permission', 'diseases', 'modifiers'].includes(last)
     ? last

@@ -85,6 +85,8 @@ export const AUDIT_ACTION_WORDING = {
   'consent_request.create': use('A study asked to use your data'),
   'consent_request.list': own('You looked at your study requests'),
   'consent_request.answer': own('You answered a study’s request'),
+  'consent_request.remind': use('You were reminded of a study’s request you had not answered'),
+  'consent_request.reminders.set': own('You changed how you are reminded of study requests'),
   'data_use.read': own('You looked at how your data is used'),
   // The audit trail.
   'audit.read': own('You looked at this timeline'),
@@ -99,6 +101,9 @@ export const AUDIT_ACTION_WORDING = {
   'beacon.query.public': use('A public discovery search was answered'),
   'dataset.register': use('A data steward registered a dataset'),
   'dataset.update': use('A data steward updated a dataset'),
+  'dataset.collection_consent.change': use(
+    'A data steward corrected the record of the consent you gave when your data was collected',
+  ),
   'dataset.data_use.narrow': use('The terms of use of a dataset holding your data were narrowed'),
   'dataset.data_use.widen_request': use(
     'A data steward asked to widen the terms of use of a dataset',

@@ -46,6 +46,7 @@ async function loadParticipants(db: Queryable, index: CohortIndex, only?: number
       ).join(''),
       askEachTime: r.ask_each_time ?? DEFAULT_PREFERENCES.askEachTime,
       signedConsent: r.signed_with !== null,
+      statedOwn: r.purposes !== null,
     };
     index.upsertParticipant(facts);
   }

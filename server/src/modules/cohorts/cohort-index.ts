@@ -27,6 +27,11 @@ export interface ParticipantFacts {
    * by the institution, or the defaults).
    */
   signedConsent: boolean;
+  /**
+   * They stated their own standing choices (false: never; `choices` are then the defaults and
+   * the consent given at collection governs them).
+   */
+  statedOwn: boolean;
 }
 
 /** A variant with its carriers (participant numbers, ascending) by zygosity. */
@@ -62,6 +67,7 @@ function choiceKeys(p: ParticipantFacts): string[] {
   const keys = [...p.choices].map((c, i) => `${i}:${c}`);
   if (p.askEachTime) keys.push('askEachTime');
   if (p.signedConsent) keys.push('signed');
+  if (p.statedOwn) keys.push('stated');
   return keys;
 }
 
@@ -80,7 +86,10 @@ export class CohortIndex {
   private readonly active = new RoaringBitmap32();
   private readonly facts = new Map<number, ParticipantFacts>();
   private readonly bySex = new Map<string, RoaringBitmap32>();
-  /** `${scope}:${p|d|a}` → participants with that standing choice; plus 'askEachTime' and 'signed'. */
+  /**
+   * `${scope}:${p|d|a}` → participants with that standing choice; plus 'askEachTime', 'signed'
+   * and 'stated' (stated their own choices).
+   */
   private readonly byChoice = new Map<string, RoaringBitmap32>();
   private readonly byBirthYear = new Map<number, RoaringBitmap32>();
   private readonly datasets = new Map<string, RoaringBitmap32>();

@@ -65,16 +65,29 @@ export function consentReasons(
   } finally {
     byPreference.dispose();
   }
-  for (const s of scopes)
+  // Those who never stated their own choices sit in the "ask" sets with the defaults: they are
+  // asked because the consent given at collection does not cover the purpose.
+  const stated = index.choiceSet('stated');
+  const askStated = stated ? RoaringBitmap32.and(split.ask, stated) : new RoaringBitmap32();
+  try {
+    for (const s of scopes)
+      reasons.push({
+        outcome: 'ask',
+        reason: `Chose “ask me” for ${SCOPE_WORDS[s]}`,
+        count: count(askStated, index.choiceSet(choiceKey(s, 'a'))),
+      });
     reasons.push({
       outcome: 'ask',
-      reason: `Chose “ask me” for ${SCOPE_WORDS[s]}`,
-      count: count(split.ask, index.choiceSet(choiceKey(s, 'a'))),
+      reason: 'Asked to be asked about every study',
+      count: count(askStated, index.choiceSet('askEachTime')),
     });
-  reasons.push({
-    outcome: 'ask',
-    reason: 'Asked to be asked about every study',
-    count: count(split.ask, index.choiceSet('askEachTime')),
-  });
+    reasons.push({
+      outcome: 'ask',
+      reason: 'Never chose; the consent given when their data was collected does not cover this',
+      count: split.ask.size - askStated.size,
+    });
+  } finally {
+    askStated.dispose();
+  }
   return reasons.filter((r) => r.count > 0);
 }

@@ -16,7 +16,8 @@ import type { OntologyGraph } from '../ontology/ontology-graph.js';
 const MAGIC = Buffer.from('consentome cohort index\n');
 // 2: participant flags carry SIGNED_CONSENT; a format-1 file lacks it and is rebuilt.
 // 3: participant flags carry ACTIVE (not withdrawn, discoverable or not); older files are rebuilt.
-const FORMAT = 3;
+// 4: participant flags carry STATED_OWN (stated their own choices; else the collection consent).
+const FORMAT = 4;
 
 /** Where in the change log a snapshot stands, and a digest of that log row. */
 export interface SnapshotPosition {
@@ -46,6 +47,7 @@ const ELIGIBLE = 1;
 const ASK_EACH_TIME = 2;
 const SIGNED_CONSENT = 4;
 const ACTIVE = 8;
+const STATED_OWN = 16;
 
 function concat(arrays: Uint32Array[], total: number): Uint32Array {
   const out = new Uint32Array(total);
@@ -92,7 +94,8 @@ function sections(index: CohortIndex): { info: SectionInfo; data: Buffer }[] {
       (p.eligible ? ELIGIBLE : 0) |
       (p.askEachTime ? ASK_EACH_TIME : 0) |
       (p.signedConsent ? SIGNED_CONSENT : 0) |
-      (p.active ? ACTIVE : 0);
+      (p.active ? ACTIVE : 0) |
+      (p.statedOwn ? STATED_OWN : 0);
     sexIds[i] = sexes.id(p.sex);
     choiceIds[i] = choices.id(p.choices);
   });
@@ -298,6 +301,7 @@ export async function readIndexSnapshot(file: string): Promise<IndexSnapshot | u
           choices: strings.choices[choiceIds[i]!]!,
           askEachTime: (flags[i]! & ASK_EACH_TIME) !== 0,
           signedConsent: (flags[i]! & SIGNED_CONSENT) !== 0,
+          statedOwn: (flags[i]! & STATED_OWN) !== 0,
           active: (flags[i]! & ACTIVE) !== 0,
         };
         index.upsertParticipant(facts);

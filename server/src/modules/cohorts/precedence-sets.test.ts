@@ -1,6 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { everyConsentCombination } from '../../test/consent-combinations.js';
-import { decideConsent, standingNoIsLater } from '../consent/effective-consent.js';
+import {
+  collectionCovers,
+  decideConsent,
+  standingNoIsLater,
+} from '../consent/effective-consent.js';
+import { DEFAULT_PREFERENCES } from '../consent/preferences.js';
 import { initRoaring, RoaringBitmap32 } from './roaring.js';
 import { splitByPrecedence } from './precedence-sets.js';
 
@@ -32,6 +37,8 @@ describe('splitByPrecedence agrees with decideConsent for every combination', ()
       studyYes: new RoaringBitmap32(),
       studyNo: new RoaringBitmap32(),
       laterStandingNo: new RoaringBitmap32(),
+      stated: new RoaringBitmap32(),
+      collectionPermits: new RoaringBitmap32(),
     };
     const touched = scopes.map(() => ({
       permit: new RoaringBitmap32(),
@@ -42,13 +49,17 @@ describe('splitByPrecedence agrees with decideConsent for every combination', ()
       sets.members.add(num);
       if (f.withdrawn) sets.withdrawn.add(num);
       if (f.dataUseAllows) sets.dataAllowed.add(num);
-      if (f.preferences.askEachTime) sets.askEachTime.add(num);
+      // Those who never stated anything sit in the index with the defaults (ask, no ask-each-time).
+      const standing = f.preferences ?? DEFAULT_PREFERENCES;
+      if (f.preferences) sets.stated.add(num);
+      if (collectionCovers(f.collection ?? [], f.purpose)) sets.collectionPermits.add(num);
+      if (standing.askEachTime) sets.askEachTime.add(num);
       if (f.studyDecision?.decision === 'permit') sets.studyYes.add(num);
       if (f.studyDecision?.decision === 'deny') sets.studyNo.add(num);
       if (f.studyDecision && standingNoIsLater(f, f.studyDecision.at))
         sets.laterStandingNo.add(num);
       scopes.forEach((s, i) => {
-        const choice = f.preferences.purposes[s];
+        const choice = standing.purposes[s];
         if (choice === 'permit') touched[i]!.permit.add(num);
         if (choice === 'deny') touched[i]!.deny.add(num);
       });

@@ -22,6 +22,16 @@ export interface PrecedenceInputs {
   laterStandingNo?: RoaringBitmap32;
   /** The study already received data (a grant was issued). */
   studyReceivedData?: boolean;
+  /**
+   * Stated their own standing choices. Absent: everyone did. The rest are governed by the
+   * consent given at collection (rule 7).
+   */
+  stated?: RoaringBitmap32;
+  /**
+   * Whose collection consent covers the purpose in every dataset it would take their data from
+   * (consent/effective-consent.ts `collectionCovers`).
+   */
+  collectionPermits?: RoaringBitmap32;
 }
 
 /** The split; `awaitingAnswer` ⊆ `permitted`. The caller disposes every set. */
@@ -58,9 +68,10 @@ export function splitByPrecedence(i: PrecedenceInputs): PrecedenceSplit {
     const yesStands = temp(RoaringBitmap32.andNot(studyYes, overridden));
     if (i.studyReceivedData) yesStands.orInPlace(overridden);
 
-    // Rule 6: no study decision, the standing preferences.
-    const standing = temp(RoaringBitmap32.andNot(decide, studyNo));
-    standing.andNotInPlace(studyYes);
+    // Rule 6: no study decision, their own standing preferences.
+    const undecided = temp(RoaringBitmap32.andNot(decide, studyNo));
+    undecided.andNotInPlace(studyYes);
+    const standing = i.stated ? temp(RoaringBitmap32.and(undecided, i.stated)) : undecided;
     const standingNo = temp(new RoaringBitmap32());
     const standingYes = temp(standing.clone());
     for (const t of i.touched) {
@@ -71,7 +82,12 @@ export function splitByPrecedence(i: PrecedenceInputs): PrecedenceSplit {
     standingYes.andNotInPlace(standingNo);
     if (i.askEachTime) standingYes.andNotInPlace(i.askEachTime);
 
+    // Rule 7: never stated their own: the collection consent permits, or they are asked.
+    const collectionYes = temp(RoaringBitmap32.andNot(undecided, standing));
+    collectionYes.andInPlace(i.collectionPermits ?? none);
+
     const permitted = RoaringBitmap32.or(yesStands, standingYes);
+    permitted.orInPlace(collectionYes);
     const excluded = RoaringBitmap32.or(out, studyNo);
     excluded.orInPlace(standingNo);
     if (!i.studyReceivedData) excluded.orInPlace(overridden);

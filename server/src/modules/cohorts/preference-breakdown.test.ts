@@ -9,10 +9,10 @@ import { datasets } from '../datasets/datasets.tables.js';
 import { consentPreferences } from '../consent/consent.tables.js';
 import { effectiveConsent } from '../consent/effective-consent.js';
 import { preferenceBreakdown } from './preference-breakdown.js';
+import { collectionConsentOfRow } from '../datasets/collection-consent.js';
 import {
   CONSENT_CHOICES,
   CONSENT_SCOPES,
-  DEFAULT_PREFERENCES,
   type ConsentPreferences,
 } from '../consent/preferences.js';
 import type { ResearchPurposeArgs } from '../consent/research-purpose-args.js';
@@ -32,10 +32,16 @@ describe(`consent breakdown agrees with effectiveConsent (${TEST_DRIVER})`, () =
     db = await createTestDatabase();
     fx = await insertCohortFixture(db.db, 600, 21);
     // One dataset becomes health/medical only, so ancestry (POA) research is not allowed on it.
+    // Collected under broad consent (GRU) and under re-contact for each use: those who never
+    // state anything are governed by them, the most restrictive where they are in both.
     await db.db
       .update(datasets)
-      .set({ duoPermission: 'HMB' })
+      .set({ duoPermission: 'HMB', collectionConsent: 'recontact_each_use' })
       .where(eq(datasets.id, fx.datasetIds[1]!));
+    await db.db
+      .update(datasets)
+      .set({ collectionConsent: 'broad_gru' })
+      .where(eq(datasets.id, fx.datasetIds[0]!));
     const rand = prng(5);
     const signing = prng(9);
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
@@ -101,12 +107,19 @@ describe(`consent breakdown agrees with effectiveConsent (${TEST_DRIVER})`, () =
       );
       try {
         const expected = { permit: 0, ask: 0, deny: 0 };
+        const unstatedSeen = { permit: 0, ask: 0, deny: 0 };
+        const collectionOf = new Map(
+          (await db.db.select().from(datasets)).map((d) => [d.id, collectionConsentOfRow(d)]),
+        );
         for (const r of rows) {
+          const from = r.datasets.filter((d) => allowedDatasets.has(d));
           const e = effectiveConsent({
-            dataUseAllows: r.datasets.some((d) => allowedDatasets.has(d)),
-            preferences: prefsOf.get(r.id) ?? DEFAULT_PREFERENCES,
+            dataUseAllows: from.length > 0,
+            preferences: prefsOf.get(r.id) ?? null,
+            collection: from.map((d) => collectionOf.get(d)!),
             purpose: { primary: purpose.primary, commercial: purpose.commercial ?? false },
           });
+          if (!prefsOf.has(r.id)) unstatedSeen[e] += 1;
           expected[e] += 1;
           const inSet = e === 'permit' ? split.permitted : e === 'ask' ? split.ask : split.excluded;
           expect(inSet.has(r.num), `${r.id} should be ${e}`).toBe(true);
@@ -120,6 +133,12 @@ describe(`consent breakdown agrees with effectiveConsent (${TEST_DRIVER})`, () =
           deny: split.excluded.size,
         }).toEqual(expected);
         expect(expected.permit).toBeGreaterThan(0);
+        // Those who never stated anything: permitted by the broad collection consent, asked
+        // where their data also comes from the re-contact dataset; commercial use is never
+        // covered.
+        if (purpose.commercial) expect(unstatedSeen.permit).toBe(0);
+        else expect(unstatedSeen.permit).toBeGreaterThan(0);
+        if (purpose.primary === 'HMB') expect(unstatedSeen.ask).toBeGreaterThan(0);
         expect(expected.deny).toBeGreaterThan(0);
         // Both kinds are among the permitted, so the split is tested both ways.
         expect(split.permittedSigned.size).toBeGreaterThan(0);

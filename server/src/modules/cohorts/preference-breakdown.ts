@@ -8,7 +8,8 @@ import { splitByPrecedence } from './precedence-sets.js';
 import { datasets } from '../datasets/datasets.tables.js';
 import { matchDataUse } from '../consent/duo/match-data-use.js';
 import { ResearchPurposeSchema } from '../consent/duo/research-purpose.schema.js';
-import { scopesOf } from '../consent/effective-consent.js';
+import { collectionCovers, scopesOf } from '../consent/effective-consent.js';
+import { collectionConsentOfRow } from '../datasets/collection-consent.js';
 import { CONSENT_SCOPES, type ConsentScope } from '../consent/preferences.js';
 import { purposeFromArgs, type ResearchPurposeArgs } from '../consent/research-purpose-args.js';
 
@@ -21,7 +22,8 @@ const key = choiceKey;
  * Splits a cohort by effective consent for a purpose, as set algebra over the index: the
  * precedence rules of `decideConsent` through `splitByPrecedence` (tests check them against each
  * other participant by participant, and for every combination). A bare purpose has no study, so
- * only withdrawal, data use and the standing preferences take part.
+ * only withdrawal, data use, the standing preferences and, for those who never stated any, the
+ * collection consent of the datasets allowing the purpose take part.
  */
 export const preferenceBreakdown: ConsentBreakdownProvider = {
   async split(
@@ -32,12 +34,20 @@ export const preferenceBreakdown: ConsentBreakdownProvider = {
   ): Promise<ConsentSplit> {
     const purpose = parseInput(ResearchPurposeSchema, purposeFromArgs(args));
     const allowedByData = new RoaringBitmap32();
+    // Rule 7 over the datasets that allow the purpose: covered by one, and by none that does not.
+    const collectionPermits = new RoaringBitmap32();
+    const collectionAsks = new RoaringBitmap32();
+    const nobody = new RoaringBitmap32();
     try {
       for (const d of await tx.select().from(datasets)) {
         const verdict = matchDataUse(purpose, dataUseOfRow(d), index.ontologyGraph());
         const m = index.datasetMembers(d.id);
-        if (verdict.decision !== 'DENY' && m) allowedByData.orInPlace(m);
+        if (verdict.decision === 'DENY' || !m) continue;
+        allowedByData.orInPlace(m);
+        if (collectionCovers([collectionConsentOfRow(d)], purpose)) collectionPermits.orInPlace(m);
+        else collectionAsks.orInPlace(m);
       }
+      collectionPermits.andNotInPlace(collectionAsks);
       const split = splitByPrecedence({
         members,
         dataAllowed: allowedByData,
@@ -46,6 +56,9 @@ export const preferenceBreakdown: ConsentBreakdownProvider = {
           deny: index.choiceSet(key(s, 'd')),
         })),
         askEachTime: index.choiceSet('askEachTime'),
+        // No 'stated' set yet means nobody stated their own choices.
+        stated: index.choiceSet('stated') ?? nobody,
+        collectionPermits,
       });
       // A bare purpose has no study, so nobody awaits an answer about one.
       split.awaitingAnswer.dispose();
@@ -57,6 +70,9 @@ export const preferenceBreakdown: ConsentBreakdownProvider = {
       return { permitted, permittedSigned, ask, excluded };
     } finally {
       allowedByData.dispose();
+      collectionPermits.dispose();
+      collectionAsks.dispose();
+      nobody.dispose();
     }
   },
 };

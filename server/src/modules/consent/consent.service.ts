@@ -15,6 +15,7 @@ import { vouchedRecords, type ConsentSigning } from '../passkeys/signed-consent.
 import type { Decision } from '@consentome/contracts-client';
 import { signedInParticipant } from '../participants/signed-in-participant.js';
 import { consentPreferences } from './consent.tables.js';
+import { startingPoints, type StartingPoint } from './starting-point.js';
 import {
   CONSENT_SCOPES,
   ConsentPreferencesSchema,
@@ -70,11 +71,23 @@ export async function preferenceHistory(
     : [{ ...DEFAULT_PREFERENCES, version: 0, createdAt: null }];
 }
 
-/** The signed-in participant's current preferences and their history; the read is audited. */
-export async function getMyConsent(
-  tx: Tx,
-  actor: Actor | null,
-): Promise<{ current: PreferenceVersion; history: PreferenceVersion[] }> {
+/** What `getMyConsent` answers. */
+export interface MyConsent {
+  current: PreferenceVersion;
+  history: PreferenceVersion[];
+  /**
+   * The consent they gave at collection, per dataset holding their data: it governs them until
+   * they state their own choices (`statedOwn`), which then always win.
+   */
+  startingPoints: StartingPoint[];
+  statedOwn: boolean;
+}
+
+/**
+ * The signed-in participant's current preferences, their history and their starting point (the
+ * consent given at collection); the read is audited.
+ */
+export async function getMyConsent(tx: Tx, actor: Actor | null): Promise<MyConsent> {
   const { participant } = await ownParticipant(tx, actor);
   const onChain = await preferenceVersionsOnChain(tx, participant.id);
   const history = (await preferenceHistory(tx, participant.id)).map((v) => {
@@ -87,7 +100,12 @@ export async function getMyConsent(
     targetId: participant.id,
     participantId: participant.id,
   });
-  return { current: history[0]!, history };
+  return {
+    current: history[0]!,
+    history,
+    startingPoints: await startingPoints(tx, participant.id),
+    statedOwn: history[0]!.version > 0,
+  };
 }
 
 /**

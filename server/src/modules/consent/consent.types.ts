@@ -4,7 +4,14 @@ import { inTransaction } from '../../graphql/run.js';
 import { SigningStatementType } from '../passkeys/passkeys.types.js';
 import { prepareSigningStatement } from '../passkeys/signed-consent.js';
 import type { ChainRecordStatus } from '../chain/record-status.js';
-import { getMyConsent, setConsentPreferences, type PreferenceVersion } from './consent.service.js';
+import {
+  getMyConsent,
+  setConsentPreferences,
+  type MyConsent,
+  type PreferenceVersion,
+} from './consent.service.js';
+import type { StartingPoint } from './starting-point.js';
+import { CollectionConsentType } from '../datasets/collection-consent.types.js';
 import { CONSENT_SCOPES, type ConsentChoice, type ConsentPreferences } from './preferences.js';
 
 const ConsentChoiceEnum = builder.enumType('ConsentChoice', {
@@ -72,18 +79,33 @@ export const PreferencesType = builder
     }),
   });
 
-const MyConsentType = builder
-  .objectRef<{ current: PreferenceVersion; history: PreferenceVersion[] }>('MyConsent')
-  .implement({
-    fields: (t) => ({
-      current: t.field({ type: PreferencesType, resolve: (c) => c.current }),
-      history: t.field({
-        type: [PreferencesType],
-        description: 'Newest first.',
-        resolve: (c) => c.history,
-      }),
+const StartingPointType = builder.objectRef<StartingPoint>('ConsentStartingPoint').implement({
+  description: 'The consent you gave when the data of one of your datasets was collected.',
+  fields: (t) => ({
+    datasetName: t.exposeString('datasetName'),
+    collection: t.field({ type: CollectionConsentType, resolve: (s) => s.collection }),
+  }),
+});
+
+const MyConsentType = builder.objectRef<MyConsent>('MyConsent').implement({
+  fields: (t) => ({
+    startingPoints: t.field({
+      type: [StartingPointType],
+      description:
+        'What you agreed to when you joined, per dataset: it applies until you make your own choices.',
+      resolve: (c) => c.startingPoints,
     }),
-  });
+    statedOwn: t.exposeBoolean('statedOwn', {
+      description: 'You have made your own choices (they replace your starting point).',
+    }),
+    current: t.field({ type: PreferencesType, resolve: (c) => c.current }),
+    history: t.field({
+      type: [PreferencesType],
+      description: 'Newest first.',
+      resolve: (c) => c.history,
+    }),
+  }),
+});
 
 const PurposeChoicesInput = builder.inputType('ConsentPurposeChoicesInput', {
   fields: (t) =>

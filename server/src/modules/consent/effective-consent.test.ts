@@ -3,9 +3,13 @@ import {
   everyConsentCombination,
   type ConsentCombination,
 } from '../../test/consent-combinations.js';
+import type { CollectionConsent } from '../datasets/collection-consent.js';
+import type { PurposeCategory } from './duo/match-types.js';
+import { DEFAULT_PREFERENCES } from './preferences.js';
 import {
   choiceSinceOf,
   decideConsent,
+  type ConsentFacts,
   type ConsentDecision,
   type PrecedenceRule,
 } from './effective-consent.js';
@@ -21,6 +25,8 @@ type Pattern = Partial<{
   askEachTime: boolean;
   standingAfterStudy: boolean;
   receivedData: boolean;
+  standingFrom: ConsentCombination['standingFrom'];
+  commercial: boolean;
 }>;
 
 /**
@@ -41,12 +47,24 @@ const TABLE: { rule: PrecedenceRule; when: Pattern; then: Omit<ConsentDecision, 
   { rule: 'study-no', when: { study: 'deny' }, then: { consent: 'deny', awaitingAnswer: false } },
   {
     rule: 'later-standing-no',
-    when: { study: 'permit', anyStandingNo: true, standingAfterStudy: true, receivedData: false },
+    when: {
+      study: 'permit',
+      standingFrom: 'own',
+      anyStandingNo: true,
+      standingAfterStudy: true,
+      receivedData: false,
+    },
     then: { consent: 'deny', awaitingAnswer: false },
   },
   {
     rule: 'later-standing-no-awaiting-answer',
-    when: { study: 'permit', anyStandingNo: true, standingAfterStudy: true, receivedData: true },
+    when: {
+      study: 'permit',
+      standingFrom: 'own',
+      anyStandingNo: true,
+      standingAfterStudy: true,
+      receivedData: true,
+    },
     then: { consent: 'permit', awaitingAnswer: true },
   },
   {
@@ -56,16 +74,28 @@ const TABLE: { rule: PrecedenceRule; when: Pattern; then: Omit<ConsentDecision, 
   },
   {
     rule: 'standing-no',
-    when: { study: 'none', anyStandingNo: true },
+    when: { study: 'none', standingFrom: 'own', anyStandingNo: true },
     then: { consent: 'deny', awaitingAnswer: false },
   },
   {
     rule: 'standing-yes',
-    when: { study: 'none', allStandingYes: true, askEachTime: false },
+    when: { study: 'none', standingFrom: 'own', allStandingYes: true, askEachTime: false },
     then: { consent: 'permit', awaitingAnswer: false },
   },
   {
     rule: 'standing-ask',
+    when: { study: 'none', standingFrom: 'own' },
+    then: { consent: 'ask', awaitingAnswer: false },
+  },
+  // Never stated their own choices: the collection consent of every dataset the data would come
+  // from must cover the purpose; none covers commercial use.
+  {
+    rule: 'collection-yes',
+    when: { study: 'none', standingFrom: 'collection-covers', commercial: false },
+    then: { consent: 'permit', awaitingAnswer: false },
+  },
+  {
+    rule: 'collection-ask',
     when: { study: 'none' },
     then: { consent: 'ask', awaitingAnswer: false },
   },
@@ -82,6 +112,8 @@ function fits(c: ConsentCombination, p: Pattern): boolean {
     askEachTime: c.askEachTime,
     standingAfterStudy: c.standingAfterStudy,
     receivedData: c.receivedData,
+    standingFrom: c.standingFrom,
+    commercial: c.commercial,
   };
   return (Object.keys(p) as (keyof Pattern)[]).every((k) => p[k] === actual[k]);
 }
@@ -91,7 +123,7 @@ describe('consent precedence: every combination against the table', () => {
   const hits = new Map<PrecedenceRule, number>();
 
   it('covers every combination of the inputs', () => {
-    expect(combos).toHaveLength(2 * 2 * (3 + 9) * 2 * 3 * 2 * 2);
+    expect(combos).toHaveLength(2 * 2 * (3 + 9) * 2 * 3 * 2 * 2 * 3);
   });
 
   it.each(combos.map((c) => [c.name, c] as const))('%s', (_name, c) => {
@@ -108,7 +140,8 @@ describe('consent precedence: every combination against the table', () => {
 
 describe('the rules the issue names, one by one', () => {
   const find = (pred: (c: ConsentCombination) => boolean) => everyConsentCombination().find(pred)!;
-  const active = (c: ConsentCombination) => !c.withdrawn && c.dataUseAllows && !c.commercial;
+  const active = (c: ConsentCombination) =>
+    !c.withdrawn && c.dataUseAllows && !c.commercial && c.standingFrom === 'own';
 
   it('withdrawal beats a study yes and a standing yes', () => {
     const c = find((x) => x.withdrawn && x.study === 'permit' && x.primary === 'permit');
@@ -160,6 +193,95 @@ describe('the rules the issue names, one by one', () => {
       studyDecision: { decision: 'permit' as const, at },
     };
     expect(decideConsent(facts).rule).toBe('study-yes');
+  });
+});
+
+describe('the consent given at collection, for those who never state their own choices', () => {
+  const base = everyConsentCombination().find(
+    (x) =>
+      !x.withdrawn &&
+      x.dataUseAllows &&
+      !x.commercial &&
+      x.study === 'none' &&
+      x.standingFrom === 'own' &&
+      x.primary === 'ask' &&
+      !x.askEachTime,
+  )!.facts;
+  const unstated = (collection: CollectionConsent[], primary: PurposeCategory = 'HMB') => ({
+    ...base,
+    preferences: null,
+    purpose: { primary, commercial: false },
+    collection,
+  });
+  const broadGru: CollectionConsent = { kind: 'broad_gru', duoCodes: [] };
+  const broadHmb: CollectionConsent = { kind: 'broad_hmb', duoCodes: [] };
+  const recontact: CollectionConsent = { kind: 'recontact_each_use', duoCodes: [] };
+
+  it('broad GRU at collection: a GRU study is permitted without asking', () => {
+    expect(decideConsent(unstated([broadGru], 'GRU'))).toMatchObject({
+      consent: 'permit',
+      rule: 'collection-yes',
+    });
+  });
+
+  it('re-contact for each use: they are asked', () => {
+    expect(decideConsent(unstated([recontact], 'GRU'))).toMatchObject({
+      consent: 'ask',
+      rule: 'collection-ask',
+    });
+  });
+
+  it('broad HMB covers health and disease research, not ancestry or general research', () => {
+    expect(decideConsent(unstated([broadHmb], 'DS')).consent).toBe('permit');
+    expect(decideConsent(unstated([broadHmb], 'POA')).consent).toBe('ask');
+    expect(decideConsent(unstated([broadHmb], 'GRU')).consent).toBe('ask');
+  });
+
+  it('specific consent covers the DUO codes it names and what they contain', () => {
+    const specific: CollectionConsent = { kind: 'specific', duoCodes: ['POA', 'MDS'] };
+    expect(decideConsent(unstated([specific], 'POA')).consent).toBe('permit');
+    expect(decideConsent(unstated([specific], 'METHODS')).consent).toBe('permit');
+    expect(decideConsent(unstated([specific], 'HMB')).consent).toBe('ask');
+  });
+
+  it('data from several datasets: the most restrictive collection consent decides', () => {
+    expect(decideConsent(unstated([broadGru, broadHmb], 'HMB')).consent).toBe('permit');
+    expect(decideConsent(unstated([broadGru, broadHmb], 'POA')).consent).toBe('ask');
+    expect(decideConsent(unstated([broadGru, recontact], 'HMB')).consent).toBe('ask');
+  });
+
+  it('no collection consent known: asked', () => {
+    expect(decideConsent(unstated([], 'HMB')).rule).toBe('collection-ask');
+  });
+
+  it('commercial use is never covered by a collection consent', () => {
+    const facts = { ...unstated([broadGru], 'GRU'), purpose: { primary: 'GRU', commercial: true } };
+    expect(decideConsent(facts as ConsentFacts).consent).toBe('ask');
+  });
+
+  it("the participant's own later choice beats the collection default", () => {
+    const own = (choice: 'permit' | 'deny' | 'ask') => ({
+      ...unstated([broadGru], 'HMB'),
+      preferences: {
+        ...DEFAULT_PREFERENCES,
+        purposes: { ...DEFAULT_PREFERENCES.purposes, HMB: choice },
+      },
+    });
+    expect(decideConsent(own('ask'))).toMatchObject({ consent: 'ask', rule: 'standing-ask' });
+    expect(decideConsent(own('deny'))).toMatchObject({ consent: 'deny', rule: 'standing-no' });
+    expect(decideConsent(unstated([recontact], 'HMB')).consent).toBe('ask');
+    expect(
+      decideConsent({
+        ...unstated([recontact]),
+        studyDecision: { decision: 'permit', at: new Date() },
+      }).rule,
+    ).toBe('study-yes');
+    expect(
+      decideConsent({
+        ...unstated([broadGru]),
+        studyDecision: { decision: 'deny', at: new Date() },
+      }).rule,
+    ).toBe('study-no');
   });
 });
 

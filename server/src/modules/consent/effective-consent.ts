@@ -1,3 +1,4 @@
+import { scopesCovered, type CollectionConsent } from '../datasets/collection-consent.js';
 import type { ResearchPurpose } from './duo/match-types.js';
 import type { ConsentChoice, ConsentPreferences, ConsentScope } from './preferences.js';
 
@@ -17,7 +18,9 @@ export type PrecedenceRule =
   | 'study-yes'
   | 'standing-no'
   | 'standing-yes'
-  | 'standing-ask';
+  | 'standing-ask'
+  | 'collection-yes'
+  | 'collection-ask';
 
 /** The decision and the rule behind it. */
 export interface ConsentDecision {
@@ -43,7 +46,14 @@ export interface ConsentFacts {
   withdrawn?: boolean;
   /** A dataset holding their data allows the purpose (its DUO terms). */
   dataUseAllows: boolean;
-  preferences: ConsentPreferences;
+  /** Their own standing choices; null: they never stated any (rule 7 then applies). */
+  preferences: ConsentPreferences | null;
+  /**
+   * The consent given at collection of each dataset the purpose would take their data from (the
+   * datasets holding their data whose data use allows it). Read only when they never stated
+   * their own choices; none means nothing was agreed, so they are asked.
+   */
+  collection?: readonly CollectionConsent[];
   /**
    * When each scope's current standing choice was made (the first version of the unbroken run
    * of that choice). A scope without a date counts as set before any study decision.
@@ -72,8 +82,10 @@ export function scopesOf(purpose: Pick<ResearchPurpose, 'primary' | 'commercial'
  * given after the study decision (strictly later: the same instant is not later).
  */
 export function standingNoIsLater(facts: ConsentFacts, decidedAt: Date): boolean {
+  const own = facts.preferences;
+  if (!own) return false;
   return scopesOf(facts.purpose).some((s) => {
-    if (facts.preferences.purposes[s] !== 'deny') return false;
+    if (own.purposes[s] !== 'deny') return false;
     const since = facts.choiceSince?.[s];
     return since !== undefined && since.getTime() > decidedAt.getTime();
   });
@@ -96,8 +108,12 @@ const decided = (
  *      whether the "no" applies to it too (their answer is a new, later study decision).
  * 5. Otherwise a "yes" to this study stands: it beats a standing "ask" and "ask me each time",
  *    and an earlier standing "no" (the more recent, more specific choice).
- * 6. No study decision: the standing preferences. A "no" on any touched scope denies; "allow" on
- *    all of them permits unless "ask me about every study" is on; anything else asks.
+ * 6. No study decision: their own standing preferences. A "no" on any touched scope denies;
+ *    "allow" on all of them permits unless "ask me about every study" is on; anything else asks.
+ * 7. No study decision and they never stated their own choices: the consent they gave at
+ *    collection. Every dataset the data would come from must have collected it under a consent
+ *    that covers every touched scope (the data is governed by the consent it was collected
+ *    under, so the most restrictive of them decides); otherwise they are asked.
  * Used for counts, consent requests, grants and exports; cohorts/precedence-sets.ts is the same
  * rules as set algebra, and a test checks the two against each other for every combination.
  */
@@ -112,11 +128,30 @@ export function decideConsent(facts: ConsentFacts): ConsentDecision {
       ? decided('permit', 'later-standing-no-awaiting-answer', true)
       : decided('deny', 'later-standing-no');
   }
-  const standing = worst(...scopesOf(facts.purpose).map((s) => facts.preferences.purposes[s]));
+  const own = facts.preferences;
+  if (!own)
+    return collectionCovers(facts.collection ?? [], facts.purpose)
+      ? decided('permit', 'collection-yes')
+      : decided('ask', 'collection-ask');
+  const standing = worst(...scopesOf(facts.purpose).map((s) => own.purposes[s]));
   if (standing === 'deny') return decided('deny', 'standing-no');
-  if (standing === 'permit' && !facts.preferences.askEachTime)
-    return decided('permit', 'standing-yes');
+  if (standing === 'permit' && !own.askEachTime) return decided('permit', 'standing-yes');
   return decided('ask', 'standing-ask');
+}
+
+/**
+ * Rule 7's test: at least one collection consent, and every one of them covers every scope the
+ * purpose touches (commercial use is covered by none).
+ */
+export function collectionCovers(
+  collection: readonly CollectionConsent[],
+  purpose: Pick<ResearchPurpose, 'primary' | 'commercial'>,
+): boolean {
+  if (collection.length === 0) return false;
+  return collection.every((c) => {
+    const covered = scopesCovered(c);
+    return scopesOf(purpose).every((s) => covered.has(s));
+  });
 }
 
 /** The effective consent alone (see `decideConsent` for the rules and the reason). */

@@ -9,6 +9,7 @@ import { idSchema } from '../../lib/validators.js';
 import type { Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { DataUseSchema } from './data-use.js';
+import { CollectionConsentSchema, DEFAULT_COLLECTION_CONSENT } from './collection-consent.js';
 import {
   assertDataUseValuesCurrent,
   recordDataUseChange,
@@ -32,6 +33,8 @@ export const RegisterDatasetInput = z.object({
   name: nameField,
   description: descriptionField.default(''),
   dataUse: DataUseSchema,
+  /** The consent its participants gave at collection; none given: re-contact for each use. */
+  collectionConsent: CollectionConsentSchema.nullish(),
   /** Who stewards it; defaults to the caller. Only an admin or operator may name someone else. */
   stewardId: idSchema.nullish(),
 });
@@ -69,6 +72,7 @@ export async function registerDataset(
     throw new NotFoundError('Steward');
   await assertNameFree(tx, data.name);
   assertDataUseValuesCurrent(data.dataUse);
+  const collection = data.collectionConsent ?? DEFAULT_COLLECTION_CONSENT;
   try {
     const [row] = await tx
       .insert(datasets)
@@ -81,13 +85,15 @@ export async function registerDataset(
         duoDiseases: data.dataUse.diseases,
         duoModifiers: data.dataUse.modifiers,
         duoParams: data.dataUse.params,
+        collectionConsent: collection.kind,
+        collectionDuoCodes: [...collection.duoCodes],
       })
       .returning();
     await appendAuditEvent(tx, actor, {
       action: 'dataset.register',
       targetType: 'dataset',
       targetId: row!.id,
-      payload: { dataUse: data.dataUse },
+      payload: { dataUse: data.dataUse, collectionConsent: collection },
     });
     return row!;
   } catch (error) {

@@ -4,27 +4,45 @@ import { users } from '../accounts/accounts.tables.js';
 import { createdAt, timestamptz, uuidRef } from '../../db/columns.js';
 
 /** A dataset and the DUO data-use terms of the consent under which it was collected. */
-export const datasets = pgTable('datasets', {
-  id: uuid('id').primaryKey(),
-  name: text('name').notNull().unique(),
-  description: text('description').notNull(),
-  stewardId: uuidRef('steward_id', () => users.id),
-  duoPermission: text('duo_permission').notNull(),
-  duoDiseases: text('duo_diseases')
-    .array()
-    .notNull()
-    .default(sql`'{}'::text[]`),
-  duoModifiers: text('duo_modifiers')
-    .array()
-    .notNull()
-    .default(sql`'{}'::text[]`),
-  /** The modifiers' values (TS months, MOR date, GS regions, IS/US/PS lists): `DataUseParams`. */
-  duoParams: jsonb('duo_params').notNull().default({}),
-  /** Bumped each time the data use changes; grants and matches can say which version they saw. */
-  dataUseVersion: integer('data_use_version').notNull().default(1),
-  createdAt: createdAt(),
-  updatedAt: timestamptz('updated_at').notNull().defaultNow(),
-});
+export const datasets = pgTable(
+  'datasets',
+  {
+    id: uuid('id').primaryKey(),
+    name: text('name').notNull().unique(),
+    description: text('description').notNull(),
+    stewardId: uuidRef('steward_id', () => users.id),
+    duoPermission: text('duo_permission').notNull(),
+    duoDiseases: text('duo_diseases')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    duoModifiers: text('duo_modifiers')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    /** The modifiers' values (TS months, MOR date, GS regions, IS/US/PS lists): `DataUseParams`. */
+    duoParams: jsonb('duo_params').notNull().default({}),
+    /** Bumped each time the data use changes; grants and matches can say which version they saw. */
+    dataUseVersion: integer('data_use_version').notNull().default(1),
+    /**
+     * The consent its participants gave at collection (collection-consent.ts): it governs those
+     * who never state their own choices. `collectionDuoCodes` only for `specific`.
+     */
+    collectionConsent: text('collection_consent').notNull().default('recontact_each_use'),
+    collectionDuoCodes: text('collection_duo_codes')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    createdAt: createdAt(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    check(
+      'datasets_collection_consent_check',
+      sql`${t.collectionConsent} in ('broad_gru', 'broad_hmb', 'specific', 'recontact_each_use')`,
+    ),
+  ],
+);
 
 /**
  * Every change of a dataset's data use. A narrowing (more restrictive) is applied at once; a

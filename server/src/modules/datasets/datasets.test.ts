@@ -80,6 +80,7 @@ describe(`datasets on ${TEST_DRIVER}`, () => {
         modifiers: ['IRB', 'PUB'],
         params: {},
       },
+      collectionConsent: { kind: 'recontact_each_use', duoCodes: [] },
     });
   });
 

@@ -21,6 +21,13 @@ import {
 import type { DataUse } from './data-use.js';
 import { dataUseHistory, type DataUseChangeRow } from './data-use-changes.service.js';
 import { describeDataUse } from './describe-data-use.js';
+import { collectionConsentOfRow } from './collection-consent.js';
+import { setCollectionConsent } from './collection-consent.service.js';
+import {
+  CollectionConsentInput,
+  CollectionConsentType,
+  collectionConsentFromArgs,
+} from './collection-consent.types.js';
 
 export const DuoPermissionEnum = builder.enumType('DuoPermission', {
   values: Object.fromEntries(
@@ -170,6 +177,11 @@ export const DatasetType = builder.objectRef<DatasetRecord>('Dataset').implement
     name: t.exposeString('name'),
     description: t.exposeString('description'),
     dataUse: t.field({ type: DataUseType, resolve: (d) => d }),
+    collectionConsent: t.field({
+      type: CollectionConsentType,
+      description: 'The consent its participants gave at collection.',
+      resolve: (d) => collectionConsentOfRow(d),
+    }),
     steward: t.field({
       type: UserType,
       nullable: true,
@@ -260,6 +272,11 @@ const RegisterDatasetInput = builder.inputType('RegisterDatasetInput', {
     name: t.string(),
     description: t.string({ required: false }),
     dataUse: t.field({ type: DataUseInput }),
+    collectionConsent: t.field({
+      type: CollectionConsentInput,
+      required: false,
+      description: 'The consent its participants gave at collection; absent: RECONTACT_EACH_USE.',
+    }),
     stewardId: t.id({
       required: false,
       description: 'Admins only; stewards register for themselves.',
@@ -284,7 +301,32 @@ builder.mutationField('registerDataset', (t) =>
     args: { input: t.arg({ type: RegisterDatasetInput }) },
     resolve: (_root, { input }, ctx) =>
       inTransaction(ctx, (tx) =>
-        registerDataset(tx, ctx.viewer, { ...input, dataUse: dataUseFromArgs(input.dataUse) }),
+        registerDataset(tx, ctx.viewer, {
+          ...input,
+          dataUse: dataUseFromArgs(input.dataUse),
+          collectionConsent: collectionConsentFromArgs(input.collectionConsent),
+        }),
+      ),
+  }),
+);
+
+builder.mutationField('setCollectionConsent', (t) =>
+  t.field({
+    type: DatasetType,
+    description:
+      'Corrects the consent a dataset’s participants gave at collection (its steward or an admin; audited).',
+    authScopes: { roles: ['steward', 'admin'] },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      datasetId: t.arg.id(),
+      collectionConsent: t.arg({ type: CollectionConsentInput }),
+    },
+    resolve: (_root, args, ctx) =>
+      inTransaction(ctx, (tx) =>
+        setCollectionConsent(tx, ctx.viewer, {
+          datasetId: args.datasetId,
+          collectionConsent: collectionConsentFromArgs(args.collectionConsent),
+        }),
       ),
   }),
 );

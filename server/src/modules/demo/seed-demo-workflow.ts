@@ -13,7 +13,10 @@ import { castVote } from '../review/review.service.js';
 import { createStudy, submitStudy } from '../studies/studies.service.js';
 
 // One-year grants; the review rules are the demo committees' own (quorum two, chaired).
+// Participants are asked at submission (CONSENT_REQUESTS_WHEN=before_decision), so the board
+// sees the response rate and the study under review has asked the demo patient.
 const REVIEW = { grantDefaultMonths: 12 };
+const ASK_WHEN = 'before_decision' as const;
 // Counts as the default configuration protects them.
 const PRIVACY = { minCellCount: 20, noiseRange: 3, budgetPerDay: 1_000 };
 
@@ -62,7 +65,7 @@ export async function seedDemoWorkflow(db: Database, panelId: string): Promise<v
       }),
     );
     let index = await counter.index();
-    await db.transaction((tx) => submitStudy(tx, researcher, index, approved.id));
+    await db.transaction((tx) => submitStudy(tx, researcher, index, approved.id, ASK_WHEN));
     for (const email of ['ethics@demo.local', 'ethics2@demo.local']) {
       index = await counter.index();
       await db.transaction((tx) =>
@@ -92,7 +95,7 @@ export async function seedDemoWorkflow(db: Database, panelId: string): Promise<v
       }),
     );
     index = await counter.index();
-    await db.transaction((tx) => submitStudy(tx, researcher, index, underReview.id));
+    await db.transaction((tx) => submitStudy(tx, researcher, index, underReview.id, ASK_WHEN));
     index = await counter.index();
     await db.transaction((tx) =>
       castVote(tx, who.get('ethics@demo.local')!, counter, index, REVIEW, {

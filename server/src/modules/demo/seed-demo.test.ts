@@ -55,6 +55,21 @@ describe(`the demo seed (${TEST_DRIVER})`, () => {
     expect(terms.every((t) => t.present)).toBe(true);
   });
 
+  it('records differing consents given at collection: broad, specific, re-contact for each use', async () => {
+    const rows = await db.db
+      .select({
+        name: datasets.name,
+        kind: datasets.collectionConsent,
+        codes: datasets.collectionDuoCodes,
+      })
+      .from(datasets);
+    expect(Object.fromEntries(rows.map((r) => [r.name, [r.kind, r.codes]]))).toEqual({
+      'Colorectal Cancer Genomes': ['specific', ['DS']],
+      'Rare Disease Exomes': ['broad_hmb', []],
+      'Population Reference Panel': ['recontact_each_use', []],
+    });
+  });
+
   it('has the workflow in motion: one study under review with one vote, one approved with a grant and an export including the demo patient, a pending request for the patient', async () => {
     const rows = await db.db.select().from(studies).orderBy(studies.createdAt);
     expect(rows.map((r) => [r.title, r.status])).toEqual([

@@ -126,6 +126,7 @@ export async function seedDemo(db: Database, options: { workflow?: boolean } = {
       description:
         'Whole-exome sequences and clinical phenotypes of patients treated for colorectal cancer.',
       dataUse: { permission: 'DS', diseases: ['MONDO:0005575'], modifiers: ['IRB', 'PUB'] },
+      collectionConsent: { kind: 'specific', duoCodes: ['DS'] },
       stewardId,
     });
     const rareDisease = await registerDataset(tx, actor, {
@@ -133,6 +134,9 @@ export async function seedDemo(db: Database, options: { workflow?: boolean } = {
       description:
         'Exomes of families with undiagnosed rare diseases, for health and medical research.',
       dataUse: { permission: 'HMB', modifiers: ['NPU', 'COL'] },
+      // Collected under broad consent: those who never state a choice need not be asked about
+      // health research.
+      collectionConsent: { kind: 'broad_hmb' },
       stewardId,
     });
     const panel = await registerDataset(tx, actor, {
@@ -140,6 +144,8 @@ export async function seedDemo(db: Database, options: { workflow?: boolean } = {
       description:
         'Genotypes and phenotypes of volunteers for general research, not for commercial use.',
       dataUse: { permission: 'GRU', modifiers: ['NCU'] },
+      // Volunteers agreed to be asked about each use: every study asks them.
+      collectionConsent: { kind: 'recontact_each_use' },
       stewardId,
     });
     // Two committees, one per dataset family, as DUOS runs them: the clinical cohorts and the

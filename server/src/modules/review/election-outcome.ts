@@ -11,6 +11,7 @@ import type { ResearchPurpose } from '../consent/duo/match-types.js';
 import { activeDacMemberIds, dacById } from '../dacs/dac-reads.js';
 import { grantedDatasets } from '../grants/grant-terms.js';
 import { issueGrant } from '../grants/grants.service.js';
+import { askWhoMustBeAsked } from '../studies/ask-participants.js';
 import type { StudyRow } from '../studies/study-access.js';
 import { memberConsents, studyCandidates } from '../studies/study-cohort.js';
 import { freezeStudyCohort } from '../studies/study-cohort-figures.js';
@@ -160,6 +161,9 @@ export async function settleStudy(
       defaultMonths: settings.grantDefaultMonths,
       approvedDatasetIds,
     });
+    // Asked now, whenever CONSENT_REQUESTS_WHEN says: those asked at submission are not asked
+    // again, and those who joined the cohort since are (late-joiners.ts asks any who come later).
+    await askWhoMustBeAsked(tx, actor, decided, members);
   }
   return decided;
 }

@@ -1,21 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, inArray, ne } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
-import { insertChunked } from '../../db/insert-chunked.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
 import { hasRole, type Actor } from '../actors/actor.js';
-import { appendAuditEvent, appendAuditEvents } from '../audit/audit.service.js';
+import { appendAuditEvent } from '../audit/audit.service.js';
 import type { CohortCriteria } from '../cohorts/cohort-criteria.js';
 import type { CohortCounter } from '../cohorts/cohort-counter.js';
 import type { CohortIndex } from '../cohorts/cohort-index.js';
 import type { ResearchPurpose } from '../consent/duo/match-types.js';
-import { notify } from '../notifications/notify.js';
-import { consentRequests, studies } from './studies.tables.js';
+import { studies } from './studies.tables.js';
 import { ownStudy, visibleStudy, type StudyRow } from './study-access.js';
 import { memberConsents, studyCandidates, tally } from './study-cohort.js';
 import { openElections } from './study-elections.js';
 import { transition } from './study-lifecycle.js';
+import { askWhoMustBeAsked } from './ask-participants.js';
+import type { ConsentRequestTiming } from '../../config.js';
 import { freezeStudyCohort } from './study-cohort-figures.js';
 import { CreateStudySchema, UpdateStudySchema } from './study-input.js';
 import { matchStudy, missingEvidence } from './study-match.js';
@@ -121,9 +121,10 @@ export async function attachIrbEvidence(
 
 /**
  * Submits a draft as an access request: freezes the DUO match per dataset, checks the evidence
- * the datasets demand, asks every member whose consent says "ask" (an inbox item with the lay
- * summary), opens one election per data access committee governing the datasets, and tells
- * their members a vote is needed. `index` must be synced before the
+ * the datasets demand, opens one election per data access committee governing the datasets and
+ * tells their members a vote is needed. With `when` = before_decision it also asks every member
+ * whose consent says "ask" (an inbox item with the lay summary); by default they are asked after
+ * the committees approve. `index` must be synced before the
  * transaction opens.
  */
 export async function submitStudy(
@@ -131,6 +132,7 @@ export async function submitStudy(
   actor: Actor | null,
   index: CohortIndex,
   id: unknown,
+  when: ConsentRequestTiming = 'after_approval',
 ): Promise<StudyRow> {
   const study = await ownStudy(tx, actor, id);
   assertDraft(study);
@@ -156,39 +158,9 @@ export async function submitStudy(
     { id: study.id, status: study.status, purpose, match },
     candidates,
   );
-  const toAsk = members.filter((m) => m.consent === 'ask');
-  if (toAsk.length) {
-    await insertChunked(
-      tx,
-      consentRequests,
-      toAsk.map((m) => ({
-        id: randomUUID(),
-        studyId: study.id,
-        participantId: m.participantId,
-        status: 'pending',
-      })),
-    );
-    await appendAuditEvents(
-      tx,
-      actor,
-      toAsk.map((m) => ({
-        action: 'consent_request.create',
-        targetType: 'study',
-        targetId: study.id,
-        participantId: m.participantId,
-      })),
-    );
-    await notify(
-      tx,
-      toAsk.flatMap((m) => (m.userId ? [m.userId] : [])),
-      {
-        kind: 'consent_request',
-        title: 'A study asks to use your data',
-        body: `“${study.title}” asks to use your data. Read what it is about and decide.`,
-        link: '/inbox',
-      },
-    );
-  }
+  // Before the decision only when configured so, to give the board the response rate; by
+  // default participants are asked once the board approves (review.service.ts).
+  if (when === 'before_decision') await askWhoMustBeAsked(tx, actor, study, members);
   return transition(tx, actor, study.id, 'submitted', {
     set: { match, submittedAt: new Date() },
     payload: {

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  boolean,
   check,
   index,
   integer,
@@ -96,6 +97,9 @@ export const consentRequests = pgTable(
     reason: text('reason').notNull().default('ask'),
     createdAt: createdAt(),
     answeredAt: timestamptz('answered_at'),
+    /** Reminders sent while it waits (reminders.ts), and when the last one went. */
+    remindersSent: integer('reminders_sent').notNull().default(0),
+    lastRemindedAt: timestamptz('last_reminded_at'),
   },
   (t) => [
     check(
@@ -156,5 +160,26 @@ export const studyElections = pgTable(
       'study_elections_status_check',
       sql.raw(`status in (${ELECTION_STATUSES.map((s) => `'${s}'`).join(', ')})`),
     ),
+  ],
+);
+
+/**
+ * How a participant wants to be reminded of unanswered consent requests; no row: the default
+ * (reminders.ts). Bounded: every 7 to 90 days, at most 1 to 10 reminders per request, or stopped.
+ */
+export const consentReminderSchedules = pgTable(
+  'consent_reminder_schedules',
+  {
+    participantId: uuid('participant_id')
+      .primaryKey()
+      .references(() => participants.id),
+    everyDays: integer('every_days').notNull(),
+    maxReminders: integer('max_reminders').notNull(),
+    stopped: boolean('stopped').notNull().default(false),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    check('consent_reminder_schedules_every_check', sql`${t.everyDays} between 7 and 90`),
+    check('consent_reminder_schedules_max_check', sql`${t.maxReminders} between 1 and 10`),
   ],
 );

@@ -296,7 +296,7 @@ builder.mutationField('submitStudy', (t) =>
   t.field({
     type: StudyType,
     description:
-      'Submits your draft as an access request: freezes the DUO match, asks participants whose consent says "ask", tells the board.',
+      'Submits your draft as an access request: freezes the DUO match, tells the board; asks participants whose consent says "ask" now only when CONSENT_REQUESTS_WHEN=before_decision (by default, once the board approves).',
     authScopes: { roles: ['researcher'] },
     errors: { types: WRITE_ERRORS },
     args: { id: t.arg.id() },
@@ -305,7 +305,8 @@ builder.mutationField('submitStudy', (t) =>
       return refusalAuditedTx(
         ctx,
         { action: 'study.submit', targetType: 'study', targetId: id },
-        (tx) => submitStudy(tx, ctx.viewer, index, String(id)),
+        (tx) =>
+          submitStudy(tx, ctx.viewer, index, String(id), ctx.config.review.consentRequestsWhen),
       );
     },
   }),

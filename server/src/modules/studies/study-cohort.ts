@@ -12,7 +12,9 @@ import {
   type EffectiveConsent,
   type PrecedenceRule,
 } from '../consent/effective-consent.js';
-import { DEFAULT_PREFERENCES, type ConsentPreferences } from '../consent/preferences.js';
+import type { ConsentPreferences } from '../consent/preferences.js';
+import { collectionConsentOfRow, type CollectionConsent } from '../datasets/collection-consent.js';
+import { datasets } from '../datasets/datasets.tables.js';
 import { samples } from '../datasets/ingest/ingest.tables.js';
 import { participants } from '../participants/participants.tables.js';
 import { studyDecisions } from './studies.tables.js';
@@ -130,24 +132,41 @@ export async function memberConsents(
   const allowingDatasets = study.match.datasets
     .filter((d) => d.decision !== 'DENY')
     .map((d) => d.datasetId);
-  const allowed = new Set<string>();
+  // Per participant, the collection consent of each allowing dataset holding their data.
+  const collected = new Map<string, CollectionConsent[]>();
   if (allowingDatasets.length > 0) {
+    const consentOf = new Map(
+      (
+        await tx
+          .select({
+            id: datasets.id,
+            collectionConsent: datasets.collectionConsent,
+            collectionDuoCodes: datasets.collectionDuoCodes,
+          })
+          .from(datasets)
+          .where(inArray(datasets.id, allowingDatasets))
+      ).map((d) => [d.id, collectionConsentOfRow(d)]),
+    );
     for (const row of await chunked(ids, (part) =>
       tx
-        .selectDistinct({ participantId: samples.participantId })
+        .selectDistinct({ participantId: samples.participantId, datasetId: samples.datasetId })
         .from(samples)
         .where(
           and(inArray(samples.participantId, part), inArray(samples.datasetId, allowingDatasets)),
         ),
     ))
-      allowed.add(row.participantId);
+      (
+        collected.get(row.participantId) ??
+        collected.set(row.participantId, []).get(row.participantId)!
+      ).push(consentOf.get(row.datasetId)!);
   }
   const receivedData = studyReceivedData(study.status);
   return people.map((p) => {
     const decision = decisions.get(p.id);
     const verdict = decideConsent({
-      dataUseAllows: allowed.has(p.id),
+      dataUseAllows: collected.has(p.id),
       preferences: standing(preferences.get(p.id)),
+      collection: collected.get(p.id) ?? [],
       choiceSince: choiceSinceOf(history.get(p.id) ?? []),
       purpose: study.purpose,
       studyDecision: decision
@@ -156,7 +175,8 @@ export async function memberConsents(
       studyReceivedData: receivedData,
       withdrawn: p.status === 'withdrawn',
     });
-    // Who vouched: the study decision when it governs, otherwise the standing preferences.
+    // Who vouched: the study decision when it governs, otherwise the standing preferences (the
+    // collection consent counts as the institution's).
     const governing =
       verdict.rule.startsWith('study-') || verdict.awaitingAnswer
         ? decision
@@ -173,9 +193,11 @@ export async function memberConsents(
   });
 }
 
-/** A stored preference version as the consent rule reads it (none stated: the defaults). */
-function standing(row: typeof consentPreferences.$inferSelect | undefined): ConsentPreferences {
-  if (!row) return DEFAULT_PREFERENCES;
+/** A stored preference version as the consent rule reads it (null: they never stated any). */
+function standing(
+  row: typeof consentPreferences.$inferSelect | undefined,
+): ConsentPreferences | null {
+  if (!row) return null;
   return {
     purposes: row.purposes as ConsentPreferences['purposes'],
     askEachTime: row.askEachTime,

@@ -14,7 +14,8 @@ import type { Actions, PageServerLoad } from './$types';
 const MyConsent = graphql(
   `
     query MyConsent { myConsent { current { ...PreferencesFields } history {
-    ...PreferencesFields } } myParticipant { status } duoTerms { code plain }
+    ...PreferencesFields } startingPoints { datasetName collection { kind summary } }
+    statedOwn } myParticipant { status } duoTerms { code plain }
     myPasskeys { ...PasskeyFields } }
   `,
   [PreferencesFields, PasskeyFields],
@@ -64,6 +65,8 @@ export const load: PageServerLoad = async ({ locals, fetch, cookies }) => {
   return {
     current: data.myConsent.current,
     history: data.myConsent.history,
+    startingPoints: data.myConsent.startingPoints,
+    statedOwn: data.myConsent.statedOwn,
     withdrawn: data.myParticipant?.status === 'withdrawn',
     plain: Object.fromEntries(data.duoTerms.map((t) => [t.code, t.plain])),
     passkeys: data.myPasskeys,
