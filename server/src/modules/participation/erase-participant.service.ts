@@ -21,6 +21,7 @@ import { participants } from '../participants/participants.tables.js';
 import { eraseRepresentationsOf } from '../participants/representation.service.js';
 import { erasePaperRecordsOf } from '../assisted-consent/assisted-consent.service.js';
 import { signedInParticipant } from '../participants/signed-in-participant.js';
+import { forgetReminderSchedule } from '../studies/consent-reminders.js';
 import { closeParticipantRequests } from '../studies/consent-requests.service.js';
 
 /** Something erasure cannot remove, and why, shown before the participant confirms. */
@@ -151,6 +152,7 @@ export async function eraseParticipant(
     await markParticipantWithdrawn(tx, participant.id, erasedAt);
   }
   await closeParticipantRequests(tx, participant.id);
+  await forgetReminderSchedule(tx, participant.id);
   const asked = await askGranteesToDelete(tx, actor, participant.id);
   const data = await eraseParticipantData(tx, participant);
   const audit = await appendAuditEvent(tx, actor, {

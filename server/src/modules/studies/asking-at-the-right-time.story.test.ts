@@ -73,6 +73,19 @@ describe(`broad consent at collection, then a late joiner asked after approval (
     );
     clinicId = res.data!.registerDataset.data.id;
     expect(clinicId).toBeTruthy();
+    // The panel's committee governs the clinic too, so one election decides the study.
+    const committees = await f.gql<{ dacs: { id: string; datasets: { id: string }[] }[] }>(
+      `{ dacs { id datasets { id } } }`,
+      {},
+      { token: f.tokens.admin },
+    );
+    const panelDac = committees.data!.dacs.find((d) => d.datasets.some((x) => x.id === f.panelId))!;
+    const assigned = await f.gql<{ assignDacDatasets: { __typename: string } }>(
+      `mutation($d: ID!, $ids: [ID!]!) { assignDacDatasets(dacId: $d, datasetIds: $ids) { __typename } }`,
+      { d: panelDac.id, ids: [...panelDac.datasets.map((x) => x.id), clinicId] },
+      { token: f.tokens.admin },
+    );
+    expect(assigned.data?.assignDacDatasets.__typename).toBe('MutationAssignDacDatasetsSuccess');
   });
 
   it('one panel member states their own choice: ask me about every study', async () => {

@@ -154,3 +154,10 @@ export async function sendDueReminders(db: Database, now = new Date()): Promise<
     return { sent: due.length };
   });
 }
+
+/** Erasure: forgets the participant's reminder schedule (their requests are closed already). */
+export async function forgetReminderSchedule(tx: Tx, participantId: string): Promise<void> {
+  await tx
+    .delete(consentReminderSchedules)
+    .where(eq(consentReminderSchedules.participantId, participantId));
+}
