@@ -35,6 +35,7 @@ export async function createStudy(tx: Tx, actor: Actor | null, input: unknown): 
       ownerId: actor.userId,
       title: data.title,
       laySummary: data.laySummary,
+      laySummaryEs: data.laySummaryEs ?? null,
       purpose: data.purpose,
       collaborators: data.collaborators,
       cohortCriteria: data.cohortCriteria ?? null,
@@ -71,6 +72,7 @@ export async function updateStudy(
     .set({
       ...(data.title !== undefined && { title: data.title }),
       ...(data.laySummary !== undefined && { laySummary: data.laySummary }),
+      ...(data.laySummaryEs !== undefined && { laySummaryEs: data.laySummaryEs }),
       ...(data.purpose !== undefined && { purpose: data.purpose }),
       ...(data.collaborators !== undefined && { collaborators: data.collaborators }),
       ...(data.cohortCriteria !== undefined && { cohortCriteria: data.cohortCriteria }),
@@ -179,8 +181,11 @@ export async function submitStudy(
       toAsk.flatMap((m) => (m.userId ? [m.userId] : [])),
       {
         kind: 'consent_request',
-        title: 'A study asks to use your data',
-        body: `“${study.title}” asks to use your data. Read what it is about and decide.`,
+        title: { en: 'A study asks to use your data', es: 'Un estudio pide usar sus datos' },
+        body: {
+          en: `“${study.title}” asks to use your data. Read what it is about and decide.`,
+          es: `«${study.title}» pide usar sus datos. Lea de qué trata y decida.`,
+        },
         link: '/inbox',
       },
     );
