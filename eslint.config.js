@@ -15,6 +15,8 @@ export default tseslint.config(
       '**/.turbo/**',
       '.data/**',
       'contracts/consent-ledger/target/**',
+      // Compiled from web/messages by paraglide at build time.
+      'web/src/lib/paraglide/**',
     ],
   },
   js.configs.recommended,

@@ -10,6 +10,7 @@ import './modules/accounts/password-reset.types.js';
 import './modules/accounts/email-verification.types.js';
 import './modules/accounts/account-admin.types.js';
 import './modules/accounts/force-sign-out.types.js';
+import './modules/accounts/user-language.types.js';
 import './modules/identity/identity.types.js';
 import './modules/identity/second-factor.types.js';
 import './modules/identity/staff-passkeys.types.js';

@@ -10,18 +10,21 @@ import {
 } from '$lib/server/client-address';
 import { ACTING_FOR_HEADER, readActingFor } from '$lib/server/acting-for';
 import { apiOrigin } from '$lib/server/filtering-terms';
+import { paraglideMiddleware } from '$lib/paraglide/server';
+import { languageRequest } from '$lib/server/locale';
 import { guardRoute } from '$lib/server/route-guard';
 import { MySecondFactor } from '$lib/server/second-factor';
 import { SESSION_COOKIE, clearSessionCookie } from '$lib/server/session';
 
 const Me = graphql(`
-  query Me { me { id email displayName role institution } }
+  query Me { me { id email displayName role institution locale } }
 `);
 
 /**
  * Reads the session once per request: the cookie's token is checked with the API's `me`.
  * A token the API no longer accepts (expired, logged out) is cleared, and the page learns the
- * session ended so it can say so. Then the route guard lets the request through or refuses it.
+ * session ended so it can say so. Then the route guard lets the request through or refuses it,
+ * and the page is rendered in the person's language (`$lib/server/locale`).
  */
 export const handle: Handle = async ({ event, resolve }) => {
   const token = event.cookies.get(SESSION_COOKIE) ?? null;
@@ -47,18 +50,28 @@ export const handle: Handle = async ({ event, resolve }) => {
       // API down: treat as signed out for this request; pages show the API error themselves.
     }
   }
-  if (event.locals.token) await askForSecondFactor(event.locals.token, event);
-  refuseOversizedBody(event.request, bodyLimitFor(event.route.id, event.locals.viewer));
-  refuseCrossSiteDownload(event.request, event.route.id);
-  // Who may open what: the route table of $lib/access, applied once here for every route.
-  guardRoute(event);
-  const response = await resolve(event);
+  const forLanguage = languageRequest(event, event.locals.viewer?.locale);
+  return paraglideMiddleware(forLanguage, async ({ locale }) => {
+    if (event.locals.token) await askForSecondFactor(event.locals.token, event);
+    refuseOversizedBody(event.request, bodyLimitFor(event.route.id, event.locals.viewer));
+    refuseCrossSiteDownload(event.request, event.route.id);
+    // Who may open what: the route table of $lib/access, applied once here for every route.
+    guardRoute(event);
+    const response = await resolve(event, {
+      transformPageChunk: ({ html }) => html.replace('%lang%', locale),
+    });
+    return secureHeaders(response);
+  });
+};
+
+/** Headers every answer carries. */
+function secureHeaders(response: Response): Response {
   response.headers.set('x-frame-options', 'DENY');
   // 'no-referrer' would make Chromium send `Origin: null` on form posts, failing the CSRF check.
   response.headers.set('referrer-policy', 'same-origin');
   response.headers.set('x-content-type-options', 'nosniff');
   return response;
-};
+}
 
 /** Routes a session may use before its second factor: the account page, and signing out. */
 const BEFORE_SECOND_FACTOR = new Set(['/account', '/logout', '/login', '/login/oidc/callback']);

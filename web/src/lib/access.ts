@@ -36,6 +36,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   '/forgot-password': { roles: 'public', what: 'asking for a password reset' },
   '/reset-password': { roles: 'public', what: 'choosing a new password' },
   '/logout': { roles: 'public', what: 'signing out' },
+  '/language': { roles: 'public', what: 'choosing the language' },
   '/enrol': { roles: 'public', what: 'enrolment' },
   '/chain-anchors/[batch]': { roles: 'public', what: 'chain anchors', polled: true },
   '/': { roles: ROLES, what: 'the start page' },

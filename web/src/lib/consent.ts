@@ -1,6 +1,7 @@
 /** Shared vocabulary of the participant pages (consent, timeline, home). */
 import type { EnumOf } from './graphql/graphql';
 import type { Preferences } from './graphql/fragments';
+import { m } from './paraglide/messages';
 import type { Role } from './roles';
 
 export type { Preferences };
@@ -9,7 +10,10 @@ export type Choice = EnumOf<'ConsentChoice'>;
 /** A purpose of the consent form: one field of the API's `PurposeChoices`. */
 export type PurposeKey = keyof Preferences['purposes'];
 
-/** The purposes in the order the form shows them; `duo` names the DUO term whose text explains it. */
+/**
+ * The purposes in the order the form shows them; `duo` names the DUO term whose text explains it.
+ * Words are getters, so they are read in the language of the page being rendered.
+ */
 export const PURPOSES: readonly {
   key: PurposeKey;
   label: string;
@@ -18,47 +22,94 @@ export const PURPOSES: readonly {
 }[] = [
   {
     key: 'gru',
-    label: 'General research',
+    get label() {
+      return m.purpose_gru();
+    },
     duo: 'GRU',
-    fallback: 'Any kind of research.',
+    get fallback() {
+      return m.purpose_gru_plain();
+    },
   },
   {
     key: 'hmb',
-    label: 'Health and medical research',
+    get label() {
+      return m.purpose_hmb();
+    },
     duo: 'HMB',
-    fallback: 'Research about health, medicine or disease.',
+    get fallback() {
+      return m.purpose_hmb_plain();
+    },
   },
   {
     key: 'ds',
-    label: 'Research on specific diseases',
+    get label() {
+      return m.purpose_ds();
+    },
     duo: 'DS',
-    fallback: 'Research on a particular disease.',
+    get fallback() {
+      return m.purpose_ds_plain();
+    },
   },
   {
     key: 'poa',
-    label: 'Population and ancestry research',
+    get label() {
+      return m.purpose_poa();
+    },
     duo: 'POA',
-    fallback: 'Research on where populations come from and how they are related.',
+    get fallback() {
+      return m.purpose_poa_plain();
+    },
   },
   {
     key: 'methods',
-    label: 'Methods development',
+    get label() {
+      return m.purpose_methods();
+    },
     duo: null,
-    fallback:
-      'Building and testing new ways to analyse data (software, statistics), not learning about you.',
+    get fallback() {
+      return m.purpose_methods_plain();
+    },
   },
   {
     key: 'commercial',
-    label: 'Commercial use',
+    get label() {
+      return m.purpose_commercial();
+    },
     duo: null,
-    fallback: 'Use by companies, or research meant to make a product or a profit.',
+    get fallback() {
+      return m.purpose_commercial_plain();
+    },
   },
 ];
 
 export const CHOICES: readonly { value: Choice; label: string; short: string }[] = [
-  { value: 'PERMIT', label: 'Allow', short: 'allowed' },
-  { value: 'DENY', label: 'Don’t allow', short: 'not allowed' },
-  { value: 'ASK', label: 'Ask me each time', short: 'ask me' },
+  {
+    value: 'PERMIT',
+    get label() {
+      return m.choice_permit();
+    },
+    get short() {
+      return m.choice_permit_short();
+    },
+  },
+  {
+    value: 'DENY',
+    get label() {
+      return m.choice_deny();
+    },
+    get short() {
+      return m.choice_deny_short();
+    },
+  },
+  {
+    value: 'ASK',
+    get label() {
+      return m.choice_ask();
+    },
+    get short() {
+      return m.choice_ask_short();
+    },
+  },
 ];
 
 export const SWITCHES: readonly {
@@ -68,24 +119,30 @@ export const SWITCHES: readonly {
 }[] = [
   {
     key: 'askEachTime',
-    label: 'Ask me about every study',
-    hint: 'Even where you said “Allow”, we ask you before any study uses your data. A “No” still means no.',
+    get label() {
+      return m.switch_ask_each_time();
+    },
+    get hint() {
+      return m.switch_ask_each_time_hint();
+    },
   },
   {
     key: 'discoverable',
-    label: 'Count me in discovery searches',
-    hint:
-      'Researchers exploring the data before a study exists may see you as part of a number, never who you are. ' +
-      'Turning this off removes you from those numbers only: studies that match you can still ask you, ' +
-      'and use your data where your choices above allow.',
+    get label() {
+      return m.switch_discoverable();
+    },
+    get hint() {
+      return m.switch_discoverable_hint();
+    },
   },
   {
     key: 'recontact',
-    label: 'You may contact me about other things',
-    hint:
-      'Your study site may send you messages that are not about your own data, such as a research finding ' +
-      'that may matter for your health. Researchers never contact you themselves. Messages about your own data ' +
-      '(a study asking to use it, your account’s security) always reach you.',
+    get label() {
+      return m.switch_recontact();
+    },
+    get hint() {
+      return m.switch_recontact_hint();
+    },
   },
 ];
 
@@ -93,11 +150,11 @@ export const SWITCHES: readonly {
  * How standing choices and answers to single studies combine, in the participant's words (the
  * rules are in docs/consent-precedence.md; the server decides with the same rules).
  */
-export const PRECEDENCE: readonly string[] = [
-  'Withdrawing stops everything, whatever else you chose.',
-  'Your answer to one study counts for that study: a “Yes” stands even if your choice here is “Ask me each time”.',
-  'If you later choose “Don’t allow” for a kind of research, studies you said yes to that have not received your data yet will not receive it.',
-  'Studies that already received your data ask you whether your new “no” applies to them too. Until you answer, your earlier yes stands for that study only. What a study already received cannot be called back.',
+export const PRECEDENCE: readonly (() => string)[] = [
+  m.precedence_withdraw,
+  m.precedence_study_yes,
+  m.precedence_later_no,
+  m.precedence_received,
 ];
 
 export function choiceLabel(c: Choice): string {
@@ -106,7 +163,7 @@ export function choiceLabel(c: Choice): string {
 
 /** What changed from `before` to `after`, in plain words (first version: its summary). */
 export function describeChange(after: Preferences, before: Preferences | undefined): string[] {
-  if (!before || before.version === 0) return ['Your first choices.'];
+  if (!before || before.version === 0) return [m.change_first()];
   const out: string[] = [];
   for (const p of PURPOSES) {
     const a = after.purposes[p.key];
@@ -114,22 +171,23 @@ export function describeChange(after: Preferences, before: Preferences | undefin
     if (a !== b) out.push(`${p.label}: ${choiceLabel(b)} → ${choiceLabel(a)}`);
   }
   for (const s of SWITCHES) {
-    if (after[s.key] !== before[s.key]) out.push(`${s.label}: ${after[s.key] ? 'on' : 'off'}`);
+    if (after[s.key] !== before[s.key])
+      out.push(`${s.label}: ${after[s.key] ? m.change_on() : m.change_off()}`);
   }
-  return out.length ? out : ['No change (saved again).'];
+  return out.length ? out : [m.change_none()];
 }
 
-/** Who did it, from the actor's role, in the participant's words. */
-const ACTORS: Record<Role | 'system', string> = {
-  participant: 'You',
-  researcher: 'A researcher',
-  ethics_board: 'The ethics board',
-  steward: 'A data steward',
-  admin: 'An administrator',
-  consent_coordinator: 'Your site’s consent coordinator',
-  system: 'Consentome',
+/** Who did it, from the actor's role, in the participant's words and language. */
+const ACTORS: Record<Role | 'system', () => string> = {
+  participant: m.actor_participant,
+  researcher: m.actor_researcher,
+  ethics_board: m.actor_ethics_board,
+  steward: m.actor_steward,
+  admin: m.actor_admin,
+  consent_coordinator: m.actor_consent_coordinator,
+  system: m.actor_system,
 };
 
 export function actorLabel(role: string): string {
-  return (ACTORS as Partial<Record<string, string>>)[role] ?? role;
+  return (ACTORS as Partial<Record<string, () => string>>)[role]?.() ?? role;
 }

@@ -55,10 +55,21 @@ describe('validateStudy', () => {
     expect(input).toEqual({
       title: 'BRCA1 carriers',
       laySummary: VALID.laySummary,
+      laySummaryEs: null,
       purpose: { primary: 'GRU', commercial: false },
       collaborators: ['Dr A', 'Dr B'],
       datasetIds: ['d1', 'd2'],
       cohortCriteria: { datasets: ['d1', 'd2'] },
+    });
+  });
+
+  it('sends a Spanish lay summary when given, and holds it to the same lengths', () => {
+    const es = 'Estudiamos con qué frecuencia las variantes de BRCA1 causan cáncer de mama.';
+    const { errors, input } = validateStudy({ ...VALID, laySummaryEs: `  ${es} ` }, TERMS);
+    expect(errors).toEqual({});
+    expect(input.laySummaryEs).toBe(es);
+    expect(validateStudy({ ...VALID, laySummaryEs: 'Muy corto.' }, TERMS).errors).toEqual({
+      laySummaryEs: 'Write at least 20 characters, or leave the Spanish summary empty.',
     });
   });
 

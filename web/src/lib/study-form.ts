@@ -7,6 +7,8 @@ import type { FieldErrors } from './validate';
 export interface StudyFormValues {
   title: string;
   laySummary: string;
+  /** The optional Spanish lay summary ('' when none). */
+  laySummaryEs: string;
   primary: string;
   purposeDiseases: string[];
   purposeDiseaseQuery: string;
@@ -29,6 +31,7 @@ export interface StudyFormValues {
 export interface CreateStudyInput {
   title: string;
   laySummary: string;
+  laySummaryEs: string | null;
   purpose: {
     primary: EnumOf<'PurposeCategory'>;
     commercial: boolean;
@@ -49,6 +52,7 @@ export interface CreateStudyInput {
 export const EMPTY_STUDY_FORM: StudyFormValues = {
   title: '',
   laySummary: '',
+  laySummaryEs: '',
   primary: 'GRU',
   purposeDiseases: [],
   purposeDiseaseQuery: '',
@@ -80,6 +84,7 @@ export function readStudyForm(form: FormData): StudyFormValues {
   return {
     title: str(form, 'title'),
     laySummary: str(form, 'laySummary'),
+    laySummaryEs: str(form, 'laySummaryEs'),
     primary: str(form, 'primary') || 'GRU',
     purposeDiseases: form.getAll('purposeDiseases').map(String),
     purposeDiseaseQuery: str(form, 'purposeDiseaseQuery'),
@@ -128,6 +133,12 @@ export function validateStudy(
   if (laySummary.length < 20)
     errors.laySummary = 'Write at least 20 characters: participants read this before they decide.';
   else if (laySummary.length > 2000) errors.laySummary = 'Keep the summary under 2,000 characters.';
+  // The Spanish summary is optional; given, it is held to the same lengths as the English one.
+  const laySummaryEs = values.laySummaryEs.trim() || null;
+  if (laySummaryEs !== null && laySummaryEs.length < 20)
+    errors.laySummaryEs = 'Write at least 20 characters, or leave the Spanish summary empty.';
+  else if (laySummaryEs !== null && laySummaryEs.length > 2000)
+    errors.laySummaryEs = 'Keep the Spanish summary under 2,000 characters.';
 
   const primary = PURPOSES.find((p) => p.code === values.primary)?.code ?? 'GRU';
   const purpose: CreateStudyInput['purpose'] = { primary, commercial: values.commercial };
@@ -195,7 +206,7 @@ export function validateStudy(
 
   return {
     errors,
-    input: { title, laySummary, purpose, collaborators, datasetIds, cohortCriteria },
+    input: { title, laySummary, laySummaryEs, purpose, collaborators, datasetIds, cohortCriteria },
   };
 }
 

@@ -2,6 +2,7 @@
 
 import { PURPOSES as CONSENT_PURPOSES } from './consent';
 import type { EnumOf } from './graphql/graphql';
+import { intlLocale } from './locale-format';
 import { PURPOSES as RESEARCH_PURPOSES } from './cohort-form';
 
 /** How a badge is coloured: a state to act on, a good end, a bad end, or neutral. */
@@ -119,11 +120,11 @@ export function waitedFor(since: string, now = Date.now()): string {
 /** A date and time for people, in UTC so every reader sees the same. */
 export function when(iso: string | null | undefined): string {
   if (!iso) return '—';
-  return `${new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })} UTC`;
+  return `${new Date(iso).toLocaleString(intlLocale(), { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })} UTC`;
 }
 
 /** A date for people. */
 export function day(iso: string | null | undefined): string {
   if (!iso) return '—';
-  return new Date(iso).toLocaleDateString('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
+  return new Date(iso).toLocaleDateString(intlLocale(), { dateStyle: 'long', timeZone: 'UTC' });
 }

@@ -45,6 +45,8 @@ export interface UserRecord {
   researcherStatusConfirmedAt: Date | null;
   /** When the current e-mail address was confirmed (a link opened, or the institution said so). */
   emailVerifiedAt: Date | null;
+  /** The language the person chose (`en`, `es`), or null when they have not chosen. */
+  locale: string | null;
 }
 
 /** The columns of a UserRecord (never the password hash). */
@@ -58,6 +60,7 @@ export const userColumns = {
   disabledAt: users.disabledAt,
   researcherStatusConfirmedAt: users.researcherStatusConfirmedAt,
   emailVerifiedAt: users.emailVerifiedAt,
+  locale: users.locale,
 };
 
 /**
@@ -75,6 +78,7 @@ export function toUser(row: { role: string } & Omit<UserRecord, 'role'>): UserRe
     disabledAt: row.disabledAt,
     researcherStatusConfirmedAt: row.researcherStatusConfirmedAt,
     emailVerifiedAt: row.emailVerifiedAt,
+    locale: row.locale,
   };
 }
 

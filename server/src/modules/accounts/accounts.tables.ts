@@ -29,12 +29,15 @@ export const users = pgTable(
       withTimezone: true,
     }),
     researcherStatusConfirmedBy: uuid('researcher_status_confirmed_by'),
+    /** The language the person chose for the portal and their notifications; null: not chosen. */
+    locale: text('locale'),
   },
   (t) => [
     check(
       'users_role_check',
       sql`${t.role} in ('participant', 'researcher', 'ethics_board', 'steward', 'admin', 'consent_coordinator')`,
     ),
+    check('users_locale_check', sql`${t.locale} is null or ${t.locale} in ('en', 'es')`),
   ],
 );
 

@@ -87,6 +87,12 @@ export const UserType = builder.objectRef<UserRecord>('User').implement({
         'When the e-mail address was confirmed (a link opened, or the institution asserted it), or null; always null for a participant looking at someone else.',
       resolve: (u, _args, ctx) => (maySeeAccountDetails(ctx.viewer, u) ? u.emailVerifiedAt : null),
     }),
+    locale: t.string({
+      nullable: true,
+      description:
+        'The language the person chose for the portal and their notifications (`en`, `es`), or null when not chosen; only ever shown to the person themselves.',
+      resolve: (u, _args, ctx) => (ctx.viewer?.userId === u.id ? u.locale : null),
+    }),
     researcherStatusConfirmedAt: t.field({
       type: 'DateTime',
       nullable: true,

@@ -2,6 +2,8 @@ import { and, desc, eq, gte, inArray, isNull, lt, lte, ne, notInArray, or, sql }
 import { z } from 'zod';
 import type { Tx } from '../../db/database.js';
 import { parseInput } from '../../errors/parse-input.js';
+import type { Locale } from '../../lib/locales.js';
+import { languageOf } from '../accounts/user-language.service.js';
 import type { Actor } from '../actors/actor.js';
 import { auditBatches, chainOutbox, chainReceipts } from '../chain/chain.tables.js';
 import { CHUNK, MerkleTree, chunkedInclusionProof, type ProofStep } from '../chain/merkle.js';
@@ -76,15 +78,19 @@ export interface TimelineSummary {
 type AuditRow = typeof auditEvents.$inferSelect;
 
 /**
- * How the participant sees one event: in the registry's words; done by them when they are the
- * actor, by someone else when another account is, and as registered for the system's own work.
+ * How the participant sees one event: in the registry's words, in their language; done by them
+ * when they are the actor, by someone else when another account is, and as registered for the
+ * system's own work.
  */
 export function describeForParticipant(
   row: Pick<AuditRow, 'action' | 'actorId'>,
   selfUserId: string | null,
+  locale: Locale = 'en',
 ): { sentence: string; kind: ActionKind } {
-  const words = auditActionWording(row.action);
-  const sentence = words?.sentence ?? `Recorded as “${row.action}”`;
+  const words = auditActionWording(row.action, locale);
+  const sentence =
+    words?.sentence ??
+    (locale === 'es' ? `Registrado como “${row.action}”` : `Recorded as “${row.action}”`);
   if (row.actorId && selfUserId)
     return { sentence, kind: row.actorId === selfUserId ? 'own' : 'use' };
   return { sentence, kind: words?.kind ?? 'use' };
@@ -197,7 +203,7 @@ export async function participantTimeline(
     )
     .orderBy(desc(auditEvents.seq))
     .limit(limit);
-  const timeline = await withProofs(tx, rows, userId);
+  const timeline = await withProofs(tx, rows, userId, await languageOf(tx, userId));
   await appendAuditEvent(tx, actor, {
     action: 'audit.read',
     targetType: 'participant',
@@ -210,12 +216,14 @@ export async function participantTimeline(
 
 /**
  * Audit rows with what a verifier needs: the canonical text, and once sealed the RFC 6962
- * inclusion proof in their batch plus the chain receipt that anchored the batch.
+ * inclusion proof in their batch plus the chain receipt that anchored the batch. Sentences are in
+ * `locale`, the participant's language.
  */
 export async function withProofs(
   tx: Tx,
   rows: AuditRow[],
   selfUserId: string | null,
+  locale: Locale = 'en',
 ): Promise<TimelineEvent[]> {
   const proofs = await batchProofs(tx, rows);
   const recordedBy = await onBehalfWording(tx, rows);
@@ -223,7 +231,7 @@ export async function withProofs(
     seq: row.seq,
     occurredAt: row.occurredAt,
     action: row.action,
-    ...describeForParticipant(row, selfUserId),
+    ...describeForParticipant(row, selfUserId, locale),
     actorRole: row.actorRole,
     recordedBy: recordedBy.get(row.seq) ?? null,
     hash: row.hash,

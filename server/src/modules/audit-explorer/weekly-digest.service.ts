@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
+import type { Locale } from '../../lib/locales.js';
 import { systemActor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { dueDigests, markDigestRound } from '../notifications/digest-subscriptions.js';
@@ -9,11 +10,29 @@ import { timelineSummaryOf, type TimelineSummary } from './participant-timeline.
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
-/** The digest's text: counts only, no study or person named (e-mail leaves our hands). */
-export function digestBody(s: TimelineSummary, since: Date): string {
-  const lines = [
-    `Since ${since.toISOString().slice(0, 10)}, your data was used ${plural(s.usesByOthers, 'time', 'times')} by others.`,
-  ];
+/**
+ * The digest's text in one language: counts only, no study or person named (e-mail leaves our
+ * hands).
+ */
+export function digestBody(s: TimelineSummary, since: Date, locale: Locale = 'en'): string {
+  const day = since.toISOString().slice(0, 10);
+  const lines: string[] = [];
+  if (locale === 'es') {
+    lines.push(
+      `Desde el ${day}, otras personas usaron sus datos ${plural(s.usesByOthers, 'vez', 'veces')}.`,
+    );
+    if (s.studiesAsked)
+      lines.push(
+        `${plural(s.studiesAsked, 'estudio pidió', 'estudios pidieron')} su consentimiento.`,
+      );
+    if (s.studiesUsed)
+      lines.push(`${plural(s.studiesUsed, 'estudio usó', 'estudios usaron')} sus datos.`);
+    lines.push('Su historial muestra cada uso, quién lo hizo y la prueba en la cadena de bloques.');
+    return lines.join(' ');
+  }
+  lines.push(
+    `Since ${day}, your data was used ${plural(s.usesByOthers, 'time', 'times')} by others.`,
+  );
   if (s.studiesAsked)
     lines.push(`${plural(s.studiesAsked, 'study', 'studies')} asked for your consent.`);
   if (s.studiesUsed) lines.push(`${plural(s.studiesUsed, 'study', 'studies')} used your data.`);
@@ -50,8 +69,8 @@ export async function sendWeeklyDigests(
       }
       await notify(tx, [sub.userId], {
         kind: 'weekly_digest',
-        title: 'Your week on Consentome',
-        body: digestBody(summary, since),
+        title: { en: 'Your week on Consentome', es: 'Su semana en Consentome' },
+        body: { en: digestBody(summary, since, 'en'), es: digestBody(summary, since, 'es') },
         link: '/timeline',
       });
       await appendAuditEvent(tx, actor, {

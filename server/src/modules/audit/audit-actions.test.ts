@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { AUDIT_ACTION_SPANISH } from './audit-actions.es.js';
 import { AUDIT_ACTION_WORDING, auditActionWording, isKnownAuditAction } from './audit-actions.js';
 
 const SRC = fileURLToPath(new URL('../../', import.meta.url));
@@ -41,6 +42,25 @@ describe('every audit action has plain words', () => {
       expect(words.sentence, action).toMatch(/^[A-Z].*[^.]$/);
       expect(['use', 'own'], action).toContain(words.kind);
     }
+  });
+
+  it('registers a Spanish sentence for each action, and none for an unknown one', () => {
+    expect(Object.keys(AUDIT_ACTION_SPANISH).sort()).toEqual(
+      Object.keys(AUDIT_ACTION_WORDING).sort(),
+    );
+    for (const [action, words] of Object.entries(AUDIT_ACTION_WORDING)) {
+      const spanish = auditActionWording(action, 'es');
+      // Starts with a capital (accented or ¿/¡ included), no trailing full stop, not the English.
+      expect(spanish?.sentence, action).toMatch(/^[A-ZÁÉÍÓÚÑ¿¡].*[^.]$/u);
+      expect(spanish?.sentence, action).not.toBe(words.sentence);
+      expect(spanish?.kind, action).toBe(words.kind);
+    }
+    expect(auditActionWording('review.vote.refused', 'es')?.sentence).toBe(
+      'Rechazado: un miembro del comité de ética votó sobre un estudio',
+    );
+    expect(auditActionWording('myTimeline.refused', 'es')?.sentence).toBe(
+      'Se rechazó una solicitud',
+    );
   });
 
   it('finds no action in the sources that the registry lacks', () => {

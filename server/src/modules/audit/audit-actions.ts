@@ -5,6 +5,9 @@
  * slipped past the types).
  */
 
+import type { Locale } from '../../lib/locales.js';
+import { AUDIT_ACTION_SPANISH } from './audit-actions.es.js';
+
 /** Whose doing an event is, as the participant sees it. */
 export type ActionKind =
   /** Someone else looked at, counted, asked for, shared or changed something about you. */
@@ -31,6 +34,7 @@ export const AUDIT_ACTION_WORDING = {
   'user.disable': use('An administrator disabled an account'),
   'user.enable': use('An administrator enabled an account'),
   'user.researcher_status.confirm': use('A researcher’s status was confirmed'),
+  'user.language.change': own('You changed the language of the portal'),
   'auth.login': own('You signed in'),
   'auth.login_failed': own('A sign-in to your account failed'),
   'auth.logout': own('You signed out'),
@@ -188,21 +192,36 @@ export function isKnownAuditAction(action: string): action is KnownAuditAction {
 }
 
 /**
- * The wording of any appended action: a registered one as registered, `<x>.refused` as a refused
- * attempt (using x's words when x is registered), anything else (an action from an older version)
- * `null`, so callers decide.
+ * The wording of any appended action, in English or Spanish (`AUDIT_ACTION_SPANISH`): a
+ * registered one as registered, `<x>.refused` as a refused attempt (using x's words when x is
+ * registered), anything else (an action from an older version) `null`, so callers decide.
  */
-export function auditActionWording(action: string): ActionWording | null {
-  if (isKnownAuditAction(action)) return AUDIT_ACTION_WORDING[action];
+export function auditActionWording(action: string, locale: Locale = 'en'): ActionWording | null {
+  if (isKnownAuditAction(action)) return inLocale(action, locale);
   if (action.endsWith('.refused')) {
     const base = action.slice(0, -'.refused'.length);
-    const words = isKnownAuditAction(base) ? AUDIT_ACTION_WORDING[base] : null;
+    const words = isKnownAuditAction(base) ? inLocale(base, locale) : null;
+    const [refused, anyRefused] = REFUSED[locale];
     return {
       sentence: words
-        ? `Refused: ${words.sentence.charAt(0).toLowerCase()}${words.sentence.slice(1)}`
-        : 'A request was refused',
+        ? `${refused}: ${words.sentence.charAt(0).toLowerCase()}${words.sentence.slice(1)}`
+        : anyRefused,
       kind: words?.kind ?? 'use',
     };
   }
   return null;
+}
+
+/** How a refusal is introduced, and the sentence for a refusal of an unregistered field. */
+const REFUSED: Record<Locale, [string, string]> = {
+  en: ['Refused', 'A request was refused'],
+  es: ['Rechazado', 'Se rechazó una solicitud'],
+};
+
+/** Every registered action's Spanish sentence: one missing from the Spanish list fails to compile. */
+const SPANISH: Record<KnownAuditAction, string> = AUDIT_ACTION_SPANISH;
+
+function inLocale(action: KnownAuditAction, locale: Locale): ActionWording {
+  const words = AUDIT_ACTION_WORDING[action];
+  return locale === 'es' ? { sentence: SPANISH[action], kind: words.kind } : words;
 }

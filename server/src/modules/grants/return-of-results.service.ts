@@ -83,8 +83,14 @@ export async function requestReturnOfResults(
     .where(eq(studies.id, grant.studyId));
   await notify(tx, cleared, {
     kind: 'return_of_results',
-    title: 'Your study site would like to talk to you',
-    body: `Research in “${study!.title}” using data you shared found something that may matter for your health. Your site, not the researchers, will explain what it means: please get in touch with them. The researchers do not know who you are.`,
+    title: {
+      en: 'Your study site would like to talk to you',
+      es: 'Su centro del estudio quiere hablar con usted',
+    },
+    body: {
+      en: `Research in “${study!.title}” using data you shared found something that may matter for your health. Your site, not the researchers, will explain what it means: please get in touch with them. The researchers do not know who you are.`,
+      es: `La investigación del estudio «${study!.title}», con datos que usted compartió, encontró algo que puede ser importante para su salud. Su centro, no los investigadores, le explicará qué significa: póngase en contacto con ellos. Los investigadores no saben quién es usted.`,
+    },
   });
   const contacted = members.filter((m) => m.userId && contactedUsers.has(m.userId));
   await appendAuditEvents(tx, actor, [

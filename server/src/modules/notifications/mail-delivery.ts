@@ -1,8 +1,12 @@
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
+import { localeOr, type Locale } from '../../lib/locales.js';
 import { users } from '../accounts/accounts.tables.js';
 import type { MailPort } from './mail-port.js';
 import { notifications } from './notifications.tables.js';
+
+/** The word before the portal link at the foot of a mail, in the recipient's language. */
+const OPEN: Record<Locale, string> = { en: 'Open', es: 'Abrir' };
 
 /**
  * Sends the e-mail of notifications not yet mailed, oldest first. A round first claims its
@@ -28,6 +32,7 @@ export async function deliverPendingMail(
         link: notifications.link,
         email: users.email,
         emailVerifiedAt: users.emailVerifiedAt,
+        locale: users.locale,
       })
       .from(notifications)
       .innerJoin(users, eq(users.id, notifications.userId))
@@ -54,7 +59,7 @@ export async function deliverPendingMail(
       await port.send({
         to: n.email,
         subject: n.title,
-        text: n.link ? `${n.body}\n\nOpen: ${n.link}` : n.body,
+        text: n.link ? `${n.body}\n\n${OPEN[localeOr(n.locale)]}: ${n.link}` : n.body,
         notificationId: n.id,
         kind: n.kind,
       });

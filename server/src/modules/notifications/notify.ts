@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Tx } from '../../db/database.js';
 import { insertChunked } from '../../db/insert-chunked.js';
+import type { Locale } from '../../lib/locales.js';
 import { notifications } from './notifications.tables.js';
+import { recipientLanguages, textIn, type LocalizedText } from './recipient-languages.js';
 
 /**
  * Who a kind of message is for, and whether the recontact choice gates it
@@ -76,11 +78,15 @@ export class RecontactCleared {
   constructor(readonly userIds: readonly string[]) {}
 }
 
-/** One message to one or more users. Text names studies, never participants. */
+/**
+ * One message to one or more users. Text names studies, never participants. A message to
+ * participants gives its title and body in English and Spanish; each recipient's copy is written
+ * in the language they chose (English when they chose none).
+ */
 export interface NotificationMessage {
   kind: NotificationKind;
-  title: string;
-  body: string;
+  title: LocalizedText;
+  body: LocalizedText;
   /** A portal path such as `/studies/<id>`: ids only, no personal data. */
   link?: string;
 }
@@ -103,16 +109,21 @@ export async function notify(
   const userIds = cleared ? recipients.userIds : (recipients as readonly string[]);
   const unique = [...new Set(userIds)];
   if (unique.length === 0) return;
+  const plain = typeof message.title === 'string' && typeof message.body === 'string';
+  const languages = plain ? new Map<string, Locale>() : await recipientLanguages(tx, unique);
   await insertChunked(
     tx,
     notifications,
-    unique.map((userId) => ({
-      id: randomUUID(),
-      userId,
-      kind: message.kind,
-      title: message.title,
-      body: message.body,
-      link: message.link ?? null,
-    })),
+    unique.map((userId) => {
+      const locale = languages.get(userId) ?? 'en';
+      return {
+        id: randomUUID(),
+        userId,
+        kind: message.kind,
+        title: textIn(message.title, locale),
+        body: textIn(message.body, locale),
+        link: message.link ?? null,
+      };
+    }),
   );
 }

@@ -164,11 +164,20 @@ export async function endLapsedRepresentations(db: Database, now = new Date()): 
       if (userId)
         await notify(tx, [userId], {
           kind: 'representation_ended',
-          title: 'Please confirm the decisions made for you',
+          title: {
+            en: 'Please confirm the decisions made for you',
+            es: 'Confirme, por favor, las decisiones que se tomaron por usted',
+          },
           body:
             rep.endReason === 'majority'
-              ? 'You have come of age: your representative can no longer decide for you. Please confirm or change the consent decisions they made for you.'
-              : 'Your representative can no longer decide for you. Please confirm or change the consent decisions they made for you.',
+              ? {
+                  en: 'You have come of age: your representative can no longer decide for you. Please confirm or change the consent decisions they made for you.',
+                  es: 'Ya es mayor de edad: su representante ya no puede decidir por usted. Confirme o cambie, por favor, las decisiones de consentimiento que tomó por usted.',
+                }
+              : {
+                  en: 'Your representative can no longer decide for you. Please confirm or change the consent decisions they made for you.',
+                  es: 'Su representante ya no puede decidir por usted. Confirme o cambie, por favor, las decisiones de consentimiento que tomó por usted.',
+                },
           link: '/consent',
         });
     }

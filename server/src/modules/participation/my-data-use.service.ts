@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
+import { languageOf } from '../accounts/user-language.service.js';
 import type { Tx } from '../../db/database.js';
 import type { Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
@@ -15,6 +16,8 @@ export interface DataUseEntry {
     id: string;
     title: string;
     laySummary: string;
+    /** The Spanish lay summary, or null (the portal falls back to the English one). */
+    laySummaryEs: string | null;
     purpose: unknown;
     status: string;
     submittedAt: Date | null;
@@ -89,7 +92,12 @@ export async function myDataUse(tx: Tx, actor: Actor | null): Promise<DataUseEnt
         )
         .orderBy(asc(auditEvents.seq))
     : [];
-  const events = await withProofs(tx, eventRows, me.userId);
+  const events = await withProofs(
+    tx,
+    eventRows,
+    me.userId,
+    me.userId ? await languageOf(tx, me.userId) : 'en',
+  );
   const latestDecision = latestVersions(decisions, (d) => d.studyId);
   const entries = rows
     .map((study): DataUseEntry => {
@@ -100,6 +108,7 @@ export async function myDataUse(tx: Tx, actor: Actor | null): Promise<DataUseEnt
           id: study.id,
           title: study.title,
           laySummary: study.laySummary,
+          laySummaryEs: study.laySummaryEs,
           purpose: study.purpose,
           status: study.status,
           submittedAt: study.submittedAt,

@@ -11,6 +11,10 @@ const DataUseStudyType = builder.objectRef<DataUseEntry['study']>('DataUseStudy'
     id: t.exposeID('id'),
     title: t.exposeString('title'),
     laySummary: t.exposeString('laySummary'),
+    laySummaryEs: t.exposeString('laySummaryEs', {
+      nullable: true,
+      description: 'The lay summary in Spanish, or null: show the English one.',
+    }),
     purpose: t.field({ type: ResearchPurposeType, resolve: (s) => s.purpose as ResearchPurpose }),
     status: t.field({ type: StudyStatusEnum, resolve: (s) => s.status as never }),
     submittedAt: t.expose('submittedAt', { type: 'DateTime', nullable: true }),

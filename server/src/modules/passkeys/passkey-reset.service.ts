@@ -90,8 +90,11 @@ export async function resetParticipantPasskeys(
   if (participant.userId)
     await notify(tx, [participant.userId], {
       kind: 'passkeys_reset',
-      title: 'Your passkeys were reset',
-      body: 'Your study site removed your passkeys after checking who you are, as you asked. Add a new passkey to sign your consent again. If you did not ask for this, contact your study site at once.',
+      title: { en: 'Your passkeys were reset', es: 'Se restablecieron sus llaves de acceso' },
+      body: {
+        en: 'Your study site removed your passkeys after checking who you are, as you asked. Add a new passkey to sign your consent again. If you did not ask for this, contact your study site at once.',
+        es: 'Su centro del estudio quitó sus llaves de acceso después de comprobar su identidad, como usted pidió. Añada una llave de acceso nueva para volver a firmar su consentimiento. Si usted no lo pidió, llame a su centro del estudio cuanto antes.',
+      },
       link: '/consent',
     });
   return { participantId: participant.id, removed: keys.length, witness };

@@ -61,8 +61,11 @@ export async function askWhoMustBeAsked(
     toAsk.flatMap((m) => (m.userId ? [m.userId] : [])),
     {
       kind: 'consent_request',
-      title: 'A study asks to use your data',
-      body: `“${study.title}” asks to use your data. Read what it is about and decide.`,
+      title: { en: 'A study asks to use your data', es: 'Un estudio pide usar sus datos' },
+      body: {
+        en: `“${study.title}” asks to use your data. Read what it is about and decide.`,
+        es: `«${study.title}» pide usar sus datos. Lea de qué trata y decida.`,
+      },
       link: '/inbox',
     },
   );

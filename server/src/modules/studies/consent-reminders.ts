@@ -147,8 +147,14 @@ export async function sendDueReminders(db: Database, now = new Date()): Promise<
       if (r.userId)
         await notify(tx, [r.userId], {
           kind: 'consent_request',
-          title: 'A study is still waiting for your answer',
-          body: `“${r.title}” asked to use your data. You can answer, or change or stop these reminders.`,
+          title: {
+            en: 'A study is still waiting for your answer',
+            es: 'Un estudio sigue esperando su respuesta',
+          },
+          body: {
+            en: `“${r.title}” asked to use your data. You can answer, or change or stop these reminders.`,
+            es: `«${r.title}» pidió usar sus datos. Puede contestar, o cambiar o detener estos recordatorios.`,
+          },
           link: '/inbox',
         });
     return { sent: due.length };

@@ -28,6 +28,8 @@ export interface ConsentRequestView {
     id: string;
     title: string;
     laySummary: string;
+    /** The Spanish lay summary, or null (the portal falls back to the English one). */
+    laySummaryEs: string | null;
     purpose: unknown;
     status: string;
   };
@@ -68,6 +70,7 @@ export async function myConsentRequests(
       id: study.id,
       title: study.title,
       laySummary: study.laySummary,
+      laySummaryEs: study.laySummaryEs,
       purpose: study.purpose,
       status: study.status,
     },
@@ -141,6 +144,7 @@ export async function answerConsentRequest(
       id: row.study.id,
       title: row.study.title,
       laySummary: row.study.laySummary,
+      laySummaryEs: row.study.laySummaryEs,
       purpose: row.study.purpose,
       status: row.study.status,
     },

@@ -36,6 +36,10 @@ const LayStudyType = builder.objectRef<ConsentRequestView['study']>('LayStudy').
     id: t.exposeID('id'),
     title: t.exposeString('title'),
     laySummary: t.exposeString('laySummary'),
+    laySummaryEs: t.exposeString('laySummaryEs', {
+      nullable: true,
+      description: 'The lay summary in Spanish, or null: show the English one.',
+    }),
     purpose: t.field({ type: ResearchPurposeType, resolve: (s) => s.purpose as ResearchPurpose }),
     status: t.field({ type: StudyStatusEnum, resolve: (s) => s.status as never }),
   }),

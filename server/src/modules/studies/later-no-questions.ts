@@ -82,8 +82,14 @@ export async function askWhetherLaterNoApplies(
     if (participant.userId)
       await notify(tx, [participant.userId], {
         kind: 'consent_request',
-        title: 'Does your “no” apply to a study you joined?',
-        body: `You said yes to “${study.title}”, which already received data, and later said no to research of this kind. Tell us whether your “no” applies to this study too; until you answer, your earlier yes stands for this study only.`,
+        title: {
+          en: 'Does your “no” apply to a study you joined?',
+          es: '¿Su «no» vale también para un estudio en el que participa?',
+        },
+        body: {
+          en: `You said yes to “${study.title}”, which already received data, and later said no to research of this kind. Tell us whether your “no” applies to this study too; until you answer, your earlier yes stands for this study only.`,
+          es: `Usted dijo que sí a «${study.title}», que ya recibió datos, y después dijo que no a la investigación de este tipo. Díganos si su «no» vale también para este estudio; hasta que responda, su «sí» anterior sigue valiendo solo para este estudio.`,
+        },
         link: '/inbox',
       });
     asked.push(study.id);

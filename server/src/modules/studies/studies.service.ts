@@ -36,6 +36,7 @@ export async function createStudy(tx: Tx, actor: Actor | null, input: unknown): 
       ownerId: actor.userId,
       title: data.title,
       laySummary: data.laySummary,
+      laySummaryEs: data.laySummaryEs ?? null,
       purpose: data.purpose,
       collaborators: data.collaborators,
       cohortCriteria: data.cohortCriteria ?? null,
@@ -72,6 +73,7 @@ export async function updateStudy(
     .set({
       ...(data.title !== undefined && { title: data.title }),
       ...(data.laySummary !== undefined && { laySummary: data.laySummary }),
+      ...(data.laySummaryEs !== undefined && { laySummaryEs: data.laySummaryEs }),
       ...(data.purpose !== undefined && { purpose: data.purpose }),
       ...(data.collaborators !== undefined && { collaborators: data.collaborators }),
       ...(data.cohortCriteria !== undefined && { cohortCriteria: data.cohortCriteria }),

@@ -40,6 +40,8 @@ export const studies = pgTable(
     ownerId: uuidRef('owner_id', () => users.id),
     title: text('title').notNull(),
     laySummary: text('lay_summary').notNull(),
+    /** The lay summary in Spanish, for Spanish-speaking participants; null: they read the English. */
+    laySummaryEs: text('lay_summary_es'),
     /** The research purpose as the DUO matcher reads it. */
     purpose: jsonb('purpose').notNull(),
     collaborators: text('collaborators')

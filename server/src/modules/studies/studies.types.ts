@@ -150,6 +150,11 @@ export const StudyType = builder.objectRef<StudyRow>('Study').implement({
     id: t.exposeID('id'),
     title: t.exposeString('title'),
     laySummary: t.exposeString('laySummary'),
+    laySummaryEs: t.exposeString('laySummaryEs', {
+      nullable: true,
+      description:
+        'The lay summary in Spanish, or null: Spanish-speaking participants then read the English one.',
+    }),
     status: t.field({ type: StudyStatusEnum, resolve: (s) => s.status as never }),
     purpose: t.field({ type: ResearchPurposeType, resolve: (s) => s.purpose as ResearchPurpose }),
     collaborators: t.exposeStringList('collaborators'),
@@ -195,6 +200,10 @@ const CreateStudyInput = builder.inputType('CreateStudyInput', {
   fields: (t) => ({
     title: t.string(),
     laySummary: t.string({ description: 'Plain language: participants read it before deciding.' }),
+    laySummaryEs: t.string({
+      required: false,
+      description: 'The lay summary in Spanish (optional; empty or null: none).',
+    }),
     purpose: t.field({ type: ResearchPurposeInput }),
     collaborators: t.stringList({ required: false }),
     cohortCriteria: t.field({ type: CohortCriteriaInput, required: false }),
@@ -206,6 +215,7 @@ const UpdateStudyInput = builder.inputType('UpdateStudyInput', {
   fields: (t) => ({
     title: t.string({ required: false }),
     laySummary: t.string({ required: false }),
+    laySummaryEs: t.string({ required: false, description: 'Empty or null removes it.' }),
     purpose: t.field({ type: ResearchPurposeInput, required: false }),
     collaborators: t.stringList({ required: false }),
     cohortCriteria: t.field({ type: CohortCriteriaInput, required: false }),

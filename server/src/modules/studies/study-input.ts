@@ -9,6 +9,11 @@ const laySummary = z
   .trim()
   .min(20, { message: 'needs at least 20 characters: participants read it before deciding' })
   .max(2_000);
+/** The optional Spanish lay summary: as strict as the English one, and empty means none. */
+const laySummaryEs = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() === '' ? null : v),
+  laySummary.nullish(),
+);
 const collaborators = z.array(z.string().trim().min(1).max(200)).max(50);
 const datasetIds = z
   .array(idSchema)
@@ -19,6 +24,7 @@ const datasetIds = z
 export const CreateStudySchema = z.strictObject({
   title,
   laySummary,
+  laySummaryEs,
   purpose: ResearchPurposeSchema,
   collaborators: collaborators.default([]),
   cohortCriteria: CohortCriteriaSchema.nullish(),
@@ -29,6 +35,7 @@ export const CreateStudySchema = z.strictObject({
 export const UpdateStudySchema = z.strictObject({
   title: title.optional(),
   laySummary: laySummary.optional(),
+  laySummaryEs,
   purpose: ResearchPurposeSchema.optional(),
   collaborators: collaborators.optional(),
   cohortCriteria: CohortCriteriaSchema.nullish(),

@@ -9,6 +9,8 @@ export interface Viewer {
   displayName: string;
   role: Role;
   institution: string | null;
+  /** The language the person chose (`en`, `es`), or null when they have not chosen one. */
+  locale: string | null;
 }
 
 /** The cookie shared with the API: HttpOnly, SameSite=Lax, Secure over TLS. */

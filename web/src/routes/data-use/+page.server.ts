@@ -8,7 +8,7 @@ import type { PageServerLoad } from './$types';
 const DataUse = graphql(
   `
     query DataUse { myDataUse { decision requestStatus inGrant grantExpiresAt study { id title
-    laySummary status decisionRationale submittedAt decidedAt purpose { ...PurposeFields } }
+    laySummary laySummaryEs status decisionRationale submittedAt decidedAt purpose { ...PurposeFields } }
     exports { id createdAt sampleId } events { ...TimelineEventFields } } duoTerms { code plain
     } }
   `,

@@ -11,7 +11,7 @@ import type { Actions, PageServerLoad } from './$types';
 const Inbox = graphql(
   `
     query Inbox { myConsentRequests { id status reason decision createdAt answeredAt study { id title
-    laySummary status purpose { ...PurposeFields } } } duoTerms { code plain }
+    laySummary laySummaryEs status purpose { ...PurposeFields } } } duoTerms { code plain }
     myPasskeys { ...PasskeyFields } }
   `,
   [PurposeFields, PasskeyFields],

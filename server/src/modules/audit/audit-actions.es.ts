@@ -1,0 +1,148 @@
+/**
+ * The registry's sentences in Spanish (usted, plain words): what a Spanish-speaking participant
+ * reads in their timeline. audit-actions.ts reads it as a record over every registered action, so
+ * an action added in English without its Spanish sentence does not compile (and
+ * audit-actions.test.ts checks both lists match).
+ */
+export const AUDIT_ACTION_SPANISH = {
+  // Cuentas e inicio de sesión.
+  'user.create': 'Se creó una cuenta',
+  'user.list': 'El personal consultó la lista de cuentas',
+  'user.role.change': 'Un administrador cambió la función de una cuenta',
+  'user.disable': 'Un administrador desactivó una cuenta',
+  'user.enable': 'Un administrador activó una cuenta',
+  'user.researcher_status.confirm': 'Se confirmó la condición de investigador de una persona',
+  'user.language.change': 'Cambió el idioma del portal',
+  'auth.login': 'Inició sesión',
+  'auth.login_failed': 'Falló un intento de iniciar sesión en su cuenta',
+  'auth.logout': 'Cerró sesión',
+  'auth.logout_everywhere': 'Cerró sesión en todos sus dispositivos',
+  'auth.session.end': 'Cerró sesión en un dispositivo',
+  'auth.password_change': 'Cambió su contraseña',
+  'auth.password_change.refused': 'Se rechazó un cambio de contraseña',
+  'auth.password_reset.request': 'Se pidió un enlace para restablecer la contraseña de su cuenta',
+  'auth.password_reset': 'Puso una contraseña nueva con un enlace de restablecimiento',
+  'auth.oidc_failed': 'Falló un inicio de sesión a través de su institución',
+  'user.email.change': 'Cambió su dirección de correo electrónico',
+  'user.force_sign_out': 'Un administrador cerró todas las sesiones de una cuenta',
+  'user.affiliation.assert': 'Un administrador registró la institución de un investigador',
+  'identity.link': 'Vinculó el inicio de sesión de su institución a su cuenta',
+  'identity.link.refused':
+    'Se rechazó la vinculación del inicio de sesión de una institución a su cuenta',
+  'mfa.totp.enrol_start': 'Empezó a configurar una aplicación de autenticación',
+  'mfa.totp.enrol': 'Configuró una aplicación de autenticación',
+  'mfa.verify': 'Confirmó un inicio de sesión con su segundo factor',
+  'mfa.verify_failed': 'Se introdujo un código de segundo factor incorrecto en su cuenta',
+  'mfa.locked': 'Se pausaron los códigos de segundo factor tras demasiados intentos fallidos',
+  'mfa.passkey.add': 'Añadió una llave de acceso como segundo factor',
+  'mfa.passkey.rename': 'Cambió el nombre de una llave de acceso de segundo factor',
+  'mfa.passkey.remove': 'Quitó una llave de acceso de segundo factor',
+  'auth.email_verify.send': 'Se envió un enlace para confirmar su correo electrónico',
+  'auth.email_verify': 'Confirmó su dirección de correo electrónico',
+  'auth.email_verify.failed': 'Se rechazó un enlace para confirmar un correo electrónico',
+  'passkey.add': 'Añadió una llave de acceso para firmar su consentimiento',
+  'passkey.remove': 'Quitó una llave de acceso',
+  'passkey.reset':
+    'Su centro del estudio restableció sus llaves de acceso después de comprobar su identidad',
+  // Su registro.
+  'participant.create': 'Su centro del estudio creó su registro',
+  'participant.read': 'El personal abrió su registro',
+  'participant.list': 'Su registro apareció en una lista de participantes',
+  'participant.import': 'Su centro del estudio importó su registro',
+  'participant.enrol': 'Se unió a Consentome',
+  'participant.withdraw': 'Se retiró de toda la investigación',
+  'participant.erasure.request': 'Se pidió borrar sus datos',
+  'participant.erase': 'Se borraron sus datos personales',
+  'enrolment_code.create': 'Su centro del estudio creó un código de inscripción para usted',
+  // Consentimiento.
+  'consent.read': 'Consultó sus decisiones de consentimiento',
+  'consent.bundle.download': 'Descargó sus registros de consentimiento firmados',
+  'consent.preferences.update': 'Cambió sus decisiones de consentimiento',
+  'consent_request.create': 'Un estudio pidió usar sus datos',
+  'consent_request.list': 'Consultó las solicitudes de los estudios',
+  'consent_request.answer': 'Respondió a la solicitud de un estudio',
+  'data_use.read': 'Consultó cómo se usan sus datos',
+  // El registro de auditoría.
+  'audit.read': 'Consultó este historial',
+  'audit.digest': 'Se le envió su resumen semanal',
+  'digest.subscribe': 'Activó o desactivó el resumen semanal por correo electrónico',
+  'audit.verify': 'Se verificó el registro de auditoría',
+  'audit.facets': 'El personal hizo una búsqueda en el registro de auditoría',
+  'audit.activity': 'El personal consultó la actividad del registro de auditoría',
+  // Búsquedas y conjuntos de datos.
+  'cohort.count': 'Un investigador contó un grupo de participantes en el que usted podría estar',
+  'beacon.query': 'Una búsqueda contó datos entre los que podrían estar los suyos',
+  'beacon.query.public': 'Se respondió a una búsqueda pública',
+  'dataset.register': 'Un responsable de datos registró un conjunto de datos',
+  'dataset.update': 'Un responsable de datos actualizó un conjunto de datos',
+  'dataset.data_use.narrow':
+    'Se restringieron las condiciones de uso de un conjunto de datos que contiene sus datos',
+  'dataset.data_use.widen_request':
+    'Un responsable de datos pidió ampliar las condiciones de uso de un conjunto de datos',
+  'dataset.data_use.decide':
+    'El comité de ética decidió sobre la ampliación de las condiciones de uso de un conjunto de datos',
+  'dataset.ingest': 'Sus datos se añadieron a un conjunto de datos',
+  'ontology.import': 'Se importó un vocabulario de términos',
+  // Estudios y su revisión.
+  'study.create': 'Un investigador preparó el borrador de un estudio',
+  'study.update': 'Un investigador modificó un estudio',
+  'study.read': 'Alguien abrió un estudio',
+  'study.submit': 'Se envió un estudio al comité de ética',
+  'study.approve': 'El comité de ética aprobó un estudio',
+  'study.reject': 'El comité de ética rechazó un estudio',
+  'study.withdraw': 'Un investigador retiró un estudio',
+  'study.evidence.attach': 'Un investigador adjuntó la aprobación ética de un estudio',
+  'study.cohort.read': 'Alguien consultó las cifras del grupo de participantes de un estudio',
+  'review.vote': 'Un miembro del comité de ética votó sobre un estudio',
+  'review.consent_outlook.read':
+    'El comité de ética consultó cómo el consentimiento divide el grupo de participantes de un estudio',
+  // Acceso a sus datos.
+  'grant.issue': 'Se dio a un estudio acceso a datos que incluyen los suyos',
+  'grant.read': 'Alguien consultó el acceso de un estudio',
+  'grant.revoke': 'Se revocó el acceso de un estudio',
+  'grant.close_out': 'Se cerró el acceso de un estudio',
+  'grant.expire': 'Terminó el acceso de un estudio',
+  'grant.deletion.request': 'Se pidió a un estudio que borrara sus datos',
+  'grant.deletion.confirm': 'Un estudio confirmó que borró sus datos',
+  'export.create': 'Un investigador preparó una exportación de datos de un estudio',
+  'export.include': 'Sus datos se incluyeron en la exportación de un estudio',
+  'export.download': 'Un investigador descargó una exportación que incluye sus datos',
+  'export.download.refused': 'Se rechazó una descarga que incluía sus datos',
+  'results.return.request':
+    'Un estudio pidió al centro que contactara a personas por un hallazgo de la investigación',
+  'results.return.contact':
+    'Un estudio encontró algo que puede ser importante para usted; su centro se puso en contacto con usted',
+  'results.return.withheld':
+    'Un estudio encontró algo que puede ser importante para usted; usted no permite que le vuelvan a contactar, así que nadie lo hizo',
+  'passport.issue': 'Se dio a un investigador un pasaporte de acceso a datos',
+  'fhir.read': 'Un sistema de salud conectado consultó su consentimiento',
+  // Consentimiento asistido por el personal y representantes legales.
+  'consent.paper.record':
+    'Su centro de estudio registró una decisión que usted tomó en papel o en persona',
+  'consent_form.register': 'Se registró una versión de un formulario de consentimiento en papel',
+  'coordinator.participant.read':
+    'El coordinador de consentimiento de su centro abrió su expediente',
+  'representative.link': 'Su centro de estudio le vinculó con un representante legal',
+  'representative.end': 'Terminó la autoridad de su representante para actuar por usted',
+  'representative.list': 'Consultó por quién puede actuar',
+  'representative.decisions.confirm': 'Confirmó las decisiones que se tomaron por usted',
+  // Recordatorios y consentimiento en la recogida.
+  'consent_request.remind':
+    'Se le recordó la solicitud de un estudio que usted no había contestado',
+  'consent_request.reminders.set': 'Cambió cómo se le recuerdan las solicitudes de estudios',
+  'dataset.collection_consent.change':
+    'Un gestor de datos corrigió el registro del consentimiento que usted dio cuando se recogieron sus datos',
+  // Comités de acceso a datos.
+  'review.conflict.declare':
+    'Un miembro del comité de ética declaró un conflicto de intereses en un estudio y se apartó',
+  'review.election.decide':
+    'Un comité de acceso a datos decidió sobre sus conjuntos de datos para un estudio',
+  'dac.create': 'Un administrador creó un comité de acceso a datos',
+  'dac.rename': 'Un administrador cambió el nombre de un comité de acceso a datos',
+  'dac.member.add': 'Un administrador añadió un miembro a un comité de acceso a datos',
+  'dac.member.remove': 'Un administrador quitó un miembro de un comité de acceso a datos',
+  'dac.chair.set': 'Un administrador eligió a quien preside un comité de acceso a datos',
+  'dac.rules.set': 'Un administrador cambió las reglas de votación de un comité de acceso a datos',
+  'dac.datasets.assign':
+    'Un administrador eligió qué conjuntos de datos gobierna un comité de acceso a datos',
+} as const satisfies Record<string, string>;
