@@ -3,6 +3,9 @@ import { expectAccessible, signIn } from './helpers';
 
 // It erases patient@demo.local, so it runs in the `last` project, after every other spec.
 
+/** The export's sentence in the Spanish timeline (server audit-actions.es.ts). */
+const SPANISH_EXPORT = 'Sus datos se incluyeron en la exportación de un estudio';
+
 test('the demo patient, on a phone: summary, a use by a researcher with its proof verified, erasure, receipt', async ({
   page,
 }, testInfo) => {
@@ -37,6 +40,13 @@ test('the demo patient, on a phone: summary, a use by a researcher with its proo
   );
   expect(overflow, 'the timeline must fit a 375 px screen').toBeLessThanOrEqual(0);
   await expectAccessible(page, testInfo, 'journey-timeline');
+
+  // The same timeline in Spanish, then back to English (the account remembers the choice).
+  await page.getByTestId('language-switch').getByRole('button', { name: 'Español' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Cada uso de sus datos');
+  await expect(page.getByTestId('event').filter({ hasText: SPANISH_EXPORT }).first()).toBeVisible();
+  await page.getByTestId('language-switch').getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).not.toHaveText('Cada uso de sus datos');
 
   // Asking for erasure: what goes and what cannot, before confirming.
   await page.goto('/withdraw');

@@ -266,6 +266,35 @@ export function defineSignedConsentSuite(label: string, open: () => Promise<Test
       expect((await chain.ledger.head()).consents).toBe(headBefore.consents);
     });
 
+    it('an operator relaying an unsigned record for a passkey holder, straight from the database, gets it refused by the contract', async () => {
+      const headBefore = await chain.ledger.head();
+      // No proof at all: the writer's word, which the contract took for anyone before.
+      const unsigned: ConsentItem = {
+        event_id: 'pref:unsigned-by-operator',
+        subject,
+        scope: 'purpose:GRU',
+        decision: 'permit',
+        version: 100,
+        format: 2,
+        evidence: '1'.repeat(64),
+        time: String(Math.floor(Date.now() / 1000)),
+      };
+      await db.db.insert(chainOutbox).values({
+        kind: 'consent',
+        eventId: unsigned.event_id,
+        item: unsigned,
+      });
+      await relay.drain();
+      const [row] = await db.db
+        .select()
+        .from(chainOutbox)
+        .where(eq(chainOutbox.eventId, unsigned.event_id));
+      expect(row?.status).toBe('failed');
+      expect(row?.lastError).toMatch(/active passkey: the record must be signed by it/);
+      expect(await chain.ledger.event(unsigned.event_id)).toBeNull();
+      expect((await chain.ledger.head()).consents).toBe(headBefore.consents);
+    });
+
     it('the participant’s downloadable bundle verifies offline; a changed decision or signature in it fails', async () => {
       const bundle = await signedConsentBundle(db.db, chain.ledger, subject);
       expect(bundle.relyingParty).toEqual(RP);
@@ -317,6 +346,7 @@ export function defineSignedConsentSuite(label: string, open: () => Promise<Test
       expect(by('signature-invalid')).toEqual([]);
       expect(by('not-on-chain')).toMatchObject([
         { eventId: 'pref:forged-by-operator', detail: expect.stringMatching(/not recorded/) },
+        { eventId: 'pref:unsigned-by-operator', detail: expect.stringMatching(/not recorded/) },
       ]);
       // An operator rewrites the assertion kept in the database: verification catches it,
       // because the key comes from the chain.
