@@ -22,6 +22,14 @@ import type {
   WebAuthnConfig,
 } from './messages.js';
 import { recordConsentsGas } from './gas-estimate.js';
+import type {
+  MemberInput,
+  MemberRecord,
+  MemberUpdate,
+  MembershipChange,
+  NetworkResponse,
+  ProposalRecord,
+} from './membership-messages.js';
 import { buildReceipt } from './receipt.js';
 import type { Receipt } from './receipt.js';
 
@@ -94,6 +102,39 @@ export class ConsentLedger {
   /** The contract's canonical JSON and digest of a consent record (what a participant signs). */
   recordDigest(item: ConsentItem): Promise<RecordDigestResponse> {
     return this.query({ record_digest: { item } });
+  }
+
+  /** The network's member institutions (removed ones too with `includeRemoved`). */
+  async members(options: { includeRemoved?: boolean } = {}): Promise<MemberRecord[]> {
+    const r = await this.query<{ members: MemberRecord[] }>({
+      members: { include_removed: options.includeRemoved ?? false },
+    });
+    return r.members;
+  }
+
+  member(id: string): Promise<MemberRecord | null> {
+    return this.query({ member: { id } });
+  }
+
+  /** The member that writes (or wrote) from `address`, or null. */
+  memberByWriter(address: string): Promise<MemberRecord | null> {
+    return this.query({ member_by_writer: { address } });
+  }
+
+  /** Whether the bootstrap is over, how many members, and what a proposal needs. */
+  network(): Promise<NetworkResponse> {
+    return this.query({ network: {} });
+  }
+
+  membershipProposal(id: number): Promise<ProposalRecord | null> {
+    return this.query({ membership_proposal: { proposal_id: id } });
+  }
+
+  async membershipProposals(options: PageOptions = {}): Promise<ProposalRecord[]> {
+    const r = await this.query<{ proposals: ProposalRecord[] }>({
+      membership_proposals: page(options),
+    });
+    return r.proposals;
   }
 
   /** The chain's latest block height. */
@@ -174,6 +215,36 @@ export class SigningConsentLedger extends ConsentLedger {
   /** Writers only: removes a passkey of `subject` (kept on chain as removed). */
   removePasskey(subject: string, keyId: string, proof: KeyProof): Promise<Receipt> {
     return this.send({ remove_passkey: { subject, key_id: keyId, proof } });
+  }
+
+  /** Admin, during the bootstrap only: admits a founding member (its writer becomes a writer). */
+  admitMember(member: MemberInput): Promise<Receipt> {
+    return this.send({ admit_member: { member } });
+  }
+
+  /** Admin: ends the bootstrap; from then on only members change membership and writers. */
+  closeBootstrap(): Promise<Receipt> {
+    return this.send({ close_bootstrap: {} });
+  }
+
+  /** A member proposes a join or a removal; its own yes vote is counted at once. */
+  proposeMembership(change: MembershipChange): Promise<Receipt> {
+    return this.send({ propose_membership: { change } });
+  }
+
+  /** A member of the proposal's electorate votes, once. */
+  voteMembership(proposalId: number, approve: boolean): Promise<Receipt> {
+    return this.send({ vote_membership: { proposal_id: proposalId, approve } });
+  }
+
+  /** A member changes its own public details (e.g. rotates its Passport issuer keys). */
+  updateMember(update: MemberUpdate): Promise<Receipt> {
+    return this.send({ update_member: { update } });
+  }
+
+  /** A member leaves the network; its address stops writing at once. */
+  leaveNetwork(): Promise<Receipt> {
+    return this.send({ leave_network: {} });
   }
 
   private async send(message: ExecuteMsg, options?: ExecuteOptions): Promise<Receipt> {

@@ -1,5 +1,6 @@
 // Package entry: the public API of @consentome/contracts-client.
 export * from './messages.js';
+export type * from './membership-messages.js';
 export type {
   ChainAttribute,
   ChainBackend,

@@ -6,6 +6,7 @@
  */
 
 /** The contract refuses batches (`record_consents`, `record_grants`) of more items than this. */
+import type { MembershipExecuteMsg, MembershipQueryMsg } from './membership-messages.js';
 export const MAX_BATCH_ITEMS = 500;
 
 /** Page size limits of `consent_history` and `anchors` (default 20, maximum 100). */
@@ -110,7 +111,8 @@ export type ExecuteMsg =
   | { anchor_audit: AnchorAuditMsg }
   | { record_grants: { items: GrantItem[] } }
   | { set_webauthn: WebAuthnConfig }
-  | PasskeyChangeMsg;
+  | PasskeyChangeMsg
+  | MembershipExecuteMsg;
 
 export type QueryMsg =
   | { config: Record<string, never> }
@@ -122,7 +124,8 @@ export type QueryMsg =
   | { event: { event_id: string } }
   | { head: Record<string, never> }
   | { record_digest: { item: ConsentItem } }
-  | { passkeys: { subject: Hex64 } };
+  | { passkeys: { subject: Hex64 } }
+  | MembershipQueryMsg;
 
 /** Block time as nanoseconds since the unix epoch, in a decimal string (beyond 2^53). */
 export type NanosString = string;

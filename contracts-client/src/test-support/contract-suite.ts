@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChainBackend } from '../chain.js';
 import { SigningConsentLedger } from '../consent-ledger.js';
-import { ChainError } from '../errors.js';
-import type { ContractErrorKind } from '../errors.js';
 import { chainHead } from '../head-hash.js';
 import { MAX_BATCH_ITEMS, ZERO_HEAD } from '../messages.js';
 import type { ConsentItem } from '../messages.js';
 import { receiptDigest } from '../receipt.js';
+import { expectRefused } from './expect-refused.js';
 import { consentItems, grantItem, hex64 } from './fixtures.js';
 
 /**
@@ -56,28 +55,6 @@ export function defineContractSuite(label: string, open: () => Promise<SuiteChai
     async function state(ledger: SigningConsentLedger) {
       const [head, config] = await Promise.all([ledger.head(), ledger.config()]);
       return { ...head, ...config };
-    }
-
-    async function expectRefused(
-      action: Promise<unknown>,
-      kind: ContractErrorKind,
-    ): Promise<ChainError> {
-      const err = await action.then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(err).toBeInstanceOf(ChainError);
-      const chainErr = err as ChainError;
-      expect({
-        code: chainErr.code,
-        kind: chainErr.contractKind,
-        message: chainErr.message,
-      }).toMatchObject({
-        code: 'contract',
-        kind,
-      });
-      expect(chainErr.retryable).toBe(false);
-      return chainErr;
     }
 
     it('instantiates with the admin, the writers and an empty head', async () => {

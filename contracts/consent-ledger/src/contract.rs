@@ -8,6 +8,7 @@
 use crate::canonical;
 use crate::encoding::{base64_encode, hex_encode};
 use crate::error::{show, ContractError, Result};
+use crate::members;
 use crate::msg::*;
 use crate::passkeys;
 use crate::response::Response;
@@ -168,6 +169,20 @@ pub fn execute(
             anchor_audit(s, info, a)
         }
         ExecuteMsg::RecordGrants { items } => record_grants(s, info, &block, &items),
+        ExecuteMsg::AdmitMember { member } => {
+            require_admin(s, info)?;
+            members::admit_by_admin(s, api, block.height, &member)
+        }
+        ExecuteMsg::CloseBootstrap {} => {
+            require_admin(s, info)?;
+            members::close_bootstrap(s)
+        }
+        ExecuteMsg::ProposeMembership { change } => members::propose(s, api, block.height, info, change),
+        ExecuteMsg::VoteMembership { proposal_id, approve } => {
+            members::vote(s, block.height, info, proposal_id, approve)
+        }
+        ExecuteMsg::UpdateMember { update } => members::update(s, block.height, info, update),
+        ExecuteMsg::LeaveNetwork {} => members::leave(s, block.height, info),
     })
 }
 
@@ -260,6 +275,17 @@ fn consent_attestation(
 
 fn set_writer(s: &mut dyn Storage, api: &dyn Api, info: &MessageInfo, address: &str, add: bool) -> Result<Response> {
     require_admin(s, info)?;
+    if members::bootstrap_closed(s)? {
+        return Err(ContractError::Unauthorized(
+            "the bootstrap is closed: writers are the members' writers, changed only by the members".into(),
+        ));
+    }
+    if !add && members::is_active_member_writer(s, address)? {
+        return Err(ContractError::Rejected(format!(
+            "{} writes for a member: it stops writing when the member leaves or is removed",
+            show(address)
+        )));
+    }
     let was = state::is_writer(s, address);
     if add {
         validate_address(api, address)?;
@@ -519,7 +545,7 @@ fn limit(l: Option<u32>) -> usize {
 }
 
 /// Returns the JSON answer (the ABI layer wraps it in base64).
-pub fn query(s: &dyn Storage, _env: &Env, msg: QueryMsg) -> Result<Vec<u8>> {
+pub fn query(s: &dyn Storage, env: &Env, msg: QueryMsg) -> Result<Vec<u8>> {
     match msg {
         QueryMsg::Config {} => {
             let config = state::load_config(s)?;
@@ -556,6 +582,36 @@ pub fn query(s: &dyn Storage, _env: &Env, msg: QueryMsg) -> Result<Vec<u8>> {
         QueryMsg::Passkeys { subject } => {
             let subject = validate::digest("subject", &subject)?;
             to_json(&PasskeysResponse { passkeys: state::passkeys(s, &subject)? })
+        }
+        QueryMsg::Members { include_removed } => {
+            let all = state::members(s)?;
+            let members = all.into_iter().filter(|m| include_removed == Some(true) || m.removed.is_none()).collect();
+            to_json(&MembersResponse { members })
+        }
+        QueryMsg::Member { id } => {
+            members::validate_member_id(&id)?;
+            to_json(&state::load_member(s, &id)?)
+        }
+        QueryMsg::MemberByWriter { address } => {
+            validate::address_shape(&address)?;
+            let id = state::member_id_by_writer(s, &address)?;
+            to_json(&match id {
+                Some(id) => state::load_member(s, &id)?,
+                None => None,
+            })
+        }
+        QueryMsg::Network {} => to_json(&members::network(s)?),
+        QueryMsg::MembershipProposal { proposal_id } => {
+            let height = env.block.height.value("block.height")?;
+            to_json(&state::load_proposal(s, proposal_id)?.map(|p| members::as_seen_at(p, height)))
+        }
+        QueryMsg::MembershipProposals { start_after, limit: l } => {
+            let height = env.block.height.value("block.height")?;
+            let proposals = state::proposals(s, start_after, limit(l))?
+                .into_iter()
+                .map(|p| members::as_seen_at(p, height))
+                .collect();
+            to_json(&ProposalsResponse { proposals })
         }
     }
 }

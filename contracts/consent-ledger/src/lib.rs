@@ -9,6 +9,7 @@
 //! - `entry`    : JSON bytes in, `{"ok"|"error"}` JSON bytes out (what the exports call).
 //! - `contract` : the logic, pure over `Storage` + `Api`.
 //! - `canonical`: the byte encoding hashed into the head chain (documented for verifiers).
+//! - `passkeys`, `members`: participants' keys; the network's member institutions.
 //! - `msg`, `response`, `error`, `validate`, `encoding`, `sha256`: plain helpers.
 
 pub mod abi;
@@ -17,6 +18,7 @@ pub mod contract;
 pub mod encoding;
 pub mod entry;
 pub mod error;
+pub mod members;
 pub mod msg;
 pub mod passkeys;
 pub mod response;

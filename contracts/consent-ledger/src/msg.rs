@@ -122,14 +122,102 @@ pub enum KeyProof {
 #[derive(Deserialize, Debug, Clone, PartialEq, Eq)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum ExecuteMsg {
-    AddWriter { address: String },
-    RemoveWriter { address: String },
-    RecordConsents { items: Vec<ConsentItem> },
-    AnchorAudit { batch: u64, merkle_root: String, first_seq: u64, last_seq: u64, count: u64 },
-    RecordGrants { items: Vec<GrantItem> },
-    SetWebauthn { origin: String, rp_id: String },
-    RegisterPasskey { subject: String, key_id: String, public_key: String, proof: KeyProof },
-    RemovePasskey { subject: String, key_id: String, proof: KeyProof },
+    AddWriter {
+        address: String,
+    },
+    RemoveWriter {
+        address: String,
+    },
+    RecordConsents {
+        items: Vec<ConsentItem>,
+    },
+    AnchorAudit {
+        batch: u64,
+        merkle_root: String,
+        first_seq: u64,
+        last_seq: u64,
+        count: u64,
+    },
+    RecordGrants {
+        items: Vec<GrantItem>,
+    },
+    SetWebauthn {
+        origin: String,
+        rp_id: String,
+    },
+    RegisterPasskey {
+        subject: String,
+        key_id: String,
+        public_key: String,
+        proof: KeyProof,
+    },
+    RemovePasskey {
+        subject: String,
+        key_id: String,
+        proof: KeyProof,
+    },
+    /// Bootstrap only (admin): admits a founding member institution.
+    AdmitMember {
+        member: MemberInput,
+    },
+    /// Admin: ends the bootstrap. From then on only the members govern membership, and the
+    /// admin can no longer add or remove writers.
+    CloseBootstrap {},
+    /// A member proposes a change of membership; its own vote counts as yes.
+    ProposeMembership {
+        change: MembershipChange,
+    },
+    /// A member of the proposal's electorate votes once.
+    VoteMembership {
+        proposal_id: u64,
+        approve: bool,
+    },
+    /// A member updates its own public details (names, Passport issuer keys, Beacon endpoint).
+    UpdateMember {
+        update: MemberUpdate,
+    },
+    /// A member leaves the network of its own accord.
+    LeaveNetwork {},
+}
+
+/// A member institution as proposed or admitted.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct MemberInput {
+    /// Short stable id, `[a-z0-9-]`, 2..=32 chars (e.g. `site-a`).
+    pub id: String,
+    /// Display name, printable ASCII, 1..=120 chars.
+    pub name: String,
+    /// The chain address that writes for this member.
+    pub writer: String,
+    /// JWKS URL of the member's GA4GH Passport (visa) issuer.
+    pub passport_jwks_url: String,
+    /// The key ids (`kid`) of that issuer that other members accept, 1..=8.
+    pub passport_key_ids: Vec<String>,
+    /// The member's Beacon v2 endpoint.
+    pub beacon_url: String,
+}
+
+/// The fields a member may change about itself; absent fields stay as they are.
+#[derive(Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct MemberUpdate {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub passport_jwks_url: Option<String>,
+    #[serde(default)]
+    pub passport_key_ids: Option<Vec<String>>,
+    #[serde(default)]
+    pub beacon_url: Option<String>,
+}
+
+/// A change of membership put to the members' vote.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum MembershipChange {
+    Join { member: MemberInput },
+    Remove { id: String },
 }
 
 #[derive(Deserialize, Serialize, Debug, Clone, Copy, PartialEq, Eq)]
@@ -223,6 +311,25 @@ pub enum QueryMsg {
     },
     Passkeys {
         subject: String,
+    },
+    /// The member institutions (removed ones only with `include_removed`).
+    Members {
+        include_removed: Option<bool>,
+    },
+    Member {
+        id: String,
+    },
+    /// The member that writes from `address`, if any (active or removed).
+    MemberByWriter {
+        address: String,
+    },
+    Network {},
+    MembershipProposal {
+        proposal_id: u64,
+    },
+    MembershipProposals {
+        start_after: Option<u64>,
+        limit: Option<u32>,
     },
 }
 
@@ -400,4 +507,97 @@ pub struct ItemResult {
     pub id: String,
     pub seq: u64,
     pub replayed: bool,
+}
+
+// ---- Membership (federation) ----
+
+/// A member institution as the chain keeps it.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct MemberRecord {
+    pub id: String,
+    pub name: String,
+    pub writer: String,
+    pub passport_jwks_url: String,
+    pub passport_key_ids: Vec<String>,
+    pub beacon_url: String,
+    pub joined_height: u64,
+    /// `admin` (bootstrap) or `proposal:<id>`.
+    pub admitted_by: String,
+    pub updated_height: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub removed: Option<MemberRemoval>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct MemberRemoval {
+    pub height: u64,
+    /// `self` (left) or `proposal:<id>`.
+    pub by: String,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ProposalStatus {
+    Open,
+    Passed,
+    Rejected,
+    /// Only in query answers: still open in storage, but its voting period is over.
+    Expired,
+}
+
+impl ProposalStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProposalStatus::Open => "open",
+            ProposalStatus::Passed => "passed",
+            ProposalStatus::Rejected => "rejected",
+            ProposalStatus::Expired => "expired",
+        }
+    }
+}
+
+/// A membership proposal and its votes. The electorate is fixed when it is proposed.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct ProposalRecord {
+    pub id: u64,
+    pub change: MembershipChange,
+    /// Member id of the proposer.
+    pub proposer: String,
+    pub created_height: u64,
+    /// Last height at which votes are taken.
+    pub expires_height: u64,
+    /// Member ids entitled to vote.
+    pub electorate: Vec<String>,
+    pub yes: Vec<String>,
+    pub no: Vec<String>,
+    pub status: ProposalStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_height: Option<u64>,
+}
+
+/// Singleton: the state of the network's governance.
+#[derive(Serialize, Deserialize, Debug, Clone, Default, PartialEq, Eq)]
+pub struct NetworkState {
+    pub bootstrap_closed: bool,
+    pub proposals: u64,
+}
+
+#[derive(Serialize, Debug, Clone, PartialEq, Eq)]
+pub struct MembersResponse {
+    pub members: Vec<MemberRecord>,
+}
+
+#[derive(Serialize, Debug, Clone, PartialEq, Eq)]
+pub struct NetworkResponse {
+    pub bootstrap_closed: bool,
+    pub active_members: u64,
+    pub proposals: u64,
+    /// Yes votes a proposal needs now: a strict majority of the active members.
+    pub votes_needed: u64,
+    pub voting_period_blocks: u64,
+}
+
+#[derive(Serialize, Debug, Clone, PartialEq, Eq)]
+pub struct ProposalsResponse {
+    pub proposals: Vec<ProposalRecord>,
 }

@@ -20,6 +20,10 @@
 //! | `anchor`         | batch(u64)                | AnchorRecord JSON          |
 //! | `grant`          | lp(grant_id)              | GrantRecord JSON           |
 //! | `passkey`        | subject(32) ‖ lp(key_id)  | PasskeyRecord JSON         |
+//! | `network`        | -                         | NetworkState JSON          |
+//! | `member`         | lp(member_id)             | MemberRecord JSON          |
+//! | `member_writer`  | lp(address)               | member id (UTF-8)          |
+//! | `proposal`       | id(u64)                   | ProposalRecord JSON        |
 //!
 //! Range scans use an explicit [start, end) inside one namespace and re-check every returned
 //! key in Rust, so a host that gets bounds slightly wrong cannot leak foreign entries.
@@ -28,7 +32,10 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::error::{ContractError, Result};
-use crate::msg::{AnchorRecord, Config, ConsentRecord, EventRef, GrantRecord, HeadState, PasskeyRecord};
+use crate::msg::{
+    AnchorRecord, Config, ConsentRecord, EventRef, GrantRecord, HeadState, MemberRecord, NetworkState, PasskeyRecord,
+    ProposalRecord,
+};
 use crate::storage::{Order, Storage};
 
 const NS_CONFIG: &[u8] = b"config";
@@ -40,6 +47,10 @@ const NS_CONSENT_LATEST: &[u8] = b"consent_latest";
 const NS_ANCHOR: &[u8] = b"anchor";
 const NS_GRANT: &[u8] = b"grant";
 const NS_PASSKEY: &[u8] = b"passkey";
+const NS_NETWORK: &[u8] = b"network";
+const NS_MEMBER: &[u8] = b"member";
+const NS_MEMBER_WRITER: &[u8] = b"member_writer";
+const NS_PROPOSAL: &[u8] = b"proposal";
 
 // ---- key construction ----
 
@@ -116,6 +127,24 @@ fn passkey_prefix(subject: &[u8; 32]) -> Vec<u8> {
 pub fn passkey_key(subject: &[u8; 32], key_id: &str) -> Vec<u8> {
     let mut k = passkey_prefix(subject);
     push_lp(&mut k, key_id.as_bytes());
+    k
+}
+
+pub fn member_key(id: &str) -> Vec<u8> {
+    let mut k = ns(NS_MEMBER);
+    push_lp(&mut k, id.as_bytes());
+    k
+}
+
+pub fn member_writer_key(addr: &str) -> Vec<u8> {
+    let mut k = ns(NS_MEMBER_WRITER);
+    push_lp(&mut k, addr.as_bytes());
+    k
+}
+
+pub fn proposal_key(id: u64) -> Vec<u8> {
+    let mut k = ns(NS_PROPOSAL);
+    k.extend_from_slice(&id.to_be_bytes());
     k
 }
 
@@ -285,6 +314,13 @@ mod tests {
             anchor_key(u64::MAX),
             grant_key("k"),
             grant_key("kk"),
+            ns(NS_NETWORK),
+            member_key("k"),
+            member_key("kk"),
+            member_writer_key("k"),
+            member_writer_key("kk"),
+            proposal_key(1),
+            proposal_key(u64::MAX),
         ]
     }
 
@@ -337,4 +373,53 @@ pub fn passkeys(s: &dyn Storage, subject: &[u8; 32]) -> Result<Vec<PasskeyRecord
         .filter(|(k, _)| k.starts_with(&prefix))
         .map(|(_, v)| serde_json::from_slice(&v).map_err(|e| ContractError::Corrupt(e.to_string())))
         .collect()
+}
+
+/// The governance singleton; absent before the first membership call (all defaults).
+pub fn load_network(s: &dyn Storage) -> Result<NetworkState> {
+    Ok(load(s, &ns(NS_NETWORK))?.unwrap_or_default())
+}
+
+pub fn save_network(s: &mut dyn Storage, n: &NetworkState) -> Result<()> {
+    save(s, &ns(NS_NETWORK), n)
+}
+
+pub fn load_member(s: &dyn Storage, id: &str) -> Result<Option<MemberRecord>> {
+    load(s, &member_key(id))
+}
+
+/// Stores a member and indexes its writer address (kept after removal, so records written
+/// from that address stay attributable).
+pub fn save_member(s: &mut dyn Storage, m: &MemberRecord) -> Result<()> {
+    s.set(&member_writer_key(&m.writer), m.id.as_bytes());
+    save(s, &member_key(&m.id), m)
+}
+
+/// The id of the member that writes (or wrote) from `addr`.
+pub fn member_id_by_writer(s: &dyn Storage, addr: &str) -> Result<Option<String>> {
+    s.get(&member_writer_key(addr))
+        .map(|v| String::from_utf8(v).map_err(|e| ContractError::Corrupt(e.to_string())))
+        .transpose()
+}
+
+/// Every member ever admitted (removed ones included), by id.
+pub fn members(s: &dyn Storage) -> Result<Vec<MemberRecord>> {
+    let prefix = ns(NS_MEMBER);
+    s.range(&prefix, &prefix_end(&prefix), Order::Ascending)
+        .filter(|(k, _)| k.starts_with(&prefix))
+        .map(|(_, v)| serde_json::from_slice(&v).map_err(|e| ContractError::Corrupt(e.to_string())))
+        .collect()
+}
+
+pub fn load_proposal(s: &dyn Storage, id: u64) -> Result<Option<ProposalRecord>> {
+    load(s, &proposal_key(id))
+}
+
+pub fn save_proposal(s: &mut dyn Storage, p: &ProposalRecord) -> Result<()> {
+    save(s, &proposal_key(p.id), p)
+}
+
+pub fn proposals(s: &dyn Storage, start_after: Option<u64>, limit: usize) -> Result<Vec<ProposalRecord>> {
+    let after = start_after.map(u64::to_be_bytes);
+    page(s, &ns(NS_PROPOSAL), after.as_ref().map(|a| &a[..]), limit)
 }
