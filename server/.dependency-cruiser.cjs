@@ -12,7 +12,7 @@ const LAYERS = [
   ['genomics', 'notifications', 'identity'], // identity: institutional sign-in, second factor
   ['participants'],
   ['chain', 'datasets', 'assisted-consent'], // assisted-consent: paper consent forms and scans
-  ['passkeys', 'dacs'], // passkeys: participants' WebAuthn keys; dacs: the committees that govern datasets
+  ['passkeys', 'dacs', 'network'], // passkeys: participants' WebAuthn keys; dacs: the committees that govern datasets; network: the member institutions on chain
   ['consent', 'audit-explorer'],
   ['cohorts'],
   ['studies', 'beacon'],

@@ -116,6 +116,10 @@ export const AUDIT_ACTION_SPANISH = {
     'Un estudio encontró algo que puede ser importante para usted; usted no permite que le vuelvan a contactar, así que nadie lo hizo',
   'passport.issue': 'Se dio a un investigador un pasaporte de acceso a datos',
   'fhir.read': 'Un sistema de salud conectado consultó su consentimiento',
+  'network.propose': 'Un administrador propuso un cambio en la red de instituciones',
+  'network.vote': 'Un administrador votó sobre un cambio en la red de instituciones',
+  'network.update_self':
+    'Un administrador cambió los datos públicos de esta institución en la red',
   // Consentimiento asistido por el personal y representantes legales.
   'consent.paper.record':
     'Su centro de estudio registró una decisión que usted tomó en papel o en persona',

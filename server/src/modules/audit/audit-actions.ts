@@ -168,6 +168,12 @@ export const AUDIT_ACTION_WORDING = {
   ),
   'passport.issue': use('A researcher was given a data-access passport'),
   'fhir.read': use('A connected health system read your consent'),
+  // The network of institutions (governance on chain; never about one participant).
+  'network.propose': use('An administrator proposed a change to the network of institutions'),
+  'network.vote': use('An administrator voted on a change to the network of institutions'),
+  'network.update_self': use(
+    'An administrator changed this institution’s public details in the network',
+  ),
 } as const satisfies Record<string, ActionWording>;
 
 /** An action named in the registry. */
