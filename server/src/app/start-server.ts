@@ -14,6 +14,7 @@ import { createGraphQLServer } from '../http/yoga.js';
 import type { Logger } from '../lib/logger.js';
 import { openChainConnection, type ChainConnection } from '../modules/chain/chain-connection.js';
 import { ChainWorker } from '../modules/chain/chain-worker.js';
+import { seedDemoNetwork } from '../modules/demo/demo-network.js';
 import { hasDemoAccounts, isDatabaseEmpty, seedDemo } from '../modules/demo/seed-demo.js';
 import { ensureDefaultDac } from '../modules/review/default-dac.js';
 import { systemActor } from '../modules/actors/actor.js';
@@ -76,6 +77,14 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     throw error;
   }
   log.info(`chain: ${chain.kind}, contract ${chain.contractAddress}`);
+  if (config.demoSeed) {
+    // A refusal (e.g. a PUBLIC_URL the contract does not take) leaves the demo without a network.
+    await seedDemoNetwork(handle.db, chain, config.publicUrl).then(
+      (seeded) => seeded && log.info('seeded a demo network of institutions on the embedded chain'),
+      (error: unknown) =>
+        log.warn('could not seed the demo network', { error: (error as Error).message }),
+    );
+  }
   const worker = config.chainRelay
     ? new ChainWorker(handle.db, chain.ledger, log, config.auditBatch)
     : null;

@@ -73,6 +73,7 @@ describe('navFor', () => {
       '/datasets',
       '/audit',
       '/chain',
+      '/network',
     ]);
   });
 

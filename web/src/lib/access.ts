@@ -117,6 +117,12 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   '/audit': { roles: BOARD, what: 'the audit explorer', nav: { label: 'Audit' } },
   '/audit/export.csv': { roles: BOARD, what: 'the audit export' },
   '/chain': { roles: BOARD, what: 'the chain status', nav: { label: 'Chain status' } },
+  '/network': {
+    roles: STAFF,
+    what: 'the network of institutions',
+    nav: { label: 'Network', roles: ['admin', 'ethics_board', 'steward'] },
+    actions: { propose: ['admin'], remove: ['admin'], vote: ['admin'], keys: ['admin'] },
+  },
 };
 
 /** What the guard decides for one request. */

@@ -118,8 +118,7 @@ export const AUDIT_ACTION_SPANISH = {
   'fhir.read': 'Un sistema de salud conectado consultó su consentimiento',
   'network.propose': 'Un administrador propuso un cambio en la red de instituciones',
   'network.vote': 'Un administrador votó sobre un cambio en la red de instituciones',
-  'network.update_self':
-    'Un administrador cambió los datos públicos de esta institución en la red',
+  'network.update_self': 'Un administrador cambió los datos públicos de esta institución en la red',
   // Consentimiento asistido por el personal y representantes legales.
   'consent.paper.record':
     'Su centro de estudio registró una decisión que usted tomó en papel o en persona',
