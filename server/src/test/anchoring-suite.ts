@@ -1,10 +1,10 @@
 import { asc } from 'drizzle-orm';
 import { createAppServices } from '../app/app-services.js';
-import { chainStatus } from '@consentome/contracts-client';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../lib/logger.js';
 import { createTestApi, loginAs, makeUser, testConfig } from './test-api.js';
 import type { TestLedger } from './real-test-chain.js';
+import { connectionOf } from './test-chain.js';
 import { useDatabaseAndLedger } from './database-and-ledger.js';
 import { TEST_DRIVER } from './test-database.js';
 import { systemActor } from '../modules/actors/actor.js';
@@ -15,7 +15,6 @@ import { verifyAuditChain } from '../modules/audit/audit-verify.js';
 import { verifyAnchors } from '../modules/chain/anchor-verify.js';
 import { sealAuditBatches } from '../modules/chain/audit-batcher.js';
 import { auditBatches } from '../modules/chain/chain.tables.js';
-import type { ChainConnection } from '../modules/chain/chain-connection.js';
 import { ChainWorker } from '../modules/chain/chain-worker.js';
 import { merkleRoot } from '../modules/chain/merkle.js';
 
@@ -103,14 +102,7 @@ export function defineAnchoringSuite(label: string, open: () => Promise<TestLedg
     });
 
     it('chainStatus shows the receipts, the last anchored batch and the lag to admins and boards', async () => {
-      const connection: ChainConnection = {
-        kind: fx.chain.kind,
-        backend: fx.chain.backend,
-        ledger: fx.chain.ledger,
-        contractAddress: fx.chain.contractAddress,
-        status: () => chainStatus(fx.chain.backend, fx.chain.contractAddress),
-        close: async () => {},
-      };
+      const connection = connectionOf(fx.chain);
       const config = testConfig();
       const gql = createTestApi(
         fx.db.db,

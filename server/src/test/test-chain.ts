@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import {
   ChainError,
+  chainStatus,
   openEmbeddedLedger,
   type ConsentItem,
   type EmbeddedLedger,
 } from '@consentome/contracts-client';
 import type { Database } from '../db/database.js';
 import { systemActor } from '../modules/actors/actor.js';
+import type { ChainConnection } from '../modules/chain/chain-connection.js';
 import type { LedgerPort } from '../modules/chain/ledger-port.js';
 import { enqueueConsentRecord } from '../modules/chain/outbox.service.js';
 import { chainSubject } from '../modules/chain/subject-pseudonym.js';
@@ -16,6 +18,31 @@ import type { TestLedger } from './real-test-chain.js';
 /** An embedded chain in memory with the contract deployed: the real wasm, no files. */
 export function openTestLedger(dir?: string): Promise<EmbeddedLedger> {
   return openEmbeddedLedger(dir ? { dir } : {});
+}
+
+/**
+ * A test chain as the server's `ChainConnection` (what start-up hands the services). Closing it
+ * is the test's business, so its `close` does nothing.
+ */
+export function connectionOf(chain: {
+  kind: 'embedded' | 'real';
+  backend: TestLedger['backend'];
+  ledger: TestLedger['ledger'];
+  contractAddress: string;
+}): ChainConnection {
+  return {
+    kind: chain.kind,
+    backend: chain.backend,
+    ledger: chain.ledger,
+    contractAddress: chain.contractAddress,
+    status: () => chainStatus(chain.backend, chain.contractAddress),
+    close: async () => {},
+  };
+}
+
+/** An embedded ledger (`openTestLedger`) as the server's `ChainConnection`. */
+export function embeddedConnection(embedded: EmbeddedLedger): ChainConnection {
+  return connectionOf({ kind: 'embedded', backend: embedded.chain, ...embedded });
 }
 
 /** A fresh embedded chain in memory as a TestLedger (the embedded side of the shared suites). */

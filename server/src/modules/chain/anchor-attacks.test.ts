@@ -1,9 +1,9 @@
 import { asc, desc } from 'drizzle-orm';
-import { chainStatus, type EmbeddedLedger } from '@consentome/contracts-client';
+import type { EmbeddedLedger } from '@consentome/contracts-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runDatabaseCommand } from '../../cli/database-commands.js';
 import { createLogger } from '../../lib/logger.js';
-import { openTestLedger } from '../../test/test-chain.js';
+import { embeddedConnection, openTestLedger } from '../../test/test-chain.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
 import { systemActor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
@@ -55,14 +55,7 @@ describe(`audit verify against an attacker with database access (${TEST_DRIVER})
     const code = await runDatabaseCommand(
       {
         handle: db,
-        chain: async () => ({
-          kind: 'embedded',
-          backend: embedded.chain,
-          ledger: embedded.ledger,
-          contractAddress: embedded.contractAddress,
-          status: () => chainStatus(embedded.chain, embedded.contractAddress),
-          close: async () => {},
-        }),
+        chain: async () => embeddedConnection(embedded),
       },
       { command: 'audit-verify' },
       (l) => lines.push(l),

@@ -1,9 +1,9 @@
-import { chainStatus, type EmbeddedLedger } from '@consentome/contracts-client';
+import type { EmbeddedLedger } from '@consentome/contracts-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChainConnection } from '../chain/chain-connection.js';
 import { signingKey } from '../grants/passport/signing-key.js';
 import { createTestDatabase, type TestDatabase } from '../../test/test-database.js';
-import { openTestLedger } from '../../test/test-chain.js';
+import { embeddedConnection, openTestLedger } from '../../test/test-chain.js';
 import { DEMO_SELF_MEMBER_ID, seedDemoNetwork } from './demo-network.js';
 
 describe('the demo network on the embedded chain', () => {
@@ -14,14 +14,7 @@ describe('the demo network on the embedded chain', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     embedded = await openTestLedger();
-    connection = {
-      kind: 'embedded',
-      backend: embedded.chain,
-      ledger: embedded.ledger,
-      contractAddress: embedded.contractAddress,
-      status: () => chainStatus(embedded.chain, embedded.contractAddress),
-      close: async () => {},
-    };
+    connection = embeddedConnection(embedded);
   });
   afterAll(async () => {
     await embedded?.chain.close();

@@ -1,5 +1,4 @@
 import {
-  chainStatus,
   namedAccountAddress,
   SigningConsentLedger,
   type EmbeddedLedger,
@@ -8,11 +7,10 @@ import {
 import { and, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAppServices } from '../../app/app-services.js';
-import type { ChainConnection } from '../chain/chain-connection.js';
 import { auditEvents } from '../audit/audit.tables.js';
 import { createTestApi, loginAs, makeUser, testConfig, type TestApi } from '../../test/test-api.js';
 import { createTestDatabase, type TestDatabase } from '../../test/test-database.js';
-import { openTestLedger } from '../../test/test-chain.js';
+import { embeddedConnection, openTestLedger } from '../../test/test-chain.js';
 
 function site(id: string, writer: string): MemberInput {
   return {
@@ -22,6 +20,19 @@ function site(id: string, writer: string): MemberInput {
     passport_jwks_url: `https://${id}.example.org/jwks.json`,
     passport_key_ids: [`${id}-2026`],
     beacon_url: `https://${id}.example.org/beacon/v2`,
+  };
+}
+
+/** A join proposal's input as the portal sends it, for institution `id`. */
+function proposal(id: string, overrides: Record<string, unknown> = {}) {
+  return {
+    id,
+    name: `Hospital ${id}`,
+    writer: namedAccountAddress('wasm', `network-test-${id}`),
+    passportJwksUrl: `https://${id}.example.org/jwks.json`,
+    passportKeyIds: [`${id}-1`],
+    beaconUrl: `https://${id}.example.org/beacon/v2`,
+    ...overrides,
   };
 }
 
@@ -67,19 +78,11 @@ describe('the network of institutions, read from and governed on the chain', () 
   let participant: string;
   /** Another institution, signing with its own key on the same chain. */
   let siteB: SigningConsentLedger;
-  const siteCWriter = namedAccountAddress('wasm', 'network-test-site-c');
 
   beforeAll(async () => {
     db = await createTestDatabase();
     embedded = await openTestLedger();
-    const connection: ChainConnection = {
-      kind: 'embedded',
-      backend: embedded.chain,
-      ledger: embedded.ledger,
-      contractAddress: embedded.contractAddress,
-      status: () => chainStatus(embedded.chain, embedded.contractAddress),
-      close: async () => {},
-    };
+    const connection = embeddedConnection(embedded);
     const config = testConfig();
     gql = createTestApi(db.db, config, createAppServices(db.db, config, { chain: connection }));
     admin = await loginAs(gql, await makeUser(db.db, 'admin'));
@@ -110,16 +113,7 @@ describe('the network of institutions, read from and governed on the chain', () 
     // Not a member: it cannot propose.
     const early = await gql<{ proposeNetworkMember: { __typename: string; message: string } }>(
       PROPOSE,
-      {
-        input: {
-          id: 'site-c',
-          name: 'Hospital C',
-          writer: siteCWriter,
-          passportJwksUrl: 'https://c.example.org/jwks.json',
-          passportKeyIds: ['c-1'],
-          beaconUrl: 'https://c.example.org/beacon/v2',
-        },
-      },
+      { input: proposal('site-c') },
       { token: admin },
     );
     expect(early.data?.proposeNetworkMember.message).toMatch(/not a member of the network/);
@@ -139,14 +133,7 @@ describe('the network of institutions, read from and governed on the chain', () 
   });
 
   it('proposes a join signed by this institution, which passes when the other member agrees', async () => {
-    const input = {
-      id: 'site-c',
-      name: 'Hospital C',
-      writer: siteCWriter,
-      passportJwksUrl: 'https://c.example.org/jwks.json',
-      passportKeyIds: ['c-1'],
-      beaconUrl: 'https://c.example.org/beacon/v2',
-    };
+    const input = proposal('site-c');
     const denied = await gql<{ proposeNetworkMember: { message: string } }>(
       PROPOSE,
       { input },
@@ -206,14 +193,12 @@ describe('the network of institutions, read from and governed on the chain', () 
     const bad = await gql<{ proposeNetworkMember: { __typename: string; message: string } }>(
       PROPOSE,
       {
-        input: {
+        input: proposal('site-d', {
           id: 'Site D',
-          name: 'Hospital D',
           writer: 'not-an-address',
           passportJwksUrl: 'http://d.example.org/jwks.json',
           passportKeyIds: [],
-          beaconUrl: 'https://d.example.org/beacon/v2',
-        },
+        }),
       },
       { token: admin },
     );
@@ -221,14 +206,7 @@ describe('the network of institutions, read from and governed on the chain', () 
     const reused = await gql<{ proposeNetworkMember: { __typename: string; message: string } }>(
       PROPOSE,
       {
-        input: {
-          id: 'site-c',
-          name: 'Hospital C again',
-          writer: namedAccountAddress('wasm', 'network-test-site-c2'),
-          passportJwksUrl: 'https://c.example.org/jwks.json',
-          passportKeyIds: ['c-2'],
-          beaconUrl: 'https://c.example.org/beacon/v2',
-        },
+        input: proposal('site-c', { writer: namedAccountAddress('wasm', 'network-test-site-c2') }),
       },
       { token: admin },
     );
