@@ -134,10 +134,10 @@ export function chainDecisions(
   const before = new Map((first ? [] : (previous.diseases ?? [])).map((d) => [d.id, d.choice]));
   const now = new Map((next.diseases ?? []).map((d) => [d.id, d.choice]));
   for (const [id, choice] of now)
-    if (before.get(id) !== choice) decisions.push({ scope: diseaseChainScope(id), decision: choice });
+    if (before.get(id) !== choice)
+      decisions.push({ scope: diseaseChainScope(id), decision: choice });
   for (const id of before.keys())
-    if (!now.has(id))
-      decisions.push({ scope: diseaseChainScope(id), decision: next.purposes.DS });
+    if (!now.has(id)) decisions.push({ scope: diseaseChainScope(id), decision: next.purposes.DS });
   if (first || previous.discoverable !== next.discoverable)
     decisions.push({ scope: 'discovery', decision: next.discoverable ? 'permit' : 'deny' });
   if (first || previous.recontact !== next.recontact)
@@ -222,7 +222,12 @@ async function refuseUnknownDiseases(tx: Tx, diseases: readonly DiseaseChoice[])
   const issues = diseases.flatMap((d, i) =>
     known.has(d.id)
       ? []
-      : [{ field: `diseases.${i}.id`, message: `We do not know the disease ${d.id}: pick one from the list.` }],
+      : [
+          {
+            field: `diseases.${i}.id`,
+            message: `We do not know the disease ${d.id}: pick one from the list.`,
+          },
+        ],
   );
   if (issues.length)
     throw new ValidationError(

@@ -1,6 +1,11 @@
 import { scopesCovered, type CollectionConsent } from '../datasets/collection-consent.js';
 import type { ResearchPurpose } from './duo/match-types.js';
-import type { ConsentChoice, ConsentPreferences, ConsentScope, DiseaseChoice } from './preferences.js';
+import type {
+  ConsentChoice,
+  ConsentPreferences,
+  ConsentScope,
+  DiseaseChoice,
+} from './preferences.js';
 import {
   diseaseKey,
   governingChoices,

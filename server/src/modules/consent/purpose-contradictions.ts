@@ -15,11 +15,10 @@ const PLAIN: Record<'GRU' | 'HMB' | 'DS', string> = {
   DS: 'research on diseases',
 };
 
-// Broader level first: GRU ⊇ HMB ⊇ DS.
-const NESTED_PAIRS: ['GRU' | 'HMB', 'HMB' | 'DS'][] = [
-  ['GRU', 'HMB'],
-  ['GRU', 'DS'],
-  ['HMB', 'DS'],
+// GRU ⊇ HMB ⊇ DS: each narrower level with the levels above it, nearest first.
+const LEVELS_ABOVE: ['HMB' | 'DS', ('GRU' | 'HMB')[]][] = [
+  ['HMB', ['GRU']],
+  ['DS', ['HMB', 'GRU']],
 ];
 
 /**
@@ -38,8 +37,11 @@ export function purposeContradictions(p: {
   diseases?: readonly DiseaseChoice[];
 }): PurposeContradiction[] {
   const found: PurposeContradiction[] = [];
-  for (const [broad, narrow] of NESTED_PAIRS) {
-    if (p.purposes[broad] !== 'permit' || p.purposes[narrow] !== 'deny') continue;
+  for (const [narrow, above] of LEVELS_ABOVE) {
+    if (p.purposes[narrow] !== 'deny') continue;
+    // One finding per denied level, naming the nearest level that allows it.
+    const broad = above.find((level) => p.purposes[level] === 'permit');
+    if (!broad) continue;
     found.push({
       path: ['purposes', narrow],
       code: 'broader-permit-narrower-deny',

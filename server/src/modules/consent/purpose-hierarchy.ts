@@ -44,9 +44,7 @@ export function governingDiseaseChoices(
 ): GoverningChoice[] {
   const above = ancestry(disease);
   const named = (prefs.diseases ?? []).filter((d) => above.has(d.id));
-  const lowest = named.filter(
-    (n) => !named.some((m) => m.id !== n.id && ancestry(m.id).has(n.id)),
-  );
+  const lowest = named.filter((n) => !named.some((m) => m.id !== n.id && ancestry(m.id).has(n.id)));
   if (lowest.length === 0) return [{ key: 'DS', choice: prefs.purposes.DS }];
   return lowest.map((d) => ({ key: diseaseKey(d.id), choice: d.choice }));
 }
