@@ -197,3 +197,28 @@ export function preferencesOf(input: { purposes: unknown } & Record<string, unkn
     purposes: purposesFromInput(input.purposes as Record<string, ConsentChoice>),
   };
 }
+
+/** A MONDO disease a participant can name in a DS choice. */
+interface DiseaseTerm {
+  id: string;
+  label: string;
+}
+
+const DiseaseTermType = builder.objectRef<DiseaseTerm>('DiseaseTerm').implement({
+  fields: (t) => ({ id: t.exposeString('id'), label: t.exposeString('label') }),
+});
+
+builder.queryField('diseaseTerms', (t) =>
+  t.field({
+    type: [DiseaseTermType],
+    description:
+      'The MONDO diseases a DS choice can name (the imported ontology, public knowledge: no participant data), by label.',
+    resolve: async (_root, _args, ctx) => {
+      const graph = (await ctx.services.cohorts.current()).ontologyGraph();
+      return [...graph.terms()]
+        .filter(([id]) => id.startsWith('MONDO:'))
+        .map(([id, label]) => ({ id, label }))
+        .sort((a, b) => a.label.localeCompare(b.label));
+    },
+  }),
+);

@@ -33,9 +33,10 @@ export const diseaseKey = (id: string) => `DS:${id}`;
  * ancestors, the lowest ones (those with no other named one below them on the way to the
  * disease); when several branches meet there (MONDO is a graph, not a tree), the strictest of
  * them. With none named, the DS answer decides. HMB and GRU come after DS in the chain, but
- * every level is always answered (the form pre-fills a narrower level from the broader one until
- * the participant changes it), so for a DS purpose they never decide: an unanswered narrower
- * level is a disease nobody named, and it inherits from the nearest named ancestor, then DS.
+ * every level is always answered (the form carries a change of a broader answer down to the
+ * narrower answers that were the same as it), so for a DS purpose they never decide: an
+ * unanswered narrower level is a disease nobody named, and it inherits from the nearest named
+ * ancestor, then DS.
  */
 export function governingDiseaseChoices(
   prefs: Pick<ConsentPreferences, 'purposes' | 'diseases'>,
