@@ -1,5 +1,4 @@
-import type { ConsentChoice, ConsentScope, DiseaseChoice } from './preferences.js';
-
+// Reads only what it needs (not preferences.ts's types): preferences.ts uses it in its schema.
 /** One contradiction in a set of standing choices: where, and why, in words for participants. */
 export interface PurposeContradiction {
   /** The field it is reported on (`purposes.HMB`, `diseases.2.id`). */
@@ -33,8 +32,8 @@ const LEVELS_ABOVE: ['HMB' | 'DS', ('GRU' | 'HMB')[]][] = [
  * deciding at another, and any answer for a named disease (the most specific one decides).
  */
 export function purposeContradictions(p: {
-  purposes: Record<ConsentScope, ConsentChoice>;
-  diseases?: readonly DiseaseChoice[];
+  purposes: Record<'GRU' | 'HMB' | 'DS', string>;
+  diseases?: readonly { id: string }[];
 }): PurposeContradiction[] {
   const found: PurposeContradiction[] = [];
   for (const [narrow, above] of LEVELS_ABOVE) {
