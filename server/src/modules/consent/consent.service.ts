@@ -246,11 +246,15 @@ export async function setConsentPreferences(
   input: unknown,
   signing?: ConsentSigning,
 ): Promise<PreferenceVersion> {
-  const next = parseInput(ConsentPreferencesSchema, input);
-  await refuseUnknownDiseases(tx, next.diseases);
+  const parsed = parseInput(ConsentPreferencesSchema, input);
+  await refuseUnknownDiseases(tx, parsed.diseases ?? []);
   const { actor: user, participant } = await ownParticipant(tx, actor);
   if (participant.status === 'withdrawn')
     throw new ConflictError('You have withdrawn; there is nothing left to consent to');
+  // Diseases left out are kept as they are (an empty list clears them): the paper-consent form,
+  // FHIR and older clients do not carry them, and must not erase them.
+  const [current] = await preferenceHistory(tx, participant.id);
+  const next = { ...parsed, diseases: parsed.diseases ?? current!.diseases ?? [] };
   return writeVersion(tx, user, participant, next, 'consent.preferences.update', signing);
 }
 

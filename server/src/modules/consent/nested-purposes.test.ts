@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_PASSWORD, createTestApi, loginAs } from '../../test/test-api.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
@@ -121,9 +121,28 @@ describe(`nested purposes through the API (${TEST_DRIVER})`, () => {
     ]);
   });
 
-  it('stored versions without diseases still read (as none)', async () => {
-    const res = await set(prefs({}));
-    expect(res.data?.setConsentPreferences.data?.diseases).toEqual([]);
+  it('leaving diseases out keeps them (older clients erase nothing); an empty list clears them', async () => {
+    const kept = await set(prefs({ poa: 'DENY' }));
+    expect(kept.data?.setConsentPreferences.data?.diseases).toEqual([
+      { id: SCHIZO, choice: 'ASK' },
+    ]);
+    const cleared = await set(prefs({}, []));
+    expect(cleared.data?.setConsentPreferences.data?.diseases).toEqual([]);
+  });
+
+  it('a stored version from before nested purposes (no diseases) still reads, as none', async () => {
+    await db.db.execute(
+      sql`update consent_preferences set diseases = 'null'::jsonb where participant_id = ${participantId}`,
+    );
+    const res = await gql<{ myConsent: { current: { diseases: unknown[] } } }>(
+      `{ myConsent { current { diseases { id } } } }`,
+      {},
+      { token },
+    );
+    expect(res.data?.myConsent.current.diseases).toEqual([]);
+    await db.db.execute(
+      sql`update consent_preferences set diseases = '[]'::jsonb where participant_id = ${participantId}`,
+    );
   });
 
   const refused: [string, unknown, string, RegExp][] = [

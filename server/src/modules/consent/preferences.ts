@@ -62,7 +62,8 @@ const diseaseChoice = z.strictObject({
 });
 
 /**
- * Validates a full set of preferences (every scope must be answered; `diseases` may be left out)
+ * Validates a full set of preferences (every scope must be answered; `diseases` may be left out:
+ * the service then keeps the current ones, so a client that predates them erases nothing)
  * and refuses contradictory ones (purpose-contradictions.ts) with a sentence a participant can
  * act on. Whether each named disease exists is checked by the service against the ontology.
  */
@@ -79,7 +80,7 @@ export const ConsentPreferencesSchema = z
     diseases: z
       .array(diseaseChoice)
       .max(MAX_DISEASE_CHOICES, `name at most ${MAX_DISEASE_CHOICES} diseases`)
-      .default([]),
+      .optional(),
     askEachTime: z.boolean(),
     discoverable: z.boolean(),
     recontact: z.boolean(),
