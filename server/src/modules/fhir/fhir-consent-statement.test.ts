@@ -76,7 +76,7 @@ describe('reading a Consent back into preferences', () => {
     }
   });
 
-  it('reads unnamed purposes under a base deny as deny, and absent settings as unchanged', () => {
+  it('reads unnamed purposes under a base deny as deny, except that health and disease research follow a permitted "all research" that contains them; absent settings unchanged', () => {
     const statement = consentStatement(
       parseConsentInput(minimal({ type: 'deny', provision: [{ type: 'permit', purpose: [gru] }] })),
       BASE,
@@ -85,8 +85,8 @@ describe('reading a Consent back into preferences', () => {
       pseudonym: 'P-TEST01',
       purposes: {
         GRU: 'permit',
-        HMB: 'deny',
-        DS: 'deny',
+        HMB: 'permit',
+        DS: 'permit',
         POA: 'deny',
         METHODS: 'deny',
         COMMERCIAL: 'deny',
