@@ -40,6 +40,17 @@ const COLLECTION: Record<StandingFrom, CollectionConsent[]> = {
   'collection-not-in-all': [BROAD_GRU, RECONTACT],
 };
 
+/** A tiny MONDO for the nested variant: disease > psychiatric disorder > schizophrenia. */
+export const PSYCHIATRIC = 'MONDO:0002025';
+export const SCHIZOPHRENIA = 'MONDO:0005090';
+const TINY_MONDO: Record<string, string[]> = {
+  [SCHIZOPHRENIA]: [SCHIZOPHRENIA, PSYCHIATRIC, 'MONDO:0000001'],
+  [PSYCHIATRIC]: [PSYCHIATRIC, 'MONDO:0000001'],
+};
+const tinyAncestry = (c: string) => new Set(TINY_MONDO[c] ?? [c]);
+
+const opposite = (c: ConsentChoice): ConsentChoice => (c === 'deny' ? 'permit' : 'deny');
+
 const STUDY_AT = new Date('2026-03-01T10:00:00Z');
 const BEFORE = new Date('2026-02-01T10:00:00Z');
 const AFTER = new Date('2026-04-01T10:00:00Z');
@@ -50,8 +61,13 @@ const AFTER = new Date('2026-04-01T10:00:00Z');
  * before or after it, whether the study already received data (1,152), and whether those
  * choices are the participant's own or, never stated, the collection consent of their datasets
  * (covering the purpose, or not in one of them): 3,456 in all.
+ *
+ * `nested`: the same combinations for a disease-specific study (DS, schizophrenia) where the
+ * primary choice is the one the participant gave for a disease above it (psychiatric disorder),
+ * while DS and HMB say something else: the nested rule must make the named disease decide, so
+ * every row of the table must hold unchanged.
  */
-export function everyConsentCombination(): ConsentCombination[] {
+export function everyConsentCombination({ nested = false } = {}): ConsentCombination[] {
   const out: ConsentCombination[] = [];
   const bools = [false, true];
   for (const withdrawn of bools)
@@ -79,18 +95,33 @@ export function everyConsentCombination(): ConsentCombination[] {
                                 ...DEFAULT_PREFERENCES,
                                 purposes: {
                                   ...DEFAULT_PREFERENCES.purposes,
-                                  HMB: primary,
+                                  HMB: nested ? opposite(primary) : primary,
+                                  DS: opposite(primary),
                                   COMMERCIAL: commercialChoice ?? 'permit',
                                 },
+                                diseases: nested ? [{ id: PSYCHIATRIC, choice: primary }] : [],
                                 askEachTime,
                               },
-                        choiceSince: { HMB: since, COMMERCIAL: since },
-                        purpose: { primary: 'HMB', commercial },
+                        // A standing DS or HMB "no" dated later must not count in the nested
+                        // variant: only the governing (named disease) choice's date does.
+                        choiceSince: nested
+                          ? {
+                              [`DS:${PSYCHIATRIC}`]: since,
+                              COMMERCIAL: since,
+                              DS: AFTER,
+                              HMB: AFTER,
+                            }
+                          : { HMB: since, COMMERCIAL: since },
+                        purpose: nested
+                          ? { primary: 'DS', diseases: [SCHIZOPHRENIA], commercial }
+                          : { primary: 'HMB', commercial },
+                        ...(nested ? { ancestry: tinyAncestry } : {}),
                         studyDecision: study === 'none' ? null : { decision: study, at: STUDY_AT },
                         studyReceivedData: receivedData,
                         collection: COLLECTION[standingFrom],
                       };
                       const name = [
+                        ...(nested ? ['nested'] : []),
                         withdrawn ? 'withdrawn' : 'active',
                         dataUseAllows ? 'data-ok' : 'data-no',
                         `HMB=${primary}`,

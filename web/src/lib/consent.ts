@@ -161,14 +161,62 @@ export function choiceLabel(c: Choice): string {
   return CHOICES.find((x) => x.value === c)?.label ?? c;
 }
 
+/**
+ * DUO's nesting, broadest first: all research ⊇ health research ⊇ research on diseases (and the
+ * diseases a participant names below that). The other purposes are their own axes.
+ */
+export const NESTED: readonly PurposeKey[] = ['gru', 'hmb', 'ds'];
+
+/** A contradiction in the form's answers, reported on the narrower level's question. */
+export interface Contradiction {
+  key: PurposeKey;
+  message: string;
+}
+
+const CONTRADICTION: Record<string, () => string> = {
+  'gru>hmb': m.consent_contradiction_gru_hmb,
+  'gru>ds': m.consent_contradiction_gru_ds,
+  'hmb>ds': m.consent_contradiction_hmb_ds,
+};
+
+/**
+ * The contradictions the server refuses (server/src/modules/consent/purpose-contradictions.ts),
+ * so the form can explain them before it is sent: allowing a broader level while not allowing a
+ * whole narrower one. One per narrower level, naming the nearest level that allows it.
+ */
+export function contradictionsOf(purposes: Partial<Record<string, string>>): Contradiction[] {
+  const found: Contradiction[] = [];
+  NESTED.forEach((narrow, i) => {
+    if (purposes[narrow] !== 'DENY') return;
+    const broad = NESTED.slice(0, i)
+      .reverse()
+      .find((level) => purposes[level] === 'PERMIT');
+    if (broad) found.push({ key: narrow, message: CONTRADICTION[`${broad}>${narrow}`]!() });
+  });
+  return found;
+}
+
 /** What changed from `before` to `after`, in plain words (first version: its summary). */
-export function describeChange(after: Preferences, before: Preferences | undefined): string[] {
+export function describeChange(
+  after: Preferences,
+  before: Preferences | undefined,
+  diseaseLabel: (id: string) => string = (id) => id,
+): string[] {
   if (!before || before.version === 0) return [m.change_first()];
   const out: string[] = [];
   for (const p of PURPOSES) {
     const a = after.purposes[p.key];
     const b = before.purposes[p.key];
     if (a !== b) out.push(`${p.label}: ${choiceLabel(b)} → ${choiceLabel(a)}`);
+  }
+  const was = new Map(before.diseases.map((d) => [d.id, d.choice]));
+  const now = new Map(after.diseases.map((d) => [d.id, d.choice]));
+  for (const id of new Set([...was.keys(), ...now.keys()])) {
+    const b = was.get(id);
+    const a = now.get(id);
+    if (a === b) continue;
+    const word = (c: Choice | undefined) => (c ? choiceLabel(c) : m.change_disease_follows());
+    out.push(m.change_disease({ disease: diseaseLabel(id), before: word(b), after: word(a) }));
   }
   for (const s of SWITCHES) {
     if (after[s.key] !== before[s.key])

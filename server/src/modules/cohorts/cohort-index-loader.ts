@@ -24,13 +24,14 @@ async function loadParticipants(db: Queryable, index: CohortIndex, only?: number
     status: string;
     discoverable: boolean;
     purposes: Record<string, string> | null;
+    diseases: { id: string; choice: string }[] | null;
     ask_each_time: boolean | null;
     signed_with: string | null;
   }>(
     db,
-    sql`select p.num, p.sex, p.birth_year, p.status, p.discoverable, c.purposes, c.ask_each_time, c.signed_with
+    sql`select p.num, p.sex, p.birth_year, p.status, p.discoverable, c.purposes, c.diseases, c.ask_each_time, c.signed_with
         from participants p
-        left join (select distinct on (participant_id) participant_id, purposes, ask_each_time, signed_with
+        left join (select distinct on (participant_id) participant_id, purposes, diseases, ask_each_time, signed_with
                    from consent_preferences order by participant_id, version desc) c on c.participant_id = p.id
         ${filter}`,
   );
@@ -47,6 +48,7 @@ async function loadParticipants(db: Queryable, index: CohortIndex, only?: number
       askEachTime: r.ask_each_time ?? DEFAULT_PREFERENCES.askEachTime,
       signedConsent: r.signed_with !== null,
       statedOwn: r.purposes !== null,
+      diseaseChoices: (r.diseases ?? []).map((d) => [d.id, CHOICE_CODE[d.choice] ?? 'a'] as const),
     };
     index.upsertParticipant(facts);
   }

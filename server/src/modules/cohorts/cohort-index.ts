@@ -32,7 +32,13 @@ export interface ParticipantFacts {
    * the consent given at collection governs them).
    */
   statedOwn: boolean;
+  /** Per-disease refinements of DS: MONDO id and p(ermit), d(eny) or a(sk). */
+  diseaseChoices?: readonly (readonly [string, string])[];
 }
+
+/** The key of the participants who named a disease, and of those who gave it a choice. */
+export const namedDiseaseKey = (id: string) => `named:${id}`;
+export const diseaseChoiceKey = (id: string, code: 'p' | 'd' | 'a') => `disease:${id}:${code}`;
 
 /** A variant with its carriers (participant numbers, ascending) by zygosity. */
 export interface VariantCarriers {
@@ -68,6 +74,8 @@ function choiceKeys(p: ParticipantFacts): string[] {
   if (p.askEachTime) keys.push('askEachTime');
   if (p.signedConsent) keys.push('signed');
   if (p.statedOwn) keys.push('stated');
+  for (const [id, code] of p.diseaseChoices ?? [])
+    keys.push(namedDiseaseKey(id), diseaseChoiceKey(id, code as 'p' | 'd' | 'a'));
   return keys;
 }
 
@@ -192,6 +200,14 @@ export class CohortIndex {
   /** Participants whose standing choice for `scope` is `choice` (p, d or a), or who ask each time. */
   choiceSet(key: string): RoaringBitmap32 | undefined {
     return this.byChoice.get(key);
+  }
+
+  /** The diseases someone currently names in their standing choices (nested purposes). */
+  namedDiseases(): string[] {
+    const named: string[] = [];
+    for (const [key, set] of this.byChoice)
+      if (key.startsWith('named:') && set.size > 0) named.push(key.slice('named:'.length));
+    return named;
   }
 
   /** The participants of a dataset. */

@@ -17,6 +17,9 @@ import {
 } from '../consent/preferences.js';
 import type { ResearchPurposeArgs } from '../consent/research-purpose-args.js';
 
+/** The fixture's MONDO terms: cancer, and colorectal and breast cancer below it. */
+const NAMEABLE = ['MONDO:0004992', 'MONDO:0005575', 'MONDO:0007254'];
+
 /**
  * The set-algebra split used by counts must say, for every participant, exactly what the one
  * effectiveConsent function says.
@@ -47,10 +50,17 @@ describe(`consent breakdown agrees with effectiveConsent (${TEST_DRIVER})`, () =
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
     const rows = fx.participantIds.flatMap((participantId, i) => {
       if (i % 5 === 0) return []; // some never state anything: the defaults apply
+      // Nested purposes: some name diseases of the fixture's MONDO (cancer and two below it),
+      // an ancestor and a descendant together included, so the most specific must decide.
+      const diseases = NAMEABLE.filter(() => rand() < 0.3).map((id) => ({
+        id,
+        choice: pick(CONSENT_CHOICES),
+      }));
       const p: ConsentPreferences = {
         purposes: Object.fromEntries(
           CONSENT_SCOPES.map((s) => [s, pick(CONSENT_CHOICES)]),
         ) as ConsentPreferences['purposes'],
+        diseases,
         askEachTime: rand() < 0.2,
         discoverable: true,
         recontact: false,
@@ -63,6 +73,7 @@ describe(`consent breakdown agrees with effectiveConsent (${TEST_DRIVER})`, () =
           participantId,
           version: 1,
           purposes: p.purposes,
+          diseases: p.diseases,
           askEachTime: p.askEachTime,
           discoverable: true,
           recontact: false,
@@ -87,10 +98,13 @@ describe(`consent breakdown agrees with effectiveConsent (${TEST_DRIVER})`, () =
     { primary: 'POA' },
     { primary: 'GRU', commercial: true },
     { primary: 'METHODS' },
+    { primary: 'DS', diseases: ['MONDO:0005575'] },
+    { primary: 'DS', diseases: ['MONDO:0004992'] },
+    { primary: 'DS', diseases: ['MONDO:0005575', 'MONDO:0007254'], commercial: true },
   ];
 
   for (const purpose of purposes) {
-    it(`${purpose.primary}${purpose.commercial ? ' (commercial)' : ''}`, async () => {
+    it(`${purpose.primary}${purpose.diseases ? ` ${purpose.diseases.join('+')}` : ''}${purpose.commercial ? ' (commercial)' : ''}`, async () => {
       const index = await engine.current();
       const members = index.members({});
       const rows = await queryRows<{ id: string; num: number; datasets: string[] }>(
@@ -117,7 +131,12 @@ describe(`consent breakdown agrees with effectiveConsent (${TEST_DRIVER})`, () =
             dataUseAllows: from.length > 0,
             preferences: prefsOf.get(r.id) ?? null,
             collection: from.map((d) => collectionOf.get(d)!),
-            purpose: { primary: purpose.primary, commercial: purpose.commercial ?? false },
+            purpose: {
+              primary: purpose.primary,
+              commercial: purpose.commercial ?? false,
+              diseases: purpose.diseases ?? [],
+            },
+            ancestry: (c) => index.ontologyGraph().ancestors(c),
           });
           if (!prefsOf.has(r.id)) unstatedSeen[e] += 1;
           expected[e] += 1;

@@ -2,7 +2,8 @@ import type { Tx } from '../../db/database.js';
 import { parseInput } from '../../errors/parse-input.js';
 import type { CohortIndex } from './cohort-index.js';
 import type { ConsentBreakdownProvider, ConsentSplit } from './consent-breakdown.js';
-import { RoaringBitmap32 } from './roaring.js';
+import { BitmapArena, RoaringBitmap32 } from './roaring.js';
+import { diseaseChoiceSets } from './disease-choice-sets.js';
 import { dataUseOfRow } from '../datasets/data-use-changes.service.js';
 import { splitByPrecedence } from './precedence-sets.js';
 import { datasets } from '../datasets/datasets.tables.js';
@@ -12,6 +13,7 @@ import { collectionCovers, scopesOf } from '../consent/effective-consent.js';
 import { collectionConsentOfRow } from '../datasets/collection-consent.js';
 import { CONSENT_SCOPES, type ConsentScope } from '../consent/preferences.js';
 import { purposeFromArgs, type ResearchPurposeArgs } from '../consent/research-purpose-args.js';
+import type { ResearchPurpose } from '../consent/duo/match-types.js';
 
 /** The index's key for the members who chose permit (p), deny (d) or ask (a) for a scope. */
 export const choiceKey = (scope: ConsentScope, code: 'p' | 'd' | 'a') =>
@@ -38,6 +40,7 @@ export const preferenceBreakdown: ConsentBreakdownProvider = {
     const collectionPermits = new RoaringBitmap32();
     const collectionAsks = new RoaringBitmap32();
     const nobody = new RoaringBitmap32();
+    const arena = new BitmapArena();
     try {
       for (const d of await tx.select().from(datasets)) {
         const verdict = matchDataUse(purpose, dataUseOfRow(d), index.ontologyGraph());
@@ -51,10 +54,7 @@ export const preferenceBreakdown: ConsentBreakdownProvider = {
       const split = splitByPrecedence({
         members,
         dataAllowed: allowedByData,
-        touched: scopesOf(purpose).map((s) => ({
-          permit: index.choiceSet(key(s, 'p')),
-          deny: index.choiceSet(key(s, 'd')),
-        })),
+        touched: touchedChoices(index, purpose, arena),
         askEachTime: index.choiceSet('askEachTime'),
         // No 'stated' set yet means nobody stated their own choices.
         stated: index.choiceSet('stated') ?? nobody,
@@ -73,6 +73,29 @@ export const preferenceBreakdown: ConsentBreakdownProvider = {
       collectionPermits.dispose();
       collectionAsks.dispose();
       nobody.dispose();
+      arena.dispose();
     }
   },
 };
+
+/**
+ * Per choice the purpose touches, who permits and who denies it: its scopes, except that a DS
+ * purpose naming diseases touches each disease through the nested rule (disease-choice-sets.ts).
+ */
+function touchedChoices(
+  index: CohortIndex,
+  purpose: Pick<ResearchPurpose, 'primary' | 'commercial' | 'diseases'>,
+  arena: BitmapArena,
+): { permit: RoaringBitmap32 | undefined; deny: RoaringBitmap32 | undefined }[] {
+  const sets = (s: ConsentScope) => ({
+    permit: index.choiceSet(key(s, 'p')),
+    deny: index.choiceSet(key(s, 'd')),
+  });
+  if (purpose.primary !== 'DS' || purpose.diseases.length === 0) return scopesOf(purpose).map(sets);
+  const graph = index.ontologyGraph();
+  const ancestry = (c: string) => graph.ancestors(c);
+  const touched = purpose.diseases.map((d) =>
+    diseaseChoiceSets(index, d, ancestry, sets('DS'), arena),
+  );
+  return purpose.commercial ? [...touched, sets('COMMERCIAL')] : touched;
+}

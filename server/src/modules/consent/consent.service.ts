@@ -1,6 +1,7 @@
-import { desc, eq } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
-import { ConflictError } from '../../errors/app-errors.js';
+import { ConflictError, ValidationError } from '../../errors/app-errors.js';
+import { ontologyTerms } from '../ontology/ontology.tables.js';
 import { parseInput } from '../../errors/parse-input.js';
 import type { Actor, UserActor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
@@ -21,6 +22,7 @@ import {
   ConsentPreferencesSchema,
   DEFAULT_PREFERENCES,
   type ConsentPreferences,
+  type DiseaseChoice,
 } from './preferences.js';
 
 /** One version of a participant's preferences. */
@@ -48,6 +50,7 @@ function toVersion(row: typeof consentPreferences.$inferSelect): PreferenceVersi
   return {
     version: row.version,
     purposes: row.purposes as ConsentPreferences['purposes'],
+    diseases: (row.diseases as DiseaseChoice[] | null) ?? [],
     askEachTime: row.askEachTime,
     discoverable: row.discoverable,
     recontact: row.recontact,
@@ -108,15 +111,19 @@ export async function getMyConsent(tx: Tx, actor: Actor | null): Promise<MyConse
   };
 }
 
+/** A disease's chain scope: `purpose:DS:MONDO_0005084` (the contract's grammar has no colon in the id). */
+export const diseaseChainScope = (id: string) => `purpose:DS:${id.replace(':', '_')}`;
+
 /**
  * What goes on chain for a new version: one decision per scope that changed (all of them on the
  * first version), under the participant's pseudonymous subject, in record format 2: each purpose
- * as the participant answered it (`ask` included), then discovery, recontact and ask-each-time
- * (permit: on).
+ * as the participant answered it (`ask` included), then each named disease
+ * (`purpose:DS:MONDO_…`; one no longer named is recorded as following DS again, i.e. with the DS
+ * answer), then discovery, recontact and ask-each-time (permit: on).
  */
-function chainDecisions(
-  previous: PreferenceVersion,
-  next: PreferenceVersion,
+export function chainDecisions(
+  previous: ConsentPreferences & { version: number },
+  next: ConsentPreferences & { version: number },
 ): { scope: string; decision: Decision }[] {
   const decisions: { scope: string; decision: Decision }[] = [];
   const first = previous.version === 0;
@@ -124,6 +131,13 @@ function chainDecisions(
     if (!first && previous.purposes[scope] === next.purposes[scope]) continue;
     decisions.push({ scope: `purpose:${scope}`, decision: next.purposes[scope] });
   }
+  const before = new Map((first ? [] : (previous.diseases ?? [])).map((d) => [d.id, d.choice]));
+  const now = new Map((next.diseases ?? []).map((d) => [d.id, d.choice]));
+  for (const [id, choice] of now)
+    if (before.get(id) !== choice)
+      decisions.push({ scope: diseaseChainScope(id), decision: choice });
+  for (const id of before.keys())
+    if (!now.has(id)) decisions.push({ scope: diseaseChainScope(id), decision: next.purposes.DS });
   if (first || previous.discoverable !== next.discoverable)
     decisions.push({ scope: 'discovery', decision: next.discoverable ? 'permit' : 'deny' });
   if (first || previous.recontact !== next.recontact)
@@ -165,6 +179,7 @@ async function writeVersion(
     participantId: participant.id,
     version: version.version,
     purposes: version.purposes,
+    diseases: version.diseases ?? [],
     askEachTime: version.askEachTime,
     discoverable: version.discoverable,
     recontact: version.recontact,
@@ -182,6 +197,7 @@ async function writeVersion(
     payload: {
       version: version.version,
       purposes: version.purposes,
+      diseases: version.diseases ?? [],
       askEachTime: version.askEachTime,
       discoverable: version.discoverable,
       recontact: version.recontact,
@@ -189,6 +205,35 @@ async function writeVersion(
     },
   });
   return { ...version, signedWith };
+}
+
+/** Every named disease must be a MONDO term the ontology knows; otherwise nothing is written. */
+async function refuseUnknownDiseases(tx: Tx, diseases: readonly DiseaseChoice[]): Promise<void> {
+  if (diseases.length === 0) return;
+  const ids = [...new Set(diseases.map((d) => d.id))];
+  const known = new Set(
+    (
+      await tx
+        .select({ curie: ontologyTerms.curie })
+        .from(ontologyTerms)
+        .where(and(eq(ontologyTerms.ontology, 'MONDO'), inArray(ontologyTerms.curie, ids)))
+    ).map((t) => t.curie),
+  );
+  const issues = diseases.flatMap((d, i) =>
+    known.has(d.id)
+      ? []
+      : [
+          {
+            field: `diseases.${i}.id`,
+            message: `We do not know the disease ${d.id}: pick one from the list.`,
+          },
+        ],
+  );
+  if (issues.length)
+    throw new ValidationError(
+      `Invalid input: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
+      issues,
+    );
 }
 
 /**
@@ -201,10 +246,15 @@ export async function setConsentPreferences(
   input: unknown,
   signing?: ConsentSigning,
 ): Promise<PreferenceVersion> {
-  const next = parseInput(ConsentPreferencesSchema, input);
+  const parsed = parseInput(ConsentPreferencesSchema, input);
+  await refuseUnknownDiseases(tx, parsed.diseases ?? []);
   const { actor: user, participant } = await ownParticipant(tx, actor);
   if (participant.status === 'withdrawn')
     throw new ConflictError('You have withdrawn; there is nothing left to consent to');
+  // Diseases left out are kept as they are (an empty list clears them): the paper-consent form,
+  // FHIR and older clients do not carry them, and must not erase them.
+  const [current] = await preferenceHistory(tx, participant.id);
+  const next = { ...parsed, diseases: parsed.diseases ?? current!.diseases ?? [] };
   return writeVersion(tx, user, participant, next, 'consent.preferences.update', signing);
 }
 
@@ -228,6 +278,7 @@ export async function denyAllConsent(
       METHODS: 'deny',
       COMMERCIAL: 'deny',
     },
+    diseases: [],
     askEachTime: false,
     discoverable: false,
     recontact: false,

@@ -13,6 +13,11 @@ export const consentPreferences = pgTable(
     version: integer('version').notNull(),
     /** Per purpose scope (GRU, HMB, DS, POA, METHODS, COMMERCIAL): permit, deny or ask. */
     purposes: jsonb('purposes').notNull(),
+    /**
+     * Per-disease refinements of DS: `[{ id: 'MONDO:…', choice }]` (purpose-hierarchy.ts). Versions
+     * from before nested purposes have none.
+     */
+    diseases: jsonb('diseases').notNull().default([]),
     askEachTime: boolean('ask_each_time').notNull(),
     discoverable: boolean('discoverable').notNull(),
     recontact: boolean('recontact').notNull(),

@@ -12,7 +12,12 @@ import {
 } from './consent.service.js';
 import type { StartingPoint } from './starting-point.js';
 import { CollectionConsentType } from '../datasets/collection-consent.types.js';
-import { CONSENT_SCOPES, type ConsentChoice, type ConsentPreferences } from './preferences.js';
+import {
+  CONSENT_SCOPES,
+  type ConsentChoice,
+  type ConsentPreferences,
+  type DiseaseChoice,
+} from './preferences.js';
 
 const ConsentChoiceEnum = builder.enumType('ConsentChoice', {
   description: 'A standing answer: PERMIT, DENY, or ASK me about each study.',
@@ -50,6 +55,15 @@ const ChainRecordStatusType = builder.objectRef<ChainRecordStatus>('ConsentChain
   }),
 });
 
+const DiseaseChoiceType = builder.objectRef<DiseaseChoice>('ConsentDiseaseChoice').implement({
+  description:
+    'A standing answer for research on one disease and the diseases below it in MONDO: it refines the DS answer.',
+  fields: (t) => ({
+    id: t.exposeString('id', { description: 'MONDO CURIE, e.g. MONDO:0002025.' }),
+    choice: t.field({ type: ConsentChoiceEnum, resolve: (d) => d.choice }),
+  }),
+});
+
 /** A preference version as the API shows it. */
 export const PreferencesType = builder
   .objectRef<PreferenceVersion>('ConsentPreferences')
@@ -59,6 +73,12 @@ export const PreferencesType = builder
     fields: (t) => ({
       version: t.exposeInt('version'),
       purposes: t.field({ type: PurposeChoicesType, resolve: (p) => p.purposes }),
+      diseases: t.field({
+        type: [DiseaseChoiceType],
+        description:
+          'Per-disease refinements of DS; the most specific one on a disease’s is-a ancestry decides (docs/consent-precedence.md).',
+        resolve: (p) => p.diseases ?? [],
+      }),
       chain: t.field({
         type: ChainRecordStatusType,
         nullable: true,
@@ -119,10 +139,23 @@ function purposesFromInput(input: Record<string, ConsentChoice>): Record<string,
   return Object.fromEntries(CONSENT_SCOPES.map((scope) => [scope, input[scope.toLowerCase()]!]));
 }
 
+const DiseaseChoiceInput = builder.inputType('ConsentDiseaseChoiceInput', {
+  fields: (t) => ({
+    id: t.string({ description: 'MONDO CURIE, e.g. MONDO:0002025.' }),
+    choice: t.field({ type: ConsentChoiceEnum }),
+  }),
+});
+
 /** A full set of standing preferences as the API takes it. */
 export const PreferencesInput = builder.inputType('ConsentPreferencesInput', {
   fields: (t) => ({
     purposes: t.field({ type: PurposeChoicesInput }),
+    diseases: t.field({
+      type: [DiseaseChoiceInput],
+      required: false,
+      description:
+        'Per-disease refinements of DS (MONDO ids). Contradictions such as allowing all research but denying health research are refused.',
+    }),
     askEachTime: t.boolean(),
     discoverable: t.boolean(),
     recontact: t.boolean(),
@@ -157,5 +190,35 @@ builder.mutationField('signingStatementForPreferences', (t) =>
 
 /** The service's input from the API's (purpose choices in lower case). */
 export function preferencesOf(input: { purposes: unknown } & Record<string, unknown>): unknown {
-  return { ...input, purposes: purposesFromInput(input.purposes as Record<string, ConsentChoice>) };
+  const { diseases, ...rest } = input;
+  return {
+    ...rest,
+    ...(diseases == null ? {} : { diseases }),
+    purposes: purposesFromInput(input.purposes as Record<string, ConsentChoice>),
+  };
 }
+
+/** A MONDO disease a participant can name in a DS choice. */
+interface DiseaseTerm {
+  id: string;
+  label: string;
+}
+
+const DiseaseTermType = builder.objectRef<DiseaseTerm>('DiseaseTerm').implement({
+  fields: (t) => ({ id: t.exposeString('id'), label: t.exposeString('label') }),
+});
+
+builder.queryField('diseaseTerms', (t) =>
+  t.field({
+    type: [DiseaseTermType],
+    description:
+      'The MONDO diseases a DS choice can name (the imported ontology, public knowledge: no participant data), by label.',
+    resolve: async (_root, _args, ctx) => {
+      const graph = (await ctx.services.cohorts.current()).ontologyGraph();
+      return [...graph.terms()]
+        .filter(([id]) => id.startsWith('MONDO:'))
+        .map(([id, label]) => ({ id, label }))
+        .sort((a, b) => a.label.localeCompare(b.label));
+    },
+  }),
+);

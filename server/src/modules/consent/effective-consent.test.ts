@@ -119,11 +119,12 @@ function fits(c: ConsentCombination, p: Pattern): boolean {
 }
 
 describe('consent precedence: every combination against the table', () => {
-  const combos = everyConsentCombination();
+  // Flat (an HMB study) and nested (a DS study governed by a named disease above its own).
+  const combos = [...everyConsentCombination(), ...everyConsentCombination({ nested: true })];
   const hits = new Map<PrecedenceRule, number>();
 
   it('covers every combination of the inputs', () => {
-    expect(combos).toHaveLength(2 * 2 * (3 + 9) * 2 * 3 * 2 * 2 * 3);
+    expect(combos).toHaveLength(2 * (2 * 2 * (3 + 9) * 2 * 3 * 2 * 2 * 3));
   });
 
   it.each(combos.map((c) => [c.name, c] as const))('%s', (_name, c) => {

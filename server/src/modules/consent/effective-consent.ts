@@ -1,6 +1,18 @@
 import { scopesCovered, type CollectionConsent } from '../datasets/collection-consent.js';
 import type { ResearchPurpose } from './duo/match-types.js';
-import type { ConsentChoice, ConsentPreferences, ConsentScope } from './preferences.js';
+import type {
+  ConsentChoice,
+  ConsentPreferences,
+  ConsentScope,
+  DiseaseChoice,
+} from './preferences.js';
+import {
+  diseaseKey,
+  governingChoices,
+  SELF_ONLY,
+  strictest,
+  type Ancestry,
+} from './purpose-hierarchy.js';
 
 /** What a participant's consent says about one study purpose. */
 export type EffectiveConsent = 'permit' | 'deny' | 'ask';
@@ -55,21 +67,19 @@ export interface ConsentFacts {
    */
   collection?: readonly CollectionConsent[];
   /**
-   * When each scope's current standing choice was made (the first version of the unbroken run
-   * of that choice). A scope without a date counts as set before any study decision.
+   * When each current standing choice was made (the first version of the unbroken run of that
+   * choice), keyed by scope or by named disease (`DS:MONDO:…`, purpose-hierarchy.ts). A choice
+   * without a date counts as made before any study decision.
    */
-  choiceSince?: Partial<Record<ConsentScope, Date>>;
-  purpose: Pick<ResearchPurpose, 'primary' | 'commercial'>;
+  choiceSince?: Partial<Record<string, Date>>;
+  /** The purpose; a DS purpose's diseases are matched against the named ones (nested rule). */
+  purpose: Pick<ResearchPurpose, 'primary' | 'commercial'> & { diseases?: readonly string[] };
+  /** MONDO's is-a ancestry for the nested rule (absent: a named disease covers only itself). */
+  ancestry?: Ancestry;
   /** The participant's latest decision on this study, if any (none for a bare purpose). */
   studyDecision?: StudyDecisionFact | null;
   /** The study already received data: a grant was issued to it. */
   studyReceivedData?: boolean;
-}
-
-const SEVERITY: Record<ConsentChoice, number> = { permit: 0, ask: 1, deny: 2 };
-
-function worst(...choices: ConsentChoice[]): ConsentChoice {
-  return choices.reduce((a, b) => (SEVERITY[b] > SEVERITY[a] ? b : a), 'permit');
 }
 
 /** The scopes a purpose touches: its primary category, and commercial use when it is commercial. */
@@ -78,15 +88,16 @@ export function scopesOf(purpose: Pick<ResearchPurpose, 'primary' | 'commercial'
 }
 
 /**
- * True when a scope the purpose touches is denied in the standing preferences and that "no" was
- * given after the study decision (strictly later: the same instant is not later).
+ * True when a standing choice governing the purpose (nested rule: the scope, or for a DS purpose
+ * the most specific named disease) is a "no" given after the study decision (strictly later:
+ * the same instant is not later).
  */
 export function standingNoIsLater(facts: ConsentFacts, decidedAt: Date): boolean {
   const own = facts.preferences;
   if (!own) return false;
-  return scopesOf(facts.purpose).some((s) => {
-    if (own.purposes[s] !== 'deny') return false;
-    const since = facts.choiceSince?.[s];
+  return governingChoices(own, facts.purpose, facts.ancestry ?? SELF_ONLY).some((g) => {
+    if (g.choice !== 'deny') return false;
+    const since = facts.choiceSince?.[g.key];
     return since !== undefined && since.getTime() > decidedAt.getTime();
   });
 }
@@ -108,8 +119,11 @@ const decided = (
  *      whether the "no" applies to it too (their answer is a new, later study decision).
  * 5. Otherwise a "yes" to this study stands: it beats a standing "ask" and "ask me each time",
  *    and an earlier standing "no" (the more recent, more specific choice).
- * 6. No study decision: their own standing preferences. A "no" on any touched scope denies;
- *    "allow" on all of them permits unless "ask me about every study" is on; anything else asks.
+ * 6. No study decision: their own standing preferences, read through the nested rule
+ *    (purpose-hierarchy.ts: for a DS purpose, the most specific disease they named on each of
+ *    its diseases' is-a ancestry, else DS; commercial use on top). A "no" on any governing
+ *    choice denies; "allow" on all of them permits unless "ask me about every study" is on;
+ *    anything else asks.
  * 7. No study decision and they never stated their own choices: the consent they gave at
  *    collection. Every dataset the data would come from must have collected it under a consent
  *    that covers every touched scope (the data is governed by the consent it was collected
@@ -133,7 +147,9 @@ export function decideConsent(facts: ConsentFacts): ConsentDecision {
     return collectionCovers(facts.collection ?? [], facts.purpose)
       ? decided('permit', 'collection-yes')
       : decided('ask', 'collection-ask');
-  const standing = worst(...scopesOf(facts.purpose).map((s) => own.purposes[s]));
+  const standing = strictest(
+    governingChoices(own, facts.purpose, facts.ancestry ?? SELF_ONLY).map((g) => g.choice),
+  );
   if (standing === 'deny') return decided('deny', 'standing-no');
   if (standing === 'permit' && !own.askEachTime) return decided('permit', 'standing-yes');
   return decided('ask', 'standing-ask');
@@ -159,25 +175,39 @@ export function effectiveConsent(facts: ConsentFacts): EffectiveConsent {
   return decideConsent(facts).consent;
 }
 
+/** A version's choices by `choiceSince` key: each scope, and each named disease. */
+function choicesByKey(v: { purposes: unknown; diseases?: unknown }): Map<string, ConsentChoice> {
+  const keyed = new Map(
+    Object.entries(v.purposes as Record<ConsentScope, ConsentChoice>) as [string, ConsentChoice][],
+  );
+  for (const d of (v.diseases as DiseaseChoice[] | null | undefined) ?? [])
+    keyed.set(diseaseKey(d.id), d.choice);
+  return keyed;
+}
+
 /**
- * When each scope's current choice was made, from a participant's preference versions (any
- * order): the creation time of the first version of the unbroken run that ends at the latest.
+ * When each current choice (scope or named disease) was made, from a participant's preference
+ * versions (any order): the creation time of the first version of the unbroken run that ends at
+ * the latest.
  */
 export function choiceSinceOf(
   versions: readonly {
     version: number;
     purposes: unknown;
+    diseases?: unknown;
     createdAt: Date;
   }[],
-): Partial<Record<ConsentScope, Date>> {
-  const ordered = [...versions].sort((a, b) => b.version - a.version);
-  const latest = ordered[0]?.purposes as Record<ConsentScope, ConsentChoice> | undefined;
+): Partial<Record<string, Date>> {
+  const ordered = [...versions]
+    .sort((a, b) => b.version - a.version)
+    .map((v) => ({ choices: choicesByKey(v), createdAt: v.createdAt }));
+  const latest = ordered[0]?.choices;
   if (!latest) return {};
-  const since: Partial<Record<ConsentScope, Date>> = {};
-  for (const scope of Object.keys(latest) as ConsentScope[]) {
+  const since: Partial<Record<string, Date>> = {};
+  for (const [key, choice] of latest) {
     for (const v of ordered) {
-      if ((v.purposes as Record<ConsentScope, ConsentChoice>)[scope] !== latest[scope]) break;
-      since[scope] = v.createdAt;
+      if (v.choices.get(key) !== choice) break;
+      since[key] = v.createdAt;
     }
   }
   return since;

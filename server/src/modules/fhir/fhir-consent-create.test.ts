@@ -220,7 +220,8 @@ describe(`FHIR Consent create (${TEST_DRIVER})`, () => {
       purposes: {
         GRU: 'deny',
         HMB: 'permit',
-        DS: 'deny',
+        // Not named: inherits HMB (disease research is part of health research).
+        DS: 'permit',
         POA: 'deny',
         METHODS: 'deny',
         COMMERCIAL: 'deny',

@@ -76,7 +76,7 @@ describe('reading a Consent back into preferences', () => {
     }
   });
 
-  it('reads unnamed purposes under a base deny as deny, and absent settings as unchanged', () => {
+  it('reads unnamed purposes under a base deny as deny, except that health and disease research follow a permitted "all research" that contains them; absent settings unchanged', () => {
     const statement = consentStatement(
       parseConsentInput(minimal({ type: 'deny', provision: [{ type: 'permit', purpose: [gru] }] })),
       BASE,
@@ -85,8 +85,8 @@ describe('reading a Consent back into preferences', () => {
       pseudonym: 'P-TEST01',
       purposes: {
         GRU: 'permit',
-        HMB: 'deny',
-        DS: 'deny',
+        HMB: 'permit',
+        DS: 'permit',
         POA: 'deny',
         METHODS: 'deny',
         COMMERCIAL: 'deny',
@@ -167,5 +167,47 @@ describe('reading a Consent back into preferences', () => {
       'not-supported Consent.provision.provision[0].actor',
       'not-supported Consent.text',
     ]);
+  });
+});
+
+describe('nested purposes in FHIR', () => {
+  const version: PreferenceVersion = {
+    version: 3,
+    createdAt: new Date('2026-05-01T00:00:00Z'),
+    purposes: {
+      GRU: 'ask',
+      HMB: 'permit',
+      DS: 'permit',
+      POA: 'ask',
+      METHODS: 'ask',
+      COMMERCIAL: 'deny',
+    },
+    diseases: [{ id: 'MONDO:0002025', choice: 'deny' }],
+    askEachTime: false,
+    discoverable: true,
+    recontact: false,
+  };
+
+  it('lists each named disease as a DS provision coded with the MONDO disease', () => {
+    const resource = toFhirConsent(participant, version, true);
+    const disease = resource.provision?.provision?.find((p) => p.code);
+    expect(disease).toEqual({
+      type: 'deny',
+      purpose: [
+        {
+          system: 'http://purl.obolibrary.org/obo/duo',
+          code: 'DUO:0000007',
+          display: expect.any(String),
+        },
+      ],
+      code: [
+        { coding: [{ system: 'http://purl.obolibrary.org/obo/mondo.owl', code: 'MONDO:0002025' }] },
+      ],
+    });
+  });
+
+  it('a Consent carrying disease provisions is refused as a whole when sent back, never read in part', () => {
+    const resource = JSON.parse(JSON.stringify(toFhirConsent(participant, version, true)));
+    expect(() => consentStatement(parseConsentInput(resource), BASE)).toThrow(FhirRequestError);
   });
 });

@@ -117,7 +117,8 @@ function readScopeProvisions(input: ConsentInput, issues: Issues) {
 
 /**
  * Reads a Consent back into standing preferences: the inverse of `toFhirConsent`. Each nested
- * provision answers the purposes it names (permit; deny; deny with ask-each-time = ask). A
+ * provision answers the purposes it names (permit; deny; deny with ask-each-time = ask). An
+ * unnamed HMB or DS inherits the nearest named level above it (nested purposes). Any other
  * purpose not named takes the base `provision.type`, as FHIR reads exceptions — but only a deny:
  * a base permit would grant every unnamed purpose, commercial use included, by omission, and
  * Consentome never infers a permission. Unknown codes, unknown extensions and contradictions are
@@ -157,8 +158,17 @@ export function consentStatement(input: ConsentInput, baseUrl: string): ConsentS
     );
   if (issues.list.length)
     throw new FhirRequestError(422, 'processing', 'Consent not accepted', issues.list);
+  // Nested purposes (docs/consent-precedence.md): an unnamed narrower level of GRU ⊇ HMB ⊇ DS
+  // inherits the nearest named level above it ("permit HMB" covers disease research too);
+  // anything else unnamed is a deny.
+  const inherited = (s: ConsentScope): ConsentChoice | undefined =>
+    s === 'HMB'
+      ? answers.get('GRU')
+      : s === 'DS'
+        ? (answers.get('HMB') ?? answers.get('GRU'))
+        : undefined;
   const purposes = Object.fromEntries(
-    CONSENT_SCOPES.map((s) => [s, answers.get(s) ?? 'deny']),
+    CONSENT_SCOPES.map((s) => [s, answers.get(s) ?? inherited(s) ?? 'deny']),
   ) as Record<ConsentScope, ConsentChoice>;
   return { pseudonym: pseudonym!, purposes, ...settings };
 }

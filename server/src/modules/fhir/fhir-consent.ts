@@ -1,6 +1,11 @@
 import type { Coding, Consent, ConsentProvision, Extension } from '@medplum/fhirtypes';
 import type { PreferenceVersion } from '../consent/consent.service.js';
-import { CONSENT_SCOPES, type ConsentChoice, type ConsentScope } from '../consent/preferences.js';
+import {
+  CONSENT_SCOPES,
+  type ConsentChoice,
+  type ConsentScope,
+  type DiseaseChoice,
+} from '../consent/preferences.js';
 import { DUO_PERMISSIONS } from '../ontology/duo.js';
 import type { ParticipantRow } from './fhir-access.js';
 import { studyProvision, type StudyDecisionEntry } from './fhir-study-provisions.js';
@@ -33,6 +38,17 @@ function scopeProvision(scope: ConsentScope, choice: ConsentChoice): ConsentProv
       : {}),
     type: choice === 'permit' ? 'permit' : 'deny',
     purpose: [scopeCoding(scope)],
+  };
+}
+
+/**
+ * A named disease's standing answer: a DS provision whose code is the MONDO disease (it refines
+ * the DS provision for that disease and those below it; docs/consent-precedence.md).
+ */
+function diseaseProvision(d: DiseaseChoice): ConsentProvision {
+  return {
+    ...scopeProvision('DS', d.choice),
+    code: [{ coding: [{ system: SYSTEMS.mondo, code: d.id }] }],
   };
 }
 
@@ -98,6 +114,7 @@ export function toFhirConsent(
       type: anyPermit ? 'permit' : 'deny',
       provision: [
         ...CONSENT_SCOPES.map((s) => scopeProvision(s, version.purposes[s])),
+        ...(version.diseases ?? []).map(diseaseProvision),
         // Per-study decisions override the standing answers for that one study.
         ...studies.map(studyProvision),
       ],

@@ -20,6 +20,7 @@ export const SYSTEMS = {
   loinc: 'http://loinc.org',
   actCode: 'http://terminology.hl7.org/CodeSystem/v3-ActCode',
   duo: 'http://purl.obolibrary.org/obo/duo',
+  mondo: 'http://purl.obolibrary.org/obo/mondo.owl',
   consentScopeOwn: `${CONSENTOME_FHIR}/CodeSystem/consent-scope`,
   study: `${CONSENTOME_FHIR}/NamingSystem/study`,
 } as const;

@@ -12,7 +12,8 @@ import {
   type EffectiveConsent,
   type PrecedenceRule,
 } from '../consent/effective-consent.js';
-import type { ConsentPreferences } from '../consent/preferences.js';
+import type { ConsentPreferences, DiseaseChoice } from '../consent/preferences.js';
+import { ancestryGraphAbove } from '../ontology/ontology-ancestry.js';
 import { collectionConsentOfRow, type CollectionConsent } from '../datasets/collection-consent.js';
 import { datasets } from '../datasets/datasets.tables.js';
 import { samples } from '../datasets/ingest/ingest.tables.js';
@@ -161,6 +162,12 @@ export async function memberConsents(
       ).push(consentOf.get(row.datasetId)!);
   }
   const receivedData = studyReceivedData(study.status);
+  // The nested rule needs the study's diseases' is-a ancestry (only the edges above them).
+  const graph =
+    study.purpose.primary === 'DS'
+      ? await ancestryGraphAbove(tx, study.purpose.diseases)
+      : undefined;
+  const ancestry = graph ? (curie: string) => graph.ancestors(curie) : undefined;
   return people.map((p) => {
     const decision = decisions.get(p.id);
     const verdict = decideConsent({
@@ -169,6 +176,7 @@ export async function memberConsents(
       collection: collected.get(p.id) ?? [],
       choiceSince: choiceSinceOf(history.get(p.id) ?? []),
       purpose: study.purpose,
+      ancestry,
       studyDecision: decision
         ? { decision: decision.decision as 'permit' | 'deny', at: decision.createdAt }
         : null,
@@ -200,6 +208,7 @@ function standing(
   if (!row) return null;
   return {
     purposes: row.purposes as ConsentPreferences['purposes'],
+    diseases: (row.diseases as DiseaseChoice[] | null) ?? [],
     askEachTime: row.askEachTime,
     discoverable: row.discoverable,
     recontact: row.recontact,

@@ -8,7 +8,7 @@ import { graphql, type ResultOf } from './graphql';
 /** A participant's consent preferences (one version). */
 export const PreferencesFields = graphql(`
   fragment PreferencesFields on ConsentPreferences { version purposes { gru hmb ds poa methods
-  commercial } askEachTime discoverable recontact createdAt signedWith }
+  commercial } diseases { id choice } askEachTime discoverable recontact createdAt signedWith }
 `);
 export type Preferences = ResultOf<typeof PreferencesFields>;
 

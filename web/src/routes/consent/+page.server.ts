@@ -7,7 +7,8 @@ import { signedIn } from '$lib/server/guard';
 import { loadOrFail } from '$lib/server/load';
 import { Refusal, mutationAction } from '$lib/server/mutate';
 import { notRecorded, signatureOf, statementAction } from '$lib/server/signature';
-import { CHOICES, PURPOSES, type Choice, type PurposeKey } from '$lib/consent';
+import { CHOICES, PURPOSES, contradictionsOf, type Choice, type PurposeKey } from '$lib/consent';
+import { m } from '$lib/paraglide/messages';
 import type { FieldErrors } from '$lib/validate';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -16,7 +17,7 @@ const MyConsent = graphql(
     query MyConsent { myConsent { current { ...PreferencesFields } history {
     ...PreferencesFields } startingPoints { datasetName collection { kind summary } }
     statedOwn } myParticipant { status } duoTerms { code plain }
-    myPasskeys { ...PasskeyFields } }
+    myPasskeys { ...PasskeyFields } diseaseTerms { id label } }
   `,
   [PreferencesFields, PasskeyFields],
 );
@@ -69,6 +70,7 @@ export const load: PageServerLoad = async ({ locals, fetch, cookies }) => {
     statedOwn: data.myConsent.statedOwn,
     withdrawn: data.myParticipant?.status === 'withdrawn',
     plain: Object.fromEntries(data.duoTerms.map((t) => [t.code, t.plain])),
+    diseaseTerms: data.diseaseTerms,
     passkeys: data.myPasskeys,
     // Who records an unsigned decision for the participant, named in the history.
     institution: viewer.institution ?? 'Consentome',
@@ -77,6 +79,20 @@ export const load: PageServerLoad = async ({ locals, fetch, cookies }) => {
 };
 
 const isChoice = (v: string): v is Choice => CHOICES.some((c) => c.value === v);
+
+/**
+ * The disease choices: each named disease (`disease`, in the order shown) with its answer
+ * (`disease:<id>`). A disease without an answer is an error on its own question.
+ */
+function readDiseases(form: FormData, errors: FieldErrors) {
+  const shown: { id: string; choice: Choice | '' }[] = [];
+  for (const id of new Set(form.getAll('disease').map(String))) {
+    const v = String(form.get(`disease:${id}`) ?? '');
+    shown.push({ id, choice: isChoice(v) ? v : '' });
+    if (!isChoice(v)) errors[`disease:${id}`] = m.consent_disease_choose({ disease: id });
+  }
+  return shown;
+}
 
 /** The form's choices as the API's input, or the form's errors and the values to show again. */
 function readForm(form: FormData) {
@@ -94,10 +110,17 @@ function readForm(form: FormData) {
     discoverable: form.get('discoverable') === 'on',
     recontact: form.get('recontact') === 'on',
   };
-  const values = { purposes: shown, ...switches };
+  const diseases = readDiseases(form, errors);
+  // Contradictions are explained in the participant's language before the API refuses them.
+  for (const c of contradictionsOf(shown)) errors[c.key] = c.message;
+  const values = { purposes: shown, diseases, ...switches };
   if (Object.keys(errors).length) return { ok: false as const, values, errors };
-  // Every purpose was checked above.
-  const input = { purposes: purposes as Record<PurposeKey, Choice>, ...switches };
+  // Every purpose and disease was checked above.
+  const input = {
+    purposes: purposes as Record<PurposeKey, Choice>,
+    diseases: diseases as { id: string; choice: Choice }[],
+    ...switches,
+  };
   return { ok: true as const, values, input };
 }
 
@@ -120,7 +143,12 @@ export const actions: Actions = {
   statement: async ({ locals, fetch, request }) => {
     const { token } = signedIn(locals);
     const read = readForm(await request.formData());
-    if (!read.ok) return fail(400, { message: 'Please answer every question.' });
+    if (!read.ok)
+      return fail(400, {
+        values: read.values,
+        errors: read.errors,
+        message: m.consent_fix_above(),
+      });
     return statementAction(fetch, token, PreferencesStatement, { input: read.input });
   },
   save: async ({ locals, fetch, request }) => {
@@ -128,8 +156,7 @@ export const actions: Actions = {
     const form = await request.formData();
     const read = readForm(form);
     const { values } = read;
-    if (!read.ok)
-      return fail(400, { values, errors: read.errors, message: 'Please answer every question.' });
+    if (!read.ok) return fail(400, { values, errors: read.errors, message: m.consent_fix_above() });
     const signature = signatureOf(form);
     return mutationAction(
       fetch,
@@ -138,8 +165,12 @@ export const actions: Actions = {
       { input: read.input, signature },
       {
         kept: { values },
-        // `purposes.gru` → `gru`, the form's field.
-        fieldName: (f) => f.replace(/^purposes\./, '').toLowerCase(),
+        // `purposes.GRU` → `gru`, `diseases.0.id` → `disease:<id>`: the form's fields.
+        fieldName: (f) => {
+          const d = /^diseases\.(\d+)/.exec(f);
+          if (d) return `disease:${values.diseases[Number(d[1])]?.id ?? ''}`;
+          return f.replace(/^purposes\./, '').toLowerCase();
+        },
         done: (data) => ({ saved: data.version }),
         // A refused signed decision: say plainly that nothing was recorded, and why.
         refusedMessage: signature ? notRecorded : undefined,

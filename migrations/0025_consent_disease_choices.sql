@@ -1,0 +1,1 @@
+ALTER TABLE "consent_preferences" ADD COLUMN "diseases" jsonb DEFAULT '[]'::jsonb NOT NULL;
