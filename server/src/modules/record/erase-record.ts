@@ -1,0 +1,21 @@
+import { eq, inArray } from 'drizzle-orm';
+import type { Tx } from '../../db/database.js';
+import { recordAnnotations, recordEntries, recordEntryVersions } from './record.tables.js';
+
+/**
+ * Deletes everything added to a participant's record (entries, every version, remarks), for
+ * erasure; the audit events stay and hold no content. Answers how many entries went.
+ */
+export async function eraseRecordOf(tx: Tx, participantId: string): Promise<number> {
+  const ids = tx
+    .select({ id: recordEntries.id })
+    .from(recordEntries)
+    .where(eq(recordEntries.participantId, participantId));
+  await tx.delete(recordAnnotations).where(inArray(recordAnnotations.entryId, ids));
+  await tx.delete(recordEntryVersions).where(inArray(recordEntryVersions.entryId, ids));
+  const gone = await tx
+    .delete(recordEntries)
+    .where(eq(recordEntries.participantId, participantId))
+    .returning({ id: recordEntries.id });
+  return gone.length;
+}
