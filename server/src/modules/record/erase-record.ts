@@ -1,9 +1,15 @@
 import { eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
-import { recordAnnotations, recordEntries, recordEntryVersions } from './record.tables.js';
+import {
+  clinicianAuthorisations,
+  recordAnnotations,
+  recordEntries,
+  recordEntryVersions,
+} from './record.tables.js';
 
 /**
- * Deletes everything added to a participant's record (entries, every version, remarks), for
+ * Deletes everything added to a participant's record (entries, every version, remarks) and the
+ * clinicians' authorisations, for
  * erasure; the audit events stay and hold no content. Answers how many entries went.
  */
 export async function eraseRecordOf(tx: Tx, participantId: string): Promise<number> {
@@ -13,6 +19,9 @@ export async function eraseRecordOf(tx: Tx, participantId: string): Promise<numb
     .where(eq(recordEntries.participantId, participantId));
   await tx.delete(recordAnnotations).where(inArray(recordAnnotations.entryId, ids));
   await tx.delete(recordEntryVersions).where(inArray(recordEntryVersions.entryId, ids));
+  await tx
+    .delete(clinicianAuthorisations)
+    .where(eq(clinicianAuthorisations.participantId, participantId));
   const gone = await tx
     .delete(recordEntries)
     .where(eq(recordEntries.participantId, participantId))

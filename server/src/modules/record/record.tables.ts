@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  boolean,
   check,
   date,
   doublePrecision,
@@ -94,5 +95,31 @@ export const recordAnnotations = pgTable(
   (t) => [
     index('record_annotations_entry_idx').on(t.entryId),
     check('record_annotations_kind_check', sql`${t.kind} in ('annotation', 'dispute')`),
+  ],
+);
+
+/**
+ * A participant's authorisation of a named clinician to read and/or append to their record,
+ * from `startsAt` until `endsAt` (exclusive) unless revoked earlier (`revokedAt`). Each change is
+ * a new row or the revocation of one, never an edit of its period, so the history stays readable.
+ */
+export const clinicianAuthorisations = pgTable(
+  'clinician_authorisations',
+  {
+    id: uuid('id').primaryKey(),
+    participantId: uuidRef('participant_id', () => participants.id),
+    clinicianUserId: uuidRef('clinician_user_id', () => users.id),
+    canRead: boolean('can_read').notNull(),
+    canAppend: boolean('can_append').notNull(),
+    startsAt: timestamptz('starts_at').notNull(),
+    endsAt: timestamptz('ends_at').notNull(),
+    revokedAt: timestamptz('revoked_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('clinician_authorisations_participant_idx').on(t.participantId),
+    index('clinician_authorisations_clinician_idx').on(t.clinicianUserId),
+    check('clinician_authorisations_some_right_check', sql`${t.canRead} or ${t.canAppend}`),
+    check('clinician_authorisations_period_check', sql`${t.endsAt} > ${t.startsAt}`),
   ],
 );

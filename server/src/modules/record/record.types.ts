@@ -94,7 +94,8 @@ export const RecordEntryType = builder.objectRef<RecordEntryView>('RecordEntry')
   }),
 });
 
-const ConditionInput = builder.inputType('RecordConditionInput', {
+/** A condition as its author gives it. */
+export const ConditionInput = builder.inputType('RecordConditionInput', {
   fields: (t) => ({
     code: t.string({ description: 'An HPO or MONDO CURIE, e.g. HP:0002090.' }),
     onset: t.string({ required: false, description: 'ISO date, not in the future.' }),
@@ -102,7 +103,8 @@ const ConditionInput = builder.inputType('RecordConditionInput', {
   }),
 });
 
-const MeasurementInput = builder.inputType('RecordMeasurementInput', {
+/** A measurement as its author gives it. */
+export const MeasurementInput = builder.inputType('RecordMeasurementInput', {
   fields: (t) => ({
     measurement: t.field({ type: MeasurementEnum }),
     value: t.float({ required: false, description: 'Height in cm or weight in kg.' }),
@@ -112,7 +114,8 @@ const MeasurementInput = builder.inputType('RecordMeasurementInput', {
   }),
 });
 
-const RecordEntryRefType = builder
+/** The entry a write made or changed. */
+export const RecordEntryRefType = builder
   .objectRef<{ id: string; version?: number; retractedAt?: Date }>('RecordEntryRef')
   .implement({
     fields: (t) => ({
