@@ -1,5 +1,7 @@
 import { eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
+import { recordCohortChange } from '../cohort-changes/cohort-changes.js';
+import { participants } from '../participants/participants.tables.js';
 import {
   clinicianAuthorisations,
   recordAnnotations,
@@ -26,5 +28,11 @@ export async function eraseRecordOf(tx: Tx, participantId: string): Promise<numb
     .delete(recordEntries)
     .where(eq(recordEntries.participantId, participantId))
     .returning({ id: recordEntries.id });
+  const [p] = await tx
+    .select({ num: participants.num })
+    .from(participants)
+    .where(eq(participants.id, participantId));
+  // The index drops the erased conditions from its terms in the same commit.
+  if (p && gone.length) await recordCohortChange(tx, 'record', p.num);
   return gone.length;
 }

@@ -7,6 +7,8 @@ import { parseInput } from '../../errors/parse-input.js';
 import { idSchema } from '../../lib/validators.js';
 import type { Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
+import { recordCohortChange } from '../cohort-changes/cohort-changes.js';
+import { participants } from '../participants/participants.tables.js';
 import { signedInParticipant } from '../participants/signed-in-participant.js';
 import {
   conditionContent,
@@ -52,6 +54,7 @@ export async function writeEntry(
   await tx
     .insert(recordEntryVersions)
     .values({ entryId: id, version: 1, recordedBy: author.userId, ...entry.content });
+  await noteForCohorts(tx, entry.participantId);
   await appendAuditEvent(tx, actor, {
     action: author.source === 'clinician' ? 'record.entry.add.clinician' : 'record.entry.add',
     targetType: 'record_entry',
@@ -60,6 +63,15 @@ export async function writeEntry(
     payload: { kind: entry.kind, source: author.source },
   });
   return { id };
+}
+
+/** Tells the cohort index, in this transaction, that this participant's terms changed. */
+async function noteForCohorts(tx: Tx, participantId: string): Promise<void> {
+  const [p] = await tx
+    .select({ num: participants.num })
+    .from(participants)
+    .where(eq(participants.id, participantId));
+  if (p) await recordCohortChange(tx, 'record', p.num);
 }
 
 const selfReport = (actor: Actor): EntryAuthor => ({
@@ -149,6 +161,7 @@ export async function reviseOwnEntry(
     recordedBy: actor!.kind === 'user' ? actor!.userId : null,
     ...content,
   });
+  await noteForCohorts(tx, entry.participantId);
   await appendAuditEvent(tx, actor, {
     action: 'record.entry.revise',
     targetType: 'record_entry',
@@ -175,6 +188,7 @@ export async function retractOwnEntry(
     .update(recordEntries)
     .set({ retractedAt, retractedBy: actor!.kind === 'user' ? actor!.userId : null })
     .where(eq(recordEntries.id, entry.id));
+  await noteForCohorts(tx, entry.participantId);
   await appendAuditEvent(tx, actor, {
     action: 'record.entry.retract',
     targetType: 'record_entry',
