@@ -11,7 +11,7 @@ const LAYERS = [
   ['accounts', 'ontology'],
   ['genomics', 'notifications', 'identity'], // identity: institutional sign-in, second factor
   ['participants'],
-  ['chain', 'datasets', 'assisted-consent'], // assisted-consent: paper consent forms and scans
+  ['chain', 'datasets', 'assisted-consent', 'record'], // assisted-consent: paper consent forms and scans; record: what participants and their clinicians add
   ['passkeys', 'dacs', 'network'], // passkeys: participants' WebAuthn keys; dacs: the committees that govern datasets; network: the member institutions on chain
   ['consent', 'audit-explorer'],
   ['cohorts'],

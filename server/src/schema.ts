@@ -41,5 +41,7 @@ import './modules/review/election.types.js';
 import './modules/review/data-use-reviews.types.js';
 import './modules/grants/grants.types.js';
 import './modules/notifications/notifications.types.js';
+import './modules/record/record.types.js';
+import './modules/record/clinician.types.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -11,6 +11,7 @@ import { getChainStatus } from '../modules/chain/chain-status.service.js';
 import {
   DEMO_ACCOUNTS,
   DEMO_ASSISTED_ACCOUNTS,
+  DEMO_CLINICIAN,
   DEMO_PASSWORD,
 } from '../modules/demo/demo-accounts.js';
 import { isDatabaseEmpty, seedDemo } from '../modules/demo/seed-demo.js';
@@ -61,6 +62,7 @@ export function demoAccountLines(): string[] {
     'Demo accounts (password for all: ' + DEMO_PASSWORD + '):',
     ...DEMO_ACCOUNTS.map((a) => `  ${a.email.padEnd(24)} ${a.role}`),
     `  ${DEMO_ASSISTED_ACCOUNTS.coordinator.email.padEnd(24)} consent_coordinator`,
+    `  ${DEMO_CLINICIAN.email.padEnd(24)} clinician (authorised by the demo patient)`,
     `  ${DEMO_ASSISTED_ACCOUNTS.represented.email.padEnd(24)} participant (P-DEMO0002, represented)`,
     `  ${DEMO_ASSISTED_ACCOUNTS.guardian.email.padEnd(24)} participant portal: Sam's parent`,
   ];

@@ -43,6 +43,7 @@ export const ACTOR_ROLES = [
   'steward',
   'admin',
   'consent_coordinator',
+  'clinician',
   'system',
   'anonymous',
 ] as const;

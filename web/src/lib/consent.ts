@@ -233,6 +233,7 @@ const ACTORS: Record<Role | 'system', () => string> = {
   steward: m.actor_steward,
   admin: m.actor_admin,
   consent_coordinator: m.actor_consent_coordinator,
+  clinician: m.actor_clinician,
   system: m.actor_system,
 };
 

@@ -10,6 +10,7 @@ const LABELS = {
   steward: 'Data steward',
   admin: 'Administrator',
   consent_coordinator: 'Consent coordinator',
+  clinician: 'Clinician',
 } satisfies Record<Role, string>;
 
 /**
@@ -26,6 +27,7 @@ export const ROLES = [
   'steward',
   'admin',
   'consent_coordinator',
+  'clinician',
 ] as const satisfies readonly Role[];
 
 /** True when `value` is one of the account roles. */

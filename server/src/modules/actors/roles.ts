@@ -6,6 +6,8 @@ export const ROLES = [
   'steward',
   'admin',
   'consent_coordinator',
+  // Treats participants; reads and appends to a record only while its participant authorises it.
+  'clinician',
 ] as const;
 
 /** A user's role. */

@@ -125,6 +125,18 @@ export const AUDIT_ACTION_SPANISH = {
   'consent_form.register': 'Se registró una versión de un formulario de consentimiento en papel',
   'coordinator.participant.read':
     'El coordinador de consentimiento de su centro abrió su expediente',
+  'record.entry.add': 'Añadió una entrada a su historial',
+  'record.entry.add.clinician':
+    'Un profesional clínico que usted autorizó añadió una entrada a su historial',
+  'record.entry.revise': 'Corrigió una entrada de su historial',
+  'record.entry.retract': 'Retiró una entrada de su historial',
+  'record.entry.annotate': 'Añadió un comentario a una entrada de su historial',
+  'record.entry.dispute': 'Impugnó una entrada de su historial',
+  'record.read.own': 'Consultó su historial',
+  'record.read.clinician': 'Un profesional clínico que usted autorizó consultó su historial',
+  'clinician.authorise': 'Autorizó a un profesional clínico a ver o añadir a su historial',
+  'clinician.revoke': 'Terminó el acceso de un profesional clínico a su historial',
+  'clinician.patients.list': 'Un profesional clínico consultó quién le ha autorizado',
   'representative.link': 'Su centro de estudio le vinculó con un representante legal',
   'representative.end': 'Terminó la autoridad de su representante para actuar por usted',
   'representative.list': 'Consultó por quién puede actuar',

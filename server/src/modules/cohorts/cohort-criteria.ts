@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { SEXES } from '../participants/participants.service.js';
 import { criteriaLimitProblem } from './criteria-limits.js';
 
+/** Whose word phenotype and disease criteria take. */
+export const TERM_SOURCES = ['any', 'clinician'] as const;
+
 /** Zygosity filter on genotype criteria. */
 export const ZYGOSITIES = ['ANY', 'HETEROZYGOUS', 'HOMOZYGOUS'] as const;
 
@@ -22,6 +25,11 @@ export interface CohortCriteria {
   sex?: (typeof SEXES)[number] | null;
   ageMin?: number | null;
   ageMax?: number | null;
+  /**
+   * Whose word a phenotype or disease criterion takes: `any` (a dataset's ingest, the
+   * participant's own report or a clinician; the default) or `clinician` (clinician-confirmed only).
+   */
+  termSource?: (typeof TERM_SOURCES)[number] | null;
   anyOf?: CohortCriteria[] | null;
   not?: CohortCriteria | null;
 }
@@ -54,6 +62,7 @@ const CriteriaGroupSchema: z.ZodType<CohortCriteria> = z.lazy(() =>
       sex: z.enum(SEXES).nullish(),
       ageMin: z.number().int().min(0).max(150).nullish(),
       ageMax: z.number().int().min(0).max(150).nullish(),
+      termSource: z.enum(TERM_SOURCES).nullish(),
       anyOf: z.array(CriteriaGroupSchema).min(1).max(20).nullish(),
       not: CriteriaGroupSchema.nullish(),
     })

@@ -2,7 +2,7 @@ import type { Database } from '../../db/database.js';
 import type { Logger } from '../../lib/logger.js';
 import { OntologyGraph } from '../ontology/ontology-graph.js';
 import type { CohortIndex } from './cohort-index.js';
-import { applyCohortChanges, buildCohortIndex } from './cohort-index-loader.js';
+import { applyCohortChanges, buildCohortIndex, loadConfirmedTerms } from './cohort-index-loader.js';
 import { changeLogPosition } from './change-log-position.js';
 import { initRoaring } from './roaring.js';
 import { readIndexSnapshot, UnusableSnapshot, writeIndexSnapshot } from './index-snapshot-file.js';
@@ -144,6 +144,8 @@ export class CohortEngine {
       await initRoaring();
       const index = snapshot.toIndex(await OntologyGraph.load(this.db));
       try {
+        // Snapshots hold every source's terms, not the clinician-confirmed ones: read those.
+        await loadConfirmedTerms(this.db, index);
         this.changeSeq = await applyCohortChanges(this.db, index, changeSeq);
       } catch (error) {
         index.dispose();

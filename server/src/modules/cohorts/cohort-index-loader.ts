@@ -1,3 +1,4 @@
+import { currentRecordTerms } from '../record/record-terms.js';
 import { asc, eq, gt, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/database.js';
 import { pgIntArray } from '../../db/pg-array.js';
@@ -110,14 +111,39 @@ async function loadVariants(db: Queryable, index: CohortIndex): Promise<void> {
   }
 }
 
+/**
+ * Every term with its participants: present observations from ingests and the conditions in
+ * participants' records (self-reported or a clinician's), then the clinician-confirmed ones
+ * alone. A term nobody holds any more (a retraction) is emptied, not left stale.
+ */
 async function loadTerms(db: Queryable, index: CohortIndex): Promise<void> {
   const rows = await queryRows<{ term: string; nums: number[] }>(
     db,
-    sql`select o.term, array_agg(distinct p.num) as nums
-        from phenotype_observations o join participants p on p.id = o.participant_id
-        where o.present group by o.term`,
+    sql`select t.term, array_agg(distinct p.num) as nums
+        from (select o.participant_id, o.term from phenotype_observations o where o.present
+              union all select r.participant_id, r.term from ${currentRecordTerms()} r) t
+        join participants p on p.id = t.participant_id
+        group by t.term`,
   );
+  const held = new Set(rows.map((r) => r.term));
+  for (const [term] of [...index.termMembers()])
+    if (!held.has(term)) index.setTerm(term, new Uint32Array());
   for (const r of rows) index.setTerm(r.term, nums(r.nums));
+  await loadConfirmedTerms(db, index);
+}
+
+/** The terms clinicians confirmed, for criteria that take only a clinician's word. */
+export async function loadConfirmedTerms(db: Queryable, index: CohortIndex): Promise<void> {
+  const rows = await queryRows<{ term: string; nums: number[] }>(
+    db,
+    sql`select r.term, array_agg(distinct p.num) as nums
+        from ${currentRecordTerms()} r join participants p on p.id = r.participant_id
+        where r.source = 'clinician' group by r.term`,
+  );
+  const held = new Set(rows.map((r) => r.term));
+  for (const term of index.confirmedTermKeys())
+    if (!held.has(term)) index.setConfirmedTerm(term, new Uint32Array());
+  for (const r of rows) index.setConfirmedTerm(r.term, nums(r.nums));
 }
 
 /** Builds the whole index from the database. */
@@ -164,6 +190,8 @@ export async function applyCohortChanges(
     if (change.kind === 'participant' && change.ref === 'all') allParticipants = true;
     else if (change.kind === 'participant') participantNums.add(Number(change.ref));
     else if (change.kind === 'ontology') ontology = terms = true;
+    // A record entry changes terms only (its participant's facts are unchanged).
+    else if (change.kind === 'record') terms = true;
     else if (change.kind === 'ingest') {
       const [ingest] = await db.select().from(ingests).where(eq(ingests.id, change.ref));
       if (!ingest) continue;

@@ -83,6 +83,9 @@ function store(nums: Uint32Array): Carriers {
   return nums.length > DENSE ? new RoaringBitmap32(nums) : nums;
 }
 
+/** Prefix of closure-cache keys over clinician-confirmed terms only. */
+const CONFIRMED = 'clinician|';
+
 /**
  * The in-memory cohort index: per-variant carrier sets, phenotype sets, dataset membership, sex
  * and birth year, as compressed bitmaps or sorted arrays of participant numbers. Criteria are
@@ -106,6 +109,8 @@ export class CohortIndex {
   private readonly geneVariants = new Map<string, Set<number>>();
   private chromIndex: Map<string, { pos: Int32Array; ids: Int32Array }> | null = null;
   private readonly terms = new Map<string, Uint32Array>();
+  /** Terms as clinicians confirmed them (record entries with source `clinician`). */
+  private readonly confirmedTerms = new Map<string, Uint32Array>();
   private readonly closureCache = new Map<string, RoaringBitmap32>();
   private readonly geneCache = new Map<string, RoaringBitmap32>();
 
@@ -187,6 +192,21 @@ export class CohortIndex {
       hemizygous: v.hemizygous,
     });
     if (v.gene) this.dropCacheEntry(this.geneCache, v.gene);
+  }
+
+  /**
+   * Sets the participants a clinician confirmed a term for; criteria with `termSource:
+   * 'clinician'` read these instead of every source.
+   */
+  setConfirmedTerm(curie: string, nums: Uint32Array): void {
+    this.confirmedTerms.set(curie, nums);
+    for (const ancestor of this.ontology.ancestors(curie))
+      this.dropCacheEntry(this.closureCache, `${CONFIRMED}${ancestor}`);
+  }
+
+  /** The terms a clinician confirmed for someone (to clear those no longer confirmed). */
+  confirmedTermKeys(): string[] {
+    return [...this.confirmedTerms.keys()];
   }
 
   /** Sets the participants observed with a term (present observations only). */
@@ -300,7 +320,7 @@ export class CohortIndex {
         ),
       );
     for (const term of [...(c.phenotypes ?? []), ...(c.diseases ?? [])])
-      and(this.termClosure(term));
+      and(this.termClosure(term, c.termSource === 'clinician'));
     if (c.sex) and(this.bySex.get(c.sex) ?? arena.empty());
     if (c.ageMin != null || c.ageMax != null) {
       const thisYear = new Date().getUTCFullYear();
@@ -377,13 +397,15 @@ export class CohortIndex {
   }
 
   /** Participants observed with the term or any of its descendants, cached. */
-  private termClosure(curie: string): RoaringBitmap32 {
-    const hit = this.closureCache.get(curie);
+  private termClosure(curie: string, confirmedOnly = false): RoaringBitmap32 {
+    const key = confirmedOnly ? `${CONFIRMED}${curie}` : curie;
+    const source = confirmedOnly ? this.confirmedTerms : this.terms;
+    const hit = this.closureCache.get(key);
     if (hit) return hit;
     const parts: Uint32Array[] = [];
     let total = 0;
     for (const t of this.ontology.descendants(curie)) {
-      const nums = this.terms.get(t);
+      const nums = source.get(t);
       if (nums) {
         parts.push(nums);
         total += nums.length;
@@ -397,7 +419,7 @@ export class CohortIndex {
     }
     const bitmap = new RoaringBitmap32();
     bitmap.addMany(all);
-    this.closureCache.set(curie, bitmap);
+    this.closureCache.set(key, bitmap);
     return bitmap;
   }
 

@@ -13,6 +13,16 @@ const CohortCriteriaInputRef = builder.inputRef<CohortCriteria>('CohortCriteriaI
 /** Cohort criteria as GraphQL input (recursive: anyOf, not). */
 export const CohortCriteriaInput: typeof CohortCriteriaInputRef = CohortCriteriaInputRef;
 
+const TermSourceEnum = builder.enumType('TermSource', {
+  values: {
+    ANY: {
+      value: 'any',
+      description: 'A dataset’s ingest, the participant’s own report or a clinician.',
+    },
+    CLINICIAN: { value: 'clinician', description: 'Clinician-confirmed only.' },
+  } as const,
+});
+
 CohortCriteriaInputRef.implement({
   description:
     'Every field given must hold (AND). Variants, genes and regions match carriers of any listed; ' +
@@ -32,6 +42,11 @@ CohortCriteriaInputRef.implement({
     sex: t.field({ type: SexEnum, required: false }),
     ageMin: t.int({ required: false }),
     ageMax: t.int({ required: false }),
+    termSource: t.field({
+      type: TermSourceEnum,
+      required: false,
+      description: 'Whose word phenotypes and diseases take (default ANY).',
+    }),
     anyOf: t.field({ type: [CohortCriteriaInput], required: false }),
     not: t.field({ type: CohortCriteriaInput, required: false }),
   }),

@@ -1,3 +1,4 @@
+import { currentRecordTerms } from '../record/record-terms.js';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../../db/database.js';
 import { queryRows } from '../../db/query-rows.js';
@@ -52,9 +53,14 @@ export function criteriaToSql(c: CohortCriteria, ontology: OntologyGraph): SQL {
   }
   for (const term of [...(c.phenotypes ?? []), ...(c.diseases ?? [])]) {
     const terms = [...ontology.descendants(term)].map((t) => sql`${t}`);
+    const within = sql.join(terms, sql`, `);
+    const recorded = sql`exists (select 1 from ${currentRecordTerms()} r where r.participant_id = p.id
+                  and r.term in (${within})${c.termSource === 'clinician' ? sql` and r.source = 'clinician'` : sql``})`;
     parts.push(
-      sql`exists (select 1 from phenotype_observations o where o.participant_id = p.id and o.present
-                  and o.term in (${sql.join(terms, sql`, `)}))`,
+      c.termSource === 'clinician'
+        ? recorded
+        : sql`(exists (select 1 from phenotype_observations o where o.participant_id = p.id and o.present
+                  and o.term in (${within})) or ${recorded})`,
     );
   }
   if (c.sex) parts.push(sql`p.sex = ${c.sex}`);

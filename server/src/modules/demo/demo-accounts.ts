@@ -65,6 +65,17 @@ export const DEMO_ASSISTED_ACCOUNTS = {
   },
 } as const satisfies Record<string, (typeof DEMO_ACCOUNTS)[number]>;
 
+/**
+ * The demo clinician, whom the demo patient authorised to read and append to their record. Kept
+ * apart from DEMO_ACCOUNTS, whose every account gets a notification.
+ */
+export const DEMO_CLINICIAN = {
+  email: 'clinician@demo.local',
+  role: 'clinician',
+  displayName: 'Dr Clara Clinician',
+  institution: 'Demo Hospital',
+} as const satisfies (typeof DEMO_ACCOUNTS)[number];
+
 /** The demo site: every demo participant belongs to it, and so does the coordinator. */
 export const DEMO_SITE = 'Demo Hospital Biobank';
 

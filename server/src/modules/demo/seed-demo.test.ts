@@ -12,7 +12,9 @@ import { notifications } from '../notifications/notifications.tables.js';
 import { participants } from '../participants/participants.tables.js';
 import { reviewVotes } from '../review/review.tables.js';
 import { consentRequests, studies } from '../studies/studies.tables.js';
-import { DEMO_ACCOUNTS } from './demo-accounts.js';
+import { clinicianAuthorisationFor } from '../record/clinician-authorisation.service.js';
+import { recordEntriesOf } from '../record/record-reads.service.js';
+import { DEMO_ACCOUNTS, DEMO_CLINICIAN } from './demo-accounts.js';
 import { seedDemo } from './seed-demo.js';
 
 /**
@@ -101,6 +103,30 @@ describe(`the demo seed (${TEST_DRIVER})`, () => {
         ),
       );
     expect(pending.map((r) => r.status)).toEqual(['pending']);
+  });
+
+  it('gives the demo patient self-reported entries and a clinician authorised to read and append', async () => {
+    const [patient] = await db.db
+      .select()
+      .from(participants)
+      .where(eq(participants.pseudonym, 'P-DEMO0001'));
+    const [clinician] = await db.db
+      .select()
+      .from(users)
+      .where(eq(users.email, DEMO_CLINICIAN.email));
+    expect(clinician).toMatchObject({ role: 'clinician', institution: 'Demo Hospital' });
+    await db.db.transaction(async (tx) => {
+      const entries = await recordEntriesOf(tx, patient!.id, { withPrivate: true });
+      expect(entries.map((e) => [e.source, e.code]).sort()).toEqual([
+        ['self_report', 'HP:0001250'],
+        ['self_report', 'height'],
+        ['self_report', 'smoking_status'],
+      ]);
+      for (const right of ['read', 'append'] as const)
+        await expect(
+          clinicianAuthorisationFor(tx, clinician!.id, patient!.id, right),
+        ).resolves.toMatchObject({ canRead: true, canAppend: true });
+    });
   });
 
   it('leaves a notification for every demo account', async () => {

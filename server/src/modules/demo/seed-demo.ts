@@ -23,6 +23,7 @@ import {
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_SITE } from './demo-accounts.js';
 import { seedAssistedConsent } from './seed-demo-assisted.js';
 import { seedDemoWorkflow } from './seed-demo-workflow.js';
+import { seedDemoRecord } from './seed-demo-record.js';
 
 /** True when no account exists yet: the signal to seed demo data on first start. */
 export async function isDatabaseEmpty(db: Queryable): Promise<boolean> {
@@ -170,6 +171,7 @@ export async function seedDemo(db: Database, options: { workflow?: boolean } = {
     return panel.id;
   });
   await seedDemoGenomics(db, actor, panelId);
+  await db.transaction((tx) => seedDemoRecord(tx, actor));
   if (options.workflow !== false) await seedDemoWorkflow(db, panelId);
 }
 

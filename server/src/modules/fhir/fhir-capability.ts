@@ -59,6 +59,17 @@ export function capabilityStatement(baseUrl: string): CapabilityStatement {
               { name: 'patient', type: 'reference', documentation: 'Participant pseudonym' },
             ],
           },
+          ...(['Condition', 'Observation'] as const).map((type) => ({
+            type,
+            interaction: [
+              {
+                code: 'create' as const,
+                documentation:
+                  'A clinician the participant authorised to append adds to their record; 201 with a Bundle of the resource and its Provenance',
+              },
+            ],
+            conditionalCreate: false,
+          })),
         ],
       },
     ],

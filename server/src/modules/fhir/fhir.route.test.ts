@@ -64,7 +64,12 @@ describe(`FHIR R4 endpoints (${TEST_DRIVER})`, () => {
     );
     expect(res.status).toBe(200);
     expect(res.type).toContain('application/fhir+json');
-    expect(res.body.rest[0]!.resource.map((r) => r.type)).toEqual(['AuditEvent', 'Consent']);
+    expect(res.body.rest[0]!.resource.map((r) => r.type)).toEqual([
+      'AuditEvent',
+      'Consent',
+      'Condition',
+      'Observation',
+    ]);
     expectValid(res.body);
   });
 

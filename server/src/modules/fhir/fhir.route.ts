@@ -14,6 +14,11 @@ import {
 } from './fhir-consent.service.js';
 import { errorOutcome, fhirJson, operationOutcome } from './fhir-http.js';
 import { readFhirJson } from './fhir-request-body.js';
+import {
+  assertCanAppendRecord,
+  createFhirCondition,
+  createFhirObservation,
+} from './fhir-record-create.service.js';
 
 /** Where the FHIR API is served. */
 export const FHIR_PREFIX = '/fhir';
@@ -53,9 +58,38 @@ function interaction(parts: string[], base: string): Interaction | null {
   return null;
 }
 
-/** The methods a path answers: the Consent type also takes `POST` (create). */
+/** The types clinicians append to a record with `POST` (create only: no read or search yet). */
+const RECORD_TYPES = { Condition: createFhirCondition, Observation: createFhirObservation };
+
+const isRecordType = (type: string | undefined): type is keyof typeof RECORD_TYPES =>
+  type === 'Condition' || type === 'Observation';
+
+/** The methods a path answers: Consent also takes `POST` (create); Condition and Observation only it. */
 function allowedMethods(parts: string[] | null): string {
+  if (parts?.length === 1 && isRecordType(parts[0])) return 'POST';
   return parts?.length === 1 && parts[0] === 'Consent' ? 'GET, POST' : 'GET';
+}
+
+/**
+ * `POST /fhir/Condition` or `/fhir/Observation`: 401 without a session, 403 for anyone but a
+ * clinician (before the body is read), then the body and the service. 201 with `Location` of
+ * the new resource and a collection Bundle holding it and its Provenance.
+ */
+async function createRecordResource(
+  db: Database,
+  request: Request,
+  base: string,
+  type: keyof typeof RECORD_TYPES,
+): Promise<Response> {
+  try {
+    const viewer = requireViewer(await requestViewer(db, request));
+    assertCanAppendRecord(viewer);
+    const document = await readFhirJson(request);
+    const made = await db.transaction((tx) => RECORD_TYPES[type](tx, viewer, document, base));
+    return fhirJson(made.bundle, 201, { location: made.location, etag: 'W/"1"' });
+  } catch (error) {
+    return errorOutcome(error);
+  }
 }
 
 /**
@@ -98,7 +132,9 @@ export function fhirRoute(db: Database, options: FhirRouteOptions = {}): Route {
       const parts = pathParts(url.pathname);
       const allowed = allowedMethods(parts);
       if (request.method === 'POST' && allowed.includes('POST'))
-        return createConsent(db, request, base);
+        return isRecordType(parts?.[0])
+          ? createRecordResource(db, request, base, parts[0])
+          : createConsent(db, request, base);
       if (request.method !== 'GET') {
         const res = operationOutcome(405, 'not-supported', `Only ${allowed} here`);
         res.headers.set('allow', allowed);

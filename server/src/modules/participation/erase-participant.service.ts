@@ -20,6 +20,7 @@ import {
 import { participants } from '../participants/participants.tables.js';
 import { eraseRepresentationsOf } from '../participants/representation.service.js';
 import { erasePaperRecordsOf } from '../assisted-consent/assisted-consent.service.js';
+import { eraseRecordOf } from '../record/erase-record.js';
 import { signedInParticipant } from '../participants/signed-in-participant.js';
 import { forgetReminderSchedule } from '../studies/consent-reminders.js';
 import { closeParticipantRequests } from '../studies/consent-requests.service.js';
@@ -170,6 +171,7 @@ export async function eraseParticipant(
   });
   await eraseChainSubject(tx, participant.id);
   await erasePaperRecordsOf(tx, participant.id);
+  await eraseRecordOf(tx, participant.id);
   await eraseRepresentationsOf(tx, participant.id, participant.userId);
   await eraseParticipantRecord(tx, participant.id);
   if (participant.userId) {
