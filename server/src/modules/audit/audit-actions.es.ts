@@ -87,6 +87,10 @@ export const AUDIT_ACTION_SPANISH = {
   'study.create': 'Un investigador preparó el borrador de un estudio',
   'study.update': 'Un investigador modificó un estudio',
   'study.read': 'Alguien abrió un estudio',
+  'study.application.save': 'Un investigador guardó una sección de una solicitud de acceso a datos',
+  'study.collaboration.confirm': 'Un colaborador confirmó su participación en un estudio',
+  'study.request_pdf.read': 'Alguien imprimió una solicitud de acceso a datos',
+
   'study.submit': 'Se envió un estudio al comité de ética',
   'study.approve': 'El comité de ética aprobó un estudio',
   'study.reject': 'El comité de ética rechazó un estudio',
