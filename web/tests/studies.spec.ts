@@ -141,6 +141,28 @@ test('a researcher builds a cohort, creates a study from it and submits it', asy
     .fill(`${new Date().getFullYear() + 1}-06-30`);
   await section('IRB approval').getByRole('button', { name: 'Save' }).click();
   await expect(page.getByText('8 of 8 sections complete')).toBeVisible();
+  // Documents: a file that is not a PDF is refused; the letter is stored with its SHA-256 shown.
+  const documents = section('Documents');
+  await documents.getByLabel('PDF to upload').setInputFiles({
+    name: 'notes.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('not a pdf'),
+  });
+  await documents.getByRole('button', { name: 'Upload', exact: true }).click();
+  await expect(section('Documents').getByRole('alert')).toContainText('The document must be a PDF');
+  await section('Documents').getByLabel('PDF to upload').setInputFiles({
+    name: 'irb-letter.pdf',
+    mimeType: 'application/pdf',
+    buffer: LETTER,
+  });
+  await section('Documents').getByRole('button', { name: 'Upload', exact: true }).click();
+  await expect(page.getByText('Uploaded and stored encrypted.')).toBeVisible();
+  const sha = createHash('sha256').update(LETTER).digest('hex');
+  await expect(page.getByTestId('document-sha')).toHaveText(sha);
+  const href = await page.getByRole('link', { name: 'irb-letter.pdf' }).getAttribute('href');
+  const letter = await page.request.get(href!);
+  expect(letter.headers()['x-content-sha256']).toBe(sha);
+  expect((await letter.body()).equals(LETTER)).toBe(true);
   await expectAccessible(page, testInfo, 'request-complete');
   const pdf = await page.request.get(`${studyPath}/request.pdf`);
   expect(pdf.headers()['content-type']).toBe('application/pdf');

@@ -4,7 +4,7 @@ import { fhirRoute } from '../modules/fhir/fhir.route.js';
 import { exportRoute } from '../modules/grants/exports/export.route.js';
 import { jwksRoute } from '../modules/grants/passport/jwks.route.js';
 import { passportBrokerRoute } from '../modules/grants/passport/passport-broker.route.js';
-import { accessRequestPdfRoute } from '../modules/studies/access-request-pdf.route.js';
+import { studyFilesRoute } from '../modules/studies/study-files.route.js';
 import type { Route } from './router.js';
 
 /**
@@ -17,6 +17,6 @@ export function standardRoutes(db: Database, config: Pick<Config, 'publicUrl'>):
     fhirRoute(db),
     passportBrokerRoute(db, config.publicUrl),
     exportRoute(db),
-    accessRequestPdfRoute(db),
+    studyFilesRoute(db),
   ];
 }

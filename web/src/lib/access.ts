@@ -105,7 +105,11 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   '/studies/[id]/request': {
     roles: ['researcher', 'ethics_board'],
     what: 'data access requests',
-    actions: { save: ['researcher'] },
+    actions: { save: ['researcher'], upload: ['researcher'] },
+  },
+  '/studies/[id]/documents/[docId]': {
+    roles: ['researcher', 'ethics_board'],
+    what: 'request documents',
   },
   '/studies/[id]/request.pdf': {
     roles: ['researcher', 'ethics_board'],

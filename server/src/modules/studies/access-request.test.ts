@@ -12,7 +12,7 @@ import { loginAs, makeUser } from '../../test/test-api.js';
 import { TEST_DRIVER } from '../../test/test-database.js';
 import { exampleAccessRequest } from '../demo/demo-access-request.js';
 import { notifications } from '../notifications/notifications.tables.js';
-import { accessRequestPdfRoute } from './access-request-pdf.route.js';
+import { studyFilesRoute } from './study-files.route.js';
 import { studyApplications } from './access-request.tables.js';
 import { studies } from './studies.tables.js';
 
@@ -69,7 +69,7 @@ describe(`the full data access request (${TEST_DRIVER})`, () => {
     return res.data!.study;
   };
   const pdf = (token?: string) =>
-    accessRequestPdfRoute(f.db.db).handler(
+    studyFilesRoute(f.db.db).handler(
       new Request(`${FIXTURE_PUBLIC_URL}/api/studies/${studyId}/request.pdf`, {
         headers: token ? { authorization: `Bearer ${token}` } : {},
       }),

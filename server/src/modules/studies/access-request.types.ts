@@ -8,7 +8,7 @@ import {
   SECTION_NAMES,
   type AccessRequestSection,
 } from './access-request-sections.js';
-import { requestPdfPath, mayReadRequestFile } from './access-request-pdf.route.js';
+import { requestPdfPath, mayReadRequestFile } from './request-file-access.js';
 import {
   applicationGaps,
   collaborationInvitations,

@@ -24,7 +24,8 @@ const StudyQuery = graphql(
     ...StudyCountFields } } exact } grant { id status expiresAt } votes @include(if: $withVotes)
     { id memberName mine vote rationale conditions overrideReason createdAt } application {
     completeSections totalSections sections { section title complete problems data }
-    collaborators { name email institution hasAccount confirmedAt } } } }
+    collaborators { name email institution hasAccount confirmedAt } } documents { id kind name
+    sizeBytes sha256 } } }
   `,
   [PurposeFields, DataUseFields, ObligationFields, ModifierCheckFields, StudyCountFields],
 );

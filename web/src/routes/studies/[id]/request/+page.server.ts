@@ -10,8 +10,18 @@ import type { Actions, PageServerLoad } from './$types';
 const RequestQuery = graphql(`
   query AccessRequest($id: ID!) { study(id: $id) { id title status application {
   completeSections totalSections sections { section title complete problems data }
-  collaborators { name email institution hasAccount confirmedAt } } } }
+  collaborators { name email institution hasAccount confirmedAt } } documents { id kind name
+  sizeBytes sha256 } } }
 `);
+
+const UploadDocument = graphql(
+  `
+    mutation UploadStudyDocument($id: ID!, $kind: StudyDocumentKind!, $file: File!) {
+    uploadStudyDocument(studyId: $id, kind: $kind, file: $file) {
+    ... on MutationUploadStudyDocumentSuccess { data { id sha256 } } ...Refusal } }
+  `,
+  [Refusal],
+);
 
 const SaveSection = graphql(
   `
@@ -33,10 +43,34 @@ export const load: PageServerLoad = async ({ locals, fetch, params }) => {
     'There is no such study, or it is not yours to see.',
   );
   if (!study.application) error(404, { message: 'There is no such study, or it is not yours.' });
-  return { study, application: study.application };
+  return { study, application: study.application, documents: study.documents ?? [] };
 };
 
 export const actions: Actions = {
+  /** Adds a PDF to the request; the API checks its type and size and encrypts it. */
+  upload: async ({ locals, fetch, params, request }) => {
+    const form = await request.formData();
+    const file = form.get('document');
+    const kind = form.get('kind') === 'EVIDENCE' ? 'EVIDENCE' : 'IRB_LETTER';
+    if (!(file instanceof File) || file.size === 0)
+      return fail(400, {
+        section: 'DOCUMENTS',
+        message: 'Choose a PDF to upload.',
+        errors: { document: 'Choose a PDF to upload.' },
+        values: {},
+      });
+    return mutationAction(
+      fetch,
+      signedIn(locals).token,
+      UploadDocument,
+      { id: params.id, kind, file },
+      {
+        kept: { section: 'DOCUMENTS', values: {} },
+        done: (d) => ({ uploaded: d.sha256 }),
+        fieldName: (f) => (f === 'file' ? 'document' : f),
+      },
+    );
+  },
   /** Saves one section; a refusal keeps what was typed and puts each error beside its field. */
   save: async ({ locals, fetch, params, request }) => {
     const form = await request.formData();

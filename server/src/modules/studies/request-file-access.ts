@@ -1,9 +1,7 @@
 import { and, eq } from 'drizzle-orm';
-import type { Database, Tx } from '../../db/database.js';
+import type { Tx } from '../../db/database.js';
 import { NotFoundError } from '../../errors/app-errors.js';
 import { idSchema } from '../../lib/validators.js';
-import { requestViewer } from '../../http/request-viewer.js';
-import type { Route } from '../../http/router.js';
 import { hasRole, type Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { dacMembers } from '../dacs/dacs.tables.js';
@@ -62,36 +60,4 @@ export async function printRequest(tx: Tx, actor: Actor | null, studyId: unknown
     targetId: study.id,
   });
   return { study, pdf };
-}
-
-/** `GET /api/studies/<id>/request.pdf`, with the session cookie or a bearer token. */
-export function accessRequestPdfRoute(db: Database): Route {
-  return {
-    prefix: '/api/studies',
-    handler: async (request) => {
-      const match = new URL(request.url).pathname.match(/^\/api\/studies\/([^/]+)\/request\.pdf$/);
-      if (!match) return Response.json({ error: 'not found' }, { status: 404 });
-      if (request.method !== 'GET')
-        return Response.json(
-          { error: 'method not allowed' },
-          { status: 405, headers: { Allow: 'GET' } },
-        );
-      const viewer = await requestViewer(db, request);
-      if (!viewer) return Response.json({ error: 'sign in first' }, { status: 401 });
-      try {
-        const { pdf } = await db.transaction((tx) => printRequest(tx, viewer, match[1]));
-        return new Response(Buffer.from(pdf), {
-          headers: {
-            'content-type': 'application/pdf',
-            'content-disposition': `attachment; filename="access-request-${match[1]}.pdf"`,
-            'cache-control': 'no-store',
-          },
-        });
-      } catch (error) {
-        if (error instanceof NotFoundError)
-          return Response.json({ error: error.message, code: error.code }, { status: 404 });
-        throw error;
-      }
-    },
-  };
 }
