@@ -60,6 +60,10 @@ const EnvSchema = z.object({
    */
   CONSENT_REQUESTS_WHEN: z.enum(CONSENT_REQUEST_TIMINGS).default('after_approval'),
   GRANT_DEFAULT_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
+  /** The largest document (IRB letter, other evidence) a request may carry. */
+  DOCUMENT_MAX_MB: z.coerce.number().int().min(1).max(100).default(10),
+  /** How long a request's documents are kept after its decision (default: 7 years). */
+  DOCUMENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(2_555),
   SMTP_URL: z.string().url().optional(),
   MAIL_FROM: z.string().default('Consentome <no-reply@consentome.local>'),
   /** Development and browser tests only: write e-mail as JSON files here instead of sending. */
@@ -114,6 +118,11 @@ export interface Config {
   review: { quorum: number; chairEmail: string | null; consentRequestsWhen: ConsentRequestTiming };
   /** Grant length when no dataset's TS modifier sets a shorter one. */
   grantDefaultMonths: number;
+  /**
+   * A request's documents: the largest accepted (bytes), and the days they are kept after the
+   * request is decided or withdrawn before the workflow worker deletes them.
+   */
+  documents: { maxBytes: number; retentionDays: number };
   /** Outbound e-mail: SMTP when set, else notifications are logged without personal data. */
   mail: { smtpUrl: string | null; from: string; outboxDir?: string | null };
   /** True when the chain is the embedded simulator (no CHAIN_RPC_URL). */
@@ -168,6 +177,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       consentRequestsWhen: e.CONSENT_REQUESTS_WHEN,
     },
     grantDefaultMonths: e.GRANT_DEFAULT_MONTHS,
+    documents: {
+      maxBytes: e.DOCUMENT_MAX_MB * 1024 * 1024,
+      retentionDays: e.DOCUMENT_RETENTION_DAYS,
+    },
     mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM, outboxDir: e.MAIL_OUTBOX_DIR ?? null },
     countPrivacy: {
       minCellCount: e.MIN_CELL_COUNT,

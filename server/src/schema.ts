@@ -31,6 +31,8 @@ import './modules/passkeys/passkey-sign-in.types.js';
 import './modules/consent/duo-match.types.js';
 import './modules/consent/consent.types.js';
 import './modules/studies/studies.types.js';
+import './modules/studies/access-request.types.js';
+import './modules/studies/study-documents.types.js';
 import './modules/studies/consent-requests.types.js';
 import './modules/studies/consent-reminders.types.js';
 import './modules/participation/participation.types.js';

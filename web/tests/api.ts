@@ -32,3 +32,38 @@ export async function tokenFor(email: string): Promise<string> {
   if (!data.login.data) throw new Error(`cannot sign in ${email}`);
   return data.login.data.token;
 }
+
+/** A complete full access request (every section valid, the IRB approval a year ahead). */
+export function exampleAccessRequest(): Record<string, Record<string, unknown>> {
+  const nextYear = new Date(Date.now() + 365 * 24 * 3600 * 1000).toISOString().slice(0, 10);
+  return {
+    RESEARCH: {
+      technicalStatement:
+        'A genome-wide association study of lung function, adjusted for ancestry with principal components, replicated in an independent cohort.',
+    },
+    INVESTIGATOR: {
+      piName: 'Dana Researcher',
+      piEmail: 'researcher@demo.local',
+      institution: 'Demo University',
+    },
+    COLLABORATORS: { collaborators: [] },
+    LAB_STAFF: { internal: [], external: [] },
+    SECURITY: { approvedCloud: 'terra', itPlan: '' },
+    PUBLICATION: { intendsToPublish: true, plan: 'Aggregate results in an open-access journal.' },
+    FUNDING: { source: 'Demo Research Council', grantNumber: '' },
+    IRB: { protocolNumber: 'IRB-2026-042', expiresOn: nextYear },
+  };
+}
+
+/** Fills in every section of a draft's full request through the API (set-up only). */
+export async function fillAccessRequest(studyId: string, token: string): Promise<void> {
+  for (const [section, data] of Object.entries(exampleAccessRequest())) {
+    const res = await gql<{ saveAccessRequestSection: { __typename: string } }>(
+      `mutation($id: ID!, $s: AccessRequestSection!, $d: JSON!) { saveAccessRequestSection(studyId: $id, section: $s, data: $d) { __typename } }`,
+      { id: studyId, s: section, d: data },
+      token,
+    );
+    if (res.saveAccessRequestSection.__typename !== 'MutationSaveAccessRequestSectionSuccess')
+      throw new Error(`saving ${section} failed`);
+  }
+}

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { gql, tokenFor } from './api';
+import { fillAccessRequest, gql, tokenFor } from './api';
 import { expectAccessible, screenshots, signIn } from './helpers';
 
 const TITLE = 'Rare disease families and lung function';
@@ -68,6 +68,7 @@ test('a board member sees the request under their committee and declares a confl
     },
     researcher,
   );
+  await fillAccessRequest(created.createStudy.data.id, researcher);
   await gql(
     `mutation($id: ID!) { submitStudy(id: $id) { __typename } }`,
     { id: created.createStudy.data.id },

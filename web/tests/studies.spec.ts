@@ -79,6 +79,96 @@ test('a researcher builds a cohort, creates a study from it and submits it', asy
   await expect(page.getByText('No cohort chosen')).toHaveCount(0);
   await expectAccessible(page, testInfo, 'study-draft');
 
+  // Submitting before the full request is filled in is refused, naming the first section.
+  await page.waitForLoadState('networkidle');
+  await page.getByText('Submit to the ethics board').click();
+  await page.getByRole('button', { name: 'Yes, submit' }).click();
+  await expect(page.getByRole('alert')).toContainText('“Research statement” is not filled in');
+
+  // The full request, section by section, with its progress.
+  await page.getByRole('link', { name: 'Fill in the full request' }).click();
+  await expect(page.getByText('0 of 8 sections complete')).toBeVisible();
+  const section = (name: string) => page.getByRole('region', { name });
+  const research = section('Research statement');
+  await research.getByLabel('Technical research statement').fill('Too short.');
+  await research.getByRole('button', { name: 'Save Research statement' }).click();
+  await expect(
+    section('Research statement').getByText('Needs at least 100 characters.'),
+  ).toBeVisible();
+  await expect(page.getByLabel('Technical research statement')).toHaveAttribute(
+    'aria-invalid',
+    'true',
+  );
+  await expectAccessible(page, testInfo, 'request-field-error');
+  await page
+    .getByLabel('Technical research statement')
+    .fill(
+      'A genome-wide association study of everyday health, adjusted for ancestry, with replication in an independent cohort before any publication.',
+    );
+  await page.getByRole('button', { name: 'Save Research statement' }).click();
+  await expect(page.getByText('1 of 8 sections complete')).toBeVisible();
+  const pi = section('Principal investigator');
+  await pi.getByLabel('Principal investigator').fill('Dana Researcher');
+  await pi.getByLabel('PI e-mail').fill('researcher@demo.local');
+  await pi.getByLabel('Institution').fill('Demo University');
+  await pi.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('2 of 8 sections complete')).toBeVisible();
+  await section('Collaborators')
+    .getByLabel('Collaborators')
+    .fill('Ada Lee; ada@city-hospital.example; City Hospital');
+  await section('Collaborators').getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('3 of 8 sections complete')).toBeVisible();
+  await section('Lab staff').getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('4 of 8 sections complete')).toBeVisible();
+  await section('IT and data security').getByLabel('Approved cloud').selectOption('terra');
+  await section('IT and data security').getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('5 of 8 sections complete')).toBeVisible();
+  await section('Publication').getByLabel('Publication plan').fill('Aggregate results only.');
+  await section('Publication').getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('6 of 8 sections complete')).toBeVisible();
+  await section('Funding').getByLabel('Funding source').fill('Demo Research Council');
+  await section('Funding').getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('7 of 8 sections complete')).toBeVisible();
+  const irb = section('IRB approval');
+  await irb.getByLabel('IRB protocol number').fill('IRB-2026-7');
+  await irb.getByLabel('Approval expires on').fill('2020-01-31');
+  await irb.getByRole('button', { name: 'Save' }).click();
+  await expect(
+    section('IRB approval').getByText('Is in the past: renew the approval first.'),
+  ).toBeVisible();
+  await section('IRB approval')
+    .getByLabel('Approval expires on')
+    .fill(`${new Date().getFullYear() + 1}-06-30`);
+  await section('IRB approval').getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('8 of 8 sections complete')).toBeVisible();
+  // Documents: a file that is not a PDF is refused; the letter is stored with its SHA-256 shown.
+  const documents = section('Documents');
+  await documents.getByLabel('PDF to upload').setInputFiles({
+    name: 'notes.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('not a pdf'),
+  });
+  await documents.getByRole('button', { name: 'Upload', exact: true }).click();
+  await expect(section('Documents').getByRole('alert')).toContainText('The document must be a PDF');
+  await section('Documents').getByLabel('PDF to upload').setInputFiles({
+    name: 'irb-letter.pdf',
+    mimeType: 'application/pdf',
+    buffer: LETTER,
+  });
+  await section('Documents').getByRole('button', { name: 'Upload', exact: true }).click();
+  await expect(page.getByText('Uploaded and stored encrypted.')).toBeVisible();
+  const sha = createHash('sha256').update(LETTER).digest('hex');
+  await expect(page.getByTestId('document-sha')).toHaveText(sha);
+  const href = await page.getByRole('link', { name: 'irb-letter.pdf' }).getAttribute('href');
+  const letter = await page.request.get(href!);
+  expect(letter.headers()['x-content-sha256']).toBe(sha);
+  expect((await letter.body()).equals(LETTER)).toBe(true);
+  await expectAccessible(page, testInfo, 'request-complete');
+  const pdf = await page.request.get(`${studyPath}/request.pdf`);
+  expect(pdf.headers()['content-type']).toBe('application/pdf');
+  expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+  await page.goto(studyPath);
+
   await page.waitForLoadState('networkidle');
   await page.getByText('Submit to the ethics board').click();
   await page.getByRole('button', { name: 'Yes, submit' }).click();

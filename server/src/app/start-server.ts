@@ -106,10 +106,13 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     .catch((error: unknown) =>
       log.error('building the cohort index failed', { error: (error as Error).message }),
     );
-  const workflow = new WorkflowWorker(handle.db, createMailPort(config.mail, log), log, {
-    cohorts: services.cohorts,
-    when: config.review.consentRequestsWhen,
-  });
+  const workflow = new WorkflowWorker(
+    handle.db,
+    createMailPort(config.mail, log),
+    log,
+    { cohorts: services.cohorts, when: config.review.consentRequestsWhen },
+    config.documents.retentionDays,
+  );
   workflow.start();
   const yoga = createGraphQLServer(handle.db, config, services, log);
   const routes = [

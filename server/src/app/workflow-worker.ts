@@ -9,6 +9,7 @@ import type { ConsentRequestTiming } from '../config.js';
 import type { CohortEngine } from '../modules/cohorts/cohort-engine.js';
 import { askLateJoiners } from '../modules/studies/late-joiners.js';
 import { sendDueReminders } from '../modules/studies/consent-reminders.js';
+import { sweepExpiredDocuments } from '../modules/studies/study-documents.service.js';
 
 /** What the consent-request round needs: the cohort index, and when studies ask. */
 export interface AskingRound {
@@ -32,6 +33,8 @@ export class WorkflowWorker {
     private readonly mail: MailPort,
     private readonly log: Logger,
     private readonly asking?: AskingRound,
+    /** Days a decided request's documents are kept (DOCUMENT_RETENTION_DAYS); unset: kept. */
+    private readonly documentRetentionDays?: number,
   ) {}
 
   /** Runs the chores `everyMs` after the previous round ended (rounds never overlap). */
@@ -70,6 +73,10 @@ export class WorkflowWorker {
     }
     const reminded = await sendDueReminders(this.db, now);
     if (reminded.sent) this.log.info('consent reminders sent', reminded);
+    if (this.documentRetentionDays) {
+      const docs = await sweepExpiredDocuments(this.db, this.documentRetentionDays, now);
+      if (docs.deleted) this.log.info('request documents past retention deleted', docs);
+    }
     const mailed = await deliverPendingMail(this.db, this.mail);
     if (mailed.failed) this.log.warn('mail delivery failed; will retry', { sent: mailed.sent });
   }

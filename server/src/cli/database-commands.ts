@@ -23,6 +23,7 @@ import {
 import { ingestVcf } from '../modules/datasets/ingest/vcf-ingest.service.js';
 import { importOntology } from '../modules/ontology/ontology-import.service.js';
 import { rotateSecretsKey } from '../modules/secrets/secrets-rotation.js';
+import { rewrapDocumentKeys } from '../modules/studies/study-documents.service.js';
 import { importParticipants } from '../modules/participants/participant-import.service.js';
 import { verifyConsentOnChain } from '../modules/chain/consent-verify.js';
 
@@ -180,7 +181,7 @@ export async function runDatabaseCommand(
       case 'audit-verify':
         return await auditVerify(ctx, out);
       case 'secrets-rotate-key': {
-        const r = await rotateSecretsKey(db);
+        const r = await rotateSecretsKey(db, rewrapDocumentKeys);
         out(
           `Re-encrypted ${r.reencrypted} server secrets with key ${r.keyId}` +
             (r.retired.length ? `; retired ${r.retired.join(', ')}.` : '.'),

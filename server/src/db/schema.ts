@@ -16,6 +16,8 @@ export * from '../modules/consent/consent.tables.js';
 export * from '../modules/passkeys/passkeys.tables.js';
 export * from '../modules/dacs/dacs.tables.js';
 export * from '../modules/studies/studies.tables.js';
+export * from '../modules/studies/access-request.tables.js';
+export * from '../modules/studies/study-documents.tables.js';
 export * from '../modules/review/review.tables.js';
 export * from '../modules/grants/grants.tables.js';
 export * from '../modules/notifications/notifications.tables.js';

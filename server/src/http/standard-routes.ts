@@ -4,6 +4,7 @@ import { fhirRoute } from '../modules/fhir/fhir.route.js';
 import { exportRoute } from '../modules/grants/exports/export.route.js';
 import { jwksRoute } from '../modules/grants/passport/jwks.route.js';
 import { passportBrokerRoute } from '../modules/grants/passport/passport-broker.route.js';
+import { studyFilesRoute } from '../modules/studies/study-files.route.js';
 import type { Route } from './router.js';
 
 /**
@@ -11,5 +12,11 @@ import type { Route } from './router.js';
  * API Request and return a Response, so tests call them without a port.
  */
 export function standardRoutes(db: Database, config: Pick<Config, 'publicUrl'>): Route[] {
-  return [jwksRoute(db), fhirRoute(db), passportBrokerRoute(db, config.publicUrl), exportRoute(db)];
+  return [
+    jwksRoute(db),
+    fhirRoute(db),
+    passportBrokerRoute(db, config.publicUrl),
+    exportRoute(db),
+    studyFilesRoute(db),
+  ];
 }

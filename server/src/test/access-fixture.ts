@@ -5,6 +5,7 @@ import { createAppServices, type AppServices } from '../app/app-services.js';
 import type { CohortEngine } from '../modules/cohorts/cohort-engine.js';
 import { DEMO_PASSWORD } from '../modules/demo/demo-accounts.js';
 import { seedDemo } from '../modules/demo/seed-demo.js';
+import { exampleAccessRequest } from '../modules/demo/demo-access-request.js';
 import {
   createEnrolmentCode,
   enrolWithCode,
@@ -127,7 +128,31 @@ const variableTypes: Record<string, string> = {
   decision: 'StudyDecision!',
   reason: 'String!',
   datasetUpdate: 'UpdateDatasetInput!',
+  section: 'AccessRequestSection!',
+  data: 'JSON!',
 };
+
+/**
+ * Fills in every section of a draft's full request with the example (demo-access-request.ts),
+ * through the API, so the draft can be submitted.
+ */
+export async function completeApplication(
+  f: Pick<AccessFixture, 'gql'>,
+  token: string,
+  studyId: string,
+): Promise<void> {
+  for (const [section, data] of Object.entries(exampleAccessRequest())) {
+    const saved = await mutate(
+      f,
+      token,
+      'saveAccessRequestSection(studyId: $studyId, section: $section, data: $data)',
+      'id',
+      { studyId, section: section.replace(/([A-Z])/g, '_$1').toUpperCase(), data },
+    );
+    if (saved.__typename !== 'MutationSaveAccessRequestSectionSuccess')
+      throw new Error(`saving ${section} failed: ${JSON.stringify(saved)}`);
+  }
+}
 
 /** Creates and submits a study over the panel; answers its id. */
 export async function submittedStudy(
@@ -154,6 +179,7 @@ export async function submittedStudy(
     },
   });
   const id = (created.data as { id: string }).id;
+  await completeApplication(f, f.tokens.researcher, id);
   const submitted = await mutate(f, f.tokens.researcher, 'submitStudy(id: $id)', 'id', { id });
   if (submitted.__typename !== 'MutationSubmitStudySuccess')
     throw new Error(`submit failed: ${JSON.stringify(submitted)}`);

@@ -102,6 +102,20 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
     what: 'studies',
     actions: { submit: ['researcher'], withdraw: ['researcher'], evidence: ['researcher'] },
   },
+  '/studies/[id]/request': {
+    roles: ['researcher', 'ethics_board'],
+    what: 'data access requests',
+    actions: { save: ['researcher'], upload: ['researcher'] },
+  },
+  '/studies/[id]/documents/[docId]': {
+    roles: ['researcher', 'ethics_board'],
+    what: 'request documents',
+  },
+  '/studies/[id]/request.pdf': {
+    roles: ['researcher', 'ethics_board'],
+    what: 'printed data access requests',
+  },
+  '/studies/collaborations': { roles: ['researcher'], what: 'collaborations (researchers only)' },
   '/grants/[id]': {
     roles: STUDY_READERS,
     what: 'grants',

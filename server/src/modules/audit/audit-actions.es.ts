@@ -87,6 +87,15 @@ export const AUDIT_ACTION_SPANISH = {
   'study.create': 'Un investigador preparó el borrador de un estudio',
   'study.update': 'Un investigador modificó un estudio',
   'study.read': 'Alguien abrió un estudio',
+  'study.application.save': 'Un investigador guardó una sección de una solicitud de acceso a datos',
+  'study.collaboration.confirm': 'Un colaborador confirmó su participación en un estudio',
+  'study.request_pdf.read': 'Alguien imprimió una solicitud de acceso a datos',
+  'study.document.upload': 'Un investigador añadió un documento a una solicitud de acceso a datos',
+  'study.document.read': 'Alguien leyó un documento de una solicitud de acceso a datos',
+  'study.document.integrity_failed':
+    'Un documento de una solicitud de acceso a datos no superó la comprobación de integridad y no se mostró',
+  'study.document.delete':
+    'Se eliminó un documento de una solicitud de acceso a datos al terminar su plazo de conservación',
   'study.submit': 'Se envió un estudio al comité de ética',
   'study.approve': 'El comité de ética aprobó un estudio',
   'study.reject': 'El comité de ética rechazó un estudio',

@@ -133,6 +133,17 @@ export const AUDIT_ACTION_WORDING = {
   'study.create': use('A researcher drafted a study'),
   'study.update': use('A researcher changed a study'),
   'study.read': use('Someone opened a study'),
+  'study.application.save': use('A researcher saved a section of a data access request'),
+  'study.collaboration.confirm': use('A collaborator confirmed taking part in a study'),
+  'study.request_pdf.read': use('Someone printed a data access request'),
+  'study.document.upload': use('A researcher added a document to a data access request'),
+  'study.document.read': use('Someone read a document of a data access request'),
+  'study.document.integrity_failed': use(
+    'A document of a data access request failed its integrity check and was not shown',
+  ),
+  'study.document.delete': use(
+    'A document of a data access request was deleted at the end of its retention',
+  ),
   'study.submit': use('A study was sent to the ethics board'),
   'study.approve': use('The ethics board approved a study'),
   'study.reject': use('The ethics board turned a study down'),

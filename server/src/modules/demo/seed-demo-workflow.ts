@@ -11,6 +11,7 @@ import { grantOfStudy } from '../grants/grants.service.js';
 import { notify } from '../notifications/notify.js';
 import { castVote } from '../review/review.service.js';
 import { createStudy, submitStudy } from '../studies/studies.service.js';
+import { fillExampleAccessRequest } from './demo-access-request.js';
 
 // One-year grants; the review rules are the demo committees' own (quorum two, chaired).
 // Participants are asked at submission (CONSENT_REQUESTS_WHEN=before_decision), so the board
@@ -65,6 +66,7 @@ export async function seedDemoWorkflow(db: Database, panelId: string): Promise<v
       }),
     );
     let index = await counter.index();
+    await db.transaction((tx) => fillExampleAccessRequest(tx, researcher, approved.id));
     await db.transaction((tx) => submitStudy(tx, researcher, index, approved.id, ASK_WHEN));
     for (const email of ['ethics@demo.local', 'ethics2@demo.local']) {
       index = await counter.index();
@@ -95,6 +97,7 @@ export async function seedDemoWorkflow(db: Database, panelId: string): Promise<v
       }),
     );
     index = await counter.index();
+    await db.transaction((tx) => fillExampleAccessRequest(tx, researcher, underReview.id));
     await db.transaction((tx) => submitStudy(tx, researcher, index, underReview.id, ASK_WHEN));
     index = await counter.index();
     await db.transaction((tx) =>

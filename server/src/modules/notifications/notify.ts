@@ -46,6 +46,10 @@ export const NOTIFICATION_KINDS = {
   },
   study_decision: { audience: 'staff', why: 'The board decided a researcher’s study.' },
   vote_needed: { audience: 'staff', why: 'A study awaits a board member’s review.' },
+  collaboration_requested: {
+    audience: 'staff',
+    why: 'A researcher named another researcher as a collaborator, who must confirm.',
+  },
   grant_issued: { audience: 'staff', why: 'A researcher’s access was granted.' },
   grant_expiring: { audience: 'staff', why: 'A researcher’s access ends soon.' },
   grant_ended: { audience: 'staff', why: 'A researcher’s access ended.' },

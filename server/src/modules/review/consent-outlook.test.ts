@@ -6,6 +6,7 @@ import {
   mutate,
   openAccessFixture,
   type AccessFixture,
+  completeApplication,
 } from '../../test/access-fixture.js';
 import { TEST_DRIVER } from '../../test/test-database.js';
 import { notifications } from '../notifications/notifications.tables.js';
@@ -48,6 +49,7 @@ describe(`the board's consent outlook and data-use reviews (${TEST_DRIVER})`, ()
       },
     });
     const id = (created.data as { id: string }).id;
+    await completeApplication(f, f.tokens.researcher, id);
     const sent = await mutate(f, f.tokens.researcher, 'submitStudy(id: $id)', 'id', { id });
     expect(sent.__typename).toBe('MutationSubmitStudySuccess');
     return id;

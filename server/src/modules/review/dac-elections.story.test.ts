@@ -9,6 +9,7 @@ import {
   signIn,
   type AccessFixture,
   type Payload,
+  completeApplication,
 } from '../../test/access-fixture.js';
 import { TEST_DRIVER } from '../../test/test-database.js';
 import { reviewConflicts, reviewVotes } from './review.tables.js';
@@ -117,6 +118,7 @@ describe(`data access committees (${TEST_DRIVER})`, () => {
       '$i: CreateStudyInput!',
     );
     const id = (created.data as { id: string }).id;
+    await completeApplication(f, f.tokens.researcher, id);
     const sent = await call(
       f.tokens.researcher,
       'submitStudy',

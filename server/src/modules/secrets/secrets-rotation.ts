@@ -1,4 +1,4 @@
-import type { Database } from '../../db/database.js';
+import type { Database, Tx } from '../../db/database.js';
 import { reencryptSecrets } from './server-secrets.js';
 import {
   generateKeyText,
@@ -18,7 +18,8 @@ export interface KeyRotation {
 }
 
 /**
- * Rotates the key that encrypts server_secrets.
+ * Rotates the key that encrypts server_secrets (and, through `also`, whatever else is sealed
+ * with it: the CLI passes the documents' data keys).
  *
  * With a key file: a new key is written in front of the old ones (both accepted), every secret
  * is re-encrypted with it in one transaction, and then the file keeps only the new key. A crash
@@ -28,7 +29,10 @@ export interface KeyRotation {
  * With SECRETS_KEY: the environment cannot be rewritten from here, so the operator puts the new
  * key first and the old one after a comma, runs this, then drops the old key.
  */
-export async function rotateSecretsKey(db: Database): Promise<KeyRotation> {
+export async function rotateSecretsKey(
+  db: Database,
+  also?: (tx: Tx) => Promise<unknown>,
+): Promise<KeyRotation> {
   const ring = secretsKeyring();
   const source = ring.source;
   if (source?.kind === 'file') {
@@ -37,7 +41,7 @@ export async function rotateSecretsKey(db: Database): Promise<KeyRotation> {
     const olds = [...old.keys.values()];
     writeKeyFile(source.path, [fresh, ...olds]);
     const during = installSecretsKeyring(loadSecretsKeyring(source));
-    const reencrypted = await reencryptSecrets(db, during);
+    const reencrypted = await reencryptSecrets(db, during, also);
     writeKeyFile(source.path, [fresh]);
     installSecretsKeyring(loadSecretsKeyring(source));
     return { keyId: fresh.id, retired: olds.map((k) => k.id), reencrypted };
@@ -47,7 +51,7 @@ export async function rotateSecretsKey(db: Database): Promise<KeyRotation> {
     throw new Error(
       'SECRETS_KEY holds one key: set SECRETS_KEY=<new key>,<old key> (new first), run this again, then drop the old key',
     );
-  const reencrypted = await reencryptSecrets(db, ring);
+  const reencrypted = await reencryptSecrets(db, ring, also);
   return {
     keyId: ring.current.id,
     retired: [...named.keys.keys()].filter((id) => id !== ring.current.id),

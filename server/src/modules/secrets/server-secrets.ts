@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import type { Database, Queryable } from '../../db/database.js';
+import type { Database, Queryable, Tx } from '../../db/database.js';
 import { SEALED_PREFIX, openSecret, sealSecret, sealedKeyId } from './secret-cipher.js';
 import { serverSecrets } from './secrets.tables.js';
 import {
@@ -10,10 +10,11 @@ import {
 } from '../../lib/secrets-keyring.js';
 
 /**
- * Decrypts a stored value. Plaintext is refused: start-up encrypts legacy rows, so a plaintext
+ * Decrypts a stored value sealed under any key SECRETS_KEY / the key file holds (`name` is the
+ * value's authenticated name). Plaintext is refused: start-up encrypts legacy rows, so a plaintext
  * value now can only have been written around the server (someone substituting a key of theirs).
  */
-function unseal(name: string, stored: string): string {
+export function unseal(name: string, stored: string): string {
   const id = sealedKeyId(stored);
   if (id === null)
     throw new Error(
@@ -84,10 +85,16 @@ export async function encryptPlaintextSecrets(db: Database): Promise<number> {
 
 /**
  * Re-encrypts every secret with `ring`'s current key in one transaction: all rows move or none
- * does. Values under any key the ring holds are accepted (the old key during a rotation).
+ * does; `also` re-seals other values sealed with the key (it runs with the ring installed). Values under any key the ring holds are accepted (the old key during a rotation).
  */
-export async function reencryptSecrets(db: Database, ring: SecretsKeyring): Promise<number> {
+export async function reencryptSecrets(
+  db: Database,
+  ring: SecretsKeyring,
+  also?: (tx: Tx) => Promise<unknown>,
+): Promise<number> {
   return db.transaction(async (tx) => {
+    // Other values sealed with the key (documents' data keys) move in the same transaction.
+    if (also) await also(tx);
     const rows = await tx.select().from(serverSecrets).for('update');
     for (const row of rows) {
       const id = sealedKeyId(row.value);

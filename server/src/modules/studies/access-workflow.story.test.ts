@@ -1,3 +1,4 @@
+import { completeApplication } from '../../test/access-fixture.js';
 import type { EmbeddedLedger } from '@consentome/contracts-client';
 import { and, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -152,6 +153,7 @@ describe(`the access workflow on the demo data, end to end (${TEST_DRIVER})`, ()
     expect(await auditEventsWithAction(db.db, 'study.read.refused')).toHaveLength(1);
 
     // 3. Submitted: everyone in the cohort has stated nothing yet, so everyone is asked.
+    await completeApplication({ gql }, researcher, studyId);
     const submitted = await mutate(
       gql,
       researcher,

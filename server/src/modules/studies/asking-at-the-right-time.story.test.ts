@@ -9,6 +9,7 @@ import {
   openAccessFixture,
   signIn,
   type AccessFixture,
+  completeApplication,
 } from '../../test/access-fixture.js';
 import { auditEventsWithAction } from '../../test/audit-rows.js';
 import { TEST_DRIVER } from '../../test/test-database.js';
@@ -151,6 +152,7 @@ describe(`broad consent at collection, then a late joiner asked after approval (
       },
     });
     studyId = (created.data as { id: string }).id;
+    await completeApplication(f, f.tokens.researcher, studyId);
     const submitted = await mutate(f, f.tokens.researcher, 'submitStudy(id: $id)', 'status', {
       id: studyId,
     });

@@ -10,7 +10,8 @@ import type { CohortCounter } from '../cohorts/cohort-counter.js';
 import type { CohortIndex } from '../cohorts/cohort-index.js';
 import type { ResearchPurpose } from '../consent/duo/match-types.js';
 import { studies } from './studies.tables.js';
-import { ownStudy, visibleStudy, type StudyRow } from './study-access.js';
+import { assertDraft, ownStudy, visibleStudy, type StudyRow } from './study-access.js';
+import { assertApplicationComplete } from './access-request.service.js';
 import { memberConsents, studyCandidates, tally } from './study-cohort.js';
 import { openElections } from './study-elections.js';
 import { transition } from './study-lifecycle.js';
@@ -51,11 +52,6 @@ export async function createStudy(tx: Tx, actor: Actor | null, input: unknown): 
     payload: { purpose: auditPurpose(data.purpose), datasets: data.datasetIds },
   });
   return study!;
-}
-
-function assertDraft(study: StudyRow): void {
-  if (study.status !== 'draft')
-    throw new ConflictError(`The study is ${study.status}; only a draft can be changed`);
 }
 
 /** The owner changes a draft. */
@@ -144,6 +140,8 @@ export async function submitStudy(
   if (!study.cohortCriteria)
     issues.push({ field: 'cohortCriteria', message: 'attach a cohort first' });
   if (issues.length) throw new ValidationError('The study is not ready to submit', issues);
+  // The full request (every section, confirmed collaborators, a current IRB approval).
+  await assertApplicationComplete(tx, study);
   // One election per committee governing the datasets; refused when a dataset has none.
   await openElections(tx, study.id, study.datasetIds);
   const purpose = study.purpose as ResearchPurpose;

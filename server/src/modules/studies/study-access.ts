@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
-import { NotFoundError } from '../../errors/app-errors.js';
+import { ConflictError, NotFoundError } from '../../errors/app-errors.js';
 import { idSchema } from '../../lib/validators.js';
 import { hasRole, type Actor } from '../actors/actor.js';
 import { studies } from './studies.tables.js';
@@ -40,4 +40,10 @@ export async function ownStudy(tx: Tx, actor: Actor | null, id: unknown): Promis
   if (!hasRole(actor, 'researcher') || study.ownerId !== actor.userId)
     throw new NotFoundError('Study');
   return study;
+}
+
+/** Refuses a change to a study that is no longer a draft. */
+export function assertDraft(study: StudyRow): void {
+  if (study.status !== 'draft')
+    throw new ConflictError(`The study is ${study.status}; only a draft can be changed`);
 }

@@ -6,6 +6,7 @@ import {
   mutate,
   openAccessFixture,
   type AccessFixture,
+  completeApplication,
 } from '../../test/access-fixture.js';
 import { loginAs, makeUser } from '../../test/test-api.js';
 import { TEST_DRIVER } from '../../test/test-database.js';
@@ -72,6 +73,7 @@ describe(`study cohort figures and the one counter (${TEST_DRIVER})`, () => {
       },
     });
     const id = (created.data as { id: string }).id;
+    await completeApplication(f, token, id);
     const submitted = await mutate(f, token, 'submitStudy(id: $id)', 'id', { id });
     expect(submitted.__typename).toBe('MutationSubmitStudySuccess');
     return id;

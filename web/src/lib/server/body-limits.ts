@@ -18,6 +18,7 @@ const UPLOAD_ROUTES: Record<string, readonly Viewer['role'][]> = {
   '/datasets/[id]': ['steward', 'admin'],
   '/studies/new': ['researcher'],
   '/studies/[id]': ['researcher'],
+  '/studies/[id]/request': ['researcher'],
 };
 
 /**

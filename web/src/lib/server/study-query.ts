@@ -22,7 +22,10 @@ const StudyQuery = graphql(
     ...StudyCountFields } ask { ...StudyCountFields } excluded { ...StudyCountFields } requests
     { pending { ...StudyCountFields } permitted { ...StudyCountFields } declined {
     ...StudyCountFields } } exact } grant { id status expiresAt } votes @include(if: $withVotes)
-    { id memberName mine vote rationale conditions overrideReason createdAt } } }
+    { id memberName mine vote rationale conditions overrideReason createdAt } application {
+    completeSections totalSections sections { section title complete problems data }
+    collaborators { name email institution hasAccount confirmedAt } } documents { id kind name
+    sizeBytes sha256 } } }
   `,
   [PurposeFields, DataUseFields, ObligationFields, ModifierCheckFields, StudyCountFields],
 );
