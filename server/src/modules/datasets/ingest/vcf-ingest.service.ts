@@ -13,6 +13,7 @@ import {
   type VcfProgress,
   type VcfRecordBatch,
 } from '../../genomics/vcf/vcf-types.js';
+import { copyCallsToStaging, createCallStaging, publishStagedCalls } from './call-staging.js';
 import { ingestPreflight, recordIngest } from './ingest-preflight.js';
 import { readSampleMap } from './sample-map.js';
 
@@ -83,7 +84,9 @@ async function upsertVariants(tx: Tx, batch: VcfRecordBatch): Promise<number[]> 
  * Ingests a VCF (plain, gzip or bgzip) into a dataset, all or nothing: samples are mapped to
  * participants (a sample map, or sample names equal to pseudonyms), variants and non-reference
  * calls are stored in one transaction with the ingest record, the cohort-index change and the
- * audit event. A file already ingested into the dataset (same SHA-256) is refused.
+ * audit event. A file already ingested into the dataset (same SHA-256) is refused. Calls are
+ * COPYed batch by batch into a staging table and moved into `variant_calls` with one INSERT at
+ * the end (see call-staging.ts); memory stays one batch whatever the file's size.
  */
 export async function ingestVcf(
   db: Database,
@@ -131,22 +134,27 @@ export async function ingestVcf(
         }
         const bySample = reader.header.samples.map((s) => people.get(pseudonymOf(s)!)!);
         await storeSamples(tx, datasetId, reader.header.samples, bySample);
+        await createCallStaging(tx);
         const storeBatch = async (batch: VcfRecordBatch) => {
           const variantIds = await upsertVariants(tx, batch);
-          const vids: number[] = [];
-          const nums: number[] = [];
-          const zygs: number[] = [];
+          const staged = {
+            variantIds: [] as number[],
+            nums: [] as number[],
+            zygosities: [] as number[],
+            lines: [] as number[],
+          };
           for (const call of batch.calls) {
             const person = bySample[call.sampleIndex]!;
             if (person.status === 'withdrawn') {
               withdrawnCalls += 1;
               continue;
             }
-            vids.push(variantIds[call.variant]!);
-            nums.push(person.num);
-            zygs.push(ZYGOSITY_CODE[call.zygosity]);
+            staged.variantIds.push(variantIds[call.variant]!);
+            staged.nums.push(person.num);
+            staged.zygosities.push(ZYGOSITY_CODE[call.zygosity]);
+            staged.lines.push(batch.variants[call.variant]!.line);
           }
-          if (vids.length) await storeCalls(tx, datasetId, vids, nums, zygs);
+          await copyCallsToStaging(tx, staged);
         };
         // Parse the next batch while the database stores the previous one: with a server
         // database the two run on different cores. One batch in flight keeps memory bounded.
@@ -162,6 +170,16 @@ export async function ingestVcf(
           await inFlight.catch(() => undefined);
         }
         await inFlight;
+        const sampleByNum = new Map(bySample.map((p, i) => [p.num, reader.header.samples[i]!]));
+        await publishStagedCalls(
+          tx,
+          datasetId,
+          (d) =>
+            `VCF line ${d.line}: sample ${sampleByNum.get(d.participantNum)} repeats the call on ${d.variant} ` +
+            (d.earlierLine === null
+              ? 'already stored for this participant in this dataset'
+              : `made at line ${d.earlierLine}`),
+        );
         const r = reader.report;
         const report = {
           records: r.records,
@@ -198,21 +216,6 @@ export async function ingestVcf(
   } finally {
     reader.close();
   }
-}
-
-/**
- * Stores calls with one INSERT from arrays. (COPY would be faster on a PostgreSQL server, but
- * postgres.js 3.4 never settles a COPY that the server rejects, e.g. on a duplicate call.)
- */
-async function storeCalls(
-  tx: Tx,
-  datasetId: string,
-  vids: number[],
-  nums: number[],
-  zygs: number[],
-): Promise<void> {
-  await tx.execute(sql`insert into variant_calls (dataset_id, variant_id, participant_num, zygosity)
-    select ${datasetId}, * from unnest(${pgIntArray(vids)}::int[], ${pgIntArray(nums)}::int[], ${pgIntArray(zygs)}::smallint[])`);
 }
 
 /** Records which participant each sample is; a sample id already bound to someone else is refused. */

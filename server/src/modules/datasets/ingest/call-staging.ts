@@ -1,0 +1,141 @@
+import { finished } from 'node:stream/promises';
+import { sql } from 'drizzle-orm';
+import type { Tx } from '../../../db/database.js';
+import { queryRows } from '../../../db/query-rows.js';
+import { ConflictError } from '../../../errors/app-errors.js';
+import { isUniqueViolation } from '../../../lib/db-errors.js';
+
+/**
+ * Calls of one VCF ingest on their way into `variant_calls`: COPYed batch by batch into a
+ * temporary table of the ingest's own transaction, then moved with one set-based INSERT.
+ *
+ * The staging table has no key, no index and no check, so the server never refuses a COPY into
+ * it on account of the data. That matters on PostgreSQL: postgres.js 3.4 resolves the COPY query
+ * with the writable stream as soon as the server enters copy mode, and only completes the
+ * stream's `final` callback on CommandComplete. An ErrorResponse that arrives after `end()` (a
+ * duplicate key is found while the server works through rows already sent) is handed to a query
+ * promise that has already settled, and to no stream (the connection forgets it in `final`), so
+ * the caller's `finished(stream)` never settles: the hang noted in BENCHMARKS.md. Duplicates are
+ * therefore found by the INSERT from staging, which is an ordinary statement and fails normally.
+ */
+const STAGING = 'ingest_call_staging';
+
+/** The raw client behind a drizzle transaction: postgres.js or PGlite. */
+type RawClient =
+  | {
+      unsafe(query: string): { writable(): Promise<NodeJS.WritableStream> };
+    }
+  | {
+      query(query: string, params: unknown[], options: { blob: Blob }): Promise<unknown>;
+    };
+
+function rawClient(tx: Tx): RawClient {
+  // drizzle keeps the driver's transaction client on the session; both drivers expose it there.
+  return (tx as unknown as { session: { client: RawClient } }).session.client;
+}
+
+/** Creates the staging table; it disappears with the transaction, committed or not. */
+export async function createCallStaging(tx: Tx): Promise<void> {
+  await tx.execute(
+    sql.raw(`create temporary table ${STAGING} (variant_id int, participant_num int,
+      zygosity smallint, line int) on commit drop`),
+  );
+}
+
+/**
+ * Appends calls to the staging table with one COPY (text format: four integers a row). `line` is
+ * the VCF line of the call's record, kept so that a duplicate can be named.
+ */
+export async function copyCallsToStaging(
+  tx: Tx,
+  calls: { variantIds: number[]; nums: number[]; zygosities: number[]; lines: number[] },
+): Promise<void> {
+  const n = calls.variantIds.length;
+  if (n === 0) return;
+  const parts: string[] = new Array<string>(n);
+  for (let i = 0; i < n; i++)
+    parts[i] =
+      `${calls.variantIds[i]}\t${calls.nums[i]}\t${calls.zygosities[i]}\t${calls.lines[i]}\n`;
+  const text = parts.join('');
+  const columns = `${STAGING} (variant_id, participant_num, zygosity, line)`;
+  const client = rawClient(tx);
+  if ('unsafe' in client) {
+    const stream = await client.unsafe(`copy ${columns} from stdin`).writable();
+    stream.end(text);
+    await finished(stream);
+  } else {
+    // PGlite reads COPY input from the blob it is handed as the virtual file /dev/blob.
+    await client.query(`copy ${columns} from '/dev/blob'`, [], { blob: new Blob([text]) });
+  }
+}
+
+/** How a duplicate call is described to the person who sent the file. */
+export interface DuplicateCall {
+  line: number;
+  participantNum: number;
+  variant: string;
+  /** The earlier line in the same file, or null when the call was stored by an earlier ingest. */
+  earlierLine: number | null;
+}
+
+/**
+ * Moves the staged calls into `variant_calls` in one statement. A call repeated in the file or
+ * already stored for the dataset fails the whole file: the statement runs under a savepoint, so
+ * after its unique violation the staging table can still be asked which line repeated what.
+ */
+export async function publishStagedCalls(
+  tx: Tx,
+  datasetId: string,
+  describe: (duplicate: DuplicateCall) => string,
+): Promise<void> {
+  try {
+    await tx.transaction(async (sp) => {
+      await sp.execute(sql`insert into variant_calls (dataset_id, variant_id, participant_num, zygosity)
+        select ${datasetId}::uuid, variant_id, participant_num, zygosity from ${sql.raw(STAGING)}`);
+    });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    const duplicate = await findDuplicate(tx, datasetId);
+    throw new ConflictError(
+      duplicate
+        ? describe(duplicate)
+        : 'The file repeats a variant call already stored for the same sample in this dataset',
+    );
+  }
+}
+
+/** The first line (in file order) whose call repeats an earlier one or one already stored. */
+async function findDuplicate(tx: Tx, datasetId: string): Promise<DuplicateCall | null> {
+  const staging = sql.raw(STAGING);
+  const [row] = await queryRows<{
+    line: number;
+    participant_num: number;
+    variant: string;
+    earlier_line: number | null;
+  }>(
+    tx,
+    sql`with repeated as (
+          select line, participant_num, variant_id,
+                 lag(line) over (partition by variant_id, participant_num order by line) as earlier_line
+          from ${staging}
+        ), hits as (
+          select line, participant_num, variant_id, earlier_line from repeated where earlier_line is not null
+          union all
+          select s.line, s.participant_num, s.variant_id, null from ${staging} s
+          where exists (select 1 from variant_calls c where c.dataset_id = ${datasetId}::uuid
+                        and c.variant_id = s.variant_id and c.participant_num = s.participant_num)
+        )
+        select h.line, h.participant_num, h.earlier_line,
+               v.chrom || ':' || v.pos || ' ' || v.ref || '>' || v.alt as variant
+        from hits h join variants v on v.id = h.variant_id
+        order by h.line, h.earlier_line nulls first limit 1`,
+  );
+  return row
+    ? {
+        line: row.line,
+        participantNum: row.participant_num,
+        variant: row.variant,
+        earlierLine: row.earlier_line,
+      }
+    : null;
+}
