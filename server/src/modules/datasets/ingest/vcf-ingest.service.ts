@@ -13,8 +13,9 @@ import {
   type VcfProgress,
   type VcfRecordBatch,
 } from '../../genomics/vcf/vcf-types.js';
-import { copyCallsToStaging, createCallStaging, publishStagedCalls } from './call-staging.js';
+import { DuplicateCallError, createCallStaging, publishCalls } from './call-staging.js';
 import { ingestPreflight, recordIngest } from './ingest-preflight.js';
+import { repeatedCallMessage } from './repeated-call-message.js';
 import { readSampleMap } from './sample-map.js';
 
 /** What an ingest reports when it is done. */
@@ -106,6 +107,8 @@ export async function ingestVcf(
   try {
     const ingestId = randomUUID();
     let withdrawnCalls = 0;
+    // Which participant each sample column is; kept outside the transaction to name a repeat.
+    let bySample: ParticipantRef[] = [];
     await db
       .transaction(async (tx) => {
         const pseudonymOf = (sample: string) => (sampleMap ? sampleMap.get(sample) : sample);
@@ -132,7 +135,7 @@ export async function ingestVcf(
             ],
           );
         }
-        const bySample = reader.header.samples.map((s) => people.get(pseudonymOf(s)!)!);
+        bySample = reader.header.samples.map((s) => people.get(pseudonymOf(s)!)!);
         await storeSamples(tx, datasetId, reader.header.samples, bySample);
         await createCallStaging(tx);
         const storeBatch = async (batch: VcfRecordBatch) => {
@@ -154,7 +157,7 @@ export async function ingestVcf(
             staged.zygosities.push(ZYGOSITY_CODE[call.zygosity]);
             staged.lines.push(batch.variants[call.variant]!.line);
           }
-          await copyCallsToStaging(tx, staged);
+          await publishCalls(tx, datasetId, staged);
         };
         // Parse the next batch while the database stores the previous one: with a server
         // database the two run on different cores. One batch in flight keeps memory bounded.
@@ -170,16 +173,6 @@ export async function ingestVcf(
           await inFlight.catch(() => undefined);
         }
         await inFlight;
-        const sampleByNum = new Map(bySample.map((p, i) => [p.num, reader.header.samples[i]!]));
-        await publishStagedCalls(
-          tx,
-          datasetId,
-          (d) =>
-            `VCF line ${d.line}: sample ${sampleByNum.get(d.participantNum)} repeats the call on ${d.variant} ` +
-            (d.earlierLine === null
-              ? 'already stored for this participant in this dataset'
-              : `made at line ${d.earlierLine}`),
-        );
         const r = reader.report;
         const report = {
           records: r.records,
@@ -197,7 +190,13 @@ export async function ingestVcf(
           summary: { records: report.records, variants: report.variants, calls: report.calls },
         });
       })
-      .catch(toValidationError);
+      .catch(async (error: unknown) => {
+        if (!(error instanceof DuplicateCallError)) return toValidationError(error);
+        const d = error.duplicate;
+        const sample =
+          reader.header.samples[bySample.findIndex((p) => p.num === d.participantNum)]!;
+        throw new ConflictError(await repeatedCallMessage(input.path, sample, d));
+      });
     const r = reader.report;
     return {
       ingestId,

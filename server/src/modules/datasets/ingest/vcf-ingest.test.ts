@@ -174,6 +174,24 @@ describe(`VCF ingest (${TEST_DRIVER})`, () => {
     expect(await stored()).toEqual(before);
   });
 
+  it('a call repeated in a later batch of the same file names the earlier line', async () => {
+    const rows = Array.from(
+      { length: 5_000 },
+      (_, i) => `7\t${1_000 + i}\t.\tA\tC\t.\tPASS\t.\tGT\t0/0\t0/1`,
+    );
+    rows.push('7\t9000\t.\tA\tC\t.\tPASS\t.\tGT\t0/1\t0/0', rows[2]!);
+    const file = write('repeat-across-batches.vcf', vcf(pseudonyms.slice(0, 2), rows));
+    const before = { ...(await stored()), audit: await auditCount(db.db) };
+    const error = await ingestVcf(db.db, operator, { datasetId, path: file }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as Error).message).toBe(
+      `VCF line 5005: sample ${pseudonyms[1]} repeats the call on 7:1002 A>C made at line 6`,
+    );
+    expect({ ...(await stored()), audit: await auditCount(db.db) }).toEqual(before);
+  });
+
   it('a call already stored by an earlier ingest refuses the whole new file, naming its line', async () => {
     const first = write(
       'first.vcf',
