@@ -35,12 +35,19 @@ function rawClient(tx: Tx): RawClient {
   return (tx as unknown as { session: { client: RawClient } }).session.client;
 }
 
+/** The staging table of one transaction; `holdsRows` spares a TRUNCATE before the first batch. */
+export interface CallStaging {
+  tx: Tx;
+  holdsRows: boolean;
+}
+
 /** Creates the staging table; it disappears with the transaction, committed or not. */
-export async function createCallStaging(tx: Tx): Promise<void> {
+export async function createCallStaging(tx: Tx): Promise<CallStaging> {
   await tx.execute(
     sql.raw(`create temporary table ${STAGING} (variant_id int, participant_num int,
       zygosity smallint, line int) on commit drop`),
   );
+  return { tx, holdsRows: false };
 }
 
 /** One batch of calls for `variant_calls`, as parallel arrays. */
@@ -77,14 +84,20 @@ export class DuplicateCallError extends Error {
  * one INSERT into `variant_calls` under a savepoint, so that after a unique violation the staging
  * table can still be asked which line repeated what.
  */
-export async function publishCalls(tx: Tx, datasetId: string, calls: StagedCalls): Promise<void> {
+export async function publishCalls(
+  staging: CallStaging,
+  datasetId: string,
+  calls: StagedCalls,
+): Promise<void> {
+  const { tx } = staging;
   const n = calls.variantIds.length;
   if (n === 0) return;
   const parts: string[] = new Array<string>(n);
   for (let i = 0; i < n; i++)
     parts[i] =
       `${calls.variantIds[i]}\t${calls.nums[i]}\t${calls.zygosities[i]}\t${calls.lines[i]}\n`;
-  await tx.execute(sql.raw(`truncate ${STAGING}`));
+  if (staging.holdsRows) await tx.execute(sql.raw(`truncate ${STAGING}`));
+  staging.holdsRows = true;
   await copyIntoStaging(tx, parts.join(''));
   try {
     await tx.transaction(async (sp) => {

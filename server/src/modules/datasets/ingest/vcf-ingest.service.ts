@@ -137,7 +137,7 @@ export async function ingestVcf(
         }
         bySample = reader.header.samples.map((s) => people.get(pseudonymOf(s)!)!);
         await storeSamples(tx, datasetId, reader.header.samples, bySample);
-        await createCallStaging(tx);
+        const staging = await createCallStaging(tx);
         const storeBatch = async (batch: VcfRecordBatch) => {
           const variantIds = await upsertVariants(tx, batch);
           const staged = {
@@ -157,7 +157,7 @@ export async function ingestVcf(
             staged.zygosities.push(ZYGOSITY_CODE[call.zygosity]);
             staged.lines.push(batch.variants[call.variant]!.line);
           }
-          await publishCalls(tx, datasetId, staged);
+          await publishCalls(staging, datasetId, staged);
         };
         // Parse the next batch while the database stores the previous one: with a server
         // database the two run on different cores. One batch in flight keeps memory bounded.
