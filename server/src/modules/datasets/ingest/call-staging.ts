@@ -6,9 +6,10 @@ import { isUniqueViolation } from '../../../lib/db-errors.js';
 
 /**
  * Calls of one VCF ingest on their way into `variant_calls`: each batch is COPYed into a
- * temporary table of the ingest's own transaction, then moved with one set-based INSERT. Batch
- * by batch, so that on a PostgreSQL server the database stores one batch while the reader parses
- * the next (one INSERT at the end ran alone, after the parse, and took two thirds of the time).
+ * temporary table of the connection (emptied at commit, its rows gone with a rollback), then
+ * moved with one set-based INSERT inside the ingest's transaction. Batch by batch, so that on a
+ * PostgreSQL server the database stores one batch while the reader parses the next (one INSERT
+ * at the end ran alone, after the parse, and took two thirds of the time).
  *
  * The staging table has no key, no index and no check, so the server never refuses a COPY into
  * it on account of the data. That matters on PostgreSQL: postgres.js 3.4 resolves the COPY query
@@ -18,6 +19,8 @@ import { isUniqueViolation } from '../../../lib/db-errors.js';
  * promise that has already settled, and to no stream (the connection forgets it in `final`), so
  * the caller's `finished(stream)` never settles: the hang noted in BENCHMARKS.md. Duplicates are
  * therefore found by the INSERT from staging, which is an ordinary statement and fails normally.
+ * (A COPY the server aborts for another reason, a cancel or a lost connection, would still not
+ * settle in postgres.js 3.4; nothing in the ingest cancels it.)
  */
 const STAGING = 'ingest_call_staging';
 
