@@ -4,7 +4,11 @@
  * BENCHMARKS.md.
  *
  *   npm run bench:ingest -- [--participants 2000] [--variants 20000] [--calls 2000000]
- * DATABASE_URL names the PostgreSQL server (a fresh database is created and dropped).
+ *                           [--samples-per-file N]  (default: every participant in one file)
+ * With --samples-per-file the calls are spread over participants / N files, ingested one after
+ * the other (each its own transaction), to show the per-file overhead.
+ * DATABASE_URL names the PostgreSQL server (a fresh database is created and dropped);
+ * SKIP_PGLITE=1 leaves PGlite out.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -28,6 +32,7 @@ const { values: opts } = parseArgs({
     participants: { type: 'string', default: '2000' },
     variants: { type: 'string', default: '20000' },
     calls: { type: 'string', default: '2000000' },
+    'samples-per-file': { type: 'string' },
   },
 });
 const N = Number(opts.participants);
@@ -39,21 +44,24 @@ const truth = await generateSyntheticCohort({
   calls: Number(opts.calls),
   seed: 5,
   outDir: dir,
-  samplesPerFile: N,
+  samplesPerFile: Number(opts['samples-per-file'] ?? N),
 });
-const vcfPath = path.join(dir, truth.vcfFiles[0]!.file);
+const vcfPaths = truth.vcfFiles.map((f) => path.join(dir, f.file));
 const calls = truth.calls;
-const size = fs.statSync(vcfPath).size;
+const size = vcfPaths.reduce((sum, p) => sum + fs.statSync(p).size, 0);
 console.log(
-  `bench:ingest one VCF: ${N} samples, ${truth.vcfFiles[0]!.records} records, ${calls} calls, ${(size / 2 ** 20).toFixed(1)} MiB gzip; ${os.cpus().length}× ${os.cpus()[0]?.model}`,
+  `bench:ingest ${vcfPaths.length} VCF file(s): ${N} samples, ${truth.vcfFiles.reduce((n, f) => n + f.records, 0)} records, ${calls} calls, ${(size / 2 ** 20).toFixed(1)} MiB gzip; ${os.cpus().length}× ${os.cpus()[0]?.model}`,
 );
 const rate = (ms: number) => `${Math.round(calls / (ms / 1000)).toLocaleString('en')} calls/s`;
 
 // Parse alone.
 let t = performance.now();
-const reader = await openVcf(vcfPath);
 let parsed = 0;
-for await (const b of reader.batches()) parsed += b.calls.length;
+for (const vcfPath of vcfPaths) {
+  const reader = await openVcf(vcfPath);
+  for await (const b of reader.batches()) parsed += b.calls.length;
+  reader.close();
+}
 const parseMs = performance.now() - t;
 console.log(
   `parse only          ${(parseMs / 1000).toFixed(2)} s  ${rate(parseMs)} (${parsed} calls)`,
@@ -63,7 +71,8 @@ console.log(
 let bcftoolsMs: number | null = null;
 try {
   t = performance.now();
-  execFileSync('bcftools', ['view', '-Ov', '-o', '/dev/null', vcfPath], { stdio: 'ignore' });
+  for (const vcfPath of vcfPaths)
+    execFileSync('bcftools', ['view', '-Ov', '-o', '/dev/null', vcfPath], { stdio: 'ignore' });
   bcftoolsMs = performance.now() - t;
   console.log(
     `bcftools view       ${(bcftoolsMs / 1000).toFixed(2)} s  ${rate(bcftoolsMs)} (decompress, parse, write)`,
@@ -94,7 +103,8 @@ async function ingestInto(handle: DatabaseHandle, label: string): Promise<number
     }),
   );
   const s = performance.now();
-  await ingestVcf(handle.db, operator, { datasetId: dataset.id, path: vcfPath });
+  for (const vcfPath of vcfPaths)
+    await ingestVcf(handle.db, operator, { datasetId: dataset.id, path: vcfPath });
   const ms = performance.now() - s;
   console.log(
     `ingest ${label.padEnd(13)}${(ms / 1000).toFixed(2)} s  ${rate(ms)}${bcftoolsMs ? `  (${(ms / bcftoolsMs).toFixed(1)}× bcftools time)` : ''}`,
@@ -115,5 +125,6 @@ if (process.env.DATABASE_URL) {
 } else {
   console.log('ingest PostgreSQL   not run: set DATABASE_URL');
 }
-await ingestInto(await openDatabase({ pgliteDir: 'memory://' }), 'PGlite');
+if (!process.env.SKIP_PGLITE)
+  await ingestInto(await openDatabase({ pgliteDir: 'memory://' }), 'PGlite');
 fs.rmSync(dir, { recursive: true, force: true });

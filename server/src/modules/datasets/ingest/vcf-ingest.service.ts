@@ -13,7 +13,9 @@ import {
   type VcfProgress,
   type VcfRecordBatch,
 } from '../../genomics/vcf/vcf-types.js';
+import { DuplicateCallError, createCallStaging, publishCalls } from './call-staging.js';
 import { ingestPreflight, recordIngest } from './ingest-preflight.js';
+import { repeatedCallMessage } from './repeated-call-message.js';
 import { readSampleMap } from './sample-map.js';
 
 /** What an ingest reports when it is done. */
@@ -83,7 +85,9 @@ async function upsertVariants(tx: Tx, batch: VcfRecordBatch): Promise<number[]> 
  * Ingests a VCF (plain, gzip or bgzip) into a dataset, all or nothing: samples are mapped to
  * participants (a sample map, or sample names equal to pseudonyms), variants and non-reference
  * calls are stored in one transaction with the ingest record, the cohort-index change and the
- * audit event. A file already ingested into the dataset (same SHA-256) is refused.
+ * audit event. A file already ingested into the dataset (same SHA-256) is refused. Calls are
+ * COPYed batch by batch into a staging table and moved into `variant_calls` with one INSERT at
+ * the end (see call-staging.ts); memory stays one batch whatever the file's size.
  */
 export async function ingestVcf(
   db: Database,
@@ -103,6 +107,8 @@ export async function ingestVcf(
   try {
     const ingestId = randomUUID();
     let withdrawnCalls = 0;
+    // Which participant each sample column is; kept outside the transaction to name a repeat.
+    let bySample: ParticipantRef[] = [];
     await db
       .transaction(async (tx) => {
         const pseudonymOf = (sample: string) => (sampleMap ? sampleMap.get(sample) : sample);
@@ -129,24 +135,29 @@ export async function ingestVcf(
             ],
           );
         }
-        const bySample = reader.header.samples.map((s) => people.get(pseudonymOf(s)!)!);
+        bySample = reader.header.samples.map((s) => people.get(pseudonymOf(s)!)!);
         await storeSamples(tx, datasetId, reader.header.samples, bySample);
+        const staging = await createCallStaging(tx);
         const storeBatch = async (batch: VcfRecordBatch) => {
           const variantIds = await upsertVariants(tx, batch);
-          const vids: number[] = [];
-          const nums: number[] = [];
-          const zygs: number[] = [];
+          const staged = {
+            variantIds: [] as number[],
+            nums: [] as number[],
+            zygosities: [] as number[],
+            lines: [] as number[],
+          };
           for (const call of batch.calls) {
             const person = bySample[call.sampleIndex]!;
             if (person.status === 'withdrawn') {
               withdrawnCalls += 1;
               continue;
             }
-            vids.push(variantIds[call.variant]!);
-            nums.push(person.num);
-            zygs.push(ZYGOSITY_CODE[call.zygosity]);
+            staged.variantIds.push(variantIds[call.variant]!);
+            staged.nums.push(person.num);
+            staged.zygosities.push(ZYGOSITY_CODE[call.zygosity]);
+            staged.lines.push(batch.variants[call.variant]!.line);
           }
-          if (vids.length) await storeCalls(tx, datasetId, vids, nums, zygs);
+          await publishCalls(staging, datasetId, staged);
         };
         // Parse the next batch while the database stores the previous one: with a server
         // database the two run on different cores. One batch in flight keeps memory bounded.
@@ -179,7 +190,13 @@ export async function ingestVcf(
           summary: { records: report.records, variants: report.variants, calls: report.calls },
         });
       })
-      .catch(toValidationError);
+      .catch(async (error: unknown) => {
+        if (!(error instanceof DuplicateCallError)) return toValidationError(error);
+        const d = error.duplicate;
+        const sample =
+          reader.header.samples[bySample.findIndex((p) => p.num === d.participantNum)]!;
+        throw new ConflictError(await repeatedCallMessage(input.path, sample, d));
+      });
     const r = reader.report;
     return {
       ingestId,
@@ -198,21 +215,6 @@ export async function ingestVcf(
   } finally {
     reader.close();
   }
-}
-
-/**
- * Stores calls with one INSERT from arrays. (COPY would be faster on a PostgreSQL server, but
- * postgres.js 3.4 never settles a COPY that the server rejects, e.g. on a duplicate call.)
- */
-async function storeCalls(
-  tx: Tx,
-  datasetId: string,
-  vids: number[],
-  nums: number[],
-  zygs: number[],
-): Promise<void> {
-  await tx.execute(sql`insert into variant_calls (dataset_id, variant_id, participant_num, zygosity)
-    select ${datasetId}, * from unnest(${pgIntArray(vids)}::int[], ${pgIntArray(nums)}::int[], ${pgIntArray(zygs)}::smallint[])`);
 }
 
 /** Records which participant each sample is; a sample id already bound to someone else is refused. */

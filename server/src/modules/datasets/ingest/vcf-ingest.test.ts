@@ -168,8 +168,83 @@ describe(`VCF ingest (${TEST_DRIVER})`, () => {
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(ConflictError);
-    expect((error as Error).message).toMatch(/repeats a variant call/);
+    expect((error as Error).message).toBe(
+      `VCF line 5: sample ${pseudonyms[0]} repeats the call on 4:100 A>T made at line 4`,
+    );
     expect(await stored()).toEqual(before);
+  });
+
+  it('a call repeated in a later batch of the same file names the earlier line', async () => {
+    const rows = Array.from(
+      { length: 5_000 },
+      (_, i) => `7\t${1_000 + i}\t.\tA\tC\t.\tPASS\t.\tGT\t0/0\t0/1`,
+    );
+    rows.push('7\t9000\t.\tA\tC\t.\tPASS\t.\tGT\t0/1\t0/0', rows[2]!);
+    const file = write('repeat-across-batches.vcf', vcf(pseudonyms.slice(0, 2), rows));
+    const before = { ...(await stored()), audit: await auditCount(db.db) };
+    const error = await ingestVcf(db.db, operator, { datasetId, path: file }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as Error).message).toBe(
+      `VCF line 5005: sample ${pseudonyms[1]} repeats the call on 7:1002 A>C made at line 6`,
+    );
+    expect({ ...(await stored()), audit: await auditCount(db.db) }).toEqual(before);
+  });
+
+  it('a call already stored by an earlier ingest refuses the whole new file, naming its line', async () => {
+    const first = write(
+      'first.vcf',
+      vcf([pseudonyms[0]!, pseudonyms[1]!], ['5\t300\t.\tG\tC\t.\tPASS\t.\tGT\t0/1\t0/0']),
+    );
+    await ingestVcf(db.db, operator, { datasetId, path: first });
+    const before = { ...(await stored()), audit: await auditCount(db.db) };
+    const second = write(
+      'second.vcf',
+      vcf(
+        [pseudonyms[1]!, pseudonyms[0]!],
+        [
+          '5\t301\t.\tG\tT\t.\tPASS\t.\tGT\t0/1\t1/1',
+          '5\t302\t.\tG\tT\t.\tPASS\t.\tGT\t0/1\t0/0',
+          '5\t300\t.\tG\tC\t.\tPASS\t.\tGT\t0/0\t1/1',
+        ],
+      ),
+    );
+    const error = await ingestVcf(db.db, operator, { datasetId, path: second }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as Error).message).toBe(
+      `VCF line 6: sample ${pseudonyms[0]} repeats the call on 5:300 G>C already stored for this participant in this dataset`,
+    );
+    // Neither the new variants nor the other calls of the refused file are kept.
+    expect({ ...(await stored()), audit: await auditCount(db.db) }).toEqual(before);
+
+    // The staging table went with the refused transaction: the next files load normally.
+    for (const [name, pos] of [
+      ['third.vcf', 310],
+      ['fourth.vcf', 311],
+    ] as const) {
+      const next = write(name, vcf([pseudonyms[0]!], [`5\t${pos}\t.\tG\tA\t.\tPASS\t.\tGT\t0/1`]));
+      expect((await ingestVcf(db.db, operator, { datasetId, path: next })).calls).toBe(1);
+    }
+    expect(await stored()).toMatchObject({ c: before.c + 2, i: before.i + 2 });
+  });
+
+  it('a malformed line after a repeated call is reported by its line, with nothing stored', async () => {
+    const rows = Array.from(
+      { length: 6_000 },
+      (_, i) => `6\t${1_000 + i}\t.\tA\tC\t.\tPASS\t.\tGT\t0/1\t0/0`,
+    );
+    rows.push(rows[0]!, '6\t7000\t.\tA\tC\t.\tPASS\t.\tGT\t0/9\t0/0');
+    const file = write('repeat-then-malformed.vcf', vcf(pseudonyms.slice(0, 2), rows));
+    const before = { ...(await stored()), audit: await auditCount(db.db) };
+    const error = await ingestVcf(db.db, operator, { datasetId, path: file }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toMatch(/line 6005/);
+    expect({ ...(await stored()), audit: await auditCount(db.db) }).toEqual(before);
   });
 
   it('stores nothing for a participant who has withdrawn', async () => {
