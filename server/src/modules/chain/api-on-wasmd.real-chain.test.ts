@@ -125,8 +125,10 @@ describe(`the API on the wasmd localnet (${TEST_DRIVER})`, () => {
       {
         input: {
           purposes: {
-            gru: 'PERMIT',
-            hmb: 'DENY',
+            // "Not research in general, but health research": a refinement (allowing all
+            // research while refusing health research is a contradiction the API refuses).
+            gru: 'DENY',
+            hmb: 'PERMIT',
             ds: 'PERMIT',
             poa: 'DENY',
             methods: 'ASK',
