@@ -17,7 +17,7 @@ const LAYERS = [
   ['cohorts'],
   ['studies', 'beacon'],
   ['grants'],
-  ['review', 'participation', 'fhir'], // use cases and doors over everything below
+  ['review', 'participation', 'fhir', 'federation'], // use cases and doors over everything below; federation: counts across the member institutions
   ['demo'], // seeds the demo through the use cases (a vote, an export) like a person would
 ];
 

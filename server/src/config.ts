@@ -48,6 +48,7 @@ const EnvSchema = z.object({
   COUNT_NOISE_RANGE: z.coerce.number().int().min(0).max(50).default(3),
   COUNT_QUERY_BUDGET_PER_DAY: z.coerce.number().int().min(1).default(500),
   BEACON_PUBLIC_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  FEDERATION_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
   BEACON_PUBLIC_PER_DAY: z.coerce.number().int().min(1).default(1_000),
   AUDIT_BATCH_MAX_EVENTS: z.coerce.number().int().min(1).max(10_000).default(1_000),
   AUDIT_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).default(2_000),
@@ -108,6 +109,8 @@ export interface Config {
   countPrivacy: { minCellCount: number; noiseRange: number; budgetPerDay: number };
   /** Public-tier Beacon queries (anonymous callers): per client per minute and per day. */
   beaconPublic: { perMinute: number; perDay: number };
+  /** Federated counts: how long each member site may take before it shows as "no answer". */
+  federation: { timeoutMs: number };
   /**
    * The initial rules of the default data access committee, read once: when a database from
    * before committees starts, its board becomes the committee "Ethics board" with this quorum
@@ -188,6 +191,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       budgetPerDay: e.COUNT_QUERY_BUDGET_PER_DAY,
     },
     beaconPublic: { perMinute: e.BEACON_PUBLIC_PER_MINUTE, perDay: e.BEACON_PUBLIC_PER_DAY },
+    federation: { timeoutMs: e.FEDERATION_TIMEOUT_MS },
     identity: identitySettingsFromEnv(env, webOrigin),
   };
 }

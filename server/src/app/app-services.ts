@@ -9,6 +9,7 @@ import { preferenceBreakdown } from '../modules/cohorts/preference-breakdown.js'
 import { IngestJobs } from '../modules/datasets/ingest/ingest-jobs.js';
 import { createMailPort, type MailPort } from '../modules/notifications/mail-port.js';
 import { createLogger } from '../lib/logger.js';
+import { MemberRegistry } from '../modules/federation/member-registry.js';
 
 export type { AppServices };
 
@@ -43,6 +44,7 @@ export function createAppServices(
     counter,
     ingestJobs: new IngestJobs(options.log, options.uploadsDir),
     mail,
+    registry: options.chain ? new MemberRegistry(options.chain.ledger) : null,
     dispose: () => {
       counter.dispose();
       cohorts.dispose();

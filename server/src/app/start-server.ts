@@ -4,13 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from '../config.js';
 import { migrateDatabase } from '../db/migrate.js';
 import { openDatabase } from '../db/open-database.js';
-import { createRouter } from '../http/router.js';
 import { startPublicTallySealer } from '../modules/beacon/beacon-public-tally.js';
-import { beaconRoute } from '../modules/beacon/beacon-route.js';
-import { passportVisaChecker } from '../modules/grants/passport-visa-checker.js';
-import { standardRoutes } from '../http/standard-routes.js';
-import { anchorRoute } from '../modules/chain/anchor.route.js';
-import { createGraphQLServer } from '../http/yoga.js';
 import type { Logger } from '../lib/logger.js';
 import { openChainConnection, type ChainConnection } from '../modules/chain/chain-connection.js';
 import { ChainWorker } from '../modules/chain/chain-worker.js';
@@ -23,6 +17,7 @@ import { demoAccountLines } from '../cli/database-commands.js';
 import { createMailPort } from '../modules/notifications/mail-port.js';
 import { encryptPlaintextSecrets } from '../modules/secrets/server-secrets.js';
 import { installSecretsKeyring, loadSecretsKeyring } from '../lib/secrets-keyring.js';
+import { createApiHandler } from './api-handler.js';
 import { createAppServices } from './app-services.js';
 import { acquireLock } from './data-dir-lock.js';
 import { securePrivateDir } from './private-data-dir.js';
@@ -114,31 +109,13 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     config.documents.retentionDays,
   );
   workflow.start();
-  const yoga = createGraphQLServer(handle.db, config, services, log);
-  const routes = [
-    ...standardRoutes(handle.db, config),
-    anchorRoute(() => ({
-      kind: chain.kind,
-      contractAddress: chain.contractAddress,
-      anchor: (batch) => chain.ledger.anchor(batch),
-    })),
-    beaconRoute({
-      db: handle.db,
-      counter: services.counter,
-      publicLimits: config.beaconPublic,
-      addressSettings: config,
-      log,
-      visas: passportVisaChecker(handle.db, config.publicUrl),
-    }),
-  ];
   // Public Beacon queries are audited one event per client and minute, sealed by this timer.
   const beaconTally = startPublicTallySealer(handle.db, (error) =>
     log.error('sealing the public Beacon tally failed', {
       error: error instanceof Error ? error.message : String(error),
     }),
   );
-  const router = createRouter(routes, (request, context) => yoga.handle(request, context), config);
-  const server = http.createServer(router);
+  const server = http.createServer(createApiHandler(handle.db, config, services, chain, log));
   await new Promise<void>((resolve) => server.listen(config.apiPort, config.apiHost, resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.apiHost}:${port}/graphql`;

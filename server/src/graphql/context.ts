@@ -1,3 +1,4 @@
+import type { MemberRegistry } from '../modules/federation/member-registry.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import type { UserActor } from '../modules/actors/actor.js';
@@ -24,6 +25,8 @@ export interface AppServices {
   ingestJobs: IngestJobs;
   /** Outbound e-mail sent at once (password-reset links); notifications go through the worker. */
   mail: MailPort;
+  /** The network of member institutions as the chain registry holds it; null without a chain. */
+  registry: MemberRegistry | null;
 }
 
 /** A refused field, as the role gate or a service reported it. */

@@ -73,6 +73,8 @@ export const AUDIT_ACTION_SPANISH = {
   'cohort.count': 'Un investigador contó un grupo de participantes en el que usted podría estar',
   'beacon.query': 'Una búsqueda contó datos entre los que podrían estar los suyos',
   'beacon.query.public': 'Se respondió a una búsqueda pública',
+  'network.count':
+    'Un investigador contó un grupo de participantes en la red de instituciones, en el que usted podría estar',
   'dataset.register': 'Un responsable de datos registró un conjunto de datos',
   'dataset.update': 'Un responsable de datos actualizó un conjunto de datos',
   'dataset.data_use.narrow':

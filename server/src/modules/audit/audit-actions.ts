@@ -115,6 +115,9 @@ export const AUDIT_ACTION_WORDING = {
   'cohort.count': use('A researcher counted a cohort that could include you'),
   'beacon.query': use('A discovery search counted data that could include yours'),
   'beacon.query.public': use('A public discovery search was answered'),
+  'network.count': use(
+    'A researcher counted a cohort across the network of institutions, which could include you',
+  ),
   'dataset.register': use('A data steward registered a dataset'),
   'dataset.update': use('A data steward updated a dataset'),
   'dataset.collection_consent.change': use(

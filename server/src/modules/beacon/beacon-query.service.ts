@@ -21,6 +21,7 @@ import {
 } from './beacon-public-tally.js';
 import { criteriaFromRequestParameters } from './beacon-variant-parameters.js';
 import type { BeaconEntryType } from './beacon-vocabulary.js';
+import type { NetworkCallerCheck } from './network-callers.js';
 import type { VisaChecker } from './visa-checker.js';
 
 /** What answering a query needs. */
@@ -32,6 +33,8 @@ export interface BeaconQueryDeps {
   publicLimits: PublicTierLimits;
   /** The time the public tally counts in (tests pin it). */
   now: () => Date;
+  /** Recognises queries other network members send for their researchers; none by default. */
+  network?: NetworkCallerCheck;
 }
 
 /** One visa-granted dataset's answer. */
@@ -64,6 +67,10 @@ const VISA_ONLY_KEY = 'beacon:visa';
 // Guard and noise key of the public tier: every anonymous client shares it, so a new address
 // buys no fresh answers for a set near one the public was already answered about.
 const PUBLIC_KEY = 'beacon:public';
+// Guard and noise key of every query other members send: one key for the whole network, so an
+// attacker who holds accounts at two member sites buys no fresh noise or guard history by
+// asking through the second (a differencing attack spread over two sites).
+const NETWORK_KEY = 'beacon:network';
 
 /** Criteria of a query, and whether they came from variant parameters, filters or both. */
 function criteriaOf(
@@ -130,8 +137,14 @@ export async function answerBeaconQuery(
   const { criteria, variantPart, filterPart } = criteriaOf(entryType, input, {
     ontology: index.ontologyGraph(),
   });
-  const viewer = await requestViewer(deps.db, request);
-  const registered = hasRole(viewer, ...COUNTING_ROLES);
+  const network = deps.network ? await deps.network(request) : null;
+  if (network && 'refused' in network)
+    throw new BeaconRequestError(`Network visa refused: ${network.refused}`, 403);
+  const networkCaller = network?.caller ?? null;
+  const viewer = networkCaller ? null : await requestViewer(deps.db, request);
+  // A member vouches for its researcher: they count as a registered user of this beacon, under
+  // this beacon's own protection (threshold, noise, guard).
+  const registered = hasRole(viewer, ...COUNTING_ROLES) || networkCaller !== null;
   const granted = await grantedDatasets(deps, request, criteria.datasets);
   const notes: string[] = [];
   if (input.requestedGranularity === 'record')
@@ -154,7 +167,10 @@ export async function answerBeaconQuery(
       let resultSets: DatasetAnswer[] | null = null;
       if (countMode) {
         if (viewer) await deps.counter.spendBudget(tx, viewer.userId);
-        const protect = await deps.counter.protector(tx, viewer?.userId ?? VISA_ONLY_KEY);
+        const protect = await deps.counter.protector(
+          tx,
+          viewer?.userId ?? (networkCaller ? NETWORK_KEY : VISA_ONLY_KEY),
+        );
         if (registered) total = protect(members);
         if (granted.length && input.includeResultsetResponses !== 'NONE') {
           resultSets = [];
@@ -196,6 +212,9 @@ export async function answerBeaconQuery(
           returnedGranularity: answer.returnedGranularity,
           shown: total ? total.display : exists ? 'exists' : 'none',
           resultSets: (resultSets ?? []).map((r) => ({ dataset: r.id, shown: r.count.display })),
+          ...(networkCaller
+            ? { network: { member: networkCaller.memberId, subject: networkCaller.subject } }
+            : {}),
         },
       });
       return answer;

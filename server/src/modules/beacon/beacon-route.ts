@@ -19,6 +19,7 @@ import { BeaconRequestError } from './beacon-request-error.js';
 import { readBeaconQuery, type BeaconQueryInput } from './beacon-request.js';
 import { errorResponse, queryResponse } from './beacon-responses.js';
 import type { BeaconEntryType } from './beacon-vocabulary.js';
+import type { NetworkCallerCheck } from './network-callers.js';
 import { noVisas, type VisaChecker } from './visa-checker.js';
 
 /** Public-tier limits when none are configured. */
@@ -37,6 +38,8 @@ export interface BeaconRouteDeps {
   counter: CohortCounter;
   /** The caller's visa-granted datasets; by default none (no controlled tier). */
   visas?: VisaChecker;
+  /** Recognises other network members' researchers (federation); by default nobody. */
+  network?: NetworkCallerCheck;
   /** Per-client limits of the public tier (`config.beacon`); default 30 a minute, 1,000 a day. */
   publicLimits?: PublicTierLimits;
   /** Who may say where a request came from (`TRUST_PROXY`, the portal's signed header); default: the socket. */
@@ -107,7 +110,7 @@ export function beaconRoute(deps: BeaconRouteDeps): Route {
       if (entryType) {
         input = await readBeaconQuery(request);
         const answer = await answerBeaconQuery(
-          { db: deps.db, counter: deps.counter, visas, publicLimits, now },
+          { db: deps.db, counter: deps.counter, visas, publicLimits, now, network: deps.network },
           request,
           entryType,
           input,

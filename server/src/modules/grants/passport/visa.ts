@@ -24,6 +24,11 @@ export interface VisaIssue {
   expiresAt: number | Date;
   /** The signing time (`iat`); defaults to now. */
   now?: Date;
+  /**
+   * Who may accept the visa (`aud`), e.g. another member's Beacon for a federated query; none
+   * for visas any clearinghouse may read.
+   */
+  audience?: string;
 }
 
 /** A ControlledAccessGrants visa: access to one dataset or study, granted by a DAC. */
@@ -104,7 +109,9 @@ async function signVisa(db: Queryable, issue: VisaIssue, visa: VisaObject): Prom
   if (exp <= iat) throw new Error('A visa must expire after it is signed');
   if (parsed.data.asserted > iat) throw new Error('A visa cannot assert something in the future');
   const key = await signingKey(db);
-  return new SignJWT({ ga4gh_visa_v1: parsed.data })
+  const jwt = new SignJWT({ ga4gh_visa_v1: parsed.data });
+  if (issue.audience) jwt.setAudience(issue.audience);
+  return jwt
     .setProtectedHeader({ alg: SIGNING_ALG, typ: 'JWT', kid: key.kid, jku: jwksUrl(issue.issuer) })
     .setIssuer(issue.issuer)
     .setSubject(issue.subject)
