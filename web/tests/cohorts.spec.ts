@@ -62,7 +62,7 @@ test('a researcher builds a cohort and sees the count and consent breakdown chan
   await termBox.press('ArrowDown');
   await termBox.press('Enter');
   await expect(page.getByRole('checkbox', { name: /breast cancer MONDO:0007254/ })).toBeChecked();
-  await expect(page.getByRole('button', { name: 'Count' })).toBeEnabled();
+  await expect(page.getByRole('button', { name: 'Count', exact: true })).toBeEnabled();
 
   // A bad variant is caught before anything is sent.
   await page.getByLabel('Variants').fill('17-abc');
@@ -87,7 +87,7 @@ test('the cohort builder counts without JavaScript too', async ({ browser }) => 
   await page.goto('/cohorts');
   await page.getByLabel('Genes').fill('BRCA2');
   await page.getByLabel(/Phenotypes and diseases/).fill('Tall stature');
-  await page.getByRole('button', { name: 'Count' }).click();
+  await page.getByRole('button', { name: 'Count', exact: true }).click();
   await expect(page.getByTestId('cohort-display')).toHaveText(/^(\d+|<\d+|0)$/);
   // The typed term became a chosen one.
   await expect(page.getByRole('checkbox', { name: /Tall stature HP:0000098/ })).toBeChecked();
@@ -101,4 +101,33 @@ test('participants cannot open the cohort builder', async ({ page }) => {
   const res = await page.goto('/cohorts');
   expect(res?.status()).toBe(403);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Something went wrong');
+});
+
+test('a researcher counts across the network and sees each institution, answered or not', async ({
+  page,
+}, testInfo) => {
+  await signIn(page, 'researcher@demo.local');
+  await page.goto('/cohorts');
+  await page.waitForLoadState('networkidle');
+  await page.getByLabel('Genes').fill('BRCA1');
+  await expect(page.getByTestId('cohort-display')).toHaveText(/^\d+$/);
+  await page.getByRole('button', { name: 'Count across the network' }).click();
+
+  // This institution counts locally; the demo's partner clinics are names on the embedded
+  // chain with no server behind them, so they show as "no answer" and the total says so.
+  const home = page.locator('[data-testid="network-site"][data-member="demo-hospital"]');
+  await expect(home).toHaveAttribute('data-status', 'counted');
+  await expect(home).toContainText('(this institution)');
+  const partner = page.locator('[data-testid="network-site"][data-member="northside-clinic"]');
+  await expect(partner).toHaveAttribute('data-status', 'no_answer');
+  await expect(partner).toContainText('No answer');
+  await expect(page.getByTestId('network-incomplete')).toBeVisible();
+  const homeFigure = (await home.locator('.figure').textContent())?.trim();
+  await expect(page.getByTestId('network-total')).toHaveText(homeFigure!);
+  await expectAccessible(page, testInfo, 'cohorts-network');
+
+  // What a Beacon cannot express is refused by name, with nothing counted.
+  await page.getByLabel('Age from').fill('40');
+  await page.getByRole('button', { name: 'Count across the network' }).click();
+  await expect(page.getByRole('alert')).toContainText('not by ageMin');
 });

@@ -22,6 +22,37 @@ const CohortCount = graphql(
   [CountFigureFields],
 );
 
+const NetworkCount = graphql(`
+  query NetworkCount($criteria: CohortCriteriaInput!) {
+    networkCohortCount(criteria: $criteria) {
+      sites { memberId name home status count display detail }
+      total { count atLeast display complete }
+    }
+  }
+`);
+
+/** Each institution's protected figure and the network total, as the builder shows them. */
+export type NetworkResult = ResultOf<typeof NetworkCount>['networkCohortCount'];
+
+/** The API's refusal as an HTTP status and words for the researcher. */
+function refusal(e: unknown): { status: number; message: string } {
+  const status =
+    e instanceof ApiRequestError
+      ? e.code === 'RATE_LIMITED'
+        ? 429
+        : e.code === 'VALIDATION'
+          ? 400
+          : e.code === 'CONFLICT'
+            ? 409
+            : 502
+      : 500;
+  const message =
+    e instanceof ApiRequestError && e.code === 'RATE_LIMITED'
+      ? 'You have used your daily budget of count queries. Try again tomorrow.'
+      : messageOf(e);
+  return { status, message };
+}
+
 /** A protected count with its consent breakdown, as the builder shows it. */
 export type CohortResult = ResultOf<typeof CohortCount>['cohortCount'];
 
@@ -52,27 +83,41 @@ export const actions: Actions = {
     if (values.termQuery.trim()) terms = await loadOntologyTerms(fetch).catch(() => []);
     const { criteria, purpose, errors } = buildCohortQuery(values, terms);
     if (Object.keys(errors).length)
-      return fail(400, { values, errors, result: null, message: null });
+      return fail(400, { values, errors, result: null, network: null, message: null });
     // A term typed without JavaScript is now chosen: show it as such.
     const chosen = [...new Set([...(criteria.phenotypes ?? []), ...(criteria.diseases ?? [])])];
     const shown = { ...values, terms: chosen, termQuery: '' };
     try {
       const { cohortCount } = await api(fetch, token, CohortCount, { criteria, purpose });
-      return { values: shown, errors: {}, result: cohortCount, message: null };
+      return { values: shown, errors: {}, result: cohortCount, network: null, message: null };
     } catch (e) {
-      const status =
-        e instanceof ApiRequestError
-          ? e.code === 'RATE_LIMITED'
-            ? 429
-            : e.code === 'VALIDATION'
-              ? 400
-              : 502
-          : 500;
-      const message =
-        e instanceof ApiRequestError && e.code === 'RATE_LIMITED'
-          ? 'You have used your daily budget of count queries. Try again tomorrow.'
-          : messageOf(e);
-      return fail(status, { values: shown, errors: {}, result: null, message });
+      const { status, message } = refusal(e);
+      return fail(status, { values: shown, errors: {}, result: null, network: null, message });
+    }
+  },
+  /** The same criteria at every member institution of the network (their Beacons). */
+  network: async ({ locals, fetch, request }) => {
+    const { token } = signedIn(locals);
+    const values = readCohortForm(await request.formData());
+    let terms: OntologyTerm[] = [];
+    if (values.termQuery.trim()) terms = await loadOntologyTerms(fetch).catch(() => []);
+    const { criteria, errors } = buildCohortQuery(values, terms);
+    if (Object.keys(errors).length)
+      return fail(400, { values, errors, result: null, network: null, message: null });
+    const chosen = [...new Set([...(criteria.phenotypes ?? []), ...(criteria.diseases ?? [])])];
+    const shown = { ...values, terms: chosen, termQuery: '' };
+    try {
+      const { networkCohortCount } = await api(fetch, token, NetworkCount, { criteria });
+      return {
+        values: shown,
+        errors: {},
+        result: null,
+        network: networkCohortCount,
+        message: null,
+      };
+    } catch (e) {
+      const { status, message } = refusal(e);
+      return fail(status, { values: shown, errors: {}, result: null, network: null, message });
     }
   },
 };
