@@ -19,7 +19,7 @@ import { ontologyParents, ontologyTerms } from '../modules/ontology/ontology.tab
 import { participants } from '../modules/participants/participants.tables.js';
 import { users } from '../modules/accounts/accounts.tables.js';
 import { FIXTURE_TERMS } from './cohort-fixture.js';
-import { createTestApi, testConfig, type TestApi } from './test-api.js';
+import { createTestApi, testConfig, type TestApi } from './in-process-api.js';
 import { connectionOf } from './test-chain.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
