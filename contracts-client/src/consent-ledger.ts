@@ -72,12 +72,14 @@ export class ConsentLedger {
     return this.query({ consent_history: { subject, ...page(options) } });
   }
 
-  anchor(batch: number): Promise<AnchorRecord | null> {
-    return this.query({ anchor: { batch } });
+  /** Batch `batch` of `writer`'s audit trail (each writer numbers its own batches). */
+  anchor(writer: string, batch: number): Promise<AnchorRecord | null> {
+    return this.query({ anchor: { writer, batch } });
   }
 
-  anchors(options: PageOptions = {}): Promise<AnchorsResponse> {
-    return this.query({ anchors: page(options) });
+  /** A page of `writer`'s anchors by batch, and how many it has in all. */
+  anchors(writer: string, options: PageOptions = {}): Promise<AnchorsResponse> {
+    return this.query({ anchors: { writer, ...page(options) } });
   }
 
   grant(grantId: string): Promise<GrantRecord | null> {

@@ -14,7 +14,7 @@ type ConsentFields = Pick<
 > & { format?: number };
 type AnchorFields = Pick<
   AnchorRecord,
-  'batch' | 'merkle_root' | 'first_seq' | 'last_seq' | 'count'
+  'batch' | 'merkle_root' | 'first_seq' | 'last_seq' | 'count' | 'writer'
 >;
 type GrantFields = Pick<GrantRecord, 'event_id' | 'grant_id' | 'study_id' | 'cohort_root'> & {
   expiry: number | string;
@@ -64,6 +64,8 @@ export function canonicalItemBytes(item: HeadItem): Buffer {
         u64(item.first_seq),
         u64(item.last_seq),
         u64(item.count),
+        // Which institution's trail the batch seals (canonical.rs): the head binds it too.
+        str(item.writer),
       ]);
     case 'grant':
       return Buffer.concat([

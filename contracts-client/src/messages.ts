@@ -118,8 +118,8 @@ export type QueryMsg =
   | { config: Record<string, never> }
   | { consent: { subject: Hex64; scope: string } }
   | { consent_history: { subject: Hex64; start_after?: number; limit?: number } }
-  | { anchor: { batch: number } }
-  | { anchors: { start_after?: number; limit?: number } }
+  | { anchor: { writer: string; batch: number } }
+  | { anchors: { writer: string; start_after?: number; limit?: number } }
   | { grant: { grant_id: string } }
   | { event: { event_id: string } }
   | { head: Record<string, never> }
@@ -188,6 +188,8 @@ export interface RecordDigestResponse {
 }
 
 export interface AnchorRecord {
+  /** The writer (member institution) whose audit trail the batch seals; each has its own 1, 2, … */
+  writer: string;
   batch: number;
   merkle_root: Hex64;
   first_seq: number;
@@ -221,6 +223,8 @@ export interface ConsentHistoryResponse {
 
 export interface AnchorsResponse {
   anchors: AnchorRecord[];
+  /** How many batches the writer has anchored in all. */
+  total: number;
 }
 
 export type EventKind = 'consent' | 'grant';

@@ -30,7 +30,7 @@ async function observe(chain: EmbeddedChain, contract: string) {
     time: await chain.getTime(),
     head: await ledger.head(),
     config: await ledger.config(),
-    anchors: await ledger.anchors({ limit: 100 }),
+    anchors: await ledger.anchors(ledger.sender, { limit: 100 }),
     grant: await ledger.grant('grant-1'),
     history: await ledger.consentHistory(consentItems('p', 3, 1)[0]!.subject),
     event: await ledger.event('p:499'),

@@ -189,7 +189,9 @@ export function defineContractSuite(label: string, open: () => Promise<SuiteChai
       const afterOne = await state(ledger);
       expect(afterOne.anchors).toBe(1);
       expect(r1.headHash).toBe(afterOne.head);
-      expect(chainHead([{ kind: 'anchor', ...a1 }])).toBe(afterOne.head);
+      // The head binds which writer (institution) sealed the batch.
+      const w = ledger.sender;
+      expect(chainHead([{ kind: 'anchor', ...a1, writer: w }])).toBe(afterOne.head);
 
       await expectRefused(
         ledger.anchorAudit({ ...a1, batch: 3, first_seq: 251, last_seq: 260, count: 10 }),
@@ -227,14 +229,16 @@ export function defineContractSuite(label: string, open: () => Promise<SuiteChai
       };
       await ledger.anchorAudit(a2);
       await ledger.anchorAudit(a3);
-      expect(await ledger.anchor(2)).toMatchObject(a2);
-      expect(await ledger.anchor(4)).toBeNull();
-      expect((await ledger.anchors()).anchors.map((a) => a.batch)).toEqual([1, 2, 3]);
+      expect(await ledger.anchor(w, 2)).toMatchObject({ ...a2, writer: w });
+      expect(await ledger.anchor(w, 4)).toBeNull();
+      const all = await ledger.anchors(w);
+      expect(all.anchors.map((a) => a.batch)).toEqual([1, 2, 3]);
+      expect(all.total).toBe(3);
       expect(
-        (await ledger.anchors({ startAfter: 1, limit: 1 })).anchors.map((a) => a.batch),
+        (await ledger.anchors(w, { startAfter: 1, limit: 1 })).anchors.map((a) => a.batch),
       ).toEqual([2]);
       expect((await ledger.head()).head).toBe(
-        chainHead([a1, a2, a3].map((a) => ({ kind: 'anchor' as const, ...a }))),
+        chainHead([a1, a2, a3].map((a) => ({ kind: 'anchor' as const, ...a, writer: w }))),
       );
     });
 

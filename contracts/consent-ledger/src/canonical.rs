@@ -57,7 +57,7 @@ pub fn consent(r: &ConsentRecord) -> Vec<u8> {
 }
 
 pub fn anchor(r: &AnchorRecord) -> Vec<u8> {
-    Enc::new(TAG_ANCHOR).u64(r.batch).str(&r.merkle_root).u64(r.first_seq).u64(r.last_seq).u64(r.count).0
+    Enc::new(TAG_ANCHOR).u64(r.batch).str(&r.merkle_root).u64(r.first_seq).u64(r.last_seq).u64(r.count).str(&r.writer).0
 }
 
 pub fn grant(r: &GrantRecord) -> Vec<u8> {

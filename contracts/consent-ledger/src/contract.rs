@@ -158,6 +158,7 @@ pub fn execute(
         }
         ExecuteMsg::AnchorAudit { batch, merkle_root, first_seq, last_seq, count } => {
             let a = AnchorRecord {
+                writer: info.sender.clone(),
                 batch,
                 merkle_root,
                 first_seq,
@@ -439,7 +440,7 @@ fn anchor_audit(s: &mut dyn Storage, info: &MessageInfo, a: AnchorRecord) -> Res
     }
     let mut head = state::load_head(s)?;
     let item = |replayed| ItemResult { id: a.batch.to_string(), seq: a.batch, replayed };
-    if let Some(existing) = state::load_anchor(s, a.batch)? {
+    if let Some(existing) = state::load_anchor(s, &a.writer, a.batch)? {
         let same = existing.merkle_root == a.merkle_root
             && existing.first_seq == a.first_seq
             && existing.last_seq == a.last_seq
@@ -453,15 +454,13 @@ fn anchor_audit(s: &mut dyn Storage, info: &MessageInfo, a: AnchorRecord) -> Res
         let total = head.anchors;
         return summary_response("anchor_audit", "audit_anchored", &head, total, vec![item(true)]);
     }
-    if a.batch != head.anchors + 1 {
-        return Err(ContractError::Rejected(format!(
-            "batch {} out of order: next batch is {}",
-            a.batch,
-            head.anchors + 1
-        )));
+    // Each writer (member institution) numbers its own batches: its audit trail is its own.
+    let next = state::anchor_count(s, &a.writer)? + 1;
+    if a.batch != next {
+        return Err(ContractError::Rejected(format!("batch {} out of order: next batch is {}", a.batch, next)));
     }
     if a.batch > 1 {
-        let prev = state::load_anchor(s, a.batch - 1)?
+        let prev = state::load_anchor(s, &a.writer, a.batch - 1)?
             .ok_or_else(|| ContractError::Corrupt("previous anchor missing".into()))?;
         if prev.last_seq.checked_add(1) != Some(a.first_seq) {
             return Err(ContractError::Rejected(format!(
@@ -560,9 +559,16 @@ pub fn query(s: &dyn Storage, env: &Env, msg: QueryMsg) -> Result<Vec<u8>> {
             let subject = validate::digest("subject", &subject)?;
             to_json(&ConsentHistoryResponse { consents: state::consent_history(s, &subject, start_after, limit(l))? })
         }
-        QueryMsg::Anchor { batch } => to_json(&state::load_anchor(s, batch)?),
-        QueryMsg::Anchors { start_after, limit: l } => {
-            to_json(&AnchorsResponse { anchors: state::anchors(s, start_after, limit(l))? })
+        QueryMsg::Anchor { writer, batch } => {
+            validate::address_shape(&writer)?;
+            to_json(&state::load_anchor(s, &writer, batch)?)
+        }
+        QueryMsg::Anchors { writer, start_after, limit: l } => {
+            validate::address_shape(&writer)?;
+            to_json(&AnchorsResponse {
+                anchors: state::anchors(s, &writer, start_after, limit(l))?,
+                total: state::anchor_count(s, &writer)?,
+            })
         }
         QueryMsg::Grant { grant_id } => {
             validate::ident("grant_id", &grant_id)?;

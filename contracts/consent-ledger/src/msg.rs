@@ -292,9 +292,11 @@ pub enum QueryMsg {
         limit: Option<u32>,
     },
     Anchor {
+        writer: String,
         batch: u64,
     },
     Anchors {
+        writer: String,
         start_after: Option<u64>,
         limit: Option<u32>,
     },
@@ -418,6 +420,9 @@ pub struct RecordDigestResponse {
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct AnchorRecord {
+    /// The writer (member institution) whose audit trail this batch seals: each writer has its
+    /// own stream of batches 1, 2, …
+    pub writer: String,
     pub batch: u64,
     pub merkle_root: String,
     pub first_seq: u64,
@@ -490,6 +495,8 @@ pub struct ConsentHistoryResponse {
 #[derive(Serialize, Debug, Clone, PartialEq, Eq)]
 pub struct AnchorsResponse {
     pub anchors: Vec<AnchorRecord>,
+    /// How many batches the writer has anchored in all.
+    pub total: u64,
 }
 
 /// `Response.data` of record_* / anchor_audit: per item, the seq it has (new or replayed).

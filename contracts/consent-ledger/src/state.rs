@@ -45,6 +45,7 @@ const NS_EVENT: &[u8] = b"event";
 const NS_CONSENT_HIST: &[u8] = b"consent_hist";
 const NS_CONSENT_LATEST: &[u8] = b"consent_latest";
 const NS_ANCHOR: &[u8] = b"anchor";
+const NS_ANCHOR_COUNT: &[u8] = b"anchor_count";
 const NS_GRANT: &[u8] = b"grant";
 const NS_PASSKEY: &[u8] = b"passkey";
 const NS_NETWORK: &[u8] = b"network";
@@ -106,9 +107,22 @@ pub fn consent_latest_key(subject: &[u8; 32], scope: &str) -> Vec<u8> {
     k
 }
 
-pub fn anchor_key(batch: u64) -> Vec<u8> {
+fn anchor_prefix(writer: &str) -> Vec<u8> {
     let mut k = ns(NS_ANCHOR);
+    push_lp(&mut k, writer.as_bytes());
+    k
+}
+
+/// One audit-anchor stream per writer: each member institution numbers its own batches.
+pub fn anchor_key(writer: &str, batch: u64) -> Vec<u8> {
+    let mut k = anchor_prefix(writer);
     k.extend_from_slice(&batch.to_be_bytes());
+    k
+}
+
+pub fn anchor_count_key(writer: &str) -> Vec<u8> {
+    let mut k = ns(NS_ANCHOR_COUNT);
+    push_lp(&mut k, writer.as_bytes());
     k
 }
 
@@ -267,17 +281,24 @@ pub fn consent_history(
     page(s, &consent_hist_prefix(subject), after.as_ref().map(|a| &a[..]), limit)
 }
 
-pub fn load_anchor(s: &dyn Storage, batch: u64) -> Result<Option<AnchorRecord>> {
-    load(s, &anchor_key(batch))
+pub fn load_anchor(s: &dyn Storage, writer: &str, batch: u64) -> Result<Option<AnchorRecord>> {
+    load(s, &anchor_key(writer, batch))
 }
 
+/// Stores an anchor in its writer's stream and counts it there.
 pub fn save_anchor(s: &mut dyn Storage, a: &AnchorRecord) -> Result<()> {
-    save(s, &anchor_key(a.batch), a)
+    save(s, &anchor_key(&a.writer, a.batch), a)?;
+    save(s, &anchor_count_key(&a.writer), &a.batch)
 }
 
-pub fn anchors(s: &dyn Storage, start_after: Option<u64>, limit: usize) -> Result<Vec<AnchorRecord>> {
+/// How many batches `writer` has anchored (its next batch is this + 1).
+pub fn anchor_count(s: &dyn Storage, writer: &str) -> Result<u64> {
+    Ok(load(s, &anchor_count_key(writer))?.unwrap_or(0))
+}
+
+pub fn anchors(s: &dyn Storage, writer: &str, start_after: Option<u64>, limit: usize) -> Result<Vec<AnchorRecord>> {
     let after = start_after.map(u64::to_be_bytes);
-    page(s, &ns(NS_ANCHOR), after.as_ref().map(|a| &a[..]), limit)
+    page(s, &anchor_prefix(writer), after.as_ref().map(|a| &a[..]), limit)
 }
 
 pub fn load_grant(s: &dyn Storage, grant_id: &str) -> Result<Option<GrantRecord>> {
@@ -310,8 +331,11 @@ mod tests {
             consent_latest_key(&subj, "k"),
             consent_latest_key(&subj, "kk"),
             consent_latest_key(&subj2, "k"),
-            anchor_key(1),
-            anchor_key(u64::MAX),
+            anchor_key("k", 1),
+            anchor_key("k", u64::MAX),
+            anchor_key("kk", 1),
+            anchor_count_key("k"),
+            anchor_count_key("kk"),
             grant_key("k"),
             grant_key("kk"),
             ns(NS_NETWORK),

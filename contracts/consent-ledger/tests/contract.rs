@@ -411,11 +411,38 @@ fn anchors_are_contiguous_idempotent_and_conflict_checked() {
     for n in [5u64, 14, 10] {
         b.extend_from_slice(&n.to_be_bytes());
     }
+    b.extend_from_slice(&(WRITER.len() as u32).to_be_bytes());
+    b.extend_from_slice(WRITER.as_bytes());
     assert_eq!(head1["head"], hex_encode(&sha256(&[&[0u8; 32][..], &b].concat())));
 
-    let a = c.query(json!({"anchor": {"batch": 2}}));
+    let a = c.query(json!({"anchor": {"writer": WRITER, "batch": 2}}));
     assert_eq!((a["first_seq"].as_u64(), a["last_seq"].as_u64(), a["count"].as_u64()), (Some(15), Some(20), Some(6)));
-    assert_eq!(c.query(json!({"anchor": {"batch": 3}})), Value::Null);
+    assert_eq!(a["writer"], WRITER);
+    assert_eq!(c.query(json!({"anchor": {"writer": WRITER, "batch": 3}})), Value::Null);
+}
+
+#[test]
+fn each_writer_anchors_its_own_audit_trail() {
+    // Two member institutions each seal their own batch 1: separate streams, no conflict.
+    let mut c = Chain::new();
+    c.ok(ADMIN, json!({"add_writer": {"address": WRITER2}}));
+    c.ok(WRITER, anchor(1, 1, 10));
+    let mut theirs = anchor(1, 1, 4);
+    theirs["anchor_audit"]["merkle_root"] = json!(hex64("theirs"));
+    c.ok(WRITER2, theirs);
+    c.ok(WRITER2, anchor(2, 5, 9));
+    assert_eq!(c.head()["anchors"], 3);
+    let mine = c.query(json!({"anchors": {"writer": WRITER}}));
+    assert_eq!((mine["total"].as_u64(), mine["anchors"][0]["last_seq"].as_u64()), (Some(1), Some(10)));
+    let other = c.query(json!({"anchors": {"writer": WRITER2}}));
+    assert_eq!(other["total"], 2);
+    assert_eq!(other["anchors"][0]["merkle_root"], hex64("theirs"));
+    assert_eq!(other["anchors"][1]["writer"], WRITER2);
+    // One writer's numbering says nothing about another's.
+    c.fails(WRITER, anchor(3, 11, 12), "next batch is 2");
+    // A writer cannot be asked about without naming a well-formed address.
+    let bad = c.query_raw(br#"{"anchor":{"writer":"not an address","batch":1}}"#);
+    assert!(bad.to_string().contains("address"), "{bad}");
 }
 
 #[test]
@@ -426,11 +453,13 @@ fn anchors_pagination() {
     }
     let batches =
         |v: Value| v["anchors"].as_array().unwrap().iter().map(|a| a["batch"].as_u64().unwrap()).collect::<Vec<_>>();
-    assert_eq!(batches(c.query(json!({"anchors": {}}))), (1..=20).collect::<Vec<_>>());
-    assert_eq!(batches(c.query(json!({"anchors": {"start_after": 20}}))), (21..=25).collect::<Vec<_>>());
-    assert_eq!(batches(c.query(json!({"anchors": {"start_after": 3, "limit": 2}}))), vec![4, 5]);
-    assert_eq!(batches(c.query(json!({"anchors": {"start_after": 25}}))), Vec::<u64>::new());
-    assert_eq!(batches(c.query(json!({"anchors": {"limit": 1000}}))).len(), 25);
+    let w = WRITER;
+    assert_eq!(batches(c.query(json!({"anchors": {"writer": w}}))), (1..=20).collect::<Vec<_>>());
+    assert_eq!(batches(c.query(json!({"anchors": {"writer": w, "start_after": 20}}))), (21..=25).collect::<Vec<_>>());
+    assert_eq!(batches(c.query(json!({"anchors": {"writer": w, "start_after": 3, "limit": 2}}))), vec![4, 5]);
+    assert_eq!(batches(c.query(json!({"anchors": {"writer": w, "start_after": 25}}))), Vec::<u64>::new());
+    assert_eq!(batches(c.query(json!({"anchors": {"writer": w, "limit": 1000}}))).len(), 25);
+    assert_eq!(c.query(json!({"anchors": {"writer": w}}))["total"], 25);
 }
 
 // ------------------------------------------------------------------ grants

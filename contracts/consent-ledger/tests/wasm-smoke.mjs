@@ -220,7 +220,7 @@ function scenario(quirks) {
     'must start at seq 60',
   );
   assert.deepEqual(
-    h.query({ anchors: { start_after: 2, limit: 2 } }).anchors.map((a) => a.batch),
+    h.query({ anchors: { writer: W, start_after: 2, limit: 2 } }).anchors.map((a) => a.batch),
     [3, 4],
   );
   ok(

@@ -31,7 +31,7 @@ export function createApiHandler(
     anchorRoute(() => ({
       kind: chain.kind,
       contractAddress: chain.contractAddress,
-      anchor: (batch) => chain.ledger.anchor(batch),
+      anchor: (batch) => chain.ledger.anchor(chain.ledger.sender, batch),
     })),
     beaconRoute({
       db,

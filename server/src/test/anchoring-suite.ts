@@ -58,7 +58,7 @@ export function defineAnchoringSuite(label: string, open: () => Promise<TestLedg
       const r = await worker.runOnce();
       expect(r.failed).toBe(0);
       expect((await fx.chain.ledger.head()).anchors).toBe(3);
-      expect(await fx.chain.ledger.anchor(2)).toMatchObject({
+      expect(await fx.chain.ledger.anchor(fx.chain.ledger.sender, 2)).toMatchObject({
         batch: 2,
         first_seq: 11,
         last_seq: 20,

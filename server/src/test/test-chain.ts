@@ -79,7 +79,7 @@ export class SwitchableLedger implements LedgerPort {
     this.guard(),
     this.inner.changePasskey(m)
   );
-  anchor: LedgerPort['anchor'] = async (b) => (this.guard(), this.inner.anchor(b));
+  anchor: LedgerPort['anchor'] = async (w, b) => (this.guard(), this.inner.anchor(w, b));
   head: LedgerPort['head'] = async () => (this.guard(), this.inner.head());
   height: LedgerPort['height'] = async () => (this.guard(), this.inner.height());
   getChainId: LedgerPort['getChainId'] = async () => (this.guard(), this.inner.getChainId());

@@ -88,7 +88,7 @@ describe(`a participant's own timeline with chain proofs (${TEST_DRIVER})`, () =
     }
     for (const e of anchored) {
       expect(verifyInclusion(e.hash, e.proof!.steps, e.proof!.merkleRoot)).toBe(true);
-      const onChain = await embedded.ledger.anchor(e.proof!.batch);
+      const onChain = await embedded.ledger.anchor(embedded.ledger.sender, e.proof!.batch);
       expect(onChain?.merkle_root).toBe(e.proof!.merkleRoot);
     }
     // A batch sealed before chunk roots existed is proved from the whole batch: the same steps.

@@ -89,11 +89,12 @@ describe(`audit verify against an attacker with database access (${TEST_DRIVER})
   it('no false alarm when the relay seals and anchors a batch while verification runs', async () => {
     await appendMany(10, 'racing');
     const racing = {
-      head: () => embedded.ledger.head(),
-      // Between the chain's count and its list, a new batch is sealed and anchored.
-      anchors: async (page: Parameters<typeof embedded.ledger.anchors>[0]) => {
-        if (page?.startAfter === undefined) await worker.runOnce();
-        return embedded.ledger.anchors(page);
+      sender: embedded.ledger.sender,
+      // Between the chain's count (a one-item page) and its list, a new batch is sealed and
+      // anchored.
+      anchors: async (writer: string, page: Parameters<typeof embedded.ledger.anchors>[1]) => {
+        if (page?.startAfter === undefined && page?.limit !== 1) await worker.runOnce();
+        return embedded.ledger.anchors(writer, page);
       },
     };
     const result = await verifyAnchors(db.db, racing);

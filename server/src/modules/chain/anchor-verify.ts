@@ -87,7 +87,7 @@ export async function verifyAnchors(
   // Order matters while a relay keeps anchoring: the chain's count first (every batch it covers
   // was sealed before, so the database read next has it), the anchors themselves last (so a batch
   // the database already calls confirmed is in the list).
-  const { anchors: anchoredBefore } = await chain.head();
+  const { total: anchoredBefore } = await chain.anchors(chain.sender, { limit: 1 });
   const batches = await db.select().from(auditBatches).orderBy(asc(auditBatches.batch));
   const outbox = new Map(
     (

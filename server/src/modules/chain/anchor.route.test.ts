@@ -22,7 +22,7 @@ describe(`the read-only anchor route serves the contract's own state (${TEST_DRI
     route = anchorRoute(() => ({
       kind: 'embedded',
       contractAddress: embedded.contractAddress,
-      anchor: (batch) => embedded.ledger.anchor(batch),
+      anchor: (batch) => embedded.ledger.anchor(embedded.ledger.sender, batch),
     }));
     await db.db.transaction((tx) =>
       appendAuditEvent(tx, systemActor('test'), { action: 'test.x' }),
@@ -45,7 +45,7 @@ describe(`the read-only anchor route serves the contract's own state (${TEST_DRI
     const body = (await res.json()) as { anchor: { merkle_root: string }; query: unknown };
     expect(body.query).toEqual({ anchor: { batch: batch!.batch } });
     expect(body.anchor.merkle_root).toBe(batch!.merkleRoot);
-    expect(body.anchor).toEqual(await embedded.ledger.anchor(batch!.batch));
+    expect(body.anchor).toEqual(await embedded.ledger.anchor(embedded.ledger.sender, batch!.batch));
   });
 
   it('says 404 for a batch the chain does not hold, 400 for nonsense, 405 for writes', async () => {

@@ -8,7 +8,10 @@ export const ANCHOR_PATH = '/chain/anchors';
 export interface AnchorSource {
   kind: 'embedded' | 'real';
   contractAddress: string;
-  /** The contract's `{ anchor: { batch } }` smart query, answered from the chain's state. */
+  /**
+   * The contract's `{ anchor: { writer, batch } }` smart query for this institution's own
+   * writer, answered from the chain's state.
+   */
   anchor(batch: number): Promise<AnchorRecord | null>;
 }
 

@@ -17,7 +17,8 @@ export interface LedgerPort {
   recordGrants(items: readonly GrantItem[]): Promise<Receipt>;
   anchorAudit(anchor: AnchorAuditMsg): Promise<Receipt>;
   changePasskey(message: PasskeyChangeMsg): Promise<Receipt>;
-  anchor(batch: number): Promise<AnchorRecord | null>;
+  /** Batch `batch` of `writer`'s audit anchors (each writer numbers its own). */
+  anchor(writer: string, batch: number): Promise<AnchorRecord | null>;
   head(): Promise<HeadResponse>;
   /** The chain's latest height (the relay compares it with its last receipt). */
   height(): Promise<number>;

@@ -399,9 +399,9 @@ describe(`the access workflow on the demo data, end to end (${TEST_DRIVER})`, ()
     expect(
       verifyInclusion(inclusion.hash, inclusion.proof!.steps, inclusion.proof!.merkleRoot),
     ).toBe(true);
-    expect((await embedded.ledger.anchor(inclusion.proof!.batch))?.merkle_root).toBe(
-      inclusion.proof!.merkleRoot,
-    );
+    expect(
+      (await embedded.ledger.anchor(embedded.ledger.sender, inclusion.proof!.batch))?.merkle_root,
+    ).toBe(inclusion.proof!.merkleRoot);
 
     // The grant and the decisions are on chain too.
     const [grantRow] = await db.db.select().from(grants).where(eq(grants.id, grantId));
