@@ -31,6 +31,7 @@ export function createApiHandler(
     anchorRoute(() => ({
       kind: chain.kind,
       contractAddress: chain.contractAddress,
+      writer: chain.ledger.sender,
       anchor: (batch) => chain.ledger.anchor(chain.ledger.sender, batch),
     })),
     beaconRoute({

@@ -22,6 +22,7 @@ describe(`the read-only anchor route serves the contract's own state (${TEST_DRI
     route = anchorRoute(() => ({
       kind: 'embedded',
       contractAddress: embedded.contractAddress,
+      writer: embedded.ledger.sender,
       anchor: (batch) => embedded.ledger.anchor(embedded.ledger.sender, batch),
     }));
     await db.db.transaction((tx) =>
@@ -43,7 +44,9 @@ describe(`the read-only anchor route serves the contract's own state (${TEST_DRI
     const res = await get(`/chain/anchors/${batch!.batch}`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { anchor: { merkle_root: string }; query: unknown };
-    expect(body.query).toEqual({ anchor: { batch: batch!.batch } });
+    expect(body.query).toEqual({
+      anchor: { writer: embedded.ledger.sender, batch: batch!.batch },
+    });
     expect(body.anchor.merkle_root).toBe(batch!.merkleRoot);
     expect(body.anchor).toEqual(await embedded.ledger.anchor(embedded.ledger.sender, batch!.batch));
   });

@@ -8,10 +8,9 @@ export const ANCHOR_PATH = '/chain/anchors';
 export interface AnchorSource {
   kind: 'embedded' | 'real';
   contractAddress: string;
-  /**
-   * The contract's `{ anchor: { writer, batch } }` smart query for this institution's own
-   * writer, answered from the chain's state.
-   */
+  /** This institution's writer address: its audit anchors are its own stream on the contract. */
+  writer: string;
+  /** The contract's `{ anchor: { writer, batch } }` smart query, answered from the chain's state. */
   anchor(batch: number): Promise<AnchorRecord | null>;
 }
 
@@ -22,7 +21,7 @@ const json = (body: unknown, status: number, extra: Record<string, string> = {})
   });
 
 /**
- * `GET /chain/anchors/<batch>`: the contract's own answer to `{"anchor":{"batch":<batch>}}`, read
+ * `GET /chain/anchors/<batch>`: the contract's own answer to `{"anchor":{"writer":<ours>,"batch":<batch>}}`, read
  * from the chain's state (the embedded chain's contract, or a real node's smart query), never from
  * our database, so a browser can check an inclusion proof against the root the chain holds.
  * Read-only and public: anchors carry Merkle roots and sequence ranges, nothing personal, and are
@@ -49,7 +48,7 @@ export function anchorRoute(source: () => AnchorSource): Route {
       const body = {
         chain: chain.kind,
         contract: chain.contractAddress,
-        query: { anchor: { batch } },
+        query: { anchor: { writer: chain.writer, batch } },
         anchor,
       };
       return json(body, anchor ? 200 : 404);

@@ -217,14 +217,27 @@ describe(`the API on the wasmd localnet (${TEST_DRIVER})`, () => {
       const anchors: AnchorsResponse['anchors'] = [];
       for (;;) {
         const page = await wasmdSmartQuery<AnchorsResponse>(chain.contractAddress, {
-          anchors: { start_after: anchors.at(-1)?.batch ?? 0, limit: 100 },
+          anchors: {
+            writer: chain.ledger.sender,
+            start_after: anchors.at(-1)?.batch ?? 0,
+            limit: 100,
+          },
         });
         anchors.push(...page.anchors);
         if (page.anchors.length < 100) break;
       }
       expect(
-        anchors.map((a) => [a.batch, a.merkle_root, a.first_seq, a.last_seq, a.count]),
-      ).toEqual(batches.map((b) => [b.batch, b.merkleRoot, b.firstSeq, b.lastSeq, b.count]));
+        anchors.map((a) => [a.writer, a.batch, a.merkle_root, a.first_seq, a.last_seq, a.count]),
+      ).toEqual(
+        batches.map((b) => [
+          chain.ledger.sender,
+          b.batch,
+          b.merkleRoot,
+          b.firstSeq,
+          b.lastSeq,
+          b.count,
+        ]),
+      );
       // And the verifier, reading the anchors from the chain, agrees.
       expect(await verifyAnchors(db, chain.ledger)).toMatchObject({
         ok: true,
