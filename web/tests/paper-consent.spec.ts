@@ -56,3 +56,33 @@ test('a parent acts for the teenager they represent, then stops', async ({ page 
   await page.getByRole('button', { name: 'Stop acting for Sam Demo' }).click();
   await expect(page.getByTestId('acting-for')).toHaveCount(0);
 });
+
+test('an administrator sees the paper consent form versions and registers one; a malformed version is refused', async ({
+  page,
+}, testInfo) => {
+  await signIn(page, 'admin@demo.local');
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'Consent forms' })
+    .click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Paper consent forms');
+  const versions = page.getByTestId('form-versions');
+  await expect(versions).toContainText('PAPER-2026-01 — Paper consent form, 2026');
+  await page.waitForLoadState('networkidle');
+
+  // A version with spaces is not one a form can carry: refused, nothing registered.
+  await page.getByRole('textbox', { name: 'Version' }).fill('paper form 2');
+  await page.getByRole('textbox', { name: 'Title' }).fill('A second paper form');
+  await page.getByRole('button', { name: 'Register' }).click();
+  await expect(page.getByRole('alert').first()).toContainText('letters, digits');
+  await expect(versions).not.toContainText('paper form 2');
+  await expectAccessible(page, testInfo, 'consent-forms-refused');
+
+  const version = `PAPER-E2E-${Date.now()}`;
+  await page.getByRole('textbox', { name: 'Version' }).fill(version);
+  await page.getByRole('textbox', { name: 'Title' }).fill('Paper consent form, end-to-end test');
+  await page.getByRole('button', { name: 'Register' }).click();
+  await expect(page.getByText(`Form version ${version} is registered.`)).toBeVisible();
+  await expect(versions).toContainText(`${version} — Paper consent form, end-to-end test`);
+  await expectAccessible(page, testInfo, 'consent-forms');
+});

@@ -88,3 +88,68 @@ test('a participant switches to Spanish; consent and timeline speak it, and it i
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Every use of your data');
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
 });
+
+test('in Spanish: the proof badges, the account page and withdrawal, on a phone with axe', async ({
+  page,
+}, testInfo) => {
+  await enrolNewParticipant(page, 'Marta Gil', `P-ES2-${Date.now()}`);
+  await page.goto('/timeline');
+  await switchTo(page, 'Español');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Cada uso de sus datos');
+
+  // The record's creation reaches the chain; the browser checks its proof, in Spanish.
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId('proof').first()).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 25_000, intervals: [1_000, 2_000, 3_000] });
+  await page.waitForLoadState('networkidle');
+  const proven = page
+    .getByTestId('event')
+    .filter({ has: page.getByTestId('proof') })
+    .first();
+  await expect(proven.getByTestId('badge-verified')).toHaveText('Verificado en la cadena', {
+    timeout: 10_000,
+  });
+  await proven.getByTestId('badge-verified').click();
+  await expect(proven.getByTestId('proof-ok')).toHaveText('✓ prueba comprobada en su navegador');
+  await expect(proven).toContainText('Raíz de Merkle en la cadena');
+  await expect(proven).toContainText('Transacción');
+  await fitsThePhone(page);
+  await expectAccessible(page, testInfo, 'proof-es');
+
+  // The account page: passkeys, password, sessions (how this one signed in), in Spanish.
+  await page.getByRole('link', { name: 'Cuenta', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Su cuenta');
+  await expect(page.getByRole('heading', { name: 'Llaves de acceso' })).toBeVisible();
+  await expect(page.getByText('Todavía no tiene ninguna llave de acceso.')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Añadir una llave de acceso' })).toBeVisible();
+  const sessions = page.getByRole('region', { name: 'Dónde tiene la sesión iniciada' });
+  await expect(sessions.getByRole('columnheader', { name: 'Inició sesión con' })).toBeVisible();
+  await expect(sessions.getByTestId('session-row').first()).toContainText('contraseña');
+  await expect(sessions.getByTestId('session-row').first()).toContainText('este dispositivo');
+  // A form error is Spanish too, and nothing changes.
+  await page.getByRole('button', { name: 'Cambiar contraseña' }).click();
+  await expect(page.getByText('Escriba su contraseña actual.')).toBeVisible();
+  await fitsThePhone(page);
+  await expectAccessible(page, testInfo, 'account-es');
+
+  // Withdrawal: what happens, a missing confirmation, then the receipt, all in Spanish.
+  await page.goto('/withdraw');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Retirarse de Consentome');
+  await expect(page.getByRole('heading', { name: 'Qué ocurre cuando se retira' })).toBeVisible();
+  await page.getByRole('button', { name: 'Retirarme ahora' }).click();
+  await expect(
+    page.getByText('Marque la casilla para confirmar que quiere retirarse.'),
+  ).toBeVisible();
+  await fitsThePhone(page);
+  await expectAccessible(page, testInfo, 'withdraw-es');
+  await page
+    .getByLabel('Entiendo lo que ocurre y quiero retirarme de Consentome por completo.')
+    .check();
+  await page.getByRole('button', { name: 'Retirarme ahora' }).click();
+  const result = page.getByTestId('withdrawal-result');
+  await expect(result.getByRole('heading', { name: 'Usted se ha retirado' })).toBeVisible();
+  await expect(result).toContainText('Ningún estudio había recibido sus datos.');
+  await expect(result).toContainText('UTC');
+  await expectAccessible(page, testInfo, 'withdrawn-es');
+});

@@ -177,6 +177,13 @@ test('a researcher builds a cohort, creates a study from it and submits it', asy
   const chart = page.getByRole('region', { name: /Consent breakdown for General research/ });
   await expect(chart.getByText('Must be asked', { exact: true })).toBeVisible();
   await expect(page.getByTestId('requests-pending')).toHaveText(/^[1-9]\d*$/);
+  // How the people asked answer, as counts and rates: nobody has answered yet.
+  const responses = page.getByRole('region', { name: 'Answers to the consent requests' });
+  await expect(responses.getByTestId('responses-asked')).toHaveText(/^[1-9]\d*$/);
+  await expect(responses.getByTestId('responses-yes')).toHaveText('0 (0%)');
+  await expect(responses.getByTestId('responses-waiting')).toHaveText(/^[1-9]\d* \(100%\)$/);
+  await expect(responses.getByTestId('responses-rate')).toHaveText('0%');
+  await expect(responses.getByTestId('responses-reminders')).toHaveText('0');
   await expectAccessible(page, testInfo, 'study-submitted');
   await screenshots(page, testInfo, 'study');
 
@@ -250,6 +257,14 @@ test('a board member reviews the queue and votes with a rationale and conditions
   await expect(page.getByText('Dr Ada Lee, City Hospital')).toBeVisible();
   // Exact figures for the board.
   await expect(page.getByText('Exact figures (ethics board view).')).toBeVisible();
+  // The board sees the answers too: the demo patient said yes, the others have not answered.
+  const responses = page.getByRole('region', { name: 'Answers to the consent requests' });
+  const asked = Number(await responses.getByTestId('responses-asked').textContent());
+  await expect(responses.getByTestId('responses-yes')).toHaveText(
+    `1 (${Math.round(100 / asked)}%)`,
+  );
+  await expect(responses.getByTestId('responses-no')).toHaveText('0 (0%)');
+  await expect(responses.getByTestId('responses-rate')).toHaveText(`${Math.round(100 / asked)}%`);
   // Only a dataset whose data use denies the purpose asks for an override reason.
   await expect(page.getByLabel(/Override reason/)).toHaveCount(0);
   await expectAccessible(page, testInfo, 'review-study');

@@ -85,6 +85,11 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
     what: 'the data access committees',
     nav: { label: 'Committees' },
   },
+  '/admin/consent-forms': {
+    roles: ['admin'],
+    what: 'the paper consent forms',
+    nav: { label: 'Consent forms' },
+  },
   '/review': {
     roles: BOARD,
     what: 'the review queue',

@@ -1,6 +1,7 @@
 import { deserialize } from '$app/forms';
 import { startAuthentication } from '@simplewebauthn/browser';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/browser';
+import { m } from './paraglide/messages';
 import { promptFailure } from './passkey-errors';
 import { SIGNATURE_FIELDS } from './signature-fields';
 
@@ -82,6 +83,6 @@ export async function signDecision(
     formData.set(SIGNATURE_FIELDS.response, JSON.stringify(assertion));
     return { ok: true };
   } catch (e) {
-    return { ok: false, message: promptFailure(e, 'Your decision was not recorded') };
+    return { ok: false, message: promptFailure(e, m.decision_not_recorded()) };
   }
 }

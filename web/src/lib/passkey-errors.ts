@@ -1,3 +1,5 @@
+import { m } from './paraglide/messages';
+
 /**
  * Words for a WebAuthn prompt that gave nothing. Cancelling the prompt, letting it time out and
  * having no matching passkey all reach the page as NotAllowedError (the browser does not say
@@ -6,9 +8,9 @@
 export function promptFailure(e: unknown, outcome: string): string {
   const name = e instanceof Error ? e.name : '';
   if (name === 'NotAllowedError' || name === 'AbortError')
-    return `${outcome}: the browser’s passkey prompt was cancelled or timed out.`;
-  if (name === 'InvalidStateError') return `${outcome}: this passkey is already one of yours.`;
+    return `${outcome}: ${m.prompt_cancelled()}`;
+  if (name === 'InvalidStateError') return `${outcome}: ${m.prompt_already_yours()}`;
   if (name === 'NotSupportedError' || name === 'SecurityError')
-    return `${outcome}: this browser cannot use passkeys on this site.`;
-  return `${outcome}: ${e instanceof Error ? e.message : 'the browser refused.'}`;
+    return `${outcome}: ${m.prompt_unsupported()}`;
+  return `${outcome}: ${e instanceof Error ? e.message : m.prompt_refused()}`;
 }

@@ -1,3 +1,5 @@
+import { m } from './paraglide/messages';
+
 /** A passkey as a decision's label needs it. */
 interface NamedPasskey {
   credentialId: string;
@@ -5,7 +7,7 @@ interface NamedPasskey {
 }
 
 /**
- * Who vouches for one recorded decision, in the participant's words: their passkey (by the name
+ * Who vouches for one recorded decision, in the participant's words and the page's language: their passkey (by the name
  * they gave it) or the institution that recorded it for them. `signedWith` is the credential id
  * the API reports (null: recorded by the institution). A passkey removed since still signed it,
  * so it is named as such rather than passed off as the institution's record.
@@ -15,9 +17,7 @@ export function vouchedBy(
   passkeys: readonly NamedPasskey[],
   institution: string,
 ): string {
-  if (!signedWith) return `Recorded by ${institution} for you`;
+  if (!signedWith) return m.vouched_institution({ institution });
   const key = passkeys.find((p) => p.credentialId === signedWith);
-  return key
-    ? `Signed by your passkey ${key.name}`
-    : 'Signed by a passkey of yours (since removed)';
+  return key ? m.vouched_passkey({ name: key.name }) : m.vouched_removed_passkey();
 }

@@ -1,3 +1,4 @@
+import { m } from './paraglide/messages';
 import type { BrowserVerdict } from './verify-in-browser';
 
 /** What the consent history shows beside one version after the browser checked it. */
@@ -24,8 +25,8 @@ export function versionChecks(verdicts: readonly BrowserVerdict[]): Map<number, 
     out.set(
       version,
       failed
-        ? { ok: false, text: `✗ Check failed in your browser: ${failed.detail}.` }
-        : { ok: true, text: '✓ Checked in your browser: your passkey’s signature checks out.' },
+        ? { ok: false, text: m.version_check_failed({ detail: failed.detail }) }
+        : { ok: true, text: m.version_check_ok() },
     );
   }
   return out;

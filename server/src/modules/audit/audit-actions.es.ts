@@ -107,6 +107,8 @@ export const AUDIT_ACTION_SPANISH = {
   'review.vote': 'Un miembro del comité de ética votó sobre un estudio',
   'review.consent_outlook.read':
     'El comité de ética consultó cómo el consentimiento divide el grupo de participantes de un estudio',
+  'study.consent_responses.read':
+    'Alguien consultó cómo han respondido las personas a las que un estudio preguntó (solo cifras)',
   // Acceso a sus datos.
   'grant.issue': 'Se dio a un estudio acceso a datos que incluyen los suyos',
   'grant.read': 'Alguien consultó el acceso de un estudio',

@@ -171,6 +171,9 @@ export const AUDIT_ACTION_WORDING = {
   'review.consent_outlook.read': use(
     'The ethics board looked at how consent splits a study’s cohort',
   ),
+  'study.consent_responses.read': use(
+    'Someone looked at how the people a study asked have answered (counts only)',
+  ),
   // Access to your data.
   'grant.issue': use('A study was given access to data that includes yours'),
   'grant.read': use('Someone looked at a study’s access'),

@@ -9,6 +9,8 @@ import { datasets } from '../datasets/datasets.tables.js';
 import { consentPreferences } from '../consent/consent.tables.js';
 import { effectiveConsent } from '../consent/effective-consent.js';
 import { preferenceBreakdown } from './preference-breakdown.js';
+import { consentReasons } from './consent-reasons.js';
+import { governingDiseaseChoices, strictest, type Ancestry } from '../consent/purpose-hierarchy.js';
 import { collectionConsentOfRow } from '../datasets/collection-consent.js';
 import {
   CONSENT_CHOICES,
@@ -16,6 +18,41 @@ import {
   type ConsentPreferences,
 } from '../consent/preferences.js';
 import type { ResearchPurposeArgs } from '../consent/research-purpose-args.js';
+import type { ConsentChoice } from '../consent/preferences.js';
+
+/**
+ * The parts of a purpose one participant's standing choices govern, by the nested rule of
+ * purpose-hierarchy.ts, each with the words the consent reasons use and the strictest choice
+ * governing it: per disease for a DS purpose naming diseases, else per scope.
+ */
+function governedParts(
+  prefs: ConsentPreferences,
+  purpose: ResearchPurposeArgs,
+  ancestry: Ancestry,
+  label: (id: string) => string,
+): { words: string; choice: ConsentChoice }[] {
+  const commercial = purpose.commercial
+    ? [{ words: 'commercial use', choice: prefs.purposes.COMMERCIAL }]
+    : [];
+  if (purpose.primary === 'DS' && purpose.diseases && purpose.diseases.length > 0)
+    return [
+      ...purpose.diseases.map((d) => ({
+        words: `research on ${label(d)}`,
+        choice: strictest(governingDiseaseChoices(prefs, d, ancestry).map((g) => g.choice)),
+      })),
+      ...commercial,
+    ];
+  const words: Record<string, string> = {
+    GRU: 'general research use',
+    HMB: 'health and medical research',
+    POA: 'population and ancestry research',
+    METHODS: 'methods research',
+  };
+  return [
+    { words: words[purpose.primary]!, choice: prefs.purposes[purpose.primary as 'HMB'] },
+    ...commercial,
+  ];
+}
 
 /** The fixture's MONDO terms: cancer, and colorectal and breast cancer below it. */
 const NAMEABLE = ['MONDO:0004992', 'MONDO:0005575', 'MONDO:0007254'];
@@ -122,6 +159,16 @@ describe(`consent breakdown agrees with effectiveConsent (${TEST_DRIVER})`, () =
       try {
         const expected = { permit: 0, ask: 0, deny: 0 };
         const unstatedSeen = { permit: 0, ask: 0, deny: 0 };
+        /** The board's consent reasons, recomputed participant by participant. */
+        const expectedReasons = new Map<string, number>();
+        const reason = (outcome: string, words: string) =>
+          expectedReasons.set(
+            `${outcome}|${words}`,
+            (expectedReasons.get(`${outcome}|${words}`) ?? 0) + 1,
+          );
+        const graph = index.ontologyGraph();
+        const ancestry: Ancestry = (c) => graph.ancestors(c);
+        const label = (id: string) => graph.label(id) ?? id;
         const collectionOf = new Map(
           (await db.db.select().from(datasets)).map((d) => [d.id, collectionConsentOfRow(d)]),
         );
@@ -139,6 +186,24 @@ describe(`consent breakdown agrees with effectiveConsent (${TEST_DRIVER})`, () =
             ancestry: (c) => index.ontologyGraph().ancestors(c),
           });
           if (!prefsOf.has(r.id)) unstatedSeen[e] += 1;
+          const prefs = prefsOf.get(r.id);
+          const parts = prefs ? governedParts(prefs, purpose, ancestry, label) : [];
+          if (e === 'deny') {
+            const denied = parts.filter((p) => p.choice === 'deny');
+            for (const p of denied) reason('excluded', `Said no to ${p.words}`);
+            if (denied.length === 0)
+              reason('excluded', 'The data use of their datasets does not allow this purpose');
+          }
+          if (e === 'ask' && prefs) {
+            for (const p of parts.filter((x) => x.choice === 'ask'))
+              reason('ask', `Chose “ask me” for ${p.words}`);
+            if (prefs.askEachTime) reason('ask', 'Asked to be asked about every study');
+          }
+          if (e === 'ask' && !prefs)
+            reason(
+              'ask',
+              'Never chose; the consent given when their data was collected does not cover this',
+            );
           expected[e] += 1;
           const inSet = e === 'permit' ? split.permitted : e === 'ask' ? split.ask : split.excluded;
           expect(inSet.has(r.num), `${r.id} should be ${e}`).toBe(true);
@@ -151,6 +216,15 @@ describe(`consent breakdown agrees with effectiveConsent (${TEST_DRIVER})`, () =
           ask: split.ask.size,
           deny: split.excluded.size,
         }).toEqual(expected);
+        // The reasons follow the same nested rule, as counts.
+        const reasons = consentReasons(index, split, {
+          primary: purpose.primary,
+          commercial: purpose.commercial ?? false,
+          diseases: purpose.diseases ?? [],
+        });
+        expect(new Map(reasons.map((x) => [`${x.outcome}|${x.reason}`, x.count]))).toEqual(
+          expectedReasons,
+        );
         expect(expected.permit).toBeGreaterThan(0);
         // Those who never stated anything: permitted by the broad collection consent, asked
         // where their data also comes from the re-contact dataset; commercial use is never

@@ -1,7 +1,7 @@
 import type { Consent } from '@medplum/fhirtypes';
 import { eq } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
-import { ForbiddenError, NotFoundError } from '../../errors/app-errors.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../errors/app-errors.js';
 import { hasRole, type UserActor } from '../actors/actor.js';
 import { preferenceHistory, setConsentPreferences } from '../consent/consent.service.js';
 import { askWhetherLaterNoApplies } from '../studies/later-no-questions.js';
@@ -55,6 +55,19 @@ export interface CreatedConsent {
 }
 
 /**
+ * What the consent rules refuse in a well-formed Consent (a disease the ontology does not know,
+ * answers that contradict the nested purposes) as a 422 naming each problem, like the codes
+ * `consentStatement` refuses; nothing has been written.
+ */
+function asUnprocessable(error: unknown): never {
+  if (!(error instanceof ValidationError)) throw error;
+  const issues = (error.issues.length ? error.issues.map((i) => i.message) : [error.message]).map(
+    (diagnostics) => ({ severity: 'error' as const, code: 'business-rule' as const, diagnostics }),
+  );
+  throw new FhirRequestError(422, 'processing', 'Consent not accepted', issues);
+}
+
+/**
  * `POST /fhir/Consent`: a participant's standing preferences from a FHIR R4 Consent (from an EHR
  * or a consent app acting for them). Checks, in order: role (403), official schema (400), the
  * elements and codes we understand (422, naming each problem), the patient — their own, or 404
@@ -82,10 +95,12 @@ export async function createFhirConsent(
   const [current] = await preferenceHistory(tx, participant.id);
   const version = await setConsentPreferences(tx, viewer, {
     purposes: statement.purposes,
+    // Left out when the Consent names no disease: the current per-disease choices are kept.
+    ...(statement.diseases ? { diseases: statement.diseases } : {}),
     askEachTime: statement.askEachTime ?? current!.askEachTime,
     discoverable: statement.discoverable ?? current!.discoverable,
     recontact: statement.recontact ?? current!.recontact,
-  });
+  }).catch(asUnprocessable);
   // A new standing "no" may cover studies that already received data under an earlier "yes".
   await askWhetherLaterNoApplies(tx, viewer, participant);
   const decisions = await participantStudyDecisions(tx, participant.id);

@@ -15,6 +15,7 @@ import {
   enrolWithCode,
 } from '../participants/participants.service.js';
 import { participants } from '../participants/participants.tables.js';
+import { ontologyTerms } from '../ontology/ontology.tables.js';
 import { MAX_FHIR_BODY_BYTES } from './fhir-request-body.js';
 import { fhirRoute } from './fhir.route.js';
 
@@ -230,6 +231,43 @@ describe(`FHIR Consent create (${TEST_DRIVER})`, () => {
       discoverable: false,
       recontact: true,
     });
+  });
+
+  it('takes disease provisions: each MONDO-coded DS provision becomes a named disease; unknown diseases change nothing', async () => {
+    const DS = { system: DUO, code: 'DUO:0000007' };
+    const MONDO = 'http://purl.obolibrary.org/obo/mondo.owl';
+    await db.db
+      .insert(ontologyTerms)
+      .values({ curie: 'MONDO:0002025', label: 'psychiatric disorder', ontology: 'MONDO' })
+      .onConflictDoNothing();
+    const consent = (disease: string) =>
+      ehrConsent('P-ANNA', {
+        type: 'deny',
+        provision: [
+          { type: 'permit', purpose: [{ system: DUO, code: 'DUO:0000006' }] },
+          { type: 'deny', purpose: [DS], code: [{ coding: [{ system: MONDO, code: disease }] }] },
+        ],
+      });
+    const res = await post<Consent>(tokens['P-ANNA'], consent('MONDO:0002025'));
+    expect(res.status).toBe(201);
+    expectValid(res.body);
+    const [stored] = await db.db.transaction((tx) => preferenceHistory(tx, ids['P-ANNA']!));
+    expect(stored).toMatchObject({
+      purposes: { HMB: 'permit', DS: 'permit' },
+      diseases: [{ id: 'MONDO:0002025', choice: 'deny' }],
+    });
+    // It reads back as it was sent.
+    expect(res.body.provision!.provision!.find((p) => p.code)).toMatchObject({
+      type: 'deny',
+      code: [{ coding: [{ system: MONDO, code: 'MONDO:0002025' }] }],
+    });
+    // A MONDO id the ontology does not know: refused with its id, nothing written.
+    const before = await snapshot();
+    const unknown = await post<OperationOutcome>(tokens['P-ANNA'], consent('MONDO:9999999'));
+    expect(unknown.status).toBe(422);
+    expectValid(unknown.body);
+    expect(unknown.body.issue[0]!.diagnostics).toContain('MONDO:9999999');
+    expect(await snapshot()).toEqual(before);
   });
 
   it('refuses unknown codes with a 422 naming each, and changes nothing', async () => {

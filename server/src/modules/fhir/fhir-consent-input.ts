@@ -26,6 +26,9 @@ const scopeProvision = z.strictObject({
   type: z.enum(['permit', 'deny']),
   // A nested provision without a purpose would be an exception for everything.
   purpose: z.array(coding).min(1),
+  // A disease-specific (DS) provision names its diseases as MONDO codes (a named disease's
+  // answer, as `toFhirConsent` writes it); checked in `fhir-consent-statement.ts`.
+  code: z.array(codeableConcept).min(1).optional(),
 });
 
 /**

@@ -206,8 +206,71 @@ describe('nested purposes in FHIR', () => {
     });
   });
 
-  it('a Consent carrying disease provisions is refused as a whole when sent back, never read in part', () => {
-    const resource = JSON.parse(JSON.stringify(toFhirConsent(participant, version, true)));
-    expect(() => consentStatement(parseConsentInput(resource), BASE)).toThrow(FhirRequestError);
+  it('reads disease provisions back into the per-disease choices, beside the DS answer', () => {
+    const resource = JSON.parse(
+      JSON.stringify(
+        toFhirConsent(
+          participant,
+          {
+            ...version,
+            diseases: [
+              { id: 'MONDO:0002025', choice: 'deny' },
+              { id: 'MONDO:0005090', choice: 'ask' },
+              { id: 'MONDO:0005575', choice: 'permit' },
+            ],
+          },
+          true,
+        ),
+      ),
+    );
+    const statement = consentStatement(parseConsentInput(resource), BASE);
+    expect(statement.purposes).toEqual(version.purposes);
+    expect(statement.diseases).toEqual([
+      { id: 'MONDO:0002025', choice: 'deny' },
+      { id: 'MONDO:0005090', choice: 'ask' },
+      { id: 'MONDO:0005575', choice: 'permit' },
+    ]);
+    // A Consent naming no disease leaves them out, so the ones recorded are kept.
+    const plain = consentStatement(
+      parseConsentInput(minimal({ type: 'deny', provision: [{ type: 'permit', purpose: [gru] }] })),
+      BASE,
+    );
+    expect(plain.diseases).toBeUndefined();
+  });
+
+  it('refuses disease codes that are not MONDO, diseases under another purpose and a disease given two answers, naming each', () => {
+    const ds = { system: 'http://purl.obolibrary.org/obo/duo', code: 'DUO:0000007' };
+    const hmb = { system: 'http://purl.obolibrary.org/obo/duo', code: 'DUO:0000006' };
+    const mondo = (code: string) => ({
+      coding: [{ system: 'http://purl.obolibrary.org/obo/mondo.owl', code }],
+    });
+    const error = refusal(
+      minimal({
+        type: 'deny',
+        provision: [
+          { type: 'permit', purpose: [gru] },
+          { type: 'deny', purpose: [ds], code: [mondo('MONDO:0002025')] },
+          { type: 'permit', purpose: [ds], code: [mondo('MONDO:0002025')] },
+          {
+            type: 'deny',
+            purpose: [ds],
+            code: [{ coding: [{ system: 'http://snomed.info/sct', code: '74732009' }] }],
+          },
+          { type: 'deny', purpose: [hmb], code: [mondo('MONDO:0005090')] },
+          { type: 'deny', purpose: [ds], code: [mondo('psychiatric')] },
+        ],
+      }),
+    );
+    expect(error.status).toBe(422);
+    expect(error.issues.map((i) => [i.code, i.expression![0]])).toEqual([
+      ['business-rule', 'Consent.provision.provision[2].code[0].coding[0]'],
+      ['code-invalid', 'Consent.provision.provision[3].code[0].coding[0]'],
+      ['business-rule', 'Consent.provision.provision[4].purpose'],
+      ['code-invalid', 'Consent.provision.provision[5].code[0].coding[0]'],
+    ]);
+    expect(error.issues[0]!.diagnostics).toBe(
+      'Disease MONDO:0002025 is given two different answers (deny, permit)',
+    );
+    expect(error.issues[1]!.diagnostics).toContain('Diseases are MONDO codes');
   });
 });

@@ -1,5 +1,10 @@
 import type { Coding, OperationOutcomeIssue } from '@medplum/fhirtypes';
-import { CONSENT_SCOPES, type ConsentChoice, type ConsentScope } from '../consent/preferences.js';
+import {
+  CONSENT_SCOPES,
+  type ConsentChoice,
+  type ConsentScope,
+  type DiseaseChoice,
+} from '../consent/preferences.js';
 import { referencedPseudonym } from './fhir-access.js';
 import type { ConsentInput } from './fhir-consent-input.js';
 import { fhirPath } from './fhir-consent-input.js';
@@ -11,7 +16,7 @@ import {
   scopeCoding,
 } from './fhir-consent.js';
 import { FhirRequestError } from './fhir-http.js';
-import { EXTENSIONS } from './fhir-systems.js';
+import { EXTENSIONS, SYSTEMS } from './fhir-systems.js';
 
 /**
  * What a posted Consent says, in our terms: whose it is and a full set of standing answers. The
@@ -21,6 +26,11 @@ import { EXTENSIONS } from './fhir-systems.js';
 export interface ConsentStatement {
   pseudonym: string;
   purposes: Record<ConsentScope, ConsentChoice>;
+  /**
+   * The named diseases' answers (DS provisions coded with MONDO diseases), or undefined when the
+   * Consent names none: an EHR that does not know of per-disease choices must not erase them.
+   */
+  diseases?: DiseaseChoice[];
   askEachTime?: boolean;
   discoverable?: boolean;
   recontact?: boolean;
@@ -83,9 +93,52 @@ function readRootExtensions(input: ConsentInput, issues: Issues) {
   return settings;
 }
 
-/** The answer of each purpose the nested provisions name. */
+/** A MONDO id as the ontology writes it. */
+const MONDO_ID = /^MONDO:\d{7}$/;
+
+/**
+ * The diseases a DS provision names, each with the provision's answer: every code must be a
+ * MONDO disease, the provision's only purpose DS, and a disease named twice must get one answer.
+ */
+function readDiseaseCodes(
+  provision: { purpose: Coding[]; code: { coding: Coding[] }[] },
+  choice: ConsentChoice,
+  path: PropertyKey[],
+  diseases: Map<string, ConsentChoice>,
+  issues: Issues,
+) {
+  const onlyDs = provision.purpose.every((c) => SCOPE_BY_CODING.get(key(c)) === 'DS');
+  if (!onlyDs)
+    issues.add(
+      'business-rule',
+      'Only a disease-specific research (DS) provision names diseases: give the diseases their own DS provision',
+      [...path, 'purpose'],
+    );
+  provision.code.forEach((concept, i) =>
+    concept.coding.forEach((coding, j) => {
+      const at = [...path, 'code', i, 'coding', j];
+      if (coding.system !== SYSTEMS.mondo || !MONDO_ID.test(coding.code ?? ''))
+        return issues.add(
+          'code-invalid',
+          `Diseases are MONDO codes (${SYSTEMS.mondo}, MONDO:nnnnnnn), not ${coding.code} in system ${coding.system}`,
+          at,
+        );
+      const earlier = diseases.get(coding.code!);
+      if (earlier && earlier !== choice)
+        issues.add(
+          'business-rule',
+          `Disease ${coding.code} is given two different answers (${earlier}, ${choice})`,
+          at,
+        );
+      diseases.set(coding.code!, choice);
+    }),
+  );
+}
+
+/** The answer of each purpose the nested provisions name, and of each disease DS ones name. */
 function readScopeProvisions(input: ConsentInput, issues: Issues) {
   const answers = new Map<ConsentScope, ConsentChoice>();
+  const diseases = new Map<string, ConsentChoice>();
   (input.provision.provision ?? []).forEach((provision, i) => {
     // Per-study decisions are answered in the study's consent request, not recorded from here.
     if (!('purpose' in provision)) return;
@@ -99,6 +152,11 @@ function readScopeProvisions(input: ConsentInput, issues: Issues) {
     if (ask && provision.type === 'permit')
       issues.add('business-rule', 'ask-each-time is only meaningful on a deny', [...path, 'type']);
     const choice: ConsentChoice = provision.type === 'permit' ? 'permit' : ask ? 'ask' : 'deny';
+    // A named disease refines DS for that disease and those below it; it is not DS's answer.
+    if (provision.code) {
+      readDiseaseCodes({ ...provision, code: provision.code }, choice, path, diseases, issues);
+      return;
+    }
     provision.purpose.forEach((coding, j) => {
       const scope = SCOPE_BY_CODING.get(key(coding));
       if (!scope) return issues.unknownCode(coding, [...path, 'purpose', j]);
@@ -112,7 +170,7 @@ function readScopeProvisions(input: ConsentInput, issues: Issues) {
       answers.set(scope, choice);
     });
   });
-  return answers;
+  return { answers, diseases };
 }
 
 /**
@@ -148,7 +206,7 @@ export function consentStatement(input: ConsentInput, baseUrl: string): ConsentS
       'reference',
     ]);
   const settings = readRootExtensions(input, issues);
-  const answers = readScopeProvisions(input, issues);
+  const { answers, diseases } = readScopeProvisions(input, issues);
   const unnamed = CONSENT_SCOPES.filter((s) => !answers.has(s));
   if (input.provision.type === 'permit' && unnamed.length)
     issues.add(
@@ -170,5 +228,12 @@ export function consentStatement(input: ConsentInput, baseUrl: string): ConsentS
   const purposes = Object.fromEntries(
     CONSENT_SCOPES.map((s) => [s, answers.get(s) ?? inherited(s) ?? 'deny']),
   ) as Record<ConsentScope, ConsentChoice>;
-  return { pseudonym: pseudonym!, purposes, ...settings };
+  return {
+    pseudonym: pseudonym!,
+    purposes,
+    ...(diseases.size > 0
+      ? { diseases: [...diseases].map(([id, choice]) => ({ id, choice })) }
+      : {}),
+    ...settings,
+  };
 }

@@ -123,7 +123,7 @@ describe(`reminders and response rates (${TEST_DRIVER})`, () => {
       .from(consentRequests)
       .where(eq(consentRequests.studyId, studyId));
     const res = await f.gql<{ study: { consentResponses: Record<string, number> } }>(
-      `query($id: ID!) { study(id: $id) { consentResponses { asked answeredYes answeredNo waiting } } }`,
+      `query($id: ID!) { study(id: $id) { consentResponses { asked answeredYes answeredNo waiting remindersSent } } }`,
       { id: studyId },
       { token: f.tokens.researcher },
     );
@@ -132,6 +132,12 @@ describe(`reminders and response rates (${TEST_DRIVER})`, () => {
       answeredYes: 1,
       answeredNo: 1,
       waiting: asked.length - 2,
+      // The reminders of the previous test, added up over the study's requests.
+      remindersSent: asked.reduce((n, r) => n + r.remindersSent, 0),
     });
+    expect(asked.reduce((n, r) => n + r.remindersSent, 0)).toBeGreaterThanOrEqual(4);
+    // Reading the figures is audited, as the researcher's read of figures about participants.
+    const reads = await auditEventsWithAction(f.db.db, 'study.consent_responses.read');
+    expect(reads.filter((e) => e.targetId === studyId)).toHaveLength(1);
   });
 });

@@ -52,13 +52,17 @@ const ResponseRatesType = builder.objectRef<ResponseRates>('ConsentResponseRates
     answeredYes: t.exposeInt('answeredYes'),
     answeredNo: t.exposeInt('answeredNo'),
     waiting: t.exposeInt('waiting'),
+    remindersSent: t.exposeInt('remindersSent', {
+      description: 'Reminders sent for the study’s requests, all together.',
+    }),
   }),
 });
 
 builder.objectField(StudyType, 'consentResponses', (t) =>
   t.field({
     type: ResponseRatesType,
-    description: 'Response rates of the consent requests this study sent (counts only).',
-    resolve: (study, _args, ctx) => inTransaction(ctx, (tx) => responseRates(tx, study.id)),
+    description: 'Response rates of the consent requests this study sent (counts only). Audited.',
+    resolve: (study, _args, ctx) =>
+      inTransaction(ctx, (tx) => responseRates(tx, ctx.viewer, study.id)),
   }),
 );

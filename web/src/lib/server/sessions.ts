@@ -2,6 +2,7 @@ import type { RequestEvent } from '@sveltejs/kit';
 import { graphql, type ResultOf } from '$lib/graphql/graphql';
 import { api } from './api';
 import { messageOf, signedIn } from './guard';
+import { m } from '$lib/paraglide/messages';
 import { Refusal, mutationAction } from './mutate';
 
 /** Where the signed-in user is signed in. */
@@ -51,8 +52,9 @@ export const sessionActions = {
       { id: sessionId },
       {
         kept: { sessionId },
-        done: () => ({ sessionNotice: 'That device is signed out.' }),
-        refusedMessage: (m) => (m.includes('not found') ? 'That session has already ended.' : m),
+        done: () => ({ sessionNotice: m.sessions_ended() }),
+        refusedMessage: (refusal) =>
+          refusal.includes('not found') ? m.sessions_already_ended() : refusal,
       },
     );
   },

@@ -25,7 +25,7 @@ const StudyQuery = graphql(
     { id memberName mine vote rationale conditions overrideReason createdAt } application {
     completeSections totalSections sections { section title complete problems data }
     collaborators { name email institution hasAccount confirmedAt } } documents { id kind name
-    sizeBytes sha256 } } }
+    sizeBytes sha256 } consentResponses { asked answeredYes answeredNo waiting remindersSent } } }
   `,
   [PurposeFields, DataUseFields, ObligationFields, ModifierCheckFields, StudyCountFields],
 );

@@ -20,6 +20,7 @@ import { clearSessionCookie } from '$lib/server/session';
 import { MyEmail, RequestEmailVerification } from '$lib/server/email-verification';
 import { myStaffPasskeys, staffPasskeyActions } from '$lib/server/staff-passkeys';
 import type { FieldErrors } from '$lib/validate';
+import { m } from '$lib/paraglide/messages';
 import type { Actions, PageServerLoad } from './$types';
 
 const ChangePassword = graphql(
@@ -77,7 +78,7 @@ export const actions: Actions = {
   ...staffPasskeyActions,
   resendVerification: async ({ locals, fetch }) => {
     const { viewer, token } = signedIn(locals);
-    if (!viewer.email) return fail(400, { verifyMessage: 'Your account has no e-mail address.' });
+    if (!viewer.email) return fail(400, { verifyMessage: m.account_no_email() });
     try {
       const r = await mutate(fetch, token, RequestEmailVerification, { e: viewer.email });
       if (!r.ok)
@@ -94,9 +95,9 @@ export const actions: Actions = {
     const newPassword = String(form.get('newPassword') ?? '');
     const confirmPassword = String(form.get('confirmPassword') ?? '');
     const errors: FieldErrors = {};
-    if (!currentPassword) errors.currentPassword = 'Enter your current password.';
-    if (newPassword.length < 12) errors.newPassword = 'Use at least 12 characters.';
-    if (confirmPassword !== newPassword) errors.confirmPassword = 'The two entries differ.';
+    if (!currentPassword) errors.currentPassword = m.account_password_current_missing();
+    if (newPassword.length < 12) errors.newPassword = m.account_password_too_short();
+    if (confirmPassword !== newPassword) errors.confirmPassword = m.account_password_differ();
     if (Object.keys(errors).length) return fail(400, { errors, message: null, ended: null });
     try {
       const r = await mutate(fetch, token, ChangePassword, { c: currentPassword, n: newPassword });
@@ -125,7 +126,7 @@ export const actions: Actions = {
   totpConfirm: async ({ locals, request, fetch }) => {
     const { token } = signedIn(locals);
     const code = String((await request.formData()).get('code') ?? '').trim();
-    if (!/^\d{6}$/.test(code)) return factorFail(400, null, { code: 'Enter the 6 digits.' });
+    if (!/^\d{6}$/.test(code)) return factorFail(400, null, { code: m.factor_six_digits() });
     try {
       const r = await mutate(fetch, token, ConfirmTotpEnrolment, { c: code });
       if (!r.ok)
@@ -144,7 +145,7 @@ export const actions: Actions = {
     const form = await request.formData();
     const code = String(form.get('code') ?? '').trim();
     const recovery = String(form.get('recoveryCode') ?? '').trim();
-    if (!code && !recovery) return factorFail(400, null, { code: 'Enter the 6 digits.' });
+    if (!code && !recovery) return factorFail(400, null, { code: m.factor_six_digits() });
     try {
       const r = await mutate(fetch, token, VerifySecondFactor, {
         c: recovery ? null : code,
@@ -163,7 +164,10 @@ export const actions: Actions = {
     const providerId = String(form.get('provider') ?? '');
     const password = String(form.get('linkPassword') ?? '');
     if (!password)
-      return fail(400, { linkErrors: { linkPassword: 'Enter your password.' }, linkMessage: null });
+      return fail(400, {
+        linkErrors: { linkPassword: m.account_link_password_missing() },
+        linkMessage: null,
+      });
     let target: string;
     try {
       const r = await mutate(fetch, token, BeginInstitutionLink, { p: providerId, pw: password });

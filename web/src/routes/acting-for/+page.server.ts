@@ -4,6 +4,7 @@ import { clearActingFor, setActingFor } from '$lib/server/acting-for';
 import { api } from '$lib/server/api';
 import { messageOf, signedIn } from '$lib/server/guard';
 import { loadOrFail } from '$lib/server/load';
+import { m } from '$lib/paraglide/messages';
 import type { Actions, PageServerLoad } from './$types';
 
 const Represented = graphql(`
@@ -28,7 +29,7 @@ export const actions: Actions = {
       return fail(502, { message: messageOf(e) });
     }
     const chosen = represented.find((r) => r.participantId === participantId);
-    if (!chosen) return fail(404, { message: 'You do not represent this person (any more).' });
+    if (!chosen) return fail(404, { message: m.acting_for_not_represented() });
     setActingFor(cookies, { participantId, name: chosen.name }, url.protocol === 'https:');
     redirect(303, '/consent');
   },

@@ -15,7 +15,7 @@ import type { Actions, PageServerLoad } from './$types';
 const MyConsent = graphql(
   `
     query MyConsent { myConsent { current { ...PreferencesFields } history {
-    ...PreferencesFields } startingPoints { datasetName collection { kind summary } }
+    ...PreferencesFields } startingPoints { datasetName collection { kind duoCodes } }
     statedOwn } myParticipant { status } duoTerms { code plain }
     myPasskeys { ...PasskeyFields } diseaseTerms { id label } }
   `,

@@ -3,6 +3,7 @@ import { ApiRequestError } from '$lib/server/api';
 import { ResetPassword } from '$lib/server/login';
 import { mutate, statusOf } from '$lib/server/mutate';
 import type { Actions, PageServerLoad } from './$types';
+import { m } from '$lib/paraglide/messages';
 
 export const load: PageServerLoad = ({ locals }) => {
   if (locals.viewer) redirect(303, '/account');
@@ -15,11 +16,10 @@ export const actions: Actions = {
     const token = String(form.get('token') ?? '');
     const newPassword = String(form.get('newPassword') ?? '');
     const repeat = String(form.get('repeat') ?? '');
-    if (!token)
-      return fail(400, { error: 'This page needs the link from your e-mail.', done: false });
+    if (!token) return fail(400, { error: m.link_needed(), done: false });
     if (newPassword !== repeat)
       return fail(400, {
-        error: 'The two passwords differ. Type the same one twice.',
+        error: m.reset_differ(),
         done: false,
       });
     try {
@@ -34,7 +34,7 @@ export const actions: Actions = {
         });
       }
     } catch (error) {
-      const message = error instanceof ApiRequestError ? error.message : 'Unexpected error.';
+      const message = error instanceof ApiRequestError ? error.message : m.error_unexpected();
       return fail(502, { error: message, done: false });
     }
     return { error: null, done: true };

@@ -6,6 +6,7 @@ import { SigningStatementFields } from '$lib/graphql/fragments';
 import { Refusal, mutationAction } from '$lib/server/mutate';
 import { myPasskeysOrNone } from '$lib/server/passkeys';
 import { notRecorded, signatureOf, statementAction } from '$lib/server/signature';
+import { m } from '$lib/paraglide/messages';
 import type { Actions, PageServerLoad } from './$types';
 
 const MyRecord = graphql(`
@@ -41,7 +42,7 @@ export const load: PageServerLoad = async ({ locals, fetch }) => {
 
 const notConfirmed = () =>
   fail(400, {
-    errors: { confirm: 'Tick the box to confirm that you want to withdraw.' },
+    errors: { confirm: m.withdraw_tick_box() },
     message: null,
   });
 
