@@ -230,3 +230,36 @@ test('a clinician cannot open a participant’s record page, nor a participant t
     await participantContext.close();
   }
 });
+
+test('the record pages speak Spanish to a participant who chose it (375 px, axe)', async ({
+  page,
+}, testInfo) => {
+  await page.setViewportSize({ width: 375, height: 812 });
+  await enrolNewParticipant(page, 'Rosa Registro', `P-RES-${Date.now()}`);
+  await page.goto('/record');
+  await page.getByTestId('language-switch').getByRole('button', { name: 'Español' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Mi historial');
+  await expect(page.getByRole('link', { name: 'Mi historial' })).toHaveAttribute(
+    'aria-current',
+    'page',
+  );
+  await expect(page.getByText('Todavía no hay enfermedades ni fenotipos.')).toBeVisible();
+  await page.waitForLoadState('networkidle');
+  await page.getByLabel('Medición', { exact: true }).selectOption('HEIGHT');
+  await page.getByLabel('Valor', { exact: true }).fill('171');
+  await page.getByRole('button', { name: 'Añadir la medición' }).click();
+  const height = page.getByTestId('record-entry').filter({ hasText: 'Estatura' });
+  await expect(height).toContainText('171 cm');
+  await expect(height.getByTestId('entry-source')).toHaveText('Lo indicó usted');
+  await expectAccessible(page, testInfo, 'record-es-375');
+  await page
+    .getByRole('link', { name: 'Profesionales clínicos que pueden ver su historial' })
+    .click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+    'Profesionales clínicos que pueden ver su historial',
+  );
+  await expect(
+    page.getByText('Ahora mismo ningún profesional clínico puede ver su historial.'),
+  ).toBeVisible();
+  await expectAccessible(page, testInfo, 'record-clinicians-es-375');
+});
