@@ -238,8 +238,8 @@ test('the record pages speak Spanish to a participant who chose it (375 px, axe)
   await enrolNewParticipant(page, 'Rosa Registro', `P-RES-${Date.now()}`);
   await page.goto('/record');
   await page.getByTestId('language-switch').getByRole('button', { name: 'Español' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Mi historial');
-  await expect(page.getByRole('link', { name: 'Mi historial' })).toHaveAttribute(
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Mi expediente');
+  await expect(page.getByRole('link', { name: 'Mi expediente' })).toHaveAttribute(
     'aria-current',
     'page',
   );
@@ -253,13 +253,13 @@ test('the record pages speak Spanish to a participant who chose it (375 px, axe)
   await expect(height.getByTestId('entry-source')).toHaveText('Lo indicó usted');
   await expectAccessible(page, testInfo, 'record-es-375');
   await page
-    .getByRole('link', { name: 'Profesionales clínicos que pueden ver su historial' })
+    .getByRole('link', { name: 'Profesionales clínicos que pueden ver su expediente' })
     .click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(
-    'Profesionales clínicos que pueden ver su historial',
+    'Profesionales clínicos que pueden ver su expediente',
   );
   await expect(
-    page.getByText('Ahora mismo ningún profesional clínico puede ver su historial.'),
+    page.getByText('Ahora mismo ningún profesional clínico puede ver su expediente.'),
   ).toBeVisible();
   await expectAccessible(page, testInfo, 'record-clinicians-es-375');
 });
