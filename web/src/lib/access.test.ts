@@ -56,6 +56,7 @@ describe('navFor', () => {
       'Your consent',
       'Study requests',
       'Data use',
+      'My record',
       'Timeline',
       'Withdraw',
     ]);
@@ -66,6 +67,7 @@ describe('navFor', () => {
       '/datasets',
     ]);
     expect(navFor('consent_coordinator').map((l) => l.href)).toEqual(['/', '/coordinator']);
+    expect(navFor('clinician').map((l) => l.href)).toEqual(['/', '/patients']);
     expect(navFor('ethics_board').map((l) => l.href)).toEqual([
       '/',
       '/review',

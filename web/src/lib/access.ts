@@ -20,6 +20,7 @@ const STUDY_READERS = ['researcher', 'ethics_board', 'admin'] as const;
 const STEWARDS = ['steward', 'admin'] as const;
 const PARTICIPANT = ['participant'] as const;
 const COORDINATOR = ['consent_coordinator'] as const;
+const CLINICIAN = ['clinician'] as const;
 
 /**
  * Every route of the portal, by SvelteKit route id, and who may use it. The one table behind
@@ -61,6 +62,15 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
     what: 'your data use (participants only)',
     nav: { label: 'Data use' },
   },
+  '/record': {
+    roles: PARTICIPANT,
+    what: 'your record (participants only)',
+    nav: { label: 'My record' },
+  },
+  '/record/clinicians': {
+    roles: PARTICIPANT,
+    what: 'the clinicians you authorise (participants only)',
+  },
   '/timeline': {
     roles: PARTICIPANT,
     what: 'the timeline (participants only)',
@@ -78,6 +88,12 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
     what: 'paper consent (consent coordinators only)',
     nav: { label: 'Paper consent' },
   },
+  '/patients': {
+    roles: CLINICIAN,
+    what: 'your patients (clinicians only)',
+    nav: { label: 'Patients' },
+  },
+  '/patients/[pseudonym]': { roles: CLINICIAN, what: 'patient records (clinicians only)' },
   '/erased': { roles: 'public', what: 'the erasure receipt' },
   '/admin/users': { roles: ['admin'], what: 'account administration', nav: { label: 'Users' } },
   '/admin/dacs': {

@@ -94,6 +94,32 @@ const measurementSchema = z
       });
   });
 
+/** The terms a record entry may name: current (not obsolete) HPO and MONDO terms. */
+const recordableTerm = and(
+  eq(ontologyTerms.obsolete, false),
+  inArray(ontologyTerms.ontology, ['HP', 'MONDO']),
+);
+
+/** A term a record entry may name, as a picker offers it. */
+export interface RecordTermChoice {
+  id: string;
+  label: string;
+}
+
+/**
+ * Every term a condition entry may name, by label: exactly what `conditionContent` accepts, so
+ * the portal's picker offers nothing the API would refuse. The imported ontology is public
+ * knowledge (no participant data), so reading it is not audited.
+ */
+export async function recordTermChoices(tx: Tx): Promise<RecordTermChoice[]> {
+  const rows = await tx
+    .select({ id: ontologyTerms.curie, label: ontologyTerms.label })
+    .from(ontologyTerms)
+    .where(recordableTerm);
+  // Sorted here, not by the database, so both drivers (and any collation) give one order.
+  return rows.sort((a, b) => a.label.localeCompare(b.label, 'en') || a.id.localeCompare(b.id));
+}
+
 /** The known, current HPO/MONDO term a code names, or a ValidationError naming the field. */
 async function knownTerm(tx: Tx, code: string): Promise<string> {
   const curie = canonicalCurie(code);
@@ -104,13 +130,7 @@ async function knownTerm(tx: Tx, code: string): Promise<string> {
   const [term] = await tx
     .select({ curie: ontologyTerms.curie })
     .from(ontologyTerms)
-    .where(
-      and(
-        eq(ontologyTerms.curie, curie),
-        eq(ontologyTerms.obsolete, false),
-        inArray(ontologyTerms.ontology, ['HP', 'MONDO']),
-      ),
-    );
+    .where(and(eq(ontologyTerms.curie, curie), recordableTerm));
   if (!term)
     throw new ValidationError('Invalid input: code: is not a known term', [
       { field: 'code', message: `${curie} is not a known, current term` },

@@ -5,6 +5,7 @@ import { auditCount, auditEventsWithAction, lastAuditEventWith } from '../../tes
 import { TEST_DRIVER } from '../../test/test-database.js';
 import { users } from '../accounts/accounts.tables.js';
 import { systemActor } from '../actors/actor.js';
+import { ontologyTerms } from '../ontology/ontology.tables.js';
 import { participants } from '../participants/participants.tables.js';
 import { writeEntry } from './record.service.js';
 import { recordEntries, recordEntryVersions } from './record.tables.js';
@@ -240,6 +241,39 @@ describe(`a participant adds to their own record (${TEST_DRIVER})`, () => {
     const event = await lastAuditEventWith(f.db.db, 'record.entry.dispute');
     expect(event).toMatchObject({ targetId: theirs.id, participantId });
     expect(JSON.stringify(event!.payload)).not.toContain('never had');
+  });
+
+  it('offers the participant exactly the terms an entry may name, and no other role', async () => {
+    await f.db.db.insert(ontologyTerms).values([
+      { curie: 'HP:0099990', ontology: 'HP', label: 'Withdrawn phenotype', obsolete: true },
+      { curie: 'GO:0099991', ontology: 'GO', label: 'Not a phenotype', obsolete: false },
+    ]);
+    const res = await f.gql<{ recordTerms: { id: string; label: string }[] }>(
+      `{ recordTerms { id label } }`,
+      {},
+      { token: patient },
+    );
+    const offered = res.data!.recordTerms;
+    expect(offered).toEqual(
+      expect.arrayContaining([
+        { id: 'HP:0002099', label: 'Asthma' },
+        { id: 'MONDO:0005070', label: expect.any(String) },
+      ]),
+    );
+    const ids = offered.map((t) => t.id);
+    expect(ids).not.toContain('HP:0099990');
+    expect(ids).not.toContain('GO:0099991');
+    expect(ids.every((id) => /^(HP|MONDO):\d{7}$/.test(id))).toBe(true);
+    const labels = offered.map((t) => t.label);
+    expect(labels).toEqual([...labels].sort((a, b) => a.localeCompare(b, 'en')));
+    // What is offered is accepted; what is left out is refused.
+    const obsolete = await refusedWithNothingWritten(ADD_CONDITION, { i: { code: 'HP:0099990' } });
+    expect(obsolete).toMatchObject({
+      __typename: 'ValidationError',
+      fieldErrors: [{ field: 'code' }],
+    });
+    const refused = await f.gql(`{ recordTerms { id } }`, {}, { token: f.tokens.researcher });
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
   it('answers "not found" for an entry that is not the participant’s, and refuses other roles', async () => {

@@ -1,7 +1,7 @@
 import { builder } from '../../builder.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { inTransaction } from '../../graphql/run.js';
-import { SMOKING_STATUSES } from './record-content.js';
+import { SMOKING_STATUSES, recordTermChoices, type RecordTermChoice } from './record-content.js';
 import { myRecord, type EntryRemark, type RecordEntryView } from './record-reads.service.js';
 import {
   addOwnCondition,
@@ -124,6 +124,21 @@ export const RecordEntryRefType = builder
       retractedAt: t.expose('retractedAt', { type: 'DateTime', nullable: true }),
     }),
   });
+
+const RecordTermType = builder.objectRef<RecordTermChoice>('RecordTerm').implement({
+  description: 'An HPO phenotype or MONDO disease a record entry may name.',
+  fields: (t) => ({ id: t.exposeString('id'), label: t.exposeString('label') }),
+});
+
+builder.queryField('recordTerms', (t) =>
+  t.field({
+    type: [RecordTermType],
+    description:
+      'The HPO and MONDO terms a condition entry may name (the imported ontology, public knowledge: no participant data), by label.',
+    authScopes: { roles: ['participant', 'clinician'] },
+    resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => recordTermChoices(tx)),
+  }),
+);
 
 builder.queryField('myRecord', (t) =>
   t.field({

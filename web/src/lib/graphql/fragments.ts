@@ -77,3 +77,10 @@ export const CountFigureFields = graphql(`
 `);
 /** A protected figure: what to show, and the number when it is not suppressed. */
 export type Figure = ResultOf<typeof StudyCountFields> | ResultOf<typeof CountFigureFields>;
+
+/** One entry of a participant's record with its provenance (the note only for its participant). */
+export const RecordEntryFields = graphql(`
+  fragment RecordEntryFields on RecordEntry { id kind source authorName authorInstitution
+  createdAt version code label onset value valueText unit note remarks { id kind text createdAt } }
+`);
+export type RecordEntry = ResultOf<typeof RecordEntryFields>;

@@ -1,0 +1,97 @@
+import { fail } from '@sveltejs/kit';
+import { graphql } from '$lib/graphql/graphql';
+import { m } from '$lib/paraglide/messages';
+import { recordDay } from '$lib/record-labels';
+import { signedIn } from '$lib/server/guard';
+import { loadOrFail } from '$lib/server/load';
+import { Refusal, mutationAction } from '$lib/server/mutate';
+import type { FieldErrors } from '$lib/validate';
+import type { Actions, PageServerLoad } from './$types';
+
+const MyClinicians = graphql(`
+  query MyClinicians { myParticipant { pseudonym } myClinicians { id clinicianName
+  clinicianEmail institution canRead canAppend startsAt endsAt revokedAt active } }
+`);
+
+const Authorise = graphql(
+  `
+    mutation AuthoriseClinician($input: AuthoriseClinicianInput!) {
+    authoriseClinician(input: $input) {
+    ... on MutationAuthoriseClinicianSuccess { data { id endsAt } } ...Refusal } }
+  `,
+  [Refusal],
+);
+
+const Revoke = graphql(
+  `
+    mutation RevokeClinician($id: ID!) { revokeClinician(authorisationId: $id) {
+    ... on MutationRevokeClinicianSuccess { data { id } } ...Refusal } }
+  `,
+  [Refusal],
+);
+
+export const load: PageServerLoad = async ({ locals, fetch }) => {
+  const { token } = signedIn(locals);
+  const data = await loadOrFail(fetch, token, MyClinicians, {});
+  return { linked: data.myParticipant !== null, authorisations: data.myClinicians };
+};
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** The authorisation form's values and, in the participant's language, what is wrong with them. */
+function readAuthorisation(form: FormData) {
+  const values = {
+    clinicianEmail: String(form.get('clinicianEmail') ?? '').trim(),
+    canRead: form.get('canRead') === 'on',
+    canAppend: form.get('canAppend') === 'on',
+    until: String(form.get('until') ?? ''),
+  };
+  const errors: FieldErrors = {};
+  if (!EMAIL.test(values.clinicianEmail)) errors.clinicianEmail = m.clinicians_email_invalid();
+  if (!values.canRead && !values.canAppend) errors.scope = m.clinicians_scope_required();
+  const today = new Date().toISOString().slice(0, 10);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(values.until) || values.until < today)
+    errors.until = m.clinicians_until_invalid();
+  return { values, errors };
+}
+
+export const actions: Actions = {
+  /** The participant authorises a clinician, by e-mail, to read and/or add until a day. */
+  authorise: async ({ locals, fetch, request }) => {
+    const { token } = signedIn(locals);
+    const { values, errors } = readAuthorisation(await request.formData());
+    if (Object.keys(errors).length)
+      return fail(400, { action: 'authorise' as const, values, errors });
+    return mutationAction(
+      fetch,
+      token,
+      Authorise,
+      { input: values },
+      {
+        kept: { action: 'authorise' as const, values },
+        fieldName: (f) => (f === 'canRead' || f === 'canAppend' ? 'scope' : f),
+        // An address that is not a clinician's answers "not found": say so in their words.
+        refusedMessage: (message) =>
+          message === 'Clinician not found' ? m.clinicians_not_found() : message,
+        done: () => ({ notice: m.clinicians_authorised({ day: recordDay(values.until) }) }),
+      },
+    );
+  },
+  /** The participant ends a clinician's access at once (asked twice on the page). */
+  revoke: async ({ locals, fetch, request }) => {
+    const { token } = signedIn(locals);
+    const form = await request.formData();
+    const id = String(form.get('authorisationId') ?? '');
+    const name = String(form.get('name') ?? '');
+    return mutationAction(
+      fetch,
+      token,
+      Revoke,
+      { id },
+      {
+        kept: { action: 'revoke' as const, id },
+        done: () => ({ notice: m.clinicians_revoked({ name }) }),
+      },
+    );
+  },
+};
