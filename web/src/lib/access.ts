@@ -79,6 +79,11 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
     nav: { label: 'Paper consent' },
   },
   '/erased': { roles: 'public', what: 'the erasure receipt' },
+  '/signing-official': {
+    roles: ['signing_official'],
+    what: 'the signing official’s page',
+    nav: { label: 'Sign-off' },
+  },
   '/admin/users': { roles: ['admin'], what: 'account administration', nav: { label: 'Users' } },
   '/admin/dacs': {
     roles: ['admin'],
@@ -100,7 +105,12 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   '/studies/[id]': {
     roles: STUDY_READERS,
     what: 'studies',
-    actions: { submit: ['researcher'], withdraw: ['researcher'], evidence: ['researcher'] },
+    actions: {
+      submit: ['researcher'],
+      withdraw: ['researcher'],
+      evidence: ['researcher'],
+      acceptAgreement: ['researcher'],
+    },
   },
   '/studies/[id]/request': {
     roles: ['researcher', 'ethics_board'],

@@ -24,9 +24,11 @@ export const DataUseAgreementType = builder.objectRef<AgreementRow>('DataUseAgre
     text: t.exposeString('text'),
     textSha256: t.exposeString('textSha256', { description: 'SHA-256 of the text.' }),
     publishedAt: t.expose('publishedAt', { type: 'DateTime' }),
-    dac: t.field({
-      type: DacType,
-      resolve: (a, _args, ctx) => inTransaction(ctx, (tx) => dacById(tx, a.dacId)),
+    dacId: t.exposeID('dacId'),
+    // The committee's name only: its members are for the board and admins (`dacs`).
+    dacName: t.string({
+      resolve: async (a, _args, ctx) =>
+        (await inTransaction(ctx, (tx) => dacById(tx, a.dacId))).name,
     }),
     acceptedByMe: t.field({
       type: 'DateTime',
