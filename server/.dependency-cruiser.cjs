@@ -13,7 +13,7 @@ const LAYERS = [
   ['participants'],
   ['chain', 'datasets', 'assisted-consent', 'record'], // assisted-consent: paper consent forms and scans; record: what participants and their clinicians add
   ['passkeys', 'dacs', 'network'], // passkeys: participants' WebAuthn keys; dacs: the committees that govern datasets; network: the member institutions on chain
-  ['consent', 'audit-explorer'],
+  ['consent', 'audit-explorer', 'signing-officials'], // signing-officials: institutions sign off requests, library cards
   ['cohorts'],
   ['studies', 'beacon'],
   ['grants'],

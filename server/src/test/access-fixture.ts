@@ -12,7 +12,8 @@ import {
 } from '../modules/participants/participants.service.js';
 import { participants } from '../modules/participants/participants.tables.js';
 import { consentRequests } from '../modules/studies/studies.tables.js';
-import { createTestApi, testConfig } from './test-api.js';
+import { createTestApi, loginAs, makeUser, testConfig } from './test-api.js';
+import type { UserRecord } from '../modules/accounts/accounts.service.js';
 import { openTestLedger } from './test-chain.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import type { Config } from '../config.js';
@@ -28,7 +29,7 @@ export interface AccessFixture {
   /** The services the API runs on: other doors under test share them. */
   services: AppServices;
   embedded: EmbeddedLedger;
-  tokens: { researcher: string; ethics: string; ethics2: string; admin: string };
+  tokens: { researcher: string; ethics: string; ethics2: string; admin: string; so: string };
   panelId: string;
   dispose(): Promise<void>;
 }
@@ -72,6 +73,7 @@ export async function openAccessFixture(config: Partial<Config> = {}): Promise<A
     ethics: await signIn(gql, 'ethics@demo.local'),
     ethics2: await signIn(gql, 'ethics2@demo.local'),
     admin: await signIn(gql, 'admin@demo.local'),
+    so: await signIn(gql, 'so@demo.local'),
   };
   const res = await gql<{ datasets: { id: string; name: string }[] }>(
     `{ datasets { id name } }`,
@@ -130,7 +132,54 @@ const variableTypes: Record<string, string> = {
   datasetUpdate: 'UpdateDatasetInput!',
   section: 'AccessRequestSection!',
   data: 'JSON!',
+  agreementId: 'ID!',
+  cardId: 'ID!',
+  researcherId: 'ID!',
+  dacId: 'ID!',
+  expiresAt: 'DateTime!',
 };
+
+/**
+ * A new researcher of the demo researcher's institution ready to submit straight to the
+ * committees, as the demo researcher is: they accepted every committee's current data use
+ * agreement and the demo signing official (so@demo.local) issued them a library card.
+ */
+export async function researcherWithCard(
+  f: AccessFixture,
+): Promise<{ user: UserRecord; token: string }> {
+  const user = await makeUser(f.db.db, 'researcher', 'Demo University');
+  const token = await loginAs(f.gql, user);
+  const res = await f.gql<{ dataUseAgreements: { id: string }[] }>(
+    `{ dataUseAgreements { id } }`,
+    {},
+    { token },
+  );
+  for (const { id } of res.data!.dataUseAgreements) {
+    for (const who of [token, f.tokens.so]) {
+      const accepted = await mutate(
+        f,
+        who,
+        'acceptDataUseAgreement(agreementId: $agreementId)',
+        'id',
+        {
+          agreementId: id,
+        },
+      );
+      if (accepted.__typename !== 'MutationAcceptDataUseAgreementSuccess')
+        throw new Error(`accepting failed: ${JSON.stringify(accepted)}`);
+    }
+  }
+  const card = await mutate(
+    f,
+    f.tokens.so,
+    'issueLibraryCard(researcherId: $researcherId, expiresAt: $expiresAt)',
+    'id',
+    { researcherId: user.id, expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString() },
+  );
+  if (card.__typename !== 'MutationIssueLibraryCardSuccess')
+    throw new Error(`issuing a card failed: ${JSON.stringify(card)}`);
+  return { user, token };
+}
 
 /**
  * Fills in every section of a draft's full request with the example (demo-access-request.ts),

@@ -95,6 +95,11 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   },
   '/patients/[pseudonym]': { roles: CLINICIAN, what: 'patient records (clinicians only)' },
   '/erased': { roles: 'public', what: 'the erasure receipt' },
+  '/signing-official': {
+    roles: ['signing_official'],
+    what: 'the signing official’s page',
+    nav: { label: 'Sign-off' },
+  },
   '/admin/users': { roles: ['admin'], what: 'account administration', nav: { label: 'Users' } },
   '/admin/dacs': {
     roles: ['admin'],
@@ -121,7 +126,12 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   '/studies/[id]': {
     roles: STUDY_READERS,
     what: 'studies',
-    actions: { submit: ['researcher'], withdraw: ['researcher'], evidence: ['researcher'] },
+    actions: {
+      submit: ['researcher'],
+      withdraw: ['researcher'],
+      evidence: ['researcher'],
+      acceptAgreement: ['researcher'],
+    },
   },
   '/studies/[id]/request': {
     roles: ['researcher', 'ethics_board'],

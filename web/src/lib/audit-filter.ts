@@ -44,6 +44,7 @@ export const ACTOR_ROLES = [
   'admin',
   'consent_coordinator',
   'clinician',
+  'signing_official',
   'system',
   'anonymous',
 ] as const;

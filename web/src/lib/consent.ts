@@ -234,6 +234,7 @@ const ACTORS: Record<Role | 'system', () => string> = {
   admin: m.actor_admin,
   consent_coordinator: m.actor_consent_coordinator,
   clinician: m.actor_clinician,
+  signing_official: m.actor_signing_official,
   system: m.actor_system,
 };
 

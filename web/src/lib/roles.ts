@@ -11,6 +11,7 @@ const LABELS = {
   admin: 'Administrator',
   consent_coordinator: 'Consent coordinator',
   clinician: 'Clinician',
+  signing_official: 'Signing official',
 } satisfies Record<Role, string>;
 
 /**
@@ -28,6 +29,7 @@ export const ROLES = [
   'admin',
   'consent_coordinator',
   'clinician',
+  'signing_official',
 ] as const satisfies readonly Role[];
 
 /** True when `value` is one of the account roles. */

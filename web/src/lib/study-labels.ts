@@ -13,6 +13,11 @@ const STUDY_STATUS_BY_CODE: Record<
   { label: string; tone: Tone; plain: string }
 > = {
   DRAFT: { label: 'Draft', tone: 'neutral', plain: 'Not yet sent to the ethics board.' },
+  INSTITUTION_REVIEW: {
+    label: 'With your institution',
+    tone: 'active',
+    plain: 'Waiting for your institution’s signing official, before the ethics board.',
+  },
   SUBMITTED: { label: 'Submitted', tone: 'active', plain: 'Waiting for the ethics board.' },
   UNDER_REVIEW: { label: 'Under review', tone: 'active', plain: 'The board has started voting.' },
   APPROVED: { label: 'Approved', tone: 'ok', plain: 'Approved; a time-limited grant is active.' },

@@ -35,7 +35,7 @@ export const users = pgTable(
   (t) => [
     check(
       'users_role_check',
-      sql`${t.role} in ('participant', 'researcher', 'ethics_board', 'steward', 'admin', 'consent_coordinator', 'clinician')`,
+      sql`${t.role} in ('participant', 'researcher', 'ethics_board', 'steward', 'admin', 'consent_coordinator', 'clinician', 'signing_official')`,
     ),
     check('users_locale_check', sql`${t.locale} is null or ${t.locale} in ('en', 'es')`),
   ],

@@ -8,6 +8,9 @@ export const ROLES = [
   'consent_coordinator',
   // Treats participants; reads and appends to a record only while its participant authorises it.
   'clinician',
+  // Signs for an institution: approves its researchers' access requests before any committee sees
+  // them, accepts the committees' data use agreements and issues library cards.
+  'signing_official',
 ] as const;
 
 /** A user's role. */

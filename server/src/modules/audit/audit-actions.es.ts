@@ -171,6 +171,17 @@ export const AUDIT_ACTION_SPANISH = {
   'dac.member.remove': 'Un administrador quitó un miembro de un comité de acceso a datos',
   'dac.chair.set': 'Un administrador eligió a quien preside un comité de acceso a datos',
   'dac.rules.set': 'Un administrador cambió las reglas de votación de un comité de acceso a datos',
+  'dua.publish':
+    'Un comité de acceso a datos publicó una nueva versión de su acuerdo de uso de datos',
+  'dua.accept': 'Un investigador o un firmante institucional aceptó un acuerdo de uso de datos',
+  'library_card.issue':
+    'Un firmante institucional emitió una tarjeta de biblioteca a un investigador',
+  'library_card.revoke':
+    'Un firmante institucional revocó la tarjeta de biblioteca de un investigador',
+  'study.institution.approve':
+    'El firmante institucional del investigador aprobó un estudio para los comités de acceso a datos',
+  'study.institution.return': 'Un firmante institucional devolvió un estudio a su investigador',
+  'study.institution.reject': 'Un firmante institucional rechazó un estudio',
   'dac.datasets.assign':
     'Un administrador eligió qué conjuntos de datos gobierna un comité de acceso a datos',
 } as const satisfies Record<string, string>;

@@ -168,6 +168,15 @@ export const AUDIT_ACTION_WORDING = {
   'dac.datasets.assign': use(
     'An administrator chose which datasets a data access committee governs',
   ),
+  'dua.publish': use('A data access committee published a new version of its data use agreement'),
+  'dua.accept': use('A researcher or a signing official accepted a data use agreement'),
+  'library_card.issue': use('A signing official issued a library card to a researcher'),
+  'library_card.revoke': use('A signing official revoked a researcher’s library card'),
+  'study.institution.approve': use(
+    'The researcher’s signing official approved a study for the data access committees',
+  ),
+  'study.institution.return': use('A signing official returned a study to its researcher'),
+  'study.institution.reject': use('A signing official turned a study down'),
   'review.consent_outlook.read': use(
     'The ethics board looked at how consent splits a study’s cohort',
   ),

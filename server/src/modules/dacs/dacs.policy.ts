@@ -12,3 +12,27 @@ export function assertCanSeeDacs(actor: Actor | null): void {
   if (actor?.kind === 'system' || hasRole(actor, 'admin', 'ethics_board')) return;
   throw new ForbiddenError('Only the ethics board and administrators see the committees');
 }
+
+/**
+ * A committee's data use agreement is published by an administrator or the committee's chair
+ * (and the system, for the demo); nobody else.
+ */
+export function assertCanPublishAgreement(
+  actor: Actor | null,
+  dac: { chairId: string | null },
+): asserts actor is Actor {
+  if (actor?.kind === 'system' || hasRole(actor, 'admin')) return;
+  if (hasRole(actor, 'ethics_board') && dac.chairId === actor.userId) return;
+  throw new ForbiddenError(
+    'Only an administrator or the committee’s chair publishes its agreement',
+  );
+}
+
+/** Who accepts agreements, and in which capacity: the researcher as PI, the signing official. */
+export function acceptanceCapacity(
+  actor: Actor | null,
+): 'principal_investigator' | 'signing_official' {
+  if (hasRole(actor, 'researcher')) return 'principal_investigator';
+  if (hasRole(actor, 'signing_official')) return 'signing_official';
+  throw new ForbiddenError('Only researchers and signing officials accept data use agreements');
+}

@@ -37,6 +37,13 @@ export const DEMO_ACCOUNTS: {
     displayName: 'Dr Nia Reviewer',
     institution: 'Demo Hospital IRB',
   },
+  // Signs for the demo researcher's institution: approves its requests, issues library cards.
+  {
+    email: 'so@demo.local',
+    role: 'signing_official',
+    displayName: 'Sol Signer',
+    institution: 'Demo University',
+  },
 ];
 
 /**

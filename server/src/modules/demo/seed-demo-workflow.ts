@@ -10,6 +10,7 @@ import { createExport } from '../grants/exports/export.service.js';
 import { grantOfStudy } from '../grants/grants.service.js';
 import { notify } from '../notifications/notify.js';
 import { castVote } from '../review/review.service.js';
+import { approveAsSigningOfficial } from '../studies/institution-review.js';
 import { createStudy, submitStudy } from '../studies/studies.service.js';
 import { fillExampleAccessRequest } from './demo-access-request.js';
 
@@ -49,9 +50,23 @@ export async function seedDemoWorkflow(db: Database, panelId: string): Promise<v
         'ethics2@demo.local',
         'steward@demo.local',
         'admin@demo.local',
+        'so@demo.local',
       ]),
     );
     const researcher = who.get('researcher@demo.local')!;
+    const official = who.get('so@demo.local')!;
+    // No library card yet (seed-demo.ts issues it last): each request waits for the signing
+    // official, who sends the first two on to the committees.
+    const submitThroughOfficial = async (studyId: string, approve: boolean) => {
+      let index = await counter.index();
+      await db.transaction((tx) => fillExampleAccessRequest(tx, researcher, studyId));
+      await db.transaction((tx) => submitStudy(tx, researcher, index, studyId, ASK_WHEN));
+      if (!approve) return;
+      index = await counter.index();
+      await db.transaction((tx) =>
+        approveAsSigningOfficial(tx, official, index, studyId, ASK_WHEN),
+      );
+    };
     // Asthma in the reference panel: a few hundred people, the demo patient among them.
     const cohortCriteria = { datasets: [panelId], phenotypes: ['HP:0002099'] };
 
@@ -65,9 +80,8 @@ export async function seedDemoWorkflow(db: Database, panelId: string): Promise<v
         datasetIds: [panelId],
       }),
     );
-    let index = await counter.index();
-    await db.transaction((tx) => fillExampleAccessRequest(tx, researcher, approved.id));
-    await db.transaction((tx) => submitStudy(tx, researcher, index, approved.id, ASK_WHEN));
+    await submitThroughOfficial(approved.id, true);
+    let index: Awaited<ReturnType<typeof counter.index>>;
     for (const email of ['ethics@demo.local', 'ethics2@demo.local']) {
       index = await counter.index();
       await db.transaction((tx) =>
@@ -96,9 +110,7 @@ export async function seedDemoWorkflow(db: Database, panelId: string): Promise<v
         datasetIds: [panelId],
       }),
     );
-    index = await counter.index();
-    await db.transaction((tx) => fillExampleAccessRequest(tx, researcher, underReview.id));
-    await db.transaction((tx) => submitStudy(tx, researcher, index, underReview.id, ASK_WHEN));
+    await submitThroughOfficial(underReview.id, true);
     index = await counter.index();
     await db.transaction((tx) =>
       castVote(tx, who.get('ethics@demo.local')!, counter, index, REVIEW, {
@@ -109,6 +121,19 @@ export async function seedDemoWorkflow(db: Database, panelId: string): Promise<v
         overrideReason: null,
       }),
     );
+
+    // The request waiting for the signing official.
+    const waiting = await db.transaction((tx) =>
+      createStudy(tx, researcher, {
+        title: 'Sleep and asthma in the reference panel',
+        laySummary:
+          'We study whether people with asthma sleep differently, to improve advice on night-time care.',
+        purpose: { primary: 'HMB', commercial: false },
+        cohortCriteria,
+        datasetIds: [panelId],
+      }),
+    );
+    await submitThroughOfficial(waiting.id, false);
 
     // The roles the workflow does not reach on its own.
     await db.transaction(async (tx) => {

@@ -77,6 +77,7 @@ describe(`the demo seed (${TEST_DRIVER})`, () => {
     expect(rows.map((r) => [r.title, r.status])).toEqual([
       ['Asthma and lung function genetics', 'approved'],
       ['Everyday health in the reference panel', 'under_review'],
+      ['Sleep and asthma in the reference panel', 'institution_review'],
     ]);
     const [approved, underReview] = rows;
     expect(

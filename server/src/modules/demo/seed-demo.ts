@@ -5,7 +5,8 @@ import { insertUser } from '../accounts/accounts.service.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { systemActor, type SystemActor } from '../actors/actor.js';
+import { systemActor, type SystemActor, type UserActor } from '../actors/actor.js';
+import type { Role } from '../actors/roles.js';
 import { setConsentPreferences } from '../consent/consent.service.js';
 import { ingestPhenotypes } from '../datasets/ingest/phenotype-ingest.service.js';
 import { ingestVcf } from '../datasets/ingest/vcf-ingest.service.js';
@@ -24,6 +25,7 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_SITE } from './demo-accounts.js';
 import { seedAssistedConsent } from './seed-demo-assisted.js';
 import { seedDemoWorkflow } from './seed-demo-workflow.js';
 import { seedDemoRecord } from './seed-demo-record.js';
+import { issueDemoLibraryCard, seedDemoAgreements } from './seed-demo-signing.js';
 
 /** True when no account exists yet: the signal to seed demo data on first start. */
 export async function isDatabaseEmpty(db: Queryable): Promise<boolean> {
@@ -47,9 +49,10 @@ const DEMO_PATIENT_PSEUDONYM = 'P-DEMO0001';
 const DEMO_PATIENT_PHENOTYPES = ['HP:0000098', 'HP:0000822', 'HP:0002099'] as const;
 
 /**
- * Seeds the demo: five accounts, a cohort of pseudonymous participants (the first linked to
+ * Seeds the demo: the staff accounts (a signing official among them), a cohort of pseudonymous participants (the first linked to
  * patient@demo.local through the real enrolment-code path), three datasets with DUO terms and
- * the two data access committees that govern them.
+ * the two data access committees that govern them, each with its data use agreement. The
+ * signing official gives the demo researcher a library card at the end.
  * One transaction, through the same services the API uses, so every row is audited. Then, unless
  * `workflow` is false, the workflow in motion (studies under review, votes, a grant, an export);
  * suites that build their own workflow from a clean start turn it off.
@@ -57,6 +60,8 @@ const DEMO_PATIENT_PHENOTYPES = ['HP:0000098', 'HP:0000822', 'HP:0002099'] as co
 export async function seedDemo(db: Database, options: { workflow?: boolean } = {}): Promise<void> {
   const actor = systemActor('seed');
   await ensureShippedOntologies(db, actor);
+  let signingOfficial!: UserActor;
+  let researcher!: UserActor;
   const panelId = await db.transaction(async (tx) => {
     const accounts = new Map<string, string>();
     const byEmail = new Map<string, string>();
@@ -76,6 +81,14 @@ export async function seedDemo(db: Database, options: { workflow?: boolean } = {
       accounts.set(account.role, user.id);
       byEmail.set(account.email, user.id);
     }
+    const asUser = (role: Role): UserActor => ({
+      kind: 'user',
+      userId: accounts.get(role)!,
+      role,
+      sessionId: null,
+    });
+    signingOfficial = asUser('signing_official');
+    researcher = asUser('researcher');
     const sexes = ['female', 'male'] as const;
     const participantIds: string[] = [];
     for (let i = 1; i <= DEMO_PARTICIPANTS; i += 1) {
@@ -152,7 +165,7 @@ export async function seedDemo(db: Database, options: { workflow?: boolean } = {
     // Two committees, one per dataset family, as DUOS runs them: the clinical cohorts and the
     // population panel. The board accounts sit on both; Prof Ethan Board chairs them.
     const board = [byEmail.get('ethics@demo.local')!, byEmail.get('ethics2@demo.local')!];
-    await createDac(tx, actor, {
+    const clinical = await createDac(tx, actor, {
       name: 'Clinical Genomics DAC',
       quorum: 2,
       voteDays: 30,
@@ -160,7 +173,7 @@ export async function seedDemo(db: Database, options: { workflow?: boolean } = {
       chairId: board[0],
       datasetIds: [colorectal.id, rareDisease.id],
     });
-    await createDac(tx, actor, {
+    const population = await createDac(tx, actor, {
       name: 'Population Panel DAC',
       quorum: 2,
       voteDays: 30,
@@ -168,11 +181,16 @@ export async function seedDemo(db: Database, options: { workflow?: boolean } = {
       chairId: board[0],
       datasetIds: [panel.id],
     });
+    // Each committee's data use agreement, accepted by the signing official and the researcher.
+    await seedDemoAgreements(tx, actor, [clinical, population], [signingOfficial, researcher]);
     return panel.id;
   });
   await seedDemoGenomics(db, actor, panelId);
   await db.transaction((tx) => seedDemoRecord(tx, actor));
   if (options.workflow !== false) await seedDemoWorkflow(db, panelId);
+  // Last, so the workflow's requests went through the signing official first (one still waits):
+  // from now on the demo researcher's requests go straight to the committees.
+  await issueDemoLibraryCard(db, signingOfficial, researcher.userId);
 }
 
 /**

@@ -46,6 +46,18 @@ export const NOTIFICATION_KINDS = {
   },
   study_decision: { audience: 'staff', why: 'The board decided a researcher’s study.' },
   vote_needed: { audience: 'staff', why: 'A study awaits a board member’s review.' },
+  signing_official_needed: {
+    audience: 'staff',
+    why: 'A researcher’s request awaits their institution’s signing official.',
+  },
+  institution_decision: {
+    audience: 'staff',
+    why: 'A signing official returned or turned down a researcher’s request.',
+  },
+  library_card: {
+    audience: 'staff',
+    why: 'A signing official issued or revoked a researcher’s library card.',
+  },
   collaboration_requested: {
     audience: 'staff',
     why: 'A researcher named another researcher as a collaborator, who must confirm.',

@@ -1,21 +1,31 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, inArray, ne } from 'drizzle-orm';
+import { and, desc, eq, inArray, notInArray } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
 import { ConflictError, ForbiddenError, ValidationError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
 import { hasRole, type Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
-import type { CohortCriteria } from '../cohorts/cohort-criteria.js';
 import type { CohortCounter } from '../cohorts/cohort-counter.js';
 import type { CohortIndex } from '../cohorts/cohort-index.js';
 import type { ResearchPurpose } from '../consent/duo/match-types.js';
 import { studies } from './studies.tables.js';
-import { assertDraft, ownStudy, visibleStudy, type StudyRow } from './study-access.js';
+import {
+  assertDraft,
+  BEFORE_COMMITTEES,
+  ownStudy,
+  visibleStudy,
+  type StudyRow,
+} from './study-access.js';
 import { assertApplicationComplete } from './access-request.service.js';
-import { memberConsents, studyCandidates, tally } from './study-cohort.js';
-import { openElections } from './study-elections.js';
+import {
+  assertAgreementsAccepted,
+  committeesOfRequest,
+  recordLibraryCard,
+  routeOfSubmission,
+  sendToCommittees,
+} from './institution-review.js';
+import { notify } from '../notifications/notify.js';
 import { transition } from './study-lifecycle.js';
-import { askWhoMustBeAsked } from './ask-participants.js';
 import type { ConsentRequestTiming } from '../../config.js';
 import { freezeStudyCohort } from './study-cohort-figures.js';
 import { CreateStudySchema, UpdateStudySchema } from './study-input.js';
@@ -118,12 +128,13 @@ export async function attachIrbEvidence(
 }
 
 /**
- * Submits a draft as an access request: freezes the DUO match per dataset, checks the evidence
- * the datasets demand, opens one election per data access committee governing the datasets and
- * tells their members a vote is needed. With `when` = before_decision it also asks every member
- * whose consent says "ask" (an inbox item with the lay summary); by default they are asked after
- * the committees approve. `index` must be synced before the
- * transaction opens.
+ * Submits a draft as an access request: freezes the DUO match per dataset and checks the
+ * evidence the datasets demand and that the researcher, as principal investigator, accepted the
+ * current data use agreement of every committee involved. Then it goes to the researcher's
+ * signing official (institution-review.ts), or straight to the committees when a valid library
+ * card stands in: one election per committee, its members told a vote is needed, and with
+ * `when` = before_decision every member whose consent says "ask" asked (by default they are
+ * asked after the committees approve). `index` must be synced before the transaction opens.
  */
 export async function submitStudy(
   tx: Tx,
@@ -142,33 +153,32 @@ export async function submitStudy(
   if (issues.length) throw new ValidationError('The study is not ready to submit', issues);
   // The full request (every section, confirmed collaborators, a current IRB approval).
   await assertApplicationComplete(tx, study);
-  // One election per committee governing the datasets; refused when a dataset has none.
-  await openElections(tx, study.id, study.datasetIds);
+  // Refused when a dataset has no committee: nobody could decide it.
+  const dacIds = await committeesOfRequest(tx, study.datasetIds);
+  await assertAgreementsAccepted(tx, study.ownerId, dacIds, 'The principal investigator');
   const purpose = study.purpose as ResearchPurpose;
   const match = await matchStudy(tx, index.ontologyGraph(), purpose, study.datasetIds);
   const missing = missingEvidence(match, study);
   if (missing.length) throw new ValidationError('Evidence is missing', missing);
-  const candidates = studyCandidates(
-    index,
-    study.cohortCriteria as CohortCriteria,
-    study.datasetIds,
-  );
-  const members = await memberConsents(
-    tx,
-    { id: study.id, status: study.status, purpose, match },
-    candidates,
-  );
-  // Before the decision only when configured so, to give the board the response rate; by
-  // default participants are asked once the board approves (review.service.ts).
-  if (when === 'before_decision') await askWhoMustBeAsked(tx, actor, study, members);
-  return transition(tx, actor, study.id, 'submitted', {
+  const route = await routeOfSubmission(tx, study.ownerId, dacIds);
+  if (route.to === 'committees') {
+    await recordLibraryCard(tx, study.id, route);
+    return sendToCommittees(tx, actor, index, { ...study, match }, when, { submittedNow: true });
+  }
+  const waiting = await transition(tx, actor, study.id, 'institution_review', {
     set: { match, submittedAt: new Date() },
     payload: {
       decision: match.decision,
       datasets: match.datasets.map((d) => ({ id: d.datasetId, decision: d.decision })),
-      cohort: tally(members),
     },
   });
+  await notify(tx, route.officials, {
+    kind: 'signing_official_needed',
+    title: 'A request awaits your signature',
+    body: `“${study.title}” was submitted by a researcher of your institution.`,
+    link: '/signing-official',
+  });
+  return waiting;
 }
 
 /**
@@ -183,7 +193,7 @@ export async function withdrawStudy(
   id: unknown,
 ): Promise<StudyRow> {
   const study = await ownStudy(tx, actor, id);
-  if (!['draft', 'submitted', 'under_review'].includes(study.status))
+  if (!['draft', 'institution_review', 'submitted', 'under_review'].includes(study.status))
     throw new ConflictError(`The study is ${study.status} and can no longer be withdrawn`);
   const withdrawn = await transition(tx, actor, study.id, 'withdrawn', {
     set: { decidedAt: new Date() },
@@ -208,7 +218,8 @@ export async function listStudies(
 ): Promise<StudyRow[]> {
   const filters = [];
   if (hasRole(actor, 'researcher')) filters.push(eq(studies.ownerId, actor.userId));
-  else if (hasRole(actor, 'ethics_board', 'admin')) filters.push(ne(studies.status, 'draft'));
+  else if (hasRole(actor, 'ethics_board', 'admin'))
+    filters.push(notInArray(studies.status, [...BEFORE_COMMITTEES]));
   else throw new ForbiddenError('Only researchers, ethics boards and admins see studies');
   if (input.statuses?.length) filters.push(inArray(studies.status, [...input.statuses]));
   return tx

@@ -19,6 +19,8 @@ import { createdAt, timestamptz, uuidRef } from '../../db/columns.js';
 /** The lifecycle of a study's access request (see studies/README.md for the transitions). */
 export const STUDY_STATUSES = [
   'draft',
+  // Waiting for the researcher's signing official (institution-review.ts), before any committee.
+  'institution_review',
   'submitted',
   'under_review',
   'approved',

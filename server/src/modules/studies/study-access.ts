@@ -8,15 +8,22 @@ import { studies } from './studies.tables.js';
 /** A study row. */
 export type StudyRow = typeof studies.$inferSelect;
 
+/** Statuses the committees and admins do not see: the researcher's and their institution's. */
+export const BEFORE_COMMITTEES = ['draft', 'institution_review'] as const;
+
 /**
- * Who may see a study: its owner always; ethics boards and admins once it is submitted (a
- * draft is the researcher's own business). Anyone else, including other researchers, is told
- * it does not exist.
+ * Who may see a study: its owner always; ethics boards and admins once it reached the
+ * committees (a draft is the researcher's own business, and a request waiting for the signing
+ * official is the institution's: institution-review.ts shows it to its officials). Anyone
+ * else, including other researchers, is told it does not exist.
  */
 export function canSeeStudy(actor: Actor | null, study: StudyRow): boolean {
   if (actor?.kind === 'system') return true;
   if (hasRole(actor, 'researcher') && study.ownerId === actor.userId) return true;
-  return hasRole(actor, 'ethics_board', 'admin') && study.status !== 'draft';
+  return (
+    hasRole(actor, 'ethics_board', 'admin') &&
+    !(BEFORE_COMMITTEES as readonly string[]).includes(study.status)
+  );
 }
 
 /** Loads a study the caller may see, optionally locking it for a state change. */

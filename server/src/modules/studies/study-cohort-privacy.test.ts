@@ -7,8 +7,8 @@ import {
   openAccessFixture,
   type AccessFixture,
   completeApplication,
+  researcherWithCard,
 } from '../../test/access-fixture.js';
-import { loginAs, makeUser } from '../../test/test-api.js';
 import { TEST_DRIVER } from '../../test/test-database.js';
 import { recordCohortChange } from '../cohort-changes/cohort-changes.js';
 import { countQueries } from '../cohorts/cohorts.tables.js';
@@ -101,7 +101,8 @@ describe(`study cohort figures and the one counter (${TEST_DRIVER})`, () => {
   afterAll(() => f.dispose());
 
   it('two studies that differ by one person do not reveal that person’s consent class; the board still sees exact figures', async () => {
-    const token = await loginAs(f.gql, await makeUser(f.db.db, 'researcher'));
+    // Researchers who submit straight to the committees, as the demo researcher does.
+    const { token } = await researcherWithCard(f);
     const first = await createAndSubmit(token, female);
     const target = await someMember(first);
     const term = await markOne(target);
@@ -126,8 +127,7 @@ describe(`study cohort figures and the one counter (${TEST_DRIVER})`, () => {
   });
 
   it('figures freeze when a study is withdrawn or decided: later changes and reads move nothing, and frozen reads spend no budget', async () => {
-    const user = await makeUser(f.db.db, 'researcher');
-    const token = await loginAs(f.gql, user);
+    const { user, token } = await researcherWithCard(f);
     const withdrawn = await createAndSubmit(token, { ...female, ageMin: 41 });
     const live = await cohortOf(withdrawn, token);
     expect(live.frozenAt).toBeNull();
@@ -168,7 +168,7 @@ describe(`study cohort figures and the one counter (${TEST_DRIVER})`, () => {
   });
 
   it('alternating doors (GraphQL, then Beacon, then a study summary) gains a differencing attacker nothing', async () => {
-    const token = await loginAs(f.gql, await makeUser(f.db.db, 'researcher'));
+    const { token } = await researcherWithCard(f);
     const beacon = beaconRoute({ db: f.db.db, counter: f.services.counter });
     const base = { datasets: [f.panelId], sex: 'female' };
     const probe = await createAndSubmit(f.tokens.researcher, base);

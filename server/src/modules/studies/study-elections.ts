@@ -14,16 +14,14 @@ export type ElectionRow = typeof studyElections.$inferSelect;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * Opens one election per committee governing the requested datasets, each over its own
- * datasets, with the committee's voting period. A dataset no committee governs cannot be
- * requested: nobody could decide it, so the submission is refused naming it.
+ * The committee governing each requested dataset (dataset id → committee id). A dataset no
+ * committee governs cannot be requested: nobody could decide it, so the submission is refused
+ * naming it.
  */
-export async function openElections(
+export async function requestCommittees(
   tx: Tx,
-  studyId: string,
   datasetIds: readonly string[],
-  now = new Date(),
-): Promise<ElectionRow[]> {
+): Promise<Map<string, string>> {
   const governed = await governingDacs(tx, datasetIds);
   const orphans = datasetIds.filter((id) => !governed.has(id));
   if (orphans.length) {
@@ -38,6 +36,21 @@ export async function openElections(
       },
     ]);
   }
+  return governed;
+}
+
+/**
+ * Opens one election per committee governing the requested datasets, each over its own
+ * datasets, with the committee's voting period (refused, like `requestCommittees`, when a
+ * dataset has no committee).
+ */
+export async function openElections(
+  tx: Tx,
+  studyId: string,
+  datasetIds: readonly string[],
+  now = new Date(),
+): Promise<ElectionRow[]> {
+  const governed = await requestCommittees(tx, datasetIds);
   const byDac = new Map<string, string[]>();
   for (const id of datasetIds)
     byDac.set(governed.get(id)!, [...(byDac.get(governed.get(id)!) ?? []), id]);

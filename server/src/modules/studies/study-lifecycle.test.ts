@@ -16,8 +16,13 @@ import { canTransition, transition, type StudyStatus } from './study-lifecycle.j
 // The legal moves, written out independently of STUDY_TRANSITIONS: every pair not listed here
 // must be refused.
 const LEGAL: [StudyStatus, StudyStatus][] = [
+  ['draft', 'institution_review'],
   ['draft', 'submitted'],
   ['draft', 'withdrawn'],
+  ['institution_review', 'submitted'],
+  ['institution_review', 'draft'],
+  ['institution_review', 'rejected'],
+  ['institution_review', 'withdrawn'],
   ['submitted', 'under_review'],
   ['submitted', 'approved'],
   ['submitted', 'rejected'],
@@ -35,6 +40,7 @@ const isLegal = (from: StudyStatus, to: StudyStatus) =>
 const PAIRS = STUDY_STATUSES.flatMap((from) => STUDY_STATUSES.map((to) => [from, to] as const));
 const ENDING: StudyStatus[] = ['rejected', 'withdrawn', 'expired', 'revoked', 'closed_out'];
 const AUDITED: Partial<Record<StudyStatus, string>> = {
+  institution_review: 'study.submit',
   submitted: 'study.submit',
   approved: 'study.approve',
   rejected: 'study.reject',

@@ -15,13 +15,16 @@ import { closeOpenElections } from './study-elections.js';
 export type StudyStatus = (typeof STUDY_STATUSES)[number];
 
 /**
- * The legal moves, and the only ones: a draft is submitted (or withdrawn); the board's first vote
+ * The legal moves, and the only ones: a draft is submitted (or withdrawn), to the researcher's
+ * signing official first unless a library card stands in (institution-review.ts); the official
+ * sends it on to the committees, returns it to a draft or turns it down; the board's first vote
  * puts it under review, and a vote that does not decide keeps it there; the quorum approves or
  * rejects; the owner may withdraw until then; an approved study ends with its grant (expired,
  * revoked or closed out). Every other status is final.
  */
 export const STUDY_TRANSITIONS: Readonly<Record<StudyStatus, readonly StudyStatus[]>> = {
-  draft: ['submitted', 'withdrawn'],
+  draft: ['institution_review', 'submitted', 'withdrawn'],
+  institution_review: ['submitted', 'draft', 'rejected', 'withdrawn'],
   submitted: ['under_review', 'approved', 'rejected', 'withdrawn'],
   under_review: ['under_review', 'approved', 'rejected', 'withdrawn'],
   approved: ['expired', 'revoked', 'closed_out'],
@@ -40,6 +43,7 @@ export function canTransition(from: string, to: StudyStatus): boolean {
 // The study's own audit event per move; the others are recorded by who caused them (a vote
 // under review, the grant's end).
 const AUDIT_ACTIONS: Partial<Record<StudyStatus, AuditAction>> = {
+  institution_review: 'study.submit',
   submitted: 'study.submit',
   approved: 'study.approve',
   rejected: 'study.reject',
@@ -61,6 +65,8 @@ export interface TransitionOptions {
   set?: Partial<Pick<StudyRow, 'match' | 'submittedAt' | 'decidedAt' | 'decisionRationale'>>;
   /** Identifiers and facts for the move's audit event (moves without one ignore it). */
   payload?: Record<string, unknown>;
+  /** The move's audit action when not its usual one (a signing official sending it on). */
+  action?: AuditAction;
 }
 
 /**
@@ -91,7 +97,7 @@ export async function transition(
     await closePendingRequests(tx, studyId);
     await closeOpenElections(tx, studyId);
   }
-  const action = AUDIT_ACTIONS[to];
+  const action = options.action ?? AUDIT_ACTIONS[to];
   if (action)
     await appendAuditEvent(tx, actor, {
       action,
@@ -116,7 +122,10 @@ export async function transition(
     await notify(tx, [study!.ownerId], {
       kind: 'study_decision',
       title: to === 'approved' ? 'Study approved' : 'Study rejected',
-      body: `The ethics board ${to} “${study!.title}”.`,
+      body:
+        current.status === 'institution_review'
+          ? `Your signing official turned down “${study!.title}”.`
+          : `The ethics board ${to} “${study!.title}”.`,
       link: `/studies/${studyId}`,
     });
   }

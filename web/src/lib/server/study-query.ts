@@ -25,7 +25,9 @@ const StudyQuery = graphql(
     { id memberName mine vote rationale conditions overrideReason createdAt } application {
     completeSections totalSections sections { section title complete problems data }
     collaborators { name email institution hasAccount confirmedAt } } documents { id kind name
-    sizeBytes sha256 } consentResponses { asked answeredYes answeredNo waiting remindersSent } } }
+    sizeBytes sha256 } consentResponses { asked answeredYes answeredNo waiting remindersSent }
+    dataUseAgreements { agreement { id dacName version text textSha256 }
+    acceptedByPi } institutionReviews { id decision reason decidedAt signingOfficial } } }
   `,
   [PurposeFields, DataUseFields, ObligationFields, ModifierCheckFields, StudyCountFields],
 );

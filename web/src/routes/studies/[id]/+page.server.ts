@@ -50,6 +50,15 @@ const SubmitStudy = graphql(
   [Refusal],
 );
 
+const AcceptAgreement = graphql(
+  `
+    mutation AcceptAgreement($agreementId: ID!) { acceptDataUseAgreement(agreementId:
+    $agreementId) { ... on MutationAcceptDataUseAgreementSuccess { data { version } } ...Refusal }
+    }
+  `,
+  [Refusal],
+);
+
 const WithdrawStudy = graphql(
   `
     mutation WithdrawStudy($id: ID!) { withdrawStudy(id: $id) {
@@ -88,6 +97,18 @@ export const actions: Actions = {
         kept: { action: 'withdrawStudy' },
         done: (data) => ({ done: data.status }),
         refused: submitErrors,
+      },
+    ),
+  /** The PI accepts the current version of a committee's data use agreement. */
+  acceptAgreement: async ({ locals, fetch, request }) =>
+    mutationAction(
+      fetch,
+      signedIn(locals).token,
+      AcceptAgreement,
+      { agreementId: String((await request.formData()).get('agreementId') ?? '') },
+      {
+        kept: { action: 'acceptAgreement' },
+        done: () => ({ done: 'accepted' }),
       },
     ),
   /** Attaches (or replaces) the IRB letter's digest on a draft. */

@@ -1,0 +1,71 @@
+import { expect, test } from '@playwright/test';
+import { expectAccessible, screenshots, signIn } from './helpers';
+
+const WAITING = 'Sleep and asthma in the reference panel';
+const REASON = 'Please name the approved cloud in the security plan.';
+
+test('the signing official returns a waiting request with a reason the researcher reads, and manages library cards', async ({
+  page,
+}, testInfo) => {
+  await signIn(page, 'so@demo.local');
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'Sign-off' })
+    .click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Signing official' })).toBeVisible();
+  const request = page.getByTestId('waiting-request').filter({ hasText: WAITING });
+  await expect(request).toContainText('Dr Rhea Searcher');
+  await expect(request).toContainText('Population Panel DAC, version 1');
+  await expect(request).toContainText('accepted by the PI');
+  // The demo SO accepted both committees' agreements; the demo researcher holds a card.
+  await expect(page.getByRole('button', { name: /^Accept version/ })).toHaveCount(0);
+  await expect(
+    page.getByTestId('library-card').filter({ hasText: 'Dr Rhea Searcher' }),
+  ).toContainText('Valid');
+  await expectAccessible(page, testInfo, 'signing-official');
+  await screenshots(page, testInfo, 'signing-official');
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  // Returning needs a reason: refused without one, and the request still waits.
+  await request.getByRole('button', { name: 'Return to researcher' }).click();
+  await expect(page.getByRole('alert')).toBeVisible();
+  await expect(page.getByTestId('waiting-request').filter({ hasText: WAITING })).toBeVisible();
+  await page
+    .getByTestId('waiting-request')
+    .filter({ hasText: WAITING })
+    .getByLabel('Reason (the researcher reads it)')
+    .fill(REASON);
+  await page
+    .getByTestId('waiting-request')
+    .filter({ hasText: WAITING })
+    .getByRole('button', { name: 'Return to researcher' })
+    .click();
+  await expect(page.getByText(`“${WAITING}” went back to its researcher.`)).toBeVisible();
+  await expect(page.getByText('No request is waiting for you.')).toBeVisible();
+
+  // A card revoked, then issued again (the later specs' researcher submits through it).
+  await page.getByRole('button', { name: 'Revoke Dr Rhea Searcher’s card' }).click();
+  await expect(page.getByText('Dr Rhea Searcher’s library card is revoked.')).toBeVisible();
+  await page
+    .getByLabel('Researcher')
+    .selectOption({ label: 'Dr Rhea Searcher (researcher@demo.local)' });
+  await page.getByRole('button', { name: 'Issue a card' }).click();
+  await expect(page.getByText('Dr Rhea Searcher has a library card.')).toBeVisible();
+  const cards = page.getByTestId('library-card').filter({ hasText: 'Dr Rhea Searcher' });
+  await expect(cards.filter({ hasText: /\bValid\b/ })).toHaveCount(1);
+  await expect(cards.filter({ hasText: /\bRevoked\b/ })).toHaveCount(1);
+  await expectAccessible(page, testInfo, 'signing-official-after');
+
+  // The researcher reads the reason on the study, with the agreements they accepted.
+  await page.context().clearCookies();
+  await signIn(page, 'researcher@demo.local');
+  await page.goto('/studies');
+  await page.getByRole('link', { name: WAITING }).click();
+  const institution = page.getByRole('region', { name: 'Your institution' });
+  await expect(institution).toContainText('Sol Signer returned it to you');
+  await expect(institution).toContainText(REASON);
+  const agreements = page.getByRole('region', { name: 'Data use agreements' });
+  await expect(agreements).toContainText('Population Panel DAC, version 1');
+  await expect(agreements).toContainText('Accepted');
+  await expectAccessible(page, testInfo, 'study-returned');
+});
