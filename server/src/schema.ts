@@ -42,6 +42,7 @@ import './modules/review/review.types.js';
 import './modules/review/election.types.js';
 import './modules/review/data-use-reviews.types.js';
 import './modules/grants/grants.types.js';
+import './modules/grants/grant-renewals.types.js';
 import './modules/notifications/notifications.types.js';
 import './modules/record/record.types.js';
 import './modules/record/clinician.types.js';

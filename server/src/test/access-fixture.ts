@@ -130,6 +130,12 @@ const variableTypes: Record<string, string> = {
   datasetUpdate: 'UpdateDatasetInput!',
   section: 'AccessRequestSection!',
   data: 'JSON!',
+  report: 'RenewalReportInput!',
+  closeout: 'CloseOutGrantInput!',
+  renewalId: 'ID!',
+  renewalDecision: 'RenewalDecision!',
+  note: 'String',
+  dueAt: 'DateTime!',
 };
 
 /**
