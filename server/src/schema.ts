@@ -39,6 +39,7 @@ import './modules/participation/participation.types.js';
 import './modules/participation/assisted-consent.types.js';
 import './modules/participation/my-data-use.types.js';
 import './modules/review/review.types.js';
+import './modules/review/dac-reports.types.js';
 import './modules/review/election.types.js';
 import './modules/review/data-use-reviews.types.js';
 import './modules/grants/grants.types.js';
