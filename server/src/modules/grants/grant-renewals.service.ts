@@ -273,7 +273,7 @@ export async function renewalsOfGrant(
 export interface RenewalsToReview {
   reports: RenewalRow[];
   overdue: GrantRow[];
-  /** Active grants whose renewal date is within the reminder window, for the committee's view. */
+  /** Active grants whose renewal date is within the reminder window and no report is in yet. */
   upcoming: GrantRow[];
 }
 
@@ -299,11 +299,16 @@ export async function renewalsToReview(
         .orderBy(asc(grantRenewals.submittedAt))
     : [];
   const soon = now.getTime() + WINDOW_DAYS * DAY_MS;
+  const reported = new Set(reports.map((r) => r.grantId));
   return {
     reports,
-    overdue: mine.filter((g) => g.renewalOverdueAt !== null),
+    overdue: mine.filter((g) => g.renewalOverdueAt !== null && !reported.has(g.id)),
     upcoming: mine.filter(
-      (g) => !g.renewalOverdueAt && renewalNeeded(g, now) && g.renewalDueAt.getTime() <= soon,
+      (g) =>
+        !g.renewalOverdueAt &&
+        !reported.has(g.id) &&
+        renewalNeeded(g, now) &&
+        g.renewalDueAt.getTime() <= soon,
     ),
   };
 }
