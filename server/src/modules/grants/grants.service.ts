@@ -153,6 +153,13 @@ export async function grantOfStudy(tx: Tx, studyId: string): Promise<GrantRow | 
   return grant ?? null;
 }
 
+/** The audit action of each way a grant ends. */
+const END_ACTIONS = {
+  revoked: 'grant.revoke',
+  closed_out: 'grant.close_out',
+  expired: 'grant.expire',
+} as const;
+
 /** Ends a grant (revocation, closeout, expiry): status, study, audit, the grantee told. */
 export async function endGrant(
   tx: Tx,
@@ -169,7 +176,7 @@ export async function endGrant(
     .returning();
   const study = await transition(tx, actor, grant.studyId, status);
   await appendAuditEvent(tx, actor, {
-    action: `grant.${status === 'closed_out' ? 'close_out' : status === 'revoked' ? 'revoke' : 'expire'}`,
+    action: END_ACTIONS[status],
     targetType: 'grant',
     targetId: grant.id,
     payload: { study: grant.studyId },
