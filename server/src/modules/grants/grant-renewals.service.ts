@@ -185,7 +185,14 @@ export async function decideRenewal(
   const expiresAt = timeLimited(grant) || grant.expiresAt >= nextDue ? grant.expiresAt : nextDue;
   await tx
     .update(grants)
-    .set({ renewalDueAt: nextDue, expiresAt, renewalRemindersSent: 0, renewalOverdueAt: null })
+    .set({
+      renewalDueAt: nextDue,
+      expiresAt,
+      renewalRemindersSent: 0,
+      renewalOverdueAt: null,
+      // A later expiry earns its own 30-day notice.
+      ...(expiresAt > grant.expiresAt ? { expiryNoticeAt: null } : {}),
+    })
     .where(eq(grants.id, grant.id));
   await notify(tx, [grant.researcherId], {
     kind: 'renewal_decided',
