@@ -5,17 +5,13 @@ import type { Database, Tx } from '../../db/database.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
 import { idSchema } from '../../lib/validators.js';
-import { systemActor, type Actor } from '../actors/actor.js';
+import { hasRole, systemActor, type Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
-import { dacMemberIds, governingDacs } from '../dacs/dac-reads.js';
+import { dacMemberIds, dacsOfMember, governingDacs } from '../dacs/dac-reads.js';
 import { notify } from '../notifications/notify.js';
 import { studies } from '../studies/studies.tables.js';
 import { addMonths, RENEWAL_MONTHS, type GrantConditions } from './grant-terms.js';
-import {
-  assertCanDecideRenewal,
-  assertIsGrantee,
-  renewalCommittees,
-} from './grant-renewals.policy.js';
+import { assertCanDecideRenewal, assertIsGrantee } from './grant-renewals.policy.js';
 import { endGrant, grantState, visibleGrant, type GrantRow } from './grants.service.js';
 import { grantRenewals, grants } from './grants.tables.js';
 
@@ -295,8 +291,12 @@ export async function renewalsToReview(
     .from(grants)
     .where(and(eq(grants.status, 'active'), gt(grants.expiresAt, now)))
     .orderBy(asc(grants.renewalDueAt));
-  const mine: GrantRow[] = [];
-  for (const g of active) if ((await renewalCommittees(tx, actor, g)).length) mine.push(g);
+  // The caller's committees and the governing committee of every dataset, read once each.
+  const memberOf = new Set(
+    hasRole(actor, 'ethics_board') ? await dacsOfMember(tx, actor.userId) : [],
+  );
+  const governing = await governingDacs(tx, [...new Set(active.flatMap((g) => g.datasetIds))]);
+  const mine = active.filter((g) => g.datasetIds.some((d) => memberOf.has(governing.get(d) ?? '')));
   const ids = mine.map((g) => g.id);
   const reports = ids.length
     ? await tx

@@ -151,6 +151,11 @@ describe(`grant renewals, missed renewals and closeouts (${TEST_DRIVER})`, () =>
       overdueNotices.filter((n) => n.body.includes(due.toISOString().slice(0, 10))).length,
     ).toBeGreaterThanOrEqual(3);
 
+    const toReview = await f.gql<{
+      renewalsToReview: { overdue: { id: string }[]; upcoming: { id: string }[] };
+    }>(`{ renewalsToReview { overdue { id } upcoming { id } } }`, {}, { token: f.tokens.ethics });
+    expect(toReview.data!.renewalsToReview.overdue.map((g) => g.id)).toContain(grantId);
+    expect(toReview.data!.renewalsToReview.upcoming.map((g) => g.id)).not.toContain(grantId);
     await refused(revoke(f.tokens.researcher));
     const revoked = await revoke(f.tokens.ethics);
     expect(revoked.data).toMatchObject({
