@@ -1,6 +1,7 @@
 import type { Database } from '../db/database.js';
 import type { Logger } from '../lib/logger.js';
 import { sendWeeklyDigests } from '../modules/audit-explorer/weekly-digest.service.js';
+import { sweepRenewals } from '../modules/grants/grant-renewals.service.js';
 import { sweepGrants } from '../modules/grants/grants.service.js';
 import { endLapsedRepresentations } from '../modules/participants/representation.service.js';
 import { deliverPendingMail } from '../modules/notifications/mail-delivery.js';
@@ -18,7 +19,8 @@ export interface AskingRound {
 }
 
 /**
- * Timed workflow chores of one API instance: expire grants and send their 30-day notices, write
+ * Timed workflow chores of one API instance: expire grants and send their 30-day notices, remind
+ * grantees of their annual renewal (60, 30, 7 days) and flag missed renewals, write
  * participants' weekly summaries, ask people who joined a study's cohort late, remind those who
  * have not answered a request (on their schedule), and deliver notification e-mail. Both claim what they work on with `FOR UPDATE SKIP LOCKED`, so
  * several instances may run them.
@@ -59,6 +61,8 @@ export class WorkflowWorker {
   async runOnce(now = new Date()): Promise<void> {
     const swept = await sweepGrants(this.db, now);
     if (swept.expired || swept.noticed) this.log.info('grants swept', swept);
+    const renewals = await sweepRenewals(this.db, now);
+    if (renewals.reminded || renewals.overdue) this.log.info('grant renewals swept', renewals);
     const ended = await endLapsedRepresentations(this.db, now);
     if (ended) this.log.info('representations ended', { ended });
     const digests = await sendWeeklyDigests(this.db, now);

@@ -137,6 +137,12 @@ const variableTypes: Record<string, string> = {
   researcherId: 'ID!',
   dacId: 'ID!',
   expiresAt: 'DateTime!',
+  report: 'RenewalReportInput!',
+  closeout: 'CloseOutGrantInput!',
+  renewalId: 'ID!',
+  renewalDecision: 'RenewalDecision!',
+  note: 'String',
+  dueAt: 'DateTime!',
 };
 
 /**

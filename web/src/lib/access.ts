@@ -116,6 +116,15 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
     what: 'the review queue',
     nav: { label: 'Review queue', roles: ['ethics_board'] },
   },
+  '/review/renewals': {
+    roles: ['ethics_board'],
+    what: 'grant renewals (committee members)',
+  },
+  '/review/reports': {
+    roles: BOARD,
+    what: 'committee reports',
+  },
+  '/review/reports/report.csv': { roles: BOARD, what: 'committee reports' },
   '/review/[id]': { roles: BOARD, what: 'reviews', actions: { vote: ['ethics_board'] } },
   '/studies': {
     roles: STUDY_READERS,
@@ -150,8 +159,10 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   '/grants/[id]': {
     roles: STUDY_READERS,
     what: 'grants',
-    actions: { export: ['researcher'], closeOut: ['researcher'], revoke: BOARD },
+    actions: { export: ['researcher'], revoke: BOARD },
   },
+  '/grants/[id]/renewal': { roles: ['researcher'], what: 'renewal reports (grantees only)' },
+  '/grants/[id]/closeout': { roles: ['researcher'], what: 'closeouts (grantees only)' },
   '/exports/[id]/[file]': { roles: ['researcher'], what: 'export downloads' },
   '/cohorts': { roles: STAFF, what: 'the cohort builder', nav: { label: 'Cohorts' } },
   '/datasets': { roles: STAFF, what: 'the dataset list', nav: { label: 'Datasets' } },

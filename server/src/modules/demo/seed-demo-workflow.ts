@@ -1,12 +1,13 @@
 import { inArray } from 'drizzle-orm';
 import type { Database, Tx } from '../../db/database.js';
 import { users } from '../accounts/accounts.tables.js';
-import type { UserActor } from '../actors/actor.js';
+import { systemActor, type UserActor } from '../actors/actor.js';
 import type { Role } from '../actors/roles.js';
 import { CohortCounter } from '../cohorts/cohort-counter.js';
 import { CohortEngine } from '../cohorts/cohort-engine.js';
 import { preferenceBreakdown } from '../cohorts/preference-breakdown.js';
 import { createExport } from '../grants/exports/export.service.js';
+import { setRenewalDate } from '../grants/grant-renewals.service.js';
 import { grantOfStudy } from '../grants/grants.service.js';
 import { notify } from '../notifications/notify.js';
 import { castVote } from '../review/review.service.js';
@@ -19,6 +20,8 @@ import { fillExampleAccessRequest } from './demo-access-request.js';
 // sees the response rate and the study under review has asked the demo patient.
 const REVIEW = { grantDefaultMonths: 12 };
 const ASK_WHEN = 'before_decision' as const;
+// Days until the demo grant's first renewal: inside the 30-day reminder window.
+const DEMO_RENEWAL_DAYS = 25;
 // Counts as the default configuration protects them.
 const PRIVACY = { minCellCount: 20, noiseRange: 3, budgetPerDay: 1_000 };
 
@@ -98,6 +101,12 @@ export async function seedDemoWorkflow(db: Database, panelId: string): Promise<v
     await db.transaction(async (tx) => {
       const grant = await grantOfStudy(tx, approved.id);
       await createExport(tx, researcher, index, grant!.id);
+      // The committee asked for the first progress report early, so a newcomer sees a renewal
+      // due (and the 60-day reminder once the worker runs) rather than one a year away.
+      await setRenewalDate(tx, systemActor('demo'), {
+        grantId: grant!.id,
+        dueAt: new Date(Date.now() + DEMO_RENEWAL_DAYS * 86_400_000),
+      });
     });
 
     const underReview = await db.transaction((tx) =>

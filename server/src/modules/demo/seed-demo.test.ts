@@ -85,6 +85,10 @@ describe(`the demo seed (${TEST_DRIVER})`, () => {
     ).toHaveLength(1);
     const [grant] = await db.db.select().from(grants).where(eq(grants.studyId, approved!.id));
     expect(grant?.status).toBe('active');
+    // A renewal due within the month, so the renewal pages have something to show.
+    const renewalIn = grant!.renewalDueAt.getTime() - Date.now();
+    expect(renewalIn).toBeGreaterThan(0);
+    expect(renewalIn).toBeLessThan(30 * 86_400_000);
     const [patient] = await db.db
       .select()
       .from(participants)

@@ -16,6 +16,9 @@ export function grantedDatasets(match: CombinedMatchResult): string[] {
   return match.datasets.filter((d) => d.decision !== 'DENY').map((d) => d.datasetId);
 }
 
+/** Months between a grant's renewals: a progress report is due every year (as dbGaP asks). */
+export const RENEWAL_MONTHS = 12;
+
 /** Adds whole months in UTC, clamping to the month's last day (31 Jan + 1 month = 28/29 Feb). */
 export function addMonths(from: Date, months: number): Date {
   const d = new Date(from.getTime());

@@ -21,7 +21,7 @@ export function assertCanRevokeGrant(actor: Actor | null): asserts actor is User
     throw new ForbiddenError('Only the ethics board or an admin revokes grants');
 }
 
-/** The grantee closes out their grant (visibleGrant has already checked it is theirs). */
+/** The grantee acts on their grant (visibleGrant has already checked it is theirs). */
 export function assertCanCloseOutGrant(actor: Actor | null): asserts actor is UserActor {
   if (!hasRole(actor, 'researcher'))
     throw new ForbiddenError('Only the grantee closes out a grant');

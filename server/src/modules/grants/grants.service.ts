@@ -17,13 +17,8 @@ import { transition } from '../studies/study-lifecycle.js';
 import { studies } from '../studies/studies.tables.js';
 import type { StudyRow } from '../studies/study-access.js';
 import type { MemberConsent } from '../studies/study-cohort.js';
-import { addMonths, grantConditions, grantedDatasets } from './grant-terms.js';
-import {
-  assertCanCloseOutGrant,
-  assertCanRevokeGrant,
-  canSeeGrant,
-  grantListScope,
-} from './grants.policy.js';
+import { addMonths, grantConditions, grantedDatasets, RENEWAL_MONTHS } from './grant-terms.js';
+import { assertCanRevokeGrant, canSeeGrant, grantListScope } from './grants.policy.js';
 import { dataExports, exportMembers, grantMembers, grants } from './grants.tables.js';
 
 /** A grant row. */
@@ -77,6 +72,7 @@ export async function issueGrant(
       memberCount: permitted.length,
       issuedAt,
       expiresAt,
+      renewalDueAt: addMonths(issuedAt, RENEWAL_MONTHS),
     })
     .returning();
   if (permitted.length)
@@ -157,7 +153,15 @@ export async function grantOfStudy(tx: Tx, studyId: string): Promise<GrantRow | 
   return grant ?? null;
 }
 
-async function endGrant(
+/** The audit action of each way a grant ends. */
+const END_ACTIONS = {
+  revoked: 'grant.revoke',
+  closed_out: 'grant.close_out',
+  expired: 'grant.expire',
+} as const;
+
+/** Ends a grant (revocation, closeout, expiry): status, study, audit, the grantee told. */
+export async function endGrant(
   tx: Tx,
   actor: Actor,
   grant: GrantRow,
@@ -172,7 +176,7 @@ async function endGrant(
     .returning();
   const study = await transition(tx, actor, grant.studyId, status);
   await appendAuditEvent(tx, actor, {
-    action: `grant.${status === 'closed_out' ? 'close_out' : status === 'revoked' ? 'revoke' : 'expire'}`,
+    action: END_ACTIONS[status],
     targetType: 'grant',
     targetId: grant.id,
     payload: { study: grant.studyId },
@@ -201,14 +205,6 @@ export async function revokeGrant(
   const grant = await visibleGrant(tx, actor, input.grantId, true);
   if (grantState(grant) !== 'active') throw new ConflictError(`The grant is ${grantState(grant)}`);
   return endGrant(tx, actor, grant, 'revoked', reason);
-}
-
-/** The researcher closes out their grant when the work is done. */
-export async function closeOutGrant(tx: Tx, actor: Actor | null, id: unknown): Promise<GrantRow> {
-  const grant = await visibleGrant(tx, actor, id, true);
-  assertCanCloseOutGrant(actor);
-  if (grantState(grant) !== 'active') throw new ConflictError(`The grant is ${grantState(grant)}`);
-  return endGrant(tx, actor, grant, 'closed_out', 'closed out by the researcher');
 }
 
 /**

@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import {
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { users } from '../accounts/accounts.tables.js';
 import { participants } from '../participants/participants.tables.js';
 import { studies } from '../studies/studies.tables.js';
@@ -28,6 +39,15 @@ export const grants = pgTable(
     endedAt: timestamptz('ended_at'),
     endReason: text('end_reason'),
     expiryNoticeAt: timestamptz('expiry_notice_at'),
+    /**
+     * The next annual renewal: the grant continues past it only if its committee renews it on a
+     * progress report (grant-renewals.service.ts). A year after issue, then a year on per renewal.
+     */
+    renewalDueAt: timestamptz('renewal_due_at').notNull(),
+    /** Renewal reminders sent for the current renewal date (0–3: at 60, 30 and 7 days). */
+    renewalRemindersSent: integer('renewal_reminders_sent').notNull().default(0),
+    /** When the sweep found the renewal date passed without a renewal; the committee decides. */
+    renewalOverdueAt: timestamptz('renewal_overdue_at'),
   },
   (t) => [
     index('grants_researcher_idx').on(t.researcherId),
@@ -77,3 +97,58 @@ export const exportMembers = pgTable(
     index('export_members_participant_idx').on(t.participantId),
   ],
 );
+
+/** What a committee decided on a renewal report. */
+export const RENEWAL_STATUSES = ['submitted', 'renewed', 'not_renewed'] as const;
+
+/**
+ * The researcher's annual progress report, which asks the grant's committee to renew it for the
+ * renewal date `dueAt`: what was done, what was published, any incidents (data breaches, misuse,
+ * consent problems). One per grant and renewal date; a committee member decides it.
+ */
+export const grantRenewals = pgTable(
+  'grant_renewals',
+  {
+    id: uuid('id').primaryKey(),
+    grantId: uuidRef('grant_id', () => grants.id),
+    dueAt: timestamptz('due_at').notNull(),
+    workDone: text('work_done').notNull(),
+    publications: text('publications')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    /** Incidents during the year; null: the researcher declared none. */
+    incidents: text('incidents'),
+    submittedBy: uuidRef('submitted_by', () => users.id),
+    submittedAt: timestamptz('submitted_at').notNull(),
+    status: text('status').notNull().default('submitted'),
+    decidedBy: uuid('decided_by').references(() => users.id),
+    decidedAt: timestamptz('decided_at'),
+    decisionNote: text('decision_note'),
+  },
+  (t) => [
+    unique('grant_renewals_grant_due_uq').on(t.grantId, t.dueAt),
+    check(
+      'grant_renewals_status_check',
+      sql.raw(`status in (${RENEWAL_STATUSES.map((s) => `'${s}'`).join(', ')})`),
+    ),
+  ],
+);
+
+/**
+ * The closeout of a grant: the principal investigator attests that every copy of the data was
+ * destroyed, which ends the grant; the signing official of their institution countersigns
+ * (`countersignCloseout`, role `signing_official`), which may come later.
+ */
+export const grantCloseouts = pgTable('grant_closeouts', {
+  grantId: uuid('grant_id')
+    .primaryKey()
+    .references(() => grants.id),
+  destroyedOn: date('destroyed_on').notNull(),
+  /** How the data was destroyed (method, copies, storage). */
+  statement: text('statement').notNull(),
+  attestedBy: uuidRef('attested_by', () => users.id),
+  attestedAt: timestamptz('attested_at').notNull(),
+  countersignedBy: uuid('countersigned_by').references(() => users.id),
+  countersignedAt: timestamptz('countersigned_at'),
+});

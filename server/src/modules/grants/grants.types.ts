@@ -11,7 +11,6 @@ import { createExport, exportsOfGrant, type ExportSummary } from './exports/expo
 import type { GrantConditions } from './grant-terms.js';
 import { grantVisas } from './grant-visas.js';
 import {
-  closeOutGrant,
   confirmDataDeletion,
   grantOfStudy,
   grantState,
@@ -175,22 +174,6 @@ builder.mutationField('revokeGrant', (t) =>
         ctx,
         { action: 'grant.revoke', targetType: 'grant', targetId: grantId },
         (tx) => revokeGrant(tx, ctx.viewer, { grantId: String(grantId), reason }),
-      ),
-  }),
-);
-
-builder.mutationField('closeOutGrant', (t) =>
-  t.field({
-    type: GrantType,
-    description: 'Closes out your grant when the work is done.',
-    authScopes: { roles: ['researcher'] },
-    errors: { types: WRITE_ERRORS },
-    args: { grantId: t.arg.id() },
-    resolve: (_root, { grantId }, ctx) =>
-      refusalAuditedTx(
-        ctx,
-        { action: 'grant.close_out', targetType: 'grant', targetId: grantId },
-        (tx) => closeOutGrant(tx, ctx.viewer, String(grantId)),
       ),
   }),
 );

@@ -65,6 +65,19 @@ export const NOTIFICATION_KINDS = {
   grant_issued: { audience: 'staff', why: 'A researcher’s access was granted.' },
   grant_expiring: { audience: 'staff', why: 'A researcher’s access ends soon.' },
   grant_ended: { audience: 'staff', why: 'A researcher’s access ended.' },
+  renewal_due: {
+    audience: 'staff',
+    why: 'A grantee is reminded 60, 30 and 7 days before their grant’s annual renewal.',
+  },
+  renewal_overdue: {
+    audience: 'staff',
+    why: 'A grant missed its renewal: the grantee and its committees are told.',
+  },
+  renewal_submitted: {
+    audience: 'staff',
+    why: 'A committee is asked to decide a grant’s renewal on its progress report.',
+  },
+  renewal_decided: { audience: 'staff', why: 'A grantee is told their grant was renewed.' },
   participant_withdrew: {
     audience: 'staff',
     why: 'A grantee is told someone left their study (never who).',

@@ -160,7 +160,7 @@ describe(`data access committees (${TEST_DRIVER})`, () => {
   }, 180_000);
   afterAll(() => f.dispose());
 
-  it('a request over two committees’ datasets: one approves, one rejects (a member standing aside), and the grant covers only the approved datasets', async () => {
+  it('a request over two committees’ datasets: one approves, one rejects (a member standing aside), the grant covers only the approved datasets, the approving committee renews it, and the researcher closes it out', async () => {
     const sent = await submitted([ids.panel, ids.rare]);
     expect(sent.__typename).toBe('MutationSubmitStudySuccess');
     const studyId = sent.id!;
@@ -231,6 +231,77 @@ describe(`data access committees (${TEST_DRIVER})`, () => {
     });
     const [grant] = await f.db.db.select().from(grants).where(eq(grants.studyId, studyId));
     expect(grant!.datasetIds).toEqual([ids.panel]);
+
+    // Each committee's report counts its own decision.
+    const reports = await f.gql<{
+      dacReports: { dacId: string; categories: { approved: number; rejected: number }[] }[];
+    }>(`{ dacReports { dacId categories { approved rejected } } }`, {}, { token: f.tokens.ethics });
+    const decisions = Object.fromEntries(
+      reports.data!.dacReports.map((r) => [
+        r.dacId,
+        r.categories.reduce((a, c) => [a[0]! + c.approved, a[1]! + c.rejected], [0, 0]),
+      ]),
+    );
+    expect(decisions[ids.population]![0]).toBeGreaterThanOrEqual(1);
+    expect(decisions[ids.clinical]![1]).toBeGreaterThanOrEqual(1);
+
+    // The renewal: asked early by the panel's committee, reported by the researcher, renewed by
+    // the panel's committee; a member of the clinical committee only has no say on this grant.
+    const grantId = grant!.id;
+    expect(
+      await call(
+        f.tokens.ethics,
+        'setRenewalDate',
+        'grantId: $g, dueAt: $d',
+        { g: grantId, d: new Date(Date.now() + 30 * 86_400_000).toISOString() },
+        '$g: ID!, $d: DateTime!',
+      ),
+    ).toMatchObject({ __typename: 'MutationSetRenewalDateSuccess' });
+    const report = await call(
+      f.tokens.researcher,
+      'submitRenewalReport',
+      'input: $r',
+      {
+        r: {
+          grantId,
+          workDone: 'Lung function association scan on the panel, first results.',
+          publications: [],
+        },
+      },
+      '$r: RenewalReportInput!',
+    );
+    const renewalId = report.data!.id as string;
+    const decide = (token: string) =>
+      call(
+        token,
+        'decideRenewal',
+        'renewalId: $id, decision: RENEW',
+        { id: renewalId },
+        '$id: ID!',
+        'status',
+      );
+    expect(await decide(clinicalOnly.token)).toMatchObject({ __typename: 'ForbiddenError' });
+    expect(await decide(f.tokens.ethics2)).toMatchObject({ data: { status: 'RENEWED' } });
+
+    // The closeout ends the grant.
+    const closed = await call(
+      f.tokens.researcher,
+      'closeOutGrant',
+      'input: $c',
+      {
+        c: {
+          grantId,
+          destroyedOn: new Date().toISOString().slice(0, 10),
+          statement: 'Every copy deleted from the analysis cluster and its backups.',
+          attestDestroyed: true,
+        },
+      },
+      '$c: CloseOutGrantInput!',
+      'destroyedOn',
+    );
+    expect(closed.__typename).toBe('MutationCloseOutGrantSuccess');
+    const [ended] = await f.db.db.select().from(grants).where(eq(grants.id, grantId));
+    expect(ended!.status).toBe('closed_out');
   });
 
   it('a request every committee rejects is rejected, with no grant', async () => {

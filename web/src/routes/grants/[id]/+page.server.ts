@@ -13,7 +13,9 @@ const Grant = graphql(`
   query Grant($id: ID!) { grant(id: $id) { id status issuedAt expiresAt endedAt endReason visas
   jwksUrl cohortRoot memberCount chainRecord { txHash height } boardConditions obligations {
   datasetId obligation { code kind description evidence } } datasets { id name } study { id
-  title } exports { id createdAt participantCount variantCount vcfSha256 } } }
+  title } exports { id createdAt participantCount variantCount vcfSha256 } renewalDueAt
+  renewalNeeded renewalOverdue renewals { id dueAt status submittedAt decidedAt decisionNote }
+  closeout { destroyedOn attestedAt countersignedAt } } }
 `);
 
 export const load: PageServerLoad = async ({ locals, fetch, params }) => {
@@ -42,14 +44,6 @@ const CreateExport = graphql(
   [Refusal],
 );
 
-const CloseOutGrant = graphql(
-  `
-    mutation CloseOutGrant($id: ID!) { closeOutGrant(grantId: $id) {
-    ... on MutationCloseOutGrantSuccess { data { status } } ...Refusal } }
-  `,
-  [Refusal],
-);
-
 export const actions: Actions = {
   /** Exports exactly the participants whose consent permits at this moment. */
   export: ({ locals, fetch, params }) =>
@@ -61,17 +55,6 @@ export const actions: Actions = {
       {
         kept: { action: 'export' },
         done: (data) => ({ exported: data }),
-      },
-    ),
-  closeOut: ({ locals, fetch, params }) =>
-    mutationAction(
-      fetch,
-      signedIn(locals).token,
-      CloseOutGrant,
-      { id: params.id },
-      {
-        kept: { action: 'closeOut' },
-        done: (data) => ({ done: data.status }),
       },
     ),
   revoke: ({ locals, fetch, request, params }) =>

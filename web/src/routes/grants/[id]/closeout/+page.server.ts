@@ -1,0 +1,62 @@
+import { error } from '@sveltejs/kit';
+import { graphql } from '$lib/graphql/graphql';
+import { signedIn } from '$lib/server/guard';
+import { loadOrFail } from '$lib/server/load';
+import { Refusal, mutationAction } from '$lib/server/mutate';
+import { STUDY_ID } from '$lib/server/study-query';
+import type { Actions, PageServerLoad } from './$types';
+
+const GrantCloseout = graphql(`
+  query GrantCloseout($id: ID!) { grant(id: $id) { id status issuedAt study { title } closeout {
+  destroyedOn attestedAt countersignedAt } } }
+`);
+
+export const load: PageServerLoad = async ({ locals, fetch, params }) => {
+  const { token } = signedIn(locals);
+  if (!STUDY_ID.test(params.id)) error(404, { message: 'There is no such grant.' });
+  const { grant } = await loadOrFail(
+    fetch,
+    token,
+    GrantCloseout,
+    { id: params.id },
+    'There is no such grant, or it is not yours to see.',
+  );
+  return { grant, today: new Date().toISOString().slice(0, 10) };
+};
+
+const CloseOutGrant = graphql(
+  `
+    mutation CloseOutGrant($input: CloseOutGrantInput!) { closeOutGrant(input: $input) { ... on
+    MutationCloseOutGrantSuccess { data { destroyedOn } } ...Refusal } }
+  `,
+  [Refusal],
+);
+
+export const actions: Actions = {
+  /** The investigator's attestation that every copy of the data was destroyed. */
+  default: async ({ locals, fetch, params, request }) => {
+    const form = await request.formData();
+    const values = {
+      destroyedOn: String(form.get('destroyedOn') ?? ''),
+      statement: String(form.get('statement') ?? ''),
+    };
+    return mutationAction(
+      fetch,
+      signedIn(locals).token,
+      CloseOutGrant,
+      {
+        input: {
+          grantId: params.id,
+          ...values,
+          attestDestroyed: form.get('attestDestroyed') === 'on',
+        },
+      },
+      {
+        kept: { values },
+        done: () => ({
+          notice: 'Attested. The grant is closed out; your signing official will countersign.',
+        }),
+      },
+    );
+  },
+};
