@@ -9,6 +9,7 @@ export * from '../modules/audit/audit.tables.js';
 export * from '../modules/chain/chain.tables.js';
 export * from '../modules/ontology/ontology.tables.js';
 export * from '../modules/datasets/ingest/ingest.tables.js';
+export * from '../modules/datasets/genotype-upload/genotype-upload.tables.js';
 export * from '../modules/cohort-changes/cohort-changes.tables.js';
 export * from '../modules/cohorts/cohorts.tables.js';
 export * from '../modules/secrets/secrets.tables.js';

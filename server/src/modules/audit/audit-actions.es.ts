@@ -143,6 +143,8 @@ export const AUDIT_ACTION_SPANISH = {
   'record.entry.dispute': 'Impugnó una entrada de su historial',
   'record.read.own': 'Consultó su historial',
   'record.read.clinician': 'Un profesional clínico que usted autorizó consultó su historial',
+  'record.genotypes.upload': 'Subió su propio archivo de genotipos a su historial',
+  'record.genotypes.read': 'Consultó los archivos de genotipos que subió',
   'clinician.authorise': 'Autorizó a un profesional clínico a ver o añadir a su historial',
   'clinician.revoke': 'Terminó el acceso de un profesional clínico a su historial',
   'clinician.patients.list': 'Un profesional clínico consultó quién le ha autorizado',

@@ -89,6 +89,8 @@ export const AUDIT_ACTION_WORDING = {
   'record.entry.dispute': own('You disputed an entry in your record'),
   'record.read.own': own('You looked at your record'),
   'record.read.clinician': use('A clinician you authorised read your record'),
+  'record.genotypes.upload': own('You uploaded your own genotype file to your record'),
+  'record.genotypes.read': own('You looked at the genotype files you uploaded'),
   'clinician.authorise': own('You authorised a clinician to see or add to your record'),
   'clinician.revoke': own('You ended a clinician’s access to your record'),
   'clinician.patients.list': use('A clinician listed the participants who authorised them'),
