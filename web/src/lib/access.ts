@@ -72,6 +72,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
     nav: { label: 'Withdraw' },
   },
   '/erase': { roles: PARTICIPANT, what: 'erasure (participants only)' },
+  '/record/genotype': { roles: PARTICIPANT, what: 'your genotype uploads (participants only)' },
   '/acting-for': { roles: PARTICIPANT, what: 'acting for someone you represent' },
   '/coordinator': {
     roles: COORDINATOR,
