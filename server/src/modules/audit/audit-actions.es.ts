@@ -145,6 +145,7 @@ export const AUDIT_ACTION_SPANISH = {
   'record.read.clinician': 'Un profesional clínico que usted autorizó consultó su historial',
   'record.genotypes.upload': 'Subió su propio archivo de genotipos a su historial',
   'record.genotypes.read': 'Consultó los archivos de genotipos que subió',
+  'record.download': 'Descargó su historial completo',
   'clinician.authorise': 'Autorizó a un profesional clínico a ver o añadir a su historial',
   'clinician.revoke': 'Terminó el acceso de un profesional clínico a su historial',
   'clinician.patients.list': 'Un profesional clínico consultó quién le ha autorizado',

@@ -91,6 +91,7 @@ export const AUDIT_ACTION_WORDING = {
   'record.read.clinician': use('A clinician you authorised read your record'),
   'record.genotypes.upload': own('You uploaded your own genotype file to your record'),
   'record.genotypes.read': own('You looked at the genotype files you uploaded'),
+  'record.download': own('You downloaded your whole record'),
   'clinician.authorise': own('You authorised a clinician to see or add to your record'),
   'clinician.revoke': own('You ended a clinician’s access to your record'),
   'clinician.patients.list': use('A clinician listed the participants who authorised them'),

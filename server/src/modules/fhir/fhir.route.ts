@@ -14,6 +14,7 @@ import {
 } from './fhir-consent.service.js';
 import { errorOutcome, fhirJson, operationOutcome } from './fhir-http.js';
 import { readFhirJson } from './fhir-request-body.js';
+import { patientEverything } from './patient-everything.service.js';
 import {
   assertCanAppendRecord,
   createFhirCondition,
@@ -47,6 +48,11 @@ function interaction(parts: string[], base: string): Interaction | null {
     if (parts.length === 1) return (tx, v, p) => searchFhirAuditEvents(tx, v, p, base);
     if (parts.length === 2) return (tx, v) => readFhirAuditEvent(tx, v, id!);
   }
+  // Patient/$everything (the participant in context) and Patient/<pseudonym>/$everything.
+  if (type === 'Patient' && parts.length === 2 && id === '$everything')
+    return (tx, v) => patientEverything(tx, v, null, base);
+  if (type === 'Patient' && parts.length === 3 && op === '$everything')
+    return (tx, v) => patientEverything(tx, v, id!, base);
   if (type === 'Consent') {
     if (parts.length === 1) return (tx, v, p) => searchFhirConsent(tx, v, p, base);
     if (parts.length === 2) return (tx, v) => readFhirConsent(tx, v, id!);
