@@ -27,3 +27,4 @@ export * from '../modules/identity/identity.tables.js';
 export * from '../modules/grants/passport/asserted-affiliations.tables.js';
 export * from '../modules/assisted-consent/assisted-consent.tables.js';
 export * from '../modules/record/record.tables.js';
+export * from '../modules/record/app-access.tables.js';

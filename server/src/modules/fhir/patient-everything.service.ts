@@ -109,9 +109,10 @@ export async function auditDownload(
   viewer: UserActor,
   everything: ParticipantEverything,
   format: 'fhir' | 'pdf',
+  app?: { tokenId: string },
 ): Promise<void> {
   await appendAuditEvent(tx, viewer, {
-    action: 'record.download',
+    action: app ? 'record.download.app' : 'record.download',
     targetType: 'participant',
     targetId: everything.participant.id,
     participantId: everything.participant.id,
@@ -120,6 +121,7 @@ export async function auditDownload(
       entries: everything.entries.length + everything.ingested.length,
       calls: everything.vcf.calls,
       auditEvents: everything.audit.length,
+      ...(app ? { app: app.tokenId } : {}),
     },
   });
 }
@@ -307,14 +309,18 @@ export function everythingBundle(all: ParticipantEverything, baseUrl: string): B
   };
 }
 
-/** `GET /fhir/Patient/[<pseudonym>/]$everything`: the signed-in participant's own record; audited. */
+/**
+ * `GET /fhir/Patient/[<pseudonym>/]$everything`: the signed-in participant's own record, or the
+ * record of the participant who authorised the calling app (`app`); audited.
+ */
 export async function patientEverything(
   tx: Tx,
   viewer: UserActor,
   pseudonym: string | null,
   baseUrl: string,
+  app?: { tokenId: string },
 ): Promise<Bundle> {
   const all = await collectEverything(tx, viewer, pseudonym);
-  await auditDownload(tx, viewer, all, 'fhir');
+  await auditDownload(tx, viewer, all, 'fhir', app);
   return everythingBundle(all, baseUrl);
 }
