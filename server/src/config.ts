@@ -63,6 +63,10 @@ const EnvSchema = z.object({
   GRANT_DEFAULT_MONTHS: z.coerce.number().int().min(1).max(120).default(12),
   /** The largest document (IRB letter, other evidence) a request may carry. */
   DOCUMENT_MAX_MB: z.coerce.number().int().min(1).max(100).default(10),
+  /** The largest genotype file a participant may upload (a 23andMe file is about 25 MB). */
+  GENOTYPE_UPLOAD_MAX_MB: z.coerce.number().int().min(1).max(1_024).default(64),
+  /** A UCSC chain file (hg19ToHg38.over.chain.gz) to convert GRCh37 uploads; unset refuses them. */
+  LIFTOVER_CHAIN_GRCH37_TO_GRCH38: z.string().min(1).optional(),
   /** How long a request's documents are kept after its decision (default: 7 years). */
   DOCUMENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(2_555),
   SMTP_URL: z.string().url().optional(),
@@ -126,6 +130,11 @@ export interface Config {
    * request is decided or withdrawn before the workflow worker deletes them.
    */
   documents: { maxBytes: number; retentionDays: number };
+  /**
+   * Participants' own genotype files: the largest accepted (bytes), and the chain file that
+   * converts GRCh37 files to GRCh38 (null: GRCh37 files are refused with a clear message).
+   */
+  genotypeUpload: { maxBytes: number; liftoverChainPath: string | null };
   /** Outbound e-mail: SMTP when set, else notifications are logged without personal data. */
   mail: { smtpUrl: string | null; from: string; outboxDir?: string | null };
   /** True when the chain is the embedded simulator (no CHAIN_RPC_URL). */
@@ -180,6 +189,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       consentRequestsWhen: e.CONSENT_REQUESTS_WHEN,
     },
     grantDefaultMonths: e.GRANT_DEFAULT_MONTHS,
+    genotypeUpload: {
+      maxBytes: e.GENOTYPE_UPLOAD_MAX_MB * 1024 * 1024,
+      liftoverChainPath: e.LIFTOVER_CHAIN_GRCH37_TO_GRCH38
+        ? path.resolve(e.LIFTOVER_CHAIN_GRCH37_TO_GRCH38)
+        : null,
+    },
     documents: {
       maxBytes: e.DOCUMENT_MAX_MB * 1024 * 1024,
       retentionDays: e.DOCUMENT_RETENTION_DAYS,

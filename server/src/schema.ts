@@ -51,5 +51,7 @@ import './modules/grants/grant-renewals.types.js';
 import './modules/notifications/notifications.types.js';
 import './modules/record/record.types.js';
 import './modules/record/clinician.types.js';
+import './modules/record/app-access.types.js';
+import './modules/datasets/genotype-upload/genotype-upload.types.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

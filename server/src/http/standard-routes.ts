@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import { fhirRoute } from '../modules/fhir/fhir.route.js';
+import { recordDownloadRoute } from '../modules/fhir/record-download.route.js';
 import { exportRoute } from '../modules/grants/exports/export.route.js';
 import { jwksRoute } from '../modules/grants/passport/jwks.route.js';
 import { passportBrokerRoute } from '../modules/grants/passport/passport-broker.route.js';
@@ -18,5 +19,6 @@ export function standardRoutes(db: Database, config: Pick<Config, 'publicUrl'>):
     passportBrokerRoute(db, config.publicUrl),
     exportRoute(db),
     studyFilesRoute(db),
+    recordDownloadRoute(db),
   ];
 }

@@ -82,6 +82,16 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
     nav: { label: 'Withdraw' },
   },
   '/erase': { roles: PARTICIPANT, what: 'erasure (participants only)' },
+  '/record/genotype': { roles: PARTICIPANT, what: 'your genotype uploads (participants only)' },
+  '/record/download': { roles: PARTICIPANT, what: 'downloading your data (participants only)' },
+  '/record/download/bundle.json': {
+    roles: PARTICIPANT,
+    what: 'downloading your data (participants only)',
+  },
+  '/record/download/summary.pdf': {
+    roles: PARTICIPANT,
+    what: 'downloading your data (participants only)',
+  },
   '/acting-for': { roles: PARTICIPANT, what: 'acting for someone you represent' },
   '/coordinator': {
     roles: COORDINATOR,

@@ -6,7 +6,8 @@ import { timestamptz } from '../../db/columns.js';
  * the change. Every API instance applies new rows before answering a count, so a withdrawal or a
  * consent change is visible to the very next query on any instance.
  * kind: `participant` (ref = participant num), `ingest` (ref = ingest id), `ontology`, `record`
- * (ref = participant num: an entry added to, corrected in or retracted from their record).
+ * (ref = participant num: an entry added to, corrected in or retracted from their record),
+ * `genotypes` (ref = genotype upload id: a participant's own genotype file).
  */
 export const cohortChanges = pgTable('cohort_changes', {
   seq: bigserial('seq', { mode: 'number' }).primaryKey(),

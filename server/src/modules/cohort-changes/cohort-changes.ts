@@ -2,7 +2,7 @@ import type { Tx } from '../../db/database.js';
 import { cohortChanges } from './cohort-changes.tables.js';
 
 /** What the cohort index must re-read after a change. */
-export type CohortChangeKind = 'participant' | 'ingest' | 'ontology' | 'record';
+export type CohortChangeKind = 'participant' | 'ingest' | 'ontology' | 'record' | 'genotypes';
 
 /**
  * Notes, inside the caller's transaction, that the cohort index must re-read something. The note

@@ -1,4 +1,5 @@
 import { currentRecordTerms } from '../record/record-terms.js';
+import { currentUploadedCalls } from '../datasets/genotype-upload/uploaded-calls.js';
 import { asc, eq, gt, sql } from 'drizzle-orm';
 import type { Queryable } from '../../db/database.js';
 import { pgIntArray } from '../../db/pg-array.js';
@@ -95,7 +96,14 @@ async function loadVariants(db: Queryable, index: CohortIndex): Promise<void> {
           where v.id > ${after} and v.id <= ${after + VARIANT_PAGE}
           group by v.id`,
     );
+    const uploaded = await uploadedCarriers(db, after, after + VARIANT_PAGE);
     for (const r of rows) {
+      const own = uploaded.get(r.id);
+      if (own) {
+        r.carriers = [...(r.carriers ?? []), ...own.carriers];
+        r.hom = [...(r.hom ?? []), ...own.hom];
+        r.hemi = [...(r.hemi ?? []), ...own.hemi];
+      }
       index.setVariant({
         id: r.id,
         chrom: r.chrom,
@@ -103,12 +111,44 @@ async function loadVariants(db: Queryable, index: CohortIndex): Promise<void> {
         ref: r.ref,
         alt: r.alt,
         gene: r.gene,
-        carriers: nums(r.carriers),
-        homozygous: nums(r.hom),
-        hemizygous: nums(r.hemi),
+        carriers: distinctNums(r.carriers),
+        homozygous: distinctNums(r.hom),
+        hemizygous: distinctNums(r.hemi),
       });
     }
   }
+}
+
+/** Sorted, without repeats: a participant may carry a variant in a dataset and an upload. */
+const distinctNums = (value: number[] | null): Uint32Array =>
+  nums([...new Set(value ?? [])].sort((a, b) => a - b));
+
+/**
+ * Carriers from participants' own genotype uploads (not retracted) of the variants in an id
+ * range: read apart from `variant_calls` so the dataset query keeps its index range scan.
+ */
+async function uploadedCarriers(
+  db: Queryable,
+  after: number,
+  upTo: number,
+): Promise<Map<number, { carriers: number[]; hom: number[]; hemi: number[] }>> {
+  const rows = await queryRows<{
+    id: number;
+    carriers: number[];
+    hom: number[] | null;
+    hemi: number[] | null;
+  }>(
+    db,
+    sql`select c.variant_id as id, array_agg(distinct c.participant_num) as carriers,
+          array_agg(distinct c.participant_num) filter (where c.zygosity = 2) as hom,
+          array_agg(distinct c.participant_num) filter (where c.zygosity = 3) as hemi
+        from ${currentUploadedCalls()} c
+        where c.variant_id > ${after} and c.variant_id <= ${upTo}
+        group by c.variant_id`,
+  );
+  return new Map(
+    rows.map((r) => [r.id, { carriers: r.carriers, hom: r.hom ?? [], hemi: r.hemi ?? [] }]),
+  );
 }
 
 /**
@@ -192,6 +232,8 @@ export async function applyCohortChanges(
     else if (change.kind === 'ontology') ontology = terms = true;
     // A record entry changes terms only (its participant's facts are unchanged).
     else if (change.kind === 'record') terms = true;
+    // A participant's own genotype file adds (or retracts) calls on variants.
+    else if (change.kind === 'genotypes') variants = true;
     else if (change.kind === 'ingest') {
       const [ingest] = await db.select().from(ingests).where(eq(ingests.id, change.ref));
       if (!ingest) continue;

@@ -1,4 +1,5 @@
 import { currentRecordTerms } from '../record/record-terms.js';
+import { currentUploadedCalls } from '../datasets/genotype-upload/uploaded-calls.js';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../../db/database.js';
 import { queryRows } from '../../db/query-rows.js';
@@ -18,8 +19,10 @@ export function criteriaToSql(c: CohortCriteria, ontology: OntologyGraph): SQL {
         ? sql` and c.zygosity = 1`
         : sql``;
   const carrierOf = (variantCondition: SQL) =>
-    sql`exists (select 1 from variant_calls c join variants v on v.id = c.variant_id
-                where c.participant_num = p.num${zyg} and (${variantCondition}))`;
+    sql`(exists (select 1 from variant_calls c join variants v on v.id = c.variant_id
+                where c.participant_num = p.num${zyg} and (${variantCondition}))
+         or exists (select 1 from ${currentUploadedCalls()} c join variants v on v.id = c.variant_id
+                where c.participant_num = p.num${zyg} and (${variantCondition})))`;
   if (c.datasets?.length) {
     parts.push(
       sql`exists (select 1 from samples s where s.participant_id = p.id and s.dataset_id in (${sql.join(

@@ -1,5 +1,6 @@
 import type { Database, Tx } from '../../db/database.js';
-import { requestViewer } from '../../http/request-viewer.js';
+import { bearerToken, requestViewer } from '../../http/request-viewer.js';
+import { APP_SCOPE, APP_TOKEN_PREFIX, resolveAppToken } from '../record/app-access.service.js';
 import type { Route } from '../../http/router.js';
 import type { UserActor } from '../actors/actor.js';
 import { requireViewer } from './fhir-access.js';
@@ -14,6 +15,7 @@ import {
 } from './fhir-consent.service.js';
 import { errorOutcome, fhirJson, operationOutcome } from './fhir-http.js';
 import { readFhirJson } from './fhir-request-body.js';
+import { patientEverything } from './patient-everything.service.js';
 import {
   assertCanAppendRecord,
   createFhirCondition,
@@ -47,6 +49,11 @@ function interaction(parts: string[], base: string): Interaction | null {
     if (parts.length === 1) return (tx, v, p) => searchFhirAuditEvents(tx, v, p, base);
     if (parts.length === 2) return (tx, v) => readFhirAuditEvent(tx, v, id!);
   }
+  // Patient/$everything (the participant in context) and Patient/<pseudonym>/$everything.
+  if (type === 'Patient' && parts.length === 2 && id === '$everything')
+    return (tx, v) => patientEverything(tx, v, null, base);
+  if (type === 'Patient' && parts.length === 3 && op === '$everything')
+    return (tx, v) => patientEverything(tx, v, id!, base);
   if (type === 'Consent') {
     if (parts.length === 1) return (tx, v, p) => searchFhirConsent(tx, v, p, base);
     if (parts.length === 2) return (tx, v) => readFhirConsent(tx, v, id!);
@@ -115,6 +122,51 @@ async function createConsent(db: Database, request: Request, base: string): Prom
   }
 }
 
+/** The pseudonym an `$everything` path names (null: the patient in context), or undefined. */
+function everythingTarget(parts: string[] | null): string | null | undefined {
+  if (parts?.length === 2 && parts[0] === 'Patient' && parts[1] === '$everything') return null;
+  if (parts?.length === 3 && parts[0] === 'Patient' && parts[2] === '$everything') return parts[1];
+  return undefined;
+}
+
+/**
+ * A request with an app token (scope `patient/*.read`, issued by a participant): it reads that
+ * participant's `Patient/$everything` and nothing else (403 for any other path or method, 404
+ * for another patient); an unknown, expired or revoked token is 401.
+ */
+async function appRead(
+  db: Database,
+  request: Request,
+  parts: string[] | null,
+  base: string,
+): Promise<Response> {
+  const target = everythingTarget(parts);
+  if (request.method !== 'GET' || target === undefined)
+    return operationOutcome(
+      403,
+      'forbidden',
+      `An app token has scope ${APP_SCOPE}: it reads GET Patient/$everything only`,
+    );
+  try {
+    const bundle = await db.transaction(async (tx) => {
+      const grant = await resolveAppToken(tx, bearerToken(request)!);
+      if (!grant) return null;
+      const viewer: UserActor = {
+        kind: 'user',
+        userId: grant.userId,
+        role: 'participant',
+        sessionId: null,
+      };
+      return patientEverything(tx, viewer, target, base, { tokenId: grant.tokenId });
+    });
+    if (!bundle)
+      return operationOutcome(401, 'login', 'The app token is unknown, expired or revoked');
+    return fhirJson(bundle);
+  } catch (error) {
+    return errorOutcome(error);
+  }
+}
+
 /**
  * HL7 FHIR R4 under `/fhir`: `metadata`, AuditEvent read and search, Consent read, vread,
  * history and search, and Consent create (a participant stating their own preferences). Answers
@@ -131,6 +183,8 @@ export function fhirRoute(db: Database, options: FhirRouteOptions = {}): Route {
       const base = options.baseUrl ?? `${url.origin}${FHIR_PREFIX}`;
       const parts = pathParts(url.pathname);
       const allowed = allowedMethods(parts);
+      const token = bearerToken(request);
+      if (token?.startsWith(APP_TOKEN_PREFIX)) return appRead(db, request, parts, base);
       if (request.method === 'POST' && allowed.includes('POST'))
         return isRecordType(parts?.[0])
           ? createRecordResource(db, request, base, parts[0])

@@ -1,10 +1,13 @@
-import type { Bundle, Condition } from '@medplum/fhirtypes';
-import { eq } from 'drizzle-orm';
+import type { Binary, Bundle, Condition, Provenance } from '@medplum/fhirtypes';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAccessFixture, signIn, type AccessFixture } from '../../test/access-fixture.js';
 import { auditCount } from '../../test/audit-rows.js';
 import { fhirSchemaErrors } from '../../test/fhir-schema-validator.js';
-import { loginAs, makeUser } from '../../test/test-api.js';
+import { actorOf, loginAs, makeUser } from '../../test/test-api.js';
+import { queryRows } from '../../db/query-rows.js';
+import { findUser } from '../accounts/accounts.service.js';
+import { uploadOwnGenotypes } from '../datasets/genotype-upload/genotype-upload.service.js';
 import { TEST_DRIVER } from '../../test/test-database.js';
 import { users } from '../accounts/accounts.tables.js';
 import { fhirRoute } from '../fhir/fhir.route.js';
@@ -24,9 +27,10 @@ const fhirCondition = (pseudonym: string): Condition => ({
 });
 
 /**
- * Issue #18 end to end: a participant adds conditions, authorises a clinician, the clinician
- * appends a Condition over FHIR, a researcher's counts see both at once and can take the
- * clinician's word only, the participant retracts and revokes, and the clinician is refused.
+ * Issue #18 end to end: a participant adds conditions and uploads a consumer genotype file,
+ * authorises a clinician, the clinician appends a Condition over FHIR, a researcher's counts see
+ * both at once and can take the clinician's word only, the participant retracts and revokes, the
+ * clinician is refused, and the participant downloads everything as a Bundle that validates.
  */
 describe(`patients and clinicians add to the record (${TEST_DRIVER})`, () => {
   let f: AccessFixture;
@@ -114,6 +118,43 @@ describe(`patients and clinicians add to the record (${TEST_DRIVER})`, () => {
     // A self-report is not a clinician's word.
     expect(await count(hearingConfirmed)).toBe(0);
 
+    // 1b. They upload a consumer (23andMe-style, GRCh38) genotype file: a known variant they did
+    // not carry counts them at once, as a device upload.
+    const [site] = await queryRows<{ chrom: string; pos: number; ref: string; alt: string }>(
+      f.db.db,
+      sql`select v.chrom, v.pos, v.ref, v.alt from variants v
+          join participants p on p.id = ${participantId}
+          where length(v.ref) = 1 and length(v.alt) = 1
+            and (select count(*) from variants w where w.chrom = v.chrom and w.pos = v.pos) = 1
+            and not exists (select 1 from variant_calls c where c.variant_id = v.id and c.participant_num = p.num)
+          order by v.id limit 1`,
+    );
+    const carriers = { variants: [`${site!.chrom}-${site!.pos}-${site!.ref}-${site!.alt}`] };
+    const carriersBefore = await count(carriers);
+    const file = new TextEncoder().encode(
+      [
+        '# We are using reference human assembly build 38.',
+        '# rsid\tchromosome\tposition\tgenotype',
+        `rs1\t${site!.chrom}\t${site!.pos}\t${site!.ref}${site!.alt}`,
+        '',
+      ].join('\n'),
+    );
+    const [me] = await f.db.db
+      .select({ userId: participants.userId })
+      .from(participants)
+      .where(eq(participants.id, participantId));
+    const uploader = actorOf((await findUser(f.db.db, me!.userId!))!);
+    const uploaded = await f.db.db.transaction((tx) =>
+      uploadOwnGenotypes(
+        tx,
+        uploader,
+        { name: 'genome.txt', size: file.length, bytes: async () => file },
+        { maxBytes: 1 << 20, liftover: null },
+      ),
+    );
+    expect(uploaded.report.calls).toBe(1);
+    expect(await count(carriers)).toBe(carriersBefore + 1);
+
     // 2. They authorise a clinician to read and append for a month.
     const until = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
     const given = await mutate(
@@ -173,7 +214,29 @@ describe(`patients and clinicians add to the record (${TEST_DRIVER})`, () => {
         'record.entry.add.clinician',
         'clinician.revoke',
         'record.entry.retract',
+        'record.genotypes.upload',
       ]),
+    );
+
+    // 8. The participant downloads everything: the bundle validates against the R4 schema and
+    // carries the clinician's condition and the upload, each with its source.
+    const download = await route.handler(
+      new Request('http://test.local/fhir/Patient/$everything', {
+        headers: { authorization: `Bearer ${patient}` },
+      }),
+      {},
+    );
+    expect(download.status).toBe(200);
+    const everything = (await download.json()) as Bundle;
+    expect(fhirSchemaErrors(everything)).toEqual([]);
+    const sources = everything
+      .entry!.map((e) => e.resource!)
+      .filter((r) => r.resourceType === 'Provenance')
+      .map((r) => (r as Provenance).reason?.[0]?.coding?.[0]?.code);
+    expect(sources).toEqual(expect.arrayContaining(['clinician', 'self_report', 'device_upload']));
+    const binary = everything.entry!.find((e) => e.resource!.resourceType === 'Binary')!;
+    expect(Buffer.from((binary.resource as Binary).data!, 'base64').toString()).toContain(
+      `${site!.chrom}\t${site!.pos}\t.\t${site!.ref}\t${site!.alt}`,
     );
   });
 });

@@ -22,7 +22,7 @@ export function printable(text: string): string {
 }
 
 /** Writes lines top to bottom, wrapping to the page width and adding pages as they fill. */
-class Writer {
+export class PdfWriter {
   private page: PDFPage;
   private y: number;
   constructor(
@@ -94,7 +94,7 @@ export async function accessRequestPdf(
   doc.setTitle(printable(`Data access request: ${study.title}`));
   doc.setCreator('Consentome');
   doc.setCreationDate(printedAt);
-  const w = new Writer(
+  const w = new PdfWriter(
     doc,
     await doc.embedFont(StandardFonts.Helvetica),
     await doc.embedFont(StandardFonts.HelveticaBold),

@@ -19,6 +19,7 @@ const UPLOAD_ROUTES: Record<string, readonly Viewer['role'][]> = {
   '/studies/new': ['researcher'],
   '/studies/[id]': ['researcher'],
   '/studies/[id]/request': ['researcher'],
+  '/record/genotype': ['participant'],
 };
 
 /**

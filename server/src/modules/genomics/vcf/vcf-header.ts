@@ -55,6 +55,8 @@ export async function readHeader(lines: LineReader): Promise<ParsedHeader> {
         throw new VcfFormatError(lineNo, `header rejected: ${(err as Error).message}`);
       }
       header.contigs = contigsOf(parser);
+      const reference = parser.getMetadata('reference');
+      if (typeof reference === 'string' && reference.trim()) header.reference = reference.trim();
       return { header, parser, rest: chunk.slice(i + 1) };
     }
   }
@@ -98,7 +100,10 @@ function contigsOf(parser: VCFParser): VcfContig[] {
   const section = parser.getMetadata('contig');
   if (!section || typeof section !== 'object') return [];
   return Object.entries(section).map(([id, fields]) => {
-    const length = Number((fields as Record<string, unknown> | undefined)?.length);
-    return Number.isFinite(length) && length > 0 ? { id, length } : { id };
+    const attributes = fields as Record<string, unknown> | undefined;
+    const length = Number(attributes?.length);
+    const contig: VcfContig = Number.isFinite(length) && length > 0 ? { id, length } : { id };
+    if (typeof attributes?.assembly === 'string') contig.assembly = attributes.assembly;
+    return contig;
   });
 }

@@ -52,6 +52,8 @@ export interface VcfRecordBatch {
 export interface VcfContig {
   id: string;
   length?: number;
+  /** The contig's `assembly` attribute, when given (e.g. `GRCh38`, `b37`). */
+  assembly?: string;
 }
 
 /** What the header says, available before any record is read. */
@@ -64,6 +66,8 @@ export interface VcfHeader {
   contigs: VcfContig[];
   /** Number of header lines, the #CHROM line included. */
   lines: number;
+  /** The `##reference` line's value, when there is one (it often names the genome build). */
+  reference?: string;
 }
 
 /** Why part of a file was not turned into variants or calls. */

@@ -17,6 +17,7 @@ import { grantState, visibleGrant } from '../grants.service.js';
 import { dataExports, exportMembers } from '../grants.tables.js';
 import { ExportLapsedError, lapsedExportMembers } from './export-consent-check.js';
 import { exportVcf } from './export-vcf.js';
+import { EXPORT_FIELD_SOURCES, exportPhenotypes } from './export-phenotypes.js';
 
 /** An export row without its VCF text (fetched only for download). */
 export type ExportSummary = Omit<typeof dataExports.$inferSelect, 'vcf'>;
@@ -96,6 +97,9 @@ export async function createExport(
     // by the contract) or the institution recording it for them.
     consentVouchedBy: Object.fromEntries(included.map((m) => [m.sampleId, m.vouchedBy])),
     vcf: { sha256: vcfSha256, variants: vcf.variantCount, samples: included.length },
+    // Phenotypes and conditions with their source, and where every field comes from.
+    phenotypes: await exportPhenotypes(tx, included),
+    fieldSources: EXPORT_FIELD_SOURCES,
   };
   const [row] = await tx
     .insert(dataExports)
