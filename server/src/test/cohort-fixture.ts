@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import type { Database } from '../db/database.js';
+import type { Database, Tx } from '../db/database.js';
 import { datasets } from '../modules/datasets/datasets.tables.js';
 import {
   phenotypeObservations,
@@ -41,6 +41,34 @@ const GENES = ['BRCA1', 'BRCA2', 'TP53', 'APC', 'MLH1', 'SCN1A'];
 const CHROMS = ['1', '2', '13', '17', 'X'];
 const LEAF_TERMS = ['HP:0001250', 'HP:0001263', 'HP:0001627', 'MONDO:0005575', 'MONDO:0007254'];
 
+/**
+ * The fixture ontology (HPO and MONDO terms with their parents; already present is fine) and a
+ * steward to own datasets, straight into the tables. Answers the steward's id.
+ */
+export async function insertFixtureOntologyAndSteward(tx: Tx): Promise<string> {
+  await tx
+    .insert(ontologyTerms)
+    .values(
+      FIXTURE_TERMS.map(([curie, label]) => ({ curie, label, ontology: curie.split(':')[0]! })),
+    )
+    .onConflictDoNothing();
+  await tx
+    .insert(ontologyParents)
+    .values(
+      FIXTURE_TERMS.filter((t) => t[2]).map(([child, , parent]) => ({ child, parent: parent! })),
+    )
+    .onConflictDoNothing();
+  const stewardId = randomUUID();
+  await tx.insert(users).values({
+    id: stewardId,
+    email: `fixture-${stewardId.slice(0, 8)}@test.local`,
+    displayName: 'Fixture steward',
+    role: 'steward',
+    passwordHash: 'x',
+  });
+  return stewardId;
+}
+
 /** What the fixture created, for tests to build criteria from. */
 export interface CohortFixture {
   datasetIds: string[];
@@ -60,26 +88,7 @@ export async function insertCohortFixture(
 ): Promise<CohortFixture> {
   const rand = prng(seed);
   return db.transaction(async (tx) => {
-    await tx
-      .insert(ontologyTerms)
-      .values(
-        FIXTURE_TERMS.map(([curie, label]) => ({ curie, label, ontology: curie.split(':')[0]! })),
-      )
-      .onConflictDoNothing();
-    await tx
-      .insert(ontologyParents)
-      .values(
-        FIXTURE_TERMS.filter((t) => t[2]).map(([child, , parent]) => ({ child, parent: parent! })),
-      )
-      .onConflictDoNothing();
-    const stewardId = randomUUID();
-    await tx.insert(users).values({
-      id: stewardId,
-      email: `fixture-${stewardId.slice(0, 8)}@test.local`,
-      displayName: 'Fixture steward',
-      role: 'steward',
-      passwordHash: 'x',
-    });
+    const stewardId = await insertFixtureOntologyAndSteward(tx);
     const datasetIds = [randomUUID(), randomUUID()];
     for (const [i, id] of datasetIds.entries()) {
       await tx.insert(datasets).values({

@@ -15,10 +15,8 @@ import { datasets } from '../modules/datasets/datasets.tables.js';
 import { phenotypeObservations, samples } from '../modules/datasets/ingest/ingest.tables.js';
 import { jwksUrl } from '../modules/grants/passport/jwks-url.js';
 import { signingKey } from '../modules/grants/passport/signing-key.js';
-import { ontologyParents, ontologyTerms } from '../modules/ontology/ontology.tables.js';
 import { participants } from '../modules/participants/participants.tables.js';
-import { users } from '../modules/accounts/accounts.tables.js';
-import { FIXTURE_TERMS } from './cohort-fixture.js';
+import { insertFixtureOntologyAndSteward } from './cohort-fixture.js';
 import { createTestApi, testConfig, type TestApi } from './in-process-api.js';
 import { connectionOf } from './test-chain.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
@@ -133,26 +131,7 @@ export interface PeopleGroup {
  */
 export async function insertPeople(db: Database, groups: PeopleGroup[]): Promise<void> {
   await db.transaction(async (tx) => {
-    await tx
-      .insert(ontologyTerms)
-      .values(
-        FIXTURE_TERMS.map(([curie, label]) => ({ curie, label, ontology: curie.split(':')[0]! })),
-      )
-      .onConflictDoNothing();
-    await tx
-      .insert(ontologyParents)
-      .values(
-        FIXTURE_TERMS.filter((t) => t[2]).map(([child, , parent]) => ({ child, parent: parent! })),
-      )
-      .onConflictDoNothing();
-    const stewardId = randomUUID();
-    await tx.insert(users).values({
-      id: stewardId,
-      email: `steward-${stewardId.slice(0, 8)}@test.local`,
-      displayName: 'Site steward',
-      role: 'steward',
-      passwordHash: 'x',
-    });
+    const stewardId = await insertFixtureOntologyAndSteward(tx);
     const datasetId = randomUUID();
     await tx.insert(datasets).values({
       id: datasetId,
