@@ -26,6 +26,9 @@ import { askLateJoiners } from './late-joiners.js';
 import { consentRequests, studies } from './studies.tables.js';
 import { memberConsents, studyCandidates } from './study-cohort.js';
 import type { CohortCriteria } from '../cohorts/cohort-criteria.js';
+import { DEMO_SITE } from '../demo/demo-accounts.js';
+import { endLapsedRepresentations } from '../participants/representation.service.js';
+import { loginAs, makeUser } from '../../test/test-api.js';
 import type { CombinedMatchResult } from '../consent/duo/match-across-datasets.js';
 import type { ResearchPurpose } from '../consent/duo/match-types.js';
 
@@ -38,7 +41,8 @@ const YEAR = new Date().getUTCFullYear();
  * asks nobody at submission (CONSENT_REQUESTS_WHEN defaults to after_approval); once approved,
  * it asks only the member whose own choice says "ask" (the broad consent covers everyone who
  * never chose); a participant who arrives later in the re-contact dataset is asked by the
- * worker's round, once.
+ * worker's round, once. She is seventeen: a coordinator links her parent, who answers the
+ * request for her; at eighteen the representation ends, she is asked, and she confirms.
  */
 describe(`broad consent at collection, then a late joiner asked after approval (${TEST_DRIVER})`, () => {
   let f: AccessFixture;
@@ -147,7 +151,8 @@ describe(`broad consent at collection, then a late joiner asked after approval (
         laySummary: 'We study how lung health changes with age across two sets of volunteers.',
         purpose: { primary: 'HMB', commercial: false },
         collaborators: [],
-        cohortCriteria: { datasets: [f.panelId, clinicId], sex: 'female', ageMin: 40, ageMax: 60 },
+        cohortCriteria: { datasets: [f.panelId, clinicId], sex: 'female', ageMin: 17, ageMax: 60 },
+        // From 17: the late joiner of the last chapter is a minor.
         datasetIds: [f.panelId, clinicId],
       },
     });
@@ -190,7 +195,9 @@ describe(`broad consent at collection, then a late joiner asked after approval (
       createParticipant(tx, STEWARD, {
         pseudonym: 'P-LATE0001',
         sex: 'female',
-        birthYear: YEAR - 50,
+        // Seventeen: a parent answers for her until she comes of age (the last chapter).
+        birthYear: YEAR - 18,
+        site: DEMO_SITE,
       }),
     );
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'late-joiner-'));
@@ -258,5 +265,76 @@ describe(`broad consent at collection, then a late joiner asked after approval (
         },
       ],
     });
+  });
+
+  it('the late joiner is seventeen: her parent answers for her, and at eighteen she confirms', async () => {
+    const [late] = await f.db.db
+      .select({ id: participants.id })
+      .from(participants)
+      .where(eq(participants.pseudonym, 'P-LATE0001'));
+    const [request] = (await requestsOf(studyId)).filter((r) => r.participantId === late!.id);
+    const coordinator = await signIn(f.gql, 'coordinator@demo.local');
+    const parent = await makeUser(f.db.db, 'participant');
+    const parentToken = await loginAs(f.gql, parent);
+    // Eighteen tomorrow.
+    const born = new Date();
+    born.setUTCFullYear(born.getUTCFullYear() - 18);
+    born.setUTCDate(born.getUTCDate() + 1);
+    const linked = await f.gql<{ linkRepresentative: { __typename: string } }>(
+      `mutation($i: RepresentationLinkInput!) { linkRepresentative(input: $i) { __typename ... on Error { code message } } }`,
+      {
+        i: {
+          participantId: late!.id,
+          representativeEmail: parent.email,
+          relationship: 'parent',
+          dateOfBirth: born.toISOString().slice(0, 10),
+        },
+      },
+      { token: coordinator },
+    );
+    expect(linked.data?.linkRepresentative.__typename, JSON.stringify(linked)).toBe(
+      'MutationLinkRepresentativeSuccess',
+    );
+
+    const acting = {
+      authorization: `Bearer ${parentToken}`,
+      'x-consentome-acting-for': late!.id,
+    };
+    const answer = await f.gql<{ answerConsentRequest: { __typename: string } }>(
+      `mutation($r: ID!) { answerConsentRequest(requestId: $r, decision: PERMIT) { __typename ... on Error { code message } } }`,
+      { r: request!.id },
+      { headers: acting },
+    );
+    expect(answer.data?.answerConsentRequest.__typename, JSON.stringify(answer)).toBe(
+      'MutationAnswerConsentRequestSuccess',
+    );
+    expect((await requestsOf(studyId)).find((r) => r.id === request!.id)?.status).toBe('answered');
+
+    // Eighteen: the worker's round ends the representation; she is asked to confirm.
+    expect(await endLapsedRepresentations(f.db.db, new Date(Date.now() + 2 * 86_400_000))).toBe(1);
+    const token = await signIn(f.gql, 'late@fixture.local', 'participant password');
+    const toConfirm = await f.gql<{ decisionsToConfirm: { representativeName: string }[] }>(
+      `{ decisionsToConfirm { representativeName } }`,
+      {},
+      { token },
+    );
+    expect(toConfirm.data?.decisionsToConfirm).toEqual([
+      { representativeName: parent.displayName },
+    ]);
+    const confirmed = await f.gql<{ confirmDecisionsMadeForMe: { __typename: string } }>(
+      `mutation { confirmDecisionsMadeForMe { __typename ... on Error { code } } }`,
+      {},
+      { token },
+    );
+    expect(confirmed.data?.confirmDecisionsMadeForMe.__typename).toBe(
+      'MutationConfirmDecisionsMadeForMeSuccess',
+    );
+    // The parent can no longer act for her.
+    const lateAnswer = await f.gql<{ answerConsentRequest: { __typename: string; code?: string } }>(
+      `mutation($r: ID!) { answerConsentRequest(requestId: $r, decision: DENY) { __typename ... on Error { code } } }`,
+      { r: request!.id },
+      { headers: acting },
+    );
+    expect(lateAnswer.data?.answerConsentRequest.code).toBe('FORBIDDEN');
   });
 });
