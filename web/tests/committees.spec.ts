@@ -41,6 +41,15 @@ test('an administrator sees the demo committees and sets up a new one', async ({
       name: 'Remove Dr Nia Reviewer from Methods DAC',
     }),
   ).toBeVisible();
+  // When its participants are asked is the committee's own choice (issue #16 item 4).
+  await committee(page, 'Methods DAC')
+    .getByLabel('Ask participants whose consent says “ask”')
+    .selectOption('before_decision');
+  await committee(page, 'Methods DAC').getByRole('button', { name: 'Save the rules' }).click();
+  await expect(page.getByText('The voting rules are saved.')).toBeVisible();
+  await expect(committee(page, 'Methods DAC')).toContainText(
+    'participants asked before the decision',
+  );
 });
 
 test('a board member sees the request under their committee and declares a conflict of interest', async ({

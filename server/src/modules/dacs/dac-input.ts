@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CONSENT_REQUEST_TIMINGS } from '../../config.js';
 import { idSchema, nameSchema } from '../../lib/validators.js';
 
 const quorum = z
@@ -32,11 +33,15 @@ export const DacMemberSchema = z.object({ dacId: idSchema, userId: idSchema });
 /** The chair (null: the majority decides). */
 export const DacChairSchema = z.object({ dacId: idSchema, chairId: idSchema.nullable() });
 
-/** The quorum and the voting period; either may be left as it is. */
+/**
+ * The quorum, the voting period and when participants are asked; each may be left as it is
+ * (undefined). `askParticipants: null` goes back to the server's default.
+ */
 export const DacRulesSchema = z.object({
   dacId: idSchema,
   quorum: quorum.optional(),
   voteDays: voteDays.optional(),
+  askParticipants: z.enum(CONSENT_REQUEST_TIMINGS).nullable().optional(),
 });
 
 /** The datasets a committee governs, all of them (others it governed are released). */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, ne } from 'drizzle-orm';
+import type { ConsentRequestTiming } from '../../config.js';
 import type { Tx } from '../../db/database.js';
 import { ConflictError, ValidationError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
@@ -189,6 +190,28 @@ export async function setDacChair(tx: Tx, actor: Actor | null, input: unknown): 
 }
 
 /**
+ * When participants are asked about a request over `datasetIds`: before the decision if any
+ * committee governing one of them asks before (its own setting, or the server's `fallback` when
+ * it has none), else after approval. The earliest wins, so a committee that wants the response
+ * rate has it whichever other committees share the request.
+ */
+export async function askingTimeOf(
+  tx: Tx,
+  datasetIds: readonly string[],
+  fallback: ConsentRequestTiming,
+): Promise<ConsentRequestTiming> {
+  if (datasetIds.length === 0) return fallback;
+  const rows = await tx
+    .select({ ask: dacs.askParticipants })
+    .from(dacDatasets)
+    .innerJoin(dacs, eq(dacs.id, dacDatasets.dacId))
+    .where(inArray(dacDatasets.datasetId, [...datasetIds]));
+  return rows.some((r) => (r.ask ?? fallback) === 'before_decision')
+    ? 'before_decision'
+    : 'after_approval';
+}
+
+/**
  * An admin sets the quorum and the voting period. They apply to decisions taken from now on,
  * open elections included; deadlines already set stay as they were announced.
  */
@@ -201,6 +224,8 @@ export async function setDacRules(tx: Tx, actor: Actor | null, input: unknown): 
     .set({
       quorum: data.quorum ?? dac.quorum,
       voteDays: data.voteDays ?? dac.voteDays,
+      askParticipants:
+        data.askParticipants === undefined ? dac.askParticipants : data.askParticipants,
       updatedAt: new Date(),
     })
     .where(eq(dacs.id, dac.id))
@@ -208,6 +233,7 @@ export async function setDacRules(tx: Tx, actor: Actor | null, input: unknown): 
   await audit(tx, actor, 'dac.rules.set', dac.id, {
     quorum: { from: dac.quorum, to: updated!.quorum },
     voteDays: { from: dac.voteDays, to: updated!.voteDays },
+    askParticipants: { from: dac.askParticipants, to: updated!.askParticipants },
   });
   return updated!;
 }

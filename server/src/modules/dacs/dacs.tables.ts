@@ -3,6 +3,7 @@ import { check, index, integer, pgTable, primaryKey, text, uuid } from 'drizzle-
 import { users } from '../accounts/accounts.tables.js';
 import { datasets } from '../datasets/datasets.tables.js';
 import { createdAt, timestamptz, uuidRef } from '../../db/columns.js';
+import type { ConsentRequestTiming } from '../../config.js';
 
 /**
  * A data access committee: it decides the requests for the datasets it governs, with its own
@@ -18,12 +19,22 @@ export const dacs = pgTable(
     quorum: integer('quorum').notNull(),
     /** Days the members have to vote once a request reaches the committee. */
     voteDays: integer('vote_days').notNull(),
+    /**
+     * When participants whose consent says "ask" are asked about a request this committee
+     * decides: `before_decision` (at submission, so the committee sees the response rate) or
+     * `after_approval`; null: the server's default (CONSENT_REQUESTS_WHEN).
+     */
+    askParticipants: text('ask_participants').$type<ConsentRequestTiming>(),
     createdAt: createdAt(),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
   },
   (t) => [
     check('dacs_quorum_check', sql`${t.quorum} between 1 and 50`),
     check('dacs_vote_days_check', sql`${t.voteDays} between 1 and 365`),
+    check(
+      'dacs_ask_participants_check',
+      sql`${t.askParticipants} is null or ${t.askParticipants} in ('before_decision', 'after_approval')`,
+    ),
   ],
 );
 

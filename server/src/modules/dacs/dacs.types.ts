@@ -34,6 +34,11 @@ export const DacType = builder.objectRef<DacRow>('Dac').implement({
     name: t.exposeString('name'),
     quorum: t.exposeInt('quorum', { description: 'Votes needed before a decision.' }),
     voteDays: t.exposeInt('voteDays', { description: 'Days the members have to vote.' }),
+    askParticipants: t.exposeString('askParticipants', {
+      nullable: true,
+      description:
+        'When participants whose consent says "ask" are asked about its requests: before_decision (the committee sees the response rate) or after_approval; null: the server default (CONSENT_REQUESTS_WHEN).',
+    }),
     chair: t.field({
       type: DacMemberType,
       nullable: true,
@@ -177,13 +182,19 @@ builder.mutationField('setDacChair', (t) =>
 builder.mutationField('setDacRules', (t) =>
   t.field({
     type: DacType,
-    description: 'An administrator sets the quorum and the days to vote. Audited.',
+    description:
+      'An administrator sets the quorum, the days to vote and when participants are asked. Audited.',
     authScopes: { roles: ['admin'] },
     errors: { types: WRITE_ERRORS },
     args: {
       dacId: t.arg.id(),
       quorum: t.arg.int({ required: false }),
       voteDays: t.arg.int({ required: false }),
+      askParticipants: t.arg.string({
+        required: false,
+        description:
+          'before_decision or after_approval; an empty string goes back to the server default; omitted: unchanged.',
+      }),
     },
     resolve: (_root, args, ctx) =>
       inTransaction(ctx, (tx) =>
@@ -191,6 +202,7 @@ builder.mutationField('setDacRules', (t) =>
           dacId: String(args.dacId),
           quorum: args.quorum ?? undefined,
           voteDays: args.voteDays ?? undefined,
+          askParticipants: args.askParticipants === '' ? null : (args.askParticipants ?? undefined),
         }),
       ),
   }),

@@ -13,6 +13,7 @@ import type { CohortCriteria } from '../cohorts/cohort-criteria.js';
 import type { CohortIndex } from '../cohorts/cohort-index.js';
 import type { CombinedMatchResult } from '../consent/duo/match-across-datasets.js';
 import type { ResearchPurpose } from '../consent/duo/match-types.js';
+import { askingTimeOf } from '../dacs/dacs.service.js';
 import { dacs } from '../dacs/dacs.tables.js';
 import { unacceptedAgreements, type AgreementRow } from '../dacs/data-use-agreements.js';
 import { notify } from '../notifications/notify.js';
@@ -162,9 +163,11 @@ export async function sendToCommittees(
     },
     candidates,
   );
-  // Before the decision only when configured so, to give the board the response rate; by
-  // default participants are asked once the board approves (review.service.ts).
-  if (when === 'before_decision') await askWhoMustBeAsked(tx, actor, study, members);
+  // Before the decision only when a deciding committee (or, for a committee without its own
+  // setting, the server default `when`) says so, to give the board the response rate; otherwise
+  // participants are asked once the committees approve (election-outcome.ts).
+  if ((await askingTimeOf(tx, study.datasetIds, when)) === 'before_decision')
+    await askWhoMustBeAsked(tx, actor, study, members);
   return transition(tx, actor, study.id, 'submitted', {
     set: { match: study.match, ...(options.submittedNow && { submittedAt: new Date() }) },
     action: options.action,

@@ -5,7 +5,7 @@ import { Refusal, mutationAction } from '$lib/server/mutate';
 import type { Actions, PageServerLoad } from './$types';
 
 const Committees = graphql(`
-  query Committees { dacs { id name quorum voteDays chair { id displayName } members { id
+  query Committees { dacs { id name quorum voteDays askParticipants chair { id displayName } members { id
   displayName institution } datasets { id name } } users { id displayName role disabledAt }
   datasets { id name } }
 `);
@@ -41,8 +41,9 @@ const RenameDac = graphql(
 );
 const SetDacRules = graphql(
   `
-    mutation SetDacRules($dacId: ID!, $quorum: Int, $voteDays: Int) { setDacRules(dacId: $dacId,
-    quorum: $quorum, voteDays: $voteDays) { ... on MutationSetDacRulesSuccess { data { name } }
+    mutation SetDacRules($dacId: ID!, $quorum: Int, $voteDays: Int, $askParticipants: String) {
+    setDacRules(dacId: $dacId, quorum: $quorum, voteDays: $voteDays,
+    askParticipants: $askParticipants) { ... on MutationSetDacRulesSuccess { data { name } }
     ...Refusal } }
   `,
   [Refusal],
@@ -120,7 +121,13 @@ export const actions: Actions = {
       fetch,
       token,
       SetDacRules,
-      { dacId, quorum: int(form, 'quorum'), voteDays: int(form, 'voteDays') },
+      {
+        dacId,
+        quorum: int(form, 'quorum'),
+        voteDays: int(form, 'voteDays'),
+        // '' is "the server's default"; the select always sends one of its options.
+        askParticipants: String(form.get('askParticipants') ?? ''),
+      },
       { kept: { action: 'dac', dacId }, done: () => ({ notice: 'The voting rules are saved.' }) },
     );
   },

@@ -1,0 +1,2 @@
+ALTER TABLE "dacs" ADD COLUMN "ask_participants" text;--> statement-breakpoint
+ALTER TABLE "dacs" ADD CONSTRAINT "dacs_ask_participants_check" CHECK ("dacs"."ask_participants" is null or "dacs"."ask_participants" in ('before_decision', 'after_approval'));
