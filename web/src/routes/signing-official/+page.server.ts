@@ -1,8 +1,9 @@
 import { graphql } from '$lib/graphql/graphql';
 import { signedIn } from '$lib/server/guard';
 import { loadOrFail } from '$lib/server/load';
-import { Refusal, mutationAction } from '$lib/server/mutate';
-import type { Actions, PageServerLoad } from './$types';
+import { Refusal, mutationAction, type SuccessData } from '$lib/server/mutate';
+import type { TadaDocumentNode } from 'gql.tada';
+import type { Action, Actions, PageServerLoad } from './$types';
 
 const SigningOfficialPage = graphql(`
   query SigningOfficialPage { signingOfficialQueue { id title laySummary submittedAt owner {
@@ -65,6 +66,27 @@ const Revoke = graphql(
 
 const field = (form: FormData, name: string) => String(form.get(name) ?? '');
 
+/** Returning and turning down a request: the same form (request and reason), another mutation. */
+function decideWithReason<R extends object>(
+  document: TadaDocumentNode<R, { studyId: string; reason: string }>,
+  notice: (data: SuccessData<R>) => string,
+): Action {
+  return async ({ locals, fetch, request }) => {
+    const form = await request.formData();
+    const studyId = field(form, 'studyId');
+    return mutationAction(
+      fetch,
+      signedIn(locals).token,
+      document,
+      { studyId, reason: field(form, 'reason') },
+      {
+        kept: { action: 'request', studyId },
+        done: (d) => ({ notice: notice(d) }),
+      },
+    );
+  };
+}
+
 export const actions: Actions = {
   approve: async ({ locals, fetch, request }) => {
     const studyId = field(await request.formData(), 'studyId');
@@ -79,36 +101,8 @@ export const actions: Actions = {
       },
     );
   },
-  return: async ({ locals, fetch, request }) => {
-    const form = await request.formData();
-    const studyId = field(form, 'studyId');
-    const reason = field(form, 'reason');
-    return mutationAction(
-      fetch,
-      signedIn(locals).token,
-      Return,
-      { studyId, reason },
-      {
-        kept: { action: 'request', studyId },
-        done: (d) => ({ notice: `“${d.title}” went back to its researcher.` }),
-      },
-    );
-  },
-  reject: async ({ locals, fetch, request }) => {
-    const form = await request.formData();
-    const studyId = field(form, 'studyId');
-    const reason = field(form, 'reason');
-    return mutationAction(
-      fetch,
-      signedIn(locals).token,
-      Reject,
-      { studyId, reason },
-      {
-        kept: { action: 'request', studyId },
-        done: (d) => ({ notice: `“${d.title}” was turned down.` }),
-      },
-    );
-  },
+  return: decideWithReason(Return, (d) => `“${d.title}” went back to its researcher.`),
+  reject: decideWithReason(Reject, (d) => `“${d.title}” was turned down.`),
   accept: async ({ locals, fetch, request }) => {
     const agreementId = field(await request.formData(), 'agreementId');
     return mutationAction(
