@@ -49,6 +49,7 @@ const EnvSchema = z.object({
   COUNT_QUERY_BUDGET_PER_DAY: z.coerce.number().int().min(1).default(500),
   BEACON_PUBLIC_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   FEDERATION_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
+  FEDERATION_MEMBER_BUDGET_PER_DAY: z.coerce.number().int().min(1).default(1_000),
   BEACON_PUBLIC_PER_DAY: z.coerce.number().int().min(1).default(1_000),
   AUDIT_BATCH_MAX_EVENTS: z.coerce.number().int().min(1).max(10_000).default(1_000),
   AUDIT_BATCH_MAX_WAIT_MS: z.coerce.number().int().min(0).default(2_000),
@@ -114,7 +115,11 @@ export interface Config {
   /** Public-tier Beacon queries (anonymous callers): per client per minute and per day. */
   beaconPublic: { perMinute: number; perDay: number };
   /** Federated counts: how long each member site may take before it shows as "no answer". */
-  federation: { timeoutMs: number };
+  /**
+   * timeoutMs: how long a federated count waits for each site; memberBudgetPerDay: how many
+   * queries each other member may send this site's Beacon per UTC day.
+   */
+  federation: { timeoutMs: number; memberBudgetPerDay: number };
   /**
    * The initial rules of the default data access committee, read once: when a database from
    * before committees starts, its board becomes the committee "Ethics board" with this quorum
@@ -206,7 +211,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       budgetPerDay: e.COUNT_QUERY_BUDGET_PER_DAY,
     },
     beaconPublic: { perMinute: e.BEACON_PUBLIC_PER_MINUTE, perDay: e.BEACON_PUBLIC_PER_DAY },
-    federation: { timeoutMs: e.FEDERATION_TIMEOUT_MS },
+    federation: {
+      timeoutMs: e.FEDERATION_TIMEOUT_MS,
+      memberBudgetPerDay: e.FEDERATION_MEMBER_BUDGET_PER_DAY,
+    },
     identity: identitySettingsFromEnv(env, webOrigin),
   };
 }

@@ -18,6 +18,7 @@ import './modules/identity/my-sessions.types.js';
 import './modules/grants/passport/asserted-affiliation.types.js';
 import './modules/participants/participants.types.js';
 import './modules/datasets/datasets.types.js';
+import './modules/datasets/network-access.types.js';
 import './modules/dacs/dacs.types.js';
 import './modules/dacs/data-use-agreements.types.js';
 import './modules/signing-officials/library-cards.types.js';

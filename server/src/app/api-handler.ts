@@ -41,8 +41,14 @@ export function createApiHandler(
       addressSettings: config,
       ...(log ? { log } : {}),
       visas: passportVisaChecker(db, config.publicUrl),
+      memberBudgetPerDay: config.federation.memberBudgetPerDay,
       ...(services.registry
-        ? { network: networkCallerCheck(services.registry, jwksUrl(config.publicUrl)) }
+        ? {
+            network: networkCallerCheck(services.registry, jwksUrl(config.publicUrl), {
+              db,
+              issuer: config.publicUrl,
+            }),
+          }
         : {}),
     }),
   ];

@@ -67,7 +67,7 @@ export async function startNetworkSite(
   const config = testConfig({
     publicUrl: origin,
     countPrivacy: { minCellCount: 20, noiseRange: 0, budgetPerDay: 1_000 },
-    federation: { timeoutMs: 1_500 },
+    federation: { timeoutMs: 1_500, memberBudgetPerDay: 1_000 },
     ...overrides,
   });
   const prefix = chain.ledger.sender.slice(0, chain.ledger.sender.lastIndexOf('1'));

@@ -140,6 +140,19 @@ export const AUDIT_ACTION_SPANISH = {
   'fhir.read': 'Un sistema de salud conectado consultó su consentimiento',
   'network.propose': 'Un administrador propuso un cambio en la red de instituciones',
   'network.vote': 'Un administrador votó sobre un cambio en la red de instituciones',
+  'dataset.network_access.change':
+    'Un gestor de datos cambió si otras instituciones de la red pueden abrir un conjunto de datos',
+  'beacon.network_refused': 'Se rechazó una búsqueda de otra institución de la red',
+  'beacon.member_budget.refused':
+    'Otra institución de la red había agotado sus búsquedas del día; se rechazó una más',
+  'network_access.request':
+    'Un investigador de otra institución de la red pidió usar un conjunto de datos',
+  'network_access.decide':
+    'El comité de acceso a datos decidió sobre una solicitud de otra institución de la red',
+  'network_access.refused':
+    'Se rechazó una solicitud de otra institución de la red para usar un conjunto de datos',
+  'network_export.create':
+    'Un investigador de otra institución de la red preparó una exportación de un conjunto de datos',
   'network.update_self': 'Un administrador cambió los datos públicos de esta institución en la red',
   // Consentimiento asistido por el personal y representantes legales.
   'consent.paper.record':

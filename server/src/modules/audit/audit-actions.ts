@@ -225,6 +225,27 @@ export const AUDIT_ACTION_WORDING = {
   // The network of institutions (governance on chain; never about one participant).
   'network.propose': use('An administrator proposed a change to the network of institutions'),
   'network.vote': use('An administrator voted on a change to the network of institutions'),
+  'dataset.network_access.change': use(
+    'A data steward changed whether other institutions of the network can open a dataset',
+  ),
+  'beacon.network_refused': use(
+    'A discovery search from another institution of the network was refused',
+  ),
+  'beacon.member_budget.refused': use(
+    'Another institution of the network had used its searches for the day; one more was refused',
+  ),
+  'network_access.request': use(
+    'A researcher at another institution of the network asked to use a dataset',
+  ),
+  'network_access.decide': use(
+    'The data access committee decided on a request from another institution of the network',
+  ),
+  'network_access.refused': use(
+    'A request from another institution of the network to use a dataset was refused',
+  ),
+  'network_export.create': use(
+    'A researcher at another institution of the network made an export of a dataset',
+  ),
   'network.update_self': use(
     'An administrator changed this institution’s public details in the network',
   ),

@@ -13,6 +13,7 @@ import { datasets } from '../datasets/datasets.tables.js';
 import { criteriaFromFilters } from './beacon-filters.js';
 import { BeaconRequestError } from './beacon-request-error.js';
 import type { BeaconQueryInput } from './beacon-request.js';
+import { DEFAULT_MEMBER_BUDGET_PER_DAY, spendMemberBudget } from './beacon-member-budget.js';
 import {
   publicClientKey,
   tallyPublicHit,
@@ -35,6 +36,8 @@ export interface BeaconQueryDeps {
   now: () => Date;
   /** Recognises queries other network members send for their researchers; none by default. */
   network?: NetworkCallerCheck;
+  /** Queries each other member may send per UTC day (its own budget here); default 1,000. */
+  memberBudgetPerDay?: number;
 }
 
 /** One visa-granted dataset's answer. */
@@ -101,8 +104,10 @@ async function grantedDatasets(
   deps: BeaconQueryDeps,
   request: Request,
   restrictTo: string[] | null | undefined,
+  networkGranted: readonly string[],
 ): Promise<{ id: string; name: string }[]> {
-  const granted = [...(await deps.visas(request))].filter(
+  const own = networkGranted.length ? [] : [...(await deps.visas(request))];
+  const granted = [...own, ...networkGranted].filter(
     (id) => UUID.test(id) && (!restrictTo || restrictTo.includes(id)),
   );
   if (!granted.length) return [];
@@ -138,14 +143,30 @@ export async function answerBeaconQuery(
     ontology: index.ontologyGraph(),
   });
   const network = deps.network ? await deps.network(request) : null;
-  if (network && 'refused' in network)
+  if (network && 'refused' in network) {
+    // Committed before the refusal is thrown: a forged or stale visa leaves a trace.
+    await deps.db.transaction((tx) =>
+      appendAuditEvent(tx, null, {
+        action: 'beacon.network_refused',
+        targetType: 'beacon',
+        targetId: entryType,
+        payload: { reason: network.refused },
+      }),
+    );
     throw new BeaconRequestError(`Network visa refused: ${network.refused}`, 403);
+  }
   const networkCaller = network?.caller ?? null;
+  if (networkCaller) await spendNetworkBudget(deps, networkCaller.memberId);
   const viewer = networkCaller ? null : await requestViewer(deps.db, request);
   // A member vouches for its researcher: they count as a registered user of this beacon, under
   // this beacon's own protection (threshold, noise, guard).
   const registered = hasRole(viewer, ...COUNTING_ROLES) || networkCaller !== null;
-  const granted = await grantedDatasets(deps, request, criteria.datasets);
+  const granted = await grantedDatasets(
+    deps,
+    request,
+    criteria.datasets,
+    networkCaller?.datasets ?? [],
+  );
   const notes: string[] = [];
   if (input.requestedGranularity === 'record')
     notes.push('record granularity is not served: no record-level data leaves this beacon');
@@ -222,6 +243,22 @@ export async function answerBeaconQuery(
       members.dispose();
     }
   });
+}
+
+/**
+ * Spends one unit of the calling member's daily budget here, in its own transaction so that a
+ * refusal stays counted and audited; throws 429 naming the member when it is spent.
+ */
+async function spendNetworkBudget(deps: BeaconQueryDeps, memberId: string): Promise<void> {
+  const perDay = deps.memberBudgetPerDay ?? DEFAULT_MEMBER_BUDGET_PER_DAY;
+  const left = await deps.db.transaction((tx) =>
+    spendMemberBudget(tx, memberId, perDay, deps.now()),
+  );
+  if (left === null)
+    throw new BeaconRequestError(
+      `${memberId} has used its ${perDay} queries for today at this site; its budget renews at 00:00 UTC`,
+      429,
+    );
 }
 
 /** The public tier: a thresholded, guarded boolean, rate-limited and tallied per client. */

@@ -40,6 +40,8 @@ export interface BeaconRouteDeps {
   visas?: VisaChecker;
   /** Recognises other network members' researchers (federation); by default nobody. */
   network?: NetworkCallerCheck;
+  /** Queries each other network member may send per UTC day; default 1,000. */
+  memberBudgetPerDay?: number;
   /** Per-client limits of the public tier (`config.beacon`); default 30 a minute, 1,000 a day. */
   publicLimits?: PublicTierLimits;
   /** Who may say where a request came from (`TRUST_PROXY`, the portal's signed header); default: the socket. */
@@ -110,7 +112,15 @@ export function beaconRoute(deps: BeaconRouteDeps): Route {
       if (entryType) {
         input = await readBeaconQuery(request);
         const answer = await answerBeaconQuery(
-          { db: deps.db, counter: deps.counter, visas, publicLimits, now, network: deps.network },
+          {
+            db: deps.db,
+            counter: deps.counter,
+            visas,
+            publicLimits,
+            now,
+            network: deps.network,
+            memberBudgetPerDay: deps.memberBudgetPerDay,
+          },
           request,
           entryType,
           input,

@@ -33,3 +33,23 @@ export const beaconPublicQueries = pgTable(
     index('beacon_public_queries_unsealed_idx').on(t.auditedAt, t.minute),
   ],
 );
+
+/**
+ * Federated counts each other member of the network asked this Beacon, per UTC day: every
+ * calling member has its own daily budget here (`FEDERATION_MEMBER_BUDGET_PER_DAY`), so one
+ * member's researchers cannot spend this site's answers for the whole network. `member` is the
+ * caller's id in the chain registry (an institution, never a person).
+ */
+export const beaconMemberBudgets = pgTable(
+  'beacon_member_budgets',
+  {
+    member: text('member').notNull(),
+    /** The UTC day, `YYYY-MM-DD`. */
+    day: text('day').notNull(),
+    /** Counts answered (refused ones are not spent). */
+    spent: integer('spent').notNull().default(0),
+    /** Counts refused because the budget was spent. */
+    refused: integer('refused').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.member, t.day] })],
+);

@@ -33,6 +33,11 @@ export const datasets = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'::text[]`),
+    /**
+     * Whether other network members' ControlledAccessGrants visas open this dataset here
+     * (network-access.ts): `none` (the default), `visa`, or `visa_and_local_dac`.
+     */
+    networkAccess: text('network_access').notNull().default('none'),
     createdAt: createdAt(),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
   },
@@ -40,6 +45,10 @@ export const datasets = pgTable(
     check(
       'datasets_collection_consent_check',
       sql`${t.collectionConsent} in ('broad_gru', 'broad_hmb', 'specific', 'recontact_each_use')`,
+    ),
+    check(
+      'datasets_network_access_check',
+      sql`${t.networkAccess} in ('none', 'visa', 'visa_and_local_dac')`,
     ),
   ],
 );

@@ -331,7 +331,11 @@ describe('federated counts across three institutions on one chain', () => {
       const { status, body } = await askB(visa);
       expect(status).toBe(403);
       expect(body.error.errorMessage).toMatch(/site-c is no longer a member/);
-      expect(await auditCount(b.db.db)).toBe(before);
+      // The refusal is audited (naming the institution), and nothing was answered.
+      expect(await auditCount(b.db.db)).toBe(before + 1);
+      expect(payloadOf(await lastAuditEventWith(b.db.db, 'beacon.network_refused'))).toEqual({
+        reason: 'site-c is no longer a member of the network',
+      });
     });
   });
 });

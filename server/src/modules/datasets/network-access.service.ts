@@ -1,0 +1,49 @@
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Tx } from '../../db/database.js';
+import { NotFoundError } from '../../errors/app-errors.js';
+import { parseInput } from '../../errors/parse-input.js';
+import { idSchema } from '../../lib/validators.js';
+import type { Actor } from '../actors/actor.js';
+import { appendAuditEvent } from '../audit/audit.service.js';
+import { assertCanEditDataset } from './datasets.policy.js';
+import { datasets } from './datasets.tables.js';
+import { NetworkAccessSchema, networkAccessOfRow } from './network-access.js';
+
+const SetNetworkAccessInput = z.strictObject({
+  datasetId: idSchema,
+  networkAccess: NetworkAccessSchema,
+});
+
+/**
+ * Sets whether other network members' visas open a dataset here (its steward or an admin),
+ * audited with the setting before and after. Narrowing takes effect at the next query or
+ * export: nothing already approved is re-opened by it, and a `none` dataset refuses every
+ * foreign visa at once. Bad input changes nothing.
+ */
+export async function setNetworkAccess(
+  tx: Tx,
+  actor: Actor | null,
+  input: unknown,
+): Promise<typeof datasets.$inferSelect> {
+  const data = parseInput(SetNetworkAccessInput, input);
+  const [existing] = await tx
+    .select()
+    .from(datasets)
+    .where(eq(datasets.id, data.datasetId))
+    .for('update');
+  if (!existing) throw new NotFoundError('Dataset');
+  assertCanEditDataset(actor, existing);
+  const [row] = await tx
+    .update(datasets)
+    .set({ networkAccess: data.networkAccess, updatedAt: new Date() })
+    .where(eq(datasets.id, existing.id))
+    .returning();
+  await appendAuditEvent(tx, actor, {
+    action: 'dataset.network_access.change',
+    targetType: 'dataset',
+    targetId: existing.id,
+    payload: { before: networkAccessOfRow(existing), after: data.networkAccess },
+  });
+  return row!;
+}
