@@ -7,6 +7,7 @@ import type { Logger } from '../lib/logger.js';
 import { beaconRoute } from '../modules/beacon/beacon-route.js';
 import { anchorRoute } from '../modules/chain/anchor.route.js';
 import type { ChainConnection } from '../modules/chain/chain-connection.js';
+import { networkAccessRoute } from '../modules/federation/network-access.route.js';
 import { networkCallerCheck } from '../modules/federation/network-caller-check.js';
 import { jwksUrl } from '../modules/grants/passport/jwks-url.js';
 import { passportVisaChecker } from '../modules/grants/passport-visa-checker.js';
@@ -51,6 +52,16 @@ export function createApiHandler(
           }
         : {}),
     }),
+    ...(services.registry
+      ? [
+          networkAccessRoute({
+            db,
+            registry: services.registry,
+            counter: services.counter,
+            issuer: config.publicUrl,
+          }),
+        ]
+      : []),
   ];
   return createRouter(routes, (request, context) => yoga.handle(request, context), config);
 }

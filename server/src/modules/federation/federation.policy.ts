@@ -12,3 +12,15 @@ export function assertCanCountNetwork(actor: Actor | null): asserts actor is Use
     'Only researchers, ethics boards and stewards can count across the network',
   );
 }
+
+/**
+ * Who decides, for this site's DAC, on requests from other members' researchers to use our
+ * datasets: the ethics board (the committee acting as DAC) and admins, as people (the decision
+ * records who made it).
+ */
+export function assertCanDecideNetworkAccess(actor: Actor | null): asserts actor is UserActor {
+  if (actor?.kind === 'user' && hasRole(actor, 'ethics_board', 'admin')) return;
+  throw new ForbiddenError(
+    'Only the ethics board or an admin can decide on requests from other institutions',
+  );
+}

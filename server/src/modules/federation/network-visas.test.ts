@@ -7,6 +7,7 @@ import type { EmbeddedLedger } from '@consentome/contracts-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { beaconMemberBudgets } from '../beacon/beacon.tables.js';
 import { datasets } from '../datasets/datasets.tables.js';
+import { networkAccessRequests } from './federation.tables.js';
 import { boardSource, datasetVisaValue } from '../grants/grant-visas.js';
 import { jwksUrl } from '../grants/passport/jwks-url.js';
 import { signingKey } from '../grants/passport/signing-key.js';
@@ -22,6 +23,10 @@ import { openTestLedger } from '../../test/test-chain.js';
 
 const SEIZURE = 'HP:0001250';
 const MEMBER_BUDGET = 6;
+const PURPOSE = { primary: 'HMB', commercial: false };
+const DECIDE = `mutation($id: ID!, $ok: Boolean!) { decideNetworkAccessRequest(id: $id, approve: $ok) {
+  __typename ... on MutationDecideNetworkAccessRequestSuccess { data { status decidedByLocalDac } }
+  ... on Error { code message } } }`;
 
 const SET = `mutation($d: ID!, $n: DatasetNetworkAccess!) { setDatasetNetworkAccess(datasetId: $d, networkAccess: $n) {
   __typename
@@ -105,6 +110,31 @@ describe('controlled-access visas across sites', () => {
       .sign(key);
   }
 
+  async function door(path: 'access-requests' | 'exports', visa: string, body: unknown = {}) {
+    const res = await fetch(`${b.origin}/api/network/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${visa}` },
+      body: JSON.stringify(body),
+    });
+    return {
+      status: res.status,
+      body: (await res.json()) as {
+        error?: string;
+        id?: string;
+        status?: string;
+        samples?: string[];
+      },
+    };
+  }
+
+  async function doorRefusals() {
+    return (await auditEventsWithAction(b.db.db, 'network_access.refused')).length;
+  }
+
+  async function requestRows() {
+    return (await b.db.db.select().from(networkAccessRequests)).length;
+  }
+
   async function refusals() {
     return (await auditEventsWithAction(b.db.db, 'beacon.network_refused')).length;
   }
@@ -122,6 +152,8 @@ describe('controlled-access visas across sites', () => {
     [{ id: datasetId }] = (await b.db.db.select({ id: datasets.id }).from(datasets)) as [
       { id: string },
     ];
+    // Collected under broad consent for any research: those who never stated choices permit it.
+    await b.db.db.update(datasets).set({ collectionConsent: 'broad_gru' });
     for (const site of [a, b, c]) await chain.ledger.admitMember(await site.memberInput());
     await chain.ledger.closeBootstrap();
     adminToken = await loginAs(b.gql, await makeUser(b.db.db, 'admin'));
@@ -194,6 +226,75 @@ describe('controlled-access visas across sites', () => {
     await setAccess(adminToken, 'visa');
   });
 
+  it('exports under "visa" only after a purpose B’s terms permit is recorded at B', async () => {
+    const subject = randomUUID();
+    const visa = await grantVisa(a, subject);
+    const before = await doorRefusals();
+    const early = await door('exports', visa);
+    expect(early.status).toBe(403);
+    expect(early.body.error).toMatch(/no request for dataset .* is recorded here for site-a/);
+    expect(await doorRefusals()).toBe(before + 1);
+
+    // A bad purpose is refused and writes nothing.
+    const rows = await requestRows();
+    const bad = await door('access-requests', visa, { purpose: { primary: 'HMB' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatch(/commercial is required/);
+    expect(await requestRows()).toBe(rows);
+
+    const asked = await door('access-requests', visa, { purpose: PURPOSE });
+    expect(asked).toMatchObject({ status: 201, body: { status: 'approved' } });
+    const exported = await door('exports', visa);
+    expect(exported.status).toBe(200);
+    expect(exported.body.samples).toHaveLength(30);
+    expect(payloadOf(await lastAuditEventWith(b.db.db, 'network_export.create'))).toMatchObject({
+      member: 'site-a',
+      request: asked.body.id,
+      participants: 30,
+    });
+  });
+
+  it('under "visa_and_local_dac", opens counts and exports once B’s DAC approved', async () => {
+    await setAccess(adminToken, 'visa_and_local_dac');
+    try {
+      const visa = await grantVisa(a);
+      const asked = await door('access-requests', visa, { purpose: PURPOSE });
+      expect(asked).toMatchObject({ status: 201, body: { status: 'pending' } });
+      const waiting = await door('exports', visa);
+      expect(waiting.status).toBe(403);
+      expect(waiting.body.error).toMatch(/awaits this site's DAC/);
+      expect((await ask(visa)).status).toBe(403);
+
+      // A researcher at B cannot decide; the ethics board can.
+      const denied = await b.gql<{ decideNetworkAccessRequest: { __typename: string } }>(
+        DECIDE,
+        { id: asked.body.id, ok: true },
+        { token: researcherAtB },
+      );
+      expect(
+        denied.data?.decideNetworkAccessRequest.__typename ?? denied.errors?.[0]?.extensions?.code,
+      ).toMatch(/Forbidden|FORBIDDEN/);
+      const board = await loginAs(b.gql, await makeUser(b.db.db, 'ethics_board'));
+      const decided = await b.gql<{
+        decideNetworkAccessRequest: { data: { status: string; decidedByLocalDac: boolean } };
+      }>(DECIDE, { id: asked.body.id, ok: true }, { token: board });
+      expect(decided.data!.decideNetworkAccessRequest.data).toEqual({
+        status: 'approved',
+        decidedByLocalDac: true,
+      });
+      const counted = await ask(visa);
+      expect(counted.status).toBe(200);
+      expect(counted.body.response!.resultSets).toEqual([
+        expect.objectContaining({ id: datasetId, resultsCount: 30 }),
+      ]);
+      const exported = await door('exports', visa);
+      expect(exported.status).toBe(200);
+      expect(exported.body.samples).toHaveLength(30);
+    } finally {
+      await setAccess(adminToken, 'visa');
+    }
+  });
+
   it('refuses a key id the registry does not list for the member, and audits it', async () => {
     const forger = await generateKeyPair('ES256');
     const before = await refusals();
@@ -219,6 +320,16 @@ describe('controlled-access visas across sites', () => {
     expect(payloadOf(await lastAuditEventWith(b.db.db, 'beacon.network_refused'))).toMatchObject({
       reason: expect.stringMatching(/site-a/),
     });
+    const atExport = await door(
+      'exports',
+      await forgedVisa(jwksUrl(a.origin), 'not-registered', a.origin, forger.privateKey),
+    );
+    expect(atExport.status).toBe(403);
+    expect(atExport.body.error).toMatch(/key not-registered is not registered on chain for site-a/);
+    expect(payloadOf(await lastAuditEventWith(b.db.db, 'network_access.refused'))).toEqual({
+      door: 'export',
+      reason: 'key not-registered is not registered on chain for site-a',
+    });
   });
 
   it('refuses an issuer the registry does not know, even one that publishes a valid JWKS', async () => {
@@ -239,6 +350,14 @@ describe('controlled-access visas across sites', () => {
       expect(status).toBe(403);
       expect(body.error!.errorMessage).toMatch(/is not the Passport key set of any network member/);
       expect(await refusals()).toBe(before + 1);
+      const doorsBefore = await doorRefusals();
+      const visa = await forgedVisa(jwksUrl(origin), 'outsider-1', origin, outsider.privateKey);
+      for (const path of ['access-requests', 'exports'] as const) {
+        const res = await door(path, visa, { purpose: PURPOSE });
+        expect(res.status).toBe(403);
+        expect(res.body.error).toMatch(/is not the Passport key set of any network member/);
+      }
+      expect(await doorRefusals()).toBe(doorsBefore + 2);
     } finally {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -299,5 +418,12 @@ describe('controlled-access visas across sites', () => {
     expect(status).toBe(403);
     expect(body.error!.errorMessage).toMatch(/site-c is no longer a member of the network/);
     expect(await refusals()).toBe(before + 1);
+    const exported = await door('exports', visa);
+    expect(exported.status).toBe(403);
+    expect(exported.body.error).toMatch(/site-c is no longer a member of the network/);
+    expect(payloadOf(await lastAuditEventWith(b.db.db, 'network_access.refused'))).toEqual({
+      door: 'export',
+      reason: 'site-c is no longer a member of the network',
+    });
   });
 });

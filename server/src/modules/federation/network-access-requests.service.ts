@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import { desc, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Database, Tx } from '../../db/database.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../errors/app-errors.js';
+import { parseInput } from '../../errors/parse-input.js';
+import { idSchema } from '../../lib/validators.js';
+import type { Actor } from '../actors/actor.js';
+import { appendAuditEvent } from '../audit/audit.service.js';
+import type { CohortCounter } from '../cohorts/cohort-counter.js';
+import { matchAcrossDatasets } from '../consent/duo/match-across-datasets.js';
+import { ResearchPurposeSchema } from '../consent/duo/research-purpose.schema.js';
+import { dataUseOfRow } from '../datasets/data-use-changes.service.js';
+import { datasets } from '../datasets/datasets.tables.js';
+import { assertCanDecideNetworkAccess } from './federation.policy.js';
+import { networkAccessRequests } from './federation.tables.js';
+import { foreignGrant, type ForeignGrant, type NetworkAccessRequestRow } from './foreign-grant.js';
+import { verifyForeignVisa, type ForeignVisa } from './foreign-visa.js';
+import type { MemberRegistry } from './member-registry.js';
+
+/** What the network doors for other members' researchers need. */
+export interface NetworkDoorDeps {
+  db: Database;
+  registry: MemberRegistry;
+  counter: CohortCounter;
+  /** This server's Passport issuer (`PUBLIC_URL`): our dataset URLs start with it. */
+  issuer: string;
+}
+
+/** A foreign grant visa that verified and names a dataset of ours that accepts such visas. */
+export interface HeldGrant {
+  foreign: ForeignVisa;
+  grant: ForeignGrant;
+}
+
+/**
+ * The dataset a bearer ControlledAccessGrants visa from another member opens here, or why
+ * not: the same registry checks as the Beacon (member active, `kid` registered on chain, key
+ * published at the registered JWKS URL, `iss` that URL's origin; an `aud`, if any, must be our
+ * Beacon) and the dataset's network access setting (not `none`).
+ */
+export async function heldGrant(
+  deps: Pick<NetworkDoorDeps, 'db' | 'registry' | 'issuer'>,
+  token: string | null,
+): Promise<HeldGrant | { refused: string }> {
+  if (!token) return { refused: 'no visa: send a ControlledAccessGrants visa as the bearer token' };
+  const self = await deps.registry.self();
+  if (!self) return { refused: 'this institution is not a member of the network' };
+  const foreign = await verifyForeignVisa(deps.registry, token, {
+    audience: self.beacon_url,
+    audienceRequired: false,
+    types: ['ControlledAccessGrants'],
+  });
+  if ('refused' in foreign) return foreign;
+  const grant = await foreignGrant(deps.db, deps.issuer, foreign);
+  if ('refused' in grant) return grant;
+  return { foreign, grant };
+}
+
+/**
+ * Records that a foreign visa was refused at one of the network doors (committed on its own,
+ * before the refusal is returned): the reason names institutions, never people.
+ */
+export function auditNetworkRefusal(
+  db: Database,
+  door: 'request' | 'export',
+  reason: string,
+): Promise<void> {
+  return db.transaction(async (tx) => {
+    await appendAuditEvent(tx, null, {
+      action: 'network_access.refused',
+      targetType: 'network_access',
+      payload: { door, reason },
+    });
+  });
+}
+
+const RequestBody = z.strictObject({ purpose: ResearchPurposeSchema });
+
+/** What a researcher of another member is told about their request. */
+export interface NetworkRequestOutcome {
+  id: string;
+  status: 'pending' | 'approved' | 'refused';
+  reasons: string[];
+}
+
+/**
+ * Registers at this site the request of another member's researcher to use one of our
+ * datasets, on the strength of their institution's DAC visa. A visa carries no purpose, so the
+ * purpose is stated here and matched against the dataset's own data-use terms (DUO):
+ * - the terms refuse it: the request is recorded as refused, with the matcher's reasons;
+ * - the dataset is `visa` and the terms allow it outright: approved at once (the other
+ *   member's DAC decided; our terms agree);
+ * - otherwise (`visa_and_local_dac`, or the matcher needs a person): pending until this site's
+ *   DAC decides (`decideNetworkAccessRequest`).
+ * A refused visa is audited and nothing else is written; a bad purpose writes nothing.
+ */
+export async function requestNetworkAccess(
+  deps: NetworkDoorDeps,
+  token: string | null,
+  body: unknown,
+): Promise<NetworkRequestOutcome> {
+  const held = await heldGrant(deps, token);
+  if ('refused' in held) {
+    await auditNetworkRefusal(deps.db, 'request', held.refused);
+    throw new ForbiddenError(`Visa refused: ${held.refused}`);
+  }
+  const { purpose } = parseInput(RequestBody, body);
+  const index = await deps.counter.index();
+  return deps.db.transaction(async (tx) => {
+    const [row] = await tx.select().from(datasets).where(eq(datasets.id, held.grant.dataset.id));
+    const match = matchAcrossDatasets(
+      purpose,
+      [{ datasetId: row!.id, label: row!.name, dataUse: dataUseOfRow(row!) }],
+      index.ontologyGraph(),
+    );
+    const status =
+      match.decision === 'DENY'
+        ? 'refused'
+        : match.decision === 'APPROVE' && held.grant.dataset.networkAccess === 'visa'
+          ? 'approved'
+          : 'pending';
+    const id = randomUUID();
+    const { member, visa } = held.foreign;
+    await tx.insert(networkAccessRequests).values({
+      id,
+      datasetId: row!.id,
+      member: member.id,
+      subject: visa.subject,
+      visaJti: visa.jti,
+      visaExpiresAt: new Date(visa.expiresAt * 1000),
+      purpose,
+      match,
+      status,
+      ...(status === 'pending' ? {} : { decidedAt: new Date() }),
+      ...(status === 'refused' ? { decisionNote: match.reasons.join('; ') } : {}),
+    });
+    await appendAuditEvent(tx, null, {
+      action: 'network_access.request',
+      targetType: 'dataset',
+      targetId: row!.id,
+      payload: { request: id, member: member.id, status, match: match.decision },
+    });
+    return { id, status, reasons: match.reasons };
+  });
+}
+
+const DecideInput = z.strictObject({
+  id: idSchema,
+  approve: z.boolean(),
+  note: z.string().trim().max(2_000).nullish(),
+});
+
+/**
+ * This site's DAC decides on a pending request from another member's researcher (ethics board
+ * or admin), audited. Only a pending request can be decided; a refusal needs a note.
+ */
+export async function decideNetworkAccessRequest(
+  tx: Tx,
+  actor: Actor | null,
+  input: unknown,
+): Promise<NetworkAccessRequestRow> {
+  assertCanDecideNetworkAccess(actor);
+  const data = parseInput(DecideInput, input);
+  if (!data.approve && !data.note)
+    throw new ConflictError('Say why the request is refused (a note)');
+  const [row] = await tx
+    .select()
+    .from(networkAccessRequests)
+    .where(eq(networkAccessRequests.id, data.id))
+    .for('update');
+  if (!row) throw new NotFoundError('Network access request');
+  if (row.status !== 'pending') throw new ConflictError(`The request is already ${row.status}`);
+  const [updated] = await tx
+    .update(networkAccessRequests)
+    .set({
+      status: data.approve ? 'approved' : 'refused',
+      decidedBy: actor.userId,
+      decidedAt: new Date(),
+      decisionNote: data.note ?? null,
+    })
+    .where(eq(networkAccessRequests.id, row.id))
+    .returning();
+  await appendAuditEvent(tx, actor, {
+    action: 'network_access.decide',
+    targetType: 'dataset',
+    targetId: row.datasetId,
+    payload: { request: row.id, member: row.member, approve: data.approve },
+  });
+  return updated!;
+}
+
+/** Requests from other members' researchers, newest first (ethics board or admin). */
+export async function listNetworkAccessRequests(
+  tx: Tx,
+  actor: Actor | null,
+): Promise<NetworkAccessRequestRow[]> {
+  assertCanDecideNetworkAccess(actor);
+  return tx.select().from(networkAccessRequests).orderBy(desc(networkAccessRequests.createdAt));
+}

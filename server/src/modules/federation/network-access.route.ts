@@ -1,0 +1,68 @@
+import type { Database } from '../../db/database.js';
+import { AppError } from '../../errors/app-errors.js';
+import { bearerToken } from '../../http/request-viewer.js';
+import type { Route } from '../../http/router.js';
+import type { CohortCounter } from '../cohorts/cohort-counter.js';
+import type { MemberRegistry } from './member-registry.js';
+import { requestNetworkAccess } from './network-access-requests.service.js';
+import { exportForNetwork } from './network-export.service.js';
+
+const STATUS: Record<string, number> = {
+  VALIDATION: 400,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+};
+
+/** What the network doors need: the process's registry and counter. */
+export interface NetworkAccessRouteDeps {
+  db: Database;
+  registry: MemberRegistry;
+  counter: CohortCounter;
+  /** This server's Passport issuer (`PUBLIC_URL`). */
+  issuer: string;
+}
+
+/**
+ * The doors for researchers of other network members, each with their institution's DAC
+ * visa (ControlledAccessGrants, checked against the chain registry) as the bearer token:
+ * `POST /api/network/access-requests` with `{ "purpose": … }` registers a request here (the
+ * purpose this site's terms and DAC judge), and `POST /api/network/exports` exports the
+ * dataset once that request is approved. Errors are `{ error, code }` with 400/403/404/409.
+ */
+export function networkAccessRoute(deps: NetworkAccessRouteDeps): Route {
+  return {
+    prefix: '/api/network',
+    handler: async (request) => {
+      const path = new URL(request.url).pathname.replace(/\/+$/, '');
+      const door =
+        path === '/api/network/access-requests'
+          ? 'request'
+          : path === '/api/network/exports'
+            ? 'export'
+            : null;
+      if (!door) return Response.json({ error: 'not found' }, { status: 404 });
+      if (request.method !== 'POST')
+        return Response.json(
+          { error: 'method not allowed' },
+          { status: 405, headers: { Allow: 'POST' } },
+        );
+      try {
+        const token = bearerToken(request);
+        if (door === 'export')
+          return Response.json(await exportForNetwork(deps, token), {
+            headers: { 'cache-control': 'no-store' },
+          });
+        const body: unknown = await request.json().catch(() => null);
+        return Response.json(await requestNetworkAccess(deps, token, body), { status: 201 });
+      } catch (error) {
+        if (error instanceof AppError)
+          return Response.json(
+            { error: error.message, code: error.code },
+            { status: STATUS[error.code] ?? 400 },
+          );
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import { builder } from '../../builder.js';
+import { WRITE_ERRORS } from '../../graphql/error-types.js';
+import { inTransaction } from '../../graphql/run.js';
+import type { NetworkAccessRequestRow } from './foreign-grant.js';
+import {
+  decideNetworkAccessRequest,
+  listNetworkAccessRequests,
+} from './network-access-requests.service.js';
+
+const NetworkAccessRequestType = builder
+  .objectRef<NetworkAccessRequestRow>('NetworkAccessRequest')
+  .implement({
+    description:
+      'A researcher of another network member asking to use one of our datasets on their institution’s DAC visa. Names the institution and the researcher’s pseudonymous id there, never a person.',
+    fields: (t) => ({
+      id: t.exposeID('id'),
+      datasetId: t.exposeID('datasetId'),
+      member: t.exposeString('member', { description: 'The institution (chain registry id).' }),
+      subject: t.exposeString('subject', {
+        description: 'The researcher’s pseudonymous id at that institution (the visa’s sub).',
+      }),
+      status: t.exposeString('status', { description: 'pending, approved or refused.' }),
+      purpose: t.field({ type: 'JSON', resolve: (r) => r.purpose }),
+      match: t.field({
+        type: 'JSON',
+        description: 'The DUO matcher’s verdict on the purpose against the dataset’s terms.',
+        resolve: (r) => r.match,
+      }),
+      decidedByLocalDac: t.boolean({ resolve: (r) => r.decidedBy !== null }),
+      decisionNote: t.exposeString('decisionNote', { nullable: true }),
+      visaExpiresAt: t.expose('visaExpiresAt', { type: 'DateTime' }),
+      createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    }),
+  });
+
+builder.queryField('networkAccessRequests', (t) =>
+  t.field({
+    type: [NetworkAccessRequestType],
+    description: 'Requests from other network members’ researchers, newest first.',
+    authScopes: { roles: ['ethics_board', 'admin'] },
+    resolve: (_root, _args, ctx) =>
+      inTransaction(ctx, (tx) => listNetworkAccessRequests(tx, ctx.viewer)),
+  }),
+);
+
+builder.mutationField('decideNetworkAccessRequest', (t) =>
+  t.field({
+    type: NetworkAccessRequestType,
+    description:
+      'This site’s DAC approves or refuses (with a note) a pending request from another member’s researcher (ethics board or admin; audited).',
+    authScopes: { roles: ['ethics_board', 'admin'] },
+    errors: { types: WRITE_ERRORS },
+    args: {
+      id: t.arg.id(),
+      approve: t.arg.boolean(),
+      note: t.arg.string({ required: false }),
+    },
+    resolve: (_root, args, ctx) =>
+      inTransaction(ctx, (tx) => decideNetworkAccessRequest(tx, ctx.viewer, args)),
+  }),
+);
