@@ -177,7 +177,11 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   '/cohorts': { roles: STAFF, what: 'the cohort builder', nav: { label: 'Cohorts' } },
   '/datasets': { roles: STAFF, what: 'the dataset list', nav: { label: 'Datasets' } },
   '/datasets/new': { roles: STEWARDS, what: 'dataset registration' },
-  '/datasets/[id]': { roles: STAFF, what: 'datasets', actions: { upload: STEWARDS } },
+  '/datasets/[id]': {
+    roles: STAFF,
+    what: 'datasets',
+    actions: { upload: STEWARDS, networkAccess: STEWARDS },
+  },
   '/datasets/[id]/ingest/[job]': { roles: STEWARDS, what: 'ingest progress', polled: true },
   '/participants': { roles: STEWARDS, what: 'participant records', nav: { label: 'Participants' } },
   '/audit': { roles: BOARD, what: 'the audit explorer', nav: { label: 'Audit' } },

@@ -8,15 +8,16 @@ import { loadOrFail } from '$lib/server/load';
 import { Refusal, mutationAction } from '$lib/server/mutate';
 import type { FieldErrors } from '$lib/validate';
 import { IngestJob, KINDS, type IngestJobView } from './ingest-types';
+import { NETWORK_ACCESS_CHOICES } from './network-access';
 import type { Actions, PageServerLoad } from './$types';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const Dataset = graphql(
   `
-    query Dataset($id: ID!) { dataset(id: $id) { id name description createdAt steward { id
-    displayName } dataUse { ...DataUseFields } ingests { id fileName kind finishedAt report } }
-    }
+    query Dataset($id: ID!) { dataset(id: $id) { id name description createdAt networkAccess
+    steward { id displayName } dataUse { ...DataUseFields } ingests { id fileName kind finishedAt
+    report } } }
   `,
   [DataUseFields],
 );
@@ -55,7 +56,35 @@ const StartIngest = graphql(
   [Refusal],
 );
 
+const SetNetworkAccess = graphql(
+  `
+    mutation SetNetworkAccess($d: ID!, $n: DatasetNetworkAccess!) {
+    setDatasetNetworkAccess(datasetId: $d, networkAccess: $n) {
+    ... on MutationSetDatasetNetworkAccessSuccess { data { id networkAccess } } ...Refusal } }
+  `,
+  [Refusal],
+);
+
 export const actions: Actions = {
+  networkAccess: async ({ locals, fetch, params, request }) => {
+    const { token } = signedIn(locals);
+    const chosen = String((await request.formData()).get('networkAccess') ?? '');
+    const choice = NETWORK_ACCESS_CHOICES.find((c) => c.value === chosen);
+    if (!choice)
+      return fail(400, {
+        form: 'networkAccess' as const,
+        errors: { networkAccess: 'Choose one of the settings.' } as FieldErrors,
+        message: null,
+      });
+    const value: EnumOf<'DatasetNetworkAccess'> = choice.value;
+    return mutationAction(
+      fetch,
+      token,
+      SetNetworkAccess,
+      { d: params.id, n: value },
+      { kept: { form: 'networkAccess' as const }, done: (data) => ({ saved: data.networkAccess }) },
+    );
+  },
   upload: async ({ locals, fetch, params, request }) => {
     const { token } = signedIn(locals);
     const form = await request.formData();
