@@ -63,7 +63,10 @@ export function networkCallerCheck(
         };
       return { caller: { memberId: member.id, subject: visa.subject } };
     }
-    const grant = await foreignGrant(controlled!.db, controlled!.issuer, foreign);
+    // Only reached with `controlled` (without it the type was refused above); said for the types.
+    if (!controlled)
+      return { refused: `${member.id}: a ${visa.visa.type} visa is not accepted here` };
+    const grant = await foreignGrant(controlled.db, controlled.issuer, foreign);
     if ('refused' in grant) return grant;
     const refusal = beaconRefusal(grant, member.id);
     if (refusal) return { refused: refusal };
