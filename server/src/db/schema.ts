@@ -31,3 +31,4 @@ export * from '../modules/grants/passport/asserted-affiliations.tables.js';
 export * from '../modules/assisted-consent/assisted-consent.tables.js';
 export * from '../modules/record/record.tables.js';
 export * from '../modules/record/app-access.tables.js';
+export * from '../modules/federation/participant-links.tables.js';
