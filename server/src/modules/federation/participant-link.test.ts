@@ -67,6 +67,7 @@ describe(`a participant linked at two sites (${TEST_DRIVER})`, () => {
   let idB: string;
   let grantId: string;
   let others: string[];
+  let tokenB: string;
 
   const actorOf = (userId: string): UserActor => ({
     kind: 'user',
@@ -125,6 +126,7 @@ describe(`a participant linked at two sites (${TEST_DRIVER})`, () => {
       );
     grantId = await approve(b, studyId);
     idB = asked[0]!.participantId;
+    tokenB = asked[0]!.token;
     others = asked.slice(1).map((p) => p.participantId);
     const [row] = await b.db.db
       .select({ userId: participants.userId })
@@ -248,16 +250,27 @@ describe(`a participant linked at two sites (${TEST_DRIVER})`, () => {
     expect(await linkRows(b.db.db)).toEqual([]);
   });
 
-  it('links with both passkeys; a replayed link is refused by the site and by the chain', async () => {
+  it('links with both passkeys (at B through GraphQL); a replayed link is refused by the site and by the chain', async () => {
     const code = await offer();
-    const { challenge, member } = await b.db.db.transaction((tx) =>
-      participantLinkAcceptChallenge(tx, atB, ledgerB(), { code }),
+    const asked = await mutate(
+      b,
+      tokenB,
+      'participantLinkAcceptChallenge(code: $code)',
+      'challenge code member',
+      { code },
     );
+    expect(asked.__typename).toBe('MutationParticipantLinkAcceptChallengeSuccess');
+    const { challenge, member } = asked.data as { challenge: string; member: string };
     expect(member).toBe('site-a');
     const response = deviceB.assert(challenge);
-    await b.db.db.transaction((tx) =>
-      acceptParticipantLink(tx, atB, RP_B, ledgerB(), { code, response }),
+    const linked = await mutate(
+      b,
+      tokenB,
+      'acceptParticipantLink(code: $code, signature: $signature)',
+      'code member',
+      { code, signature: JSON.stringify(response) },
     );
+    expect(linked).toMatchObject({ data: { code, member: 'site-a' } });
     const subjectB = await b.db.db.transaction((tx) => chainSubject(tx, idB));
     const group = await ledgerB().linkGroup(subjectB);
     expect(group?.subjects.map((s) => s.member)).toEqual(['site-a', 'site-b']);
@@ -283,7 +296,7 @@ describe(`a participant linked at two sites (${TEST_DRIVER})`, () => {
     expect(await linkRows(b.db.db)).toEqual(before);
   });
 
-  it('a withdrawal signed at A is honoured by the very next export and count at B', async () => {
+  it('a withdrawal signed at A is honoured by the very next export at B (its cohort index, which counts read too, applies it first)', async () => {
     expect(await exportNow()).toContain(idB);
     const run = (tx: Tx, signing: ConsentSigning) =>
       withdrawConsent(tx, atA, { confirm: true }, signing);
