@@ -296,8 +296,25 @@ describe(`a participant linked at two sites (${TEST_DRIVER})`, () => {
     expect(await linkRows(b.db.db)).toEqual(before);
   });
 
-  it('a withdrawal signed at A is honoured by the very next export at B (its cohort index, which counts read too, applies it first)', async () => {
+  it('a withdrawal signed at A is honoured by the very next export and count at B', async () => {
     expect(await exportNow()).toContain(idB);
+    const criteria = { datasets: [b.panelId], sex: 'female' as const, ageMin: 40, ageMax: 70 };
+    const [{ num }] = (await b.db.db
+      .select({ num: participants.num })
+      .from(participants)
+      .where(eq(participants.id, idB))) as [{ num: number }];
+    /** What B's counts read: the count, and whether the participant is in it. */
+    const countAtB = async () => {
+      const index = await b.services.cohorts.current();
+      const members = index.members(criteria);
+      try {
+        return { count: index.count(criteria), counted: members.has(num) };
+      } finally {
+        members.dispose?.();
+      }
+    };
+    const before = await countAtB();
+    expect(before.counted).toBe(true);
     const run = (tx: Tx, signing: ConsentSigning) =>
       withdrawConsent(tx, atA, { confirm: true }, signing);
     const statement = await prepareSigningStatement(a.db.db, run, RP_A);
@@ -311,7 +328,8 @@ describe(`a participant linked at two sites (${TEST_DRIVER})`, () => {
     );
     await relayA.drain();
 
-    // B has not been told anything; its next export reads the chain first.
+    // B has not been told anything; its next count and export read the chain first.
+    expect(await countAtB()).toEqual({ count: before.count - 1, counted: false });
     const exported = await exportNow();
     expect(exported).not.toContain(idB);
     expect(exported).toEqual([...others].sort());
