@@ -2,7 +2,8 @@ import type { ConsentRecord, SigningConsentLedger } from '@consentome/contracts-
 import { eq, sql } from 'drizzle-orm';
 import type { Database, Tx } from '../../db/database.js';
 import { systemActor } from '../actors/actor.js';
-import { chainSubject } from '../chain/subject-pseudonym.js';
+import { participantChainKeys } from '../chain/chain.tables.js';
+import { subjectOf } from '../chain/subject-pseudonym.js';
 import { applyLinkedDecisions, type LinkedDecision } from '../consent/consent.service.js';
 import { CONSENT_SCOPES } from '../consent/preferences.js';
 import { tellGranteesParticipantLeft } from '../grants/grants.service.js';
@@ -65,7 +66,13 @@ export async function applyLatestLinkedDecisions(
     .groupBy(participantSiteLinks.participantId);
   let changed = 0;
   for (const { participantId, appliedSeq } of linked) {
-    const subject = await db.transaction((tx) => chainSubject(tx, participantId));
+    // Read, never create: an erased participant has no chain key, and must not get a new one.
+    const [key] = await db
+      .select({ secret: participantChainKeys.secret })
+      .from(participantChainKeys)
+      .where(eq(participantChainKeys.participantId, participantId));
+    if (!key) continue;
+    const subject = subjectOf(key.secret, participantId);
     const group = await ledger.linkGroup(subject);
     if (!group) continue; // offered here, not accepted yet
     const others = group.subjects.filter((s) => s.subject !== subject);
