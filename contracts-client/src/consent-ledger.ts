@@ -4,6 +4,7 @@ import { MAX_BATCH_ITEMS } from './messages.js';
 import type {
   AnchorAuditMsg,
   AnchorRecord,
+  Assertion,
   AnchorsResponse,
   ConfigResponse,
   ConsentHistoryResponse,
@@ -30,6 +31,7 @@ import type {
   NetworkResponse,
   ProposalRecord,
 } from './membership-messages.js';
+import type { LinkedConsentResponse, LinkGroup, LinkOffer } from './link-messages.js';
 import { buildReceipt } from './receipt.js';
 import type { Receipt } from './receipt.js';
 
@@ -132,6 +134,26 @@ export class ConsentLedger {
     return this.query({ membership_proposal: { proposal_id: id } });
   }
 
+  /** The relying party a writer set for itself, or null (the contract's then applies). */
+  siteWebauthn(writer: string): Promise<WebAuthnConfig | null> {
+    return this.query({ site_webauthn: { writer } });
+  }
+
+  linkOffer(nonce: string): Promise<LinkOffer | null> {
+    return this.query({ link_offer: { nonce } });
+  }
+
+  /** The pseudonyms linked with `subject` (one per member), or null. */
+  linkGroup(subject: string): Promise<LinkGroup | null> {
+    return this.query({ link_group: { subject } });
+  }
+
+  /** The newest record of `scope` across `subject`'s link group (its own, if not linked). */
+  async linkedConsent(subject: string, scope: string): Promise<ConsentRecord | null> {
+    const r = await this.query<LinkedConsentResponse>({ linked_consent: { subject, scope } });
+    return r.record;
+  }
+
   async membershipProposals(options: PageOptions = {}): Promise<ProposalRecord[]> {
     const r = await this.query<{ proposals: ProposalRecord[] }>({
       membership_proposals: page(options),
@@ -195,6 +217,27 @@ export class SigningConsentLedger extends ConsentLedger {
   /** Admin only: the relying party whose assertions are accepted. */
   setWebauthn(config: WebAuthnConfig): Promise<Receipt> {
     return this.send({ set_webauthn: config });
+  }
+
+  /** Writers only: the relying party of the passkeys this writer (site) registers. */
+  setSiteWebauthn(config: WebAuthnConfig): Promise<Receipt> {
+    return this.send({ set_site_webauthn: config });
+  }
+
+  /** A member's writer: a participant's link offer, signed by their passkey at this site. */
+  offerLink(offer: {
+    subject: string;
+    nonce: string;
+    toMember: string;
+    assertion: Assertion;
+  }): Promise<Receipt> {
+    const { subject, nonce, toMember, assertion } = offer;
+    return this.send({ offer_link: { subject, nonce, to_member: toMember, assertion } });
+  }
+
+  /** The offer's `to_member` writer: accepts it, signed by the participant's passkey here. */
+  acceptLink(nonce: string, subject: string, assertion: Assertion): Promise<Receipt> {
+    return this.send({ accept_link: { nonce, subject, assertion } });
   }
 
   /** Writers only: sends one passkey registration or removal as the relay queued it. */

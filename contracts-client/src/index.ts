@@ -1,6 +1,8 @@
 // Package entry: the public API of @consentome/contracts-client.
 export * from './messages.js';
 export type * from './membership-messages.js';
+export type * from './link-messages.js';
+export { linkAcceptChallenge, linkOfferChallenge } from './participant-link.js';
 export type {
   ChainAttribute,
   ChainBackend,

@@ -5,8 +5,10 @@
  * types list exactly what it accepts.
  */
 
-/** The contract refuses batches (`record_consents`, `record_grants`) of more items than this. */
+import type { LinkExecuteMsg, LinkQueryMsg } from './link-messages.js';
 import type { MembershipExecuteMsg, MembershipQueryMsg } from './membership-messages.js';
+
+/** The contract refuses batches (`record_consents`, `record_grants`) of more items than this. */
 export const MAX_BATCH_ITEMS = 500;
 
 /** Page size limits of `consent_history` and `anchors` (default 20, maximum 100). */
@@ -111,8 +113,10 @@ export type ExecuteMsg =
   | { anchor_audit: AnchorAuditMsg }
   | { record_grants: { items: GrantItem[] } }
   | { set_webauthn: WebAuthnConfig }
+  | { set_site_webauthn: WebAuthnConfig }
   | PasskeyChangeMsg
-  | MembershipExecuteMsg;
+  | MembershipExecuteMsg
+  | LinkExecuteMsg;
 
 export type QueryMsg =
   | { config: Record<string, never> }
@@ -125,7 +129,9 @@ export type QueryMsg =
   | { head: Record<string, never> }
   | { record_digest: { item: ConsentItem } }
   | { passkeys: { subject: Hex64 } }
-  | MembershipQueryMsg;
+  | { site_webauthn: { writer: string } }
+  | MembershipQueryMsg
+  | LinkQueryMsg;
 
 /** Block time as nanoseconds since the unix epoch, in a decimal string (beyond 2^53). */
 export type NanosString = string;
@@ -176,6 +182,8 @@ export interface PasskeyRecord {
   witness?: string;
   added_height: number;
   removed?: { height: number; by: string; witness?: string };
+  /** The writer (site) that registered it: its RP checks the key's assertions, if it set one. */
+  writer?: string;
 }
 
 export interface PasskeysResponse {

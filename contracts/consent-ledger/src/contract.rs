@@ -8,6 +8,7 @@
 use crate::canonical;
 use crate::encoding::{base64_encode, hex_encode};
 use crate::error::{show, ContractError, Result};
+use crate::links;
 use crate::members;
 use crate::msg::*;
 use crate::passkeys;
@@ -150,7 +151,7 @@ pub fn execute(
         ExecuteMsg::SetWebauthn { origin, rp_id } => set_webauthn(s, info, WebAuthnConfig { origin, rp_id }),
         ExecuteMsg::RegisterPasskey { subject, key_id, public_key, proof } => {
             require_writer(s, info)?;
-            passkeys::register(s, api, block.height, &subject, &key_id, &public_key, &proof)
+            passkeys::register(s, api, block.height, &info.sender, &subject, &key_id, &public_key, &proof)
         }
         ExecuteMsg::RemovePasskey { subject, key_id, proof } => {
             require_writer(s, info)?;
@@ -184,6 +185,13 @@ pub fn execute(
         }
         ExecuteMsg::UpdateMember { update } => members::update(s, block.height, info, update),
         ExecuteMsg::LeaveNetwork {} => members::leave(s, block.height, info),
+        ExecuteMsg::SetSiteWebauthn { origin, rp_id } => set_site_webauthn(s, info, WebAuthnConfig { origin, rp_id }),
+        ExecuteMsg::OfferLink { subject, nonce, to_member, assertion } => {
+            links::offer(s, api, block.height, info, &subject, &nonce, &to_member, &assertion)
+        }
+        ExecuteMsg::AcceptLink { nonce, subject, assertion } => {
+            links::accept(s, api, block.height, info, &nonce, &subject, &assertion)
+        }
     })
 }
 
@@ -223,6 +231,16 @@ fn set_webauthn(s: &mut dyn Storage, info: &MessageInfo, w: WebAuthnConfig) -> R
     Ok(Response::new()
         .add_attribute("action", "set_webauthn")
         .add_event("webauthn_set", &[("origin", w.origin), ("rp_id", w.rp_id)]))
+}
+
+/// A writer sets its own relying party: the passkeys it registers are checked against it.
+fn set_site_webauthn(s: &mut dyn Storage, info: &MessageInfo, w: WebAuthnConfig) -> Result<Response> {
+    require_writer(s, info)?;
+    validate_webauthn(&w)?;
+    state::save_site_rp(s, &info.sender, &w)?;
+    Ok(Response::new()
+        .add_attribute("action", "set_site_webauthn")
+        .add_event("site_webauthn_set", &[("writer", info.sender.clone()), ("origin", w.origin), ("rp_id", w.rp_id)]))
 }
 
 /// Checks the proof of one consent item (after its fields were validated) and says how it is
@@ -618,6 +636,23 @@ pub fn query(s: &dyn Storage, env: &Env, msg: QueryMsg) -> Result<Vec<u8>> {
                 .map(|p| members::as_seen_at(p, height))
                 .collect();
             to_json(&ProposalsResponse { proposals })
+        }
+        QueryMsg::SiteWebauthn { writer } => {
+            validate::address_shape(&writer)?;
+            to_json(&state::load_site_rp(s, &writer)?)
+        }
+        QueryMsg::LinkOffer { nonce } => {
+            let nonce = validate::digest("nonce", &nonce)?;
+            to_json(&state::load_link_offer(s, &nonce)?)
+        }
+        QueryMsg::LinkGroup { subject } => {
+            let subject = validate::digest("subject", &subject)?;
+            to_json(&links::group_of(s, &subject)?)
+        }
+        QueryMsg::LinkedConsent { subject, scope } => {
+            let subject = validate::digest("subject", &subject)?;
+            validate::ident("scope", &scope)?;
+            to_json(&LinkedConsentResponse { record: links::latest_consent(s, &subject, &scope)? })
         }
     }
 }

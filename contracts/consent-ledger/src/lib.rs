@@ -9,7 +9,8 @@
 //! - `entry`    : JSON bytes in, `{"ok"|"error"}` JSON bytes out (what the exports call).
 //! - `contract` : the logic, pure over `Storage` + `Api`.
 //! - `canonical`: the byte encoding hashed into the head chain (documented for verifiers).
-//! - `passkeys`, `members`: participants' keys; the network's member institutions.
+//! - `passkeys`, `members`, `links`: participants' keys; the network's member institutions;
+//!                one participant's pseudonyms at several members, linked by their passkeys.
 //! - `msg`, `response`, `error`, `validate`, `encoding`, `sha256`: plain helpers.
 
 pub mod abi;
@@ -18,6 +19,7 @@ pub mod contract;
 pub mod encoding;
 pub mod entry;
 pub mod error;
+pub mod links;
 pub mod members;
 pub mod msg;
 pub mod passkeys;

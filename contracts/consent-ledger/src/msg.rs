@@ -178,6 +178,27 @@ pub enum ExecuteMsg {
     },
     /// A member leaves the network of its own accord.
     LeaveNetwork {},
+    /// A writer sets the relying party of the passkeys it registers (each site has its own
+    /// origin and RP id); keys registered by a writer without one use the contract's.
+    SetSiteWebauthn {
+        origin: String,
+        rp_id: String,
+    },
+    /// A member's writer records a participant's offer to link their pseudonym `subject` at
+    /// this site with their pseudonym at `to_member`, signed by their passkey here.
+    OfferLink {
+        subject: String,
+        nonce: String,
+        to_member: String,
+        assertion: Assertion,
+    },
+    /// The writer of the offer's `to_member` completes it with the participant's pseudonym
+    /// there, signed by their passkey there.
+    AcceptLink {
+        nonce: String,
+        subject: String,
+        assertion: Assertion,
+    },
 }
 
 /// A member institution as proposed or admitted.
@@ -333,6 +354,23 @@ pub enum QueryMsg {
         start_after: Option<u64>,
         limit: Option<u32>,
     },
+    /// The relying party a writer set for itself (`set_site_webauthn`), or null.
+    SiteWebauthn {
+        writer: String,
+    },
+    LinkOffer {
+        nonce: String,
+    },
+    /// The group of pseudonyms linked with `subject`, or null.
+    LinkGroup {
+        subject: String,
+    },
+    /// The latest record for `scope` across `subject`'s link group (by `seq`: the one stored
+    /// last), or the subject's own latest when it is not linked.
+    LinkedConsent {
+        subject: String,
+        scope: String,
+    },
 }
 
 // ---- Stored records; also the query answers ----
@@ -396,6 +434,10 @@ pub struct PasskeyRecord {
     pub added_height: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub removed: Option<KeyRemoval>,
+    /// The writer that registered the key: its assertions are checked against that writer's
+    /// relying party when it set one (absent on keys stored before sites had their own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub writer: Option<String>,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
@@ -607,4 +649,48 @@ pub struct NetworkResponse {
 #[derive(Serialize, Debug, Clone, PartialEq, Eq)]
 pub struct ProposalsResponse {
     pub proposals: Vec<ProposalRecord>,
+}
+
+// ---- Participant links (federation) ----
+
+/// A participant's offer, signed at one site, to link their pseudonym there with their
+/// pseudonym at another member. Single use: its nonce can never be offered or accepted again.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct LinkOffer {
+    pub nonce: String,
+    pub subject: String,
+    pub from_member: String,
+    pub to_member: String,
+    pub height: u64,
+    /// Last block at which it can be accepted.
+    pub expires_height: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted: Option<LinkAcceptance>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct LinkAcceptance {
+    pub subject: String,
+    pub height: u64,
+    pub group: u64,
+}
+
+/// Pseudonyms of one participant at several members (at most one per member).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct LinkGroup {
+    pub id: u64,
+    pub subjects: Vec<LinkedSubject>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct LinkedSubject {
+    pub subject: String,
+    pub member: String,
+    pub height: u64,
+}
+
+#[derive(Serialize, Debug, Clone, PartialEq, Eq)]
+pub struct LinkedConsentResponse {
+    /// The newest record of the scope across the group, or null.
+    pub record: Option<ConsentRecord>,
 }

@@ -54,7 +54,15 @@ pub fn validate_witness(w: &str) -> Result<()> {
     validate::ident("witness", w)
 }
 
-fn webauthn_config(s: &dyn Storage) -> Result<WebAuthnConfig> {
+/// The relying party a key's assertions are checked against: that of the writer (site) that
+/// registered the key, when it set one (`set_site_webauthn`), else the contract's. A passkey is
+/// bound to one site's RP id, so with several sites each needs its own.
+fn webauthn_config(s: &dyn Storage, key: &PasskeyRecord) -> Result<WebAuthnConfig> {
+    if let Some(writer) = &key.writer {
+        if let Some(rp) = state::load_site_rp(s, writer)? {
+            return Ok(rp);
+        }
+    }
     state::load_config(s)?
         .webauthn
         .ok_or_else(|| ContractError::Rejected("no WebAuthn relying party is configured (set_webauthn)".into()))
@@ -74,7 +82,6 @@ pub fn verify_assertion(
     a: &Assertion,
     challenge: &[u8],
 ) -> Result<u32> {
-    let cfg = webauthn_config(s)?;
     validate_key_id("key_id", &a.key_id)?;
     let mut key = state::load_passkey(s, subject, &a.key_id)?.ok_or_else(|| {
         ContractError::Rejected(format!(
@@ -85,6 +92,7 @@ pub fn verify_assertion(
     if key.removed.is_some() {
         return Err(ContractError::Rejected(format!("assertion refused: key {} was removed", show(&a.key_id))));
     }
+    let cfg = webauthn_config(s, &key)?;
     let rp = RelyingParty { origin: &cfg.origin, rp_id: &cfg.rp_id };
     let checked = check_assertion(&rp, challenge, &a.authenticator_data, &a.client_data_json, &a.signature)?;
     let public_key = crate::encoding::hex_decode(&key.public_key)
@@ -113,10 +121,12 @@ pub fn verify_assertion(
     Ok(checked.counter)
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn register(
     s: &mut dyn Storage,
     api: &dyn Api,
     height: u64,
+    writer: &str,
     subject_hex: &str,
     key_id: &str,
     public_key: &str,
@@ -160,6 +170,7 @@ pub fn register(
         witness,
         added_height: height,
         removed: None,
+        writer: Some(writer.to_string()),
     };
     state::save_passkey(s, &subject, &record)?;
     Ok(key_response("register_passkey", "passkey_registered", key_id, true))

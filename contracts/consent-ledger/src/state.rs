@@ -33,10 +33,11 @@ use serde::Serialize;
 
 use crate::error::{ContractError, Result};
 use crate::msg::{
-    AnchorRecord, Config, ConsentRecord, EventRef, GrantRecord, HeadState, MemberRecord, NetworkState, PasskeyRecord,
-    ProposalRecord,
+    AnchorRecord, Config, ConsentRecord, EventRef, GrantRecord, HeadState, LinkGroup, LinkOffer, MemberRecord,
+    NetworkState, PasskeyRecord, ProposalRecord, WebAuthnConfig,
 };
 use crate::storage::{Order, Storage};
+use crate::validate;
 
 const NS_CONFIG: &[u8] = b"config";
 const NS_HEAD: &[u8] = b"head";
@@ -52,6 +53,11 @@ const NS_NETWORK: &[u8] = b"network";
 const NS_MEMBER: &[u8] = b"member";
 const NS_MEMBER_WRITER: &[u8] = b"member_writer";
 const NS_PROPOSAL: &[u8] = b"proposal";
+const NS_SITE_RP: &[u8] = b"site_rp";
+const NS_LINK_OFFER: &[u8] = b"link_offer";
+const NS_LINK_OF: &[u8] = b"link_of";
+const NS_LINK_GROUP: &[u8] = b"link_group";
+const NS_LINK_COUNT: &[u8] = b"link_count";
 
 // ---- key construction ----
 
@@ -446,4 +452,72 @@ pub fn save_proposal(s: &mut dyn Storage, p: &ProposalRecord) -> Result<()> {
 pub fn proposals(s: &dyn Storage, start_after: Option<u64>, limit: usize) -> Result<Vec<ProposalRecord>> {
     let after = start_after.map(u64::to_be_bytes);
     page(s, &ns(NS_PROPOSAL), after.as_ref().map(|a| &a[..]), limit)
+}
+
+// ---- site relying parties and participant links ----
+
+fn site_rp_key(writer: &str) -> Vec<u8> {
+    let mut k = ns(NS_SITE_RP);
+    push_lp(&mut k, writer.as_bytes());
+    k
+}
+
+pub fn load_site_rp(s: &dyn Storage, writer: &str) -> Result<Option<WebAuthnConfig>> {
+    load(s, &site_rp_key(writer))
+}
+
+pub fn save_site_rp(s: &mut dyn Storage, writer: &str, rp: &WebAuthnConfig) -> Result<()> {
+    save(s, &site_rp_key(writer), rp)
+}
+
+fn link_offer_key(nonce: &[u8; 32]) -> Vec<u8> {
+    let mut k = ns(NS_LINK_OFFER);
+    k.extend_from_slice(nonce);
+    k
+}
+
+pub fn load_link_offer(s: &dyn Storage, nonce: &[u8; 32]) -> Result<Option<LinkOffer>> {
+    load(s, &link_offer_key(nonce))
+}
+
+pub fn save_link_offer(s: &mut dyn Storage, nonce: &[u8; 32], o: &LinkOffer) -> Result<()> {
+    save(s, &link_offer_key(nonce), o)
+}
+
+fn link_of_key(subject: &[u8; 32]) -> Vec<u8> {
+    let mut k = ns(NS_LINK_OF);
+    k.extend_from_slice(subject);
+    k
+}
+
+/// The id of the link group holding `subject`, if any.
+pub fn link_group_of(s: &dyn Storage, subject: &[u8; 32]) -> Result<Option<u64>> {
+    load(s, &link_of_key(subject))
+}
+
+fn link_group_key(id: u64) -> Vec<u8> {
+    let mut k = ns(NS_LINK_GROUP);
+    k.extend_from_slice(&id.to_be_bytes());
+    k
+}
+
+pub fn load_link_group(s: &dyn Storage, id: u64) -> Result<Option<LinkGroup>> {
+    load(s, &link_group_key(id))
+}
+
+/// Stores a group and indexes each of its subjects.
+pub fn save_link_group(s: &mut dyn Storage, g: &LinkGroup) -> Result<()> {
+    for m in &g.subjects {
+        let subject =
+            validate::digest("stored subject", &m.subject).map_err(|e| ContractError::Corrupt(e.to_string()))?;
+        save(s, &link_of_key(&subject), &g.id)?;
+    }
+    save(s, &link_group_key(g.id), g)
+}
+
+/// A fresh link-group id (1, 2, ...).
+pub fn next_link_group_id(s: &mut dyn Storage) -> Result<u64> {
+    let next = load::<u64>(s, &ns(NS_LINK_COUNT))?.unwrap_or(0) + 1;
+    save(s, &ns(NS_LINK_COUNT), &next)?;
+    Ok(next)
 }

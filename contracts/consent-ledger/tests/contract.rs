@@ -42,7 +42,7 @@ fn instantiate_sets_config_and_zero_head() {
 
 #[test]
 fn instantiate_rejects_bad_addresses_and_writes_nothing() {
-    let mut c = Chain { store: MemStorage::new(), height: 1 };
+    let mut c = Chain { store: MemStorage::new(), height: 1, api: Default::default() };
     let r = c.instantiate(json!({"admin": "not an address", "writers": []}));
     assert!(r["error"].as_str().unwrap().contains("address"), "{r}");
     let r = c.instantiate(json!({"admin": ADMIN, "writers": [WRITER, "WASM1UPPER"]}));

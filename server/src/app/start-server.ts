@@ -1,3 +1,4 @@
+import { keepSiteRelyingParty } from '../modules/network/site-relying-party.js';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -80,6 +81,14 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         log.warn('could not seed the demo network', { error: (error as Error).message }),
     );
   }
+  // A member site's passkeys are checked on chain against its own relying party.
+  await keepSiteRelyingParty(chain.ledger, config.webauthn).then(
+    (set) => set && log.info('set this site’s WebAuthn relying party on chain'),
+    (error: unknown) =>
+      log.warn('could not set this site’s WebAuthn relying party on chain', {
+        error: (error as Error).message,
+      }),
+  );
   const worker = config.chainRelay
     ? new ChainWorker(handle.db, chain.ledger, log, config.auditBatch)
     : null;

@@ -32,3 +32,4 @@ export * from '../modules/assisted-consent/assisted-consent.tables.js';
 export * from '../modules/record/record.tables.js';
 export * from '../modules/record/app-access.tables.js';
 export * from '../modules/federation/federation.tables.js';
+export * from '../modules/federation/participant-links.tables.js';

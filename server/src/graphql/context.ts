@@ -27,6 +27,12 @@ export interface AppServices {
   mail: MailPort;
   /** The network of member institutions as the chain registry holds it; null without a chain. */
   registry: MemberRegistry | null;
+  /**
+   * Applies the latest decisions participants signed at sites their record is linked with
+   * (federation/linked-decisions.ts); called before counting, asking, granting or exporting.
+   * Null without a chain.
+   */
+  linkedDecisions: { applyLatest(): Promise<number> } | null;
 }
 
 /** A refused field, as the role gate or a service reported it. */

@@ -52,11 +52,13 @@ pub fn b64decode(s: &str) -> Vec<u8> {
 pub struct Chain {
     pub store: MemStorage,
     pub height: u64,
+    /// The host's signature check (see `MockApi`): signatures listed there verify.
+    pub api: MockApi,
 }
 
 impl Chain {
     pub fn new() -> Self {
-        let mut c = Chain { store: MemStorage::new(), height: 1 };
+        let mut c = Chain { store: MemStorage::new(), height: 1, api: MockApi::default() };
         let r = c.instantiate(json!({"admin": ADMIN, "writers": [WRITER]}));
         assert!(r.get("ok").is_some(), "{r}");
         c
@@ -74,7 +76,7 @@ impl Chain {
 
     pub fn exec_raw(&mut self, sender: &str, msg: &[u8]) -> Value {
         self.height += 1;
-        parse(entry::execute(&mut self.store, &MockApi::default(), &env(self.height), &info(sender), msg))
+        parse(entry::execute(&mut self.store, &self.api, &env(self.height), &info(sender), msg))
     }
 
     pub fn exec(&mut self, sender: &str, msg: Value) -> Value {

@@ -41,6 +41,9 @@ export const AUDIT_ACTION_SPANISH = {
   'auth.email_verify': 'Confirmó su dirección de correo electrónico',
   'auth.email_verify.failed': 'Se rechazó un enlace para confirmar un correo electrónico',
   'passkey.add': 'Añadió una llave de acceso para firmar su consentimiento',
+  'participant.link.offer': 'Empezó a vincular su registro de aquí con su registro en otro centro',
+  'participant.link.accept': 'Vinculó su registro de aquí con su registro en otro centro',
+  'consent.linked.apply': 'Se aplicó aquí una decisión que usted firmó en un centro vinculado',
   'passkey.remove': 'Quitó una llave de acceso',
   'passkey.reset':
     'Su centro del estudio restableció sus llaves de acceso después de comprobar su identidad',

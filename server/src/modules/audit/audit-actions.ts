@@ -62,6 +62,11 @@ export const AUDIT_ACTION_WORDING = {
   'auth.email_verify': own('You confirmed your e-mail address'),
   'auth.email_verify.failed': own('A link to confirm an e-mail address was refused'),
   'passkey.add': own('You added a passkey to sign your consent'),
+  'participant.link.offer': own(
+    'You started linking your record here with your record at another site',
+  ),
+  'participant.link.accept': own('You linked your record here with your record at another site'),
+  'consent.linked.apply': use('A decision you signed at a linked site was applied here'),
   'passkey.remove': own('You removed a passkey'),
   'passkey.reset': use('Your study site reset your passkeys after checking who you are'),
   // Your record.

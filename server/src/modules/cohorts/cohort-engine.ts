@@ -35,6 +35,16 @@ export class CohortEngine {
   private writing: Promise<void> | null = null;
   /** Where the index came from at start (null before `ready`). */
   origin: IndexOrigin | null = null;
+  private beforeRead: (() => Promise<unknown>) | null = null;
+
+  /**
+   * Runs `hook` before every read of the index (and so before every count, request, grant and
+   * export): the wiring uses it to apply the decisions participants signed at linked sites
+   * first. A failing hook fails the read: nothing is counted on stale consent.
+   */
+  beforeEachRead(hook: () => Promise<unknown>): void {
+    this.beforeRead = hook;
+  }
 
   constructor(
     private readonly db: Database,
@@ -64,6 +74,7 @@ export class CohortEngine {
 
   /** The index, current with every committed change. */
   async current(): Promise<CohortIndex> {
+    if (this.beforeRead) await this.beforeRead();
     await this.ready();
     const run = this.queue.then(async () => {
       this.changeSeq = await applyCohortChanges(this.db, this.index!, this.changeSeq);

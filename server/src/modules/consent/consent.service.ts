@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
-import { ConflictError, ValidationError } from '../../errors/app-errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors/app-errors.js';
 import { ontologyTerms } from '../ontology/ontology.tables.js';
 import { parseInput } from '../../errors/parse-input.js';
 import type { Actor, UserActor } from '../actors/actor.js';
@@ -10,7 +10,7 @@ import { enqueueConsentRecord } from '../chain/outbox.service.js';
 import { preferenceVersionsOnChain, type ChainRecordStatus } from '../chain/record-status.js';
 import { chainSubject } from '../chain/subject-pseudonym.js';
 import { recordCohortChange } from '../cohort-changes/cohort-changes.js';
-import type { participants } from '../participants/participants.tables.js';
+import { participants } from '../participants/participants.tables.js';
 import { setParticipantDiscoverable } from '../participants/participants.service.js';
 import { vouchedRecords, type ConsentSigning } from '../passkeys/signed-consent.js';
 import type { Decision } from '@consentome/contracts-client';
@@ -149,7 +149,7 @@ export function chainDecisions(
 
 async function writeVersion(
   tx: Tx,
-  actor: UserActor,
+  actor: Actor,
   participant: ParticipantRow,
   next: ConsentPreferences,
   action: AuditAction,
@@ -284,4 +284,70 @@ export async function denyAllConsent(
     recontact: false,
   };
   await writeVersion(tx, actor, participant, denyAll, 'participant.withdraw', signing);
+}
+
+/** A decision read from the chain, as another linked site recorded it. */
+export interface LinkedDecision {
+  scope: string;
+  decision: Decision;
+}
+
+/**
+ * The preferences after applying decisions a participant signed at a linked site: purposes,
+ * discovery, recontact and ask-each-time map one to one; other scopes (a disease, a study of
+ * that site) have no counterpart here and are left as they are.
+ */
+function withLinkedDecisions(
+  current: ConsentPreferences,
+  decisions: readonly LinkedDecision[],
+): ConsentPreferences {
+  const next: ConsentPreferences = { ...current, purposes: { ...current.purposes } };
+  for (const { scope, decision } of decisions) {
+    const purpose = /^purpose:([A-Z]+)$/.exec(scope)?.[1];
+    if (purpose && (CONSENT_SCOPES as readonly string[]).includes(purpose))
+      next.purposes[purpose as keyof ConsentPreferences['purposes']] = decision;
+    else if (scope === 'discovery') next.discoverable = decision === 'permit';
+    else if (scope === 'recontact') next.recontact = decision === 'permit';
+    else if (scope === 'ask_each_time') next.askEachTime = decision === 'permit';
+  }
+  return next;
+}
+
+async function lockedParticipant(tx: Tx, participantId: string): Promise<ParticipantRow> {
+  const [row] = await tx
+    .select()
+    .from(participants)
+    .where(eq(participants.id, participantId))
+    .for('update');
+  if (!row) throw new NotFoundError('Participant');
+  return row;
+}
+
+/**
+ * Applies here the newest decisions a participant signed at a linked site (read from the
+ * chain): a new preference version when anything changes, recorded on chain under this site's
+ * pseudonym by the institution with `witness` (it names the linked record), audited, and seen by
+ * the next count and export. Returns whether anything changed. Runs in the caller's transaction.
+ */
+export async function applyLinkedDecisions(
+  tx: Tx,
+  actor: Actor,
+  participantId: string,
+  decisions: readonly LinkedDecision[],
+  witness: string,
+): Promise<boolean> {
+  const participant = await lockedParticipant(tx, participantId);
+  const [current] = await preferenceHistory(tx, participantId);
+  const next = withLinkedDecisions(current!, decisions);
+  const same =
+    JSON.stringify(next.purposes) === JSON.stringify(current!.purposes) &&
+    next.discoverable === current!.discoverable &&
+    next.recontact === current!.recontact &&
+    next.askEachTime === current!.askEachTime;
+  if (same) return false;
+  await writeVersion(tx, actor, participant, next, 'consent.linked.apply', {
+    kind: 'attested',
+    witness,
+  });
+  return true;
 }

@@ -1,0 +1,192 @@
+import { randomBytes } from 'node:crypto';
+import {
+  isChainError,
+  linkAcceptChallenge,
+  linkOfferChallenge,
+  type LinkOffer,
+  type SigningConsentLedger,
+} from '@consentome/contracts-client';
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
+import { z } from 'zod';
+import type { Tx } from '../../db/database.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors/app-errors.js';
+import { parseInput } from '../../errors/parse-input.js';
+import type { RelyingParty } from '../../lib/webauthn.js';
+import type { Actor } from '../actors/actor.js';
+import { appendAuditEvent } from '../audit/audit.service.js';
+import { chainSubject } from '../chain/subject-pseudonym.js';
+import { signedInParticipant } from '../participants/signed-in-participant.js';
+import { verifyParticipantAssertion } from '../passkeys/passkeys.service.js';
+import { participantSiteLinks } from './participant-links.tables.js';
+
+/*
+ * A participant links their record here with their record at another member site (issue #14).
+ * Each site keeps its own pseudonym for them (an HMAC under a secret only that site holds), so
+ * only the participant can join the two, with the passkey each site registered:
+ *
+ *   at site A: participantLinkOfferChallenge → sign with A's passkey → offerParticipantLink;
+ *              the participant takes the link code (the chain nonce) to site B;
+ *   at site B: participantLinkAcceptChallenge(code) → sign with B's passkey →
+ *              acceptParticipantLink.
+ *
+ * Both steps are written to the chain at once (not through the outbox): the contract checks the
+ * signature, refuses a replayed nonce or the wrong key, and the participant is told right away.
+ * If the chain refuses, the transaction is rolled back and nothing is kept here.
+ */
+
+/** What the link service needs of the chain: this site's writer and the link messages. */
+export type LinkLedger = Pick<
+  SigningConsentLedger,
+  'sender' | 'offerLink' | 'acceptLink' | 'linkOffer' | 'member' | 'memberByWriter'
+>;
+
+const memberId = z.string().regex(/^[a-z0-9-]{2,32}$/, 'not a member id');
+const linkCode = z.string().regex(/^[0-9a-f]{64}$/, 'a link code is 64 hexadecimal characters');
+
+const b64url = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
+
+/** What the participant's passkey signs, and what to send back with the signature. */
+export interface LinkChallenge {
+  /** The WebAuthn challenge, base64url. */
+  challenge: string;
+  /** The link code (chain nonce). */
+  code: string;
+  /** The other site's member id. */
+  member: string;
+}
+
+async function ownMemberId(ledger: LinkLedger): Promise<string> {
+  const me = await ledger.memberByWriter(ledger.sender);
+  if (!me || me.removed) throw new ConflictError('This site is not a member of the network');
+  return me.id;
+}
+
+async function checkedTarget(ledger: LinkLedger, toMember: string): Promise<void> {
+  const target = await ledger.member(toMember);
+  if (!target || target.removed) throw new NotFoundError('Member site');
+  if (toMember === (await ownMemberId(ledger)))
+    throw new ValidationError('Choose another site than this one', [
+      { field: 'toMember', message: 'this site' },
+    ]);
+}
+
+/** A chain refusal as the participant's error: nothing was written. */
+function refusedByChain(error: unknown): never {
+  if (isChainError(error) && error.code === 'contract')
+    throw new ValidationError(`The network refused the link: ${error.message}`, [
+      { field: 'signature', message: error.message },
+    ]);
+  throw error;
+}
+
+/** Step 1 at site A: a fresh link code and the challenge A's passkey signs. Changes nothing. */
+export async function participantLinkOfferChallenge(
+  tx: Tx,
+  actor: Actor | null,
+  ledger: LinkLedger,
+  input: { toMember: string },
+): Promise<LinkChallenge> {
+  const { toMember } = parseInput(z.object({ toMember: memberId }), input);
+  const participant = await signedInParticipant(tx, actor, { lock: false });
+  await checkedTarget(ledger, toMember);
+  const code = randomBytes(32).toString('hex');
+  const subject = await chainSubject(tx, participant.id);
+  return { challenge: b64url(linkOfferChallenge(code, subject, toMember)), code, member: toMember };
+}
+
+/** Step 2 at site A: the signed offer goes on chain; the participant takes `code` to B. */
+export async function offerParticipantLink(
+  tx: Tx,
+  actor: Actor | null,
+  rp: RelyingParty,
+  ledger: LinkLedger,
+  input: { toMember: string; code: string; response: AuthenticationResponseJSON },
+): Promise<{ code: string; member: string }> {
+  const { toMember, code } = parseInput(z.object({ toMember: memberId, code: linkCode }), input);
+  const participant = await signedInParticipant(tx, actor, { lock: true });
+  await checkedTarget(ledger, toMember);
+  const subject = await chainSubject(tx, participant.id);
+  const assertion = await verifyParticipantAssertion(
+    tx,
+    participant.id,
+    rp,
+    input.response,
+    linkOfferChallenge(code, subject, toMember),
+  );
+  await ledger.offerLink({ subject, nonce: code, toMember, assertion }).catch(refusedByChain);
+  await tx.insert(participantSiteLinks).values({
+    nonce: code,
+    participantId: participant.id,
+    role: 'offer',
+    otherMember: toMember,
+  });
+  await appendAuditEvent(tx, actor, {
+    action: 'participant.link.offer',
+    targetType: 'participant',
+    targetId: participant.id,
+    participantId: participant.id,
+    payload: { member: toMember },
+  });
+  return { code, member: toMember };
+}
+
+async function openOfferFor(ledger: LinkLedger, code: string): Promise<LinkOffer> {
+  const offer = await ledger.linkOffer(code);
+  if (!offer || offer.to_member !== (await ownMemberId(ledger))) throw new NotFoundError('Link');
+  if (offer.accepted) throw new ConflictError('This link code was already used');
+  return offer;
+}
+
+/** Step 3 at site B: the challenge B's passkey signs for the code made at A. Changes nothing. */
+export async function participantLinkAcceptChallenge(
+  tx: Tx,
+  actor: Actor | null,
+  ledger: LinkLedger,
+  input: { code: string },
+): Promise<LinkChallenge> {
+  const { code } = parseInput(z.object({ code: linkCode }), input);
+  const participant = await signedInParticipant(tx, actor, { lock: false });
+  const offer = await openOfferFor(ledger, code);
+  const subject = await chainSubject(tx, participant.id);
+  return {
+    challenge: b64url(linkAcceptChallenge(code, offer.subject, subject)),
+    code,
+    member: offer.from_member,
+  };
+}
+
+/** Step 4 at site B: the signed acceptance goes on chain; the records are linked. */
+export async function acceptParticipantLink(
+  tx: Tx,
+  actor: Actor | null,
+  rp: RelyingParty,
+  ledger: LinkLedger,
+  input: { code: string; response: AuthenticationResponseJSON },
+): Promise<{ code: string; member: string }> {
+  const { code } = parseInput(z.object({ code: linkCode }), input);
+  const participant = await signedInParticipant(tx, actor, { lock: true });
+  const offer = await openOfferFor(ledger, code);
+  const subject = await chainSubject(tx, participant.id);
+  const assertion = await verifyParticipantAssertion(
+    tx,
+    participant.id,
+    rp,
+    input.response,
+    linkAcceptChallenge(code, offer.subject, subject),
+  );
+  await ledger.acceptLink(code, subject, assertion).catch(refusedByChain);
+  await tx.insert(participantSiteLinks).values({
+    nonce: code,
+    participantId: participant.id,
+    role: 'accept',
+    otherMember: offer.from_member,
+  });
+  await appendAuditEvent(tx, actor, {
+    action: 'participant.link.accept',
+    targetType: 'participant',
+    targetId: participant.id,
+    participantId: participant.id,
+    payload: { member: offer.from_member },
+  });
+  return { code, member: offer.from_member };
+}

@@ -1,0 +1,349 @@
+import { desc, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
+import {
+  FIXTURE_PUBLIC_URL,
+  approve,
+  askedParticipants,
+  mutate,
+  openAccessFixture,
+  submittedStudy,
+  type AccessFixture,
+} from '../../test/access-fixture.js';
+import { auditEventsWithAction } from '../../test/audit-rows.js';
+import { createTestApi, testConfig } from '../../test/in-process-api.js';
+import { startNetworkSite, type NetworkSite } from '../../test/network-site.js';
+import { SoftAuthenticator } from '../../test/soft-authenticator.js';
+import { embeddedConnection } from '../../test/test-chain.js';
+import { TEST_DRIVER } from '../../test/test-database.js';
+import type { Database, Tx } from '../../db/database.js';
+import { createLogger } from '../../lib/logger.js';
+import { createAppServices } from '../../app/app-services.js';
+import { systemActor, type UserActor } from '../actors/actor.js';
+import { OutboxRelay } from '../chain/outbox-relay.js';
+import { chainSubject, subjectOf } from '../chain/subject-pseudonym.js';
+import { participantChainKeys } from '../chain/chain.tables.js';
+import { preferenceHistory } from '../consent/consent.service.js';
+import { dataExports, exportMembers } from '../grants/grants.tables.js';
+import {
+  createEnrolmentCode,
+  createParticipant,
+  enrolWithCode,
+} from '../participants/participants.service.js';
+import { participants } from '../participants/participants.tables.js';
+import { addPasskey, passkeyRegistrationOptions } from '../passkeys/passkeys.service.js';
+import { prepareSigningStatement, type ConsentSigning } from '../passkeys/signed-consent.js';
+import { withdrawConsent } from '../participation/withdraw-participant.service.js';
+import {
+  acceptParticipantLink,
+  offerParticipantLink,
+  participantLinkAcceptChallenge,
+  participantLinkOfferChallenge,
+} from './participant-link.service.js';
+import { participantSiteLinks } from './participant-links.tables.js';
+
+const RP_A = { origin: 'http://localhost:5173', rp_id: 'localhost' };
+const RP_B = { origin: 'http://127.0.0.1:5174', rp_id: '127.0.0.1' };
+const quiet = createLogger('silent');
+
+/**
+ * Issue #14 item 2: one participant at two running sites. Site B is a full instance (the demo
+ * data, a study, a grant, exports), site A another instance with its own database; both write
+ * to one embedded chain, each with its own WebAuthn relying party. The participant links their
+ * records with their passkey at each site, withdraws at A, and B's very next export and counts
+ * leave them out. Attacks: a link signed by the wrong key, replays of a link.
+ */
+describe(`a participant linked at two sites (${TEST_DRIVER})`, () => {
+  let b: AccessFixture;
+  let a: NetworkSite;
+  let disposeB: () => void;
+  let relayA: OutboxRelay;
+  let relayB: OutboxRelay;
+  const deviceA = new SoftAuthenticator(RP_A);
+  const deviceB = new SoftAuthenticator(RP_B);
+  let atA: UserActor;
+  let atB: UserActor;
+  let idA: string;
+  let idB: string;
+  let grantId: string;
+  let others: string[];
+  let tokenB: string;
+
+  const actorOf = (userId: string): UserActor => ({
+    kind: 'user',
+    userId,
+    role: 'participant',
+    sessionId: null,
+  });
+  const ledgerB = () => b.embedded.ledger;
+
+  async function registerPasskey(
+    db: Database,
+    actor: UserActor,
+    rp: typeof RP_A,
+    device: SoftAuthenticator,
+  ) {
+    const options = await db.transaction((tx) => passkeyRegistrationOptions(tx, actor, rp));
+    await db.transaction((tx) =>
+      addPasskey(tx, actor, rp, { response: device.register(options.challenge), name: 'Phone' }),
+    );
+  }
+
+  beforeAll(async () => {
+    b = await openAccessFixture({ webauthn: RP_B });
+    // Site B's services on the chain (the fixture's own run without one).
+    const settings = testConfig({ publicUrl: FIXTURE_PUBLIC_URL, webauthn: RP_B });
+    const services = createAppServices(b.db.db, settings, {
+      chain: embeddedConnection(b.embedded),
+    });
+    disposeB = services.dispose;
+    Object.assign(b, {
+      services,
+      cohorts: services.cohorts,
+      gql: createTestApi(b.db.db, settings, services),
+    });
+    a = await startNetworkSite(b.embedded, 'site-a', { webauthn: RP_A });
+    const admin = ledgerB();
+    await admin.admitMember(await a.memberInput());
+    await admin.admitMember({ ...(await a.memberInput()), id: 'site-b', writer: admin.sender });
+    await a.ledger.setSiteWebauthn(RP_A);
+    await admin.setSiteWebauthn(RP_B);
+    relayA = new OutboxRelay(a.db.db, a.ledger, quiet);
+    relayB = new OutboxRelay(b.db.db, admin, quiet);
+
+    // At B: a study over three participants who all said yes, approved, with its grant.
+    const studyId = await submittedStudy(b, {
+      criteria: { datasets: [b.panelId], sex: 'female', ageMin: 40, ageMax: 70 },
+    });
+    const asked = await askedParticipants(b, studyId, 3);
+    for (const p of asked)
+      await mutate(
+        b,
+        p.token,
+        'answerConsentRequest(requestId: $requestId, decision: $decision)',
+        'status',
+        { requestId: p.requestId, decision: 'PERMIT' },
+      );
+    grantId = await approve(b, studyId);
+    idB = asked[0]!.participantId;
+    tokenB = asked[0]!.token;
+    others = asked.slice(1).map((p) => p.participantId);
+    const [row] = await b.db.db
+      .select({ userId: participants.userId })
+      .from(participants)
+      .where(eq(participants.id, idB));
+    atB = actorOf(row!.userId!);
+    await registerPasskey(b.db.db, atB, RP_B, deviceB);
+
+    // At A: the same person, enrolled there too, with a passkey of site A.
+    ({ actor: atA, id: idA } = await a.db.db.transaction(async (tx) => {
+      const operator = systemActor('test');
+      const p = await createParticipant(tx, operator, { sex: 'female', birthYear: 1975 });
+      const { code } = await createEnrolmentCode(tx, operator, p.id);
+      const { user } = await enrolWithCode(tx, {
+        code,
+        email: 'linked@site-a.local',
+        password: 'participant password',
+        displayName: 'L',
+      });
+      return { actor: actorOf(user.id), id: p.id };
+    }));
+    await registerPasskey(a.db.db, atA, RP_A, deviceA);
+    await relayA.drain();
+    await relayB.drain();
+  }, 240_000);
+  afterAll(async () => {
+    await a?.close();
+    disposeB?.();
+    await b?.dispose();
+  });
+
+  const exportNow = async () => {
+    const res = await mutate(b, b.tokens.researcher, 'createExport(grantId: $grantId)', 'id', {
+      grantId,
+    });
+    expect(res.__typename).toBe('MutationCreateExportSuccess');
+    const [row] = await b.db.db
+      .select()
+      .from(dataExports)
+      .where(eq(dataExports.grantId, grantId))
+      .orderBy(desc(dataExports.createdAt))
+      .limit(1);
+    const members = await b.db.db
+      .select({ participantId: exportMembers.participantId })
+      .from(exportMembers)
+      .where(eq(exportMembers.exportId, row!.id));
+    return members.map((m) => m.participantId).sort();
+  };
+  const linkRows = (db: Database) => db.select().from(participantSiteLinks);
+
+  /** Offers a link at A; answers its code. */
+  async function offer(): Promise<string> {
+    const { challenge, code } = await a.db.db.transaction((tx) =>
+      participantLinkOfferChallenge(tx, atA, a.ledger, { toMember: 'site-b' }),
+    );
+    await a.db.db.transaction((tx) =>
+      offerParticipantLink(tx, atA, RP_A, a.ledger, {
+        toMember: 'site-b',
+        code,
+        response: deviceA.assert(challenge),
+      }),
+    );
+    return code;
+  }
+
+  it('each site keeps its own pseudonym: distinct HMAC commitments under different secrets', async () => {
+    const subjectA = await a.db.db.transaction((tx) => chainSubject(tx, idA));
+    const subjectB = await b.db.db.transaction((tx) => chainSubject(tx, idB));
+    expect(subjectA).not.toBe(subjectB);
+    const [keyA] = await a.db.db
+      .select()
+      .from(participantChainKeys)
+      .where(eq(participantChainKeys.participantId, idA));
+    const [keyB] = await b.db.db
+      .select()
+      .from(participantChainKeys)
+      .where(eq(participantChainKeys.participantId, idB));
+    expect(keyA!.secret).not.toBe(keyB!.secret);
+    expect(subjectOf(keyA!.secret, idA)).toBe(subjectA);
+    // Nothing on chain joins them before the participant does.
+    expect(await ledgerB().linkGroup(subjectA)).toBeNull();
+    expect(await ledgerB().linkGroup(subjectB)).toBeNull();
+  });
+
+  it('refuses a link signed by the wrong key, at either end, and keeps nothing', async () => {
+    const stranger = new SoftAuthenticator(RP_A);
+    const { challenge, code } = await a.db.db.transaction((tx) =>
+      participantLinkOfferChallenge(tx, atA, a.ledger, { toMember: 'site-b' }),
+    );
+    // A key that is not theirs (the server checks before the chain is asked).
+    const forged: AuthenticationResponseJSON = {
+      ...stranger.assert(challenge),
+      id: deviceA.credentialId,
+      rawId: deviceA.credentialId,
+    };
+    await expect(
+      a.db.db.transaction((tx) =>
+        offerParticipantLink(tx, atA, RP_A, a.ledger, {
+          toMember: 'site-b',
+          code,
+          response: forged,
+        }),
+      ),
+    ).rejects.toThrow(/passkey signature was not accepted/);
+    expect(await ledgerB().linkOffer(code)).toBeNull();
+    expect(await linkRows(a.db.db)).toEqual([]);
+
+    // A valid offer; at B, the participant's key of site A cannot accept it.
+    const valid = await offer();
+    const accept = await b.db.db.transaction((tx) =>
+      participantLinkAcceptChallenge(tx, atB, ledgerB(), { code: valid }),
+    );
+    await expect(
+      b.db.db.transaction((tx) =>
+        acceptParticipantLink(tx, atB, RP_B, ledgerB(), {
+          code: valid,
+          response: deviceA.assert(accept.challenge),
+        }),
+      ),
+    ).rejects.toThrow(/not one of yours/);
+    expect(await linkRows(b.db.db)).toEqual([]);
+  });
+
+  it('links with both passkeys (at B through GraphQL); a replayed link is refused by the site and by the chain', async () => {
+    const code = await offer();
+    const asked = await mutate(
+      b,
+      tokenB,
+      'participantLinkAcceptChallenge(code: $code)',
+      'challenge code member',
+      { code },
+    );
+    expect(asked.__typename).toBe('MutationParticipantLinkAcceptChallengeSuccess');
+    const { challenge, member } = asked.data as { challenge: string; member: string };
+    expect(member).toBe('site-a');
+    const response = deviceB.assert(challenge);
+    const linked = await mutate(
+      b,
+      tokenB,
+      'acceptParticipantLink(code: $code, signature: $signature)',
+      'code member',
+      { code, signature: JSON.stringify(response) },
+    );
+    expect(linked).toMatchObject({ data: { code, member: 'site-a' } });
+    const subjectB = await b.db.db.transaction((tx) => chainSubject(tx, idB));
+    const group = await ledgerB().linkGroup(subjectB);
+    expect(group?.subjects.map((s) => s.member)).toEqual(['site-a', 'site-b']);
+    expect(await auditEventsWithAction(b.db.db, 'participant.link.accept')).toHaveLength(1);
+
+    // Replays: through the site, and straight to the chain with the very same assertion.
+    const before = await linkRows(b.db.db);
+    await expect(
+      b.db.db.transaction((tx) =>
+        acceptParticipantLink(tx, atB, RP_B, ledgerB(), { code, response }),
+      ),
+    ).rejects.toThrow(/already used/);
+    const offerAgain = await ledgerB().linkOffer(code);
+    expect(offerAgain?.accepted?.subject).toBe(subjectB);
+    await expect(
+      ledgerB().acceptLink(code, subjectB, {
+        key_id: deviceB.credentialId,
+        authenticator_data: response.response.authenticatorData,
+        client_data_json: response.response.clientDataJSON,
+        signature: response.response.signature,
+      }),
+    ).rejects.toThrow(/replayed/);
+    expect(await linkRows(b.db.db)).toEqual(before);
+  });
+
+  it('a withdrawal signed at A is honoured by the very next export and count at B', async () => {
+    expect(await exportNow()).toContain(idB);
+    const criteria = { datasets: [b.panelId], sex: 'female' as const, ageMin: 40, ageMax: 70 };
+    const [{ num }] = (await b.db.db
+      .select({ num: participants.num })
+      .from(participants)
+      .where(eq(participants.id, idB))) as [{ num: number }];
+    /** What B's counts read: the count, and whether the participant is in it. */
+    const countAtB = async () => {
+      const index = await b.services.cohorts.current();
+      const members = index.members(criteria);
+      try {
+        return { count: index.count(criteria), counted: members.has(num) };
+      } finally {
+        members.dispose?.();
+      }
+    };
+    const before = await countAtB();
+    expect(before.counted).toBe(true);
+    const run = (tx: Tx, signing: ConsentSigning) =>
+      withdrawConsent(tx, atA, { confirm: true }, signing);
+    const statement = await prepareSigningStatement(a.db.db, run, RP_A);
+    await a.db.db.transaction((tx) =>
+      run(tx, {
+        kind: 'signed',
+        rp: RP_A,
+        time: statement.time,
+        response: deviceA.assert(statement.challenge!),
+      }),
+    );
+    await relayA.drain();
+
+    // B has not been told anything; its next count and export read the chain first.
+    expect(await countAtB()).toEqual({ count: before.count - 1, counted: false });
+    const exported = await exportNow();
+    expect(exported).not.toContain(idB);
+    expect(exported).toEqual([...others].sort());
+    const [record] = await b.db.db
+      .select({ status: participants.status })
+      .from(participants)
+      .where(eq(participants.id, idB));
+    expect(record!.status).toBe('withdrawn');
+    const [latest] = await b.db.db.transaction((tx) => preferenceHistory(tx, idB));
+    expect(Object.values(latest!.purposes)).toEqual(Array(6).fill('deny'));
+    expect(latest!.discoverable).toBe(false);
+    expect(await auditEventsWithAction(b.db.db, 'consent.linked.apply')).toHaveLength(1);
+
+    // Applying again changes nothing (the decisions are applied once).
+    expect(await b.services.linkedDecisions!.applyLatest()).toBe(0);
+  });
+});
