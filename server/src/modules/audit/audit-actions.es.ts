@@ -165,6 +165,11 @@ export const AUDIT_ACTION_SPANISH = {
   'clinician.authorise': 'Autorizó a un profesional clínico a ver o añadir a su historial',
   'clinician.revoke': 'Terminó el acceso de un profesional clínico a su historial',
   'clinician.patients.list': 'Un profesional clínico consultó quién le ha autorizado',
+  'care_team.authorise': 'Autorizó a un equipo asistencial a ver o añadir a su historial',
+  'care_team.create': 'Un administrador creó un equipo asistencial',
+  'care_team.member.add': 'Un administrador añadió un profesional clínico a un equipo asistencial',
+  'care_team.member.remove':
+    'Un administrador retiró a un profesional clínico de un equipo asistencial',
   'representative.link': 'Su centro de estudio le vinculó con un representante legal',
   'representative.end': 'Terminó la autoridad de su representante para actuar por usted',
   'representative.list': 'Consultó por quién puede actuar',
