@@ -158,6 +158,7 @@ export const AUDIT_ACTION_SPANISH = {
   'record.read.clinician': 'Un profesional clínico que usted autorizó consultó su historial',
   'record.genotypes.upload': 'Subió su propio archivo de genotipos a su historial',
   'record.genotypes.read': 'Consultó los archivos de genotipos que subió',
+  'record.genotypes.retract': 'Retiró de su historial un archivo de genotipos',
   'record.download': 'Descargó su historial completo',
   'record.download.app': 'Una aplicación que usted autorizó leyó su historial completo',
   'record.app.authorise': 'Autorizó a una aplicación a leer su historial',

@@ -91,6 +91,7 @@ export const AUDIT_ACTION_WORDING = {
   'record.read.clinician': use('A clinician you authorised read your record'),
   'record.genotypes.upload': own('You uploaded your own genotype file to your record'),
   'record.genotypes.read': own('You looked at the genotype files you uploaded'),
+  'record.genotypes.retract': own('You retracted a genotype file from your record'),
   'record.download': own('You downloaded your whole record'),
   'record.download.app': use('An app you authorised read your whole record'),
   'record.app.authorise': own('You authorised an app to read your record'),
