@@ -67,7 +67,9 @@ export function capabilityStatement(baseUrl: string): CapabilityStatement {
               {
                 code: 'create' as const,
                 documentation:
-                  'A clinician the participant authorised to append adds to their record; 201 with a Bundle of the resource and its Provenance',
+                  type === 'Condition'
+                    ? 'A clinician the participant authorised to append adds to their record; code: HPO or MONDO, or SNOMED CT of a common condition we map (snomed-conditions.ts; others refused, 422); 201 with a Bundle of the resource and its Provenance'
+                    : 'A clinician the participant authorised to append adds to their record; code: LOINC height, weight or smoking status; 201 with a Bundle of the resource and its Provenance',
               },
             ],
             conditionalCreate: false,
