@@ -356,7 +356,7 @@ describe(`a participant uploads their own genotype file (${TEST_DRIVER})`, () =>
       await refused(file23andMe('build 36', ['rs1\t1\t12345\tAG']), /genome build NCBI36/);
       await refused(
         file23andMe('build 37', ['rs1\t1\t12345\tAG']),
-        /GRCh37 \(hg19\) and this server has no GRCh37 → GRCh38 conversion/,
+        /older map of the human genome \(GRCh37, also called hg19 or build 37\)\. This server cannot convert it/,
         { ...settings, liftover: null },
       );
       await refused(
