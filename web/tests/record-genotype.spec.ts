@@ -72,6 +72,17 @@ test('a participant uploads their own genotype file: bad lines named, another bu
     file23andMe('build 38', ['rs1\t1\t12345\tAG', 'rs2\t2\t23456\t--']),
   );
   await expect(refused).toContainText('already uploaded this file');
+
+  // Retracting is asked twice; the upload stays listed, marked retracted, with no button.
+  const row = page.getByTestId('uploads').getByRole('row', { name: /genome_Gene_v5\.txt/ });
+  await row.getByText('Retract', { exact: true }).click();
+  await row.getByRole('button', { name: 'Yes, retract it' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'was retracted' })).toHaveText(
+    '“genome_Gene_v5.txt” was retracted: its variants no longer count.',
+  );
+  await expect(row.getByTestId('upload-status')).toContainText('Retracted');
+  await expect(row.getByText('Retract', { exact: true })).toHaveCount(0);
+  await expectAccessible(page, testInfo, 'record-genotype-retracted');
 });
 
 test('the genotype page speaks Spanish on a phone', async ({ page }, testInfo) => {

@@ -20,8 +20,9 @@ async function authoriseClinician(page: Page, scope: { read: boolean; append: bo
   await page.goto('/record/clinicians');
   await page.waitForLoadState('networkidle');
   await page.getByLabel('Your clinician’s e-mail address').fill(CLINICIAN);
-  await page.getByLabel('Read my record').setChecked(scope.read);
-  await page.getByLabel('Add to my record').setChecked(scope.append);
+  const form = page.locator('form[action="?/authorise"]');
+  await form.getByLabel('Read my record').setChecked(scope.read);
+  await form.getByLabel('Add to my record').setChecked(scope.append);
   await page.getByRole('button', { name: 'Authorise', exact: true }).click();
   await expect(page.getByRole('status')).toContainText('Your clinician is authorised until');
   await expect(page.getByLabel('Your clinician’s e-mail address')).toHaveValue('');
@@ -136,6 +137,48 @@ test('a participant adds to their record, retracts, authorises a clinician and r
   await expect(page.getByTestId('authorisation')).toHaveCount(0);
   await page.getByText('Earlier authorisations (1)').click();
   await expect(page.getByTestId('past-authorisation')).toContainText('Revoked on');
+});
+
+test('a participant authorises a care team picked from the list, sees its members, and revokes it (375 px, axe)', async ({
+  page,
+}, testInfo) => {
+  await page.setViewportSize({ width: 375, height: 812 });
+  await enrolNewParticipant(page, 'Tomás Team', `P-TEAM-${Date.now()}`);
+  await page.goto('/record/clinicians');
+  await page.waitForLoadState('networkidle');
+  await expect(page.getByRole('heading', { name: 'Authorise a care team' })).toBeVisible();
+
+  // Nothing picked: refused beside the field, nothing authorised.
+  await page.getByRole('button', { name: 'Authorise the team' }).click();
+  await expect(page.getByText('Choose a care team.')).toBeVisible();
+  await expect(page.getByTestId('authorisation')).toHaveCount(0);
+
+  const team = page.getByLabel('Care team', { exact: true });
+  await team.selectOption({ label: 'Clinical Genetics Team · Demo Hospital' });
+  await expect(page.getByTestId('team-members')).toHaveText('In the team now: Dr Clara Clinician');
+  const teamForm = page.locator('form[action="?/authoriseTeam"]');
+  await teamForm.getByLabel('Add to my record').check();
+  await page.getByRole('button', { name: 'Authorise the team' }).click();
+  await expect(page.getByRole('status')).toContainText('The care team is authorised until');
+  const granted = page.getByTestId('authorisation');
+  await expect(granted).toHaveCount(1);
+  await expect(granted.getByRole('heading', { level: 3 })).toHaveText('Clinical Genetics Team');
+  await expect(granted).toContainText('Care team');
+  await expect(granted).toContainText('Demo Hospital');
+  await expect(granted).toContainText('May read your record');
+  await expect(granted).toContainText('May add to your record');
+  await expect(team).toHaveValue('');
+  await expectAccessible(page, testInfo, 'record-clinicians-team-375');
+  await screenshots(page, testInfo, 'record-clinicians-team');
+
+  await granted.getByText('Revoke', { exact: true }).click();
+  await granted.getByRole('button', { name: 'Yes, revoke now' }).click();
+  await expect(page.getByRole('status')).toContainText(
+    'Clinical Genetics Team no longer has access to your record.',
+  );
+  await expect(page.getByTestId('authorisation')).toHaveCount(0);
+  await page.getByText('Earlier authorisations (1)').click();
+  await expect(page.getByTestId('past-authorisation')).toContainText('Clinical Genetics Team');
 });
 
 test('a clinician sees an authorising patient, adds to their record, and loses them on revocation', async ({
@@ -261,5 +304,11 @@ test('the record pages speak Spanish to a participant who chose it (375 px, axe)
   await expect(
     page.getByText('Ahora mismo ningún profesional clínico puede ver su expediente.'),
   ).toBeVisible();
+  await expect(
+    page.getByRole('heading', { name: 'Autorizar a un equipo asistencial' }),
+  ).toBeVisible();
+  await expect(page.getByLabel('Equipo asistencial', { exact: true })).toContainText(
+    'Clinical Genetics Team · Demo Hospital',
+  );
   await expectAccessible(page, testInfo, 'record-clinicians-es-375');
 });

@@ -17,6 +17,7 @@ import {
 import { canonicalEvent } from '../audit/audit-hash.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { auditEvents } from '../audit/audit.tables.js';
+import { clinicianWording } from './clinician-wording.js';
 import { onBehalfWording } from './on-behalf-wording.js';
 
 /** Where an event is anchored, and how to prove it. */
@@ -43,7 +44,8 @@ export interface TimelineEvent {
   actorRole: string;
   /**
    * Who acted for the participant, when someone did: "by your representative <name>",
-   * "recorded by <institution> (staff) on <date>, witnessed". Null otherwise.
+   * "recorded by <institution> (staff) on <date>, witnessed"; the clinician who read or added
+   * to the record, "by <name> (<institution>)[, for the care team <team>]". Null otherwise.
    */
   recordedBy: string | null;
   hash: string;
@@ -226,7 +228,10 @@ export async function withProofs(
   locale: Locale = 'en',
 ): Promise<TimelineEvent[]> {
   const proofs = await batchProofs(tx, rows);
-  const recordedBy = await onBehalfWording(tx, rows);
+  const recordedBy = new Map([
+    ...(await clinicianWording(tx, rows)),
+    ...(await onBehalfWording(tx, rows)),
+  ]);
   return rows.map((row) => ({
     seq: row.seq,
     occurredAt: row.occurredAt,

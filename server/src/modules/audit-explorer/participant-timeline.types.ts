@@ -69,7 +69,7 @@ export const TimelineEventType = builder.objectRef<TimelineEvent>('TimelineEvent
     recordedBy: t.exposeString('recordedBy', {
       nullable: true,
       description:
-        'Who acted for you, when someone did: "by your representative <name>", or "recorded by <institution> (staff) on <date>, witnessed".',
+        'Who acted for you, when someone did: "by your representative <name>", "recorded by <institution> (staff) on <date>, witnessed", or the clinician who read or added to your record, "by <name> (<institution>)", with ", for the care team <team>" when they acted for a team you authorised.',
     }),
     hash: t.exposeString('hash'),
     prevHash: t.exposeString('prevHash'),

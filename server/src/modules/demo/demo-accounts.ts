@@ -83,6 +83,9 @@ export const DEMO_CLINICIAN = {
   institution: 'Demo Hospital',
 } as const satisfies (typeof DEMO_ACCOUNTS)[number];
 
+/** The demo care team at the clinician's hospital, with the demo clinician as its member. */
+export const DEMO_CARE_TEAM = { name: 'Clinical Genetics Team', institution: 'Demo Hospital' };
+
 /** The demo site: every demo participant belongs to it, and so does the coordinator. */
 export const DEMO_SITE = 'Demo Hospital Biobank';
 

@@ -12,9 +12,10 @@ import { notifications } from '../notifications/notifications.tables.js';
 import { participants } from '../participants/participants.tables.js';
 import { reviewVotes } from '../review/review.tables.js';
 import { consentRequests, studies } from '../studies/studies.tables.js';
+import { listCareTeams } from '../record/care-team.service.js';
 import { clinicianAuthorisationFor } from '../record/clinician-authorisation.service.js';
 import { recordEntriesOf } from '../record/record-reads.service.js';
-import { DEMO_ACCOUNTS, DEMO_CLINICIAN } from './demo-accounts.js';
+import { DEMO_ACCOUNTS, DEMO_CARE_TEAM, DEMO_CLINICIAN } from './demo-accounts.js';
 import { seedDemo } from './seed-demo.js';
 
 /**
@@ -130,7 +131,15 @@ describe(`the demo seed (${TEST_DRIVER})`, () => {
       for (const right of ['read', 'append'] as const)
         await expect(
           clinicianAuthorisationFor(tx, clinician!.id, patient!.id, right),
-        ).resolves.toMatchObject({ canRead: true, canAppend: true });
+        ).resolves.toMatchObject({ canRead: true, canAppend: true, careTeamId: null });
+      // The demo care team has the clinician as its member, and is offered to the patient.
+      const teams = await listCareTeams(tx, { kind: 'system', name: 'test' });
+      expect(teams).toEqual([
+        expect.objectContaining({
+          ...DEMO_CARE_TEAM,
+          members: [{ name: DEMO_CLINICIAN.displayName, email: DEMO_CLINICIAN.email }],
+        }),
+      ]);
     });
   });
 

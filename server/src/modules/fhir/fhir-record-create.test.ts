@@ -1,5 +1,5 @@
 import type { Bundle, Condition, Observation, OperationOutcome } from '@medplum/fhirtypes';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAccessFixture, signIn, type AccessFixture } from '../../test/access-fixture.js';
 import { auditCount, lastAuditEventWith } from '../../test/audit-rows.js';
@@ -8,10 +8,13 @@ import { loginAs, makeUser } from '../../test/test-api.js';
 import { TEST_DRIVER } from '../../test/test-database.js';
 import { users } from '../accounts/accounts.tables.js';
 import { participants } from '../participants/participants.tables.js';
+import { ontologyTerms } from '../ontology/ontology.tables.js';
 import { recordEntries, recordEntryVersions } from '../record/record.tables.js';
 import { fhirRoute } from './fhir.route.js';
+import { SNOMED_CONDITIONS } from './snomed-conditions.js';
 
 const HPO = 'http://purl.obolibrary.org/obo/hp.owl';
+const SCT = 'http://snomed.info/sct';
 
 const condition = (pseudonym: string, extra: Partial<Condition> = {}): Condition => ({
   resourceType: 'Condition',
@@ -116,6 +119,45 @@ describe(`FHIR Condition and Observation create by clinicians (${TEST_DRIVER})`,
     const event = await lastAuditEventWith(f.db.db, 'record.entry.add.clinician');
     expect(event).toMatchObject({ targetId: made!.id, participantId });
     expect(JSON.stringify(event!.payload)).not.toContain('HP:');
+  });
+
+  it('maps a SNOMED CT code of a common condition to MONDO and refuses one it does not map with an OperationOutcome', async () => {
+    const res = await post<Bundle>(
+      'Condition',
+      clinician,
+      condition(pseudonym, {
+        code: { coding: [{ system: SCT, code: '195967001', display: 'Asthma' }] },
+      }),
+    );
+    expect(res.status).toBe(201);
+    expect(fhirSchemaErrors(res.body)).toEqual([]);
+    const made = res.body.entry![0]!.resource as Condition;
+    const [version] = await f.db.db
+      .select()
+      .from(recordEntryVersions)
+      .where(eq(recordEntryVersions.entryId, made.id!));
+    expect(version).toMatchObject({ code: 'MONDO:0004979' });
+
+    // 404684003 "Clinical finding": a real concept, deliberately not in the table.
+    const unmapped = await refused(
+      'Condition',
+      clinician,
+      condition(pseudonym, { code: { coding: [{ system: SCT, code: '404684003' }] } }),
+    );
+    expect(unmapped.status).toBe(422);
+    expect(fhirSchemaErrors(unmapped.body)).toEqual([]);
+    expect(unmapped.body.issue[0]!.diagnostics).toMatch(
+      /SNOMED CT 404684003 has no HPO or MONDO equivalent here: add an HPO or MONDO coding/,
+    );
+  });
+
+  it('maps SNOMED CT only to terms of the shipped ontologies', async () => {
+    const curies = [...new Set(Object.values(SNOMED_CONDITIONS).map((m) => m.curie))];
+    const known = await f.db.db
+      .select({ curie: ontologyTerms.curie })
+      .from(ontologyTerms)
+      .where(inArray(ontologyTerms.curie, curies));
+    expect(known.map((t) => t.curie).sort()).toEqual(curies.sort());
   });
 
   it('stores a LOINC height in m as cm', async () => {

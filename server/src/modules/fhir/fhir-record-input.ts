@@ -4,6 +4,7 @@ import { referencedPseudonym } from './fhir-access.js';
 import { FhirRequestError } from './fhir-http.js';
 import { fhirSchemaIssues } from './fhir-schema.js';
 import { SYSTEMS } from './fhir-systems.js';
+import { curieForSnomed } from './snomed-conditions.js';
 
 /** The HPO and MONDO code systems a Condition may use (their OBO PURLs). */
 const ONTOLOGY_SYSTEMS = new Set([
@@ -89,18 +90,35 @@ function subjectPseudonym(resource: { subject?: { reference?: string } }): strin
 /** A date (YYYY-MM-DD) from a FHIR dateTime, or null. */
 const dayOf = (dateTime: string | undefined) => (dateTime ? dateTime.slice(0, 10) : null);
 
+/**
+ * The HPO/MONDO term a Condition is coded with: an HPO or MONDO coding as it is, else a SNOMED CT
+ * coding our curated table maps (snomed-conditions.ts). A SNOMED CT code it does not map, or no
+ * usable coding, is refused (422) saying what to send instead.
+ */
+function conditionCode(condition: Condition): string {
+  const codings = condition.code?.coding ?? [];
+  const ontology = codings.find((c) => c.system && ONTOLOGY_SYSTEMS.has(c.system) && c.code);
+  if (ontology) return ontology.code!;
+  const snomed = codings.filter((c) => c.system === SNOMED && c.code);
+  for (const c of snomed) {
+    const curie = curieForSnomed(c.code!);
+    if (curie) return curie;
+  }
+  if (snomed.length)
+    throw unprocessable(
+      `SNOMED CT ${snomed.map((c) => c.code).join(', ')} has no HPO or MONDO equivalent here: add an HPO or MONDO coding (system http://purl.obolibrary.org/obo/hp.owl or …/mondo.owl) for this condition`,
+    );
+  throw unprocessable(
+    'code needs an HPO or MONDO coding (system http://purl.obolibrary.org/obo/hp.owl or …/mondo.owl), or a SNOMED CT coding of a common condition we map',
+  );
+}
+
 /** A posted Condition as the record's input: its patient, HPO/MONDO code and onset. */
 export function conditionFromFhir(document: unknown): { pseudonym: string; input: ConditionInput } {
   assertValidResource(document, 'Condition');
   const condition = document as Condition;
   const pseudonym = subjectPseudonym(condition);
-  const coding = condition.code?.coding?.find(
-    (c) => c.system && ONTOLOGY_SYSTEMS.has(c.system) && c.code,
-  );
-  if (!coding)
-    throw unprocessable(
-      'code needs an HPO or MONDO coding (system http://purl.obolibrary.org/obo/hp.owl or …/mondo.owl)',
-    );
+  const code = conditionCode(condition);
   const otherOnset = [
     condition.onsetPeriod,
     condition.onsetAge,
@@ -111,7 +129,7 @@ export function conditionFromFhir(document: unknown): { pseudonym: string; input
     throw unprocessable('Give the onset as onsetDateTime (or leave it out when unknown)');
   return {
     pseudonym,
-    input: { code: coding.code!, onset: dayOf(condition.onsetDateTime), note: null },
+    input: { code, onset: dayOf(condition.onsetDateTime), note: null },
   };
 }
 

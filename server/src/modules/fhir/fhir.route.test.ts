@@ -69,7 +69,29 @@ describe(`FHIR R4 endpoints (${TEST_DRIVER})`, () => {
       'Consent',
       'Condition',
       'Observation',
+      'Provenance',
+      'Patient',
     ]);
+    const byType = new Map(
+      (
+        res.body.rest[0]!.resource as {
+          type: string;
+          interaction?: { code: string }[];
+          operation?: { name: string; definition: string }[];
+        }[]
+      ).map((r) => [r.type, r]),
+    );
+    expect(byType.get('Patient')!.operation).toEqual([
+      expect.objectContaining({
+        name: 'everything',
+        definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything',
+      }),
+    ]);
+    for (const type of ['Condition', 'Observation'])
+      expect(byType.get(type)!.interaction!.map((i) => i.code)).toEqual(['create']);
+    // Only what is served: no Patient or Provenance read.
+    expect(byType.get('Patient')!.interaction).toBeUndefined();
+    expect(byType.get('Provenance')!.interaction).toBeUndefined();
     expectValid(res.body);
   });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, gt, isNull } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, or } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '../../db/database.js';
 import {
@@ -14,13 +14,18 @@ import { users } from '../accounts/accounts.tables.js';
 import type { Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { signedInParticipant } from '../participants/signed-in-participant.js';
-import { clinicianAuthorisations } from './record.tables.js';
+import { openTeamsOf } from './care-team.service.js';
+import { careTeams, clinicianAuthorisations } from './record.tables.js';
 
 /** An authorisation as the participant (or the clinician) sees it. */
 export interface ClinicianAuthorisationView {
   id: string;
-  clinicianName: string;
-  clinicianEmail: string;
+  /** The named clinician's (null when a care team is authorised). */
+  clinicianName: string | null;
+  clinicianEmail: string | null;
+  /** The authorised care team (null when a named clinician is). */
+  careTeam: { id: string; name: string } | null;
+  /** The clinician's institution, or the team's. */
   institution: string | null;
   canRead: boolean;
   canAppend: boolean;
@@ -31,20 +36,39 @@ export interface ClinicianAuthorisationView {
   active: boolean;
 }
 
+const rightsAndPeriod = {
+  canRead: z.boolean(),
+  canAppend: z.boolean(),
+  until: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date like 2027-06-30' })
+    .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), { message: 'is not a date' }),
+};
+const someRight: [
+  (a: { canRead: boolean; canAppend: boolean }) => boolean,
+  { path: string[]; message: string },
+] = [
+  (a) => a.canRead || a.canAppend,
+  { path: ['canRead'], message: 'choose reading, appending or both' },
+];
+
 const authoriseSchema = z
-  .object({
-    clinicianEmail: emailSchema,
-    canRead: z.boolean(),
-    canAppend: z.boolean(),
-    until: z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date like 2027-06-30' })
-      .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), { message: 'is not a date' }),
-  })
-  .refine((a) => a.canRead || a.canAppend, {
-    path: ['canRead'],
-    message: 'choose reading, appending or both',
-  });
+  .object({ clinicianEmail: emailSchema, ...rightsAndPeriod })
+  .refine(...someRight);
+const authoriseTeamSchema = z
+  .object({ careTeamId: idSchema, ...rightsAndPeriod })
+  .refine(...someRight);
+
+/** The exclusive end of an authorisation until the end of `until` (UTC); refused if past. */
+function endOfDay(until: string, now: Date): Date {
+  // Exclusive end: the day after `until`, at midnight UTC.
+  const endsAt = new Date(Date.parse(`${until}T00:00:00Z`) + 86_400_000);
+  if (endsAt <= now)
+    throw new ValidationError('Invalid input: until: is in the past', [
+      { field: 'until', message: 'must be today or later' },
+    ]);
+  return endsAt;
+}
 
 const isActive = (row: { revokedAt: Date | null; endsAt: Date }, now: Date) =>
   row.revokedAt === null && row.endsAt > now;
@@ -62,12 +86,7 @@ export async function authoriseClinician(
   const a = parseInput(authoriseSchema, input);
   const participant = await signedInParticipant(tx, actor, { lock: true });
   const now = new Date();
-  // Exclusive end: the day after `until`, at midnight UTC.
-  const endsAt = new Date(Date.parse(`${a.until}T00:00:00Z`) + 86_400_000);
-  if (endsAt <= now)
-    throw new ValidationError('Invalid input: until: is in the past', [
-      { field: 'until', message: 'must be today or later' },
-    ]);
+  const endsAt = endOfDay(a.until, now);
   const [clinician] = await tx
     .select({ id: users.id, institution: users.institution })
     .from(users)
@@ -106,7 +125,57 @@ export async function authoriseClinician(
   return { id, endsAt };
 }
 
-/** The participant revokes an authorisation at once. Already ended: "conflict". */
+/**
+ * The signed-in participant authorises a care team: whoever is a member when they read or append
+ * acts under it (members who join later too; members who leave no longer). Replaces an active
+ * authorisation of the same team (revoked now). An unknown team: "not found".
+ */
+export async function authoriseCareTeam(
+  tx: Tx,
+  actor: Actor | null,
+  input: { careTeamId: string; canRead: boolean; canAppend: boolean; until: string },
+): Promise<{ id: string; endsAt: Date }> {
+  const a = parseInput(authoriseTeamSchema, input);
+  const participant = await signedInParticipant(tx, actor, { lock: true });
+  const now = new Date();
+  const endsAt = endOfDay(a.until, now);
+  const [team] = await tx
+    .select({ id: careTeams.id })
+    .from(careTeams)
+    .where(eq(careTeams.id, a.careTeamId));
+  if (!team) throw new NotFoundError('Care team');
+  await tx
+    .update(clinicianAuthorisations)
+    .set({ revokedAt: now })
+    .where(
+      and(
+        eq(clinicianAuthorisations.participantId, participant.id),
+        eq(clinicianAuthorisations.careTeamId, team.id),
+        isNull(clinicianAuthorisations.revokedAt),
+        gt(clinicianAuthorisations.endsAt, now),
+      ),
+    );
+  const id = randomUUID();
+  await tx.insert(clinicianAuthorisations).values({
+    id,
+    participantId: participant.id,
+    careTeamId: team.id,
+    canRead: a.canRead,
+    canAppend: a.canAppend,
+    startsAt: now,
+    endsAt,
+  });
+  await appendAuditEvent(tx, actor, {
+    action: 'care_team.authorise',
+    targetType: 'clinician_authorisation',
+    targetId: id,
+    participantId: participant.id,
+    payload: { careTeamId: team.id, read: a.canRead, append: a.canAppend, until: a.until },
+  });
+  return { id, endsAt };
+}
+
+/** The participant revokes an authorisation (of a clinician or a care team) at once. Already ended: "conflict". */
 export async function revokeClinician(
   tx: Tx,
   actor: Actor | null,
@@ -136,12 +205,12 @@ export async function revokeClinician(
     targetType: 'clinician_authorisation',
     targetId: id,
     participantId: participant.id,
-    payload: { clinicianId: row.clinicianUserId },
+    payload: row.careTeamId ? { careTeamId: row.careTeamId } : { clinicianId: row.clinicianUserId },
   });
   return { id, revokedAt };
 }
 
-/** Rows joined with the clinician's account, newest first. */
+/** Rows joined with the clinician's account or the care team. */
 function authorisationRows(tx: Tx) {
   return tx
     .select({
@@ -149,9 +218,12 @@ function authorisationRows(tx: Tx) {
       name: users.displayName,
       email: users.email,
       institution: users.institution,
+      teamName: careTeams.name,
+      teamInstitution: careTeams.institution,
     })
     .from(clinicianAuthorisations)
-    .innerJoin(users, eq(users.id, clinicianAuthorisations.clinicianUserId));
+    .leftJoin(users, eq(users.id, clinicianAuthorisations.clinicianUserId))
+    .leftJoin(careTeams, eq(careTeams.id, clinicianAuthorisations.careTeamId));
 }
 
 const view = (
@@ -161,7 +233,9 @@ const view = (
   id: r.auth.id,
   clinicianName: r.name,
   clinicianEmail: r.email,
-  institution: r.institution,
+  careTeam:
+    r.auth.careTeamId && r.teamName !== null ? { id: r.auth.careTeamId, name: r.teamName } : null,
+  institution: r.institution ?? r.teamInstitution,
   canRead: r.auth.canRead,
   canAppend: r.auth.canAppend,
   startsAt: r.auth.startsAt,
@@ -187,9 +261,10 @@ export async function myClinicianAuthorisations(
 export type ClinicianRight = 'read' | 'append';
 
 /**
- * The clinician's active authorisation by this participant for `right`, checked now. Never
- * authorised: "not found" (existence does not leak); authorised once but ended, revoked or
- * without that right: "forbidden", saying which.
+ * The clinician's active authorisation by this participant for `right`, checked now: one naming
+ * them, or one of a care team they belong to now (a named one first). Never authorised, or only
+ * through a team they have left: "not found" (existence does not leak); authorised once but
+ * ended, revoked or without that right: "forbidden", saying which.
  */
 export async function clinicianAuthorisationFor(
   tx: Tx,
@@ -197,27 +272,32 @@ export async function clinicianAuthorisationFor(
   participantId: string,
   right: ClinicianRight,
 ): Promise<typeof clinicianAuthorisations.$inferSelect> {
+  const teams = await openTeamsOf(tx, clinicianUserId);
+  const grantee = teams.length
+    ? or(
+        eq(clinicianAuthorisations.clinicianUserId, clinicianUserId),
+        inArray(clinicianAuthorisations.careTeamId, teams),
+      )
+    : eq(clinicianAuthorisations.clinicianUserId, clinicianUserId);
   const rows = await tx
     .select()
     .from(clinicianAuthorisations)
-    .where(
-      and(
-        eq(clinicianAuthorisations.participantId, participantId),
-        eq(clinicianAuthorisations.clinicianUserId, clinicianUserId),
-      ),
-    )
+    .where(and(eq(clinicianAuthorisations.participantId, participantId), grantee))
     .orderBy(desc(clinicianAuthorisations.createdAt));
   if (rows.length === 0) throw new NotFoundError('Patient');
   const now = new Date();
-  const active = rows.find((r) => isActive(r, now));
-  if (!active) {
+  const active = rows.filter((r) => isActive(r, now));
+  if (active.length === 0) {
     const last = rows[0]!;
     const ended = last.revokedAt ?? last.endsAt;
     throw new ForbiddenError(
       `This participant’s authorisation of you ended on ${ended.toISOString().slice(0, 10)}`,
     );
   }
-  if (right === 'read' ? !active.canRead : !active.canAppend)
+  const allowed = active
+    .filter((r) => (right === 'read' ? r.canRead : r.canAppend))
+    .sort((a, b) => Number(a.careTeamId !== null) - Number(b.careTeamId !== null));
+  if (allowed.length === 0)
     throw new ForbiddenError(`This participant has not authorised you to ${right}`);
-  return active;
+  return allowed[0]!;
 }

@@ -1,10 +1,11 @@
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, or } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
 import { NotFoundError } from '../../errors/app-errors.js';
 import { users } from '../accounts/accounts.tables.js';
 import { hasRole, type Actor, type UserActor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { participants } from '../participants/participants.tables.js';
+import { openTeamsOf } from './care-team.service.js';
 import { clinicianAuthorisationFor } from './clinician-authorisation.service.js';
 import {
   conditionContent,
@@ -42,13 +43,18 @@ export async function participantByPseudonym(tx: Tx, pseudonym: string) {
   return row;
 }
 
-/** The participants who authorise the signed-in clinician now. */
+/**
+ * The participants who authorise the signed-in clinician now, by name or through a care team
+ * they belong to; rights of several authorisations of one participant add up.
+ */
 export async function authorisedPatients(
   tx: Tx,
   actor: Actor | null,
 ): Promise<AuthorisedPatient[]> {
   const clinician = asClinician(actor);
   const now = new Date();
+  const teams = await openTeamsOf(tx, clinician.userId);
+  const named = eq(clinicianAuthorisations.clinicianUserId, clinician.userId);
   const rows = await tx
     .select({
       pseudonym: participants.pseudonym,
@@ -60,19 +66,35 @@ export async function authorisedPatients(
     .innerJoin(participants, eq(participants.id, clinicianAuthorisations.participantId))
     .where(
       and(
-        eq(clinicianAuthorisations.clinicianUserId, clinician.userId),
+        teams.length ? or(named, inArray(clinicianAuthorisations.careTeamId, teams)) : named,
         isNull(clinicianAuthorisations.revokedAt),
         gt(clinicianAuthorisations.endsAt, now),
       ),
     )
     .orderBy(participants.pseudonym);
+  const byPatient = new Map<string, AuthorisedPatient>();
+  for (const row of rows) {
+    const seen = byPatient.get(row.pseudonym);
+    byPatient.set(
+      row.pseudonym,
+      seen
+        ? {
+            pseudonym: row.pseudonym,
+            canRead: seen.canRead || row.canRead,
+            canAppend: seen.canAppend || row.canAppend,
+            endsAt: seen.endsAt > row.endsAt ? seen.endsAt : row.endsAt,
+          }
+        : row,
+    );
+  }
+  const patients = [...byPatient.values()];
   await appendAuditEvent(tx, actor, {
     action: 'clinician.patients.list',
     targetType: 'user',
     targetId: clinician.userId,
-    payload: { patients: rows.length },
+    payload: { patients: patients.length },
   });
-  return rows;
+  return patients;
 }
 
 /**
@@ -86,14 +108,23 @@ export async function clinicianReadRecord(
 ): Promise<RecordEntryView[]> {
   const clinician = asClinician(actor);
   const participant = await participantByPseudonym(tx, pseudonym);
-  await clinicianAuthorisationFor(tx, clinician.userId, participant.id, 'read');
+  const authorisation = await clinicianAuthorisationFor(
+    tx,
+    clinician.userId,
+    participant.id,
+    'read',
+  );
   const entries = await recordEntriesOf(tx, participant.id, { withPrivate: false });
   await appendAuditEvent(tx, actor, {
     action: 'record.read.clinician',
     targetType: 'participant',
     targetId: participant.id,
     participantId: participant.id,
-    payload: { entries: entries.length },
+    payload: {
+      entries: entries.length,
+      // The care team the clinician read for, so the timeline can name it.
+      ...(authorisation.careTeamId ? { careTeamId: authorisation.careTeamId } : {}),
+    },
   });
   return entries;
 }
@@ -133,7 +164,12 @@ export async function clinicianAppend(
   const { id } = await writeEntry(
     tx,
     clinician,
-    { source: 'clinician', userId: clinician.userId, institution: me.institution },
+    {
+      source: 'clinician',
+      userId: clinician.userId,
+      institution: me.institution,
+      careTeamId: authorisation.careTeamId,
+    },
     { participantId: participant.id, kind, content: { ...checked, note: null } },
   );
   return {

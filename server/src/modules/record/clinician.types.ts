@@ -2,6 +2,14 @@ import { builder } from '../../builder.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { inTransaction } from '../../graphql/run.js';
 import {
+  addCareTeamMember,
+  createCareTeam,
+  listCareTeams,
+  removeCareTeamMember,
+  type CareTeamView,
+} from './care-team.service.js';
+import {
+  authoriseCareTeam,
   authoriseClinician,
   myClinicianAuthorisations,
   revokeClinician,
@@ -21,14 +29,54 @@ import {
   RecordEntryType,
 } from './record.types.js';
 
+const CareTeamRefType = builder.objectRef<{ id: string; name: string }>('CareTeamRef').implement({
+  fields: (t) => ({ id: t.exposeID('id'), name: t.exposeString('name') }),
+});
+
+const CareTeamMemberType = builder
+  .objectRef<CareTeamView['members'][number]>('CareTeamMember')
+  .implement({
+    fields: (t) => ({
+      name: t.exposeString('name'),
+      email: t.exposeString('email', {
+        nullable: true,
+        description: 'Shown to administrators only.',
+      }),
+    }),
+  });
+
+const CareTeamType = builder.objectRef<CareTeamView>('CareTeam').implement({
+  description:
+    'Clinicians of one institution who look after patients together. Administrators manage the members; a participant may authorise the whole team.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    name: t.exposeString('name'),
+    institution: t.exposeString('institution'),
+    members: t.field({
+      type: [CareTeamMemberType],
+      description: 'Its members now.',
+      resolve: (team) => team.members,
+    }),
+  }),
+});
+
 const ClinicianAuthorisationType = builder
   .objectRef<ClinicianAuthorisationView>('ClinicianAuthorisation')
   .implement({
     description: 'Your permission for a clinician to read and/or add to your record.',
     fields: (t) => ({
       id: t.exposeID('id'),
-      clinicianName: t.exposeString('clinicianName'),
-      clinicianEmail: t.exposeString('clinicianEmail'),
+      clinicianName: t.exposeString('clinicianName', {
+        nullable: true,
+        description: 'The named clinician (null when you authorised a care team).',
+      }),
+      clinicianEmail: t.exposeString('clinicianEmail', { nullable: true }),
+      careTeam: t.field({
+        type: CareTeamRefType,
+        nullable: true,
+        description: 'The care team you authorised (null when you named a clinician).',
+        resolve: (a) => a.careTeam,
+      }),
       institution: t.exposeString('institution', { nullable: true }),
       canRead: t.exposeBoolean('canRead'),
       canAppend: t.exposeBoolean('canAppend'),
@@ -58,6 +106,19 @@ const AuthoriseClinicianInput = builder.inputType('AuthoriseClinicianInput', {
     canAppend: t.boolean(),
     until: t.string({ description: 'The last day (ISO date) the clinician may act.' }),
   }),
+});
+
+const AuthoriseCareTeamInput = builder.inputType('AuthoriseCareTeamInput', {
+  fields: (t) => ({
+    careTeamId: t.id(),
+    canRead: t.boolean(),
+    canAppend: t.boolean(),
+    until: t.string({ description: 'The last day (ISO date) the team’s members may act.' }),
+  }),
+});
+
+const CareTeamMemberInput = builder.inputType('CareTeamMemberInput', {
+  fields: (t) => ({ teamId: t.id(), clinicianEmail: t.string() }),
 });
 
 const AuthorisationRefType = builder
@@ -92,10 +153,79 @@ builder.mutationField('authoriseClinician', (t) =>
   }),
 );
 
+builder.mutationField('authoriseCareTeam', (t) =>
+  t.field({
+    type: AuthorisationRefType,
+    description:
+      'Lets a care team read and/or add to your record until a day you choose: whoever is a member when they act.',
+    authScopes: { roles: ['participant'] },
+    errors: { types: WRITE_ERRORS },
+    args: { input: t.arg({ type: AuthoriseCareTeamInput }) },
+    resolve: (_root, { input }, ctx) =>
+      inTransaction(ctx, (tx) =>
+        authoriseCareTeam(tx, ctx.viewer, { ...input, careTeamId: String(input.careTeamId) }),
+      ),
+  }),
+);
+
+builder.queryField('careTeams', (t) =>
+  t.field({
+    type: [CareTeamType],
+    description: 'The care teams, by institution, with their members now.',
+    authScopes: { roles: ['participant', 'clinician', 'admin'] },
+    resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => listCareTeams(tx, ctx.viewer)),
+  }),
+);
+
+const CareTeamIdType = builder.objectRef<{ id: string }>('CareTeamId').implement({
+  fields: (t) => ({ id: t.exposeID('id') }),
+});
+
+builder.mutationField('createCareTeam', (t) =>
+  t.field({
+    type: CareTeamIdType,
+    description: 'An administrator sets up a care team at an institution. Audited.',
+    authScopes: { roles: ['admin'] },
+    errors: { types: WRITE_ERRORS },
+    args: { name: t.arg.string(), institution: t.arg.string() },
+    resolve: (_root, args, ctx) => inTransaction(ctx, (tx) => createCareTeam(tx, ctx.viewer, args)),
+  }),
+);
+
+builder.mutationField('addCareTeamMember', (t) =>
+  t.field({
+    type: CareTeamIdType,
+    description:
+      'An administrator adds a clinician of the team’s institution to a care team. Audited.',
+    authScopes: { roles: ['admin'] },
+    errors: { types: WRITE_ERRORS },
+    args: { input: t.arg({ type: CareTeamMemberInput }) },
+    resolve: (_root, { input }, ctx) =>
+      inTransaction(ctx, (tx) =>
+        addCareTeamMember(tx, ctx.viewer, { ...input, teamId: String(input.teamId) }),
+      ),
+  }),
+);
+
+builder.mutationField('removeCareTeamMember', (t) =>
+  t.field({
+    type: CareTeamIdType,
+    description:
+      'An administrator removes a clinician from a care team: their access through it ends at once. Audited.',
+    authScopes: { roles: ['admin'] },
+    errors: { types: WRITE_ERRORS },
+    args: { input: t.arg({ type: CareTeamMemberInput }) },
+    resolve: (_root, { input }, ctx) =>
+      inTransaction(ctx, (tx) =>
+        removeCareTeamMember(tx, ctx.viewer, { ...input, teamId: String(input.teamId) }),
+      ),
+  }),
+);
+
 builder.mutationField('revokeClinician', (t) =>
   t.field({
     type: AuthorisationRefType,
-    description: 'Ends a clinician’s access to your record at once.',
+    description: 'Ends a clinician’s (or a care team’s) access to your record at once.',
     authScopes: { roles: ['participant'] },
     errors: { types: WRITE_ERRORS },
     args: { authorisationId: t.arg.id() },

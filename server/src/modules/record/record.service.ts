@@ -22,7 +22,7 @@ import { recordAnnotations, recordEntries, recordEntryVersions } from './record.
 /** Who adds an entry, and on what evidence. */
 export type EntryAuthor =
   | { source: 'self_report' | 'steward_ingest'; userId: string | null }
-  | { source: 'clinician'; userId: string; institution: string };
+  | { source: 'clinician'; userId: string; institution: string; careTeamId?: string | null };
 
 /** The participant an entry is added to, and the kind of entry. */
 interface NewEntry {
@@ -60,7 +60,14 @@ export async function writeEntry(
     targetType: 'record_entry',
     targetId: id,
     participantId: entry.participantId,
-    payload: { kind: entry.kind, source: author.source },
+    payload: {
+      kind: entry.kind,
+      source: author.source,
+      // The care team the clinician acted for, so the timeline can name it.
+      ...(author.source === 'clinician' && author.careTeamId
+        ? { careTeamId: author.careTeamId }
+        : {}),
+    },
   });
   return { id };
 }

@@ -9,6 +9,7 @@ import {
   pgTable,
   primaryKey,
   text,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { createdAt, timestamptz, uuidRef } from '../../db/columns.js';
@@ -99,16 +100,58 @@ export const recordAnnotations = pgTable(
 );
 
 /**
- * A participant's authorisation of a named clinician to read and/or append to their record,
- * from `startsAt` until `endsAt` (exclusive) unless revoked earlier (`revokedAt`). Each change is
- * a new row or the revocation of one, never an edit of its period, so the history stays readable.
+ * A care team: clinicians of one institution who look after patients together (a clinic, a ward,
+ * a multidisciplinary team). Administrators set teams up and manage their members; a participant
+ * may authorise a whole team, and then whoever is a member at the time of a read or an append
+ * acts under that authorisation.
+ */
+export const careTeams = pgTable(
+  'care_teams',
+  {
+    id: uuid('id').primaryKey(),
+    name: text('name').notNull(),
+    /** Every member is a clinician of this institution (users.institution). */
+    institution: text('institution').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('care_teams_institution_name_idx').on(t.institution, t.name)],
+);
+
+/**
+ * Membership of a care team over time: a row per stay, from `joinedAt` until `leftAt`. Removing a
+ * member sets `leftAt` (never deletes), so the timeline can still name the team an earlier read
+ * was made under; rejoining adds a row. At most one open stay per clinician and team.
+ */
+export const careTeamMembers = pgTable(
+  'care_team_members',
+  {
+    id: uuid('id').primaryKey(),
+    teamId: uuidRef('team_id', () => careTeams.id),
+    clinicianUserId: uuidRef('clinician_user_id', () => users.id),
+    joinedAt: timestamptz('joined_at').notNull(),
+    leftAt: timestamptz('left_at'),
+  },
+  (t) => [
+    index('care_team_members_clinician_idx').on(t.clinicianUserId),
+    uniqueIndex('care_team_members_open_idx')
+      .on(t.teamId, t.clinicianUserId)
+      .where(sql`${t.leftAt} is null`),
+  ],
+);
+
+/**
+ * A participant's authorisation of a named clinician, or of a care team, to read and/or append to
+ * their record, from `startsAt` until `endsAt` (exclusive) unless revoked earlier (`revokedAt`).
+ * Exactly one of `clinicianUserId` and `careTeamId` is set. Each change is a new row or the
+ * revocation of one, never an edit of its period, so the history stays readable.
  */
 export const clinicianAuthorisations = pgTable(
   'clinician_authorisations',
   {
     id: uuid('id').primaryKey(),
     participantId: uuidRef('participant_id', () => participants.id),
-    clinicianUserId: uuidRef('clinician_user_id', () => users.id),
+    clinicianUserId: uuid('clinician_user_id').references(() => users.id),
+    careTeamId: uuid('care_team_id').references(() => careTeams.id),
     canRead: boolean('can_read').notNull(),
     canAppend: boolean('can_append').notNull(),
     startsAt: timestamptz('starts_at').notNull(),
@@ -119,7 +162,12 @@ export const clinicianAuthorisations = pgTable(
   (t) => [
     index('clinician_authorisations_participant_idx').on(t.participantId),
     index('clinician_authorisations_clinician_idx').on(t.clinicianUserId),
+    index('clinician_authorisations_care_team_idx').on(t.careTeamId),
     check('clinician_authorisations_some_right_check', sql`${t.canRead} or ${t.canAppend}`),
     check('clinician_authorisations_period_check', sql`${t.endsAt} > ${t.startsAt}`),
+    check(
+      'clinician_authorisations_grantee_check',
+      sql`(${t.clinicianUserId} is null) <> (${t.careTeamId} is null)`,
+    ),
   ],
 );

@@ -1,9 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../../../db/database.js';
 import { pgIntArray, pgTextArray } from '../../../db/pg-array.js';
 import { queryRows } from '../../../db/query-rows.js';
-import { ConflictError, ValidationError } from '../../../errors/app-errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../../errors/app-errors.js';
+import { parseInput } from '../../../errors/parse-input.js';
+import { idSchema } from '../../../lib/validators.js';
 import type { Actor } from '../../actors/actor.js';
 import { appendAuditEvent } from '../../audit/audit.service.js';
 import { recordCohortChange } from '../../cohort-changes/cohort-changes.js';
@@ -120,7 +122,48 @@ export async function uploadOwnGenotypes(
   return { ...row!, report };
 }
 
-/** The signed-in participant's uploads, newest first (their own data: the read is audited). */
+/**
+ * The signed-in participant retracts one of their uploads, whole: its calls leave every count at
+ * once (the cohort index is told through the change log in this transaction; every reader of
+ * uploaded calls skips retracted uploads), the retraction is audited, and the upload stays
+ * listed as retracted. Another participant's upload answers "not found"; a retracted one,
+ * "conflict".
+ */
+export async function retractOwnGenotypeUpload(
+  tx: Tx,
+  actor: Actor | null,
+  uploadId: string,
+): Promise<GenotypeUploadView> {
+  const id = parseInput(idSchema, uploadId);
+  const participant = await signedInParticipant(tx, actor, { lock: true });
+  const [upload] = await tx
+    .select()
+    .from(genotypeUploads)
+    .where(and(eq(genotypeUploads.id, id), eq(genotypeUploads.participantId, participant.id)))
+    .for('update');
+  if (!upload) throw new NotFoundError('Genotype upload');
+  if (upload.retractedAt) throw new ConflictError('You already retracted this file');
+  const [row] = await tx
+    .update(genotypeUploads)
+    .set({ retractedAt: new Date() })
+    .where(eq(genotypeUploads.id, id))
+    .returning();
+  await recordCohortChange(tx, 'genotypes', id);
+  const report = upload.report as GenotypeUploadReport;
+  await appendAuditEvent(tx, actor, {
+    action: 'record.genotypes.retract',
+    targetType: 'genotype_upload',
+    targetId: id,
+    participantId: participant.id,
+    payload: { calls: report.calls },
+  });
+  return { ...row!, report };
+}
+
+/**
+ * The signed-in participant's uploads, newest first, retracted ones too (marked by
+ * `retractedAt`); their own data, so the read is audited.
+ */
 export async function myGenotypeUploads(
   tx: Tx,
   actor: Actor | null,
@@ -129,9 +172,7 @@ export async function myGenotypeUploads(
   const rows = await tx
     .select()
     .from(genotypeUploads)
-    .where(
-      and(eq(genotypeUploads.participantId, participant.id), isNull(genotypeUploads.retractedAt)),
-    )
+    .where(eq(genotypeUploads.participantId, participant.id))
     .orderBy(sql`${genotypeUploads.createdAt} desc`);
   await appendAuditEvent(tx, actor, {
     action: 'record.genotypes.read',

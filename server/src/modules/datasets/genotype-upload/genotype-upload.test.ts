@@ -259,6 +259,65 @@ describe(`a participant uploads their own genotype file (${TEST_DRIVER})`, () =>
     expect(list.data!.myGenotypeUploads.map((u) => u.fileName)).toContain('genome.txt');
   });
 
+  it('retracts an upload whole: its calls leave the count at once, it stays listed as retracted, audited', async () => {
+    const novel = { chrom: '22', pos: 10_000_777, ref: 'G', alt: 'C' };
+    const stored = await upload(
+      vcf(['##reference=GRCh38'], ['ME'], [`chr22\t${novel.pos}\t.\tG\tC\t50\tPASS\t.\tGT\t1/1`]),
+      'to-retract.vcf',
+    );
+    expect(await count({ variants: [key(novel)] })).toBe(1);
+    const RETRACT = `mutation($id: ID!) { retractMyGenotypeUpload(uploadId: $id) { __typename
+      ... on MutationRetractMyGenotypeUploadSuccess { data { id retractedAt } }
+      ... on Error { code message } } }`;
+
+    // Another participant cannot retract it: "not found", nothing written.
+    const other = await signIn(f.gql, 'sam@demo.local');
+    const before = await written();
+    const refusedOther = await f.gql<{ retractMyGenotypeUpload: { code?: string } }>(
+      RETRACT,
+      { id: stored.id },
+      { token: other },
+    );
+    expect(refusedOther.data!.retractMyGenotypeUpload.code).toBe('NOT_FOUND');
+    expect(await written()).toEqual(before);
+    expect(await count({ variants: [key(novel)] })).toBe(1);
+
+    const done = await f.gql<{
+      retractMyGenotypeUpload: { __typename: string; data?: { retractedAt: string | null } };
+    }>(RETRACT, { id: stored.id }, { token: patient });
+    expect(done.data!.retractMyGenotypeUpload.__typename).toBe(
+      'MutationRetractMyGenotypeUploadSuccess',
+    );
+    expect(done.data!.retractMyGenotypeUpload.data!.retractedAt).not.toBeNull();
+    expect(await count({ variants: [key(novel)] })).toBe(0);
+    const audited = await lastAuditEventWith(f.db.db, 'record.genotypes.retract');
+    expect(audited).toMatchObject({ targetId: stored.id, participantId });
+    expect(JSON.parse(audited!.payload)).toEqual({ calls: 1 });
+
+    const list = await f.gql<{
+      myGenotypeUploads: { id: string; retractedAt: string | null }[];
+    }>(`{ myGenotypeUploads { id retractedAt } }`, {}, { token: patient });
+    expect(list.data!.myGenotypeUploads.find((u) => u.id === stored.id)?.retractedAt).toBe(
+      done.data!.retractMyGenotypeUpload.data!.retractedAt,
+    );
+    const timeline = await f.gql<{ myTimeline: { action: string }[] }>(
+      `{ myTimeline(limit: 5) { action } }`,
+      {},
+      { token: patient },
+    );
+    expect(timeline.data!.myTimeline.map((e) => e.action)).toContain('record.genotypes.retract');
+
+    // Twice is a conflict, and changes nothing.
+    const again = await written();
+    const twice = await f.gql<{ retractMyGenotypeUpload: { code?: string } }>(
+      RETRACT,
+      { id: stored.id },
+      { token: patient },
+    );
+    expect(twice.data!.retractMyGenotypeUpload.code).toBe('CONFLICT');
+    expect(await written()).toEqual(again);
+  });
+
   async function fetchGraphQL(body: FormData) {
     const { createGraphQLServer } = await import('../../../http/yoga.js');
     const { testConfig } = await import('../../../test/test-api.js');
@@ -297,7 +356,7 @@ describe(`a participant uploads their own genotype file (${TEST_DRIVER})`, () =>
       await refused(file23andMe('build 36', ['rs1\t1\t12345\tAG']), /genome build NCBI36/);
       await refused(
         file23andMe('build 37', ['rs1\t1\t12345\tAG']),
-        /GRCh37 \(hg19\) and this server has no GRCh37 → GRCh38 conversion/,
+        /older map of the human genome \(GRCh37, also called hg19 or build 37\)\. This server cannot convert it/,
         { ...settings, liftover: null },
       );
       await refused(

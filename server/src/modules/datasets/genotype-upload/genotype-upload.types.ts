@@ -3,6 +3,7 @@ import { WRITE_ERRORS } from '../../../graphql/error-types.js';
 import { inTransaction } from '../../../graphql/run.js';
 import {
   myGenotypeUploads,
+  retractOwnGenotypeUpload,
   uploadOwnGenotypes,
   type GenotypeUploadView,
 } from './genotype-upload.service.js';
@@ -51,6 +52,11 @@ const GenotypeUploadType = builder.objectRef<GenotypeUploadView>('GenotypeUpload
     }),
     fileName: t.exposeString('fileName'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    retractedAt: t.expose('retractedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When you retracted it: its calls no longer count anywhere.',
+    }),
     report: t.field({ type: GenotypeUploadReportType, resolve: (u) => u.report }),
   }),
 });
@@ -58,7 +64,7 @@ const GenotypeUploadType = builder.objectRef<GenotypeUploadView>('GenotypeUpload
 builder.queryField('myGenotypeUploads', (t) =>
   t.field({
     type: [GenotypeUploadType],
-    description: 'The genotype files you uploaded, newest first.',
+    description: 'The genotype files you uploaded, newest first (retracted ones marked).',
     authScopes: { roles: ['participant'] },
     resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => myGenotypeUploads(tx, ctx.viewer)),
   }),
@@ -84,5 +90,18 @@ builder.mutationField('uploadMyGenotypes', (t) =>
         uploadOwnGenotypes(tx, ctx.viewer, upload, { maxBytes, liftover }),
       );
     },
+  }),
+);
+
+builder.mutationField('retractMyGenotypeUpload', (t) =>
+  t.field({
+    type: GenotypeUploadType,
+    description:
+      'Retracts a genotype file you uploaded, whole: its calls leave every count at once. It stays listed as retracted. Audited.',
+    authScopes: { roles: ['participant'] },
+    errors: { types: WRITE_ERRORS },
+    args: { uploadId: t.arg.id() },
+    resolve: (_root, { uploadId }, ctx) =>
+      inTransaction(ctx, (tx) => retractOwnGenotypeUpload(tx, ctx.viewer, String(uploadId))),
   }),
 );

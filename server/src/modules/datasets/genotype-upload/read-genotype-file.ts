@@ -129,7 +129,7 @@ function converter(build: GenomeBuild, liftover: ChainLiftover | null): ChainLif
   if (build === 'GRCh37') {
     if (liftover) return liftover;
     throw fileError(
-      'The file is on genome build GRCh37 (hg19) and this server has no GRCh37 → GRCh38 conversion configured: ask the platform’s operator, or upload a GRCh38 file.',
+      'Your file uses an older map of the human genome (GRCh37, also called hg19 or build 37). This server cannot convert it to the map it uses (GRCh38) yet, so nothing was saved. Ask your testing company for a GRCh38 (build 38) file, or ask the platform’s operator to set up the GRCh37 conversion.',
     );
   }
   throw fileError(

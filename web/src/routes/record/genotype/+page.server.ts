@@ -3,13 +3,13 @@ import { env } from '$env/dynamic/private';
 import { graphql } from '$lib/graphql/graphql';
 import { signedIn } from '$lib/server/guard';
 import { loadOrFail } from '$lib/server/load';
-import { Refusal, mutate } from '$lib/server/mutate';
+import { Refusal, mutate, mutationAction } from '$lib/server/mutate';
 import { m } from '$lib/paraglide/messages';
 import type { Actions, PageServerLoad } from './$types';
 
 const MyGenotypeUploads = graphql(`
   query MyGenotypeUploads { myGenotypeUploads {
-    id fileName format build liftedOver createdAt
+    id fileName format build liftedOver createdAt retractedAt
     report { read calls noCalls unmapped unknownSites unmatchedAlleles } } }
 `);
 
@@ -24,6 +24,14 @@ const UploadMyGenotypes = graphql(
   [Refusal],
 );
 
+const RetractUpload = graphql(
+  `
+    mutation RetractMyGenotypeUpload($id: ID!) { retractMyGenotypeUpload(uploadId: $id) {
+      ... on MutationRetractMyGenotypeUploadSuccess { data { id retractedAt } } ...Refusal } }
+  `,
+  [Refusal],
+);
+
 /** The participant's uploads; the list is their own data, so the API audits the read. */
 export const load: PageServerLoad = async ({ locals, fetch }) => {
   const { token } = signedIn(locals);
@@ -34,8 +42,25 @@ export const load: PageServerLoad = async ({ locals, fetch }) => {
 };
 
 export const actions: Actions = {
+  /** Retracts one upload, whole (asked twice on the page): its variants stop counting at once. */
+  retract: async ({ locals, fetch, request }) => {
+    const { token } = signedIn(locals);
+    const form = await request.formData();
+    const id = String(form.get('uploadId') ?? '');
+    const name = String(form.get('name') ?? '');
+    return mutationAction(
+      fetch,
+      token,
+      RetractUpload,
+      { id },
+      {
+        kept: { action: 'retract' as const, id },
+        done: () => ({ notice: m.genotype_retracted({ name }) }),
+      },
+    );
+  },
   /** Sends the file to the API, which checks all of it before it saves anything. */
-  default: async ({ locals, fetch, request }) => {
+  upload: async ({ locals, fetch, request }) => {
     const { token } = signedIn(locals);
     const file = (await request.formData()).get('file');
     if (!(file instanceof File) || file.size === 0)
