@@ -156,7 +156,7 @@ builder.mutationField('createExport', (t) =>
       return refusalAuditedTx(
         ctx,
         { action: 'export.create', targetType: 'grant', targetId: grantId },
-        (tx) => createExport(tx, ctx.viewer, index, String(grantId)),
+        (tx) => createExport(tx, ctx.viewer, index, String(grantId), ctx.services.files),
       );
     },
   }),
