@@ -54,7 +54,7 @@ async function writeVcf(dir: string) {
   const written = await bgzf.finish();
   await new Promise((resolve) => out.end(resolve));
   const indexOut = fs.createWriteStream(`${file}.tbi`);
-  await index.write(indexOut);
+  await index.write(indexOut, (position) => bgzf.resolve(position));
   await new Promise((resolve) => indexOut.end(resolve));
   return { file, all, written };
 }

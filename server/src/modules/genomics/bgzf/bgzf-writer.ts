@@ -24,6 +24,15 @@ export interface VirtualOffset {
   within: number;
 }
 
+/**
+ * A position while the file is written: the block's sequence number instead of its file offset,
+ * which is known only once the blocks before it are compressed (`BgzfWriter.resolve`).
+ */
+export type PendingOffset = VirtualOffset;
+
+/** Blocks compressed at once (zlib runs them on libuv's thread pool, in parallel). */
+const IN_FLIGHT = 4;
+
 /** Encodes a virtual offset as the spec's unsigned 64-bit integer. */
 export function virtualOffsetBigInt(v: VirtualOffset): bigint {
   return (BigInt(v.block) << 16n) | BigInt(v.within);
@@ -56,15 +65,26 @@ export class BgzfWriter {
   private written = 0;
   private readonly hash = createHash('sha256');
   private finished = false;
+  /** Blocks being compressed, oldest first; written to the stream in this order. */
+  private readonly compressing: Promise<Buffer>[] = [];
+  /** The file offset of each block's start, by sequence number (and the end, last). */
+  private readonly blockStarts: number[] = [];
+  private blocks = 0;
 
   constructor(
     private readonly out: Writable,
     private readonly level = 6,
   ) {}
 
-  /** Where the next byte written will be. */
-  position(): VirtualOffset {
-    return { block: this.written, within: this.pendingBytes };
+  /** Where the next byte written will be (resolve it once the file is finished). */
+  position(): PendingOffset {
+    return { block: this.blocks, within: this.pendingBytes };
+  }
+
+  /** The virtual offset of a position taken while writing; valid after `finish`. */
+  resolve(position: PendingOffset): VirtualOffset {
+    if (!this.finished) throw new Error('BGZF offsets are known once the file is finished');
+    return { block: this.blockStarts[position.block]!, within: position.within };
   }
 
   /** Appends bytes; resolves once every full block is compressed and accepted by the stream. */
@@ -82,24 +102,32 @@ export class BgzfWriter {
     }
   }
 
-  /** Compresses what is pending into a block of its own (records after it start a new block). */
+  /** Ends the pending data's block (records after it start a new block). */
   async flush(): Promise<void> {
     if (this.pendingBytes === 0) return;
     const data = Buffer.concat(this.pending, this.pendingBytes);
     this.pending = [];
     this.pendingBytes = 0;
-    await this.emit(await bgzfBlock(data, this.level));
+    this.blocks++;
+    const block = bgzfBlock(data, this.level);
+    // Settled later, in order; a failure surfaces when its turn comes (or at finish).
+    block.catch(() => {});
+    this.compressing.push(block);
+    if (this.compressing.length >= IN_FLIGHT) await this.emit(await this.compressing.shift()!);
   }
 
   /** Writes the last block and the EOF marker; the stream is left open for the caller. */
   async finish(): Promise<{ bytes: number; sha256: string }> {
     await this.flush();
+    while (this.compressing.length) await this.emit(await this.compressing.shift()!);
+    this.blockStarts.push(this.written);
     await this.emit(BGZF_EOF);
     this.finished = true;
     return { bytes: this.written, sha256: this.hash.digest('hex') };
   }
 
   private async emit(block: Buffer): Promise<void> {
+    if (block !== BGZF_EOF) this.blockStarts.push(this.written);
     this.hash.update(block);
     this.written += block.length;
     if (!this.out.write(block))

@@ -1,4 +1,9 @@
-import { BgzfWriter, virtualOffsetBigInt, type VirtualOffset } from './bgzf-writer.js';
+import {
+  BgzfWriter,
+  virtualOffsetBigInt,
+  type PendingOffset,
+  type VirtualOffset,
+} from './bgzf-writer.js';
 import type { Writable } from 'node:stream';
 
 /** Linear-index window: 16 kbp (tabix spec). */
@@ -18,21 +23,21 @@ export function regionToBin(beg: number, end: number): number {
 }
 
 interface Chunk {
-  start: VirtualOffset;
-  end: VirtualOffset;
+  start: PendingOffset;
+  end: PendingOffset;
 }
 
 interface Reference {
   name: string;
   bins: Map<number, Chunk[]>;
   /** Per 16 kbp window, the first record overlapping it (undefined until one does). */
-  linear: (VirtualOffset | undefined)[];
-  first: VirtualOffset;
-  last: VirtualOffset;
+  linear: (PendingOffset | undefined)[];
+  first: PendingOffset;
+  last: PendingOffset;
   records: number;
 }
 
-const before = (a: VirtualOffset, b: VirtualOffset) =>
+const before = (a: PendingOffset, b: PendingOffset) =>
   a.block < b.block || (a.block === b.block && a.within < b.within);
 
 /**
@@ -48,8 +53,11 @@ export class TabixIndexBuilder {
   /** The chunk being extended: consecutive records in the same bin share one. */
   private open: { bin: number; chunk: Chunk } | null = null;
 
-  /** Records a VCF record at 1-based `pos` with `refLength` reference bases. */
-  add(chrom: string, pos: number, refLength: number, start: VirtualOffset, end: VirtualOffset) {
+  /**
+   * Records a VCF record at 1-based `pos` with `refLength` reference bases, at the positions
+   * the data's `BgzfWriter` gave before and after writing it.
+   */
+  add(chrom: string, pos: number, refLength: number, start: PendingOffset, end: PendingOffset) {
     if (!this.current || this.current.name !== chrom) {
       if (this.refs.some((r) => r.name === chrom))
         throw new Error(`Records of ${chrom} are not contiguous; the file must be sorted`);
@@ -91,8 +99,15 @@ export class TabixIndexBuilder {
     this.open = null;
   }
 
-  /** Writes the index, BGZF-compressed as tabix expects, to `out`; returns its size and hash. */
-  async write(out: Writable): Promise<{ bytes: number; sha256: string }> {
+  /**
+   * Writes the index, BGZF-compressed as tabix expects, to `out`; returns its size and hash.
+   * `resolve` turns the positions given to `add` into file offsets (the finished data writer's
+   * `resolve`).
+   */
+  async write(
+    out: Writable,
+    resolve: (position: PendingOffset) => VirtualOffset,
+  ): Promise<{ bytes: number; sha256: string }> {
     this.closeChunk();
     const names = Buffer.concat(this.refs.map((r) => Buffer.from(`${r.name}\0`, 'utf8')));
     const head = Buffer.alloc(36);
@@ -107,7 +122,7 @@ export class TabixIndexBuilder {
     head.writeInt32LE(names.length, 32);
     const bgzf = new BgzfWriter(out);
     await bgzf.write(Buffer.concat([head, names]));
-    for (const ref of this.refs) await bgzf.write(referenceIndex(ref));
+    for (const ref of this.refs) await bgzf.write(referenceIndex(ref, resolve));
     const tail = Buffer.alloc(8);
     tail.writeBigUInt64LE(0n); // records without coordinates
     await bgzf.write(tail);
@@ -116,7 +131,10 @@ export class TabixIndexBuilder {
 }
 
 /** One reference's binning index (with the pseudo-bin) and its gap-filled linear index. */
-function referenceIndex(ref: Reference): Buffer {
+function referenceIndex(
+  ref: Reference,
+  resolve: (position: PendingOffset) => VirtualOffset,
+): Buffer {
   const parts: Buffer[] = [];
   const int32 = (n: number) => {
     const b = Buffer.alloc(4);
@@ -133,19 +151,20 @@ function referenceIndex(ref: Reference): Buffer {
     b.writeBigUInt64LE(n);
     parts.push(b);
   };
+  const offset = (position: PendingOffset) => uint64(virtualOffsetBigInt(resolve(position)));
   int32(ref.bins.size + 1);
   for (const [bin, chunks] of [...ref.bins].sort((a, b) => a[0] - b[0])) {
     uint32(bin);
     int32(chunks.length);
     for (const c of chunks) {
-      uint64(virtualOffsetBigInt(c.start));
-      uint64(virtualOffsetBigInt(c.end));
+      offset(c.start);
+      offset(c.end);
     }
   }
   uint32(PSEUDO_BIN);
   int32(2);
-  uint64(virtualOffsetBigInt(ref.first));
-  uint64(virtualOffsetBigInt(ref.last));
+  offset(ref.first);
+  offset(ref.last);
   uint64(BigInt(ref.records));
   uint64(0n);
   // Windows no record overlaps take the next window's offset (as htslib fills them): reading
@@ -153,6 +172,6 @@ function referenceIndex(ref: Reference): Buffer {
   const linear = ref.linear;
   for (let w = linear.length - 2; w >= 0; w--) if (!linear[w]) linear[w] = linear[w + 1];
   int32(linear.length);
-  for (const v of linear) uint64(virtualOffsetBigInt(v!));
+  for (const v of linear) offset(v!);
   return Buffer.concat(parts);
 }

@@ -101,17 +101,26 @@ export async function writeExportVcf(
   const template = Buffer.from(`\t${HOM_REF}`.repeat(n), 'latin1');
   const row = Buffer.alloc(template.length);
   const zygosity = new Uint8Array(n);
-  for (let b = 0; b < variants.length; b += VARIANT_BATCH) {
-    const batch = variants.slice(b, b + VARIANT_BATCH);
-    const calls = await queryRows<{ v: number; p: number; z: number; d: number }>(
+  const callsOf = (batch: readonly VariantRow[]) => {
+    const query = queryRows<{ v: number; p: number; z: number; d: number }>(
       tx,
       sql`select variant_id as v, participant_num as p, zygosity as z,
                  array_position(${datasets}::uuid[], dataset_id) - 1 as d
           from variant_calls
           where variant_id = any(${pgIntArray(batch.map((v) => v.id))}::int[])
-            and dataset_id = any(${datasets}::uuid[])
-          order by variant_id`,
+            and dataset_id = any(${datasets}::uuid[])`,
     );
+    // Awaited in its turn; until then a failure must not count as unhandled.
+    query.catch(() => {});
+    return query;
+  };
+  // The next batch is read while this one is formatted and compressed.
+  let next = callsOf(variants.slice(0, VARIANT_BATCH));
+  for (let b = 0; b < variants.length; b += VARIANT_BATCH) {
+    const batch = variants.slice(b, b + VARIANT_BATCH);
+    const calls = await next;
+    const following = variants.slice(b + VARIANT_BATCH, b + 2 * VARIANT_BATCH);
+    next = following.length ? callsOf(following) : Promise.resolve([]);
     const byVariant = new Map<number, { p: number; z: number; d: number }[]>();
     for (const c of calls) {
       const list = byVariant.get(c.v);
@@ -134,7 +143,7 @@ export async function writeExportVcf(
     }
   }
   const vcfDone = await vcf.finish();
-  const indexDone = await index.write(indexOut);
+  const indexDone = await index.write(indexOut, (position) => vcf.resolve(position));
   return { variantCount: variants.length, vcf: vcfDone, index: indexDone };
 }
 
