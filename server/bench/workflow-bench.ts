@@ -13,6 +13,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { eq } from 'drizzle-orm';
 import { migrateDatabase } from '../src/db/migrate.js';
+import { temporaryFileStore } from '../src/lib/file-store.js';
 import { openDatabase } from '../src/db/open-database.js';
 import { insertUser } from '../src/modules/accounts/accounts.service.js';
 import { systemActor, type UserActor } from '../src/modules/actors/actor.js';
@@ -21,7 +22,7 @@ import { registerDataset } from '../src/modules/datasets/datasets.service.js';
 import { ingestVcf } from '../src/modules/datasets/ingest/vcf-ingest.service.js';
 import { generateSyntheticCohort } from '../src/modules/genomics/synth/generate-cohort.js';
 import { createExport } from '../src/modules/grants/exports/export.service.js';
-import { dataExports, grants } from '../src/modules/grants/grants.tables.js';
+import { grants } from '../src/modules/grants/grants.tables.js';
 import { ensureShippedOntologies } from '../src/modules/ontology/ontology-import.service.js';
 import { importParticipants } from '../src/modules/participants/participant-import.service.js';
 import { participants } from '../src/modules/participants/participants.tables.js';
@@ -135,12 +136,10 @@ async function main() {
   const [grant] = await db.select().from(grants).where(eq(grants.studyId, decided.study.id));
 
   t = process.hrtime.bigint();
-  const exported = await db.transaction((tx) => createExport(tx, researcher, fresh, grant!.id));
+  const exported = await db.transaction((tx) =>
+    createExport(tx, researcher, fresh, grant!.id, temporaryFileStore()),
+  );
   const exportMs = ms(t);
-  const [row] = await db
-    .select({ vcf: dataExports.vcf })
-    .from(dataExports)
-    .where(eq(dataExports.id, exported.id));
 
   console.log(`participants asked        ${asked.length}`);
   console.log(`submit (ask everyone)     ${submitMs.toFixed(0)} ms`);
@@ -151,7 +150,7 @@ async function main() {
     `deciding vote + grant     ${approveMs.toFixed(0)} ms (${grant!.memberCount} members in the root)`,
   );
   console.log(
-    `export                    ${exportMs.toFixed(0)} ms: ${exported.participantCount} samples × ${exported.variantCount} variants, VCF ${(row!.vcf.length / 1024 / 1024).toFixed(1)} MiB`,
+    `export                    ${exportMs.toFixed(0)} ms: ${exported.participantCount} samples × ${exported.variantCount} variants, VCF ${(exported.vcfBytes / 1024 / 1024).toFixed(1)} MiB (BGZF)`,
   );
   console.log(`rss                       ${mib()} MiB`);
   cohorts.dispose();

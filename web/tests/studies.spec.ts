@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
 import { expectAccessible, screenshots, signIn } from './helpers';
 
@@ -345,13 +346,32 @@ test('the researcher opens the grant, sees the visa, exports and downloads the V
   await expectAccessible(page, testInfo, 'grant');
   await screenshots(page, testInfo, 'grant');
 
+  // The row shows the file's size and SHA-256; the VCF is BGZF with a tabix index beside it.
+  await expect(row).toContainText(/\d+(\.\d)? (B|KiB|MiB)/);
+  const sha256 = (await row.locator('td.mono').textContent())!.trim();
+  expect(sha256).toMatch(/^[0-9a-f]{64}$/);
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     row.getByRole('link', { name: 'VCF' }).click(),
   ]);
-  const text = fs.readFileSync((await download.path())!, 'utf8');
-  expect(text.startsWith('##fileformat=VCFv4.3')).toBe(true);
-  expect(download.suggestedFilename()).toMatch(/\.vcf$/);
+  const bytes = fs.readFileSync((await download.path())!);
+  expect(createHash('sha256').update(bytes).digest('hex')).toBe(sha256);
+  expect(gunzipSync(bytes).toString('utf8').startsWith('##fileformat=VCFv4.3')).toBe(true);
+  expect(download.suggestedFilename()).toMatch(/\.vcf\.gz$/);
+  const [index] = await Promise.all([
+    page.waitForEvent('download'),
+    row.getByRole('link', { name: 'Index (.tbi)' }).click(),
+  ]);
+  expect(index.suggestedFilename()).toMatch(/\.vcf\.gz\.tbi$/);
+
+  // A byte range goes through the portal to the API and back (resumed downloads, tabix).
+  const href = (await row.getByRole('link', { name: 'VCF' }).getAttribute('href'))!;
+  const part = await page.request.get(href, { headers: { range: 'bytes=0-99' } });
+  expect(part.status()).toBe(206);
+  expect(part.headers()['content-range']).toBe(`bytes 0-99/${bytes.length}`);
+  expect(Buffer.from(await part.body()).equals(bytes.subarray(0, 100))).toBe(true);
+  const past = await page.request.get(href, { headers: { range: `bytes=${bytes.length}-` } });
+  expect(past.status()).toBe(416);
 });
 
 test('the patient sees the study and the export in their data use, verified on chain', async ({

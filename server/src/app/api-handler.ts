@@ -28,7 +28,7 @@ export function createApiHandler(
 ): ReturnType<typeof createRouter> {
   const yoga = createGraphQLServer(db, config, services, log);
   const routes = [
-    ...standardRoutes(db, config),
+    ...standardRoutes(db, config, services),
     anchorRoute(() => ({
       kind: chain.kind,
       contractAddress: chain.contractAddress,

@@ -9,6 +9,7 @@ import { preferenceBreakdown } from '../modules/cohorts/preference-breakdown.js'
 import { IngestJobs } from '../modules/datasets/ingest/ingest-jobs.js';
 import { createMailPort, type MailPort } from '../modules/notifications/mail-port.js';
 import { createLogger } from '../lib/logger.js';
+import { temporaryFileStore, type FileStore } from '../lib/file-store.js';
 import { MemberRegistry } from '../modules/federation/member-registry.js';
 import {
   applyLatestLinkedDecisions,
@@ -51,6 +52,8 @@ export function createAppServices(
     uploadsDir?: string;
     /** The cohort index's snapshot file (DATA_DIR/cohort-index.snapshot); none in tests. */
     cohortSnapshotFile?: string;
+    /** Where export files live (`dataFileStore`); default a private temporary folder. */
+    files?: FileStore;
     /** Outbound e-mail; default SMTP from the configuration, or the log without it. */
     mail?: MailPort;
   } = {},
@@ -67,6 +70,7 @@ export function createAppServices(
     cohorts,
     counter,
     ingestJobs: new IngestJobs(options.log, options.uploadsDir),
+    files: options.files ?? temporaryFileStore(),
     mail,
     registry: options.chain ? new MemberRegistry(options.chain.ledger) : null,
     linkedDecisions,

@@ -25,6 +25,7 @@ import { securePrivateDir } from './private-data-dir.js';
 import { WorkflowWorker } from './workflow-worker.js';
 import { controlSocketPath, databaseLocation, usesEmbeddedStore } from './database-location.js';
 import { listenControlSocket } from './control-socket.js';
+import { dataFileStore } from './data-file-store.js';
 
 /** A running API server. */
 export interface RunningServer {
@@ -49,6 +50,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     ? acquireLock(config.dataDir, { controlSocket: socketPath })
     : () => {};
   const handle = await openDatabase(databaseLocation(config));
+  // Exports' files, with any a crashed export left half-written removed.
+  const files = dataFileStore(config);
+  await files.sweepPartials();
   let chain: ChainConnection;
   try {
     await migrateDatabase(handle);
@@ -58,7 +62,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     if (await ensureShippedOntologies(handle.db, systemActor('startup')))
       log.info('imported the shipped HPO and MONDO subsets');
     if (config.demoSeed && (await isDatabaseEmpty(handle.db))) {
-      await seedDemo(handle.db);
+      await seedDemo(handle.db, { files });
       log.info('seeded demo data into the empty database');
     }
     if (await ensureDefaultDac(handle.db, config.review))
@@ -94,7 +98,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     : null;
   worker?.start();
   const closeControl = embedded
-    ? await listenControlSocket(socketPath, { handle, chain: async () => chain })
+    ? await listenControlSocket(socketPath, { handle, files, chain: async () => chain })
     : async () => {};
   // Built once: every door (GraphQL, Beacon) counts through the same counter and guard.
   // Uploads wait for their ingest in DATA_DIR/uploads (0700), cleared of a crash's leftovers now.
@@ -102,6 +106,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     chain,
     log,
     uploadsDir: path.join(config.dataDir, 'uploads'),
+    files,
     cohortSnapshotFile: path.join(config.dataDir, 'cohort-index.snapshot'),
   });
   // Built in the background: the first count waits for it, everything else is served at once.

@@ -26,6 +26,7 @@ import { rotateSecretsKey } from '../modules/secrets/secrets-rotation.js';
 import { rewrapDocumentKeys } from '../modules/studies/study-documents.service.js';
 import { importParticipants } from '../modules/participants/participant-import.service.js';
 import { verifyConsentOnChain } from '../modules/chain/consent-verify.js';
+import type { FileStore } from '../lib/file-store.js';
 
 /** A CLI command that needs the database (and maybe the chain), run in-process or by a running server. */
 export type CommandRequest =
@@ -55,6 +56,8 @@ export type CommandRequest =
 export interface CommandContext {
   handle: DatabaseHandle;
   chain: () => Promise<ChainConnection>;
+  /** Where export files live (DATA_DIR/files): the demo seed writes an export. */
+  files: FileStore;
 }
 
 /** Prints the demo accounts (the password is the public demo password, never a real secret). */
@@ -166,7 +169,7 @@ export async function runDatabaseCommand(
           );
           return 1;
         }
-        await seedDemo(db);
+        await seedDemo(db, { files: ctx.files });
         out('Seeded demo data.');
         demoAccountLines().forEach((l) => out(l));
         return 0;

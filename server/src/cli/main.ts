@@ -21,6 +21,7 @@ import { securePrivateDir } from '../app/private-data-dir.js';
 import { encryptPlaintextSecrets } from '../modules/secrets/server-secrets.js';
 import { installSecretsKeyring, loadSecretsKeyring } from '../lib/secrets-keyring.js';
 import { generateSyntheticCohort } from '../modules/genomics/synth/generate-cohort.js';
+import { dataFileStore } from '../app/data-file-store.js';
 
 const print = (text: string) => process.stdout.write(`${text}\n`);
 
@@ -48,6 +49,7 @@ async function runCommand(config: Config, request: CommandRequest): Promise<numb
     return await runDatabaseCommand(
       {
         handle,
+        files: dataFileStore(config),
         chain: () => (chain ??= openChainConnection(config.dataDir, process.env, config.webauthn)),
       },
       request,

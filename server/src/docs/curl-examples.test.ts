@@ -32,11 +32,16 @@ interface CurlResult {
   url: string;
 }
 
-/** What each request must answer with: FHIR's media type under /fhir, VCF for export files, JSON everywhere else. */
+/**
+ * What each request must answer with: FHIR's media type under /fhir, gzip for an export's VCF
+ * (BGZF), bytes for its tabix index, JSON everywhere else.
+ */
 function expectedMediaType(url: string): string {
   const { pathname } = new URL(url);
   if (pathname.startsWith('/fhir/')) return 'application/fhir+json';
-  return /^\/api\/exports\/[^/]+\/vcf$/.test(pathname) ? 'text/x-vcf' : 'application/json';
+  if (/^\/api\/exports\/[^/]+\/vcf(\.gz)?$/.test(pathname)) return 'application/gzip';
+  if (/^\/api\/exports\/[^/]+\/vcf\.gz\.tbi$/.test(pathname)) return 'application/octet-stream';
+  return 'application/json';
 }
 
 function parseReports(stderr: string): CurlResult[] {

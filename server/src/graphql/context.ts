@@ -7,6 +7,7 @@ import type { CohortCounter } from '../modules/cohorts/cohort-counter.js';
 import type { CohortEngine } from '../modules/cohorts/cohort-engine.js';
 import type { IngestJobs } from '../modules/datasets/ingest/ingest-jobs.js';
 import type { MailPort } from '../modules/notifications/mail-port.js';
+import type { FileStore } from '../lib/file-store.js';
 
 /**
  * What one API process holds besides its database, built once at start-up
@@ -25,6 +26,8 @@ export interface AppServices {
   ingestJobs: IngestJobs;
   /** Outbound e-mail sent at once (password-reset links); notifications go through the worker. */
   mail: MailPort;
+  /** Where export files live (DATA_DIR/files in the server; a temporary folder in tests). */
+  files: FileStore;
   /** The network of member institutions as the chain registry holds it; null without a chain. */
   registry: MemberRegistry | null;
   /**

@@ -22,8 +22,13 @@ describe(`cross-site requests carrying the session cookie (${TEST_DRIVER})`, () 
   let token = '';
   beforeAll(async () => {
     db = await createTestDatabase();
-    const yoga = createGraphQLServer(db.db, config, createAppServices(db.db, config));
-    router = createRouter(standardRoutes(db.db, config), (r, c) => yoga.handle(r, c), config);
+    const services = createAppServices(db.db, config);
+    const yoga = createGraphQLServer(db.db, config, services);
+    router = createRouter(
+      standardRoutes(db.db, config, services),
+      (r, c) => yoga.handle(r, c),
+      config,
+    );
     token = await loginAs(createTestApi(db.db, config), await makeUser(db.db, 'researcher'));
   });
   afterAll(() => db.dispose());

@@ -6,18 +6,23 @@ import { exportRoute } from '../modules/grants/exports/export.route.js';
 import { jwksRoute } from '../modules/grants/passport/jwks.route.js';
 import { passportBrokerRoute } from '../modules/grants/passport/passport-broker.route.js';
 import { studyFilesRoute } from '../modules/studies/study-files.route.js';
+import type { FileStore } from '../lib/file-store.js';
 import type { Route } from './router.js';
 
 /**
  * The standard (non-GraphQL) endpoints: each domain adds its route here. Handlers take a Fetch
  * API Request and return a Response, so tests call them without a port.
  */
-export function standardRoutes(db: Database, config: Pick<Config, 'publicUrl'>): Route[] {
+export function standardRoutes(
+  db: Database,
+  config: Pick<Config, 'publicUrl'>,
+  services: { files: FileStore },
+): Route[] {
   return [
     jwksRoute(db),
     fhirRoute(db),
     passportBrokerRoute(db, config.publicUrl),
-    exportRoute(db),
+    exportRoute(db, services.files),
     studyFilesRoute(db),
     recordDownloadRoute(db),
   ];

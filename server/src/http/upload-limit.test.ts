@@ -19,8 +19,13 @@ describe(`one upload limit, UPLOAD_MAX_MB (${TEST_DRIVER})`, () => {
   const config = testConfig({ uploadMaxBytes: 40 * MB });
   beforeAll(async () => {
     db = await createTestDatabase();
-    const yoga = createGraphQLServer(db.db, config, createAppServices(db.db, config));
-    router = createRouter(standardRoutes(db.db, config), (r, c) => yoga.handle(r, c), config);
+    const services = createAppServices(db.db, config);
+    const yoga = createGraphQLServer(db.db, config, services);
+    router = createRouter(
+      standardRoutes(db.db, config, services),
+      (r, c) => yoga.handle(r, c),
+      config,
+    );
     const steward = await makeUser(db.db, 'steward');
     token = await loginAs(createTestApi(db.db, config), steward);
     datasetId = (

@@ -15,6 +15,7 @@ import { sealAuditBatches } from './audit-batcher.js';
 import { auditBatches } from './chain.tables.js';
 import { ChainWorker } from './chain-worker.js';
 import { merkleRoot } from './merkle.js';
+import { temporaryFileStore } from '../../lib/file-store.js';
 
 /**
  * The attacks of issue #11 finding 1: someone with write access to the database (triggers off)
@@ -55,6 +56,7 @@ describe(`audit verify against an attacker with database access (${TEST_DRIVER})
     const code = await runDatabaseCommand(
       {
         handle: db,
+        files: temporaryFileStore(),
         chain: async () => embeddedConnection(embedded),
       },
       { command: 'audit-verify' },

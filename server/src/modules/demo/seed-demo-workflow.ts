@@ -14,6 +14,7 @@ import { castVote } from '../review/review.service.js';
 import { approveAsSigningOfficial } from '../studies/institution-review.js';
 import { createStudy, submitStudy } from '../studies/studies.service.js';
 import { fillExampleAccessRequest } from './demo-access-request.js';
+import type { FileStore } from '../../lib/file-store.js';
 
 // One-year grants; the review rules are the demo committees' own (quorum two, chaired).
 // Participants are asked at submission (CONSENT_REQUESTS_WHEN=before_decision), so the board
@@ -42,7 +43,11 @@ async function actorsByEmail(tx: Tx, emails: string[]): Promise<Map<string, User
  * asked about general research), and a notification for every role. Through the same services
  * the API uses, so every step is audited and anchored like a real one.
  */
-export async function seedDemoWorkflow(db: Database, panelId: string): Promise<void> {
+export async function seedDemoWorkflow(
+  db: Database,
+  panelId: string,
+  files: FileStore,
+): Promise<void> {
   const engine = new CohortEngine(db);
   const counter = new CohortCounter(engine, PRIVACY, preferenceBreakdown);
   try {
@@ -100,7 +105,7 @@ export async function seedDemoWorkflow(db: Database, panelId: string): Promise<v
     index = await counter.index();
     await db.transaction(async (tx) => {
       const grant = await grantOfStudy(tx, approved.id);
-      await createExport(tx, researcher, index, grant!.id);
+      await createExport(tx, researcher, index, grant!.id, files);
       // The committee asked for the first progress report early, so a newcomer sees a renewal
       // due (and the 60-day reminder once the worker runs) rather than one a year away.
       await setRenewalDate(tx, systemActor('demo'), {

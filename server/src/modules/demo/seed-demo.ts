@@ -1,5 +1,6 @@
 import { count, eq } from 'drizzle-orm';
 import type { Database, Queryable } from '../../db/database.js';
+import { temporaryFileStore, type FileStore } from '../../lib/file-store.js';
 import { users } from '../accounts/accounts.tables.js';
 import { insertUser } from '../accounts/accounts.service.js';
 import fs from 'node:fs';
@@ -55,9 +56,13 @@ const DEMO_PATIENT_PHENOTYPES = ['HP:0000098', 'HP:0000822', 'HP:0002099'] as co
  * signing official gives the demo researcher a library card at the end.
  * One transaction, through the same services the API uses, so every row is audited. Then, unless
  * `workflow` is false, the workflow in motion (studies under review, votes, a grant, an export);
- * suites that build their own workflow from a clean start turn it off.
+ * suites that build their own workflow from a clean start turn it off. The export's files go to
+ * `files` (a temporary folder when none is given).
  */
-export async function seedDemo(db: Database, options: { workflow?: boolean } = {}): Promise<void> {
+export async function seedDemo(
+  db: Database,
+  options: { workflow?: boolean; files?: FileStore } = {},
+): Promise<void> {
   const actor = systemActor('seed');
   await ensureShippedOntologies(db, actor);
   let signingOfficial!: UserActor;
@@ -187,7 +192,8 @@ export async function seedDemo(db: Database, options: { workflow?: boolean } = {
   });
   await seedDemoGenomics(db, actor, panelId);
   await db.transaction((tx) => seedDemoRecord(tx, actor));
-  if (options.workflow !== false) await seedDemoWorkflow(db, panelId);
+  if (options.workflow !== false)
+    await seedDemoWorkflow(db, panelId, options.files ?? temporaryFileStore());
   // Last, so the workflow's requests went through the signing official first (one still waits):
   // from now on the demo researcher's requests go straight to the committees.
   await issueDemoLibraryCard(db, signingOfficial, researcher.userId);

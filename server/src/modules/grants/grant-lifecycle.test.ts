@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import { desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../lib/logger.js';
@@ -232,14 +233,16 @@ describe(`grants, review rules, passports and notifications (${TEST_DRIVER})`, (
       .where(eq(dataExports.grantId, grantId))
       .orderBy(desc(dataExports.createdAt))
       .limit(1);
-    const download = await exportRoute(f.db.db).handler(
+    const download = await exportRoute(f.db.db, f.services.files).handler(
       new Request(`${FIXTURE_PUBLIC_URL}/api/exports/${latest!.id}/vcf`, {
         headers: { authorization: `Bearer ${f.tokens.researcher}` },
       }),
       {},
     );
     expect(download.status).toBe(200);
-    expect(await download.text()).toMatch(/^##fileformat=VCFv4\.3/);
+    expect(gunzipSync(Buffer.from(await download.arrayBuffer())).toString()).toMatch(
+      /^##fileformat=VCFv4\.3/,
+    );
     const downloads = (await auditEventsWithAction(f.db.db, 'export.download')).filter(
       (e) => e.participantId !== null,
     );

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   check,
   date,
   index,
@@ -71,18 +72,35 @@ export const grantMembers = pgTable(
   ],
 );
 
-/** One export under a grant: the manifest and the VCF subset, fixed at the moment of export. */
-export const dataExports = pgTable('data_exports', {
-  id: uuid('id').primaryKey(),
-  grantId: uuidRef('grant_id', () => grants.id),
-  createdBy: uuidRef('created_by', () => users.id),
-  createdAt: createdAt(),
-  participantCount: integer('participant_count').notNull(),
-  variantCount: integer('variant_count').notNull(),
-  manifest: jsonb('manifest').notNull(),
-  vcf: text('vcf').notNull(),
-  vcfSha256: text('vcf_sha256').notNull(),
-});
+/**
+ * One export under a grant: the manifest and the VCF subset, fixed at the moment of export. The
+ * VCF is a BGZF file with a tabix index in the file store (`vcfFileKey`, the index at the same
+ * key + `.tbi`), with its size and the SHA-256 of its bytes. Exports made before the file store
+ * (migration 0033) keep their plain-text VCF in `vcf` and are served from it.
+ */
+export const dataExports = pgTable(
+  'data_exports',
+  {
+    id: uuid('id').primaryKey(),
+    grantId: uuidRef('grant_id', () => grants.id),
+    createdBy: uuidRef('created_by', () => users.id),
+    createdAt: createdAt(),
+    participantCount: integer('participant_count').notNull(),
+    variantCount: integer('variant_count').notNull(),
+    manifest: jsonb('manifest').notNull(),
+    /** The plain-text VCF of an export made before the file store; null since. */
+    vcf: text('vcf'),
+    vcfFileKey: text('vcf_file_key'),
+    vcfBytes: bigint('vcf_bytes', { mode: 'number' }),
+    vcfSha256: text('vcf_sha256').notNull(),
+  },
+  (t) => [
+    check(
+      'data_exports_vcf_one_place_check',
+      sql`(${t.vcf} is null) <> (${t.vcfFileKey} is null) and (${t.vcfFileKey} is null) = (${t.vcfBytes} is null)`,
+    ),
+  ],
+);
 
 /** Who an export included, under which export-specific sample id. */
 export const exportMembers = pgTable(

@@ -56,11 +56,25 @@ const DataExportType = builder.objectRef<ExportSummary>('DataExport').implement(
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     participantCount: t.exposeInt('participantCount'),
     variantCount: t.exposeInt('variantCount'),
-    vcfSha256: t.exposeString('vcfSha256'),
+    vcfSha256: t.exposeString('vcfSha256', {
+      description:
+        'SHA-256 of the VCF file as downloaded (the BGZF bytes; text for older exports).',
+    }),
+    vcfBytes: t.float({
+      description: 'Size of the VCF file as downloaded, in bytes.',
+      resolve: (e) => e.vcfBytes,
+    }),
     manifest: t.field({ type: 'JSON', resolve: (e) => e.manifest as Record<string, unknown> }),
     vcfPath: t.string({
-      description: 'Download path on the API (grantee, session cookie or bearer token).',
-      resolve: (e) => `/api/exports/${e.id}/vcf`,
+      description:
+        'Download path on the API (grantee, session cookie or bearer token): a BGZF-compressed VCF (`.vcf.gz`) served with byte ranges; plain text for exports made before compression.',
+      resolve: (e) => (e.vcfFileKey ? `/api/exports/${e.id}/vcf.gz` : `/api/exports/${e.id}/vcf`),
+    }),
+    indexPath: t.string({
+      nullable: true,
+      description:
+        'The tabix index of the VCF (the VCF path + `.tbi`, where htslib looks for it); null for exports made before compression.',
+      resolve: (e) => (e.vcfFileKey ? `/api/exports/${e.id}/vcf.gz.tbi` : null),
     }),
     manifestPath: t.string({ resolve: (e) => `/api/exports/${e.id}/manifest.json` }),
   }),
@@ -156,7 +170,7 @@ builder.mutationField('createExport', (t) =>
       return refusalAuditedTx(
         ctx,
         { action: 'export.create', targetType: 'grant', targetId: grantId },
-        (tx) => createExport(tx, ctx.viewer, index, String(grantId)),
+        (tx) => createExport(tx, ctx.viewer, index, String(grantId), ctx.services.files),
       );
     },
   }),

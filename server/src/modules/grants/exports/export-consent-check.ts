@@ -19,7 +19,7 @@ export class ExportLapsedError extends ConflictError {
     readonly exportId: string,
     readonly grantId: string,
     readonly studyId: string,
-    readonly file: 'vcf' | 'manifest',
+    readonly file: 'vcf' | 'index' | 'manifest',
     readonly lapsedParticipantIds: readonly string[],
   ) {
     super(

@@ -13,7 +13,7 @@ const Grant = graphql(`
   query Grant($id: ID!) { grant(id: $id) { id status issuedAt expiresAt endedAt endReason visas
   jwksUrl cohortRoot memberCount chainRecord { txHash height } boardConditions obligations {
   datasetId obligation { code kind description evidence } } datasets { id name } study { id
-  title } exports { id createdAt participantCount variantCount vcfSha256 } renewalDueAt
+  title } exports { id createdAt participantCount variantCount vcfSha256 vcfBytes vcfPath indexPath } renewalDueAt
   renewalNeeded renewalOverdue renewals { id dueAt status submittedAt decidedAt decisionNote }
   closeout { destroyedOn attestedAt countersignedAt } } }
 `);

@@ -1,0 +1,147 @@
+import { createHash } from 'node:crypto';
+import type { Writable } from 'node:stream';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+
+const gzipAsync = promisify(gzip);
+
+/** Uncompressed bytes per block: htslib's choice, so a block of any data compresses below 64 KiB. */
+export const BGZF_BLOCK_INPUT = 0xff00;
+
+/** The empty block that ends every BGZF file (SAM/BAM spec § 4.1.2), so readers know it is whole. */
+export const BGZF_EOF = Buffer.from(
+  '1f8b08040000000000ff0600424302001b0003000000000000000000',
+  'hex',
+);
+
+/**
+ * A position in a BGZF file as tabix and BAM indexes record it: the file offset of a block's
+ * start and the offset inside that block's uncompressed data (the spec's "virtual offset",
+ * `block << 16 | within`, kept as two numbers so files above 2^37 bytes stay exact).
+ */
+export interface VirtualOffset {
+  block: number;
+  within: number;
+}
+
+/**
+ * A position while the file is written: the block's sequence number instead of its file offset,
+ * which is known only once the blocks before it are compressed (`BgzfWriter.resolve`).
+ */
+export type PendingOffset = VirtualOffset;
+
+/** Blocks compressed at once (zlib runs them on libuv's thread pool, in parallel). */
+const IN_FLIGHT = 4;
+
+/** Encodes a virtual offset as the spec's unsigned 64-bit integer. */
+export function virtualOffsetBigInt(v: VirtualOffset): bigint {
+  return (BigInt(v.block) << 16n) | BigInt(v.within);
+}
+
+/**
+ * One BGZF block: a gzip member whose header carries the `BC` extra field with the block's total
+ * size minus one. Node's gzip writes a plain 10-byte header, so its deflate data and trailer
+ * (CRC-32, input size) are reused under the BGZF header.
+ */
+async function bgzfBlock(data: Buffer, level: number): Promise<Buffer> {
+  const member = await gzipAsync(data, { level });
+  const deflated = member.subarray(10, member.length - 8);
+  const trailer = member.subarray(member.length - 8);
+  const total = 18 + deflated.length + 8;
+  if (total > 0x10000) throw new Error('BGZF block above 64 KiB');
+  const header = Buffer.from([0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 0xff, 6, 0, 0x42, 0x43, 2, 0, 0, 0]);
+  header.writeUInt16LE(total - 1, 16);
+  return Buffer.concat([header, deflated, trailer], total);
+}
+
+/**
+ * Writes BGZF (blocked gzip, readable by gzip, bgzip, tabix and htslib) to a stream, block by
+ * block, so memory stays at one block whatever the file's size. Tracks the virtual offset of the
+ * next byte for an index, and the SHA-256 and size of the compressed output.
+ */
+export class BgzfWriter {
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private written = 0;
+  private readonly hash = createHash('sha256');
+  private finished = false;
+  /** Blocks being compressed, oldest first; written to the stream in this order. */
+  private readonly compressing: Promise<Buffer>[] = [];
+  /** The file offset of each block's start, by sequence number (and the end, last). */
+  private readonly blockStarts: number[] = [];
+  private blocks = 0;
+
+  constructor(
+    private readonly out: Writable,
+    private readonly level = 6,
+  ) {}
+
+  /** Where the next byte written will be (resolve it once the file is finished). */
+  position(): PendingOffset {
+    return { block: this.blocks, within: this.pendingBytes };
+  }
+
+  /** The virtual offset of a position taken while writing; valid after `finish`. */
+  resolve(position: PendingOffset): VirtualOffset {
+    if (!this.finished) throw new Error('BGZF offsets are known once the file is finished');
+    return { block: this.blockStarts[position.block]!, within: position.within };
+  }
+
+  /** Appends bytes; resolves once every full block is compressed and accepted by the stream. */
+  async write(data: Buffer | string): Promise<void> {
+    if (this.finished) throw new Error('BGZF writer already finished');
+    let bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    while (bytes.length > 0) {
+      const room = BGZF_BLOCK_INPUT - this.pendingBytes;
+      const part = bytes.length > room ? bytes.subarray(0, room) : bytes;
+      this.pending.push(part);
+      this.pendingBytes += part.length;
+      bytes = bytes.subarray(part.length);
+      // Flushed as soon as the block is full, so position() never points past a block's end.
+      if (this.pendingBytes === BGZF_BLOCK_INPUT) await this.flush();
+    }
+  }
+
+  /** Ends the pending data's block (records after it start a new block). */
+  async flush(): Promise<void> {
+    if (this.pendingBytes === 0) return;
+    const data = Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.blocks++;
+    const block = bgzfBlock(data, this.level);
+    // Settled later, in order; a failure surfaces when its turn comes (or at finish).
+    block.catch(() => {});
+    this.compressing.push(block);
+    if (this.compressing.length >= IN_FLIGHT) await this.emit(await this.compressing.shift()!);
+  }
+
+  /** Writes the last block and the EOF marker; the stream is left open for the caller. */
+  async finish(): Promise<{ bytes: number; sha256: string }> {
+    await this.flush();
+    while (this.compressing.length) await this.emit(await this.compressing.shift()!);
+    this.blockStarts.push(this.written);
+    await this.emit(BGZF_EOF);
+    this.finished = true;
+    return { bytes: this.written, sha256: this.hash.digest('hex') };
+  }
+
+  private async emit(block: Buffer): Promise<void> {
+    if (block !== BGZF_EOF) this.blockStarts.push(this.written);
+    this.hash.update(block);
+    this.written += block.length;
+    if (!this.out.write(block))
+      await new Promise<void>((resolve, reject) => {
+        const onError = (error: Error) => {
+          this.out.off('drain', onDrain);
+          reject(error);
+        };
+        const onDrain = () => {
+          this.out.off('error', onError);
+          resolve();
+        };
+        this.out.once('drain', onDrain);
+        this.out.once('error', onError);
+      });
+  }
+}
