@@ -1,9 +1,11 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
 import type { CombinedMatchResult } from '../consent/duo/match-across-datasets.js';
 import type { ResearchPurpose } from '../consent/duo/match-types.js';
 import { ForbiddenError } from '../../errors/app-errors.js';
 import { appendAuditEvent, appendAuditEvents } from '../audit/audit.service.js';
-import { exportVcf } from '../grants/exports/export-vcf.js';
+import { writeExportVcf } from '../grants/exports/export-vcf.js';
 import { memberConsents, studyCandidates } from '../studies/study-cohort.js';
 import { approvedByLocalDac, type ForeignGrant } from './foreign-grant.js';
 import {
@@ -77,7 +79,7 @@ export async function exportForNetwork(
       .sort((x, y) => x.num - y.num)
       .map((m) => ({ ...m, sampleId: `S${randomBytes(8).toString('hex')}` }));
     const exportId = randomUUID();
-    const vcf = await exportVcf(tx, {
+    const vcf = await inlineVcf(tx, {
       exportId,
       grantId: request.id,
       datasetIds: [dataset.id],
@@ -117,4 +119,34 @@ export async function exportForNetwork(
       vcf: { text: vcf.text, sha256, variants: vcf.variantCount },
     };
   });
+}
+
+/**
+ * The export's VCF as text, for the JSON answer of a network export (not kept in the file
+ * store: the requesting member's researcher receives it once). Written by the same streaming
+ * writer as a local export, so both follow one genotype rule; the BGZF members are then
+ * inflated here, so this answer, unlike a local download, is held in memory whole.
+ */
+async function inlineVcf(
+  tx: Parameters<typeof writeExportVcf>[0],
+  input: Parameters<typeof writeExportVcf>[1],
+): Promise<{ text: string; variantCount: number }> {
+  const chunks: Buffer[] = [];
+  const collect = () =>
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        chunks.push(chunk);
+        done();
+      },
+    });
+  const written = await writeExportVcf(
+    tx,
+    input,
+    collect(),
+    new Writable({ write: (_c, _e, done) => done() }),
+  );
+  return {
+    text: gunzipSync(Buffer.concat(chunks)).toString('utf8'),
+    variantCount: written.variantCount,
+  };
 }
