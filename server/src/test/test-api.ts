@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
-import { createTestApi, type TestApi } from './in-process-api.js';
+import { createTestApi, testConfig, type GqlResponse, type TestApi } from './in-process-api.js';
+import type { Config } from '../config.js';
 
 export * from './in-process-api.js';
 
@@ -12,15 +13,37 @@ export interface TestApiFixture {
 }
 
 /**
- * Registers a suite's hooks for a fresh test database and a test API over it with the default
- * configuration, closed after the suite. Read the fields inside tests, once `beforeAll` ran.
+ * Registers a suite's hooks for a fresh test database and a test API over it with `config`
+ * (the test default unless given), closed after the suite. Read the fields inside tests, once
+ * `beforeAll` ran.
  */
-export function useTestApi(): TestApiFixture {
+export function useTestApi(config: Config = testConfig()): TestApiFixture {
   const fixture = {} as { db: TestDatabase; gql: TestApi };
   beforeAll(async () => {
     fixture.db = await createTestDatabase();
-    fixture.gql = createTestApi(fixture.db.db);
+    fixture.gql = createTestApi(fixture.db.db, config);
   });
   afterAll(() => fixture.db?.dispose());
   return fixture;
 }
+
+/**
+ * The test configuration with the second-factor rules switched on: admins and board members
+ * must enrol, and the listed mutations need a second factor confirmed in the last five minutes.
+ * The default test configuration leaves them off so other suites test only their own rules.
+ */
+export function secondFactorConfig(): Config {
+  const base = testConfig();
+  return testConfig({
+    identity: {
+      ...base.identity,
+      mfaRoles: ['admin', 'ethics_board'],
+      stepUpFields: ['castVote', 'revokeGrant', 'changeUserRole', 'createExport'],
+      stepUpMaxAgeMs: 5 * 60_000,
+    },
+  });
+}
+
+/** The `extensions.code` of a GraphQL response's first error, if it has one. */
+export const errorCode = (res: Pick<GqlResponse, 'errors'>): string | undefined =>
+  res.errors?.[0]?.extensions?.code;
