@@ -1,7 +1,11 @@
 import { afterAll, beforeAll } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { createTestApi, testConfig, type GqlResponse, type TestApi } from './in-process-api.js';
+import { eq } from 'drizzle-orm';
+import { createAppServices } from '../app/app-services.js';
 import type { Config } from '../config.js';
+import type { Database } from '../db/database.js';
+import { users } from '../modules/accounts/accounts.tables.js';
 
 export * from './in-process-api.js';
 
@@ -14,14 +18,21 @@ export interface TestApiFixture {
 
 /**
  * Registers a suite's hooks for a fresh test database and a test API over it with `config`
- * (the test default unless given), closed after the suite. Read the fields inside tests, once
- * `beforeAll` ran.
+ * (the test default unless given) and the service `options` (e.g. a recording `mail` port),
+ * closed after the suite. Read the fields inside tests, once `beforeAll` ran.
  */
-export function useTestApi(config: Config = testConfig()): TestApiFixture {
+export function useTestApi(
+  config: Config = testConfig(),
+  options: Parameters<typeof createAppServices>[2] = {},
+): TestApiFixture {
   const fixture = {} as { db: TestDatabase; gql: TestApi };
   beforeAll(async () => {
     fixture.db = await createTestDatabase();
-    fixture.gql = createTestApi(fixture.db.db, config);
+    fixture.gql = createTestApi(
+      fixture.db.db,
+      config,
+      createAppServices(fixture.db.db, config, options),
+    );
   });
   afterAll(() => fixture.db?.dispose());
   return fixture;
@@ -47,3 +58,8 @@ export function secondFactorConfig(): Config {
 /** The `extensions.code` of a GraphQL response's first error, if it has one. */
 export const errorCode = (res: Pick<GqlResponse, 'errors'>): string | undefined =>
   res.errors?.[0]?.extensions?.code;
+
+/** Marks the user's e-mail address confirmed, as following the verification link would. */
+export async function confirmEmail(db: Database, userId: string): Promise<void> {
+  await db.update(users).set({ emailVerifiedAt: new Date() }).where(eq(users.id, userId));
+}
