@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Database, Tx } from '../db/database.js';
 import { datasets } from '../modules/datasets/datasets.tables.js';
 import {
@@ -11,6 +11,7 @@ import {
 import { ontologyParents, ontologyTerms } from '../modules/ontology/ontology.tables.js';
 import { participants } from '../modules/participants/participants.tables.js';
 import { users } from '../modules/accounts/accounts.tables.js';
+import { recordCohortChange } from '../modules/cohort-changes/cohort-changes.js';
 
 /** A small seeded PRNG (mulberry32) so fixtures are the same on every run. */
 export function prng(seed: number): () => number {
@@ -183,4 +184,23 @@ export async function insertCohortFixture(
       participantNums: people.map((p) => numOf.get(p.id)!),
     };
   });
+}
+
+/** What a withdrawal sets on a participant's row. */
+export const withdrawal = (): Partial<typeof participants.$inferInsert> => ({
+  status: 'withdrawn',
+  withdrawnAt: new Date(),
+});
+
+/**
+ * Changes a fixture participant's row and records the cohort change in `tx`, as the participant
+ * services do, so the cohort index sees it (or not, if `tx` rolls back).
+ */
+export async function changeParticipant(
+  tx: Tx,
+  participant: { id: string; num: number },
+  change: Partial<typeof participants.$inferInsert>,
+): Promise<void> {
+  await tx.update(participants).set(change).where(eq(participants.id, participant.id));
+  await recordCohortChange(tx, 'participant', participant.num);
 }

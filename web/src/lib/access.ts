@@ -22,6 +22,15 @@ const PARTICIPANT = ['participant'] as const;
 const COORDINATOR = ['consent_coordinator'] as const;
 const CLINICIAN = ['clinician'] as const;
 
+/** A route for `roles`, named `what` in refusals, with a main-navigation link when `nav` is given. */
+function route(roles: RouteAccess['roles'], what: string, nav?: string): RouteAccess {
+  return nav ? { roles, what, nav: { label: nav } } : { roles, what };
+}
+
+/** A participant's own page; refusals add "(participants only)" to `what`. */
+const participantsOnly = (what: string, nav?: string) =>
+  route(PARTICIPANT, `${what} (participants only)`, nav);
+
 /**
  * Every route of the portal, by SvelteKit route id, and who may use it. The one table behind
  * both the navigation and the guard in hooks.server.ts: a route missing here is refused to
@@ -43,84 +52,28 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   '/': { roles: ROLES, what: 'the start page' },
   '/notifications': { roles: ROLES, what: 'notifications' },
   '/account': { roles: ROLES, what: 'your account' },
-  '/consent': {
-    roles: PARTICIPANT,
-    what: 'consent preferences (participants only)',
-    nav: { label: 'Your consent' },
-  },
-  '/consent/signed-records': {
-    roles: PARTICIPANT,
-    what: 'your signed consent records (participants only)',
-  },
-  '/inbox': {
-    roles: PARTICIPANT,
-    what: 'study requests (participants only)',
-    nav: { label: 'Study requests' },
-  },
-  '/data-use': {
-    roles: PARTICIPANT,
-    what: 'your data use (participants only)',
-    nav: { label: 'Data use' },
-  },
-  '/record': {
-    roles: PARTICIPANT,
-    what: 'your record (participants only)',
-    nav: { label: 'My record' },
-  },
-  '/record/clinicians': {
-    roles: PARTICIPANT,
-    what: 'the clinicians you authorise (participants only)',
-  },
-  '/timeline': {
-    roles: PARTICIPANT,
-    what: 'the timeline (participants only)',
-    nav: { label: 'Timeline' },
-  },
-  '/withdraw': {
-    roles: PARTICIPANT,
-    what: 'withdrawal (participants only)',
-    nav: { label: 'Withdraw' },
-  },
-  '/erase': { roles: PARTICIPANT, what: 'erasure (participants only)' },
-  '/record/genotype': { roles: PARTICIPANT, what: 'your genotype uploads (participants only)' },
-  '/record/download': { roles: PARTICIPANT, what: 'downloading your data (participants only)' },
-  '/record/download/bundle.json': {
-    roles: PARTICIPANT,
-    what: 'downloading your data (participants only)',
-  },
-  '/record/download/summary.pdf': {
-    roles: PARTICIPANT,
-    what: 'downloading your data (participants only)',
-  },
+  '/consent': participantsOnly('consent preferences', 'Your consent'),
+  '/consent/signed-records': participantsOnly('your signed consent records'),
+  '/inbox': participantsOnly('study requests', 'Study requests'),
+  '/data-use': participantsOnly('your data use', 'Data use'),
+  '/record': participantsOnly('your record', 'My record'),
+  '/record/clinicians': participantsOnly('the clinicians you authorise'),
+  '/timeline': participantsOnly('the timeline', 'Timeline'),
+  '/withdraw': participantsOnly('withdrawal', 'Withdraw'),
+  '/erase': participantsOnly('erasure'),
+  '/record/genotype': participantsOnly('your genotype uploads'),
+  '/record/download': participantsOnly('downloading your data'),
+  '/record/download/bundle.json': participantsOnly('downloading your data'),
+  '/record/download/summary.pdf': participantsOnly('downloading your data'),
   '/acting-for': { roles: PARTICIPANT, what: 'acting for someone you represent' },
-  '/coordinator': {
-    roles: COORDINATOR,
-    what: 'paper consent (consent coordinators only)',
-    nav: { label: 'Paper consent' },
-  },
-  '/patients': {
-    roles: CLINICIAN,
-    what: 'your patients (clinicians only)',
-    nav: { label: 'Patients' },
-  },
+  '/coordinator': route(COORDINATOR, 'paper consent (consent coordinators only)', 'Paper consent'),
+  '/patients': route(CLINICIAN, 'your patients (clinicians only)', 'Patients'),
   '/patients/[pseudonym]': { roles: CLINICIAN, what: 'patient records (clinicians only)' },
   '/erased': { roles: 'public', what: 'the erasure receipt' },
-  '/signing-official': {
-    roles: ['signing_official'],
-    what: 'the signing official’s page',
-    nav: { label: 'Sign-off' },
-  },
-  '/admin/users': { roles: ['admin'], what: 'account administration', nav: { label: 'Users' } },
-  '/admin/dacs': {
-    roles: ['admin'],
-    what: 'the data access committees',
-    nav: { label: 'Committees' },
-  },
-  '/admin/consent-forms': {
-    roles: ['admin'],
-    what: 'the paper consent forms',
-    nav: { label: 'Consent forms' },
-  },
+  '/signing-official': route(['signing_official'], 'the signing official’s page', 'Sign-off'),
+  '/admin/users': route(['admin'], 'account administration', 'Users'),
+  '/admin/dacs': route(['admin'], 'the data access committees', 'Committees'),
+  '/admin/consent-forms': route(['admin'], 'the paper consent forms', 'Consent forms'),
   '/review': {
     roles: BOARD,
     what: 'the review queue',
@@ -174,8 +127,8 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   '/grants/[id]/renewal': { roles: ['researcher'], what: 'renewal reports (grantees only)' },
   '/grants/[id]/closeout': { roles: ['researcher'], what: 'closeouts (grantees only)' },
   '/exports/[id]/[file]': { roles: ['researcher'], what: 'export downloads' },
-  '/cohorts': { roles: STAFF, what: 'the cohort builder', nav: { label: 'Cohorts' } },
-  '/datasets': { roles: STAFF, what: 'the dataset list', nav: { label: 'Datasets' } },
+  '/cohorts': route(STAFF, 'the cohort builder', 'Cohorts'),
+  '/datasets': route(STAFF, 'the dataset list', 'Datasets'),
   '/datasets/new': { roles: STEWARDS, what: 'dataset registration' },
   '/datasets/[id]': {
     roles: STAFF,
@@ -183,10 +136,10 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
     actions: { upload: STEWARDS, networkAccess: STEWARDS },
   },
   '/datasets/[id]/ingest/[job]': { roles: STEWARDS, what: 'ingest progress', polled: true },
-  '/participants': { roles: STEWARDS, what: 'participant records', nav: { label: 'Participants' } },
-  '/audit': { roles: BOARD, what: 'the audit explorer', nav: { label: 'Audit' } },
+  '/participants': route(STEWARDS, 'participant records', 'Participants'),
+  '/audit': route(BOARD, 'the audit explorer', 'Audit'),
   '/audit/export.csv': { roles: BOARD, what: 'the audit export' },
-  '/chain': { roles: BOARD, what: 'the chain status', nav: { label: 'Chain status' } },
+  '/chain': route(BOARD, 'the chain status', 'Chain status'),
   '/network': {
     roles: STAFF,
     what: 'the network of institutions',

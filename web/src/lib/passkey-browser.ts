@@ -17,10 +17,19 @@ export interface PasskeyRef {
 }
 
 /**
- * Posts `body` to a form action of the current page (e.g. `?/statement`) and answers its data.
- * A refusal or error throws its message, so callers show it as they would a form's.
+ * Posts `body` (form data, or plain fields to send as form data) to a form action of the current
+ * page (e.g. `?/statement`) and answers its data. A refusal or error throws its message, so
+ * callers show it as they would a form's.
  */
-export async function callAction<T>(action: string, body: FormData): Promise<T> {
+export async function callAction<T>(
+  action: string,
+  body: FormData | Record<string, string> = {},
+): Promise<T> {
+  if (!(body instanceof FormData)) {
+    const fields = body;
+    body = new FormData();
+    for (const [k, v] of Object.entries(fields)) body.set(k, v);
+  }
   let text: string;
   try {
     const response = await fetch(action, {

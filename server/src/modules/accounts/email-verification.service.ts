@@ -4,7 +4,8 @@ import { z } from 'zod';
 import type { Database, Tx } from '../../db/database.js';
 import { ConflictError, ValidationError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
-import type { Actor, UserActor } from '../actors/actor.js';
+import { sessionlessUser, type Actor, type UserActor } from '../actors/actor.js';
+import type { Role } from '../actors/roles.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { emailVerificationTokens, users } from './accounts.tables.js';
 import {
@@ -135,13 +136,7 @@ export async function verifyEmail(
       .update(emailVerificationTokens)
       .set({ usedAt: now })
       .where(eq(emailVerificationTokens.id, row.id));
-    const actor: UserActor = viewer ?? {
-      kind: 'user',
-      userId: user.id,
-      role: user.role as UserActor['role'],
-      sessionId: null,
-    };
-    await appendAuditEvent(tx, actor, {
+    await appendAuditEvent(tx, viewer ?? sessionlessUser(user.id, user.role as Role), {
       action: 'auth.email_verify',
       targetType: 'user',
       targetId: user.id,

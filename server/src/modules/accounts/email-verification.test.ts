@@ -1,16 +1,16 @@
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAppServices } from '../../app/app-services.js';
+import { describe, expect, it } from 'vitest';
+import { linkTokenOf, recordingMail } from '../../test/recording-mail.js';
 import {
-  createTestApi,
+  confirmEmail,
   loginAs,
   makeUser,
   testConfig,
   TEST_PASSWORD,
+  useTestApi,
 } from '../../test/test-api.js';
-import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
+import { TEST_DRIVER } from '../../test/test-database.js';
 import { auditEvents } from '../audit/audit.tables.js';
-import type { MailMessage, MailPort } from '../notifications/mail-port.js';
 import { emailVerificationTokens, users } from './accounts.tables.js';
 
 const REQUEST = `mutation($e: String!) { requestEmailVerification(email: $e) {
@@ -23,28 +23,13 @@ const CHANGE = `mutation($p: String!, $e: String!) { changeEmail(currentPassword
   __typename ... on Error { message } } }`;
 
 describe(`e-mail verification (${TEST_DRIVER})`, () => {
-  let db: TestDatabase;
-  let gql: ReturnType<typeof createTestApi>;
-  const sent: MailMessage[] = [];
-  const mail: MailPort = {
-    kind: 'log',
-    send: (m) => {
-      sent.push(m);
-      return Promise.resolve();
-    },
-    close: () => undefined,
-  };
-  /** Waits for the mail to `to` the API sends after answering. */
-  const mailTo = async (to: string, count = 1) => {
-    for (let i = 0; i < 100 && sent.filter((m) => m.to === to).length < count; i += 1)
-      await new Promise((r) => setTimeout(r, 10));
-    return sent.filter((m) => m.to === to)[count - 1];
-  };
-  const tokenOf = (m: MailMessage | undefined) => /#token=([\w-]+)/.exec(m?.text ?? '')?.[1];
+  const mail = recordingMail();
+  const fx = useTestApi(testConfig(), { mail: mail.port });
+  const mailTo = (to: string) => mail.waitFor(1, to);
   const verifiedAt = async (id: string) =>
-    (await db.db.select().from(users).where(eq(users.id, id)))[0]!.emailVerifiedAt;
+    (await fx.db.db.select().from(users).where(eq(users.id, id)))[0]!.emailVerifiedAt;
   const verify = async (token: string, auth: { token?: string } = {}) => {
-    const res = await gql<{ verifyEmail: { __typename: string; message?: string } }>(
+    const res = await fx.gql<{ verifyEmail: { __typename: string; message?: string } }>(
       VERIFY,
       { t: token },
       auth,
@@ -52,17 +37,10 @@ describe(`e-mail verification (${TEST_DRIVER})`, () => {
     return res.data!.verifyEmail;
   };
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    const config = testConfig();
-    gql = createTestApi(db.db, config, createAppServices(db.db, config, { mail }));
-  });
-  afterAll(() => db.dispose());
-
   it('mails a link when an admin creates an account; the link confirms the address once', async () => {
-    const admin = await loginAs(gql, await makeUser(db.db, 'admin'));
+    const admin = await loginAs(fx.gql, await makeUser(fx.db.db, 'admin'));
     const email = `new-${Date.now()}@test.local`;
-    const created = await gql<{
+    const created = await fx.gql<{
       createUser: { data: { id: string; emailVerifiedAt: string | null } };
     }>(
       CREATE,
@@ -73,8 +51,8 @@ describe(`e-mail verification (${TEST_DRIVER})`, () => {
     expect(emailVerifiedAt).toBeNull();
     const message = await mailTo(email);
     expect(message).toMatchObject({ kind: 'email_verification' });
-    const token = tokenOf(message)!;
-    const [row] = await db.db
+    const token = linkTokenOf(message)!;
+    const [row] = await fx.db.db
       .select()
       .from(emailVerificationTokens)
       .where(eq(emailVerificationTokens.userId, id));
@@ -86,7 +64,7 @@ describe(`e-mail verification (${TEST_DRIVER})`, () => {
     expect(again.__typename).toBe('ValidationError');
     expect(again.message).toContain('not valid');
     const actions = (
-      await db.db.select().from(auditEvents).where(eq(auditEvents.targetId, id))
+      await fx.db.db.select().from(auditEvents).where(eq(auditEvents.targetId, id))
     ).map((e) => e.action);
     expect(actions).toEqual(
       expect.arrayContaining(['auth.email_verify.send', 'auth.email_verify']),
@@ -94,36 +72,36 @@ describe(`e-mail verification (${TEST_DRIVER})`, () => {
   });
 
   it('refuses an expired, a tampered and another user’s token, changing nothing', async () => {
-    const alice = await makeUser(db.db, 'researcher');
-    const bob = await makeUser(db.db, 'researcher');
-    await gql(REQUEST, { e: alice.email });
-    await gql(REQUEST, { e: bob.email });
-    const aliceToken = tokenOf(await mailTo(alice.email))!;
-    const bobToken = tokenOf(await mailTo(bob.email))!;
+    const alice = await makeUser(fx.db.db, 'researcher');
+    const bob = await makeUser(fx.db.db, 'researcher');
+    await fx.gql(REQUEST, { e: alice.email });
+    await fx.gql(REQUEST, { e: bob.email });
+    const aliceToken = linkTokenOf(await mailTo(alice.email))!;
+    const bobToken = linkTokenOf(await mailTo(bob.email))!;
 
     // Tampered: one character changed.
     const last = aliceToken.slice(-1) === 'A' ? 'B' : 'A';
     expect((await verify(aliceToken.slice(0, -1) + last)).__typename).toBe('ValidationError');
     // Another user's token, used from Alice's session.
-    const aliceSession = await loginAs(gql, alice);
+    const aliceSession = await loginAs(fx.gql, alice);
     const other = await verify(bobToken, { token: aliceSession });
     expect(other.__typename).toBe('ValidationError');
     expect(other.message).toContain('another account');
     expect(await verifiedAt(bob.id)).toBeNull();
     expect(await verifiedAt(alice.id)).toBeNull();
     // Expired.
-    await db.db
+    await fx.db.db
       .update(emailVerificationTokens)
       .set({ expiresAt: new Date(Date.now() - 1000) })
       .where(eq(emailVerificationTokens.userId, alice.id));
     expect((await verify(aliceToken, { token: aliceSession })).__typename).toBe('ValidationError');
     expect(await verifiedAt(alice.id)).toBeNull();
-    const [unused] = await db.db
+    const [unused] = await fx.db.db
       .select()
       .from(emailVerificationTokens)
       .where(eq(emailVerificationTokens.userId, alice.id));
     expect(unused!.usedAt).toBeNull();
-    const failures = await db.db
+    const failures = await fx.db.db
       .select()
       .from(auditEvents)
       .where(eq(auditEvents.action, 'auth.email_verify.failed'));
@@ -133,14 +111,11 @@ describe(`e-mail verification (${TEST_DRIVER})`, () => {
   });
 
   it('answers "resend" the same for an unknown, a confirmed and an unconfirmed address', async () => {
-    const confirmed = await makeUser(db.db, 'steward');
-    await db.db
-      .update(users)
-      .set({ emailVerifiedAt: new Date() })
-      .where(eq(users.id, confirmed.id));
-    const unconfirmed = await makeUser(db.db, 'steward');
+    const confirmed = await makeUser(fx.db.db, 'steward');
+    await confirmEmail(fx.db.db, confirmed.id);
+    const unconfirmed = await makeUser(fx.db.db, 'steward');
     const answer = async (e: string) =>
-      (await gql<{ requestEmailVerification: unknown }>(REQUEST, { e })).data!
+      (await fx.gql<{ requestEmailVerification: unknown }>(REQUEST, { e })).data!
         .requestEmailVerification;
     const unknown = await answer('nobody@test.local');
     expect(await answer(confirmed.email)).toEqual(unknown);
@@ -148,22 +123,24 @@ describe(`e-mail verification (${TEST_DRIVER})`, () => {
     expect(unknown).toEqual({ __typename: 'MutationRequestEmailVerificationSuccess', data: true });
     await mailTo(unconfirmed.email);
     await new Promise((r) => setTimeout(r, 50));
-    expect(sent.some((m) => m.to === 'nobody@test.local' || m.to === confirmed.email)).toBe(false);
+    expect(mail.sent.some((m) => m.to === 'nobody@test.local' || m.to === confirmed.email)).toBe(
+      false,
+    );
   });
 
   it('a changed address is unconfirmed again, and a link for the old address stops working', async () => {
-    const user = await makeUser(db.db, 'researcher');
-    await gql(REQUEST, { e: user.email });
-    const oldToken = tokenOf(await mailTo(user.email))!;
-    const session = await loginAs(gql, user);
-    const wrong = await gql<{ changeEmail: { __typename: string } }>(
+    const user = await makeUser(fx.db.db, 'researcher');
+    await fx.gql(REQUEST, { e: user.email });
+    const oldToken = linkTokenOf(await mailTo(user.email))!;
+    const session = await loginAs(fx.gql, user);
+    const wrong = await fx.gql<{ changeEmail: { __typename: string } }>(
       CHANGE,
       { p: 'not the password', e: 'elsewhere@test.local' },
       { token: session },
     );
     expect(wrong.data!.changeEmail.__typename).toBe('ValidationError');
     const newEmail = `moved-${Date.now()}@test.local`;
-    const changed = await gql<{ changeEmail: { __typename: string } }>(
+    const changed = await fx.gql<{ changeEmail: { __typename: string } }>(
       CHANGE,
       { p: TEST_PASSWORD, e: newEmail },
       { token: session },
@@ -171,11 +148,11 @@ describe(`e-mail verification (${TEST_DRIVER})`, () => {
     expect(changed.data!.changeEmail.__typename).toBe('MutationChangeEmailSuccess');
     expect((await verify(oldToken, { token: session })).__typename).toBe('ValidationError');
     expect(await verifiedAt(user.id)).toBeNull();
-    const newToken = tokenOf(await mailTo(newEmail))!;
+    const newToken = linkTokenOf(await mailTo(newEmail))!;
     expect((await verify(newToken, { token: session })).__typename).toBe(
       'MutationVerifyEmailSuccess',
     );
-    const [row] = await db.db
+    const [row] = await fx.db.db
       .select()
       .from(users)
       .where(and(eq(users.id, user.id), eq(users.email, newEmail)));

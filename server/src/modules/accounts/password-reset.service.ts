@@ -6,7 +6,8 @@ import type { Database } from '../../db/database.js';
 import { ValidationError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
 import { passwordSchema } from '../../lib/validators.js';
-import type { UserActor } from '../actors/actor.js';
+import { sessionlessUser } from '../actors/actor.js';
+import type { Role } from '../actors/roles.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { passwordResetTokens, users } from './accounts.tables.js';
 import { chargeLoginAttempt, recordLoginAttempt, type LoginLimits } from './login-rate-limit.js';
@@ -120,13 +121,7 @@ export async function resetPassword(db: Database, input: unknown): Promise<void>
       .returning({ id: users.id, role: users.role, disabledAt: users.disabledAt });
     if (!user || user.disabledAt !== null) return false;
     await endSessionsOf(tx, user.id);
-    const actor: UserActor = {
-      kind: 'user',
-      userId: user.id,
-      role: user.role as UserActor['role'],
-      sessionId: null,
-    };
-    await appendAuditEvent(tx, actor, {
+    await appendAuditEvent(tx, sessionlessUser(user.id, user.role as Role), {
       action: 'auth.password_reset',
       targetType: 'user',
       targetId: user.id,

@@ -1,12 +1,11 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAppServices } from '../../app/app-services.js';
-import { createTestApi, loginAs, makeUser, testConfig } from '../../test/test-api.js';
-import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { linkTokenOf, recordingMail } from '../../test/recording-mail.js';
+import { confirmEmail, loginAs, makeUser, testConfig, useTestApi } from '../../test/test-api.js';
+import { TEST_DRIVER } from '../../test/test-database.js';
 import type { UserRecord } from './accounts.service.js';
 import { auditEvents } from '../audit/audit.tables.js';
-import type { MailMessage, MailPort } from '../notifications/mail-port.js';
-import { passwordResetTokens, users } from './accounts.tables.js';
+import { passwordResetTokens } from './accounts.tables.js';
 
 const REQUEST = `mutation($e: String!) { requestPasswordReset(email: $e) {
   __typename ... on MutationRequestPasswordResetSuccess { data } ... on Error { code message } } }`;
@@ -17,38 +16,19 @@ const ME = `{ me { id } }`;
 const NEW_PASSWORD = 'a brand new passphrase 42';
 
 describe(`password reset by e-mail (${TEST_DRIVER})`, () => {
-  let db: TestDatabase;
-  let gql: ReturnType<typeof createTestApi>;
   let user: UserRecord;
-  const sent: MailMessage[] = [];
-  const mail: MailPort = {
-    kind: 'log',
-    send: (m) => {
-      sent.push(m);
-      return Promise.resolve();
-    },
-    close: () => undefined,
-  };
-  /** Waits for the mail the API sends after answering. */
-  const nextMail = async (count: number) => {
-    for (let i = 0; i < 100 && sent.length < count; i += 1)
-      await new Promise((r) => setTimeout(r, 10));
-    return sent[count - 1];
-  };
-  const tokenOf = (m: MailMessage | undefined) => /#token=([\w-]+)/.exec(m?.text ?? '')?.[1];
+  const mail = recordingMail();
+  const fx = useTestApi(testConfig(), { mail: mail.port });
+  const nextMail = (count: number) => mail.waitFor(count);
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    const config = testConfig();
-    gql = createTestApi(db.db, config, createAppServices(db.db, config, { mail }));
-    user = await makeUser(db.db, 'researcher');
+    user = await makeUser(fx.db.db, 'researcher');
     // Reset links go to confirmed addresses only (see the last test).
-    await db.db.update(users).set({ emailVerifiedAt: new Date() }).where(eq(users.id, user.id));
+    await confirmEmail(fx.db.db, user.id);
   });
-  afterAll(() => db.dispose());
 
   it('answers the same for an unknown address and sends nothing', async () => {
-    const res = await gql<{ requestPasswordReset: { data: boolean } }>(REQUEST, {
+    const res = await fx.gql<{ requestPasswordReset: { data: boolean } }>(REQUEST, {
       e: 'nobody@test.local',
     });
     expect(res.data?.requestPasswordReset).toEqual({
@@ -56,68 +36,68 @@ describe(`password reset by e-mail (${TEST_DRIVER})`, () => {
       data: true,
     });
     await new Promise((r) => setTimeout(r, 50));
-    expect(sent).toEqual([]);
-    expect(await db.db.$count(passwordResetTokens)).toBe(0);
+    expect(mail.sent).toEqual([]);
+    expect(await fx.db.db.$count(passwordResetTokens)).toBe(0);
   });
 
   it('e-mails a link; the token sets a new password once, ends every session, and is audited', async () => {
-    const oldToken = await loginAs(gql, user);
-    const res = await gql<{ requestPasswordReset: { data: boolean } }>(REQUEST, {
+    const oldToken = await loginAs(fx.gql, user);
+    const res = await fx.gql<{ requestPasswordReset: { data: boolean } }>(REQUEST, {
       e: user.email.toUpperCase(),
     });
     expect(res.data?.requestPasswordReset.data).toBe(true);
     const message = await nextMail(1);
     expect(message).toMatchObject({ to: user.email, kind: 'password_reset' });
-    const token = tokenOf(message)!;
+    const token = linkTokenOf(message)!;
     expect(token).toBeTruthy();
     // Only a digest is stored.
-    const [row] = await db.db.select().from(passwordResetTokens);
+    const [row] = await fx.db.db.select().from(passwordResetTokens);
     expect(row!.tokenHash).not.toContain(token);
 
-    const done = await gql<{ resetPassword: { data: boolean } }>(RESET, {
+    const done = await fx.gql<{ resetPassword: { data: boolean } }>(RESET, {
       t: token,
       p: NEW_PASSWORD,
     });
     expect(done.data?.resetPassword.data).toBe(true);
-    expect((await gql<{ me: unknown }>(ME, {}, { token: oldToken })).data?.me).toBeNull();
-    const login = await gql<{ login: { __typename: string } }>(LOGIN, {
+    expect((await fx.gql<{ me: unknown }>(ME, {}, { token: oldToken })).data?.me).toBeNull();
+    const login = await fx.gql<{ login: { __typename: string } }>(LOGIN, {
       e: user.email,
       p: NEW_PASSWORD,
     });
     expect(login.data?.login.__typename).toBe('MutationLoginSuccess');
 
-    const again = await gql<{ resetPassword: { code: string } }>(RESET, {
+    const again = await fx.gql<{ resetPassword: { code: string } }>(RESET, {
       t: token,
       p: 'yet another passphrase 43',
     });
     expect(again.data?.resetPassword.code).toBe('VALIDATION');
-    const actions = (await db.db.select().from(auditEvents)).map((e) => e.action);
+    const actions = (await fx.db.db.select().from(auditEvents)).map((e) => e.action);
     expect(actions).toEqual(
       expect.arrayContaining(['auth.password_reset.request', 'auth.password_reset']),
     );
   });
 
   it('refuses an expired token, a made-up one and a weak password, changing nothing', async () => {
-    await gql(REQUEST, { e: user.email });
-    const token = tokenOf(await nextMail(2))!;
-    const weak = await gql<{ resetPassword: { code: string } }>(RESET, { t: token, p: 'short' });
+    await fx.gql(REQUEST, { e: user.email });
+    const token = linkTokenOf(await nextMail(2))!;
+    const weak = await fx.gql<{ resetPassword: { code: string } }>(RESET, { t: token, p: 'short' });
     expect(weak.data?.resetPassword.code).toBe('VALIDATION');
-    const madeUp = await gql<{ resetPassword: { code: string } }>(RESET, {
+    const madeUp = await fx.gql<{ resetPassword: { code: string } }>(RESET, {
       t: 'x'.repeat(43),
       p: NEW_PASSWORD + '!',
     });
     expect(madeUp.data?.resetPassword.code).toBe('VALIDATION');
-    await db.db
+    await fx.db.db
       .update(passwordResetTokens)
       .set({ expiresAt: new Date(Date.now() - 1_000) })
       .where(eq(passwordResetTokens.userId, user.id));
-    const expired = await gql<{ resetPassword: { code: string } }>(RESET, {
+    const expired = await fx.gql<{ resetPassword: { code: string } }>(RESET, {
       t: token,
       p: NEW_PASSWORD + '!',
     });
     expect(expired.data?.resetPassword.code).toBe('VALIDATION');
     // The password is still the one set above.
-    const login = await gql<{ login: { __typename: string } }>(LOGIN, {
+    const login = await fx.gql<{ login: { __typename: string } }>(LOGIN, {
       e: user.email,
       p: NEW_PASSWORD,
     });
@@ -127,7 +107,7 @@ describe(`password reset by e-mail (${TEST_DRIVER})`, () => {
   it('slows down repeated requests for one address', async () => {
     let limited = false;
     for (let i = 0; i < 12 && !limited; i += 1) {
-      const res = await gql<{ requestPasswordReset: { code?: string } }>(REQUEST, {
+      const res = await fx.gql<{ requestPasswordReset: { code?: string } }>(REQUEST, {
         e: 'flood@test.local',
       });
       limited = res.data?.requestPasswordReset.code === 'RATE_LIMITED';
@@ -136,15 +116,15 @@ describe(`password reset by e-mail (${TEST_DRIVER})`, () => {
   });
 
   it('sends no reset link to an address that was never confirmed, with the same answer', async () => {
-    const unconfirmed = await makeUser(db.db, 'researcher');
-    const before = sent.length;
-    const res = await gql<{ requestPasswordReset: { data: boolean } }>(REQUEST, {
+    const unconfirmed = await makeUser(fx.db.db, 'researcher');
+    const before = mail.sent.length;
+    const res = await fx.gql<{ requestPasswordReset: { data: boolean } }>(REQUEST, {
       e: unconfirmed.email,
     });
     expect(res.data?.requestPasswordReset.data).toBe(true);
     await new Promise((r) => setTimeout(r, 50));
-    expect(sent.length).toBe(before);
-    const tokens = await db.db
+    expect(mail.sent.length).toBe(before);
+    const tokens = await fx.db.db
       .select()
       .from(passwordResetTokens)
       .where(eq(passwordResetTokens.userId, unconfirmed.id));

@@ -40,6 +40,14 @@ export function systemActor(name: string): SystemActor {
   return { kind: 'system', name };
 }
 
+/**
+ * A user acting with no session: one who proved who they are by a mailed link (password reset,
+ * address confirmation), or an account the demo seed acts as.
+ */
+export function sessionlessUser(userId: string, role: Role): UserActor {
+  return { kind: 'user', userId, role, sessionId: null };
+}
+
 /** True when the actor is a user holding one of `roles`. */
 export function hasRole<R extends Role>(
   actor: Actor | null,

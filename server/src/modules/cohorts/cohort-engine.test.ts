@@ -1,10 +1,15 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertCohortFixture, prng, type CohortFixture } from '../../test/cohort-fixture.js';
+import {
+  withdrawal,
+  changeParticipant,
+  insertCohortFixture,
+  prng,
+  type CohortFixture,
+} from '../../test/cohort-fixture.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
 import { OntologyGraph } from '../ontology/ontology-graph.js';
 import { participants } from '../participants/participants.tables.js';
-import { recordCohortChange } from '../cohort-changes/cohort-changes.js';
 import type { CohortCriteria } from './cohort-criteria.js';
 import { CohortEngine } from './cohort-engine.js';
 import { sqlBaselineCount } from './sql-baseline.js';
@@ -78,13 +83,7 @@ describe(`cohort engine (${TEST_DRIVER})`, () => {
       .from(participants)
       .where(eq(participants.status, 'enrolled'))
       .limit(1);
-    await db.db.transaction(async (tx) => {
-      await tx
-        .update(participants)
-        .set({ status: 'withdrawn', withdrawnAt: new Date() })
-        .where(eq(participants.id, target!.id));
-      await recordCohortChange(tx, 'participant', target!.num);
-    });
+    await db.db.transaction((tx) => changeParticipant(tx, target!, withdrawal()));
     expect((await engine.current()).count({})).toBe(everyone - (target!.discoverable ? 1 : 0));
     const [other] = await db.db
       .select()
@@ -92,13 +91,7 @@ describe(`cohort engine (${TEST_DRIVER})`, () => {
       .where(eq(participants.discoverable, true))
       .offset(5)
       .limit(1);
-    await db.db.transaction(async (tx) => {
-      await tx
-        .update(participants)
-        .set({ discoverable: false })
-        .where(eq(participants.id, other!.id));
-      await recordCohortChange(tx, 'participant', other!.num);
-    });
+    await db.db.transaction((tx) => changeParticipant(tx, other!, { discoverable: false }));
     const after = (await engine.current()).count({});
     expect(after).toBe(
       everyone - (target!.discoverable ? 1 : 0) - (other!.status !== 'withdrawn' ? 1 : 0),
@@ -115,11 +108,7 @@ describe(`cohort engine (${TEST_DRIVER})`, () => {
       .limit(1);
     await expect(
       db.db.transaction(async (tx) => {
-        await tx
-          .update(participants)
-          .set({ discoverable: false })
-          .where(eq(participants.id, target!.id));
-        await recordCohortChange(tx, 'participant', target!.num);
+        await changeParticipant(tx, target!, { discoverable: false });
         throw new Error('rolled back');
       }),
     ).rejects.toThrow('rolled back');

@@ -3,7 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { and, desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertCohortFixture, type CohortFixture } from '../../test/cohort-fixture.js';
+import {
+  withdrawal,
+  changeParticipant,
+  insertCohortFixture,
+  type CohortFixture,
+} from '../../test/cohort-fixture.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
 import { cohortChanges } from '../cohort-changes/cohort-changes.tables.js';
 import { recordCohortChange } from '../cohort-changes/cohort-changes.js';
@@ -47,13 +52,7 @@ describe(`cohort index snapshot (${TEST_DRIVER})`, () => {
       .where(and(eq(participants.status, 'enrolled'), eq(participants.discoverable, true)))
       .offset(offset)
       .limit(1);
-    await db.db.transaction(async (tx) => {
-      await tx
-        .update(participants)
-        .set({ status: 'withdrawn', withdrawnAt: new Date() })
-        .where(eq(participants.id, target!.id));
-      await recordCohortChange(tx, 'participant', target!.num);
-    });
+    await db.db.transaction((tx) => changeParticipant(tx, target!, withdrawal()));
   };
 
   beforeAll(async () => {

@@ -149,40 +149,27 @@ describe('the rules the issue names, one by one', () => {
     expect(decideConsent(c.facts).consent).toBe('deny');
   });
 
-  it('a later standing no beats an earlier study yes when the study has no data yet', () => {
-    const c = find(
+  // Combinations that differ only in what they pick out and what must come out.
+  it.each<[string, (c: ConsentCombination) => boolean, Partial<ConsentDecision>]>([
+    [
+      'a later standing no beats an earlier study yes when the study has no data yet',
       (x) =>
-        active(x) &&
-        x.study === 'permit' &&
-        x.primary === 'deny' &&
-        x.standingAfterStudy &&
-        !x.receivedData,
-    );
-    expect(decideConsent(c.facts)).toMatchObject({ consent: 'deny', awaitingAnswer: false });
-  });
-
-  it('the earlier yes stands, awaiting an answer, when the study already received data', () => {
-    const c = find(
-      (x) =>
-        active(x) &&
-        x.study === 'permit' &&
-        x.primary === 'deny' &&
-        x.standingAfterStudy &&
-        x.receivedData,
-    );
-    expect(decideConsent(c.facts)).toMatchObject({ consent: 'permit', awaitingAnswer: true });
-  });
-
-  it('a later study yes beats a standing ask and "ask me each time"', () => {
-    const c = find(
-      (x) =>
-        active(x) &&
-        x.study === 'permit' &&
-        x.primary === 'ask' &&
-        x.askEachTime &&
-        !x.standingAfterStudy,
-    );
-    expect(decideConsent(c.facts)).toMatchObject({ consent: 'permit', rule: 'study-yes' });
+        x.study === 'permit' && x.primary === 'deny' && x.standingAfterStudy && !x.receivedData,
+      { consent: 'deny', awaitingAnswer: false },
+    ],
+    [
+      'the earlier yes stands, awaiting an answer, when the study already received data',
+      (x) => x.study === 'permit' && x.primary === 'deny' && x.standingAfterStudy && x.receivedData,
+      { consent: 'permit', awaitingAnswer: true },
+    ],
+    [
+      'a later study yes beats a standing ask and "ask me each time"',
+      (x) => x.study === 'permit' && x.primary === 'ask' && x.askEachTime && !x.standingAfterStudy,
+      { consent: 'permit', rule: 'study-yes' },
+    ],
+  ])('%s', (_title, picks, expected) => {
+    const c = find((x) => active(x) && picks(x));
+    expect(decideConsent(c.facts)).toMatchObject(expected);
   });
 
   it('the same instant is not later: the study yes stands', () => {

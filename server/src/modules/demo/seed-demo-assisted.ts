@@ -1,6 +1,6 @@
 import type { Tx } from '../../db/database.js';
 import { insertUser } from '../accounts/accounts.service.js';
-import type { SystemActor, UserActor } from '../actors/actor.js';
+import { sessionlessUser, type SystemActor } from '../actors/actor.js';
 import { registerConsentFormVersion } from '../assisted-consent/assisted-consent.service.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { createEnrolmentCode, enrolWithCode } from '../participants/participants.service.js';
@@ -56,12 +56,7 @@ export async function seedAssistedConsent(
     },
     { emailVerified: true },
   );
-  const coordinatorActor: UserActor = {
-    kind: 'user',
-    userId: staff.id,
-    role: 'consent_coordinator',
-    sessionId: null,
-  };
+  const coordinatorActor = sessionlessUser(staff.id, 'consent_coordinator');
   await linkRepresentative(tx, coordinatorActor, {
     participantId,
     representativeEmail: guardian.email,

@@ -6,7 +6,7 @@ import { insertUser } from '../accounts/accounts.service.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { systemActor, type SystemActor, type UserActor } from '../actors/actor.js';
+import { sessionlessUser, systemActor, type SystemActor, type UserActor } from '../actors/actor.js';
 import type { Role } from '../actors/roles.js';
 import { setConsentPreferences } from '../consent/consent.service.js';
 import { ingestPhenotypes } from '../datasets/ingest/phenotype-ingest.service.js';
@@ -86,12 +86,7 @@ export async function seedDemo(
       accounts.set(account.role, user.id);
       byEmail.set(account.email, user.id);
     }
-    const asUser = (role: Role): UserActor => ({
-      kind: 'user',
-      userId: accounts.get(role)!,
-      role,
-      sessionId: null,
-    });
+    const asUser = (role: Role): UserActor => sessionlessUser(accounts.get(role)!, role);
     signingOfficial = asUser('signing_official');
     researcher = asUser('researcher');
     const sexes = ['female', 'male'] as const;

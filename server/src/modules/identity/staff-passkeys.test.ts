@@ -1,38 +1,21 @@
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { users } from '../accounts/accounts.tables.js';
 import { auditEvents } from '../audit/audit.tables.js';
 import { SoftAuthenticator } from '../../test/soft-authenticator.js';
-import { createTestApi, loginAs, makeUser, testConfig } from '../../test/test-api.js';
-import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
+import {
+  errorCode,
+  loginAs,
+  makeUser,
+  secondFactorConfig,
+  testConfig,
+  useTestApi,
+} from '../../test/test-api.js';
+import { TEST_DRIVER } from '../../test/test-database.js';
 import { sessionAuth, staffPasskeyChallenges } from './identity.tables.js';
 
-let db: TestDatabase;
-let gql: ReturnType<typeof createTestApi>;
+const fx = useTestApi(secondFactorConfig());
 const rp = testConfig().webauthn;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  const base = testConfig();
-  gql = createTestApi(
-    db.db,
-    testConfig({
-      identity: {
-        ...base.identity,
-        mfaRoles: ['admin', 'ethics_board'],
-        stepUpFields: ['castVote', 'revokeGrant', 'changeUserRole', 'createExport'],
-        stepUpMaxAgeMs: 5 * 60_000,
-      },
-    }),
-  );
-});
-afterAll(() => db?.dispose());
-
-type Res = {
-  data?: Record<string, unknown> | null;
-  errors?: { message: string; extensions?: { code?: string } }[];
-};
-const codeOf = (res: Res) => res.errors?.[0]?.extensions?.code;
 
 const REG_OPTIONS = `mutation { staffPasskeyRegistrationOptions {
   __typename ... on MutationStaffPasskeyRegistrationOptionsSuccess { data } ... on Error { message } } }`;
@@ -47,7 +30,7 @@ const CHANGE_ROLE = `mutation($id: ID!) { changeUserRole(input: { userId: $id, r
 
 /** Registers `device` as a second-factor passkey of the token's user. */
 async function addKey(token: string, device: SoftAuthenticator, name = 'Security key') {
-  const options = await gql<{ staffPasskeyRegistrationOptions: { data: string } }>(
+  const options = await fx.gql<{ staffPasskeyRegistrationOptions: { data: string } }>(
     REG_OPTIONS,
     {},
     { token },
@@ -55,7 +38,7 @@ async function addKey(token: string, device: SoftAuthenticator, name = 'Security
   const { challenge } = JSON.parse(options.data!.staffPasskeyRegistrationOptions.data) as {
     challenge: string;
   };
-  const added = await gql<{
+  const added = await fx.gql<{
     addStaffPasskey: {
       __typename: string;
       data?: { passkey: { id: string }; recoveryCodes: string[] };
@@ -67,7 +50,7 @@ async function addKey(token: string, device: SoftAuthenticator, name = 'Security
 
 /** A fresh second-factor challenge for the token's session. */
 async function assertionChallenge(token: string): Promise<string> {
-  const options = await gql<{ passkeySecondFactorOptions: { data: string } }>(
+  const options = await fx.gql<{ passkeySecondFactorOptions: { data: string } }>(
     ASSERT_OPTIONS,
     {},
     { token },
@@ -77,7 +60,7 @@ async function assertionChallenge(token: string): Promise<string> {
 }
 
 async function verifyWith(token: string, response: unknown): Promise<string> {
-  const res = await gql<{ verifySecondFactorWithPasskey: { __typename: string } }>(
+  const res = await fx.gql<{ verifySecondFactorWithPasskey: { __typename: string } }>(
     VERIFY,
     { r: JSON.stringify(response) },
     { token },
@@ -86,7 +69,7 @@ async function verifyWith(token: string, response: unknown): Promise<string> {
 }
 
 async function amrOf(token: string): Promise<string[]> {
-  const res = await gql<{ mySecondFactor: { amr: string[] } }>(
+  const res = await fx.gql<{ mySecondFactor: { amr: string[] } }>(
     `{ mySecondFactor { amr } }`,
     {},
     { token },
@@ -96,11 +79,11 @@ async function amrOf(token: string): Promise<string[]> {
 
 describe(`staff passkeys as a second factor (${TEST_DRIVER})`, () => {
   it('lets a board member enrol a passkey instead of TOTP, then sign in with password + passkey', async () => {
-    const board = await makeUser(db.db, 'ethics_board');
-    const first = await loginAs(gql, board);
-    expect(codeOf(await gql(`{ users { id } }`, {}, { token: first }))).toBe('MFA_REQUIRED');
+    const board = await makeUser(fx.db.db, 'ethics_board');
+    const first = await loginAs(fx.gql, board);
+    expect(errorCode(await fx.gql(`{ users { id } }`, {}, { token: first }))).toBe('MFA_REQUIRED');
     // Confirming one's e-mail address is allowed before the second factor (it reaches the check).
-    const early = await gql<{ verifyEmail: { __typename: string } }>(
+    const early = await fx.gql<{ verifyEmail: { __typename: string } }>(
       `mutation { verifyEmail(token: "not-a-real-token-but-long-enough") { __typename } }`,
       {},
       { token: first },
@@ -110,7 +93,7 @@ describe(`staff passkeys as a second factor (${TEST_DRIVER})`, () => {
     const added = await addKey(first, device);
     expect(added.__typename).toBe('MutationAddStaffPasskeySuccess');
     expect(added.data!.recoveryCodes).toHaveLength(10);
-    const status = await gql<{ mySecondFactor: Record<string, unknown> }>(
+    const status = await fx.gql<{ mySecondFactor: Record<string, unknown> }>(
       `{ mySecondFactor { enrolled totp passkeys required amr } }`,
       {},
       { token: first },
@@ -124,16 +107,16 @@ describe(`staff passkeys as a second factor (${TEST_DRIVER})`, () => {
     });
 
     // A new sign-in: the password alone is not enough; the passkey is.
-    const token = await loginAs(gql, board);
-    expect(codeOf(await gql(`{ myStaffPasskeys { id } }`, {}, { token }))).toBeUndefined();
-    expect(codeOf(await gql(`{ studies { id } }`, {}, { token }))).toBe('MFA_REQUIRED');
+    const token = await loginAs(fx.gql, board);
+    expect(errorCode(await fx.gql(`{ myStaffPasskeys { id } }`, {}, { token }))).toBeUndefined();
+    expect(errorCode(await fx.gql(`{ studies { id } }`, {}, { token }))).toBe('MFA_REQUIRED');
     const challenge = await assertionChallenge(token);
     expect(await verifyWith(token, device.assert(challenge))).toBe(
       'MutationVerifySecondFactorWithPasskeySuccess',
     );
     expect(await amrOf(token)).toEqual(['pwd', 'pop']);
-    expect(codeOf(await gql(`{ studies { id } }`, {}, { token }))).toBeUndefined();
-    const events = await db.db
+    expect(errorCode(await fx.gql(`{ studies { id } }`, {}, { token }))).toBeUndefined();
+    const events = await fx.db.db
       .select({ action: auditEvents.action, payload: auditEvents.payload })
       .from(auditEvents)
       .where(eq(auditEvents.actorId, board.id));
@@ -146,20 +129,20 @@ describe(`staff passkeys as a second factor (${TEST_DRIVER})`, () => {
   });
 
   it('accepts a fresh passkey assertion as a step-up, and refuses the action called directly without one', async () => {
-    const admin = await makeUser(db.db, 'admin');
-    const target = await makeUser(db.db, 'researcher');
-    const token = await loginAs(gql, admin);
+    const admin = await makeUser(fx.db.db, 'admin');
+    const target = await makeUser(fx.db.db, 'researcher');
+    const token = await loginAs(fx.gql, admin);
     const device = new SoftAuthenticator(rp);
     await addKey(token, device);
-    await db.db.update(sessionAuth).set({ mfaAt: new Date(Date.now() - 6 * 60_000) });
-    const refused = await gql(CHANGE_ROLE, { id: target.id }, { token });
-    expect(codeOf(refused)).toBe('STEP_UP_REQUIRED');
-    const [before] = await db.db.select().from(users).where(eq(users.id, target.id));
+    await fx.db.db.update(sessionAuth).set({ mfaAt: new Date(Date.now() - 6 * 60_000) });
+    const refused = await fx.gql(CHANGE_ROLE, { id: target.id }, { token });
+    expect(errorCode(refused)).toBe('STEP_UP_REQUIRED');
+    const [before] = await fx.db.db.select().from(users).where(eq(users.id, target.id));
     expect(before!.role).toBe('researcher');
     expect(await verifyWith(token, device.assert(await assertionChallenge(token)))).toBe(
       'MutationVerifySecondFactorWithPasskeySuccess',
     );
-    const done = await gql<{ changeUserRole: { __typename: string } }>(
+    const done = await fx.gql<{ changeUserRole: { __typename: string } }>(
       CHANGE_ROLE,
       { id: target.id },
       { token },
@@ -168,14 +151,14 @@ describe(`staff passkeys as a second factor (${TEST_DRIVER})`, () => {
   });
 
   it('refuses another user’s passkey, a replayed assertion and a stale challenge, and audits each', async () => {
-    const alice = await makeUser(db.db, 'admin');
-    const bob = await makeUser(db.db, 'admin');
+    const alice = await makeUser(fx.db.db, 'admin');
+    const bob = await makeUser(fx.db.db, 'admin');
     const aliceKey = new SoftAuthenticator(rp);
     const bobKey = new SoftAuthenticator(rp);
-    await addKey(await loginAs(gql, alice), aliceKey);
-    await addKey(await loginAs(gql, bob), bobKey);
+    await addKey(await loginAs(fx.gql, alice), aliceKey);
+    await addKey(await loginAs(fx.gql, bob), bobKey);
 
-    const session = await loginAs(gql, alice);
+    const session = await loginAs(fx.gql, alice);
     // Bob's key answering Alice's challenge.
     expect(await verifyWith(session, bobKey.assert(await assertionChallenge(session)))).toBe(
       'ValidationError',
@@ -183,7 +166,7 @@ describe(`staff passkeys as a second factor (${TEST_DRIVER})`, () => {
     // A good assertion works once; sent again it is refused (the challenge is spent).
     const good = aliceKey.assert(await assertionChallenge(session));
     expect(await verifyWith(session, good)).toBe('MutationVerifySecondFactorWithPasskeySuccess');
-    const other = await loginAs(gql, alice);
+    const other = await loginAs(fx.gql, alice);
     expect(await verifyWith(other, good)).toBe('ValidationError');
     expect(await verifyWith(session, good)).toBe('ValidationError');
     // A challenge issued to one session cannot prove another.
@@ -191,14 +174,14 @@ describe(`staff passkeys as a second factor (${TEST_DRIVER})`, () => {
     expect(await verifyWith(other, aliceKey.assert(forFirst))).toBe('ValidationError');
     // An expired challenge.
     const stale = await assertionChallenge(other);
-    await db.db
+    await fx.db.db
       .update(staffPasskeyChallenges)
       .set({ expiresAt: new Date(Date.now() - 1000) })
       .where(eq(staffPasskeyChallenges.challenge, stale));
     expect(await verifyWith(other, aliceKey.assert(stale))).toBe('ValidationError');
     expect(await amrOf(other)).toEqual(['pwd']);
-    expect(codeOf(await gql(`{ users { id } }`, {}, { token: other }))).toBe('MFA_REQUIRED');
-    const failures = await db.db
+    expect(errorCode(await fx.gql(`{ users { id } }`, {}, { token: other }))).toBe('MFA_REQUIRED');
+    const failures = await fx.db.db
       .select({ payload: auditEvents.payload })
       .from(auditEvents)
       .where(and(eq(auditEvents.actorId, alice.id), eq(auditEvents.action, 'mfa.verify_failed')));
@@ -212,23 +195,23 @@ describe(`staff passkeys as a second factor (${TEST_DRIVER})`, () => {
   });
 
   it('does not let a password-only session add a factor once one exists; recovery codes still work', async () => {
-    const admin = await makeUser(db.db, 'admin');
-    const first = await loginAs(gql, admin);
+    const admin = await makeUser(fx.db.db, 'admin');
+    const first = await loginAs(fx.gql, admin);
     const added = await addKey(first, new SoftAuthenticator(rp));
     const recovery = added.data!.recoveryCodes;
-    const thief = await loginAs(gql, admin);
-    const options = await gql(REG_OPTIONS, {}, { token: thief });
+    const thief = await loginAs(fx.gql, admin);
+    const options = await fx.gql(REG_OPTIONS, {}, { token: thief });
     expect(
       (options.data as { staffPasskeyRegistrationOptions: { __typename: string } })
         .staffPasskeyRegistrationOptions.__typename,
     ).toBe('ConflictError');
-    const totp = await gql<{ startTotpEnrolment: { __typename: string } }>(
+    const totp = await fx.gql<{ startTotpEnrolment: { __typename: string } }>(
       `mutation { startTotpEnrolment { __typename } }`,
       {},
       { token: thief },
     );
     expect(totp.data!.startTotpEnrolment.__typename).toBe('ConflictError');
-    const used = await gql<{ verifySecondFactor: { __typename: string } }>(
+    const used = await fx.gql<{ verifySecondFactor: { __typename: string } }>(
       `mutation($r: String) { verifySecondFactor(recoveryCode: $r) { __typename } }`,
       { r: recovery[0] },
       { token: thief },
@@ -242,8 +225,8 @@ describe(`staff passkeys as a second factor (${TEST_DRIVER})`, () => {
   });
 
   it('keeps participants to their own chain-anchored passkeys', async () => {
-    const participant = await makeUser(db.db, 'participant');
-    const token = await loginAs(gql, participant);
-    expect(codeOf(await gql(`{ myStaffPasskeys { id } }`, {}, { token }))).toBe('FORBIDDEN');
+    const participant = await makeUser(fx.db.db, 'participant');
+    const token = await loginAs(fx.gql, participant);
+    expect(errorCode(await fx.gql(`{ myStaffPasskeys { id } }`, {}, { token }))).toBe('FORBIDDEN');
   });
 });

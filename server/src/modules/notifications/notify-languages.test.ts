@@ -1,8 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { TEST_PASSWORD, loginAs, makeUser, useTestApi } from '../../test/test-api.js';
+import { TEST_PASSWORD, confirmEmail, loginAs, makeUser, useTestApi } from '../../test/test-api.js';
 import { TEST_DRIVER } from '../../test/test-database.js';
-import { users } from '../accounts/accounts.tables.js';
 import { systemActor, type UserActor } from '../actors/actor.js';
 import { sendWeeklyDigests } from '../audit-explorer/weekly-digest.service.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
@@ -62,7 +61,7 @@ describe(`participants' notifications in their language (${TEST_DRIVER})`, () =>
       return { participantId: p.id, user: enrolled.user };
     });
     // A confirmed address, so the mail goes out.
-    await fx.db.db.update(users).set({ emailVerifiedAt: new Date() }).where(eq(users.id, user.id));
+    await confirmEmail(fx.db.db, user.id);
     const token = await loginAs(fx.gql, user);
     await fx.gql(SET_LANGUAGE, { locale: 'es' }, { token });
     await fx.gql(SET_DIGEST, {}, { token });

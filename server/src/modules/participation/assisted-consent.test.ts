@@ -88,6 +88,8 @@ describe(`staff-assisted and proxy consent (${TEST_DRIVER})`, () => {
         .from(participants)
         .where(eq(participants.pseudonym, pseudonym))
     )[0]!.id;
+  const paperRecordsOf = (pid: string) =>
+    f.db.db.select().from(paperConsentRecords).where(eq(paperConsentRecords.participantId, pid));
   /** What a refused attempt must leave as it was. */
   const footprint = async (pid: string) => {
     const n = async (q: Promise<{ n: number }[]>) => Number((await q)[0]!.n);
@@ -186,10 +188,7 @@ describe(`staff-assisted and proxy consent (${TEST_DRIVER})`, () => {
       witnessName: 'Nurse Wanda Witness',
     });
     expect(paper!.scanSha256).toMatch(/^[0-9a-f]{64}$/);
-    const [stored] = await f.db.db
-      .select()
-      .from(paperConsentRecords)
-      .where(eq(paperConsentRecords.participantId, pid));
+    const [stored] = await paperRecordsOf(pid);
     expect(stored!.scan.subarray(0, 5).toString()).toBe('%PDF-');
 
     // On chain: every record carries the institution's proof, witnessed by the paper record.
@@ -486,14 +485,7 @@ describe(`staff-assisted and proxy consent (${TEST_DRIVER})`, () => {
 
   it('erasure clears the participant’s paper records and representations', async () => {
     const pid = await participantId('P-DEMO0003');
-    expect(
-      (
-        await f.db.db
-          .select()
-          .from(paperConsentRecords)
-          .where(eq(paperConsentRecords.participantId, pid))
-      ).length,
-    ).toBe(1);
+    expect(await paperRecordsOf(pid)).toHaveLength(1);
     const stewardToken = await signIn(f.gql, 'steward@demo.local');
     const erased = await mutate(
       f,
@@ -506,14 +498,7 @@ describe(`staff-assisted and proxy consent (${TEST_DRIVER})`, () => {
       },
     );
     expect(erased.__typename, JSON.stringify(erased)).toBe('MutationEraseParticipantSuccess');
-    expect(
-      (
-        await f.db.db
-          .select()
-          .from(paperConsentRecords)
-          .where(eq(paperConsentRecords.participantId, pid))
-      ).length,
-    ).toBe(0);
+    expect(await paperRecordsOf(pid)).toHaveLength(0);
     const teenToken = await signIn(f.gql, 'sam@demo.local');
     const gone = await f.gql<{ eraseParticipant: { __typename: string } }>(
       `mutation { eraseParticipant(confirmation: "erase P-DEMO0002") { __typename ... on Error { code } } }`,
