@@ -180,6 +180,12 @@ export const AUDIT_ACTION_SPANISH = {
     'Un miembro del comité de ética declaró un conflicto de intereses en un estudio y se apartó',
   'review.election.decide':
     'Un comité de acceso a datos decidió sobre sus conjuntos de datos para un estudio',
+  'review.election.remind':
+    'Se recordó el plazo a los miembros del comité que aún no habían votado sobre un estudio',
+  'review.election.overdue':
+    'La votación de un comité de acceso a datos sobre un estudio superó su plazo',
+  'review.election.close_overdue':
+    'La presidencia de un comité cerró una votación vencida sobre un estudio con los votos emitidos',
   'dac.create': 'Un administrador creó un comité de acceso a datos',
   'dac.rename': 'Un administrador cambió el nombre de un comité de acceso a datos',
   'dac.member.add': 'Un administrador añadió un miembro a un comité de acceso a datos',

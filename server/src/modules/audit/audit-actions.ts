@@ -164,6 +164,13 @@ export const AUDIT_ACTION_WORDING = {
     'An ethics board member declared a conflict of interest on a study and stood aside',
   ),
   'review.election.decide': use('A data access committee decided on its datasets for a study'),
+  'review.election.remind': use(
+    'The committee members yet to vote on a study were reminded of the deadline',
+  ),
+  'review.election.overdue': use('A data access committee’s vote on a study passed its deadline'),
+  'review.election.close_overdue': use(
+    'A committee chair closed an overdue vote on a study with the votes cast',
+  ),
   // Data access committees: who decides which datasets.
   'dac.create': use('An administrator set up a data access committee'),
   'dac.rename': use('An administrator renamed a data access committee'),

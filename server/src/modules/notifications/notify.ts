@@ -46,6 +46,10 @@ export const NOTIFICATION_KINDS = {
   },
   study_decision: { audience: 'staff', why: 'The board decided a researcher’s study.' },
   vote_needed: { audience: 'staff', why: 'A study awaits a board member’s review.' },
+  vote_deadline: {
+    audience: 'staff',
+    why: 'A committee’s vote nears or passed its deadline: its members yet to vote and its chair are told.',
+  },
   signing_official_needed: {
     audience: 'staff',
     why: 'A researcher’s request awaits their institution’s signing official.',
