@@ -143,6 +143,8 @@ const variableTypes: Record<string, string> = {
   renewalDecision: 'RenewalDecision!',
   note: 'String',
   dueAt: 'DateTime!',
+  changeId: 'ID!',
+  approve: 'Boolean!',
 };
 
 /**

@@ -81,8 +81,10 @@ export const AUDIT_ACTION_SPANISH = {
     'Se restringieron las condiciones de uso de un conjunto de datos que contiene sus datos',
   'dataset.data_use.widen_request':
     'Un responsable de datos pidió ampliar las condiciones de uso de un conjunto de datos',
+  'dataset.data_use.vote':
+    'Un miembro del comité de acceso de un conjunto de datos votó sobre ampliar sus condiciones de uso',
   'dataset.data_use.decide':
-    'El comité de ética decidió sobre la ampliación de las condiciones de uso de un conjunto de datos',
+    'El comité de acceso de un conjunto de datos decidió sobre la ampliación de sus condiciones de uso',
   'dataset.ingest': 'Sus datos se añadieron a un conjunto de datos',
   'ontology.import': 'Se importó un vocabulario de términos',
   // Estudios y su revisión.

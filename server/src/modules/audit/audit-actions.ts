@@ -133,8 +133,11 @@ export const AUDIT_ACTION_WORDING = {
   'dataset.data_use.widen_request': use(
     'A data steward asked to widen the terms of use of a dataset',
   ),
+  'dataset.data_use.vote': use(
+    'A member of a dataset’s data access committee voted on widening its terms of use',
+  ),
   'dataset.data_use.decide': use(
-    'The ethics board decided on widening the terms of use of a dataset',
+    'A dataset’s data access committee decided on widening its terms of use',
   ),
   'dataset.ingest': use('Your data was added to a dataset'),
   'ontology.import': use('A vocabulary of terms was imported'),
