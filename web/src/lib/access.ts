@@ -162,7 +162,8 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
     what: 'request documents',
   },
   '/studies/[id]/request.pdf': {
-    roles: ['researcher', 'ethics_board'],
+    // Signing officials of the requester's institution too (the API checks the institution).
+    roles: ['researcher', 'ethics_board', 'signing_official'],
     what: 'printed data access requests',
   },
   '/studies/collaborations': { roles: ['researcher'], what: 'collaborations (researchers only)' },

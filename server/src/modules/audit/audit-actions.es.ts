@@ -105,6 +105,8 @@ export const AUDIT_ACTION_SPANISH = {
   'study.reject': 'El comité de ética rechazó un estudio',
   'study.withdraw': 'Un investigador retiró un estudio',
   'study.evidence.attach': 'Un investigador adjuntó la aprobación ética de un estudio',
+  'study.application.read':
+    'Un firmante autorizado de la institución del investigador leyó la solicitud de acceso completa de un estudio',
   'study.cohort.read': 'Alguien consultó las cifras del grupo de participantes de un estudio',
   'review.vote': 'Un miembro del comité de ética votó sobre un estudio',
   'review.consent_outlook.read':

@@ -161,6 +161,9 @@ export const AUDIT_ACTION_WORDING = {
   'study.reject': use('The ethics board turned a study down'),
   'study.withdraw': use('A researcher withdrew a study'),
   'study.evidence.attach': use('A researcher attached ethics approval to a study'),
+  'study.application.read': use(
+    'A signing official of the researcher’s institution read a study’s full access request',
+  ),
   'study.cohort.read': use('Someone looked at a study’s cohort figures'),
   'review.vote': use('An ethics board member voted on a study'),
   'review.conflict.declare': use(
