@@ -144,6 +144,7 @@ const variableTypes: Record<string, string> = {
   note: 'String',
   dueAt: 'DateTime!',
   changeId: 'ID!',
+  text: 'String!',
   approve: 'Boolean!',
 };
 

@@ -58,6 +58,10 @@ export const NOTIFICATION_KINDS = {
     audience: 'staff',
     why: 'A signing official returned or turned down a researcher’s request.',
   },
+  agreement_published: {
+    audience: 'staff',
+    why: 'A committee published a new data use agreement: researchers with open requests or grants under it, and their signing officials, must accept it.',
+  },
   library_card: {
     audience: 'staff',
     why: 'A signing official issued or revoked a researcher’s library card.',
