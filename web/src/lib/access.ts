@@ -116,6 +116,11 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
     what: 'the data access committees',
     nav: { label: 'Committees' },
   },
+  '/admin/agreements': {
+    roles: ['admin'],
+    what: 'the data use agreements',
+    nav: { label: 'Agreements' },
+  },
   '/admin/consent-forms': {
     roles: ['admin'],
     what: 'the paper consent forms',
