@@ -50,6 +50,7 @@ import './modules/review/dac-reports.types.js';
 import './modules/review/election.types.js';
 import './modules/review/data-use-reviews.types.js';
 import './modules/grants/grants.types.js';
+import './modules/grants/agreement-notices.types.js';
 import './modules/grants/grant-renewals.types.js';
 import './modules/notifications/notifications.types.js';
 import './modules/record/record.types.js';

@@ -45,11 +45,16 @@ test('an administrator sees the demo committees and sets up a new one', async ({
   await committee(page, 'Methods DAC')
     .getByLabel('Ask participants whose consent says “ask”')
     .selectOption('before_decision');
+  // What happens once a vote passes its deadline is the committee's rule too (issue #15).
+  await committee(page, 'Methods DAC')
+    .getByLabel('After the deadline')
+    .selectOption('CHAIR_CLOSES');
   await committee(page, 'Methods DAC').getByRole('button', { name: 'Save the rules' }).click();
   await expect(page.getByText('The voting rules are saved.')).toBeVisible();
   await expect(committee(page, 'Methods DAC')).toContainText(
     'participants asked before the decision',
   );
+  await expect(committee(page, 'Methods DAC')).toContainText('the chair may close an overdue vote');
 });
 
 test('a board member sees the request under their committee and declares a conflict of interest', async ({

@@ -22,6 +22,14 @@ test('the signing official returns a waiting request with a reason the researche
   await expect(
     page.getByTestId('library-card').filter({ hasText: 'Dr Rhea Searcher' }),
   ).toContainText('Valid');
+  // The official reads the full request they sign for, and prints it (both audited by the API).
+  await request.getByText(/^Read the full request/).click();
+  await expect(request.getByRole('heading', { name: 'Full request' })).toBeVisible();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    request.getByRole('link', { name: 'Download the request as a PDF' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^access-request-.+\.pdf$/);
   await expectAccessible(page, testInfo, 'signing-official');
   await screenshots(page, testInfo, 'signing-official');
   await page.setViewportSize({ width: 1280, height: 900 });

@@ -8,6 +8,7 @@ import { deliverPendingMail } from '../modules/notifications/mail-delivery.js';
 import type { MailPort } from '../modules/notifications/mail-port.js';
 import type { ConsentRequestTiming } from '../config.js';
 import type { CohortEngine } from '../modules/cohorts/cohort-engine.js';
+import { sweepElectionDeadlines } from '../modules/review/election-deadlines.js';
 import { askLateJoiners } from '../modules/studies/late-joiners.js';
 import { sendDueReminders } from '../modules/studies/consent-reminders.js';
 import { sweepExpiredDocuments } from '../modules/studies/study-documents.service.js';
@@ -20,7 +21,8 @@ export interface AskingRound {
 
 /**
  * Timed workflow chores of one API instance: expire grants and send their 30-day notices, remind
- * grantees of their annual renewal (60, 30, 7 days) and flag missed renewals, write
+ * grantees of their annual renewal (60, 30, 7 days) and flag missed renewals, remind committee
+ * members of a vote's deadline and flag overdue elections, write
  * participants' weekly summaries, ask people who joined a study's cohort late, remind those who
  * have not answered a request (on their schedule), and deliver notification e-mail. Both claim what they work on with `FOR UPDATE SKIP LOCKED`, so
  * several instances may run them.
@@ -63,6 +65,8 @@ export class WorkflowWorker {
     if (swept.expired || swept.noticed) this.log.info('grants swept', swept);
     const renewals = await sweepRenewals(this.db, now);
     if (renewals.reminded || renewals.overdue) this.log.info('grant renewals swept', renewals);
+    const elections = await sweepElectionDeadlines(this.db, now);
+    if (elections.reminded || elections.overdue) this.log.info('vote deadlines swept', elections);
     const ended = await endLapsedRepresentations(this.db, now);
     if (ended) this.log.info('representations ended', { ended });
     const digests = await sendWeeklyDigests(this.db, now);

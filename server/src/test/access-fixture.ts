@@ -143,6 +143,9 @@ const variableTypes: Record<string, string> = {
   renewalDecision: 'RenewalDecision!',
   note: 'String',
   dueAt: 'DateTime!',
+  changeId: 'ID!',
+  text: 'String!',
+  approve: 'Boolean!',
 };
 
 /**

@@ -73,6 +73,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   '/signing-official': route(['signing_official'], 'the signing official’s page', 'Sign-off'),
   '/admin/users': route(['admin'], 'account administration', 'Users'),
   '/admin/dacs': route(['admin'], 'the data access committees', 'Committees'),
+  '/admin/agreements': route(['admin'], 'the data use agreements', 'Agreements'),
   '/admin/consent-forms': route(['admin'], 'the paper consent forms', 'Consent forms'),
   '/review': {
     roles: BOARD,
@@ -115,7 +116,8 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
     what: 'request documents',
   },
   '/studies/[id]/request.pdf': {
-    roles: ['researcher', 'ethics_board'],
+    // Signing officials of the requester's institution too (the API checks the institution).
+    roles: ['researcher', 'ethics_board', 'signing_official'],
     what: 'printed data access requests',
   },
   '/studies/collaborations': { roles: ['researcher'], what: 'collaborations (researchers only)' },

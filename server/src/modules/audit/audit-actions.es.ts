@@ -84,8 +84,10 @@ export const AUDIT_ACTION_SPANISH = {
     'Se restringieron las condiciones de uso de un conjunto de datos que contiene sus datos',
   'dataset.data_use.widen_request':
     'Un responsable de datos pidió ampliar las condiciones de uso de un conjunto de datos',
+  'dataset.data_use.vote':
+    'Un miembro del comité de acceso de un conjunto de datos votó sobre ampliar sus condiciones de uso',
   'dataset.data_use.decide':
-    'El comité de ética decidió sobre la ampliación de las condiciones de uso de un conjunto de datos',
+    'El comité de acceso de un conjunto de datos decidió sobre la ampliación de sus condiciones de uso',
   'dataset.ingest': 'Sus datos se añadieron a un conjunto de datos',
   'ontology.import': 'Se importó un vocabulario de términos',
   // Estudios y su revisión.
@@ -106,6 +108,8 @@ export const AUDIT_ACTION_SPANISH = {
   'study.reject': 'El comité de ética rechazó un estudio',
   'study.withdraw': 'Un investigador retiró un estudio',
   'study.evidence.attach': 'Un investigador adjuntó la aprobación ética de un estudio',
+  'study.application.read':
+    'Un firmante autorizado de la institución del investigador leyó la solicitud de acceso completa de un estudio',
   'study.cohort.read': 'Alguien consultó las cifras del grupo de participantes de un estudio',
   'review.vote': 'Un miembro del comité de ética votó sobre un estudio',
   'review.consent_outlook.read':
@@ -202,6 +206,12 @@ export const AUDIT_ACTION_SPANISH = {
     'Un miembro del comité de ética declaró un conflicto de intereses en un estudio y se apartó',
   'review.election.decide':
     'Un comité de acceso a datos decidió sobre sus conjuntos de datos para un estudio',
+  'review.election.remind':
+    'Se recordó el plazo a los miembros del comité que aún no habían votado sobre un estudio',
+  'review.election.overdue':
+    'La votación de un comité de acceso a datos sobre un estudio superó su plazo',
+  'review.election.close_overdue':
+    'La presidencia de un comité cerró una votación vencida sobre un estudio con los votos emitidos',
   'dac.create': 'Un administrador creó un comité de acceso a datos',
   'dac.rename': 'Un administrador cambió el nombre de un comité de acceso a datos',
   'dac.member.add': 'Un administrador añadió un miembro a un comité de acceso a datos',

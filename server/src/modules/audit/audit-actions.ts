@@ -143,8 +143,11 @@ export const AUDIT_ACTION_WORDING = {
   'dataset.data_use.widen_request': use(
     'A data steward asked to widen the terms of use of a dataset',
   ),
+  'dataset.data_use.vote': use(
+    'A member of a dataset’s data access committee voted on widening its terms of use',
+  ),
   'dataset.data_use.decide': use(
-    'The ethics board decided on widening the terms of use of a dataset',
+    'A dataset’s data access committee decided on widening its terms of use',
   ),
   'dataset.ingest': use('Your data was added to a dataset'),
   'ontology.import': use('A vocabulary of terms was imported'),
@@ -168,12 +171,22 @@ export const AUDIT_ACTION_WORDING = {
   'study.reject': use('The ethics board turned a study down'),
   'study.withdraw': use('A researcher withdrew a study'),
   'study.evidence.attach': use('A researcher attached ethics approval to a study'),
+  'study.application.read': use(
+    'A signing official of the researcher’s institution read a study’s full access request',
+  ),
   'study.cohort.read': use('Someone looked at a study’s cohort figures'),
   'review.vote': use('An ethics board member voted on a study'),
   'review.conflict.declare': use(
     'An ethics board member declared a conflict of interest on a study and stood aside',
   ),
   'review.election.decide': use('A data access committee decided on its datasets for a study'),
+  'review.election.remind': use(
+    'The committee members yet to vote on a study were reminded of the deadline',
+  ),
+  'review.election.overdue': use('A data access committee’s vote on a study passed its deadline'),
+  'review.election.close_overdue': use(
+    'A committee chair closed an overdue vote on a study with the votes cast',
+  ),
   // Data access committees: who decides which datasets.
   'dac.create': use('An administrator set up a data access committee'),
   'dac.rename': use('An administrator renamed a data access committee'),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CONSENT_REQUEST_TIMINGS } from '../../config.js';
+import { OVERDUE_RULES } from './dacs.tables.js';
 import { idSchema, nameSchema } from '../../lib/validators.js';
 
 const quorum = z
@@ -34,14 +35,16 @@ export const DacMemberSchema = z.object({ dacId: idSchema, userId: idSchema });
 export const DacChairSchema = z.object({ dacId: idSchema, chairId: idSchema.nullable() });
 
 /**
- * The quorum, the voting period and when participants are asked; each may be left as it is
- * (undefined). `askParticipants: null` goes back to the server's default.
+ * The quorum, the voting period, when participants are asked and what an overdue election
+ * allows; each may be left as it is (undefined). `askParticipants: null` goes back to the
+ * server's default.
  */
 export const DacRulesSchema = z.object({
   dacId: idSchema,
   quorum: quorum.optional(),
   voteDays: voteDays.optional(),
   askParticipants: z.enum(CONSENT_REQUEST_TIMINGS).nullable().optional(),
+  overdueRule: z.enum(OVERDUE_RULES).optional(),
 });
 
 /** The datasets a committee governs, all of them (others it governed are released). */

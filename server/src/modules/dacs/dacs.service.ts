@@ -212,7 +212,8 @@ export async function askingTimeOf(
 }
 
 /**
- * An admin sets the quorum and the voting period. They apply to decisions taken from now on,
+ * An admin sets the quorum, the voting period, when participants are asked and what an
+ * overdue election allows. They apply to decisions taken from now on,
  * open elections included; deadlines already set stay as they were announced.
  */
 export async function setDacRules(tx: Tx, actor: Actor | null, input: unknown): Promise<DacRow> {
@@ -226,6 +227,7 @@ export async function setDacRules(tx: Tx, actor: Actor | null, input: unknown): 
       voteDays: data.voteDays ?? dac.voteDays,
       askParticipants:
         data.askParticipants === undefined ? dac.askParticipants : data.askParticipants,
+      overdueRule: data.overdueRule ?? dac.overdueRule,
       updatedAt: new Date(),
     })
     .where(eq(dacs.id, dac.id))
@@ -234,6 +236,7 @@ export async function setDacRules(tx: Tx, actor: Actor | null, input: unknown): 
     quorum: { from: dac.quorum, to: updated!.quorum },
     voteDays: { from: dac.voteDays, to: updated!.voteDays },
     askParticipants: { from: dac.askParticipants, to: updated!.askParticipants },
+    overdueRule: { from: dac.overdueRule, to: updated!.overdueRule },
   });
   return updated!;
 }

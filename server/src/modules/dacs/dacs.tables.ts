@@ -5,6 +5,11 @@ import { datasets } from '../datasets/datasets.tables.js';
 import { createdAt, timestamptz, uuidRef } from '../../db/columns.js';
 import type { ConsentRequestTiming } from '../../config.js';
 
+/** What a committee does with an election past its deadline (see `dacs.overdueRule`). */
+export const OVERDUE_RULES = ['remind', 'chair_closes'] as const;
+/** One of `OVERDUE_RULES`. */
+export type OverdueRule = (typeof OVERDUE_RULES)[number];
+
 /**
  * A data access committee: it decides the requests for the datasets it governs, with its own
  * quorum (votes needed), chair (whose vote decides once the quorum is reached) and voting period.
@@ -25,12 +30,19 @@ export const dacs = pgTable(
      * `after_approval`; null: the server's default (CONSENT_REQUESTS_WHEN).
      */
     askParticipants: text('ask_participants').$type<ConsentRequestTiming>(),
+    /**
+     * What happens once an election passes its deadline: `remind` (the members who have not
+     * voted and the chair are told; the election waits for its quorum) or `chair_closes` (they
+     * are told, and the chair may close it on the votes cast).
+     */
+    overdueRule: text('overdue_rule').$type<OverdueRule>().notNull().default('remind'),
     createdAt: createdAt(),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
   },
   (t) => [
     check('dacs_quorum_check', sql`${t.quorum} between 1 and 50`),
     check('dacs_vote_days_check', sql`${t.voteDays} between 1 and 365`),
+    check('dacs_overdue_rule_check', sql`${t.overdueRule} in ('remind', 'chair_closes')`),
     check(
       'dacs_ask_participants_check',
       sql`${t.askParticipants} is null or ${t.askParticipants} in ('before_decision', 'after_approval')`,

@@ -25,6 +25,22 @@ const DacMemberType = builder.objectRef<UserProfile>('DacMember').implement({
   }),
 });
 
+const OverdueRuleEnum = builder.enumType('OverdueRule', {
+  description: 'What a committee does with an election still open past its deadline.',
+  values: {
+    REMIND: {
+      value: 'remind',
+      description:
+        'The members yet to vote and the chair are told; the election waits for its quorum.',
+    },
+    CHAIR_CLOSES: {
+      value: 'chair_closes',
+      description:
+        'They are told, and the chair may close it on the votes cast (a majority approves; a tie or no votes rejects).',
+    },
+  } as const,
+});
+
 /** A data access committee as the API shows it. */
 export const DacType = builder.objectRef<DacRow>('Dac').implement({
   description:
@@ -38,6 +54,11 @@ export const DacType = builder.objectRef<DacRow>('Dac').implement({
       nullable: true,
       description:
         'When participants whose consent says "ask" are asked about its requests: before_decision (the committee sees the response rate) or after_approval; null: the server default (CONSENT_REQUESTS_WHEN).',
+    }),
+    overdueRule: t.field({
+      type: OverdueRuleEnum,
+      description: 'What happens to an election still open past its deadline.',
+      resolve: (d) => d.overdueRule,
     }),
     chair: t.field({
       type: DacMemberType,
@@ -183,7 +204,7 @@ builder.mutationField('setDacRules', (t) =>
   t.field({
     type: DacType,
     description:
-      'An administrator sets the quorum, the days to vote and when participants are asked. Audited.',
+      'An administrator sets the quorum, the days to vote, when participants are asked and what an overdue election allows. Audited.',
     authScopes: { roles: ['admin'] },
     errors: { types: WRITE_ERRORS },
     args: {
@@ -195,6 +216,7 @@ builder.mutationField('setDacRules', (t) =>
         description:
           'before_decision or after_approval; an empty string goes back to the server default; omitted: unchanged.',
       }),
+      overdueRule: t.arg({ type: OverdueRuleEnum, required: false }),
     },
     resolve: (_root, args, ctx) =>
       inTransaction(ctx, (tx) =>
@@ -203,6 +225,7 @@ builder.mutationField('setDacRules', (t) =>
           quorum: args.quorum ?? undefined,
           voteDays: args.voteDays ?? undefined,
           askParticipants: args.askParticipants === '' ? null : (args.askParticipants ?? undefined),
+          overdueRule: args.overdueRule ?? undefined,
         }),
       ),
   }),

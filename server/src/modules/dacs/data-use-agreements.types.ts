@@ -10,7 +10,6 @@ import {
   agreementVersions,
   allCurrentAgreements,
   currentAgreements,
-  publishAgreement,
   type AgreementRow,
 } from './data-use-agreements.js';
 
@@ -69,21 +68,6 @@ builder.queryField('dataUseAgreements', (t) =>
       'The current data use agreement of every committee that published one (what researchers and signing officials accept).',
     authScopes: { roles: ['researcher', 'signing_official', 'ethics_board', 'admin'] },
     resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => allCurrentAgreements(tx)),
-  }),
-);
-
-builder.mutationField('publishDataUseAgreement', (t) =>
-  t.field({
-    type: DataUseAgreementType,
-    description:
-      'An administrator or the committee’s chair publishes a new version of its data use agreement; earlier acceptances no longer count. Audited.',
-    authScopes: { roles: ['admin', 'ethics_board'] },
-    errors: { types: WRITE_ERRORS },
-    args: { dacId: t.arg.id(), text: t.arg.string() },
-    resolve: (_root, args, ctx) =>
-      inTransaction(ctx, (tx) =>
-        publishAgreement(tx, ctx.viewer, { dacId: String(args.dacId), text: args.text }),
-      ),
   }),
 );
 

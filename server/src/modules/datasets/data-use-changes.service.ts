@@ -113,7 +113,8 @@ const DecideInput = z.strictObject({
 });
 
 /**
- * An ethics board member or an admin approves or rejects a pending widening. Approving applies
+ * Applies the decision of the dataset's committee on a pending widening (called by its tally,
+ * review/data-use-change-votes.ts, never on one member's say). Approving applies
  * it as the dataset's next version, provided the data use has not changed since it was asked
  * for (else the comparison it was judged on no longer holds: conflict, nothing changes).
  */

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditCount, lastAuditEvent } from '../../test/audit-rows.js';
 import { createTestApi, loginAs, makeUser } from '../../test/test-api.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
+import { systemActor } from '../actors/actor.js';
+import { assignDacDatasets, createDac } from '../dacs/dacs.service.js';
 import { dataUseChanges, datasets } from './datasets.tables.js';
 
 const DATA_USE = `dataUse { permission modifiers version params { timeLimitMonths moratoriumUntil regions institutions users projects } }`;
@@ -12,8 +14,8 @@ const REGISTER = `mutation($i: RegisterDatasetInput!) { registerDataset(input: $
 const UPDATE = `mutation($i: UpdateDatasetInput!) { updateDataset(input: $i) { __typename
   ... on MutationUpdateDatasetSuccess { data { id ${DATA_USE} dataUseHistory { id direction status appliedVersion before after } } }
   ... on ValidationError { fieldErrors { field message } } ... on Error { code message } } }`;
-const DECIDE = `mutation($c: ID!, $a: Boolean!) { decideDataUseChange(changeId: $c, approve: $a) { __typename
-  ... on MutationDecideDataUseChangeSuccess { data { status appliedVersion } } ... on Error { code message } } }`;
+const DECIDE = `mutation($c: ID!, $a: Boolean!) { voteOnDataUseChange(changeId: $c, approve: $a) { __typename
+  ... on MutationVoteOnDataUseChangeSuccess { data { status appliedVersion } } ... on Error { code message } } }`;
 
 interface DataUseOut {
   permission: string;
@@ -43,11 +45,24 @@ describe(`DUO modifier values and versioned data use (${TEST_DRIVER})`, () => {
   let steward = '';
   let board = '';
   let n = 0;
+  let dacId = '';
+  const governed: string[] = [];
   beforeAll(async () => {
     db = await createTestDatabase();
     gql = createTestApi(db.db);
     steward = await loginAs(gql, await makeUser(db.db, 'steward'));
-    board = await loginAs(gql, await makeUser(db.db, 'ethics_board'));
+    const member = await makeUser(db.db, 'ethics_board');
+    board = await loginAs(gql, member);
+    // A one-member committee (quorum 1): its member's vote decides a widening.
+    dacId = (
+      await db.db.transaction((tx) =>
+        createDac(tx, systemActor('test'), {
+          name: 'Values DAC',
+          quorum: 1,
+          memberIds: [member.id],
+        }),
+      )
+    ).id;
   });
   afterAll(() => db.dispose());
 
@@ -62,9 +77,22 @@ describe(`DUO modifier values and versioned data use (${TEST_DRIVER})`, () => {
   const update = async (id: string, dataUse: Record<string, unknown>, token = steward) =>
     (await gql<{ updateDataset: Payload }>(UPDATE, { i: { id, dataUse } }, { token })).data!
       .updateDataset;
-  const decide = async (changeId: string, approve: boolean, token = board) =>
-    (await gql<{ decideDataUseChange: Payload }>(DECIDE, { c: changeId, a: approve }, { token }))
-      .data!.decideDataUseChange;
+  /** The committee's member votes (the dataset moved under the committee first). */
+  const decide = async (changeId: string, approve: boolean, token = board) => {
+    const [change] = await db.db
+      .select()
+      .from(dataUseChanges)
+      .where(eq(dataUseChanges.id, changeId));
+    if (!governed.includes(change!.datasetId)) {
+      governed.push(change!.datasetId);
+      await db.db.transaction((tx) =>
+        assignDacDatasets(tx, systemActor('test'), { dacId, datasetIds: governed }),
+      );
+    }
+    return (
+      await gql<{ voteOnDataUseChange: Payload }>(DECIDE, { c: changeId, a: approve }, { token })
+    ).data!.voteOnDataUseChange;
+  };
 
   it('stores every value with its modifier, region codes normalised, as version 1', async () => {
     const mor = future(90);
@@ -275,7 +303,7 @@ describe(`DUO modifier values and versioned data use (${TEST_DRIVER})`, () => {
 
     const approved = await decide(pending!.id, true);
     expect(approved).toMatchObject({
-      __typename: 'MutationDecideDataUseChangeSuccess',
+      __typename: 'MutationVoteOnDataUseChangeSuccess',
       data: { status: 'APPLIED', appliedVersion: 2 },
     });
     const [row] = await db.db.select().from(datasets).where(eq(datasets.id, id));

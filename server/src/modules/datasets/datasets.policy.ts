@@ -19,8 +19,14 @@ export function assertCanBrowseDatasets(actor: Actor | null): void {
   if (actor === null) throw new UnauthenticatedError();
 }
 
-/** Widening a dataset's data use is the board's call (there is no per-dataset DAC yet), or an admin's. */
+/**
+ * Widening a dataset's data use is decided by the dataset's committee: its tally (the review
+ * module's `voteOnDataUseChange`, which checks the voter sits on that committee) applies the
+ * decision as the member whose vote completed it. Admins run the platform; they do not decide.
+ */
 export function assertCanDecideDataUseChange(actor: Actor | null): asserts actor is Actor {
-  if (actor?.kind === 'system' || hasRole(actor, 'ethics_board', 'admin')) return;
-  throw new ForbiddenError('Only the ethics board or an admin can decide on widening a data use');
+  if (actor?.kind === 'system' || hasRole(actor, 'ethics_board')) return;
+  throw new ForbiddenError(
+    'Only the dataset’s data access committee can decide on widening its data use',
+  );
 }

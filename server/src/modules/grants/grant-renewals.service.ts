@@ -7,6 +7,7 @@ import { parseInput } from '../../errors/parse-input.js';
 import { idSchema } from '../../lib/validators.js';
 import { hasRole, systemActor, type Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
+import { enqueueGrantRecord } from '../chain/outbox.service.js';
 import { dacMemberIds, dacsOfMember, governingDacs } from '../dacs/dac-reads.js';
 import { notify } from '../notifications/notify.js';
 import { studies } from '../studies/studies.tables.js';
@@ -136,7 +137,7 @@ const DecisionSchema = z
 /**
  * A member of a committee that governs the grant decides a submitted renewal report. Renewing
  * moves the renewal date a year on and, unless a time limit (TS) bounds the grant, extends its
- * expiry to that date. Not renewing revokes the grant at once, with the reason.
+ * expiry to that date; the expiry it sets is enqueued for the chain (`renewalRecord`). Not renewing revokes the grant at once, with the reason.
  */
 export async function decideRenewal(
   tx: Tx,
@@ -179,6 +180,7 @@ export async function decideRenewal(
   }
   const nextDue = addMonths(renewal.dueAt, RENEWAL_MONTHS);
   const expiresAt = timeLimited(grant) || grant.expiresAt >= nextDue ? grant.expiresAt : nextDue;
+  await enqueueGrantRecord(tx, renewalRecord(grant, await renewalCount(tx, grant.id), expiresAt));
   await tx
     .update(grants)
     .set({
@@ -197,6 +199,41 @@ export async function decideRenewal(
     link: `/grants/${grant.id}`,
   });
   return decided!;
+}
+
+/** The outbox event that put a grant's current expiry on chain: its last renewal's, or its own. */
+export function expiryEventId(grantId: string, renewals: number): string {
+  return renewals > 0 ? `grant:${grantId}:renewal:${renewals}` : `grant:${grantId}`;
+}
+
+/**
+ * The chain record of a renewal. The contract records each grant id once and is not changed
+ * here, so a renewal goes on chain as a grant record of its own, `<grant id>:renewal:<n>` (the
+ * n-th renewal), with the grant's study and cohort root and the expiry the renewal set: a
+ * verifier reads the grant's current expiry from its highest-numbered renewal record, or from
+ * the grant's own record when it was never renewed. Pseudonymous like the grant's record.
+ */
+export function renewalRecord(
+  grant: GrantRow,
+  n: number,
+  expiresAt: Date,
+): Parameters<typeof enqueueGrantRecord>[1] {
+  return {
+    event_id: expiryEventId(grant.id, n),
+    grant_id: `${grant.id}:renewal:${n}`,
+    study_id: grant.studyId,
+    cohort_root: grant.cohortRoot,
+    expiry: String(Math.floor(expiresAt.getTime() / 1000)),
+  };
+}
+
+/** How many times a grant was renewed (during a renewal: that decision included, once written). */
+export async function renewalCount(tx: Tx, grantId: string): Promise<number> {
+  const rows = await tx
+    .select({ id: grantRenewals.id })
+    .from(grantRenewals)
+    .where(and(eq(grantRenewals.grantId, grantId), eq(grantRenewals.status, 'renewed')));
+  return rows.length;
 }
 
 /**

@@ -12,6 +12,9 @@ import { TEST_DRIVER } from '../../test/test-database.js';
 import { users } from '../accounts/accounts.tables.js';
 import type { Role } from '../actors/roles.js';
 import { notifications } from '../notifications/notifications.tables.js';
+import { createLogger } from '../../lib/logger.js';
+import { chainOutbox } from '../chain/chain.tables.js';
+import { OutboxRelay } from '../chain/outbox-relay.js';
 import { countersignCloseout } from './grant-closeouts.service.js';
 import { sweepRenewals } from './grant-renewals.service.js';
 import { grantCloseouts, grantRenewals, grants } from './grants.tables.js';
@@ -115,6 +118,10 @@ describe(`grant renewals, missed renewals and closeouts (${TEST_DRIVER})`, () =>
     await refused(decide(f.tokens.admin, 'RENEW', null));
     expect((await renewalRows(grantId))[0]!.status).toBe('submitted');
     expect((await grantRow(grantId)).status).toBe('active');
+    const renewalEvent = `grant:${grantId}:renewal:1`;
+    expect(
+      await f.db.db.select().from(chainOutbox).where(eq(chainOutbox.eventId, renewalEvent)),
+    ).toHaveLength(0);
 
     expect((await decide(f.tokens.ethics2, 'RENEW', 'Good progress.')).data).toMatchObject({
       status: 'RENEWED',
@@ -126,6 +133,25 @@ describe(`grant renewals, missed renewals and closeouts (${TEST_DRIVER})`, () =>
     expect(await decide(f.tokens.ethics, 'RENEW', null)).toMatchObject({
       __typename: 'ConflictError',
     });
+
+    // The new expiry goes on chain as the grant's first renewal record, beside the grant's own.
+    const relay = new OutboxRelay(f.db.db, f.embedded.ledger, createLogger('silent'));
+    expect((await relay.drain()).failed).toBe(0);
+    const original = await f.embedded.ledger.grant(grantId);
+    const onChain = await f.embedded.ledger.grant(`${grantId}:renewal:1`);
+    expect(onChain).toMatchObject({
+      event_id: renewalEvent,
+      study_id: renewed.studyId,
+      cohort_root: renewed.cohortRoot,
+      expiry: Math.floor(renewed.expiresAt.getTime() / 1000),
+    });
+    expect(Number(onChain!.expiry)).toBeGreaterThan(Number(original!.expiry));
+    const seen = await f.gql<{ grant: { expiryChainRecord: { eventId: string } | null } }>(
+      `query($id: ID!) { grant(id: $id) { expiryChainRecord { eventId } } }`,
+      { id: grantId },
+      { token: f.tokens.researcher },
+    );
+    expect(seen.data!.grant.expiryChainRecord).toEqual({ eventId: renewalEvent });
   });
 
   it('a missed renewal is flagged by the sweep and the committee revokes the grant; not on time, not by the grantee', async () => {

@@ -9,6 +9,7 @@ import { getStudy } from '../studies/studies.service.js';
 import { StudyType } from '../studies/studies.types.js';
 import { createExport, exportsOfGrant, type ExportSummary } from './exports/export.service.js';
 import type { GrantConditions } from './grant-terms.js';
+import { expiryEventId, renewalCount } from './grant-renewals.service.js';
 import { grantVisas } from './grant-visas.js';
 import {
   confirmDataDeletion,
@@ -45,9 +46,13 @@ const GrantObligationType = builder
   });
 
 const ChainRecordType = builder
-  .objectRef<{ txHash: string; height: number }>('ChainRecord')
+  .objectRef<{ eventId: string; txHash: string; height: number }>('ChainRecord')
   .implement({
-    fields: (t) => ({ txHash: t.exposeString('txHash'), height: t.exposeInt('height') }),
+    fields: (t) => ({
+      eventId: t.exposeString('eventId', { description: 'The record’s event id on chain.' }),
+      txHash: t.exposeString('txHash'),
+      height: t.exposeInt('height'),
+    }),
   });
 
 const DataExportType = builder.objectRef<ExportSummary>('DataExport').implement({
@@ -119,6 +124,16 @@ export const GrantType = builder.objectRef<GrantRow>('Grant').implement({
       nullable: true,
       description: 'The chain transaction that recorded the grant, once relayed.',
       resolve: (g, _args, ctx) => loaders(ctx).chainRecord.load(`grant:${g.id}`),
+    }),
+    expiryChainRecord: t.field({
+      type: ChainRecordType,
+      nullable: true,
+      description:
+        'The chain transaction that recorded the grant’s current expiry, once relayed: its last renewal’s record (`<grant id>:renewal:<n>`), or the grant’s own when never renewed.',
+      resolve: async (g, _args, ctx) =>
+        loaders(ctx).chainRecord.load(
+          expiryEventId(g.id, await inTransaction(ctx, (tx) => renewalCount(tx, g.id))),
+        ),
     }),
     exports: t.field({
       type: [DataExportType],

@@ -46,6 +46,10 @@ export const NOTIFICATION_KINDS = {
   },
   study_decision: { audience: 'staff', why: 'The board decided a researcher’s study.' },
   vote_needed: { audience: 'staff', why: 'A study awaits a board member’s review.' },
+  vote_deadline: {
+    audience: 'staff',
+    why: 'A committee’s vote nears or passed its deadline: its members yet to vote and its chair are told.',
+  },
   signing_official_needed: {
     audience: 'staff',
     why: 'A researcher’s request awaits their institution’s signing official.',
@@ -53,6 +57,10 @@ export const NOTIFICATION_KINDS = {
   institution_decision: {
     audience: 'staff',
     why: 'A signing official returned or turned down a researcher’s request.',
+  },
+  agreement_published: {
+    audience: 'staff',
+    why: 'A committee published a new data use agreement: researchers with open requests or grants under it, and their signing officials, must accept it.',
   },
   library_card: {
     audience: 'staff',

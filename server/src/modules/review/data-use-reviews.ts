@@ -1,6 +1,7 @@
 import { and, arrayContains, desc, eq, lt } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
-import type { Actor } from '../actors/actor.js';
+import { hasRole, type Actor } from '../actors/actor.js';
+import { activeDacMemberIds, dacsOfMember, governingDacs } from '../dacs/dac-reads.js';
 import type { DataUseChangeRow } from '../datasets/data-use-changes.service.js';
 import { updateDataset } from '../datasets/datasets.service.js';
 import { dataUseChanges, datasets } from '../datasets/datasets.tables.js';
@@ -56,12 +57,19 @@ export async function changeDataset(
   const updated = await updateDataset(tx, actor, input);
   const change = updated.dataUseChange;
   if (!change) return updated;
-  const board = (await boardMembers(tx)).map((m) => m.id);
+  // The dataset's own committee decides and reviews; with none yet, the whole board is told so
+  // that someone asks an admin to assign one.
+  const dacId = (await governingDacs(tx, [updated.id])).get(updated.id);
+  const board = dacId
+    ? await activeDacMemberIds(tx, dacId)
+    : (await boardMembers(tx)).map((m) => m.id);
   if (change.status === 'pending') {
     await notify(tx, board, {
       kind: 'data_use_review',
       title: `Widening the data use of ${updated.name} needs approval`,
-      body: 'A data steward asked to loosen the terms of use of a dataset. It applies only once the board approves it.',
+      body: dacId
+        ? 'A data steward asked to loosen the terms of use of a dataset your committee governs. It applies only once the committee approves it.'
+        : 'A data steward asked to loosen the terms of use of a dataset no committee governs yet: an administrator must assign it one to decide it.',
       link: '/review',
     });
     return updated;
@@ -78,7 +86,7 @@ export async function changeDataset(
       {
         kind: 'data_use_narrowed',
         title: `The terms of use of ${updated.name} were narrowed`,
-        body: 'The dataset’s data use is now more restrictive. Your grant stays active while the ethics board reviews it against the new terms.',
+        body: 'The dataset’s data use is now more restrictive. Your grant stays active while the dataset’s committee reviews it against the new terms.',
       },
     );
     await notify(tx, board, {
@@ -93,7 +101,8 @@ export async function changeDataset(
 
 /**
  * What the review page lists besides the queue: widenings waiting for approval, and applied
- * narrowings with the active grants issued before them (newest first). Board and admins only.
+ * narrowings with the active grants issued before them (newest first). A board member sees
+ * those of the datasets their committees govern; an admin sees all (to follow them).
  */
 export async function dataUseReviews(
   tx: Tx,
@@ -105,9 +114,14 @@ export async function dataUseReviews(
     .from(dataUseChanges)
     .innerJoin(datasets, eq(datasets.id, dataUseChanges.datasetId))
     .orderBy(desc(dataUseChanges.createdAt));
+  const governing = await governingDacs(tx, [...new Set(rows.map((r) => r.change.datasetId))]);
+  const mine = hasRole(actor, 'ethics_board')
+    ? new Set(await dacsOfMember(tx, actor.userId))
+    : null;
   const pending: DataUseReview[] = [];
   const narrowed: DataUseReview[] = [];
   for (const row of rows) {
+    if (mine && !mine.has(governing.get(row.change.datasetId) ?? '')) continue;
     if (row.change.status === 'pending') pending.push({ ...row, grants: [] });
     else if (row.change.status === 'applied' && row.change.direction === 'narrower') {
       const affected = await grantsIssuedBefore(tx, row.change.datasetId, row.change.createdAt);

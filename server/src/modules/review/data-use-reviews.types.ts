@@ -7,7 +7,7 @@ import {
   DatasetType,
   UpdateDatasetInput,
 } from '../datasets/datasets.types.js';
-import { decideDataUseChange } from '../datasets/data-use-changes.service.js';
+import { voteOnDataUseChange } from './data-use-change-votes.js';
 import {
   changeDataset,
   dataUseReviews,
@@ -50,7 +50,8 @@ builder.queryField('dataUseReviews', (t) =>
           }),
         }),
       }),
-    description: 'Data-use changes for the board: widenings to approve, grants to review.',
+    description:
+      'Data-use changes for the viewer’s committees (all of them for an admin): widenings to decide, grants to review.',
     authScopes: { roles: ['ethics_board', 'admin'] },
     resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => dataUseReviews(tx, ctx.viewer)),
   }),
@@ -74,11 +75,12 @@ builder.mutationField('updateDataset', (t) =>
   }),
 );
 
-builder.mutationField('decideDataUseChange', (t) =>
+builder.mutationField('voteOnDataUseChange', (t) =>
   t.field({
     type: DataUseChangeType,
-    description: 'Approves (applies) or rejects a pending widening (ethics board or admin).',
-    authScopes: { roles: ['ethics_board', 'admin'] },
+    description:
+      'A member of the committee governing the dataset votes on a pending widening; once the committee’s quorum is in (its chair deciding, if it has one) the widening is applied or rejected. Members of other committees are refused. Audited.',
+    authScopes: { roles: ['ethics_board'] },
     errors: { types: WRITE_ERRORS },
     args: {
       changeId: t.arg.id(),
@@ -87,7 +89,7 @@ builder.mutationField('decideDataUseChange', (t) =>
     },
     resolve: (_root, args, ctx) =>
       inTransaction(ctx, (tx) =>
-        decideDataUseChange(tx, ctx.viewer, {
+        voteOnDataUseChange(tx, ctx.viewer, {
           changeId: String(args.changeId),
           approve: args.approve,
           note: args.note ?? '',

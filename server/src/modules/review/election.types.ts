@@ -9,6 +9,7 @@ import { DatasetType } from '../datasets/datasets.types.js';
 import { StudyType } from '../studies/studies.types.js';
 import { visibleStudy } from '../studies/study-access.js';
 import { electionsOfStudy, type ElectionRow } from '../studies/study-elections.js';
+import { chairMayClose, closeOverdueElection, isOverdue } from './election-deadlines.js';
 import { electionCounts, myPart, openElectionsFor } from './election-views.js';
 import { declareConflict } from './review.service.js';
 
@@ -31,7 +32,16 @@ const ElectionType = builder.objectRef<ElectionRow>('Election').implement({
     decidedAt: t.expose('decidedAt', { type: 'DateTime', nullable: true }),
     overdue: t.boolean({
       description: 'Still open after the committee’s voting period.',
-      resolve: (e) => e.status === 'open' && e.deadlineAt.getTime() < Date.now(),
+      resolve: (e) => isOverdue(e),
+    }),
+    canClose: t.boolean({
+      description:
+        'Whether the viewer, as the committee’s chair, may close this overdue election on the votes cast (the committee’s rule is CHAIR_CLOSES).',
+      resolve: (e, _args, ctx) =>
+        ctx.viewer?.kind === 'user' &&
+        inTransaction(ctx, async (tx) =>
+          chairMayClose(await dacById(tx, e.dacId), e, ctx.viewer!.userId),
+        ),
     }),
     dac: t.field({
       type: DacType,
@@ -154,6 +164,38 @@ builder.mutationField('declareConflict', (t) =>
               dacId: input.dacId ? String(input.dacId) : null,
               reason: input.reason,
             },
+          ),
+      );
+    },
+  }),
+);
+
+builder.mutationField('closeOverdueElection', (t) =>
+  t.field({
+    type: StudyType,
+    description:
+      'The chair of a committee whose rule is CHAIR_CLOSES closes its election on a request after the deadline: the votes cast decide by majority; a tie or no votes rejects. Audited.',
+    authScopes: { roles: ['ethics_board'] },
+    errors: { types: WRITE_ERRORS },
+    args: { studyId: t.arg.id(), dacId: t.arg.id() },
+    resolve: async (_root, args, ctx) => {
+      const { counter } = ctx.services;
+      const index = await counter.index();
+      return refusalAuditedTx(
+        ctx,
+        {
+          action: 'review.election.close_overdue',
+          targetType: 'study',
+          targetId: String(args.studyId),
+        },
+        (tx) =>
+          closeOverdueElection(
+            tx,
+            ctx.viewer,
+            counter,
+            index,
+            { grantDefaultMonths: ctx.config.grantDefaultMonths },
+            { studyId: String(args.studyId), dacId: String(args.dacId) },
           ),
       );
     },

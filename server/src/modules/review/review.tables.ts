@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { check, pgTable, primaryKey, text, unique, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../accounts/accounts.tables.js';
+import { dacs } from '../dacs/dacs.tables.js';
+import { dataUseChanges } from '../datasets/datasets.tables.js';
 import { studies, studyElections } from '../studies/studies.tables.js';
 import { createdAt, uuidRef } from '../../db/columns.js';
 
@@ -43,4 +45,24 @@ export const reviewConflicts = pgTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.electionId, t.memberId] })],
+);
+
+/**
+ * One committee member's vote on a pending widening of a dataset's data use: the dataset's own
+ * committee decides it, with its quorum and chair, as it decides requests.
+ */
+export const dataUseChangeVotes = pgTable(
+  'data_use_change_votes',
+  {
+    changeId: uuidRef('change_id', () => dataUseChanges.id),
+    /** The committee the member voted for (the dataset's when the vote was cast). */
+    dacId: uuidRef('dac_id', () => dacs.id),
+    memberId: uuidRef('member_id', () => users.id),
+    vote: text('vote').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.changeId, t.memberId] }),
+    check('data_use_change_votes_vote_check', sql`${t.vote} in ('approve', 'reject')`),
+  ],
 );

@@ -8,6 +8,8 @@ import {
   SECTION_NAMES,
   type AccessRequestSection,
 } from './access-request-sections.js';
+import { hasRole } from '../actors/actor.js';
+import { appendAuditEvent } from '../audit/audit.service.js';
 import { requestPdfPath, mayReadRequestFile } from './request-file-access.js';
 import {
   applicationGaps,
@@ -75,7 +77,8 @@ const ApplicationType = builder.objectRef<Application>('AccessRequestApplication
     totalSections: t.int({ resolve: (a) => a.sections.length }),
     collaborators: t.field({ type: [CollaboratorType], resolve: (a) => a.collaborators }),
     pdfPath: t.string({
-      description: 'Where the requester and the deciding committees download it as a PDF.',
+      description:
+        'Where the requester, the deciding committees and the institution’s signing officials download it as a PDF.',
       resolve: (a) => requestPdfPath(a.studyId),
     }),
   }),
@@ -86,15 +89,22 @@ builder.objectField(StudyType, 'application', (t) =>
     type: ApplicationType,
     nullable: true,
     description:
-      'The full request, for its requester and the members of the committees deciding it; null for anyone else.',
+      'The full request, for its requester, the members of the committees deciding it and the signing officials of the requester’s institution (each official’s read is audited); null for anyone else.',
     resolve: (study, _args, ctx) =>
       inTransaction(ctx, async (tx) => {
         try {
-          await mayReadRequestFile(tx, ctx.viewer, study.id);
+          await mayReadRequestFile(tx, ctx.viewer, study.id, { documents: false });
         } catch (error) {
           if (error instanceof NotFoundError) return null;
           throw error;
         }
+        // The institution reads on the researcher's behalf: its reads are recorded.
+        if (hasRole(ctx.viewer, 'signing_official'))
+          await appendAuditEvent(tx, ctx.viewer, {
+            action: 'study.application.read',
+            targetType: 'study',
+            targetId: study.id,
+          });
         const saved: SavedSections = await savedSections(tx, study.id);
         const gaps = await applicationGaps(tx, study);
         return {

@@ -1,6 +1,7 @@
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  FIXTURE_PUBLIC_URL,
   completeApplication,
   mutate,
   openAccessFixture,
@@ -14,6 +15,7 @@ import { libraryCards } from '../signing-officials/library-cards.tables.js';
 import { notifications } from '../notifications/notifications.tables.js';
 import { institutionReviews } from './institution-review.tables.js';
 import { studies, studyElections } from './studies.tables.js';
+import { studyFilesRoute } from './study-files.route.js';
 
 /**
  * The institution's step before the committees: the signing official approves, returns or turns
@@ -135,6 +137,68 @@ describe(`signing officials, data use agreements and library cards (${TEST_DRIVE
     expect(queue.data!.signingOfficialQueue).toEqual([]);
     const refusals = await auditEventsWithAction(f.db.db, 'study.institution.approve.refused');
     expect(refusals.some((e) => e.targetId === id)).toBe(true);
+  });
+
+  it('the SO reads the full request and its PDF, audited; an SO of another institution is refused and nothing is recorded', async () => {
+    const id = await draft();
+    await submit(id);
+    const pdf = (token: string) =>
+      studyFilesRoute(f.db.db).handler(
+        new Request(`${FIXTURE_PUBLIC_URL}/api/studies/${id}/request.pdf`, {
+          headers: { authorization: `Bearer ${token}` },
+        }),
+        {},
+      );
+    const readsOf = async () => [
+      (await auditEventsWithAction(f.db.db, 'study.application.read')).filter(
+        (e) => e.targetId === id,
+      ),
+      (await auditEventsWithAction(f.db.db, 'study.request_pdf.read')).filter(
+        (e) => e.targetId === id,
+      ),
+    ];
+    const queue = await f.gql<{
+      signingOfficialQueue: {
+        id: string;
+        application: { completeSections: number; totalSections: number; pdfPath: string } | null;
+      }[];
+    }>(
+      `{ signingOfficialQueue { id application { completeSections totalSections pdfPath } } }`,
+      {},
+      { token: f.tokens.so },
+    );
+    const mine = queue.data!.signingOfficialQueue.find((s) => s.id === id)!;
+    expect(mine.application).toMatchObject({ pdfPath: `/api/studies/${id}/request.pdf` });
+    expect(mine.application!.completeSections).toBe(mine.application!.totalSections);
+    const printed = await pdf(f.tokens.so);
+    expect(printed.status).toBe(200);
+    expect(new TextDecoder().decode((await printed.arrayBuffer()).slice(0, 5))).toBe('%PDF-');
+    const [apps, pdfs] = await readsOf();
+    expect(apps).toHaveLength(1);
+    expect(pdfs).toHaveLength(1);
+    expect(apps![0]!.actorRole).toBe('signing_official');
+
+    // Another institution's official: not found, and no read is recorded.
+    const stranger = await loginAs(
+      f.gql,
+      await makeUser(f.db.db, 'signing_official', 'Elsewhere Institute'),
+    );
+    expect((await pdf(stranger)).status).toBe(404);
+    const theirs = await f.gql<{ signingOfficialQueue: { id: string }[] }>(
+      `{ signingOfficialQueue { id } }`,
+      {},
+      { token: stranger },
+    );
+    expect(theirs.data!.signingOfficialQueue.map((s) => s.id)).not.toContain(id);
+    expect(await readsOf()).toEqual([apps, pdfs]);
+    // Nor may the SO read the documents: those are for the requester and the committees.
+    const doc = await studyFilesRoute(f.db.db).handler(
+      new Request(`${FIXTURE_PUBLIC_URL}/api/studies/${id}/documents/${id}`, {
+        headers: { authorization: `Bearer ${f.tokens.so}` },
+      }),
+      {},
+    );
+    expect(doc.status).toBe(404);
   });
 
   it('refuses an old agreement version once a new one is published, and holds the request until both accept the new one', async () => {

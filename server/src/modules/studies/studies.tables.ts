@@ -154,6 +154,10 @@ export const studyElections = pgTable(
     status: text('status').notNull().default('open'),
     /** When the members' voting period ends (the committee's vote days after submission). */
     deadlineAt: timestamptz('deadline_at').notNull(),
+    /** When the members yet to vote were reminded that the deadline is near (once). */
+    remindedAt: timestamptz('reminded_at'),
+    /** When the deadline sweep found the election still open past its deadline (once). */
+    overdueAt: timestamptz('overdue_at'),
     decidedAt: timestamptz('decided_at'),
     createdAt: createdAt(),
   },

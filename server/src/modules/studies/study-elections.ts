@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
 import { NotFoundError, ValidationError } from '../../errors/app-errors.js';
 import { idSchema } from '../../lib/validators.js';
@@ -114,4 +114,43 @@ export async function closeOpenElections(tx: Tx, studyId: string): Promise<void>
     .update(studyElections)
     .set({ status: 'closed', decidedAt: new Date() })
     .where(and(eq(studyElections.studyId, studyId), eq(studyElections.status, 'open')));
+}
+
+/**
+ * Marks that an open election's members were reminded of its deadline, once: answers false when
+ * it was already marked (or is no longer open), so a second worker sends nothing.
+ */
+export async function markElectionReminded(
+  tx: Tx,
+  electionId: string,
+  now: Date,
+): Promise<boolean> {
+  const rows = await tx
+    .update(studyElections)
+    .set({ remindedAt: now })
+    .where(
+      and(
+        eq(studyElections.id, electionId),
+        eq(studyElections.status, 'open'),
+        isNull(studyElections.remindedAt),
+      ),
+    )
+    .returning({ id: studyElections.id });
+  return rows.length > 0;
+}
+
+/** Marks an open election as past its deadline, once (false when already marked). */
+export async function markElectionOverdue(tx: Tx, electionId: string, now: Date): Promise<boolean> {
+  const rows = await tx
+    .update(studyElections)
+    .set({ overdueAt: now })
+    .where(
+      and(
+        eq(studyElections.id, electionId),
+        eq(studyElections.status, 'open'),
+        isNull(studyElections.overdueAt),
+      ),
+    )
+    .returning({ id: studyElections.id });
+  return rows.length > 0;
 }

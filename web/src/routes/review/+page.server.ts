@@ -34,10 +34,10 @@ export const load: PageServerLoad = async ({ locals, fetch }) => {
   };
 };
 
-const DecideDataUseChange = graphql(
+const VoteOnDataUseChange = graphql(
   `
-    mutation DecideDataUseChange($id: ID!, $approve: Boolean!) { decideDataUseChange(changeId:
-    $id, approve: $approve) { ... on MutationDecideDataUseChangeSuccess { data { status } }
+    mutation VoteOnDataUseChange($id: ID!, $approve: Boolean!) { voteOnDataUseChange(changeId:
+    $id, approve: $approve) { ... on MutationVoteOnDataUseChangeSuccess { data { status } }
     ...Refusal } }
   `,
   [Refusal],
@@ -74,7 +74,7 @@ export const actions: Actions = {
       { kept, fieldName: () => 'reason', done: () => ({ declared: true }) },
     );
   },
-  /** Approves or rejects a pending widening of a dataset's data use. */
+  /** Votes on a pending widening of a dataset's data use (the dataset's committee decides). */
   decideDataUse: async ({ locals, fetch, request }) => {
     const { token } = signedIn(locals);
     const form = await request.formData();
@@ -83,7 +83,7 @@ export const actions: Actions = {
     return mutationAction(
       fetch,
       token,
-      DecideDataUseChange,
+      VoteOnDataUseChange,
       { id, approve },
       { kept: { changeId: id }, fieldName: () => 'form', done: (d) => ({ decided: d.status }) },
     );

@@ -8,7 +8,9 @@ import type { Action, Actions, PageServerLoad } from './$types';
 const SigningOfficialPage = graphql(`
   query SigningOfficialPage { signingOfficialQueue { id title laySummary submittedAt owner {
   displayName institution } datasets { id name } dataUseAgreements { agreement { id dacName
-  version } acceptedByPi } } dataUseAgreements { id dacName version text textSha256
+  version } acceptedByPi } application { completeSections totalSections sections { section
+  title complete problems data } collaborators { name email institution hasAccount confirmedAt }
+  } } dataUseAgreements { id dacName version text textSha256
   acceptedByMe } institutionLibraryCards { id researcher { displayName } issuedBy { displayName }
   issuedAt expiresAt revokedAt valid } institutionResearchers { id displayName email } }
 `);

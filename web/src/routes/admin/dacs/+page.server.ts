@@ -5,7 +5,7 @@ import { Refusal, mutationAction } from '$lib/server/mutate';
 import type { Actions, PageServerLoad } from './$types';
 
 const Committees = graphql(`
-  query Committees { dacs { id name quorum voteDays askParticipants chair { id displayName } members { id
+  query Committees { dacs { id name quorum voteDays askParticipants overdueRule chair { id displayName } members { id
   displayName institution } datasets { id name } } users { id displayName role disabledAt }
   datasets { id name } }
 `);
@@ -41,9 +41,9 @@ const RenameDac = graphql(
 );
 const SetDacRules = graphql(
   `
-    mutation SetDacRules($dacId: ID!, $quorum: Int, $voteDays: Int, $askParticipants: String) {
-    setDacRules(dacId: $dacId, quorum: $quorum, voteDays: $voteDays,
-    askParticipants: $askParticipants) { ... on MutationSetDacRulesSuccess { data { name } }
+    mutation SetDacRules($dacId: ID!, $quorum: Int, $voteDays: Int, $askParticipants: String,
+    $overdueRule: OverdueRule) { setDacRules(dacId: $dacId, quorum: $quorum, voteDays: $voteDays,
+    askParticipants: $askParticipants, overdueRule: $overdueRule) { ... on MutationSetDacRulesSuccess { data { name } }
     ...Refusal } }
   `,
   [Refusal],
@@ -127,6 +127,7 @@ export const actions: Actions = {
         voteDays: int(form, 'voteDays'),
         // '' is "the server's default"; the select always sends one of its options.
         askParticipants: String(form.get('askParticipants') ?? ''),
+        overdueRule: form.get('overdueRule') === 'CHAIR_CLOSES' ? 'CHAIR_CLOSES' : 'REMIND',
       },
       { kept: { action: 'dac', dacId }, done: () => ({ notice: 'The voting rules are saved.' }) },
     );

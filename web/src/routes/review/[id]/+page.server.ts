@@ -18,7 +18,8 @@ const Outlook = graphql(`
 
 const Elections = graphql(`
   query StudyElections($id: ID!) { study(id: $id) { elections { id status deadlineAt decidedAt
-  canAct myVote myConflict dac { id name quorum chair { displayName } } datasets { name } } } }
+  overdue canClose canAct myVote myConflict dac { id name quorum overdueRule chair { displayName } }
+  datasets { name } } } }
 `);
 
 export const load: PageServerLoad = async ({ locals, fetch, params }) => {
@@ -56,7 +57,27 @@ const CastVote = graphql(
   [Refusal],
 );
 
+const CloseOverdueElection = graphql(
+  `
+    mutation CloseOverdueElection($studyId: ID!, $dacId: ID!) { closeOverdueElection(studyId:
+    $studyId, dacId: $dacId) { ... on MutationCloseOverdueElectionSuccess { data { status } }
+    ...Refusal } }
+  `,
+  [Refusal],
+);
+
 export const actions: Actions = {
+  close: async ({ locals, fetch, params, request }) => {
+    const { token } = signedIn(locals);
+    const form = await request.formData();
+    return mutationAction(
+      fetch,
+      token,
+      CloseOverdueElection,
+      { studyId: params.id, dacId: String(form.get('dacId') ?? '') },
+      { kept: { action: 'close' }, done: (data) => ({ closed: data.status }) },
+    );
+  },
   vote: async ({ locals, fetch, params, request }) => {
     const { token } = signedIn(locals);
     const form = await request.formData();

@@ -7,7 +7,8 @@ const ID = /^[0-9a-f-]{36}$/i;
 
 /**
  * Downloads a study's full access request as a PDF (for its requester and the committees
- * deciding it; the API audits the print). See proxyDownload.
+ * deciding it, and its institution’s signing officials; the API checks and audits the print).
+ * See proxyDownload.
  */
 export const GET: RequestHandler = async ({ locals, params, fetch }) => {
   const { token } = signedIn(locals);
