@@ -11,30 +11,9 @@ import { createMailPort, type MailPort } from '../modules/notifications/mail-por
 import { createLogger } from '../lib/logger.js';
 import { temporaryFileStore, type FileStore } from '../lib/file-store.js';
 import { MemberRegistry } from '../modules/federation/member-registry.js';
-import {
-  applyLatestLinkedDecisions,
-  type LinkedDecisionsLedger,
-} from '../modules/federation/linked-decisions.js';
+import { LinkedDecisionsApplier } from '../modules/federation/linked-decisions-applier.js';
 
 export type { AppServices };
-
-/**
- * Applies linked sites' decisions, one run at a time: each read gets its own run, started after
- * the one under way, so it sees every decision on chain before it began.
- */
-function linkedDecisionsApplier(
-  db: Database,
-  ledger: LinkedDecisionsLedger,
-): { applyLatest(): Promise<number> } {
-  let queue: Promise<unknown> = Promise.resolve();
-  return {
-    applyLatest: () => {
-      const run = queue.then(() => applyLatestLinkedDecisions(db, ledger));
-      queue = run.catch(() => undefined);
-      return run;
-    },
-  };
-}
 
 /**
  * Builds the per-process services (`AppServices`) once: every door gets these instances, so
@@ -61,7 +40,9 @@ export function createAppServices(
   const cohorts =
     options.cohorts ??
     new CohortEngine(db, options.log, { snapshotFile: options.cohortSnapshotFile });
-  const linkedDecisions = options.chain ? linkedDecisionsApplier(db, options.chain.ledger) : null;
+  const linkedDecisions = options.chain
+    ? new LinkedDecisionsApplier(db, options.chain.ledger)
+    : null;
   if (linkedDecisions) cohorts.beforeEachRead(() => linkedDecisions.applyLatest());
   const counter = new CohortCounter(cohorts, config.countPrivacy, preferenceBreakdown);
   const mail = options.mail ?? createMailPort(config.mail, options.log ?? createLogger('silent'));

@@ -40,6 +40,7 @@ import {
   participantLinkAcceptChallenge,
   participantLinkOfferChallenge,
 } from './participant-link.service.js';
+import { LinkedDecisionsApplier } from './linked-decisions-applier.js';
 import { participantSiteLinks } from './participant-links.tables.js';
 
 const RP_A = { origin: 'http://localhost:5173', rp_id: 'localhost' };
@@ -345,5 +346,31 @@ describe(`a participant linked at two sites (${TEST_DRIVER})`, () => {
 
     // Applying again changes nothing (the decisions are applied once).
     expect(await b.services.linkedDecisions!.applyLatest()).toBe(0);
+  });
+
+  it('reads the chain again only after a new block or a new link, not on every read', async () => {
+    const reads: string[] = [];
+    const ledger = ledgerB();
+    const counted = new Set(['linkGroup', 'consentHistory', 'linkedConsent']);
+    const counting = new Proxy(ledger, {
+      get(target, prop) {
+        const value: unknown = Reflect.get(target, prop);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (counted.has(String(prop))) reads.push(String(prop));
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const applier = new LinkedDecisionsApplier(b.db.db, counting);
+    await applier.applyLatest();
+    const first = reads.length;
+    expect(first).toBeGreaterThan(0);
+    await applier.applyLatest();
+    await applier.applyLatest();
+    expect(reads).toHaveLength(first);
+    await ledger.setSiteWebauthn(RP_B); // any transaction: a new block
+    await applier.applyLatest();
+    expect(reads.length).toBeGreaterThan(first);
   });
 });
