@@ -6,7 +6,7 @@ import { exportRoute } from '../modules/grants/exports/export.route.js';
 import { jwksRoute } from '../modules/grants/passport/jwks.route.js';
 import { passportBrokerRoute } from '../modules/grants/passport/passport-broker.route.js';
 import { studyFilesRoute } from '../modules/studies/study-files.route.js';
-import type { FileStore } from '../lib/file-store.js';
+import type { AppServices } from '../graphql/context.js';
 import type { Route } from './router.js';
 
 /**
@@ -16,13 +16,13 @@ import type { Route } from './router.js';
 export function standardRoutes(
   db: Database,
   config: Pick<Config, 'publicUrl'>,
-  services: { files: FileStore },
+  services: Pick<AppServices, 'files' | 'linkedDecisions'>,
 ): Route[] {
   return [
     jwksRoute(db),
     fhirRoute(db),
     passportBrokerRoute(db, config.publicUrl),
-    exportRoute(db, services.files),
+    exportRoute(db, services.files, async () => services.linkedDecisions?.applyLatest()),
     studyFilesRoute(db),
     recordDownloadRoute(db),
   ];

@@ -19,6 +19,7 @@ import { TEST_DRIVER } from '../../test/test-database.js';
 import type { Database, Tx } from '../../db/database.js';
 import { createLogger } from '../../lib/logger.js';
 import { createAppServices } from '../../app/app-services.js';
+import { standardRoutes } from '../../http/standard-routes.js';
 import { systemActor, type UserActor } from '../actors/actor.js';
 import { OutboxRelay } from '../chain/outbox-relay.js';
 import { chainSubject, subjectOf } from '../chain/subject-pseudonym.js';
@@ -297,8 +298,25 @@ describe(`a participant linked at two sites (${TEST_DRIVER})`, () => {
     expect(await linkRows(b.db.db)).toEqual(before);
   });
 
-  it('a withdrawal signed at A is honoured by the very next export and count at B', async () => {
+  it('a withdrawal signed at A is honoured by the very next download, count and export at B', async () => {
     expect(await exportNow()).toContain(idB);
+    const [earlier] = await b.db.db
+      .select({ id: dataExports.id })
+      .from(dataExports)
+      .where(eq(dataExports.grantId, grantId))
+      .orderBy(desc(dataExports.createdAt))
+      .limit(1);
+    const exportsDoor = standardRoutes(b.db.db, { publicUrl: FIXTURE_PUBLIC_URL }, b.services).find(
+      (r) => r.prefix === '/api/exports',
+    )!;
+    const download = () =>
+      exportsDoor.handler(
+        new Request(`${FIXTURE_PUBLIC_URL}/api/exports/${earlier!.id}/vcf.gz`, {
+          headers: { authorization: `Bearer ${b.tokens.researcher}` },
+        }),
+        {},
+      );
+    expect((await download()).status).toBe(200);
     const criteria = { datasets: [b.panelId], sex: 'female' as const, ageMin: 40, ageMax: 70 };
     const [{ num }] = (await b.db.db
       .select({ num: participants.num })
@@ -329,7 +347,8 @@ describe(`a participant linked at two sites (${TEST_DRIVER})`, () => {
     );
     await relayA.drain();
 
-    // B has not been told anything; its next count and export read the chain first.
+    // B has not been told anything; its next download, count and export read the chain first.
+    expect((await download()).status).toBe(409);
     expect(await countAtB()).toEqual({ count: before.count - 1, counted: false });
     const exported = await exportNow();
     expect(exported).not.toContain(idB);

@@ -29,6 +29,7 @@ describe(`export files: streamed, ranged, indexed (${TEST_DRIVER})`, () => {
   let f: AccessFixture;
   let exportId = '';
   let participantIds: string[] = [];
+  let grantId = '';
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'export-download-'));
 
   beforeAll(async () => {
@@ -46,7 +47,7 @@ describe(`export files: streamed, ranged, indexed (${TEST_DRIVER})`, () => {
         { requestId: p.requestId, decision: 'PERMIT' },
       );
     participantIds = asked.map((p) => p.participantId);
-    const grantId = await approve(f, studyId);
+    grantId = await approve(f, studyId);
     const res = await mutate(f, f.tokens.researcher, 'createExport(grantId: $grantId)', 'id', {
       grantId,
     });
@@ -182,5 +183,33 @@ describe(`export files: streamed, ranged, indexed (${TEST_DRIVER})`, () => {
     }
     expect((await get('vcf.txt')).status).toBe(404);
     expect((await auditEventsWithAction(f.db.db, 'export.download')).length).toBe(before);
+  });
+  it('participants are told at the first read of the VCF even after HEAD, index and manifest reads', async () => {
+    const res = await mutate(f, f.tokens.researcher, 'createExport(grantId: $grantId)', 'id', {
+      grantId,
+    });
+    const second = (res.data as { id: string }).id;
+    const fetchFile = (file: string, init: RequestInit = {}) =>
+      exportRoute(f.db.db, f.services.files).handler(
+        new Request(`${FIXTURE_PUBLIC_URL}/api/exports/${second}/${file}`, {
+          ...init,
+          headers: { authorization: `Bearer ${f.tokens.researcher}`, ...init.headers },
+        }),
+        {},
+      );
+    const toldOf = async () =>
+      (await auditEventsWithAction(f.db.db, 'export.download'))
+        .filter((e) => e.participantId !== null && JSON.parse(e.payload).export === second)
+        .map((e) => e.participantId)
+        .sort();
+    expect((await fetchFile('vcf.gz', { method: 'HEAD' })).status).toBe(200);
+    expect((await fetchFile('vcf.gz.tbi')).status).toBe(200);
+    expect((await fetchFile('manifest.json')).status).toBe(200);
+    expect(await toldOf()).toEqual([]);
+    const range = await fetchFile('vcf.gz', { headers: { range: 'bytes=0-99' } });
+    expect(range.status).toBe(206);
+    expect(await toldOf()).toEqual([...participantIds].sort());
+    expect((await fetchFile('vcf.gz')).status).toBe(200);
+    expect(await toldOf()).toHaveLength(participantIds.length);
   });
 });

@@ -23,8 +23,16 @@ const FILES: Record<string, ExportFileName> = {
  * (where htslib looks for it), and `/api/exports/<id>/manifest.json`. Streamed from the file
  * store with single byte ranges (`Range`, 206, 416, `If-Range`), so `tabix` and `bcftools` can
  * read regions of the export over HTTP; every request is authorised and audited.
+ *
+ * `beforeRead` runs before each download's consent check: the wiring applies there what linked
+ * sites' participants signed (as before every cohort read), so a withdrawal signed at another
+ * site stops a download here even when nothing has been counted since.
  */
-export function exportRoute(db: Database, files: FileStore): Route {
+export function exportRoute(
+  db: Database,
+  files: FileStore,
+  beforeRead: () => Promise<unknown> = async () => undefined,
+): Route {
   return {
     prefix: '/api/exports',
     handler: async (request) => {
@@ -39,10 +47,12 @@ export function exportRoute(db: Database, files: FileStore): Route {
       const viewer = await requestViewer(db, request);
       if (!viewer) return Response.json({ error: 'sign in first' }, { status: 401 });
       try {
+        await beforeRead();
         const download = await db.transaction((tx) =>
           exportFile(tx, viewer, files, match[1], file, {
             range: request.headers.get('range'),
             ifRange: request.headers.get('if-range'),
+            head: request.method === 'HEAD',
           }),
         );
         const headers: Record<string, string> = {

@@ -289,7 +289,10 @@ export async function exportFile(
   files: FileStore,
   exportId: unknown,
   file: ExportFileName,
-  wanted: { range: string | null; ifRange: string | null } = { range: null, ifRange: null },
+  wanted: { range: string | null; ifRange: string | null; head?: boolean } = {
+    range: null,
+    ifRange: null,
+  },
 ): Promise<ExportDownload> {
   const parsed = idSchema.safeParse(exportId);
   if (!parsed.success) throw new NotFoundError('Export');
@@ -315,8 +318,12 @@ export async function exportFile(
   if (resolved.kind === 'unsatisfiable') throw new RangeNotSatisfiableError(source.size);
   const range = resolved.kind === 'range' ? resolved.range : null;
 
+  // The first read of the VCF itself that sends bytes (not a HEAD, not the index or the
+  // manifest, which a tabix client fetches first): whether its participants were told already
+  // is read from their own events, so no other file's read can use up their notice.
   const firstRead =
     file === 'vcf' &&
+    !wanted.head &&
     (
       await tx
         .select({ seq: auditEvents.seq })
@@ -324,9 +331,10 @@ export async function exportFile(
         .where(
           and(
             eq(auditEvents.action, 'export.download'),
-            eq(auditEvents.targetType, 'export'),
-            eq(auditEvents.targetId, row.id),
+            eq(auditEvents.targetType, 'study'),
+            eq(auditEvents.targetId, grant.studyId),
             eq(auditEvents.actorId, actor.userId),
+            sql`(${auditEvents.payload})::jsonb->>'export' = ${row.id}`,
           ),
         )
         .limit(1)
