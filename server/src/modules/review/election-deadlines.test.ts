@@ -188,6 +188,21 @@ describe(`election deadlines (${TEST_DRIVER})`, () => {
     // Closed once: a second close is refused.
     await expect(closeAt(studyId, chair, late)).rejects.toThrow(/already decided/);
 
+    // A chair who declared a conflict on the election may not decide it by closing it.
+    const conflicted = await submittedStudy(f);
+    const declared = await f.gql<{ declareConflict: { __typename: string } }>(
+      `mutation($c: DeclareConflictInput!) { declareConflict(input: $c) { __typename } }`,
+      { c: { studyId: conflicted, dacId: population, reason: 'Co-author of the applicant.' } },
+      { token: f.tokens.ethics },
+    );
+    expect(declared.data?.declareConflict.__typename).toBe('MutationDeclareConflictSuccess');
+    const conflictedStart = (await election(conflicted)).createdAt.getTime();
+    const beforeConflicted = await snapshot(conflicted);
+    await expect(closeAt(conflicted, chair, new Date(conflictedStart + 31 * DAY))).rejects.toThrow(
+      /conflict of interest/,
+    );
+    expect(await snapshot(conflicted)).toBe(beforeConflicted);
+
     // No votes at all: silence does not grant access.
     const silent = await submittedStudy(f);
     const silentStart = (await election(silent)).createdAt.getTime();

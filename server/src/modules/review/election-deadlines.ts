@@ -211,6 +211,9 @@ export async function closeOverdueElection(
   const dac = await dacById(tx, election.dacId);
   if (dac.chairId !== actor.userId)
     throw new ForbiddenError('Only the committee’s chair may close its election');
+  // Closing decides the election: a chair who declared a conflict on it may not.
+  if ((await conflictedMembers(tx, election.id)).includes(actor.userId))
+    throw new ForbiddenError('You declared a conflict of interest on this election');
   if (election.status !== 'open')
     throw new ConflictError(`The committee has already decided (${election.status})`);
   if (dac.overdueRule !== 'chair_closes')
