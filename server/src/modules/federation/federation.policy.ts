@@ -14,9 +14,10 @@ export function assertCanCountNetwork(actor: Actor | null): asserts actor is Use
 }
 
 /**
- * Who decides, for this site's DAC, on requests from other members' researchers to use our
- * datasets: the ethics board (the committee acting as DAC) and admins, as people (the decision
- * records who made it).
+ * Who may see and decide, for this site's DAC, requests from other members' researchers to use
+ * our datasets: the ethics board and admins, as people (the decision records who made it). The
+ * service narrows it: only a member of the committee governing the dataset decides, and a
+ * board member sees the requests on their committees' datasets.
  */
 export function assertCanDecideNetworkAccess(actor: Actor | null): asserts actor is UserActor {
   if (actor?.kind === 'user' && hasRole(actor, 'ethics_board', 'admin')) return;

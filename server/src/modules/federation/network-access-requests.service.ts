@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { desc, eq } from 'drizzle-orm';
+import { desc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database, Tx } from '../../db/database.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../errors/app-errors.js';
@@ -10,6 +10,12 @@ import { appendAuditEvent } from '../audit/audit.service.js';
 import type { CohortCounter } from '../cohorts/cohort-counter.js';
 import { matchAcrossDatasets } from '../consent/duo/match-across-datasets.js';
 import { ResearchPurposeSchema } from '../consent/duo/research-purpose.schema.js';
+import {
+  activeDacMemberIds,
+  dacDatasetIds,
+  dacsOfMember,
+  governingDacs,
+} from '../dacs/dac-reads.js';
 import { dataUseOfRow } from '../datasets/data-use-changes.service.js';
 import { datasets } from '../datasets/datasets.tables.js';
 import { assertCanDecideNetworkAccess } from './federation.policy.js';
@@ -152,8 +158,11 @@ const DecideInput = z.strictObject({
 });
 
 /**
- * This site's DAC decides on a pending request from another member's researcher (ethics board
- * or admin), audited. Only a pending request can be decided; a refusal needs a note.
+ * This site's DAC decides on a pending request from another member's researcher, audited: a
+ * voting member of the committee that governs the requested dataset (as for widening its data
+ * use), never an admin alone, nor a member of another committee; a dataset no committee governs
+ * cannot be opened this way until an admin assigns one. Only a pending request can be decided;
+ * a refusal needs a note.
  */
 export async function decideNetworkAccessRequest(
   tx: Tx,
@@ -171,6 +180,13 @@ export async function decideNetworkAccessRequest(
     .for('update');
   if (!row) throw new NotFoundError('Network access request');
   if (row.status !== 'pending') throw new ConflictError(`The request is already ${row.status}`);
+  const dacId = (await governingDacs(tx, [row.datasetId])).get(row.datasetId);
+  if (!dacId)
+    throw new ConflictError(
+      'No committee governs this dataset: an admin assigns one before such a request is decided',
+    );
+  if (!(await activeDacMemberIds(tx, dacId)).includes(actor.userId))
+    throw new ForbiddenError('Only a member of the committee governing this dataset can decide');
   const [updated] = await tx
     .update(networkAccessRequests)
     .set({
@@ -190,11 +206,24 @@ export async function decideNetworkAccessRequest(
   return updated!;
 }
 
-/** Requests from other members' researchers, newest first (ethics board or admin). */
+/**
+ * Requests from other members' researchers, newest first: an admin sees them all (to assign
+ * committees), a board member those on datasets their committees govern.
+ */
 export async function listNetworkAccessRequests(
   tx: Tx,
   actor: Actor | null,
 ): Promise<NetworkAccessRequestRow[]> {
   assertCanDecideNetworkAccess(actor);
-  return tx.select().from(networkAccessRequests).orderBy(desc(networkAccessRequests.createdAt));
+  const newestFirst = desc(networkAccessRequests.createdAt);
+  if (actor.role === 'admin') return tx.select().from(networkAccessRequests).orderBy(newestFirst);
+  const governed: string[] = [];
+  for (const dacId of await dacsOfMember(tx, actor.userId))
+    governed.push(...(await dacDatasetIds(tx, dacId)));
+  if (governed.length === 0) return [];
+  return tx
+    .select()
+    .from(networkAccessRequests)
+    .where(inArray(networkAccessRequests.datasetId, governed))
+    .orderBy(newestFirst);
 }

@@ -265,16 +265,39 @@ describe('controlled-access visas across sites', () => {
       expect(waiting.body.error).toMatch(/awaits this site's DAC/);
       expect((await ask(visa)).status).toBe(403);
 
-      // A researcher at B cannot decide; the ethics board can.
-      const denied = await b.gql<{ decideNetworkAccessRequest: { __typename: string } }>(
-        DECIDE,
-        { id: asked.body.id, ok: true },
-        { token: researcherAtB },
+      // A researcher at B cannot decide, nor an admin alone, nor a board member of no
+      // committee governing the dataset, nor anyone while no committee governs it.
+      const refusal = async (token: string) => {
+        const res = await b.gql<{ decideNetworkAccessRequest: { __typename: string } }>(
+          DECIDE,
+          { id: asked.body.id, ok: true },
+          { token },
+        );
+        return res.data?.decideNetworkAccessRequest.__typename ?? res.errors?.[0]?.extensions?.code;
+      };
+      const member = await makeUser(b.db.db, 'ethics_board');
+      const board = await loginAs(b.gql, member);
+      const outsider = await loginAs(b.gql, await makeUser(b.db.db, 'ethics_board'));
+      expect(await refusal(researcherAtB)).toMatch(/Forbidden|FORBIDDEN/);
+      expect(await refusal(board)).toBe('ConflictError'); // no committee governs it yet
+      const created = await b.gql<{ createDac: { __typename: string } }>(
+        `mutation($i: CreateDacInput!) { createDac(input: $i) { __typename } }`,
+        { i: { name: 'Site B DAC', memberIds: [member.id], datasetIds: [datasetId], quorum: 1 } },
+        { token: adminToken },
       );
-      expect(
-        denied.data?.decideNetworkAccessRequest.__typename ?? denied.errors?.[0]?.extensions?.code,
-      ).toMatch(/Forbidden|FORBIDDEN/);
-      const board = await loginAs(b.gql, await makeUser(b.db.db, 'ethics_board'));
+      expect(created.data?.createDac.__typename).toBe('MutationCreateDacSuccess');
+      expect(await refusal(adminToken)).toBe('ForbiddenError');
+      expect(await refusal(outsider)).toBe('ForbiddenError');
+      const listed = (token: string) =>
+        b.gql<{ networkAccessRequests: { id: string }[] }>(
+          `{ networkAccessRequests { id } }`,
+          {},
+          { token },
+        );
+      expect((await listed(outsider)).data?.networkAccessRequests).toEqual([]);
+      expect((await listed(board)).data?.networkAccessRequests.map((r) => r.id)).toContain(
+        asked.body.id,
+      );
       const decided = await b.gql<{
         decideNetworkAccessRequest: { data: { status: string; decidedByLocalDac: boolean } };
       }>(DECIDE, { id: asked.body.id, ok: true }, { token: board });
