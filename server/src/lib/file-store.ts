@@ -32,6 +32,9 @@ export interface FileStore {
 
 const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
 
+/** A half-written file untouched this long is a crashed writer's leftover (an hour). */
+const PARTIAL_MAX_AGE_MS = 60 * 60 * 1000;
+
 /** Refuses keys that could leave the store's root or name a hidden or temporary file. */
 function checkedKey(key: string): string {
   if (!KEY.test(key) || key.split('/').some((part) => part.includes('..')))
@@ -110,13 +113,21 @@ export class LocalFileStore implements FileStore {
     await fs.promises.rm(this.pathOf(key), { force: true });
   }
 
-  /** Removes files a crashed writer left half-written (run at start-up, before writers start). */
-  async sweepPartials(): Promise<number> {
+  /**
+   * Removes files a crashed writer left half-written (run at start-up). Only those untouched
+   * for `olderThanMs`: API instances may share the folder, and another one's export being
+   * written right now is not a leftover.
+   */
+  async sweepPartials(olderThanMs = PARTIAL_MAX_AGE_MS): Promise<number> {
     let removed = 0;
+    const cutoff = Date.now() - olderThanMs;
     const entries = await fs.promises.readdir(this.root, { recursive: true, withFileTypes: true });
     for (const entry of entries)
       if (entry.isFile() && entry.name.startsWith('.partial-')) {
-        await fs.promises.rm(path.join(entry.parentPath, entry.name), { force: true });
+        const file = path.join(entry.parentPath, entry.name);
+        const stat = await fs.promises.stat(file).catch(() => null);
+        if (!stat || stat.mtimeMs > cutoff) continue;
+        await fs.promises.rm(file, { force: true });
         removed++;
       }
     return removed;

@@ -3,6 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Database, Tx } from '../../db/database.js';
 import { systemActor } from '../actors/actor.js';
 import { participantChainKeys } from '../chain/chain.tables.js';
+import { hasPendingConsent } from '../chain/pending-consent.js';
 import { subjectOf } from '../chain/subject-pseudonym.js';
 import { applyLinkedDecisions, type LinkedDecision } from '../consent/consent.service.js';
 import { CONSENT_SCOPES } from '../consent/preferences.js';
@@ -50,6 +51,9 @@ async function recordsAfter(
  * participant's open study requests close and grantees that received their data are told, as
  * when they withdraw here (participation/withdraw-participant.service.ts).
  *
+ * A participant with a decision made here and not yet on chain is skipped until it lands (the
+ * chain's order decides between sites, and that decision is not in it yet).
+ *
  * Limits: scopes with no counterpart here (a disease choice, another site's study) are not
  * applied; a chain outage makes the caller's read fail (nothing is counted on stale consent).
  */
@@ -73,6 +77,10 @@ export async function applyLatestLinkedDecisions(
       .where(eq(participantChainKeys.participantId, participantId));
     if (!key) continue;
     const subject = subjectOf(key.secret, participantId);
+    // A decision made here and still in the outbox is newer than what the chain shows for the
+    // group: applying the group's latest now could overwrite it (a permit elsewhere undoing a
+    // deny here). Wait until it lands; the chain's order then decides, as at every site.
+    if (await hasPendingConsent(db, subject)) continue;
     const group = await ledger.linkGroup(subject);
     if (!group) continue; // offered here, not accepted yet
     const others = group.subjects.filter((s) => s.subject !== subject);

@@ -24,7 +24,7 @@ import { systemActor, type UserActor } from '../actors/actor.js';
 import { OutboxRelay } from '../chain/outbox-relay.js';
 import { chainSubject, subjectOf } from '../chain/subject-pseudonym.js';
 import { participantChainKeys } from '../chain/chain.tables.js';
-import { preferenceHistory } from '../consent/consent.service.js';
+import { preferenceHistory, setConsentPreferences } from '../consent/consent.service.js';
 import { dataExports, exportMembers } from '../grants/grants.tables.js';
 import {
   createEnrolmentCode,
@@ -298,6 +298,52 @@ describe(`a participant linked at two sites (${TEST_DRIVER})`, () => {
     expect(await linkRows(b.db.db)).toEqual(before);
   });
 
+  it('a decision made at B and still in its outbox is not overwritten by an earlier-landed one from A', async () => {
+    const choices = (commercial: 'permit' | 'deny') => ({
+      purposes: {
+        GRU: 'permit',
+        HMB: 'permit',
+        DS: 'permit',
+        POA: 'permit',
+        METHODS: 'permit',
+        COMMERCIAL: commercial,
+      },
+      askEachTime: false,
+      discoverable: true,
+      recontact: true,
+    });
+    const commercialAtB = async () =>
+      (await b.db.db.transaction((tx) => preferenceHistory(tx, idB)))[0]!.purposes.COMMERCIAL;
+    const signedChoices = async (
+      db: Database,
+      actor: UserActor,
+      rp: typeof RP_A,
+      device: SoftAuthenticator,
+      commercial: 'permit' | 'deny',
+    ) => {
+      const run = (tx: Tx, signing: ConsentSigning) =>
+        setConsentPreferences(tx, actor, choices(commercial), signing);
+      const statement = await prepareSigningStatement(db, run, rp);
+      await db.transaction((tx) =>
+        run(tx, {
+          kind: 'signed',
+          rp,
+          time: statement.time,
+          response: device.assert(statement.challenge!),
+        }),
+      );
+    };
+    await signedChoices(a.db.db, atA, RP_A, deviceA, 'permit');
+    await signedChoices(b.db.db, atB, RP_B, deviceB, 'deny');
+    await relayA.drain(); // A's permit is on chain; B's later deny still waits in B's outbox
+    expect(await b.services.linkedDecisions!.applyLatest()).toBe(0);
+    expect(await commercialAtB()).toBe('deny');
+    await relayB.drain(); // now the chain's latest for the group is B's deny
+    expect(await b.services.linkedDecisions!.applyLatest()).toBe(0);
+    expect(await commercialAtB()).toBe('deny');
+    expect(await auditEventsWithAction(b.db.db, 'consent.linked.apply')).toHaveLength(0);
+  });
+
   it('a withdrawal signed at A is honoured by the very next download, count and export at B', async () => {
     expect(await exportNow()).toContain(idB);
     const [earlier] = await b.db.db
@@ -381,6 +427,7 @@ describe(`a participant linked at two sites (${TEST_DRIVER})`, () => {
         };
       },
     });
+    await relayB.drain(); // B's own last version on chain: nothing of B's waits in its outbox
     const applier = new LinkedDecisionsApplier(b.db.db, counting);
     await applier.applyLatest();
     const first = reads.length;
