@@ -94,27 +94,12 @@ export async function authoriseClinician(
       and(eq(users.email, a.clinicianEmail), eq(users.role, 'clinician'), isNull(users.disabledAt)),
     );
   if (!clinician?.institution) throw new NotFoundError('Clinician');
-  await tx
-    .update(clinicianAuthorisations)
-    .set({ revokedAt: now })
-    .where(
-      and(
-        eq(clinicianAuthorisations.participantId, participant.id),
-        eq(clinicianAuthorisations.clinicianUserId, clinician.id),
-        isNull(clinicianAuthorisations.revokedAt),
-        gt(clinicianAuthorisations.endsAt, now),
-      ),
-    );
-  const id = randomUUID();
-  await tx.insert(clinicianAuthorisations).values({
-    id,
-    participantId: participant.id,
-    clinicianUserId: clinician.id,
-    canRead: a.canRead,
-    canAppend: a.canAppend,
-    startsAt: now,
-    endsAt,
-  });
+  const id = await replaceAuthorisation(
+    tx,
+    participant.id,
+    { clinicianUserId: clinician.id },
+    { canRead: a.canRead, canAppend: a.canAppend, now, endsAt },
+  );
   await appendAuditEvent(tx, actor, {
     action: 'clinician.authorise',
     targetType: 'clinician_authorisation',
@@ -144,27 +129,12 @@ export async function authoriseCareTeam(
     .from(careTeams)
     .where(eq(careTeams.id, a.careTeamId));
   if (!team) throw new NotFoundError('Care team');
-  await tx
-    .update(clinicianAuthorisations)
-    .set({ revokedAt: now })
-    .where(
-      and(
-        eq(clinicianAuthorisations.participantId, participant.id),
-        eq(clinicianAuthorisations.careTeamId, team.id),
-        isNull(clinicianAuthorisations.revokedAt),
-        gt(clinicianAuthorisations.endsAt, now),
-      ),
-    );
-  const id = randomUUID();
-  await tx.insert(clinicianAuthorisations).values({
-    id,
-    participantId: participant.id,
-    careTeamId: team.id,
-    canRead: a.canRead,
-    canAppend: a.canAppend,
-    startsAt: now,
-    endsAt,
-  });
+  const id = await replaceAuthorisation(
+    tx,
+    participant.id,
+    { careTeamId: team.id },
+    { canRead: a.canRead, canAppend: a.canAppend, now, endsAt },
+  );
   await appendAuditEvent(tx, actor, {
     action: 'care_team.authorise',
     targetType: 'clinician_authorisation',
@@ -173,6 +143,47 @@ export async function authoriseCareTeam(
     payload: { careTeamId: team.id, read: a.canRead, append: a.canAppend, until: a.until },
   });
   return { id, endsAt };
+}
+
+/** Who an authorisation is for: one clinician, or a care team. */
+type AuthorisationHolder = { clinicianUserId: string } | { careTeamId: string };
+
+/**
+ * Revokes the participant's active authorisation of the same holder (now) and records the new
+ * one: a participant has at most one active authorisation per clinician or team. Answers its id.
+ */
+async function replaceAuthorisation(
+  tx: Tx,
+  participantId: string,
+  holder: AuthorisationHolder,
+  terms: { canRead: boolean; canAppend: boolean; now: Date; endsAt: Date },
+): Promise<string> {
+  const sameHolder =
+    'careTeamId' in holder
+      ? eq(clinicianAuthorisations.careTeamId, holder.careTeamId)
+      : eq(clinicianAuthorisations.clinicianUserId, holder.clinicianUserId);
+  await tx
+    .update(clinicianAuthorisations)
+    .set({ revokedAt: terms.now })
+    .where(
+      and(
+        eq(clinicianAuthorisations.participantId, participantId),
+        sameHolder,
+        isNull(clinicianAuthorisations.revokedAt),
+        gt(clinicianAuthorisations.endsAt, terms.now),
+      ),
+    );
+  const id = randomUUID();
+  await tx.insert(clinicianAuthorisations).values({
+    id,
+    participantId,
+    ...holder,
+    canRead: terms.canRead,
+    canAppend: terms.canAppend,
+    startsAt: terms.now,
+    endsAt: terms.endsAt,
+  });
+  return id;
 }
 
 /** The participant revokes an authorisation (of a clinician or a care team) at once. Already ended: "conflict". */
