@@ -1,14 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '../../db/database.js';
-import { NotFoundError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
 import { idSchema } from '../../lib/validators.js';
 import type { Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { CollectionConsentSchema, collectionConsentOfRow } from './collection-consent.js';
-import { assertCanEditDataset } from './datasets.policy.js';
 import { datasets } from './datasets.tables.js';
+import { editableDataset } from './editable-dataset.js';
 
 const SetCollectionConsentInput = z.strictObject({
   datasetId: idSchema,
@@ -27,13 +26,7 @@ export async function setCollectionConsent(
   input: unknown,
 ): Promise<typeof datasets.$inferSelect> {
   const data = parseInput(SetCollectionConsentInput, input);
-  const [existing] = await tx
-    .select()
-    .from(datasets)
-    .where(eq(datasets.id, data.datasetId))
-    .for('update');
-  if (!existing) throw new NotFoundError('Dataset');
-  assertCanEditDataset(actor, existing);
+  const existing = await editableDataset(tx, actor, data.datasetId);
   const [row] = await tx
     .update(datasets)
     .set({

@@ -15,12 +15,9 @@ import {
   recordDataUseChange,
   type DataUseChangeRow,
 } from './data-use-changes.service.js';
-import {
-  assertCanBrowseDatasets,
-  assertCanEditDataset,
-  assertCanRegisterDataset,
-} from './datasets.policy.js';
+import { assertCanBrowseDatasets, assertCanRegisterDataset } from './datasets.policy.js';
 import { datasets } from './datasets.tables.js';
+import { editableDataset } from './editable-dataset.js';
 import { users } from '../accounts/accounts.tables.js';
 
 /** A dataset row. */
@@ -121,9 +118,7 @@ export async function updateDataset(
   input: unknown,
 ): Promise<DatasetRecord & { dataUseChange: DataUseChangeRow | null }> {
   const data = parseInput(UpdateDatasetInput, input);
-  const [existing] = await tx.select().from(datasets).where(eq(datasets.id, data.id)).for('update');
-  if (!existing) throw new NotFoundError('Dataset');
-  assertCanEditDataset(actor, existing);
+  const existing = await editableDataset(tx, actor, data.id);
   if (data.name) await assertNameFree(tx, data.name, existing.id);
   const change = data.dataUse ? await recordDataUseChange(tx, actor, existing, data.dataUse) : null;
   const [row] = await tx

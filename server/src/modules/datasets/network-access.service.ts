@@ -1,13 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '../../db/database.js';
-import { NotFoundError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
 import { idSchema } from '../../lib/validators.js';
 import type { Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
-import { assertCanEditDataset } from './datasets.policy.js';
 import { datasets } from './datasets.tables.js';
+import { editableDataset } from './editable-dataset.js';
 import { NetworkAccessSchema, networkAccessOfRow } from './network-access.js';
 
 const SetNetworkAccessInput = z.strictObject({
@@ -27,13 +26,7 @@ export async function setNetworkAccess(
   input: unknown,
 ): Promise<typeof datasets.$inferSelect> {
   const data = parseInput(SetNetworkAccessInput, input);
-  const [existing] = await tx
-    .select()
-    .from(datasets)
-    .where(eq(datasets.id, data.datasetId))
-    .for('update');
-  if (!existing) throw new NotFoundError('Dataset');
-  assertCanEditDataset(actor, existing);
+  const existing = await editableDataset(tx, actor, data.datasetId);
   const [row] = await tx
     .update(datasets)
     .set({ networkAccess: data.networkAccess, updatedAt: new Date() })
