@@ -174,6 +174,11 @@ export class CohortEngine {
     }
   }
 
+  /** Resolves once any snapshot write running in the background has finished. */
+  async settled(): Promise<void> {
+    await this.writing;
+  }
+
   /** Frees the index. */
   dispose(): void {
     this.index?.dispose();

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { and, desc, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   withdrawal,
   changeParticipant,
@@ -64,6 +64,9 @@ describe(`cohort index snapshot (${TEST_DRIVER})`, () => {
     file = path.join(dir, 'cohort-index.snapshot');
     reference = new CohortEngine(db.db);
   });
+  // An engine that rebuilt writes its snapshot in the background; a write still running when the
+  // next test starts would land after (and overwrite) what that test wrote to the same file.
+  afterEach(() => Promise.all(engines.map((e) => e.settled())));
   afterAll(async () => {
     for (const e of [...engines, reference]) e.dispose();
     await db.dispose();
@@ -110,6 +113,7 @@ describe(`cohort index snapshot (${TEST_DRIVER})`, () => {
     const truncated = engineOn();
     await truncated.ready();
     expect(truncated.origin).toBe('database');
+    await truncated.settled(); // its rebuild's own snapshot must not overwrite the garbage below
 
     fs.writeFileSync(file, 'not a snapshot at all');
     const garbage = engineOn();
