@@ -29,7 +29,8 @@ function capturingLogger() {
 }
 
 async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i += 1) await new Promise((r) => setTimeout(r, 10));
+  // Generous (20 s): CI runs this beside other suites on two cores; a healthy job ends in ms.
+  for (let i = 0; i < 2_000 && !check(); i += 1) await new Promise((r) => setTimeout(r, 10));
 }
 
 describe('where uploads wait for their ingest', () => {
