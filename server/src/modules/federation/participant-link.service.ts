@@ -15,6 +15,7 @@ import { parseInput } from '../../errors/parse-input.js';
 import type { RelyingParty } from '../../lib/webauthn.js';
 import type { Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
+import { hasPendingPasskeyRegistration } from '../chain/pending-consent.js';
 import { chainSubject } from '../chain/subject-pseudonym.js';
 import { signedInParticipant } from '../participants/signed-in-participant.js';
 import { verifyParticipantAssertion } from '../passkeys/passkeys.service.js';
@@ -87,6 +88,17 @@ async function checkedTarget(ledger: LinkLedger, toMember: string): Promise<stri
   return target.name;
 }
 
+/**
+ * Refuses, before anything is written, a signature by a passkey whose registration has not
+ * reached the chain yet (it waits in the outbox): the contract would call it an unknown key.
+ */
+async function assertPasskeyOnChain(tx: Tx, keyId: string): Promise<void> {
+  if (await hasPendingPasskeyRegistration(tx, keyId))
+    throw new ConflictError(
+      'Your passkey is still being recorded on the network; try again in a few seconds',
+    );
+}
+
 /** A chain refusal as the participant's error: nothing was written. */
 function refusedByChain(error: unknown): never {
   if (isChainError(error) && error.code === 'contract')
@@ -135,6 +147,7 @@ export async function offerParticipantLink(
     input.response,
     linkOfferChallenge(code, subject, toMember),
   );
+  await assertPasskeyOnChain(tx, assertion.key_id);
   const onChain = await ledger.linkOffer(code);
   const recovered = onChain !== null && (await isOwnOffer(ledger, onChain, subject, toMember));
   if (recovered) await assertNotRecorded(tx, code);
@@ -236,6 +249,7 @@ export async function acceptParticipantLink(
     input.response,
     linkAcceptChallenge(code, offer.subject, subject),
   );
+  await assertPasskeyOnChain(tx, assertion.key_id);
   const recovered = Boolean(offer.accepted);
   if (!recovered) await ledger.acceptLink(code, subject, assertion).catch(refusedByChain);
   await tx.insert(participantSiteLinks).values({

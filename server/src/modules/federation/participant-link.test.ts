@@ -477,7 +477,21 @@ describe(`a participant linked at two sites (${TEST_DRIVER})`, () => {
     const secondAtB = actorOf(otherRow!.userId!);
     const secondB = new SoftAuthenticator(RP_B);
     await registerPasskey(b.db.db, secondAtB, RP_B, secondB);
-    // Their passkeys go on chain through each site's outbox.
+    // Before the new passkey's registration leaves the outbox, a link signed by it is refused
+    // here (the chain would not know the key yet), and nothing is written.
+    const early = await a.db.db.transaction((tx) =>
+      participantLinkOfferChallenge(tx, second.actor, a.ledger, { toMember: 'site-b' }),
+    );
+    await expect(
+      a.db.db.transaction((tx) =>
+        offerParticipantLink(tx, second.actor, RP_A, a.ledger, {
+          toMember: 'site-b',
+          code: early.code,
+          response: secondA.assert(early.challenge),
+        }),
+      ),
+    ).rejects.toThrow(/still being recorded on the network/);
+    expect(await ledgerB().linkOffer(early.code)).toBeNull();
     await relayA.drain();
     await relayB.drain();
     const rowsOf = async (db: Database, participantId: string) =>
