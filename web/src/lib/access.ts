@@ -52,6 +52,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   '/': { roles: ROLES, what: 'the start page' },
   '/notifications': { roles: ROLES, what: 'notifications' },
   '/account': { roles: ROLES, what: 'your account' },
+  '/account/links': participantsOnly('linking your record at another site'),
   '/consent': participantsOnly('consent preferences', 'Your consent'),
   '/consent/signed-records': participantsOnly('your signed consent records'),
   '/inbox': participantsOnly('study requests', 'Study requests'),

@@ -21,3 +21,26 @@ export async function hasPendingConsent(db: Database | Tx, subject: string): Pro
     .limit(1);
   return Boolean(row);
 }
+
+/**
+ * Whether the registration of passkey `keyId` is still waiting in the outbox. A signature by it
+ * that the contract checks at once (a participant link) would be refused as an unknown key
+ * until it lands.
+ */
+export async function hasPendingPasskeyRegistration(
+  db: Database | Tx,
+  keyId: string,
+): Promise<boolean> {
+  const [row] = await db
+    .select({ id: chainOutbox.id })
+    .from(chainOutbox)
+    .where(
+      and(
+        eq(chainOutbox.kind, 'passkey'),
+        eq(chainOutbox.status, 'pending'),
+        eq(chainOutbox.eventId, `passkey-register:${keyId}`),
+      ),
+    )
+    .limit(1);
+  return Boolean(row);
+}

@@ -43,6 +43,7 @@ import {
 } from './participant-link.service.js';
 import { LinkedDecisionsApplier } from './linked-decisions-applier.js';
 import { participantSiteLinks } from './participant-links.tables.js';
+import { participantLinking } from './participant-link-list.js';
 
 const RP_A = { origin: 'http://localhost:5173', rp_id: 'localhost' };
 const RP_B = { origin: 'http://127.0.0.1:5174', rp_id: '127.0.0.1' };
@@ -70,6 +71,7 @@ describe(`a participant linked at two sites (${TEST_DRIVER})`, () => {
   let grantId: string;
   let others: string[];
   let tokenB: string;
+  let otherTokens: string[];
 
   const actorOf = (userId: string): UserActor => ({
     kind: 'user',
@@ -130,6 +132,7 @@ describe(`a participant linked at two sites (${TEST_DRIVER})`, () => {
     idB = asked[0]!.participantId;
     tokenB = asked[0]!.token;
     others = asked.slice(1).map((p) => p.participantId);
+    otherTokens = asked.slice(1).map((p) => p.token);
     const [row] = await b.db.db
       .select({ userId: participants.userId })
       .from(participants)
@@ -438,5 +441,190 @@ describe(`a participant linked at two sites (${TEST_DRIVER})`, () => {
     await ledger.setSiteWebauthn(RP_B); // any transaction: a new block
     await applier.applyLatest();
     expect(reads.length).toBeGreaterThan(first);
+  });
+
+  /** A crash after the function returned and before the commit: the transaction rolls back. */
+  class Crash extends Error {}
+  async function crashingAfter(db: Database, work: (tx: Tx) => Promise<unknown>): Promise<void> {
+    await expect(
+      db.transaction(async (tx) => {
+        await work(tx);
+        throw new Crash('the site stopped before its transaction committed');
+      }),
+    ).rejects.toThrow(Crash);
+  }
+
+  it('a chain write that fails leaves nothing here; a local write lost after the chain write is recovered by the next attempt', async () => {
+    // A second person: enrolled at A (with a passkey there) and one of B's participants.
+    const second = await a.db.db.transaction(async (tx) => {
+      const operator = systemActor('test');
+      const p = await createParticipant(tx, operator, { sex: 'male', birthYear: 1980 });
+      const { code } = await createEnrolmentCode(tx, operator, p.id);
+      const { user } = await enrolWithCode(tx, {
+        code,
+        email: 'second@site-a.local',
+        password: 'participant password',
+        displayName: 'S',
+      });
+      return { actor: actorOf(user.id), id: p.id };
+    });
+    const secondA = new SoftAuthenticator(RP_A);
+    await registerPasskey(a.db.db, second.actor, RP_A, secondA);
+    const [otherRow] = await b.db.db
+      .select({ userId: participants.userId })
+      .from(participants)
+      .where(eq(participants.id, others[0]!));
+    const secondAtB = actorOf(otherRow!.userId!);
+    const secondB = new SoftAuthenticator(RP_B);
+    await registerPasskey(b.db.db, secondAtB, RP_B, secondB);
+    // Before the new passkey's registration leaves the outbox, a link signed by it is refused
+    // here (the chain would not know the key yet), and nothing is written.
+    const early = await a.db.db.transaction((tx) =>
+      participantLinkOfferChallenge(tx, second.actor, a.ledger, { toMember: 'site-b' }),
+    );
+    await expect(
+      a.db.db.transaction((tx) =>
+        offerParticipantLink(tx, second.actor, RP_A, a.ledger, {
+          toMember: 'site-b',
+          code: early.code,
+          response: secondA.assert(early.challenge),
+        }),
+      ),
+    ).rejects.toThrow(/still being recorded on the network/);
+    expect(await ledgerB().linkOffer(early.code)).toBeNull();
+    await relayA.drain();
+    await relayB.drain();
+    const rowsOf = async (db: Database, participantId: string) =>
+      (await linkRows(db)).filter((r) => r.participantId === participantId);
+    const offerAuditsBefore = (await auditEventsWithAction(a.db.db, 'participant.link.offer'))
+      .length;
+
+    // The chain write fails (the node cannot be reached): nothing is kept here or on chain.
+    const { challenge, code } = await a.db.db.transaction((tx) =>
+      participantLinkOfferChallenge(tx, second.actor, a.ledger, { toMember: 'site-b' }),
+    );
+    const unreachable = Object.assign(Object.create(a.ledger) as typeof a.ledger, {
+      offerLink: () => Promise.reject(new Error('connection refused')),
+    });
+    await expect(
+      a.db.db.transaction((tx) =>
+        offerParticipantLink(tx, second.actor, RP_A, unreachable, {
+          toMember: 'site-b',
+          code,
+          response: secondA.assert(challenge),
+        }),
+      ),
+    ).rejects.toThrow(/connection refused/);
+    expect(await ledgerB().linkOffer(code)).toBeNull();
+    expect(await rowsOf(a.db.db, second.id)).toEqual([]);
+    expect(await auditEventsWithAction(a.db.db, 'participant.link.offer')).toHaveLength(
+      offerAuditsBefore,
+    );
+
+    // The offer lands on chain, then the site stops before its own row commits.
+    await crashingAfter(a.db.db, (tx) =>
+      offerParticipantLink(tx, second.actor, RP_A, a.ledger, {
+        toMember: 'site-b',
+        code,
+        response: secondA.assert(challenge),
+      }),
+    );
+    const landed = await ledgerB().linkOffer(code);
+    expect(landed?.from_member).toBe('site-a');
+    expect(await rowsOf(a.db.db, second.id)).toEqual([]);
+    // The next attempt (signed again) records it without writing to the chain again.
+    await a.db.db.transaction((tx) =>
+      offerParticipantLink(tx, second.actor, RP_A, a.ledger, {
+        toMember: 'site-b',
+        code,
+        response: secondA.assert(challenge),
+      }),
+    );
+    expect(await ledgerB().linkOffer(code)).toEqual(landed);
+    expect((await rowsOf(a.db.db, second.id)).map((r) => [r.nonce, r.role])).toEqual([
+      [code, 'offer'],
+    ]);
+    const offerAudits = await auditEventsWithAction(a.db.db, 'participant.link.offer');
+    expect(JSON.parse(String(offerAudits.at(-1)?.payload))).toEqual({
+      member: 'site-b',
+      recovered: true,
+    });
+    // Once recorded, the same code again is a replay.
+    await expect(
+      a.db.db.transaction((tx) =>
+        offerParticipantLink(tx, second.actor, RP_A, a.ledger, {
+          toMember: 'site-b',
+          code,
+          response: secondA.assert(challenge),
+        }),
+      ),
+    ).rejects.toThrow(/already used/);
+    const pending = await a.db.db.transaction((tx) =>
+      participantLinking(tx, second.actor, a.ledger),
+    );
+    expect(pending.site).toEqual({ id: 'site-a', name: expect.any(String) as string });
+    expect(pending.sites.map((s) => s.id)).toEqual(['site-b']);
+    expect(pending.links).toMatchObject([
+      { code, role: 'offer', status: 'pending', site: { id: 'site-b' } },
+    ]);
+
+    // At B: the acceptance lands on chain, the site stops before its row commits; the next
+    // attempt finds it accepted by this participant's own pseudonym and records it.
+    const accept = await b.db.db.transaction((tx) =>
+      participantLinkAcceptChallenge(tx, secondAtB, ledgerB(), { code }),
+    );
+    expect(accept.member).toBe('site-a');
+    await crashingAfter(b.db.db, (tx) =>
+      acceptParticipantLink(tx, secondAtB, RP_B, ledgerB(), {
+        code,
+        response: secondB.assert(accept.challenge),
+      }),
+    );
+    const accepted = await ledgerB().linkOffer(code);
+    expect(accepted?.accepted).toBeTruthy();
+    expect(await rowsOf(b.db.db, others[0]!)).toEqual([]);
+    // Someone else at B cannot take the accepted code over.
+    await expect(
+      b.db.db.transaction((tx) => participantLinkAcceptChallenge(tx, atB, ledgerB(), { code })),
+    ).rejects.toThrow(/already used/);
+    const again = await b.db.db.transaction((tx) =>
+      participantLinkAcceptChallenge(tx, secondAtB, ledgerB(), { code }),
+    );
+    await b.db.db.transaction((tx) =>
+      acceptParticipantLink(tx, secondAtB, RP_B, ledgerB(), {
+        code,
+        response: secondB.assert(again.challenge),
+      }),
+    );
+    expect(await ledgerB().linkOffer(code)).toEqual(accepted);
+    expect((await rowsOf(b.db.db, others[0]!)).map((r) => [r.nonce, r.role])).toEqual([
+      [code, 'accept'],
+    ]);
+    const acceptAudits = await auditEventsWithAction(b.db.db, 'participant.link.accept');
+    expect(JSON.parse(String(acceptAudits.at(-1)?.payload))).toEqual({
+      member: 'site-a',
+      recovered: true,
+    });
+
+    // Each side now lists the link as made, and only to its own participant.
+    const atASide = await a.db.db.transaction((tx) =>
+      participantLinking(tx, second.actor, a.ledger),
+    );
+    expect(atASide.links).toMatchObject([
+      { code: null, role: 'offer', status: 'linked', site: { id: 'site-b' } },
+    ]);
+    // Through GraphQL: a participant sees their own links only; staff are refused.
+    const query =
+      '{ participantLinking { site { id } sites { id name } links { role status code site { id name } } } }';
+    type Linking = { participantLinking: { links: { role: string; status: string }[] } };
+    const own = await b.gql<Linking>(query, {}, { token: otherTokens[0]! });
+    expect(own.errors).toBeUndefined();
+    expect(own.data!.participantLinking.links).toEqual([
+      expect.objectContaining({ role: 'ACCEPT', status: 'LINKED', code: null }),
+    ]);
+    const stranger = await b.gql<Linking>(query, {}, { token: otherTokens[1]! });
+    expect(stranger.data!.participantLinking.links).toEqual([]);
+    const staff = await b.gql<Linking>(query, {}, { token: b.tokens.researcher });
+    expect(staff.errors?.[0]?.message).toBe('You are not allowed to do this');
   });
 });

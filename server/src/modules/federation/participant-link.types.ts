@@ -12,6 +12,12 @@ import {
   type LinkChallenge,
   type LinkLedger,
 } from './participant-link.service.js';
+import {
+  participantLinking,
+  type LinkSite,
+  type ParticipantLinking,
+  type ParticipantLinkView,
+} from './participant-link-list.js';
 
 /** The chain this site writes to; linking needs one. */
 function linkLedger(ctx: GraphQLContext): LinkLedger {
@@ -48,8 +54,80 @@ const LinkChallengeType = builder.objectRef<LinkChallenge>('ParticipantLinkChall
       description: 'The link code: send it back with the signature; at the other site, enter it.',
     }),
     member: t.exposeString('member', { description: 'The other site (its member id).' }),
+    memberName: t.exposeString('memberName', {
+      description: 'The other site’s name, from the chain registry.',
+    }),
   }),
 });
+
+const LinkSiteType = builder.objectRef<LinkSite>('ParticipantLinkSite').implement({
+  description: 'A member institution of the network, as a participant sees it.',
+  fields: (t) => ({
+    id: t.exposeString('id', { description: 'Its member id on the chain.' }),
+    name: t.exposeString('name'),
+  }),
+});
+
+const LinkStatusEnum = builder.enumType('ParticipantLinkStatus', {
+  values: {
+    PENDING: {
+      value: 'pending',
+      description: 'Offered here; the other site has not accepted it yet.',
+    },
+    LINKED: { value: 'linked', description: 'Both sites signed: the records are linked.' },
+    EXPIRED: { value: 'expired', description: 'Offered here and never accepted in time.' },
+  } as const,
+});
+
+const LinkRoleEnum = builder.enumType('ParticipantLinkRole', {
+  values: {
+    OFFER: { value: 'offer', description: 'Offered at this site.' },
+    ACCEPT: { value: 'accept', description: 'Made at the other site and accepted here.' },
+  } as const,
+});
+
+const LinkViewType = builder.objectRef<ParticipantLinkView>('ParticipantSiteLink').implement({
+  description: 'One of your links between your record here and your record at another site.',
+  fields: (t) => ({
+    code: t.exposeString('code', {
+      nullable: true,
+      description: 'The link code to enter at the other site, while the offer waits.',
+    }),
+    role: t.expose('role', { type: LinkRoleEnum }),
+    site: t.expose('site', { type: LinkSiteType }),
+    since: t.expose('since', { type: 'DateTime' }),
+    status: t.expose('status', { type: LinkStatusEnum }),
+  }),
+});
+
+const LinkingType = builder.objectRef<ParticipantLinking>('ParticipantLinking').implement({
+  description: 'What your “link my record at another site” page shows.',
+  fields: (t) => ({
+    site: t.expose('site', {
+      type: LinkSiteType,
+      nullable: true,
+      description: 'This site on the network; null when it is not a member of one.',
+    }),
+    sites: t.expose('sites', {
+      type: [LinkSiteType],
+      description: 'The other member institutions you can link with.',
+    }),
+    links: t.expose('links', { type: [LinkViewType], description: 'Newest first.' }),
+  }),
+});
+
+builder.queryField('participantLinking', (t) =>
+  t.field({
+    type: LinkingType,
+    description:
+      'Your links with your records at other member sites, and the sites you can link with (yours only).',
+    authScopes: { roles: ['participant'] },
+    resolve: (_root, _args, ctx) =>
+      inTransaction(ctx, (tx) =>
+        participantLinking(tx, ctx.viewer, ctx.services.chain?.ledger ?? null),
+      ),
+  }),
+);
 
 const LinkResultType = builder
   .objectRef<{ code: string; member: string }>('ParticipantLink')
