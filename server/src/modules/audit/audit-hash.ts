@@ -51,13 +51,23 @@ export function eventHash(prevHash: string, event: HashedEvent): string {
  * `canonicalEvent` (audit verify does), so the fast path can never pass what the slow one fails.
  */
 export function canonicalEventFast(event: HashedEvent): string {
+  const [before, after] = canonicalEventAroundSeq(event);
+  return `${before}${event.seq}${after}`;
+}
+
+/**
+ * `canonicalEventFast`'s text in two parts, before and after the sequence number (the only field
+ * an append learns under the database's lock: `audit_append_one`, migration 0038). Keys sort as
+ * `action`, `actor`, `occurredAt`, `participantId`, `payload`, `seq`, `target`.
+ */
+export function canonicalEventAroundSeq(event: Omit<HashedEvent, 'seq'>): [string, string] {
   const j = JSON.stringify;
-  return (
+  return [
     `{"action":${j(event.action)},"actor":{"id":${j(event.actorId)},"role":${j(event.actorRole)}},` +
-    `"occurredAt":${j(event.occurredAt.toISOString())},"participantId":${j(event.participantId)},` +
-    `"payload":${event.payload},"seq":${event.seq},` +
-    `"target":{"id":${j(event.targetId)},"type":${j(event.targetType)}}}`
-  );
+      `"occurredAt":${j(event.occurredAt.toISOString())},"participantId":${j(event.participantId)},` +
+      `"payload":${event.payload},"seq":`,
+    `,"target":{"id":${j(event.targetId)},"type":${j(event.targetType)}}}`,
+  ];
 }
 
 /** `eventHash` over `canonicalEventFast`: equal to it whenever the stored payload is canonical. */

@@ -4,7 +4,7 @@ import { queryRows } from '../../db/query-rows.js';
 import type { Actor } from '../actors/actor.js';
 import type { AuditAction } from './audit-actions.js';
 import { auditEvents } from './audit.tables.js';
-import { GENESIS_HASH, canonicalJson, eventHash } from './audit-hash.js';
+import { GENESIS_HASH, canonicalEventAroundSeq, canonicalJson, eventHash } from './audit-hash.js';
 
 /** What a service says happened; the audit module adds sequence, time and hashes. */
 export interface AuditEntry {
@@ -44,7 +44,38 @@ export async function appendAuditEvent(
   actor: Actor | null,
   entry: AuditEntry,
 ): Promise<{ seq: number; hash: string }> {
-  return appendAuditEvents(tx, actor, [entry]);
+  const event = auditRow(actor, entry, new Date());
+  const [before, after] = canonicalEventAroundSeq(event);
+  // Lock, read the head, hash and insert in one round trip (migration 0038): every audited
+  // request pays for it (issue #19).
+  const [row] = await queryRows<{ seq: number | string; prev_hash: string; hash: string }>(
+    tx,
+    sql`select seq, prev_hash, hash from audit_append_one(
+          ${AUDIT_LOCK_KEY}, ${GENESIS_HASH}, ${event.occurredAt.toISOString()}::timestamptz,
+          ${event.actorId}::uuid, ${event.actorRole}, ${event.action}, ${event.targetType},
+          ${event.targetId}, ${event.participantId}::uuid, ${event.payload}, ${before}, ${after})`,
+  );
+  if (!row) throw new Error('audit_append_one answered no row');
+  const seq = Number(row.seq);
+  // The database hashed the text this process built; the chain's own definition must agree, or
+  // the event is refused (and the transaction with it) rather than stored unverifiable.
+  if (eventHash(row.prev_hash, { ...event, seq }) !== row.hash)
+    throw new Error(`audit event ${seq}: the database's hash differs from the chain's definition`);
+  return { seq, hash: row.hash };
+}
+
+/** An event's stored fields other than its sequence number and hashes. */
+function auditRow(actor: Actor | null, entry: AuditEntry, occurredAt: Date) {
+  return {
+    occurredAt,
+    actorId: actor?.kind === 'user' ? actor.userId : null,
+    actorRole: actor === null ? 'anonymous' : actor.kind === 'user' ? actor.role : 'system',
+    action: entry.action,
+    targetType: entry.targetType ?? null,
+    targetId: entry.targetId ?? null,
+    participantId: entry.participantId ?? null,
+    payload: canonicalJson(withOnBehalf(actor, entry.payload ?? {})),
+  };
 }
 
 /**
@@ -68,17 +99,7 @@ export async function appendAuditEvents(
   const occurredAt = new Date();
   const rows = entries.map((entry) => {
     seq += 1;
-    const event = {
-      seq,
-      occurredAt,
-      actorId: actor?.kind === 'user' ? actor.userId : null,
-      actorRole: actor === null ? 'anonymous' : actor.kind === 'user' ? actor.role : 'system',
-      action: entry.action,
-      targetType: entry.targetType ?? null,
-      targetId: entry.targetId ?? null,
-      participantId: entry.participantId ?? null,
-      payload: canonicalJson(withOnBehalf(actor, entry.payload ?? {})),
-    };
+    const event = { seq, ...auditRow(actor, entry, occurredAt) };
     const hash = eventHash(prevHash, event);
     const row = { ...event, prevHash, hash };
     prevHash = hash;

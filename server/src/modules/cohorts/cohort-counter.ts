@@ -3,7 +3,12 @@ import type { CohortEngine } from './cohort-engine.js';
 import type { CohortIndex } from './cohort-index.js';
 import type { ConsentBreakdownProvider } from './consent-breakdown.js';
 import type { ProtectedCount } from './count-privacy.js';
-import { countProtector, spendCountBudget, storedCountNoiseKey } from './count-protection.js';
+import {
+  countProtector,
+  spendCountBudget,
+  spendCountBudgetReadingChangeLog,
+  storedCountNoiseKey,
+} from './count-protection.js';
 import { defaultDifferencingGuard, type DifferencingGuard } from './differencing-guard.js';
 import type { RoaringBitmap32 } from './roaring.js';
 
@@ -56,6 +61,17 @@ export class CohortCounter {
    */
   spendBudget(tx: Tx, userId: string): Promise<number> {
     return spendCountBudget(tx, userId, this.settings.budgetPerDay);
+  }
+
+  /**
+   * `spendBudget`, answering as well the change log's latest sequence number as the budget
+   * statement saw it, to check the index with `engine.isCurrentWith` (no round trip of its own).
+   */
+  spendBudgetReadingChangeLog(
+    tx: Tx,
+    userId: string,
+  ): Promise<{ remaining: number; latestChangeSeq: number }> {
+    return spendCountBudgetReadingChangeLog(tx, userId, this.settings.budgetPerDay);
   }
 
   /**

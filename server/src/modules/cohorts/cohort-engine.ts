@@ -72,6 +72,26 @@ export class CohortEngine {
     return this.building;
   }
 
+  /**
+   * The index as last synced, without asking the change log: for a caller that reads the log's
+   * latest sequence number in a statement it sends anyway and checks it with `isCurrentWith`
+   * (one round trip fewer per count), falling back to `current()` when it is not.
+   */
+  async lastSynced(): Promise<CohortIndex> {
+    if (this.beforeRead) await this.beforeRead();
+    await this.ready();
+    return this.index!;
+  }
+
+  /**
+   * Whether the index holds every change up to `latestSeq` (the change log's highest sequence
+   * number, read after the caller's transaction began): then it is as current as `current()`
+   * would have made it. False while a sync is still applying them.
+   */
+  isCurrentWith(latestSeq: number): boolean {
+    return this.index !== null && latestSeq <= this.changeSeq;
+  }
+
   /** The index, current with every committed change. */
   async current(): Promise<CohortIndex> {
     if (this.beforeRead) await this.beforeRead();

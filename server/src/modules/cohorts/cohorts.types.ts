@@ -3,7 +3,7 @@ import { inTransaction } from '../../graphql/run.js';
 import { ResearchPurposeInput } from '../consent/research-purpose.types.js';
 import { SexEnum } from '../participants/participants.types.js';
 import { ZYGOSITIES, type CohortCriteria } from './cohort-criteria.js';
-import { countCohort, type CohortCountResult } from './cohort-count.service.js';
+import { countCohortInTransaction, type CohortCountResult } from './cohort-count.service.js';
 import type { ProtectedCount } from './count-privacy.js';
 
 const ZygosityEnum = builder.enumType('Zygosity', { values: ZYGOSITIES });
@@ -117,15 +117,10 @@ builder.queryField('cohortCount', (t) =>
       criteria: t.arg({ type: CohortCriteriaInput }),
       purpose: t.arg({ type: ResearchPurposeInput, required: false }),
     },
-    resolve: async (_root, args, ctx) => {
-      const { counter } = ctx.services;
-      const index = await counter.index();
-      return inTransaction(ctx, (tx) =>
-        countCohort(tx, ctx.viewer, counter, index, {
-          criteria: args.criteria,
-          purpose: args.purpose,
-        }),
-      );
-    },
+    resolve: (_root, args, ctx) =>
+      countCohortInTransaction((fn) => inTransaction(ctx, fn), ctx.viewer, ctx.services.counter, {
+        criteria: args.criteria,
+        purpose: args.purpose,
+      }),
   }),
 );

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { queryRows } from '../../db/query-rows.js';
 import type { Tx } from '../../db/database.js';
 import { RateLimitedError } from '../../errors/app-errors.js';
+import { cohortChanges } from '../cohort-changes/cohort-changes.tables.js';
 import { countQueries } from './cohorts.tables.js';
 import {
   deterministicNoise,
@@ -37,9 +38,22 @@ export async function spendCountBudget(
   userId: string,
   budgetPerDay: number,
 ): Promise<number> {
+  return (await spendCountBudgetReadingChangeLog(tx, userId, budgetPerDay)).remaining;
+}
+
+/**
+ * `spendCountBudget`, answering as well the cohort change log's highest sequence number as this
+ * statement saw it (0 when empty): a count checks its index against it instead of asking the
+ * log in a round trip of its own before the transaction (`CohortEngine.isCurrentWith`).
+ */
+export async function spendCountBudgetReadingChangeLog(
+  tx: Tx,
+  userId: string,
+  budgetPerDay: number,
+): Promise<{ remaining: number; latestChangeSeq: number }> {
   // One statement, not a count and then an insert: the request's round trips are its cost
   // (issue #19). The window is the database's clock, like the rows' own `at`.
-  const [row] = await queryRows<{ used: number; spent: number }>(
+  const [row] = await queryRows<{ used: number; spent: number; latest: number | string }>(
     tx,
     sql`with used as (
           select count(*)::int as n from ${countQueries}
@@ -48,11 +62,15 @@ export async function spendCountBudget(
           insert into ${countQueries} (user_id) select ${userId}
           where (select n from used) < ${budgetPerDay} returning 1
         )
-        select (select n from used) as used, (select count(*) from spent)::int as spent`,
+        select (select n from used) as used, (select count(*) from spent)::int as spent,
+          (select coalesce(max(${cohortChanges.seq}), 0) from ${cohortChanges}) as latest`,
   );
   const used = row?.used ?? 0;
   if (!row?.spent) throw new RateLimitedError(DAY_MS / 1000);
-  return Math.max(0, budgetPerDay - used - 1);
+  return {
+    remaining: Math.max(0, budgetPerDay - used - 1),
+    latestChangeSeq: Number(row.latest),
+  };
 }
 
 /** The server secret that keys count noise (created on first use; it never changes after). */

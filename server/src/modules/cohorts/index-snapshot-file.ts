@@ -292,8 +292,9 @@ export async function readIndexSnapshot(file: string): Promise<IndexSnapshot | u
     position: header.position,
     toIndex(ontology) {
       const index = new CohortIndex(ontology);
+      const people: ParticipantFacts[] = new Array(nums.length);
       for (let i = 0; i < nums.length; i += 1) {
-        const facts: ParticipantFacts = {
+        people[i] = {
           num: nums[i]!,
           sex: strings.sexes[sexIds[i]!]!,
           birthYear: years[i] === NO_YEAR ? null : years[i]!,
@@ -304,8 +305,8 @@ export async function readIndexSnapshot(file: string): Promise<IndexSnapshot | u
           statedOwn: (flags[i]! & STATED_OWN) !== 0,
           active: (flags[i]! & ACTIVE) !== 0,
         };
-        index.upsertParticipant(facts);
       }
+      index.loadParticipants(people);
       let m = 0;
       for (const [id, n] of datasets) {
         index.setDatasetMembers(id, datasetMembers.subarray(m, m + n));
@@ -317,7 +318,11 @@ export async function readIndexSnapshot(file: string): Promise<IndexSnapshot | u
         t += n;
       }
       let c = 0;
-      const take = (n: number) => carriers.slice(c, (c += n));
+      // Views, not copies: together they are the whole section, which lives as long as the index.
+      // Most variants have no homozygous or hemizygous carrier: those share one empty array
+      // (nothing writes into these arrays) instead of a million views of nothing.
+      const none = new Uint32Array(0);
+      const take = (n: number) => (n === 0 ? none : carriers.subarray(c, (c += n)));
       variantText.forEach(([chrom, ref, alt, gene], i) => {
         index.setVariant({
           id: variantIds[i]!,
