@@ -61,7 +61,8 @@ describe(`cohort engine (${TEST_DRIVER})`, () => {
       if (expected > 0 && expected < 1_000) nonTrivial += 1;
     }
     expect(nonTrivial).toBeGreaterThan(20);
-  });
+    // 80 SQL baseline counts: 20–25 s on PostgreSQL when CI's other suites load both cores.
+  }, 120_000);
 
   it('counts descendants: a parent term counts participants observed only with a child term', async () => {
     const index = await engine.current();
