@@ -33,7 +33,9 @@ test('a researcher asks for a dataset held elsewhere, and the designated committ
     .click();
   await expect(page.getByTestId('network-committee')).toHaveText('No committee is designated yet.');
   await expect(page.getByText('No request waits for your committee.')).toBeVisible();
-  await page.getByLabel('Committee', { exact: true }).selectOption({ label: 'Clinical Genomics DAC' });
+  await page
+    .getByLabel('Committee', { exact: true })
+    .selectOption({ label: 'Clinical Genomics DAC' });
   await page.getByRole('button', { name: 'Designate' }).click();
   await expect(page.getByTestId('network-committee')).toHaveText(
     'Clinical Genomics DAC decides these requests.',

@@ -108,9 +108,12 @@ describe('a researcher at A uses a dataset held at B', () => {
 
   beforeAll(async () => {
     chain = await openTestLedger();
+    // A generous timeout for A's calls to B: a slow CI machine must not turn an export into
+    // "no answer" (no test here is about a site that does not answer).
+    const federation = { timeoutMs: 30_000, memberBudgetPerDay: 1_000 };
     [a, b] = await Promise.all([
-      startNetworkSite(chain, 'site-a'),
-      startNetworkSite(chain, 'site-b'),
+      startNetworkSite(chain, 'site-a', { federation }),
+      startNetworkSite(chain, 'site-b', { federation }),
     ]);
     await insertPeople(b.db.db, [{ count: 30, sex: 'female', phenotype: SEIZURE }]);
     [{ id: datasetId }] = (await b.db.db.select({ id: datasets.id }).from(datasets)) as [
