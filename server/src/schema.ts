@@ -31,6 +31,7 @@ import './modules/network/network.types.js';
 import './modules/federation/federation.types.js';
 import './modules/federation/network-access.types.js';
 import './modules/federation/participant-link.types.js';
+import './modules/federation/remote-access.types.js';
 import './modules/cohorts/cohorts.types.js';
 import './modules/passkeys/passkeys.types.js';
 import './modules/passkeys/passkey-sign-in.types.js';

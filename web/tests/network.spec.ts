@@ -7,7 +7,7 @@ test('an administrator sees the network read from the chain and votes on a newco
   await signIn(page, 'admin@demo.local');
   await page
     .getByRole('navigation', { name: 'Main' })
-    .getByRole('link', { name: 'Network' })
+    .getByRole('link', { name: 'Network', exact: true })
     .click();
   await expect(
     page.getByRole('heading', { level: 1, name: 'Network of institutions' }),

@@ -33,3 +33,4 @@ export * from '../modules/record/record.tables.js';
 export * from '../modules/record/app-access.tables.js';
 export * from '../modules/federation/federation.tables.js';
 export * from '../modules/federation/participant-links.tables.js';
+export * from '../modules/federation/remote-access.tables.js';

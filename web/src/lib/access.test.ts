@@ -65,6 +65,7 @@ describe('navFor', () => {
       '/studies',
       '/cohorts',
       '/datasets',
+      '/network-access',
     ]);
     expect(navFor('consent_coordinator').map((l) => l.href)).toEqual(['/', '/coordinator']);
     expect(navFor('clinician').map((l) => l.href)).toEqual(['/', '/patients']);
@@ -76,6 +77,7 @@ describe('navFor', () => {
       '/audit',
       '/chain',
       '/network',
+      '/network-access/review',
     ]);
   });
 

@@ -149,6 +149,18 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
     nav: { label: 'Network', roles: ['admin', 'ethics_board', 'steward'] },
     actions: { propose: ['admin'], remove: ['admin'], vote: ['admin'], keys: ['admin'] },
   },
+  '/network-access': {
+    roles: ['researcher'],
+    what: 'network access (researchers only)',
+    nav: { label: 'Network access' },
+  },
+  '/network-access/[id]/export.vcf': { roles: ['researcher'], what: 'network export downloads' },
+  '/network-access/review': {
+    roles: BOARD,
+    what: 'network requests to decide',
+    nav: { label: 'Network requests' },
+    actions: { decide: ['ethics_board'], designate: ['admin'] },
+  },
 };
 
 /** What the guard decides for one request. */

@@ -160,6 +160,20 @@ export const AUDIT_ACTION_SPANISH = {
     'Se rechazó una solicitud de otra institución de la red para usar un conjunto de datos',
   'network_export.create':
     'Un investigador de otra institución de la red preparó una exportación de un conjunto de datos',
+  'network_remote.committee.set':
+    'Un administrador eligió el comité que decide las solicitudes de conjuntos de datos de otras instituciones',
+  'network_remote.request':
+    'Un investigador de esta institución pidió usar un conjunto de datos de otra institución de la red',
+  'network_remote.decide':
+    'El comité de acceso a datos decidió sobre una solicitud para usar un conjunto de datos de otra institución',
+  'network_remote.send':
+    'Esta institución envió una solicitud aprobada a la institución de la red que tiene los datos',
+  'network_remote.status':
+    'La institución que tiene un conjunto de datos decidió sobre una solicitud enviada por esta institución',
+  'network_remote.export':
+    'Esta institución recibió una exportación de un conjunto de datos de otra institución de la red',
+  'network_remote.download':
+    'Un investigador descargó una exportación recibida de otra institución de la red',
   'network.update_self': 'Un administrador cambió los datos públicos de esta institución en la red',
   // Consentimiento asistido por el personal y representantes legales.
   'consent.paper.record':

@@ -269,6 +269,27 @@ export const AUDIT_ACTION_WORDING = {
   'network_export.create': use(
     'A researcher at another institution of the network made an export of a dataset',
   ),
+  'network_remote.committee.set': use(
+    'An administrator chose the committee that decides requests for datasets held at other institutions',
+  ),
+  'network_remote.request': use(
+    'A researcher here asked to use a dataset held at another institution of the network',
+  ),
+  'network_remote.decide': use(
+    'The data access committee decided on a request to use a dataset held at another institution',
+  ),
+  'network_remote.send': use(
+    'This institution sent an approved request to the institution of the network that holds the dataset',
+  ),
+  'network_remote.status': use(
+    'The institution holding a dataset decided on a request this institution sent',
+  ),
+  'network_remote.export': use(
+    'This institution received an export of a dataset held at another institution of the network',
+  ),
+  'network_remote.download': use(
+    'A researcher downloaded an export received from another institution of the network',
+  ),
   'network.update_self': use(
     'An administrator changed this institution’s public details in the network',
   ),

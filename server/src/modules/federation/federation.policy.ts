@@ -25,3 +25,29 @@ export function assertCanDecideNetworkAccess(actor: Actor | null): asserts actor
     'Only the ethics board or an admin can decide on requests from other institutions',
   );
 }
+
+/** Who may ask for a dataset held at another member: researchers, as themselves. */
+export function assertCanRequestRemoteAccess(actor: Actor | null): asserts actor is UserActor {
+  if (actor?.kind === 'user' && hasRole(actor, 'researcher') && !actor.actingFor) return;
+  throw new ForbiddenError('Only researchers can ask for datasets held at other institutions');
+}
+
+/**
+ * Who may see and decide this site's researchers' requests for datasets held at other members:
+ * the ethics board (the service narrows it to the committee designated for network requests)
+ * and admins, who see them (to designate the committee) but cannot decide them.
+ */
+export function assertCanReviewRemoteAccess(actor: Actor | null): asserts actor is UserActor {
+  if (actor?.kind === 'user' && hasRole(actor, 'ethics_board', 'admin')) return;
+  throw new ForbiddenError(
+    'Only the ethics board or an admin can see requests for datasets held at other institutions',
+  );
+}
+
+/** Who designates the committee that decides network requests: an admin, as a person. */
+export function assertCanDesignateNetworkCommittee(
+  actor: Actor | null,
+): asserts actor is UserActor {
+  if (actor?.kind === 'user' && hasRole(actor, 'admin')) return;
+  throw new ForbiddenError('Only an admin designates the committee for network requests');
+}

@@ -13,15 +13,20 @@ export interface ForeignVisa {
   visa: VerifiedVisa;
 }
 
+/**
+ * The longest a visa from another member may live. Every visa a member's server sends here is
+ * signed for the one call it makes (a federated count, a request, a status check, an export),
+ * so a longer-lived one is a token someone kept, not one a member's server just sent.
+ */
+export const MAX_FOREIGN_VISA_SECONDS = 600;
+
 /** What a foreign visa must be. */
 export interface ForeignVisaOptions {
-  /** This site's registered Beacon (the `aud` a per-query visa must name). */
-  audience: string;
   /**
-   * True when the visa must name `audience` (per-query visas); false when it may name none
-   * (a DAC's grant visa is not addressed to one site) but, if it names any, must name ours.
+   * This site's registered Beacon: the `aud` every foreign visa must name, so a visa sent to
+   * one member cannot be replayed at another.
    */
-  audienceRequired: boolean;
+  audience: string;
   /** The visa types accepted. */
   types: readonly VisaType[];
 }
@@ -46,8 +51,10 @@ export function foreignJku(token: string | null, ownJwksUrl: string): string | n
  * about its keys: the issuer is the member whose registered Passport key set (chain registry)
  * is the token's `jku`, the member must be active (not removed), its `kid` must be one the
  * registry lists for that member, the key must be published at that URL (fetched, cached
- * briefly), and `iss` must be the origin the key set is published under. Refusals say why in
- * words an operator can act on and name institutions, never people.
+ * briefly), `iss` must be the origin the key set is published under, the visa must name this
+ * site's Beacon as its audience (`aud`), be unexpired, and live at most
+ * MAX_FOREIGN_VISA_SECONDS. Refusals say why in words an operator can act on and name
+ * institutions, never people.
  */
 export async function verifyForeignVisa(
   registry: MemberRegistry,
@@ -70,9 +77,13 @@ export async function verifyForeignVisa(
   const verified = await verifyVisa(resolved.keys, token, {
     issuer: jku.slice(0, -JWKS_PATH.length),
     audience: options.audience,
-    audienceRequired: options.audienceRequired,
+    audienceRequired: true,
   });
   if (!verified.ok) return { refused: `${resolved.member.id}: ${verified.message}` };
+  if (verified.visa.expiresAt - verified.visa.issuedAt > MAX_FOREIGN_VISA_SECONDS)
+    return {
+      refused: `${resolved.member.id}: a visa from another member may live at most ${MAX_FOREIGN_VISA_SECONDS} s`,
+    };
   const { type } = verified.visa.visa;
   if (!options.types.includes(type))
     return { refused: `${resolved.member.id}: a ${type} visa is not accepted here` };

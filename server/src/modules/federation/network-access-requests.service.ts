@@ -42,8 +42,8 @@ export interface HeldGrant {
 /**
  * The dataset a bearer ControlledAccessGrants visa from another member opens here, or why
  * not: the same registry checks as the Beacon (member active, `kid` registered on chain, key
- * published at the registered JWKS URL, `iss` that URL's origin; an `aud`, if any, must be our
- * Beacon) and the dataset's network access setting (not `none`).
+ * published at the registered JWKS URL, `iss` that URL's origin, `aud` our Beacon, unexpired and
+ * short-lived) and the dataset's network access setting (not `none`).
  */
 export async function heldGrant(
   deps: Pick<NetworkDoorDeps, 'db' | 'registry' | 'issuer'>,
@@ -54,7 +54,6 @@ export async function heldGrant(
   if (!self) return { refused: 'this institution is not a member of the network' };
   const foreign = await verifyForeignVisa(deps.registry, token, {
     audience: self.beacon_url,
-    audienceRequired: false,
     types: ['ControlledAccessGrants'],
   });
   if ('refused' in foreign) return foreign;
@@ -149,6 +148,42 @@ export async function requestNetworkAccess(
     });
     return { id, status, reasons: match.reasons };
   });
+}
+
+/**
+ * The status of a request recorded here, for the member's server that made it: the holder of a
+ * visa (same member, same `sub`, same dataset) learns where its request stands (its server
+ * polls it). Another holder's request, or an unknown id, is not found; a refused visa is audited.
+ */
+export async function networkAccessRequestStatus(
+  deps: Pick<NetworkDoorDeps, 'db' | 'registry' | 'issuer'>,
+  token: string | null,
+  id: string,
+): Promise<NetworkRequestOutcome> {
+  const held = await heldGrant(deps, token);
+  if ('refused' in held) {
+    await auditNetworkRefusal(deps.db, 'request', held.refused);
+    throw new ForbiddenError(`Visa refused: ${held.refused}`);
+  }
+  const parsed = idSchema.safeParse(id);
+  if (!parsed.success) throw new NotFoundError('Network access request');
+  const [row] = await deps.db
+    .select()
+    .from(networkAccessRequests)
+    .where(eq(networkAccessRequests.id, parsed.data));
+  const { member, visa } = held.foreign;
+  if (
+    !row ||
+    row.datasetId !== held.grant.dataset.id ||
+    row.member !== member.id ||
+    row.subject !== visa.subject
+  )
+    throw new NotFoundError('Network access request');
+  const reasons =
+    row.status === 'refused' && row.decisionNote
+      ? [row.decisionNote]
+      : ((row.match as { reasons?: string[] }).reasons ?? []);
+  return { id: row.id, status: row.status as NetworkRequestOutcome['status'], reasons };
 }
 
 const DecideInput = z.strictObject({

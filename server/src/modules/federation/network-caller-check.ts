@@ -5,12 +5,6 @@ import { beaconRefusal, foreignGrant } from './foreign-grant.js';
 import { foreignJku, verifyForeignVisa } from './foreign-visa.js';
 import type { MemberRegistry } from './member-registry.js';
 
-/**
- * The longest a network query visa may live: it is signed for one federated query, so a
- * long-lived one is a token someone kept, not one a member's server just sent.
- */
-export const MAX_NETWORK_VISA_SECONDS = 600;
-
 /** What honouring other members' ControlledAccessGrants visas needs. */
 export interface ControlledTierSettings {
   db: Queryable;
@@ -22,8 +16,8 @@ export interface ControlledTierSettings {
  * The Beacon's check for queries from other members, against the chain registry:
  * - a ResearcherStatus visa (a federated count): signed by an active member with a key id it
  *   registered on chain, issued by that member, addressed to this institution's own registered
- *   Beacon (`aud`), and short-lived;
- * - a ControlledAccessGrants visa (with `controlled`): the same key checks; signed by the
+ *   Beacon (`aud`), and short-lived (verifyForeignVisa);
+ * - a ControlledAccessGrants visa (with `controlled`): the same checks; signed by the
  *   member's DAC for one of our datasets; opens that dataset's protected counts when the
  *   dataset's `networkAccess` allows it (foreign-grant.ts).
  * Visas of removed or unknown members, keys a member publishes but never registered, and visas
@@ -43,26 +37,14 @@ export function networkCallerCheck(
     const types = controlled
       ? (['ResearcherStatus', 'ControlledAccessGrants'] as const)
       : (['ResearcherStatus'] as const);
-    // A per-query visa must name this Beacon; a DAC's grant visa may name no one (checked
-    // below: a query visa without `aud` is refused).
     const foreign = await verifyForeignVisa(registry, token, {
       audience: self.beacon_url,
-      audienceRequired: !controlled,
       types,
     });
     if ('refused' in foreign) return foreign;
     const { member, visa } = foreign;
-    if (visa.visa.type === 'ResearcherStatus') {
-      if (!visa.audience.includes(self.beacon_url))
-        return {
-          refused: `${member.id}: visa rejected: a network query visa must name this Beacon (aud)`,
-        };
-      if (visa.expiresAt - visa.issuedAt > MAX_NETWORK_VISA_SECONDS)
-        return {
-          refused: `${member.id}: a network query visa may live at most ${MAX_NETWORK_VISA_SECONDS} s`,
-        };
+    if (visa.visa.type === 'ResearcherStatus')
       return { caller: { memberId: member.id, subject: visa.subject } };
-    }
     // Only reached with `controlled` (without it the type was refused above); said for the types.
     if (!controlled)
       return { refused: `${member.id}: a ${visa.visa.type} visa is not accepted here` };

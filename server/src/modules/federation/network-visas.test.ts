@@ -76,17 +76,25 @@ describe('controlled-access visas across sites', () => {
     return { status: res.status, body: (await res.json()) as BeaconBody };
   }
 
-  /** A's DAC grants `subject` access to B's dataset. */
-  async function grantVisa(site: NetworkSite, subject = randomUUID(), value?: string) {
-    const now = new Date();
+  /**
+   * A's DAC grants `subject` access to B's dataset: the visa A's server signs for one call to
+   * B, addressed to B's Beacon and living five minutes (unless a test says otherwise).
+   */
+  async function grantVisa(
+    site: NetworkSite,
+    subject = randomUUID(),
+    value?: string,
+    { audience = b.beaconUrl, now = new Date(), lifetimeMs = 300_000 } = {},
+  ) {
     return signControlledAccessVisa(site.db.db, {
       subject,
       issuer: site.origin,
       asserted: new Date(now.getTime() - 60_000),
       now,
-      expiresAt: new Date(now.getTime() + 86_400_000),
+      expiresAt: new Date(now.getTime() + lifetimeMs),
       value: value ?? datasetVisaValue(b.origin, datasetId),
       source: boardSource(site.origin),
+      audience,
     });
   }
 
@@ -103,9 +111,10 @@ describe('controlled-access visas across sites', () => {
     })
       .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid, jku })
       .setIssuer(issuer)
+      .setAudience(b.beaconUrl)
       .setSubject('forged')
       .setIssuedAt()
-      .setExpirationTime('1h')
+      .setExpirationTime('5m')
       .setJti(randomUUID())
       .sign(key);
   }
@@ -316,6 +325,39 @@ describe('controlled-access visas across sites', () => {
     } finally {
       await setAccess(adminToken, 'visa');
     }
+  });
+
+  it('refuses a grant visa that expired, names another member, names no one or lives long', async () => {
+    const subject = randomUUID();
+    const fresh = await grantVisa(a, subject);
+    expect(await door('access-requests', fresh, { purpose: PURPOSE })).toMatchObject({
+      status: 201,
+    });
+    const rows = await requestRows();
+    const before = await doorRefusals();
+    const past = new Date(Date.now() - 20 * 60_000);
+    const cases: [string, Promise<string>, RegExp][] = [
+      ['expired', grantVisa(a, subject, undefined, { now: past }), /site-a: visa rejected: .*exp/],
+      ['for C', grantVisa(a, subject, undefined, { audience: c.beaconUrl }), /site-a: .*aud/],
+      ['for no one', grantVisa(a, subject, undefined, { audience: '' }), /site-a: .*no aud/],
+      [
+        'a day long',
+        grantVisa(a, subject, undefined, { lifetimeMs: 86_400_000 }),
+        /site-a: a visa from another member may live at most 600 s/,
+      ],
+    ];
+    for (const [, visa, reason] of cases) {
+      for (const path of ['access-requests', 'exports'] as const) {
+        const res = await door(path, await visa, { purpose: PURPOSE });
+        expect(res.status).toBe(403);
+        expect(res.body.error).toMatch(reason);
+      }
+      const beacon = await ask(await visa);
+      expect(beacon.status).toBe(403);
+      expect(beacon.body.error!.errorMessage).toMatch(reason);
+    }
+    expect(await doorRefusals()).toBe(before + 2 * cases.length);
+    expect(await requestRows()).toBe(rows);
   });
 
   it('refuses a key id the registry does not list for the member, and audits it', async () => {
