@@ -62,7 +62,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     if (await ensureShippedOntologies(handle.db, systemActor('startup')))
       log.info('imported the shipped HPO and MONDO subsets');
     if (config.demoSeed && (await isDatabaseEmpty(handle.db))) {
-      await seedDemo(handle.db, { files });
+      await seedDemo(handle.db, { files, cohort: config.demoCohort });
       log.info('seeded demo data into the empty database');
     }
     if (await ensureDefaultDac(handle.db, config.review))
