@@ -21,20 +21,26 @@ import { TEST_DRIVER } from '../../test/test-database.js';
 import { createLogger } from '../../lib/logger.js';
 import { OutboxRelay } from '../chain/outbox-relay.js';
 import { chainSubject } from '../chain/subject-pseudonym.js';
+import { datasets } from '../datasets/datasets.tables.js';
+import { boardSource, datasetVisaValue } from '../grants/grant-visas.js';
+import { signControlledAccessVisa } from '../grants/passport/visa.js';
 import { participants } from '../participants/participants.tables.js';
 
 const RP_A = { origin: 'http://localhost:5173', rp_id: 'localhost' };
 const RP_B = { origin: 'http://127.0.0.1:5174', rp_id: '127.0.0.1' };
 const SEIZURE = 'HP:0001250';
 const COUNT = `query($c: CohortCriteriaInput!) { cohortCount(criteria: $c) { display } }`;
+const OPEN_TO_VISAS = `mutation($d: ID!) { setDatasetNetworkAccess(datasetId: $d, networkAccess: visa) {
+  __typename } }`;
 const quiet = createLogger('silent');
 
 /**
  * Issue #14's partition attack on wasmd: two member sites on the localnet, one participant
  * linked at both. Site B reaches its node only through a TCP proxy the test cuts; while B is
  * cut off, the participant withdraws at A (signed with A's passkey, on chain). B then refuses to
- * count rather than count on the consent it last saw, and once the link is back its very first
- * answer already leaves the participant out.
+ * count, and to export to A's researcher (network export door, A's DAC visa), rather than answer
+ * on the consent it last saw; once the link is back its very first answer already leaves the
+ * participant out.
  */
 describe(`a site cut off from the chain while consent changes elsewhere (${TEST_DRIVER})`, () => {
   let chain: TestLedger;
@@ -48,6 +54,8 @@ describe(`a site cut off from the chain while consent changes elsewhere (${TEST_
   let tokenB: string;
   let laterTokenB: string;
   let numB: number;
+  /** A's DAC's visa for B's dataset, for B's network export door. */
+  let visa: string;
 
   beforeAll(async () => {
     const config = readChainConfig();
@@ -108,6 +116,26 @@ describe(`a site cut off from the chain while consent changes elsewhere (${TEST_
       { site: a, rp: RP_A, person: atA },
       { site: b, rp: RP_B, person: atB, member: 'site-b' },
     );
+    // B's dataset answers other members' DAC visas; A's researcher records a purpose at B.
+    await b.db.db.update(datasets).set({ collectionConsent: 'broad_gru' });
+    const opened = await b.gql<{ setDatasetNetworkAccess: { __typename: string } }>(
+      OPEN_TO_VISAS,
+      { d: datasetId },
+      { token: await loginAs(b.gql, await makeUser(b.db.db, 'admin')) },
+    );
+    expect(opened.data?.setDatasetNetworkAccess.__typename).toMatch(/Success/);
+    const now = new Date();
+    visa = await signControlledAccessVisa(a.db.db, {
+      subject: 'researcher-at-a',
+      issuer: a.origin,
+      asserted: new Date(now.getTime() - 60_000),
+      now,
+      expiresAt: new Date(now.getTime() + 3_600_000),
+      value: datasetVisaValue(b.origin, datasetId),
+      source: boardSource(a.origin),
+    });
+    const asked = await door('access-requests', { purpose: { primary: 'HMB', commercial: false } });
+    expect(asked).toMatchObject({ status: 201, body: { status: 'approved' } });
     tokenB = await loginAs(b.gql, await makeUser(b.db.db, 'researcher'));
     // Another researcher for the answer after rejoining: B's differencing guard gives one
     // researcher the same answer for two cohorts one person apart.
@@ -122,6 +150,23 @@ describe(`a site cut off from the chain while consent changes elsewhere (${TEST_
     await proxy?.close();
     await chain?.close();
   });
+
+  /** A's researcher at B's network door, with A's visa. */
+  async function door(path: 'access-requests' | 'exports', body: unknown = {}) {
+    const res = await fetch(`${b.origin}/api/network/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${visa}` },
+      body: JSON.stringify(body),
+    });
+    const text = await res.text();
+    return {
+      status: res.status,
+      body: (text.startsWith('{') ? JSON.parse(text) : {}) as {
+        status?: string;
+        samples?: string[];
+      },
+    };
+  }
 
   /** B's count of the criteria, and whether the linked participant is in it. */
   const countAtB = async () => {
@@ -142,11 +187,15 @@ describe(`a site cut off from the chain while consent changes elsewhere (${TEST_
         .where(eq(participants.id, atB.id))
     )[0]!.status;
 
-  it('refuses to count while cut off, and its first answer after rejoining leaves the withdrawn participant out', async () => {
+  it('refuses to count or export while cut off, and its first answer after rejoining leaves the withdrawn participant out', async () => {
     expect(await countAtB()).toEqual({ count: 25, counted: true });
     const asked = await b.gql(COUNT, { c: { phenotypes: [SEIZURE] } }, { token: tokenB });
     expect(asked.errors).toBeUndefined();
     expect(asked.data).toEqual({ cohortCount: { display: '25' } });
+    const exported = await door('exports');
+    expect(exported.status).toBe(200);
+    expect(exported.body.samples).toHaveLength(25);
+    const exportsBefore = await auditEventsWithAction(b.db.db, 'network_export.create');
 
     proxy.cut();
     await withdrawSigned(a.db.db, RP_A, atA);
@@ -162,6 +211,10 @@ describe(`a site cut off from the chain while consent changes elsewhere (${TEST_
     const refused = await b.gql(COUNT, { c: { phenotypes: [SEIZURE] } }, { token: laterTokenB });
     expect(refused.data?.cohortCount ?? null).toBeNull();
     expect(refused.errors?.length).toBeGreaterThan(0);
+    const cutOff = await door('exports');
+    expect(cutOff.status).not.toBe(200);
+    expect(cutOff.body.samples).toBeUndefined();
+    expect(await auditEventsWithAction(b.db.db, 'network_export.create')).toEqual(exportsBefore);
     expect(await statusAtB()).toBe('enrolled');
     expect(await auditEventsWithAction(b.db.db, 'consent.linked.apply')).toHaveLength(0);
 
@@ -171,6 +224,9 @@ describe(`a site cut off from the chain while consent changes elsewhere (${TEST_
     expect(back.errors).toBeUndefined();
     expect(back.data).toEqual({ cohortCount: { display: '24' } });
     expect(await countAtB()).toEqual({ count: 24, counted: false });
+    const rejoined = await door('exports');
+    expect(rejoined.status).toBe(200);
+    expect(rejoined.body.samples).toHaveLength(24);
     expect(await statusAtB()).toBe('withdrawn');
     expect(await auditEventsWithAction(b.db.db, 'consent.linked.apply')).toHaveLength(1);
   });
