@@ -61,7 +61,9 @@ const quiet = createLogger('silent');
 const config = readChainConfig();
 if (config.mode !== 'real') throw new Error('set CHAIN_RPC_URL etc. from a localnet chain.env');
 const chain = await openRealTestLedger('linked withdrawal bench');
-const keyA = await connectRealChain({ ...config, mnemonic: process.env.CHAIN_ADMIN_MNEMONIC! });
+const adminMnemonic = process.env.CHAIN_ADMIN_MNEMONIC;
+if (!adminMnemonic) throw new Error("site A signs with the localnet's CHAIN_ADMIN_MNEMONIC");
+const keyA = await connectRealChain({ ...config, mnemonic: adminMnemonic });
 const siteOn = (backend: typeof chain.backend, sender: string, id: string, webauthn: typeof RP_A) =>
   startNetworkSiteOn(
     {

@@ -60,6 +60,8 @@ describe(`a site cut off from the chain while consent changes elsewhere (${TEST_
   beforeAll(async () => {
     const config = readChainConfig();
     if (config.mode !== 'real') throw new Error('a real-chain test needs CHAIN_RPC_URL');
+    const adminMnemonic = process.env.CHAIN_ADMIN_MNEMONIC;
+    if (!adminMnemonic) throw new Error("site A signs with the localnet's CHAIN_ADMIN_MNEMONIC");
     // A fresh contract, administered by B's key (the localnet's relayer).
     chain = await openRealTestLedger('federation partition');
     proxy = await startCuttableProxy(config.rpcUrl);
@@ -78,7 +80,7 @@ describe(`a site cut off from the chain while consent changes elsewhere (${TEST_
     // A signs with a key of its own: the localnet's contract admin account, funded at genesis.
     const ownKey = await connectRealChain({
       ...config,
-      mnemonic: process.env.CHAIN_ADMIN_MNEMONIC!,
+      mnemonic: adminMnemonic,
     });
     closeA = () => ownKey.backend.close();
     a = await startNetworkSiteOn(
