@@ -104,6 +104,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   // Uploads wait for their ingest in DATA_DIR/uploads (0700), cleared of a crash's leftovers now.
   const services = createAppServices(handle.db, config, {
     chain,
+    relay: worker?.relay ?? null,
     log,
     uploadsDir: path.join(config.dataDir, 'uploads'),
     files,
