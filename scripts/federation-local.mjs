@@ -6,12 +6,16 @@
 // (scripts/start.mjs) with its own data directory and ports, then admits the three to the
 // contract's member registry with the contract admin's key (each with the Passport key id its
 // API publishes) and closes the bootstrap: from then on only the members govern the network.
+// Then it sets each site's WebAuthn relying party on chain and links the demo participant's
+// records at North Hospital and South Clinic (scripts/federation/link-demo-participant.ts).
+// Each site seeds its own share of the demo (its own synthetic cohort: SITES[].cohort).
 // Everything is wiped at each start (a fresh chain needs fresh databases). Ctrl-C stops it all.
 //
 //   npm run federation:local            site 1: portal :3201, API :4201; site 2 :3202/:4202; …
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { SigningCosmWasmClient } from '@cosmjs/cosmwasm-stargate';
@@ -21,11 +25,26 @@ import { SigningConsentLedger, connectRealChain } from '@consentome/contracts-cl
 const root = fileURLToPath(new URL('..', import.meta.url));
 const base = path.resolve(process.env.FEDERATION_DIR ?? path.join(root, '.data/federation'));
 const home = path.join(base, 'localnet');
+// Each site's share of the demo: its own synthetic panel cohort (seed, size), so the sites hold
+// different people; the demo accounts, datasets and workflow are at each.
 const SITES = [
-  { id: 'north-hospital', name: 'North Hospital', apiPort: 4201, webPort: 3201 },
-  { id: 'south-clinic', name: 'South Clinic', apiPort: 4202, webPort: 3202 },
-  { id: 'east-institute', name: 'East Research Institute', apiPort: 4203, webPort: 3203 },
+  {
+    id: 'north-hospital',
+    name: 'North Hospital',
+    apiPort: 4201,
+    webPort: 3201,
+    cohort: [2026, 2000],
+  },
+  { id: 'south-clinic', name: 'South Clinic', apiPort: 4202, webPort: 3202, cohort: [2027, 1500] },
+  {
+    id: 'east-institute',
+    name: 'East Research Institute',
+    apiPort: 4203,
+    webPort: 3203,
+    cohort: [2028, 1000],
+  },
 ];
+const started = performance.now();
 fs.rmSync(base, { recursive: true, force: true });
 fs.mkdirSync(home, { recursive: true });
 
@@ -115,6 +134,8 @@ for (const [i, site] of SITES.entries()) {
     DATA_DIR: path.join(base, site.id),
     API_PORT: String(site.apiPort),
     WEB_PORT: String(site.webPort),
+    DEMO_COHORT_SEED: String(site.cohort[0]),
+    DEMO_COHORT_SIZE: String(site.cohort[1]),
     // One demo OpenID provider is enough (it takes fixed ports).
     ...(i === 0 ? {} : { DEMO_OIDC: 'false' }),
   });
@@ -151,11 +172,59 @@ for (const site of SITES) {
 }
 await registry.closeBootstrap();
 say('bootstrap closed: the three members now govern the network');
+await admin.backend.close();
+
+// Each site's WebAuthn relying party on chain (a site sets it itself at start-up only when it is
+// already a member): the contract checks the passkeys a site registers against its own.
+for (const site of SITES) {
+  const own = await connectRealChain({ ...params, mnemonic: site.mnemonic });
+  const ledger = new SigningConsentLedger(
+    own.backend,
+    chainEnv.CONSENT_CONTRACT_ADDRESS,
+    own.sender,
+  );
+  // The site's relay signs with the same key: a clash of sequence numbers is tried again.
+  for (let t = 0; ; t += 1) {
+    try {
+      await ledger.setSiteWebauthn({
+        origin: `http://127.0.0.1:${site.webPort}`,
+        rp_id: '127.0.0.1',
+      });
+      break;
+    } catch (error) {
+      if (t === 10) throw error;
+      await sleep(1_000);
+    }
+  }
+  await own.backend.close();
+}
+
+// The demo participant links their records at North Hospital and South Clinic.
+const [north, south] = SITES;
+const linker = spawn(
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    path.join(root, 'scripts/federation/link-demo-participant.ts'),
+    `http://127.0.0.1:${north.apiPort}`,
+    `http://127.0.0.1:${north.webPort}`,
+    `http://127.0.0.1:${south.apiPort}`,
+    `http://127.0.0.1:${south.webPort}`,
+    south.id,
+  ],
+  { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] },
+);
+const linked = await new Promise((resolve) => linker.once('exit', (code) => resolve(code === 0)));
+if (!linked)
+  say('could not link the demo participant at two sites (see above); the network runs without it');
+say(`up in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 console.log(`
   A network of three institutions is running on one wasmd localnet (3 validators)
 ${SITES.map((s) => `    ${s.name.padEnd(24)} portal http://127.0.0.1:${s.webPort}   API http://127.0.0.1:${s.apiPort}/graphql`).join('\n')}
-  Each has the demo accounts (password demo-password). Sign in as researcher@demo.local at one
-  of them, open Cohorts and press "Count across the network"; an administrator's Network page
-  lists the members read from the chain.
+  Each has the demo accounts (password demo-password) and its own people. Sign in as
+  researcher@demo.local at one of them, open Cohorts and press "Count across the network"; an
+  administrator's Network page lists the members read from the chain. patient@demo.local has
+  linked their records at North Hospital and South Clinic (see their Timeline at either).
   Press Ctrl-C to stop.
 `);

@@ -43,6 +43,13 @@ const EnvSchema = z.object({
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
   DEMO_SEED: boolish.optional(),
+  DEMO_COHORT_SEED: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(2026),
+  DEMO_COHORT_SIZE: z.coerce.number().int().min(1).max(100_000).default(2_000),
   CHAIN_RELAY: boolish.default(true),
   MIN_CELL_COUNT: z.coerce.number().int().min(1).max(1_000).default(20),
   COUNT_NOISE_RANGE: z.coerce.number().int().min(0).max(50).default(3),
@@ -106,6 +113,11 @@ export interface Config {
   loginWindowMs: number;
   /** Seed demo data into an empty database at start-up. Defaults to on for the embedded database only. */
   demoSeed: boolean;
+  /**
+   * The demo's synthetic panel cohort: its random seed and size. Sites of one network seeded with
+   * different values hold different people (`npm run federation:local` does).
+   */
+  demoCohort: { seed: number; participants: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Run the outbox relay and audit batch sealing inside this API process. */
   chainRelay: boolean;
@@ -184,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginMaxFailures: e.LOGIN_MAX_FAILURES,
     loginWindowMs: e.LOGIN_WINDOW_MINUTES * 60_000,
     demoSeed: e.DEMO_SEED ?? e.DATABASE_URL === undefined,
+    demoCohort: { seed: e.DEMO_COHORT_SEED, participants: e.DEMO_COHORT_SIZE },
     logLevel: e.LOG_LEVEL,
     chainRelay: e.CHAIN_RELAY,
     auditBatch: { maxEvents: e.AUDIT_BATCH_MAX_EVENTS, maxWaitMs: e.AUDIT_BATCH_MAX_WAIT_MS },

@@ -25,6 +25,8 @@ export function createAppServices(
   config: Config,
   options: {
     chain?: ChainConnection | null;
+    /** This process's background outbox relay, if it runs one (woken after GraphQL writes). */
+    relay?: { wake(): Promise<void> } | null;
     log?: Logger;
     cohorts?: CohortEngine;
     /** Where uploads wait for their ingest (0700); default a private temporary folder. */
@@ -55,6 +57,7 @@ export function createAppServices(
     mail,
     registry: options.chain ? new MemberRegistry(options.chain.ledger) : null,
     linkedDecisions,
+    relay: options.relay ?? null,
     dispose: () => {
       counter.dispose();
       cohorts.dispose();

@@ -62,7 +62,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     if (await ensureShippedOntologies(handle.db, systemActor('startup')))
       log.info('imported the shipped HPO and MONDO subsets');
     if (config.demoSeed && (await isDatabaseEmpty(handle.db))) {
-      await seedDemo(handle.db, { files });
+      await seedDemo(handle.db, { files, cohort: config.demoCohort });
       log.info('seeded demo data into the empty database');
     }
     if (await ensureDefaultDac(handle.db, config.review))
@@ -104,6 +104,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   // Uploads wait for their ingest in DATA_DIR/uploads (0700), cleared of a crash's leftovers now.
   const services = createAppServices(handle.db, config, {
     chain,
+    relay: worker?.relay ?? null,
     log,
     uploadsDir: path.join(config.dataDir, 'uploads'),
     files,

@@ -36,6 +36,11 @@ export interface AppServices {
    * Null without a chain.
    */
   linkedDecisions: { applyLatest(): Promise<number> } | null;
+  /**
+   * This process's outbox relay when it runs one (null or absent otherwise: tests, a relay run
+   * elsewhere), woken after each GraphQL write commits.
+   */
+  relay?: { wake(): Promise<void> } | null;
 }
 
 /** A refused field, as the role gate or a service reported it. */

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import {
   namedAccountAddress,
   SigningConsentLedger,
+  type ChainBackend,
   type EmbeddedLedger,
 } from '@consentome/contracts-client';
 import { createApiHandler } from '../app/api-handler.js';
@@ -20,6 +21,14 @@ import { insertFixtureOntologyAndSteward } from './cohort-fixture.js';
 import { createTestApi, testConfig, type TestApi } from './in-process-api.js';
 import { connectionOf } from './test-chain.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+/** The chain a test site writes to, and the key it signs with. */
+export interface SiteChain {
+  kind: 'embedded' | 'real';
+  backend: ChainBackend;
+  ledger: SigningConsentLedger;
+  contractAddress: string;
+}
 
 /** One institution of a test network: its own database and API on a loopback port. */
 export interface NetworkSite {
@@ -50,7 +59,8 @@ export interface NetworkSite {
 
 /**
  * Starts one member institution on the shared embedded chain: a fresh database, its own chain
- * key (an address on the embedded chain, which signs without keys), the API's doors on a
+ * key (an address on the embedded chain, which signs without keys; `startNetworkSiteOn` for a
+ * real chain), the API's doors on a
  * loopback port (GraphQL, JWKS, Beacon), with exact counts (no noise) so tests can state
  * figures. Admitting it to the network is the test's business.
  */
@@ -59,6 +69,30 @@ export async function startNetworkSite(
   id: string,
   overrides: Partial<Config> = {},
 ): Promise<NetworkSite> {
+  const prefix = chain.ledger.sender.slice(0, chain.ledger.sender.lastIndexOf('1'));
+  const ledger = new SigningConsentLedger(
+    chain.chain,
+    chain.contractAddress,
+    namedAccountAddress(prefix, `site-${id}`),
+  );
+  return startNetworkSiteOn(
+    { kind: 'embedded', backend: chain.chain, ledger, contractAddress: chain.contractAddress },
+    id,
+    overrides,
+  );
+}
+
+/**
+ * `startNetworkSite` on any chain: the site signs with `chain.ledger` (on a real chain, a funded
+ * key of its own) and reads through `chain.backend` (which a test may route through a proxy it
+ * can cut, to partition the site from the chain).
+ */
+export async function startNetworkSiteOn(
+  chain: SiteChain,
+  id: string,
+  overrides: Partial<Config> = {},
+): Promise<NetworkSite> {
+  const ledger = chain.ledger;
   const db = await createTestDatabase();
   let handler: http.RequestListener = (_req, res) => res.writeHead(503).end();
   const server = http.createServer((req, res) => handler(req, res));
@@ -70,18 +104,7 @@ export async function startNetworkSite(
     federation: { timeoutMs: 1_500, memberBudgetPerDay: 1_000 },
     ...overrides,
   });
-  const prefix = chain.ledger.sender.slice(0, chain.ledger.sender.lastIndexOf('1'));
-  const ledger = new SigningConsentLedger(
-    chain.chain,
-    chain.contractAddress,
-    namedAccountAddress(prefix, `site-${id}`),
-  );
-  const connection = connectionOf({
-    kind: 'embedded',
-    backend: chain.chain,
-    ledger,
-    contractAddress: chain.contractAddress,
-  });
+  const connection = connectionOf(chain);
   const services = createAppServices(db.db, config, { chain: connection });
   handler = createApiHandler(db.db, config, services, connection);
   const beaconUrl = `${origin}${BEACON_PREFIX}`;
@@ -128,9 +151,10 @@ export interface PeopleGroup {
 /**
  * Inserts enrolled, discoverable participants in groups (one dataset, one sample each, one
  * present phenotype each) and the fixture ontology, straight into the tables: a site's data.
+ * Answers the dataset's id.
  */
-export async function insertPeople(db: Database, groups: PeopleGroup[]): Promise<void> {
-  await db.transaction(async (tx) => {
+export async function insertPeople(db: Database, groups: PeopleGroup[]): Promise<string> {
+  return db.transaction(async (tx) => {
     const stewardId = await insertFixtureOntologyAndSteward(tx);
     const datasetId = randomUUID();
     await tx.insert(datasets).values({
@@ -157,5 +181,6 @@ export async function insertPeople(db: Database, groups: PeopleGroup[]): Promise
         .insert(phenotypeObservations)
         .values(people.map((p) => ({ participantId: p.id, term: group.phenotype, present: true })));
     }
+    return datasetId;
   });
 }

@@ -164,5 +164,30 @@ export function defineRelaySuite(label: string, open: () => Promise<TestLedger>)
       ).rejects.toThrow();
       expect(await count()).toBe(before);
     });
+
+    it('a wake sends what was queued at once, without waiting for the period; a stopped relay sends nothing', async () => {
+      const statusOf = async (eventIds: string[]) =>
+        (
+          await fx.db.db
+            .select({ status: chainOutbox.status })
+            .from(chainOutbox)
+            .where(inArray(chainOutbox.eventId, eventIds))
+        ).map((r) => r.status);
+      const relay = new OutboxRelay(fx.db.db, fx.chain.ledger, quiet);
+      const idle = await enqueueConsentWorkload(fx.db.db, 2, 1, 'wake-idle');
+      await relay.wake();
+      expect(await statusOf(idle.eventIds)).toEqual(['pending', 'pending']);
+      await relay.drain();
+      relay.start(3_600_000); // a period no test waits for
+      try {
+        await relay.wake(); // a flush that began after the start has run
+        const { eventIds } = await enqueueConsentWorkload(fx.db.db, 3, 1, 'wake');
+        expect(await statusOf(eventIds)).toEqual(['pending', 'pending', 'pending']);
+        await relay.wake();
+        expect(await statusOf(eventIds)).toEqual(['confirmed', 'confirmed', 'confirmed']);
+      } finally {
+        await relay.stop();
+      }
+    });
   });
 }

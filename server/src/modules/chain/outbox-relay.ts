@@ -206,6 +206,9 @@ export class OutboxRelay {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> = Promise.resolve();
   private stopped = true;
+  private intervalMs = 500;
+  /** A wake came during a flush: run the next one at once, and tell the waker when it ends. */
+  private again: { done: Promise<void>; resolve: () => void } | null = null;
   /** Set when the chain was reset under us: nothing is sent until an operator restarts. */
   private haltedBy: ChainError | null = null;
 
@@ -339,22 +342,54 @@ export class OutboxRelay {
   start(intervalMs = 500): void {
     if (!this.stopped) return;
     this.stopped = false;
-    const tick = () => {
-      this.running = this.flush()
-        .then(
-          (r) => r,
-          (error: unknown) => {
-            this.log.error('relay flush failed', { error: (error as Error).message });
-            return null;
-          },
-        )
-        .then((r) => {
-          if (this.stopped) return;
-          const busy = r !== null && r.claimed > 0 && r.deferred === 0;
-          this.timer = setTimeout(tick, busy ? 0 : intervalMs);
-        });
-    };
-    tick();
+    this.intervalMs = intervalMs;
+    this.tick();
+  }
+
+  /**
+   * Flushes now rather than at the end of the period, when the background loop runs (a no-op
+   * otherwise): called after a write commits, so that a participant's decision, a withdrawal
+   * above all, is on its way to the chain at once and not up to a period later. During a flush
+   * it makes the next one follow at once. Resolves when a flush that began after the call has
+   * finished (never rejects: a failed flush is logged, as in the loop).
+   */
+  wake(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.tick();
+      return this.running.then(() => undefined);
+    }
+    if (!this.again) {
+      let resolve!: () => void;
+      const done = new Promise<void>((r) => (resolve = r));
+      this.again = { done, resolve };
+    }
+    return this.again.done;
+  }
+
+  private tick(): void {
+    this.timer = null;
+    const woken = this.again;
+    this.again = null;
+    this.running = this.flush()
+      .then(
+        (r) => r,
+        (error: unknown) => {
+          this.log.error('relay flush failed', { error: (error as Error).message });
+          return null;
+        },
+      )
+      .then((r) => {
+        woken?.resolve();
+        if (this.stopped) {
+          this.again?.resolve(); // no flush follows: do not keep a waker waiting
+          this.again = null;
+          return;
+        }
+        const busy = (r !== null && r.claimed > 0 && r.deferred === 0) || this.again !== null;
+        this.timer = setTimeout(() => this.tick(), busy ? 0 : this.intervalMs);
+      });
   }
 
   /** Stops the background loop and waits for the flush in progress. */
@@ -362,5 +397,7 @@ export class OutboxRelay {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running;
+    this.again?.resolve(); // a wake whose flush will not run now
+    this.again = null;
   }
 }

@@ -44,6 +44,13 @@ export async function hasDemoAccounts(db: Queryable): Promise<boolean> {
 }
 
 const DEMO_PARTICIPANTS = 40;
+
+/** The demo's synthetic panel cohort: the generator's seed and how many people. */
+export interface DemoCohort {
+  seed: number;
+  participants: number;
+}
+const DEFAULT_DEMO_COHORT: DemoCohort = { seed: 2026, participants: 2_000 };
 /** The pseudonym of the participant linked to patient@demo.local (the first one seeded). */
 const DEMO_PATIENT_PSEUDONYM = 'P-DEMO0001';
 /** Tall stature, hypertension, asthma: the demo patient's phenotypes in the reference panel. */
@@ -57,11 +64,12 @@ const DEMO_PATIENT_PHENOTYPES = ['HP:0000098', 'HP:0000822', 'HP:0002099'] as co
  * One transaction, through the same services the API uses, so every row is audited. Then, unless
  * `workflow` is false, the workflow in motion (studies under review, votes, a grant, an export);
  * suites that build their own workflow from a clean start turn it off. The export's files go to
- * `files` (a temporary folder when none is given).
+ * `files` (a temporary folder when none is given). `cohort` sets the synthetic panel cohort's
+ * seed and size (2,000 people, seed 2026 by default).
  */
 export async function seedDemo(
   db: Database,
-  options: { workflow?: boolean; files?: FileStore } = {},
+  options: { workflow?: boolean; files?: FileStore; cohort?: DemoCohort } = {},
 ): Promise<void> {
   const actor = systemActor('seed');
   await ensureShippedOntologies(db, actor);
@@ -185,7 +193,7 @@ export async function seedDemo(
     await seedDemoAgreements(tx, actor, [clinical, population], [signingOfficial, researcher]);
     return panel.id;
   });
-  await seedDemoGenomics(db, actor, panelId);
+  await seedDemoGenomics(db, actor, panelId, options.cohort ?? DEFAULT_DEMO_COHORT);
   await db.transaction((tx) => seedDemoRecord(tx, actor));
   if (options.workflow !== false)
     await seedDemoWorkflow(db, panelId, options.files ?? temporaryFileStore());
@@ -202,14 +210,16 @@ async function seedDemoGenomics(
   db: Database,
   actor: SystemActor,
   datasetId: string,
+  cohort: DemoCohort,
 ): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'consentome-demo-'));
   try {
     const truth = await generateSyntheticCohort({
-      participants: 2_000,
+      participants: cohort.participants,
       variants: 3_000,
-      calls: 40_000,
-      seed: 2026,
+      // 20 calls a person, as the default 2,000 people with 40,000 calls.
+      calls: cohort.participants * 20,
+      seed: cohort.seed,
       outDir: dir,
     });
     await importParticipants(db, actor, path.join(dir, truth.participantsFile), DEMO_SITE);

@@ -21,6 +21,9 @@ export type LinkedDecisionsLedger = Pick<
 
 const PAGE = 100;
 
+/** The scopes a full withdrawal denies (consent.service `denyAllConsent`). */
+const WITHDRAWAL_SCOPES = [...CONSENT_SCOPES.map((s) => `purpose:${s}`), 'discovery', 'recontact'];
+
 /** The records a linked pseudonym got on chain after `seq`, oldest first. */
 async function recordsAfter(
   ledger: LinkedDecisionsLedger,
@@ -37,6 +40,21 @@ async function recordsAfter(
   }
 }
 
+/** How many linked participants' chain reads run at once (each is a few RPC round trips). */
+export const LINKED_READ_CONCURRENCY = 8;
+
+/** What the chain says changed for one linked participant, read before anything is written. */
+interface LinkedChange {
+  participantId: string;
+  subject: string;
+  decisions: LinkedDecision[];
+  /** The members whose decisions are applied (the witness). */
+  from: Set<string>;
+  /** The newest seq seen among the other pseudonyms' records. */
+  newest: number;
+  withdrawal: boolean;
+}
+
 /**
  * Applies here the latest decisions participants signed at the sites their record is linked
  * with: for every linked participant, the chain records of their other pseudonyms that this site
@@ -45,6 +63,11 @@ async function recordsAfter(
  * version here (consent service, audited, on chain under this site's pseudonym). Called before
  * this site counts, asks, grants or exports, so a withdrawal signed at another site, however
  * recent, is honoured here. Returns how many participants changed.
+ *
+ * The chain is read first for all linked participants, `concurrency` at a time
+ * (the reads of one pass were sequential before: one round trip after another per participant,
+ * which a real node makes the cost of every read of the cohort index), then the changes are
+ * written one participant per transaction.
  *
  * A full withdrawal signed elsewhere (every purpose, discovery and recontact denied, as
  * withdrawal records them) is a withdrawal here too: the record is marked withdrawn, the
@@ -60,6 +83,7 @@ async function recordsAfter(
 export async function applyLatestLinkedDecisions(
   db: Database,
   ledger: LinkedDecisionsLedger,
+  concurrency = LINKED_READ_CONCURRENCY,
 ): Promise<number> {
   const linked = await db
     .select({
@@ -68,69 +92,121 @@ export async function applyLatestLinkedDecisions(
     })
     .from(participantSiteLinks)
     .groupBy(participantSiteLinks.participantId);
+  const changes = await mapBounded(linked, concurrency, (row) =>
+    readLinkedChange(db, ledger, row.participantId, row.appliedSeq),
+  );
   let changed = 0;
-  for (const { participantId, appliedSeq } of linked) {
-    // Read, never create: an erased participant has no chain key, and must not get a new one.
-    const [key] = await db
-      .select({ secret: participantChainKeys.secret })
-      .from(participantChainKeys)
-      .where(eq(participantChainKeys.participantId, participantId));
-    if (!key) continue;
-    const subject = subjectOf(key.secret, participantId);
-    // A decision made here and still in the outbox is newer than what the chain shows for the
-    // group: applying the group's latest now could overwrite it (a permit elsewhere undoing a
-    // deny here). Wait until it lands; the chain's order then decides, as at every site.
-    if (await hasPendingConsent(db, subject)) continue;
-    const group = await ledger.linkGroup(subject);
-    if (!group) continue; // offered here, not accepted yet
-    const others = group.subjects.filter((s) => s.subject !== subject);
-    const fresh = (
-      await Promise.all(others.map((o) => recordsAfter(ledger, o.subject, appliedSeq)))
-    ).flat();
-    if (fresh.length === 0) continue;
-    const decisions: LinkedDecision[] = [];
-    const from = new Set<string>();
-    for (const scope of new Set(fresh.map((r) => r.scope))) {
-      const latest = await ledger.linkedConsent(subject, scope);
-      if (!latest || latest.subject === subject) continue;
-      decisions.push({ scope, decision: latest.decision });
-      from.add(group.subjects.find((s) => s.subject === latest.subject)?.member ?? 'unknown');
-    }
-    const newest = Math.max(...fresh.map((r) => r.seq));
-    const withdrawal = await withdrawnElsewhere(ledger, subject);
+  for (const change of changes) {
+    if (!change) continue;
     await db.transaction(async (tx) => {
-      const witness = `linked-site:${[...from].sort().join('.') || 'none'}`;
+      // A decision made here while the chain was being read: the chain's order decides later.
+      if (await hasPendingConsent(tx, change.subject)) return;
+      const witness = `linked-site:${[...change.from].sort().join('.') || 'none'}`;
       if (
-        decisions.length > 0 &&
+        change.decisions.length > 0 &&
         (await applyLinkedDecisions(
           tx,
           systemActor('linked-sites'),
-          participantId,
-          decisions,
+          change.participantId,
+          change.decisions,
           witness,
         ))
       )
         changed += 1;
-      if (withdrawal) await withdrawHere(tx, participantId);
+      if (change.withdrawal) await withdrawHere(tx, change.participantId);
       await tx
         .update(participantSiteLinks)
-        .set({ appliedSeq: newest })
-        .where(eq(participantSiteLinks.participantId, participantId));
+        .set({ appliedSeq: change.newest })
+        .where(eq(participantSiteLinks.participantId, change.participantId));
     });
   }
   return changed;
 }
 
-/** The scopes a full withdrawal denies (consent.service `denyAllConsent`). */
-const WITHDRAWAL_SCOPES = [...CONSENT_SCOPES.map((s) => `purpose:${s}`), 'discovery', 'recontact'];
-
-/** Whether the latest decisions across the link group deny everything a withdrawal denies. */
-async function withdrawnElsewhere(ledger: LinkedDecisionsLedger, subject: string) {
-  for (const scope of WITHDRAWAL_SCOPES) {
-    const latest = await ledger.linkedConsent(subject, scope);
-    if (!latest || latest.subject === subject || latest.decision !== 'deny') return false;
+/** Reads (never writes) what the chain holds for one linked participant since `appliedSeq`. */
+async function readLinkedChange(
+  db: Database,
+  ledger: LinkedDecisionsLedger,
+  participantId: string,
+  appliedSeq: number,
+): Promise<LinkedChange | null> {
+  // Read, never create: an erased participant has no chain key, and must not get a new one.
+  const [key] = await db
+    .select({ secret: participantChainKeys.secret })
+    .from(participantChainKeys)
+    .where(eq(participantChainKeys.participantId, participantId));
+  if (!key) return null;
+  const subject = subjectOf(key.secret, participantId);
+  // A decision made here and still in the outbox is newer than what the chain shows for the
+  // group: applying the group's latest now could overwrite it (a permit elsewhere undoing a
+  // deny here). Wait until it lands; the chain's order then decides, as at every site.
+  if (await hasPendingConsent(db, subject)) return null;
+  const group = await ledger.linkGroup(subject);
+  if (!group) return null; // offered here, not accepted yet
+  const others = group.subjects.filter((s) => s.subject !== subject);
+  const fresh = (
+    await Promise.all(others.map((o) => recordsAfter(ledger, o.subject, appliedSeq)))
+  ).flat();
+  if (fresh.length === 0) return null;
+  // One query per scope, for the scopes the fresh records touch and those a withdrawal denies.
+  const touched = new Set(fresh.map((r) => r.scope));
+  const scopes = [...new Set([...touched, ...WITHDRAWAL_SCOPES])];
+  const latest = new Map(
+    await Promise.all(
+      scopes.map(async (scope) => [scope, await ledger.linkedConsent(subject, scope)] as const),
+    ),
+  );
+  const decisions: LinkedDecision[] = [];
+  const from = new Set<string>();
+  for (const scope of touched) {
+    const last = latest.get(scope);
+    if (!last || last.subject === subject) continue;
+    decisions.push({ scope, decision: last.decision });
+    from.add(group.subjects.find((s) => s.subject === last.subject)?.member ?? 'unknown');
   }
-  return true;
+  // Withdrawn elsewhere: the latest decisions across the group deny all a withdrawal denies.
+  const withdrawal = WITHDRAWAL_SCOPES.every((scope) => {
+    const last = latest.get(scope);
+    return (
+      last !== null && last !== undefined && last.subject !== subject && last.decision === 'deny'
+    );
+  });
+  return {
+    participantId,
+    subject,
+    decisions,
+    from,
+    newest: Math.max(...fresh.map((r) => r.seq)),
+    withdrawal,
+  };
+}
+
+/** `items.map(fn)` with at most `limit` calls under way at once, in the items' order. */
+async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const i = next++;
+      try {
+        out[i] = await fn(items[i]!);
+      } catch (error) {
+        failed = true; // the others stop taking items; the pass fails once they have settled
+        throw error;
+      }
+    }
+  };
+  const settled = await Promise.allSettled(
+    Array.from({ length: Math.min(limit, items.length) }, worker),
+  );
+  const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) throw failure.reason;
+  return out;
 }
 
 /** The rest of a withdrawal, once: record, open requests, grantees (consent is already denied). */

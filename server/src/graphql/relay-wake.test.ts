@@ -1,0 +1,98 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EmbeddedLedger } from '@consentome/contracts-client';
+import { createAppServices } from '../app/app-services.js';
+import { createLogger } from '../lib/logger.js';
+import { systemActor } from '../modules/actors/actor.js';
+import { chainOutbox } from '../modules/chain/chain.tables.js';
+import { OutboxRelay } from '../modules/chain/outbox-relay.js';
+import {
+  createEnrolmentCode,
+  createParticipant,
+  enrolWithCode,
+} from '../modules/participants/participants.service.js';
+import { TEST_PASSWORD, createTestApi, loginAs, testConfig } from '../test/in-process-api.js';
+import { embeddedConnection, openTestLedger } from '../test/test-chain.js';
+import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../test/test-database.js';
+
+const SET = `mutation($i: ConsentPreferencesInput!) { setConsentPreferences(input: $i) { __typename } }`;
+
+/**
+ * The API wakes its relay after a GraphQL write commits: a participant's decision leaves for the
+ * chain at once, not a relay period later. The relay here waits an hour between flushes, so only
+ * the wake can have sent it.
+ */
+describe(`a GraphQL write wakes the outbox relay (${TEST_DRIVER})`, () => {
+  let chain: EmbeddedLedger;
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    chain = await openTestLedger();
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db?.dispose();
+    await chain?.chain.close();
+  });
+
+  it('sends the decision the write queued before the period ends', async () => {
+    const relay = new OutboxRelay(db.db, chain.ledger, createLogger('silent'));
+    const config = testConfig();
+    const services = createAppServices(db.db, config, {
+      chain: embeddedConnection(chain),
+      relay,
+    });
+    try {
+      const gql = createTestApi(db.db, config, services);
+      const { user } = await db.db.transaction(async (tx) => {
+        const operator = systemActor('test');
+        const p = await createParticipant(tx, operator, { sex: 'female', birthYear: 1980 });
+        const { code } = await createEnrolmentCode(tx, operator, p.id);
+        return enrolWithCode(tx, {
+          code,
+          email: 'wake@test.local',
+          password: TEST_PASSWORD,
+          displayName: 'Wake',
+        });
+      });
+      const token = await loginAs(gql, user);
+      relay.start(3_600_000);
+      await relay.wake(); // what enrolment queued is on chain: the outbox is empty now
+      const pending = () =>
+        db.db.select().from(chainOutbox).where(eq(chainOutbox.status, 'pending'));
+      expect(await pending()).toEqual([]);
+      const before = (await chain.ledger.head()).consents;
+
+      const res = await gql(
+        SET,
+        {
+          i: {
+            purposes: {
+              gru: 'PERMIT',
+              hmb: 'PERMIT',
+              ds: 'PERMIT',
+              poa: 'DENY',
+              methods: 'ASK',
+              commercial: 'DENY',
+            },
+            askEachTime: false,
+            discoverable: true,
+            recontact: true,
+          },
+        },
+        { token },
+      );
+      expect(res.errors).toBeUndefined();
+      expect(res.data).toEqual({
+        setConsentPreferences: { __typename: 'MutationSetConsentPreferencesSuccess' },
+      });
+      // Stopping waits for the flush in progress: the one the write woke.
+      await relay.stop();
+      expect(await pending()).toEqual([]);
+      expect((await chain.ledger.head()).consents).toBeGreaterThan(before);
+    } finally {
+      await relay.stop();
+      services.dispose();
+    }
+  });
+});
