@@ -56,12 +56,18 @@ async function bgzfBlock(data: Buffer, level: number): Promise<Buffer> {
 
 /**
  * Writes BGZF (blocked gzip, readable by gzip, bgzip, tabix and htslib) to a stream, block by
- * block, so memory stays at one block whatever the file's size. Tracks the virtual offset of the
- * next byte for an index, and the SHA-256 and size of the compressed output.
+ * block. Bytes are copied into a block buffer as they come (`append`, synchronous, so a caller
+ * can write a record in many small pieces cheaply); a full block goes to zlib on libuv's thread
+ * pool and its buffer back to a small pool when compressed. Memory stays at `IN_FLIGHT + 1`
+ * blocks whatever the file's size, as long as the caller awaits `drain` when `append` asks it
+ * to. Tracks the virtual offset of the next byte for an index, and the SHA-256 and size of the
+ * compressed output.
  */
 export class BgzfWriter {
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
+  private block: Buffer = Buffer.allocUnsafe(BGZF_BLOCK_INPUT);
+  private fill = 0;
+  /** Block buffers whose compression finished, for reuse. */
+  private readonly spare: Buffer[] = [];
   private written = 0;
   private readonly hash = createHash('sha256');
   private finished = false;
@@ -78,7 +84,7 @@ export class BgzfWriter {
 
   /** Where the next byte written will be (resolve it once the file is finished). */
   position(): PendingOffset {
-    return { block: this.blocks, within: this.pendingBytes };
+    return { block: this.blocks, within: this.fill };
   }
 
   /** The virtual offset of a position taken while writing; valid after `finish`. */
@@ -87,43 +93,78 @@ export class BgzfWriter {
     return { block: this.blockStarts[position.block]!, within: position.within };
   }
 
-  /** Appends bytes; resolves once every full block is compressed and accepted by the stream. */
-  async write(data: Buffer | string): Promise<void> {
+  /**
+   * Copies `bytes[start, end)` into the file without waiting. Returns true when enough blocks
+   * are waiting for compression that the caller should `await drain()` before appending more.
+   */
+  append(bytes: Uint8Array, start = 0, end = bytes.length): boolean {
     if (this.finished) throw new Error('BGZF writer already finished');
-    let bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    while (bytes.length > 0) {
-      const room = BGZF_BLOCK_INPUT - this.pendingBytes;
-      const part = bytes.length > room ? bytes.subarray(0, room) : bytes;
-      this.pending.push(part);
-      this.pendingBytes += part.length;
-      bytes = bytes.subarray(part.length);
-      // Flushed as soon as the block is full, so position() never points past a block's end.
-      if (this.pendingBytes === BGZF_BLOCK_INPUT) await this.flush();
+    while (start < end) {
+      const n = Math.min(end - start, BGZF_BLOCK_INPUT - this.fill);
+      this.block.set(bytes.subarray(start, start + n), this.fill);
+      this.fill += n;
+      start += n;
+      // Sealed as soon as the block is full, so position() never points past a block's end.
+      if (this.fill === BGZF_BLOCK_INPUT) this.seal();
     }
+    return this.compressing.length >= IN_FLIGHT;
+  }
+
+  /** `append` for text (UTF-8). */
+  appendText(text: string): boolean {
+    const room = BGZF_BLOCK_INPUT - this.fill;
+    // Short text (every record's fixed columns) is encoded straight into the block.
+    if (text.length * 3 <= room) {
+      if (this.finished) throw new Error('BGZF writer already finished');
+      this.fill += this.block.write(text, this.fill, 'utf8');
+      if (this.fill === BGZF_BLOCK_INPUT) this.seal();
+      return this.compressing.length >= IN_FLIGHT;
+    }
+    return this.append(Buffer.from(text, 'utf8'));
+  }
+
+  /** Waits until fewer than `IN_FLIGHT` blocks are being compressed, writing the oldest out. */
+  async drain(): Promise<void> {
+    while (this.compressing.length >= IN_FLIGHT) await this.emit(await this.compressing.shift()!);
+  }
+
+  /** Appends bytes; resolves once the blocks waiting for compression are few enough. */
+  async write(data: Buffer | string): Promise<void> {
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    for (let start = 0; start < bytes.length; start += BGZF_BLOCK_INPUT)
+      if (this.append(bytes, start, Math.min(bytes.length, start + BGZF_BLOCK_INPUT)))
+        await this.drain();
   }
 
   /** Ends the pending data's block (records after it start a new block). */
   async flush(): Promise<void> {
-    if (this.pendingBytes === 0) return;
-    const data = Buffer.concat(this.pending, this.pendingBytes);
-    this.pending = [];
-    this.pendingBytes = 0;
-    this.blocks++;
-    const block = bgzfBlock(data, this.level);
-    // Settled later, in order; a failure surfaces when its turn comes (or at finish).
-    block.catch(() => {});
-    this.compressing.push(block);
-    if (this.compressing.length >= IN_FLIGHT) await this.emit(await this.compressing.shift()!);
+    this.seal();
+    await this.drain();
   }
 
   /** Writes the last block and the EOF marker; the stream is left open for the caller. */
   async finish(): Promise<{ bytes: number; sha256: string }> {
-    await this.flush();
+    this.seal();
     while (this.compressing.length) await this.emit(await this.compressing.shift()!);
     this.blockStarts.push(this.written);
     await this.emit(BGZF_EOF);
     this.finished = true;
     return { bytes: this.written, sha256: this.hash.digest('hex') };
+  }
+
+  /** Sends the filled part of the block to compression and takes a fresh buffer. */
+  private seal(): void {
+    if (this.fill === 0) return;
+    const buffer = this.block;
+    const block = bgzfBlock(buffer.subarray(0, this.fill), this.level).finally(() =>
+      this.spare.push(buffer),
+    );
+    // Settled later, in order; a failure surfaces when its turn comes (or at finish).
+    block.catch(() => {});
+    this.compressing.push(block);
+    this.blocks++;
+    this.block = this.spare.pop() ?? Buffer.allocUnsafe(BGZF_BLOCK_INPUT);
+    this.fill = 0;
   }
 
   private async emit(block: Buffer): Promise<void> {
