@@ -13,6 +13,8 @@ export interface ExportSample {
   sampleId: string;
 }
 
+/** Variants whose calls are read by one query (sorted in the file's order on the server). */
+const VARIANT_BATCH = 100;
 /** Rows of calls (or sample memberships) read from the database at once, through a cursor. */
 const PAGE_ROWS = 8192;
 /** Exported participant numbers sent to the database per statement. */
@@ -113,43 +115,74 @@ export async function writeExportVcf(
     // The header ends its own block, so the first record's offset is a block start.
     await vcf.flush();
     const record = new RecordWriter(vcf, n, input.datasetIds.length, groups);
-    if (variants.length) {
-      // Every call at the exported variants in the granted datasets (other participants' too:
-      // they tell which datasets had the site), in the file's order, with the exported column.
-      const calls = cursorPages<{ o: number; c: number | null; z: number; d: number }>(
+    const columns = new ColumnLookup(input.samples);
+    let current = 0;
+    const finishRecord = async () => {
+      const v = variants[current]!;
+      const start = vcf.position();
+      await record.write(v);
+      index.add(v.chrom, v.pos, v.ref.length, start, vcf.position());
+    };
+    for (let b = 0; b < variants.length; b += VARIANT_BATCH) {
+      const batch = variants.slice(b, b + VARIANT_BATCH);
+      // Every call at these variants in the granted datasets (other participants' too: they tell
+      // which datasets had the site), in the file's order. A batch's rows sort in memory on the
+      // server; the whole export's would spill to disk.
+      const calls = cursorPages<{ o: number; p: number; z: number; d: number }>(
         tx,
-        sql`select o.ord::int - 1 as o, e.col as c, c.zygosity as z,
+        sql`select o.ord::int - 1 + ${b} as o, c.participant_num as p, c.zygosity as z,
                    array_position(${datasets}::uuid[], c.dataset_id) - 1 as d
-            from unnest(${pgIntArray(variants.map((v) => v.id))}::int[]) with ordinality
+            from unnest(${pgIntArray(batch.map((v) => v.id))}::int[]) with ordinality
               as o(id, ord)
             join variant_calls c on c.variant_id = o.id
-            left join ${table} e on e.num = c.participant_num
             where c.dataset_id = any(${datasets}::uuid[])
             order by o.ord`,
         PAGE_ROWS,
       );
-      let current = 0;
-      const finishRecord = async () => {
-        const v = variants[current]!;
-        const start = vcf.position();
-        await record.write(v);
-        index.add(v.chrom, v.pos, v.ref.length, start, vcf.position());
-      };
       for await (const page of calls)
         for (const call of page) {
           if (call.o !== current) {
             await finishRecord();
             current = call.o;
           }
-          record.add(call.c, call.z, call.d);
+          record.add(columns.of(call.p), call.z, call.d);
         }
-      await finishRecord();
     }
+    if (variants.length) await finishRecord();
     const vcfDone = await vcf.finish();
     const indexDone = await index.write(indexOut, (position) => vcf.resolve(position));
     return { variantCount: variants.length, vcf: vcfDone, index: indexDone };
   } finally {
     await tx.execute(sql`drop table if exists ${table}`);
+  }
+}
+
+/** Participant number to export column: numbers sorted in a typed array, binary-searched. */
+class ColumnLookup {
+  private readonly nums: Int32Array;
+  private readonly columns: Int32Array;
+
+  constructor(samples: readonly ExportSample[]) {
+    const order = new Int32Array(samples.length);
+    for (let i = 0; i < order.length; i++) order[i] = i;
+    order.sort((a, b) => samples[a]!.num - samples[b]!.num);
+    this.nums = Int32Array.from(order, (i) => samples[i]!.num);
+    this.columns = order;
+  }
+
+  /** The column of participant `num`, or null when they are not exported. */
+  of(num: number): number | null {
+    const { nums } = this;
+    let lo = 0;
+    let hi = nums.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = nums[mid]!;
+      if (at === num) return this.columns[mid]!;
+      if (at < num) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return null;
   }
 }
 
@@ -279,7 +312,7 @@ export class RecordWriter {
     this.covered = new Uint8Array(datasetCount);
   }
 
-  /** One call in granted dataset `d`: `column` is null for a participant not exported. */
+  /** One call in granted dataset `d`; `column` is null for a participant not exported. */
   add(column: number | null, zygosity: number, d: number): void {
     if (!this.covered[d]) {
       this.covered[d] = 1;
