@@ -55,13 +55,18 @@ for (let length = 3; length <= 258; length++) {
   MATCH_COUNT[length] = count + extra + 5;
 }
 
+/** Output of the largest block (64 KiB in, at most a quarter of it out), reused by every call. */
+let scratch = Buffer.allocUnsafe((0x10000 >> 2) + 72);
+
 /**
  * Raw deflate data for `data`, or null when it would not come to at most a quarter of the input
- * (plus a little for short data): then it does not repeat enough for this encoder.
+ * (plus a little for short data): then it does not repeat enough for this encoder. The result is
+ * a view of a buffer the next call overwrites: copy it before calling again.
  */
 export function deflateRepeats(data: Uint8Array): Buffer | null {
   const limit = (data.length >> 2) + 64;
-  const out = Buffer.allocUnsafe(limit + 8);
+  if (scratch.length < limit + 8) scratch = Buffer.allocUnsafe(limit + 8);
+  const out = scratch;
   let o = 0;
   let acc = HEADER_BITS;
   let bits = 3;

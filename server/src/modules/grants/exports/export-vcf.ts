@@ -17,6 +17,8 @@ export interface ExportSample {
 const VARIANT_BATCH = 100;
 /** Rows of calls (or sample memberships) read from the database at once, through a cursor. */
 const PAGE_ROWS = 8192;
+/** Packed call rows (one variant's calls of up to 65,536 participants) read at once. */
+const CALL_ROWS_PAGE = 32;
 /** Exported participant numbers sent to the database per statement. */
 const SAMPLE_CHUNK = 10_000;
 const CONTIG_ORDER = [...Array.from({ length: 22 }, (_, i) => String(i + 1)), 'X', 'Y', 'MT'];
@@ -128,24 +130,37 @@ export async function writeExportVcf(
       // Every call at these variants in the granted datasets (other participants' too: they tell
       // which datasets had the site), in the file's order. A batch's rows sort in memory on the
       // server; the whole export's would spill to disk.
-      const calls = cursorPages<{ o: number; p: number; z: number; d: number }>(
+      // One row per variant and range of 65,536 participant numbers (so a row is bounded
+      // whatever the cohort), its calls packed as 8 bytes each: number, zygosity, dataset. A
+      // row object per call would be garbage that outlives young-generation collections (a page
+      // is kept while its records are compressed) and swell the heap with the cohort.
+      const rows = cursorPages<{ o: number; calls: Uint8Array }>(
         tx,
-        sql`select o.ord::int - 1 + ${b} as o, c.participant_num as p, c.zygosity as z,
-                   array_position(${datasets}::uuid[], c.dataset_id) - 1 as d
+        sql`select o.ord::int - 1 + ${b} as o,
+                   string_agg(int4send(c.participant_num) || int2send(c.zygosity) ||
+                     int2send((array_position(${datasets}::uuid[], c.dataset_id) - 1)::smallint),
+                     ''::bytea) as calls
             from unnest(${pgIntArray(batch.map((v) => v.id))}::int[]) with ordinality
               as o(id, ord)
             join variant_calls c on c.variant_id = o.id
             where c.dataset_id = any(${datasets}::uuid[])
+            group by o.ord, c.participant_num >> 16
             order by o.ord`,
-        PAGE_ROWS,
+        CALL_ROWS_PAGE,
       );
-      for await (const page of calls)
-        for (const call of page) {
-          if (call.o !== current) {
+      for await (const page of rows)
+        for (const row of page) {
+          if (row.o !== current) {
             await finishRecord();
-            current = call.o;
+            current = row.o;
           }
-          record.add(columns.of(call.p), call.z, call.d);
+          const packed = new DataView(row.calls.buffer, row.calls.byteOffset, row.calls.length);
+          for (let k = 0; k < packed.byteLength; k += 8)
+            record.add(
+              columns.of(packed.getInt32(k)),
+              packed.getInt16(k + 4),
+              packed.getInt16(k + 6),
+            );
         }
     }
     if (variants.length) await finishRecord();
