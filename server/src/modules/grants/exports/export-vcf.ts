@@ -255,23 +255,13 @@ export interface SampleGroups {
   columns: Int32Array;
 }
 
-async function sampleGroups(tx: Tx, table: SQL, datasets: string, n: number): Promise<SampleGroups> {
-  const groupOf = new Int32Array(n);
-  const keys = new Map<string, number>([['', 0]]);
-  const groupDatasets: Int32Array[] = [new Int32Array(0)];
-  let col = -1;
-  let of: number[] = [];
-  const close = () => {
-    if (col < 0) return;
-    of.sort((a, b) => a - b);
-    const key = of.join(',');
-    let g = keys.get(key);
-    if (g === undefined) {
-      g = groupDatasets.push(Int32Array.from(of)) - 1;
-      keys.set(key, g);
-    }
-    groupOf[col] = g;
-  };
+async function sampleGroups(
+  tx: Tx,
+  table: SQL,
+  datasets: string,
+  n: number,
+): Promise<SampleGroups> {
+  const groups = new SampleGroupsBuilder(n);
   if (n) {
     const rows = cursorPages<{ c: number; d: number }>(
       tx,
@@ -282,25 +272,57 @@ async function sampleGroups(tx: Tx, table: SQL, datasets: string, n: number): Pr
           order by 1, 2`,
       PAGE_ROWS,
     );
-    for await (const page of rows)
-      for (const r of page) {
-        if (r.c !== col) {
-          close();
-          col = r.c;
-          of = [];
-        }
-        of.push(r.d);
-      }
-    close();
+    for await (const page of rows) for (const r of page) groups.add(r.c, r.d);
   }
-  // Counting sort of the columns by group.
-  const start = new Int32Array(groupDatasets.length + 1);
-  for (let i = 0; i < n; i++) start[groupOf[i]! + 1]!++;
-  for (let g = 0; g < groupDatasets.length; g++) start[g + 1]! += start[g]!;
-  const next = start.slice(0, groupDatasets.length);
-  const columns = new Int32Array(n);
-  for (let i = 0; i < n; i++) columns[next[groupOf[i]!]!++] = i;
-  return { datasets: groupDatasets, start, columns };
+  return groups.build();
+}
+
+/** Builds `SampleGroups` from (column, dataset) memberships given in ascending column order. */
+export class SampleGroupsBuilder {
+  private readonly groupOf: Int32Array;
+  private readonly keys = new Map<string, number>([['', 0]]);
+  private readonly groupDatasets: Int32Array[] = [new Int32Array(0)];
+  private column = -1;
+  private of: number[] = [];
+
+  constructor(private readonly samples: number) {
+    this.groupOf = new Int32Array(samples);
+  }
+
+  /** Sample `column` is a sample of granted dataset `d`. */
+  add(column: number, d: number): void {
+    if (column !== this.column) {
+      this.close();
+      this.column = column;
+      this.of = [];
+    }
+    this.of.push(d);
+  }
+
+  build(): SampleGroups {
+    this.close();
+    const { groupOf, groupDatasets, samples: n } = this;
+    // Counting sort of the columns by group.
+    const start = new Int32Array(groupDatasets.length + 1);
+    for (let i = 0; i < n; i++) start[groupOf[i]! + 1]!++;
+    for (let g = 0; g < groupDatasets.length; g++) start[g + 1]! += start[g]!;
+    const next = start.slice(0, groupDatasets.length);
+    const columns = new Int32Array(n);
+    for (let i = 0; i < n; i++) columns[next[groupOf[i]!]!++] = i;
+    return { datasets: groupDatasets, start, columns };
+  }
+
+  private close(): void {
+    if (this.column < 0) return;
+    const of = [...new Set(this.of)].sort((a, b) => a - b);
+    const key = of.join(',');
+    let g = this.keys.get(key);
+    if (g === undefined) {
+      g = this.groupDatasets.push(Int32Array.from(of)) - 1;
+      this.keys.set(key, g);
+    }
+    this.groupOf[this.column] = g;
+  }
 }
 
 /**
