@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
+import { crc32, gzip } from 'node:zlib';
+import { deflateRepeats } from './deflate-repeats.js';
 
 const gzipAsync = promisify(gzip);
 
@@ -40,28 +41,48 @@ export function virtualOffsetBigInt(v: VirtualOffset): bigint {
 
 /**
  * One BGZF block: a gzip member whose header carries the `BC` extra field with the block's total
- * size minus one. Node's gzip writes a plain 10-byte header, so its deflate data and trailer
- * (CRC-32, input size) are reused under the BGZF header.
+ * size minus one. Data that repeats every four bytes (an export's genotype columns) is deflated
+ * here by `deflateRepeats`, far faster than zlib; anything else by zlib on libuv's thread pool,
+ * whose plain 10-byte gzip header is swapped for the BGZF one.
  */
 async function bgzfBlock(data: Buffer, level: number): Promise<Buffer> {
+  const repeats = deflateRepeats(data);
+  if (repeats) return bgzfMember(repeats, crc32(data), data.length);
   const member = await gzipAsync(data, { level });
-  const deflated = member.subarray(10, member.length - 8);
-  const trailer = member.subarray(member.length - 8);
+  return bgzfMember(
+    member.subarray(10, member.length - 8),
+    member.readUInt32LE(member.length - 8),
+    data.length,
+  );
+}
+
+/** A BGZF block from raw deflate data and the uncompressed data's CRC-32 and size. */
+function bgzfMember(deflated: Buffer, crc: number, size: number): Buffer {
   const total = 18 + deflated.length + 8;
   if (total > 0x10000) throw new Error('BGZF block above 64 KiB');
-  const header = Buffer.from([0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 0xff, 6, 0, 0x42, 0x43, 2, 0, 0, 0]);
-  header.writeUInt16LE(total - 1, 16);
-  return Buffer.concat([header, deflated, trailer], total);
+  const block = Buffer.allocUnsafe(total);
+  block.set([0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 0xff, 6, 0, 0x42, 0x43, 2, 0], 0);
+  block.writeUInt16LE(total - 1, 16);
+  deflated.copy(block, 18);
+  block.writeUInt32LE(crc >>> 0, total - 8);
+  block.writeUInt32LE(size, total - 4);
+  return block;
 }
 
 /**
  * Writes BGZF (blocked gzip, readable by gzip, bgzip, tabix and htslib) to a stream, block by
- * block, so memory stays at one block whatever the file's size. Tracks the virtual offset of the
- * next byte for an index, and the SHA-256 and size of the compressed output.
+ * block. Bytes are copied into a block buffer as they come (`append`, synchronous, so a caller
+ * can write a record in many small pieces cheaply); a full block goes to zlib on libuv's thread
+ * pool and its buffer back to a small pool when compressed. Memory stays at `IN_FLIGHT + 1`
+ * blocks whatever the file's size, as long as the caller awaits `drain` when `append` asks it
+ * to. Tracks the virtual offset of the next byte for an index, and the SHA-256 and size of the
+ * compressed output.
  */
 export class BgzfWriter {
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
+  private block: Buffer = Buffer.allocUnsafe(BGZF_BLOCK_INPUT);
+  private fill = 0;
+  /** Block buffers whose compression finished, for reuse. */
+  private readonly spare: Buffer[] = [];
   private written = 0;
   private readonly hash = createHash('sha256');
   private finished = false;
@@ -78,7 +99,7 @@ export class BgzfWriter {
 
   /** Where the next byte written will be (resolve it once the file is finished). */
   position(): PendingOffset {
-    return { block: this.blocks, within: this.pendingBytes };
+    return { block: this.blocks, within: this.fill };
   }
 
   /** The virtual offset of a position taken while writing; valid after `finish`. */
@@ -87,43 +108,78 @@ export class BgzfWriter {
     return { block: this.blockStarts[position.block]!, within: position.within };
   }
 
-  /** Appends bytes; resolves once every full block is compressed and accepted by the stream. */
-  async write(data: Buffer | string): Promise<void> {
+  /**
+   * Copies `bytes[start, end)` into the file without waiting. Returns true when enough blocks
+   * are waiting for compression that the caller should `await drain()` before appending more.
+   */
+  append(bytes: Uint8Array, start = 0, end = bytes.length): boolean {
     if (this.finished) throw new Error('BGZF writer already finished');
-    let bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    while (bytes.length > 0) {
-      const room = BGZF_BLOCK_INPUT - this.pendingBytes;
-      const part = bytes.length > room ? bytes.subarray(0, room) : bytes;
-      this.pending.push(part);
-      this.pendingBytes += part.length;
-      bytes = bytes.subarray(part.length);
-      // Flushed as soon as the block is full, so position() never points past a block's end.
-      if (this.pendingBytes === BGZF_BLOCK_INPUT) await this.flush();
+    while (start < end) {
+      const n = Math.min(end - start, BGZF_BLOCK_INPUT - this.fill);
+      this.block.set(bytes.subarray(start, start + n), this.fill);
+      this.fill += n;
+      start += n;
+      // Sealed as soon as the block is full, so position() never points past a block's end.
+      if (this.fill === BGZF_BLOCK_INPUT) this.seal();
     }
+    return this.compressing.length >= IN_FLIGHT;
+  }
+
+  /** `append` for text (UTF-8). */
+  appendText(text: string): boolean {
+    const room = BGZF_BLOCK_INPUT - this.fill;
+    // Short text (every record's fixed columns) is encoded straight into the block.
+    if (text.length * 3 <= room) {
+      if (this.finished) throw new Error('BGZF writer already finished');
+      this.fill += this.block.write(text, this.fill, 'utf8');
+      if (this.fill === BGZF_BLOCK_INPUT) this.seal();
+      return this.compressing.length >= IN_FLIGHT;
+    }
+    return this.append(Buffer.from(text, 'utf8'));
+  }
+
+  /** Waits until fewer than `IN_FLIGHT` blocks are being compressed, writing the oldest out. */
+  async drain(): Promise<void> {
+    while (this.compressing.length >= IN_FLIGHT) await this.emit(await this.compressing.shift()!);
+  }
+
+  /** Appends bytes; resolves once the blocks waiting for compression are few enough. */
+  async write(data: Buffer | string): Promise<void> {
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    for (let start = 0; start < bytes.length; start += BGZF_BLOCK_INPUT)
+      if (this.append(bytes, start, Math.min(bytes.length, start + BGZF_BLOCK_INPUT)))
+        await this.drain();
   }
 
   /** Ends the pending data's block (records after it start a new block). */
   async flush(): Promise<void> {
-    if (this.pendingBytes === 0) return;
-    const data = Buffer.concat(this.pending, this.pendingBytes);
-    this.pending = [];
-    this.pendingBytes = 0;
-    this.blocks++;
-    const block = bgzfBlock(data, this.level);
-    // Settled later, in order; a failure surfaces when its turn comes (or at finish).
-    block.catch(() => {});
-    this.compressing.push(block);
-    if (this.compressing.length >= IN_FLIGHT) await this.emit(await this.compressing.shift()!);
+    this.seal();
+    await this.drain();
   }
 
   /** Writes the last block and the EOF marker; the stream is left open for the caller. */
   async finish(): Promise<{ bytes: number; sha256: string }> {
-    await this.flush();
+    this.seal();
     while (this.compressing.length) await this.emit(await this.compressing.shift()!);
     this.blockStarts.push(this.written);
     await this.emit(BGZF_EOF);
     this.finished = true;
     return { bytes: this.written, sha256: this.hash.digest('hex') };
+  }
+
+  /** Sends the filled part of the block to compression and takes a fresh buffer. */
+  private seal(): void {
+    if (this.fill === 0) return;
+    const buffer = this.block;
+    const block = bgzfBlock(buffer.subarray(0, this.fill), this.level).finally(() =>
+      this.spare.push(buffer),
+    );
+    // Settled later, in order; a failure surfaces when its turn comes (or at finish).
+    block.catch(() => {});
+    this.compressing.push(block);
+    this.blocks++;
+    this.block = this.spare.pop() ?? Buffer.allocUnsafe(BGZF_BLOCK_INPUT);
+    this.fill = 0;
   }
 
   private async emit(block: Buffer): Promise<void> {

@@ -1,6 +1,7 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Writable } from 'node:stream';
 import type { Tx } from '../../../db/database.js';
+import { cursorPages } from '../../../db/cursor-pages.js';
 import { pgIntArray, pgTextArray } from '../../../db/pg-array.js';
 import { queryRows } from '../../../db/query-rows.js';
 import { BgzfWriter } from '../../genomics/bgzf/bgzf-writer.js';
@@ -12,20 +13,32 @@ export interface ExportSample {
   sampleId: string;
 }
 
-/**
- * Variants whose calls are read in one query: memory holds two batches (one read ahead), so it
- * grows with the carriers of 200 variants, not with the export (measured in BENCHMARKS.md).
- */
+/** Variants whose calls are read by one query (sorted in the file's order on the server). */
 const VARIANT_BATCH = 100;
+/** Rows of calls (or sample memberships) read from the database at once, through a cursor. */
+const PAGE_ROWS = 8192;
+/** Packed call rows (one variant's calls of up to 65,536 participants) read at once. */
+const CALL_ROWS_PAGE = 32;
+/** Exported participant numbers sent to the database per statement. */
+const SAMPLE_CHUNK = 10_000;
 const CONTIG_ORDER = [...Array.from({ length: 22 }, (_, i) => String(i + 1)), 'X', 'Y', 'MT'];
 const contigRank = (chrom: string) => {
   const i = CONTIG_ORDER.indexOf(chrom);
   return i === -1 ? CONTIG_ORDER.length : i;
 };
-// zygosity 1 heterozygous, 2 homozygous, 3 hemizygous (see ingest.tables.ts).
-const GENOTYPE: Record<number, string> = { 1: '0/1', 2: '1/1', 3: '1' };
+/** Genotype columns (with their leading tab) by code: zygosity 1 heterozygous, 2 homozygous,
+ * 3 hemizygous (see ingest.tables.ts), and the two written without a call. */
 const HOM_REF = '0/0';
 const MISSING = './.';
+const MISSING_CODE = 4;
+const GENOTYPE_COLUMN = ['', '\t0/1', '\t1/1', '\t1', `\t${MISSING}`].map((g) =>
+  Buffer.from(g, 'latin1'),
+);
+/** Hom-ref columns, four bytes each, as many as fit a BGZF block: any run of hom-ref columns is
+ * copied from here (the pattern repeats every column, so a run starts at offset 0). */
+const HOM_REF_RUN = Buffer.from(`\t${HOM_REF}`.repeat(0x4000), 'latin1');
+const HOM_REF_RUN_COLUMNS = 0x4000;
+const NEWLINE = Buffer.from('\n', 'latin1');
 
 /**
  * What a genotype without a stored call means, written into the VCF header and the manifest so
@@ -37,7 +50,7 @@ export const ABSENT_CALL_RULE =
   'no-call in the submitted file, which ingest does not keep. ./. where none of the sample’s ' +
   'granted datasets had the site, so nothing is known about it.';
 
-interface VariantRow extends Record<string, unknown> {
+export interface VariantRow extends Record<string, unknown> {
   id: number;
   chrom: string;
   pos: number;
@@ -55,11 +68,12 @@ export interface WrittenExportVcf {
 
 /**
  * Writes the VCF 4.3 subset of an export as BGZF to `vcfOut` and its tabix index to `indexOut`,
- * streaming: calls are read from the database a batch of variants at a time and each record is
- * compressed as it is made, so memory holds one batch and one record whatever the file's size.
- * Every variant carried by at least one exported sample in the granted datasets is written, with
- * a genotype per exported sample (see `ABSENT_CALL_RULE` for samples without a call). Columns
- * use the export's sample ids, never platform pseudonyms.
+ * streaming: calls are read through a cursor a page at a time in the file's order and each
+ * record is written as its calls complete, so memory holds one page, a few BGZF blocks and a few
+ * bytes per sample (typed arrays), whatever the numbers of samples and variants. Every variant
+ * carried by at least one exported sample in the granted datasets is written, with a genotype per
+ * exported sample (see `ABSENT_CALL_RULE` for samples without a call). Columns use the export's
+ * sample ids, never platform pseudonyms.
  */
 export async function writeExportVcf(
   tx: Tx,
@@ -73,90 +87,147 @@ export async function writeExportVcf(
   indexOut: Writable,
 ): Promise<WrittenExportVcf> {
   const n = input.samples.length;
-  const column = new Map(input.samples.map((s, i) => [s.num, i]));
-  const nums = pgIntArray(input.samples.map((s) => s.num));
   const datasets = pgTextArray([...input.datasetIds]);
-  const variants =
-    n && input.datasetIds.length
-      ? await queryRows<VariantRow>(
-          tx,
-          // The samples as a relation joined by hash: `= any(array)` of 100k numbers is compared
-          // element by element under a generic plan (173 s at 100k samples, 2 s joined).
-          sql`select v.id, v.chrom, v.pos, v.ref, v.alt, v.gene from variants v
-              where v.id in (select c.variant_id from variant_calls c
-                join unnest(${nums}::int[]) as e(num) on e.num = c.participant_num
-                where c.dataset_id = any(${datasets}::uuid[]))`,
-        )
-      : [];
-  variants.sort(
-    (a, b) =>
-      contigRank(a.chrom) - contigRank(b.chrom) ||
-      a.chrom.localeCompare(b.chrom) ||
-      a.pos - b.pos ||
-      a.id - b.id,
-  );
-  const sampleDatasets = await datasetsOfSamples(tx, datasets, nums, column, n);
-  const everySampleHasDataset = sampleDatasets.every((d) => d.length > 0);
-
-  const vcf = new BgzfWriter(vcfOut);
-  const index = new TabixIndexBuilder();
-  await vcf.write(vcfHeader(input, variants));
-  // The header ends its own block, so the first record's offset is a block start.
-  await vcf.flush();
-  // Every record starts from this row of hom-ref genotypes and is patched where it differs.
-  const template = Buffer.from(`\t${HOM_REF}`.repeat(n), 'latin1');
-  const row = Buffer.alloc(template.length);
-  const zygosity = new Uint8Array(n);
-  const callsOf = (batch: readonly VariantRow[]) => {
-    const query = queryRows<{ v: number; p: number; z: number; d: number }>(
-      tx,
-      sql`select variant_id as v, participant_num as p, zygosity as z,
-                 array_position(${datasets}::uuid[], dataset_id) - 1 as d
-          from variant_calls
-          where variant_id = any(${pgIntArray(batch.map((v) => v.id))}::int[])
-            and dataset_id = any(${datasets}::uuid[])`,
+  const table = await exportedSamplesTable(tx, input.samples);
+  try {
+    const variants =
+      n && input.datasetIds.length
+        ? await queryRows<VariantRow>(
+            tx,
+            // The samples as a table joined by hash: `= any(array)` of 100k numbers is compared
+            // element by element under a generic plan (173 s at 100k samples, 2 s joined).
+            sql`select v.id, v.chrom, v.pos, v.ref, v.alt, v.gene from variants v
+                where v.id in (select c.variant_id from variant_calls c
+                  join ${table} e on e.num = c.participant_num
+                  where c.dataset_id = any(${datasets}::uuid[]))`,
+          )
+        : [];
+    variants.sort(
+      (a, b) =>
+        contigRank(a.chrom) - contigRank(b.chrom) ||
+        a.chrom.localeCompare(b.chrom) ||
+        a.pos - b.pos ||
+        a.id - b.id,
     );
-    // Awaited in its turn; until then a failure must not count as unhandled.
-    query.catch(() => {});
-    return query;
-  };
-  // The next batch is read while this one is formatted and compressed.
-  let next = callsOf(variants.slice(0, VARIANT_BATCH));
-  for (let b = 0; b < variants.length; b += VARIANT_BATCH) {
-    const batch = variants.slice(b, b + VARIANT_BATCH);
-    const calls = await next;
-    const following = variants.slice(b + VARIANT_BATCH, b + 2 * VARIANT_BATCH);
-    next = following.length ? callsOf(following) : Promise.resolve([]);
-    const byVariant = new Map<number, { p: number; z: number; d: number }[]>();
-    for (const c of calls) {
-      const list = byVariant.get(c.v);
-      if (list) list.push(c);
-      else byVariant.set(c.v, [c]);
-    }
-    for (const v of batch) {
-      const text = recordText(v, byVariant.get(v.id) ?? [], {
-        column,
-        sampleDatasets,
-        datasetCount: input.datasetIds.length,
-        everySampleHasDataset,
-        template,
-        row,
-        zygosity,
-      });
+    const groups = await sampleGroups(tx, table, datasets, n);
+
+    const vcf = new BgzfWriter(vcfOut);
+    const index = new TabixIndexBuilder();
+    await writeHeader(vcf, input, variants);
+    // The header ends its own block, so the first record's offset is a block start.
+    await vcf.flush();
+    const record = new RecordWriter(vcf, n, input.datasetIds.length, groups);
+    const columns = new ColumnLookup(input.samples);
+    let current = 0;
+    const finishRecord = async () => {
+      const v = variants[current]!;
       const start = vcf.position();
-      await vcf.write(text);
+      await record.write(v);
       index.add(v.chrom, v.pos, v.ref.length, start, vcf.position());
+    };
+    for (let b = 0; b < variants.length; b += VARIANT_BATCH) {
+      const batch = variants.slice(b, b + VARIANT_BATCH);
+      // Every call at these variants in the granted datasets (other participants' too: they tell
+      // which datasets had the site), in the file's order. A batch's rows sort in memory on the
+      // server; the whole export's would spill to disk.
+      // One row per variant and range of 65,536 participant numbers (so a row is bounded
+      // whatever the cohort), its calls packed as 8 bytes each: number, zygosity, dataset. A
+      // row object per call would be garbage that outlives young-generation collections (a page
+      // is kept while its records are compressed) and swell the heap with the cohort.
+      const rows = cursorPages<{ o: number; calls: Uint8Array }>(
+        tx,
+        sql`select o.ord::int - 1 + ${b} as o,
+                   string_agg(int4send(c.participant_num) || int2send(c.zygosity) ||
+                     int2send((array_position(${datasets}::uuid[], c.dataset_id) - 1)::smallint),
+                     ''::bytea) as calls
+            from unnest(${pgIntArray(batch.map((v) => v.id))}::int[]) with ordinality
+              as o(id, ord)
+            join variant_calls c on c.variant_id = o.id
+            where c.dataset_id = any(${datasets}::uuid[])
+            group by o.ord, c.participant_num >> 16
+            order by o.ord`,
+        CALL_ROWS_PAGE,
+      );
+      for await (const page of rows)
+        for (const row of page) {
+          if (row.o !== current) {
+            await finishRecord();
+            current = row.o;
+          }
+          const packed = new DataView(row.calls.buffer, row.calls.byteOffset, row.calls.length);
+          for (let k = 0; k < packed.byteLength; k += 8)
+            record.add(
+              columns.of(packed.getInt32(k)),
+              packed.getInt16(k + 4),
+              packed.getInt16(k + 6),
+            );
+        }
     }
+    if (variants.length) await finishRecord();
+    const vcfDone = await vcf.finish();
+    const indexDone = await index.write(indexOut, (position) => vcf.resolve(position));
+    return { variantCount: variants.length, vcf: vcfDone, index: indexDone };
+  } finally {
+    await tx.execute(sql`drop table if exists ${table}`);
   }
-  const vcfDone = await vcf.finish();
-  const indexDone = await index.write(indexOut, (position) => vcf.resolve(position));
-  return { variantCount: variants.length, vcf: vcfDone, index: indexDone };
 }
 
-function vcfHeader(
+/** Participant number to export column: numbers sorted in a typed array, binary-searched. */
+class ColumnLookup {
+  private readonly nums: Int32Array;
+  private readonly columns: Int32Array;
+
+  constructor(samples: readonly ExportSample[]) {
+    const order = new Int32Array(samples.length);
+    for (let i = 0; i < order.length; i++) order[i] = i;
+    order.sort((a, b) => samples[a]!.num - samples[b]!.num);
+    this.nums = Int32Array.from(order, (i) => samples[i]!.num);
+    this.columns = order;
+  }
+
+  /** The column of participant `num`, or null when they are not exported. */
+  of(num: number): number | null {
+    const { nums } = this;
+    let lo = 0;
+    let hi = nums.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = nums[mid]!;
+      if (at === num) return this.columns[mid]!;
+      if (at < num) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return null;
+  }
+}
+
+let exportTables = 0;
+
+/**
+ * The exported samples as a temporary table of (participant number, column), filled a chunk at a
+ * time, so no statement carries every sample and the database joins them by hash.
+ */
+async function exportedSamplesTable(tx: Tx, samples: readonly ExportSample[]): Promise<SQL> {
+  const table = sql.raw(`consentome_export_samples_${++exportTables}`);
+  await tx.execute(sql`create temporary table ${table} (num int not null, col int not null)
+                       on commit drop`);
+  for (let i = 0; i < samples.length; i += SAMPLE_CHUNK) {
+    const nums = pgIntArray(samples.slice(i, i + SAMPLE_CHUNK).map((s) => s.num));
+    await tx.execute(sql`insert into ${table} (num, col)
+                         select u.num, u.ord::int - 1 + ${i}
+                         from unnest(${nums}::int[]) with ordinality as u(num, ord)`);
+  }
+  // Fresh temporary tables have no statistics: without them the planner guesses a tiny table.
+  await tx.execute(sql`analyze ${table}`);
+  return table;
+}
+
+/** Writes the header, the sample line a sample id at a time (it grows with the samples). */
+async function writeHeader(
+  vcf: BgzfWriter,
   input: { exportId: string; grantId: string; samples: readonly ExportSample[] },
   variants: readonly VariantRow[],
-): string {
+): Promise<void> {
   const lines = [
     '##fileformat=VCFv4.3',
     `##source=Consentome export ${input.exportId}`,
@@ -165,105 +236,173 @@ function vcfHeader(
     ...[...new Set(variants.map((r) => r.chrom))].map((c) => `##contig=<ID=${c}>`),
     '##INFO=<ID=GENE,Number=1,Type=String,Description="Gene symbol">',
     '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
-    [
-      '#CHROM',
-      'POS',
-      'ID',
-      'REF',
-      'ALT',
-      'QUAL',
-      'FILTER',
-      'INFO',
-      'FORMAT',
-      ...input.samples.map((s) => s.sampleId),
-    ].join('\t'),
+    ['#CHROM', 'POS', 'ID', 'REF', 'ALT', 'QUAL', 'FILTER', 'INFO', 'FORMAT'].join('\t'),
   ];
-  return `${lines.join('\n')}\n`;
+  await vcf.write(lines.join('\n'));
+  for (const s of input.samples) if (vcf.appendText(`\t${s.sampleId}`)) await vcf.drain();
+  await vcf.write('\n');
 }
 
 /**
- * For each exported sample (by column), the indexes of the granted datasets it is a sample of.
- * A participant in none of them gets ./. everywhere.
+ * The exported samples grouped by the set of granted datasets they are samples of (usually a
+ * handful of groups): whether a sample without a call is 0/0 or ./. depends only on its group.
  */
-async function datasetsOfSamples(
-  tx: Tx,
-  datasets: string,
-  nums: string,
-  column: ReadonlyMap<number, number>,
-  n: number,
-): Promise<number[][]> {
-  const out = Array.from({ length: n }, (): number[] => []);
-  if (n === 0) return out;
-  const rows = await queryRows<{ p: number; d: number }>(
-    tx,
-    sql`select p.num as p, array_position(${datasets}::uuid[], s.dataset_id) - 1 as d
-        from samples s join participants p on p.id = s.participant_id
-        join unnest(${nums}::int[]) as e(num) on e.num = p.num
-        where s.dataset_id = any(${datasets}::uuid[])`,
-  );
-  for (const r of rows) out[column.get(r.p)!]!.push(r.d);
-  return out;
+export interface SampleGroups {
+  /** Each group's dataset indexes (empty for samples of none of the granted datasets). */
+  datasets: Int32Array[];
+  /** The columns of each group's samples: `columns[start[g], start[g + 1])`, ascending. */
+  start: Int32Array;
+  columns: Int32Array;
 }
 
-/** One VCF record (with its newline) from a variant's calls in the granted datasets. */
-function recordText(
-  v: VariantRow,
-  calls: readonly { p: number; z: number; d: number }[],
-  ctx: {
-    column: ReadonlyMap<number, number>;
-    sampleDatasets: readonly number[][];
-    datasetCount: number;
-    everySampleHasDataset: boolean;
-    template: Buffer;
-    row: Buffer;
-    zygosity: Uint8Array;
-  },
-): Buffer {
-  const { column, sampleDatasets, template, row, zygosity } = ctx;
-  // Which granted datasets had this site: those with any call at it, exported sample or not.
-  const covered = new Uint8Array(ctx.datasetCount);
-  let coveredCount = 0;
-  zygosity.fill(0);
-  let hemizygous = false;
-  for (const c of calls) {
-    if (!covered[c.d]) {
-      covered[c.d] = 1;
-      coveredCount++;
+async function sampleGroups(
+  tx: Tx,
+  table: SQL,
+  datasets: string,
+  n: number,
+): Promise<SampleGroups> {
+  const groups = new SampleGroupsBuilder(n);
+  if (n) {
+    const rows = cursorPages<{ c: number; d: number }>(
+      tx,
+      sql`select distinct e.col as c, array_position(${datasets}::uuid[], s.dataset_id) - 1 as d
+          from samples s join participants p on p.id = s.participant_id
+          join ${table} e on e.num = p.num
+          where s.dataset_id = any(${datasets}::uuid[])
+          order by 1, 2`,
+      PAGE_ROWS,
+    );
+    for await (const page of rows) for (const r of page) groups.add(r.c, r.d);
+  }
+  return groups.build();
+}
+
+/** Builds `SampleGroups` from (column, dataset) memberships given in ascending column order. */
+export class SampleGroupsBuilder {
+  private readonly groupOf: Int32Array;
+  private readonly keys = new Map<string, number>([['', 0]]);
+  private readonly groupDatasets: Int32Array[] = [new Int32Array(0)];
+  private column = -1;
+  private of: number[] = [];
+
+  constructor(private readonly samples: number) {
+    this.groupOf = new Int32Array(samples);
+  }
+
+  /** Sample `column` is a sample of granted dataset `d`. */
+  add(column: number, d: number): void {
+    if (column !== this.column) {
+      this.close();
+      this.column = column;
+      this.of = [];
     }
-    const col = column.get(c.p);
-    if (col === undefined) continue;
-    const z = zygosity[col]!;
+    this.of.push(d);
+  }
+
+  build(): SampleGroups {
+    this.close();
+    const { groupOf, groupDatasets, samples: n } = this;
+    // Counting sort of the columns by group.
+    const start = new Int32Array(groupDatasets.length + 1);
+    for (let i = 0; i < n; i++) start[groupOf[i]! + 1]!++;
+    for (let g = 0; g < groupDatasets.length; g++) start[g + 1]! += start[g]!;
+    const next = start.slice(0, groupDatasets.length);
+    const columns = new Int32Array(n);
+    for (let i = 0; i < n; i++) columns[next[groupOf[i]!]!++] = i;
+    return { datasets: groupDatasets, start, columns };
+  }
+
+  private close(): void {
+    if (this.column < 0) return;
+    const of = [...new Set(this.of)].sort((a, b) => a - b);
+    const key = of.join(',');
+    let g = this.keys.get(key);
+    if (g === undefined) {
+      g = this.groupDatasets.push(Int32Array.from(of)) - 1;
+      this.keys.set(key, g);
+    }
+    this.groupOf[this.column] = g;
+  }
+}
+
+/**
+ * Collects one variant's calls (`add`) and writes its record (`write`): the hom-ref run between
+ * two columns that differ is copied from `HOM_REF_RUN`, and only the columns with a call or
+ * without coverage are written one by one. Per sample it keeps a byte (the genotype code) and the
+ * list of columns that differ, reset after each record.
+ */
+export class RecordWriter {
+  private readonly code: Uint8Array;
+  private readonly differing: Int32Array;
+  private differingCount = 0;
+  private readonly covered: Uint8Array;
+  private coveredCount = 0;
+
+  constructor(
+    private readonly vcf: BgzfWriter,
+    private readonly samples: number,
+    private readonly datasetCount: number,
+    private readonly groups: SampleGroups,
+  ) {
+    this.code = new Uint8Array(samples);
+    this.differing = new Int32Array(samples);
+    this.covered = new Uint8Array(datasetCount);
+  }
+
+  /** One call in granted dataset `d`; `column` is null for a participant not exported. */
+  add(column: number | null, zygosity: number, d: number): void {
+    if (!this.covered[d]) {
+      this.covered[d] = 1;
+      this.coveredCount++;
+    }
+    if (column === null) return;
+    const z = this.code[column]!;
+    if (z === 0) this.differing[this.differingCount++] = column;
     // The same participant in two datasets: keep the call with more alternate alleles.
-    if (z < c.z && !(z === 2 && c.z === 3)) zygosity[col] = c.z;
-    if (zygosity[col] === 3) hemizygous = true;
+    if (z < zygosity && !(z === 2 && zygosity === 3)) this.code[column] = zygosity;
   }
-  const absent = (i: number) =>
-    coveredCount === ctx.datasetCount && sampleDatasets[i]!.length > 0
-      ? HOM_REF
-      : sampleDatasets[i]!.some((d) => covered[d])
-        ? HOM_REF
-        : MISSING;
-  const info = v.gene ? `GENE=${v.gene}` : '.';
-  const fixed = `${v.chrom}\t${v.pos}\t.\t${v.ref}\t${v.alt}\t.\tPASS\t${info}\tGT`;
-  if (hemizygous) {
-    // '1' is one character where the others are three: build the record as text.
-    const gts = Array.from(zygosity, (z, i) => GENOTYPE[z] ?? absent(i));
-    return Buffer.from(`${fixed}\t${gts.join('\t')}\n`, 'utf8');
-  }
-  // Fast path: every genotype is three characters, so each sits at 4 * column + 1.
-  template.copy(row);
-  if (coveredCount === ctx.datasetCount && ctx.everySampleHasDataset) {
-    // Everyone else is hom-ref: only the calls differ from the template.
-    for (const c of calls) {
-      const col = column.get(c.p);
-      if (col !== undefined) row.write(GENOTYPE[zygosity[col]!]!, 4 * col + 1, 'latin1');
+
+  /** Writes the record of `v` from the calls added since the last one. */
+  async write(v: VariantRow): Promise<void> {
+    const { vcf, code, differing } = this;
+    // Group 0 is the samples of no granted dataset: ./. at every site.
+    if (this.coveredCount < this.datasetCount || this.groups.start[1]! > 0) this.markMissing();
+    const info = v.gene ? `GENE=${v.gene}` : '.';
+    if (vcf.appendText(`${v.chrom}\t${v.pos}\t.\t${v.ref}\t${v.alt}\t.\tPASS\t${info}\tGT`))
+      await vcf.drain();
+    const list = differing.subarray(0, this.differingCount).sort();
+    let from = 0;
+    for (let k = 0; k <= list.length; k++) {
+      const to = k < list.length ? list[k]! : this.samples;
+      while (from < to) {
+        const run = Math.min(to - from, HOM_REF_RUN_COLUMNS);
+        if (vcf.append(HOM_REF_RUN, 0, 4 * run)) await vcf.drain();
+        from += run;
+      }
+      if (k < list.length) {
+        if (vcf.append(GENOTYPE_COLUMN[code[to]!]!)) await vcf.drain();
+        code[to] = 0;
+        from = to + 1;
+      }
     }
-    return Buffer.concat([Buffer.from(fixed, 'utf8'), row, Buffer.from('\n')]);
+    if (vcf.append(NEWLINE)) await vcf.drain();
+    this.differingCount = 0;
+    this.covered.fill(0);
+    this.coveredCount = 0;
   }
-  for (let i = 0; i < zygosity.length; i++) {
-    const z = zygosity[i]!;
-    const gt = z ? GENOTYPE[z]! : absent(i);
-    if (gt !== HOM_REF) row.write(gt, 4 * i + 1, 'latin1');
+
+  /** ./. for samples without a call none of whose granted datasets had the site. */
+  private markMissing(): void {
+    const { groups, code, covered } = this;
+    for (let g = 0; g < groups.datasets.length; g++) {
+      if (groups.datasets[g]!.some((d) => covered[d])) continue;
+      for (let i = groups.start[g]!; i < groups.start[g + 1]!; i++) {
+        const column = groups.columns[i]!;
+        if (code[column] === 0) {
+          code[column] = MISSING_CODE;
+          this.differing[this.differingCount++] = column;
+        }
+      }
+    }
   }
-  return Buffer.concat([Buffer.from(fixed, 'utf8'), row, Buffer.from('\n')]);
 }
