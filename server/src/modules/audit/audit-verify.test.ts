@@ -19,7 +19,10 @@ describe(`audit verify in worker threads on ${TEST_DRIVER}`, () => {
   const oneThread = () => verifyAuditChain(db.db, { workers: 0, pageEvents: 1_000_000 });
   const hashOf = async (seq: number) =>
     (
-      await queryRows<{ hash: string }>(db.db, sql`select hash from audit_events where seq = ${seq}`)
+      await queryRows<{ hash: string }>(
+        db.db,
+        sql`select hash from audit_events where seq = ${seq}`,
+      )
     )[0]!.hash;
 
   /**

@@ -71,7 +71,7 @@ async function copyPage(db: Queryable, after: number, limit: number): Promise<Ui
 /** Where each line of a page starts, and where the page ends. */
 function lineStarts(bytes: Uint8Array): number[] {
   const starts: number[] = [];
-  for (let at = 0; at < bytes.length; ) {
+  for (let at = 0; at < bytes.length;) {
     starts.push(at);
     const end = bytes.indexOf(10, at);
     at = end < 0 ? bytes.length : end + 1;
