@@ -29,9 +29,10 @@ describe(`the audit bulk loader on ${TEST_DRIVER}`, () => {
   const rowsOf = (db: TestDatabase) =>
     db.db.select().from(auditEvents).orderBy(asc(auditEvents.seq));
 
+  // Two databases to migrate: on a loaded machine that alone can pass the default hook timeout.
   beforeAll(async () => {
     [viaService, viaLoader] = await Promise.all([createTestDatabase(), createTestDatabase()]);
-  });
+  }, 180_000);
   afterAll(async () => {
     await Promise.all([viaService?.dispose(), viaLoader?.dispose()]);
   });
