@@ -3,11 +3,15 @@
  * and how long a participant's timeline with inclusion proofs takes, with N events in the log.
  * Not a test: figures go to BENCHMARKS.md.
  *
- *   npm run bench:audit -- --events 1000000 [--runs 50]
- * Uses the PostgreSQL server in DATABASE_URL (a fresh database, dropped afterwards) or PGlite in
- * memory. Events are appended through the audit service (1,000 per call, each hash covering the
- * previous), sealed into batches of 1,000 as the chain worker does; one in every 2,000 is about
- * the demo patient, whose timeline is then read as the portal reads it (50 events a page).
+ *   npm run bench:audit -- --events 1000000 [--runs 50] [--load bulk|service] [--workers N]
+ *                          [--one-thread] [--keep | --reuse <database>]
+ * Uses the PostgreSQL server in DATABASE_URL (a fresh database, dropped afterwards unless --keep;
+ * --reuse measures a kept one again) or PGlite in memory. The events are the chain the audit
+ * service writes (1,000 per call, each hash covering the previous): COPYed by the bulk loader
+ * (the default; the same rows, tested) or appended through the service (--load service), then
+ * sealed into batches of 1,000 by the chain worker's own sealing. One in every 2,000 is about the
+ * demo patient, whose timeline is then read as the portal reads it (50 events a page).
+ * --one-thread also times the verifier with its workers off, in the same run.
  */
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
@@ -20,7 +24,8 @@ import { openDatabase } from '../src/db/open-database.js';
 import { users } from '../src/modules/accounts/accounts.tables.js';
 import { systemActor, type UserActor } from '../src/modules/actors/actor.js';
 import { appendAuditEvents, type AuditEntry } from '../src/modules/audit/audit.service.js';
-import { verifyAuditChain } from '../src/modules/audit/audit-verify.js';
+import { bulkLoadAuditEvents } from '../src/modules/audit/audit-bulk-load.js';
+import { verifyAuditChain, type VerifyOptions } from '../src/modules/audit/audit-verify.js';
 import { participantTimeline } from '../src/modules/audit-explorer/participant-timeline.service.js';
 import { sealAuditBatches } from '../src/modules/chain/audit-batcher.js';
 import { seedDemo } from '../src/modules/demo/seed-demo.js';
@@ -30,6 +35,11 @@ const { values: opts } = parseArgs({
   options: {
     events: { type: 'string', default: '1000000' },
     runs: { type: 'string', default: '50' },
+    load: { type: 'string', default: 'bulk' },
+    workers: { type: 'string' },
+    'one-thread': { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+    reuse: { type: 'string' },
   },
 });
 const N = Number(opts.events);
@@ -41,14 +51,15 @@ const mib = () => `${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`;
 let handle: DatabaseHandle;
 let drop = async () => {};
 if (process.env.DATABASE_URL) {
-  const name = `bench_audit_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  const name = opts.reuse ?? `bench_audit_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
   const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database ${name}`);
+  if (!opts.reuse) await admin.unsafe(`create database ${name}`);
   const url = new URL(process.env.DATABASE_URL);
   url.pathname = `/${name}`;
   handle = await openDatabase({ url: url.toString() });
   drop = async () => {
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    if (opts.keep || opts.reuse) console.log(`kept database ${name}`);
+    else await admin.unsafe(`drop database if exists ${name} with (force)`);
     await admin.end();
   };
 } else {
@@ -57,7 +68,7 @@ if (process.env.DATABASE_URL) {
 const db = handle.db;
 try {
   await migrateDatabase(handle);
-  await seedDemo(db, { workflow: false });
+  if (!opts.reuse) await seedDemo(db, { workflow: false });
   const [patient] = await db
     .select({ userId: users.id, role: users.role, participantId: participants.id })
     .from(users)
@@ -68,40 +79,54 @@ try {
     `bench:audit driver=${handle.kind} events=${N} machine=${os.cpus().length}× ${os.cpus()[0]?.model} load=${os.loadavg()[0]!.toFixed(1)}`,
   );
 
-  // 1. N events through the service, sealed into batches as the chain worker seals them.
+  // 1. N events (the service's chain), sealed into batches as the chain worker seals them.
   const actor = systemActor('bench');
+  const entry = (i: number): AuditEntry => ({
+    action: i % 2_000 === 0 ? 'data_use.read' : 'cohort.count',
+    targetType: i % 2_000 === 0 ? 'participant' : 'cohort',
+    targetId: i % 2_000 === 0 ? patient.participantId : null,
+    participantId: i % 2_000 === 0 ? patient.participantId : null,
+    payload: { shown: '<20', genes: ['BRCA2'], i },
+  });
   let t = performance.now();
-  const CHUNK = 1_000;
-  for (let done = 0; done < N; done += CHUNK) {
-    const entries: AuditEntry[] = [];
-    for (let i = done; i < Math.min(N, done + CHUNK); i += 1)
-      entries.push({
-        action: i % 2_000 === 0 ? 'data_use.read' : 'cohort.count',
-        targetType: i % 2_000 === 0 ? 'participant' : 'cohort',
-        targetId: i % 2_000 === 0 ? patient.participantId : null,
-        participantId: i % 2_000 === 0 ? patient.participantId : null,
-        payload: { shown: '<20', genes: ['BRCA2'], i },
-      });
-    await db.transaction((tx) => appendAuditEvents(tx, actor, entries));
+  const progress = (done: number) => {
     if (done % 500_000 === 0 && done > 0)
       process.stderr.write(`  ${done} events (${((performance.now() - t) / 1000).toFixed(0)} s)\n`);
+  };
+  if (opts.reuse) {
+    console.log('reusing the database: no events added');
+  } else if (opts.load === 'service') {
+    const CHUNK = 1_000;
+    for (let done = 0; done < N; done += CHUNK) {
+      const entries: AuditEntry[] = [];
+      for (let i = done; i < Math.min(N, done + CHUNK); i += 1) entries.push(entry(i));
+      await db.transaction((tx) => appendAuditEvents(tx, actor, entries));
+      progress(done);
+    }
+  } else {
+    await bulkLoadAuditEvents(db, { events: N, entry, actor, onProgress: progress });
   }
   const appendMs = performance.now() - t;
   t = performance.now();
   const batches = await sealAuditBatches(db, { maxEvents: 1_000, maxWaitMs: 0 });
   console.log(
-    `append: ${(N / (appendMs / 1000)).toFixed(0)} events/s; sealing ${batches} batches: ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    `${opts.reuse ? 'no append' : `append (${opts.load}): ${(N / (appendMs / 1000)).toFixed(0)} events/s`}; sealing ${batches} batches: ${((performance.now() - t) / 1000).toFixed(1)} s`,
   );
 
   // 2. audit verify over the whole log.
-  t = performance.now();
-  const verification = await verifyAuditChain(db);
-  const verifyMs = performance.now() - t;
-  if (!verification.ok)
-    throw new Error(`the chain does not verify: ${JSON.stringify(verification)}`);
-  console.log(
-    `audit verify: ${verification.checkedEvents} events in ${(verifyMs / 1000).toFixed(2)} s = ${(verification.checkedEvents / (verifyMs / 1000)).toFixed(0)} events/s (target ≥ 250,000/s); RSS ${mib()}`,
-  );
+  const verify = async (label: string, options: VerifyOptions) => {
+    t = performance.now();
+    const verification = await verifyAuditChain(db, options);
+    const verifyMs = performance.now() - t;
+    if (!verification.ok)
+      throw new Error(`the chain does not verify: ${JSON.stringify(verification)}`);
+    console.log(
+      `audit verify (${label}): ${verification.checkedEvents} events in ${(verifyMs / 1000).toFixed(2)} s = ${(verification.checkedEvents / (verifyMs / 1000)).toFixed(0)} events/s (target ≥ 250,000/s); RSS ${mib()}; load ${os.loadavg()[0]!.toFixed(1)}`,
+    );
+  };
+  const workers = opts.workers === undefined ? undefined : Number(opts.workers);
+  await verify(`${workers ?? os.availableParallelism()} workers`, { workers });
+  if (opts['one-thread']) await verify('one thread', { workers: 0 });
 
   // 3. The participant's timeline with proofs, 50 events a page, as the portal asks for it.
   const viewer: UserActor = {

@@ -94,10 +94,32 @@ export async function appendAuditEvents(
     tx,
     sql`select seq, hash from audit_head_locked(${AUDIT_LOCK_KEY})`,
   );
-  let seq = Number(last?.seq ?? 0);
-  let prevHash = last?.hash ?? GENESIS_HASH;
-  const occurredAt = new Date();
-  const rows = entries.map((entry) => {
+  const head = { seq: Number(last?.seq ?? 0), hash: last?.hash ?? GENESIS_HASH };
+  const rows = chainAuditRows(head, actor, entries, new Date());
+  // 11 columns a row: 1,000 rows stay far below PostgreSQL's 65,535 bind parameters.
+  for (let i = 0; i < rows.length; i += 1_000)
+    await tx.insert(auditEvents).values(rows.slice(i, i + 1_000));
+  const newest = rows[rows.length - 1];
+  return newest ? { seq: newest.seq, hash: newest.hash } : head;
+}
+
+/** An audit_events row as the service writes it. */
+export type AuditRow = typeof auditEvents.$inferInsert & { seq: number; hash: string };
+
+/**
+ * The rows that continue the chain after `head` with `entries`, all at `occurredAt`: each hash
+ * covers the previous. The one definition of what an append writes, shared by the service and
+ * the benchmarks' bulk loader (audit-bulk-load.ts), so both write the same chain.
+ */
+export function chainAuditRows(
+  head: { seq: number; hash: string },
+  actor: Actor | null,
+  entries: readonly AuditEntry[],
+  occurredAt: Date,
+): AuditRow[] {
+  let seq = head.seq;
+  let prevHash = head.hash;
+  return entries.map((entry) => {
     seq += 1;
     const event = { seq, ...auditRow(actor, entry, occurredAt) };
     const hash = eventHash(prevHash, event);
@@ -105,8 +127,4 @@ export async function appendAuditEvents(
     prevHash = hash;
     return row;
   });
-  // 11 columns a row: 1,000 rows stay far below PostgreSQL's 65,535 bind parameters.
-  for (let i = 0; i < rows.length; i += 1_000)
-    await tx.insert(auditEvents).values(rows.slice(i, i + 1_000));
-  return { seq, hash: prevHash };
 }

@@ -1,0 +1,1 @@
+CREATE INDEX "audit_batches_last_seq_idx" ON "audit_batches" USING btree ("last_seq");
