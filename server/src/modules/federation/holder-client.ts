@@ -2,7 +2,7 @@ import type { MemberRecord } from '@consentome/contracts-client';
 import { JWKS_PATH } from '../grants/passport/jwks-url.js';
 
 /** The longest body read from a holding member's network door. */
-const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+export const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 
 /** What the holding member answered: its HTTP status and JSON body, or why it could not be reached. */
 export type HolderAnswer =
@@ -26,8 +26,9 @@ export async function callHolder(
   issuer: string,
   path: string,
   visa: string,
-  options: { method: 'GET' | 'POST'; body?: unknown; timeoutMs: number },
+  options: { method: 'GET' | 'POST'; body?: unknown; timeoutMs: number; maxBytes?: number },
 ): Promise<HolderAnswer> {
+  const maxBytes = options.maxBytes ?? MAX_ANSWER_BYTES;
   try {
     const response = await fetch(`${issuer}/api/network/${path}`, {
       method: options.method,
@@ -40,8 +41,8 @@ export async function callHolder(
       signal: AbortSignal.timeout(options.timeoutMs),
       redirect: 'error',
     });
-    const text = await response.text();
-    if (text.length > MAX_ANSWER_BYTES) return { ok: false, error: 'the answer is too large' };
+    const text = await cappedText(response, maxBytes);
+    if (text === null) return { ok: false, error: 'the answer is too large' };
     const body = JSON.parse(text) as unknown;
     if (typeof body !== 'object' || body === null || Array.isArray(body))
       return { ok: false, error: `HTTP ${response.status}: not a JSON object` };
@@ -50,4 +51,31 @@ export async function callHolder(
     const why = error instanceof Error ? error.message : String(error);
     return { ok: false, error: `no answer (${why})` };
   }
+}
+
+/**
+ * The response's body as UTF-8 text, or null (the rest left unread, the connection dropped) once
+ * it passes `maxBytes`: a member that answers without end must not fill this server's memory
+ * before the limit is checked.
+ */
+async function cappedText(response: Response, maxBytes: number): Promise<string | null> {
+  const declared = Number(response.headers.get('content-length') ?? 0);
+  if (declared > maxBytes || !response.body) {
+    await response.body?.cancel();
+    return declared > maxBytes ? null : '';
+  }
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      return null;
+    }
+    parts.push(value);
+  }
+  return Buffer.concat(parts, total).toString('utf8');
 }
