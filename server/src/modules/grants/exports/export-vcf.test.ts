@@ -121,4 +121,23 @@ describe(`export VCF genotypes (${TEST_DRIVER})`, () => {
     ]);
     expect(rows[3]![7]).toBe('GENE=DMD');
   });
+
+  it('a failing statement is reported as itself, not as the clean-up refused after it', async () => {
+    // The dataset id is no uuid: the variants query fails and aborts the transaction. The
+    // temporary table's drop must not then replace that error with "transaction is aborted".
+    const attempt = db.db.transaction((tx) =>
+      writeExportVcf(
+        tx,
+        {
+          exportId: randomUUID(),
+          grantId: randomUUID(),
+          datasetIds: ['not-a-uuid'],
+          samples: nums.map((num, i) => ({ num, sampleId: `S${i + 1}` })),
+        },
+        new PassThrough(),
+        new PassThrough(),
+      ),
+    );
+    await expect(attempt).rejects.toThrow(/select v\.id/);
+  });
 });

@@ -89,6 +89,7 @@ export async function writeExportVcf(
   const n = input.samples.length;
   const datasets = pgTextArray([...input.datasetIds]);
   const table = await exportedSamplesTable(tx, input.samples);
+  let written: WrittenExportVcf | null = null;
   try {
     const variants =
       n && input.datasetIds.length
@@ -166,9 +167,14 @@ export async function writeExportVcf(
     if (variants.length) await finishRecord();
     const vcfDone = await vcf.finish();
     const indexDone = await index.write(indexOut, (position) => vcf.resolve(position));
-    return { variantCount: variants.length, vcf: vcfDone, index: indexDone };
+    written = { variantCount: variants.length, vcf: vcfDone, index: indexDone };
+    return written;
   } finally {
-    await tx.execute(sql`drop table if exists ${table}`);
+    const drop = tx.execute(sql`drop table if exists ${table}`);
+    // After a failed statement the transaction is aborted and refuses the drop: the failure is
+    // the error to report (the table goes with the rollback anyway).
+    if (written) await drop;
+    else await drop.catch(() => {});
   }
 }
 
