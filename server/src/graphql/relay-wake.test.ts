@@ -15,6 +15,15 @@ import { TEST_PASSWORD, createTestApi, loginAs, testConfig } from '../test/in-pr
 import { embeddedConnection, openTestLedger } from '../test/test-chain.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../test/test-database.js';
 
+/** The real relay, counting its wakes. */
+class CountingRelay extends OutboxRelay {
+  wakes = 0;
+  override wake(): Promise<void> {
+    this.wakes += 1;
+    return super.wake();
+  }
+}
+
 const SET = `mutation($i: ConsentPreferencesInput!) { setConsentPreferences(input: $i) { __typename } }`;
 
 /**
@@ -36,7 +45,7 @@ describe(`a GraphQL write wakes the outbox relay (${TEST_DRIVER})`, () => {
   });
 
   it('sends the decision the write queued before the period ends', async () => {
-    const relay = new OutboxRelay(db.db, chain.ledger, createLogger('silent'));
+    const relay = new CountingRelay(db.db, chain.ledger, createLogger('silent'));
     const config = testConfig();
     const services = createAppServices(db.db, config, {
       chain: embeddedConnection(chain),
@@ -62,6 +71,11 @@ describe(`a GraphQL write wakes the outbox relay (${TEST_DRIVER})`, () => {
         db.db.select().from(chainOutbox).where(eq(chainOutbox.status, 'pending'));
       expect(await pending()).toEqual([]);
       const before = (await chain.ledger.head()).consents;
+      // A read queues nothing and does not wake it (a flush on every query would cost a query).
+      const wakesBefore = relay.wakes;
+      const read = await gql(`{ myDataUse { __typename } }`, {}, { token });
+      expect(read.errors).toBeUndefined();
+      expect(relay.wakes).toBe(wakesBefore);
 
       const res = await gql(
         SET,
@@ -86,6 +100,7 @@ describe(`a GraphQL write wakes the outbox relay (${TEST_DRIVER})`, () => {
       expect(res.data).toEqual({
         setConsentPreferences: { __typename: 'MutationSetConsentPreferencesSuccess' },
       });
+      expect(relay.wakes).toBe(wakesBefore + 1);
       // Stopping waits for the flush in progress: the one the write woke.
       await relay.stop();
       expect(await pending()).toEqual([]);

@@ -14,6 +14,17 @@ export type OutboxItem =
   | { kind: 'audit_anchor'; item: AnchorAuditMsg }
   | { kind: 'passkey'; item: PasskeyChangeMsg };
 
+let enqueuedInProcess = 0;
+
+/**
+ * How many outbox rows this process has inserted so far (committed or not). A caller compares
+ * it before and after a transaction to learn whether that transaction may have queued chain work,
+ * without a query: a concurrent transaction can only make it say yes too often, never too rarely.
+ */
+export function chainWorkEnqueuedCount(): number {
+  return enqueuedInProcess;
+}
+
 /**
  * Enqueues chain work inside the caller's transaction, so it commits (or rolls back) with the
  * change it records. The item must already be pseudonymous: it is sent to the chain as it is.
@@ -26,6 +37,7 @@ export async function enqueueChainWork(tx: Tx, work: OutboxItem): Promise<void> 
         ? passkeyEventId(work.item)
         : work.item.event_id;
   await tx.insert(chainOutbox).values({ kind: work.kind, eventId, item: work.item });
+  enqueuedInProcess += 1;
 }
 
 /** Enqueues one consent decision for `record_consents`. */
