@@ -64,7 +64,16 @@ export async function carryToHolder(
     throw new ConflictError(`The request is ${row.status} here: nothing is sent`);
   if (!row.expiresAt || row.expiresAt <= now)
     throw new ConflictError('This institution’s grant for the dataset has expired');
-  const member = (await deps.registry.allMembers()).find((m) => m.id === row.member);
+  let members;
+  try {
+    members = await deps.registry.allMembers();
+  } catch (error) {
+    // The chain could not be read (an outage): the decision that led here is committed, so say
+    // why nothing was sent on the request rather than fail the call; a refresh tries again.
+    const reason = error instanceof Error ? error.message : String(error);
+    return recordFailure(deps.db, row, `the network's member list could not be read: ${reason}`);
+  }
+  const member = members.find((m) => m.id === row.member);
   const holder = member && !member.removed ? memberIssuer(member) : null;
   if (!member || !holder)
     return recordFailure(deps.db, row, `${row.member} is no longer a member of the network`);

@@ -8,7 +8,9 @@ import { loginAs, makeUser } from '../../test/in-process-api.js';
 import { insertPeople, startNetworkSite, type NetworkSite } from '../../test/network-site.js';
 import { openTestLedger } from '../../test/test-chain.js';
 import { networkAccessRequests } from './federation.tables.js';
-import { holderVisa, REMOTE_VISA_SECONDS } from './remote-access-carrier.js';
+import { systemActor } from '../actors/actor.js';
+import { MemberRegistry } from './member-registry.js';
+import { carryToHolder, holderVisa, REMOTE_VISA_SECONDS } from './remote-access-carrier.js';
 import { remoteAccessRequests, remoteExports } from './remote-access.tables.js';
 
 // Two institutions on one embedded chain. B holds a dataset; a researcher at A asks A's DAC
@@ -363,6 +365,26 @@ describe('a researcher at A uses a dataset held at B', () => {
       remoteError: null,
       export: { samples: 30 },
     });
+  });
+
+  it('records why nothing was sent when the chain’s member list cannot be read, without failing', async () => {
+    const approved = await approvedAtA();
+    const [row] = await a.db.db
+      .select()
+      .from(remoteAccessRequests)
+      .where(eq(remoteAccessRequests.id, approved.id));
+    // A registry over a chain that has gone away: reading the members fails.
+    const gone = await openTestLedger();
+    await gone.chain.close();
+    const registry = new MemberRegistry(gone.ledger);
+    await expect(registry.allMembers()).rejects.toThrow();
+    const carried = await carryToHolder(
+      { db: a.db.db, registry, issuer: a.origin, timeoutMs: 1_000 },
+      systemActor('test'),
+      row!,
+    );
+    expect(carried.status).toBe('approved');
+    expect(carried.remoteError).toMatch(/member list could not be read/);
   });
 
   it('lists requests to their researcher and to the committee they went to', async () => {
