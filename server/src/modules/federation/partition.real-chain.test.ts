@@ -54,8 +54,11 @@ describe(`a site cut off from the chain while consent changes elsewhere (${TEST_
   let tokenB: string;
   let laterTokenB: string;
   let numB: number;
-  /** A's DAC's visa for B's dataset, for B's network export door. */
-  let visa: string;
+  /**
+   * A's DAC's visa for B's dataset, for B's network doors: signed for each call, as A's server
+   * does, addressed to B's Beacon and living five minutes (B refuses any other).
+   */
+  let visa: () => Promise<string>;
 
   beforeAll(async () => {
     const config = readChainConfig();
@@ -126,16 +129,19 @@ describe(`a site cut off from the chain while consent changes elsewhere (${TEST_
       { token: await loginAs(b.gql, await makeUser(b.db.db, 'admin')) },
     );
     expect(opened.data?.setDatasetNetworkAccess.__typename).toMatch(/Success/);
-    const now = new Date();
-    visa = await signControlledAccessVisa(a.db.db, {
-      subject: 'researcher-at-a',
-      issuer: a.origin,
-      asserted: new Date(now.getTime() - 60_000),
-      now,
-      expiresAt: new Date(now.getTime() + 3_600_000),
-      value: datasetVisaValue(b.origin, datasetId),
-      source: boardSource(a.origin),
-    });
+    visa = () => {
+      const now = new Date();
+      return signControlledAccessVisa(a.db.db, {
+        subject: 'researcher-at-a',
+        issuer: a.origin,
+        asserted: new Date(now.getTime() - 60_000),
+        now,
+        expiresAt: new Date(now.getTime() + 300_000),
+        value: datasetVisaValue(b.origin, datasetId),
+        source: boardSource(a.origin),
+        audience: b.beaconUrl,
+      });
+    };
     const asked = await door('access-requests', { purpose: { primary: 'HMB', commercial: false } });
     expect(asked).toMatchObject({ status: 201, body: { status: 'approved' } });
     tokenB = await loginAs(b.gql, await makeUser(b.db.db, 'researcher'));
@@ -157,7 +163,7 @@ describe(`a site cut off from the chain while consent changes elsewhere (${TEST_
   async function door(path: 'access-requests' | 'exports', body: unknown = {}) {
     const res = await fetch(`${b.origin}/api/network/${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${visa}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await visa()}` },
       body: JSON.stringify(body),
     });
     const text = await res.text();
