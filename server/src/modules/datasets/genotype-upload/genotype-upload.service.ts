@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../../../db/database.js';
 import { pgIntArray, pgTextArray } from '../../../db/pg-array.js';
 import { queryRows } from '../../../db/query-rows.js';
@@ -74,6 +74,7 @@ export async function uploadOwnGenotypes(
       and(
         eq(genotypeUploads.participantId, participant.id),
         eq(genotypeUploads.fileSha256, sha256),
+        isNull(genotypeUploads.retractedAt),
       ),
     );
   if (again) throw new ConflictError('You already uploaded this file');

@@ -39,7 +39,10 @@ export const genotypeUploads = pgTable(
   },
   (t) => [
     index('genotype_uploads_participant_idx').on(t.participantId),
-    uniqueIndex('genotype_uploads_file_once_idx').on(t.participantId, t.fileSha256),
+    // Once per participant while it stands: a retracted file may be uploaded again.
+    uniqueIndex('genotype_uploads_file_once_idx')
+      .on(t.participantId, t.fileSha256)
+      .where(sql`retracted_at is null`),
     check('genotype_uploads_format_check', sql`${t.format} in ('vcf', '23andme', 'ancestrydna')`),
     check('genotype_uploads_build_check', sql`${t.build} in ('GRCh37', 'GRCh38')`),
   ],

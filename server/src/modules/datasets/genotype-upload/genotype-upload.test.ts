@@ -316,6 +316,19 @@ describe(`a participant uploads their own genotype file (${TEST_DRIVER})`, () =>
     );
     expect(twice.data!.retractMyGenotypeUpload.code).toBe('CONFLICT');
     expect(await written()).toEqual(again);
+
+    // The same file may be uploaded again once retracted: a new upload, counted again, while
+    // the retracted one stays listed as it was.
+    const reuploaded = await upload(
+      vcf(['##reference=GRCh38'], ['ME'], [`chr22\t${novel.pos}\t.\tG\tC\t50\tPASS\t.\tGT\t1/1`]),
+      'to-retract.vcf',
+    );
+    expect(reuploaded.id).not.toBe(stored.id);
+    expect(await count({ variants: [key(novel)] })).toBe(1);
+    await refused(
+      vcf(['##reference=GRCh38'], ['ME'], [`chr22\t${novel.pos}\t.\tG\tC\t50\tPASS\t.\tGT\t1/1`]),
+      /already uploaded this file/,
+    );
   });
 
   async function fetchGraphQL(body: FormData) {

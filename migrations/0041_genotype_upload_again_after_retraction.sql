@@ -1,0 +1,2 @@
+DROP INDEX "genotype_uploads_file_once_idx";--> statement-breakpoint
+CREATE UNIQUE INDEX "genotype_uploads_file_once_idx" ON "genotype_uploads" USING btree ("participant_id","file_sha256") WHERE retracted_at is null;
