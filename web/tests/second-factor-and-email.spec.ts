@@ -93,7 +93,15 @@ test('a board member adds a passkey, signs in with password and passkey, then vo
 async function mailTo(to: string): Promise<{ text: string; kind: string }> {
   const dir = process.env.E2E_MAIL_OUTBOX!;
   for (let i = 0; i < 100; i += 1) {
-    const found = (fs.existsSync(dir) ? fs.readdirSync(dir).sort().reverse() : [])
+    const found = (
+      fs.existsSync(dir)
+        ? fs
+            .readdirSync(dir)
+            .filter((f) => f.endsWith('.json'))
+            .sort()
+            .reverse()
+        : []
+    )
       .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as MailFile)
       .find((m) => m.to === to);
     if (found) return found;

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Logger } from '../../lib/logger.js';
@@ -68,7 +68,10 @@ export function outboxMailPort(dir: string): MailPort {
     send(message) {
       n += 1;
       const name = `${Date.now()}-${process.pid}-${n}.json`;
-      writeFileSync(path.join(dir, name), JSON.stringify(message), { mode: 0o600 });
+      // Written aside and renamed, so a reader polling the folder never sees half a message.
+      const partial = path.join(dir, `.${name}.part`);
+      writeFileSync(partial, JSON.stringify(message), { mode: 0o600 });
+      renameSync(partial, path.join(dir, name));
       return Promise.resolve();
     },
     close: () => {},
