@@ -1,3 +1,4 @@
+import { ROLES } from './roles';
 import type { FieldErrors } from './validate';
 
 /**
@@ -36,18 +37,7 @@ export const FILTER_KEYS = [
 ] as const satisfies readonly (keyof AuditFilterValues)[];
 
 /** Roles an event can be recorded under: the account roles, the platform and nobody. */
-export const ACTOR_ROLES = [
-  'participant',
-  'researcher',
-  'ethics_board',
-  'steward',
-  'admin',
-  'consent_coordinator',
-  'clinician',
-  'signing_official',
-  'system',
-  'anonymous',
-] as const;
+export const ACTOR_ROLES = [...ROLES, 'system', 'anonymous'] as const;
 
 /** The filter as the API's AuditFilter input takes it. */
 export interface ApiAuditFilter {

@@ -133,6 +133,19 @@ export interface ChainCheck extends ProofCheck {
 /** Reads the Merkle root the chain holds for a batch: null when the chain holds none. */
 export type ChainRootReader = (batch: number) => Promise<string | null>;
 
+/** The answer when the proof could not be checked against the chain at all, and why. */
+function notChecked(reason: string): ChainCheck {
+  return {
+    ok: false,
+    hashOk: false,
+    rootOk: false,
+    computedHash: null,
+    computedRoot: null,
+    chainRoot: null,
+    reason,
+  };
+}
+
 /**
  * Checks an event against the chain, not against what our API says: reads the batch's root from
  * the chain (through `readRoot`), then recomputes the event hash and folds the inclusion proof to
@@ -149,26 +162,11 @@ export async function verifyAgainstChain(
   try {
     chainRoot = await readRoot(event.proof.batch);
   } catch (e) {
-    return {
-      ok: false,
-      hashOk: false,
-      rootOk: false,
-      computedHash: null,
-      computedRoot: null,
-      chainRoot: null,
-      reason: `Your browser could not read the chain: ${e instanceof Error ? e.message : String(e)}.`,
-    };
+    return notChecked(
+      `Your browser could not read the chain: ${e instanceof Error ? e.message : String(e)}.`,
+    );
   }
-  if (!chainRoot)
-    return {
-      ok: false,
-      hashOk: false,
-      rootOk: false,
-      computedHash: null,
-      computedRoot: null,
-      chainRoot: null,
-      reason: `The chain holds no anchor for batch ${event.proof.batch}.`,
-    };
+  if (!chainRoot) return notChecked(`The chain holds no anchor for batch ${event.proof.batch}.`);
   const check = await verifyEventProof(
     { ...event, proof: { ...event.proof, merkleRoot: chainRoot } },
     subtle,

@@ -28,3 +28,38 @@ export function pendingForm(options: { reset?: boolean } = {}): PendingForm {
     submit,
   };
 }
+
+/** Which of a page's forms is being sent, by a key the page gives each form. */
+export interface SendingForms {
+  /** The key of the form being sent, or null while none is. */
+  readonly sending: string | null;
+  /** Pass `submit(key)` to the form's `use:enhance`. */
+  submit: (key: string) => SubmitFunction;
+}
+
+/**
+ * Tracks which of several forms on a page is being sent, so only its button says so. A form
+ * answered with success is emptied, then `afterSuccess` runs (e.g. to move the focus to what
+ * the action produced); a refused one keeps what was typed.
+ */
+export function sendingForms(
+  options: { afterSuccess?: (key: string) => void | Promise<void> } = {},
+): SendingForms {
+  let sending = $state<string | null>(null);
+  const submit =
+    (key: string): SubmitFunction =>
+    () => {
+      sending = key;
+      return async ({ update, result }) => {
+        await update({ reset: result.type === 'success' });
+        sending = null;
+        if (result.type === 'success') await options.afterSuccess?.(key);
+      };
+    };
+  return {
+    get sending() {
+      return sending;
+    },
+    submit,
+  };
+}

@@ -27,3 +27,8 @@ export function validateEnrol(input: {
     errors.displayName = 'Enter the name we should greet you with.';
   return errors;
 }
+
+/** The field errors in a form action's answer; none when it has none (or there is no answer). */
+export function answeredErrors(form: object | null | undefined): FieldErrors {
+  return form && 'errors' in form ? ((form.errors as FieldErrors | undefined) ?? {}) : {};
+}

@@ -16,3 +16,14 @@ export async function loadRecordTerms(
 ): Promise<OntologyTerm[]> {
   return (await api(fetchFn, token, RecordTerms, {})).recordTerms;
 }
+
+/** The term list for the picker, or none with `termsError` set: the page works without it. */
+export async function loadRecordTermsForPicker(
+  fetchFn: typeof fetch,
+  token: string,
+): Promise<{ terms: OntologyTerm[]; termsError: boolean }> {
+  return loadRecordTerms(fetchFn, token).then(
+    (terms) => ({ terms, termsError: false }),
+    () => ({ terms: [], termsError: true }),
+  );
+}

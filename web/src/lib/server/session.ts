@@ -32,6 +32,20 @@ export function setSessionCookie(
   });
 }
 
+/** A session the API opened at sign-in: its token and when it ends. */
+export interface OpenedSession {
+  token: string;
+  expiresAt: string;
+}
+
+/**
+ * Keeps a session the API just opened (password, enrolment or passkey sign-in) in the cookie,
+ * Secure when the portal is reached over TLS.
+ */
+export function keepOpenedSession(cookies: Cookies, url: URL, session: OpenedSession): void {
+  setSessionCookie(cookies, session.token, new Date(session.expiresAt), url.protocol === 'https:');
+}
+
 /** Forgets the session token. */
 export function clearSessionCookie(cookies: Cookies, secure: boolean): void {
   cookies.delete(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure });

@@ -2,6 +2,7 @@ import { fail } from '@sveltejs/kit';
 import { graphql, type ResultOf } from '$lib/graphql/graphql';
 import { CountFigureFields } from '$lib/graphql/fragments';
 import { ApiRequestError, api } from '$lib/server/api';
+import { loadDatasetAndTermLists } from '$lib/server/dataset-and-term-lists';
 import { loadOntologyTerms } from '$lib/server/filtering-terms';
 import { messageOf, signedIn } from '$lib/server/guard';
 import { buildCohortQuery, readCohortForm, type OntologyTerm } from '$lib/cohort-form';
@@ -59,20 +60,7 @@ export type CohortResult = ResultOf<typeof CohortCount>['cohortCount'];
 /** The builder works without either list: it says which one is missing. */
 export const load: PageServerLoad = async ({ locals, fetch }) => {
   const { token } = signedIn(locals);
-  const [datasets, terms] = await Promise.allSettled([
-    api(fetch, token, DatasetNames, {}),
-    loadOntologyTerms(fetch),
-  ]);
-  return {
-    datasets: datasets.status === 'fulfilled' ? datasets.value.datasets : [],
-    terms: terms.status === 'fulfilled' ? terms.value : ([] as OntologyTerm[]),
-    loadError:
-      datasets.status === 'rejected'
-        ? messageOf(datasets.reason)
-        : terms.status === 'rejected'
-          ? `Term suggestions are unavailable: ${messageOf(terms.reason)}`
-          : null,
-  };
+  return loadDatasetAndTermLists(fetch, token, DatasetNames, 'Term suggestions');
 };
 
 export const actions: Actions = {

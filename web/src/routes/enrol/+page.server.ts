@@ -3,7 +3,7 @@ import { graphql } from '$lib/graphql/graphql';
 import { ApiRequestError } from '$lib/server/api';
 import { Login } from '$lib/server/login';
 import { Refusal, mutate } from '$lib/server/mutate';
-import { setSessionCookie } from '$lib/server/session';
+import { keepOpenedSession } from '$lib/server/session';
 import { validateEnrol } from '$lib/validate';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -39,13 +39,7 @@ export const actions: Actions = {
         email: input.email,
         password: input.password,
       });
-      if (login.ok)
-        setSessionCookie(
-          cookies,
-          login.data.token,
-          new Date(login.data.expiresAt),
-          url.protocol === 'https:',
-        );
+      if (login.ok) keepOpenedSession(cookies, url, login.data);
     } catch (error) {
       return fail(502, {
         values,

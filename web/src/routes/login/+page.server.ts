@@ -4,7 +4,7 @@ import { Login } from '$lib/server/login';
 import { SignInProviders } from '$lib/server/institution-sign-in';
 import { api } from '$lib/server/api';
 import { mutate, statusOf } from '$lib/server/mutate';
-import { setSessionCookie } from '$lib/server/session';
+import { keepOpenedSession } from '$lib/server/session';
 import { validateLogin } from '$lib/validate';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -46,12 +46,7 @@ export const actions: Actions = {
       const login = await mutate(fetch, null, Login, { email, password });
       if (!login.ok)
         return fail(statusOf(login.code), { email, errors: {}, message: login.message });
-      setSessionCookie(
-        cookies,
-        login.data.token,
-        new Date(login.data.expiresAt),
-        url.protocol === 'https:',
-      );
+      keepOpenedSession(cookies, url, login.data);
     } catch (error) {
       const message = error instanceof ApiRequestError ? error.message : 'Unexpected error.';
       return fail(502, { email, errors: {}, message });

@@ -1,12 +1,14 @@
 import { fail } from '@sveltejs/kit';
+import type { TadaDocumentNode } from 'gql.tada';
 import { graphql } from '$lib/graphql/graphql';
 import { RecordEntryFields } from '$lib/graphql/fragments';
 import { m } from '$lib/paraglide/messages';
-import { readConditionForm, readMeasurementForm } from '$lib/record-form';
+import { readMeasurementForm } from '$lib/record-form';
 import { api } from '$lib/server/api';
 import { messageOf, signedIn } from '$lib/server/guard';
 import { loadOrFail } from '$lib/server/load';
 import { Refusal, mutationAction } from '$lib/server/mutate';
+import { readPostedCondition, submitRecordEntry } from '$lib/server/record-entry-actions';
 import { loadRecordTerms } from '$lib/server/record-terms';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -74,53 +76,32 @@ export const load: PageServerLoad = async ({ locals, fetch }) => {
   };
 };
 
+/** Both add mutations take the entry alone: the record is the signed-in participant's. */
+const own = <I, R extends object>(document: TadaDocumentNode<R, { input: I }>) => ({
+  document,
+  variables: (input: I) => ({ input }),
+});
+
 const entryIdOf = (form: FormData) => String(form.get('entryId') ?? '');
 
 export const actions: Actions = {
   /** The participant adds a condition or phenotype they report themselves. */
   addCondition: async ({ locals, fetch, request }) => {
     const { token } = signedIn(locals);
-    const form = await request.formData();
-    const terms = String(form.get('codeQuery') ?? '').trim()
-      ? await loadRecordTerms(fetch, token).catch(() => [])
-      : [];
-    const read = readConditionForm(form, terms, true);
-    if (!read.ok)
-      return fail(400, {
-        action: 'addCondition' as const,
-        values: read.values,
-        errors: read.errors,
-      });
-    return mutationAction(
-      fetch,
-      token,
-      AddCondition,
-      { input: read.input },
-      {
-        kept: { action: 'addCondition' as const, values: read.values },
-        done: () => ({ notice: m.record_added() }),
-      },
-    );
+    const read = await readPostedCondition(fetch, token, request, true);
+    return submitRecordEntry(fetch, token, 'addCondition', read, own(AddCondition), m.record_added);
   },
   /** The participant adds their height, weight or smoking status. */
   addMeasurement: async ({ locals, fetch, request }) => {
     const { token } = signedIn(locals);
     const read = readMeasurementForm(await request.formData(), true);
-    if (!read.ok)
-      return fail(400, {
-        action: 'addMeasurement' as const,
-        values: read.values,
-        errors: read.errors,
-      });
-    return mutationAction(
+    return submitRecordEntry(
       fetch,
       token,
-      AddMeasurement,
-      { input: read.input },
-      {
-        kept: { action: 'addMeasurement' as const, values: read.values },
-        done: () => ({ notice: m.record_added() }),
-      },
+      'addMeasurement',
+      read,
+      own(AddMeasurement),
+      m.record_added,
     );
   },
   /** The participant retracts an entry they reported (asked twice on the page). */

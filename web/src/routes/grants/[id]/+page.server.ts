@@ -1,11 +1,9 @@
-import { error } from '@sveltejs/kit';
 import { mayAct } from '$lib/access';
 import { graphql } from '$lib/graphql/graphql';
 import { signedIn } from '$lib/server/guard';
-import { loadOrFail } from '$lib/server/load';
+import { loadGrantOrFail } from '$lib/server/grant-query';
 import { Refusal, mutationAction } from '$lib/server/mutate';
 import { revokeGrantAction } from '$lib/server/revoke-grant';
-import { STUDY_ID } from '$lib/server/study-query';
 import { decodeJwt } from '$lib/jwt-claims';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -20,14 +18,7 @@ const Grant = graphql(`
 
 export const load: PageServerLoad = async ({ locals, fetch, params }) => {
   const { viewer, token } = signedIn(locals);
-  if (!STUDY_ID.test(params.id)) error(404, { message: 'There is no such grant.' });
-  const { grant } = await loadOrFail(
-    fetch,
-    token,
-    Grant,
-    { id: params.id },
-    'There is no such grant, or it is not yours to see.',
-  );
+  const { grant } = await loadGrantOrFail(fetch, token, Grant, params.id);
   return {
     grant,
     visas: grant.visas.map(decodeJwt),

@@ -2,7 +2,7 @@ import { json } from '@sveltejs/kit';
 import { SignInWithPasskey } from '$lib/server/login';
 import { messageOf } from '$lib/server/guard';
 import { mutate, statusOf } from '$lib/server/mutate';
-import { setSessionCookie } from '$lib/server/session';
+import { keepOpenedSession } from '$lib/server/session';
 import type { RequestHandler } from './$types';
 
 /** Signs in with the browser's passkey answer and sets the session cookie, as the form does. */
@@ -22,11 +22,6 @@ export const POST: RequestHandler = async ({ request, fetch, cookies, url }) => 
     return json({ message: messageOf(e) }, { status: 502 });
   }
   if (!outcome.ok) return json({ message: outcome.message }, { status: statusOf(outcome.code) });
-  setSessionCookie(
-    cookies,
-    outcome.data.token,
-    new Date(outcome.data.expiresAt),
-    url.protocol === 'https:',
-  );
+  keepOpenedSession(cookies, url, outcome.data);
   return json({ ok: true });
 };

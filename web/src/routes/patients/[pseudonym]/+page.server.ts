@@ -1,12 +1,14 @@
-import { error, fail } from '@sveltejs/kit';
+import { error } from '@sveltejs/kit';
+import type { TadaDocumentNode } from 'gql.tada';
 import { graphql } from '$lib/graphql/graphql';
 import { RecordEntryFields } from '$lib/graphql/fragments';
-import { readConditionForm, readMeasurementForm } from '$lib/record-form';
+import { readMeasurementForm } from '$lib/record-form';
 import { api } from '$lib/server/api';
 import { messageOf, signedIn } from '$lib/server/guard';
 import { loadOrFail } from '$lib/server/load';
-import { Refusal, mutationAction } from '$lib/server/mutate';
-import { loadRecordTerms } from '$lib/server/record-terms';
+import { Refusal } from '$lib/server/mutate';
+import { readPostedCondition, submitRecordEntry } from '$lib/server/record-entry-actions';
+import { loadRecordTermsForPicker } from '$lib/server/record-terms';
 import type { Actions, PageServerLoad } from './$types';
 
 const AuthorisedPatients = graphql(`
@@ -50,6 +52,14 @@ async function readRecord(fetchFn: typeof fetch, token: string, pseudonym: strin
   }
 }
 
+/** Both append mutations name the patient beside the entry. */
+const appendFor = <I, R extends object>(
+  document: TadaDocumentNode<R, { pseudonym: string; input: I }>,
+  params: { pseudonym: string },
+) => ({ document, variables: (input: I) => ({ pseudonym: params.pseudonym, input }) });
+
+const ADDED_NOTICE = 'Added to the patient’s record.';
+
 export const load: PageServerLoad = async ({ locals, fetch, params }) => {
   const { token } = signedIn(locals);
   const { authorisedPatients } = await loadOrFail(fetch, token, AuthorisedPatients, {});
@@ -61,12 +71,7 @@ export const load: PageServerLoad = async ({ locals, fetch, params }) => {
     patient.canRead
       ? readRecord(fetch, token, patient.pseudonym)
       : { entries: [], recordError: null },
-    patient.canAppend
-      ? loadRecordTerms(fetch, token).then(
-          (t) => ({ terms: t, termsError: false }),
-          () => ({ terms: [], termsError: true }),
-        )
-      : { terms: [], termsError: false },
+    patient.canAppend ? loadRecordTermsForPicker(fetch, token) : { terms: [], termsError: false },
   ]);
   return { patient, ...record, ...terms };
 };
@@ -75,47 +80,27 @@ export const actions: Actions = {
   /** Adds a condition with the clinician and their institution as its source. */
   addCondition: async ({ locals, fetch, request, params }) => {
     const { token } = signedIn(locals);
-    const form = await request.formData();
-    const terms = String(form.get('codeQuery') ?? '').trim()
-      ? await loadRecordTerms(fetch, token).catch(() => [])
-      : [];
-    const read = readConditionForm(form, terms, false);
-    if (!read.ok)
-      return fail(400, {
-        action: 'addCondition' as const,
-        values: read.values,
-        errors: read.errors,
-      });
-    return mutationAction(
+    const read = await readPostedCondition(fetch, token, request, false);
+    return submitRecordEntry(
       fetch,
       token,
-      AppendCondition,
-      { pseudonym: params.pseudonym, input: read.input },
-      {
-        kept: { action: 'addCondition' as const, values: read.values },
-        done: () => ({ notice: 'Added to the patient’s record.' }),
-      },
+      'addCondition',
+      read,
+      appendFor(AppendCondition, params),
+      () => ADDED_NOTICE,
     );
   },
   /** Adds a measurement with the clinician and their institution as its source. */
   addMeasurement: async ({ locals, fetch, request, params }) => {
     const { token } = signedIn(locals);
     const read = readMeasurementForm(await request.formData(), false);
-    if (!read.ok)
-      return fail(400, {
-        action: 'addMeasurement' as const,
-        values: read.values,
-        errors: read.errors,
-      });
-    return mutationAction(
+    return submitRecordEntry(
       fetch,
       token,
-      AppendMeasurement,
-      { pseudonym: params.pseudonym, input: read.input },
-      {
-        kept: { action: 'addMeasurement' as const, values: read.values },
-        done: () => ({ notice: 'Added to the patient’s record.' }),
-      },
+      'addMeasurement',
+      read,
+      appendFor(AppendMeasurement, params),
+      () => ADDED_NOTICE,
     );
   },
 };

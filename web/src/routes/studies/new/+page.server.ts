@@ -1,7 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { graphql } from '$lib/graphql/graphql';
-import { api } from '$lib/server/api';
 import { attachIrbLetter } from '$lib/server/irb-letter';
+import { loadDatasetAndTermLists } from '$lib/server/dataset-and-term-lists';
 import { loadOntologyTerms } from '$lib/server/filtering-terms';
 import { messageOf, signedIn } from '$lib/server/guard';
 import { Refusal, mutate, statusOf } from '$lib/server/mutate';
@@ -34,20 +34,7 @@ const CreateStudy = graphql(
 /** The form works without either list: it says which one is missing. */
 export const load: PageServerLoad = async ({ locals, fetch }) => {
   const { token } = signedIn(locals);
-  const [datasets, terms] = await Promise.allSettled([
-    api(fetch, token, DatasetChoices, {}),
-    loadOntologyTerms(fetch),
-  ]);
-  return {
-    datasets: datasets.status === 'fulfilled' ? datasets.value.datasets : [],
-    terms: terms.status === 'fulfilled' ? terms.value : ([] as OntologyTerm[]),
-    loadError:
-      datasets.status === 'rejected'
-        ? messageOf(datasets.reason)
-        : terms.status === 'rejected'
-          ? `Disease suggestions are unavailable: ${messageOf(terms.reason)}`
-          : null,
-  };
+  return loadDatasetAndTermLists(fetch, token, DatasetChoices, 'Disease suggestions');
 };
 
 function refused(values: StudyFormValues, errors: FieldErrors, message: string, status = 400) {

@@ -1,9 +1,7 @@
-import { error } from '@sveltejs/kit';
 import { graphql } from '$lib/graphql/graphql';
 import { signedIn } from '$lib/server/guard';
-import { loadOrFail } from '$lib/server/load';
+import { loadGrantOrFail } from '$lib/server/grant-query';
 import { Refusal, mutationAction } from '$lib/server/mutate';
-import { STUDY_ID } from '$lib/server/study-query';
 import type { Actions, PageServerLoad } from './$types';
 
 const GrantCloseout = graphql(`
@@ -13,14 +11,7 @@ const GrantCloseout = graphql(`
 
 export const load: PageServerLoad = async ({ locals, fetch, params }) => {
   const { token } = signedIn(locals);
-  if (!STUDY_ID.test(params.id)) error(404, { message: 'There is no such grant.' });
-  const { grant } = await loadOrFail(
-    fetch,
-    token,
-    GrantCloseout,
-    { id: params.id },
-    'There is no such grant, or it is not yours to see.',
-  );
+  const { grant } = await loadGrantOrFail(fetch, token, GrantCloseout, params.id);
   return { grant, today: new Date().toISOString().slice(0, 10) };
 };
 
