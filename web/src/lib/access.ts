@@ -76,6 +76,7 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   '/admin/dacs': route(['admin'], 'the data access committees', 'Committees'),
   '/admin/agreements': route(['admin'], 'the data use agreements', 'Agreements'),
   '/admin/consent-forms': route(['admin'], 'the paper consent forms', 'Consent forms'),
+  '/admin/care-teams': route(['admin'], 'the care teams', 'Care teams'),
   '/review': {
     roles: BOARD,
     what: 'the review queue',
