@@ -71,6 +71,8 @@ describe('navFor', () => {
     expect(navFor('clinician').map((l) => l.href)).toEqual(['/', '/patients']);
     expect(navFor('ethics_board').map((l) => l.href)).toEqual([
       '/',
+      // For the committees they chair (an empty list for the other members).
+      '/admin/agreements',
       '/review',
       '/cohorts',
       '/datasets',

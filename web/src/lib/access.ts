@@ -74,8 +74,11 @@ export const ROUTE_ACCESS: Record<string, RouteAccess> = {
   '/signing-official': route(['signing_official'], 'the signing official’s page', 'Sign-off'),
   '/admin/users': route(['admin'], 'account administration', 'Users'),
   '/admin/dacs': route(['admin'], 'the data access committees', 'Committees'),
-  '/admin/agreements': route(['admin'], 'the data use agreements', 'Agreements'),
+  // Committee chairs too, for the committees they chair (the page lists what the API's publish
+  // rule allows them: `Dac.mayPublishAgreement`).
+  '/admin/agreements': route(BOARD, 'the data use agreements', 'Agreements'),
   '/admin/consent-forms': route(['admin'], 'the paper consent forms', 'Consent forms'),
+  '/admin/care-teams': route(['admin'], 'the care teams', 'Care teams'),
   '/review': {
     roles: BOARD,
     what: 'the review queue',

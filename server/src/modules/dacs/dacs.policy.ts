@@ -21,11 +21,19 @@ export function assertCanPublishAgreement(
   actor: Actor | null,
   dac: { chairId: string | null },
 ): asserts actor is Actor {
-  if (actor?.kind === 'system' || hasRole(actor, 'admin')) return;
-  if (hasRole(actor, 'ethics_board') && dac.chairId === actor.userId) return;
+  if (mayPublishAgreement(actor, dac)) return;
   throw new ForbiddenError(
     'Only an administrator or the committee’s chair publishes its agreement',
   );
+}
+
+/**
+ * The rule of `assertCanPublishAgreement` as a yes/no, so the portal offers the publish form to
+ * exactly those the API lets publish (an administrator, or the committee's chair).
+ */
+export function mayPublishAgreement(actor: Actor | null, dac: { chairId: string | null }): boolean {
+  if (actor?.kind === 'system' || hasRole(actor, 'admin')) return true;
+  return hasRole(actor, 'ethics_board') && dac.chairId === actor.userId;
 }
 
 /** Who accepts agreements, and in which capacity: the researcher as PI, the signing official. */

@@ -3,6 +3,7 @@ import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { inTransaction } from '../../graphql/run.js';
 import { DacType } from './dacs.types.js';
 import { dacById } from './dac-reads.js';
+import { mayPublishAgreement } from './dacs.policy.js';
 import {
   acceptAgreement,
   acceptancesOf,
@@ -58,6 +59,14 @@ builder.objectField(DacType, 'agreementVersions', (t) =>
     type: [DataUseAgreementType],
     description: 'Every published version, newest first.',
     resolve: (d, _args, ctx) => inTransaction(ctx, (tx) => agreementVersions(tx, d.id)),
+  }),
+);
+
+builder.objectField(DacType, 'mayPublishAgreement', (t) =>
+  t.boolean({
+    description:
+      'Whether the viewer may publish a new version of its data use agreement: an administrator, or the committee’s chair (the rule `publishDataUseAgreement` applies).',
+    resolve: (d, _args, ctx) => mayPublishAgreement(ctx.viewer, d),
   }),
 );
 

@@ -1,13 +1,16 @@
 import type { Bundle, Condition, Observation, Provenance } from '@medplum/fhirtypes';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
 import { ForbiddenError } from '../../errors/app-errors.js';
 import { users } from '../accounts/accounts.tables.js';
 import { hasRole, type UserActor } from '../actors/actor.js';
+import { ontologyTerms } from '../ontology/ontology.tables.js';
 import {
   clinicianAddCondition,
   clinicianAddMeasurement,
 } from '../record/clinician-record.service.js';
+import { recordEntryVersions } from '../record/record.tables.js';
+import { conditionCode } from './fhir-condition-code.js';
 import {
   MEASUREMENT_LOINC,
   SMOKING_SNOMED,
@@ -70,6 +73,19 @@ async function clinicianOf(tx: Tx, viewer: UserActor, institution: string) {
   return { id: viewer.userId, name: me?.name ?? 'Clinician', institution };
 }
 
+/** The term an entry was stored as (its first version), with the term's label. */
+async function storedTerm(
+  tx: Tx,
+  entryId: string,
+): Promise<{ curie: string; label: string | null }> {
+  const [row] = await tx
+    .select({ curie: recordEntryVersions.code, label: ontologyTerms.label })
+    .from(recordEntryVersions)
+    .leftJoin(ontologyTerms, eq(ontologyTerms.curie, recordEntryVersions.code))
+    .where(and(eq(recordEntryVersions.entryId, entryId), eq(recordEntryVersions.version, 1)));
+  return { curie: row!.curie, label: row!.label };
+}
+
 function created(
   resource: Condition | Observation,
   provenance: Provenance,
@@ -93,7 +109,9 @@ function created(
  * `POST /fhir/Condition`: a clinician adds an HPO/MONDO-coded condition to the record of a
  * participant who authorises them to append now. Schema (400), what we take (422), the patient
  * (404 when they never authorised this clinician, 403 when the authorisation ended), then the
- * record service writes and audits it in the caller's transaction.
+ * record service writes and audits it in the caller's transaction. The answer shows the Condition
+ * as stored: its HPO/MONDO term, with the SNOMED CT equivalent beside it (fhir-condition-code.ts),
+ * not the coding that was posted.
  */
 export async function createFhirCondition(
   tx: Tx,
@@ -104,6 +122,7 @@ export async function createFhirCondition(
   assertCanAppendRecord(viewer);
   const { pseudonym, input } = conditionFromFhir(document);
   const entry = await clinicianAddCondition(tx, viewer, pseudonym, input);
+  const term = await storedTerm(tx, entry.id);
   const recorded = new Date().toISOString();
   const posted = document as Condition;
   const resource: Condition = {
@@ -112,7 +131,7 @@ export async function createFhirCondition(
     meta: { versionId: '1', lastUpdated: recorded },
     ...(posted.clinicalStatus ? { clinicalStatus: posted.clinicalStatus } : {}),
     ...(posted.verificationStatus ? { verificationStatus: posted.verificationStatus } : {}),
-    code: posted.code,
+    code: conditionCode(term.curie, term.label),
     subject: { reference: `Patient/${pseudonym}` },
     ...(input.onset ? { onsetDateTime: input.onset } : {}),
     recordedDate: recorded,

@@ -15,6 +15,7 @@ import { SNOMED_CONDITIONS } from './snomed-conditions.js';
 
 const HPO = 'http://purl.obolibrary.org/obo/hp.owl';
 const SCT = 'http://snomed.info/sct';
+const MONDO = 'http://purl.obolibrary.org/obo/mondo.owl';
 
 const condition = (pseudonym: string, extra: Partial<Condition> = {}): Condition => ({
   resourceType: 'Condition',
@@ -105,6 +106,10 @@ describe(`FHIR Condition and Observation create by clinicians (${TEST_DRIVER})`,
       subject: { reference: `Patient/${pseudonym}` },
       onsetDateTime: '2015-06-01',
     });
+    // HP:0002099 has no SNOMED CT equivalent in the table: the stored term alone.
+    expect((made as Condition).code!.coding).toEqual([
+      expect.objectContaining({ system: HPO, code: 'HP:0002099' }),
+    ]);
     expect(res.headers.get('location')).toContain(`/Condition/${made!.id}/_history/1`);
     expect(provenance).toMatchObject({
       resourceType: 'Provenance',
@@ -137,6 +142,28 @@ describe(`FHIR Condition and Observation create by clinicians (${TEST_DRIVER})`,
       .from(recordEntryVersions)
       .where(eq(recordEntryVersions.entryId, made.id!));
     expect(version).toMatchObject({ code: 'MONDO:0004979' });
+    // The answer shows what was stored (the MONDO term first), with the SNOMED CT code beside it.
+    const [label] = await f.db.db
+      .select({ label: ontologyTerms.label })
+      .from(ontologyTerms)
+      .where(eq(ontologyTerms.curie, 'MONDO:0004979'));
+    const asStored = [
+      { system: MONDO, code: 'MONDO:0004979', display: label!.label },
+      { system: SCT, code: '195967001', display: 'Asthma' },
+    ];
+    expect(made.code!.coding).toEqual(asStored);
+    // A later read (the participant's $everything) shows the same two codings.
+    const patient = await signIn(f.gql, 'patient@demo.local');
+    const read = await route.handler(
+      new Request('http://test.local/fhir/Patient/$everything', {
+        headers: { authorization: `Bearer ${patient}` },
+      }),
+      {},
+    );
+    const everything = (await read.json()) as Bundle;
+    expect(fhirSchemaErrors(everything)).toEqual([]);
+    const again = everything.entry!.find((e) => e.resource?.id === made.id)!.resource as Condition;
+    expect(again.code!.coding).toEqual(asStored);
 
     // 404684003 "Clinical finding": a real concept, deliberately not in the table.
     const unmapped = await refused(

@@ -25,6 +25,7 @@ import { ontologyTerms } from '../ontology/ontology.tables.js';
 import { recordEntriesOf, type RecordEntryView } from '../record/record-reads.service.js';
 import { patientPseudonym, viewerParticipant, type ParticipantRow } from './fhir-access.js';
 import { auditEventContext } from './fhir-audit-context.js';
+import { conditionCode } from './fhir-condition-code.js';
 import { toFhirAuditEvent } from './fhir-audit-event.js';
 import { consentId, toFhirConsent } from './fhir-consent.js';
 import { MEASUREMENT_LOINC, SMOKING_SNOMED } from './fhir-record-input.js';
@@ -35,7 +36,6 @@ import { participantVcf } from './patient-record-vcf.js';
 /** The most audit events a download carries (newest kept); the FHIR AuditEvent search pages further. */
 export const EVERYTHING_AUDIT_LIMIT = 10_000;
 
-const HPO = 'http://purl.obolibrary.org/obo/hp.owl';
 const UCUM = 'http://unitsofmeasure.org';
 const SNOMED = 'http://snomed.info/sct';
 const DATA_OPERATION = 'http://terminology.hl7.org/CodeSystem/v3-DataOperation';
@@ -132,14 +132,6 @@ const sourceCoding = (source: string, display: string) => ({
   display,
 });
 
-function termCoding(curie: string, label: string | null) {
-  return {
-    system: curie.startsWith('HP:') ? HPO : SYSTEMS.mondo,
-    code: curie,
-    ...(label ? { display: label } : {}),
-  };
-}
-
 function provenance(
   id: string,
   target: string,
@@ -187,7 +179,7 @@ function entryResource(e: RecordEntryView, patient: Reference<Patient>): Conditi
           { system: VERIFICATION, code: e.source === 'clinician' ? 'confirmed' : 'provisional' },
         ],
       },
-      code: { coding: [termCoding(e.code, e.label)] },
+      code: conditionCode(e.code, e.label),
       subject: patient,
       ...(e.onset ? { onsetDateTime: e.onset } : {}),
       recordedDate: e.createdAt.toISOString(),
@@ -267,7 +259,7 @@ export function everythingBundle(all: ParticipantEverything, baseUrl: string): B
         verificationStatus: {
           coding: [{ system: VERIFICATION, code: o.present ? 'confirmed' : 'refuted' }],
         },
-        code: { coding: [termCoding(o.term, o.label)] },
+        code: conditionCode(o.term, o.label),
         subject: patientRef,
         ...(o.onset ? { onsetString: o.onset } : {}),
       },

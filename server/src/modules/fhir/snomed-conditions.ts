@@ -58,3 +58,13 @@ export const SNOMED_CONDITIONS: Readonly<Record<string, { snomed: string; curie:
 export function curieForSnomed(conceptId: string): string | null {
   return Object.hasOwn(SNOMED_CONDITIONS, conceptId) ? SNOMED_CONDITIONS[conceptId]!.curie : null;
 }
+
+/**
+ * The SNOMED CT concepts the table maps to a MONDO/HPO CURIE (each an exact-meaning match, so at
+ * most one in practice), with the concept's name less its semantic tag as display.
+ */
+export function snomedEquivalentsOf(curie: string): { conceptId: string; display: string }[] {
+  return Object.entries(SNOMED_CONDITIONS)
+    .filter(([, m]) => m.curie === curie)
+    .map(([conceptId, m]) => ({ conceptId, display: m.snomed.replace(/ \([a-z ]+\)$/, '') }));
+}

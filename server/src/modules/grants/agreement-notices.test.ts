@@ -59,4 +59,42 @@ describe(`a new data use agreement version is announced (${TEST_DRIVER})`, () =>
       { email: 'so@demo.local', link: '/signing-official' },
     ]);
   });
+
+  it('offers publishing to an administrator and to each committee’s own chair only, as the publish rule decides', async () => {
+    const [ethics2] = await f.db.db
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(users.email, 'ethics2@demo.local'));
+    const made = await f.gql<{ createDac: { __typename: string } }>(
+      `mutation($i: CreateDacInput!) { createDac(input: $i) { __typename } }`,
+      { i: { name: 'Chaired Elsewhere DAC', memberIds: [ethics2!.id], chairId: ethics2!.id } },
+      { token: f.tokens.admin },
+    );
+    expect(made.data?.createDac.__typename).toBe('MutationCreateDacSuccess');
+    const offered = async (token: string) =>
+      (
+        await f.gql<{ dacs: { name: string; mayPublishAgreement: boolean }[] }>(
+          `{ dacs { name mayPublishAgreement } }`,
+          {},
+          { token },
+        )
+      )
+        .data!.dacs.filter((d) => d.mayPublishAgreement)
+        .map((d) => d.name)
+        .sort();
+    // ethics@ chairs both demo committees; ethics2@ chairs only the new one.
+    expect(await offered(f.tokens.ethics)).toEqual([
+      'Clinical Genomics DAC',
+      'Population Panel DAC',
+    ]);
+    expect(await offered(f.tokens.ethics2)).toEqual(['Chaired Elsewhere DAC']);
+    expect(await offered(f.tokens.admin)).toEqual([
+      'Chaired Elsewhere DAC',
+      'Clinical Genomics DAC',
+      'Population Panel DAC',
+    ]);
+    // What is offered is what the API allows: the chair publishes, a non-chair is refused.
+    expect(await publish(f.tokens.ethics)).toMatchObject({ data: { version: expect.any(Number) } });
+    expect((await publish(f.tokens.ethics2)).__typename).toBe('ForbiddenError');
+  });
 });

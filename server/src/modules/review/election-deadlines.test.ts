@@ -20,8 +20,9 @@ import { reviewVotes } from './review.tables.js';
 const DAY = 86_400_000;
 
 /**
- * Deadlines are per committee (its voting days) and the clock is the sweep's and the close's
- * `now`, so the test moves time without waiting or touching the rows.
+ * Deadlines are per committee (its voting days) and the one clock is the sweep's `now`: it flags
+ * an election overdue, and the API's fields and the chair's close follow the flag, so the test
+ * moves time without waiting or touching the rows.
  */
 describe(`election deadlines (${TEST_DRIVER})`, () => {
   let f: AccessFixture;
@@ -125,7 +126,6 @@ describe(`election deadlines (${TEST_DRIVER})`, () => {
           index,
           { grantDefaultMonths: 12 },
           { studyId, dacId: population },
-          late,
         ),
       ),
     ).rejects.toThrow(/keeps an overdue election open/);
@@ -136,18 +136,19 @@ describe(`election deadlines (${TEST_DRIVER})`, () => {
     expect((await setRule('CHAIR_CLOSES')).errors).toBeUndefined();
     const index = await f.services.counter.index();
     const settings = { grantDefaultMonths: 12 };
-    const closeAt = (studyId: string, actor: UserActor, now: Date) =>
+    // Time moves by sweeping with a later clock: the sweep flags the election overdue, and
+    // closing (like the API's fields) goes by that flag.
+    const closeNow = (studyId: string, actor: UserActor) =>
       f.db.db.transaction((tx) =>
-        closeOverdueElection(
-          tx,
-          actor,
-          f.services.counter,
-          index,
-          settings,
-          { studyId, dacId: population },
-          now,
-        ),
+        closeOverdueElection(tx, actor, f.services.counter, index, settings, {
+          studyId,
+          dacId: population,
+        }),
       );
+    const closeAt = async (studyId: string, actor: UserActor, now: Date) => {
+      await sweepElectionDeadlines(f.db.db, now);
+      return closeNow(studyId, actor);
+    };
 
     const studyId = await submittedStudy(f);
     await approveAs(f.tokens.ethics2, studyId);
@@ -163,7 +164,7 @@ describe(`election deadlines (${TEST_DRIVER})`, () => {
     // A member who is not the chair, and a researcher, are refused too.
     expect(await close(f.tokens.ethics2, studyId)).toMatchObject({ __typename: 'ForbiddenError' });
     await expect(close(f.tokens.researcher, studyId)).rejects.toThrow(/FORBIDDEN/);
-    await expect(closeAt(studyId, { ...chair, userId: member2 }, late)).rejects.toThrow(/chair/);
+    await expect(closeNow(studyId, { ...chair, userId: member2 })).rejects.toThrow(/chair/);
     expect(await snapshot(studyId)).toBe(before);
     const view = await f.gql<{ study: { elections: { overdue: boolean; canClose: boolean }[] } }>(
       `query($id: ID!) { study(id: $id) { elections { overdue canClose } } }`,
@@ -172,9 +173,23 @@ describe(`election deadlines (${TEST_DRIVER})`, () => {
     );
     expect(view.data!.study.elections).toEqual([{ overdue: false, canClose: false }]);
 
+    // The sweep's clock past the deadline: the fields follow it at once (no real time passes),
+    // the close button is the chair's alone, and the chair closes through the API.
+    await sweepElectionDeadlines(f.db.db, late);
+    const fields = async (token: string) =>
+      (
+        await f.gql<{ study: { elections: { overdue: boolean; canClose: boolean }[] } }>(
+          `query($id: ID!) { study(id: $id) { elections { overdue canClose } } }`,
+          { id: studyId },
+          { token },
+        )
+      ).data!.study.elections;
+    expect(await fields(f.tokens.ethics)).toEqual([{ overdue: true, canClose: true }]);
+    expect(await fields(f.tokens.ethics2)).toEqual([{ overdue: true, canClose: false }]);
+
     // Past it: one approval of one vote cast is a majority: approved, with a grant.
-    const closed = await closeAt(studyId, chair, late);
-    expect(closed.status).toBe('approved');
+    expect(await close(f.tokens.ethics, studyId)).toMatchObject({ data: { status: 'APPROVED' } });
+    expect(await fields(f.tokens.ethics)).toEqual([{ overdue: false, canClose: false }]);
     expect((await election(studyId)).status).toBe('approved');
     expect(await f.db.db.select().from(grants).where(eq(grants.studyId, studyId))).toHaveLength(1);
     const audit = (await auditEventsWithAction(f.db.db, 'review.election.close_overdue')).find(
@@ -197,10 +212,9 @@ describe(`election deadlines (${TEST_DRIVER})`, () => {
     );
     expect(declared.data?.declareConflict.__typename).toBe('MutationDeclareConflictSuccess');
     const conflictedStart = (await election(conflicted)).createdAt.getTime();
+    await sweepElectionDeadlines(f.db.db, new Date(conflictedStart + 31 * DAY));
     const beforeConflicted = await snapshot(conflicted);
-    await expect(closeAt(conflicted, chair, new Date(conflictedStart + 31 * DAY))).rejects.toThrow(
-      /conflict of interest/,
-    );
+    await expect(closeNow(conflicted, chair)).rejects.toThrow(/conflict of interest/);
     expect(await snapshot(conflicted)).toBe(beforeConflicted);
 
     // No votes at all: silence does not grant access.

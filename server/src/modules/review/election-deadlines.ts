@@ -37,26 +37,35 @@ export function reminderAt(election: ElectionRow): Date {
   return new Date(election.deadlineAt.getTime() - before);
 }
 
-/** Whether an election is still open after its deadline. */
-export function isOverdue(election: ElectionRow, now = new Date()): boolean {
+/** Whether an open election's deadline has come by `now` (the sweep's clock). */
+function isPastDeadline(election: ElectionRow, now: Date): boolean {
   return election.status === 'open' && election.deadlineAt <= now;
 }
 
 /**
+ * Whether an election is overdue: still open, and flagged by the deadline sweep. The sweep is the
+ * one place that reads a clock for deadlines (the worker's, or the one a test supplies), so the
+ * API's `overdue` and `canClose`, the chair's close and the notices the members and the chair get
+ * all change at the same moment, and a test moves them all by sweeping with a later `now`.
+ */
+export function isOverdue(election: ElectionRow): boolean {
+  return election.status === 'open' && election.overdueAt !== null;
+}
+
+/**
  * Whether a user may close an election now: they chair its committee, the committee's rule lets
- * the chair close an overdue election, and this one is open past its deadline.
+ * the chair close an overdue election, and this one is overdue.
  */
 export function chairMayClose(
   dac: DacRow,
   election: ElectionRow,
   userId: string | null | undefined,
-  now = new Date(),
 ): boolean {
   return (
     Boolean(userId) &&
     dac.chairId === userId &&
     dac.overdueRule === 'chair_closes' &&
-    isOverdue(election, now)
+    isOverdue(election)
   );
 }
 
@@ -103,7 +112,7 @@ export async function sweepElectionDeadlines(
     let reminded = 0;
     let overdue = 0;
     for (const { election, dac, title } of due) {
-      if (isOverdue(election, now)) {
+      if (isPastDeadline(election, now)) {
         if (!(await markElectionOverdue(tx, election.id, now))) continue;
         overdue++;
         await flagOverdue(tx, election, dac, title);
@@ -187,7 +196,7 @@ const CloseSchema = z.strictObject({
 
 /**
  * The chair of a committee whose rule is `chair_closes` closes its election on a request once
- * the deadline has passed without a decision: the votes cast decide by simple majority, and a
+ * the deadline has passed without a decision (the sweep flagged it overdue): the votes cast decide by simple majority, and a
  * tie or no votes at all rejects (access is not granted on silence). The request then moves on
  * as after any committee's decision (approved with a grant over the approving committees'
  * datasets, or rejected, once every committee has spoken). Audited; the votes cast carry the
@@ -200,7 +209,6 @@ export async function closeOverdueElection(
   index: CohortIndex,
   settings: ReviewSettings,
   input: unknown,
-  now = new Date(),
 ): Promise<StudyRow> {
   const data = parseInput(CloseSchema, input);
   assertCanVote(actor);
@@ -220,7 +228,7 @@ export async function closeOverdueElection(
     throw new ConflictError(
       'This committee’s rule keeps an overdue election open until its quorum is reached',
     );
-  if (!isOverdue(election, now))
+  if (!isOverdue(election))
     throw new ConflictError(
       `The election is open until ${day(election.deadlineAt)}: it can be closed only after its deadline`,
     );

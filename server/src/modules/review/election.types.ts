@@ -31,7 +31,8 @@ const ElectionType = builder.objectRef<ElectionRow>('Election').implement({
     deadlineAt: t.expose('deadlineAt', { type: 'DateTime' }),
     decidedAt: t.expose('decidedAt', { type: 'DateTime', nullable: true }),
     overdue: t.boolean({
-      description: 'Still open after the committee’s voting period.',
+      description:
+        'Still open after the committee’s voting period: flagged by the deadline sweep, when the members yet to vote and the chair are told.',
       resolve: (e) => isOverdue(e),
     }),
     canClose: t.boolean({

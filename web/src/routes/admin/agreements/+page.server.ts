@@ -5,13 +5,16 @@ import { Refusal, mutationAction } from '$lib/server/mutate';
 import type { Actions, PageServerLoad } from './$types';
 
 const Agreements = graphql(`
-  query AgreementsPage { dacs { id name agreementVersions { id version publishedAt textSha256
-  text } } }
+  query AgreementsPage { dacs { id name mayPublishAgreement agreementVersions { id version
+  publishedAt textSha256 text } } }
 `);
 
 export const load: PageServerLoad = async ({ locals, fetch }) => {
-  const { token } = signedIn(locals);
-  return loadOrFail(fetch, token, Agreements, {});
+  const { token, viewer } = signedIn(locals);
+  const { dacs } = await loadOrFail(fetch, token, Agreements, {});
+  // The committees whose agreement the viewer may publish, as the API's rule says: all of them
+  // for an administrator, those they chair for a board member.
+  return { dacs: dacs.filter((d) => d.mayPublishAgreement), isAdmin: viewer.role === 'admin' };
 };
 
 const Publish = graphql(
