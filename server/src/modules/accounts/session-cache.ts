@@ -1,5 +1,5 @@
 import type { UserActor } from '../actors/actor.js';
-import type { UserRecord } from './accounts.service.js';
+import type { UserRecord } from './user-record.js';
 
 /**
  * How long this process trusts a session it has already looked up. Every request of a signed-in
