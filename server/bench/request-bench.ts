@@ -9,6 +9,10 @@
  * Not a test: figures go to BENCHMARKS.md.
  *
  *   npm run bench:request -- [--requests 2000] [--seconds 10] [--connections 8]
+ *     [--rounds 1] [--throughput-only]
+ * `--rounds N` measures the two servers' throughput N times, alternating, and prints each share
+ * (on a machine others load, a share from one pair can swing); `--throughput-only` skips the
+ * sequential latency ladder.
  * Uses the PostgreSQL server in DATABASE_URL (a fresh database, dropped afterwards) or an
  * embedded PGlite store in a temporary DATA_DIR. The demo data is seeded in both.
  */
@@ -32,6 +36,8 @@ const { values: opts } = parseArgs({
     requests: { type: 'string', default: '2000' },
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '8' },
+    rounds: { type: 'string', default: '1' },
+    'throughput-only': { type: 'boolean', default: false },
     profile: { type: 'string' },
     // PostgreSQL only: the server logs every statement of the bench database (to count them).
     'log-sql': { type: 'boolean', default: false },
@@ -43,10 +49,24 @@ const profileArgs = opts.profile
 const REQUESTS = Number(opts.requests);
 const SECONDS = Number(opts.seconds);
 const CONNECTIONS = Number(opts.connections);
+const ROUNDS = Number(opts.rounds);
 const serverDir = path.resolve(import.meta.dirname, '..');
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const ms = (x: number) => `${x.toFixed(2)} ms`;
+
+/**
+ * CPU seconds a process has used (user + system, all its threads), from /proc; null where there
+ * is none. Divided by the requests it answered, it is a figure the machine's other load moves
+ * far less than requests per second.
+ */
+function cpuSeconds(pid: number | undefined): number | null {
+  const stat = pid === undefined ? null : `/proc/${pid}/stat`;
+  if (!stat || !fs.existsSync(stat)) return null;
+  // The fields after the command's closing parenthesis; utime and stime are the 12th and 13th.
+  const fields = fs.readFileSync(stat, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
 
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -160,48 +180,51 @@ try {
 
   // 4. Latency, one request at a time: a ladder from no work to the rare-variant count, so the
   // figures say where the time goes.
-  const sequential = async (url: string, query: string, vars: object, auth?: string) => {
-    for (let i = 0; i < 100; i += 1) await post(url, query, vars, auth); // warm-up
-    const times: number[] = [];
+  if (!opts['throughput-only']) {
+    const sequential = async (url: string, query: string, vars: object, auth?: string) => {
+      for (let i = 0; i < 100; i += 1) await post(url, query, vars, auth); // warm-up
+      const times: number[] = [];
+      for (let i = 0; i < REQUESTS; i += 1) {
+        const t = performance.now();
+        const r = await post(url, query, vars, auth);
+        times.push(performance.now() - t);
+        if (r.errors) throw new Error(`${query} failed: ${JSON.stringify(r.errors)}`);
+      }
+      return `p50 ${ms(pct(times, 50))}, p90 ${ms(pct(times, 90))}, p99 ${ms(pct(times, 99))}`;
+    };
+    console.log(
+      `bare graphql-yoga \`me\`:            ${await sequential(bare.url, '{ me { id } }', {})}`,
+    );
+    console.log(
+      `API \`{ __typename }\`, anonymous:    ${await sequential(api.url, '{ __typename }', {})}`,
+    );
+    console.log(
+      `API \`me\` (session + user read):     ${await sequential(api.url, '{ me { id } }', {}, token)}`,
+    );
+
+    // The rare-variant count.
+    const COUNT = `query($c: CohortCriteriaInput!) { cohortCount(criteria: $c) { display } }`;
+    const variables = { c: { variants: [rare.k] } };
+    const first = await post(api.url, COUNT, variables, token);
+    if (first.errors) throw new Error(`cohortCount failed: ${JSON.stringify(first.errors)}`);
+    for (let i = 0; i < 100; i += 1) await post(api.url, COUNT, variables, token); // warm-up
+    const latencies: number[] = [];
     for (let i = 0; i < REQUESTS; i += 1) {
       const t = performance.now();
-      const r = await post(url, query, vars, auth);
-      times.push(performance.now() - t);
-      if (r.errors) throw new Error(`${query} failed: ${JSON.stringify(r.errors)}`);
+      const r = await post(api.url, COUNT, variables, token);
+      latencies.push(performance.now() - t);
+      if (r.errors) throw new Error(`cohortCount failed: ${JSON.stringify(r.errors)}`);
     }
-    return `p50 ${ms(pct(times, 50))}, p90 ${ms(pct(times, 90))}, p99 ${ms(pct(times, 99))}`;
-  };
-  console.log(
-    `bare graphql-yoga \`me\`:            ${await sequential(bare.url, '{ me { id } }', {})}`,
-  );
-  console.log(
-    `API \`{ __typename }\`, anonymous:    ${await sequential(api.url, '{ __typename }', {})}`,
-  );
-  console.log(
-    `API \`me\` (session + user read):     ${await sequential(api.url, '{ me { id } }', {}, token)}`,
-  );
-
-  // The rare-variant count.
-  const COUNT = `query($c: CohortCriteriaInput!) { cohortCount(criteria: $c) { display } }`;
-  const variables = { c: { variants: [rare.k] } };
-  const first = await post(api.url, COUNT, variables, token);
-  if (first.errors) throw new Error(`cohortCount failed: ${JSON.stringify(first.errors)}`);
-  for (let i = 0; i < 100; i += 1) await post(api.url, COUNT, variables, token); // warm-up
-  const latencies: number[] = [];
-  for (let i = 0; i < REQUESTS; i += 1) {
-    const t = performance.now();
-    const r = await post(api.url, COUNT, variables, token);
-    latencies.push(performance.now() - t);
-    if (r.errors) throw new Error(`cohortCount failed: ${JSON.stringify(r.errors)}`);
+    console.log(
+      `rare-variant cohortCount (${rare.k}, ${rare.n} carriers), ${REQUESTS} sequential requests: ` +
+        `p50 ${ms(pct(latencies, 50))}, p90 ${ms(pct(latencies, 90))}, p99 ${ms(pct(latencies, 99))}`,
+    );
   }
-  console.log(
-    `rare-variant cohortCount (${rare.k}, ${rare.n} carriers), ${REQUESTS} sequential requests: ` +
-      `p50 ${ms(pct(latencies, 50))}, p90 ${ms(pct(latencies, 90))}, p99 ${ms(pct(latencies, 99))}`,
-  );
 
   // 5. Throughput of `me`, API vs bare graphql-yoga, same client, same run.
   const ME = JSON.stringify({ query: '{ me { id displayName role } }' });
-  const cannon = async (url: string, auth: boolean) => {
+  const cannon = async (url: string, auth: boolean, pid?: number) => {
+    const cpuBefore = cpuSeconds(pid);
     const result = await autocannon({
       url,
       method: 'POST',
@@ -215,21 +238,42 @@ try {
     });
     if (result.non2xx > 0 || result.errors > 0)
       throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
-    return result;
+    const cpuAfter = cpuSeconds(pid);
+    const cpuPerRequest =
+      cpuBefore === null || cpuAfter === null
+        ? ''
+        : `, server CPU ${(((cpuAfter - cpuBefore) * 1e6) / result.requests.total).toFixed(0)} µs/request`;
+    return { ...result, cpuPerRequest };
   };
   const me = await post(api.url, '{ me { id displayName role } }', {}, token);
   if (!(me.data?.me as { id?: string } | undefined)?.id) throw new Error('`me` is null');
   await cannon(bare.url, false); // warm both before measuring
   await cannon(api.url, true);
-  const bareRun = await cannon(bare.url, false);
-  const apiRun = await cannon(api.url, true);
-  const ratio = apiRun.requests.average / bareRun.requests.average;
-  console.log(
-    `\`me\` under autocannon (${CONNECTIONS} connections, ${SECONDS} s each):\n` +
-      `  bare graphql-yoga: ${bareRun.requests.average.toFixed(0)} req/s, p50 ${bareRun.latency.p50} ms\n` +
-      `  Consentome API (bearer session): ${apiRun.requests.average.toFixed(0)} req/s, p50 ${apiRun.latency.p50} ms\n` +
-      `  ratio: ${(ratio * 100).toFixed(0)} % of the bare server (target ≥ 50 %)`,
-  );
+  const shares: number[] = [];
+  for (let round = 1; round <= ROUNDS; round += 1) {
+    // What the API process spends while nobody asks it anything (its workers, the chain).
+    const apiIdleBefore = cpuSeconds(api.child.pid);
+    const bareRun = await cannon(bare.url, false, bare.child.pid);
+    const apiIdleAfter = cpuSeconds(api.child.pid);
+    const apiRun = await cannon(api.url, true, api.child.pid);
+    const ratio = apiRun.requests.average / bareRun.requests.average;
+    shares.push(ratio);
+    console.log(
+      `\`me\` under autocannon (${CONNECTIONS} connections, ${SECONDS} s each)` +
+        `${ROUNDS > 1 ? `, round ${round} of ${ROUNDS}` : ''}, load ${os.loadavg()[0]!.toFixed(1)}:\n` +
+        `  bare graphql-yoga: ${bareRun.requests.average.toFixed(0)} req/s, p50 ${bareRun.latency.p50} ms${bareRun.cpuPerRequest}\n` +
+        `  Consentome API (bearer session): ${apiRun.requests.average.toFixed(0)} req/s, p50 ${apiRun.latency.p50} ms${apiRun.cpuPerRequest}\n` +
+        `  ratio: ${(ratio * 100).toFixed(0)} % of the bare server (target ≥ 50 %)` +
+        (apiIdleBefore === null || apiIdleAfter === null
+          ? ''
+          : `\n  API process CPU while idle (during the bare run): ${(((apiIdleAfter - apiIdleBefore) / SECONDS) * 100).toFixed(1)} % of a core`),
+    );
+  }
+  if (ROUNDS > 1)
+    console.log(
+      `share over ${ROUNDS} rounds: median ${(pct(shares, 50) * 100).toFixed(0)} %, ` +
+        `each ${shares.map((r) => `${(r * 100).toFixed(0)} %`).join(', ')}`,
+    );
 } finally {
   await stopAll();
 }

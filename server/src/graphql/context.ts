@@ -1,6 +1,7 @@
 import type { MemberRegistry } from '../modules/federation/member-registry.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
+import type { UserRecord } from '../modules/accounts/accounts.service.js';
 import type { UserActor } from '../modules/actors/actor.js';
 import type { ChainConnection } from '../modules/chain/chain-connection.js';
 import type { CohortCounter } from '../modules/cohorts/cohort-counter.js';
@@ -58,6 +59,11 @@ export interface GraphQLContext {
   services: AppServices;
   /** The signed-in user, or null for an anonymous caller. */
   viewer: UserActor | null;
+  /**
+   * The signed-in user's own account (also while acting for someone they represent), as the
+   * session lookup read it: what `me` answers without a statement of its own. Null when anonymous.
+   */
+  viewerAccount: Readonly<UserRecord> | null;
   /** Identifies the client for rate limiting (address as seen, or behind a trusted proxy). */
   clientKey: string;
   /**

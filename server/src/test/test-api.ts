@@ -6,6 +6,7 @@ import { createAppServices } from '../app/app-services.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
 import { users } from '../modules/accounts/accounts.tables.js';
+import { forgetCachedSessions } from '../modules/accounts/session-cache.js';
 
 export * from './in-process-api.js';
 
@@ -62,4 +63,6 @@ export const errorCode = (res: Pick<GqlResponse, 'errors'>): string | undefined 
 /** Marks the user's e-mail address confirmed, as following the verification link would. */
 export async function confirmEmail(db: Database, userId: string): Promise<void> {
   await db.update(users).set({ emailVerifiedAt: new Date() }).where(eq(users.id, userId));
+  // Written around the service: the session cache (which holds the account for `me`) is told.
+  forgetCachedSessions();
 }

@@ -122,6 +122,7 @@ export async function enableUser(
     .set({ disabledAt: null })
     .where(eq(users.id, id))
     .returning(userColumns);
+  forgetCachedSessions();
   await appendAuditEvent(tx, actor, { action: 'user.enable', targetType: 'user', targetId: id });
   return toUser(row!);
 }

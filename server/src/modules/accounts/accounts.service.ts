@@ -23,6 +23,7 @@ import {
 } from './login-rate-limit.js';
 import { hashPassword, verifyPassword } from './password.js';
 import type { Role } from '../actors/roles.js';
+import type { UserRecord } from './user-record.js';
 import { newSessionToken, tokenDigest } from './session-token.js';
 import {
   cachedSession,
@@ -31,23 +32,7 @@ import {
   sessionCacheGeneration,
 } from './session-cache.js';
 
-/** A user as the rest of the system sees it (never with the password hash). */
-export interface UserRecord {
-  id: string;
-  email: string;
-  displayName: string;
-  role: Role;
-  institution: string | null;
-  createdAt: Date;
-  /** When an administrator disabled the account (it cannot sign in), or null. */
-  disabledAt: Date | null;
-  /** When an administrator confirmed this researcher's status, or null. */
-  researcherStatusConfirmedAt: Date | null;
-  /** When the current e-mail address was confirmed (a link opened, or the institution said so). */
-  emailVerifiedAt: Date | null;
-  /** The language the person chose (`en`, `es`), or null when they have not chosen. */
-  locale: string | null;
-}
+export type { UserRecord } from './user-record.js';
 
 /** The columns of a UserRecord (never the password hash). */
 export const userColumns = {
@@ -241,6 +226,13 @@ export async function logout(tx: Tx, actor: UserActor): Promise<void> {
 /** How stale a session's `last_seen_at` may get before a use writes it again. */
 const LAST_SEEN_RESOLUTION_MS = 60_000;
 
+/** A resolved session: the acting user and their account as the lookup read it. */
+export interface ResolvedSession {
+  viewer: UserActor;
+  /** Shared by the requests the session cache answers: nobody may change it. */
+  account: Readonly<UserRecord>;
+}
+
 /**
  * Turns a session token into the acting user, or null when unknown, expired, revoked or disabled.
  * A use also moves the session's `last_seen_at`, but at most once a minute: most requests only
@@ -248,6 +240,17 @@ const LAST_SEEN_RESOLUTION_MS = 60_000;
  * this process looked up within SESSION_CACHE_MS is answered from memory (session-cache.ts).
  */
 export async function resolveSession(db: Queryable, token: string): Promise<UserActor | null> {
+  return (await resolveSessionAccount(db, token))?.viewer ?? null;
+}
+
+/**
+ * `resolveSession` with the user's account, read in the same statement and cached with the
+ * session, so answering `me` costs no statement of its own while the cache is warm.
+ */
+export async function resolveSessionAccount(
+  db: Queryable,
+  token: string,
+): Promise<ResolvedSession | null> {
   if (token.length === 0 || token.length > 128) return null;
   const digest = tokenDigest(token);
   const now = Date.now();
@@ -257,14 +260,13 @@ export async function resolveSession(db: Queryable, token: string): Promise<User
       await touchSession(db, cached.viewer.sessionId!);
       cached.lastSeenAt = now;
     }
-    return cached.viewer;
+    return { viewer: cached.viewer, account: cached.account };
   }
   const startedIn = sessionCacheGeneration();
   const [row] = await db
     .select({
+      ...userColumns,
       sessionId: sessions.id,
-      userId: users.id,
-      role: users.role,
       lastSeenAt: sessions.lastSeenAt,
       expiresAt: sessions.expiresAt,
     })
@@ -284,15 +286,19 @@ export async function resolveSession(db: Queryable, token: string): Promise<User
     await touchSession(db, row.sessionId);
     lastSeenAt = now;
   }
-  // Shared by the requests the cache answers: nobody may change it.
+  const account = Object.freeze(toUser(row));
   const viewer: UserActor = Object.freeze({
     kind: 'user',
-    userId: row.userId,
-    role: row.role as Role,
+    userId: account.id,
+    role: account.role,
     sessionId: row.sessionId,
   });
-  rememberSession(digest, { viewer, expiresAt: row.expiresAt.getTime(), lastSeenAt }, startedIn);
-  return viewer;
+  rememberSession(
+    digest,
+    { viewer, account, expiresAt: row.expiresAt.getTime(), lastSeenAt },
+    startedIn,
+  );
+  return { viewer, account };
 }
 
 /** Marks a session used now, unless another request already did within the minute. */

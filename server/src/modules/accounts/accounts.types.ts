@@ -121,7 +121,14 @@ builder.queryField('me', (t) =>
     nullable: true,
     description: 'The signed-in user, or null.',
     skipTypeScopes: true,
-    resolve: (_root, _args, ctx) => (ctx.viewer ? findUser(ctx.db, ctx.viewer.userId) : null),
+    // The account the session lookup read with the session (cached with it, and forgotten by
+    // every write to it), so a warm `me` makes no statement; a viewer from elsewhere reads it.
+    resolve: (_root, _args, ctx) =>
+      ctx.viewer
+        ? ctx.viewerAccount?.id === ctx.viewer.userId
+          ? ctx.viewerAccount
+          : findUser(ctx.db, ctx.viewer.userId)
+        : null,
   }),
 );
 

@@ -8,6 +8,7 @@ import { sessionlessUser, type Actor, type UserActor } from '../actors/actor.js'
 import type { Role } from '../actors/roles.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { emailVerificationTokens, users } from './accounts.tables.js';
+import { forgetCachedSessions } from './session-cache.js';
 import {
   chargeLoginAttempt,
   recordLoginAttempt,
@@ -132,6 +133,8 @@ export async function verifyEmail(
       .where(and(eq(users.id, row.userId), eq(users.email, row.email), isNull(users.disabledAt)))
       .returning({ id: users.id, role: users.role });
     if (!user) return 'invalid' as const;
+    // `me` answers the account cached with the session.
+    forgetCachedSessions();
     await tx
       .update(emailVerificationTokens)
       .set({ usedAt: now })
@@ -144,7 +147,11 @@ export async function verifyEmail(
     });
     return now;
   });
-  if (outcome instanceof Date) return outcome;
+  if (outcome instanceof Date) {
+    // Once more after the commit: a session lookup while it was open may have cached the old row.
+    forgetCachedSessions();
+    return outcome;
+  }
   await db.transaction((tx) =>
     appendAuditEvent(tx, viewer, {
       action: 'auth.email_verify.failed',
@@ -190,7 +197,7 @@ export async function changeEmail(
       { field: 'currentPassword', message: 'is wrong' },
     ]);
   }
-  return db.transaction(async (tx) => {
+  const mail = await db.transaction(async (tx) => {
     await settleSuccessfulLogin(tx, settings.limits, row.email, clientKey);
     const [clash] = await tx.select({ id: users.id }).from(users).where(eq(users.email, email));
     if (clash) throw new ConflictError('Another account already uses this e-mail address');
@@ -199,6 +206,7 @@ export async function changeEmail(
       .set({ email, emailVerifiedAt: null })
       .where(eq(users.id, actor.userId))
       .returning({ id: users.id, email: users.email });
+    forgetCachedSessions();
     await appendAuditEvent(tx, actor, {
       action: 'user.email.change',
       targetType: 'user',
@@ -206,6 +214,9 @@ export async function changeEmail(
     });
     return issueEmailVerification(tx, actor, user!, settings.webOrigin);
   });
+  // Once more after the commit: a session lookup while it was open may have cached the old row.
+  forgetCachedSessions();
+  return mail;
 }
 
 /**
@@ -221,4 +232,5 @@ export async function markEmailVerifiedByProvider(
     .update(users)
     .set({ emailVerifiedAt: new Date() })
     .where(and(eq(users.id, userId), eq(users.email, email), isNull(users.emailVerifiedAt)));
+  forgetCachedSessions();
 }

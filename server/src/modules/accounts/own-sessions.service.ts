@@ -56,7 +56,7 @@ export async function changePassword(
     ]);
   }
   const passwordHash = await hashPassword(data.newPassword);
-  return db.transaction(async (tx) => {
+  const changed = await db.transaction(async (tx) => {
     await settleSuccessfulLogin(tx, limits, row.email, clientKey);
     await tx.update(users).set({ passwordHash }).where(eq(users.id, actor.userId));
     const ended = await revokeSessions(tx, actor, actor.sessionId);
@@ -68,6 +68,9 @@ export async function changePassword(
     });
     return { sessionsEnded: ended };
   });
+  // Once more after the commit: a lookup while it was open may have cached an ended session.
+  forgetCachedSessions();
+  return changed;
 }
 
 /** Ends every session of the signed-in user, this one included ("log out everywhere"). */

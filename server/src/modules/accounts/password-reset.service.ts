@@ -1,4 +1,5 @@
 import { endSessionsOf } from './end-sessions.js';
+import { forgetCachedSessions } from './session-cache.js';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import { z } from 'zod';
@@ -128,6 +129,8 @@ export async function resetPassword(db: Database, input: unknown): Promise<void>
     });
     return true;
   });
+  // Once more after the commit: a lookup while it was open may have cached an ended session.
+  if (done) forgetCachedSessions();
   if (!done)
     throw new ValidationError(
       'This reset link is not valid: it was used, has expired or is wrong',

@@ -6,6 +6,7 @@ import { idSchema } from '../../lib/validators.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { assertCanCreateUser } from './accounts.policy.js';
 import { users } from './accounts.tables.js';
+import { forgetCachedSessions } from './session-cache.js';
 import type { Actor } from '../actors/actor.js';
 
 /**
@@ -32,6 +33,8 @@ export async function confirmResearcherStatus(
       researcherStatusConfirmedBy: actor?.kind === 'user' ? actor.userId : null,
     })
     .where(eq(users.id, id));
+  // `me` answers the account cached with the session.
+  forgetCachedSessions();
   await appendAuditEvent(tx, actor, {
     action: 'user.researcher_status.confirm',
     targetType: 'user',

@@ -1,4 +1,5 @@
 import type { UserActor } from '../actors/actor.js';
+import type { UserRecord } from './user-record.js';
 
 /**
  * How long this process trusts a session it has already looked up. Every request of a signed-in
@@ -13,9 +14,11 @@ export const SESSION_CACHE_MS = 2_000;
 /** Bounds the memory a flood of distinct tokens can take; the oldest entry goes first. */
 const MAX_ENTRIES = 10_000;
 
-/** What a lookup found: the acting user and the session's own clock facts. */
+/** What a lookup found: the acting user, their account and the session's own clock facts. */
 export interface CachedSession {
   viewer: UserActor;
+  /** The account as the lookup read it (frozen: requests share it). */
+  account: Readonly<UserRecord>;
   expiresAt: number;
   lastSeenAt: number;
 }
@@ -27,8 +30,9 @@ interface Entry extends CachedSession {
 const entries = new Map<string, Entry>();
 // A lookup that started before a `forgetCachedSessions` must not store what it read: the read
 // may predate the change that made the cache forget. (A lookup racing the revoking transaction
-// itself, after the forget but before the commit, can still store the old row: SESSION_CACHE_MS
-// bounds that window too.)
+// itself, after the forget but before the commit, can still store the old row; the second forget
+// after the commit (graphql/run.ts) drops it for GraphQL writes, and SESSION_CACHE_MS bounds the
+// window for writes made elsewhere: the CLI, another instance.)
 let generation = 0;
 
 /** The generation a lookup starts in; pass it back to `rememberSession`. */
@@ -61,8 +65,11 @@ export function rememberSession(
 }
 
 /**
- * Forgets every cached session. Called by each accounts write that ends a session or changes a
- * user's role or standing; also for tests and tools that change sessions with SQL.
+ * Forgets every cached session. Called by each accounts write that ends a session or changes an
+ * account (role, standing, anything `me` answers); also for tests and tools that change sessions
+ * with SQL. A write calls it inside its transaction, and `inTransaction` (graphql/run.ts) calls
+ * it again once a transaction that called it has committed, so a lookup that ran while the write
+ * was still open cannot keep serving what it read.
  */
 export function forgetCachedSessions(): void {
   generation += 1;

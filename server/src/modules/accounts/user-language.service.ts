@@ -6,6 +6,7 @@ import { LOCALES, localeOr, type Locale } from '../../lib/locales.js';
 import type { UserActor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { users } from './accounts.tables.js';
+import { forgetCachedSessions } from './session-cache.js';
 
 const LanguageInput = z.object({ locale: z.enum(LOCALES) });
 
@@ -23,6 +24,8 @@ export async function setMyLanguage(tx: Tx, actor: UserActor, input: unknown): P
     .for('update');
   if (before?.locale === locale) return locale;
   await tx.update(users).set({ locale }).where(eq(users.id, actor.userId));
+  // `me` answers the account cached with the session.
+  forgetCachedSessions();
   await appendAuditEvent(tx, actor, {
     action: 'user.language.change',
     targetType: 'user',
