@@ -48,7 +48,7 @@ describe(`calls stored as carrier arrays (${TEST_DRIVER})`, () => {
       db.db,
       sql`select c.dataset_id, c.ingest_id, v.pos, v.alt, c.het, c.hom, c.hemi
           from variant_call_sets c join variants v on v.id = c.variant_id
-          order by v.pos, v.alt, c.dataset_id`,
+          order by v.pos, v.alt, c.id`,
     );
 
   beforeAll(async () => {

@@ -1,6 +1,7 @@
 import { finished } from 'node:stream/promises';
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../../../db/database.js';
+import { pgIntArray } from '../../../db/pg-array.js';
 import { queryRows } from '../../../db/query-rows.js';
 
 /**
@@ -41,6 +42,8 @@ export interface CallStaging {
   tx: Tx;
   datasetId: string;
   ingestId: string;
+  /** `{…}` of the file's participants who were samples of the dataset before this ingest. */
+  priorSamples: string;
   holdsRows: boolean;
 }
 
@@ -57,6 +60,7 @@ export async function createCallStaging(
   tx: Tx,
   datasetId: string,
   ingestId: string,
+  priorSamples: readonly number[],
 ): Promise<CallStaging> {
   const [present] = await queryRows<{ present: boolean }>(
     tx,
@@ -67,7 +71,7 @@ export async function createCallStaging(
       sql.raw(`create temporary table ${STAGING} (ord int, line int, variant_id int,
         het int[], hom int[], hemi int[]) on commit delete rows`),
     );
-  return { tx, datasetId, ingestId, holdsRows: false };
+  return { tx, datasetId, ingestId, priorSamples: pgIntArray(priorSamples), holdsRows: false };
 }
 
 /**
@@ -137,11 +141,14 @@ export class DuplicateCallError extends Error {
  * Stores one batch: COPY into the emptied staging table, then one statement that looks for a
  * repeated call (a staged row whose carriers overlap those of a stored row of the same dataset
  * and variant, or of an earlier staged row of the same variant) and, only when there is none,
- * moves the batch into `variant_call_sets`. A repeat throws `DuplicateCallError` with nothing of
+ * moves the batch into `variant_call_sets`. Rows stored by other ingests are compared only for
+ * staged rows that carry one of `priorSamples`: calls are stored only for a dataset's samples (in
+ * the same transaction as the sample link), so nobody else can have a call there already, and a
+ * file of new samples does not read the arrays of every earlier file at its variants. A repeat throws `DuplicateCallError` with nothing of
  * the batch stored (the caller's transaction then rolls the rest back).
  */
 export async function publishCallSets(staging: CallStaging, batch: StagedCallSets): Promise<void> {
-  const { tx, datasetId, ingestId } = staging;
+  const { tx, datasetId, ingestId, priorSamples } = staging;
   if (batch.rows === 0) return;
   if (staging.holdsRows) await tx.execute(sql.raw(`truncate ${STAGING}`));
   staging.holdsRows = true;
@@ -166,7 +173,8 @@ export async function publishCallSets(staging: CallStaging, batch: StagedCallSet
                  null::int as earlier_line, null::int as earlier_ord, c.ingest_id::text as stored_by
           from staged s join variant_call_sets c
             on c.variant_id = s.variant_id and c.dataset_id = ${datasetId}::uuid
-          where s.carriers && (c.het || c.hom || c.hemi)
+          where (c.ingest_id = ${ingestId}::uuid or s.carriers && ${priorSamples}::int[])
+            and s.carriers && (c.het || c.hom || c.hemi)
           union all
           select s.ord, s.line, s.variant_id, s.carriers, e.carriers, e.line, e.ord, null
           from staged s join staged e on e.variant_id = s.variant_id and e.ord < s.ord

@@ -138,8 +138,8 @@ export async function ingestVcf(
           );
         }
         bySample = reader.header.samples.map((s) => people.get(pseudonymOf(s)!)!);
-        await storeSamples(tx, datasetId, reader.header.samples, bySample);
-        const staging = await createCallStaging(tx, datasetId, ingestId);
+        const priorSamples = await storeSamples(tx, datasetId, reader.header.samples, bySample);
+        const staging = await createCallStaging(tx, datasetId, ingestId, priorSamples);
         const text = new CallSetText();
         const storeBatch = async (batch: VcfRecordBatch) => {
           const variantIds = await upsertVariants(tx, batch);
@@ -217,25 +217,31 @@ export async function ingestVcf(
   }
 }
 
-/** Records which participant each sample is; a sample id already bound to someone else is refused. */
+/**
+ * Records which participant each sample is; a sample id already bound to someone else is refused.
+ * Answers the numbers of the participants who were samples of the dataset already (only they can
+ * have calls stored in it).
+ */
 async function storeSamples(
   tx: Tx,
   datasetId: string,
   sampleIds: string[],
   people: ParticipantRef[],
-): Promise<void> {
+): Promise<number[]> {
   const existing = await queryRows<{ sample_id: string; participant_id: string }>(
     tx,
     sql`select sample_id, participant_id from samples where dataset_id = ${datasetId}
         and sample_id = any(${pgTextArray(sampleIds)}::text[])`,
   );
   const bound = new Map(existing.map((r) => [r.sample_id, r.participant_id]));
+  const prior: number[] = [];
   for (const [i, s] of sampleIds.entries()) {
     const other = bound.get(s);
     if (other && other !== people[i]!.id)
       throw new ConflictError(
         `Sample ${s} is already bound to another participant in this dataset`,
       );
+    if (other) prior.push(people[i]!.num);
   }
   try {
     await tx.execute(sql`insert into samples (dataset_id, sample_id, participant_id)
@@ -246,6 +252,7 @@ async function storeSamples(
       throw new ConflictError('A participant appears under two sample ids in this dataset');
     throw error;
   }
+  return prior;
 }
 
 /**
