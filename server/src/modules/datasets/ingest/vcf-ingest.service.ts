@@ -228,10 +228,14 @@ async function storeSamples(
   sampleIds: string[],
   people: ParticipantRef[],
 ): Promise<number[]> {
+  // The file's sample ids joined to the dataset's (an index lookup each): `sample_id = any(…)`
+  // under a generic plan read every sample of the dataset and compared it with each id, 64 ms a
+  // file of 250 samples once the dataset held 20,000.
   const existing = await queryRows<{ sample_id: string; participant_id: string }>(
     tx,
-    sql`select sample_id, participant_id from samples where dataset_id = ${datasetId}
-        and sample_id = any(${pgTextArray(sampleIds)}::text[])`,
+    sql`select s.sample_id, s.participant_id
+        from unnest(${pgTextArray(sampleIds)}::text[]) as u(sample_id)
+        join samples s on s.dataset_id = ${datasetId} and s.sample_id = u.sample_id`,
   );
   const bound = new Map(existing.map((r) => [r.sample_id, r.participant_id]));
   const prior: number[] = [];
