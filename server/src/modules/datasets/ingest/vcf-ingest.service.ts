@@ -260,9 +260,9 @@ async function storeSamples(
 }
 
 /**
- * A reader's format error becomes a validation error naming the line; a duplicate call (the same
- * variant for the same sample twice, in this file or already in the dataset) becomes a conflict.
- * No ON CONFLICT clause on the calls insert: it is the hot path, and duplicates are an error.
+ * A reader's format error becomes a validation error naming the line; a unique violation (of the
+ * samples or the ingest record) becomes a conflict. A repeated call is found by the staging
+ * check and named in `ingestVcf`.
  */
 function toValidationError(error: unknown): never {
   if (isUniqueViolation(error)) {
