@@ -210,8 +210,9 @@ const token = login.data!.login!.data!.token;
 // 5. Query shapes.
 const variantRows = await queryRows<{ k: string; n: number; gene: string | null }>(
   db,
-  sql`select v.chrom || '-' || v.pos || '-' || v.ref || '-' || v.alt as k, count(*)::int as n, v.gene
-      from variants v join variant_calls c on c.variant_id = v.id group by v.id`,
+  sql`select v.chrom || '-' || v.pos || '-' || v.ref || '-' || v.alt as k, v.gene,
+        sum(cardinality(c.het) + cardinality(c.hom) + cardinality(c.hemi))::int as n
+      from variants v join variant_call_sets c on c.variant_id = v.id group by v.id`,
 );
 const rare = variantRows.filter((r) => r.n <= 5);
 const common = variantRows.filter((r) => r.n >= N * 0.05 && r.gene).sort((a, b) => b.n - a.n);

@@ -1,6 +1,8 @@
 /**
  * The export VCF as it was before issue #19 item 5 (commit f9e685f, `exportVcf`), copied verbatim
  * with import paths adjusted: the reference `bench:export -- --phase before` measures against.
+ * Since calls are stored as carrier arrays (`variant_call_sets`) it reads them one row per call
+ * through the `variant_calls` view, as it read the table it was written for.
  */
 import { and, inArray } from 'drizzle-orm';
 import type { Tx } from '../src/db/database.js';

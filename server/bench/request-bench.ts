@@ -138,9 +138,10 @@ await run(['src/cli/main.ts', 'seed', '--demo'], env);
 const handle = await openDatabase(databaseLocation(loadConfig(env)));
 const [rare] = await queryRows<{ k: string; n: number }>(
   handle.db,
-  sql`select v.chrom || '-' || v.pos || '-' || v.ref || '-' || v.alt as k, count(*)::int as n
-      from variants v join variant_calls c on c.variant_id = v.id
-      group by v.id having count(*) between 1 and 5 order by v.id limit 1`,
+  sql`select v.chrom || '-' || v.pos || '-' || v.ref || '-' || v.alt as k, sum(cardinality(c.het) + cardinality(c.hom) + cardinality(c.hemi))::int as n
+      from variants v join variant_call_sets c on c.variant_id = v.id
+      group by v.id having sum(cardinality(c.het) + cardinality(c.hom) + cardinality(c.hemi)) between 1 and 5
+      order by v.id limit 1`,
 );
 await handle.close();
 if (!rare) throw new Error('the demo has no rare variant');

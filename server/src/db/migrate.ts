@@ -13,9 +13,15 @@ export function migrationsFolder(): string {
   return path.dirname(require.resolve('@consentome/migrations/package.json'));
 }
 
-/** Applies every pending migration with drizzle's migrator; the same SQL serves both drivers. */
-export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
-  const config = { migrationsFolder: migrationsFolder() };
+/**
+ * Applies every pending migration with drizzle's migrator; the same SQL serves both drivers.
+ * `folder` is for tests that migrate from an older schema (a copy with a shorter journal).
+ */
+export async function migrateDatabase(
+  handle: DatabaseHandle,
+  folder: string = migrationsFolder(),
+): Promise<void> {
+  const config = { migrationsFolder: folder };
   if (handle.kind === 'pglite') {
     await migratePglite(handle.db as unknown as PgliteDatabase, config);
   } else {

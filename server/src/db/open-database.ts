@@ -5,6 +5,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import * as schema from './schema.js';
+import { noDelaySocketOption } from './no-delay-socket.js';
 import { preparingClient } from './prepared-statements.js';
 import type { Database, DatabaseHandle } from './database.js';
 
@@ -20,6 +21,8 @@ export async function openDatabase(location: DatabaseLocation): Promise<Database
     const sql = postgres(location.url, {
       max: 10,
       onnotice: () => {},
+      // Not in postgres.js's types, but a documented option (`socket`) of its connection.
+      ...noDelaySocketOption(location.url),
     });
     const client = location.prepare === false ? sql : preparingClient(sql);
     const db = drizzlePostgres(client, { schema }) as unknown as Database;

@@ -5,9 +5,10 @@ import { datasets } from '../modules/datasets/datasets.tables.js';
 import {
   phenotypeObservations,
   samples,
-  variantCalls,
+  variantCallSets,
   variants,
 } from '../modules/datasets/ingest/ingest.tables.js';
+import { toCallSets } from '../modules/datasets/ingest/call-sets.js';
 import { ontologyParents, ontologyTerms } from '../modules/ontology/ontology.tables.js';
 import { participants } from '../modules/participants/participants.tables.js';
 import { users } from '../modules/accounts/accounts.tables.js';
@@ -164,8 +165,9 @@ export async function insertCohortFixture(
         }
       }
     }
-    for (let i = 0; i < calls.length; i += 2_000)
-      await tx.insert(variantCalls).values(calls.slice(i, i + 2_000));
+    const sets = toCallSets(calls);
+    for (let i = 0; i < sets.length; i += 500)
+      await tx.insert(variantCallSets).values(sets.slice(i, i + 500));
     const observations = people.flatMap((p) =>
       LEAF_TERMS.filter(() => rand() < 0.15).map((term) => ({
         participantId: p.id,

@@ -19,11 +19,14 @@ export interface TestDatabase extends DatabaseHandle {
 /**
  * Creates a fresh database migrated by the production migrator: an in-memory PGlite, or a new
  * database on the PostgreSQL server (dropped afterwards). Each test file gets its own.
+ * `migrationsFolder` migrates with another folder (a test of a migration starts older).
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(
+  options: { migrationsFolder?: string } = {},
+): Promise<TestDatabase> {
   if (TEST_DRIVER === 'pglite') {
     const handle = await openDatabase({ pgliteDir: 'memory://' });
-    await migrateDatabase(handle);
+    await migrateDatabase(handle, options.migrationsFolder);
     return { ...handle, dispose: () => handle.close() };
   }
   const name = `consentome_test_${randomBytes(6).toString('hex')}`;
@@ -36,7 +39,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
   const handle = await openDatabase({ url: url.toString() });
-  await migrateDatabase(handle);
+  await migrateDatabase(handle, options.migrationsFolder);
   return {
     ...handle,
     url: url.toString(),

@@ -68,14 +68,15 @@ async function loadDatasets(db: Queryable, index: CohortIndex, datasetId?: strin
 
 /** Loads every variant and all its carriers, in pages. */
 async function loadVariants(db: Queryable, index: CohortIndex): Promise<void> {
-  // Pages are id ranges (ids are a dense serial), so each page's join and aggregate touch only
-  // that range instead of sorting everything after a cursor.
+  // Pages are id ranges (ids are a dense serial), so each page's reads touch only that range
+  // (an index range scan of `variant_call_sets`) instead of sorting everything after a cursor.
   const [bounds] = await queryRows<{ max: number | null }>(
     db,
     sql`select max(id) as max from variants`,
   );
   const maxId = bounds?.max ?? 0;
   for (let after = 0; after < maxId; after += VARIANT_PAGE) {
+    const upTo = after + VARIANT_PAGE;
     const rows = await queryRows<{
       id: number;
       chrom: string;
@@ -83,27 +84,44 @@ async function loadVariants(db: Queryable, index: CohortIndex): Promise<void> {
       ref: string;
       alt: string;
       gene: string | null;
-      carriers: number[] | null;
-      hom: number[] | null;
-      hemi: number[] | null;
     }>(
       db,
-      sql`select v.id, v.chrom, v.pos, v.ref, v.alt, v.gene,
-            array_agg(distinct c.participant_num) filter (where c.participant_num is not null) as carriers,
-            array_agg(distinct c.participant_num) filter (where c.zygosity = 2) as hom,
-            array_agg(distinct c.participant_num) filter (where c.zygosity = 3) as hemi
-          from variants v left join variant_calls c on c.variant_id = v.id
-          where v.id > ${after} and v.id <= ${after + VARIANT_PAGE}
-          group by v.id`,
+      sql`select id, chrom, pos, ref, alt, gene from variants where id > ${after} and id <= ${upTo}`,
     );
-    const uploaded = await uploadedCarriers(db, after, after + VARIANT_PAGE);
+    // The carriers as stored, one row per dataset (and ingest) that called the variant.
+    const sets = await queryRows<{
+      variant_id: number;
+      het: number[];
+      hom: number[];
+      hemi: number[];
+    }>(
+      db,
+      sql`select variant_id, het, hom, hemi from variant_call_sets
+          where variant_id > ${after} and variant_id <= ${upTo}`,
+    );
+    const carriersOf = new Map<
+      number,
+      { carriers: number[][]; hom: number[][]; hemi: number[][] }
+    >();
+    const entry = (id: number) => {
+      let e = carriersOf.get(id);
+      if (!e) carriersOf.set(id, (e = { carriers: [], hom: [], hemi: [] }));
+      return e;
+    };
+    for (const r of sets) {
+      const e = entry(r.variant_id);
+      e.carriers.push(r.het, r.hom, r.hemi);
+      e.hom.push(r.hom);
+      e.hemi.push(r.hemi);
+    }
+    for (const [id, own] of await uploadedCarriers(db, after, upTo)) {
+      const e = entry(id);
+      e.carriers.push(own.carriers);
+      e.hom.push(own.hom);
+      e.hemi.push(own.hemi);
+    }
     for (const r of rows) {
-      const own = uploaded.get(r.id);
-      if (own) {
-        r.carriers = [...(r.carriers ?? []), ...own.carriers];
-        r.hom = [...(r.hom ?? []), ...own.hom];
-        r.hemi = [...(r.hemi ?? []), ...own.hemi];
-      }
+      const e = carriersOf.get(r.id);
       index.setVariant({
         id: r.id,
         chrom: r.chrom,
@@ -111,21 +129,38 @@ async function loadVariants(db: Queryable, index: CohortIndex): Promise<void> {
         ref: r.ref,
         alt: r.alt,
         gene: r.gene,
-        carriers: distinctNums(r.carriers),
-        homozygous: distinctNums(r.hom),
-        hemizygous: distinctNums(r.hemi),
+        carriers: sortedUnion(e?.carriers),
+        homozygous: sortedUnion(e?.hom),
+        hemizygous: sortedUnion(e?.hemi),
       });
     }
   }
 }
 
-/** Sorted, without repeats: a participant may carry a variant in a dataset and an upload. */
-const distinctNums = (value: number[] | null): Uint32Array =>
-  nums([...new Set(value ?? [])].sort((a, b) => a - b));
+/**
+ * The numbers of several lists, sorted, without repeats: a participant may carry a variant in two
+ * datasets, or in a dataset and an upload.
+ */
+function sortedUnion(lists: number[][] | undefined): Uint32Array {
+  if (!lists?.length) return new Uint32Array();
+  let total = 0;
+  for (const l of lists) total += l.length;
+  const all = new Uint32Array(total);
+  let at = 0;
+  for (const l of lists) {
+    all.set(l, at);
+    at += l.length;
+  }
+  all.sort();
+  let kept = 0;
+  for (let i = 0; i < all.length; i++)
+    if (i === 0 || all[i] !== all[kept - 1]) all[kept++] = all[i]!;
+  return all.subarray(0, kept);
+}
 
 /**
  * Carriers from participants' own genotype uploads (not retracted) of the variants in an id
- * range: read apart from `variant_calls` so the dataset query keeps its index range scan.
+ * range: read apart from `variant_call_sets` so the dataset query keeps its index range scan.
  */
 async function uploadedCarriers(
   db: Queryable,

@@ -12,15 +12,25 @@ import { parseRegion, parseVariantKey, type CohortCriteria } from './cohort-crit
  */
 export function criteriaToSql(c: CohortCriteria, ontology: OntologyGraph): SQL {
   const parts: SQL[] = [];
+  // Stored calls are arrays of participant numbers per variant (variant_call_sets); uploaded
+  // calls are rows. The arrays a zygosity criterion reads:
+  const storedCarriers =
+    c.zygosity === 'HOMOZYGOUS'
+      ? sql`c.hom`
+      : c.zygosity === 'HETEROZYGOUS'
+        ? sql`c.het`
+        : sql`c.het || c.hom || c.hemi`;
   const zyg =
     c.zygosity === 'HOMOZYGOUS'
       ? sql` and c.zygosity = 2`
       : c.zygosity === 'HETEROZYGOUS'
         ? sql` and c.zygosity = 1`
         : sql``;
+  // The carriers of the matching variants, unnested from the arrays (an uncorrelated subquery,
+  // which PostgreSQL hashes once), or a matching uploaded call of the participant.
   const carrierOf = (variantCondition: SQL) =>
-    sql`(exists (select 1 from variant_calls c join variants v on v.id = c.variant_id
-                where c.participant_num = p.num${zyg} and (${variantCondition}))
+    sql`(p.num in (select unnest(${storedCarriers}) from variant_call_sets c
+                   join variants v on v.id = c.variant_id where (${variantCondition}))
          or exists (select 1 from ${currentUploadedCalls()} c join variants v on v.id = c.variant_id
                 where c.participant_num = p.num${zyg} and (${variantCondition})))`;
   if (c.datasets?.length) {

@@ -27,9 +27,16 @@ export async function participantVcf(
 ): Promise<{ text: string; calls: number }> {
   const rows = await queryRows<CallRow>(
     tx,
-    sql`select v.chrom, v.pos, v.ref, v.alt, c.zygosity, 'dataset:' || d.name as source
-          from variant_calls c join variants v on v.id = c.variant_id join datasets d on d.id = c.dataset_id
-          where c.participant_num = ${participant.num}
+    // Stored calls are carrier arrays per variant of each dataset the participant is a sample
+    // in (only those can hold their number).
+    sql`select v.chrom, v.pos, v.ref, v.alt,
+               case when ${participant.num}::int = any(c.het) then 1
+                    when ${participant.num}::int = any(c.hom) then 2 else 3 end as zygosity,
+               'dataset:' || d.name as source
+          from variant_call_sets c join variants v on v.id = c.variant_id join datasets d on d.id = c.dataset_id
+          where c.dataset_id in (select s.dataset_id from samples s join participants p on p.id = s.participant_id
+                                 where p.num = ${participant.num})
+            and (c.het || c.hom || c.hemi) && array[${participant.num}::int]
         union all
         select v.chrom, v.pos, v.ref, v.alt, c.zygosity, 'upload:' || c.upload_id as source
           from ${currentUploadedCalls()} c join variants v on v.id = c.variant_id

@@ -50,7 +50,7 @@ export const genotypeUploads = pgTable(
 
 /**
  * The non-reference calls of an upload, on GRCh38, against the shared `variants` table. Kept apart
- * from `variant_calls` (a dataset's calls) so the source of every call stays explicit.
+ * from `variant_call_sets` (a dataset's calls) so the source of every call stays explicit.
  */
 export const genotypeUploadCalls = pgTable(
   'genotype_upload_calls',

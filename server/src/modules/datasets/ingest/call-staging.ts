@@ -1,28 +1,27 @@
 import { finished } from 'node:stream/promises';
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../../../db/database.js';
+import { pgIntArray } from '../../../db/pg-array.js';
 import { queryRows } from '../../../db/query-rows.js';
-import { isUniqueViolation } from '../../../lib/db-errors.js';
 
 /**
- * Calls of one VCF ingest on their way into `variant_calls`: each batch is COPYed into a
- * temporary table of the connection (emptied at commit, its rows gone with a rollback), then
- * moved with one set-based INSERT inside the ingest's transaction. Batch by batch, so that on a
- * PostgreSQL server the database stores one batch while the reader parses the next (one INSERT
- * at the end ran alone, after the parse, and took two thirds of the time).
+ * Calls of one VCF ingest on their way into `variant_call_sets`: each batch (one row per
+ * record-allele, its carriers as arrays of participant numbers) is COPYed into a temporary table
+ * of the connection (emptied at commit, its rows gone with a rollback), checked for repeated calls
+ * and moved, by one statement, inside the ingest's transaction. Batch by batch, so that on a
+ * PostgreSQL server the database stores one batch while the reader parses the next.
  *
  * The staging table has no key, no index and no check, so the server never refuses a COPY into
  * it on account of the data. That matters on PostgreSQL: postgres.js 3.4 resolves the COPY query
  * with the writable stream as soon as the server enters copy mode, and only completes the
- * stream's `final` callback on CommandComplete. An ErrorResponse that arrives after `end()` (a
- * duplicate key is found while the server works through rows already sent) is handed to a query
- * promise that has already settled, and to no stream (the connection forgets it in `final`), so
- * the caller's `finished(stream)` never settles: the hang noted in BENCHMARKS.md. Duplicates are
- * therefore found by the INSERT from staging, which is an ordinary statement and fails normally.
- * (A COPY the server aborts for another reason, a cancel or a lost connection, would still not
- * settle in postgres.js 3.4; nothing in the ingest cancels it.)
+ * stream's `final` callback on CommandComplete. An ErrorResponse that arrives after `end()` is
+ * handed to a query promise that has already settled, and to no stream (the connection forgets
+ * it in `final`), so the caller's `finished(stream)` never settles: the hang noted in
+ * BENCHMARKS.md. Repeated calls are therefore found by an ordinary query after the COPY. (A COPY
+ * the server aborts for another reason, a cancel or a lost connection, would still not settle in
+ * postgres.js 3.4; nothing in the ingest cancels it.)
  */
-const STAGING = 'ingest_call_staging';
+const STAGING = 'ingest_call_set_staging';
 
 /** The raw client behind a drizzle transaction: postgres.js or PGlite. */
 type RawClient =
@@ -41,6 +40,10 @@ function rawClient(tx: Tx): RawClient {
 /** The staging table of one transaction; `holdsRows` spares a TRUNCATE before the first batch. */
 export interface CallStaging {
   tx: Tx;
+  datasetId: string;
+  ingestId: string;
+  /** `{…}` of the file's participants who were samples of the dataset before this ingest. */
+  priorSamples: string;
   holdsRows: boolean;
 }
 
@@ -49,31 +52,70 @@ export interface CallStaging {
  * (`on commit delete rows` empties it at each commit of a transaction that used it, and a
  * rollback takes its rows away): creating and dropping it in every transaction cost catalog
  * writes that showed as a slower ingest of many small files. Asked first rather than `create …
- * if not exists`, whose notice postgres.js would print.
+ * if not exists`, whose notice postgres.js would print. `ord` is the row's place in the file,
+ * so that a repeat within a batch names the later row, even within one record (an ALT listed
+ * twice).
  */
-export async function createCallStaging(tx: Tx): Promise<CallStaging> {
+export async function createCallStaging(
+  tx: Tx,
+  datasetId: string,
+  ingestId: string,
+  priorSamples: readonly number[],
+): Promise<CallStaging> {
   const [present] = await queryRows<{ present: boolean }>(
     tx,
     sql.raw(`select to_regclass('pg_temp.${STAGING}') is not null as present`),
   );
   if (!present?.present)
     await tx.execute(
-      sql.raw(`create temporary table ${STAGING} (variant_id int, participant_num int,
-        zygosity smallint, line int) on commit delete rows`),
+      sql.raw(`create temporary table ${STAGING} (ord int, line int, variant_id int,
+        het int[], hom int[], hemi int[]) on commit delete rows`),
     );
-  return { tx, holdsRows: false };
+  return { tx, datasetId, ingestId, priorSamples: pgIntArray(priorSamples), holdsRows: false };
 }
 
-/** One batch of calls for `variant_calls`, as parallel arrays. */
-export interface StagedCalls {
-  variantIds: number[];
-  nums: number[];
-  zygosities: number[];
-  /** The VCF line of each call's record, kept so that a duplicate can be named. */
-  lines: number[];
+/**
+ * One batch as COPY text, built by `CallSetText`: a line per record-allele with its carriers.
+ */
+export interface StagedCallSets {
+  text: string;
+  rows: number;
 }
 
-/** A call that repeats one in the same batch or one already in `variant_calls` for the dataset. */
+/**
+ * Builds a batch's COPY text, one record-allele at a time: `add` the carriers' participant
+ * numbers by zygosity, then `end` the row. Numbers are sorted here (sample columns need not be
+ * in participant order), so every stored array is sorted.
+ */
+export class CallSetText {
+  private readonly parts: string[] = [];
+  private ord = 0;
+
+  /** Appends the row of variant `variantId` (from VCF line `line`); lists are sorted in place. */
+  row(line: number, variantId: number, het: number[], hom: number[], hemi: number[]): void {
+    this.parts.push(
+      `${this.ord++}\t${line}\t${variantId}\t${arrayText(het)}\t${arrayText(hom)}\t${arrayText(hemi)}\n`,
+    );
+  }
+
+  /** The batch so far; the builder starts empty again (ordinals keep counting). */
+  take(): StagedCallSets {
+    const batch = { text: this.parts.join(''), rows: this.parts.length };
+    this.parts.length = 0;
+    return batch;
+  }
+}
+
+const byNumber = (a: number, b: number) => a - b;
+
+/** PostgreSQL array input text of sorted integers: `{1,5,9}`. */
+function arrayText(nums: number[]): string {
+  if (nums.length === 0) return '{}';
+  if (nums.length > 1) nums.sort(byNumber);
+  return `{${nums.join(',')}}`;
+}
+
+/** A call that repeats one in the same batch or one already stored for the dataset. */
 export interface DuplicateCall {
   line: number;
   participantNum: number;
@@ -83,9 +125,11 @@ export interface DuplicateCall {
   alt: string;
   /** The earlier line when it is in the same batch; null when the first call is already stored. */
   earlierLine: number | null;
+  /** When stored: true if by this ingest (an earlier batch of the file), false if by another. */
+  storedByThisIngest: boolean;
 }
 
-/** Thrown by `publishCalls` for a repeated call; the caller turns it into a message. */
+/** Thrown by `publishCallSets` for a repeated call; the caller turns it into a message. */
 export class DuplicateCallError extends Error {
   constructor(readonly duplicate: DuplicateCall) {
     super(`VCF line ${duplicate.line}: a repeated call`);
@@ -94,40 +138,92 @@ export class DuplicateCallError extends Error {
 }
 
 /**
- * Stores one batch: COPY into the emptied staging table (text format, four integers a row), then
- * one INSERT into `variant_calls` under a savepoint, so that after a unique violation the staging
- * table can still be asked which line repeated what.
+ * Stores one batch: COPY into the emptied staging table, then one statement that looks for a
+ * repeated call (a staged row whose carriers overlap those of a stored row of the same dataset
+ * and variant, or of an earlier staged row of the same variant) and, only when there is none,
+ * moves the batch into `variant_call_sets`. Rows stored by other ingests are compared only for
+ * staged rows that carry one of `priorSamples`: calls are stored only for a dataset's samples (in
+ * the same transaction as the sample link), so nobody else can have a call there already, and a
+ * file of new samples does not read the arrays of every earlier file at its variants. A repeat throws `DuplicateCallError` with nothing of
+ * the batch stored (the caller's transaction then rolls the rest back).
  */
-export async function publishCalls(
-  staging: CallStaging,
-  datasetId: string,
-  calls: StagedCalls,
-): Promise<void> {
-  const { tx } = staging;
-  const n = calls.variantIds.length;
-  if (n === 0) return;
-  const parts: string[] = new Array<string>(n);
-  for (let i = 0; i < n; i++)
-    parts[i] =
-      `${calls.variantIds[i]}\t${calls.nums[i]}\t${calls.zygosities[i]}\t${calls.lines[i]}\n`;
+export async function publishCallSets(staging: CallStaging, batch: StagedCallSets): Promise<void> {
+  const { tx, datasetId, ingestId, priorSamples } = staging;
+  if (batch.rows === 0) return;
   if (staging.holdsRows) await tx.execute(sql.raw(`truncate ${STAGING}`));
   staging.holdsRows = true;
-  await copyIntoStaging(tx, parts.join(''));
-  try {
-    await tx.transaction(async (sp) => {
-      await sp.execute(sql`insert into variant_calls (dataset_id, variant_id, participant_num, zygosity)
-        select ${datasetId}::uuid, variant_id, participant_num, zygosity from ${sql.raw(STAGING)}`);
-    });
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
-    const duplicate = await findDuplicate(tx, datasetId);
-    if (!duplicate) throw error;
-    throw new DuplicateCallError(duplicate);
-  }
+  await copyIntoStaging(tx, batch.text);
+  const s = sql.raw(STAGING);
+  // `&&` finds an overlap without building the overlap; the repeated number is only computed
+  // for the one row reported. The insert runs only when the check found nothing (both read the
+  // table as it was before the statement).
+  const [row] = await queryRows<{
+    line: number;
+    variant_id: number;
+    carriers: number[];
+    other: number[];
+    earlier_line: number | null;
+    stored_by: string | null;
+  }>(
+    tx,
+    sql`with staged as (
+          select ord, line, variant_id, het || hom || hemi as carriers from ${s}
+        ), repeats as (
+          select s.ord, s.line, s.variant_id, s.carriers, c.het || c.hom || c.hemi as other,
+                 null::int as earlier_line, null::int as earlier_ord, c.ingest_id::text as stored_by
+          from staged s join variant_call_sets c
+            on c.variant_id = s.variant_id and c.dataset_id = ${datasetId}::uuid
+          where (c.ingest_id = ${ingestId}::uuid or s.carriers && ${priorSamples}::int[])
+            and s.carriers && (c.het || c.hom || c.hemi)
+          union all
+          select s.ord, s.line, s.variant_id, s.carriers, e.carriers, e.line, e.ord, null
+          from staged s join staged e on e.variant_id = s.variant_id and e.ord < s.ord
+          where s.carriers && e.carriers
+        ), first_repeat as (
+          select * from repeats order by ord, earlier_ord nulls first limit 1
+        ), moved as (
+          insert into variant_call_sets (dataset_id, ingest_id, variant_id, het, hom, hemi)
+          select ${datasetId}::uuid, ${ingestId}::uuid, variant_id, het, hom, hemi from ${s}
+          where not exists (select 1 from first_repeat)
+        )
+        select line, variant_id, carriers, other, earlier_line, stored_by from first_repeat`,
+  );
+  if (row) throw new DuplicateCallError(await describeRepeat(tx, ingestId, row));
+}
+
+async function describeRepeat(
+  tx: Tx,
+  ingestId: string,
+  row: {
+    line: number;
+    variant_id: number;
+    carriers: number[];
+    other: number[];
+    earlier_line: number | null;
+    stored_by: string | null;
+  },
+): Promise<DuplicateCall> {
+  const other = new Set(row.other);
+  // The lowest repeated number, so the message does not depend on the order of the arrays.
+  const participantNum = Math.min(...row.carriers.filter((n) => other.has(n)));
+  const [v] = await queryRows<{ chrom: string; pos: number; ref: string; alt: string }>(
+    tx,
+    sql`select chrom, pos, ref, alt from variants where id = ${row.variant_id}`,
+  );
+  return {
+    line: row.line,
+    participantNum,
+    chrom: v!.chrom,
+    pos: v!.pos,
+    ref: v!.ref,
+    alt: v!.alt,
+    earlierLine: row.earlier_line,
+    storedByThisIngest: row.earlier_line === null && row.stored_by === ingestId,
+  };
 }
 
 async function copyIntoStaging(tx: Tx, text: string): Promise<void> {
-  const columns = `${STAGING} (variant_id, participant_num, zygosity, line)`;
+  const columns = `${STAGING} (ord, line, variant_id, het, hom, hemi)`;
   const client = rawClient(tx);
   if ('unsafe' in client) {
     const stream = await client.unsafe(`copy ${columns} from stdin`).writable();
@@ -137,45 +233,4 @@ async function copyIntoStaging(tx: Tx, text: string): Promise<void> {
     // PGlite reads COPY input from the blob it is handed, as the virtual file /dev/blob.
     await client.query(`copy ${columns} from '/dev/blob'`, [], { blob: new Blob([text]) });
   }
-}
-
-/** The first line of the batch whose call repeats an earlier one in the batch or one stored. */
-async function findDuplicate(tx: Tx, datasetId: string): Promise<DuplicateCall | null> {
-  const staging = sql.raw(STAGING);
-  const [row] = await queryRows<{
-    line: number;
-    participant_num: number;
-    chrom: string;
-    pos: number;
-    ref: string;
-    alt: string;
-    earlier_line: number | null;
-  }>(
-    tx,
-    sql`with repeated as (
-          select line, participant_num, variant_id,
-                 lag(line) over (partition by variant_id, participant_num order by line) as earlier_line
-          from ${staging}
-        ), hits as (
-          select line, participant_num, variant_id, earlier_line from repeated where earlier_line is not null
-          union all
-          select s.line, s.participant_num, s.variant_id, null from ${staging} s
-          where exists (select 1 from variant_calls c where c.dataset_id = ${datasetId}::uuid
-                        and c.variant_id = s.variant_id and c.participant_num = s.participant_num)
-        )
-        select h.line, h.participant_num, h.earlier_line, v.chrom, v.pos, v.ref, v.alt
-        from hits h join variants v on v.id = h.variant_id
-        order by h.line, h.earlier_line nulls first limit 1`,
-  );
-  return row
-    ? {
-        line: row.line,
-        participantNum: row.participant_num,
-        chrom: row.chrom,
-        pos: row.pos,
-        ref: row.ref,
-        alt: row.alt,
-        earlierLine: row.earlier_line,
-      }
-    : null;
 }

@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
+  pgView,
   boolean,
   check,
   index,
@@ -37,29 +39,49 @@ export const variants = pgTable(
 );
 
 /**
- * Non-reference genotype calls. Participants are referred to by their compact number (not the
- * UUID) so 10M calls stay small; `zygosity` is 1 heterozygous, 2 homozygous, 3 hemizygous.
+ * Non-reference genotype calls, one row per variant (alternate allele) per ingest into a dataset:
+ * the carriers as sorted arrays of participant numbers (`participants.num`), by zygosity. A row
+ * per call (the former `variant_calls` table) cost a tuple and two B-tree entries per call, which
+ * held an ingest far below disk speed, most of all on PGlite; here a record of 2,000 samples is
+ * one row, its arrays 4 bytes a carrier (PostgreSQL TOAST-compresses the large ones), and the
+ * cohort index, the SQL baseline and the export read the carriers of a variant as they are
+ * stored. The set-based check for repeated calls is in `ingest/call-staging.ts`.
  *
- * No foreign keys: PostgreSQL checks one per inserted row with a trigger, which made up most of
- * an ingest's time (3.7× slower with them on 500k rows). The VCF ingest is the only writer, it
- * takes variant ids from the variants it upserts in the same transaction and the dataset from
- * its preflight, and neither datasets nor variants are ever deleted.
+ * No foreign keys: the VCF ingest is the only writer, it takes variant ids from the variants it
+ * upserts in the same transaction and the dataset from its preflight, and neither datasets nor
+ * variants are ever deleted. Participant erasure removes a number from the arrays.
  */
-export const variantCalls = pgTable(
-  'variant_calls',
+export const variantCallSets = pgTable(
+  'variant_call_sets',
   {
+    // A surrogate key: one B-tree entry per row, i.e. per record-allele, not per call.
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     datasetId: uuid('dataset_id').notNull(),
+    /** The ingest that stored the row; null for rows carried over from `variant_calls`. */
+    ingestId: uuid('ingest_id'),
     variantId: integer('variant_id').notNull(),
-    participantNum: integer('participant_num').notNull(),
-    zygosity: smallint('zygosity').notNull(),
+    het: integer('het').array().notNull(),
+    hom: integer('hom').array().notNull(),
+    hemi: integer('hemi').array().notNull(),
   },
   (t) => [
-    // Variant first: the cohort index loads carriers by variant, and so does the SQL baseline.
-    primaryKey({ columns: [t.variantId, t.participantNum, t.datasetId] }),
-    index('variant_calls_participant_idx').on(t.participantNum),
-    check('variant_calls_zygosity_check', sql`${t.zygosity} in (1, 2, 3)`),
+    // Variant first: the cohort index loads carriers by variant range, and so does the export.
+    index('variant_call_sets_variant_idx').on(t.variantId, t.datasetId),
   ],
 );
+
+/**
+ * The calls one row per call (`zygosity` 1 heterozygous, 2 homozygous, 3 hemizygous), unnested
+ * from `variant_call_sets` by a SQL view (created in migration 0042, not managed by drizzle-kit).
+ * For tests and cold paths that read calls one by one; the ingest, the cohort index, the SQL
+ * baseline and the export read the arrays.
+ */
+export const variantCalls = pgView('variant_calls', {
+  datasetId: uuid('dataset_id').notNull(),
+  variantId: integer('variant_id').notNull(),
+  participantNum: integer('participant_num').notNull(),
+  zygosity: smallint('zygosity').notNull(),
+}).existing();
 
 /** Which participant a dataset's sample is: the pseudonymous sample id used in exports. */
 export const samples = pgTable(

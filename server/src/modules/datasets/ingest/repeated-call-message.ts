@@ -3,9 +3,8 @@ import type { DuplicateCall } from './call-staging.js';
 
 /**
  * The message for a call the file repeats. Calls are stored batch by batch, so when the first
- * call is already in the database it may come from an earlier ingest or from an earlier batch of
- * this file; only on this error path is the file read again up to the repeated line to tell
- * which (streaming, so memory stays one batch).
+ * call was stored by an earlier batch of this file, only on this error path is the file read
+ * again up to the repeated line to name it (streaming, so memory stays one batch).
  */
 export async function repeatedCallMessage(
   path: string,
@@ -13,7 +12,8 @@ export async function repeatedCallMessage(
   duplicate: DuplicateCall,
 ): Promise<string> {
   const d = duplicate;
-  const earlier = d.earlierLine ?? (await earlierLineInFile(path, sample, d));
+  const earlier =
+    d.earlierLine ?? (d.storedByThisIngest ? await earlierLineInFile(path, sample, d) : null);
   return (
     `VCF line ${d.line}: sample ${sample} repeats the call on ${d.chrom}:${d.pos} ${d.ref}>${d.alt} ` +
     (earlier === null

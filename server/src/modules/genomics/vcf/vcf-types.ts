@@ -1,7 +1,7 @@
 /** How many copies of the alternate allele a sample carries. */
 export type Zygosity = 'het' | 'hom' | 'hemi';
 
-/** The `variant_calls.zygosity` code of each zygosity (1 het, 2 hom, 3 hemi). */
+/** The zygosity code of each zygosity (1 het, 2 hom, 3 hemi), as in the `variant_calls` view. */
 export const ZYGOSITY_CODE: Readonly<Record<Zygosity, 1 | 2 | 3>> = { het: 1, hom: 2, hemi: 3 };
 
 /** One alternate allele of a VCF record; multi-allelic records give one per usable ALT. */

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertFixtureOntologyAndSteward } from '../../../test/cohort-fixture.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../../test/test-database.js';
 import { datasets } from '../../datasets/datasets.tables.js';
-import { samples, variantCalls, variants } from '../../datasets/ingest/ingest.tables.js';
+import { toCallSets } from '../../datasets/ingest/call-sets.js';
+import { samples, variantCallSets, variants } from '../../datasets/ingest/ingest.tables.js';
 import { participants } from '../../participants/participants.tables.js';
 import { writeExportVcf } from './export-vcf.js';
 
@@ -69,14 +70,16 @@ describe(`export VCF genotypes (${TEST_DRIVER})`, () => {
         zygosity,
       });
       await tx
-        .insert(variantCalls)
-        .values([
-          call(A, 0, p1!.num, 1),
-          call(B, 1, p2!.num, 2),
-          call(A, 2, p3!.num, 3),
-          call(A, 3, p3!.num, 1),
-          call(B, 3, p3!.num, 2),
-        ]);
+        .insert(variantCallSets)
+        .values(
+          toCallSets([
+            call(A, 0, p1!.num, 1),
+            call(B, 1, p2!.num, 2),
+            call(A, 2, p3!.num, 3),
+            call(A, 3, p3!.num, 1),
+            call(B, 3, p3!.num, 2),
+          ]),
+        );
     });
   }, 120_000);
   afterAll(() => db.dispose());

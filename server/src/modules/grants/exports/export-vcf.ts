@@ -17,7 +17,7 @@ export interface ExportSample {
 const VARIANT_BATCH = 100;
 /** Rows of calls (or sample memberships) read from the database at once, through a cursor. */
 const PAGE_ROWS = 8192;
-/** Packed call rows (one variant's calls of up to 65,536 participants) read at once. */
+/** Call-set rows (one variant's carriers in one dataset) read at once. */
 const CALL_ROWS_PAGE = 32;
 /** Exported participant numbers sent to the database per statement. */
 const SAMPLE_CHUNK = 10_000;
@@ -98,8 +98,9 @@ export async function writeExportVcf(
             // The samples as a table joined by hash: `= any(array)` of 100k numbers is compared
             // element by element under a generic plan (173 s at 100k samples, 2 s joined).
             sql`select v.id, v.chrom, v.pos, v.ref, v.alt, v.gene from variants v
-                where v.id in (select c.variant_id from variant_calls c
-                  join ${table} e on e.num = c.participant_num
+                where v.id in (select c.variant_id from variant_call_sets c
+                  cross join lateral unnest(c.het || c.hom || c.hemi) as u(num)
+                  join ${table} e on e.num = u.num
                   where c.dataset_id = any(${datasets}::uuid[]))`,
           )
         : [];
@@ -129,23 +130,24 @@ export async function writeExportVcf(
     for (let b = 0; b < variants.length; b += VARIANT_BATCH) {
       const batch = variants.slice(b, b + VARIANT_BATCH);
       // Every call at these variants in the granted datasets (other participants' too: they tell
-      // which datasets had the site), in the file's order. A batch's rows sort in memory on the
-      // server; the whole export's would spill to disk.
-      // One row per variant and range of 65,536 participant numbers (so a row is bounded
-      // whatever the cohort), its calls packed as 8 bytes each: number, zygosity, dataset. A
-      // row object per call would be garbage that outlives young-generation collections (a page
-      // is kept while its records are compressed) and swell the heap with the cohort.
-      const rows = cursorPages<{ o: number; calls: Uint8Array }>(
+      // which datasets had the site), in the file's order: the stored carrier arrays, one row per
+      // variant and dataset (and ingest), each array sent in PostgreSQL's binary array format
+      // (`array_send`), read with a DataView. A row is bounded by the samples of one dataset.
+      const rows = cursorPages<{
+        o: number;
+        d: number;
+        het: Uint8Array;
+        hom: Uint8Array;
+        hemi: Uint8Array;
+      }>(
         tx,
         sql`select o.ord::int - 1 + ${b} as o,
-                   string_agg(int4send(c.participant_num) || int2send(c.zygosity) ||
-                     int2send((array_position(${datasets}::uuid[], c.dataset_id) - 1)::smallint),
-                     ''::bytea) as calls
+                   array_position(${datasets}::uuid[], c.dataset_id) - 1 as d,
+                   array_send(c.het) as het, array_send(c.hom) as hom, array_send(c.hemi) as hemi
             from unnest(${pgIntArray(batch.map((v) => v.id))}::int[]) with ordinality
               as o(id, ord)
-            join variant_calls c on c.variant_id = o.id
+            join variant_call_sets c on c.variant_id = o.id
             where c.dataset_id = any(${datasets}::uuid[])
-            group by o.ord, c.participant_num >> 16
             order by o.ord`,
         CALL_ROWS_PAGE,
       );
@@ -155,13 +157,9 @@ export async function writeExportVcf(
             await finishRecord();
             current = row.o;
           }
-          const packed = new DataView(row.calls.buffer, row.calls.byteOffset, row.calls.length);
-          for (let k = 0; k < packed.byteLength; k += 8)
-            record.add(
-              columns.of(packed.getInt32(k)),
-              packed.getInt16(k + 4),
-              packed.getInt16(k + 6),
-            );
+          addCarriers(record, columns, row.het, 1, row.d);
+          addCarriers(record, columns, row.hom, 2, row.d);
+          addCarriers(record, columns, row.hemi, 3, row.d);
         }
     }
     if (variants.length) await finishRecord();
@@ -176,6 +174,25 @@ export async function writeExportVcf(
     if (written) await drop;
     else await drop.catch(() => {});
   }
+}
+
+/**
+ * Adds the calls of one stored carrier array, given in PostgreSQL's binary array format: ndim,
+ * a null flag and the element type (4 bytes each), then per dimension its length and lower bound,
+ * then per element a 4-byte length (4) and the 4-byte integer. An empty array has ndim 0.
+ */
+function addCarriers(
+  record: RecordWriter,
+  columns: ColumnLookup,
+  array: Uint8Array,
+  zygosity: number,
+  d: number,
+): void {
+  const view = new DataView(array.buffer, array.byteOffset, array.length);
+  if (view.getInt32(0) === 0) return;
+  const count = view.getInt32(12);
+  for (let k = 0, at = 20; k < count; k++, at += 8)
+    record.add(columns.of(view.getInt32(at + 4)), zygosity, d);
 }
 
 /** Participant number to export column: numbers sorted in a typed array, binary-searched. */

@@ -1,0 +1,37 @@
+import net from 'node:net';
+
+/** What postgres.js hands a `socket` factory: its parsed hosts, ports and unix socket path. */
+interface SocketTarget {
+  host: string[];
+  port: number[];
+  path?: string | false;
+}
+
+/**
+ * postgres.js connects with Node's default socket, which leaves Nagle's algorithm on. A COPY sends
+ * its data and then CopyDone as two small writes; the second waits for the server to acknowledge
+ * the first, and the server delays that acknowledgement (40 ms on Linux): measured on this
+ * machine, a small COPY took 90 ms with the default socket and 0.7 ms with TCP_NODELAY, a
+ * `select 1` 2.9 ms and 0.3 ms. Returns the `socket` option that connects with TCP_NODELAY, for
+ * one TCP host (postgres.js's own connect is kept for several hosts or a unix socket).
+ */
+export function noDelaySocketOption(url: string): Record<string, unknown> {
+  const parsed = new URL(url);
+  const hosts = parsed.hostname.split(',');
+  if (hosts.length !== 1 || !parsed.hostname || parsed.searchParams.has('host')) return {};
+  return {
+    socket: (target: SocketTarget) =>
+      new Promise<net.Socket>((resolve, reject) => {
+        const socket = net.connect({
+          host: target.host[0],
+          port: target.port[0] ?? 5432,
+          noDelay: true,
+        });
+        socket.once('connect', () => {
+          socket.off('error', reject);
+          resolve(socket);
+        });
+        socket.once('error', reject);
+      }),
+  };
+}
