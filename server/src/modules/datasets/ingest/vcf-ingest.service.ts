@@ -113,6 +113,7 @@ export async function ingestVcf(
     let bySample: ParticipantRef[] = [];
     await db
       .transaction(async (tx) => {
+        await takeDatasetIngestTurn(tx, datasetId);
         const pseudonymOf = (sample: string) => (sampleMap ? sampleMap.get(sample) : sample);
         const unmapped = reader.header.samples.filter((s) => !pseudonymOf(s));
         if (unmapped.length) {
@@ -215,6 +216,22 @@ export async function ingestVcf(
   } finally {
     reader.close();
   }
+}
+
+// The class of the transaction-scoped lock a VCF ingest holds on its dataset (the second key is
+// the dataset id's hash; two datasets sharing a hash merely take turns).
+const VCF_INGEST_LOCK_CLASS = 7_270_201;
+
+/**
+ * Makes the VCF ingests of one dataset take turns, until the holder commits or rolls back. No
+ * key refuses a repeated call in `variant_call_sets`: the check (call-staging.ts) reads the rows
+ * committed before it, and which participants were samples already, so an ingest running beside
+ * another one of the same dataset would miss the other's calls and store a repeat of them.
+ */
+async function takeDatasetIngestTurn(tx: Tx, datasetId: string): Promise<void> {
+  await tx.execute(
+    sql`select pg_advisory_xact_lock(${VCF_INGEST_LOCK_CLASS}, hashtext(${datasetId}))`,
+  );
 }
 
 /**
