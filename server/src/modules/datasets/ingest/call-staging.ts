@@ -204,8 +204,11 @@ async function describeRepeat(
   },
 ): Promise<DuplicateCall> {
   const other = new Set(row.other);
-  // The lowest repeated number, so the message does not depend on the order of the arrays.
-  const participantNum = Math.min(...row.carriers.filter((n) => other.has(n)));
+  // The lowest repeated number, so the message does not depend on the order of the arrays. A
+  // loop, not `Math.min(...)`: a common allele of a biobank's file shares more carriers than a
+  // call may pass arguments (about 120,000).
+  let participantNum = Number.POSITIVE_INFINITY;
+  for (const n of row.carriers) if (n < participantNum && other.has(n)) participantNum = n;
   const [v] = await queryRows<{ chrom: string; pos: number; ref: string; alt: string }>(
     tx,
     sql`select chrom, pos, ref, alt from variants where id = ${row.variant_id}`,
