@@ -22,10 +22,13 @@ export function noDelaySocketOption(url: string): Record<string, unknown> {
   return {
     socket: (target: SocketTarget) =>
       new Promise<net.Socket>((resolve, reject) => {
-        const socket = net.connect({
-          host: target.host[0],
-          port: target.port[0] ?? 5432,
-          noDelay: true,
+        const host = target.host[0];
+        const port = target.port[0] ?? 5432;
+        const socket = Object.assign(net.connect({ host, port, noDelay: true }), {
+          // postgres.js names the server from these in the TLS handshake (SNI), as on its own
+          // socket: a provider that routes connections by that name refuses one without it.
+          host,
+          port,
         });
         socket.once('connect', () => {
           socket.off('error', reject);
