@@ -18,7 +18,7 @@ SELECT "dataset_id", NULL, "variant_id",
 FROM "variant_calls"
 GROUP BY "dataset_id", "variant_id";
 --> statement-breakpoint
-CREATE INDEX "variant_call_sets_variant_idx" ON "variant_call_sets" USING btree ("variant_id","dataset_id");--> statement-breakpoint
+CREATE INDEX "variant_call_sets_variant_idx" ON "variant_call_sets" USING btree ("variant_id","dataset_id","ingest_id");--> statement-breakpoint
 DROP TABLE "variant_calls" CASCADE;
 --> statement-breakpoint
 -- Hand-added: the calls one row per call, unnested from variant_call_sets, for tests and cold

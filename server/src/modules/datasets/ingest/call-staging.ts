@@ -169,11 +169,24 @@ export async function publishCallSets(staging: CallStaging, batch: StagedCallSet
     sql`with staged as (
           select ord, line, variant_id, het || hom || hemi as carriers from ${s}
         ), repeats as (
+          -- Earlier batches of this file: an index probe on (variant, dataset, ingest).
           select s.ord, s.line, s.variant_id, s.carriers, c.het || c.hom || c.hemi as other,
                  null::int as earlier_line, null::int as earlier_ord, c.ingest_id::text as stored_by
           from staged s join variant_call_sets c
             on c.variant_id = s.variant_id and c.dataset_id = ${datasetId}::uuid
-          where (c.ingest_id = ${ingestId}::uuid or s.carriers && ${priorSamples}::int[])
+           and c.ingest_id = ${ingestId}::uuid
+          where s.carriers && (c.het || c.hom || c.hemi)
+          union all
+          -- Other ingests, only for staged rows carrying a prior sample: the filter on the staged
+          -- row alone runs before the join, so a file of new samples reads no stored row. (As one
+          -- join with an OR it read every earlier file's row of each variant: 21 ms a file of 175
+          -- records after 400 files.)
+          select s.ord, s.line, s.variant_id, s.carriers, c.het || c.hom || c.hemi,
+                 null::int, null::int, c.ingest_id::text
+          from staged s join variant_call_sets c
+            on c.variant_id = s.variant_id and c.dataset_id = ${datasetId}::uuid
+          where s.carriers && ${priorSamples}::int[]
+            and (c.ingest_id is distinct from ${ingestId}::uuid)
             and s.carriers && (c.het || c.hom || c.hemi)
           union all
           select s.ord, s.line, s.variant_id, s.carriers, e.carriers, e.line, e.ord, null

@@ -66,7 +66,8 @@ export const variantCallSets = pgTable(
   },
   (t) => [
     // Variant first: the cohort index loads carriers by variant range, and so does the export.
-    index('variant_call_sets_variant_idx').on(t.variantId, t.datasetId),
+    // The ingest last: the repeat check probes a file's own earlier batches by it.
+    index('variant_call_sets_variant_idx').on(t.variantId, t.datasetId, t.ingestId),
   ],
 );
 
