@@ -5,6 +5,8 @@ interface SocketTarget {
   host: string[];
   port: number[];
   path?: string | false;
+  /** Seconds; postgres.js starts its own timer only once the factory has answered. */
+  connect_timeout?: number;
 }
 
 /**
@@ -30,11 +32,24 @@ export function noDelaySocketOption(url: string): Record<string, unknown> {
           host,
           port,
         });
+        // postgres.js times the connect only after this promise settles, so without a timer of
+        // our own a host that drops packets would hang for the system's TCP timeout (minutes).
+        const seconds = target.connect_timeout ?? 30;
+        const timer = setTimeout(
+          () =>
+            socket.destroy(new Error(`connect to ${host}:${port} timed out after ${seconds} s`)),
+          seconds * 1000,
+        );
+        const failed = (error: Error) => {
+          clearTimeout(timer);
+          reject(error);
+        };
         socket.once('connect', () => {
-          socket.off('error', reject);
+          clearTimeout(timer);
+          socket.off('error', failed);
           resolve(socket);
         });
-        socket.once('error', reject);
+        socket.once('error', failed);
       }),
   };
 }
