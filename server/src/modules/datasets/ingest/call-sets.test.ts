@@ -11,17 +11,9 @@ import { createParticipant } from '../../participants/participants.service.js';
 import { registerDataset } from '../datasets.service.js';
 import { eraseParticipantData } from './participant-data-erasure.js';
 import { ingestVcf } from './vcf-ingest.service.js';
+import { vcfText } from '../../../test/vcf-text.js';
 
 const operator = systemActor('test');
-
-function vcf(samples: string[], rows: string[]): string {
-  return `${[
-    '##fileformat=VCFv4.3',
-    '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
-    `#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t${samples.join('\t')}`,
-    ...rows,
-  ].join('\n')}\n`;
-}
 
 type CallSetRow = {
   dataset_id: string;
@@ -86,7 +78,7 @@ describe(`calls stored as carrier arrays (${TEST_DRIVER})`, () => {
       datasetId: datasetIds[0],
       path: write(
         'a.vcf',
-        vcf(columns, [
+        vcfText(columns, [
           '1\t100\t.\tA\tG,T\t.\tPASS\t.\tGT\t0/1\t1/1\t0/2\t1/2',
           'X\t200\t.\tC\tA\t.\tPASS\t.\tGT\t1\t0/0\t1\t0/1',
         ]),
@@ -97,7 +89,7 @@ describe(`calls stored as carrier arrays (${TEST_DRIVER})`, () => {
       datasetId: datasetIds[1],
       path: write(
         'b.vcf',
-        vcf([p1!.pseudonym, p0!.pseudonym], ['1\t100\t.\tA\tG\t.\tPASS\t.\tGT\t0/1\t0/1']),
+        vcfText([p1!.pseudonym, p0!.pseudonym], ['1\t100\t.\tA\tG\t.\tPASS\t.\tGT\t0/1\t0/1']),
       ),
     });
     const nums = (...ps: (typeof p0)[]) => ps.map((p) => p!.num);

@@ -157,14 +157,7 @@ export async function publishCallSets(staging: CallStaging, batch: StagedCallSet
   // `&&` finds an overlap without building the overlap; the repeated number is only computed
   // for the one row reported. The insert runs only when the check found nothing (both read the
   // table as it was before the statement).
-  const [row] = await queryRows<{
-    line: number;
-    variant_id: number;
-    carriers: number[];
-    other: number[];
-    earlier_line: number | null;
-    stored_by: string | null;
-  }>(
+  const [row] = await queryRows<RepeatRow>(
     tx,
     sql`with staged as (
           select ord, line, variant_id, het || hom || hemi as carriers from ${s}
@@ -204,18 +197,19 @@ export async function publishCallSets(staging: CallStaging, batch: StagedCallSet
   if (row) throw new DuplicateCallError(await describeRepeat(tx, ingestId, row));
 }
 
-async function describeRepeat(
-  tx: Tx,
-  ingestId: string,
-  row: {
-    line: number;
-    variant_id: number;
-    carriers: number[];
-    other: number[];
-    earlier_line: number | null;
-    stored_by: string | null;
-  },
-): Promise<DuplicateCall> {
+/** The first repeat the check found: the staged row, and the carriers it shares them with. */
+interface RepeatRow extends Record<string, unknown> {
+  line: number;
+  variant_id: number;
+  carriers: number[];
+  other: number[];
+  /** The earlier line of this batch, or null when the other row is stored. */
+  earlier_line: number | null;
+  /** The ingest that stored the other row (null for rows carried over by the migration). */
+  stored_by: string | null;
+}
+
+async function describeRepeat(tx: Tx, ingestId: string, row: RepeatRow): Promise<DuplicateCall> {
   const other = new Set(row.other);
   // The lowest repeated number, so the message does not depend on the order of the arrays. A
   // loop, not `Math.min(...)`: a common allele of a biobank's file shares more carriers than a

@@ -11,17 +11,9 @@ import { systemActor } from '../../actors/actor.js';
 import { createParticipant } from '../../participants/participants.service.js';
 import { registerDataset } from '../datasets.service.js';
 import { ingestVcf } from './vcf-ingest.service.js';
+import { vcfText } from '../../../test/vcf-text.js';
 
 const operator = systemActor('test');
-
-function vcf(samples: string[], rows: string[]): string {
-  return `${[
-    '##fileformat=VCFv4.3',
-    '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
-    `#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t${samples.join('\t')}`,
-    ...rows,
-  ].join('\n')}\n`;
-}
 
 /**
  * Starts both ingests, and on a server database keeps whichever would commit first from doing so
@@ -99,10 +91,13 @@ describe(`concurrent VCF ingests into one dataset (${TEST_DRIVER})`, () => {
   });
 
   it('a call both files make is stored once: the ingest that commits second is refused', async () => {
-    const first = write('first.vcf', vcf([pseudonym], ['1\t100\t.\tA\tG\t.\tPASS\t.\tGT\t0/1']));
+    const first = write(
+      'first.vcf',
+      vcfText([pseudonym], ['1\t100\t.\tA\tG\t.\tPASS\t.\tGT\t0/1']),
+    );
     const second = write(
       'second.vcf',
-      vcf(
+      vcfText(
         [pseudonym],
         ['1\t100\t.\tA\tG\t.\tPASS\t.\tGT\t1/1', '1\t300\t.\tC\tT\t.\tPASS\t.\tGT\t0/1'],
       ),

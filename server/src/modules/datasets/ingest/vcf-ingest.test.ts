@@ -15,22 +15,9 @@ import { participants } from '../../participants/participants.tables.js';
 import { createParticipant } from '../../participants/participants.service.js';
 import { registerDataset } from '../datasets.service.js';
 import { ingestVcf } from './vcf-ingest.service.js';
+import { vcfText } from '../../../test/vcf-text.js';
 
 const operator = systemActor('test');
-const HEADER = [
-  '##fileformat=VCFv4.3',
-  '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
-];
-
-function vcf(samples: string[], rows: string[]): string {
-  return (
-    [
-      ...HEADER,
-      `#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t${samples.join('\t')}`,
-      ...rows,
-    ].join('\n') + '\n'
-  );
-}
 
 describe(`VCF ingest (${TEST_DRIVER})`, () => {
   let db: TestDatabase;
@@ -84,7 +71,7 @@ describe(`VCF ingest (${TEST_DRIVER})`, () => {
     const file = write(
       'ok.vcf.gz',
       gzipSync(
-        vcf(pseudonyms.slice(0, 3), [
+        vcfText(pseudonyms.slice(0, 3), [
           `17\t7674220\trs1\tC\tT,G\t.\tPASS\tGENE=TP53\tGT\t0/1\t1/2\t./.`,
           `17\t7674300\t.\tA\tG\t.\tPASS\t.\tGT\t0/0\t1|1\t0|1`,
         ]),
@@ -125,7 +112,7 @@ describe(`VCF ingest (${TEST_DRIVER})`, () => {
       (_, i) => `1\t${10_000 + i}\t.\tA\tC\t.\tPASS\t.\tGT\t0/1\t0/0`,
     );
     rows.push('1\tNOT_A_NUMBER\t.\tA\tC\t.\tPASS\t.\tGT\t0/1\t0/0');
-    const file = write('broken.vcf', vcf(pseudonyms.slice(0, 2), rows));
+    const file = write('broken.vcf', vcfText(pseudonyms.slice(0, 2), rows));
     const before = { ...(await stored()), audit: await auditCount(db.db) };
     const error = await ingestVcf(db.db, operator, { datasetId, path: file }).catch(
       (e: unknown) => e,
@@ -139,14 +126,14 @@ describe(`VCF ingest (${TEST_DRIVER})`, () => {
     const before = await stored();
     const unknown = write(
       'unknown.vcf',
-      vcf(['P-NOBODY'], ['1\t100\t.\tA\tC\t.\tPASS\t.\tGT\t0/1']),
+      vcfText(['P-NOBODY'], ['1\t100\t.\tA\tC\t.\tPASS\t.\tGT\t0/1']),
     );
     await expect(ingestVcf(db.db, operator, { datasetId, path: unknown })).rejects.toThrow(
       /P-NOBODY/,
     );
     const mapped = write(
       'mapped.vcf',
-      vcf(['S1', 'S2'], ['1\t100\t.\tA\tC\t.\tPASS\t.\tGT\t0/1\t1/1']),
+      vcfText(['S1', 'S2'], ['1\t100\t.\tA\tC\t.\tPASS\t.\tGT\t0/1\t1/1']),
     );
     const map = write('map.tsv', `sample\tparticipant\nS1\t${pseudonyms[3]}\n`);
     await expect(
@@ -159,7 +146,7 @@ describe(`VCF ingest (${TEST_DRIVER})`, () => {
     const before = await stored();
     const file = write(
       'duplicate.vcf',
-      vcf(
+      vcfText(
         [pseudonyms[0]!],
         ['4\t100\t.\tA\tT\t.\tPASS\t.\tGT\t0/1', '4\t100\t.\tA\tT\t.\tPASS\t.\tGT\t1/1'],
       ),
@@ -180,7 +167,7 @@ describe(`VCF ingest (${TEST_DRIVER})`, () => {
       (_, i) => `7\t${1_000 + i}\t.\tA\tC\t.\tPASS\t.\tGT\t0/0\t0/1`,
     );
     rows.push('7\t9000\t.\tA\tC\t.\tPASS\t.\tGT\t0/1\t0/0', rows[2]!);
-    const file = write('repeat-across-batches.vcf', vcf(pseudonyms.slice(0, 2), rows));
+    const file = write('repeat-across-batches.vcf', vcfText(pseudonyms.slice(0, 2), rows));
     const before = { ...(await stored()), audit: await auditCount(db.db) };
     const error = await ingestVcf(db.db, operator, { datasetId, path: file }).catch(
       (e: unknown) => e,
@@ -195,13 +182,13 @@ describe(`VCF ingest (${TEST_DRIVER})`, () => {
   it('a call already stored by an earlier ingest refuses the whole new file, naming its line', async () => {
     const first = write(
       'first.vcf',
-      vcf([pseudonyms[0]!, pseudonyms[1]!], ['5\t300\t.\tG\tC\t.\tPASS\t.\tGT\t0/1\t0/0']),
+      vcfText([pseudonyms[0]!, pseudonyms[1]!], ['5\t300\t.\tG\tC\t.\tPASS\t.\tGT\t0/1\t0/0']),
     );
     await ingestVcf(db.db, operator, { datasetId, path: first });
     const before = { ...(await stored()), audit: await auditCount(db.db) };
     const second = write(
       'second.vcf',
-      vcf(
+      vcfText(
         [pseudonyms[1]!, pseudonyms[0]!],
         [
           '5\t301\t.\tG\tT\t.\tPASS\t.\tGT\t0/1\t1/1',
@@ -225,7 +212,10 @@ describe(`VCF ingest (${TEST_DRIVER})`, () => {
       ['third.vcf', 310],
       ['fourth.vcf', 311],
     ] as const) {
-      const next = write(name, vcf([pseudonyms[0]!], [`5\t${pos}\t.\tG\tA\t.\tPASS\t.\tGT\t0/1`]));
+      const next = write(
+        name,
+        vcfText([pseudonyms[0]!], [`5\t${pos}\t.\tG\tA\t.\tPASS\t.\tGT\t0/1`]),
+      );
       expect((await ingestVcf(db.db, operator, { datasetId, path: next })).calls).toBe(1);
     }
     expect(await stored()).toMatchObject({ c: before.c + 2, i: before.i + 2 });
@@ -237,7 +227,7 @@ describe(`VCF ingest (${TEST_DRIVER})`, () => {
       (_, i) => `6\t${1_000 + i}\t.\tA\tC\t.\tPASS\t.\tGT\t0/1\t0/0`,
     );
     rows.push(rows[0]!, '6\t7000\t.\tA\tC\t.\tPASS\t.\tGT\t0/9\t0/0');
-    const file = write('repeat-then-malformed.vcf', vcf(pseudonyms.slice(0, 2), rows));
+    const file = write('repeat-then-malformed.vcf', vcfText(pseudonyms.slice(0, 2), rows));
     const before = { ...(await stored()), audit: await auditCount(db.db) };
     const error = await ingestVcf(db.db, operator, { datasetId, path: file }).catch(
       (e: unknown) => e,
@@ -254,7 +244,7 @@ describe(`VCF ingest (${TEST_DRIVER})`, () => {
       .where(eq(participants.pseudonym, pseudonyms[3]!));
     const file = write(
       'withdrawn.vcf',
-      vcf([pseudonyms[0]!, pseudonyms[3]!], ['2\t500\t.\tG\tA\t.\tPASS\t.\tGT\t0/1\t1/1']),
+      vcfText([pseudonyms[0]!, pseudonyms[3]!], ['2\t500\t.\tG\tA\t.\tPASS\t.\tGT\t0/1\t1/1']),
     );
     const report = await ingestVcf(db.db, operator, { datasetId, path: file });
     expect(report).toMatchObject({ calls: 1, withdrawnCalls: 1 });
@@ -262,7 +252,10 @@ describe(`VCF ingest (${TEST_DRIVER})`, () => {
 
   it('only the dataset’s own steward ingests into it', async () => {
     const other = await makeUser(db.db, 'steward');
-    const file = write('other.vcf', vcf([pseudonyms[0]!], ['3\t42\t.\tA\tT\t.\tPASS\t.\tGT\t0/1']));
+    const file = write(
+      'other.vcf',
+      vcfText([pseudonyms[0]!], ['3\t42\t.\tA\tT\t.\tPASS\t.\tGT\t0/1']),
+    );
     await expect(
       ingestVcf(db.db, actorOf(other), { datasetId, path: file }),
     ).rejects.toBeInstanceOf(ForbiddenError);
