@@ -34,11 +34,6 @@ export type PendingOffset = VirtualOffset;
 /** Blocks compressed at once (zlib runs them on libuv's thread pool, in parallel). */
 const IN_FLIGHT = 4;
 
-/** Encodes a virtual offset as the spec's unsigned 64-bit integer. */
-export function virtualOffsetBigInt(v: VirtualOffset): bigint {
-  return (BigInt(v.block) << 16n) | BigInt(v.within);
-}
-
 /**
  * One BGZF block: a gzip member whose header carries the `BC` extra field with the block's total
  * size minus one. Data that repeats every four bytes (an export's genotype columns) is deflated
