@@ -60,7 +60,9 @@ describe('export records patched from hom-ref runs', () => {
       return r < 0.05 ? [] : r < 0.5 ? [0] : r < 0.8 ? [1] : r < 0.9 ? [2] : [0, 2];
     });
     const groups = new SampleGroupsBuilder(samples);
-    datasetsOf.forEach((ds, column) => ds.forEach((d) => groups.add(column, d)));
+    datasetsOf.forEach((ds, column) => {
+      if (ds.length) groups.assign(column, groups.group([...ds].reverse()));
+    });
     const variants: { v: VariantRow; calls: Call[] }[] = [];
     for (let i = 0; i < 40; i++) {
       const calls: Call[] = [];
