@@ -95,13 +95,16 @@ export async function writeExportVcf(
       n && input.datasetIds.length
         ? await queryRows<VariantRow>(
             tx,
-            // The samples as a table joined by hash: `= any(array)` of 100k numbers is compared
-            // element by element under a generic plan (173 s at 100k samples, 2 s joined).
+            // A variant is exported when one of its call sets in the granted datasets has an
+            // exported carrier: probed carrier by carrier through the table's index, stopping at
+            // the first (exporting most of a cohort, that is the first carrier). Joining every
+            // carrier to the table by hash read them all: 4.5 s at 200k samples, 0.3 s probed.
+            // (`= any(array)` of 100k numbers was worse still: 173 s under a generic plan.)
             sql`select v.id, v.chrom, v.pos, v.ref, v.alt, v.gene from variants v
-                where v.id in (select c.variant_id from variant_call_sets c
-                  cross join lateral unnest(c.het || c.hom || c.hemi) as u(num)
-                  join ${table} e on e.num = u.num
-                  where c.dataset_id = any(${datasets}::uuid[]))`,
+                where exists (select 1 from variant_call_sets c
+                  where c.variant_id = v.id and c.dataset_id = any(${datasets}::uuid[])
+                    and exists (select 1 from unnest(c.het || c.hom || c.hemi) as u(num)
+                      where exists (select 1 from ${table} e where e.num = u.num)))`,
           )
         : [];
     variants.sort(
@@ -251,6 +254,8 @@ async function exportedSamplesTable(tx: Tx, samples: readonly ExportSample[]): P
                          select u.num, u.ord::int - 1 + ${i}
                          from unnest(${nums}::int[]) with ordinality as u(num, ord)`);
   }
+  // Indexed once filled (cheaper than maintaining it while inserting), for the carrier probes.
+  await tx.execute(sql`create index on ${table} (num)`);
   // Fresh temporary tables have no statistics: without them the planner guesses a tiny table.
   await tx.execute(sql`analyze ${table}`);
   return table;
