@@ -15,8 +15,6 @@ export interface ExportSample {
 
 /** Variants whose calls are read by one query (sorted in the file's order on the server). */
 const VARIANT_BATCH = 100;
-/** Rows of calls (or sample memberships) read from the database at once, through a cursor. */
-const PAGE_ROWS = 8192;
 /** Call-set rows (one variant's carriers in one dataset) read at once. */
 const CALL_ROWS_PAGE = 32;
 /** Exported participant numbers sent to the database per statement. */
@@ -296,6 +294,8 @@ export interface SampleGroups {
 
 /** Columns sent per row of the sample groups (a range of 8,192 columns of one group). */
 const GROUP_COLUMN_RANGE_SHIFT = 13;
+/** Sample-group rows read at once (each at most 8,192 columns, about 50 KB of text). */
+const GROUP_ROWS_PAGE = 8;
 
 /**
  * The sample groups, grouped by the database: one row per group and range of 8,192 columns, the
@@ -321,7 +321,7 @@ async function sampleGroups(
                 group by e.col) m
           group by m.ds, m.col >> ${GROUP_COLUMN_RANGE_SHIFT}
           order by 1, min(m.col)`,
-      CALL_ROWS_PAGE,
+      GROUP_ROWS_PAGE,
     );
     for await (const page of rows)
       for (const r of page) {
