@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { WriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { crc32, gzip } from 'node:zlib';
@@ -34,49 +35,51 @@ export type PendingOffset = VirtualOffset;
 /** Blocks compressed at once (zlib runs them on libuv's thread pool, in parallel). */
 const IN_FLIGHT = 4;
 
-/** Encodes a virtual offset as the spec's unsigned 64-bit integer. */
-export function virtualOffsetBigInt(v: VirtualOffset): bigint {
-  return (BigInt(v.block) << 16n) | BigInt(v.within);
-}
+/** A BGZF block's gzip header: the `BC` extra field, its 2-byte size (total - 1) at offset 16. */
+const BGZF_HEADER = Buffer.from([0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 0xff, 6, 0, 0x42, 0x43, 2, 0]);
+/** Compressed bytes gathered before they go to the stream: one write per this much output. */
+const OUTPUT_BYTES = 0x40000;
 
 /**
- * One BGZF block: a gzip member whose header carries the `BC` extra field with the block's total
- * size minus one. Data that repeats every four bytes (an export's genotype columns) is deflated
- * here by `deflateRepeats`, far faster than zlib; anything else by zlib on libuv's thread pool,
- * whose plain 10-byte gzip header is swapped for the BGZF one.
+ * A BGZF block compressed by zlib on libuv's thread pool (data that `deflateRepeats` refuses: a
+ * header, an index), its plain 10-byte gzip header swapped for the BGZF one.
  */
-async function bgzfBlock(data: Buffer, level: number): Promise<Buffer> {
-  const repeats = deflateRepeats(data);
-  if (repeats) return bgzfMember(repeats, crc32(data), data.length);
+async function zlibBlock(data: Buffer, level: number): Promise<Buffer> {
   const member = await gzipAsync(data, { level });
-  return bgzfMember(
-    member.subarray(10, member.length - 8),
-    member.readUInt32LE(member.length - 8),
-    data.length,
-  );
+  const deflated = member.subarray(10, member.length - 8);
+  const block = Buffer.allocUnsafe(memberSize(deflated.length));
+  writeMember(block, 0, deflated, member.readUInt32LE(member.length - 8), data.length);
+  return block;
 }
 
-/** A BGZF block from raw deflate data and the uncompressed data's CRC-32 and size. */
-function bgzfMember(deflated: Buffer, crc: number, size: number): Buffer {
-  const total = 18 + deflated.length + 8;
+/** The size of a BGZF block holding `deflated` bytes of deflate data. */
+function memberSize(deflated: number): number {
+  const total = 18 + deflated + 8;
   if (total > 0x10000) throw new Error('BGZF block above 64 KiB');
-  const block = Buffer.allocUnsafe(total);
-  block.set([0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 0xff, 6, 0, 0x42, 0x43, 2, 0], 0);
-  block.writeUInt16LE(total - 1, 16);
-  deflated.copy(block, 18);
-  block.writeUInt32LE(crc >>> 0, total - 8);
-  block.writeUInt32LE(size, total - 4);
-  return block;
+  return total;
+}
+
+/** Writes a BGZF block (header, raw deflate data, CRC-32 and size) into `out` at `at`. */
+function writeMember(out: Buffer, at: number, deflated: Uint8Array, crc: number, size: number) {
+  const total = memberSize(deflated.length);
+  out.set(BGZF_HEADER, at);
+  out.writeUInt16LE(total - 1, at + 16);
+  out.set(deflated, at + 18);
+  out.writeUInt32LE(crc >>> 0, at + total - 8);
+  out.writeUInt32LE(size, at + total - 4);
 }
 
 /**
  * Writes BGZF (blocked gzip, readable by gzip, bgzip, tabix and htslib) to a stream, block by
  * block. Bytes are copied into a block buffer as they come (`append`, synchronous, so a caller
- * can write a record in many small pieces cheaply); a full block goes to zlib on libuv's thread
- * pool and its buffer back to a small pool when compressed. Memory stays at `IN_FLIGHT + 1`
- * blocks whatever the file's size, as long as the caller awaits `drain` when `append` asks it
- * to. Tracks the virtual offset of the next byte for an index, and the SHA-256 and size of the
- * compressed output.
+ * can write a record in many small pieces cheaply). A full block that repeats every four bytes
+ * (an export's genotype columns) is deflated at once by `deflateRepeats`, straight into an output
+ * buffer; any other goes to zlib on libuv's thread pool. Compressed blocks leave in order, a
+ * quarter MiB per stream write (from buffers reused once a file stream has written them): no
+ * allocation per block, so a long export leaves little garbage for the collector to let pile up.
+ * Memory stays at a few blocks and output buffers whatever the file's size, as long as the
+ * caller awaits `drain` when `append` asks it to. Tracks the virtual offset of the next byte for
+ * an index, and the SHA-256 and size of the compressed output.
  */
 export class BgzfWriter {
   private block: Buffer = Buffer.allocUnsafe(BGZF_BLOCK_INPUT);
@@ -86,16 +89,32 @@ export class BgzfWriter {
   private written = 0;
   private readonly hash = createHash('sha256');
   private finished = false;
-  /** Blocks being compressed, oldest first; written to the stream in this order. */
-  private readonly compressing: Promise<Buffer>[] = [];
+  /**
+   * Blocks not yet in the output, oldest first: zlib's under way, and any encoded while one of
+   * those was (copied, since they must wait their turn).
+   */
+  private readonly queue: (Buffer | Promise<Buffer>)[] = [];
   /** The file offset of each block's start, by sequence number (and the end, last). */
   private readonly blockStarts: number[] = [];
   private blocks = 0;
+  /** Compressed blocks gathered for the next stream write. */
+  private output: Buffer = Buffer.allocUnsafe(OUTPUT_BYTES);
+  private outputFill = 0;
+  /**
+   * Output buffers the stream has finished with. Only a file stream is known to be done with a
+   * chunk when its write's callback comes (the bytes are in the file); other streams may hand the
+   * very buffer on (a PassThrough's reader, a collector), so theirs are never reused.
+   */
+  private readonly spareOutput: Buffer[] = [];
+  private readonly reuseOutput: boolean;
+  private streamError: Error | null = null;
 
   constructor(
     private readonly out: Writable,
     private readonly level = 6,
-  ) {}
+  ) {
+    this.reuseOutput = out instanceof WriteStream;
+  }
 
   /** Where the next byte written will be (resolve it once the file is finished). */
   position(): PendingOffset {
@@ -109,8 +128,8 @@ export class BgzfWriter {
   }
 
   /**
-   * Copies `bytes[start, end)` into the file without waiting. Returns true when enough blocks
-   * are waiting for compression that the caller should `await drain()` before appending more.
+   * Copies `bytes[start, end)` into the file without waiting. Returns true when the caller
+   * should `await drain()` before appending more (blocks waiting for zlib, or the stream full).
    */
   append(bytes: Uint8Array, start = 0, end = bytes.length): boolean {
     if (this.finished) throw new Error('BGZF writer already finished');
@@ -122,7 +141,7 @@ export class BgzfWriter {
       // Sealed as soon as the block is full, so position() never points past a block's end.
       if (this.fill === BGZF_BLOCK_INPUT) this.seal();
     }
-    return this.compressing.length >= IN_FLIGHT;
+    return this.mustWait();
   }
 
   /** `append` for text (UTF-8). */
@@ -133,14 +152,18 @@ export class BgzfWriter {
       if (this.finished) throw new Error('BGZF writer already finished');
       this.fill += this.block.write(text, this.fill, 'utf8');
       if (this.fill === BGZF_BLOCK_INPUT) this.seal();
-      return this.compressing.length >= IN_FLIGHT;
+      return this.mustWait();
     }
     return this.append(Buffer.from(text, 'utf8'));
   }
 
-  /** Waits until fewer than `IN_FLIGHT` blocks are being compressed, writing the oldest out. */
+  /**
+   * Waits until fewer than `IN_FLIGHT` blocks are with zlib (putting the oldest in the output)
+   * and the stream has room again.
+   */
   async drain(): Promise<void> {
-    while (this.compressing.length >= IN_FLIGHT) await this.emit(await this.compressing.shift()!);
+    while (this.queue.length >= IN_FLIGHT) this.emit(await this.queue.shift()!);
+    await this.streamRoom();
   }
 
   /** Appends bytes; resolves once the blocks waiting for compression are few enough. */
@@ -160,44 +183,101 @@ export class BgzfWriter {
   /** Writes the last block and the EOF marker; the stream is left open for the caller. */
   async finish(): Promise<{ bytes: number; sha256: string }> {
     this.seal();
-    while (this.compressing.length) await this.emit(await this.compressing.shift()!);
+    while (this.queue.length) this.emit(await this.queue.shift()!);
     this.blockStarts.push(this.written);
-    await this.emit(BGZF_EOF);
+    this.put(BGZF_EOF);
+    this.writeOutput();
+    await this.streamRoom();
     this.finished = true;
     return { bytes: this.written, sha256: this.hash.digest('hex') };
   }
 
-  /** Sends the filled part of the block to compression and takes a fresh buffer. */
+  private mustWait(): boolean {
+    return this.queue.length >= IN_FLIGHT || this.out.writableNeedDrain;
+  }
+
+  /** Compresses the filled part of the block, or sends it to zlib, and starts an empty one. */
   private seal(): void {
     if (this.fill === 0) return;
-    const buffer = this.block;
-    const block = bgzfBlock(buffer.subarray(0, this.fill), this.level).finally(() =>
-      this.spare.push(buffer),
-    );
-    // Settled later, in order; a failure surfaces when its turn comes (or at finish).
-    block.catch(() => {});
-    this.compressing.push(block);
+    const data = this.block.subarray(0, this.fill);
+    const repeats = deflateRepeats(data);
+    if (repeats) {
+      if (this.queue.length) {
+        const block = Buffer.allocUnsafe(memberSize(repeats.length));
+        writeMember(block, 0, repeats, crc32(data), data.length);
+        this.queue.push(block);
+      } else {
+        this.blockStarts.push(this.written);
+        const size = memberSize(repeats.length);
+        this.reserve(size);
+        writeMember(this.output, this.outputFill, repeats, crc32(data), data.length);
+        this.outputFill += size;
+        this.written += size;
+      }
+    } else {
+      const buffer = this.block;
+      const block = zlibBlock(data, this.level).finally(() => this.spare.push(buffer));
+      // Settled later, in order; a failure surfaces when its turn comes (or at finish).
+      block.catch(() => {});
+      this.queue.push(block);
+      this.block = this.spare.pop() ?? Buffer.allocUnsafe(BGZF_BLOCK_INPUT);
+    }
     this.blocks++;
-    this.block = this.spare.pop() ?? Buffer.allocUnsafe(BGZF_BLOCK_INPUT);
     this.fill = 0;
   }
 
-  private async emit(block: Buffer): Promise<void> {
-    if (block !== BGZF_EOF) this.blockStarts.push(this.written);
-    this.hash.update(block);
-    this.written += block.length;
-    if (!this.out.write(block))
-      await new Promise<void>((resolve, reject) => {
-        const onError = (error: Error) => {
-          this.out.off('drain', onDrain);
-          reject(error);
-        };
-        const onDrain = () => {
-          this.out.off('error', onError);
-          resolve();
-        };
-        this.out.once('drain', onDrain);
-        this.out.once('error', onError);
-      });
+  /** Puts a whole compressed block (its turn come) in the output. */
+  private emit(block: Buffer): void {
+    this.blockStarts.push(this.written);
+    this.put(block);
+  }
+
+  private put(bytes: Buffer): void {
+    this.reserve(bytes.length);
+    bytes.copy(this.output, this.outputFill);
+    this.outputFill += bytes.length;
+    this.written += bytes.length;
+  }
+
+  /** Makes room for `size` bytes in the output buffer, writing it out first if need be. */
+  private reserve(size: number): void {
+    if (this.outputFill + size > this.output.length) this.writeOutput();
+  }
+
+  /** Hands the gathered output to the stream; its buffer is reused once the stream is done. */
+  private writeOutput(): void {
+    if (this.outputFill === 0) return;
+    const buffer = this.output;
+    const chunk = buffer.subarray(0, this.outputFill);
+    this.hash.update(chunk);
+    this.out.write(chunk, (error) => {
+      if (error) this.streamError ??= error;
+      else if (this.reuseOutput) this.spareOutput.push(buffer);
+    });
+    this.output = this.spareOutput.pop() ?? Buffer.allocUnsafe(OUTPUT_BYTES);
+    this.outputFill = 0;
+  }
+
+  /**
+   * Waits for the stream's `drain` while it needs one (asked afresh: the event may have come
+   * while we awaited zlib); fails with the stream's error.
+   */
+  private async streamRoom(): Promise<void> {
+    const failed = this.streamError ?? this.out.errored;
+    if (failed) throw failed;
+    if (!this.out.writableNeedDrain) return;
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: Error) => {
+        this.out.off('drain', onDrain);
+        reject(error);
+      };
+      const onDrain = () => {
+        this.out.off('error', onError);
+        resolve();
+      };
+      this.out.once('drain', onDrain);
+      this.out.once('error', onError);
+    });
+    if (this.streamError) throw this.streamError;
   }
 }

@@ -60,6 +60,20 @@ describe('deflateRepeats', () => {
     }
   });
 
+  it('encodes data at any byte offset (compared word by word or byte by byte) identically', () => {
+    const text = genotypeText(5, 0xff00 + 8);
+    const expected = Buffer.from(deflateRepeats(text.subarray(0, 0xff00))!);
+    for (let offset = 1; offset < 8; offset++) {
+      // A copy at `offset` into a fresh buffer: aligned to 4 bytes only when offset is 4.
+      const shifted = Buffer.alloc(0xff00 + offset);
+      text.copy(shifted, offset, 0, 0xff00);
+      const data = shifted.subarray(offset);
+      const deflated = deflateRepeats(data);
+      expect(deflated!.equals(expected), `offset ${offset}`).toBe(true);
+      expect(inflateRawSync(deflated!).equals(data), `offset ${offset}`).toBe(true);
+    }
+  });
+
   it('writes every byte value as a literal, including the 9-bit codes above 143', () => {
     const data = Buffer.concat([
       Buffer.from(Array.from({ length: 256 }, (_, i) => i)),

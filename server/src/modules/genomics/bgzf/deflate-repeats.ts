@@ -55,6 +55,27 @@ for (let length = 3; length <= 258; length++) {
   MATCH_COUNT[length] = count + extra + 5;
 }
 
+/**
+ * How many bytes from `i` (at least 4) on equal the byte four before them. Compares bytes up to
+ * a word boundary, then whole words (`words` is `data` viewed as 32-bit words, when aligned)
+ * against the word before, then the bytes of the last word.
+ */
+function repeatRun(data: Uint8Array, words: Uint32Array | null, i: number): number {
+  const length = data.length;
+  let j = i;
+  while (j < length && (j & 3) !== 0) {
+    if (data[j] !== data[j - 4]) return j - i;
+    j++;
+  }
+  if (words) {
+    let k = j >> 2;
+    while (k < words.length && words[k] === words[k - 1]) k++;
+    j = k << 2;
+  }
+  while (j < length && data[j] === data[j - 4]) j++;
+  return j - i;
+}
+
 /** Output of the largest block (64 KiB in, at most a quarter of it out), reused by every call. */
 let scratch = Buffer.allocUnsafe((0x10000 >> 2) + 72);
 
@@ -71,11 +92,15 @@ export function deflateRepeats(data: Uint8Array): Buffer | null {
   let acc = HEADER_BITS;
   let bits = 3;
   const length = data.length;
+  // Whole aligned words compared at once: the scan is most of the encoder's time.
+  const words =
+    data.byteOffset % 4 === 0
+      ? new Uint32Array(data.buffer, data.byteOffset, data.length >> 2)
+      : null;
   let i = 0;
   while (i < length) {
     // How many bytes from i on equal the byte four before them.
-    let run = 0;
-    if (i >= 4) while (i + run < length && data[i + run] === data[i + run - 4]) run++;
+    let run = i >= 4 ? repeatRun(data, words, i) : 0;
     if (run >= 3) {
       i += run;
       while (run >= 3) {

@@ -3,7 +3,13 @@ import { buffer } from 'node:stream/consumers';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { BgzfWriter } from '../../genomics/bgzf/bgzf-writer.js';
-import { RecordWriter, SampleGroupsBuilder, type VariantRow } from './export-vcf.js';
+import {
+  addCarriers,
+  ColumnLookup,
+  RecordWriter,
+  SampleGroupsBuilder,
+  type VariantRow,
+} from './export-vcf.js';
 
 /** Deterministic pseudo-random numbers (a test must fail the same way twice). */
 function random(seed: number) {
@@ -60,7 +66,9 @@ describe('export records patched from hom-ref runs', () => {
       return r < 0.05 ? [] : r < 0.5 ? [0] : r < 0.8 ? [1] : r < 0.9 ? [2] : [0, 2];
     });
     const groups = new SampleGroupsBuilder(samples);
-    datasetsOf.forEach((ds, column) => ds.forEach((d) => groups.add(column, d)));
+    datasetsOf.forEach((ds, column) => {
+      if (ds.length) groups.assign(column, groups.group([...ds].reverse()));
+    });
     const variants: { v: VariantRow; calls: Call[] }[] = [];
     for (let i = 0; i < 40; i++) {
       const calls: Call[] = [];
@@ -111,5 +119,38 @@ describe('export records patched from hom-ref runs', () => {
     expect(written).toContain('\t./.');
     expect(written).toMatch(/\t1\t/);
     expect(written.split('\n').filter(Boolean)).toHaveLength(40);
+  });
+
+  it('reads a call set from its carrier text (het;hom;hemi), skipping participants not exported', async () => {
+    // Columns 0..3 are participants 40, 7, 1234567 and 12; 99 and 5 are not exported.
+    const columns = new ColumnLookup([
+      { num: 40, sampleId: 'a' },
+      { num: 7, sampleId: 'b' },
+      { num: 1234567, sampleId: 'c' },
+      { num: 12, sampleId: 'd' },
+    ]);
+    const groups = new SampleGroupsBuilder(4);
+    const both = groups.group([0, 1]);
+    for (const column of [0, 1, 2]) groups.assign(column, both);
+    groups.assign(3, groups.group([1]));
+    const out = new PassThrough();
+    const bytes = buffer(out);
+    const vcf = new BgzfWriter(out);
+    const record = new RecordWriter(vcf, 4, 2, groups.build());
+    const v = { id: 1, chrom: '2', pos: 5, ref: 'C', alt: 'A', gene: null };
+    addCarriers(record, columns, '7,99;1234567;5', 0);
+    await record.write(v);
+    // Empty lists, and a hemizygous call only: dataset 1 has no call, so column 3 is ./.
+    addCarriers(record, columns, ';;40', 0);
+    await record.write(v);
+    await vcf.finish();
+    out.end();
+    expect(gunzipSync(await bytes).toString('utf8')).toBe(
+      '2\t5\t.\tC\tA\t.\tPASS\t.\tGT\t0/0\t0/1\t1/1\t./.\n' +
+        '2\t5\t.\tC\tA\t.\tPASS\t.\tGT\t1\t0/0\t0/0\t./.\n',
+    );
+    // Anything but digits, commas and semicolons is refused rather than misread.
+    expect(() => addCarriers(record, columns, '{7,40}', 0)).toThrow('Unexpected character');
+    expect(() => addCarriers(record, columns, '7,-40', 0)).toThrow('Unexpected character');
   });
 });
