@@ -136,6 +136,7 @@ if (process.env.DATABASE_URL) {
       `alter database ${name} set auto_explain.log_min_duration = ${Number(opts['explain-slower-than'])}`,
     );
     await admin.unsafe(`alter database ${name} set auto_explain.log_analyze = on`);
+    await admin.unsafe(`alter database ${name} set auto_explain.log_triggers = on`);
   }
   const url = new URL(process.env.DATABASE_URL);
   url.pathname = `/${name}`;
