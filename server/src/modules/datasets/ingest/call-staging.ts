@@ -56,12 +56,7 @@ export interface CallStaging {
  * so that a repeat within a batch names the later row, even within one record (an ALT listed
  * twice).
  */
-export async function createCallStaging(
-  tx: Tx,
-  datasetId: string,
-  ingestId: string,
-  priorSamples: readonly number[],
-): Promise<CallStaging> {
+export async function ensureCallStagingTable(tx: Tx): Promise<void> {
   const [present] = await queryRows<{ present: boolean }>(
     tx,
     sql.raw(`select to_regclass('pg_temp.${STAGING}') is not null as present`),
@@ -71,7 +66,30 @@ export async function createCallStaging(
       sql.raw(`create temporary table ${STAGING} (ord int, line int, variant_id int,
         het int[], hom int[], hemi int[]) on commit delete rows`),
     );
+}
+
+/**
+ * The staging of one ingest, in a transaction that has made sure of the table
+ * (`ensureCallStagingTable`).
+ */
+export function callStaging(
+  tx: Tx,
+  datasetId: string,
+  ingestId: string,
+  priorSamples: readonly number[],
+): CallStaging {
   return { tx, datasetId, ingestId, priorSamples: pgIntArray(priorSamples), holdsRows: false };
+}
+
+/** Makes sure of the staging table, and answers the staging of one ingest. */
+export async function createCallStaging(
+  tx: Tx,
+  datasetId: string,
+  ingestId: string,
+  priorSamples: readonly number[],
+): Promise<CallStaging> {
+  await ensureCallStagingTable(tx);
+  return callStaging(tx, datasetId, ingestId, priorSamples);
 }
 
 /**

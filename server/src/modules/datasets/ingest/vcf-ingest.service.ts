@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Database, Tx } from '../../../db/database.js';
 import { pgIntArray, pgTextArray } from '../../../db/pg-array.js';
+import { pipelined } from '../../../db/pipelined.js';
 import { queryRows } from '../../../db/query-rows.js';
 import { ConflictError, ValidationError } from '../../../errors/app-errors.js';
 import { isUniqueViolation } from '../../../lib/db-errors.js';
@@ -12,7 +13,8 @@ import type { VcfProgress, VcfRecordBatch } from '../../genomics/vcf/vcf-types.j
 import {
   CallSetText,
   DuplicateCallError,
-  createCallStaging,
+  callStaging,
+  ensureCallStagingTable,
   publishCallSets,
 } from './call-staging.js';
 import { ingestPreflight, recordIngest } from './ingest-preflight.js';
@@ -152,7 +154,6 @@ export async function ingestVcf(
     let bySample: ParticipantRef[] = [];
     await db
       .transaction(async (tx) => {
-        await takeDatasetIngestTurn(tx, datasetId);
         const pseudonymOf = (sample: string) => (sampleMap ? sampleMap.get(sample) : sample);
         const unmapped = reader.header.samples.filter((s) => !pseudonymOf(s));
         if (unmapped.length) {
@@ -161,10 +162,16 @@ export async function ingestVcf(
             [{ field: 'sampleMap', message: `missing ${unmapped.slice(0, 10).join(', ')}` }],
           );
         }
-        const people = await participantsByPseudonym(
-          tx,
-          reader.header.samples.map((s) => pseudonymOf(s)!),
-        );
+        // One round trip on a server. What the turn protects (samples, calls) comes after it.
+        const [, people] = await pipelined([
+          () => takeDatasetIngestTurn(tx, datasetId),
+          () =>
+            participantsByPseudonym(
+              tx,
+              reader.header.samples.map((s) => pseudonymOf(s)!),
+            ),
+          () => ensureCallStagingTable(tx),
+        ]);
         const unknown = reader.header.samples.filter((s) => !people.has(pseudonymOf(s)!));
         if (unknown.length) {
           throw new ValidationError(
@@ -179,7 +186,7 @@ export async function ingestVcf(
         }
         bySample = reader.header.samples.map((s) => people.get(pseudonymOf(s)!)!);
         const priorSamples = await storeSamples(tx, datasetId, reader.header.samples, bySample);
-        const staging = await createCallStaging(tx, datasetId, ingestId, priorSamples);
+        const staging = callStaging(tx, datasetId, ingestId, priorSamples);
         const text = new CallSetText();
         const storeBatch = async (batch: VcfRecordBatch) => {
           const variantIds = await upsertVariants(tx, batch);
