@@ -17,7 +17,7 @@ const groups = new Map();
 let total = 0;
 const lines = readline.createInterface({ input: fs.createReadStream(file) });
 for await (const line of lines) {
-  const m = /^(\S+ \S+) UTC \[\d+\] (?:\S+ )?LOG:  duration: ([\d.]+) ms  (.*)$/.exec(line);
+  const m = /^(\S+ \S+) UTC \[\d+\] (?:\S+ )?LOG: {2}duration: ([\d.]+) ms {2}(.*)$/.exec(line);
   if (!m) continue;
   const at = Date.parse(`${m[1].replace(' ', 'T')}Z`);
   if (at < start || at > end) continue;
