@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
 import { eq, sql } from 'drizzle-orm';
 import postgres from 'postgres';
@@ -54,6 +55,9 @@ const { values: opts } = parseArgs({
     'baseline-timeout': { type: 'string', default: '300' },
     seed: { type: 'string', default: '1' },
     database: { type: 'string' },
+    // A CPU profile of the GraphQL counts alone (not the load or the index build), for where
+    // the time of a query goes: open the .cpuprofile in Chrome DevTools.
+    'profile-queries': { type: 'string' },
   },
 });
 const N = Number(opts.participants);
@@ -278,6 +282,12 @@ const COUNT = `query($c: CohortCriteriaInput!) { cohortCount(criteria: $c) { dis
 console.log(
   'shape                    engine p50   engine p99   SQL p50      SQL p99      speed-up (p50)',
 );
+const profiler = opts['profile-queries'] ? new Session() : undefined;
+if (profiler) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+}
 for (const shape of shapes) {
   const engineMs: number[] = [];
   for (let i = 0; i < RUNS; i += 1) {
@@ -305,9 +315,20 @@ for (const shape of shapes) {
   }
   const f = (x: number) =>
     `${timedOut && x === BASELINE_TIMEOUT_MS ? '≥ ' : ''}${x.toFixed(1)} ms`.padEnd(13);
+  // --baseline-runs 0 measures the engine alone (e.g. under --cpu-prof).
+  const baseline = sqlMs.length
+    ? `${f(pct(sqlMs, 50))}${f(pct(sqlMs, 99))}${timedOut ? '≥ ' : ''}${(pct(sqlMs, 50) / pct(engineMs, 50)).toFixed(0)}×`
+    : `${'—'.padEnd(13)}${'—'.padEnd(13)}—`;
   console.log(
-    `${shape.name.padEnd(25)}${f(pct(engineMs, 50))}${f(pct(engineMs, 99))}${f(pct(sqlMs, 50))}${f(pct(sqlMs, 99))}${timedOut ? '≥ ' : ''}${(pct(sqlMs, 50) / pct(engineMs, 50)).toFixed(0)}×; load ${os.loadavg()[0]!.toFixed(1)}`,
+    `${shape.name.padEnd(25)}${f(pct(engineMs, 50))}${f(pct(engineMs, 99))}${baseline}; load ${os.loadavg()[0]!.toFixed(1)}`,
   );
+}
+
+if (profiler) {
+  const { profile } = await profiler.post('Profiler.stop');
+  fs.writeFileSync(opts['profile-queries']!, JSON.stringify(profile));
+  profiler.disconnect();
+  console.log(`profile      of the counts written to ${opts['profile-queries']}`);
 }
 
 // 6. Freshness: a withdrawal is visible to the very next query.
