@@ -9,17 +9,11 @@ import { dataExports, exportMembers, grantMembers, grants } from '../grants/gran
 import { signedInParticipant } from '../participants/signed-in-participant.js';
 import { consentRequests, studies, studyDecisions } from '../studies/studies.tables.js';
 import { latestVersions } from '../studies/study-decisions.js';
+import type { LayStudyView } from '../studies/consent-requests.service.js';
 
 /** One study that requested or used the participant's data, told to the participant. */
 export interface DataUseEntry {
-  study: {
-    id: string;
-    title: string;
-    laySummary: string;
-    /** The Spanish lay summary, or null (the portal falls back to the English one). */
-    laySummaryEs: string | null;
-    purpose: unknown;
-    status: string;
+  study: LayStudyView & {
     submittedAt: Date | null;
     decidedAt: Date | null;
     /** The board's rationale for its decision, once decided. */

@@ -16,6 +16,17 @@ import {
 import { latestVersions, recordStudyDecision } from './study-decisions.js';
 import type { ConsentSigning } from '../passkeys/signed-consent.js';
 
+/** What a participant is told about a study: its lay side only. */
+export interface LayStudyView {
+  id: string;
+  title: string;
+  laySummary: string;
+  /** The Spanish lay summary, or null (the portal falls back to the English one). */
+  laySummaryEs: string | null;
+  purpose: unknown;
+  status: string;
+}
+
 /** A consent request as its participant sees it: the study's lay side only. */
 export interface ConsentRequestView {
   id: string;
@@ -24,15 +35,7 @@ export interface ConsentRequestView {
   reason: ConsentRequestReason;
   createdAt: Date;
   answeredAt: Date | null;
-  study: {
-    id: string;
-    title: string;
-    laySummary: string;
-    /** The Spanish lay summary, or null (the portal falls back to the English one). */
-    laySummaryEs: string | null;
-    purpose: unknown;
-    status: string;
-  };
+  study: LayStudyView;
   /** The participant's latest answer, if any. */
   decision: 'permit' | 'deny' | null;
 }
