@@ -14,14 +14,18 @@ import { notify } from '../notifications/notify.js';
 import { studies, studyElections } from '../studies/studies.tables.js';
 import { visibleStudy, type StudyRow } from '../studies/study-access.js';
 import {
-  decideElection,
   electionById,
   electionsOfStudy,
   markElectionOverdue,
   markElectionReminded,
   type ElectionRow,
 } from '../studies/study-elections.js';
-import { settleStudy, votesInElection, type ReviewSettings } from './election-outcome.js';
+import {
+  recordElectionDecision,
+  settleStudy,
+  votesInElection,
+  type ReviewSettings,
+} from './election-outcome.js';
 import { conflictedMembers } from './member-election.js';
 import { assertCanVote } from './review.policy.js';
 
@@ -235,18 +239,13 @@ export async function closeOverdueElection(
   const votes = await votesInElection(tx, election.id);
   const approvals = votes.filter((v) => v.vote === 'approve').length;
   const decision = approvals > votes.length - approvals ? 'approved' : 'rejected';
-  await decideElection(tx, election.id, decision);
-  await appendAuditEvent(tx, actor, {
-    action: 'review.election.close_overdue',
-    targetType: 'study',
-    targetId: study.id,
-    payload: {
-      dac: dac.id,
-      decision,
-      datasets: election.datasetIds,
-      votes: votes.length,
-      approvals,
-    },
-  });
+  await recordElectionDecision(
+    tx,
+    actor,
+    'review.election.close_overdue',
+    election,
+    decision,
+    votes,
+  );
   return settleStudy(tx, actor, counter, index, settings, study);
 }
