@@ -106,7 +106,11 @@ export async function recordDataUseChange(
   return { change: change!, direction };
 }
 
-const DecideInput = z.strictObject({
+/**
+ * A yes or no on a pending widening, with a note: one member's vote on it
+ * (review/data-use-change-votes.ts) and the committee's decision its tally passes on here.
+ */
+export const DataUseChangeVerdictInput = z.strictObject({
   changeId: idSchema,
   approve: z.boolean({ error: 'approve must be true or false' }),
   note: z.string().trim().max(2_000).default(''),
@@ -124,7 +128,7 @@ export async function decideDataUseChange(
   input: unknown,
 ): Promise<DataUseChangeRow> {
   assertCanDecideDataUseChange(actor);
-  const data = parseInput(DecideInput, input);
+  const data = parseInput(DataUseChangeVerdictInput, input);
   const [change] = await tx
     .select()
     .from(dataUseChanges)
