@@ -9,7 +9,7 @@ import { dataExports, exportMembers, grantMembers, grants } from '../grants/gran
 import { signedInParticipant } from '../participants/signed-in-participant.js';
 import { consentRequests, studies, studyDecisions } from '../studies/studies.tables.js';
 import { latestVersions } from '../studies/study-decisions.js';
-import type { LayStudyView } from '../studies/consent-requests.service.js';
+import { layStudyOf, type LayStudyView } from '../studies/consent-requests.service.js';
 
 /** One study that requested or used the participant's data, told to the participant. */
 export interface DataUseEntry {
@@ -99,12 +99,7 @@ export async function myDataUse(tx: Tx, actor: Actor | null): Promise<DataUseEnt
       const grant = inGrants.find((g) => g.studyId === study.id);
       return {
         study: {
-          id: study.id,
-          title: study.title,
-          laySummary: study.laySummary,
-          laySummaryEs: study.laySummaryEs,
-          purpose: study.purpose,
-          status: study.status,
+          ...layStudyOf(study),
           submittedAt: study.submittedAt,
           decidedAt: study.decidedAt,
           decisionRationale: study.decisionRationale,

@@ -27,6 +27,18 @@ export interface LayStudyView {
   status: string;
 }
 
+/** The lay side of a study row: all a participant is told about it. */
+export function layStudyOf(study: typeof studies.$inferSelect): LayStudyView {
+  return {
+    id: study.id,
+    title: study.title,
+    laySummary: study.laySummary,
+    laySummaryEs: study.laySummaryEs,
+    purpose: study.purpose,
+    status: study.status,
+  };
+}
+
 /** A consent request as its participant sees it: the study's lay side only. */
 export interface ConsentRequestView {
   id: string;
@@ -69,14 +81,7 @@ export async function myConsentRequests(
     reason: request.reason as ConsentRequestReason,
     createdAt: request.createdAt,
     answeredAt: request.answeredAt,
-    study: {
-      id: study.id,
-      title: study.title,
-      laySummary: study.laySummary,
-      laySummaryEs: study.laySummaryEs,
-      purpose: study.purpose,
-      status: study.status,
-    },
+    study: layStudyOf(study),
     decision: (latest.get(study.id)?.decision as 'permit' | 'deny' | undefined) ?? null,
   }));
 }
