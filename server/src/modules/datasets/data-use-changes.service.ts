@@ -117,6 +117,20 @@ export const DataUseChangeVerdictInput = z.strictObject({
 });
 
 /**
+ * A data-use change, locked until the transaction ends so that votes and the decision on it are
+ * taken one at a time, or "not found".
+ */
+export async function dataUseChangeForUpdate(tx: Tx, changeId: string): Promise<DataUseChangeRow> {
+  const [change] = await tx
+    .select()
+    .from(dataUseChanges)
+    .where(eq(dataUseChanges.id, changeId))
+    .for('update');
+  if (!change) throw new NotFoundError('Data-use change');
+  return change;
+}
+
+/**
  * Applies the decision of the dataset's committee on a pending widening (called by its tally,
  * review/data-use-change-votes.ts, never on one member's say). Approving applies
  * it as the dataset's next version, provided the data use has not changed since it was asked
@@ -129,12 +143,7 @@ export async function decideDataUseChange(
 ): Promise<DataUseChangeRow> {
   assertCanDecideDataUseChange(actor);
   const data = parseInput(DataUseChangeVerdictInput, input);
-  const [change] = await tx
-    .select()
-    .from(dataUseChanges)
-    .where(eq(dataUseChanges.id, data.changeId))
-    .for('update');
-  if (!change) throw new NotFoundError('Data-use change');
+  const change = await dataUseChangeForUpdate(tx, data.changeId);
   if (change.status !== 'pending')
     throw new ConflictError(`The change is already ${change.status}`);
   const [dataset] = await tx

@@ -1,16 +1,16 @@
 import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
-import { ConflictError, ForbiddenError, NotFoundError } from '../../errors/app-errors.js';
+import { ConflictError, ForbiddenError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
 import type { Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { activeDacMemberIds, dacById, governingDacs } from '../dacs/dac-reads.js';
 import {
   DataUseChangeVerdictInput,
+  dataUseChangeForUpdate,
   decideDataUseChange,
   type DataUseChangeRow,
 } from '../datasets/data-use-changes.service.js';
-import { dataUseChanges } from '../datasets/datasets.tables.js';
 import { boardDecision } from './review-rules.js';
 import { assertCanVote } from './review.policy.js';
 import { dataUseChangeVotes } from './review.tables.js';
@@ -30,12 +30,7 @@ export async function voteOnDataUseChange(
 ): Promise<DataUseChangeRow> {
   const data = parseInput(DataUseChangeVerdictInput, input);
   assertCanVote(actor);
-  const [change] = await tx
-    .select()
-    .from(dataUseChanges)
-    .where(eq(dataUseChanges.id, data.changeId))
-    .for('update');
-  if (!change) throw new NotFoundError('Data-use change');
+  const change = await dataUseChangeForUpdate(tx, data.changeId);
   const dacId = (await governingDacs(tx, [change.datasetId])).get(change.datasetId);
   if (!dacId)
     throw new ConflictError(
