@@ -5,10 +5,15 @@
  *
  *   npm run bench:ingest -- [--participants 2000] [--variants 20000] [--calls 2000000]
  *                           [--samples-per-file N]  (default: every participant in one file)
+ *                           [--log-statements] [--explain-slower-than MS]
  * With --samples-per-file the calls are spread over participants / N files, ingested one after
  * the other (each its own transaction), to show the per-file overhead.
  * DATABASE_URL names the PostgreSQL server (a fresh database is created and dropped);
- * SKIP_PGLITE=1 leaves PGlite out.
+ * SKIP_PGLITE=1 leaves PGlite out. --log-statements has the server log every statement of the
+ * bench's database with its duration (`log_min_duration_statement = 0` set on that database
+ * alone, so nothing else on the server logs more), for a statement-level breakdown from the
+ * server's log; --explain-slower-than logs the plans (auto_explain, with actual rows) of the
+ * statements slower than that many milliseconds, on that database alone too.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -33,6 +38,8 @@ const { values: opts } = parseArgs({
     variants: { type: 'string', default: '20000' },
     calls: { type: 'string', default: '2000000' },
     'samples-per-file': { type: 'string' },
+    'log-statements': { type: 'boolean', default: false },
+    'explain-slower-than': { type: 'string' },
   },
 });
 const N = Number(opts.participants);
@@ -102,12 +109,15 @@ async function ingestInto(handle: DatabaseHandle, label: string): Promise<number
       stewardId: steward.id,
     }),
   );
+  const from = new Date();
   const s = performance.now();
   for (const vcfPath of vcfPaths)
     await ingestVcf(handle.db, operator, { datasetId: dataset.id, path: vcfPath });
   const ms = performance.now() - s;
+  if (opts['log-statements'] && handle.kind === 'postgres')
+    console.log(`statements logged from ${from.toISOString()} to ${new Date().toISOString()}`);
   console.log(
-    `ingest ${label.padEnd(13)}${(ms / 1000).toFixed(2)} s  ${rate(ms)}${bcftoolsMs ? `  (${(ms / bcftoolsMs).toFixed(1)}× bcftools time)` : ''}`,
+    `ingest ${label.padEnd(13)}${(ms / 1000).toFixed(2)} s  ${rate(ms)}${bcftoolsMs ? `  (${(ms / bcftoolsMs).toFixed(1)}× bcftools time)` : ''}${vcfPaths.length > 1 ? `  ${(ms / vcfPaths.length).toFixed(1)} ms a file` : ''}`,
   );
   await handle.close();
   return ms;
@@ -117,6 +127,17 @@ if (process.env.DATABASE_URL) {
   const name = `consentome_bench_ingest_${Date.now()}`;
   const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${name}`);
+  if (opts['log-statements'])
+    await admin.unsafe(`alter database ${name} set log_min_duration_statement = 0`);
+  if (opts['explain-slower-than']) {
+    // auto_explain on the bench's database alone: the plan of every statement slower than that.
+    await admin.unsafe(`alter database ${name} set session_preload_libraries = 'auto_explain'`);
+    await admin.unsafe(
+      `alter database ${name} set auto_explain.log_min_duration = ${Number(opts['explain-slower-than'])}`,
+    );
+    await admin.unsafe(`alter database ${name} set auto_explain.log_analyze = on`);
+    await admin.unsafe(`alter database ${name} set auto_explain.log_triggers = on`);
+  }
   const url = new URL(process.env.DATABASE_URL);
   url.pathname = `/${name}`;
   await ingestInto(await openDatabase({ url: url.toString() }), 'PostgreSQL');

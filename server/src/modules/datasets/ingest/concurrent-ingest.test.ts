@@ -129,4 +129,44 @@ describe(`concurrent VCF ingests into one dataset (${TEST_DRIVER})`, () => {
     );
     expect(ingests!.n).toBe(1);
   });
+
+  it('a new variant two datasets ingest at once is stored once, and both files use it', async () => {
+    const steward = await makeUser(db.db, 'steward');
+    const otherDatasetId = (
+      await db.db.transaction((tx) =>
+        registerDataset(tx, actorOf(steward), {
+          name: 'Concurrent ingests, another dataset',
+          dataUse: { permission: 'HMB' },
+        }),
+      )
+    ).id;
+    // On a server, the second insert of the variant waits for the first ingest, which is held
+    // back from committing; once it commits, the variant is neither new nor in the snapshot of
+    // the waiting statement.
+    const file = write(
+      'shared-variant.vcf',
+      vcfText([pseudonym], ['2\t200\t.\tT\tA\t.\tPASS\t.\tGT\t0/1']),
+    );
+    const outcomes = await runTogether(db, () =>
+      [datasetId, otherDatasetId].map((id) =>
+        ingestVcf(db.db, operator, { datasetId: id, path: file }),
+      ),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled']);
+    const stored = await queryRows<{ dataset_id: string; variants: number }>(
+      db.db,
+      sql`select c.dataset_id, count(distinct v.id)::int as variants
+          from variant_calls c join variants v on v.id = c.variant_id
+          where v.chrom = '2' and v.pos = 200 and c.participant_num = ${num}
+          group by c.dataset_id order by c.dataset_id`,
+    );
+    expect(stored).toEqual(
+      [datasetId, otherDatasetId].sort().map((id) => ({ dataset_id: id, variants: 1 })),
+    );
+    const [variants] = await queryRows<{ n: number }>(
+      db.db,
+      sql`select count(*)::int as n from variants where chrom = '2' and pos = 200`,
+    );
+    expect(variants!.n).toBe(1);
+  });
 });

@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Database, Tx } from '../../../db/database.js';
+import { pipelined } from '../../../db/pipelined.js';
 import { ConflictError, NotFoundError } from '../../../errors/app-errors.js';
 import { parseInput } from '../../../errors/parse-input.js';
 import { idSchema } from '../../../lib/validators.js';
@@ -69,26 +70,31 @@ export async function recordIngest(
     summary: Record<string, unknown>;
   },
 ): Promise<void> {
-  await tx.insert(ingests).values({
-    id: ingest.id,
-    datasetId: pre.datasetId,
-    kind: ingest.kind,
-    fileName: pre.fileName,
-    fileSha256: pre.fileSha256,
-    report: ingest.report,
-    startedBy: actor?.kind === 'user' ? actor.userId : null,
-    startedAt: pre.startedAt,
-  });
-  await recordCohortChange(tx, 'ingest', ingest.id);
-  await appendAuditEvent(tx, actor, {
-    action: 'dataset.ingest',
-    targetType: 'dataset',
-    targetId: pre.datasetId,
-    payload: {
-      ingestId: ingest.id,
-      kind: ingest.kind,
-      fileSha256: pre.fileSha256,
-      ...ingest.summary,
-    },
-  });
+  // Independent statements, sent together: one round trip on a server.
+  await pipelined([
+    () =>
+      tx.insert(ingests).values({
+        id: ingest.id,
+        datasetId: pre.datasetId,
+        kind: ingest.kind,
+        fileName: pre.fileName,
+        fileSha256: pre.fileSha256,
+        report: ingest.report,
+        startedBy: actor?.kind === 'user' ? actor.userId : null,
+        startedAt: pre.startedAt,
+      }),
+    () => recordCohortChange(tx, 'ingest', ingest.id),
+    () =>
+      appendAuditEvent(tx, actor, {
+        action: 'dataset.ingest',
+        targetType: 'dataset',
+        targetId: pre.datasetId,
+        payload: {
+          ingestId: ingest.id,
+          kind: ingest.kind,
+          fileSha256: pre.fileSha256,
+          ...ingest.summary,
+        },
+      }),
+  ]);
 }

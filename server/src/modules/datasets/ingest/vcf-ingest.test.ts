@@ -237,6 +237,84 @@ describe(`VCF ingest (${TEST_DRIVER})`, () => {
     expect({ ...(await stored()), audit: await auditCount(db.db) }).toEqual(before);
   });
 
+  it('refuses a sample id bound to another participant, and a participant under a second sample id, storing nothing', async () => {
+    const newcomer = await db.db.transaction((tx) =>
+      createParticipant(tx, operator, { pseudonym: 'P-VCF-NEW', sex: 'male' }),
+    );
+    const before = { ...(await stored()), audit: await auditCount(db.db) };
+    const row = (genotypes: string) => [`8\t800\t.\tA\tC\t.\tPASS\t.\tGT\t${genotypes}`];
+    // The sample id P-VCF-0 names participant 0 in this dataset; here it would name the newcomer.
+    const rebound = write('rebound.vcf', vcfText([pseudonyms[0]!], row('0/1')));
+    const reboundMap = write(
+      'rebound-map.tsv',
+      `sample\tparticipant\n${pseudonyms[0]}\t${newcomer.pseudonym}\n`,
+    );
+    await expect(
+      ingestVcf(db.db, operator, { datasetId, path: rebound, sampleMapPath: reboundMap }),
+    ).rejects.toThrow(
+      new ConflictError(
+        `Sample ${pseudonyms[0]} is already bound to another participant in this dataset`,
+      ),
+    );
+    // Participant 1 is the dataset's sample P-VCF-1 already; S-TWICE would be a second id.
+    const twice = write('twice.vcf', vcfText(['S-TWICE', 'S-FRESH'], row('0/1\t0/1')));
+    const twiceMap = write(
+      'twice-map.tsv',
+      `sample\tparticipant\nS-TWICE\t${pseudonyms[1]}\nS-FRESH\t${newcomer.pseudonym}\n`,
+    );
+    await expect(
+      ingestVcf(db.db, operator, { datasetId, path: twice, sampleMapPath: twiceMap }),
+    ).rejects.toThrow(
+      new ConflictError('A participant appears under two sample ids in this dataset'),
+    );
+    expect({ ...(await stored()), audit: await auditCount(db.db) }).toEqual(before);
+  });
+
+  it('a later file keeps the ids of known variants and names a gene only where none was known', async () => {
+    const variant = async (pos: number) => {
+      const [v] = await queryRows<{ id: number; gene: string | null }>(
+        db.db,
+        sql`select id, gene from variants where chrom = '9' and pos = ${pos}`,
+      );
+      return v;
+    };
+    const first = write(
+      'genes-first.vcf',
+      vcfText(
+        [pseudonyms[0]!],
+        ['9\t900\t.\tA\tC\t.\tPASS\t.\tGT\t0/1', '9\t901\t.\tA\tC\t.\tPASS\tGENE=BRCA2\tGT\t0/1'],
+      ),
+    );
+    await ingestVcf(db.db, operator, { datasetId, path: first });
+    const [unnamed, named] = [await variant(900), await variant(901)];
+    expect([unnamed!.gene, named!.gene]).toEqual([null, 'BRCA2']);
+    const second = write(
+      'genes-second.vcf',
+      vcfText(
+        [pseudonyms[1]!],
+        [
+          '9\t900\t.\tA\tC\t.\tPASS\tGENE=ATM\tGT\t1/1',
+          '9\t901\t.\tA\tC\t.\tPASS\tGENE=OTHER\tGT\t0/1',
+          '9\t902\t.\tA\tC\t.\tPASS\tGENE=ATM\tGT\t0/1',
+        ],
+      ),
+    );
+    expect((await ingestVcf(db.db, operator, { datasetId, path: second })).calls).toBe(3);
+    expect(await variant(900)).toEqual({ id: unnamed!.id, gene: 'ATM' });
+    expect(await variant(901)).toEqual({ id: named!.id, gene: 'BRCA2' });
+    expect((await variant(902))?.gene).toBe('ATM');
+    const calls = await queryRows<{ pos: number; n: number }>(
+      db.db,
+      sql`select v.pos, count(*)::int as n from variant_calls c join variants v on v.id = c.variant_id
+          where v.chrom = '9' group by v.pos order by v.pos`,
+    );
+    expect(calls).toEqual([
+      { pos: 900, n: 2 },
+      { pos: 901, n: 2 },
+      { pos: 902, n: 1 },
+    ]);
+  });
+
   it('stores nothing for a participant who has withdrawn', async () => {
     await db.db
       .update(participants)
