@@ -202,6 +202,7 @@ export class BgzfWriter {
       this.queue.length >= IN_FLIGHT ||
       this.out.writableNeedDrain ||
       this.streamError !== null ||
+      this.out.errored !== null ||
       this.out.destroyed
     );
   }
