@@ -219,7 +219,7 @@ program
   .option('--seed <n>', 'seed', Number, 1)
   .option(
     '--samples-per-file <n>',
-    'participants per VCF file (use 100-500 at a million participants)',
+    'participants per VCF file (at a million participants: 100-500 for 10M calls, about 1,000 for 100M)',
     Number,
   )
   .option('--out <dir>', 'output directory', 'synthetic-cohort')

@@ -283,6 +283,21 @@ export async function askedParticipants(
   return out;
 }
 
+/** An asked participant answers their consent request (`PERMIT` or `DENY`) through the API. */
+export function answerRequest(
+  f: Pick<AccessFixture, 'gql'>,
+  person: { token: string; requestId: string },
+  decision: 'PERMIT' | 'DENY',
+): Promise<Payload> {
+  return mutate(
+    f,
+    person.token,
+    'answerConsentRequest(requestId: $requestId, decision: $decision)',
+    'status',
+    { requestId: person.requestId, decision },
+  );
+}
+
 /** Both demo board members approve; answers the grant id. */
 export async function approve(f: AccessFixture, studyId: string): Promise<string> {
   for (const token of [f.tokens.ethics, f.tokens.ethics2]) {

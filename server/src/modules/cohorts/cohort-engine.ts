@@ -62,7 +62,9 @@ export class CohortEngine {
         this.changeSeq = built.changeSeq;
         this.origin = 'database';
       }
+      const genesWarmed = this.index!.warmGeneCache();
       this.log?.info('cohort index ready', {
+        genesWarmed,
         ...this.index!.stats(),
         from: this.origin,
         ms: Math.round(performance.now() - started),

@@ -432,6 +432,22 @@ export class CohortIndex {
     return out;
   }
 
+  /**
+   * Builds the carrier bitmaps of the `maxGenes` genes with the most variants ahead of the first
+   * query, and answers how many it built. A gene's first count otherwise walks every variant of
+   * the gene (at 1M variants in 51 genes about 25 ms of CPU each), which on a loaded machine was
+   * the p99 of gene counts. The cap bounds the memory (a gene's bitmap is at most ~128 KiB at a
+   * million participants); other genes are built on first use, as before.
+   */
+  warmGeneCache(maxGenes = 2_000): number {
+    const genes = [...this.geneVariants]
+      .filter(([gene]) => !this.geneCache.has(gene))
+      .sort((a, b) => b[1].size - a[1].size)
+      .slice(0, Math.max(0, maxGenes - this.geneCache.size));
+    for (const [gene] of genes) this.geneBitmap(gene);
+    return genes.length;
+  }
+
   /** Carriers of any variant of a gene, cached until the gene's variants change. */
   private geneBitmap(gene: string): RoaringBitmap32 | undefined {
     const hit = this.geneCache.get(gene);
@@ -451,25 +467,23 @@ export class CohortIndex {
     const source = confirmedOnly ? this.confirmedTerms : this.terms;
     const hit = this.closureCache.get(key);
     if (hit) return hit;
-    const parts: Uint32Array[] = [];
-    let total = 0;
-    for (const t of this.ontology.descendants(curie)) {
-      const nums = source.get(t);
-      if (nums) {
-        parts.push(nums);
-        total += nums.length;
+    // One bitmap per term (each term's members are sorted, which CRoaring builds from in one
+    // pass), then one union of them all: 2–3× faster than adding every term's members to one
+    // bitmap in term order, which at a broad term over a million participants (1.4M
+    // observations) is ~100 ms, the first count's whole cost.
+    const arena = new BitmapArena();
+    try {
+      const parts: RoaringBitmap32[] = [];
+      for (const t of this.ontology.descendants(curie)) {
+        const nums = source.get(t);
+        if (nums?.length) parts.push(arena.own(new RoaringBitmap32(nums)));
       }
+      const bitmap = parts.length ? RoaringBitmap32.orMany(parts) : new RoaringBitmap32();
+      this.closureCache.set(key, bitmap);
+      return bitmap;
+    } finally {
+      arena.dispose();
     }
-    const all = new Uint32Array(total);
-    let at = 0;
-    for (const p of parts) {
-      all.set(p, at);
-      at += p.length;
-    }
-    const bitmap = new RoaringBitmap32();
-    bitmap.addMany(all);
-    this.closureCache.set(key, bitmap);
-    return bitmap;
   }
 
   private variantsInRegion(text: string): number[] {

@@ -3,6 +3,8 @@ import type { RoaringBitmap32 } from './roaring.js';
 
 interface Remembered {
   set: RoaringBitmap32;
+  /** `set.size`, kept so most comparisons end before the bitmaps are read. */
+  size: number;
   answer: ProtectedCount;
   at: number;
 }
@@ -43,14 +45,19 @@ export class DifferencingGuard {
       r.set.dispose();
       return false;
     });
+    const size = set.size;
     for (const r of list) {
+      // |A Δ B| ≥ ||A| − |B||: sets whose sizes differ by the threshold or more cannot be close,
+      // and skipping them is exact. At a million participants the symmetric difference of two
+      // large sets costs ~70 µs, and 200 remembered sets made it most of a count's time.
+      if (Math.abs(size - r.size) >= this.settings.minDifference) continue;
       if (set.xorCardinality(r.set) < this.settings.minDifference) {
         this.recent.set(caller, list);
         return r.answer;
       }
     }
     const answer = compute();
-    list.push({ set: set.clone(), answer, at: now });
+    list.push({ set: set.clone(), size, answer, at: now });
     while (list.length > this.settings.perUser) list.shift()!.set.dispose();
     this.recent.set(caller, list);
     return answer;

@@ -26,13 +26,16 @@ export function criteriaToSql(c: CohortCriteria, ontology: OntologyGraph): SQL {
       : c.zygosity === 'HETEROZYGOUS'
         ? sql` and c.zygosity = 1`
         : sql``;
-  // The carriers of the matching variants, unnested from the arrays (an uncorrelated subquery,
-  // which PostgreSQL hashes once), or a matching uploaded call of the participant.
+  // The carriers of the matching variants as one set: unnested from the stored arrays, plus the
+  // participants' own uploaded calls. One uncorrelated `in (… union all …)` lets PostgreSQL
+  // start from the carriers and probe participants by number (a rare variant is a few index
+  // lookups); an OR with a correlated `exists` for the uploads made it test every participant.
   const carrierOf = (variantCondition: SQL) =>
-    sql`(p.num in (select unnest(${storedCarriers}) from variant_call_sets c
-                   join variants v on v.id = c.variant_id where (${variantCondition}))
-         or exists (select 1 from ${currentUploadedCalls()} c join variants v on v.id = c.variant_id
-                where c.participant_num = p.num${zyg} and (${variantCondition})))`;
+    sql`p.num in (select unnest(${storedCarriers}) from variant_call_sets c
+                  join variants v on v.id = c.variant_id where (${variantCondition})
+                  union all
+                  select c.participant_num from ${currentUploadedCalls()} c
+                  join variants v on v.id = c.variant_id where (${variantCondition})${zyg})`;
   if (c.datasets?.length) {
     parts.push(
       sql`exists (select 1 from samples s where s.participant_id = p.id and s.dataset_id in (${sql.join(

@@ -106,11 +106,29 @@ export async function recordDataUseChange(
   return { change: change!, direction };
 }
 
-const DecideInput = z.strictObject({
+/**
+ * A yes or no on a pending widening, with a note: one member's vote on it
+ * (review/data-use-change-votes.ts) and the committee's decision its tally passes on here.
+ */
+export const DataUseChangeVerdictInput = z.strictObject({
   changeId: idSchema,
   approve: z.boolean({ error: 'approve must be true or false' }),
   note: z.string().trim().max(2_000).default(''),
 });
+
+/**
+ * A data-use change, locked until the transaction ends so that votes and the decision on it are
+ * taken one at a time, or "not found".
+ */
+export async function dataUseChangeForUpdate(tx: Tx, changeId: string): Promise<DataUseChangeRow> {
+  const [change] = await tx
+    .select()
+    .from(dataUseChanges)
+    .where(eq(dataUseChanges.id, changeId))
+    .for('update');
+  if (!change) throw new NotFoundError('Data-use change');
+  return change;
+}
 
 /**
  * Applies the decision of the dataset's committee on a pending widening (called by its tally,
@@ -124,13 +142,8 @@ export async function decideDataUseChange(
   input: unknown,
 ): Promise<DataUseChangeRow> {
   assertCanDecideDataUseChange(actor);
-  const data = parseInput(DecideInput, input);
-  const [change] = await tx
-    .select()
-    .from(dataUseChanges)
-    .where(eq(dataUseChanges.id, data.changeId))
-    .for('update');
-  if (!change) throw new NotFoundError('Data-use change');
+  const data = parseInput(DataUseChangeVerdictInput, input);
+  const change = await dataUseChangeForUpdate(tx, data.changeId);
   if (change.status !== 'pending')
     throw new ConflictError(`The change is already ${change.status}`);
   const [dataset] = await tx

@@ -22,6 +22,7 @@ import { assertCanDecideNetworkAccess } from './federation.policy.js';
 import { networkAccessRequests } from './federation.tables.js';
 import { foreignGrant, type ForeignGrant, type NetworkAccessRequestRow } from './foreign-grant.js';
 import { verifyForeignVisa, type ForeignVisa } from './foreign-visa.js';
+import { parseAccessDecision } from './access-decision.js';
 import type { MemberRegistry } from './member-registry.js';
 
 /** What the network doors for other members' researchers need. */
@@ -186,12 +187,6 @@ export async function networkAccessRequestStatus(
   return { id: row.id, status: row.status as NetworkRequestOutcome['status'], reasons };
 }
 
-const DecideInput = z.strictObject({
-  id: idSchema,
-  approve: z.boolean(),
-  note: z.string().trim().max(2_000).nullish(),
-});
-
 /**
  * This site's DAC decides on a pending request from another member's researcher, audited: a
  * voting member of the committee that governs the requested dataset (as for widening its data
@@ -205,9 +200,7 @@ export async function decideNetworkAccessRequest(
   input: unknown,
 ): Promise<NetworkAccessRequestRow> {
   assertCanDecideNetworkAccess(actor);
-  const data = parseInput(DecideInput, input);
-  if (!data.approve && !data.note)
-    throw new ConflictError('Say why the request is refused (a note)');
+  const data = parseAccessDecision(input);
   const [row] = await tx
     .select()
     .from(networkAccessRequests)

@@ -9,6 +9,7 @@ import {
   openAccessFixture,
   submittedStudy,
   type AccessFixture,
+  answerRequest,
 } from '../../test/access-fixture.js';
 import { auditEventsWithAction } from '../../test/audit-rows.js';
 import { createTestApi, testConfig } from '../../test/in-process-api.js';
@@ -120,14 +121,7 @@ describe(`a participant linked at two sites (${TEST_DRIVER})`, () => {
       criteria: { datasets: [b.panelId], sex: 'female', ageMin: 40, ageMax: 70 },
     });
     const asked = await askedParticipants(b, studyId, 3);
-    for (const p of asked)
-      await mutate(
-        b,
-        p.token,
-        'answerConsentRequest(requestId: $requestId, decision: $decision)',
-        'status',
-        { requestId: p.requestId, decision: 'PERMIT' },
-      );
+    for (const p of asked) await answerRequest(b, p, 'PERMIT');
     grantId = await approve(b, studyId);
     idB = asked[0]!.participantId;
     tokenB = asked[0]!.token;

@@ -1,9 +1,10 @@
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { builder } from '../../builder.js';
-import { ConflictError, ValidationError } from '../../errors/app-errors.js';
+import { ConflictError } from '../../errors/app-errors.js';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { inTransaction } from '../../graphql/run.js';
+import { parseWebAuthnResponse } from '../passkeys/webauthn-response.js';
 import {
   acceptParticipantLink,
   offerParticipantLink,
@@ -24,26 +25,6 @@ function linkLedger(ctx: GraphQLContext): LinkLedger {
   const ledger = ctx.services.chain?.ledger;
   if (!ledger) throw new ConflictError('This site is not connected to the network’s chain');
   return ledger;
-}
-
-/** The JSON text of a WebAuthn assertion, parsed shallowly; the library checks the rest. */
-function parseAssertion(text: string): AuthenticationResponseJSON {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = undefined;
-  }
-  const ok =
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { id?: unknown }).id === 'string' &&
-    typeof (value as { response?: unknown }).response === 'object';
-  if (!ok)
-    throw new ValidationError('Not a WebAuthn response', [
-      { field: 'signature', message: 'expected the JSON of a WebAuthn credential' },
-    ]);
-  return value as AuthenticationResponseJSON;
 }
 
 const LinkChallengeType = builder.objectRef<LinkChallenge>('ParticipantLinkChallenge').implement({
@@ -167,7 +148,7 @@ builder.mutationField('offerParticipantLink', (t) =>
         offerParticipantLink(tx, ctx.viewer, ctx.config.webauthn, linkLedger(ctx), {
           toMember,
           code,
-          response: parseAssertion(signature),
+          response: parseWebAuthnResponse<AuthenticationResponseJSON>('signature', signature),
         }),
       ),
   }),
@@ -200,7 +181,7 @@ builder.mutationField('acceptParticipantLink', (t) =>
       inTransaction(ctx, (tx) =>
         acceptParticipantLink(tx, ctx.viewer, ctx.config.webauthn, linkLedger(ctx), {
           code,
-          response: parseAssertion(signature),
+          response: parseWebAuthnResponse<AuthenticationResponseJSON>('signature', signature),
         }),
       ),
   }),

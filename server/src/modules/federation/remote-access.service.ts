@@ -17,6 +17,7 @@ import {
   assertCanReviewRemoteAccess,
 } from './federation.policy.js';
 import { memberIssuer } from './holder-client.js';
+import { parseAccessDecision } from './access-decision.js';
 import type { MemberRegistry } from './member-registry.js';
 import { networkRequestCommittee, remoteAccessRequests } from './remote-access.tables.js';
 
@@ -141,12 +142,6 @@ export async function requestRemoteAccess(
   return row!;
 }
 
-const DecideInput = z.strictObject({
-  id: idSchema,
-  approve: z.boolean(),
-  note: z.string().trim().max(2_000).nullish(),
-});
-
 /**
  * A member of the committee the request went to approves or refuses it (a refusal needs a
  * note), audited. Approval is this site's grant for the remote dataset, running as long as a
@@ -161,9 +156,7 @@ export async function decideRemoteAccess(
   settings: { grantDefaultMonths: number; now?: Date },
 ): Promise<RemoteAccessRequestRow> {
   assertCanReviewRemoteAccess(actor);
-  const data = parseInput(DecideInput, input);
-  if (!data.approve && !data.note)
-    throw new ConflictError('Say why the request is refused (a note)');
+  const data = parseAccessDecision(input);
   const [row] = await tx
     .select()
     .from(remoteAccessRequests)

@@ -6,12 +6,11 @@ import { auditCount, lastAuditEventWith } from '../../test/audit-rows.js';
 import { fhirSchemaErrors } from '../../test/fhir-schema-validator.js';
 import { loginAs, makeUser } from '../../test/test-api.js';
 import { TEST_DRIVER } from '../../test/test-database.js';
-import { users } from '../accounts/accounts.tables.js';
-import { participants } from '../participants/participants.tables.js';
 import { ontologyTerms } from '../ontology/ontology.tables.js';
 import { recordEntries, recordEntryVersions } from '../record/record.tables.js';
 import { fhirRoute } from './fhir.route.js';
 import { SNOMED_CONDITIONS } from './snomed-conditions.js';
+import { participantByEmail } from '../../test/participant-by-email.js';
 
 const HPO = 'http://purl.obolibrary.org/obo/hp.owl';
 const SCT = 'http://snomed.info/sct';
@@ -80,13 +79,7 @@ describe(`FHIR Condition and Observation create by clinicians (${TEST_DRIVER})`,
     const doctor = await makeUser(f.db.db, 'clinician', 'Hospital Clínic');
     clinician = await loginAs(f.gql, doctor);
     const patient = await signIn(f.gql, 'patient@demo.local');
-    const [me] = await f.db.db
-      .select({ id: participants.id, pseudonym: participants.pseudonym })
-      .from(participants)
-      .innerJoin(users, eq(users.id, participants.userId))
-      .where(eq(users.email, 'patient@demo.local'));
-    participantId = me!.id;
-    pseudonym = me!.pseudonym;
+    ({ id: participantId, pseudonym } = await participantByEmail(f.db.db, 'patient@demo.local'));
     const res = await f.gql<{ authoriseClinician: { __typename: string } }>(
       `mutation($i: AuthoriseClinicianInput!) { authoriseClinician(input: $i) { __typename } }`,
       { i: { clinicianEmail: doctor.email, canRead: true, canAppend: true, until: '2099-12-31' } },

@@ -3,10 +3,10 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   askedParticipants,
-  mutate,
   openAccessFixture,
   submittedStudy,
   type AccessFixture,
+  answerRequest,
 } from '../../test/access-fixture.js';
 import { fhirSchemaErrors } from '../../test/fhir-schema-validator.js';
 import { TEST_DRIVER } from '../../test/test-database.js';
@@ -46,16 +46,7 @@ describe(`per-study decisions as nested Consent provisions (${TEST_DRIVER})`, ()
       );
 
     expect(studyProvisions((await call(`/Consent/${row!.pseudonym}`)).body)).toEqual([]);
-    await mutate(
-      f,
-      p!.token,
-      'answerConsentRequest(requestId: $requestId, decision: $decision)',
-      'status',
-      {
-        requestId: p!.requestId,
-        decision: 'PERMIT',
-      },
-    );
+    await answerRequest(f, p!, 'PERMIT');
     const read = await call(`/Consent/${row!.pseudonym}`);
     expect(read.status).toBe(200);
     expect(fhirSchemaErrors(read.body)).toEqual([]);
@@ -79,16 +70,7 @@ describe(`per-study decisions as nested Consent provisions (${TEST_DRIVER})`, ()
 
     // A change of mind shows at once; once a later version exists, the earlier one keeps
     // the decision in force when it was recorded.
-    await mutate(
-      f,
-      p!.token,
-      'answerConsentRequest(requestId: $requestId, decision: $decision)',
-      'status',
-      {
-        requestId: p!.requestId,
-        decision: 'DENY',
-      },
-    );
+    await answerRequest(f, p!, 'DENY');
     expect(studyProvisions((await call(`/Consent/${row!.pseudonym}`)).body)[0]?.type).toBe('deny');
     const again = await call('/Consent', {
       method: 'POST',

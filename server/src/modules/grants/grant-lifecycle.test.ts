@@ -10,6 +10,7 @@ import {
   openAccessFixture,
   submittedStudy,
   type AccessFixture,
+  answerRequest,
 } from '../../test/access-fixture.js';
 import { auditEventsWithAction } from '../../test/audit-rows.js';
 import { TEST_DRIVER } from '../../test/test-database.js';
@@ -76,17 +77,7 @@ describe(`grants, review rules, passports and notifications (${TEST_DRIVER})`, (
     const studyId = await submittedStudy(f, {
       criteria: { datasets: [f.panelId], sex: 'male', ageMin: 30, ageMax: 50 },
     });
-    for (const p of await askedParticipants(f, studyId, 2))
-      await mutate(
-        f,
-        p.token,
-        'answerConsentRequest(requestId: $requestId, decision: $decision)',
-        'status',
-        {
-          requestId: p.requestId,
-          decision: 'PERMIT',
-        },
-      );
+    for (const p of await askedParticipants(f, studyId, 2)) await answerRequest(f, p, 'PERMIT');
     const grantId = await approve(f, studyId);
     const broker = passportBrokerRoute(f.db.db, FIXTURE_PUBLIC_URL);
     const passportOf = async () => {
@@ -198,17 +189,8 @@ describe(`grants, review rules, passports and notifications (${TEST_DRIVER})`, (
       criteria: { datasets: [f.panelId], sex: 'male', ageMin: 55, ageMax: 75 },
     });
     const asked = await askedParticipants(f, studyId, 3);
-    const answer = (p: (typeof asked)[number], decision: string) =>
-      mutate(
-        f,
-        p.token,
-        'answerConsentRequest(requestId: $requestId, decision: $decision)',
-        'status',
-        {
-          requestId: p.requestId,
-          decision,
-        },
-      );
+    const answer = (p: (typeof asked)[number], decision: 'PERMIT' | 'DENY') =>
+      answerRequest(f, p, decision);
     await answer(asked[0]!, 'PERMIT');
     await answer(asked[1]!, 'PERMIT');
     const grantId = await approve(f, studyId);

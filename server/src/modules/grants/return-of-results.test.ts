@@ -7,6 +7,7 @@ import {
   openAccessFixture,
   submittedStudy,
   type AccessFixture,
+  answerRequest,
 } from '../../test/access-fixture.js';
 import { auditEventsWithAction } from '../../test/audit-rows.js';
 import { TEST_DRIVER } from '../../test/test-database.js';
@@ -49,14 +50,7 @@ describe(`return of results through the site (${TEST_DRIVER})`, () => {
     f = await openAccessFixture();
     const studyId = await submittedStudy(f);
     const asked = await askedParticipants(f, studyId, 3);
-    for (const p of asked)
-      await mutate(
-        f,
-        p.token,
-        'answerConsentRequest(requestId: $requestId, decision: $decision)',
-        'status',
-        { requestId: p.requestId, decision: 'PERMIT' },
-      );
+    for (const p of asked) await answerRequest(f, p, 'PERMIT');
     // The first allows recontact, the second does not, the third never says (default: no).
     await f.gql(SET, { i: prefs(true) }, { token: asked[0]!.token });
     await f.gql(SET, { i: prefs(false) }, { token: asked[1]!.token });

@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   approve,
   askedParticipants,
-  mutate,
   openAccessFixture,
   submittedStudy,
   type AccessFixture,
+  answerRequest,
 } from '../../test/access-fixture.js';
 import { auditEventsWithAction } from '../../test/audit-rows.js';
 import { TEST_DRIVER } from '../../test/test-database.js';
@@ -71,16 +71,7 @@ describe(`a later standing no over an earlier study yes (${TEST_DRIVER})`, () =>
         )
     )[0];
   const answer = (requestId: string, decision: 'PERMIT' | 'DENY') =>
-    mutate(
-      f,
-      person.token,
-      'answerConsentRequest(requestId: $requestId, decision: $decision)',
-      'status',
-      {
-        requestId,
-        decision,
-      },
-    );
+    answerRequest(f, { token: person.token, requestId }, decision);
 
   beforeAll(async () => {
     f = await openAccessFixture();

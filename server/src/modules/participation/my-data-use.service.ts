@@ -9,17 +9,11 @@ import { dataExports, exportMembers, grantMembers, grants } from '../grants/gran
 import { signedInParticipant } from '../participants/signed-in-participant.js';
 import { consentRequests, studies, studyDecisions } from '../studies/studies.tables.js';
 import { latestVersions } from '../studies/study-decisions.js';
+import { layStudyOf, type LayStudyView } from '../studies/consent-requests.service.js';
 
 /** One study that requested or used the participant's data, told to the participant. */
 export interface DataUseEntry {
-  study: {
-    id: string;
-    title: string;
-    laySummary: string;
-    /** The Spanish lay summary, or null (the portal falls back to the English one). */
-    laySummaryEs: string | null;
-    purpose: unknown;
-    status: string;
+  study: LayStudyView & {
     submittedAt: Date | null;
     decidedAt: Date | null;
     /** The board's rationale for its decision, once decided. */
@@ -105,12 +99,7 @@ export async function myDataUse(tx: Tx, actor: Actor | null): Promise<DataUseEnt
       const grant = inGrants.find((g) => g.studyId === study.id);
       return {
         study: {
-          id: study.id,
-          title: study.title,
-          laySummary: study.laySummary,
-          laySummaryEs: study.laySummaryEs,
-          purpose: study.purpose,
-          status: study.status,
+          ...layStudyOf(study),
           submittedAt: study.submittedAt,
           decidedAt: study.decidedAt,
           decisionRationale: study.decisionRationale,

@@ -1,22 +1,16 @@
 import { builder } from '../../builder.js';
 import { inTransaction } from '../../graphql/run.js';
 import { TimelineEventType } from '../audit-explorer/participant-timeline.types.js';
-import type { ResearchPurpose } from '../consent/duo/match-types.js';
-import { RequestStatusEnum, StudyDecisionEnum } from '../studies/consent-requests.types.js';
+import {
+  RequestStatusEnum,
+  StudyDecisionEnum,
+  layStudyFields,
+} from '../studies/consent-requests.types.js';
 import { myDataUse, type DataUseEntry } from './my-data-use.service.js';
-import { ResearchPurposeType, StudyStatusEnum } from '../studies/studies.types.js';
 
 const DataUseStudyType = builder.objectRef<DataUseEntry['study']>('DataUseStudy').implement({
   fields: (t) => ({
-    id: t.exposeID('id'),
-    title: t.exposeString('title'),
-    laySummary: t.exposeString('laySummary'),
-    laySummaryEs: t.exposeString('laySummaryEs', {
-      nullable: true,
-      description: 'The lay summary in Spanish, or null: show the English one.',
-    }),
-    purpose: t.field({ type: ResearchPurposeType, resolve: (s) => s.purpose as ResearchPurpose }),
-    status: t.field({ type: StudyStatusEnum, resolve: (s) => s.status as never }),
+    ...layStudyFields(t),
     submittedAt: t.expose('submittedAt', { type: 'DateTime', nullable: true }),
     decidedAt: t.expose('decidedAt', { type: 'DateTime', nullable: true }),
     decisionRationale: t.exposeString('decisionRationale', {

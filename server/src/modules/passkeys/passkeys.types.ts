@@ -3,7 +3,6 @@ import { builder } from '../../builder.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { inTransaction } from '../../graphql/run.js';
-import { ValidationError } from '../../errors/app-errors.js';
 import { consentRecordJson } from '@consentome/contracts-client';
 import {
   addPasskey,
@@ -17,27 +16,7 @@ import { mySignedConsent } from './my-signed-consent.service.js';
 import { resetParticipantPasskeys, type PasskeyReset } from './passkey-reset.service.js';
 import type { ConsentSigning, SigningStatement } from './signed-consent.js';
 import { passkeyApprovalChallenge, passkeyRemovalChallenge } from './key-change-challenges.js';
-
-/** A WebAuthn response (JSON text from @simplewebauthn/browser), parsed shallowly; the library
- * checks the rest. */
-function parseResponse<T>(field: string, text: string): T {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = undefined;
-  }
-  const ok =
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { id?: unknown }).id === 'string' &&
-    typeof (value as { response?: unknown }).response === 'object';
-  if (!ok)
-    throw new ValidationError('Not a WebAuthn response', [
-      { field, message: 'expected the JSON of a WebAuthn credential' },
-    ]);
-  return value as T;
-}
+import { parseWebAuthnResponse } from './webauthn-response.js';
 
 export const PasskeyType = builder.objectRef<PasskeyView>('Passkey').implement({
   description: 'One of your passkeys; each is also registered on chain under your pseudonym.',
@@ -88,7 +67,7 @@ export function signingOf(
     kind: 'signed',
     rp: ctx.config.webauthn,
     time: input.time,
-    response: parseResponse<AuthenticationResponseJSON>('signature', input.response),
+    response: parseWebAuthnResponse<AuthenticationResponseJSON>('signature', input.response),
   };
 }
 
@@ -128,10 +107,10 @@ builder.mutationField('addPasskey', (t) =>
     resolve: (_root, { response, name, approval }, ctx) =>
       inTransaction(ctx, (tx) =>
         addPasskey(tx, ctx.viewer, ctx.config.webauthn, {
-          response: parseResponse<RegistrationResponseJSON>('response', response),
+          response: parseWebAuthnResponse<RegistrationResponseJSON>('response', response),
           name,
           approval: approval
-            ? parseResponse<AuthenticationResponseJSON>('approval', approval)
+            ? parseWebAuthnResponse<AuthenticationResponseJSON>('approval', approval)
             : null,
         }),
       ),
@@ -160,7 +139,7 @@ builder.mutationField('removePasskey', (t) =>
       inTransaction(ctx, (tx) =>
         removePasskey(tx, ctx.viewer, ctx.config.webauthn, {
           id: String(id),
-          approval: parseResponse<AuthenticationResponseJSON>('approval', approval),
+          approval: parseWebAuthnResponse<AuthenticationResponseJSON>('approval', approval),
         }),
       ),
   }),
@@ -253,7 +232,7 @@ builder.mutationField('passkeyApprovalChallenge', (t) =>
         passkeyApprovalChallenge(
           tx,
           ctx.viewer,
-          parseResponse<RegistrationResponseJSON>('response', response),
+          parseWebAuthnResponse<RegistrationResponseJSON>('response', response),
         ),
       ),
   }),

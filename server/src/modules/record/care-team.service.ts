@@ -46,11 +46,37 @@ export async function createCareTeam(
   return { id };
 }
 
-/** The team (locked for the membership change), or "not found". */
-async function teamForUpdate(tx: Tx, teamId: string) {
-  const [team] = await tx.select().from(careTeams).where(eq(careTeams.id, teamId)).for('update');
+/**
+ * The start of every membership change: only an administrator, input checked, and the team
+ * locked for the change (or "not found").
+ */
+async function membershipChange(
+  tx: Tx,
+  actor: Actor | null,
+  input: { teamId: string; clinicianEmail: string },
+) {
+  assertCanManageCareTeams(actor);
+  const m = parseInput(memberSchema, input);
+  const [team] = await tx.select().from(careTeams).where(eq(careTeams.id, m.teamId)).for('update');
   if (!team) throw new NotFoundError('Care team');
-  return team;
+  return { m, team };
+}
+
+/** Audits a membership change, naming the clinician by id only; answers the team's id. */
+async function auditMembership(
+  tx: Tx,
+  actor: Actor | null,
+  action: 'care_team.member.add' | 'care_team.member.remove',
+  teamId: string,
+  clinicianId: string,
+): Promise<{ id: string }> {
+  await appendAuditEvent(tx, actor, {
+    action,
+    targetType: 'care_team',
+    targetId: teamId,
+    payload: { clinicianId },
+  });
+  return { id: teamId };
 }
 
 /**
@@ -62,9 +88,7 @@ export async function addCareTeamMember(
   actor: Actor | null,
   input: { teamId: string; clinicianEmail: string },
 ): Promise<{ id: string }> {
-  assertCanManageCareTeams(actor);
-  const m = parseInput(memberSchema, input);
-  const team = await teamForUpdate(tx, m.teamId);
+  const { m, team } = await membershipChange(tx, actor, input);
   const [clinician] = await tx
     .select({ id: users.id, institution: users.institution })
     .from(users)
@@ -94,13 +118,7 @@ export async function addCareTeamMember(
     clinicianUserId: clinician.id,
     joinedAt: new Date(),
   });
-  await appendAuditEvent(tx, actor, {
-    action: 'care_team.member.add',
-    targetType: 'care_team',
-    targetId: team.id,
-    payload: { clinicianId: clinician.id },
-  });
-  return { id: team.id };
+  return auditMembership(tx, actor, 'care_team.member.add', team.id, clinician.id);
 }
 
 /**
@@ -112,9 +130,7 @@ export async function removeCareTeamMember(
   actor: Actor | null,
   input: { teamId: string; clinicianEmail: string },
 ): Promise<{ id: string }> {
-  assertCanManageCareTeams(actor);
-  const m = parseInput(memberSchema, input);
-  const team = await teamForUpdate(tx, m.teamId);
+  const { m, team } = await membershipChange(tx, actor, input);
   const [stay] = await tx
     .select({ id: careTeamMembers.id, clinicianId: careTeamMembers.clinicianUserId })
     .from(careTeamMembers)
@@ -131,13 +147,7 @@ export async function removeCareTeamMember(
     .update(careTeamMembers)
     .set({ leftAt: new Date() })
     .where(eq(careTeamMembers.id, stay.id));
-  await appendAuditEvent(tx, actor, {
-    action: 'care_team.member.remove',
-    targetType: 'care_team',
-    targetId: team.id,
-    payload: { clinicianId: stay.clinicianId },
-  });
-  return { id: team.id };
+  return auditMembership(tx, actor, 'care_team.member.remove', team.id, stay.clinicianId);
 }
 
 /**

@@ -3,10 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAccessFixture, signIn, type AccessFixture } from '../../test/access-fixture.js';
 import { loginAs, makeUser } from '../../test/test-api.js';
 import { TEST_DRIVER } from '../../test/test-database.js';
-import { users } from '../accounts/accounts.tables.js';
 import { auditEvents } from '../audit/audit.tables.js';
-import { participants } from '../participants/participants.tables.js';
 import { careTeamMembers, careTeams, recordEntries } from './record.tables.js';
+import { participantByEmail } from '../../test/participant-by-email.js';
 
 const ERR = `__typename ... on Error { code message } ... on ValidationError { fieldErrors { field message } }`;
 const CREATE = `mutation($n: String!, $i: String!) { createCareTeam(name: $n, institution: $i) {
@@ -94,13 +93,7 @@ describe(`care teams a participant authorises (${TEST_DRIVER})`, () => {
     members.push(await clinicianAt('Hospital Clínic'), await clinicianAt('Hospital Clínic'));
     latecomer = await clinicianAt('Hospital Clínic');
     outsiderEmail = (await clinicianAt('Elsewhere Hospital')).email;
-    const [me] = await f.db.db
-      .select({ id: participants.id, pseudonym: participants.pseudonym })
-      .from(participants)
-      .innerJoin(users, eq(users.id, participants.userId))
-      .where(eq(users.email, 'patient@demo.local'));
-    participantId = me!.id;
-    pseudonym = me!.pseudonym;
+    ({ id: participantId, pseudonym } = await participantByEmail(f.db.db, 'patient@demo.local'));
   }, 120_000);
   afterAll(() => f?.dispose());
 

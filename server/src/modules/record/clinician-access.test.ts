@@ -4,9 +4,8 @@ import { openAccessFixture, signIn, type AccessFixture } from '../../test/access
 import { auditCount } from '../../test/audit-rows.js';
 import { loginAs, makeUser } from '../../test/test-api.js';
 import { TEST_DRIVER } from '../../test/test-database.js';
-import { users } from '../accounts/accounts.tables.js';
-import { participants } from '../participants/participants.tables.js';
 import { clinicianAuthorisations, recordEntries } from './record.tables.js';
+import { participantByEmail } from '../../test/participant-by-email.js';
 
 const ERR = `__typename ... on Error { code message } ... on ValidationError { fieldErrors { field message } }`;
 const AUTHORISE = `mutation($i: AuthoriseClinicianInput!) { authoriseClinician(input: $i) {
@@ -68,13 +67,7 @@ describe(`clinicians a participant authorises (${TEST_DRIVER})`, () => {
     clinicianEmail = doctor.email;
     clinician = await loginAs(f.gql, doctor);
     stranger = await loginAs(f.gql, await makeUser(f.db.db, 'clinician', 'Elsewhere Hospital'));
-    const [me] = await f.db.db
-      .select({ id: participants.id, pseudonym: participants.pseudonym })
-      .from(participants)
-      .innerJoin(users, eq(users.id, participants.userId))
-      .where(eq(users.email, 'patient@demo.local'));
-    participantId = me!.id;
-    pseudonym = me!.pseudonym;
+    ({ id: participantId, pseudonym } = await participantByEmail(f.db.db, 'patient@demo.local'));
   }, 120_000);
   afterAll(() => f?.dispose());
 

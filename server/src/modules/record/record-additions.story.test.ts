@@ -9,10 +9,10 @@ import { queryRows } from '../../db/query-rows.js';
 import { findUser } from '../accounts/accounts.service.js';
 import { uploadOwnGenotypes } from '../datasets/genotype-upload/genotype-upload.service.js';
 import { TEST_DRIVER } from '../../test/test-database.js';
-import { users } from '../accounts/accounts.tables.js';
 import { fhirRoute } from '../fhir/fhir.route.js';
 import { participants } from '../participants/participants.tables.js';
 import { recordEntries } from './record.tables.js';
+import { participantByEmail } from '../../test/participant-by-email.js';
 
 const COUNT = `query($c: CohortCriteriaInput!) { cohortCount(criteria: $c) { count display } }`;
 // Hearing impairment: a term the demo patient holds from no source before this test.
@@ -51,13 +51,7 @@ describe(`patients and clinicians add to the record (${TEST_DRIVER})`, () => {
     const doctor = await makeUser(f.db.db, 'clinician', 'Hospital Clínic');
     clinicianEmail = doctor.email;
     clinician = await loginAs(f.gql, doctor);
-    const [me] = await f.db.db
-      .select({ id: participants.id, pseudonym: participants.pseudonym })
-      .from(participants)
-      .innerJoin(users, eq(users.id, participants.userId))
-      .where(eq(users.email, 'patient@demo.local'));
-    participantId = me!.id;
-    pseudonym = me!.pseudonym;
+    ({ id: participantId, pseudonym } = await participantByEmail(f.db.db, 'patient@demo.local'));
   }, 120_000);
   afterAll(() => f?.dispose());
 

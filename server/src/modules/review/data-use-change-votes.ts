@@ -1,26 +1,19 @@
 import { and, eq } from 'drizzle-orm';
-import { z } from 'zod';
 import type { Tx } from '../../db/database.js';
-import { ConflictError, ForbiddenError, NotFoundError } from '../../errors/app-errors.js';
+import { ConflictError, ForbiddenError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
-import { idSchema } from '../../lib/validators.js';
 import type { Actor } from '../actors/actor.js';
 import { appendAuditEvent } from '../audit/audit.service.js';
 import { activeDacMemberIds, dacById, governingDacs } from '../dacs/dac-reads.js';
 import {
+  DataUseChangeVerdictInput,
+  dataUseChangeForUpdate,
   decideDataUseChange,
   type DataUseChangeRow,
 } from '../datasets/data-use-changes.service.js';
-import { dataUseChanges } from '../datasets/datasets.tables.js';
 import { boardDecision } from './review-rules.js';
 import { assertCanVote } from './review.policy.js';
 import { dataUseChangeVotes } from './review.tables.js';
-
-const VoteInput = z.strictObject({
-  changeId: idSchema,
-  approve: z.boolean({ error: 'approve must be true or false' }),
-  note: z.string().trim().max(2_000).default(''),
-});
 
 /**
  * A member of the committee governing a dataset votes on a pending widening of its data use.
@@ -35,14 +28,9 @@ export async function voteOnDataUseChange(
   actor: Actor | null,
   input: unknown,
 ): Promise<DataUseChangeRow> {
-  const data = parseInput(VoteInput, input);
+  const data = parseInput(DataUseChangeVerdictInput, input);
   assertCanVote(actor);
-  const [change] = await tx
-    .select()
-    .from(dataUseChanges)
-    .where(eq(dataUseChanges.id, data.changeId))
-    .for('update');
-  if (!change) throw new NotFoundError('Data-use change');
+  const change = await dataUseChangeForUpdate(tx, data.changeId);
   const dacId = (await governingDacs(tx, [change.datasetId])).get(change.datasetId);
   if (!dacId)
     throw new ConflictError(

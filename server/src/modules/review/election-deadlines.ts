@@ -14,14 +14,18 @@ import { notify } from '../notifications/notify.js';
 import { studies, studyElections } from '../studies/studies.tables.js';
 import { visibleStudy, type StudyRow } from '../studies/study-access.js';
 import {
-  decideElection,
   electionById,
   electionsOfStudy,
   markElectionOverdue,
   markElectionReminded,
   type ElectionRow,
 } from '../studies/study-elections.js';
-import { settleStudy, votesInElection, type ReviewSettings } from './election-outcome.js';
+import {
+  recordElectionDecision,
+  settleStudy,
+  votesInElection,
+  type ReviewSettings,
+} from './election-outcome.js';
 import { conflictedMembers } from './member-election.js';
 import { assertCanVote } from './review.policy.js';
 
@@ -126,6 +130,22 @@ export async function sweepElectionDeadlines(
   });
 }
 
+/** Audits what the sweep did to an election: its committee, deadline and how many it told. */
+async function auditDeadline(
+  tx: Tx,
+  action: 'review.election.remind' | 'review.election.overdue',
+  election: ElectionRow,
+  dac: DacRow,
+  members: number,
+): Promise<void> {
+  await appendAuditEvent(tx, SWEEPER, {
+    action,
+    targetType: 'study',
+    targetId: election.studyId,
+    payload: { dac: dac.id, deadlineAt: election.deadlineAt.toISOString(), members },
+  });
+}
+
 async function remind(
   tx: Tx,
   election: ElectionRow,
@@ -134,16 +154,7 @@ async function remind(
   now: Date,
 ): Promise<void> {
   const pending = await membersYetToVote(tx, election);
-  await appendAuditEvent(tx, SWEEPER, {
-    action: 'review.election.remind',
-    targetType: 'study',
-    targetId: election.studyId,
-    payload: {
-      dac: dac.id,
-      deadlineAt: election.deadlineAt.toISOString(),
-      members: pending.length,
-    },
-  });
+  await auditDeadline(tx, 'review.election.remind', election, dac, pending.length);
   const daysLeft = Math.max(1, Math.ceil((election.deadlineAt.getTime() - now.getTime()) / DAY_MS));
   await notify(tx, pending, {
     kind: 'vote_deadline',
@@ -160,16 +171,7 @@ async function flagOverdue(
   title: string,
 ): Promise<void> {
   const pending = (await membersYetToVote(tx, election)).filter((m) => m !== dac.chairId);
-  await appendAuditEvent(tx, SWEEPER, {
-    action: 'review.election.overdue',
-    targetType: 'study',
-    targetId: election.studyId,
-    payload: {
-      dac: dac.id,
-      deadlineAt: election.deadlineAt.toISOString(),
-      members: pending.length,
-    },
-  });
+  await auditDeadline(tx, 'review.election.overdue', election, dac, pending.length);
   const passed = `${dac.name}’s vote on “${title}” was due on ${day(election.deadlineAt)}`;
   await notify(tx, pending, {
     kind: 'vote_deadline',
@@ -235,18 +237,13 @@ export async function closeOverdueElection(
   const votes = await votesInElection(tx, election.id);
   const approvals = votes.filter((v) => v.vote === 'approve').length;
   const decision = approvals > votes.length - approvals ? 'approved' : 'rejected';
-  await decideElection(tx, election.id, decision);
-  await appendAuditEvent(tx, actor, {
-    action: 'review.election.close_overdue',
-    targetType: 'study',
-    targetId: study.id,
-    payload: {
-      dac: dac.id,
-      decision,
-      datasets: election.datasetIds,
-      votes: votes.length,
-      approvals,
-    },
-  });
+  await recordElectionDecision(
+    tx,
+    actor,
+    'review.election.close_overdue',
+    election,
+    decision,
+    votes,
+  );
   return settleStudy(tx, actor, counter, index, settings, study);
 }

@@ -78,20 +78,36 @@ export async function tallyElection(
     },
   );
   if (!decision) return null;
+  await recordElectionDecision(tx, actor, 'review.election.decide', election, decision, votes);
+  return decision;
+}
+
+/**
+ * Records a committee's decision on its election and audits it with the count it rests on, the
+ * same whichever way it was reached: `action` tells the tally (`review.election.decide`) from
+ * the chair closing an overdue election (`review.election.close_overdue`).
+ */
+export async function recordElectionDecision(
+  tx: Tx,
+  actor: Actor | null,
+  action: 'review.election.decide' | 'review.election.close_overdue',
+  election: ElectionRow,
+  decision: 'approved' | 'rejected',
+  votes: readonly VoteRow[],
+): Promise<void> {
   await decideElection(tx, election.id, decision);
   await appendAuditEvent(tx, actor, {
-    action: 'review.election.decide',
+    action,
     targetType: 'study',
-    targetId: study.id,
+    targetId: election.studyId,
     payload: {
-      dac: dac.id,
+      dac: election.dacId,
       decision,
       datasets: election.datasetIds,
       votes: votes.length,
       approvals: votes.filter((v) => v.vote === 'approve').length,
     },
   });
-  return decision;
 }
 
 /**

@@ -16,6 +16,29 @@ import {
 import { latestVersions, recordStudyDecision } from './study-decisions.js';
 import type { ConsentSigning } from '../passkeys/signed-consent.js';
 
+/** What a participant is told about a study: its lay side only. */
+export interface LayStudyView {
+  id: string;
+  title: string;
+  laySummary: string;
+  /** The Spanish lay summary, or null (the portal falls back to the English one). */
+  laySummaryEs: string | null;
+  purpose: unknown;
+  status: string;
+}
+
+/** The lay side of a study row: all a participant is told about it. */
+export function layStudyOf(study: typeof studies.$inferSelect): LayStudyView {
+  return {
+    id: study.id,
+    title: study.title,
+    laySummary: study.laySummary,
+    laySummaryEs: study.laySummaryEs,
+    purpose: study.purpose,
+    status: study.status,
+  };
+}
+
 /** A consent request as its participant sees it: the study's lay side only. */
 export interface ConsentRequestView {
   id: string;
@@ -24,15 +47,7 @@ export interface ConsentRequestView {
   reason: ConsentRequestReason;
   createdAt: Date;
   answeredAt: Date | null;
-  study: {
-    id: string;
-    title: string;
-    laySummary: string;
-    /** The Spanish lay summary, or null (the portal falls back to the English one). */
-    laySummaryEs: string | null;
-    purpose: unknown;
-    status: string;
-  };
+  study: LayStudyView;
   /** The participant's latest answer, if any. */
   decision: 'permit' | 'deny' | null;
 }
@@ -66,14 +81,7 @@ export async function myConsentRequests(
     reason: request.reason as ConsentRequestReason,
     createdAt: request.createdAt,
     answeredAt: request.answeredAt,
-    study: {
-      id: study.id,
-      title: study.title,
-      laySummary: study.laySummary,
-      laySummaryEs: study.laySummaryEs,
-      purpose: study.purpose,
-      status: study.status,
-    },
+    study: layStudyOf(study),
     decision: (latest.get(study.id)?.decision as 'permit' | 'deny' | undefined) ?? null,
   }));
 }

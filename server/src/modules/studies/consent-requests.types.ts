@@ -1,7 +1,12 @@
+import type { FieldMap } from '@pothos/core';
 import { builder } from '../../builder.js';
 import { inTransaction } from '../../graphql/run.js';
 import type { ResearchPurpose } from '../consent/duo/match-types.js';
-import { myConsentRequests, type ConsentRequestView } from './consent-requests.service.js';
+import {
+  myConsentRequests,
+  type ConsentRequestView,
+  type LayStudyView,
+} from './consent-requests.service.js';
 import { ResearchPurposeType, StudyStatusEnum } from './studies.types.js';
 
 export const StudyDecisionEnum = builder.enumType('StudyDecision', {
@@ -30,19 +35,31 @@ export const RequestReasonEnum = builder.enumType('ConsentRequestReason', {
   } as const,
 });
 
-const LayStudyType = builder.objectRef<ConsentRequestView['study']>('LayStudy').implement({
-  description: 'What a participant is told about a study that asks for their data.',
-  fields: (t) => ({
-    id: t.exposeID('id'),
-    title: t.exposeString('title'),
-    laySummary: t.exposeString('laySummary'),
-    laySummaryEs: t.exposeString('laySummaryEs', {
-      nullable: true,
-      description: 'The lay summary in Spanish, or null: show the English one.',
-    }),
-    purpose: t.field({ type: ResearchPurposeType, resolve: (s) => s.purpose as ResearchPurpose }),
-    status: t.field({ type: StudyStatusEnum, resolve: (s) => s.status as never }),
+/** The field builder of an object type whose shape is a study's lay side (or more). */
+type LayStudyFieldBuilder = PothosSchemaTypes.ObjectFieldBuilder<
+  typeof builder extends PothosSchemaTypes.SchemaBuilder<infer Types> ? Types : never,
+  LayStudyView
+>;
+
+/**
+ * The fields a participant reads about a study, in the order the schema prints them: shared by
+ * `LayStudy` (a consent request's study) and `DataUseStudy` (my data use), which say the same.
+ */
+export const layStudyFields = (t: LayStudyFieldBuilder): FieldMap => ({
+  id: t.exposeID('id'),
+  title: t.exposeString('title'),
+  laySummary: t.exposeString('laySummary'),
+  laySummaryEs: t.exposeString('laySummaryEs', {
+    nullable: true,
+    description: 'The lay summary in Spanish, or null: show the English one.',
   }),
+  purpose: t.field({ type: ResearchPurposeType, resolve: (s) => s.purpose as ResearchPurpose }),
+  status: t.field({ type: StudyStatusEnum, resolve: (s) => s.status as never }),
+});
+
+const LayStudyType = builder.objectRef<LayStudyView>('LayStudy').implement({
+  description: 'What a participant is told about a study that asks for their data.',
+  fields: layStudyFields,
 });
 
 export const ConsentRequestType = builder

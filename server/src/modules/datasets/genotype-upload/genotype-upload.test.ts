@@ -12,6 +12,8 @@ import { findUser } from '../../accounts/accounts.service.js';
 import { users } from '../../accounts/accounts.tables.js';
 import type { Actor } from '../../actors/actor.js';
 import { ChainLiftover } from '../../genomics/liftover/chain-liftover.js';
+import { sqlBaselineCount } from '../../cohorts/sql-baseline.js';
+import { OntologyGraph } from '../../ontology/ontology-graph.js';
 import { participants } from '../../participants/participants.tables.js';
 import { variantCalls, variants } from '../ingest/ingest.tables.js';
 import { uploadOwnGenotypes, type GenotypeUploadSettings } from './genotype-upload.service.js';
@@ -190,6 +192,18 @@ describe(`a participant uploads their own genotype file (${TEST_DRIVER})`, () =>
       1,
     );
     expect(await count({ variants: [key(absent!)] })).toBe(before[2]!);
+    // The SQL baseline reads the uploaded calls too, with their zygosity, and agrees.
+    const ontology = await OntologyGraph.load(f.db.db);
+    for (const criteria of [
+      { variants: [key(het!)] },
+      { variants: [key(het!)], zygosity: 'HOMOZYGOUS' as const },
+      { variants: [key(hom!)], zygosity: 'HOMOZYGOUS' as const },
+      { variants: [key(hom!)], zygosity: 'HETEROZYGOUS' as const },
+      { variants: [key(het!), key(hom!)] },
+    ])
+      expect(await sqlBaselineCount(f.db.db, criteria, ontology), JSON.stringify(criteria)).toBe(
+        await count(criteria),
+      );
     const event = await lastAuditEventWith(f.db.db, 'record.genotypes.upload');
     expect(event).toMatchObject({ participantId, targetId: stored.id });
     // Counts only: no position, allele or file name on the (anchored) audit trail.
