@@ -69,4 +69,48 @@ describe('BgzfWriter output', () => {
     failing.on('error', () => {});
     await expect(writeAll(new BgzfWriter(failing), data)).rejects.toThrow('disk full');
   });
+
+  it('stops at the first append after the stream failed, not at the end of the file', async () => {
+    // The stream never asks for a drain (a high-water mark above the whole file), so only the
+    // failure itself can make the writer ask its caller to wait, and so learn of it.
+    const failing = new Writable({
+      highWaterMark: 1 << 30,
+      write(_chunk, _encoding, done) {
+        done(new Error('disk full'));
+      },
+    });
+    failing.on('error', () => {});
+    const bgzf = new BgzfWriter(failing);
+    // Genotype-like pieces (encoded at once, so nothing waits for zlib either), a call in every
+    // eighth column: a block compresses to about 11 KB. 64 MiB in all.
+    const piece = Buffer.from(`${'\t0/0'.repeat(7)}\t0/1`.repeat(0x2000), 'latin1');
+    let appended = 0;
+    const run = async () => {
+      for (let i = 0; i < 256; i++) {
+        if (bgzf.append(piece)) await bgzf.drain();
+        appended++;
+        // The caller's own awaits between pieces (an export's next page of rows from the
+        // database), during which the stream's failure arrives: a write's error callback is
+        // called on the next tick, before any immediate.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      return bgzf.finish();
+    };
+    await expect(run()).rejects.toThrow('disk full');
+    // The first output write happens once 256 KiB of compressed blocks are gathered (about
+    // seven pieces); the next append learns of its failure.
+    expect(appended).toBeLessThan(16);
+  });
+
+  it('fails when the stream is destroyed while the writer waits for its drain', async () => {
+    // Destroyed without an error (as a closed connection or an aborted upload is): neither
+    // `drain` nor `error` ever comes.
+    const closing: Writable = new Writable({
+      highWaterMark: 1024,
+      write() {
+        setImmediate(() => closing.destroy());
+      },
+    });
+    await expect(writeAll(new BgzfWriter(closing), data)).rejects.toThrow(/destroyed|closed/);
+  });
 });

@@ -192,8 +192,19 @@ export class BgzfWriter {
     return { bytes: this.written, sha256: this.hash.digest('hex') };
   }
 
+  /**
+   * Whether the caller must `drain` now. A failed or destroyed stream counts: it never asks for a
+   * drain (`writableNeedDrain` is false once destroyed), and blocks encoded at once never fill
+   * the queue, so without this an export would run to its end before learning of the failure.
+   */
   private mustWait(): boolean {
-    return this.queue.length >= IN_FLIGHT || this.out.writableNeedDrain;
+    return (
+      this.queue.length >= IN_FLIGHT ||
+      this.out.writableNeedDrain ||
+      this.streamError !== null ||
+      this.out.errored !== null ||
+      this.out.destroyed
+    );
   }
 
   /** Compresses the filled part of the block, or sends it to zlib, and starts an empty one. */
@@ -260,24 +271,33 @@ export class BgzfWriter {
 
   /**
    * Waits for the stream's `drain` while it needs one (asked afresh: the event may have come
-   * while we awaited zlib); fails with the stream's error.
+   * while we awaited zlib); fails with the stream's error, or when it is destroyed (without an
+   * error, as a closed connection is, neither `drain` nor `error` would ever come).
    */
   private async streamRoom(): Promise<void> {
     const failed = this.streamError ?? this.out.errored;
     if (failed) throw failed;
+    if (this.out.destroyed) throw destroyedError();
     if (!this.out.writableNeedDrain) return;
     await new Promise<void>((resolve, reject) => {
-      const onError = (error: Error) => {
+      const settle = (error: Error | null) => {
         this.out.off('drain', onDrain);
-        reject(error);
-      };
-      const onDrain = () => {
         this.out.off('error', onError);
-        resolve();
+        this.out.off('close', onClose);
+        if (error) reject(error);
+        else resolve();
       };
+      const onDrain = () => settle(null);
+      const onError = (error: Error) => settle(error);
+      const onClose = () => settle(this.out.errored ?? destroyedError());
       this.out.once('drain', onDrain);
       this.out.once('error', onError);
+      this.out.once('close', onClose);
     });
     if (this.streamError) throw this.streamError;
   }
+}
+
+function destroyedError(): Error {
+  return new Error('The BGZF output stream was destroyed before the file was written');
 }
