@@ -42,6 +42,12 @@ const { values: opts } = parseArgs({
     calls: { type: 'string', default: '200000' },
     /** Write a CPU profile of the export alone (not start-up) into this directory. */
     'cpu-prof': { type: 'string' },
+    /**
+     * Run under `node --expose-gc`: a full collection every this many ms during the export, and
+     * the largest live memory (heap used + external) seen after one. Peak RSS also counts the
+     * garbage V8 has not collected yet; this is what the export keeps.
+     */
+    'live-every': { type: 'string' },
   },
 });
 
@@ -49,6 +55,29 @@ const url = process.env.DATABASE_URL;
 if (!url) throw new Error('Set DATABASE_URL to an empty PostgreSQL database for the benchmark');
 const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 const peakRssMib = () => (process.resourceUsage().maxRSS / 1024).toFixed(0);
+
+/** Live bytes after a full collection: heap used plus memory outside the heap (buffers). */
+function liveBytes(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('--live-every needs node --expose-gc');
+  gc();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external;
+}
+
+/** Samples live memory every `everyMs` until stopped; answers the start and the largest seen. */
+function watchLiveMemory(everyMs: number) {
+  const before = liveBytes();
+  let peak = before;
+  const timer = setInterval(() => (peak = Math.max(peak, liveBytes())), everyMs);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      peak = Math.max(peak, liveBytes());
+      return `live memory ${mib(before)} MiB before, ${mib(peak)} MiB at most during the export (+${mib(peak - before)} MiB)`;
+    },
+  };
+}
 
 async function setup(handle: Awaited<ReturnType<typeof openDatabase>>) {
   await migrateDatabase(handle);
@@ -127,6 +156,7 @@ async function main() {
     };
     const rssBefore = peakRssMib();
     const profiler = opts['cpu-prof'] ? await startProfile() : null;
+    const live = opts['live-every'] ? watchLiveMemory(Number(opts['live-every'])) : null;
     const cpuBefore = process.cpuUsage();
     const start = process.hrtime.bigint();
     let stored: number;
@@ -161,6 +191,7 @@ async function main() {
     }
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     const cpu = process.cpuUsage(cpuBefore);
+    if (live) console.log(live.stop());
     if (profiler) await stopProfile(profiler, opts['cpu-prof']!);
     console.log(
       `${opts.phase}: ${samples.length} samples × ${variants!} variants in ${ms.toFixed(0)} ms, ` +
