@@ -1,4 +1,5 @@
 import { builder } from '../../builder.js';
+import { roleGatedRead, roleGatedWrite } from '../../graphql/role-gated-fields.js';
 import type { Config } from '../../config.js';
 import {
   RateLimitedError,
@@ -132,13 +133,11 @@ builder.queryField('me', (t) =>
   }),
 );
 
-builder.queryField('users', (t) =>
-  t.field({
-    type: [UserType],
-    authScopes: { roles: ['admin'] },
-    resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => listUsers(tx, ctx.viewer)),
-  }),
-);
+roleGatedRead('users', {
+  type: [UserType],
+  roles: ['admin'],
+  run: (tx, viewer) => listUsers(tx, viewer),
+});
 
 builder.mutationField('login', (t) =>
   t.field({
@@ -213,18 +212,14 @@ const CreateUserInput = builder.inputType('CreateUserInput', {
   }),
 });
 
-builder.mutationField('confirmResearcherStatus', (t) =>
-  t.field({
-    type: 'DateTime',
-    description:
-      'An administrator (signing official) confirms a researcher: their GA4GH Passport then carries a ResearcherStatus visa.',
-    authScopes: { roles: ['admin'] },
-    errors: { types: WRITE_ERRORS },
-    args: { userId: t.arg.id() },
-    resolve: (_root, { userId }, ctx) =>
-      inTransaction(ctx, (tx) => confirmResearcherStatus(tx, ctx.viewer, userId)),
-  }),
-);
+roleGatedWrite('confirmResearcherStatus', {
+  type: 'DateTime',
+  description:
+    'An administrator (signing official) confirms a researcher: their GA4GH Passport then carries a ResearcherStatus visa.',
+  roles: ['admin'],
+  args: (t) => ({ userId: t.arg.id() }),
+  run: (tx, viewer, { userId }) => confirmResearcherStatus(tx, viewer, userId),
+});
 
 builder.mutationField('createUser', (t) =>
   t.field({
