@@ -21,16 +21,22 @@ import {
 } from './accounts.service.js';
 import { changePassword, logoutEverywhere } from './own-sessions.service.js';
 import { confirmResearcherStatus } from './researcher-status.service.js';
+import type { ResetMail } from './password-reset.service.js';
 import type { UserActor } from '../actors/actor.js';
 import type { LoginLimits } from './login-rate-limit.js';
 import { ROLES } from '../actors/roles.js';
 import { clearedSessionCookie, sessionCookie } from './session-cookie.js';
 
 /**
- * Sends a verification e-mail after the answer has gone out, so how long the answer takes does
- * not tell whether an account exists. A failed send is not retried: the person asks again.
+ * Sends an e-mail carrying an account token (a verification or password-reset link) after the
+ * answer has gone out, so how long the answer takes does not tell whether an account exists. A
+ * failed send is not retried: the person asks again, as they would for a lost e-mail.
  */
-export function sendVerificationMail(ctx: GraphQLContext, mail: VerificationMail | null): void {
+export function sendAccountTokenMail(
+  ctx: GraphQLContext,
+  kind: 'email_verification' | 'password_reset',
+  mail: VerificationMail | ResetMail | null,
+): void {
   if (!mail) return;
   setImmediate(() => {
     ctx.services.mail
@@ -39,7 +45,7 @@ export function sendVerificationMail(ctx: GraphQLContext, mail: VerificationMail
         subject: mail.subject,
         text: mail.text,
         notificationId: mail.tokenId,
-        kind: 'email_verification',
+        kind,
       })
       .catch(() => undefined);
   });
@@ -235,7 +241,7 @@ builder.mutationField('createUser', (t) =>
           mail: await issueEmailVerification(tx, ctx.viewer, created, ctx.config.webOrigin),
         };
       });
-      sendVerificationMail(ctx, mail);
+      sendAccountTokenMail(ctx, 'email_verification', mail);
       return user;
     },
   }),

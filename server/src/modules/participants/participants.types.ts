@@ -1,5 +1,5 @@
 import { issueEmailVerification } from '../accounts/email-verification.service.js';
-import { sendVerificationMail } from '../accounts/accounts.types.js';
+import { sendAccountTokenMail } from '../accounts/accounts.types.js';
 import { builder } from '../../builder.js';
 import { roleGatedRead, roleGatedWrite } from '../../graphql/role-gated-fields.js';
 import { RateLimitedError } from '../../errors/app-errors.js';
@@ -146,7 +146,7 @@ builder.mutationField('enrol', (t) =>
         const link = await issueEmailVerification(tx, null, done.user, ctx.config.webOrigin);
         return { enrolled: done, mail: link };
       });
-      sendVerificationMail(ctx, mail);
+      sendAccountTokenMail(ctx, 'email_verification', mail);
       return enrolled;
     },
   }),
