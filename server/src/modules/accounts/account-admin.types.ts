@@ -1,4 +1,5 @@
 import { builder } from '../../builder.js';
+import { roleGatedWrite } from '../../graphql/role-gated-fields.js';
 import { ErrorInterface, WRITE_ERRORS } from '../../graphql/error-types.js';
 import { inTransaction } from '../../graphql/run.js';
 import { changeUserRole, disableUser, enableUser } from './account-admin.service.js';
@@ -40,14 +41,10 @@ builder.mutationField('disableUser', (t) =>
   }),
 );
 
-builder.mutationField('enableUser', (t) =>
-  t.field({
-    type: UserType,
-    description: 'An administrator lets a disabled account sign in again.',
-    authScopes: { roles: ['admin'] },
-    errors: { types: WRITE_ERRORS },
-    args: { userId: t.arg.id() },
-    resolve: (_root, { userId }, ctx) =>
-      inTransaction(ctx, (tx) => enableUser(tx, ctx.viewer, userId)),
-  }),
-);
+roleGatedWrite('enableUser', {
+  type: UserType,
+  description: 'An administrator lets a disabled account sign in again.',
+  roles: ['admin'],
+  args: (t) => ({ userId: t.arg.id() }),
+  run: (tx, viewer, { userId }) => enableUser(tx, viewer, userId),
+});

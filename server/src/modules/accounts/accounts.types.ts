@@ -1,4 +1,5 @@
 import { builder } from '../../builder.js';
+import { roleGatedRead, roleGatedWrite } from '../../graphql/role-gated-fields.js';
 import type { Config } from '../../config.js';
 import {
   RateLimitedError,
@@ -20,16 +21,22 @@ import {
 } from './accounts.service.js';
 import { changePassword, logoutEverywhere } from './own-sessions.service.js';
 import { confirmResearcherStatus } from './researcher-status.service.js';
+import type { ResetMail } from './password-reset.service.js';
 import type { UserActor } from '../actors/actor.js';
 import type { LoginLimits } from './login-rate-limit.js';
 import { ROLES } from '../actors/roles.js';
 import { clearedSessionCookie, sessionCookie } from './session-cookie.js';
 
 /**
- * Sends a verification e-mail after the answer has gone out, so how long the answer takes does
- * not tell whether an account exists. A failed send is not retried: the person asks again.
+ * Sends an e-mail carrying an account token (a verification or password-reset link) after the
+ * answer has gone out, so how long the answer takes does not tell whether an account exists. A
+ * failed send is not retried: the person asks again, as they would for a lost e-mail.
  */
-export function sendVerificationMail(ctx: GraphQLContext, mail: VerificationMail | null): void {
+export function sendAccountTokenMail(
+  ctx: GraphQLContext,
+  kind: 'email_verification' | 'password_reset',
+  mail: VerificationMail | ResetMail | null,
+): void {
   if (!mail) return;
   setImmediate(() => {
     ctx.services.mail
@@ -38,7 +45,7 @@ export function sendVerificationMail(ctx: GraphQLContext, mail: VerificationMail
         subject: mail.subject,
         text: mail.text,
         notificationId: mail.tokenId,
-        kind: 'email_verification',
+        kind,
       })
       .catch(() => undefined);
   });
@@ -132,13 +139,11 @@ builder.queryField('me', (t) =>
   }),
 );
 
-builder.queryField('users', (t) =>
-  t.field({
-    type: [UserType],
-    authScopes: { roles: ['admin'] },
-    resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => listUsers(tx, ctx.viewer)),
-  }),
-);
+roleGatedRead('users', {
+  type: [UserType],
+  roles: ['admin'],
+  run: (tx, viewer) => listUsers(tx, viewer),
+});
 
 builder.mutationField('login', (t) =>
   t.field({
@@ -213,18 +218,14 @@ const CreateUserInput = builder.inputType('CreateUserInput', {
   }),
 });
 
-builder.mutationField('confirmResearcherStatus', (t) =>
-  t.field({
-    type: 'DateTime',
-    description:
-      'An administrator (signing official) confirms a researcher: their GA4GH Passport then carries a ResearcherStatus visa.',
-    authScopes: { roles: ['admin'] },
-    errors: { types: WRITE_ERRORS },
-    args: { userId: t.arg.id() },
-    resolve: (_root, { userId }, ctx) =>
-      inTransaction(ctx, (tx) => confirmResearcherStatus(tx, ctx.viewer, userId)),
-  }),
-);
+roleGatedWrite('confirmResearcherStatus', {
+  type: 'DateTime',
+  description:
+    'An administrator (signing official) confirms a researcher: their GA4GH Passport then carries a ResearcherStatus visa.',
+  roles: ['admin'],
+  args: (t) => ({ userId: t.arg.id() }),
+  run: (tx, viewer, { userId }) => confirmResearcherStatus(tx, viewer, userId),
+});
 
 builder.mutationField('createUser', (t) =>
   t.field({
@@ -240,7 +241,7 @@ builder.mutationField('createUser', (t) =>
           mail: await issueEmailVerification(tx, ctx.viewer, created, ctx.config.webOrigin),
         };
       });
-      sendVerificationMail(ctx, mail);
+      sendAccountTokenMail(ctx, 'email_verification', mail);
       return user;
     },
   }),

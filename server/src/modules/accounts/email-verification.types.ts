@@ -1,7 +1,7 @@
 import { builder } from '../../builder.js';
 import { ConflictError, RateLimitedError, ValidationError } from '../../errors/app-errors.js';
 import type { GraphQLContext } from '../../graphql/context.js';
-import { loginLimits, sendVerificationMail } from './accounts.types.js';
+import { loginLimits, sendAccountTokenMail } from './accounts.types.js';
 import {
   changeEmail,
   requestEmailVerification,
@@ -21,8 +21,9 @@ builder.mutationField('requestEmailVerification', (t) =>
     errors: { types: [ValidationError, RateLimitedError] },
     args: { email: t.arg.string() },
     resolve: async (_root, { email }, ctx) => {
-      sendVerificationMail(
+      sendAccountTokenMail(
         ctx,
+        'email_verification',
         await requestEmailVerification(ctx.db, settingsOf(ctx), ctx.clientKey, { email }),
       );
       return true;
@@ -50,8 +51,9 @@ builder.mutationField('changeEmail', (t) =>
     errors: { types: [ValidationError, ConflictError, RateLimitedError] },
     args: { currentPassword: t.arg.string(), email: t.arg.string() },
     resolve: async (_root, args, ctx) => {
-      sendVerificationMail(
+      sendAccountTokenMail(
         ctx,
+        'email_verification',
         await changeEmail(ctx.db, ctx.viewer!, settingsOf(ctx), ctx.clientKey, args),
       );
       return true;

@@ -1,6 +1,6 @@
 import { builder } from '../../builder.js';
 import { RateLimitedError, ValidationError } from '../../errors/app-errors.js';
-import { loginLimits } from './accounts.types.js';
+import { loginLimits, sendAccountTokenMail } from './accounts.types.js';
 import { requestPasswordReset, resetPassword } from './password-reset.service.js';
 
 builder.mutationField('requestPasswordReset', (t) =>
@@ -17,20 +17,7 @@ builder.mutationField('requestPasswordReset', (t) =>
         ctx.clientKey,
         { email },
       );
-      // Sent after answering, so how long the answer takes does not tell whether it exists.
-      if (mail)
-        setImmediate(() => {
-          ctx.services.mail
-            .send({
-              to: mail.to,
-              subject: mail.subject,
-              text: mail.text,
-              notificationId: mail.tokenId,
-              kind: 'password_reset',
-            })
-            // A failed send is not retried: the person asks again, as they would for a lost e-mail.
-            .catch(() => undefined);
-        });
+      sendAccountTokenMail(ctx, 'password_reset', mail);
       return true;
     },
   }),

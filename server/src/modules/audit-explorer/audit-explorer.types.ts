@@ -1,5 +1,5 @@
 import { builder } from '../../builder.js';
-import { inTransaction } from '../../graphql/run.js';
+import { roleGatedRead } from '../../graphql/role-gated-fields.js';
 import {
   auditActivity,
   type ActivityBucket,
@@ -68,33 +68,27 @@ const AuditFacetsType = builder.objectRef<AuditFacets>('AuditFacets').implement(
   }),
 });
 
-builder.queryField('auditActivity', (t) =>
-  t.field({
-    type: AuditActivityType,
-    description:
-      'Events matching the filter per hour or UTC day and per action group (default: the last 30 days, or 48 hours). Audited.',
-    authScopes: { roles: ['ethics_board', 'admin'] },
-    args: {
-      filter: t.arg({ type: AuditFilter, required: false }),
-      bucket: t.arg({ type: AuditBucketEnum, required: false }),
-    },
-    resolve: (_root, { filter, bucket }, ctx) =>
-      inTransaction(ctx, (tx) =>
-        auditActivity(tx, ctx.viewer, {
-          ...filter,
-          beforeSeq: undefined,
-          limit: undefined,
-          bucket: bucket ?? undefined,
-        }),
-      ),
+roleGatedRead('auditActivity', {
+  type: AuditActivityType,
+  description:
+    'Events matching the filter per hour or UTC day and per action group (default: the last 30 days, or 48 hours). Audited.',
+  roles: ['ethics_board', 'admin'],
+  args: (t) => ({
+    filter: t.arg({ type: AuditFilter, required: false }),
+    bucket: t.arg({ type: AuditBucketEnum, required: false }),
   }),
-);
+  run: (tx, viewer, { filter, bucket }) =>
+    auditActivity(tx, viewer, {
+      ...filter,
+      beforeSeq: undefined,
+      limit: undefined,
+      bucket: bucket ?? undefined,
+    }),
+});
 
-builder.queryField('auditFacets', (t) =>
-  t.field({
-    type: AuditFacetsType,
-    description: 'Actions, target types and staff actors present in the trail. Audited.',
-    authScopes: { roles: ['ethics_board', 'admin'] },
-    resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => auditFacets(tx, ctx.viewer)),
-  }),
-);
+roleGatedRead('auditFacets', {
+  type: AuditFacetsType,
+  description: 'Actions, target types and staff actors present in the trail. Audited.',
+  roles: ['ethics_board', 'admin'],
+  run: (tx, viewer) => auditFacets(tx, viewer),
+});

@@ -1,4 +1,5 @@
 import { builder } from '../../builder.js';
+import { roleGatedRead } from '../../graphql/role-gated-fields.js';
 import { inTransaction } from '../../graphql/run.js';
 import {
   listAuditEvents,
@@ -74,21 +75,17 @@ export const AuditFilter = builder.inputType('AuditFilter', {
   }),
 });
 
-builder.queryField('auditEvents', (t) =>
-  t.field({
-    type: [AuditEventType],
-    description: 'Audit events, newest first. The read itself is audited.',
-    authScopes: { roles: ['ethics_board', 'admin'] },
-    args: { filter: t.arg({ type: AuditFilter, required: false }) },
-    resolve: (_root, { filter }, ctx) =>
-      inTransaction(ctx, (tx) =>
-        listAuditEvents(tx, ctx.viewer, {
-          ...filter,
-          limit: filter?.limit ?? undefined,
-        }),
-      ),
-  }),
-);
+roleGatedRead('auditEvents', {
+  type: [AuditEventType],
+  description: 'Audit events, newest first. The read itself is audited.',
+  roles: ['ethics_board', 'admin'],
+  args: (t) => ({ filter: t.arg({ type: AuditFilter, required: false }) }),
+  run: (tx, viewer, { filter }) =>
+    listAuditEvents(tx, viewer, {
+      ...filter,
+      limit: filter?.limit ?? undefined,
+    }),
+});
 
 builder.mutationField('verifyAuditTrail', (t) =>
   t.field({

@@ -1,5 +1,5 @@
 import { builder } from '../../builder.js';
-import { inTransaction } from '../../graphql/run.js';
+import { roleGatedRead } from '../../graphql/role-gated-fields.js';
 import type { ProofStep } from '../chain/merkle.js';
 import {
   participantTimeline,
@@ -80,34 +80,27 @@ export const TimelineEventType = builder.objectRef<TimelineEvent>('TimelineEvent
   }),
 });
 
-builder.queryField('myTimeline', (t) =>
-  t.field({
-    type: [TimelineEventType],
-    description:
-      'Every audit event about your data, newest first, with chain proofs (participants only).',
-    authScopes: { roles: ['participant'] },
-    args: {
-      limit: t.arg.int({ required: false }),
-      beforeSeq: t.arg.int({ required: false }),
-      kind: t.arg({ type: EventKindType, required: false }),
-    },
-    resolve: (_root, args, ctx) =>
-      inTransaction(ctx, (tx) =>
-        participantTimeline(tx, ctx.viewer, {
-          limit: args.limit ?? undefined,
-          beforeSeq: args.beforeSeq ?? undefined,
-          kind: args.kind ?? undefined,
-        }),
-      ),
+roleGatedRead('myTimeline', {
+  type: [TimelineEventType],
+  description:
+    'Every audit event about your data, newest first, with chain proofs (participants only).',
+  roles: ['participant'],
+  args: (t) => ({
+    limit: t.arg.int({ required: false }),
+    beforeSeq: t.arg.int({ required: false }),
+    kind: t.arg({ type: EventKindType, required: false }),
   }),
-);
+  run: (tx, viewer, args) =>
+    participantTimeline(tx, viewer, {
+      limit: args.limit ?? undefined,
+      beforeSeq: args.beforeSeq ?? undefined,
+      kind: args.kind ?? undefined,
+    }),
+});
 
-builder.queryField('myTimelineSummary', (t) =>
-  t.field({
-    type: TimelineSummaryType,
-    description: 'How many studies asked and used your data, and when it was last used.',
-    authScopes: { roles: ['participant'] },
-    resolve: (_root, _args, ctx) =>
-      inTransaction(ctx, (tx) => participantTimelineSummary(tx, ctx.viewer)),
-  }),
-);
+roleGatedRead('myTimelineSummary', {
+  type: TimelineSummaryType,
+  description: 'How many studies asked and used your data, and when it was last used.',
+  roles: ['participant'],
+  run: (tx, viewer) => participantTimelineSummary(tx, viewer),
+});

@@ -1,6 +1,6 @@
 import { builder } from '../../builder.js';
+import { roleGatedRead } from '../../graphql/role-gated-fields.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
-import { inTransaction } from '../../graphql/run.js';
 import { SigningStatementType } from '../passkeys/passkeys.types.js';
 import { prepareSigningStatement } from '../passkeys/signed-consent.js';
 import type { ChainRecordStatus } from '../chain/record-status.js';
@@ -162,14 +162,12 @@ export const PreferencesInput = builder.inputType('ConsentPreferencesInput', {
   }),
 });
 
-builder.queryField('myConsent', (t) =>
-  t.field({
-    type: MyConsentType,
-    description: 'Your standing consent preferences and their history (participants only).',
-    authScopes: { roles: ['participant'] },
-    resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => getMyConsent(tx, ctx.viewer)),
-  }),
-);
+roleGatedRead('myConsent', {
+  type: MyConsentType,
+  description: 'Your standing consent preferences and their history (participants only).',
+  roles: ['participant'],
+  run: (tx, viewer) => getMyConsent(tx, viewer),
+});
 
 builder.mutationField('signingStatementForPreferences', (t) =>
   t.field({

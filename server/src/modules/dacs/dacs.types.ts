@@ -1,5 +1,5 @@
 import { builder } from '../../builder.js';
-import { WRITE_ERRORS } from '../../graphql/error-types.js';
+import { roleGatedRead, roleGatedWrite } from '../../graphql/role-gated-fields.js';
 import { loadFound, loaders } from '../../graphql/loaders.js';
 import { inTransaction } from '../../graphql/run.js';
 import type { UserProfile } from '../accounts/user-profiles.js';
@@ -83,31 +83,25 @@ export const DacType = builder.objectRef<DacRow>('Dac').implement({
   }),
 });
 
-builder.queryField('dacs', (t) =>
-  t.field({
-    type: [DacType],
-    description: 'The data access committees, by name (ethics boards and admins).',
-    authScopes: { roles: ['ethics_board', 'admin'] },
-    resolve: (_root, _args, ctx) =>
-      inTransaction(ctx, (tx) => {
-        assertCanSeeDacs(ctx.viewer);
-        return allDacs(tx);
-      }),
-  }),
-);
+roleGatedRead('dacs', {
+  type: [DacType],
+  description: 'The data access committees, by name (ethics boards and admins).',
+  roles: ['ethics_board', 'admin'],
+  run: (tx, viewer) => {
+    assertCanSeeDacs(viewer);
+    return allDacs(tx);
+  },
+});
 
-builder.queryField('dac', (t) =>
-  t.field({
-    type: DacType,
-    authScopes: { roles: ['ethics_board', 'admin'] },
-    args: { id: t.arg.id() },
-    resolve: (_root, { id }, ctx) =>
-      inTransaction(ctx, (tx) => {
-        assertCanSeeDacs(ctx.viewer);
-        return dacById(tx, String(id));
-      }),
-  }),
-);
+roleGatedRead('dac', {
+  type: DacType,
+  roles: ['ethics_board', 'admin'],
+  args: (t) => ({ id: t.arg.id() }),
+  run: (tx, viewer, { id }) => {
+    assertCanSeeDacs(viewer);
+    return dacById(tx, String(id));
+  },
+});
 
 const CreateDacInput = builder.inputType('CreateDacInput', {
   fields: (t) => ({
@@ -120,131 +114,95 @@ const CreateDacInput = builder.inputType('CreateDacInput', {
   }),
 });
 
-builder.mutationField('createDac', (t) =>
-  t.field({
-    type: DacType,
-    description: 'An administrator sets up a data access committee. Audited.',
-    authScopes: { roles: ['admin'] },
-    errors: { types: WRITE_ERRORS },
-    args: { input: t.arg({ type: CreateDacInput }) },
-    resolve: (_root, { input }, ctx) =>
-      inTransaction(ctx, (tx) =>
-        createDac(tx, ctx.viewer, {
-          name: input.name,
-          quorum: input.quorum ?? undefined,
-          voteDays: input.voteDays ?? undefined,
-          memberIds: (input.memberIds ?? []).map(String),
-          chairId: input.chairId ? String(input.chairId) : null,
-          datasetIds: (input.datasetIds ?? []).map(String),
-        }),
-      ),
-  }),
-);
+roleGatedWrite('createDac', {
+  type: DacType,
+  description: 'An administrator sets up a data access committee. Audited.',
+  roles: ['admin'],
+  args: (t) => ({ input: t.arg({ type: CreateDacInput }) }),
+  run: (tx, viewer, { input }) =>
+    createDac(tx, viewer, {
+      name: input.name,
+      quorum: input.quorum ?? undefined,
+      voteDays: input.voteDays ?? undefined,
+      memberIds: (input.memberIds ?? []).map(String),
+      chairId: input.chairId ? String(input.chairId) : null,
+      datasetIds: (input.datasetIds ?? []).map(String),
+    }),
+});
 
-builder.mutationField('renameDac', (t) =>
-  t.field({
-    type: DacType,
-    description: 'An administrator renames a committee. Audited.',
-    authScopes: { roles: ['admin'] },
-    errors: { types: WRITE_ERRORS },
-    args: { dacId: t.arg.id(), name: t.arg.string() },
-    resolve: (_root, args, ctx) =>
-      inTransaction(ctx, (tx) =>
-        renameDac(tx, ctx.viewer, { dacId: String(args.dacId), name: args.name }),
-      ),
-  }),
-);
+roleGatedWrite('renameDac', {
+  type: DacType,
+  description: 'An administrator renames a committee. Audited.',
+  roles: ['admin'],
+  args: (t) => ({ dacId: t.arg.id(), name: t.arg.string() }),
+  run: (tx, viewer, args) => renameDac(tx, viewer, { dacId: String(args.dacId), name: args.name }),
+});
 
-builder.mutationField('addDacMember', (t) =>
-  t.field({
-    type: DacType,
-    description: 'An administrator adds an ethics board member to a committee. Audited.',
-    authScopes: { roles: ['admin'] },
-    errors: { types: WRITE_ERRORS },
-    args: { dacId: t.arg.id(), userId: t.arg.id() },
-    resolve: (_root, args, ctx) =>
-      inTransaction(ctx, (tx) =>
-        addDacMember(tx, ctx.viewer, { dacId: String(args.dacId), userId: String(args.userId) }),
-      ),
-  }),
-);
+roleGatedWrite('addDacMember', {
+  type: DacType,
+  description: 'An administrator adds an ethics board member to a committee. Audited.',
+  roles: ['admin'],
+  args: (t) => ({ dacId: t.arg.id(), userId: t.arg.id() }),
+  run: (tx, viewer, args) =>
+    addDacMember(tx, viewer, { dacId: String(args.dacId), userId: String(args.userId) }),
+});
 
-builder.mutationField('removeDacMember', (t) =>
-  t.field({
-    type: DacType,
-    description: 'An administrator removes a member (not the chair). Audited.',
-    authScopes: { roles: ['admin'] },
-    errors: { types: WRITE_ERRORS },
-    args: { dacId: t.arg.id(), userId: t.arg.id() },
-    resolve: (_root, args, ctx) =>
-      inTransaction(ctx, (tx) =>
-        removeDacMember(tx, ctx.viewer, { dacId: String(args.dacId), userId: String(args.userId) }),
-      ),
-  }),
-);
+roleGatedWrite('removeDacMember', {
+  type: DacType,
+  description: 'An administrator removes a member (not the chair). Audited.',
+  roles: ['admin'],
+  args: (t) => ({ dacId: t.arg.id(), userId: t.arg.id() }),
+  run: (tx, viewer, args) =>
+    removeDacMember(tx, viewer, { dacId: String(args.dacId), userId: String(args.userId) }),
+});
 
-builder.mutationField('setDacChair', (t) =>
-  t.field({
-    type: DacType,
-    description: 'An administrator names the chair (a member), or none. Audited.',
-    authScopes: { roles: ['admin'] },
-    errors: { types: WRITE_ERRORS },
-    args: { dacId: t.arg.id(), chairId: t.arg.id({ required: false }) },
-    resolve: (_root, args, ctx) =>
-      inTransaction(ctx, (tx) =>
-        setDacChair(tx, ctx.viewer, {
-          dacId: String(args.dacId),
-          chairId: args.chairId ? String(args.chairId) : null,
-        }),
-      ),
-  }),
-);
+roleGatedWrite('setDacChair', {
+  type: DacType,
+  description: 'An administrator names the chair (a member), or none. Audited.',
+  roles: ['admin'],
+  args: (t) => ({ dacId: t.arg.id(), chairId: t.arg.id({ required: false }) }),
+  run: (tx, viewer, args) =>
+    setDacChair(tx, viewer, {
+      dacId: String(args.dacId),
+      chairId: args.chairId ? String(args.chairId) : null,
+    }),
+});
 
-builder.mutationField('setDacRules', (t) =>
-  t.field({
-    type: DacType,
-    description:
-      'An administrator sets the quorum, the days to vote, when participants are asked and what an overdue election allows. Audited.',
-    authScopes: { roles: ['admin'] },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      dacId: t.arg.id(),
-      quorum: t.arg.int({ required: false }),
-      voteDays: t.arg.int({ required: false }),
-      askParticipants: t.arg.string({
-        required: false,
-        description:
-          'before_decision or after_approval; an empty string goes back to the server default; omitted: unchanged.',
-      }),
-      overdueRule: t.arg({ type: OverdueRuleEnum, required: false }),
-    },
-    resolve: (_root, args, ctx) =>
-      inTransaction(ctx, (tx) =>
-        setDacRules(tx, ctx.viewer, {
-          dacId: String(args.dacId),
-          quorum: args.quorum ?? undefined,
-          voteDays: args.voteDays ?? undefined,
-          askParticipants: args.askParticipants === '' ? null : (args.askParticipants ?? undefined),
-          overdueRule: args.overdueRule ?? undefined,
-        }),
-      ),
+roleGatedWrite('setDacRules', {
+  type: DacType,
+  description:
+    'An administrator sets the quorum, the days to vote, when participants are asked and what an overdue election allows. Audited.',
+  roles: ['admin'],
+  args: (t) => ({
+    dacId: t.arg.id(),
+    quorum: t.arg.int({ required: false }),
+    voteDays: t.arg.int({ required: false }),
+    askParticipants: t.arg.string({
+      required: false,
+      description:
+        'before_decision or after_approval; an empty string goes back to the server default; omitted: unchanged.',
+    }),
+    overdueRule: t.arg({ type: OverdueRuleEnum, required: false }),
   }),
-);
+  run: (tx, viewer, args) =>
+    setDacRules(tx, viewer, {
+      dacId: String(args.dacId),
+      quorum: args.quorum ?? undefined,
+      voteDays: args.voteDays ?? undefined,
+      askParticipants: args.askParticipants === '' ? null : (args.askParticipants ?? undefined),
+      overdueRule: args.overdueRule ?? undefined,
+    }),
+});
 
-builder.mutationField('assignDacDatasets', (t) =>
-  t.field({
-    type: DacType,
-    description:
-      'An administrator sets every dataset a committee governs (moved from other committees; those left out are governed by none). Audited.',
-    authScopes: { roles: ['admin'] },
-    errors: { types: WRITE_ERRORS },
-    args: { dacId: t.arg.id(), datasetIds: t.arg.idList() },
-    resolve: (_root, args, ctx) =>
-      inTransaction(ctx, (tx) =>
-        assignDacDatasets(tx, ctx.viewer, {
-          dacId: String(args.dacId),
-          datasetIds: args.datasetIds.map(String),
-        }),
-      ),
-  }),
-);
+roleGatedWrite('assignDacDatasets', {
+  type: DacType,
+  description:
+    'An administrator sets every dataset a committee governs (moved from other committees; those left out are governed by none). Audited.',
+  roles: ['admin'],
+  args: (t) => ({ dacId: t.arg.id(), datasetIds: t.arg.idList() }),
+  run: (tx, viewer, args) =>
+    assignDacDatasets(tx, viewer, {
+      dacId: String(args.dacId),
+      datasetIds: args.datasetIds.map(String),
+    }),
+});

@@ -1,5 +1,5 @@
 import { builder } from '../../builder.js';
-import { WRITE_ERRORS } from '../../graphql/error-types.js';
+import { roleGatedRead, roleGatedWrite } from '../../graphql/role-gated-fields.js';
 import { inTransaction } from '../../graphql/run.js';
 import { DacType } from './dacs.types.js';
 import { dacById } from './dac-reads.js';
@@ -70,30 +70,24 @@ builder.objectField(DacType, 'mayPublishAgreement', (t) =>
   }),
 );
 
-builder.queryField('dataUseAgreements', (t) =>
-  t.field({
-    type: [DataUseAgreementType],
-    description:
-      'The current data use agreement of every committee that published one (what researchers and signing officials accept).',
-    authScopes: { roles: ['researcher', 'signing_official', 'ethics_board', 'admin'] },
-    resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => allCurrentAgreements(tx)),
-  }),
-);
+roleGatedRead('dataUseAgreements', {
+  type: [DataUseAgreementType],
+  description:
+    'The current data use agreement of every committee that published one (what researchers and signing officials accept).',
+  roles: ['researcher', 'signing_official', 'ethics_board', 'admin'],
+  run: (tx) => allCurrentAgreements(tx),
+});
 
-builder.mutationField('acceptDataUseAgreement', (t) =>
-  t.field({
-    type: DataUseAgreementType,
-    description:
-      'A researcher (as principal investigator) or a signing official accepts the current version of an agreement; an earlier version is refused. Audited and anchored with its audit batch.',
-    authScopes: { roles: ['researcher', 'signing_official'] },
-    errors: { types: WRITE_ERRORS },
-    args: { agreementId: t.arg.id() },
-    resolve: (_root, args, ctx) =>
-      inTransaction(ctx, async (tx) => {
-        const accepted = await acceptAgreement(tx, ctx.viewer, {
-          agreementId: String(args.agreementId),
-        });
-        return agreementById(tx, accepted.agreementId);
-      }),
-  }),
-);
+roleGatedWrite('acceptDataUseAgreement', {
+  type: DataUseAgreementType,
+  description:
+    'A researcher (as principal investigator) or a signing official accepts the current version of an agreement; an earlier version is refused. Audited and anchored with its audit batch.',
+  roles: ['researcher', 'signing_official'],
+  args: (t) => ({ agreementId: t.arg.id() }),
+  run: async (tx, viewer, args) => {
+    const accepted = await acceptAgreement(tx, viewer, {
+      agreementId: String(args.agreementId),
+    });
+    return agreementById(tx, accepted.agreementId);
+  },
+});

@@ -1,5 +1,5 @@
 import { builder } from '../../builder.js';
-import { WRITE_ERRORS } from '../../graphql/error-types.js';
+import { roleGatedWrite } from '../../graphql/role-gated-fields.js';
 import { inTransaction } from '../../graphql/run.js';
 import { findUser } from '../accounts/accounts.service.js';
 import { UserType } from '../accounts/accounts.types.js';
@@ -293,40 +293,30 @@ export const UpdateDatasetInput = builder.inputType('UpdateDatasetInput', {
   }),
 });
 
-builder.mutationField('registerDataset', (t) =>
-  t.field({
-    type: DatasetType,
-    authScopes: { roles: ['steward', 'admin'] },
-    errors: { types: WRITE_ERRORS },
-    args: { input: t.arg({ type: RegisterDatasetInput }) },
-    resolve: (_root, { input }, ctx) =>
-      inTransaction(ctx, (tx) =>
-        registerDataset(tx, ctx.viewer, {
-          ...input,
-          dataUse: dataUseFromArgs(input.dataUse),
-          collectionConsent: collectionConsentFromArgs(input.collectionConsent),
-        }),
-      ),
-  }),
-);
+roleGatedWrite('registerDataset', {
+  type: DatasetType,
+  roles: ['steward', 'admin'],
+  args: (t) => ({ input: t.arg({ type: RegisterDatasetInput }) }),
+  run: (tx, viewer, { input }) =>
+    registerDataset(tx, viewer, {
+      ...input,
+      dataUse: dataUseFromArgs(input.dataUse),
+      collectionConsent: collectionConsentFromArgs(input.collectionConsent),
+    }),
+});
 
-builder.mutationField('setCollectionConsent', (t) =>
-  t.field({
-    type: DatasetType,
-    description:
-      'Corrects the consent a dataset’s participants gave at collection (its steward or an admin; audited).',
-    authScopes: { roles: ['steward', 'admin'] },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      datasetId: t.arg.id(),
-      collectionConsent: t.arg({ type: CollectionConsentInput }),
-    },
-    resolve: (_root, args, ctx) =>
-      inTransaction(ctx, (tx) =>
-        setCollectionConsent(tx, ctx.viewer, {
-          datasetId: args.datasetId,
-          collectionConsent: collectionConsentFromArgs(args.collectionConsent),
-        }),
-      ),
+roleGatedWrite('setCollectionConsent', {
+  type: DatasetType,
+  description:
+    'Corrects the consent a dataset’s participants gave at collection (its steward or an admin; audited).',
+  roles: ['steward', 'admin'],
+  args: (t) => ({
+    datasetId: t.arg.id(),
+    collectionConsent: t.arg({ type: CollectionConsentInput }),
   }),
-);
+  run: (tx, viewer, args) =>
+    setCollectionConsent(tx, viewer, {
+      datasetId: args.datasetId,
+      collectionConsent: collectionConsentFromArgs(args.collectionConsent),
+    }),
+});

@@ -1,6 +1,5 @@
 import { builder } from '../../builder.js';
-import { WRITE_ERRORS } from '../../graphql/error-types.js';
-import { inTransaction } from '../../graphql/run.js';
+import { roleGatedWrite } from '../../graphql/role-gated-fields.js';
 import { DatasetType } from './datasets.types.js';
 import { NETWORK_ACCESS, networkAccessOfRow } from './network-access.js';
 import { setNetworkAccess } from './network-access.service.js';
@@ -19,23 +18,18 @@ builder.objectField(DatasetType, 'networkAccess', (t) =>
   }),
 );
 
-builder.mutationField('setDatasetNetworkAccess', (t) =>
-  t.field({
-    type: DatasetType,
-    description:
-      'Sets whether other network members’ visas open a dataset here (its steward or an admin; audited).',
-    authScopes: { roles: ['steward', 'admin'] },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      datasetId: t.arg.id(),
-      networkAccess: t.arg({ type: NetworkAccessEnum }),
-    },
-    resolve: (_root, args, ctx) =>
-      inTransaction(ctx, (tx) =>
-        setNetworkAccess(tx, ctx.viewer, {
-          datasetId: args.datasetId,
-          networkAccess: args.networkAccess,
-        }),
-      ),
+roleGatedWrite('setDatasetNetworkAccess', {
+  type: DatasetType,
+  description:
+    'Sets whether other network members’ visas open a dataset here (its steward or an admin; audited).',
+  roles: ['steward', 'admin'],
+  args: (t) => ({
+    datasetId: t.arg.id(),
+    networkAccess: t.arg({ type: NetworkAccessEnum }),
   }),
-);
+  run: (tx, viewer, args) =>
+    setNetworkAccess(tx, viewer, {
+      datasetId: args.datasetId,
+      networkAccess: args.networkAccess,
+    }),
+});

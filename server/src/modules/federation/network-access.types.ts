@@ -1,6 +1,5 @@
 import { builder } from '../../builder.js';
-import { WRITE_ERRORS } from '../../graphql/error-types.js';
-import { inTransaction } from '../../graphql/run.js';
+import { roleGatedRead, roleGatedWrite } from '../../graphql/role-gated-fields.js';
 import type { NetworkAccessRequestRow } from './foreign-grant.js';
 import {
   decideNetworkAccessRequest,
@@ -33,29 +32,22 @@ const NetworkAccessRequestType = builder
     }),
   });
 
-builder.queryField('networkAccessRequests', (t) =>
-  t.field({
-    type: [NetworkAccessRequestType],
-    description: 'Requests from other network members’ researchers, newest first.',
-    authScopes: { roles: ['ethics_board', 'admin'] },
-    resolve: (_root, _args, ctx) =>
-      inTransaction(ctx, (tx) => listNetworkAccessRequests(tx, ctx.viewer)),
-  }),
-);
+roleGatedRead('networkAccessRequests', {
+  type: [NetworkAccessRequestType],
+  description: 'Requests from other network members’ researchers, newest first.',
+  roles: ['ethics_board', 'admin'],
+  run: (tx, viewer) => listNetworkAccessRequests(tx, viewer),
+});
 
-builder.mutationField('decideNetworkAccessRequest', (t) =>
-  t.field({
-    type: NetworkAccessRequestType,
-    description:
-      'This site’s DAC approves or refuses (with a note) a pending request from another member’s researcher (ethics board or admin; audited).',
-    authScopes: { roles: ['ethics_board', 'admin'] },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      id: t.arg.id(),
-      approve: t.arg.boolean(),
-      note: t.arg.string({ required: false }),
-    },
-    resolve: (_root, args, ctx) =>
-      inTransaction(ctx, (tx) => decideNetworkAccessRequest(tx, ctx.viewer, args)),
+roleGatedWrite('decideNetworkAccessRequest', {
+  type: NetworkAccessRequestType,
+  description:
+    'This site’s DAC approves or refuses (with a note) a pending request from another member’s researcher (ethics board or admin; audited).',
+  roles: ['ethics_board', 'admin'],
+  args: (t) => ({
+    id: t.arg.id(),
+    approve: t.arg.boolean(),
+    note: t.arg.string({ required: false }),
   }),
-);
+  run: (tx, viewer, args) => decideNetworkAccessRequest(tx, viewer, args),
+});

@@ -1,4 +1,5 @@
 import { builder } from '../../builder.js';
+import { roleGatedRead, roleGatedWrite } from '../../graphql/role-gated-fields.js';
 import { ConflictError } from '../../errors/app-errors.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import type { GraphQLContext } from '../../graphql/context.js';
@@ -87,26 +88,20 @@ const RemoteAccessRequestType = builder
     }),
   });
 
-builder.queryField('myRemoteAccessRequests', (t) =>
-  t.field({
-    type: [RemoteAccessRequestType],
-    description: 'Your requests for datasets held at other network members, newest first.',
-    authScopes: { roles: ['researcher'] },
-    resolve: (_root, _args, ctx) =>
-      inTransaction(ctx, (tx) => myRemoteAccessRequests(tx, ctx.viewer)),
-  }),
-);
+roleGatedRead('myRemoteAccessRequests', {
+  type: [RemoteAccessRequestType],
+  description: 'Your requests for datasets held at other network members, newest first.',
+  roles: ['researcher'],
+  run: (tx, viewer) => myRemoteAccessRequests(tx, viewer),
+});
 
-builder.queryField('remoteAccessRequestsToReview', (t) =>
-  t.field({
-    type: [RemoteAccessRequestType],
-    description:
-      'Requests of this institution’s researchers for datasets held elsewhere: a board member sees those sent to their committees, an admin all.',
-    authScopes: { roles: ['ethics_board', 'admin'] },
-    resolve: (_root, _args, ctx) =>
-      inTransaction(ctx, (tx) => remoteAccessRequestsToReview(tx, ctx.viewer)),
-  }),
-);
+roleGatedRead('remoteAccessRequestsToReview', {
+  type: [RemoteAccessRequestType],
+  description:
+    'Requests of this institution’s researchers for datasets held elsewhere: a board member sees those sent to their committees, an admin all.',
+  roles: ['ethics_board', 'admin'],
+  run: (tx, viewer) => remoteAccessRequestsToReview(tx, viewer),
+});
 
 builder.queryField('networkRequestCommittee', (t) =>
   t.id({
@@ -117,18 +112,14 @@ builder.queryField('networkRequestCommittee', (t) =>
   }),
 );
 
-builder.mutationField('setNetworkRequestCommittee', (t) =>
-  t.field({
-    type: 'ID',
-    description:
-      'Designates the committee that decides requests for datasets held at other members (admin; audited).',
-    authScopes: { roles: ['admin'] },
-    errors: { types: WRITE_ERRORS },
-    args: { dacId: t.arg.id() },
-    resolve: (_root, args, ctx) =>
-      inTransaction(ctx, (tx) => setNetworkRequestCommittee(tx, ctx.viewer, args.dacId)),
-  }),
-);
+roleGatedWrite('setNetworkRequestCommittee', {
+  type: 'ID',
+  description:
+    'Designates the committee that decides requests for datasets held at other members (admin; audited).',
+  roles: ['admin'],
+  args: (t) => ({ dacId: t.arg.id() }),
+  run: (tx, viewer, args) => setNetworkRequestCommittee(tx, viewer, args.dacId),
+});
 
 builder.mutationField('requestRemoteAccess', (t) =>
   t.field({

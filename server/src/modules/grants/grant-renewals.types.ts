@@ -1,4 +1,5 @@
 import { builder } from '../../builder.js';
+import { roleGatedRead, roleGatedWrite } from '../../graphql/role-gated-fields.js';
 import { refusalAuditedTx } from '../../graphql/audit-refusals.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { inTransaction } from '../../graphql/run.js';
@@ -98,15 +99,13 @@ const RenewalsToReviewType = builder.objectRef<RenewalsToReview>('RenewalsToRevi
   }),
 });
 
-builder.queryField('renewalsToReview', (t) =>
-  t.field({
-    type: RenewalsToReviewType,
-    description:
-      'For a committee member: renewal reports to decide, grants that missed their renewal, and renewals coming up, of the datasets your committees govern.',
-    authScopes: { roles: ['ethics_board'] },
-    resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => renewalsToReview(tx, ctx.viewer)),
-  }),
-);
+roleGatedRead('renewalsToReview', {
+  type: RenewalsToReviewType,
+  description:
+    'For a committee member: renewal reports to decide, grants that missed their renewal, and renewals coming up, of the datasets your committees govern.',
+  roles: ['ethics_board'],
+  run: (tx, viewer) => renewalsToReview(tx, viewer),
+});
 
 const RenewalReportInput = builder.inputType('RenewalReportInput', {
   fields: (t) => ({
@@ -120,87 +119,71 @@ const RenewalReportInput = builder.inputType('RenewalReportInput', {
   }),
 });
 
-builder.mutationField('submitRenewalReport', (t) =>
-  t.field({
-    type: GrantRenewalType,
-    description:
-      'Sends the annual progress report of your grant to its committee (from 60 days before the renewal date).',
-    authScopes: { roles: ['researcher'] },
-    errors: { types: WRITE_ERRORS },
-    args: { input: t.arg({ type: RenewalReportInput }) },
-    resolve: (_root, { input }, ctx) =>
-      refusalAuditedTx(
-        ctx,
-        { action: 'grant.renewal.submit', targetType: 'grant', targetId: input.grantId },
-        (tx) =>
-          submitRenewalReport(tx, ctx.viewer, {
-            ...input,
-            grantId: String(input.grantId),
-            incidents: input.incidents ?? null,
-          }),
-      ),
+roleGatedWrite('submitRenewalReport', {
+  type: GrantRenewalType,
+  description:
+    'Sends the annual progress report of your grant to its committee (from 60 days before the renewal date).',
+  roles: ['researcher'],
+  args: (t) => ({ input: t.arg({ type: RenewalReportInput }) }),
+  audit: ({ input }) => ({
+    action: 'grant.renewal.submit',
+    targetType: 'grant',
+    targetId: input.grantId,
   }),
-);
+  run: (tx, viewer, { input }) =>
+    submitRenewalReport(tx, viewer, {
+      ...input,
+      grantId: String(input.grantId),
+      incidents: input.incidents ?? null,
+    }),
+});
 
 const RenewalDecisionEnum = builder.enumType('RenewalDecision', {
   values: { RENEW: { value: 'renew' }, NOT_RENEW: { value: 'not_renew' } } as const,
 });
 
-builder.mutationField('decideRenewal', (t) =>
-  t.field({
-    type: GrantRenewalType,
-    description:
-      'Renews a grant for a year on its progress report, or not (which revokes it; a note of 10+ characters says why). Committee members of the grant’s datasets.',
-    authScopes: { roles: ['ethics_board'] },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      renewalId: t.arg.id(),
-      decision: t.arg({ type: RenewalDecisionEnum }),
-      note: t.arg.string({ required: false }),
-    },
-    resolve: (_root, args, ctx) =>
-      refusalAuditedTx(ctx, { action: 'grant.renewal.renew', targetType: 'grant' }, (tx) =>
-        decideRenewal(tx, ctx.viewer, {
-          renewalId: String(args.renewalId),
-          decision: args.decision,
-          note: args.note ?? null,
-        }),
-      ),
+roleGatedWrite('decideRenewal', {
+  type: GrantRenewalType,
+  description:
+    'Renews a grant for a year on its progress report, or not (which revokes it; a note of 10+ characters says why). Committee members of the grant’s datasets.',
+  roles: ['ethics_board'],
+  args: (t) => ({
+    renewalId: t.arg.id(),
+    decision: t.arg({ type: RenewalDecisionEnum }),
+    note: t.arg.string({ required: false }),
   }),
-);
+  audit: () => ({ action: 'grant.renewal.renew', targetType: 'grant' }),
+  run: (tx, viewer, args) =>
+    decideRenewal(tx, viewer, {
+      renewalId: String(args.renewalId),
+      decision: args.decision,
+      note: args.note ?? null,
+    }),
+});
 
-builder.mutationField('revokeForMissedRenewal', (t) =>
-  t.field({
-    type: GrantType,
-    description: 'Revokes a grant that missed its renewal (committee members of its datasets).',
-    authScopes: { roles: ['ethics_board'] },
-    errors: { types: WRITE_ERRORS },
-    args: { grantId: t.arg.id() },
-    resolve: (_root, { grantId }, ctx) =>
-      refusalAuditedTx(
-        ctx,
-        { action: 'grant.revoke', targetType: 'grant', targetId: grantId },
-        (tx) => revokeForMissedRenewal(tx, ctx.viewer, String(grantId)),
-      ),
-  }),
-);
+roleGatedWrite('revokeForMissedRenewal', {
+  type: GrantType,
+  description: 'Revokes a grant that missed its renewal (committee members of its datasets).',
+  roles: ['ethics_board'],
+  args: (t) => ({ grantId: t.arg.id() }),
+  audit: ({ grantId }) => ({ action: 'grant.revoke', targetType: 'grant', targetId: grantId }),
+  run: (tx, viewer, { grantId }) => revokeForMissedRenewal(tx, viewer, String(grantId)),
+});
 
-builder.mutationField('setRenewalDate', (t) =>
-  t.field({
-    type: GrantType,
-    description:
-      'Asks for the progress report sooner: a renewal date between now and the grant’s expiry (committee members of its datasets).',
-    authScopes: { roles: ['ethics_board'] },
-    errors: { types: WRITE_ERRORS },
-    args: { grantId: t.arg.id(), dueAt: t.arg({ type: 'DateTime' }) },
-    resolve: (_root, { grantId, dueAt }, ctx) =>
-      refusalAuditedTx(
-        ctx,
-        { action: 'grant.renewal.reschedule', targetType: 'grant', targetId: grantId },
-        (tx) => setRenewalDate(tx, ctx.viewer, { grantId: String(grantId), dueAt }),
-      ),
+roleGatedWrite('setRenewalDate', {
+  type: GrantType,
+  description:
+    'Asks for the progress report sooner: a renewal date between now and the grant’s expiry (committee members of its datasets).',
+  roles: ['ethics_board'],
+  args: (t) => ({ grantId: t.arg.id(), dueAt: t.arg({ type: 'DateTime' }) }),
+  audit: ({ grantId }) => ({
+    action: 'grant.renewal.reschedule',
+    targetType: 'grant',
+    targetId: grantId,
   }),
-);
+  run: (tx, viewer, { grantId, dueAt }) =>
+    setRenewalDate(tx, viewer, { grantId: String(grantId), dueAt }),
+});
 
 const CloseoutInput = builder.inputType('CloseOutGrantInput', {
   fields: (t) => ({
@@ -211,24 +194,20 @@ const CloseoutInput = builder.inputType('CloseOutGrantInput', {
   }),
 });
 
-builder.mutationField('closeOutGrant', (t) =>
-  t.field({
-    type: GrantCloseoutType,
-    description:
-      'Attests, as the principal investigator, that every copy of the data was destroyed; ends an active grant (closed out). The signing official countersigns afterwards.',
-    authScopes: { roles: ['researcher'] },
-    errors: { types: WRITE_ERRORS },
-    args: { input: t.arg({ type: CloseoutInput }) },
-    resolve: (_root, { input }, ctx) =>
-      refusalAuditedTx(
-        ctx,
-        { action: 'grant.closeout.attest', targetType: 'grant', targetId: input.grantId },
-        async (tx) =>
-          (await closeOutGrant(tx, ctx.viewer, { ...input, grantId: String(input.grantId) }))
-            .closeout,
-      ),
+roleGatedWrite('closeOutGrant', {
+  type: GrantCloseoutType,
+  description:
+    'Attests, as the principal investigator, that every copy of the data was destroyed; ends an active grant (closed out). The signing official countersigns afterwards.',
+  roles: ['researcher'],
+  args: (t) => ({ input: t.arg({ type: CloseoutInput }) }),
+  audit: ({ input }) => ({
+    action: 'grant.closeout.attest',
+    targetType: 'grant',
+    targetId: input.grantId,
   }),
-);
+  run: async (tx, viewer, { input }) =>
+    (await closeOutGrant(tx, viewer, { ...input, grantId: String(input.grantId) })).closeout,
+});
 
 builder.mutationField('countersignCloseout', (t) =>
   t.field({

@@ -1,4 +1,5 @@
 import { builder } from '../../builder.js';
+import { roleGatedRead, roleGatedWrite } from '../../graphql/role-gated-fields.js';
 import { refusalAuditedTx } from '../../graphql/audit-refusals.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { loadFound, loaders } from '../../graphql/loaders.js';
@@ -151,26 +152,20 @@ builder.objectField(StudyType, 'grant', (t) =>
   }),
 );
 
-builder.queryField('grants', (t) =>
-  t.field({
-    type: [GrantType],
-    description: 'Your grants (researchers); all grants (ethics boards, admins).',
-    authScopes: { roles: ['researcher', 'ethics_board', 'admin'] },
-    resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => listGrants(tx, ctx.viewer)),
-  }),
-);
+roleGatedRead('grants', {
+  type: [GrantType],
+  description: 'Your grants (researchers); all grants (ethics boards, admins).',
+  roles: ['researcher', 'ethics_board', 'admin'],
+  run: (tx, viewer) => listGrants(tx, viewer),
+});
 
-builder.queryField('grant', (t) =>
-  t.field({
-    type: GrantType,
-    authScopes: { roles: ['researcher', 'ethics_board', 'admin'] },
-    args: { id: t.arg.id() },
-    resolve: (_root, { id }, ctx) =>
-      refusalAuditedTx(ctx, { action: 'grant.read', targetType: 'grant', targetId: id }, (tx) =>
-        visibleGrant(tx, ctx.viewer, String(id)),
-      ),
-  }),
-);
+roleGatedRead('grant', {
+  type: GrantType,
+  roles: ['researcher', 'ethics_board', 'admin'],
+  args: (t) => ({ id: t.arg.id() }),
+  audit: ({ id }) => ({ action: 'grant.read', targetType: 'grant', targetId: id }),
+  run: (tx, viewer, { id }) => visibleGrant(tx, viewer, String(id)),
+});
 
 builder.mutationField('createExport', (t) =>
   t.field({
@@ -191,38 +186,34 @@ builder.mutationField('createExport', (t) =>
   }),
 );
 
-builder.mutationField('revokeGrant', (t) =>
-  t.field({
-    type: GrantType,
-    description: 'Revokes an active grant, with a reason (ethics boards, admins).',
-    authScopes: { roles: ['ethics_board', 'admin'] },
-    errors: { types: WRITE_ERRORS },
-    args: { grantId: t.arg.id(), reason: t.arg.string() },
-    resolve: (_root, { grantId, reason }, ctx) =>
-      refusalAuditedTx(
-        ctx,
-        { action: 'grant.revoke', targetType: 'grant', targetId: grantId },
-        (tx) => revokeGrant(tx, ctx.viewer, { grantId: String(grantId), reason }),
-      ),
+roleGatedWrite('revokeGrant', {
+  type: GrantType,
+  description: 'Revokes an active grant, with a reason (ethics boards, admins).',
+  roles: ['ethics_board', 'admin'],
+  args: (t) => ({ grantId: t.arg.id(), reason: t.arg.string() }),
+  audit: ({ grantId }) => ({
+    action: 'grant.revoke',
+    targetType: 'grant',
+    targetId: grantId,
   }),
-);
+  run: (tx, viewer, { grantId, reason }) =>
+    revokeGrant(tx, viewer, { grantId: String(grantId), reason }),
+});
 
-builder.mutationField('confirmDataDeletion', (t) =>
-  t.field({
-    type: 'DateTime',
-    description:
-      'Confirms that you deleted, from every copy of earlier downloads under your grant, the data of participants whose erasure asked you to. Answers when it was recorded.',
-    authScopes: { roles: ['researcher'] },
-    errors: { types: WRITE_ERRORS },
-    args: { grantId: t.arg.id() },
-    resolve: (_root, { grantId }, ctx) =>
-      refusalAuditedTx(
-        ctx,
-        { action: 'grant.deletion.confirm', targetType: 'grant', targetId: grantId },
-        async (tx) => (await confirmDataDeletion(tx, ctx.viewer, String(grantId))).confirmedAt,
-      ),
+roleGatedWrite('confirmDataDeletion', {
+  type: 'DateTime',
+  description:
+    'Confirms that you deleted, from every copy of earlier downloads under your grant, the data of participants whose erasure asked you to. Answers when it was recorded.',
+  roles: ['researcher'],
+  args: (t) => ({ grantId: t.arg.id() }),
+  audit: ({ grantId }) => ({
+    action: 'grant.deletion.confirm',
+    targetType: 'grant',
+    targetId: grantId,
   }),
-);
+  run: async (tx, viewer, { grantId }) =>
+    (await confirmDataDeletion(tx, viewer, String(grantId))).confirmedAt,
+});
 
 const ReturnOfResultsType = builder.objectRef<ReturnOfResultsReceipt>('ReturnOfResults').implement({
   description: 'What you learn of a return of results: how many, never who.',
@@ -244,26 +235,23 @@ const ReturnOfResultsInput = builder.inputType('ReturnOfResultsInput', {
   }),
 });
 
-builder.mutationField('requestReturnOfResults', (t) =>
-  t.field({
-    type: ReturnOfResultsType,
-    description:
-      "Asks the participants' site to contact the people behind these samples of your export about a " +
-      'clinically actionable finding. The site contacts only those who allow recontact; you never ' +
-      'contact anyone and learn only how many were contacted. Audited.',
-    authScopes: { roles: ['researcher'] },
-    errors: { types: WRITE_ERRORS },
-    args: { input: t.arg({ type: ReturnOfResultsInput }) },
-    resolve: (_root, { input }, ctx) =>
-      refusalAuditedTx(
-        ctx,
-        { action: 'results.return.request', targetType: 'grant', targetId: String(input.grantId) },
-        (tx) =>
-          requestReturnOfResults(tx, ctx.viewer, {
-            grantId: String(input.grantId),
-            exportId: String(input.exportId),
-            sampleIds: input.sampleIds,
-          }),
-      ),
+roleGatedWrite('requestReturnOfResults', {
+  type: ReturnOfResultsType,
+  description:
+    "Asks the participants' site to contact the people behind these samples of your export about a " +
+    'clinically actionable finding. The site contacts only those who allow recontact; you never ' +
+    'contact anyone and learn only how many were contacted. Audited.',
+  roles: ['researcher'],
+  args: (t) => ({ input: t.arg({ type: ReturnOfResultsInput }) }),
+  audit: ({ input }) => ({
+    action: 'results.return.request',
+    targetType: 'grant',
+    targetId: String(input.grantId),
   }),
-);
+  run: (tx, viewer, { input }) =>
+    requestReturnOfResults(tx, viewer, {
+      grantId: String(input.grantId),
+      exportId: String(input.exportId),
+      sampleIds: input.sampleIds,
+    }),
+});

@@ -1,5 +1,6 @@
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { builder } from '../../builder.js';
+import { roleGatedWrite } from '../../graphql/role-gated-fields.js';
 import { ValidationError } from '../../errors/app-errors.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { inTransaction } from '../../graphql/run.js';
@@ -96,28 +97,20 @@ builder.mutationField('addStaffPasskey', (t) =>
   }),
 );
 
-builder.mutationField('renameStaffPasskey', (t) =>
-  t.field({
-    type: StaffPasskeyType,
-    authScopes: { roles: STAFF },
-    errors: { types: WRITE_ERRORS },
-    args: { id: t.arg.id(), name: t.arg.string() },
-    resolve: (_root, { id, name }, ctx) =>
-      inTransaction(ctx, (tx) => renameStaffPasskey(tx, ctx.viewer!, { id: String(id), name })),
-  }),
-);
+roleGatedWrite('renameStaffPasskey', {
+  type: StaffPasskeyType,
+  roles: STAFF,
+  args: (t) => ({ id: t.arg.id(), name: t.arg.string() }),
+  run: (tx, viewer, { id, name }) => renameStaffPasskey(tx, viewer!, { id: String(id), name }),
+});
 
-builder.mutationField('removeStaffPasskey', (t) =>
-  t.field({
-    type: StaffPasskeyType,
-    description: 'Removes a second-factor passkey; this session must have proved a second factor.',
-    authScopes: { roles: STAFF },
-    errors: { types: WRITE_ERRORS },
-    args: { id: t.arg.id() },
-    resolve: (_root, { id }, ctx) =>
-      inTransaction(ctx, (tx) => removeStaffPasskey(tx, ctx.viewer!, { id: String(id) })),
-  }),
-);
+roleGatedWrite('removeStaffPasskey', {
+  type: StaffPasskeyType,
+  description: 'Removes a second-factor passkey; this session must have proved a second factor.',
+  roles: STAFF,
+  args: (t) => ({ id: t.arg.id() }),
+  run: (tx, viewer, { id }) => removeStaffPasskey(tx, viewer!, { id: String(id) }),
+});
 
 builder.mutationField('passkeySecondFactorOptions', (t) =>
   t.field({

@@ -1,6 +1,7 @@
 import { issueEmailVerification } from '../accounts/email-verification.service.js';
-import { sendVerificationMail } from '../accounts/accounts.types.js';
+import { sendAccountTokenMail } from '../accounts/accounts.types.js';
 import { builder } from '../../builder.js';
+import { roleGatedRead, roleGatedWrite } from '../../graphql/role-gated-fields.js';
 import { RateLimitedError } from '../../errors/app-errors.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { inTransaction } from '../../graphql/run.js';
@@ -68,20 +69,16 @@ builder.queryField('myParticipant', (t) =>
   }),
 );
 
-builder.queryField('participants', (t) =>
-  t.field({
-    type: ParticipantPage,
-    authScopes: { roles: ['steward', 'ethics_board', 'admin'] },
-    args: { limit: t.arg.int({ required: false }), offset: t.arg.int({ required: false }) },
-    resolve: (_root, args, ctx) =>
-      inTransaction(ctx, (tx) =>
-        listParticipants(tx, ctx.viewer, {
-          limit: args.limit ?? undefined,
-          offset: args.offset ?? undefined,
-        }),
-      ),
-  }),
-);
+roleGatedRead('participants', {
+  type: ParticipantPage,
+  roles: ['steward', 'ethics_board', 'admin'],
+  args: (t) => ({ limit: t.arg.int({ required: false }), offset: t.arg.int({ required: false }) }),
+  run: (tx, viewer, args) =>
+    listParticipants(tx, viewer, {
+      limit: args.limit ?? undefined,
+      offset: args.offset ?? undefined,
+    }),
+});
 
 const CreateParticipantInput = builder.inputType('CreateParticipantInput', {
   fields: (t) => ({
@@ -91,16 +88,12 @@ const CreateParticipantInput = builder.inputType('CreateParticipantInput', {
   }),
 });
 
-builder.mutationField('createParticipant', (t) =>
-  t.field({
-    type: ParticipantType,
-    authScopes: { roles: ['steward', 'admin'] },
-    errors: { types: WRITE_ERRORS },
-    args: { input: t.arg({ type: CreateParticipantInput }) },
-    resolve: (_root, { input }, ctx) =>
-      inTransaction(ctx, (tx) => createParticipant(tx, ctx.viewer, input)),
-  }),
-);
+roleGatedWrite('createParticipant', {
+  type: ParticipantType,
+  roles: ['steward', 'admin'],
+  args: (t) => ({ input: t.arg({ type: CreateParticipantInput }) }),
+  run: (tx, viewer, { input }) => createParticipant(tx, viewer, input),
+});
 
 const EnrolmentCodePayload = builder
   .objectRef<{ code: string; expiresAt: Date; participant: ParticipantRecord }>('EnrolmentCode')
@@ -112,16 +105,12 @@ const EnrolmentCodePayload = builder
     }),
   });
 
-builder.mutationField('createEnrolmentCode', (t) =>
-  t.field({
-    type: EnrolmentCodePayload,
-    authScopes: { roles: ['steward', 'admin'] },
-    errors: { types: WRITE_ERRORS },
-    args: { participantId: t.arg.id() },
-    resolve: (_root, { participantId }, ctx) =>
-      inTransaction(ctx, (tx) => createEnrolmentCode(tx, ctx.viewer, participantId)),
-  }),
-);
+roleGatedWrite('createEnrolmentCode', {
+  type: EnrolmentCodePayload,
+  roles: ['steward', 'admin'],
+  args: (t) => ({ participantId: t.arg.id() }),
+  run: (tx, viewer, { participantId }) => createEnrolmentCode(tx, viewer, participantId),
+});
 
 const EnrolInput = builder.inputType('EnrolInput', {
   fields: (t) => ({
@@ -157,7 +146,7 @@ builder.mutationField('enrol', (t) =>
         const link = await issueEmailVerification(tx, null, done.user, ctx.config.webOrigin);
         return { enrolled: done, mail: link };
       });
-      sendVerificationMail(ctx, mail);
+      sendAccountTokenMail(ctx, 'email_verification', mail);
       return enrolled;
     },
   }),

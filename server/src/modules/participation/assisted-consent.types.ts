@@ -1,7 +1,7 @@
 import { builder } from '../../builder.js';
+import { roleGatedRead, roleGatedWrite } from '../../graphql/role-gated-fields.js';
 import { refusalAuditedTx } from '../../graphql/audit-refusals.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
-import { inTransaction } from '../../graphql/run.js';
 import {
   listConsentFormVersions,
   registerConsentFormVersion,
@@ -111,26 +111,20 @@ const RepresentationLinkInput = builder.inputType('RepresentationLinkInput', {
   }),
 });
 
-builder.queryField('consentFormVersions', (t) =>
-  t.field({
-    type: [ConsentFormVersionType],
-    description: 'The registered paper consent form versions.',
-    authScopes: { roles: ['consent_coordinator', 'admin'] },
-    resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => listConsentFormVersions(tx)),
-  }),
-);
+roleGatedRead('consentFormVersions', {
+  type: [ConsentFormVersionType],
+  description: 'The registered paper consent form versions.',
+  roles: ['consent_coordinator', 'admin'],
+  run: (tx) => listConsentFormVersions(tx),
+});
 
-builder.mutationField('registerConsentFormVersion', (t) =>
-  t.field({
-    type: ConsentFormVersionType,
-    description: 'Registers a version of the paper consent form (administrators).',
-    authScopes: { roles: ['admin'] },
-    errors: { types: WRITE_ERRORS },
-    args: { version: t.arg.string(), title: t.arg.string() },
-    resolve: (_root, args, ctx) =>
-      inTransaction(ctx, (tx) => registerConsentFormVersion(tx, ctx.viewer, args)),
-  }),
-);
+roleGatedWrite('registerConsentFormVersion', {
+  type: ConsentFormVersionType,
+  description: 'Registers a version of the paper consent form (administrators).',
+  roles: ['admin'],
+  args: (t) => ({ version: t.arg.string(), title: t.arg.string() }),
+  run: (tx, viewer, args) => registerConsentFormVersion(tx, viewer, args),
+});
 
 builder.queryField('participantAtMySite', (t) =>
   t.field({
@@ -239,16 +233,13 @@ const RepresentedType = builder
     }),
   });
 
-builder.queryField('myRepresentedParticipants', (t) =>
-  t.field({
-    type: [RepresentedType],
-    description:
-      'The participants you may act for today. To act for one, send the header X-Consentome-Acting-For: <participantId>.',
-    authScopes: { roles: ['participant'] },
-    resolve: (_root, _args, ctx) =>
-      inTransaction(ctx, (tx) => myRepresentedParticipants(tx, ctx.viewer)),
-  }),
-);
+roleGatedRead('myRepresentedParticipants', {
+  type: [RepresentedType],
+  description:
+    'The participants you may act for today. To act for one, send the header X-Consentome-Acting-For: <participantId>.',
+  roles: ['participant'],
+  run: (tx, viewer) => myRepresentedParticipants(tx, viewer),
+});
 
 const ToConfirmType = builder
   .objectRef<{ id: string; representativeName: string; relationship: string; endsOn: string }>(
@@ -264,23 +255,17 @@ const ToConfirmType = builder
     }),
   });
 
-builder.queryField('decisionsToConfirm', (t) =>
-  t.field({
-    type: [ToConfirmType],
-    description: 'Representations that ended whose decisions you have not confirmed yet.',
-    authScopes: { roles: ['participant'] },
-    resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => decisionsToConfirm(tx, ctx.viewer)),
-  }),
-);
+roleGatedRead('decisionsToConfirm', {
+  type: [ToConfirmType],
+  description: 'Representations that ended whose decisions you have not confirmed yet.',
+  roles: ['participant'],
+  run: (tx, viewer) => decisionsToConfirm(tx, viewer),
+});
 
-builder.mutationField('confirmDecisionsMadeForMe', (t) =>
-  t.field({
-    type: 'Int',
-    description:
-      'Confirms the decisions your representative made for you (change any of them on your consent page instead).',
-    authScopes: { roles: ['participant'] },
-    errors: { types: WRITE_ERRORS },
-    resolve: (_root, _args, ctx) =>
-      inTransaction(ctx, (tx) => confirmDecisionsMadeForMe(tx, ctx.viewer)),
-  }),
-);
+roleGatedWrite('confirmDecisionsMadeForMe', {
+  type: 'Int',
+  description:
+    'Confirms the decisions your representative made for you (change any of them on your consent page instead).',
+  roles: ['participant'],
+  run: (tx, viewer) => confirmDecisionsMadeForMe(tx, viewer),
+});

@@ -1,5 +1,5 @@
 import { builder } from '../../builder.js';
-import { inTransaction } from '../../graphql/run.js';
+import { roleGatedRead } from '../../graphql/role-gated-fields.js';
 import { TimelineEventType } from '../audit-explorer/participant-timeline.types.js';
 import {
   RequestStatusEnum,
@@ -55,12 +55,10 @@ const DataUseEntryType = builder.objectRef<DataUseEntry>('DataUseEntry').impleme
   }),
 });
 
-builder.queryField('myDataUse', (t) =>
-  t.field({
-    type: [DataUseEntryType],
-    description:
-      'Every study that requested or used your data, with the board’s decision, the exports that included you, and chain proofs.',
-    authScopes: { roles: ['participant'] },
-    resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => myDataUse(tx, ctx.viewer)),
-  }),
-);
+roleGatedRead('myDataUse', {
+  type: [DataUseEntryType],
+  description:
+    'Every study that requested or used your data, with the board’s decision, the exports that included you, and chain proofs.',
+  roles: ['participant'],
+  run: (tx, viewer) => myDataUse(tx, viewer),
+});

@@ -1,5 +1,6 @@
 import { myWeeklyDigest, setMyWeeklyDigest } from './weekly-digest-choice.service.js';
 import { builder } from '../../builder.js';
+import { roleGatedRead, roleGatedWrite } from '../../graphql/role-gated-fields.js';
 import { refusalAuditedTx } from '../../graphql/audit-refusals.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { inTransaction } from '../../graphql/run.js';
@@ -139,19 +140,15 @@ const ErasureReceiptType = builder.objectRef<ErasureReceipt>('ErasureReceipt').i
   }),
 });
 
-builder.queryField('erasurePlan', (t) =>
-  t.field({
-    type: ErasurePlanType,
-    description:
-      'Step one of erasure (GDPR Art. 17): what will and will not be erased. Yourself as a participant, or participantId as a steward or admin. Audited.',
-    authScopes: { roles: ['participant', 'steward', 'admin'] },
-    args: { participantId: t.arg.id({ required: false }) },
-    resolve: (_root, { participantId }, ctx) =>
-      inTransaction(ctx, (tx) =>
-        erasurePlan(tx, ctx.viewer, { participantId: participantId ?? undefined }),
-      ),
-  }),
-);
+roleGatedRead('erasurePlan', {
+  type: ErasurePlanType,
+  description:
+    'Step one of erasure (GDPR Art. 17): what will and will not be erased. Yourself as a participant, or participantId as a steward or admin. Audited.',
+  roles: ['participant', 'steward', 'admin'],
+  args: (t) => ({ participantId: t.arg.id({ required: false }) }),
+  run: (tx, viewer, { participantId }) =>
+    erasurePlan(tx, viewer, { participantId: participantId ?? undefined }),
+});
 
 builder.mutationField('eraseParticipant', (t) =>
   t.field({
@@ -183,18 +180,14 @@ builder.queryField('myWeeklyDigest', (t) =>
   }),
 );
 
-builder.mutationField('setWeeklyDigest', (t) =>
-  t.field({
-    type: 'Boolean',
-    description:
-      'Turns the weekly e-mail summary on or off (sent only in weeks when others used your data).',
-    authScopes: { roles: ['participant'] },
-    errors: { types: WRITE_ERRORS },
-    args: { on: t.arg.boolean() },
-    resolve: (_root, { on }, ctx) =>
-      inTransaction(ctx, (tx) => setMyWeeklyDigest(tx, ctx.viewer, on)),
-  }),
-);
+roleGatedWrite('setWeeklyDigest', {
+  type: 'Boolean',
+  description:
+    'Turns the weekly e-mail summary on or off (sent only in weeks when others used your data).',
+  roles: ['participant'],
+  args: (t) => ({ on: t.arg.boolean() }),
+  run: (tx, viewer, { on }) => setMyWeeklyDigest(tx, viewer, on),
+});
 
 builder.mutationField('setConsentPreferences', (t) =>
   t.field({

@@ -1,5 +1,6 @@
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { builder } from '../../builder.js';
+import { roleGatedRead, roleGatedWrite } from '../../graphql/role-gated-fields.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import type { GraphQLContext } from '../../graphql/context.js';
 import { inTransaction } from '../../graphql/run.js';
@@ -71,13 +72,11 @@ export function signingOf(
   };
 }
 
-builder.queryField('myPasskeys', (t) =>
-  t.field({
-    type: [PasskeyType],
-    authScopes: { roles: ['participant'] },
-    resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => listPasskeys(tx, ctx.viewer)),
-  }),
-);
+roleGatedRead('myPasskeys', {
+  type: [PasskeyType],
+  roles: ['participant'],
+  run: (tx, viewer) => listPasskeys(tx, viewer),
+});
 
 builder.mutationField('passkeyRegistrationOptions', (t) =>
   t.string({
@@ -117,16 +116,12 @@ builder.mutationField('addPasskey', (t) =>
   }),
 );
 
-builder.mutationField('renamePasskey', (t) =>
-  t.field({
-    type: PasskeyType,
-    authScopes: { roles: ['participant'] },
-    errors: { types: WRITE_ERRORS },
-    args: { id: t.arg.id(), name: t.arg.string() },
-    resolve: (_root, { id, name }, ctx) =>
-      inTransaction(ctx, (tx) => renamePasskey(tx, ctx.viewer, { id: String(id), name })),
-  }),
-);
+roleGatedWrite('renamePasskey', {
+  type: PasskeyType,
+  roles: ['participant'],
+  args: (t) => ({ id: t.arg.id(), name: t.arg.string() }),
+  run: (tx, viewer, { id, name }) => renamePasskey(tx, viewer, { id: String(id), name }),
+});
 
 builder.mutationField('removePasskey', (t) =>
   t.field({
@@ -171,26 +166,21 @@ const PasskeyResetType = builder.objectRef<PasskeyReset>('PasskeyReset').impleme
   }),
 });
 
-builder.mutationField('resetParticipantPasskeys', (t) =>
-  t.field({
-    type: PasskeyResetType,
-    description:
-      'Staff, after checking the participant’s identity: removes every passkey of a participant who lost them all, with the institution’s proof (visible on chain as removed by the institution, with the witness), so the participant can add a new one. The participant is notified.',
-    authScopes: { roles: ['steward', 'admin'] },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      participantId: t.arg.id(),
-      identityCheck: t.arg({ type: IdentityCheckEnum }),
-    },
-    resolve: (_root, { participantId, identityCheck }, ctx) =>
-      inTransaction(ctx, (tx) =>
-        resetParticipantPasskeys(tx, ctx.viewer, {
-          participantId: String(participantId),
-          identityCheck,
-        }),
-      ),
+roleGatedWrite('resetParticipantPasskeys', {
+  type: PasskeyResetType,
+  description:
+    'Staff, after checking the participant’s identity: removes every passkey of a participant who lost them all, with the institution’s proof (visible on chain as removed by the institution, with the witness), so the participant can add a new one. The participant is notified.',
+  roles: ['steward', 'admin'],
+  args: (t) => ({
+    participantId: t.arg.id(),
+    identityCheck: t.arg({ type: IdentityCheckEnum }),
   }),
-);
+  run: (tx, viewer, { participantId, identityCheck }) =>
+    resetParticipantPasskeys(tx, viewer, {
+      participantId: String(participantId),
+      identityCheck,
+    }),
+});
 
 builder.queryField('mySignedConsent', (t) =>
   t.string({
@@ -206,34 +196,25 @@ builder.queryField('mySignedConsent', (t) =>
   }),
 );
 
-builder.mutationField('passkeyRemovalChallenge', (t) =>
-  t.field({
-    type: 'String',
-    description:
-      'The WebAuthn challenge (base64url) a passkey of yours signs as the `approval` of removePasskey(id). Changes nothing.',
-    authScopes: { roles: ['participant'] },
-    errors: { types: WRITE_ERRORS },
-    args: { id: t.arg.id() },
-    resolve: (_root, { id }, ctx) =>
-      inTransaction(ctx, (tx) => passkeyRemovalChallenge(tx, ctx.viewer, String(id))),
-  }),
-);
+roleGatedWrite('passkeyRemovalChallenge', {
+  type: 'String',
+  description:
+    'The WebAuthn challenge (base64url) a passkey of yours signs as the `approval` of removePasskey(id). Changes nothing.',
+  roles: ['participant'],
+  args: (t) => ({ id: t.arg.id() }),
+  run: (tx, viewer, { id }) => passkeyRemovalChallenge(tx, viewer, String(id)),
+});
 
-builder.mutationField('passkeyApprovalChallenge', (t) =>
-  t.field({
-    type: 'String',
-    description:
-      'The WebAuthn challenge (base64url) a passkey of yours signs as the `approval` of addPasskey for this new one (JSON of startRegistration). Changes nothing.',
-    authScopes: { roles: ['participant'] },
-    errors: { types: WRITE_ERRORS },
-    args: { response: t.arg.string() },
-    resolve: (_root, { response }, ctx) =>
-      inTransaction(ctx, (tx) =>
-        passkeyApprovalChallenge(
-          tx,
-          ctx.viewer,
-          parseWebAuthnResponse<RegistrationResponseJSON>('response', response),
-        ),
-      ),
-  }),
-);
+roleGatedWrite('passkeyApprovalChallenge', {
+  type: 'String',
+  description:
+    'The WebAuthn challenge (base64url) a passkey of yours signs as the `approval` of addPasskey for this new one (JSON of startRegistration). Changes nothing.',
+  roles: ['participant'],
+  args: (t) => ({ response: t.arg.string() }),
+  run: (tx, viewer, { response }) =>
+    passkeyApprovalChallenge(
+      tx,
+      viewer,
+      parseWebAuthnResponse<RegistrationResponseJSON>('response', response),
+    ),
+});

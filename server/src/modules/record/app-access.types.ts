@@ -1,6 +1,5 @@
 import { builder } from '../../builder.js';
-import { WRITE_ERRORS } from '../../graphql/error-types.js';
-import { inTransaction } from '../../graphql/run.js';
+import { roleGatedRead, roleGatedWrite } from '../../graphql/role-gated-fields.js';
 import { authoriseApp, myApps, revokeApp, type AppAuthorisation } from './app-access.service.js';
 
 const RecordAppType = builder.objectRef<AppAuthorisation>('RecordApp').implement({
@@ -27,35 +26,26 @@ const IssuedAppTokenType = builder
     }),
   });
 
-builder.queryField('myApps', (t) =>
-  t.field({
-    type: [RecordAppType],
-    description: 'The apps you authorised to read your record, newest first.',
-    authScopes: { roles: ['participant'] },
-    resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => myApps(tx, ctx.viewer)),
-  }),
-);
+roleGatedRead('myApps', {
+  type: [RecordAppType],
+  description: 'The apps you authorised to read your record, newest first.',
+  roles: ['participant'],
+  run: (tx, viewer) => myApps(tx, viewer),
+});
 
-builder.mutationField('authoriseApp', (t) =>
-  t.field({
-    type: IssuedAppTokenType,
-    description:
-      'Lets an app read your whole record (FHIR Patient/$everything, read only) for 1–365 days; revoke it at any time.',
-    authScopes: { roles: ['participant'] },
-    errors: { types: WRITE_ERRORS },
-    args: { appName: t.arg.string(), days: t.arg.int() },
-    resolve: (_root, args, ctx) => inTransaction(ctx, (tx) => authoriseApp(tx, ctx.viewer, args)),
-  }),
-);
+roleGatedWrite('authoriseApp', {
+  type: IssuedAppTokenType,
+  description:
+    'Lets an app read your whole record (FHIR Patient/$everything, read only) for 1–365 days; revoke it at any time.',
+  roles: ['participant'],
+  args: (t) => ({ appName: t.arg.string(), days: t.arg.int() }),
+  run: (tx, viewer, args) => authoriseApp(tx, viewer, args),
+});
 
-builder.mutationField('revokeApp', (t) =>
-  t.field({
-    type: RecordAppType,
-    description: 'Ends an app’s access to your record at once.',
-    authScopes: { roles: ['participant'] },
-    errors: { types: WRITE_ERRORS },
-    args: { appId: t.arg.id() },
-    resolve: (_root, { appId }, ctx) =>
-      inTransaction(ctx, (tx) => revokeApp(tx, ctx.viewer, String(appId))),
-  }),
-);
+roleGatedWrite('revokeApp', {
+  type: RecordAppType,
+  description: 'Ends an app’s access to your record at once.',
+  roles: ['participant'],
+  args: (t) => ({ appId: t.arg.id() }),
+  run: (tx, viewer, { appId }) => revokeApp(tx, viewer, String(appId)),
+});

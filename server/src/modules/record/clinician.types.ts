@@ -1,4 +1,5 @@
 import { builder } from '../../builder.js';
+import { roleGatedRead, roleGatedWrite } from '../../graphql/role-gated-fields.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { inTransaction } from '../../graphql/run.js';
 import {
@@ -131,117 +132,84 @@ const AuthorisationRefType = builder
     }),
   });
 
-builder.queryField('myClinicians', (t) =>
-  t.field({
-    type: [ClinicianAuthorisationType],
-    description: 'The clinicians you authorised, active and past.',
-    authScopes: { roles: ['participant'] },
-    resolve: (_root, _args, ctx) =>
-      inTransaction(ctx, (tx) => myClinicianAuthorisations(tx, ctx.viewer)),
-  }),
-);
+roleGatedRead('myClinicians', {
+  type: [ClinicianAuthorisationType],
+  description: 'The clinicians you authorised, active and past.',
+  roles: ['participant'],
+  run: (tx, viewer) => myClinicianAuthorisations(tx, viewer),
+});
 
-builder.mutationField('authoriseClinician', (t) =>
-  t.field({
-    type: AuthorisationRefType,
-    description: 'Lets a named clinician read and/or add to your record until a day you choose.',
-    authScopes: { roles: ['participant'] },
-    errors: { types: WRITE_ERRORS },
-    args: { input: t.arg({ type: AuthoriseClinicianInput }) },
-    resolve: (_root, { input }, ctx) =>
-      inTransaction(ctx, (tx) => authoriseClinician(tx, ctx.viewer, input)),
-  }),
-);
+roleGatedWrite('authoriseClinician', {
+  type: AuthorisationRefType,
+  description: 'Lets a named clinician read and/or add to your record until a day you choose.',
+  roles: ['participant'],
+  args: (t) => ({ input: t.arg({ type: AuthoriseClinicianInput }) }),
+  run: (tx, viewer, { input }) => authoriseClinician(tx, viewer, input),
+});
 
-builder.mutationField('authoriseCareTeam', (t) =>
-  t.field({
-    type: AuthorisationRefType,
-    description:
-      'Lets a care team read and/or add to your record until a day you choose: whoever is a member when they act.',
-    authScopes: { roles: ['participant'] },
-    errors: { types: WRITE_ERRORS },
-    args: { input: t.arg({ type: AuthoriseCareTeamInput }) },
-    resolve: (_root, { input }, ctx) =>
-      inTransaction(ctx, (tx) =>
-        authoriseCareTeam(tx, ctx.viewer, { ...input, careTeamId: String(input.careTeamId) }),
-      ),
-  }),
-);
+roleGatedWrite('authoriseCareTeam', {
+  type: AuthorisationRefType,
+  description:
+    'Lets a care team read and/or add to your record until a day you choose: whoever is a member when they act.',
+  roles: ['participant'],
+  args: (t) => ({ input: t.arg({ type: AuthoriseCareTeamInput }) }),
+  run: (tx, viewer, { input }) =>
+    authoriseCareTeam(tx, viewer, { ...input, careTeamId: String(input.careTeamId) }),
+});
 
-builder.queryField('careTeams', (t) =>
-  t.field({
-    type: [CareTeamType],
-    description: 'The care teams, by institution, with their members now.',
-    authScopes: { roles: ['participant', 'clinician', 'admin'] },
-    resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => listCareTeams(tx, ctx.viewer)),
-  }),
-);
+roleGatedRead('careTeams', {
+  type: [CareTeamType],
+  description: 'The care teams, by institution, with their members now.',
+  roles: ['participant', 'clinician', 'admin'],
+  run: (tx, viewer) => listCareTeams(tx, viewer),
+});
 
 const CareTeamIdType = builder.objectRef<{ id: string }>('CareTeamId').implement({
   fields: (t) => ({ id: t.exposeID('id') }),
 });
 
-builder.mutationField('createCareTeam', (t) =>
-  t.field({
-    type: CareTeamIdType,
-    description: 'An administrator sets up a care team at an institution. Audited.',
-    authScopes: { roles: ['admin'] },
-    errors: { types: WRITE_ERRORS },
-    args: { name: t.arg.string(), institution: t.arg.string() },
-    resolve: (_root, args, ctx) => inTransaction(ctx, (tx) => createCareTeam(tx, ctx.viewer, args)),
-  }),
-);
+roleGatedWrite('createCareTeam', {
+  type: CareTeamIdType,
+  description: 'An administrator sets up a care team at an institution. Audited.',
+  roles: ['admin'],
+  args: (t) => ({ name: t.arg.string(), institution: t.arg.string() }),
+  run: (tx, viewer, args) => createCareTeam(tx, viewer, args),
+});
 
-builder.mutationField('addCareTeamMember', (t) =>
-  t.field({
-    type: CareTeamIdType,
-    description:
-      'An administrator adds a clinician of the team’s institution to a care team. Audited.',
-    authScopes: { roles: ['admin'] },
-    errors: { types: WRITE_ERRORS },
-    args: { input: t.arg({ type: CareTeamMemberInput }) },
-    resolve: (_root, { input }, ctx) =>
-      inTransaction(ctx, (tx) =>
-        addCareTeamMember(tx, ctx.viewer, { ...input, teamId: String(input.teamId) }),
-      ),
-  }),
-);
+roleGatedWrite('addCareTeamMember', {
+  type: CareTeamIdType,
+  description:
+    'An administrator adds a clinician of the team’s institution to a care team. Audited.',
+  roles: ['admin'],
+  args: (t) => ({ input: t.arg({ type: CareTeamMemberInput }) }),
+  run: (tx, viewer, { input }) =>
+    addCareTeamMember(tx, viewer, { ...input, teamId: String(input.teamId) }),
+});
 
-builder.mutationField('removeCareTeamMember', (t) =>
-  t.field({
-    type: CareTeamIdType,
-    description:
-      'An administrator removes a clinician from a care team: their access through it ends at once. Audited.',
-    authScopes: { roles: ['admin'] },
-    errors: { types: WRITE_ERRORS },
-    args: { input: t.arg({ type: CareTeamMemberInput }) },
-    resolve: (_root, { input }, ctx) =>
-      inTransaction(ctx, (tx) =>
-        removeCareTeamMember(tx, ctx.viewer, { ...input, teamId: String(input.teamId) }),
-      ),
-  }),
-);
+roleGatedWrite('removeCareTeamMember', {
+  type: CareTeamIdType,
+  description:
+    'An administrator removes a clinician from a care team: their access through it ends at once. Audited.',
+  roles: ['admin'],
+  args: (t) => ({ input: t.arg({ type: CareTeamMemberInput }) }),
+  run: (tx, viewer, { input }) =>
+    removeCareTeamMember(tx, viewer, { ...input, teamId: String(input.teamId) }),
+});
 
-builder.mutationField('revokeClinician', (t) =>
-  t.field({
-    type: AuthorisationRefType,
-    description: 'Ends a clinician’s (or a care team’s) access to your record at once.',
-    authScopes: { roles: ['participant'] },
-    errors: { types: WRITE_ERRORS },
-    args: { authorisationId: t.arg.id() },
-    resolve: (_root, { authorisationId }, ctx) =>
-      inTransaction(ctx, (tx) => revokeClinician(tx, ctx.viewer, String(authorisationId))),
-  }),
-);
+roleGatedWrite('revokeClinician', {
+  type: AuthorisationRefType,
+  description: 'Ends a clinician’s (or a care team’s) access to your record at once.',
+  roles: ['participant'],
+  args: (t) => ({ authorisationId: t.arg.id() }),
+  run: (tx, viewer, { authorisationId }) => revokeClinician(tx, viewer, String(authorisationId)),
+});
 
-builder.queryField('authorisedPatients', (t) =>
-  t.field({
-    type: [AuthorisedPatientType],
-    description: 'The participants who authorise you now.',
-    authScopes: { roles: ['clinician'] },
-    resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => authorisedPatients(tx, ctx.viewer)),
-  }),
-);
+roleGatedRead('authorisedPatients', {
+  type: [AuthorisedPatientType],
+  description: 'The participants who authorise you now.',
+  roles: ['clinician'],
+  run: (tx, viewer) => authorisedPatients(tx, viewer),
+});
 
 builder.queryField('patientRecord', (t) =>
   t.field({
@@ -256,26 +224,18 @@ builder.queryField('patientRecord', (t) =>
   }),
 );
 
-builder.mutationField('appendConditionForPatient', (t) =>
-  t.field({
-    type: RecordEntryRefType,
-    description: 'Adds a condition to a participant’s record while they authorise you to append.',
-    authScopes: { roles: ['clinician'] },
-    errors: { types: WRITE_ERRORS },
-    args: { pseudonym: t.arg.string(), input: t.arg({ type: ConditionInput }) },
-    resolve: (_root, { pseudonym, input }, ctx) =>
-      inTransaction(ctx, (tx) => clinicianAddCondition(tx, ctx.viewer, pseudonym, input)),
-  }),
-);
+roleGatedWrite('appendConditionForPatient', {
+  type: RecordEntryRefType,
+  description: 'Adds a condition to a participant’s record while they authorise you to append.',
+  roles: ['clinician'],
+  args: (t) => ({ pseudonym: t.arg.string(), input: t.arg({ type: ConditionInput }) }),
+  run: (tx, viewer, { pseudonym, input }) => clinicianAddCondition(tx, viewer, pseudonym, input),
+});
 
-builder.mutationField('appendMeasurementForPatient', (t) =>
-  t.field({
-    type: RecordEntryRefType,
-    description: 'Adds a measurement to a participant’s record while they authorise you to append.',
-    authScopes: { roles: ['clinician'] },
-    errors: { types: WRITE_ERRORS },
-    args: { pseudonym: t.arg.string(), input: t.arg({ type: MeasurementInput }) },
-    resolve: (_root, { pseudonym, input }, ctx) =>
-      inTransaction(ctx, (tx) => clinicianAddMeasurement(tx, ctx.viewer, pseudonym, input)),
-  }),
-);
+roleGatedWrite('appendMeasurementForPatient', {
+  type: RecordEntryRefType,
+  description: 'Adds a measurement to a participant’s record while they authorise you to append.',
+  roles: ['clinician'],
+  args: (t) => ({ pseudonym: t.arg.string(), input: t.arg({ type: MeasurementInput }) }),
+  run: (tx, viewer, { pseudonym, input }) => clinicianAddMeasurement(tx, viewer, pseudonym, input),
+});

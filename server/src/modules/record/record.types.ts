@@ -1,6 +1,5 @@
 import { builder } from '../../builder.js';
-import { WRITE_ERRORS } from '../../graphql/error-types.js';
-import { inTransaction } from '../../graphql/run.js';
+import { roleGatedRead, roleGatedWrite } from '../../graphql/role-gated-fields.js';
 import { SMOKING_STATUSES, recordTermChoices, type RecordTermChoice } from './record-content.js';
 import { myRecord, type EntryRemark, type RecordEntryView } from './record-reads.service.js';
 import {
@@ -130,90 +129,67 @@ const RecordTermType = builder.objectRef<RecordTermChoice>('RecordTerm').impleme
   fields: (t) => ({ id: t.exposeString('id'), label: t.exposeString('label') }),
 });
 
-builder.queryField('recordTerms', (t) =>
-  t.field({
-    type: [RecordTermType],
-    description:
-      'The HPO and MONDO terms a condition entry may name (the imported ontology, public knowledge: no participant data), by label.',
-    authScopes: { roles: ['participant', 'clinician'] },
-    resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => recordTermChoices(tx)),
-  }),
-);
+roleGatedRead('recordTerms', {
+  type: [RecordTermType],
+  description:
+    'The HPO and MONDO terms a condition entry may name (the imported ontology, public knowledge: no participant data), by label.',
+  roles: ['participant', 'clinician'],
+  run: (tx) => recordTermChoices(tx),
+});
 
-builder.queryField('myRecord', (t) =>
-  t.field({
-    type: [RecordEntryType],
-    description: 'Your record: what you and the clinicians you authorised added, with sources.',
-    authScopes: { roles: ['participant'] },
-    resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => myRecord(tx, ctx.viewer)),
-  }),
-);
+roleGatedRead('myRecord', {
+  type: [RecordEntryType],
+  description: 'Your record: what you and the clinicians you authorised added, with sources.',
+  roles: ['participant'],
+  run: (tx, viewer) => myRecord(tx, viewer),
+});
 
-builder.mutationField('addConditionToRecord', (t) =>
-  t.field({
-    type: RecordEntryRefType,
-    description: 'Adds a condition or phenotype you report yourself.',
-    authScopes: { roles: ['participant'] },
-    errors: { types: WRITE_ERRORS },
-    args: { input: t.arg({ type: ConditionInput }) },
-    resolve: (_root, { input }, ctx) =>
-      inTransaction(ctx, (tx) => addOwnCondition(tx, ctx.viewer, input)),
-  }),
-);
+roleGatedWrite('addConditionToRecord', {
+  type: RecordEntryRefType,
+  description: 'Adds a condition or phenotype you report yourself.',
+  roles: ['participant'],
+  args: (t) => ({ input: t.arg({ type: ConditionInput }) }),
+  run: (tx, viewer, { input }) => addOwnCondition(tx, viewer, input),
+});
 
-builder.mutationField('addMeasurementToRecord', (t) =>
-  t.field({
-    type: RecordEntryRefType,
-    description: 'Adds your height, weight or smoking status.',
-    authScopes: { roles: ['participant'] },
-    errors: { types: WRITE_ERRORS },
-    args: { input: t.arg({ type: MeasurementInput }) },
-    resolve: (_root, { input }, ctx) =>
-      inTransaction(ctx, (tx) => addOwnMeasurement(tx, ctx.viewer, input)),
-  }),
-);
+roleGatedWrite('addMeasurementToRecord', {
+  type: RecordEntryRefType,
+  description: 'Adds your height, weight or smoking status.',
+  roles: ['participant'],
+  args: (t) => ({ input: t.arg({ type: MeasurementInput }) }),
+  run: (tx, viewer, { input }) => addOwnMeasurement(tx, viewer, input),
+});
 
-builder.mutationField('reviseRecordEntry', (t) =>
-  t.field({
-    type: RecordEntryRefType,
-    description: 'Corrects an entry you reported (a new version; the old one is kept).',
-    authScopes: { roles: ['participant'] },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      entryId: t.arg.id(),
-      condition: t.arg({ type: ConditionInput, required: false }),
-      measurement: t.arg({ type: MeasurementInput, required: false }),
-    },
-    resolve: (_root, args, ctx) =>
-      inTransaction(ctx, (tx) =>
-        reviseOwnEntry(tx, ctx.viewer, { ...args, entryId: String(args.entryId) }),
-      ),
+roleGatedWrite('reviseRecordEntry', {
+  type: RecordEntryRefType,
+  description: 'Corrects an entry you reported (a new version; the old one is kept).',
+  roles: ['participant'],
+  args: (t) => ({
+    entryId: t.arg.id(),
+    condition: t.arg({ type: ConditionInput, required: false }),
+    measurement: t.arg({ type: MeasurementInput, required: false }),
   }),
-);
+  run: (tx, viewer, args) => reviseOwnEntry(tx, viewer, { ...args, entryId: String(args.entryId) }),
+});
 
-builder.mutationField('retractRecordEntry', (t) =>
-  t.field({
-    type: RecordEntryRefType,
-    description:
-      'Retracts an entry you reported: excluded from your record and research from now on.',
-    authScopes: { roles: ['participant'] },
-    errors: { types: WRITE_ERRORS },
-    args: { entryId: t.arg.id() },
-    resolve: (_root, { entryId }, ctx) =>
-      inTransaction(ctx, (tx) => retractOwnEntry(tx, ctx.viewer, String(entryId))),
-  }),
-);
+roleGatedWrite('retractRecordEntry', {
+  type: RecordEntryRefType,
+  description:
+    'Retracts an entry you reported: excluded from your record and research from now on.',
+  roles: ['participant'],
+  args: (t) => ({ entryId: t.arg.id() }),
+  run: (tx, viewer, { entryId }) => retractOwnEntry(tx, viewer, String(entryId)),
+});
 
-builder.mutationField('annotateRecordEntry', (t) =>
-  t.field({
-    type: RecordEntryRefType,
-    description: 'Adds a remark or a dispute beside an entry a clinician or the study added.',
-    authScopes: { roles: ['participant'] },
-    errors: { types: WRITE_ERRORS },
-    args: { entryId: t.arg.id(), kind: t.arg({ type: RemarkKindEnum }), text: t.arg.string() },
-    resolve: (_root, { entryId, kind, text }, ctx) =>
-      inTransaction(ctx, (tx) =>
-        annotateEntry(tx, ctx.viewer, { entryId: String(entryId), kind, text }),
-      ),
+roleGatedWrite('annotateRecordEntry', {
+  type: RecordEntryRefType,
+  description: 'Adds a remark or a dispute beside an entry a clinician or the study added.',
+  roles: ['participant'],
+  args: (t) => ({
+    entryId: t.arg.id(),
+    kind: t.arg({ type: RemarkKindEnum }),
+    text: t.arg.string(),
   }),
-);
+  run: (tx, viewer, { entryId, kind, text }) =>
+    annotateEntry(tx, viewer, { entryId: String(entryId), kind, text }),
+});

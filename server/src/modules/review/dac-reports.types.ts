@@ -1,5 +1,5 @@
 import { builder } from '../../builder.js';
-import { inTransaction } from '../../graphql/run.js';
+import { roleGatedRead } from '../../graphql/role-gated-fields.js';
 import { allDacs } from '../dacs/dac-reads.js';
 import {
   dacReport,
@@ -56,30 +56,24 @@ const DacReportType = builder.objectRef<DacReport>('DacReport').implement({
   }),
 });
 
-builder.queryField('dacReports', (t) =>
-  t.field({
-    type: [DacReportType],
-    description:
-      'Reports of the committees you sit on (administrators: every committee), by committee name.',
-    authScopes: { roles: ['ethics_board', 'admin'] },
-    resolve: (_root, _args, ctx) =>
-      inTransaction(ctx, async (tx) => {
-        const ids = await reportableDacIds(tx, ctx.viewer);
-        const dacs = (await allDacs(tx)).filter((d) => ids === 'all' || ids.includes(d.id));
-        const reports: DacReport[] = [];
-        for (const d of dacs) reports.push(await dacReport(tx, ctx.viewer, d.id));
-        return reports;
-      }),
-  }),
-);
+roleGatedRead('dacReports', {
+  type: [DacReportType],
+  description:
+    'Reports of the committees you sit on (administrators: every committee), by committee name.',
+  roles: ['ethics_board', 'admin'],
+  run: async (tx, viewer) => {
+    const ids = await reportableDacIds(tx, viewer);
+    const dacs = (await allDacs(tx)).filter((d) => ids === 'all' || ids.includes(d.id));
+    const reports: DacReport[] = [];
+    for (const d of dacs) reports.push(await dacReport(tx, viewer, d.id));
+    return reports;
+  },
+});
 
-builder.queryField('dacReport', (t) =>
-  t.field({
-    type: DacReportType,
-    description: 'One committee’s report (its members and administrators).',
-    authScopes: { roles: ['ethics_board', 'admin'] },
-    args: { dacId: t.arg.id() },
-    resolve: (_root, { dacId }, ctx) =>
-      inTransaction(ctx, (tx) => dacReport(tx, ctx.viewer, String(dacId))),
-  }),
-);
+roleGatedRead('dacReport', {
+  type: DacReportType,
+  description: 'One committee’s report (its members and administrators).',
+  roles: ['ethics_board', 'admin'],
+  args: (t) => ({ dacId: t.arg.id() }),
+  run: (tx, viewer, { dacId }) => dacReport(tx, viewer, String(dacId)),
+});

@@ -1,4 +1,5 @@
 import { builder } from '../../builder.js';
+import { roleGatedRead } from '../../graphql/role-gated-fields.js';
 import { refusalAuditedTx } from '../../graphql/audit-refusals.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { loadFound, loaders } from '../../graphql/loaders.js';
@@ -121,15 +122,13 @@ builder.objectField(StudyType, 'reviewPolicy', (t) =>
   }),
 );
 
-builder.queryField('reviewElections', (t) =>
-  t.field({
-    type: [ElectionType],
-    description:
-      'The open elections the viewer’s committees hold (all of them for an admin), the nearest deadline first.',
-    authScopes: { roles: ['ethics_board', 'admin'] },
-    resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => openElectionsFor(tx, ctx.viewer)),
-  }),
-);
+roleGatedRead('reviewElections', {
+  type: [ElectionType],
+  description:
+    'The open elections the viewer’s committees hold (all of them for an admin), the nearest deadline first.',
+  roles: ['ethics_board', 'admin'],
+  run: (tx, viewer) => openElectionsFor(tx, viewer),
+});
 
 const DeclareConflictInput = builder.inputType('DeclareConflictInput', {
   fields: (t) => ({

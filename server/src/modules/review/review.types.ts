@@ -1,4 +1,5 @@
 import { builder } from '../../builder.js';
+import { roleGatedRead } from '../../graphql/role-gated-fields.js';
 import { refusalAuditedTx } from '../../graphql/audit-refusals.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { loaders } from '../../graphql/loaders.js';
@@ -45,14 +46,12 @@ builder.objectField(StudyType, 'votes', (t) =>
   }),
 );
 
-builder.queryField('reviewQueue', (t) =>
-  t.field({
-    type: [StudyType],
-    description: 'Requests awaiting the board, the longest waiting first.',
-    authScopes: { roles: ['ethics_board', 'admin'] },
-    resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => reviewQueue(tx, ctx.viewer)),
-  }),
-);
+roleGatedRead('reviewQueue', {
+  type: [StudyType],
+  description: 'Requests awaiting the board, the longest waiting first.',
+  roles: ['ethics_board', 'admin'],
+  run: (tx, viewer) => reviewQueue(tx, viewer),
+});
 
 const VoteInput = builder.inputType('VoteInput', {
   fields: (t) => ({

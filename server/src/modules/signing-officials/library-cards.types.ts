@@ -1,7 +1,6 @@
 import { builder } from '../../builder.js';
-import { WRITE_ERRORS } from '../../graphql/error-types.js';
+import { roleGatedRead, roleGatedWrite } from '../../graphql/role-gated-fields.js';
 import { loaders } from '../../graphql/loaders.js';
-import { inTransaction } from '../../graphql/run.js';
 import {
   cardsOfMyInstitution,
   issueLibraryCard,
@@ -57,64 +56,45 @@ const InstitutionResearcherType = builder
     }),
   });
 
-builder.queryField('institutionLibraryCards', (t) =>
-  t.field({
-    type: [LibraryCardType],
-    description: 'The library cards of your institution, newest first (signing officials).',
-    authScopes: { roles: ['signing_official'] },
-    resolve: (_root, _args, ctx) =>
-      inTransaction(ctx, (tx) => cardsOfMyInstitution(tx, ctx.viewer)),
-  }),
-);
+roleGatedRead('institutionLibraryCards', {
+  type: [LibraryCardType],
+  description: 'The library cards of your institution, newest first (signing officials).',
+  roles: ['signing_official'],
+  run: (tx, viewer) => cardsOfMyInstitution(tx, viewer),
+});
 
-builder.queryField('institutionResearchers', (t) =>
-  t.field({
-    type: [InstitutionResearcherType],
-    description: 'The active researchers of your institution (signing officials).',
-    authScopes: { roles: ['signing_official'] },
-    resolve: (_root, _args, ctx) =>
-      inTransaction(ctx, (tx) => researchersOfMyInstitution(tx, ctx.viewer)),
-  }),
-);
+roleGatedRead('institutionResearchers', {
+  type: [InstitutionResearcherType],
+  description: 'The active researchers of your institution (signing officials).',
+  roles: ['signing_official'],
+  run: (tx, viewer) => researchersOfMyInstitution(tx, viewer),
+});
 
-builder.queryField('myLibraryCard', (t) =>
-  t.field({
-    type: LibraryCardType,
-    nullable: true,
-    description: 'Your valid library card, or null (researchers).',
-    authScopes: { roles: ['researcher'] },
-    resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => myLibraryCard(tx, ctx.viewer)),
-  }),
-);
+roleGatedRead('myLibraryCard', {
+  type: LibraryCardType,
+  nullable: true,
+  description: 'Your valid library card, or null (researchers).',
+  roles: ['researcher'],
+  run: (tx, viewer) => myLibraryCard(tx, viewer),
+});
 
-builder.mutationField('issueLibraryCard', (t) =>
-  t.field({
-    type: LibraryCardType,
-    description:
-      'A signing official issues a library card to a researcher of their institution, once they accepted every committee’s current data use agreement. Audited.',
-    authScopes: { roles: ['signing_official'] },
-    errors: { types: WRITE_ERRORS },
-    args: { researcherId: t.arg.id(), expiresAt: t.arg({ type: 'DateTime' }) },
-    resolve: (_root, args, ctx) =>
-      inTransaction(ctx, (tx) =>
-        issueLibraryCard(tx, ctx.viewer, {
-          researcherId: String(args.researcherId),
-          expiresAt: args.expiresAt,
-        }),
-      ),
-  }),
-);
+roleGatedWrite('issueLibraryCard', {
+  type: LibraryCardType,
+  description:
+    'A signing official issues a library card to a researcher of their institution, once they accepted every committee’s current data use agreement. Audited.',
+  roles: ['signing_official'],
+  args: (t) => ({ researcherId: t.arg.id(), expiresAt: t.arg({ type: 'DateTime' }) }),
+  run: (tx, viewer, args) =>
+    issueLibraryCard(tx, viewer, {
+      researcherId: String(args.researcherId),
+      expiresAt: args.expiresAt,
+    }),
+});
 
-builder.mutationField('revokeLibraryCard', (t) =>
-  t.field({
-    type: LibraryCardType,
-    description: 'A signing official revokes a library card of their institution. Audited.',
-    authScopes: { roles: ['signing_official'] },
-    errors: { types: WRITE_ERRORS },
-    args: { cardId: t.arg.id() },
-    resolve: (_root, args, ctx) =>
-      inTransaction(ctx, (tx) =>
-        revokeLibraryCard(tx, ctx.viewer, { cardId: String(args.cardId) }),
-      ),
-  }),
-);
+roleGatedWrite('revokeLibraryCard', {
+  type: LibraryCardType,
+  description: 'A signing official revokes a library card of their institution. Audited.',
+  roles: ['signing_official'],
+  args: (t) => ({ cardId: t.arg.id() }),
+  run: (tx, viewer, args) => revokeLibraryCard(tx, viewer, { cardId: String(args.cardId) }),
+});

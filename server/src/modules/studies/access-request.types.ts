@@ -1,6 +1,5 @@
 import { builder } from '../../builder.js';
-import { refusalAuditedTx } from '../../graphql/audit-refusals.js';
-import { WRITE_ERRORS } from '../../graphql/error-types.js';
+import { roleGatedRead, roleGatedWrite } from '../../graphql/role-gated-fields.js';
 import { inTransaction } from '../../graphql/run.js';
 import { NotFoundError } from '../../errors/app-errors.js';
 import {
@@ -120,26 +119,24 @@ builder.objectField(StudyType, 'application', (t) =>
   }),
 );
 
-builder.mutationField('saveAccessRequestSection', (t) =>
-  t.field({
-    type: StudyType,
-    description:
-      'Saves one section of your draft’s full request; it must validate (field errors name `<section>.<field>`), else nothing is saved.',
-    authScopes: { roles: ['researcher'] },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      studyId: t.arg.id(),
-      section: t.arg({ type: AccessRequestSectionEnum }),
-      data: t.arg({ type: 'JSON' }),
-    },
-    resolve: (_root, { studyId, section, data }, ctx) =>
-      refusalAuditedTx(
-        ctx,
-        { action: 'study.application.save', targetType: 'study', targetId: studyId },
-        (tx) => saveAccessRequestSection(tx, ctx.viewer, String(studyId), section, data),
-      ),
+roleGatedWrite('saveAccessRequestSection', {
+  type: StudyType,
+  description:
+    'Saves one section of your draft’s full request; it must validate (field errors name `<section>.<field>`), else nothing is saved.',
+  roles: ['researcher'],
+  args: (t) => ({
+    studyId: t.arg.id(),
+    section: t.arg({ type: AccessRequestSectionEnum }),
+    data: t.arg({ type: 'JSON' }),
   }),
-);
+  audit: ({ studyId }) => ({
+    action: 'study.application.save',
+    targetType: 'study',
+    targetId: studyId,
+  }),
+  run: (tx, viewer, { studyId, section, data }) =>
+    saveAccessRequestSection(tx, viewer, String(studyId), section, data),
+});
 
 const InvitationType = builder
   .objectRef<{ studyId: string; title: string; confirmedAt: Date | null }>(
@@ -153,28 +150,22 @@ const InvitationType = builder
     }),
   });
 
-builder.queryField('collaborationInvitations', (t) =>
-  t.field({
-    type: [InvitationType],
-    description: 'Draft requests that name you as a collaborator (researchers).',
-    authScopes: { roles: ['researcher'] },
-    resolve: (_root, _args, ctx) =>
-      inTransaction(ctx, (tx) => collaborationInvitations(tx, ctx.viewer)),
-  }),
-);
+roleGatedRead('collaborationInvitations', {
+  type: [InvitationType],
+  description: 'Draft requests that name you as a collaborator (researchers).',
+  roles: ['researcher'],
+  run: (tx, viewer) => collaborationInvitations(tx, viewer),
+});
 
-builder.mutationField('confirmCollaboration', (t) =>
-  t.field({
-    type: InvitationType,
-    description: 'Confirms you take part in a draft request that names you as a collaborator.',
-    authScopes: { roles: ['researcher'] },
-    errors: { types: WRITE_ERRORS },
-    args: { studyId: t.arg.id() },
-    resolve: (_root, { studyId }, ctx) =>
-      refusalAuditedTx(
-        ctx,
-        { action: 'study.collaboration.confirm', targetType: 'study', targetId: studyId },
-        (tx) => confirmCollaboration(tx, ctx.viewer, String(studyId)),
-      ),
+roleGatedWrite('confirmCollaboration', {
+  type: InvitationType,
+  description: 'Confirms you take part in a draft request that names you as a collaborator.',
+  roles: ['researcher'],
+  args: (t) => ({ studyId: t.arg.id() }),
+  audit: ({ studyId }) => ({
+    action: 'study.collaboration.confirm',
+    targetType: 'study',
+    targetId: studyId,
   }),
-);
+  run: (tx, viewer, { studyId }) => confirmCollaboration(tx, viewer, String(studyId)),
+});

@@ -1,5 +1,5 @@
 import { builder } from '../../builder.js';
-import { WRITE_ERRORS } from '../../graphql/error-types.js';
+import { roleGatedRead, roleGatedWrite } from '../../graphql/role-gated-fields.js';
 import { inTransaction } from '../../graphql/run.js';
 import {
   myReminderSchedule,
@@ -20,30 +20,24 @@ const ReminderScheduleType = builder.objectRef<ReminderSchedule>('ReminderSchedu
   }),
 });
 
-builder.queryField('myReminderSchedule', (t) =>
-  t.field({
-    type: ReminderScheduleType,
-    description: 'Your reminder schedule (participants only; the default until you change it).',
-    authScopes: { roles: ['participant'] },
-    resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => myReminderSchedule(tx, ctx.viewer)),
-  }),
-);
+roleGatedRead('myReminderSchedule', {
+  type: ReminderScheduleType,
+  description: 'Your reminder schedule (participants only; the default until you change it).',
+  roles: ['participant'],
+  run: (tx, viewer) => myReminderSchedule(tx, viewer),
+});
 
-builder.mutationField('setReminderSchedule', (t) =>
-  t.field({
-    type: ReminderScheduleType,
-    description: 'Changes or stops your reminders; out of bounds is refused and changes nothing.',
-    authScopes: { roles: ['participant'] },
-    errors: { types: WRITE_ERRORS },
-    args: {
-      everyDays: t.arg.int(),
-      maxReminders: t.arg.int(),
-      stopped: t.arg.boolean(),
-    },
-    resolve: (_root, args, ctx) =>
-      inTransaction(ctx, (tx) => setReminderSchedule(tx, ctx.viewer, args)),
+roleGatedWrite('setReminderSchedule', {
+  type: ReminderScheduleType,
+  description: 'Changes or stops your reminders; out of bounds is refused and changes nothing.',
+  roles: ['participant'],
+  args: (t) => ({
+    everyDays: t.arg.int(),
+    maxReminders: t.arg.int(),
+    stopped: t.arg.boolean(),
   }),
-);
+  run: (tx, viewer, args) => setReminderSchedule(tx, viewer, args),
+});
 
 const ResponseRatesType = builder.objectRef<ResponseRates>('ConsentResponseRates').implement({
   description: 'How the people a study asked have answered: counts, never names.',

@@ -1,6 +1,6 @@
 import type { FieldMap } from '@pothos/core';
 import { builder } from '../../builder.js';
-import { inTransaction } from '../../graphql/run.js';
+import { roleGatedRead } from '../../graphql/role-gated-fields.js';
 import type { ResearchPurpose } from '../consent/duo/match-types.js';
 import {
   myConsentRequests,
@@ -76,11 +76,9 @@ export const ConsentRequestType = builder
     }),
   });
 
-builder.queryField('myConsentRequests', (t) =>
-  t.field({
-    type: [ConsentRequestType],
-    description: 'Studies asking for your data, newest first (participants only). Audited.',
-    authScopes: { roles: ['participant'] },
-    resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => myConsentRequests(tx, ctx.viewer)),
-  }),
-);
+roleGatedRead('myConsentRequests', {
+  type: [ConsentRequestType],
+  description: 'Studies asking for your data, newest first (participants only). Audited.',
+  roles: ['participant'],
+  run: (tx, viewer) => myConsentRequests(tx, viewer),
+});

@@ -1,4 +1,5 @@
 import { builder } from '../../builder.js';
+import { roleGatedRead } from '../../graphql/role-gated-fields.js';
 import { refusalAuditedTx } from '../../graphql/audit-refusals.js';
 import { loaders } from '../../graphql/loaders.js';
 import { inTransaction } from '../../graphql/run.js';
@@ -87,16 +88,13 @@ builder.objectField(StudyType, 'dataUseAgreements', (t) =>
   }),
 );
 
-builder.queryField('signingOfficialQueue', (t) =>
-  t.field({
-    type: [StudyType],
-    description:
-      'Requests of researchers of your institution waiting for a signing official, oldest first.',
-    authScopes: { roles: ['signing_official'] },
-    resolve: (_root, _args, ctx) =>
-      inTransaction(ctx, (tx) => requestsWaitingForMe(tx, ctx.viewer)),
-  }),
-);
+roleGatedRead('signingOfficialQueue', {
+  type: [StudyType],
+  description:
+    'Requests of researchers of your institution waiting for a signing official, oldest first.',
+  roles: ['signing_official'],
+  run: (tx, viewer) => requestsWaitingForMe(tx, viewer),
+});
 
 builder.mutationField('approveRequestAsSigningOfficial', (t) =>
   t.field({

@@ -1,4 +1,5 @@
 import { builder } from '../../builder.js';
+import { roleGatedRead, roleGatedWrite } from '../../graphql/role-gated-fields.js';
 import { refusalAuditedTx } from '../../graphql/audit-refusals.js';
 import { WRITE_ERRORS } from '../../graphql/error-types.js';
 import { loadFound, loaders } from '../../graphql/loaders.js';
@@ -233,55 +234,39 @@ function studyInput(input: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-builder.queryField('studies', (t) =>
-  t.field({
-    type: [StudyType],
-    description: 'Your studies (researchers); every submitted study (ethics boards, admins).',
-    authScopes: { roles: ['researcher', 'ethics_board', 'admin'] },
-    args: { statuses: t.arg({ type: [StudyStatusEnum], required: false }) },
-    resolve: (_root, args, ctx) =>
-      inTransaction(ctx, (tx) => listStudies(tx, ctx.viewer, { statuses: args.statuses })),
-  }),
-);
+roleGatedRead('studies', {
+  type: [StudyType],
+  description: 'Your studies (researchers); every submitted study (ethics boards, admins).',
+  roles: ['researcher', 'ethics_board', 'admin'],
+  args: (t) => ({ statuses: t.arg({ type: [StudyStatusEnum], required: false }) }),
+  run: (tx, viewer, args) => listStudies(tx, viewer, { statuses: args.statuses }),
+});
 
-builder.queryField('study', (t) =>
-  t.field({
-    type: StudyType,
-    description: 'One study you may see; others answer NOT_FOUND.',
-    authScopes: { roles: ['researcher', 'ethics_board', 'admin'] },
-    args: { id: t.arg.id() },
-    resolve: (_root, { id }, ctx) =>
-      refusalAuditedTx(ctx, { action: 'study.read', targetType: 'study', targetId: id }, (tx) =>
-        getStudy(tx, ctx.viewer, String(id)),
-      ),
-  }),
-);
+roleGatedRead('study', {
+  type: StudyType,
+  description: 'One study you may see; others answer NOT_FOUND.',
+  roles: ['researcher', 'ethics_board', 'admin'],
+  args: (t) => ({ id: t.arg.id() }),
+  audit: ({ id }) => ({ action: 'study.read', targetType: 'study', targetId: id }),
+  run: (tx, viewer, { id }) => getStudy(tx, viewer, String(id)),
+});
 
-builder.mutationField('createStudy', (t) =>
-  t.field({
-    type: StudyType,
-    description: 'Opens a study as a draft (researchers).',
-    authScopes: { roles: ['researcher'] },
-    errors: { types: WRITE_ERRORS },
-    args: { input: t.arg({ type: CreateStudyInput }) },
-    resolve: (_root, { input }, ctx) =>
-      inTransaction(ctx, (tx) => createStudy(tx, ctx.viewer, studyInput(input))),
-  }),
-);
+roleGatedWrite('createStudy', {
+  type: StudyType,
+  description: 'Opens a study as a draft (researchers).',
+  roles: ['researcher'],
+  args: (t) => ({ input: t.arg({ type: CreateStudyInput }) }),
+  run: (tx, viewer, { input }) => createStudy(tx, viewer, studyInput(input)),
+});
 
-builder.mutationField('updateStudy', (t) =>
-  t.field({
-    type: StudyType,
-    description: 'Changes your draft; absent fields stay as they are.',
-    authScopes: { roles: ['researcher'] },
-    errors: { types: WRITE_ERRORS },
-    args: { id: t.arg.id(), input: t.arg({ type: UpdateStudyInput }) },
-    resolve: (_root, { id, input }, ctx) =>
-      refusalAuditedTx(ctx, { action: 'study.update', targetType: 'study', targetId: id }, (tx) =>
-        updateStudy(tx, ctx.viewer, String(id), studyInput(input)),
-      ),
-  }),
-);
+roleGatedWrite('updateStudy', {
+  type: StudyType,
+  description: 'Changes your draft; absent fields stay as they are.',
+  roles: ['researcher'],
+  args: (t) => ({ id: t.arg.id(), input: t.arg({ type: UpdateStudyInput }) }),
+  audit: ({ id }) => ({ action: 'study.update', targetType: 'study', targetId: id }),
+  run: (tx, viewer, { id, input }) => updateStudy(tx, viewer, String(id), studyInput(input)),
+});
 
 builder.mutationField('attachIrbEvidence', (t) =>
   t.field({

@@ -1,4 +1,5 @@
 import { builder } from '../../../builder.js';
+import { roleGatedRead, roleGatedWrite } from '../../../graphql/role-gated-fields.js';
 import { WRITE_ERRORS } from '../../../graphql/error-types.js';
 import { inTransaction } from '../../../graphql/run.js';
 import {
@@ -61,14 +62,12 @@ const GenotypeUploadType = builder.objectRef<GenotypeUploadView>('GenotypeUpload
   }),
 });
 
-builder.queryField('myGenotypeUploads', (t) =>
-  t.field({
-    type: [GenotypeUploadType],
-    description: 'The genotype files you uploaded, newest first (retracted ones marked).',
-    authScopes: { roles: ['participant'] },
-    resolve: (_root, _args, ctx) => inTransaction(ctx, (tx) => myGenotypeUploads(tx, ctx.viewer)),
-  }),
-);
+roleGatedRead('myGenotypeUploads', {
+  type: [GenotypeUploadType],
+  description: 'The genotype files you uploaded, newest first (retracted ones marked).',
+  roles: ['participant'],
+  run: (tx, viewer) => myGenotypeUploads(tx, viewer),
+});
 
 builder.mutationField('uploadMyGenotypes', (t) =>
   t.field({
@@ -93,15 +92,11 @@ builder.mutationField('uploadMyGenotypes', (t) =>
   }),
 );
 
-builder.mutationField('retractMyGenotypeUpload', (t) =>
-  t.field({
-    type: GenotypeUploadType,
-    description:
-      'Retracts a genotype file you uploaded, whole: its calls leave every count at once. It stays listed as retracted. Audited.',
-    authScopes: { roles: ['participant'] },
-    errors: { types: WRITE_ERRORS },
-    args: { uploadId: t.arg.id() },
-    resolve: (_root, { uploadId }, ctx) =>
-      inTransaction(ctx, (tx) => retractOwnGenotypeUpload(tx, ctx.viewer, String(uploadId))),
-  }),
-);
+roleGatedWrite('retractMyGenotypeUpload', {
+  type: GenotypeUploadType,
+  description:
+    'Retracts a genotype file you uploaded, whole: its calls leave every count at once. It stays listed as retracted. Audited.',
+  roles: ['participant'],
+  args: (t) => ({ uploadId: t.arg.id() }),
+  run: (tx, viewer, { uploadId }) => retractOwnGenotypeUpload(tx, viewer, String(uploadId)),
+});
