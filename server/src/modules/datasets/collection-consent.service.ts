@@ -4,7 +4,7 @@ import { parseInput } from '../../errors/parse-input.js';
 import { idSchema } from '../../lib/validators.js';
 import type { Actor } from '../actors/actor.js';
 import { CollectionConsentSchema, collectionConsentOfRow } from './collection-consent.js';
-import { datasets } from './datasets.tables.js';
+import type { datasets } from './datasets.tables.js';
 import { changeDatasetSetting } from './editable-dataset.js';
 
 const SetCollectionConsentInput = z.strictObject({

@@ -3,7 +3,7 @@ import type { Tx } from '../../db/database.js';
 import { parseInput } from '../../errors/parse-input.js';
 import { idSchema } from '../../lib/validators.js';
 import type { Actor } from '../actors/actor.js';
-import { datasets } from './datasets.tables.js';
+import type { datasets } from './datasets.tables.js';
 import { changeDatasetSetting } from './editable-dataset.js';
 import { NetworkAccessSchema, networkAccessOfRow } from './network-access.js';
 
