@@ -6,6 +6,7 @@ import {
   type CohortCriteria,
 } from './cohort-criteria.js';
 import { BitmapArena, RoaringBitmap32 } from './roaring.js';
+import { concatUint32 } from './concat-uint32.js';
 
 /** What the index keeps per participant. */
 export interface ParticipantFacts {
@@ -418,17 +419,7 @@ export class CohortIndex {
       } else if (v.carriers instanceof RoaringBitmap32) out.orInPlace(v.carriers);
       else sparse.push(v.carriers);
     }
-    if (sparse.length) {
-      let total = 0;
-      for (const s of sparse) total += s.length;
-      const all = new Uint32Array(total);
-      let at = 0;
-      for (const s of sparse) {
-        all.set(s, at);
-        at += s.length;
-      }
-      out.addMany(all);
-    }
+    if (sparse.length) out.addMany(concatUint32(sparse));
     return out;
   }
 
