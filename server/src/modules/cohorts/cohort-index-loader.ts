@@ -11,6 +11,7 @@ import { CohortIndex, type ParticipantFacts } from './cohort-index.js';
 import { cohortChanges } from '../cohort-changes/cohort-changes.tables.js';
 import { initRoaring } from './roaring.js';
 import { concatUint32 } from './concat-uint32.js';
+import type { VariantSite } from '../datasets/ingest/variant-site.js';
 
 const VARIANT_PAGE = 20_000;
 
@@ -78,14 +79,7 @@ async function loadVariants(db: Queryable, index: CohortIndex): Promise<void> {
   const maxId = bounds?.max ?? 0;
   for (let after = 0; after < maxId; after += VARIANT_PAGE) {
     const upTo = after + VARIANT_PAGE;
-    const rows = await queryRows<{
-      id: number;
-      chrom: string;
-      pos: number;
-      ref: string;
-      alt: string;
-      gene: string | null;
-    }>(
+    const rows = await queryRows<VariantSite>(
       db,
       sql`select id, chrom, pos, ref, alt, gene from variants where id > ${after} and id <= ${upTo}`,
     );

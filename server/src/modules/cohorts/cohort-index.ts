@@ -7,6 +7,7 @@ import {
 } from './cohort-criteria.js';
 import { BitmapArena, RoaringBitmap32 } from './roaring.js';
 import { concatUint32 } from './concat-uint32.js';
+import type { VariantSite } from '../datasets/ingest/variant-site.js';
 
 /** What the index keeps per participant. */
 export interface ParticipantFacts {
@@ -42,13 +43,7 @@ export const namedDiseaseKey = (id: string) => `named:${id}`;
 export const diseaseChoiceKey = (id: string, code: 'p' | 'd' | 'a') => `disease:${id}:${code}`;
 
 /** A variant with its carriers (participant numbers, ascending) by zygosity. */
-export interface VariantCarriers {
-  id: number;
-  chrom: string;
-  pos: number;
-  ref: string;
-  alt: string;
-  gene: string | null;
+export interface VariantCarriers extends VariantSite {
   carriers: Uint32Array;
   homozygous: Uint32Array;
   hemizygous: Uint32Array;
