@@ -85,18 +85,12 @@ export async function disableUser(
   actor: Actor | null,
   userId: unknown,
 ): Promise<UserRecord> {
-  assertCanAdministerAccounts(actor);
-  const id = parseInput(idSchema, userId);
-  const before = await lockedAccount(tx, id);
+  const { id, before } = await administeredAccount(tx, actor, userId);
   if (before.disabledAt !== null) return before;
   if (actor?.kind === 'user' && actor.userId === id)
     throw new ConflictError('You cannot disable your own account');
   if (before.role === 'admin') await assertAnotherActiveAdmin(tx, id);
-  const [row] = await tx
-    .update(users)
-    .set({ disabledAt: new Date() })
-    .where(eq(users.id, id))
-    .returning(userColumns);
+  const row = await setDisabledAt(tx, id, new Date());
   const sessionsEnded = await endSessionsOf(tx, id);
   await appendAuditEvent(tx, actor, {
     action: 'user.disable',
@@ -104,7 +98,7 @@ export async function disableUser(
     targetId: id,
     payload: { sessionsEnded },
   });
-  return toUser(row!);
+  return row;
 }
 
 /** An administrator lets a disabled account sign in again. Enabling an active account is a no-op. */
@@ -113,16 +107,31 @@ export async function enableUser(
   actor: Actor | null,
   userId: unknown,
 ): Promise<UserRecord> {
-  assertCanAdministerAccounts(actor);
-  const id = parseInput(idSchema, userId);
-  const before = await lockedAccount(tx, id);
+  const { id, before } = await administeredAccount(tx, actor, userId);
   if (before.disabledAt === null) return before;
-  const [row] = await tx
-    .update(users)
-    .set({ disabledAt: null })
-    .where(eq(users.id, id))
-    .returning(userColumns);
+  const row = await setDisabledAt(tx, id, null);
   forgetCachedSessions();
   await appendAuditEvent(tx, actor, { action: 'user.enable', targetType: 'user', targetId: id });
+  return row;
+}
+
+/** The account an administrator acts on, by its (parsed) id, locked as `lockedAccount` does. */
+async function administeredAccount(
+  tx: Tx,
+  actor: Actor | null,
+  userId: unknown,
+): Promise<{ id: string; before: UserRecord }> {
+  assertCanAdministerAccounts(actor);
+  const id = parseInput(idSchema, userId);
+  return { id, before: await lockedAccount(tx, id) };
+}
+
+/** Disables the account from `at`, or enables it again (null); answers it as it now is. */
+async function setDisabledAt(tx: Tx, id: string, at: Date | null): Promise<UserRecord> {
+  const [row] = await tx
+    .update(users)
+    .set({ disabledAt: at })
+    .where(eq(users.id, id))
+    .returning(userColumns);
   return toUser(row!);
 }

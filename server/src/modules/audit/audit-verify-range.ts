@@ -1,4 +1,5 @@
 import type { createHash as CreateHash } from 'node:crypto';
+import type { HashedEvent } from './audit-hash.js';
 
 /**
  * One range of the log checked on its own, from the bytes of `COPY (…) TO STDOUT` (text format),
@@ -13,19 +14,14 @@ export const VERIFY_COPY_COLUMNS =
   'seq, (extract(epoch from occurred_at) * 1000)::bigint, actor_id, actor_role, action, ' +
   'target_type, target_id, participant_id, payload, prev_hash, hash';
 
-/** A row whose spliced hash did not match: the caller decides with the full canonicalisation. */
-export interface SuspectRow {
+/**
+ * A row whose spliced hash did not match: the caller decides with the full canonicalisation.
+ * It carries the hashed fields, with the time as the epoch milliseconds COPY gave.
+ */
+export interface SuspectRow extends Omit<HashedEvent, 'occurredAt'> {
   /** Its position in the range. */
   index: number;
-  seq: number;
   occurredAtMs: number;
-  actorId: string | null;
-  actorRole: string;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  participantId: string | null;
-  payload: string;
   prevHash: string;
   hash: string;
   /** The stored hash of the row before it in the range ('' for the first row). */

@@ -42,6 +42,11 @@ export interface FlushResult {
   transactions: number;
 }
 
+/** A flush that did nothing yet: every count at zero. */
+function nothingFlushed(): FlushResult {
+  return { claimed: 0, confirmed: 0, failed: 0, deferred: 0, transactions: 0 };
+}
+
 /**
  * Claims pending rows (FOR UPDATE SKIP LOCKED, so several relays never take the same row),
  * oldest first, and marks them claimed for a while. Committed before anything is sent.
@@ -226,13 +231,7 @@ export class OutboxRelay {
 
   /** One claim-send-record cycle. */
   async flush(): Promise<FlushResult> {
-    const result: FlushResult = {
-      claimed: 0,
-      confirmed: 0,
-      failed: 0,
-      deferred: 0,
-      transactions: 0,
-    };
+    const result = nothingFlushed();
     if (this.haltedBy) return result;
     const rows = await claim(this.db, this.opts);
     result.claimed = rows.length;
@@ -324,13 +323,7 @@ export class OutboxRelay {
 
   /** Flushes repeatedly until nothing is ready (used by tests, the CLI and benchmarks). */
   async drain(): Promise<FlushResult> {
-    const total: FlushResult = {
-      claimed: 0,
-      confirmed: 0,
-      failed: 0,
-      deferred: 0,
-      transactions: 0,
-    };
+    const total = nothingFlushed();
     for (;;) {
       const r = await this.flush();
       for (const k of Object.keys(total) as (keyof FlushResult)[]) total[k] += r[k];

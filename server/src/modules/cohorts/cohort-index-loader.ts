@@ -10,6 +10,8 @@ import { OntologyGraph } from '../ontology/ontology-graph.js';
 import { CohortIndex, type ParticipantFacts } from './cohort-index.js';
 import { cohortChanges } from '../cohort-changes/cohort-changes.tables.js';
 import { initRoaring } from './roaring.js';
+import { concatUint32 } from './concat-uint32.js';
+import type { VariantSite } from '../datasets/ingest/variant-site.js';
 
 const VARIANT_PAGE = 20_000;
 
@@ -77,14 +79,7 @@ async function loadVariants(db: Queryable, index: CohortIndex): Promise<void> {
   const maxId = bounds?.max ?? 0;
   for (let after = 0; after < maxId; after += VARIANT_PAGE) {
     const upTo = after + VARIANT_PAGE;
-    const rows = await queryRows<{
-      id: number;
-      chrom: string;
-      pos: number;
-      ref: string;
-      alt: string;
-      gene: string | null;
-    }>(
+    const rows = await queryRows<VariantSite>(
       db,
       sql`select id, chrom, pos, ref, alt, gene from variants where id > ${after} and id <= ${upTo}`,
     );
@@ -143,14 +138,7 @@ async function loadVariants(db: Queryable, index: CohortIndex): Promise<void> {
  */
 function sortedUnion(lists: number[][] | undefined): Uint32Array {
   if (!lists?.length) return new Uint32Array();
-  let total = 0;
-  for (const l of lists) total += l.length;
-  const all = new Uint32Array(total);
-  let at = 0;
-  for (const l of lists) {
-    all.set(l, at);
-    at += l.length;
-  }
+  const all = concatUint32(lists);
   all.sort();
   let kept = 0;
   for (let i = 0; i < all.length; i++)

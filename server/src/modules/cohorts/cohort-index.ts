@@ -6,6 +6,8 @@ import {
   type CohortCriteria,
 } from './cohort-criteria.js';
 import { BitmapArena, RoaringBitmap32 } from './roaring.js';
+import { concatUint32 } from './concat-uint32.js';
+import type { VariantSite } from '../datasets/ingest/variant-site.js';
 
 /** What the index keeps per participant. */
 export interface ParticipantFacts {
@@ -41,13 +43,7 @@ export const namedDiseaseKey = (id: string) => `named:${id}`;
 export const diseaseChoiceKey = (id: string, code: 'p' | 'd' | 'a') => `disease:${id}:${code}`;
 
 /** A variant with its carriers (participant numbers, ascending) by zygosity. */
-export interface VariantCarriers {
-  id: number;
-  chrom: string;
-  pos: number;
-  ref: string;
-  alt: string;
-  gene: string | null;
+export interface VariantCarriers extends VariantSite {
   carriers: Uint32Array;
   homozygous: Uint32Array;
   hemizygous: Uint32Array;
@@ -418,17 +414,7 @@ export class CohortIndex {
       } else if (v.carriers instanceof RoaringBitmap32) out.orInPlace(v.carriers);
       else sparse.push(v.carriers);
     }
-    if (sparse.length) {
-      let total = 0;
-      for (const s of sparse) total += s.length;
-      const all = new Uint32Array(total);
-      let at = 0;
-      for (const s of sparse) {
-        all.set(s, at);
-        at += s.length;
-      }
-      out.addMany(all);
-    }
+    if (sparse.length) out.addMany(concatUint32(sparse));
     return out;
   }
 

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { CohortIndex, type ParticipantFacts } from './cohort-index.js';
 import type { OntologyGraph } from '../ontology/ontology-graph.js';
+import { concatUint32 } from './concat-uint32.js';
 
 /**
  * The cohort index on disk, so a restart loads it in seconds instead of aggregating every call
@@ -48,16 +49,6 @@ const ASK_EACH_TIME = 2;
 const SIGNED_CONSENT = 4;
 const ACTIVE = 8;
 const STATED_OWN = 16;
-
-function concat(arrays: Uint32Array[], total: number): Uint32Array {
-  const out = new Uint32Array(total);
-  let at = 0;
-  for (const a of arrays) {
-    out.set(a, at);
-    at += a.length;
-  }
-  return out;
-}
 
 /** Indexes strings into a table (sexes, choice strings) so each participant stores a number. */
 function interner() {
@@ -107,17 +98,14 @@ function sections(index: CohortIndex): { info: SectionInfo; data: Buffer }[] {
   const positions = new Int32Array(variants.length);
   const lengths = new Uint32Array(variants.length * 3);
   const carrierParts: Uint32Array[] = [];
-  let carrierTotal = 0;
   variants.forEach((v, i) => {
     variantIds[i] = v.id;
     positions[i] = v.pos;
     for (const [k, set] of [v.carriers, v.homozygous, v.hemizygous].entries()) {
       lengths[i * 3 + k] = set.length;
       carrierParts.push(set);
-      carrierTotal += set.length;
     }
   });
-  const sum = (xs: [string, Uint32Array][]) => xs.reduce((n, [, a]) => n + a.length, 0);
 
   const json = (value: unknown) => Buffer.from(JSON.stringify(value));
   const bytes = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
@@ -129,32 +117,14 @@ function sections(index: CohortIndex): { info: SectionInfo; data: Buffer }[] {
     ['participant.sex', 'u32', bytes(sexIds)],
     ['participant.choices', 'u32', bytes(choiceIds)],
     ['datasets', 'json', json(datasets.map(([id, m]) => [id, m.length]))],
-    [
-      'dataset.members',
-      'u32',
-      bytes(
-        concat(
-          datasets.map(([, m]) => m),
-          sum(datasets),
-        ),
-      ),
-    ],
+    ['dataset.members', 'u32', bytes(concatUint32(datasets.map(([, m]) => m)))],
     ['terms', 'json', json(terms.map(([curie, m]) => [curie, m.length]))],
-    [
-      'term.members',
-      'u32',
-      bytes(
-        concat(
-          terms.map(([, m]) => m),
-          sum(terms),
-        ),
-      ),
-    ],
+    ['term.members', 'u32', bytes(concatUint32(terms.map(([, m]) => m)))],
     ['variant.text', 'json', json(variants.map((v) => [v.chrom, v.ref, v.alt, v.gene]))],
     ['variant.id', 'u32', bytes(variantIds)],
     ['variant.pos', 'i32', bytes(positions)],
     ['variant.lengths', 'u32', bytes(lengths)],
-    ['variant.carriers', 'u32', bytes(concat(carrierParts, carrierTotal))],
+    ['variant.carriers', 'u32', bytes(concatUint32(carrierParts))],
   ];
   return list.map(([name, kind, data]) => ({ info: { name, kind, bytes: data.length }, data }));
 }

@@ -175,16 +175,20 @@ async function writeVersion(
     signing,
     action === 'participant.withdraw' ? 'withdrawal' : 'decision',
   );
-  await tx.insert(consentPreferences).values({
-    participantId: participant.id,
+  // The stored choices, as the row holds them and as the audit event records them.
+  const stored = {
     version: version.version,
     purposes: version.purposes,
     diseases: version.diseases ?? [],
     askEachTime: version.askEachTime,
     discoverable: version.discoverable,
     recontact: version.recontact,
-    createdAt: version.createdAt!,
     signedWith,
+  };
+  await tx.insert(consentPreferences).values({
+    participantId: participant.id,
+    ...stored,
+    createdAt: version.createdAt!,
   });
   await setParticipantDiscoverable(tx, participant.id, version.discoverable);
   await recordCohortChange(tx, 'participant', participant.num);
@@ -194,15 +198,7 @@ async function writeVersion(
     targetType: 'participant',
     targetId: participant.id,
     participantId: participant.id,
-    payload: {
-      version: version.version,
-      purposes: version.purposes,
-      diseases: version.diseases ?? [],
-      askEachTime: version.askEachTime,
-      discoverable: version.discoverable,
-      recontact: version.recontact,
-      signedWith,
-    },
+    payload: stored,
   });
   return { ...version, signedWith };
 }

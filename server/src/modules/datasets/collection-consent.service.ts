@@ -1,13 +1,11 @@
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '../../db/database.js';
 import { parseInput } from '../../errors/parse-input.js';
 import { idSchema } from '../../lib/validators.js';
 import type { Actor } from '../actors/actor.js';
-import { appendAuditEvent } from '../audit/audit.service.js';
 import { CollectionConsentSchema, collectionConsentOfRow } from './collection-consent.js';
-import { datasets } from './datasets.tables.js';
-import { editableDataset } from './editable-dataset.js';
+import type { datasets } from './datasets.tables.js';
+import { changeDatasetSetting } from './editable-dataset.js';
 
 const SetCollectionConsentInput = z.strictObject({
   datasetId: idSchema,
@@ -26,24 +24,13 @@ export async function setCollectionConsent(
   input: unknown,
 ): Promise<typeof datasets.$inferSelect> {
   const data = parseInput(SetCollectionConsentInput, input);
-  const existing = await editableDataset(tx, actor, data.datasetId);
-  const [row] = await tx
-    .update(datasets)
-    .set({
+  return changeDatasetSetting(tx, actor, data.datasetId, {
+    action: 'dataset.collection_consent.change',
+    set: {
       collectionConsent: data.collectionConsent.kind,
       collectionDuoCodes: [...data.collectionConsent.duoCodes],
-      updatedAt: new Date(),
-    })
-    .where(eq(datasets.id, existing.id))
-    .returning();
-  await appendAuditEvent(tx, actor, {
-    action: 'dataset.collection_consent.change',
-    targetType: 'dataset',
-    targetId: existing.id,
-    payload: {
-      before: collectionConsentOfRow(existing),
-      after: data.collectionConsent,
     },
+    before: collectionConsentOfRow,
+    after: data.collectionConsent,
   });
-  return row!;
 }

@@ -1,12 +1,10 @@
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '../../db/database.js';
 import { parseInput } from '../../errors/parse-input.js';
 import { idSchema } from '../../lib/validators.js';
 import type { Actor } from '../actors/actor.js';
-import { appendAuditEvent } from '../audit/audit.service.js';
-import { datasets } from './datasets.tables.js';
-import { editableDataset } from './editable-dataset.js';
+import type { datasets } from './datasets.tables.js';
+import { changeDatasetSetting } from './editable-dataset.js';
 import { NetworkAccessSchema, networkAccessOfRow } from './network-access.js';
 
 const SetNetworkAccessInput = z.strictObject({
@@ -26,17 +24,10 @@ export async function setNetworkAccess(
   input: unknown,
 ): Promise<typeof datasets.$inferSelect> {
   const data = parseInput(SetNetworkAccessInput, input);
-  const existing = await editableDataset(tx, actor, data.datasetId);
-  const [row] = await tx
-    .update(datasets)
-    .set({ networkAccess: data.networkAccess, updatedAt: new Date() })
-    .where(eq(datasets.id, existing.id))
-    .returning();
-  await appendAuditEvent(tx, actor, {
+  return changeDatasetSetting(tx, actor, data.datasetId, {
     action: 'dataset.network_access.change',
-    targetType: 'dataset',
-    targetId: existing.id,
-    payload: { before: networkAccessOfRow(existing), after: data.networkAccess },
+    set: { networkAccess: data.networkAccess },
+    before: networkAccessOfRow,
+    after: data.networkAccess,
   });
-  return row!;
 }

@@ -24,3 +24,16 @@ export function parseAccessDecision(input: unknown): AccessDecision {
     throw new ConflictError('Say why the request is refused (a note)');
   return data;
 }
+
+/**
+ * The columns a decision sets on the request it decides (the two request tables share them):
+ * approved or refused, by whom, when, and the note.
+ */
+export function decisionColumns(decision: AccessDecision, deciderId: string, decidedAt: Date) {
+  return {
+    status: decision.approve ? ('approved' as const) : ('refused' as const),
+    decidedBy: deciderId,
+    decidedAt,
+    decisionNote: decision.note ?? null,
+  };
+}

@@ -22,7 +22,7 @@ import { assertCanDecideNetworkAccess } from './federation.policy.js';
 import { networkAccessRequests } from './federation.tables.js';
 import { foreignGrant, type ForeignGrant, type NetworkAccessRequestRow } from './foreign-grant.js';
 import { verifyForeignVisa, type ForeignVisa } from './foreign-visa.js';
-import { parseAccessDecision } from './access-decision.js';
+import { decisionColumns, parseAccessDecision } from './access-decision.js';
 import type { MemberRegistry } from './member-registry.js';
 
 /** What the network doors for other members' researchers need. */
@@ -217,12 +217,7 @@ export async function decideNetworkAccessRequest(
     throw new ForbiddenError('Only a member of the committee governing this dataset can decide');
   const [updated] = await tx
     .update(networkAccessRequests)
-    .set({
-      status: data.approve ? 'approved' : 'refused',
-      decidedBy: actor.userId,
-      decidedAt: new Date(),
-      decisionNote: data.note ?? null,
-    })
+    .set(decisionColumns(data, actor.userId, new Date()))
     .where(eq(networkAccessRequests.id, row.id))
     .returning();
   await appendAuditEvent(tx, actor, {

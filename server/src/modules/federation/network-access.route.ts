@@ -1,5 +1,5 @@
 import type { Database } from '../../db/database.js';
-import { AppError } from '../../errors/app-errors.js';
+import { appErrorResponse } from '../../http/app-error-response.js';
 import { bearerToken } from '../../http/request-viewer.js';
 import type { Route } from '../../http/router.js';
 import type { CohortCounter } from '../cohorts/cohort-counter.js';
@@ -9,13 +9,6 @@ import {
   requestNetworkAccess,
 } from './network-access-requests.service.js';
 import { exportForNetwork } from './network-export.service.js';
-
-const STATUS: Record<string, number> = {
-  VALIDATION: 400,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-};
 
 /** What the network doors need: the process's registry and counter. */
 export interface NetworkAccessRouteDeps {
@@ -85,11 +78,8 @@ async function answer(door: () => Promise<Response>): Promise<Response> {
   try {
     return await door();
   } catch (error) {
-    if (error instanceof AppError)
-      return Response.json(
-        { error: error.message, code: error.code },
-        { status: STATUS[error.code] ?? 400 },
-      );
+    const response = appErrorResponse(error);
+    if (response) return response;
     throw error;
   }
 }

@@ -17,7 +17,7 @@ import {
   assertCanReviewRemoteAccess,
 } from './federation.policy.js';
 import { memberIssuer } from './holder-client.js';
-import { parseAccessDecision } from './access-decision.js';
+import { decisionColumns, parseAccessDecision } from './access-decision.js';
 import type { MemberRegistry } from './member-registry.js';
 import { networkRequestCommittee, remoteAccessRequests } from './remote-access.tables.js';
 
@@ -170,10 +170,7 @@ export async function decideRemoteAccess(
   const [updated] = await tx
     .update(remoteAccessRequests)
     .set({
-      status: data.approve ? 'approved' : 'refused',
-      decidedBy: actor.userId,
-      decidedAt: now,
-      decisionNote: data.note ?? null,
+      ...decisionColumns(data, actor.userId, now),
       expiresAt: data.approve ? addMonths(now, settings.grantDefaultMonths) : null,
     })
     .where(eq(remoteAccessRequests.id, row.id))

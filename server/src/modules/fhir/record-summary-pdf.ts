@@ -1,6 +1,5 @@
-import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { auditActionWording } from '../audit/audit-actions.js';
-import { PdfWriter, printable } from '../studies/access-request-pdf.js';
+import { PdfWriter } from '../studies/access-request-pdf.js';
 import type { ParticipantEverything } from './patient-everything.service.js';
 
 const SOURCES: Record<string, string> = {
@@ -25,15 +24,7 @@ export async function recordSummaryPdf(
   all: ParticipantEverything,
   printedAt = new Date(),
 ): Promise<Uint8Array> {
-  const doc = await PDFDocument.create();
-  doc.setTitle(printable(`Consentome record of ${all.participant.pseudonym}`));
-  doc.setCreator('Consentome');
-  doc.setCreationDate(printedAt);
-  const w = new PdfWriter(
-    doc,
-    await doc.embedFont(StandardFonts.Helvetica),
-    await doc.embedFont(StandardFonts.HelveticaBold),
-  );
+  const w = await PdfWriter.create(`Consentome record of ${all.participant.pseudonym}`, printedAt);
   w.text('Your Consentome record', { bold: true, size: 16 });
   w.text(`Participant ${all.participant.pseudonym} - printed ${printedAt.toISOString()}`);
   w.gap();
@@ -90,5 +81,5 @@ export async function recordSummaryPdf(
       `${event.recorded.slice(0, 16).replace('T', ' ')} UTC - ${auditActionWording(action)?.sentence ?? action}`,
     );
   }
-  return doc.save();
+  return w.save();
 }

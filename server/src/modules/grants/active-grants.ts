@@ -1,8 +1,11 @@
-import { and, eq, gt, isNull } from 'drizzle-orm';
-import type { Queryable } from '../../db/database.js';
+import { and, eq, gt, isNull, type SQL } from 'drizzle-orm';
+import type { Queryable, Tx } from '../../db/database.js';
 import { users } from '../accounts/accounts.tables.js';
+import { studies } from '../studies/studies.tables.js';
 import { grants } from './grants.tables.js';
-import type { GrantRow } from './grants.service.js';
+
+// Not grants.service.ts's GrantRow: that service imports this file (no import cycles).
+type GrantRow = typeof grants.$inferSelect;
 
 /**
  * A researcher's grants that are active and not past their expiry right now, and only while
@@ -28,4 +31,21 @@ export async function activeGrantsOf(
       ),
     );
   return rows.map((r) => r.grant);
+}
+
+/**
+ * Claims the active grants that also meet `conditions`, for a sweep, each with its study's
+ * title: locked `FOR UPDATE SKIP LOCKED` (the grant rows only), so two sweepers running at once
+ * never handle the same grant.
+ */
+export async function claimActiveGrants(
+  tx: Tx,
+  ...conditions: SQL[]
+): Promise<{ grant: GrantRow; title: string }[]> {
+  return tx
+    .select({ grant: grants, title: studies.title })
+    .from(grants)
+    .innerJoin(studies, eq(studies.id, grants.studyId))
+    .where(and(eq(grants.status, 'active'), ...conditions))
+    .for('update', { of: grants, skipLocked: true });
 }

@@ -10,9 +10,9 @@ import { appendAuditEvent } from '../audit/audit.service.js';
 import { enqueueGrantRecord } from '../chain/outbox.service.js';
 import { dacMemberIds, dacsOfMember, governingDacs } from '../dacs/dac-reads.js';
 import { notify } from '../notifications/notify.js';
-import { studies } from '../studies/studies.tables.js';
 import { addMonths, RENEWAL_MONTHS, type GrantConditions } from './grant-terms.js';
 import { assertCanDecideRenewal, assertIsGrantee } from './grant-renewals.policy.js';
+import { claimActiveGrants } from './active-grants.js';
 import { endGrant, grantState, visibleGrant, type GrantRow } from './grants.service.js';
 import { grantRenewals, grants } from './grants.tables.js';
 
@@ -383,19 +383,12 @@ export async function sweepRenewals(
 ): Promise<{ reminded: number; overdue: number }> {
   return db.transaction(async (tx) => {
     const horizon = new Date(now.getTime() + WINDOW_DAYS * DAY_MS);
-    const candidates = await tx
-      .select({ grant: grants, title: studies.title })
-      .from(grants)
-      .innerJoin(studies, eq(studies.id, grants.studyId))
-      .where(
-        and(
-          eq(grants.status, 'active'),
-          gt(grants.expiresAt, now),
-          lte(grants.renewalDueAt, horizon),
-          isNull(grants.renewalOverdueAt),
-        ),
-      )
-      .for('update', { of: grants, skipLocked: true });
+    const candidates = await claimActiveGrants(
+      tx,
+      gt(grants.expiresAt, now),
+      lte(grants.renewalDueAt, horizon),
+      isNull(grants.renewalOverdueAt),
+    );
     let reminded = 0;
     let overdue = 0;
     for (const { grant, title } of candidates) {

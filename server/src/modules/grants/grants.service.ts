@@ -17,6 +17,7 @@ import { transition } from '../studies/study-lifecycle.js';
 import { studies } from '../studies/studies.tables.js';
 import type { StudyRow } from '../studies/study-access.js';
 import type { MemberConsent } from '../studies/study-cohort.js';
+import { claimActiveGrants } from './active-grants.js';
 import { addMonths, grantConditions, grantedDatasets, RENEWAL_MONTHS } from './grant-terms.js';
 import { assertCanRevokeGrant, canSeeGrant, grantListScope } from './grants.policy.js';
 import { dataExports, exportMembers, grantMembers, grants } from './grants.tables.js';
@@ -224,18 +225,11 @@ export async function sweepGrants(
       .for('update', { skipLocked: true });
     for (const g of due) await endGrant(tx, actor, g, 'expired', 'reached its expiry');
     const soon = new Date(now.getTime() + EXPIRY_NOTICE_DAYS * 86_400_000);
-    const expiring = await tx
-      .select({ grant: grants, title: studies.title })
-      .from(grants)
-      .innerJoin(studies, eq(studies.id, grants.studyId))
-      .where(
-        and(
-          eq(grants.status, 'active'),
-          lte(grants.expiresAt, soon),
-          isNull(grants.expiryNoticeAt),
-        ),
-      )
-      .for('update', { of: grants, skipLocked: true });
+    const expiring = await claimActiveGrants(
+      tx,
+      lte(grants.expiresAt, soon),
+      isNull(grants.expiryNoticeAt),
+    );
     for (const { grant, title } of expiring) {
       await tx.update(grants).set({ expiryNoticeAt: now }).where(eq(grants.id, grant.id));
       await notify(tx, [grant.researcherId], {

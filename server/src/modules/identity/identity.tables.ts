@@ -12,6 +12,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { sessions, users } from '../accounts/accounts.tables.js';
+import { createdAt, timestamptz, uuidRef } from '../../db/columns.js';
 
 /**
  * An account's identity at an institution's OpenID provider: `(issuer, subject)` names one
@@ -22,9 +23,7 @@ export const oidcIdentities = pgTable(
   'oidc_identities',
   {
     id: uuid('id').primaryKey(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id),
+    userId: uuidRef('user_id', () => users.id),
     providerId: text('provider_id').notNull(),
     issuer: text('issuer').notNull(),
     subject: text('subject').notNull(),
@@ -32,8 +31,8 @@ export const oidcIdentities = pgTable(
     entitlements: jsonb('entitlements').$type<string[]>().notNull().default([]),
     /** Who the provider's affiliation claim counts as asserted by (provider setting at sign-in). */
     affiliationBy: text('affiliation_by').notNull().default('system'),
-    claimsAt: timestamp('claims_at', { withTimezone: true }).notNull(),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    claimsAt: timestamptz('claims_at').notNull(),
+    createdAt: createdAt(),
   },
   (t) => [
     uniqueIndex('oidc_identities_issuer_subject_idx').on(t.issuer, t.subject),
@@ -58,9 +57,9 @@ export const oidcFlows = pgTable(
     purpose: text('purpose').notNull(),
     linkUserId: uuid('link_user_id').references(() => users.id),
     linkSessionId: uuid('link_session_id').references(() => sessions.id),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
-    consumedAt: timestamp('consumed_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    expiresAt: timestamptz('expires_at').notNull(),
+    consumedAt: timestamptz('consumed_at'),
   },
   (t) => [check('oidc_flows_purpose_check', sql`${t.purpose} in ('sign_in', 'link')`)],
 );
@@ -75,7 +74,7 @@ export const sessionAuth = pgTable('session_auth', {
     .references(() => sessions.id),
   amr: jsonb('amr').$type<string[]>().notNull(),
   providerId: text('provider_id'),
-  mfaAt: timestamp('mfa_at', { withTimezone: true }),
+  mfaAt: timestamptz('mfa_at'),
 });
 
 /**
@@ -87,11 +86,11 @@ export const totpAuthenticators = pgTable('totp_authenticators', {
     .primaryKey()
     .references(() => users.id),
   sealedSecret: text('sealed_secret').notNull(),
-  confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
+  confirmedAt: timestamptz('confirmed_at'),
   lastStep: bigint('last_step', { mode: 'number' }),
   failures: integer('failures').notNull().default(0),
-  lockedUntil: timestamp('locked_until', { withTimezone: true }),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  lockedUntil: timestamptz('locked_until'),
+  createdAt: createdAt(),
 });
 
 /** One-time recovery codes, stored as SHA-256 digests. */
@@ -99,11 +98,9 @@ export const recoveryCodes = pgTable(
   'recovery_codes',
   {
     id: uuid('id').primaryKey(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id),
+    userId: uuidRef('user_id', () => users.id),
     codeHash: text('code_hash').notNull(),
-    usedAt: timestamp('used_at', { withTimezone: true }),
+    usedAt: timestamptz('used_at'),
   },
   (t) => [index('recovery_codes_user_idx').on(t.userId)],
 );
@@ -117,9 +114,7 @@ export const staffPasskeys = pgTable(
   'staff_passkeys',
   {
     id: uuid('id').primaryKey(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id),
+    userId: uuidRef('user_id', () => users.id),
     /** WebAuthn credential id, base64url. */
     credentialId: text('credential_id').notNull().unique(),
     /** COSE public key, base64url. */
@@ -140,13 +135,11 @@ export const staffPasskeyChallenges = pgTable(
   'staff_passkey_challenges',
   {
     challenge: text('challenge').primaryKey(),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id),
+    userId: uuidRef('user_id', () => users.id),
     /** The session the assertion will prove the second factor for (null for a registration). */
     sessionId: uuid('session_id').references(() => sessions.id),
     purpose: text('purpose').notNull(),
-    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamptz('expires_at').notNull(),
   },
   (t) => [
     index('staff_passkey_challenges_user_idx').on(t.userId),

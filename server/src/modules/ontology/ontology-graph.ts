@@ -1,5 +1,6 @@
 import type { Queryable } from '../../db/database.js';
 import { ontologyParents, ontologyTerms } from './ontology.tables.js';
+import { reachableTerms } from './reachable-terms.js';
 
 /**
  * HPO and MONDO in memory: labels and is_a edges, with descendant and ancestor sets computed on
@@ -52,32 +53,11 @@ export class OntologyGraph {
 
   /** The term and everything below it (is_a, transitively). */
   descendants(curie: string): ReadonlySet<string> {
-    return this.walk(curie, this.children, this.descendantCache);
+    return reachableTerms(curie, this.children, this.descendantCache);
   }
 
   /** The term and everything above it (is_a, transitively). */
   ancestors(curie: string): ReadonlySet<string> {
-    return this.walk(curie, this.parents, this.ancestorCache);
-  }
-
-  private walk(
-    curie: string,
-    next: Map<string, string[]>,
-    cache: Map<string, ReadonlySet<string>>,
-  ): ReadonlySet<string> {
-    const hit = cache.get(curie);
-    if (hit) return hit;
-    const seen = new Set<string>([curie]);
-    const stack = [curie];
-    while (stack.length) {
-      for (const n of next.get(stack.pop()!) ?? []) {
-        if (!seen.has(n)) {
-          seen.add(n);
-          stack.push(n);
-        }
-      }
-    }
-    cache.set(curie, seen);
-    return seen;
+    return reachableTerms(curie, this.parents, this.ancestorCache);
   }
 }

@@ -103,13 +103,7 @@ export async function getParticipant(
   const [row] = await tx.select().from(participants).where(eq(participants.id, participantId));
   if (!row) throw new NotFoundError('Participant');
   assertCanReadParticipant(actor, row);
-  await appendAuditEvent(tx, actor, {
-    action: 'participant.read',
-    targetType: 'participant',
-    targetId: row.id,
-    participantId: row.id,
-  });
-  return row;
+  return auditedRead(tx, actor, row);
 }
 
 /**
@@ -125,6 +119,15 @@ export async function getOwnParticipant(
     ? [await signedInParticipant(tx, actor, { lock: false })]
     : await tx.select().from(participants).where(eq(participants.userId, actor.userId));
   if (!row) return null;
+  return auditedRead(tx, actor, row);
+}
+
+/** Records that the actor read the participant's record (audit: every read of it), then answers it. */
+async function auditedRead(
+  tx: Tx,
+  actor: Actor | null,
+  row: ParticipantRecord,
+): Promise<ParticipantRecord> {
   await appendAuditEvent(tx, actor, {
     action: 'participant.read',
     targetType: 'participant',

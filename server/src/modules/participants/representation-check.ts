@@ -1,10 +1,19 @@
-import { and, desc, eq, gt, isNull } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, type SQL } from 'drizzle-orm';
 import type { Queryable } from '../../db/database.js';
 import { participantRepresentatives } from './participants.tables.js';
 
 /** Today as an ISO date (UTC), the unit representation ends in. */
 export function todayIso(now: Date = new Date()): string {
   return now.toISOString().slice(0, 10);
+}
+
+/** Rows of representations of the participant by `userId`, narrowed by `more`. */
+function representationsBy(userId: string, participantId: string, ...more: SQL[]) {
+  return and(
+    eq(participantRepresentatives.representativeUserId, userId),
+    eq(participantRepresentatives.participantId, participantId),
+    ...more,
+  );
 }
 
 /**
@@ -21,9 +30,9 @@ export async function activeRepresentation(
     .select()
     .from(participantRepresentatives)
     .where(
-      and(
-        eq(participantRepresentatives.representativeUserId, userId),
-        eq(participantRepresentatives.participantId, participantId),
+      representationsBy(
+        userId,
+        participantId,
         isNull(participantRepresentatives.endedAt),
         gt(participantRepresentatives.endsOn, todayIso(now)),
       ),
@@ -37,12 +46,7 @@ export async function representationOf(db: Queryable, userId: string, participan
   const [row] = await db
     .select()
     .from(participantRepresentatives)
-    .where(
-      and(
-        eq(participantRepresentatives.representativeUserId, userId),
-        eq(participantRepresentatives.participantId, participantId),
-      ),
-    )
+    .where(representationsBy(userId, participantId))
     .orderBy(desc(participantRepresentatives.endsOn))
     .limit(1);
   return row ?? null;

@@ -1,5 +1,6 @@
 import { index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { participants } from '../participants/participants.tables.js';
+import { timestamptz, uuidRef } from '../../db/columns.js';
 
 /**
  * A participant's passkeys (WebAuthn, ES256). Each is also registered on chain under the
@@ -10,9 +11,7 @@ export const participantPasskeys = pgTable(
   'participant_passkeys',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    participantId: uuid('participant_id')
-      .notNull()
-      .references(() => participants.id),
+    participantId: uuidRef('participant_id', () => participants.id),
     /** WebAuthn credential id, base64url: also the key id on chain. */
     credentialId: text('credential_id').notNull().unique(),
     /** COSE public key, base64url (what @simplewebauthn/server verifies with). */
@@ -33,7 +32,7 @@ export const passkeyChallenges = pgTable('passkey_challenges', {
     .primaryKey()
     .references(() => participants.id),
   challenge: text('challenge').notNull(),
-  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  expiresAt: timestamptz('expires_at').notNull(),
 });
 
 /**
@@ -42,5 +41,5 @@ export const passkeyChallenges = pgTable('passkey_challenges', {
  */
 export const passkeySignInChallenges = pgTable('passkey_sign_in_challenges', {
   challenge: text('challenge').primaryKey(),
-  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  expiresAt: timestamptz('expires_at').notNull(),
 });

@@ -83,31 +83,20 @@ export async function authoriseClinician(
   actor: Actor | null,
   input: { clinicianEmail: string; canRead: boolean; canAppend: boolean; until: string },
 ): Promise<{ id: string; endsAt: Date }> {
-  const a = parseInput(authoriseSchema, input);
-  const participant = await signedInParticipant(tx, actor, { lock: true });
-  const now = new Date();
-  const endsAt = endOfDay(a.until, now);
-  const [clinician] = await tx
-    .select({ id: users.id, institution: users.institution })
-    .from(users)
-    .where(
-      and(eq(users.email, a.clinicianEmail), eq(users.role, 'clinician'), isNull(users.disabledAt)),
-    );
-  if (!clinician?.institution) throw new NotFoundError('Clinician');
-  const id = await replaceAuthorisation(
-    tx,
-    participant.id,
-    { clinicianUserId: clinician.id },
-    { canRead: a.canRead, canAppend: a.canAppend, now, endsAt },
-  );
-  await appendAuditEvent(tx, actor, {
-    action: 'clinician.authorise',
-    targetType: 'clinician_authorisation',
-    targetId: id,
-    participantId: participant.id,
-    payload: { clinicianId: clinician.id, read: a.canRead, append: a.canAppend, until: a.until },
+  return authorise(tx, actor, parseInput(authoriseSchema, input), async (a) => {
+    const [clinician] = await tx
+      .select({ id: users.id, institution: users.institution })
+      .from(users)
+      .where(
+        and(
+          eq(users.email, a.clinicianEmail),
+          eq(users.role, 'clinician'),
+          isNull(users.disabledAt),
+        ),
+      );
+    if (!clinician?.institution) throw new NotFoundError('Clinician');
+    return { clinicianUserId: clinician.id };
   });
-  return { id, endsAt };
 }
 
 /**
@@ -120,43 +109,56 @@ export async function authoriseCareTeam(
   actor: Actor | null,
   input: { careTeamId: string; canRead: boolean; canAppend: boolean; until: string },
 ): Promise<{ id: string; endsAt: Date }> {
-  const a = parseInput(authoriseTeamSchema, input);
+  return authorise(tx, actor, parseInput(authoriseTeamSchema, input), async (a) => {
+    const [team] = await tx
+      .select({ id: careTeams.id })
+      .from(careTeams)
+      .where(eq(careTeams.id, a.careTeamId));
+    if (!team) throw new NotFoundError('Care team');
+    return { careTeamId: team.id };
+  });
+}
+
+/**
+ * What both kinds of authorisation share, on parsed input: the signed-in participant (locked),
+ * an end that is not past (checked before the holder is looked up), then the holder `findHolder`
+ * answers (or refuses), whose active authorisation the new one replaces.
+ */
+async function authorise<T extends AuthorisationTerms>(
+  tx: Tx,
+  actor: Actor | null,
+  a: T,
+  findHolder: (a: T) => Promise<AuthorisationHolder>,
+): Promise<{ id: string; endsAt: Date }> {
   const participant = await signedInParticipant(tx, actor, { lock: true });
   const now = new Date();
   const endsAt = endOfDay(a.until, now);
-  const [team] = await tx
-    .select({ id: careTeams.id })
-    .from(careTeams)
-    .where(eq(careTeams.id, a.careTeamId));
-  if (!team) throw new NotFoundError('Care team');
-  const id = await replaceAuthorisation(
-    tx,
-    participant.id,
-    { careTeamId: team.id },
-    { canRead: a.canRead, canAppend: a.canAppend, now, endsAt },
-  );
-  await appendAuditEvent(tx, actor, {
-    action: 'care_team.authorise',
-    targetType: 'clinician_authorisation',
-    targetId: id,
-    participantId: participant.id,
-    payload: { careTeamId: team.id, read: a.canRead, append: a.canAppend, until: a.until },
-  });
+  const holder = await findHolder(a);
+  const id = await replaceAuthorisation(tx, actor, participant.id, holder, { ...a, now, endsAt });
   return { id, endsAt };
+}
+
+/** The rights and the last day a participant grants. */
+interface AuthorisationTerms {
+  canRead: boolean;
+  canAppend: boolean;
+  until: string;
 }
 
 /** Who an authorisation is for: one clinician, or a care team. */
 type AuthorisationHolder = { clinicianUserId: string } | { careTeamId: string };
 
 /**
- * Revokes the participant's active authorisation of the same holder (now) and records the new
- * one: a participant has at most one active authorisation per clinician or team. Answers its id.
+ * Revokes the participant's active authorisation of the same holder (now), records the new one
+ * and audits it: a participant has at most one active authorisation per clinician or team.
+ * Answers its id.
  */
 async function replaceAuthorisation(
   tx: Tx,
+  actor: Actor | null,
   participantId: string,
   holder: AuthorisationHolder,
-  terms: { canRead: boolean; canAppend: boolean; now: Date; endsAt: Date },
+  terms: AuthorisationTerms & { now: Date; endsAt: Date },
 ): Promise<string> {
   const sameHolder =
     'careTeamId' in holder
@@ -182,6 +184,18 @@ async function replaceAuthorisation(
     canAppend: terms.canAppend,
     startsAt: terms.now,
     endsAt: terms.endsAt,
+  });
+  const rights = { read: terms.canRead, append: terms.canAppend, until: terms.until };
+  await appendAuditEvent(tx, actor, {
+    ...('careTeamId' in holder
+      ? { action: 'care_team.authorise', payload: { careTeamId: holder.careTeamId, ...rights } }
+      : {
+          action: 'clinician.authorise',
+          payload: { clinicianId: holder.clinicianUserId, ...rights },
+        }),
+    targetType: 'clinician_authorisation',
+    targetId: id,
+    participantId,
   });
   return id;
 }

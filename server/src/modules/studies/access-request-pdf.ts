@@ -25,7 +25,21 @@ export function printable(text: string): string {
 export class PdfWriter {
   private page: PDFPage;
   private y: number;
-  constructor(
+
+  /** A new A4 document by Consentome with that title (made printable), in Helvetica. */
+  static async create(title: string, printedAt: Date): Promise<PdfWriter> {
+    const doc = await PDFDocument.create();
+    doc.setTitle(printable(title));
+    doc.setCreator('Consentome');
+    doc.setCreationDate(printedAt);
+    return new PdfWriter(
+      doc,
+      await doc.embedFont(StandardFonts.Helvetica),
+      await doc.embedFont(StandardFonts.HelveticaBold),
+    );
+  }
+
+  private constructor(
     private readonly doc: PDFDocument,
     private readonly font: PDFFont,
     private readonly bold: PDFFont,
@@ -64,6 +78,11 @@ export class PdfWriter {
   gap(): void {
     this.y -= LEADING / 2;
   }
+
+  /** The document's bytes. */
+  save(): Promise<Uint8Array> {
+    return this.doc.save();
+  }
 }
 
 const label = (key: string) => key.replace(/([A-Z])/g, ' $1').toLowerCase();
@@ -90,15 +109,7 @@ export async function accessRequestPdf(
   collaborators: CollaboratorRow[],
   printedAt = new Date(),
 ): Promise<Uint8Array> {
-  const doc = await PDFDocument.create();
-  doc.setTitle(printable(`Data access request: ${study.title}`));
-  doc.setCreator('Consentome');
-  doc.setCreationDate(printedAt);
-  const w = new PdfWriter(
-    doc,
-    await doc.embedFont(StandardFonts.Helvetica),
-    await doc.embedFont(StandardFonts.HelveticaBold),
-  );
+  const w = await PdfWriter.create(`Data access request: ${study.title}`, printedAt);
   w.text('Data access request', { bold: true, size: 16 });
   w.text(study.title, { bold: true, size: 12 });
   w.text(`Request ${study.id} - status ${study.status.replace('_', ' ')}`);
@@ -128,5 +139,5 @@ export async function accessRequestPdf(
         );
     w.gap();
   }
-  return doc.save();
+  return w.save();
 }

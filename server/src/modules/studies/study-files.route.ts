@@ -1,11 +1,10 @@
 import type { Database } from '../../db/database.js';
-import { AppError } from '../../errors/app-errors.js';
+import { appErrorResponse } from '../../http/app-error-response.js';
 import { requestViewer } from '../../http/request-viewer.js';
 import type { Route } from '../../http/router.js';
 import { printRequest } from './request-file-access.js';
 import { readStudyDocument } from './study-documents.service.js';
 
-const STATUS: Record<string, number> = { NOT_FOUND: 404, CONFLICT: 409, FORBIDDEN: 403 };
 const PDF = /^\/api\/studies\/([^/]+)\/request\.pdf$/;
 const DOCUMENT = /^\/api\/studies\/([^/]+)\/documents\/([^/]+)$/;
 
@@ -52,11 +51,8 @@ export function studyFilesRoute(db: Database): Route {
           },
         });
       } catch (error) {
-        if (error instanceof AppError)
-          return Response.json(
-            { error: error.message, code: error.code },
-            { status: STATUS[error.code] ?? 400 },
-          );
+        const response = appErrorResponse(error);
+        if (response) return response;
         throw error;
       }
     },

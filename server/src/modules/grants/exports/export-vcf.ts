@@ -6,6 +6,7 @@ import { pgIntArray, pgTextArray } from '../../../db/pg-array.js';
 import { queryRows } from '../../../db/query-rows.js';
 import { BgzfWriter } from '../../genomics/bgzf/bgzf-writer.js';
 import { TabixIndexBuilder } from '../../genomics/bgzf/tabix-index.js';
+import type { VariantSite } from '../../datasets/ingest/variant-site.js';
 
 /** One exported sample: the participant's number and the export's own id for them. */
 export interface ExportSample {
@@ -48,14 +49,8 @@ export const ABSENT_CALL_RULE =
   'no-call in the submitted file, which ingest does not keep. ./. where none of the sample’s ' +
   'granted datasets had the site, so nothing is known about it.';
 
-export interface VariantRow extends Record<string, unknown> {
-  id: number;
-  chrom: string;
-  pos: number;
-  ref: string;
-  alt: string;
-  gene: string | null;
-}
+/** A variant row as the export reads it (`queryRows` wants an open record). */
+export type VariantRow = VariantSite & Record<string, unknown>;
 
 /** The written VCF (BGZF) and its tabix index. */
 export interface WrittenExportVcf {

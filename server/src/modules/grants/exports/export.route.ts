@@ -1,13 +1,11 @@
 import { Readable } from 'node:stream';
 import type { Database } from '../../../db/database.js';
-import { AppError } from '../../../errors/app-errors.js';
+import { appErrorResponse } from '../../../http/app-error-response.js';
 import { requestViewer } from '../../../http/request-viewer.js';
 import type { Route } from '../../../http/router.js';
 import type { FileStore } from '../../../lib/file-store.js';
 import { ExportLapsedError, auditLapsedDownload } from './export-consent-check.js';
 import { RangeNotSatisfiableError, exportFile, type ExportFileName } from './export.service.js';
-
-const STATUS: Record<string, number> = { NOT_FOUND: 404, CONFLICT: 409, FORBIDDEN: 403 };
 
 /** The file each path names; `vcf` stays as the VCF's path from before it was compressed. */
 const FILES: Record<string, ExportFileName> = {
@@ -78,11 +76,8 @@ export function exportRoute(
           );
         if (error instanceof ExportLapsedError)
           await db.transaction((tx) => auditLapsedDownload(tx, viewer, error));
-        if (error instanceof AppError)
-          return Response.json(
-            { error: error.message, code: error.code },
-            { status: STATUS[error.code] ?? 400 },
-          );
+        const response = appErrorResponse(error);
+        if (response) return response;
         throw error;
       }
     },

@@ -1,5 +1,6 @@
-import { pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../../accounts/accounts.tables.js';
+import { timestamptz, uuidRef } from '../../../db/columns.js';
 
 /**
  * An affiliation an administrator asserted for an account without a provider (a password
@@ -10,8 +11,6 @@ export const assertedAffiliations = pgTable('asserted_affiliations', {
     .primaryKey()
     .references(() => users.id),
   value: text('value').notNull(),
-  assertedBy: uuid('asserted_by')
-    .notNull()
-    .references(() => users.id),
-  assertedAt: timestamp('asserted_at', { withTimezone: true }).notNull().defaultNow(),
+  assertedBy: uuidRef('asserted_by', () => users.id),
+  assertedAt: timestamptz('asserted_at').notNull().defaultNow(),
 });

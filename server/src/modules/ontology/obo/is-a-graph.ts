@@ -1,3 +1,4 @@
+import { reachableTerms } from '../reachable-terms.js';
 import { OboFormatError } from './obo-format-error.js';
 
 /** `child` is_a `parent`. */
@@ -40,12 +41,12 @@ export class IsAGraph {
 
   /** The term and all its is_a ancestors. */
   ancestorsOf(curie: string): ReadonlySet<string> {
-    return walk(curie, this.parents, this.ancestorCache);
+    return reachableTerms(curie, this.parents, this.ancestorCache);
   }
 
   /** The term and all its is_a descendants. */
   descendantsOf(curie: string): ReadonlySet<string> {
-    return walk(curie, this.children, this.descendantCache);
+    return reachableTerms(curie, this.children, this.descendantCache);
   }
 
   /** True when `term` is `ancestor` or lies below it. */
@@ -65,27 +66,6 @@ function listOf(map: Map<string, string[]>, key: string): string[] {
   let list = map.get(key);
   if (!list) map.set(key, (list = []));
   return list;
-}
-
-function walk(
-  start: string,
-  next: Map<string, string[]>,
-  cache: Map<string, ReadonlySet<string>>,
-): ReadonlySet<string> {
-  const hit = cache.get(start);
-  if (hit) return hit;
-  const seen = new Set<string>([start]);
-  const stack = [start];
-  while (stack.length) {
-    for (const n of next.get(stack.pop()!) ?? []) {
-      if (!seen.has(n)) {
-        seen.add(n);
-        stack.push(n);
-      }
-    }
-  }
-  cache.set(start, seen);
-  return seen;
 }
 
 /**
