@@ -1,5 +1,6 @@
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consentPreferencesInput } from '../../test/consent-preferences-input.js';
 import {
   approve,
   openAccessFixture,
@@ -19,12 +20,7 @@ const RETURN = `mutation($i: ReturnOfResultsInput!) { requestReturnOfResults(inp
   __typename ... on MutationRequestReturnOfResultsSuccess { data { requested contacted } }
   ... on Error { code message } } }`;
 
-const prefs = (recontact: boolean) => ({
-  purposes: { gru: 'ASK', hmb: 'ASK', ds: 'ASK', poa: 'ASK', methods: 'ASK', commercial: 'ASK' },
-  askEachTime: false,
-  discoverable: true,
-  recontact,
-});
+const prefs = (recontact: boolean) => consentPreferencesInput({}, { recontact });
 
 /**
  * Return of results: a grantee names samples of their export with a clinically actionable

@@ -1,5 +1,6 @@
 import { and, count, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consentPreferencesInput } from '../../test/consent-preferences-input.js';
 import { createGraphQLServer } from '../../http/yoga.js';
 import {
   FIXTURE_PUBLIC_URL,
@@ -42,12 +43,7 @@ const FIND = `query($e: String!) { participantAtMySite(enrolmentId: $e) { __type
   ... on QueryParticipantAtMySiteSuccess { data { id enrolmentId status requests { id } representatives { representativeName endReason } } }
   ... on Error { code message } } }`;
 
-const prefs = (hmb: string) => ({
-  purposes: { gru: 'ASK', hmb, ds: 'ASK', poa: 'DENY', methods: 'ASK', commercial: 'DENY' },
-  askEachTime: false,
-  discoverable: true,
-  recontact: false,
-});
+const prefs = (hmb: string) => consentPreferencesInput({ hmb, poa: 'DENY', commercial: 'DENY' });
 
 const today = () => new Date().toISOString().slice(0, 10);
 

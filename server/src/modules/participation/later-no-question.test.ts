@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consentPreferencesInput } from '../../test/consent-preferences-input.js';
 import {
   approve,
   askedParticipants,
@@ -20,12 +21,7 @@ import { memberConsents } from '../studies/study-cohort.js';
 const SET = `mutation($i: ConsentPreferencesInput!) { setConsentPreferences(input: $i) {
   __typename ... on MutationSetConsentPreferencesSuccess { data { version } } ... on Error { code message } } }`;
 
-const prefs = (hmb: string) => ({
-  purposes: { gru: 'ASK', hmb, ds: 'ASK', poa: 'ASK', methods: 'ASK', commercial: 'ASK' },
-  askEachTime: false,
-  discoverable: true,
-  recontact: false,
-});
+const prefs = (hmb: string) => consentPreferencesInput({ hmb });
 
 /**
  * Precedence rule 4 end to end: a participant says yes to two health studies, one of which is
