@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { and, eq, gte, lte, ne } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { studyMemberConsents } from '../../test/study-member-consents.js';
 import {
   approve,
   mutate,
@@ -23,14 +24,12 @@ import {
 } from '../participants/participants.service.js';
 import { participants } from '../participants/participants.tables.js';
 import { askLateJoiners } from './late-joiners.js';
-import { consentRequests, studies } from './studies.tables.js';
-import { memberConsents, studyCandidates } from './study-cohort.js';
+import { consentRequests } from './studies.tables.js';
+import { studyCandidates } from './study-cohort.js';
 import type { CohortCriteria } from '../cohorts/cohort-criteria.js';
 import { DEMO_SITE } from '../demo/demo-accounts.js';
 import { endLapsedRepresentations } from '../participants/representation.service.js';
 import { answerActingFor, parentOfMinorTurningEighteen } from '../../test/representation.js';
-import type { CombinedMatchResult } from '../consent/duo/match-across-datasets.js';
-import type { ResearchPurpose } from '../consent/duo/match-types.js';
 
 const STEWARD = systemActor('steward');
 const YEAR = new Date().getUTCFullYear();
@@ -169,19 +168,9 @@ describe(`broad consent at collection, then a late joiner asked after approval (
     await approve(f, studyId);
     const asked = await requestsOf(studyId);
     expect(asked.map((r) => r.participantId)).toEqual([chooserId]);
-    const [study] = await f.db.db.select().from(studies).where(eq(studies.id, studyId));
     const index = await f.cohorts.current();
-    const members = await f.db.db.transaction((tx) =>
-      memberConsents(
-        tx,
-        {
-          id: study!.id,
-          status: study!.status,
-          purpose: study!.purpose as ResearchPurpose,
-          match: study!.match as CombinedMatchResult,
-        },
-        studyCandidates(index, study!.cohortCriteria as CohortCriteria, study!.datasetIds),
-      ),
+    const members = await studyMemberConsents(f.db.db, studyId, (study) =>
+      studyCandidates(index, study.cohortCriteria as CohortCriteria, study.datasetIds),
     );
     const byRule = new Map<string, number>();
     for (const m of members) byRule.set(m.rule, (byRule.get(m.rule) ?? 0) + 1);
