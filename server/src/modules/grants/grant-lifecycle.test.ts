@@ -15,12 +15,12 @@ import {
 } from '../../test/access-fixture.js';
 import { auditEventsWithAction } from '../../test/audit-rows.js';
 import { fetchExportFile } from '../../test/export-fixture.js';
+import { notificationsOf } from '../../test/notifications-of.js';
 import { TEST_DRIVER } from '../../test/test-database.js';
 import { users } from '../accounts/accounts.tables.js';
 import { beaconRoute } from '../beacon/beacon-route.js';
 import { deliverPendingMail } from '../notifications/mail-delivery.js';
 import { logMailPort, type MailMessage } from '../notifications/mail-port.js';
-import { notifications } from '../notifications/notifications.tables.js';
 import { notify } from '../notifications/notify.js';
 import { studies } from '../studies/studies.tables.js';
 import { sweepGrants } from './grants.service.js';
@@ -36,10 +36,7 @@ describe(`grants, review rules, passports and notifications (${TEST_DRIVER})`, (
   }, 180_000);
   afterAll(() => f.dispose());
 
-  const researcherNotifications = async () => {
-    const [r] = await f.db.db.select().from(users).where(eq(users.email, 'researcher@demo.local'));
-    return f.db.db.select().from(notifications).where(eq(notifications.userId, r!.id));
-  };
+  const researcherNotifications = () => notificationsOf(f.db.db, 'researcher@demo.local');
 
   it('a member taking part in a study cannot vote on it; approving a denied match needs an override reason; a withdrawn request takes no votes', async () => {
     // Commercial use of a dataset whose data use says NCU: the DUO match denies it.

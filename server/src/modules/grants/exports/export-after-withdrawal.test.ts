@@ -1,5 +1,4 @@
 import { gunzipSync } from 'node:zlib';
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   answerRequest,
@@ -9,9 +8,8 @@ import {
 } from '../../../test/access-fixture.js';
 import { auditEventsWithAction } from '../../../test/audit-rows.js';
 import { createExportRow, fetchExportFile } from '../../../test/export-fixture.js';
+import { notificationsOf } from '../../../test/notifications-of.js';
 import { TEST_DRIVER } from '../../../test/test-database.js';
-import { users } from '../../accounts/accounts.tables.js';
-import { notifications } from '../../notifications/notifications.tables.js';
 
 /**
  * Issue #11 finding 10: an export made before a withdrawal was still served afterwards, with the
@@ -77,14 +75,7 @@ describe(`an export after a withdrawal or a "no" (${TEST_DRIVER})`, () => {
     expect(downloads.filter((e) => e.targetId === before.id)).toHaveLength(1);
 
     // The grantee was told, in words that say what to do.
-    const [researcher] = await f.db.db
-      .select()
-      .from(users)
-      .where(eq(users.email, 'researcher@demo.local'));
-    const told = await f.db.db
-      .select()
-      .from(notifications)
-      .where(eq(notifications.userId, researcher!.id));
+    const told = await notificationsOf(f.db.db, 'researcher@demo.local');
     expect(told.some((n) => /can no longer be downloaded: create a new export/.test(n.body))).toBe(
       true,
     );
