@@ -26,13 +26,10 @@ import { queryRows } from '../src/db/query-rows.js';
 import { LocalFileStore } from '../src/lib/file-store.js';
 import { systemActor } from '../src/modules/actors/actor.js';
 import { insertUser } from '../src/modules/accounts/accounts.service.js';
-import { registerDataset } from '../src/modules/datasets/datasets.service.js';
-import { ingestVcf } from '../src/modules/datasets/ingest/vcf-ingest.service.js';
-import { generateSyntheticCohort } from '../src/modules/genomics/synth/generate-cohort.js';
 import { writeExportVcf } from '../src/modules/grants/exports/export-vcf.js';
 import { ensureShippedOntologies } from '../src/modules/ontology/ontology-import.service.js';
-import { importParticipants } from '../src/modules/participants/participant-import.service.js';
 import { exportVcf as exportVcfBefore } from './export-vcf-before.js';
+import { cohortSizeOf, syntheticBenchPanel } from './synthetic-panel.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -93,27 +90,12 @@ async function setup(handle: Awaited<ReturnType<typeof openDatabase>>) {
       institution: null,
     }),
   );
-  const dataset = await db.transaction((tx) =>
-    registerDataset(tx, system, {
-      name: 'Bench panel',
-      description: 'Synthetic panel for the export benchmark.',
-      dataUse: { permission: 'GRU', modifiers: [] },
-      stewardId: steward.id,
-    }),
-  );
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'consentome-export-bench-'));
   const t = Date.now();
-  const truth = await generateSyntheticCohort({
-    participants: Number(opts.participants),
-    variants: Number(opts.variants),
-    calls: Number(opts.calls),
-    seed: 7,
-    outDir: dir,
+  await syntheticBenchPanel(db, system, {
+    stewardId: steward.id,
+    description: 'Synthetic panel for the export benchmark.',
+    size: cohortSizeOf(opts),
   });
-  await importParticipants(db, system, path.join(dir, truth.participantsFile));
-  for (const file of truth.vcfFiles)
-    await ingestVcf(db, system, { datasetId: dataset.id, path: path.join(dir, file.file) });
-  fs.rmSync(dir, { recursive: true, force: true });
   console.log(`setup: ${opts.participants} participants, ${Date.now() - t} ms`);
 }
 

@@ -7,9 +7,6 @@
  *   npm run bench:workflow -- [--participants 2000] [--variants 3000] [--calls 40000]
  * Runs on embedded PGlite in memory.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { eq } from 'drizzle-orm';
 import { migrateDatabase } from '../src/db/migrate.js';
@@ -18,18 +15,15 @@ import { openDatabase } from '../src/db/open-database.js';
 import { insertUser } from '../src/modules/accounts/accounts.service.js';
 import { systemActor, type UserActor } from '../src/modules/actors/actor.js';
 import { CohortEngine } from '../src/modules/cohorts/cohort-engine.js';
-import { registerDataset } from '../src/modules/datasets/datasets.service.js';
-import { ingestVcf } from '../src/modules/datasets/ingest/vcf-ingest.service.js';
-import { generateSyntheticCohort } from '../src/modules/genomics/synth/generate-cohort.js';
 import { createExport } from '../src/modules/grants/exports/export.service.js';
 import { grants } from '../src/modules/grants/grants.tables.js';
 import { ensureShippedOntologies } from '../src/modules/ontology/ontology-import.service.js';
-import { importParticipants } from '../src/modules/participants/participant-import.service.js';
 import { participants } from '../src/modules/participants/participants.tables.js';
 import { castVote } from '../src/modules/review/review.service.js';
 import { createStudy, submitStudy } from '../src/modules/studies/studies.service.js';
 import { consentRequests } from '../src/modules/studies/studies.tables.js';
 import { recordStudyDecision } from '../src/modules/studies/study-decisions.js';
+import { cohortSizeOf, syntheticBenchPanel } from './synthetic-panel.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -66,26 +60,11 @@ async function main() {
     await user('ethics_board', 'b2@bench.local'),
   ];
   const steward = await user('steward', 's@bench.local');
-  const dataset = await db.transaction((tx) =>
-    registerDataset(tx, system, {
-      name: 'Bench panel',
-      description: 'Synthetic panel for the workflow benchmark.',
-      dataUse: { permission: 'GRU', modifiers: [] },
-      stewardId: steward.userId,
-    }),
-  );
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'consentome-wf-'));
-  const truth = await generateSyntheticCohort({
-    participants: Number(opts.participants),
-    variants: Number(opts.variants),
-    calls: Number(opts.calls),
-    seed: 7,
-    outDir: dir,
+  const dataset = await syntheticBenchPanel(db, system, {
+    stewardId: steward.userId,
+    description: 'Synthetic panel for the workflow benchmark.',
+    size: cohortSizeOf(opts),
   });
-  await importParticipants(db, system, path.join(dir, truth.participantsFile));
-  for (const file of truth.vcfFiles)
-    await ingestVcf(db, system, { datasetId: dataset.id, path: path.join(dir, file.file) });
-  fs.rmSync(dir, { recursive: true, force: true });
   const cohorts = new CohortEngine(db);
   const index = await cohorts.current();
   const study = await db.transaction((tx) =>

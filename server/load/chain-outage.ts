@@ -15,29 +15,16 @@ import { ChainWorker } from '../src/modules/chain/chain-worker.js';
 import { seedDemo } from '../src/modules/demo/seed-demo.js';
 import { verifyAuditChain } from '../src/modules/audit/audit-verify.js';
 import { SwitchableLedger, openTestLedger } from '../src/test/test-chain.js';
+import { loadPreferences } from './consent-preferences.js';
 import { signIn } from './server-process.js';
 import { createTarget, type Driver } from './targets.js';
 
 type Log = (line: string) => void;
 
-const preferences = (hmb: string) =>
+const preferences = (hmb: 'PERMIT' | 'DENY') =>
   JSON.stringify({
     query: `mutation($i: ConsentPreferencesInput!) { setConsentPreferences(input: $i) { __typename } }`,
-    variables: {
-      i: {
-        purposes: {
-          gru: 'PERMIT',
-          hmb,
-          ds: 'ASK',
-          poa: 'DENY',
-          methods: 'PERMIT',
-          commercial: 'DENY',
-        },
-        askEachTime: false,
-        discoverable: true,
-        recontact: false,
-      },
-    },
+    variables: { i: loadPreferences(hmb) },
   });
 
 /**

@@ -13,6 +13,7 @@ import {
   type ServerProcess,
 } from './server-process.js';
 import type { Target } from './targets.js';
+import { loadPreferences } from './consent-preferences.js';
 
 type Log = (line: string) => void;
 
@@ -52,21 +53,7 @@ function consentWriter(server: ServerProcess, token: string, acknowledged: numbe
         const res = await gql<{ setConsentPreferences: { data?: { version: number } } }>(
           server.url,
           `mutation($i: ConsentPreferencesInput!) { setConsentPreferences(input: $i) { ... on MutationSetConsentPreferencesSuccess { data { version } } } }`,
-          {
-            i: {
-              purposes: {
-                gru: 'PERMIT',
-                hmb: choice,
-                ds: 'ASK',
-                poa: 'DENY',
-                methods: 'PERMIT',
-                commercial: 'DENY',
-              },
-              askEachTime: false,
-              discoverable: true,
-              recontact: false,
-            },
-          },
+          { i: loadPreferences(choice) },
           token,
         );
         const v = res.data?.setConsentPreferences.data?.version;

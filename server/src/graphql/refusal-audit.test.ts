@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createAppServices } from '../app/app-services.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Logger } from '../lib/logger.js';
+import { capturingLogger } from '../test/capturing-logger.js';
 import { createGraphQLServer } from '../http/yoga.js';
 import { auditEventsWithAction } from '../test/audit-rows.js';
 import { createTestApi, loginAs, makeUser, testConfig } from '../test/test-api.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../test/test-database.js';
-
-type Line = { level: string; message: string; fields?: Record<string, unknown> };
 
 describe(`refused reads and admin attempts are audited; expected errors are not faults (${TEST_DRIVER})`, () => {
   let db: TestDatabase;
@@ -63,16 +61,7 @@ describe(`refused reads and admin attempts are audited; expected errors are not 
   });
 
   it('an expected error is one info line without a stack; an unexpected one keeps its stack', async () => {
-    const lines: Line[] = [];
-    const at = (level: string) => (message: string, fields?: Record<string, unknown>) => {
-      lines.push({ level, message, fields });
-    };
-    const log: Logger = {
-      debug: at('debug'),
-      info: at('info'),
-      warn: at('warn'),
-      error: at('error'),
-    };
+    const { log, lines } = capturingLogger();
     const yoga = createGraphQLServer(
       db.db,
       testConfig(),

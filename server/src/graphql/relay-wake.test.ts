@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consentPreferencesInput } from '../test/consent-preferences-input.js';
 import type { EmbeddedLedger } from '@consentome/contracts-client';
 import { createAppServices } from '../app/app-services.js';
 import { createLogger } from '../lib/logger.js';
@@ -80,19 +81,10 @@ describe(`a GraphQL write wakes the outbox relay (${TEST_DRIVER})`, () => {
       const res = await gql(
         SET,
         {
-          i: {
-            purposes: {
-              gru: 'PERMIT',
-              hmb: 'PERMIT',
-              ds: 'PERMIT',
-              poa: 'DENY',
-              methods: 'ASK',
-              commercial: 'DENY',
-            },
-            askEachTime: false,
-            discoverable: true,
-            recontact: true,
-          },
+          i: consentPreferencesInput(
+            { gru: 'PERMIT', hmb: 'PERMIT', ds: 'PERMIT', poa: 'DENY', commercial: 'DENY' },
+            { recontact: true },
+          ),
         },
         { token },
       );

@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createAppServices } from '../app/app-services.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveSession } from '../modules/accounts/accounts.service.js';
 import { TEST_PASSWORD, createTestApi, loginAs, makeUser, testConfig } from '../test/test-api.js';
+import { createTestRouter } from '../test/in-process-api.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../test/test-database.js';
-import { createRouter } from './router.js';
-import { standardRoutes } from './standard-routes.js';
-import { createGraphQLServer } from './yoga.js';
 
 const config = testConfig({
   webOrigin: 'http://127.0.0.1:3000',
@@ -18,35 +15,32 @@ const EVIL = 'http://127.0.0.1:8080';
 
 describe(`cross-site requests carrying the session cookie (${TEST_DRIVER})`, () => {
   let db: TestDatabase;
-  let router: ReturnType<typeof createRouter>;
+  let router: ReturnType<typeof createTestRouter>;
   let token = '';
   beforeAll(async () => {
     db = await createTestDatabase();
-    const services = createAppServices(db.db, config);
-    const yoga = createGraphQLServer(db.db, config, services);
-    router = createRouter(
-      standardRoutes(db.db, config, services),
-      (r, c) => yoga.handle(r, c),
-      config,
-    );
+    router = createTestRouter(db.db, config);
     token = await loginAs(createTestApi(db.db, config), await makeUser(db.db, 'researcher'));
   });
   afterAll(() => db.dispose());
 
   const cookie = () => `consentome_session=${token}`;
   const stillSignedIn = async () => (await resolveSession(db.db, token)) !== null;
-
-  it('refuses a cross-origin form POST that would log the user out everywhere', async () => {
-    const res = await router.fetch(`${API}/graphql`, {
+  /** A form on the attacker's page posting `query` to the API (same-site to the browser). */
+  const crossSiteFormPost = (query: string, headers: Record<string, string> = {}) =>
+    router.fetch(`${API}/graphql`, {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
         origin: EVIL,
         'sec-fetch-site': 'same-site',
-        cookie: cookie(),
+        ...headers,
       },
-      body: new URLSearchParams({ query: 'mutation { logoutEverywhere }' }).toString(),
+      body: new URLSearchParams({ query }).toString(),
     });
+
+  it('refuses a cross-origin form POST that would log the user out everywhere', async () => {
+    const res = await crossSiteFormPost('mutation { logoutEverywhere }', { cookie: cookie() });
     expect(res.status).toBe(403);
     expect(await stillSignedIn()).toBe(true);
   });
@@ -66,17 +60,9 @@ describe(`cross-site requests carrying the session cookie (${TEST_DRIVER})`, () 
 
   it('refuses login CSRF: a cross-site form cannot sign the browser into an attacker account', async () => {
     const attacker = await makeUser(db.db, 'researcher');
-    const res = await router.fetch(`${API}/graphql`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        origin: EVIL,
-        'sec-fetch-site': 'same-site',
-      },
-      body: new URLSearchParams({
-        query: `mutation { login(email: "${attacker.email}", password: "${TEST_PASSWORD}") { __typename } }`,
-      }).toString(),
-    });
+    const res = await crossSiteFormPost(
+      `mutation { login(email: "${attacker.email}", password: "${TEST_PASSWORD}") { __typename } }`,
+    );
     expect(res.status).toBe(403);
     expect(res.headers.get('set-cookie')).toBeNull();
   });

@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAppServices } from '../app/app-services.js';
 import { actorOf, createTestApi, loginAs, makeUser, testConfig } from '../test/test-api.js';
+import { createTestRouter } from '../test/in-process-api.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../test/test-database.js';
 import { registerDataset } from '../modules/datasets/datasets.service.js';
-import { createRouter } from './router.js';
-import { standardRoutes } from './standard-routes.js';
-import { createGraphQLServer } from './yoga.js';
 
 const MB = 1024 * 1024;
 const START = `mutation($input: StartIngestInput!) { startIngest(input: $input) {
@@ -13,19 +10,13 @@ const START = `mutation($input: StartIngestInput!) { startIngest(input: $input) 
 
 describe(`one upload limit, UPLOAD_MAX_MB (${TEST_DRIVER})`, () => {
   let db: TestDatabase;
-  let router: ReturnType<typeof createRouter>;
+  let router: ReturnType<typeof createTestRouter>;
   let token = '';
   let datasetId = '';
   const config = testConfig({ uploadMaxBytes: 40 * MB });
   beforeAll(async () => {
     db = await createTestDatabase();
-    const services = createAppServices(db.db, config);
-    const yoga = createGraphQLServer(db.db, config, services);
-    router = createRouter(
-      standardRoutes(db.db, config, services),
-      (r, c) => yoga.handle(r, c),
-      config,
-    );
+    router = createTestRouter(db.db, config);
     const steward = await makeUser(db.db, 'steward');
     token = await loginAs(createTestApi(db.db, config), steward);
     datasetId = (

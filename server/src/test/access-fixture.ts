@@ -298,6 +298,40 @@ export function answerRequest(
   );
 }
 
+/** Enrols the first `n` participants asked by a study, as askedParticipants does, and each says yes. */
+export async function permittingParticipants(
+  f: AccessFixture,
+  studyId: string,
+  n: number,
+): Promise<{ participantId: string; requestId: string; token: string }[]> {
+  const asked = await askedParticipants(f, studyId, n);
+  for (const p of asked) {
+    const answered = await answerRequest(f, p, 'PERMIT');
+    if (answered.__typename !== 'MutationAnswerConsentRequestSuccess')
+      throw new Error(`answering failed: ${JSON.stringify(answered)}`);
+  }
+  return asked;
+}
+
+/**
+ * The set-up of most grant and export tests: a study over the panel submitted with `criteria`,
+ * the first `participants` it asks all saying yes, then both board members approving it.
+ * Answers the study, its grant and the participants (as askedParticipants answers them).
+ */
+export async function approvedStudyWithGrant(
+  f: AccessFixture,
+  { criteria, participants: n }: { criteria?: Record<string, unknown>; participants: number },
+): Promise<{
+  studyId: string;
+  grantId: string;
+  asked: { participantId: string; requestId: string; token: string }[];
+}> {
+  const studyId = await submittedStudy(f, criteria ? { criteria } : {});
+  const asked = await permittingParticipants(f, studyId, n);
+  const grantId = await approve(f, studyId);
+  return { studyId, grantId, asked };
+}
+
 /** Both demo board members approve; answers the grant id. */
 export async function approve(f: AccessFixture, studyId: string): Promise<string> {
   for (const token of [f.tokens.ethics, f.tokens.ethics2]) {

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { loadConfig, type Config } from '../config.js';
 import type { Database } from '../db/database.js';
+import { createRouter } from '../http/router.js';
+import { standardRoutes } from '../http/standard-routes.js';
 import { createGraphQLServer } from '../http/yoga.js';
 import { insertUser, type UserRecord } from '../modules/accounts/accounts.service.js';
 import type { UserActor } from '../modules/actors/actor.js';
@@ -68,6 +70,24 @@ export function createTestApi(
       headers: response.headers,
     };
   };
+}
+
+/**
+ * GraphQL and the standard routes behind the one router the server puts in front of them, so
+ * a test sees what the router adds (CSRF checks, body limits, CORS) as a browser would. The
+ * chain's doors and the Beacon are left out (app/api-handler.ts adds them at start-up).
+ */
+export function createTestRouter(
+  db: Database,
+  config: Config,
+  services: AppServices = createAppServices(db, config),
+): ReturnType<typeof createRouter> {
+  const yoga = createGraphQLServer(db, config, services);
+  return createRouter(
+    standardRoutes(db, config, services),
+    (request, context) => yoga.handle(request, context),
+    config,
+  );
 }
 
 /** The password every test account uses. */

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consentPreferencesInput } from '../../test/consent-preferences-input.js';
 import { lastAuditEvent } from '../../test/audit-rows.js';
 import { TEST_PASSWORD, createTestApi, loginAs, makeUser } from '../../test/test-api.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
@@ -19,17 +20,10 @@ const WITHDRAW = `mutation($c: Boolean!) { withdrawConsent(confirm: $c) {
   __typename ... on MutationWithdrawConsentSuccess { data { withdrawnAt studiesThatReceivedData } } ... on Error { code message } } }`;
 
 const prefs = (over: Record<string, unknown> = {}) => ({
-  purposes: {
-    gru: 'ASK',
-    hmb: 'PERMIT',
-    ds: 'PERMIT',
-    poa: 'DENY',
-    methods: 'ASK',
-    commercial: 'DENY',
-  },
-  askEachTime: false,
-  discoverable: true,
-  recontact: true,
+  ...consentPreferencesInput(
+    { hmb: 'PERMIT', ds: 'PERMIT', poa: 'DENY', commercial: 'DENY' },
+    { recontact: true },
+  ),
   ...over,
 });
 
@@ -102,16 +96,7 @@ describe(`dynamic consent (${TEST_DRIVER})`, () => {
     await gql(
       SET,
       {
-        i: prefs({
-          purposes: {
-            gru: 'PERMIT',
-            hmb: 'PERMIT',
-            ds: 'PERMIT',
-            poa: 'DENY',
-            methods: 'ASK',
-            commercial: 'DENY',
-          },
-        }),
+        i: prefs({ purposes: { ...prefs().purposes, gru: 'PERMIT' } }),
       },
       { token },
     );

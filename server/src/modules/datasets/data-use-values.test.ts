@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditCount, lastAuditEvent } from '../../test/audit-rows.js';
 import { createTestApi, loginAs, makeUser } from '../../test/test-api.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../../test/test-database.js';
+import { isoDateInDays } from '../../test/iso-dates.js';
 import { systemActor } from '../actors/actor.js';
 import { assignDacDatasets, createDac } from '../dacs/dacs.service.js';
 import { dataUseChanges, datasets } from './datasets.tables.js';
@@ -35,9 +36,6 @@ interface Payload {
   fieldErrors?: { field: string; message: string }[];
   message?: string;
 }
-
-const future = (days: number) =>
-  new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
 describe(`DUO modifier values and versioned data use (${TEST_DRIVER})`, () => {
   let db: TestDatabase;
@@ -95,7 +93,7 @@ describe(`DUO modifier values and versioned data use (${TEST_DRIVER})`, () => {
   };
 
   it('stores every value with its modifier, region codes normalised, as version 1', async () => {
-    const mor = future(90);
+    const mor = isoDateInDays(90);
     const res = await register({
       permission: 'HMB',
       modifiers: ['TS', 'MOR', 'GS', 'IS', 'US', 'PS'],
@@ -145,7 +143,7 @@ describe(`DUO modifier values and versioned data use (${TEST_DRIVER})`, () => {
     ],
     [
       'MOR today',
-      { modifiers: ['MOR'], params: { moratoriumUntil: future(0) } },
+      { modifiers: ['MOR'], params: { moratoriumUntil: isoDateInDays(0) } },
       'dataUse.params.moratoriumUntil',
       'not in the future',
     ],

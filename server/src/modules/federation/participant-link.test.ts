@@ -3,15 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import {
   FIXTURE_PUBLIC_URL,
-  approve,
-  askedParticipants,
+  approvedStudyWithGrant,
   mutate,
   openAccessFixture,
-  submittedStudy,
   type AccessFixture,
-  answerRequest,
 } from '../../test/access-fixture.js';
 import { auditEventsWithAction } from '../../test/audit-rows.js';
+import { createExportRow } from '../../test/export-fixture.js';
 import { createTestApi, testConfig } from '../../test/in-process-api.js';
 import { startNetworkSite, type NetworkSite } from '../../test/network-site.js';
 import { SoftAuthenticator } from '../../test/soft-authenticator.js';
@@ -117,12 +115,12 @@ describe(`a participant linked at two sites (${TEST_DRIVER})`, () => {
     relayB = new OutboxRelay(b.db.db, admin, quiet);
 
     // At B: a study over three participants who all said yes, approved, with its grant.
-    const studyId = await submittedStudy(b, {
+    const approved = await approvedStudyWithGrant(b, {
       criteria: { datasets: [b.panelId], sex: 'female', ageMin: 40, ageMax: 70 },
+      participants: 3,
     });
-    const asked = await askedParticipants(b, studyId, 3);
-    for (const p of asked) await answerRequest(b, p, 'PERMIT');
-    grantId = await approve(b, studyId);
+    const asked = approved.asked;
+    grantId = approved.grantId;
     idB = asked[0]!.participantId;
     tokenB = asked[0]!.token;
     others = asked.slice(1).map((p) => p.participantId);
@@ -158,20 +156,11 @@ describe(`a participant linked at two sites (${TEST_DRIVER})`, () => {
   });
 
   const exportNow = async () => {
-    const res = await mutate(b, b.tokens.researcher, 'createExport(grantId: $grantId)', 'id', {
-      grantId,
-    });
-    expect(res.__typename).toBe('MutationCreateExportSuccess');
-    const [row] = await b.db.db
-      .select()
-      .from(dataExports)
-      .where(eq(dataExports.grantId, grantId))
-      .orderBy(desc(dataExports.createdAt))
-      .limit(1);
+    const row = await createExportRow(b, grantId);
     const members = await b.db.db
       .select({ participantId: exportMembers.participantId })
       .from(exportMembers)
-      .where(eq(exportMembers.exportId, row!.id));
+      .where(eq(exportMembers.exportId, row.id));
     return members.map((m) => m.participantId).sort();
   };
   const linkRows = (db: Database) => db.select().from(participantSiteLinks);

@@ -1,15 +1,13 @@
 import type { Binary, Bundle, Condition, Provenance } from '@medplum/fhirtypes';
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { participantByEmail } from '../../test/participant-by-email.js';
 import { openAccessFixture, signIn, type AccessFixture } from '../../test/access-fixture.js';
 import { auditEventsWithAction, lastAuditEventWith } from '../../test/audit-rows.js';
 import { fhirSchemaErrors } from '../../test/fhir-schema-validator.js';
 import { actorOf } from '../../test/test-api.js';
 import { TEST_DRIVER } from '../../test/test-database.js';
 import { findUser } from '../accounts/accounts.service.js';
-import { users } from '../accounts/accounts.tables.js';
 import { uploadOwnGenotypes } from '../datasets/genotype-upload/genotype-upload.service.js';
-import { participants } from '../participants/participants.tables.js';
 import { fhirRoute } from './fhir.route.js';
 import { recordDownloadRoute } from './record-download.route.js';
 
@@ -26,13 +24,9 @@ describe(`a participant downloads their whole record (${TEST_DRIVER})`, () => {
   beforeAll(async () => {
     f = await openAccessFixture();
     patient = await signIn(f.gql, 'patient@demo.local');
-    const [me] = await f.db.db
-      .select({ id: participants.id, pseudonym: participants.pseudonym, userId: users.id })
-      .from(participants)
-      .innerJoin(users, eq(users.id, participants.userId))
-      .where(eq(users.email, 'patient@demo.local'));
-    participantId = me!.id;
-    pseudonym = me!.pseudonym;
+    const me = await participantByEmail(f.db.db, 'patient@demo.local');
+    participantId = me.id;
+    pseudonym = me.pseudonym;
     const add = await f.gql(
       `mutation { addConditionToRecord(input: { code: "HP:0000365", onset: "2010-01-01", note: "since school" }) { __typename } }`,
       {},
@@ -49,7 +43,7 @@ describe(`a participant downloads their whole record (${TEST_DRIVER})`, () => {
       '',
     ].join('\n');
     const bytes = new TextEncoder().encode(text);
-    const actor = actorOf((await findUser(f.db.db, me!.userId))!);
+    const actor = actorOf((await findUser(f.db.db, me.userId))!);
     await f.db.db.transaction((tx) =>
       uploadOwnGenotypes(
         tx,

@@ -11,18 +11,19 @@ import {
   submittedStudy,
   type AccessFixture,
   answerRequest,
+  approvedStudyWithGrant,
 } from '../../test/access-fixture.js';
 import { auditEventsWithAction } from '../../test/audit-rows.js';
+import { fetchExportFile } from '../../test/export-fixture.js';
+import { notificationsOf } from '../../test/notifications-of.js';
 import { TEST_DRIVER } from '../../test/test-database.js';
 import { users } from '../accounts/accounts.tables.js';
 import { beaconRoute } from '../beacon/beacon-route.js';
 import { deliverPendingMail } from '../notifications/mail-delivery.js';
 import { logMailPort, type MailMessage } from '../notifications/mail-port.js';
-import { notifications } from '../notifications/notifications.tables.js';
 import { notify } from '../notifications/notify.js';
 import { studies } from '../studies/studies.tables.js';
 import { sweepGrants } from './grants.service.js';
-import { exportRoute } from './exports/export.route.js';
 import { dataExports, grants } from './grants.tables.js';
 import { passportVisaChecker } from './passport-visa-checker.js';
 import { passportBrokerRoute } from './passport/passport-broker.route.js';
@@ -35,10 +36,7 @@ describe(`grants, review rules, passports and notifications (${TEST_DRIVER})`, (
   }, 180_000);
   afterAll(() => f.dispose());
 
-  const researcherNotifications = async () => {
-    const [r] = await f.db.db.select().from(users).where(eq(users.email, 'researcher@demo.local'));
-    return f.db.db.select().from(notifications).where(eq(notifications.userId, r!.id));
-  };
+  const researcherNotifications = () => notificationsOf(f.db.db, 'researcher@demo.local');
 
   it('a member taking part in a study cannot vote on it; approving a denied match needs an override reason; a withdrawn request takes no votes', async () => {
     // Commercial use of a dataset whose data use says NCU: the DUO match denies it.
@@ -74,11 +72,10 @@ describe(`grants, review rules, passports and notifications (${TEST_DRIVER})`, (
   });
 
   it('the passport carries a ControlledAccessGrants visa per granted dataset, the Beacon counts per dataset with it, and revocation ends both at once', async () => {
-    const studyId = await submittedStudy(f, {
+    const { studyId, grantId } = await approvedStudyWithGrant(f, {
       criteria: { datasets: [f.panelId], sex: 'male', ageMin: 30, ageMax: 50 },
+      participants: 2,
     });
-    for (const p of await askedParticipants(f, studyId, 2)) await answerRequest(f, p, 'PERMIT');
-    const grantId = await approve(f, studyId);
     const broker = passportBrokerRoute(f.db.db, FIXTURE_PUBLIC_URL);
     const passportOf = async () => {
       const res = await broker.handler(
@@ -215,12 +212,7 @@ describe(`grants, review rules, passports and notifications (${TEST_DRIVER})`, (
       .where(eq(dataExports.grantId, grantId))
       .orderBy(desc(dataExports.createdAt))
       .limit(1);
-    const download = await exportRoute(f.db.db, f.services.files).handler(
-      new Request(`${FIXTURE_PUBLIC_URL}/api/exports/${latest!.id}/vcf`, {
-        headers: { authorization: `Bearer ${f.tokens.researcher}` },
-      }),
-      {},
-    );
+    const download = await fetchExportFile(f, latest!.id, 'vcf');
     expect(download.status).toBe(200);
     expect(gunzipSync(Buffer.from(await download.arrayBuffer())).toString()).toMatch(
       /^##fileformat=VCFv4\.3/,

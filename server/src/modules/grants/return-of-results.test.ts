@@ -1,31 +1,26 @@
-import { desc, eq, inArray } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consentPreferencesInput } from '../../test/consent-preferences-input.js';
 import {
   approve,
-  askedParticipants,
-  mutate,
   openAccessFixture,
+  permittingParticipants,
   submittedStudy,
   type AccessFixture,
-  answerRequest,
 } from '../../test/access-fixture.js';
 import { auditEventsWithAction } from '../../test/audit-rows.js';
+import { createExportRow } from '../../test/export-fixture.js';
 import { TEST_DRIVER } from '../../test/test-database.js';
 import { notifications } from '../notifications/notifications.tables.js';
 import { participants } from '../participants/participants.tables.js';
-import { dataExports, exportMembers } from './grants.tables.js';
+import { exportMembers } from './grants.tables.js';
 
 const SET = `mutation($i: ConsentPreferencesInput!) { setConsentPreferences(input: $i) { __typename } }`;
 const RETURN = `mutation($i: ReturnOfResultsInput!) { requestReturnOfResults(input: $i) {
   __typename ... on MutationRequestReturnOfResultsSuccess { data { requested contacted } }
   ... on Error { code message } } }`;
 
-const prefs = (recontact: boolean) => ({
-  purposes: { gru: 'ASK', hmb: 'ASK', ds: 'ASK', poa: 'ASK', methods: 'ASK', commercial: 'ASK' },
-  askEachTime: false,
-  discoverable: true,
-  recontact,
-});
+const prefs = (recontact: boolean) => consentPreferencesInput({}, { recontact });
 
 /**
  * Return of results: a grantee names samples of their export with a clinically actionable
@@ -49,23 +44,12 @@ describe(`return of results through the site (${TEST_DRIVER})`, () => {
   beforeAll(async () => {
     f = await openAccessFixture();
     const studyId = await submittedStudy(f);
-    const asked = await askedParticipants(f, studyId, 3);
-    for (const p of asked) await answerRequest(f, p, 'PERMIT');
+    const asked = await permittingParticipants(f, studyId, 3);
     // The first allows recontact, the second does not, the third never says (default: no).
     await f.gql(SET, { i: prefs(true) }, { token: asked[0]!.token });
     await f.gql(SET, { i: prefs(false) }, { token: asked[1]!.token });
     grantId = await approve(f, studyId);
-    const made = await mutate(f, f.tokens.researcher, 'createExport(grantId: $grantId)', 'id', {
-      grantId,
-    });
-    expect(made.__typename).toBe('MutationCreateExportSuccess');
-    const [row] = await f.db.db
-      .select()
-      .from(dataExports)
-      .where(eq(dataExports.grantId, grantId))
-      .orderBy(desc(dataExports.createdAt))
-      .limit(1);
-    exportId = row!.id;
+    exportId = (await createExportRow(f, grantId)).id;
     const members = await f.db.db
       .select({
         participantId: exportMembers.participantId,

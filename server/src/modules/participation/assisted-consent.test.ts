@@ -1,5 +1,6 @@
 import { and, count, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consentPreferencesInput } from '../../test/consent-preferences-input.js';
 import { createGraphQLServer } from '../../http/yoga.js';
 import {
   FIXTURE_PUBLIC_URL,
@@ -10,6 +11,7 @@ import {
   submittedStudy,
   type AccessFixture,
 } from '../../test/access-fixture.js';
+import { answerActingFor, parentOfMinorTurningEighteen } from '../../test/representation.js';
 import { makeUser, loginAs, testConfig, TEST_PASSWORD } from '../../test/test-api.js';
 import { TEST_DRIVER } from '../../test/test-database.js';
 import { systemActor } from '../actors/actor.js';
@@ -41,16 +43,7 @@ const FIND = `query($e: String!) { participantAtMySite(enrolmentId: $e) { __type
   ... on QueryParticipantAtMySiteSuccess { data { id enrolmentId status requests { id } representatives { representativeName endReason } } }
   ... on Error { code message } } }`;
 
-const LINK = `mutation($i: RepresentationLinkInput!) { linkRepresentative(input: $i) { __typename
-  ... on MutationLinkRepresentativeSuccess { data { representatives { representativeName relationship endsOn endReason } } }
-  ... on Error { code message } ... on ValidationError { fieldErrors { field message } } } }`;
-
-const prefs = (hmb: string) => ({
-  purposes: { gru: 'ASK', hmb, ds: 'ASK', poa: 'DENY', methods: 'ASK', commercial: 'DENY' },
-  askEachTime: false,
-  discoverable: true,
-  recontact: false,
-});
+const prefs = (hmb: string) => consentPreferencesInput({ hmb, poa: 'DENY', commercial: 'DENY' });
 
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -299,12 +292,6 @@ describe(`staff-assisted and proxy consent (${TEST_DRIVER})`, () => {
   it('a representative answers a request for the participant, reaches majority, and the participant is asked and confirms (story)', async () => {
     const studyId = await submittedStudy(f);
     const [person] = await askedParticipants(f, studyId, 1);
-    const parent = await makeUser(f.db.db, 'participant');
-    const parentToken = await loginAs(f.gql, parent);
-    // The participant turns 18 tomorrow.
-    const born = new Date();
-    born.setUTCFullYear(born.getUTCFullYear() - 18);
-    born.setUTCDate(born.getUTCDate() + 1);
     const [pseudonym] = await f.db.db
       .select({ p: participants.pseudonym })
       .from(participants)
@@ -315,25 +302,11 @@ describe(`staff-assisted and proxy consent (${TEST_DRIVER})`, () => {
       { token: coordinator },
     );
     expect(found.data?.participantAtMySite.__typename).toBe('QueryParticipantAtMySiteSuccess');
-    const linked = await f.gql<{
-      linkRepresentative: {
-        __typename: string;
-        data: { representatives: { endsOn: string; endReason: string }[] };
-      };
-    }>(
-      LINK,
-      {
-        i: {
-          participantId: person!.participantId,
-          representativeEmail: parent.email,
-          relationship: 'parent',
-          dateOfBirth: born.toISOString().slice(0, 10),
-        },
-      },
-      { token: coordinator },
-    );
-    expect(linked.data?.linkRepresentative.__typename, JSON.stringify(linked)).toBe(
-      'MutationLinkRepresentativeSuccess',
+    // The participant turns 18 tomorrow.
+    const { parent, parentToken } = await parentOfMinorTurningEighteen(
+      f,
+      coordinator,
+      person!.participantId,
     );
 
     // The parent sees whom they may act for, and answers the study's request for them.
@@ -343,14 +316,12 @@ describe(`staff-assisted and proxy consent (${TEST_DRIVER})`, () => {
     expect(mine.data?.myRepresentedParticipants.map((r) => r.participantId)).toEqual([
       person!.participantId,
     ]);
-    const acting = {
-      authorization: `Bearer ${parentToken}`,
-      'x-consentome-acting-for': person!.participantId,
-    };
-    const answer = await f.gql<{ answerConsentRequest: { __typename: string } }>(
-      `mutation($r: ID!) { answerConsentRequest(requestId: $r, decision: PERMIT) { __typename ... on Error { code message } } }`,
-      { r: person!.requestId },
-      { headers: acting },
+    const answer = await answerActingFor(
+      f,
+      parentToken,
+      person!.participantId,
+      person!.requestId,
+      'PERMIT',
     );
     expect(answer.data?.answerConsentRequest.__typename, JSON.stringify(answer)).toBe(
       'MutationAnswerConsentRequestSuccess',
@@ -405,10 +376,12 @@ describe(`staff-assisted and proxy consent (${TEST_DRIVER})`, () => {
 
     // The parent can no longer act: refused, nothing changes.
     const before = await footprint(person!.participantId);
-    const late = await f.gql<{ answerConsentRequest: { __typename: string; code?: string } }>(
-      `mutation($r: ID!) { answerConsentRequest(requestId: $r, decision: DENY) { __typename ... on Error { code message } } }`,
-      { r: person!.requestId },
-      { headers: acting },
+    const late = await answerActingFor(
+      f,
+      parentToken,
+      person!.participantId,
+      person!.requestId,
+      'DENY',
     );
     expect(late.data?.answerConsentRequest.code).toBe('FORBIDDEN');
     expect(await footprint(person!.participantId)).toEqual(before);

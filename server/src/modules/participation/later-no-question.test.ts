@@ -1,5 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { studyMemberConsents } from '../../test/study-member-consents.js';
+import { consentPreferencesInput } from '../../test/consent-preferences-input.js';
 import {
   approve,
   askedParticipants,
@@ -10,22 +12,14 @@ import {
 } from '../../test/access-fixture.js';
 import { auditEventsWithAction } from '../../test/audit-rows.js';
 import { TEST_DRIVER } from '../../test/test-database.js';
-import type { CombinedMatchResult } from '../consent/duo/match-across-datasets.js';
-import type { ResearchPurpose } from '../consent/duo/match-types.js';
 import { notifications } from '../notifications/notifications.tables.js';
 import { participants } from '../participants/participants.tables.js';
-import { consentRequests, studies } from '../studies/studies.tables.js';
-import { memberConsents } from '../studies/study-cohort.js';
+import { consentRequests } from '../studies/studies.tables.js';
 
 const SET = `mutation($i: ConsentPreferencesInput!) { setConsentPreferences(input: $i) {
   __typename ... on MutationSetConsentPreferencesSuccess { data { version } } ... on Error { code message } } }`;
 
-const prefs = (hmb: string) => ({
-  purposes: { gru: 'ASK', hmb, ds: 'ASK', poa: 'ASK', methods: 'ASK', commercial: 'ASK' },
-  askEachTime: false,
-  discoverable: true,
-  recontact: false,
-});
+const prefs = (hmb: string) => consentPreferencesInput({ hmb });
 
 /**
  * Precedence rule 4 end to end: a participant says yes to two health studies, one of which is
@@ -39,23 +33,11 @@ describe(`a later standing no over an earlier study yes (${TEST_DRIVER})`, () =>
   let person: { participantId: string; token: string };
 
   const consentIn = async (studyId: string) => {
-    const [study] = await f.db.db.select().from(studies).where(eq(studies.id, studyId));
     const [p] = await f.db.db
       .select({ num: participants.num })
       .from(participants)
       .where(eq(participants.id, person.participantId));
-    const [m] = await f.db.db.transaction((tx) =>
-      memberConsents(
-        tx,
-        {
-          id: study!.id,
-          status: study!.status,
-          purpose: study!.purpose as ResearchPurpose,
-          match: study!.match as CombinedMatchResult,
-        },
-        [p!.num],
-      ),
-    );
+    const [m] = await studyMemberConsents(f.db.db, studyId, () => [p!.num]);
     return m!;
   };
   const requestFor = async (studyId: string) =>

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consentPreferencesInput } from '../../test/consent-preferences-input.js';
 import { SoftAuthenticator } from '../../test/soft-authenticator.js';
 import {
   TEST_PASSWORD,
@@ -41,12 +42,11 @@ const WITHDRAW = `mutation($s: ConsentSignatureInput) { withdrawConsent(confirm:
 
 type Statement = { time: string; challenge: string; records: string[] };
 
-const prefs = (commercial: 'PERMIT' | 'DENY') => ({
-  purposes: { gru: 'PERMIT', hmb: 'PERMIT', ds: 'ASK', poa: 'DENY', methods: 'ASK', commercial },
-  askEachTime: false,
-  discoverable: true,
-  recontact: true,
-});
+const prefs = (commercial: 'PERMIT' | 'DENY') =>
+  consentPreferencesInput(
+    { gru: 'PERMIT', hmb: 'PERMIT', poa: 'DENY', commercial },
+    { recontact: true },
+  );
 
 describe(`passkeys and signed consent over GraphQL (${TEST_DRIVER})`, () => {
   let db: TestDatabase;

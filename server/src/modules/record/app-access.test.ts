@@ -1,13 +1,12 @@
 import type { Bundle } from '@medplum/fhirtypes';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { participantByEmail } from '../../test/participant-by-email.js';
 import { openAccessFixture, signIn, type AccessFixture } from '../../test/access-fixture.js';
 import { auditCount, lastAuditEventWith } from '../../test/audit-rows.js';
 import { fhirSchemaErrors } from '../../test/fhir-schema-validator.js';
 import { TEST_DRIVER } from '../../test/test-database.js';
 import { fhirRoute } from '../fhir/fhir.route.js';
-import { participants } from '../participants/participants.tables.js';
-import { users } from '../accounts/accounts.tables.js';
 import { recordAppTokens } from './app-access.tables.js';
 
 const AUTHORISE = `mutation($n: String!, $d: Int!) { authoriseApp(appName: $n, days: $d) { __typename
@@ -34,12 +33,7 @@ describe(`apps a participant authorises to read their record (${TEST_DRIVER})`, 
   beforeAll(async () => {
     f = await openAccessFixture();
     patient = await signIn(f.gql, 'patient@demo.local');
-    const [me] = await f.db.db
-      .select({ pseudonym: participants.pseudonym })
-      .from(participants)
-      .innerJoin(users, eq(users.id, participants.userId))
-      .where(eq(users.email, 'patient@demo.local'));
-    pseudonym = me!.pseudonym;
+    pseudonym = (await participantByEmail(f.db.db, 'patient@demo.local')).pseudonym;
   }, 120_000);
   afterAll(() => f?.dispose());
 

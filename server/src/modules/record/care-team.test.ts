@@ -6,33 +6,24 @@ import { TEST_DRIVER } from '../../test/test-database.js';
 import { auditEvents } from '../audit/audit.tables.js';
 import { careTeamMembers, careTeams, recordEntries } from './record.tables.js';
 import { participantByEmail } from '../../test/participant-by-email.js';
+import { isoDateInDays } from '../../test/iso-dates.js';
+import {
+  APPEND_CONDITION,
+  PAYLOAD_ERRORS,
+  REVOKE_CLINICIAN,
+  type RecordPayload,
+} from '../../test/record-api.js';
 
-const ERR = `__typename ... on Error { code message } ... on ValidationError { fieldErrors { field message } }`;
 const CREATE = `mutation($n: String!, $i: String!) { createCareTeam(name: $n, institution: $i) {
-  ${ERR} ... on MutationCreateCareTeamSuccess { data { id } } } }`;
+  ${PAYLOAD_ERRORS} ... on MutationCreateCareTeamSuccess { data { id } } } }`;
 const ADD = `mutation($i: CareTeamMemberInput!) { addCareTeamMember(input: $i) {
-  ${ERR} ... on MutationAddCareTeamMemberSuccess { data { id } } } }`;
+  ${PAYLOAD_ERRORS} ... on MutationAddCareTeamMemberSuccess { data { id } } } }`;
 const REMOVE = `mutation($i: CareTeamMemberInput!) { removeCareTeamMember(input: $i) {
-  ${ERR} ... on MutationRemoveCareTeamMemberSuccess { data { id } } } }`;
+  ${PAYLOAD_ERRORS} ... on MutationRemoveCareTeamMemberSuccess { data { id } } } }`;
 const AUTHORISE_TEAM = `mutation($i: AuthoriseCareTeamInput!) { authoriseCareTeam(input: $i) {
-  ${ERR} ... on MutationAuthoriseCareTeamSuccess { data { id endsAt } } } }`;
-const REVOKE = `mutation($id: ID!) { revokeClinician(authorisationId: $id) {
-  ${ERR} ... on MutationRevokeClinicianSuccess { data { id revokedAt } } } }`;
-const APPEND = `mutation($p: String!, $i: RecordConditionInput!) { appendConditionForPatient(pseudonym: $p, input: $i) {
-  ${ERR} ... on MutationAppendConditionForPatientSuccess { data { id } } } }`;
+  ${PAYLOAD_ERRORS} ... on MutationAuthoriseCareTeamSuccess { data { id endsAt } } } }`;
 const READ = `query($p: String!) { patientRecord(pseudonym: $p) {
-  ${ERR} ... on QueryPatientRecordSuccess { data { id source code } } } }`;
-
-type Payload = {
-  __typename: string;
-  code?: string;
-  message?: string;
-  fieldErrors?: { field: string }[];
-  data?: unknown;
-};
-
-const inDays = (days: number) =>
-  new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+  ${PAYLOAD_ERRORS} ... on QueryPatientRecordSuccess { data { id source code } } } }`;
 
 describe(`care teams a participant authorises (${TEST_DRIVER})`, () => {
   let f: AccessFixture;
@@ -46,7 +37,7 @@ describe(`care teams a participant authorises (${TEST_DRIVER})`, () => {
   let outsiderEmail = '';
 
   const call = async (query: string, variables: Record<string, unknown>, token: string) => {
-    const res = await f.gql<Record<string, Payload>>(query, variables, { token });
+    const res = await f.gql<Record<string, RecordPayload>>(query, variables, { token });
     // A role the field does not admit is refused before the resolver runs.
     const refusal = res.errors?.[0]?.extensions as { code?: string } | undefined;
     if (refusal) return { __typename: 'GraphQLError', code: refusal.code };
@@ -150,7 +141,7 @@ describe(`care teams a participant authorises (${TEST_DRIVER})`, () => {
   it('refuses a team authorisation before it is given, and one for an unknown team', async () => {
     expect(
       await refusedWithNothingWritten(
-        APPEND,
+        APPEND_CONDITION,
         { p: pseudonym, i: { code: 'HP:0002099' } },
         members[0]!.token,
       ),
@@ -162,7 +153,7 @@ describe(`care teams a participant authorises (${TEST_DRIVER})`, () => {
           careTeamId: '00000000-0000-4000-8000-000000000000',
           canRead: true,
           canAppend: true,
-          until: inDays(30),
+          until: isoDateInDays(30),
         },
       },
       patient,
@@ -173,14 +164,14 @@ describe(`care teams a participant authorises (${TEST_DRIVER})`, () => {
   it('lets every member, a later one too, read and append on the timeline with the team named; a removed member and, after revocation, every member is refused', async () => {
     const given = await call(
       AUTHORISE_TEAM,
-      { i: { careTeamId: teamId, canRead: true, canAppend: true, until: inDays(30) } },
+      { i: { careTeamId: teamId, canRead: true, canAppend: true, until: isoDateInDays(30) } },
       patient,
     );
     expect(given.__typename).toBe('MutationAuthoriseCareTeamSuccess');
     const authorisationId = (given.data as { id: string }).id;
 
     const appended = await call(
-      APPEND,
+      APPEND_CONDITION,
       { p: pseudonym, i: { code: 'MONDO:0005070' } },
       members[0]!.token,
     );
@@ -222,7 +213,7 @@ describe(`care teams a participant authorises (${TEST_DRIVER})`, () => {
     await call(REMOVE, { i: { teamId, clinicianEmail: members[1]!.email } }, admin);
     expect(
       await refusedWithNothingWritten(
-        APPEND,
+        APPEND_CONDITION,
         { p: pseudonym, i: { code: 'HP:0002099' } },
         members[1]!.token,
       ),
@@ -239,12 +230,12 @@ describe(`care teams a participant authorises (${TEST_DRIVER})`, () => {
     ).toMatchObject({ code: 'NOT_FOUND' });
 
     // The participant revokes the team: every member is refused, and nothing is written.
-    expect((await call(REVOKE, { id: authorisationId }, patient)).__typename).toBe(
+    expect((await call(REVOKE_CLINICIAN, { id: authorisationId }, patient)).__typename).toBe(
       'MutationRevokeClinicianSuccess',
     );
     for (const token of [members[0]!.token, latecomer.token]) {
       const refused = await refusedWithNothingWritten(
-        APPEND,
+        APPEND_CONDITION,
         { p: pseudonym, i: { code: 'HP:0002099' } },
         token,
       );

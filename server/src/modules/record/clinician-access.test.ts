@@ -6,27 +6,18 @@ import { loginAs, makeUser } from '../../test/test-api.js';
 import { TEST_DRIVER } from '../../test/test-database.js';
 import { clinicianAuthorisations, recordEntries } from './record.tables.js';
 import { participantByEmail } from '../../test/participant-by-email.js';
+import { isoDateInDays } from '../../test/iso-dates.js';
+import {
+  APPEND_CONDITION,
+  PAYLOAD_ERRORS,
+  REVOKE_CLINICIAN,
+  type RecordPayload,
+} from '../../test/record-api.js';
 
-const ERR = `__typename ... on Error { code message } ... on ValidationError { fieldErrors { field message } }`;
 const AUTHORISE = `mutation($i: AuthoriseClinicianInput!) { authoriseClinician(input: $i) {
-  ${ERR} ... on MutationAuthoriseClinicianSuccess { data { id endsAt } } } }`;
-const REVOKE = `mutation($id: ID!) { revokeClinician(authorisationId: $id) {
-  ${ERR} ... on MutationRevokeClinicianSuccess { data { id revokedAt } } } }`;
-const APPEND = `mutation($p: String!, $i: RecordConditionInput!) { appendConditionForPatient(pseudonym: $p, input: $i) {
-  ${ERR} ... on MutationAppendConditionForPatientSuccess { data { id } } } }`;
+  ${PAYLOAD_ERRORS} ... on MutationAuthoriseClinicianSuccess { data { id endsAt } } } }`;
 const READ = `query($p: String!) { patientRecord(pseudonym: $p) {
-  ${ERR} ... on QueryPatientRecordSuccess { data { id source code note authorName authorInstitution } } } }`;
-
-type Payload = {
-  __typename: string;
-  code?: string;
-  message?: string;
-  fieldErrors?: { field: string }[];
-  data?: unknown;
-};
-
-const inDays = (days: number) =>
-  new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+  ${PAYLOAD_ERRORS} ... on QueryPatientRecordSuccess { data { id source code note authorName authorInstitution } } } }`;
 
 describe(`clinicians a participant authorises (${TEST_DRIVER})`, () => {
   let f: AccessFixture;
@@ -38,7 +29,7 @@ describe(`clinicians a participant authorises (${TEST_DRIVER})`, () => {
   let participantId = '';
 
   const call = async (query: string, variables: Record<string, unknown>, token: string) => {
-    const res = await f.gql<Record<string, Payload>>(query, variables, { token });
+    const res = await f.gql<Record<string, RecordPayload>>(query, variables, { token });
     if (res.errors) throw new Error(JSON.stringify(res.errors));
     return Object.values(res.data!)[0]!;
   };
@@ -73,7 +64,7 @@ describe(`clinicians a participant authorises (${TEST_DRIVER})`, () => {
 
   it('refuses a clinician the participant never authorised as "not found", writing nothing', async () => {
     const out = await refusedWithNothingWritten(
-      APPEND,
+      APPEND_CONDITION,
       { p: pseudonym, i: { code: 'HP:0002099' } },
       clinician,
     );
@@ -89,7 +80,7 @@ describe(`clinicians a participant authorises (${TEST_DRIVER})`, () => {
           clinicianEmail: 'researcher@demo.local',
           canRead: true,
           canAppend: true,
-          until: inDays(30),
+          until: isoDateInDays(30),
         },
       },
       patient,
@@ -97,7 +88,7 @@ describe(`clinicians a participant authorises (${TEST_DRIVER})`, () => {
     expect(notAClinician).toMatchObject({ code: 'NOT_FOUND' });
     const past = await refusedWithNothingWritten(
       AUTHORISE,
-      { i: { clinicianEmail, canRead: true, canAppend: true, until: inDays(-3) } },
+      { i: { clinicianEmail, canRead: true, canAppend: true, until: isoDateInDays(-3) } },
       patient,
     );
     expect(past).toMatchObject({
@@ -109,7 +100,7 @@ describe(`clinicians a participant authorises (${TEST_DRIVER})`, () => {
   it('lets an authorised clinician read and append, both on the participant’s timeline, and refuses after revocation', async () => {
     const given = await call(
       AUTHORISE,
-      { i: { clinicianEmail, canRead: true, canAppend: true, until: inDays(30) } },
+      { i: { clinicianEmail, canRead: true, canAppend: true, until: isoDateInDays(30) } },
       patient,
     );
     expect(given.__typename).toBe('MutationAuthoriseClinicianSuccess');
@@ -121,7 +112,11 @@ describe(`clinicians a participant authorises (${TEST_DRIVER})`, () => {
       { i: { code: 'HP:0000822', note: 'my private words' } },
       patient,
     );
-    const appended = await call(APPEND, { p: pseudonym, i: { code: 'MONDO:0005070' } }, clinician);
+    const appended = await call(
+      APPEND_CONDITION,
+      { p: pseudonym, i: { code: 'MONDO:0005070' } },
+      clinician,
+    );
     expect(appended.__typename).toBe('MutationAppendConditionForPatientSuccess');
     const read = await call(READ, { p: pseudonym }, clinician);
     const entries = read.data as {
@@ -157,31 +152,31 @@ describe(`clinicians a participant authorises (${TEST_DRIVER})`, () => {
       ]),
     );
 
-    const revoked = await call(REVOKE, { id: authorisationId }, patient);
+    const revoked = await call(REVOKE_CLINICIAN, { id: authorisationId }, patient);
     expect(revoked.__typename).toBe('MutationRevokeClinicianSuccess');
     const after = await refusedWithNothingWritten(
-      APPEND,
+      APPEND_CONDITION,
       { p: pseudonym, i: { code: 'HP:0002099' } },
       clinician,
     );
     expect(after).toMatchObject({ code: 'FORBIDDEN' });
     expect(after.message).toMatch(/authorisation of you ended/);
     expect(await call(READ, { p: pseudonym }, clinician)).toMatchObject({ code: 'FORBIDDEN' });
-    expect(await refusedWithNothingWritten(REVOKE, { id: authorisationId }, patient)).toMatchObject(
-      {
-        code: 'CONFLICT',
-      },
-    );
+    expect(
+      await refusedWithNothingWritten(REVOKE_CLINICIAN, { id: authorisationId }, patient),
+    ).toMatchObject({
+      code: 'CONFLICT',
+    });
   });
 
   it('refuses appending after the authorised period ended, and appending under a read-only authorisation', async () => {
     const given = await call(
       AUTHORISE,
-      { i: { clinicianEmail, canRead: true, canAppend: false, until: inDays(10) } },
+      { i: { clinicianEmail, canRead: true, canAppend: false, until: isoDateInDays(10) } },
       patient,
     );
     const readOnly = await refusedWithNothingWritten(
-      APPEND,
+      APPEND_CONDITION,
       { p: pseudonym, i: { code: 'HP:0002099' } },
       clinician,
     );
@@ -198,7 +193,7 @@ describe(`clinicians a participant authorises (${TEST_DRIVER})`, () => {
       })
       .where(and(eq(clinicianAuthorisations.id, id)));
     const ended = await refusedWithNothingWritten(
-      APPEND,
+      APPEND_CONDITION,
       { p: pseudonym, i: { code: 'HP:0002099' } },
       clinician,
     );

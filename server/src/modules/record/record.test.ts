@@ -1,12 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { participantByEmail } from '../../test/participant-by-email.js';
 import { openAccessFixture, signIn, type AccessFixture } from '../../test/access-fixture.js';
 import { auditCount, auditEventsWithAction, lastAuditEventWith } from '../../test/audit-rows.js';
 import { TEST_DRIVER } from '../../test/test-database.js';
 import { users } from '../accounts/accounts.tables.js';
 import { systemActor } from '../actors/actor.js';
 import { ontologyTerms } from '../ontology/ontology.tables.js';
-import { participants } from '../participants/participants.tables.js';
 import { writeEntry } from './record.service.js';
 import { recordEntries, recordEntryVersions } from './record.tables.js';
 
@@ -83,12 +83,7 @@ describe(`a participant adds to their own record (${TEST_DRIVER})`, () => {
   beforeAll(async () => {
     f = await openAccessFixture();
     patient = await signIn(f.gql, 'patient@demo.local');
-    const [me] = await f.db.db
-      .select({ id: participants.id })
-      .from(participants)
-      .innerJoin(users, eq(users.id, participants.userId))
-      .where(eq(users.email, 'patient@demo.local'));
-    participantId = me!.id;
+    participantId = (await participantByEmail(f.db.db, 'patient@demo.local')).id;
   }, 120_000);
   afterAll(() => f?.dispose());
 

@@ -1,4 +1,3 @@
-import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEventsWithAction } from '../../test/audit-rows.js';
 import {
@@ -8,9 +7,8 @@ import {
   type AccessFixture,
   completeApplication,
 } from '../../test/access-fixture.js';
+import { notificationsOf } from '../../test/notifications-of.js';
 import { TEST_DRIVER } from '../../test/test-database.js';
-import { notifications } from '../notifications/notifications.tables.js';
-import { users } from '../accounts/accounts.tables.js';
 
 interface Figures {
   permitted: number;
@@ -144,16 +142,9 @@ describe(`the board's consent outlook and data-use reviews (${TEST_DRIVER})`, ()
       data: { dataUse: { version: 2 } },
     });
 
-    const [researcher] = await f.db.db
-      .select()
-      .from(users)
-      .where(eq(users.email, 'researcher@demo.local'));
-    const told = await f.db.db
-      .select()
-      .from(notifications)
-      .where(
-        and(eq(notifications.userId, researcher!.id), eq(notifications.kind, 'data_use_narrowed')),
-      );
+    const told = (await notificationsOf(f.db.db, 'researcher@demo.local')).filter(
+      (n) => n.kind === 'data_use_narrowed',
+    );
     expect(told).toHaveLength(1);
 
     const reviews = await f.gql<{

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { and, eq, gte, lte, ne } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { studyMemberConsents } from '../../test/study-member-consents.js';
 import {
   approve,
   mutate,
@@ -23,14 +24,12 @@ import {
 } from '../participants/participants.service.js';
 import { participants } from '../participants/participants.tables.js';
 import { askLateJoiners } from './late-joiners.js';
-import { consentRequests, studies } from './studies.tables.js';
-import { memberConsents, studyCandidates } from './study-cohort.js';
+import { consentRequests } from './studies.tables.js';
+import { studyCandidates } from './study-cohort.js';
 import type { CohortCriteria } from '../cohorts/cohort-criteria.js';
 import { DEMO_SITE } from '../demo/demo-accounts.js';
 import { endLapsedRepresentations } from '../participants/representation.service.js';
-import { loginAs, makeUser } from '../../test/test-api.js';
-import type { CombinedMatchResult } from '../consent/duo/match-across-datasets.js';
-import type { ResearchPurpose } from '../consent/duo/match-types.js';
+import { answerActingFor, parentOfMinorTurningEighteen } from '../../test/representation.js';
 
 const STEWARD = systemActor('steward');
 const YEAR = new Date().getUTCFullYear();
@@ -169,19 +168,9 @@ describe(`broad consent at collection, then a late joiner asked after approval (
     await approve(f, studyId);
     const asked = await requestsOf(studyId);
     expect(asked.map((r) => r.participantId)).toEqual([chooserId]);
-    const [study] = await f.db.db.select().from(studies).where(eq(studies.id, studyId));
     const index = await f.cohorts.current();
-    const members = await f.db.db.transaction((tx) =>
-      memberConsents(
-        tx,
-        {
-          id: study!.id,
-          status: study!.status,
-          purpose: study!.purpose as ResearchPurpose,
-          match: study!.match as CombinedMatchResult,
-        },
-        studyCandidates(index, study!.cohortCriteria as CohortCriteria, study!.datasetIds),
-      ),
+    const members = await studyMemberConsents(f.db.db, studyId, (study) =>
+      studyCandidates(index, study.cohortCriteria as CohortCriteria, study.datasetIds),
     );
     const byRule = new Map<string, number>();
     for (const m of members) byRule.set(m.rule, (byRule.get(m.rule) ?? 0) + 1);
@@ -274,37 +263,10 @@ describe(`broad consent at collection, then a late joiner asked after approval (
       .where(eq(participants.pseudonym, 'P-LATE0001'));
     const [request] = (await requestsOf(studyId)).filter((r) => r.participantId === late!.id);
     const coordinator = await signIn(f.gql, 'coordinator@demo.local');
-    const parent = await makeUser(f.db.db, 'participant');
-    const parentToken = await loginAs(f.gql, parent);
     // Eighteen tomorrow.
-    const born = new Date();
-    born.setUTCFullYear(born.getUTCFullYear() - 18);
-    born.setUTCDate(born.getUTCDate() + 1);
-    const linked = await f.gql<{ linkRepresentative: { __typename: string } }>(
-      `mutation($i: RepresentationLinkInput!) { linkRepresentative(input: $i) { __typename ... on Error { code message } } }`,
-      {
-        i: {
-          participantId: late!.id,
-          representativeEmail: parent.email,
-          relationship: 'parent',
-          dateOfBirth: born.toISOString().slice(0, 10),
-        },
-      },
-      { token: coordinator },
-    );
-    expect(linked.data?.linkRepresentative.__typename, JSON.stringify(linked)).toBe(
-      'MutationLinkRepresentativeSuccess',
-    );
+    const { parent, parentToken } = await parentOfMinorTurningEighteen(f, coordinator, late!.id);
 
-    const acting = {
-      authorization: `Bearer ${parentToken}`,
-      'x-consentome-acting-for': late!.id,
-    };
-    const answer = await f.gql<{ answerConsentRequest: { __typename: string } }>(
-      `mutation($r: ID!) { answerConsentRequest(requestId: $r, decision: PERMIT) { __typename ... on Error { code message } } }`,
-      { r: request!.id },
-      { headers: acting },
-    );
+    const answer = await answerActingFor(f, parentToken, late!.id, request!.id, 'PERMIT');
     expect(answer.data?.answerConsentRequest.__typename, JSON.stringify(answer)).toBe(
       'MutationAnswerConsentRequestSuccess',
     );
@@ -330,11 +292,7 @@ describe(`broad consent at collection, then a late joiner asked after approval (
       'MutationConfirmDecisionsMadeForMeSuccess',
     );
     // The parent can no longer act for her.
-    const lateAnswer = await f.gql<{ answerConsentRequest: { __typename: string; code?: string } }>(
-      `mutation($r: ID!) { answerConsentRequest(requestId: $r, decision: DENY) { __typename ... on Error { code } } }`,
-      { r: request!.id },
-      { headers: acting },
-    );
+    const lateAnswer = await answerActingFor(f, parentToken, late!.id, request!.id, 'DENY');
     expect(lateAnswer.data?.answerConsentRequest.code).toBe('FORBIDDEN');
   });
 });

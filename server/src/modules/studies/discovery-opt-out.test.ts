@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consentPreferencesInput } from '../../test/consent-preferences-input.js';
 import {
   askedParticipants,
   openAccessFixture,
@@ -59,19 +60,7 @@ describe(`discovery opt-out keeps a participant out of counts only (${TEST_DRIVE
     const res = await f.gql<{ setConsentPreferences: { __typename: string } }>(
       SET,
       {
-        i: {
-          purposes: {
-            gru: 'ASK',
-            hmb: 'ASK',
-            ds: 'ASK',
-            poa: 'ASK',
-            methods: 'ASK',
-            commercial: 'ASK',
-          },
-          askEachTime: false,
-          discoverable: false,
-          recontact: false,
-        },
+        i: consentPreferencesInput({}, { discoverable: false }),
       },
       { token: person.token },
     );

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { participantByEmail } from '../../../test/participant-by-email.js';
 import { openAccessFixture, signIn, type AccessFixture } from '../../../test/access-fixture.js';
 import { auditCount, lastAuditEventWith } from '../../../test/audit-rows.js';
 import { actorOf } from '../../../test/test-api.js';
@@ -14,7 +15,6 @@ import type { Actor } from '../../actors/actor.js';
 import { ChainLiftover } from '../../genomics/liftover/chain-liftover.js';
 import { sqlBaselineCount } from '../../cohorts/sql-baseline.js';
 import { OntologyGraph } from '../../ontology/ontology-graph.js';
-import { participants } from '../../participants/participants.tables.js';
 import { variantCalls, variants } from '../ingest/ingest.tables.js';
 import { uploadOwnGenotypes, type GenotypeUploadSettings } from './genotype-upload.service.js';
 import { genotypeUploadCalls, genotypeUploads } from './genotype-upload.tables.js';
@@ -86,14 +86,10 @@ describe(`a participant uploads their own genotype file (${TEST_DRIVER})`, () =>
       countPrivacy: { minCellCount: 1, noiseRange: 0, budgetPerDay: 10_000 },
     });
     patient = await signIn(f.gql, 'patient@demo.local');
-    const [me] = await f.db.db
-      .select({ id: participants.id, num: participants.num, userId: users.id })
-      .from(participants)
-      .innerJoin(users, eq(users.id, participants.userId))
-      .where(eq(users.email, 'patient@demo.local'));
-    participantId = me!.id;
-    participantNum = me!.num;
-    actor = actorOf((await findUser(f.db.db, me!.userId))!);
+    const me = await participantByEmail(f.db.db, 'patient@demo.local');
+    participantId = me.id;
+    participantNum = me.num;
+    actor = actorOf((await findUser(f.db.db, me.userId))!);
     known = (await f.db.db
       .select({ chrom: variants.chrom, pos: variants.pos, ref: variants.ref, alt: variants.alt })
       .from(variants)

@@ -3,30 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../errors/app-errors.js';
-import type { Logger } from '../../../lib/logger.js';
+import { capturingLogger } from '../../../test/capturing-logger.js';
 import type { UserActor } from '../../actors/actor.js';
 import { IngestJobs, preparePrivateUploadRoot } from './ingest-jobs.js';
 
 const steward: UserActor = { kind: 'user', userId: 'u-1', role: 'steward', sessionId: null };
 const mode = (p: string) => fs.statSync(p).mode & 0o777;
 const base = fs.mkdtempSync(path.join(os.tmpdir(), 'consentome-jobs-test-'));
-
-/** A logger that keeps what it was given. */
-function capturingLogger() {
-  const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
-  const at =
-    (level: string) =>
-    (message: string, fields?: Record<string, unknown>): void => {
-      lines.push({ level, message, fields });
-    };
-  const log: Logger = {
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-  };
-  return { log, lines };
-}
 
 async function until(check: () => boolean): Promise<void> {
   // Generous (20 s): CI runs this beside other suites on two cores; a healthy job ends in ms.

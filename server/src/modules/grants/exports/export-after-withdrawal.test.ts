@@ -1,21 +1,15 @@
 import { gunzipSync } from 'node:zlib';
-import { desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  FIXTURE_PUBLIC_URL,
-  approve,
-  askedParticipants,
-  mutate,
+  answerRequest,
+  approvedStudyWithGrant,
   openAccessFixture,
-  submittedStudy,
   type AccessFixture,
 } from '../../../test/access-fixture.js';
 import { auditEventsWithAction } from '../../../test/audit-rows.js';
+import { createExportRow, fetchExportFile } from '../../../test/export-fixture.js';
+import { notificationsOf } from '../../../test/notifications-of.js';
 import { TEST_DRIVER } from '../../../test/test-database.js';
-import { users } from '../../accounts/accounts.tables.js';
-import { notifications } from '../../notifications/notifications.tables.js';
-import { dataExports } from '../grants.tables.js';
-import { exportRoute } from './export.route.js';
 
 /**
  * Issue #11 finding 10: an export made before a withdrawal was still served afterwards, with the
@@ -30,26 +24,8 @@ describe(`an export after a withdrawal or a "no" (${TEST_DRIVER})`, () => {
   afterAll(() => f.dispose());
 
   const download = (exportId: string, file: 'vcf' | 'manifest.json') =>
-    exportRoute(f.db.db, f.services.files).handler(
-      new Request(`${FIXTURE_PUBLIC_URL}/api/exports/${exportId}/${file}`, {
-        headers: { authorization: `Bearer ${f.tokens.researcher}` },
-      }),
-      {},
-    );
-
-  const newExport = async (grantId: string) => {
-    const res = await mutate(f, f.tokens.researcher, 'createExport(grantId: $grantId)', 'id', {
-      grantId,
-    });
-    expect(res.__typename).toBe('MutationCreateExportSuccess');
-    const [row] = await f.db.db
-      .select()
-      .from(dataExports)
-      .where(eq(dataExports.grantId, grantId))
-      .orderBy(desc(dataExports.createdAt))
-      .limit(1);
-    return row!;
-  };
+    fetchExportFile(f, exportId, file);
+  const newExport = (grantId: string) => createExportRow(f, grantId);
 
   const sampleColumns = async (response: Response) =>
     gunzipSync(Buffer.from(await response.arrayBuffer()))
@@ -60,19 +36,10 @@ describe(`an export after a withdrawal or a "no" (${TEST_DRIVER})`, () => {
       .slice(9);
 
   it('refuses the old export after a withdrawal, audits the refusal, tells the grantee; a new export leaves them out', async () => {
-    const studyId = await submittedStudy(f, {
+    const { grantId, asked } = await approvedStudyWithGrant(f, {
       criteria: { datasets: [f.panelId], sex: 'female', ageMin: 40, ageMax: 70 },
+      participants: 3,
     });
-    const asked = await askedParticipants(f, studyId, 3);
-    for (const p of asked)
-      await mutate(
-        f,
-        p.token,
-        'answerConsentRequest(requestId: $requestId, decision: $decision)',
-        'status',
-        { requestId: p.requestId, decision: 'PERMIT' },
-      );
-    const grantId = await approve(f, studyId);
     const before = await newExport(grantId);
     expect(before.participantCount).toBe(3);
     const first = await download(before.id, 'vcf');
@@ -108,14 +75,7 @@ describe(`an export after a withdrawal or a "no" (${TEST_DRIVER})`, () => {
     expect(downloads.filter((e) => e.targetId === before.id)).toHaveLength(1);
 
     // The grantee was told, in words that say what to do.
-    const [researcher] = await f.db.db
-      .select()
-      .from(users)
-      .where(eq(users.email, 'researcher@demo.local'));
-    const told = await f.db.db
-      .select()
-      .from(notifications)
-      .where(eq(notifications.userId, researcher!.id));
+    const told = await notificationsOf(f.db.db, 'researcher@demo.local');
     expect(told.some((n) => /can no longer be downloaded: create a new export/.test(n.body))).toBe(
       true,
     );
@@ -128,13 +88,7 @@ describe(`an export after a withdrawal or a "no" (${TEST_DRIVER})`, () => {
     expect(await sampleColumns(fresh)).toHaveLength(2);
 
     // A "no" to the study later refuses that one too.
-    await mutate(
-      f,
-      asked[1]!.token,
-      'answerConsentRequest(requestId: $requestId, decision: $decision)',
-      'status',
-      { requestId: asked[1]!.requestId, decision: 'DENY' },
-    );
+    await answerRequest(f, asked[1]!, 'DENY');
     expect((await download(after.id, 'vcf')).status).toBe(409);
   });
 });

@@ -7,19 +7,15 @@ import { eq } from 'drizzle-orm';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  FIXTURE_PUBLIC_URL,
-  approve,
-  askedParticipants,
-  mutate,
+  approvedStudyWithGrant,
   openAccessFixture,
-  submittedStudy,
   type AccessFixture,
 } from '../../../test/access-fixture.js';
 import { auditCount, auditEventsWithAction } from '../../../test/audit-rows.js';
+import { createExportRow, fetchExportFile } from '../../../test/export-fixture.js';
 import { TEST_DRIVER } from '../../../test/test-database.js';
 import { BGZF_EOF } from '../../genomics/bgzf/bgzf-writer.js';
 import { dataExports } from '../grants.tables.js';
-import { exportRoute } from './export.route.js';
 
 /**
  * Issue #19 item 5: an export is a BGZF VCF with a tabix index in the file store, streamed with
@@ -34,24 +30,13 @@ describe(`export files: streamed, ranged, indexed (${TEST_DRIVER})`, () => {
 
   beforeAll(async () => {
     f = await openAccessFixture();
-    const studyId = await submittedStudy(f, {
+    const approved = await approvedStudyWithGrant(f, {
       criteria: { datasets: [f.panelId], sex: 'female', ageMin: 18, ageMax: 90 },
+      participants: 6,
     });
-    const asked = await askedParticipants(f, studyId, 6);
-    for (const p of asked)
-      await mutate(
-        f,
-        p.token,
-        'answerConsentRequest(requestId: $requestId, decision: $decision)',
-        'status',
-        { requestId: p.requestId, decision: 'PERMIT' },
-      );
-    participantIds = asked.map((p) => p.participantId);
-    grantId = await approve(f, studyId);
-    const res = await mutate(f, f.tokens.researcher, 'createExport(grantId: $grantId)', 'id', {
-      grantId,
-    });
-    exportId = (res.data as { id: string }).id;
+    participantIds = approved.asked.map((p) => p.participantId);
+    grantId = approved.grantId;
+    exportId = (await createExportRow(f, grantId)).id;
   }, 240_000);
   afterAll(async () => {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -59,12 +44,7 @@ describe(`export files: streamed, ranged, indexed (${TEST_DRIVER})`, () => {
   });
 
   const get = (file: string, headers: Record<string, string> = {}, token = f.tokens.researcher) =>
-    exportRoute(f.db.db, f.services.files).handler(
-      new Request(`${FIXTURE_PUBLIC_URL}/api/exports/${exportId}/${file}`, {
-        headers: { authorization: `Bearer ${token}`, ...headers },
-      }),
-      {},
-    );
+    fetchExportFile(f, exportId, file, { headers, token });
   const bytes = async (r: Response) => Buffer.from(await r.arrayBuffer());
 
   it('keeps the key, size and hash in the row, not the text; the manifest says how to read it', async () => {
@@ -173,30 +153,19 @@ describe(`export files: streamed, ranged, indexed (${TEST_DRIVER})`, () => {
     for (const file of ['vcf.gz', 'vcf.gz.tbi', 'manifest.json']) {
       const board = await get(file, { range: 'bytes=0-9' }, f.tokens.ethics);
       expect(board.status, file).toBe(404);
-      const anonymous = await exportRoute(f.db.db, f.services.files).handler(
-        new Request(`${FIXTURE_PUBLIC_URL}/api/exports/${exportId}/${file}`, {
-          headers: { range: 'bytes=0-9' },
-        }),
-        {},
-      );
+      const anonymous = await fetchExportFile(f, exportId, file, {
+        headers: { range: 'bytes=0-9' },
+        token: null,
+      });
       expect(anonymous.status, file).toBe(401);
     }
     expect((await get('vcf.txt')).status).toBe(404);
     expect((await auditEventsWithAction(f.db.db, 'export.download')).length).toBe(before);
   });
   it('participants are told at the first read of the VCF even after HEAD, index and manifest reads', async () => {
-    const res = await mutate(f, f.tokens.researcher, 'createExport(grantId: $grantId)', 'id', {
-      grantId,
-    });
-    const second = (res.data as { id: string }).id;
+    const second = (await createExportRow(f, grantId)).id;
     const fetchFile = (file: string, init: RequestInit = {}) =>
-      exportRoute(f.db.db, f.services.files).handler(
-        new Request(`${FIXTURE_PUBLIC_URL}/api/exports/${second}/${file}`, {
-          ...init,
-          headers: { authorization: `Bearer ${f.tokens.researcher}`, ...init.headers },
-        }),
-        {},
-      );
+      fetchExportFile(f, second, file, init);
     const toldOf = async () =>
       (await auditEventsWithAction(f.db.db, 'export.download'))
         .filter((e) => e.participantId !== null && JSON.parse(e.payload).export === second)

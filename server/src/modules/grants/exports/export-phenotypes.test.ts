@@ -1,15 +1,15 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   approve,
-  askedParticipants,
-  mutate,
   openAccessFixture,
+  permittingParticipants,
   submittedStudy,
   type AccessFixture,
 } from '../../../test/access-fixture.js';
+import { createExportRow } from '../../../test/export-fixture.js';
 import { TEST_DRIVER } from '../../../test/test-database.js';
-import { dataExports, exportMembers } from '../grants.tables.js';
+import { exportMembers } from '../grants.tables.js';
 import type { ExportedPhenotype } from './export-phenotypes.js';
 
 // Hearing impairment: reported by one included participant during the test.
@@ -27,15 +27,7 @@ describe(`an export's phenotypes and field sources (${TEST_DRIVER})`, () => {
     const studyId = await submittedStudy(f, {
       criteria: { datasets: [f.panelId], sex: 'female', ageMin: 40, ageMax: 70 },
     });
-    const asked = await askedParticipants(f, studyId, 2);
-    for (const p of asked)
-      await mutate(
-        f,
-        p.token,
-        'answerConsentRequest(requestId: $requestId, decision: $decision)',
-        'status',
-        { requestId: p.requestId, decision: 'PERMIT' },
-      );
+    const asked = await permittingParticipants(f, studyId, 2);
     const reporter = asked[0]!;
     const added = await f.gql(
       `mutation { addConditionToRecord(input: { code: "${HEARING}", note: "secret note" }) { __typename } }`,
@@ -44,17 +36,8 @@ describe(`an export's phenotypes and field sources (${TEST_DRIVER})`, () => {
     );
     expect(added.errors).toBeUndefined();
     const grantId = await approve(f, studyId);
-    const res = await mutate(f, f.tokens.researcher, 'createExport(grantId: $grantId)', 'id', {
-      grantId,
-    });
-    expect(res.__typename).toBe('MutationCreateExportSuccess');
-    const [row] = await f.db.db
-      .select()
-      .from(dataExports)
-      .where(eq(dataExports.grantId, grantId))
-      .orderBy(desc(dataExports.createdAt))
-      .limit(1);
-    const manifest = row!.manifest as {
+    const row = await createExportRow(f, grantId);
+    const manifest = row.manifest as {
       samples: string[];
       phenotypes: Record<string, ExportedPhenotype[]>;
       fieldSources: Record<string, string>;
@@ -65,7 +48,7 @@ describe(`an export's phenotypes and field sources (${TEST_DRIVER})`, () => {
       .from(exportMembers)
       .where(
         and(
-          eq(exportMembers.exportId, row!.id),
+          eq(exportMembers.exportId, row.id),
           eq(exportMembers.participantId, reporter.participantId),
         ),
       );
