@@ -1,5 +1,6 @@
 import type { EnumOf } from './graphql/graphql';
 import type { FieldErrors } from './validate';
+import { formText } from './form-text';
 
 /** An HPO or MONDO term with its label. */
 export interface OntologyTerm {
@@ -129,26 +130,21 @@ export function matchTerms(query: string, terms: OntologyTerm[], limit = 8): Ont
     .slice(0, limit);
 }
 
-function str(form: FormData, name: string): string {
-  const v = form.get(name);
-  return typeof v === 'string' ? v : '';
-}
-
 /** Reads the cohort builder's fields. */
 export function readCohortForm(form: FormData): CohortFormValues {
   return {
     datasets: form.getAll('datasets').map(String),
-    genes: str(form, 'genes'),
-    variants: str(form, 'variants'),
-    regions: str(form, 'regions'),
-    zygosity: str(form, 'zygosity') || 'ANY',
+    genes: formText(form, 'genes'),
+    variants: formText(form, 'variants'),
+    regions: formText(form, 'regions'),
+    zygosity: formText(form, 'zygosity') || 'ANY',
     terms: form.getAll('terms').map(String),
-    termQuery: str(form, 'termQuery'),
-    sex: str(form, 'sex'),
-    ageMin: str(form, 'ageMin'),
-    ageMax: str(form, 'ageMax'),
-    primary: str(form, 'primary') || 'GRU',
-    purposeDiseases: str(form, 'purposeDiseases'),
+    termQuery: formText(form, 'termQuery'),
+    sex: formText(form, 'sex'),
+    ageMin: formText(form, 'ageMin'),
+    ageMax: formText(form, 'ageMax'),
+    primary: formText(form, 'primary') || 'GRU',
+    purposeDiseases: formText(form, 'purposeDiseases'),
     commercial: form.get('commercial') === 'on',
   };
 }

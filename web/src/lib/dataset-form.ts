@@ -2,6 +2,7 @@ import { splitList } from './cohort-form';
 import { validateCollectionConsent } from './collection-consent-form';
 import type { EnumOf } from './graphql/graphql';
 import type { FieldErrors } from './validate';
+import { formText } from './form-text';
 
 /** DUO permissions a dataset can carry (exactly one). */
 export const PERMISSIONS = [
@@ -65,10 +66,7 @@ export interface DataUseParamsInput {
 
 /** Reads the registration form. */
 export function readDatasetForm(form: FormData): DatasetFormValues {
-  const s = (n: string) => {
-    const v = form.get(n);
-    return typeof v === 'string' ? v : '';
-  };
+  const s = (n: string) => formText(form, n);
   return {
     name: s('name'),
     description: s('description'),

@@ -2,6 +2,7 @@ import { PURPOSES, findTerm, type CohortCriteria, type OntologyTerm } from './co
 import { SENSITIVE_TOPICS } from './study-labels';
 import type { EnumOf } from './graphql/graphql';
 import type { FieldErrors } from './validate';
+import { formText } from './form-text';
 
 /** What the researcher entered on the new-study form, to refill it. */
 export interface StudyFormValues {
@@ -74,31 +75,26 @@ export const MAX_IRB_BYTES = 10 * 1024 * 1024;
 
 const MONDO = /^MONDO:\d{7}$/;
 
-function str(form: FormData, name: string): string {
-  const v = form.get(name);
-  return typeof v === 'string' ? v : '';
-}
-
 /** Reads the new-study form. */
 export function readStudyForm(form: FormData): StudyFormValues {
   return {
-    title: str(form, 'title'),
-    laySummary: str(form, 'laySummary'),
-    laySummaryEs: str(form, 'laySummaryEs'),
-    primary: str(form, 'primary') || 'GRU',
+    title: formText(form, 'title'),
+    laySummary: formText(form, 'laySummary'),
+    laySummaryEs: formText(form, 'laySummaryEs'),
+    primary: formText(form, 'primary') || 'GRU',
     purposeDiseases: form.getAll('purposeDiseases').map(String),
-    purposeDiseaseQuery: str(form, 'purposeDiseaseQuery'),
+    purposeDiseaseQuery: formText(form, 'purposeDiseaseQuery'),
     commercial: form.get('commercial') === 'on',
     sensitive: form.getAll('sensitive').map(String),
-    otherText: str(form, 'otherText'),
-    institution: str(form, 'institution'),
-    userIds: str(form, 'userIds'),
-    projectId: str(form, 'projectId'),
-    geography: str(form, 'geography'),
-    plannedPublication: str(form, 'plannedPublication'),
-    collaborators: str(form, 'collaborators'),
+    otherText: formText(form, 'otherText'),
+    institution: formText(form, 'institution'),
+    userIds: formText(form, 'userIds'),
+    projectId: formText(form, 'projectId'),
+    geography: formText(form, 'geography'),
+    plannedPublication: formText(form, 'plannedPublication'),
+    collaborators: formText(form, 'collaborators'),
     datasets: form.getAll('datasets').map(String),
-    cohortCriteria: str(form, 'cohortCriteria'),
+    cohortCriteria: formText(form, 'cohortCriteria'),
   };
 }
 

@@ -1,5 +1,6 @@
 import { ROLES, type Role } from './roles';
 import type { FieldErrors } from './validate';
+import { formText } from './form-text';
 
 /** What an administrator typed into "create an account" (the password is never sent back). */
 export interface CreateUserValues {
@@ -12,10 +13,7 @@ export interface CreateUserValues {
 
 /** Reads the form. */
 export function readCreateUserForm(form: FormData): CreateUserValues {
-  const s = (n: string) => {
-    const v = form.get(n);
-    return typeof v === 'string' ? v : '';
-  };
+  const s = (n: string) => formText(form, n);
   return {
     email: s('email'),
     displayName: s('displayName'),

@@ -2,7 +2,8 @@ import { graphql, type ResultOf } from '$lib/graphql/graphql';
 import { signedIn } from '$lib/server/guard';
 import { loadOrFail } from '$lib/server/load';
 import { Refusal, mutationAction } from '$lib/server/mutate';
-import type { Actions, PageServerLoad } from './$types';
+import type { TadaDocumentNode } from 'gql.tada';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 const CareTeams = graphql(`
   query CareTeamsAdmin { careTeams { id name institution members { name email } } users { id
@@ -56,6 +57,29 @@ const RemoveCareTeamMember = graphql(
 /** A trimmed text field of a form ('' when absent). */
 const field = (form: FormData, name: string) => String(form.get(name) ?? '').trim();
 
+/**
+ * Adds or removes one clinician: both forms send the team and the clinician's e-mail, and both
+ * answers are kept against that team's card.
+ */
+function teamMemberAction<R extends object>(
+  document: TadaDocumentNode<R, { input: { teamId: string; clinicianEmail: string } }>,
+  notice: string,
+  fieldName?: (apiField: string) => string,
+) {
+  return async ({ locals, fetch, request }: RequestEvent) => {
+    const { token } = signedIn(locals);
+    const form = await request.formData();
+    const teamId = field(form, 'teamId');
+    return mutationAction(
+      fetch,
+      token,
+      document,
+      { input: { teamId, clinicianEmail: field(form, 'clinicianEmail') } },
+      { kept: { action: 'team', teamId }, fieldName, done: () => ({ notice }) },
+    );
+  };
+}
+
 export const actions: Actions = {
   /** Sets up a team at an institution (names are unique per institution; the API says so). */
   create: async ({ locals, fetch, request }) => {
@@ -75,36 +99,11 @@ export const actions: Actions = {
     );
   },
   /** Adds a clinician of the team's institution: they act under the team's authorisations at once. */
-  addMember: async ({ locals, fetch, request }) => {
-    const { token } = signedIn(locals);
-    const form = await request.formData();
-    const teamId = field(form, 'teamId');
-    return mutationAction(
-      fetch,
-      token,
-      AddCareTeamMember,
-      { input: { teamId, clinicianEmail: field(form, 'clinicianEmail') } },
-      {
-        kept: { action: 'team', teamId },
-        fieldName: () => 'clinicianEmail',
-        done: () => ({ notice: 'The clinician is added to the team.' }),
-      },
-    );
-  },
+  addMember: teamMemberAction(
+    AddCareTeamMember,
+    'The clinician is added to the team.',
+    () => 'clinicianEmail',
+  ),
   /** Ends a clinician's membership: they lose the team's access at once. */
-  removeMember: async ({ locals, fetch, request }) => {
-    const { token } = signedIn(locals);
-    const form = await request.formData();
-    const teamId = field(form, 'teamId');
-    return mutationAction(
-      fetch,
-      token,
-      RemoveCareTeamMember,
-      { input: { teamId, clinicianEmail: field(form, 'clinicianEmail') } },
-      {
-        kept: { action: 'team', teamId },
-        done: () => ({ notice: 'The clinician is no longer in the team.' }),
-      },
-    );
-  },
+  removeMember: teamMemberAction(RemoveCareTeamMember, 'The clinician is no longer in the team.'),
 };

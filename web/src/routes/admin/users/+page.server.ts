@@ -6,6 +6,7 @@ import { Refusal, mutationAction, sentence } from '$lib/server/mutate';
 import { ROLE_LABELS, isRole } from '$lib/roles';
 import { readCreateUserForm, validateCreateUser } from '$lib/user-form';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import { formText } from '$lib/form-text';
 
 const Users = graphql(`
   query Users { users { id email displayName role institution createdAt disabledAt
@@ -60,15 +61,10 @@ const ConfirmResearcherStatus = graphql(
   [Refusal],
 );
 
-const text = (form: FormData, name: string) => {
-  const v = form.get(name);
-  return typeof v === 'string' ? v : '';
-};
-
 /** The account a per-account form names, and its answer's place on the page. */
 async function accountForm({ locals, request }: RequestEvent) {
   const form = await request.formData();
-  const userId = text(form, 'userId');
+  const userId = formText(form, 'userId');
   return { form, userId, token: signedIn(locals).token, kept: { action: 'account', userId } };
 }
 
@@ -99,7 +95,7 @@ export const actions: Actions = {
 
   role: async (event) => {
     const { form, userId, token, kept } = await accountForm(event);
-    const role = text(form, 'role');
+    const role = formText(form, 'role');
     return mutationAction(
       event.fetch,
       token,
