@@ -12,7 +12,7 @@ import {
   useTestApi,
 } from '../../test/test-api.js';
 import { TEST_DRIVER } from '../../test/test-database.js';
-import { sessionAuth, staffPasskeyChallenges } from './identity.tables.js';
+import { sessionAuth, staffPasskeyChallenges, staffPasskeys } from './identity.tables.js';
 
 const fx = useTestApi(secondFactorConfig());
 const rp = testConfig().webauthn;
@@ -26,6 +26,10 @@ const ASSERT_OPTIONS = `mutation { passkeySecondFactorOptions {
   __typename ... on MutationPasskeySecondFactorOptionsSuccess { data } ... on Error { message } } }`;
 const VERIFY = `mutation($r: String!) { verifySecondFactorWithPasskey(response: $r) {
   __typename ... on Error { message } } }`;
+const RENAME = `mutation($id: ID!, $n: String!) { renameStaffPasskey(id: $id, name: $n) {
+  __typename ... on MutationRenameStaffPasskeySuccess { data { id name } } ... on Error { code message } } }`;
+const REMOVE = `mutation($id: ID!) { removeStaffPasskey(id: $id) {
+  __typename ... on MutationRemoveStaffPasskeySuccess { data { id name } } ... on Error { code message } } }`;
 const CHANGE_ROLE = `mutation($id: ID!) { changeUserRole(input: { userId: $id, role: steward }) { __typename } }`;
 
 /** Registers `device` as a second-factor passkey of the token's user. */
@@ -222,6 +226,76 @@ describe(`staff passkeys as a second factor (${TEST_DRIVER})`, () => {
     const second = await addKey(thief, new SoftAuthenticator(rp), 'Spare');
     expect(second.__typename).toBe('MutationAddStaffPasskeySuccess');
     expect(second.data!.recoveryCodes).toEqual([]);
+  });
+
+  it('renames and removes only the user’s own passkey, each audited; another user’s key is untouched', async () => {
+    type KeyPayload = { __typename: string; data?: { id: string; name: string }; code?: string };
+    const rename = (token: string, id: string, n: string) =>
+      fx.gql<{ renameStaffPasskey: KeyPayload }>(RENAME, { id, n }, { token });
+    const remove = (token: string, id: string) =>
+      fx.gql<{ removeStaffPasskey: KeyPayload }>(REMOVE, { id }, { token });
+    const nameOf = async (id: string) =>
+      (
+        await fx.db.db
+          .select({ name: staffPasskeys.name })
+          .from(staffPasskeys)
+          .where(eq(staffPasskeys.id, id))
+      )[0]?.name;
+    const alice = await makeUser(fx.db.db, 'admin');
+    const bob = await makeUser(fx.db.db, 'admin');
+    // Each session that enrols its first key has proved it (amr pwd + pop).
+    const aliceToken = await loginAs(fx.gql, alice);
+    const bobToken = await loginAs(fx.gql, bob);
+    const aliceKey = (await addKey(aliceToken, new SoftAuthenticator(rp), 'Laptop')).data!.passkey
+      .id;
+    await addKey(bobToken, new SoftAuthenticator(rp), 'Phone');
+
+    const renamed = await rename(aliceToken, aliceKey, 'Desk key');
+    expect(renamed.data?.renameStaffPasskey).toEqual({
+      __typename: 'MutationRenameStaffPasskeySuccess',
+      data: { id: aliceKey, name: 'Desk key' },
+    });
+    expect(await nameOf(aliceKey)).toBe('Desk key');
+
+    // Bob cannot rename or remove Alice's key: it is "not found" to him, and stays as it was.
+    expect((await rename(bobToken, aliceKey, 'Mine now')).data?.renameStaffPasskey.code).toBe(
+      'NOT_FOUND',
+    );
+    expect((await remove(bobToken, aliceKey)).data?.removeStaffPasskey.code).toBe('NOT_FOUND');
+    expect(await nameOf(aliceKey)).toBe('Desk key');
+
+    // A session that signed in with the password alone cannot take a factor away.
+    const passwordOnly = await loginAs(fx.gql, alice);
+    const early = await remove(passwordOnly, aliceKey);
+    expect(errorCode(early)).toBe('MFA_REQUIRED');
+    expect(await nameOf(aliceKey)).toBe('Desk key');
+
+    const removed = await remove(aliceToken, aliceKey);
+    expect(removed.data?.removeStaffPasskey).toEqual({
+      __typename: 'MutationRemoveStaffPasskeySuccess',
+      data: { id: aliceKey, name: 'Desk key' },
+    });
+    expect(await nameOf(aliceKey)).toBeUndefined();
+
+    const audited = async (actorId: string) =>
+      (
+        await fx.db.db
+          .select({
+            action: auditEvents.action,
+            targetId: auditEvents.targetId,
+            payload: auditEvents.payload,
+          })
+          .from(auditEvents)
+          .where(eq(auditEvents.actorId, actorId))
+          .orderBy(auditEvents.seq)
+      )
+        .filter((e) => e.action === 'mfa.passkey.rename' || e.action === 'mfa.passkey.remove')
+        .map((e) => ({ ...e, payload: JSON.parse(e.payload) as unknown }));
+    expect(await audited(alice.id)).toEqual([
+      { action: 'mfa.passkey.rename', targetId: alice.id, payload: { passkey: aliceKey } },
+      { action: 'mfa.passkey.remove', targetId: alice.id, payload: { passkey: aliceKey } },
+    ]);
+    expect(await audited(bob.id)).toEqual([]);
   });
 
   it('keeps participants to their own chain-anchored passkeys', async () => {
