@@ -84,8 +84,8 @@ try {
   const entry = (i: number): AuditEntry => ({
     action: i % 2_000 === 0 ? 'data_use.read' : 'cohort.count',
     targetType: i % 2_000 === 0 ? 'participant' : 'cohort',
-    targetId: i % 2_000 === 0 ? patient.participantId : null,
-    participantId: i % 2_000 === 0 ? patient.participantId : null,
+    targetId: i % 2_000 === 0 ? patient.participantId : undefined,
+    participantId: i % 2_000 === 0 ? patient.participantId : undefined,
     payload: { shown: '<20', genes: ['BRCA2'], i },
   });
   let t = performance.now();

@@ -182,7 +182,12 @@ try {
   // 4. Latency, one request at a time: a ladder from no work to the rare-variant count, so the
   // figures say where the time goes.
   if (!opts['throughput-only']) {
-    const sequential = async (url: string, query: string, vars: object, auth?: string) => {
+    const sequential = async (
+      url: string,
+      query: string,
+      vars: Record<string, unknown>,
+      auth?: string,
+    ) => {
       for (let i = 0; i < 100; i += 1) await post(url, query, vars, auth); // warm-up
       const times: number[] = [];
       for (let i = 0; i < REQUESTS; i += 1) {
