@@ -4,6 +4,7 @@ import { appendAuditEvent } from '../modules/audit/audit.service.js';
 import type { RefusableAction } from '../modules/audit/audit-actions.js';
 import type { Tx } from '../db/database.js';
 import type { GraphQLContext } from './context.js';
+import { inTransaction } from './run.js';
 
 /**
  * Runs a workflow write and, when it is refused with an expected error (voting twice, an
@@ -35,12 +36,14 @@ export async function auditingRefusals<T>(
 
 /**
  * The usual shape of a workflow field: the service call in one transaction, a refusal audited
- * (see auditingRefusals). Replaces `auditingRefusals(ctx, attempt, () => inTransaction(ctx, …))`.
+ * (see auditingRefusals). The transaction is inTransaction's, so a write that queued chain work
+ * (answering a consent request, a vote, a revocation) wakes the relay once it commits, as every
+ * other write does, and a session change is forgotten again after the commit.
  */
 export function refusalAuditedTx<T>(
   ctx: GraphQLContext,
   attempt: { action: RefusableAction; targetType: string; targetId?: unknown },
   fn: (tx: Tx) => Promise<T>,
 ): Promise<T> {
-  return auditingRefusals(ctx, attempt, () => ctx.db.transaction(fn));
+  return auditingRefusals(ctx, attempt, () => inTransaction(ctx, fn));
 }

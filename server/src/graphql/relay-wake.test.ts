@@ -4,9 +4,11 @@ import { consentPreferencesInput } from '../test/consent-preferences-input.js';
 import type { EmbeddedLedger } from '@consentome/contracts-client';
 import { createAppServices } from '../app/app-services.js';
 import { createLogger } from '../lib/logger.js';
-import { systemActor } from '../modules/actors/actor.js';
+import { sessionlessUser, systemActor } from '../modules/actors/actor.js';
 import { chainOutbox } from '../modules/chain/chain.tables.js';
 import { OutboxRelay } from '../modules/chain/outbox-relay.js';
+import { preferencesOf } from '../modules/consent/consent.types.js';
+import { setPreferences } from '../modules/participation/set-preferences.service.js';
 import {
   createEnrolmentCode,
   createParticipant,
@@ -15,6 +17,8 @@ import {
 import { TEST_PASSWORD, createTestApi, loginAs, testConfig } from '../test/in-process-api.js';
 import { embeddedConnection, openTestLedger } from '../test/test-chain.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../test/test-database.js';
+import { refusalAuditedTx } from './audit-refusals.js';
+import type { GraphQLContext } from './context.js';
 
 /** The real relay, counting its wakes. */
 class CountingRelay extends OutboxRelay {
@@ -23,6 +27,16 @@ class CountingRelay extends OutboxRelay {
     this.wakes += 1;
     return super.wake();
   }
+}
+
+/** Enrols a fresh participant with an account; answers the account. */
+function enrolledParticipant(db: TestDatabase, email: string) {
+  return db.db.transaction(async (tx) => {
+    const operator = systemActor('test');
+    const p = await createParticipant(tx, operator, { sex: 'female', birthYear: 1980 });
+    const { code } = await createEnrolmentCode(tx, operator, p.id);
+    return enrolWithCode(tx, { code, email, password: TEST_PASSWORD, displayName: 'Wake' });
+  });
 }
 
 const SET = `mutation($i: ConsentPreferencesInput!) { setConsentPreferences(input: $i) { __typename } }`;
@@ -54,17 +68,7 @@ describe(`a GraphQL write wakes the outbox relay (${TEST_DRIVER})`, () => {
     });
     try {
       const gql = createTestApi(db.db, config, services);
-      const { user } = await db.db.transaction(async (tx) => {
-        const operator = systemActor('test');
-        const p = await createParticipant(tx, operator, { sex: 'female', birthYear: 1980 });
-        const { code } = await createEnrolmentCode(tx, operator, p.id);
-        return enrolWithCode(tx, {
-          code,
-          email: 'wake@test.local',
-          password: TEST_PASSWORD,
-          displayName: 'Wake',
-        });
-      });
+      const { user } = await enrolledParticipant(db, 'wake@test.local');
       const token = await loginAs(gql, user);
       relay.start(3_600_000);
       await relay.wake(); // what enrolment queued is on chain: the outbox is empty now
@@ -97,6 +101,52 @@ describe(`a GraphQL write wakes the outbox relay (${TEST_DRIVER})`, () => {
       await relay.stop();
       expect(await pending()).toEqual([]);
       expect((await chain.ledger.head()).consents).toBeGreaterThan(before);
+    } finally {
+      await relay.stop();
+      services.dispose();
+    }
+  });
+  // Workflow writes whose refusals are audited (answering a consent request, a vote, paper
+  // consent) run through refusalAuditedTx: they must wake the relay as every other write does.
+  it('a refusal-audited write that queued chain work wakes it too', async () => {
+    const relay = new CountingRelay(db.db, chain.ledger, createLogger('silent'));
+    const config = testConfig();
+    const services = createAppServices(db.db, config, {
+      chain: embeddedConnection(chain),
+      relay,
+    });
+    try {
+      const { user } = await enrolledParticipant(db, 'wake-audited@test.local');
+      relay.start(3_600_000);
+      await relay.wake();
+      const wakesBefore = relay.wakes;
+      const ctx = {
+        db: db.db,
+        viewer: sessionlessUser(user.id, 'participant'),
+        services,
+      } as unknown as GraphQLContext;
+      // The service's own values (the GraphQL enum maps PERMIT to permit before a resolver runs).
+      const input = consentPreferencesInput(
+        {
+          gru: 'permit',
+          hmb: 'permit',
+          ds: 'permit',
+          poa: 'deny',
+          methods: 'ask',
+          commercial: 'deny',
+        },
+        { recontact: false },
+      );
+      await refusalAuditedTx(
+        ctx,
+        { action: 'consent_request.answer', targetType: 'participant' },
+        (tx) => setPreferences(tx, ctx.viewer, preferencesOf(input)),
+      );
+      expect(relay.wakes).toBe(wakesBefore + 1);
+      await relay.stop();
+      expect(
+        await db.db.select().from(chainOutbox).where(eq(chainOutbox.status, 'pending')),
+      ).toEqual([]);
     } finally {
       await relay.stop();
       services.dispose();
