@@ -1,28 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { gql, tokenFor } from './api';
 import { DEMO_PASSWORD, signIn } from './helpers';
+import { addVirtualAuthenticator } from './webauthn';
 
 /*
  * A board member uses a passkey as their second factor: Chromium's virtual authenticator stands
  * in for a security key. The board member is new (made by the demo admin), so the demo's own
  * board members keep their password-only sessions for the other specs.
  */
-
-async function virtualAuthenticator(page: Page): Promise<void> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'usb',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-    },
-  });
-}
 
 test('a board member adds a passkey, signs in with password and passkey, then votes', async ({
   page,
@@ -45,7 +32,7 @@ test('a board member adds a passkey, signs in with password and passkey, then vo
     { d: dacs.find((d) => d.name === 'Population Panel DAC')!.id, u: created.createUser.data.id },
     admin,
   );
-  await virtualAuthenticator(page);
+  await addVirtualAuthenticator(page, 'usb');
 
   await signIn(page, email);
   await page.goto('/account');
