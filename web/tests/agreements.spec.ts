@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { gql, tokenFor } from './api';
-import { expectAccessible, screenshots, signIn } from './helpers';
+import { expectAccessible, openNav, screenshots, signIn } from './helpers';
 
 const COMMITTEE = 'Agreements Test DAC';
 const TEXT = 'The data stays in the approved environment and is destroyed at closeout.';
@@ -18,10 +18,7 @@ test('an administrator lists the committees’ agreement versions and publishes 
   expect(created.createDac.__typename).toBe('MutationCreateDacSuccess');
 
   await signIn(page, 'admin@demo.local');
-  await page
-    .getByRole('navigation', { name: 'Main' })
-    .getByRole('link', { name: 'Agreements' })
-    .click();
+  await openNav(page, 'Agreements');
   await expect(page.getByRole('heading', { level: 1, name: 'Data use agreements' })).toBeVisible();
   // The demo committees show their current version.
   await expect(
@@ -68,10 +65,7 @@ test('a committee chair sees only the committees they chair and publishes a new 
   await dac(OTHERS, 'ethics2@demo.local');
 
   await signIn(page, 'ethics@demo.local');
-  await page
-    .getByRole('navigation', { name: 'Main' })
-    .getByRole('link', { name: 'Agreements' })
-    .click();
+  await openNav(page, 'Agreements');
   await expect(page.getByRole('heading', { level: 1, name: 'Data use agreements' })).toBeVisible();
   // ethics@ chairs the two demo committees and ours; not the one ethics2@ chairs.
   await expect(page.getByTestId('dac-agreements').getByRole('heading', { level: 2 })).toHaveText(

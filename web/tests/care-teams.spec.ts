@@ -1,6 +1,13 @@
 import { expect, test } from '@playwright/test';
 import { gql, tokenFor } from './api';
-import { DEMO_PASSWORD, expectAccessible, screenshots, signIn } from './helpers';
+import {
+  DEMO_PASSWORD,
+  expectAccessible,
+  mainNavLink,
+  openNav,
+  screenshots,
+  signIn,
+} from './helpers';
 
 const INSTITUTION = 'Riverside Care Teams Clinic';
 const TEAM = 'Cardiology Ward';
@@ -41,10 +48,7 @@ test('an administrator sets up a care team at an institution and adds and remove
   expect(created.createUser.__typename).toBe('MutationCreateUserSuccess');
 
   await signIn(page, 'admin@demo.local');
-  await page
-    .getByRole('navigation', { name: 'Main' })
-    .getByRole('link', { name: 'Care teams' })
-    .click();
+  await openNav(page, 'Care teams');
   await expect(page.getByRole('heading', { level: 1, name: 'Care teams' })).toBeVisible();
   // The demo team with its member.
   const demo = page.getByRole('listitem', { name: 'Clinical Genetics Team', exact: true });
@@ -90,9 +94,7 @@ test('an administrator sets up a care team at an institution and adds and remove
 
 test('the care teams page is for administrators only', async ({ page }) => {
   await signIn(page, 'clinician@demo.local');
-  await expect(
-    page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Care teams' }),
-  ).toHaveCount(0);
+  await expect(mainNavLink(page, 'Care teams')).toHaveCount(0);
   const res = await page.goto('/admin/care-teams');
   expect(res?.status()).toBe(403);
 });
