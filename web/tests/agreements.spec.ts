@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { gql, tokenFor } from './api';
+import { createCommittee, gql, tokenFor } from './api';
 import { expectAccessible, openNav, screenshots, signIn } from './helpers';
 
 const COMMITTEE = 'Agreements Test DAC';
@@ -10,12 +10,7 @@ test('an administrator lists the committees’ agreement versions and publishes 
 }, testInfo) => {
   // A committee of its own, so the demo committees' agreements (which later specs rely on) stay.
   const admin = await tokenFor('admin@demo.local');
-  const created = await gql<{ createDac: { __typename: string } }>(
-    `mutation($i: CreateDacInput!) { createDac(input: $i) { __typename } }`,
-    { i: { name: COMMITTEE, quorum: 1 } },
-    admin,
-  );
-  expect(created.createDac.__typename).toBe('MutationCreateDacSuccess');
+  await createCommittee(admin, { name: COMMITTEE, quorum: 1 });
 
   await signIn(page, 'admin@demo.local');
   await openNav(page, 'Agreements');
@@ -51,14 +46,8 @@ test('a committee chair sees only the committees they chair and publishes a new 
     admin,
   );
   const idOf = (email: string) => users.find((u) => u.email === email)!.id;
-  const dac = async (name: string, chair: string) => {
-    const made = await gql<{ createDac: { __typename: string } }>(
-      `mutation($i: CreateDacInput!) { createDac(input: $i) { __typename } }`,
-      { i: { name, quorum: 1, memberIds: [idOf(chair)], chairId: idOf(chair) } },
-      admin,
-    );
-    expect(made.createDac.__typename).toBe('MutationCreateDacSuccess');
-  };
+  const dac = (name: string, chair: string) =>
+    createCommittee(admin, { name, quorum: 1, memberIds: [idOf(chair)], chairId: idOf(chair) });
   const OURS = 'Chaired Agreements Test DAC';
   const OTHERS = 'Chaired By Another Test DAC';
   await dac(OURS, 'ethics@demo.local');

@@ -1,13 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { gql, tokenFor } from './api';
-import {
-  DEMO_PASSWORD,
-  expectAccessible,
-  mainNavLink,
-  openNav,
-  screenshots,
-  signIn,
-} from './helpers';
+import { createAccount, gql, tokenFor } from './api';
+import { expectAccessible, mainNavLink, openNav, screenshots, signIn } from './helpers';
 
 const INSTITUTION = 'Riverside Care Teams Clinic';
 const TEAM = 'Cardiology Ward';
@@ -32,20 +25,12 @@ test('an administrator sets up a care team at an institution and adds and remove
   // A clinician of an institution of their own, so the demo team (which record.spec uses) stays.
   const admin = await tokenFor('admin@demo.local');
   const email = `ward-${Date.now()}@demo.local`;
-  const created = await gql<{ createUser: { __typename: string } }>(
-    `mutation($i: CreateUserInput!) { createUser(input: $i) { __typename } }`,
-    {
-      i: {
-        email,
-        password: DEMO_PASSWORD,
-        displayName: 'Dr Ada Ward',
-        role: 'clinician',
-        institution: INSTITUTION,
-      },
-    },
-    admin,
-  );
-  expect(created.createUser.__typename).toBe('MutationCreateUserSuccess');
+  await createAccount(admin, {
+    email,
+    displayName: 'Dr Ada Ward',
+    role: 'clinician',
+    institution: INSTITUTION,
+  });
 
   await signIn(page, 'admin@demo.local');
   await openNav(page, 'Care teams');

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { gql, tokenFor } from './api';
-import { DEMO_PASSWORD, signIn } from './helpers';
+import { createAccount, gql, tokenFor } from './api';
+import { signIn } from './helpers';
 import { addVirtualAuthenticator } from './webauthn';
 
 /*
@@ -16,11 +16,11 @@ test('a board member adds a passkey, signs in with password and passkey, then vo
 }) => {
   const email = `board-${Date.now()}@demo.local`;
   const admin = await tokenFor('admin@demo.local');
-  const created = await gql<{ createUser: { data: { id: string } } }>(
-    `mutation($i: CreateUserInput!) { createUser(input: $i) { ... on MutationCreateUserSuccess { data { id } } } }`,
-    { i: { email, password: DEMO_PASSWORD, displayName: 'Bo Ard', role: 'ethics_board' } },
-    admin,
-  );
+  const boardMemberId = await createAccount(admin, {
+    email,
+    displayName: 'Bo Ard',
+    role: 'ethics_board',
+  });
   // A board member votes on the requests of the committees they sit on: the panel's, here.
   const { dacs } = await gql<{ dacs: { id: string; name: string }[] }>(
     `{ dacs { id name } }`,
@@ -29,7 +29,7 @@ test('a board member adds a passkey, signs in with password and passkey, then vo
   );
   await gql(
     `mutation($d: ID!, $u: ID!) { addDacMember(dacId: $d, userId: $u) { __typename } }`,
-    { d: dacs.find((d) => d.name === 'Population Panel DAC')!.id, u: created.createUser.data.id },
+    { d: dacs.find((d) => d.name === 'Population Panel DAC')!.id, u: boardMemberId },
     admin,
   );
   await addVirtualAuthenticator(page, 'usb');
@@ -105,11 +105,11 @@ interface MailFile {
 
 test('a new account confirms its e-mail address from the link, once', async ({ page }) => {
   const email = `confirm-${Date.now()}@demo.local`;
-  await gql(
-    `mutation($i: CreateUserInput!) { createUser(input: $i) { __typename } }`,
-    { i: { email, password: DEMO_PASSWORD, displayName: 'Con Firm', role: 'researcher' } },
-    await tokenFor('admin@demo.local'),
-  );
+  await createAccount(await tokenFor('admin@demo.local'), {
+    email,
+    displayName: 'Con Firm',
+    role: 'researcher',
+  });
   const mail = await mailTo(email);
   expect(mail.kind).toBe('email_verification');
   const link = /https?:\/\/\S+\/verify-email#token=[\w-]+/.exec(mail.text)![0];
