@@ -15,6 +15,12 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Welcome');
 }
 
+/** Signs the current person out (drops the browser's cookies) and signs `email` in instead. */
+export async function switchUser(page: Page, email: string): Promise<void> {
+  await page.context().clearCookies();
+  await signIn(page, email);
+}
+
 /** How a main navigation link's name is matched (as in `getByRole`). */
 type NavLinkOptions = { exact?: boolean };
 

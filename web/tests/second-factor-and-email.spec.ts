@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { createAccount, gql, tokenFor } from './api';
-import { signIn } from './helpers';
+import { signIn, switchUser } from './helpers';
 import { addVirtualAuthenticator } from './webauthn';
 
 /*
@@ -46,8 +46,7 @@ test('a board member adds a passkey, signs in with password and passkey, then vo
   await expect(keys.getByText('Desk key', { exact: true })).toBeVisible();
 
   // A new sign-in: the password, then the passkey.
-  await page.context().clearCookies();
-  await signIn(page, email);
+  await switchUser(page, email);
   await page.goto('/account');
   await page.waitForLoadState('networkidle');
   const factor = page.getByRole('region', { name: 'Second factor', exact: true });
