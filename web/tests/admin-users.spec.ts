@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { expectAccessible, screenshots, signIn } from './helpers';
+import { expectAccessible, mainNavLink, openNav, screenshots, signIn } from './helpers';
 
 /** The list item of one account, found by its e-mail address. */
 const account = (page: Page, email: string) =>
@@ -9,7 +9,7 @@ test('an administrator creates an account, changes its role, confirms and disabl
   page,
 }, testInfo) => {
   await signIn(page, 'admin@demo.local');
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
+  await openNav(page, 'Users');
   await expect(page.getByRole('heading', { level: 1, name: 'Users' })).toBeVisible();
   await expect(account(page, 'researcher@demo.local')).toBeVisible();
   await expect(account(page, 'admin@demo.local')).toContainText('You');
@@ -90,9 +90,7 @@ test('the last administrator cannot demote themselves: the typed error is shown'
 
 test('only administrators see and open the users page', async ({ page }) => {
   await signIn(page, 'ethics@demo.local');
-  await expect(
-    page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }),
-  ).toHaveCount(0);
+  await expect(mainNavLink(page, 'Users')).toHaveCount(0);
   const res = await page.goto('/admin/users');
   expect(res?.status()).toBe(403);
 });

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { fillAccessRequest, gql, tokenFor } from './api';
-import { expectAccessible, screenshots, signIn } from './helpers';
+import { expectAccessible, screenshots, signIn, switchUser } from './helpers';
 
 const TITLE = 'Lung function decline over ten years';
 const DAY = 86_400_000;
@@ -81,8 +81,7 @@ test('a researcher renews a grant on a progress report, the committee renews it 
   await expect(page.getByText('Report sent.')).toBeVisible();
   await screenshots(page, testInfo, 'renewal-form');
 
-  await page.context().clearCookies();
-  await signIn(page, 'ethics@demo.local');
+  await switchUser(page, 'ethics@demo.local');
   await page.goto('/review');
   await page.getByRole('link', { name: 'Grant renewals' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Grant renewals' })).toBeVisible();
@@ -119,8 +118,7 @@ test('a researcher renews a grant on a progress report, the committee renews it 
   expect(text.split('\r\n')[0]).toBe('committee,section,key,measure,value');
   expect(text).toContain('Population Panel DAC,duo_category,HMB,approved,');
 
-  await page.context().clearCookies();
-  await signIn(page, 'researcher@demo.local');
+  await switchUser(page, 'researcher@demo.local');
   await page.goto(`/grants/${grantId}`);
   await expect(page.getByTestId('renewal-row')).toContainText('renewed');
   await page.getByRole('link', { name: 'Attest data destruction' }).click();

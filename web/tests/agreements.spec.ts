@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { gql, tokenFor } from './api';
-import { expectAccessible, screenshots, signIn } from './helpers';
+import { createCommittee, gql, tokenFor } from './api';
+import { expectAccessible, openNav, screenshots, signIn } from './helpers';
 
 const COMMITTEE = 'Agreements Test DAC';
 const TEXT = 'The data stays in the approved environment and is destroyed at closeout.';
@@ -10,18 +10,10 @@ test('an administrator lists the committees’ agreement versions and publishes 
 }, testInfo) => {
   // A committee of its own, so the demo committees' agreements (which later specs rely on) stay.
   const admin = await tokenFor('admin@demo.local');
-  const created = await gql<{ createDac: { __typename: string } }>(
-    `mutation($i: CreateDacInput!) { createDac(input: $i) { __typename } }`,
-    { i: { name: COMMITTEE, quorum: 1 } },
-    admin,
-  );
-  expect(created.createDac.__typename).toBe('MutationCreateDacSuccess');
+  await createCommittee(admin, { name: COMMITTEE, quorum: 1 });
 
   await signIn(page, 'admin@demo.local');
-  await page
-    .getByRole('navigation', { name: 'Main' })
-    .getByRole('link', { name: 'Agreements' })
-    .click();
+  await openNav(page, 'Agreements');
   await expect(page.getByRole('heading', { level: 1, name: 'Data use agreements' })).toBeVisible();
   // The demo committees show their current version.
   await expect(
@@ -54,24 +46,15 @@ test('a committee chair sees only the committees they chair and publishes a new 
     admin,
   );
   const idOf = (email: string) => users.find((u) => u.email === email)!.id;
-  const dac = async (name: string, chair: string) => {
-    const made = await gql<{ createDac: { __typename: string } }>(
-      `mutation($i: CreateDacInput!) { createDac(input: $i) { __typename } }`,
-      { i: { name, quorum: 1, memberIds: [idOf(chair)], chairId: idOf(chair) } },
-      admin,
-    );
-    expect(made.createDac.__typename).toBe('MutationCreateDacSuccess');
-  };
+  const dac = (name: string, chair: string) =>
+    createCommittee(admin, { name, quorum: 1, memberIds: [idOf(chair)], chairId: idOf(chair) });
   const OURS = 'Chaired Agreements Test DAC';
   const OTHERS = 'Chaired By Another Test DAC';
   await dac(OURS, 'ethics@demo.local');
   await dac(OTHERS, 'ethics2@demo.local');
 
   await signIn(page, 'ethics@demo.local');
-  await page
-    .getByRole('navigation', { name: 'Main' })
-    .getByRole('link', { name: 'Agreements' })
-    .click();
+  await openNav(page, 'Agreements');
   await expect(page.getByRole('heading', { level: 1, name: 'Data use agreements' })).toBeVisible();
   // ethics@ chairs the two demo committees and ours; not the one ethics2@ chairs.
   await expect(page.getByTestId('dac-agreements').getByRole('heading', { level: 2 })).toHaveText(

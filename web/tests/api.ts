@@ -67,3 +67,45 @@ export async function fillAccessRequest(studyId: string, token: string): Promise
       throw new Error(`saving ${section} failed`);
   }
 }
+
+/** An account for {@link createAccount} (the API's CreateUserInput). */
+export interface NewAccount {
+  email: string;
+  displayName: string;
+  role: string;
+  /** Defaults to the demo password, so `signIn(page, email)` works. */
+  password?: string;
+  institution?: string;
+}
+
+/** Creates an account through the API as an administrator (set-up only); answers its id. */
+export async function createAccount(adminToken: string, account: NewAccount): Promise<string> {
+  const res = await gql<{ createUser: { __typename: string; data?: { id: string } } }>(
+    `mutation($i: CreateUserInput!) { createUser(input: $i) {
+      __typename ... on MutationCreateUserSuccess { data { id } } } }`,
+    { i: { password: DEMO_PASSWORD, ...account } },
+    adminToken,
+  );
+  if (res.createUser.__typename !== 'MutationCreateUserSuccess' || !res.createUser.data)
+    throw new Error(`creating ${account.email} failed: ${res.createUser.__typename}`);
+  return res.createUser.data.id;
+}
+
+/** A data access committee for {@link createCommittee} (the API's CreateDacInput). */
+export interface NewCommittee {
+  name: string;
+  quorum: number;
+  memberIds?: string[];
+  chairId?: string;
+}
+
+/** Creates a data access committee through the API as an administrator (set-up only). */
+export async function createCommittee(adminToken: string, committee: NewCommittee): Promise<void> {
+  const res = await gql<{ createDac: { __typename: string } }>(
+    `mutation($i: CreateDacInput!) { createDac(input: $i) { __typename } }`,
+    { i: committee },
+    adminToken,
+  );
+  if (res.createDac.__typename !== 'MutationCreateDacSuccess')
+    throw new Error(`creating the committee ${committee.name} failed: ${res.createDac.__typename}`);
+}

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { expectAccessible, screenshots, signIn } from './helpers';
+import { expectAccessible, openNav, screenshots, signIn } from './helpers';
 
 test('an ethics board member filters the trail, reads the chart, downloads CSV and verifies integrity', async ({
   page,
 }, testInfo) => {
   await signIn(page, 'ethics@demo.local');
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit' }).click();
+  await openNav(page, 'Audit');
   await expect(page.getByRole('heading', { level: 1, name: 'Audit explorer' })).toBeVisible();
   await expect(page.getByTestId('activity-chart')).toBeVisible();
   await expect(page.getByRole('table', { name: /Audit events matching the filter/ })).toBeVisible();

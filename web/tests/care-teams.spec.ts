@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { gql, tokenFor } from './api';
-import { DEMO_PASSWORD, expectAccessible, screenshots, signIn } from './helpers';
+import { createAccount, gql, tokenFor } from './api';
+import { expectAccessible, mainNavLink, openNav, screenshots, signIn } from './helpers';
 
 const INSTITUTION = 'Riverside Care Teams Clinic';
 const TEAM = 'Cardiology Ward';
@@ -25,26 +25,15 @@ test('an administrator sets up a care team at an institution and adds and remove
   // A clinician of an institution of their own, so the demo team (which record.spec uses) stays.
   const admin = await tokenFor('admin@demo.local');
   const email = `ward-${Date.now()}@demo.local`;
-  const created = await gql<{ createUser: { __typename: string } }>(
-    `mutation($i: CreateUserInput!) { createUser(input: $i) { __typename } }`,
-    {
-      i: {
-        email,
-        password: DEMO_PASSWORD,
-        displayName: 'Dr Ada Ward',
-        role: 'clinician',
-        institution: INSTITUTION,
-      },
-    },
-    admin,
-  );
-  expect(created.createUser.__typename).toBe('MutationCreateUserSuccess');
+  await createAccount(admin, {
+    email,
+    displayName: 'Dr Ada Ward',
+    role: 'clinician',
+    institution: INSTITUTION,
+  });
 
   await signIn(page, 'admin@demo.local');
-  await page
-    .getByRole('navigation', { name: 'Main' })
-    .getByRole('link', { name: 'Care teams' })
-    .click();
+  await openNav(page, 'Care teams');
   await expect(page.getByRole('heading', { level: 1, name: 'Care teams' })).toBeVisible();
   // The demo team with its member.
   const demo = page.getByRole('listitem', { name: 'Clinical Genetics Team', exact: true });
@@ -90,9 +79,7 @@ test('an administrator sets up a care team at an institution and adds and remove
 
 test('the care teams page is for administrators only', async ({ page }) => {
   await signIn(page, 'clinician@demo.local');
-  await expect(
-    page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Care teams' }),
-  ).toHaveCount(0);
+  await expect(mainNavLink(page, 'Care teams')).toHaveCount(0);
   const res = await page.goto('/admin/care-teams');
   expect(res?.status()).toBe(403);
 });

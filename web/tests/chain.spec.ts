@@ -1,12 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, screenshots, signIn } from './helpers';
+import { expectAccessible, openNav, screenshots, signIn } from './helpers';
 
 test('an administrator sees the chain status', async ({ page }, testInfo) => {
   await signIn(page, 'admin@demo.local');
-  await page
-    .getByRole('navigation', { name: 'Main' })
-    .getByRole('link', { name: 'Chain status' })
-    .click();
+  await openNav(page, 'Chain status');
   await expect(page.getByRole('heading', { level: 1, name: 'Chain status' })).toBeVisible();
   for (const heading of ['Outbox', 'Last anchored audit batch', 'Contract', 'Recent receipts'])
     await expect(page.getByRole('heading', { name: heading, exact: true })).toBeVisible();

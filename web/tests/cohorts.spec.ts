@@ -1,5 +1,5 @@
 import { expect, test, type Locator } from '@playwright/test';
-import { expectAccessible, screenshots, signIn } from './helpers';
+import { expectAccessible, openNav, screenshots, signIn } from './helpers';
 
 /** The number a count shows, or null for "<20" and the like. */
 async function shown(display: Locator): Promise<number | null> {
@@ -11,10 +11,7 @@ test('a researcher builds a cohort and sees the count and consent breakdown chan
   page,
 }, testInfo) => {
   await signIn(page, 'researcher@demo.local');
-  await page
-    .getByRole('navigation', { name: 'Main' })
-    .getByRole('link', { name: 'Cohorts' })
-    .click();
+  await openNav(page, 'Cohorts');
   await expect(page.getByRole('heading', { level: 1, name: 'Cohort builder' })).toBeVisible();
   await expect(page.getByText('No count yet.')).toBeVisible();
   await expectAccessible(page, testInfo, 'cohorts-empty');

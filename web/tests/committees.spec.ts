@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { fillAccessRequest, gql, tokenFor } from './api';
-import { expectAccessible, screenshots, signIn } from './helpers';
+import { expectAccessible, openNav, screenshots, signIn } from './helpers';
 
 const TITLE = 'Rare disease families and lung function';
 
@@ -12,10 +12,7 @@ test('an administrator sees the demo committees and sets up a new one', async ({
   page,
 }, testInfo) => {
   await signIn(page, 'admin@demo.local');
-  await page
-    .getByRole('navigation', { name: 'Main' })
-    .getByRole('link', { name: 'Committees' })
-    .click();
+  await openNav(page, 'Committees');
   await expect(
     page.getByRole('heading', { level: 1, name: 'Data access committees' }),
   ).toBeVisible();

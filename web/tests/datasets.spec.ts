@@ -2,16 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { gql, tokenFor } from './api';
-import { expectAccessible, screenshots, signIn } from './helpers';
+import { expectAccessible, openNav, screenshots, signIn } from './helpers';
 
 test('a steward registers a dataset with DUO terms, after fixing field errors', async ({
   page,
 }, testInfo) => {
   await signIn(page, 'steward@demo.local');
-  await page
-    .getByRole('navigation', { name: 'Main' })
-    .getByRole('link', { name: 'Datasets' })
-    .click();
+  await openNav(page, 'Datasets');
   await expect(page.getByRole('heading', { level: 1, name: 'Datasets' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Population Reference Panel' })).toBeVisible();
   await expect(page.getByText('GRU · general research use').first()).toBeVisible();
@@ -165,10 +162,7 @@ test('a steward creates a participant and an enrolment code, shown once', async 
   page,
 }, testInfo) => {
   await signIn(page, 'steward@demo.local');
-  await page
-    .getByRole('navigation', { name: 'Main' })
-    .getByRole('link', { name: 'Participants' })
-    .click();
+  await openNav(page, 'Participants');
   await expect(page.getByRole('heading', { level: 1, name: 'Participants' })).toBeVisible();
   await expect(page.getByText(/records · page 1 of \d+/)).toBeVisible();
   await expectAccessible(page, testInfo, 'participants');

@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, type TestInfo } from '@playwright/test';
+import { expect, type Locator, type Page, type TestInfo } from '@playwright/test';
 
 /** The password of every demo account (demo mode only). */
 export const DEMO_PASSWORD = 'demo-password';
@@ -13,6 +13,33 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Welcome');
+}
+
+/** Signs the current person out (drops the browser's cookies) and signs `email` in instead. */
+export async function switchUser(page: Page, email: string): Promise<void> {
+  await page.context().clearCookies();
+  await signIn(page, email);
+}
+
+/** How a main navigation link's name is matched (as in `getByRole`). */
+type NavLinkOptions = { exact?: boolean };
+
+/** A link of the main navigation, by its accessible name. */
+export function mainNavLink(
+  page: Page,
+  name: string | RegExp,
+  options: NavLinkOptions = {},
+): Locator {
+  return page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, ...options });
+}
+
+/** Opens a main navigation link, as a person would. */
+export async function openNav(
+  page: Page,
+  name: string | RegExp,
+  options: NavLinkOptions = {},
+): Promise<void> {
+  await mainNavLink(page, name, options).click();
 }
 
 /** Fails on any serious or critical WCAG 2.1 A/AA violation of the current page. */

@@ -1,6 +1,24 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { generate } from 'otplib';
 import { expectAccessible, signIn } from './helpers';
+
+/** The password of every test provider account (scripts/oidc/test-provider.mjs). */
+const PROVIDER_PASSWORD = 'demo-password';
+
+/** On the test provider's own sign-in page: types a Demo University account's credentials. */
+async function enterDemoUniversityCredentials(page: Page, email: string): Promise<void> {
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(PROVIDER_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in to Demo University' }).click();
+}
+
+/** Signs in from the portal's login page through Demo University, to the welcome page. */
+async function signInThroughDemoUniversity(page: Page, email: string): Promise<void> {
+  await page.goto('/login');
+  await page.getByRole('button', { name: 'Sign in with Demo University' }).click();
+  await enterDemoUniversityCredentials(page, email);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Welcome');
+}
 
 // The whole redirect flow in Chromium against the real test provider (oidc-provider on
 // loopback, started by playwright.config.ts): portal → Demo University → portal, signed in.
@@ -12,9 +30,7 @@ test('a researcher signs in with Demo University through the whole redirect flow
   await page.getByRole('button', { name: 'Sign in with Demo University' }).click();
   await expect(page.getByRole('heading', { name: 'Demo University' })).toBeVisible();
   expect(new URL(page.url()).pathname).toMatch(/^\/interaction\//);
-  await page.getByLabel('E-mail').fill('rhea@demo-university.example');
-  await page.getByLabel('Password').fill('demo-password');
-  await page.getByRole('button', { name: 'Sign in to Demo University' }).click();
+  await enterDemoUniversityCredentials(page, 'rhea@demo-university.example');
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Welcome');
   expect(new URL(page.url()).port).toBe(new URL(testInfo.project.use.baseURL!).port);
 
@@ -35,12 +51,7 @@ test('a replayed callback is refused and signs nobody in', async ({ page, contex
   page.on('request', (request) => {
     if (request.url().includes('/login/oidc/callback?')) callback = request.url();
   });
-  await page.goto('/login');
-  await page.getByRole('button', { name: 'Sign in with Demo University' }).click();
-  await page.getByLabel('E-mail').fill('rhea@demo-university.example');
-  await page.getByLabel('Password').fill('demo-password');
-  await page.getByRole('button', { name: 'Sign in to Demo University' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toContainText('Welcome');
+  await signInThroughDemoUniversity(page, 'rhea@demo-university.example');
   expect(callback).toContain('state=');
   // Another browser (no cookies) replays the same callback URL: refused.
   await context.clearCookies();
@@ -50,12 +61,7 @@ test('a replayed callback is refused and signs nobody in', async ({ page, contex
 });
 
 test('an account sets up an authenticator app and confirms a step-up code', async ({ page }) => {
-  await page.goto('/login');
-  await page.getByRole('button', { name: 'Sign in with Demo University' }).click();
-  await page.getByLabel('E-mail').fill('otto@demo-university.example');
-  await page.getByLabel('Password').fill('demo-password');
-  await page.getByRole('button', { name: 'Sign in to Demo University' }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toContainText('Welcome');
+  await signInThroughDemoUniversity(page, 'otto@demo-university.example');
   await page.goto('/account');
   await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
   const secret = (await page.getByTestId('totp-secret').textContent())!.trim();
@@ -84,19 +90,12 @@ test('a password account links its institution from /account, then signs in thro
   await page.getByLabel("Your password (to confirm it's you)").fill('demo-password');
   await page.getByRole('button', { name: 'Link institution' }).click();
   // The provider authenticates afresh (prompt=login), whatever session it had.
-  await page.getByLabel('E-mail').fill('mara@demo-university.example');
-  await page.getByLabel('Password').fill('demo-password');
-  await page.getByRole('button', { name: 'Sign in to Demo University' }).click();
+  await enterDemoUniversityCredentials(page, 'mara@demo-university.example');
   await expect(page.getByText('Your institution is linked')).toBeVisible();
   // Another browser signs in through Demo University as Mara: it is the password account.
   const other = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
   const second = await other.newPage();
-  await second.goto('/login');
-  await second.getByRole('button', { name: 'Sign in with Demo University' }).click();
-  await second.getByLabel('E-mail').fill('mara@demo-university.example');
-  await second.getByLabel('Password').fill('demo-password');
-  await second.getByRole('button', { name: 'Sign in to Demo University' }).click();
-  await expect(second.getByRole('heading', { level: 1 })).toContainText('Welcome');
+  await signInThroughDemoUniversity(second, 'mara@demo-university.example');
   await second.goto('/account');
   await expect(second.getByText('Signed in as researcher@demo.local')).toBeVisible();
   await other.close();

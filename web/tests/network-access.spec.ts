@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, screenshots, signIn } from './helpers';
+import { expectAccessible, openNav, screenshots, signIn, switchUser } from './helpers';
 
 // A researcher asks for a dataset held at the demo's partner clinic (a member on the embedded
 // chain with no server): this institution's committee decides, and the server's attempt to
@@ -12,10 +12,7 @@ test('a researcher asks for a dataset held elsewhere, and the designated committ
   page,
 }, testInfo) => {
   await signIn(page, 'researcher@demo.local');
-  await page
-    .getByRole('navigation', { name: 'Main' })
-    .getByRole('link', { name: 'Network access' })
-    .click();
+  await openNav(page, 'Network access');
   await expect(page.getByRole('heading', { level: 1, name: 'Network access' })).toBeVisible();
   await expect(
     page.getByText('You have not asked for a dataset at another institution.'),
@@ -25,12 +22,8 @@ test('a researcher asks for a dataset held elsewhere, and the designated committ
   await expectAccessible(page, testInfo, 'network-access-empty');
 
   // An administrator designates the committee (a board member cannot).
-  await page.context().clearCookies();
-  await signIn(page, 'admin@demo.local');
-  await page
-    .getByRole('navigation', { name: 'Main' })
-    .getByRole('link', { name: 'Network requests' })
-    .click();
+  await switchUser(page, 'admin@demo.local');
+  await openNav(page, 'Network requests');
   await expect(page.getByTestId('network-committee')).toHaveText('No committee is designated yet.');
   await expect(page.getByText('No request waits for your committee.')).toBeVisible();
   await page
@@ -42,8 +35,7 @@ test('a researcher asks for a dataset held elsewhere, and the designated committ
   );
 
   // The researcher asks; an address of no member is refused by name and records nothing.
-  await page.context().clearCookies();
-  await signIn(page, 'researcher@demo.local');
+  await switchUser(page, 'researcher@demo.local');
   await page.goto('/network-access');
   await page
     .getByLabel('Dataset address', { exact: true })
@@ -66,12 +58,8 @@ test('a researcher asks for a dataset held elsewhere, and the designated committ
   await screenshots(page, testInfo, 'network-access');
 
   // A member of the committee refuses only with a note, then approves: the holder has no server.
-  await page.context().clearCookies();
-  await signIn(page, 'ethics@demo.local');
-  await page
-    .getByRole('navigation', { name: 'Main' })
-    .getByRole('link', { name: 'Network requests' })
-    .click();
+  await switchUser(page, 'ethics@demo.local');
+  await openNav(page, 'Network requests');
   await expect(
     page.getByRole('heading', { level: 1, name: 'Network requests to decide' }),
   ).toBeVisible();
@@ -94,8 +82,7 @@ test('a researcher asks for a dataset held elsewhere, and the designated committ
   await expect(decided).toContainText('Last attempt: no answer');
 
   // The researcher sees it approved here and can try the holder again.
-  await page.context().clearCookies();
-  await signIn(page, 'researcher@demo.local');
+  await switchUser(page, 'researcher@demo.local');
   await page.goto('/network-access');
   await expect(page.getByTestId('remote-request')).toContainText('Approved here');
   await page.getByRole('button', { name: 'Send to the holder' }).click();

@@ -1,14 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, screenshots, signIn } from './helpers';
+import { expectAccessible, openNav, screenshots, signIn } from './helpers';
 
 test('an administrator sees the network read from the chain and votes on a newcomer', async ({
   page,
 }, testInfo) => {
   await signIn(page, 'admin@demo.local');
-  await page
-    .getByRole('navigation', { name: 'Main' })
-    .getByRole('link', { name: 'Network', exact: true })
-    .click();
+  await openNav(page, 'Network', { exact: true });
   await expect(
     page.getByRole('heading', { level: 1, name: 'Network of institutions' }),
   ).toBeVisible();

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, screenshots, signIn } from './helpers';
+import { expectAccessible, openNav, screenshots, signIn } from './helpers';
 
 const PDF = Buffer.from('%PDF-1.4\n% the signed paper consent form\n%%EOF\n');
 
@@ -7,10 +7,7 @@ test('a consent coordinator records a paper decision with its form version, scan
   page,
 }, testInfo) => {
   await signIn(page, 'coordinator@demo.local');
-  await page
-    .getByRole('navigation', { name: 'Main' })
-    .getByRole('link', { name: 'Paper consent' })
-    .click();
+  await openNav(page, 'Paper consent');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Paper and in-person consent');
   await expect(page.getByText('Enter an enrolment id to find a participant')).toBeVisible();
 
@@ -61,10 +58,7 @@ test('an administrator sees the paper consent form versions and registers one; a
   page,
 }, testInfo) => {
   await signIn(page, 'admin@demo.local');
-  await page
-    .getByRole('navigation', { name: 'Main' })
-    .getByRole('link', { name: 'Consent forms' })
-    .click();
+  await openNav(page, 'Consent forms');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Paper consent forms');
   const versions = page.getByTestId('form-versions');
   await expect(versions).toContainText('PAPER-2026-01 — Paper consent form, 2026');

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { expect, test, type Page } from '@playwright/test';
 import { expectAccessible, screenshots } from './helpers';
 import { enrolNewParticipant } from './participants';
+import { addVirtualAuthenticator } from './webauthn';
 
 /*
  * "Link my record at another site" (issue #14) at the demo site, whose chain registry holds
@@ -11,20 +12,6 @@ import { enrolNewParticipant } from './participants';
  * here, and the whole two-site link is tested with two running instances on the server
  * (server/src/modules/federation/participant-link.test.ts).
  */
-
-async function virtualAuthenticator(page: Page): Promise<void> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-    },
-  });
-}
 
 async function openLinks(page: Page): Promise<void> {
   await page.goto('/account/links');
@@ -50,7 +37,7 @@ test('a participant starts a link with their passkey, gets a code and sees the o
   page,
 }, testInfo) => {
   await enrolNewParticipant(page, 'Lin Twosites');
-  await virtualAuthenticator(page);
+  await addVirtualAuthenticator(page, 'internal');
   await page.goto('/account');
   await page.waitForLoadState('networkidle');
   const passkeys = page.getByRole('region', { name: 'Passkeys' });

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { verifyEventProof, type VerifiableEvent } from '../src/lib/merkle-verify';
 import { gql, tokenFor } from './api';
-import { expectAccessible, screenshots, signIn } from './helpers';
+import { expectAccessible, openNav, screenshots, signIn } from './helpers';
 import { enrolNewParticipant } from './participants';
 
 const PATIENT = 'patient@demo.local';
@@ -22,10 +22,7 @@ test('a participant changes a preference and sees the new version and its histor
 }, testInfo) => {
   await signIn(page, PATIENT);
   await expect(page.getByRole('heading', { name: 'Your choices' })).toBeVisible();
-  await page
-    .getByRole('navigation', { name: 'Main' })
-    .getByRole('link', { name: 'Your consent' })
-    .click();
+  await openNav(page, 'Your consent');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('What you allow');
   const versionText = (await page.getByTestId('current-version').textContent()) ?? '';
   const version = Number(/version (\d+)/.exec(versionText)?.[1]);
@@ -113,10 +110,7 @@ test('a participant sees every use of their data, with a proof checked in the br
   page,
 }, testInfo) => {
   await signIn(page, PATIENT);
-  await page
-    .getByRole('navigation', { name: 'Main' })
-    .getByRole('link', { name: 'Timeline' })
-    .click();
+  await openNav(page, 'Timeline');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Every use of your data');
   await expect(page.getByTestId('timeline-summary')).toContainText(/\d+ stud(y|ies) asked/);
   await expect(page.getByText('Your study site created your record').first()).toBeVisible();

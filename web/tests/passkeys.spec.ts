@@ -3,28 +3,13 @@ import { verifyConsentBundle, type ConsentBundle } from '@consentome/contracts-c
 import { expect, test, type Page } from '@playwright/test';
 import { signIn } from './helpers';
 import { enrolNewParticipant } from './participants';
+import { addAuthenticator, addVirtualAuthenticator, enableWebAuthn } from './webauthn';
 
 /*
  * Passkeys in the portal, with Chromium's virtual authenticator standing in for a phone or
  * laptop (it answers WebAuthn prompts without a person). Each test enrols its own participant:
  * a passkey changes how every later decision is made, and other specs use the demo patient.
  */
-
-/** Gives the page's browser a virtual platform authenticator; answers a way to read its keys. */
-async function virtualAuthenticator(page: Page) {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-    },
-  });
-  return async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
-}
 
 const passkeySection = (page: Page) => page.getByRole('region', { name: 'Passkeys' });
 
@@ -68,7 +53,7 @@ async function saveChoices(page: Page, commercial: 'Allow' | 'Don’t allow'): P
 
 test('a participant adds a passkey and their consent change is signed by it', async ({ page }) => {
   await enrolNewParticipant(page, 'Pat Signer');
-  const credentials = await virtualAuthenticator(page);
+  const credentials = await addVirtualAuthenticator(page, 'internal');
   await openAccount(page);
   const section = passkeySection(page);
   await expect(section).toContainText('sign your consent decisions yourself');
@@ -93,7 +78,7 @@ test('a participant adds a passkey and their consent change is signed by it', as
 
 test('a participant renames a passkey and removes it after confirming', async ({ page }) => {
   await enrolNewParticipant(page, 'Robin Keys');
-  await virtualAuthenticator(page);
+  await addVirtualAuthenticator(page, 'internal');
   await openAccount(page);
   await addPasskey(page, 'Old phone');
   const section = passkeySection(page);
@@ -135,7 +120,7 @@ test('a refused signature records nothing; a signed withdrawal is marked as the 
   page,
 }) => {
   await enrolNewParticipant(page, 'Kim Careful');
-  await virtualAuthenticator(page);
+  await addVirtualAuthenticator(page, 'internal');
   await openAccount(page);
   await addPasskey(page, 'Tablet');
   const version = await saveChoices(page, 'Allow');
@@ -195,19 +180,8 @@ test('cancelling the browser prompt says no passkey was added', async ({ page })
 
 test('a further passkey is approved by the one the participant already has', async ({ page }) => {
   await enrolNewParticipant(page, 'Lee Two Keys');
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  const device = (transport: 'internal' | 'usb') =>
-    cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: {
-        protocol: 'ctap2',
-        transport,
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-      },
-    });
-  const phone = (await device('internal')).authenticatorId;
+  const cdp = await enableWebAuthn(page);
+  const phone = await addAuthenticator(cdp, 'internal');
   await openAccount(page);
   await addPasskey(page, 'Phone');
   const [phoneKey] = (await cdp.send('WebAuthn.getCredentials', { authenticatorId: phone }))
@@ -217,12 +191,12 @@ test('a further passkey is approved by the one the participant already has', asy
   // virtual one would refuse (it holds an excluded key). So the new key is made on a second
   // device, and the phone comes back for the approval the portal asks for next.
   await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId: phone });
-  const laptop = (await device('usb')).authenticatorId;
+  const laptop = await addAuthenticator(cdp, 'usb');
   let approvalAsked = false;
   await page.route(/\/account\?\/passkeyApproval$/, async (route) => {
     approvalAsked = true;
     await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId: laptop });
-    const back = (await device('internal')).authenticatorId;
+    const back = await addAuthenticator(cdp, 'internal');
     await cdp.send('WebAuthn.addCredential', { authenticatorId: back, credential: phoneKey! });
     await route.continue();
   });
@@ -236,7 +210,7 @@ test('a further passkey is approved by the one the participant already has', asy
 
 test('a participant signs in with their passkey, no password typed', async ({ page }) => {
   await enrolNewParticipant(page, 'Kit Passkey');
-  await virtualAuthenticator(page);
+  await addVirtualAuthenticator(page, 'internal');
   await openAccount(page);
   await addPasskey(page, 'This laptop');
   await page.getByRole('button', { name: 'Sign out', exact: true }).click();
@@ -250,7 +224,7 @@ test('a participant downloads their signed records and the file verifies offline
   page,
 }) => {
   await enrolNewParticipant(page, 'Dee Download');
-  await virtualAuthenticator(page);
+  await addVirtualAuthenticator(page, 'internal');
   await openAccount(page);
   await addPasskey(page, 'Tablet');
   await saveChoices(page, 'Allow');
@@ -281,7 +255,7 @@ test('a steward resets the passkeys of a participant who lost them; the particip
   browser,
 }) => {
   const pseudonym = await enrolNewParticipant(page, 'Lee Lost', `P-AA-${Date.now()}`);
-  await virtualAuthenticator(page);
+  await addVirtualAuthenticator(page, 'internal');
   await openAccount(page);
   await addPasskey(page, 'Lost phone');
 

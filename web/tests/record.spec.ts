@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { expectAccessible, screenshots, signIn } from './helpers';
+import { expectAccessible, openNav, screenshots, signIn } from './helpers';
 import { enrolNewParticipant } from './participants';
 
 // Each journey enrols its own participant, so the demo patient other specs count stays as it was.
@@ -44,10 +44,7 @@ test('a participant adds to their record, retracts, authorises a clinician and r
   page,
 }, testInfo) => {
   await enrolNewParticipant(page, 'Rita Record', `P-REC-${Date.now()}`);
-  await page
-    .getByRole('navigation', { name: 'Main' })
-    .getByRole('link', { name: 'My record' })
-    .click();
+  await openNav(page, 'My record');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('My record');
   await page.waitForLoadState('networkidle');
 
@@ -198,10 +195,7 @@ test('a clinician sees an authorising patient, adds to their record, and loses t
   const doctor = await clinicianContext.newPage();
   try {
     await signIn(doctor, CLINICIAN);
-    await doctor
-      .getByRole('navigation', { name: 'Main' })
-      .getByRole('link', { name: 'Patients' })
-      .click();
+    await openNav(doctor, 'Patients');
     const row = doctor.getByTestId('patients').getByRole('row').filter({ hasText: pseudonym });
     await expect(row).toContainText('read and add');
     await expectAccessible(doctor, testInfo, 'patients');

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
-import { gql, tokenFor } from './api';
-import { DEMO_PASSWORD, signIn } from './helpers';
+import { expect, test } from '@playwright/test';
+import { createAccount, gql, tokenFor } from './api';
+import { signIn, switchUser } from './helpers';
+import { addVirtualAuthenticator } from './webauthn';
 
 /*
  * A board member uses a passkey as their second factor: Chromium's virtual authenticator stands
@@ -10,30 +11,16 @@ import { DEMO_PASSWORD, signIn } from './helpers';
  * board members keep their password-only sessions for the other specs.
  */
 
-async function virtualAuthenticator(page: Page): Promise<void> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('WebAuthn.enable');
-  await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'usb',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-    },
-  });
-}
-
 test('a board member adds a passkey, signs in with password and passkey, then votes', async ({
   page,
 }) => {
   const email = `board-${Date.now()}@demo.local`;
   const admin = await tokenFor('admin@demo.local');
-  const created = await gql<{ createUser: { data: { id: string } } }>(
-    `mutation($i: CreateUserInput!) { createUser(input: $i) { ... on MutationCreateUserSuccess { data { id } } } }`,
-    { i: { email, password: DEMO_PASSWORD, displayName: 'Bo Ard', role: 'ethics_board' } },
-    admin,
-  );
+  const boardMemberId = await createAccount(admin, {
+    email,
+    displayName: 'Bo Ard',
+    role: 'ethics_board',
+  });
   // A board member votes on the requests of the committees they sit on: the panel's, here.
   const { dacs } = await gql<{ dacs: { id: string; name: string }[] }>(
     `{ dacs { id name } }`,
@@ -42,10 +29,10 @@ test('a board member adds a passkey, signs in with password and passkey, then vo
   );
   await gql(
     `mutation($d: ID!, $u: ID!) { addDacMember(dacId: $d, userId: $u) { __typename } }`,
-    { d: dacs.find((d) => d.name === 'Population Panel DAC')!.id, u: created.createUser.data.id },
+    { d: dacs.find((d) => d.name === 'Population Panel DAC')!.id, u: boardMemberId },
     admin,
   );
-  await virtualAuthenticator(page);
+  await addVirtualAuthenticator(page, 'usb');
 
   await signIn(page, email);
   await page.goto('/account');
@@ -59,8 +46,7 @@ test('a board member adds a passkey, signs in with password and passkey, then vo
   await expect(keys.getByText('Desk key', { exact: true })).toBeVisible();
 
   // A new sign-in: the password, then the passkey.
-  await page.context().clearCookies();
-  await signIn(page, email);
+  await switchUser(page, email);
   await page.goto('/account');
   await page.waitForLoadState('networkidle');
   const factor = page.getByRole('region', { name: 'Second factor', exact: true });
@@ -118,11 +104,11 @@ interface MailFile {
 
 test('a new account confirms its e-mail address from the link, once', async ({ page }) => {
   const email = `confirm-${Date.now()}@demo.local`;
-  await gql(
-    `mutation($i: CreateUserInput!) { createUser(input: $i) { __typename } }`,
-    { i: { email, password: DEMO_PASSWORD, displayName: 'Con Firm', role: 'researcher' } },
-    await tokenFor('admin@demo.local'),
-  );
+  await createAccount(await tokenFor('admin@demo.local'), {
+    email,
+    displayName: 'Con Firm',
+    role: 'researcher',
+  });
   const mail = await mailTo(email);
   expect(mail.kind).toBe('email_verification');
   const link = /https?:\/\/\S+\/verify-email#token=[\w-]+/.exec(mail.text)![0];

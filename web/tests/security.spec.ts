@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { expect, test } from '@playwright/test';
-import { gql, tokenFor } from './api';
+import { createAccount, tokenFor } from './api';
 import { expectAccessible, signIn } from './helpers';
 
 // The portal is started with ADDRESS_HEADER=x-forwarded-for (as behind a reverse proxy), so each
@@ -86,11 +86,12 @@ test('a user changes their password on the account page and other sessions end',
   const email = `account-${randomUUID().slice(0, 8)}@example.org`;
   const oldPassword = 'the first password 1';
   const newPassword = 'the second password 2';
-  await gql(
-    `mutation($i: CreateUserInput!) { createUser(input: $i) { __typename } }`,
-    { i: { email, password: oldPassword, displayName: 'Account Tester', role: 'researcher' } },
-    admin,
-  );
+  await createAccount(admin, {
+    email,
+    password: oldPassword,
+    displayName: 'Account Tester',
+    role: 'researcher',
+  });
   const other = await browser.newPage();
   await signIn(other, email, oldPassword);
 

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, screenshots, signIn } from './helpers';
+import { expectAccessible, openNav, screenshots, signIn, switchUser } from './helpers';
 
 const WAITING = 'Sleep and asthma in the reference panel';
 const REASON = 'Please name the approved cloud in the security plan.';
@@ -8,10 +8,7 @@ test('the signing official returns a waiting request with a reason the researche
   page,
 }, testInfo) => {
   await signIn(page, 'so@demo.local');
-  await page
-    .getByRole('navigation', { name: 'Main' })
-    .getByRole('link', { name: 'Sign-off' })
-    .click();
+  await openNav(page, 'Sign-off');
   await expect(page.getByRole('heading', { level: 1, name: 'Signing official' })).toBeVisible();
   const request = page.getByTestId('waiting-request').filter({ hasText: WAITING });
   await expect(request).toContainText('Dr Rhea Searcher');
@@ -79,8 +76,7 @@ test('the signing official returns a waiting request with a reason the researche
   await expectAccessible(page, testInfo, 'signing-official-after');
 
   // The researcher reads the reason on the study, with the agreements they accepted.
-  await page.context().clearCookies();
-  await signIn(page, 'researcher@demo.local');
+  await switchUser(page, 'researcher@demo.local');
   await page.goto('/studies');
   await page.getByRole('link', { name: WAITING }).click();
   const institution = page.getByRole('region', { name: 'Your institution' });

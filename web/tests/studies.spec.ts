@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { expect, test, type Page } from '@playwright/test';
-import { expectAccessible, screenshots, signIn } from './helpers';
+import { expect, test } from '@playwright/test';
+import { expectAccessible, openNav, screenshots, signIn } from './helpers';
 
 // One access request from cohort to export, each step by the person who takes it. The steps
 // build on each other, so they run in order on the shared server.
@@ -13,11 +13,6 @@ const LAY_SUMMARY =
   'We want to learn which genes make some people taller than others, using data you already gave.';
 const LETTER = Buffer.from('%PDF-1.4\n% Demo ethics approval letter for the tall stature study\n');
 let studyPath = '';
-
-/** Opens a main navigation link, as a person would. */
-async function openNav(page: Page, name: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
-}
 
 test('a researcher builds a cohort, creates a study from it and submits it', async ({
   page,
@@ -223,10 +218,7 @@ test('the demo patient reads the request in plain words and says yes', async ({
   await expect(entry).toContainText('Not decided yet.');
   await expectAccessible(page, testInfo, 'data-use-asked');
 
-  await page
-    .getByRole('navigation', { name: 'Main' })
-    .getByRole('link', { name: /Notifications/ })
-    .click();
+  await openNav(page, /Notifications/);
   await expect(
     // Newest first: this study's request, above the one the demo seeded.
     page.getByTestId('notification').filter({ hasText: 'A study asks to use your data' }).first(),
