@@ -15,7 +15,7 @@ import {
   type KnownAuditAction,
 } from '../audit/audit-actions.js';
 import { canonicalEvent } from '../audit/audit-hash.js';
-import { appendAuditEvent } from '../audit/audit.service.js';
+import { appendParticipantEvent } from '../audit/audit.service.js';
 import { auditEvents } from '../audit/audit.tables.js';
 import { clinicianWording } from './clinician-wording.js';
 import { onBehalfWording } from './on-behalf-wording.js';
@@ -170,12 +170,9 @@ export async function participantTimelineSummary(
 ): Promise<TimelineSummary> {
   const { participant, userId } = await me(tx, actor);
   const summary = await timelineSummaryOf(tx, participant.id, userId);
-  await appendAuditEvent(tx, actor, {
-    action: 'audit.read',
-    targetType: 'participant',
-    targetId: participant.id,
-    participantId: participant.id,
-    payload: { own: true, summary: true },
+  await appendParticipantEvent(tx, actor, 'audit.read', participant.id, {
+    own: true,
+    summary: true,
   });
   return summary;
 }
@@ -206,12 +203,9 @@ export async function participantTimeline(
     .orderBy(desc(auditEvents.seq))
     .limit(limit);
   const timeline = await withProofs(tx, rows, userId, await languageOf(tx, userId));
-  await appendAuditEvent(tx, actor, {
-    action: 'audit.read',
-    targetType: 'participant',
-    targetId: participant.id,
-    participantId: participant.id,
-    payload: { own: true, returned: timeline.length },
+  await appendParticipantEvent(tx, actor, 'audit.read', participant.id, {
+    own: true,
+    returned: timeline.length,
   });
   return timeline;
 }

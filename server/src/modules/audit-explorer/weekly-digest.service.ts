@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Database } from '../../db/database.js';
 import type { Locale } from '../../lib/locales.js';
 import { systemActor } from '../actors/actor.js';
-import { appendAuditEvent } from '../audit/audit.service.js';
+import { appendParticipantEvent } from '../audit/audit.service.js';
 import { dueDigests, markDigestRound } from '../notifications/digest-subscriptions.js';
 import { notify } from '../notifications/notify.js';
 import { participants } from '../participants/participants.tables.js';
@@ -73,12 +73,9 @@ export async function sendWeeklyDigests(
         body: { en: digestBody(summary, since, 'en'), es: digestBody(summary, since, 'es') },
         link: '/timeline',
       });
-      await appendAuditEvent(tx, actor, {
-        action: 'audit.digest',
-        targetType: 'participant',
-        targetId: participant.id,
-        participantId: participant.id,
-        payload: { since: since.toISOString(), usesByOthers: summary.usesByOthers },
+      await appendParticipantEvent(tx, actor, 'audit.digest', participant.id, {
+        since: since.toISOString(),
+        usesByOthers: summary.usesByOthers,
       });
       sent += 1;
     }

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
 import { queryRows } from '../../db/query-rows.js';
 import type { Actor } from '../actors/actor.js';
-import type { AuditAction } from './audit-actions.js';
+import type { AuditAction, KnownAuditAction } from './audit-actions.js';
 import { auditEvents } from './audit.tables.js';
 import { GENESIS_HASH, canonicalEventAroundSeq, canonicalJson, eventHash } from './audit-hash.js';
 
@@ -62,6 +62,27 @@ export async function appendAuditEvent(
   if (eventHash(row.prev_hash, { ...event, seq }) !== row.hash)
     throw new Error(`audit event ${seq}: the database's hash differs from the chain's definition`);
   return { seq, hash: row.hash };
+}
+
+/**
+ * Appends an event about one participant as a whole (their record, consent, keys or timeline):
+ * the participant is both its target and the one whose timeline shows it. The action must be a
+ * registered one, so a misspelt or test-only action at these call sites does not compile.
+ */
+export function appendParticipantEvent(
+  tx: Tx,
+  actor: Actor | null,
+  action: KnownAuditAction,
+  participantId: string,
+  payload?: Record<string, unknown>,
+): Promise<{ seq: number; hash: string }> {
+  return appendAuditEvent(tx, actor, {
+    action,
+    targetType: 'participant',
+    targetId: participantId,
+    participantId,
+    payload,
+  });
 }
 
 /** An event's stored fields other than its sequence number and hashes. */

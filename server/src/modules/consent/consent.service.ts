@@ -4,8 +4,8 @@ import { ConflictError, NotFoundError, ValidationError } from '../../errors/app-
 import { ontologyTerms } from '../ontology/ontology.tables.js';
 import { parseInput } from '../../errors/parse-input.js';
 import type { Actor, UserActor } from '../actors/actor.js';
-import { appendAuditEvent } from '../audit/audit.service.js';
-import type { AuditAction } from '../audit/audit-actions.js';
+import { appendParticipantEvent } from '../audit/audit.service.js';
+import type { KnownAuditAction } from '../audit/audit-actions.js';
 import { enqueueConsentRecord } from '../chain/outbox.service.js';
 import { preferenceVersionsOnChain, type ChainRecordStatus } from '../chain/record-status.js';
 import { chainSubject } from '../chain/subject-pseudonym.js';
@@ -97,12 +97,7 @@ export async function getMyConsent(tx: Tx, actor: Actor | null): Promise<MyConse
     const chain = onChain.get(v.version);
     return chain ? { ...v, chain } : v;
   });
-  await appendAuditEvent(tx, actor, {
-    action: 'consent.read',
-    targetType: 'participant',
-    targetId: participant.id,
-    participantId: participant.id,
-  });
+  await appendParticipantEvent(tx, actor, 'consent.read', participant.id);
   return {
     current: history[0]!,
     history,
@@ -152,7 +147,7 @@ async function writeVersion(
   actor: Actor,
   participant: ParticipantRow,
   next: ConsentPreferences,
-  action: AuditAction,
+  action: KnownAuditAction,
   signing: ConsentSigning | undefined,
 ): Promise<PreferenceVersion> {
   const [previous] = await preferenceHistory(tx, participant.id);
@@ -193,13 +188,7 @@ async function writeVersion(
   await setParticipantDiscoverable(tx, participant.id, version.discoverable);
   await recordCohortChange(tx, 'participant', participant.num);
   for (const item of items) await enqueueConsentRecord(tx, item);
-  await appendAuditEvent(tx, actor, {
-    action,
-    targetType: 'participant',
-    targetId: participant.id,
-    participantId: participant.id,
-    payload: stored,
-  });
+  await appendParticipantEvent(tx, actor, action, participant.id, stored);
   return { ...version, signedWith };
 }
 

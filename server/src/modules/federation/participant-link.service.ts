@@ -14,7 +14,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../errors/app-
 import { parseInput } from '../../errors/parse-input.js';
 import type { RelyingParty } from '../../lib/webauthn.js';
 import type { Actor } from '../actors/actor.js';
-import { appendAuditEvent } from '../audit/audit.service.js';
+import { appendParticipantEvent } from '../audit/audit.service.js';
 import { hasPendingPasskeyRegistration } from '../chain/pending-consent.js';
 import { chainSubject } from '../chain/subject-pseudonym.js';
 import { signedInParticipant } from '../participants/signed-in-participant.js';
@@ -158,13 +158,13 @@ export async function offerParticipantLink(
     role: 'offer',
     otherMember: toMember,
   });
-  await appendAuditEvent(tx, actor, {
-    action: 'participant.link.offer',
-    targetType: 'participant',
-    targetId: participant.id,
-    participantId: participant.id,
-    payload: recovered ? { member: toMember, recovered: true } : { member: toMember },
-  });
+  await appendParticipantEvent(
+    tx,
+    actor,
+    'participant.link.offer',
+    participant.id,
+    recovered ? { member: toMember, recovered: true } : { member: toMember },
+  );
   return { code, member: toMember };
 }
 
@@ -258,14 +258,12 @@ export async function acceptParticipantLink(
     role: 'accept',
     otherMember: offer.from_member,
   });
-  await appendAuditEvent(tx, actor, {
-    action: 'participant.link.accept',
-    targetType: 'participant',
-    targetId: participant.id,
-    participantId: participant.id,
-    payload: recovered
-      ? { member: offer.from_member, recovered: true }
-      : { member: offer.from_member },
-  });
+  await appendParticipantEvent(
+    tx,
+    actor,
+    'participant.link.accept',
+    participant.id,
+    recovered ? { member: offer.from_member, recovered: true } : { member: offer.from_member },
+  );
   return { code, member: offer.from_member };
 }

@@ -2,7 +2,7 @@ import type { Bundle, Consent } from '@medplum/fhirtypes';
 import type { Tx } from '../../db/database.js';
 import { NotFoundError } from '../../errors/app-errors.js';
 import type { UserActor } from '../actors/actor.js';
-import { appendAuditEvent } from '../audit/audit.service.js';
+import { appendAuditEvent, appendParticipantEvent } from '../audit/audit.service.js';
 import { preferenceHistory } from '../consent/consent.service.js';
 import {
   assertCanReadParticipantResources,
@@ -40,12 +40,9 @@ async function audit(
   participant: ParticipantRow,
   payload: Record<string, unknown>,
 ) {
-  await appendAuditEvent(tx, viewer, {
-    action: 'fhir.read',
-    targetType: 'participant',
-    targetId: participant.id,
-    participantId: participant.id,
-    payload: { resource: 'Consent', ...payload },
+  await appendParticipantEvent(tx, viewer, 'fhir.read', participant.id, {
+    resource: 'Consent',
+    ...payload,
   });
 }
 

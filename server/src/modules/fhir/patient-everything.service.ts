@@ -16,7 +16,7 @@ import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Tx } from '../../db/database.js';
 import { NotFoundError } from '../../errors/app-errors.js';
 import type { UserActor } from '../actors/actor.js';
-import { appendAuditEvent } from '../audit/audit.service.js';
+import { appendParticipantEvent } from '../audit/audit.service.js';
 import { auditEvents } from '../audit/audit.tables.js';
 import { preferenceHistory } from '../consent/consent.service.js';
 import { genotypeUploads } from '../datasets/genotype-upload/genotype-upload.tables.js';
@@ -111,19 +111,19 @@ export async function auditDownload(
   format: 'fhir' | 'pdf',
   app?: { tokenId: string },
 ): Promise<void> {
-  await appendAuditEvent(tx, viewer, {
-    action: app ? 'record.download.app' : 'record.download',
-    targetType: 'participant',
-    targetId: everything.participant.id,
-    participantId: everything.participant.id,
-    payload: {
+  await appendParticipantEvent(
+    tx,
+    viewer,
+    app ? 'record.download.app' : 'record.download',
+    everything.participant.id,
+    {
       format,
       entries: everything.entries.length + everything.ingested.length,
       calls: everything.vcf.calls,
       auditEvents: everything.audit.length,
       ...(app ? { app: app.tokenId } : {}),
     },
-  });
+  );
 }
 
 const sourceCoding = (source: string, display: string) => ({

@@ -9,7 +9,7 @@ import { emailSchema, idSchema, nameSchema, passwordSchema } from '../../lib/val
 import { insertUser, type UserRecord } from '../accounts/accounts.service.js';
 import { users } from '../accounts/accounts.tables.js';
 import { hasRole, type Actor, type UserActor } from '../actors/actor.js';
-import { appendAuditEvent } from '../audit/audit.service.js';
+import { appendAuditEvent, appendParticipantEvent } from '../audit/audit.service.js';
 import { recordCohortChange } from '../cohort-changes/cohort-changes.js';
 import {
   assertCanListParticipants,
@@ -79,12 +79,7 @@ export async function createParticipant(
       })
       .returning();
     await recordCohortChange(tx, 'participant', row!.num);
-    await appendAuditEvent(tx, actor, {
-      action: 'participant.create',
-      targetType: 'participant',
-      targetId: row!.id,
-      participantId: row!.id,
-    });
+    await appendParticipantEvent(tx, actor, 'participant.create', row!.id);
     return row!;
   } catch (error) {
     if (isUniqueViolation(error))
@@ -128,12 +123,7 @@ async function auditedRead(
   actor: Actor | null,
   row: ParticipantRecord,
 ): Promise<ParticipantRecord> {
-  await appendAuditEvent(tx, actor, {
-    action: 'participant.read',
-    targetType: 'participant',
-    targetId: row.id,
-    participantId: row.id,
-  });
+  await appendParticipantEvent(tx, actor, 'participant.read', row.id);
   return row;
 }
 
@@ -256,12 +246,9 @@ export async function enrolWithCode(
     .returning();
   const actor: UserActor = { kind: 'user', userId: user.id, role: 'participant', sessionId: null };
   await recordCohortChange(tx, 'participant', participant.num);
-  await appendAuditEvent(tx, actor, {
-    action: 'participant.enrol',
-    targetType: 'participant',
-    targetId: participant.id,
-    participantId: participant.id,
-    payload: { userId: user.id, enrolmentCodeId: code.id },
+  await appendParticipantEvent(tx, actor, 'participant.enrol', participant.id, {
+    userId: user.id,
+    enrolmentCodeId: code.id,
   });
   return { user, participant: linked! };
 }

@@ -6,7 +6,7 @@ import { ConflictError, ValidationError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
 import { users } from '../accounts/accounts.tables.js';
 import { systemActor, type UserActor } from '../actors/actor.js';
-import { appendAuditEvent } from '../audit/audit.service.js';
+import { appendParticipantEvent } from '../audit/audit.service.js';
 import { notify } from '../notifications/notify.js';
 import { participantRepresentatives, participants } from './participants.tables.js';
 import { todayIso } from './representation-check.js';
@@ -97,18 +97,12 @@ export async function linkRepresentativeRecord(
       linkedBy: coordinator.userId,
     })
     .returning();
-  await appendAuditEvent(tx, coordinator, {
-    action: 'representative.link',
-    targetType: 'participant',
-    targetId: participantId,
-    participantId,
-    payload: {
-      representationId: row!.id,
-      representativeUserId: rep.id,
-      relationship: data.relationship,
-      endsOn,
-      endReason: row!.endReason,
-    },
+  await appendParticipantEvent(tx, coordinator, 'representative.link', participantId, {
+    representationId: row!.id,
+    representativeUserId: rep.id,
+    relationship: data.relationship,
+    endsOn,
+    endReason: row!.endReason,
   });
   return row!;
 }
@@ -154,13 +148,13 @@ export async function endLapsedRepresentations(db: Database, now = new Date()): 
         .update(participantRepresentatives)
         .set({ endedAt: now })
         .where(eq(participantRepresentatives.id, rep.id));
-      await appendAuditEvent(tx, systemActor('representation-end'), {
-        action: 'representative.end',
-        targetType: 'participant',
-        targetId: rep.participantId,
-        participantId: rep.participantId,
-        payload: { representationId: rep.id, endReason: rep.endReason, endsOn: rep.endsOn },
-      });
+      await appendParticipantEvent(
+        tx,
+        systemActor('representation-end'),
+        'representative.end',
+        rep.participantId,
+        { representationId: rep.id, endReason: rep.endReason, endsOn: rep.endsOn },
+      );
       if (userId)
         await notify(tx, [userId], {
           kind: 'representation_ended',

@@ -14,7 +14,7 @@ import {
   paperRecordsOf,
 } from '../assisted-consent/assisted-consent.service.js';
 import type { PaperScan } from '../assisted-consent/paper-scan.js';
-import { appendAuditEvent } from '../audit/audit.service.js';
+import { appendParticipantEvent } from '../audit/audit.service.js';
 import { preferenceHistory, type PreferenceVersion } from '../consent/consent.service.js';
 import {
   linkRepresentativeRecord,
@@ -102,12 +102,7 @@ export async function findParticipantAtMySite(
   assertCoordinator(actor);
   const { enrolmentId } = parseInput(FindInput, input);
   const participant = await participantAtCoordinatorSite(tx, actor, { pseudonym: enrolmentId });
-  await appendAuditEvent(tx, actor, {
-    action: 'coordinator.participant.read',
-    targetType: 'participant',
-    targetId: participant.id,
-    participantId: participant.id,
-  });
+  await appendParticipantEvent(tx, actor, 'coordinator.participant.read', participant.id);
   return viewOf(tx, actor, participant);
 }
 
@@ -166,18 +161,12 @@ export async function recordPaperDecision(
     consentRequestId: decision.kind === 'answer' ? decision.requestId : null,
     evidence,
   });
-  await appendAuditEvent(tx, onBehalf, {
-    action: 'consent.paper.record',
-    targetType: 'participant',
-    targetId: participant.id,
-    participantId: participant.id,
-    payload: {
-      paperRecordId,
-      kind: decision.kind,
-      scanSha256: evidence.scan.sha256,
-      institution,
-      witnessed: true,
-    },
+  await appendParticipantEvent(tx, onBehalf, 'consent.paper.record', participant.id, {
+    paperRecordId,
+    kind: decision.kind,
+    scanSha256: evidence.scan.sha256,
+    institution,
+    witnessed: true,
   });
   return viewOf(tx, actor, await participantAtCoordinatorSite(tx, actor, { id: participant.id }));
 }

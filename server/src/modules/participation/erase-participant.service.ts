@@ -6,7 +6,7 @@ import { parseInput } from '../../errors/parse-input.js';
 import { idSchema } from '../../lib/validators.js';
 import { deleteAccount } from '../accounts/accounts.service.js';
 import { hasRole, type Actor, type UserActor } from '../actors/actor.js';
-import { appendAuditEvent } from '../audit/audit.service.js';
+import { appendParticipantEvent } from '../audit/audit.service.js';
 import { eraseChainSubject } from '../chain/subject-pseudonym.js';
 import { denyAllConsent } from '../consent/consent.service.js';
 import { eraseParticipantData } from '../datasets/ingest/participant-data-erasure.js';
@@ -114,12 +114,7 @@ export async function erasurePlan(
 ): Promise<ErasurePlan> {
   const { participantId } = parseInput(Target, input ?? {});
   const participant = await target(tx, actor, participantId);
-  await appendAuditEvent(tx, actor, {
-    action: 'participant.erasure.request',
-    targetType: 'participant',
-    targetId: participant.id,
-    participantId: participant.id,
-  });
+  await appendParticipantEvent(tx, actor, 'participant.erasure.request', participant.id);
   return {
     participantId: participant.id,
     confirmationPhrase: `erase ${participant.pseudonym}`,
@@ -156,18 +151,12 @@ export async function eraseParticipant(
   await forgetReminderSchedule(tx, participant.id);
   const asked = await askGranteesToDelete(tx, actor, participant.id);
   const data = await eraseParticipantData(tx, participant);
-  const audit = await appendAuditEvent(tx, actor, {
-    action: 'participant.erase',
-    targetType: 'participant',
-    targetId: participant.id,
-    participantId: participant.id,
-    payload: {
-      phenotypes: data.phenotypes,
-      genotypeCalls: data.genotypeCalls,
-      samples: data.samples,
-      account: participant.userId !== null,
-      granteesAsked: asked.length,
-    },
+  const audit = await appendParticipantEvent(tx, actor, 'participant.erase', participant.id, {
+    phenotypes: data.phenotypes,
+    genotypeCalls: data.genotypeCalls,
+    samples: data.samples,
+    account: participant.userId !== null,
+    granteesAsked: asked.length,
   });
   await eraseChainSubject(tx, participant.id);
   await erasePaperRecordsOf(tx, participant.id);

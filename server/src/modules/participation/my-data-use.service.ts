@@ -2,7 +2,7 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import { languageOf } from '../accounts/user-language.service.js';
 import type { Tx } from '../../db/database.js';
 import type { Actor } from '../actors/actor.js';
-import { appendAuditEvent } from '../audit/audit.service.js';
+import { appendParticipantEvent } from '../audit/audit.service.js';
 import { auditEvents } from '../audit/audit.tables.js';
 import { withProofs, type TimelineEvent } from '../audit-explorer/participant-timeline.service.js';
 import { dataExports, exportMembers, grantMembers, grants } from '../grants/grants.tables.js';
@@ -116,12 +116,6 @@ export async function myDataUse(tx: Tx, actor: Actor | null): Promise<DataUseEnt
       };
     })
     .sort((a, b) => (b.study.submittedAt?.getTime() ?? 0) - (a.study.submittedAt?.getTime() ?? 0));
-  await appendAuditEvent(tx, actor, {
-    action: 'data_use.read',
-    targetType: 'participant',
-    targetId: me.id,
-    participantId: me.id,
-    payload: { studies: entries.length },
-  });
+  await appendParticipantEvent(tx, actor, 'data_use.read', me.id, { studies: entries.length });
   return entries;
 }

@@ -1,7 +1,7 @@
 import type { Tx } from '../../db/database.js';
 import { ConflictError, NotFoundError } from '../../errors/app-errors.js';
 import { hasRole, type Actor } from '../actors/actor.js';
-import { appendAuditEvent } from '../audit/audit.service.js';
+import { appendAuditEvent, appendParticipantEvent } from '../audit/audit.service.js';
 import {
   markRepresentationsConfirmed,
   representedBy,
@@ -47,12 +47,8 @@ export async function confirmDecisionsMadeForMe(tx: Tx, actor: Actor | null): Pr
   const participant = await signedInParticipant(tx, actor, { lock: true });
   const confirmed = await markRepresentationsConfirmed(tx, participant.id);
   if (confirmed.length === 0) throw new ConflictError('There is nothing to confirm');
-  await appendAuditEvent(tx, actor, {
-    action: 'representative.decisions.confirm',
-    targetType: 'participant',
-    targetId: participant.id,
-    participantId: participant.id,
-    payload: { representations: confirmed },
+  await appendParticipantEvent(tx, actor, 'representative.decisions.confirm', participant.id, {
+    representations: confirmed,
   });
   return confirmed.length;
 }

@@ -1,6 +1,6 @@
 import type { Tx } from '../../db/database.js';
 import type { Actor } from '../actors/actor.js';
-import { appendAuditEvent } from '../audit/audit.service.js';
+import { appendParticipantEvent } from '../audit/audit.service.js';
 import {
   hasDigestSubscription,
   setDigestSubscription,
@@ -21,12 +21,6 @@ export async function setMyWeeklyDigest(
 ): Promise<boolean> {
   const participant = await signedInParticipant(tx, actor, { lock: true });
   await setDigestSubscription(tx, participant.userId!, on);
-  await appendAuditEvent(tx, actor, {
-    action: 'digest.subscribe',
-    targetType: 'participant',
-    targetId: participant.id,
-    participantId: participant.id,
-    payload: { on },
-  });
+  await appendParticipantEvent(tx, actor, 'digest.subscribe', participant.id, { on });
   return on;
 }

@@ -2,7 +2,7 @@ import type { ConsentBundle, ConsentLedger } from '@consentome/contracts-client'
 import type { Database } from '../../db/database.js';
 import { ConflictError } from '../../errors/app-errors.js';
 import type { Actor } from '../actors/actor.js';
-import { appendAuditEvent } from '../audit/audit.service.js';
+import { appendParticipantEvent } from '../audit/audit.service.js';
 import { signedConsentBundle } from '../chain/consent-verify.js';
 import { chainSubject } from '../chain/subject-pseudonym.js';
 import { signedInParticipant } from '../participants/signed-in-participant.js';
@@ -24,12 +24,9 @@ export async function mySignedConsent(
   });
   const bundle = await signedConsentBundle(db, ledger, subject);
   await db.transaction((tx) =>
-    appendAuditEvent(tx, actor, {
-      action: 'consent.bundle.download',
-      targetType: 'participant',
-      targetId: participantId,
-      participantId,
-      payload: { records: bundle.records.length, height: bundle.chain.height },
+    appendParticipantEvent(tx, actor, 'consent.bundle.download', participantId, {
+      records: bundle.records.length,
+      height: bundle.chain.height,
     }),
   );
   return bundle;

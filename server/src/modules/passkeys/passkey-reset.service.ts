@@ -5,7 +5,7 @@ import { ConflictError, NotFoundError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
 import { idSchema } from '../../lib/validators.js';
 import type { Actor } from '../actors/actor.js';
-import { appendAuditEvent } from '../audit/audit.service.js';
+import { appendParticipantEvent } from '../audit/audit.service.js';
 import { enqueuePasskeyChange } from '../chain/outbox.service.js';
 import { chainSubject } from '../chain/subject-pseudonym.js';
 import { notify } from '../notifications/notify.js';
@@ -80,12 +80,10 @@ export async function resetParticipantPasskeys(
       remove_passkey: { subject, key_id: key.credentialId, proof: { institution: { witness } } },
     });
   }
-  await appendAuditEvent(tx, actor, {
-    action: 'passkey.reset',
-    targetType: 'participant',
-    targetId: participant.id,
-    participantId: participant.id,
-    payload: { removed: keys.map((k) => k.id), identityCheck, witness },
+  await appendParticipantEvent(tx, actor, 'passkey.reset', participant.id, {
+    removed: keys.map((k) => k.id),
+    identityCheck,
+    witness,
   });
   if (participant.userId)
     await notify(tx, [participant.userId], {

@@ -18,7 +18,7 @@ import {
   type RelyingParty,
 } from '../../lib/webauthn.js';
 import type { Actor } from '../actors/actor.js';
-import { appendAuditEvent } from '../audit/audit.service.js';
+import { appendParticipantEvent } from '../audit/audit.service.js';
 import type { ContractAssertion } from '../chain/consent-records.js';
 import { enqueuePasskeyChange } from '../chain/outbox.service.js';
 import { chainSubject } from '../chain/subject-pseudonym.js';
@@ -221,12 +221,9 @@ export async function addPasskey(
   await enqueuePasskeyChange(tx, {
     register_passkey: { subject, key_id: credentialId, public_key: publicKeySec1, proof },
   });
-  await appendAuditEvent(tx, actor, {
-    action: 'passkey.add',
-    targetType: 'participant',
-    targetId: participant.id,
-    participantId: participant.id,
-    payload: { passkey: row.id, approvedBy: 'passkey' in proof ? proof.passkey.key_id : null },
+  await appendParticipantEvent(tx, actor, 'passkey.add', participant.id, {
+    passkey: row.id,
+    approvedBy: 'passkey' in proof ? proof.passkey.key_id : null,
   });
   return view(row);
 }
@@ -282,12 +279,6 @@ export async function removePasskey(
   await enqueuePasskeyChange(tx, {
     remove_passkey: { subject, key_id: key.credentialId, proof: { passkey: assertion } },
   });
-  await appendAuditEvent(tx, actor, {
-    action: 'passkey.remove',
-    targetType: 'participant',
-    targetId: participant.id,
-    participantId: participant.id,
-    payload: { passkey: key.id },
-  });
+  await appendParticipantEvent(tx, actor, 'passkey.remove', participant.id, { passkey: key.id });
   return view(row!);
 }

@@ -3,7 +3,7 @@ import type { Tx } from '../../db/database.js';
 import { NotFoundError } from '../../errors/app-errors.js';
 import { users } from '../accounts/accounts.tables.js';
 import { hasRole, type Actor, type UserActor } from '../actors/actor.js';
-import { appendAuditEvent } from '../audit/audit.service.js';
+import { appendAuditEvent, appendParticipantEvent } from '../audit/audit.service.js';
 import { participants } from '../participants/participants.tables.js';
 import { openTeamsOf } from './care-team.service.js';
 import { clinicianAuthorisationFor } from './clinician-authorisation.service.js';
@@ -115,16 +115,10 @@ export async function clinicianReadRecord(
     'read',
   );
   const entries = await recordEntriesOf(tx, participant.id, { withPrivate: false });
-  await appendAuditEvent(tx, actor, {
-    action: 'record.read.clinician',
-    targetType: 'participant',
-    targetId: participant.id,
-    participantId: participant.id,
-    payload: {
-      entries: entries.length,
-      // The care team the clinician read for, so the timeline can name it.
-      ...(authorisation.careTeamId ? { careTeamId: authorisation.careTeamId } : {}),
-    },
+  await appendParticipantEvent(tx, actor, 'record.read.clinician', participant.id, {
+    entries: entries.length,
+    // The care team the clinician read for, so the timeline can name it.
+    ...(authorisation.careTeamId ? { careTeamId: authorisation.careTeamId } : {}),
   });
   return entries;
 }

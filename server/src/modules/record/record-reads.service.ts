@@ -3,7 +3,7 @@ import type { Tx } from '../../db/database.js';
 import type { Actor } from '../actors/actor.js';
 import { users } from '../accounts/accounts.tables.js';
 import { ontologyTerms } from '../ontology/ontology.tables.js';
-import { appendAuditEvent } from '../audit/audit.service.js';
+import { appendParticipantEvent } from '../audit/audit.service.js';
 import { signedInParticipant } from '../participants/signed-in-participant.js';
 import { recordAnnotations, recordEntries, recordEntryVersions } from './record.tables.js';
 
@@ -101,12 +101,8 @@ export async function recordEntriesOf(
 export async function myRecord(tx: Tx, actor: Actor | null): Promise<RecordEntryView[]> {
   const participant = await signedInParticipant(tx, actor, { lock: false });
   const entries = await recordEntriesOf(tx, participant.id, { withPrivate: true });
-  await appendAuditEvent(tx, actor, {
-    action: 'record.read.own',
-    targetType: 'participant',
-    targetId: participant.id,
-    participantId: participant.id,
-    payload: { entries: entries.length },
+  await appendParticipantEvent(tx, actor, 'record.read.own', participant.id, {
+    entries: entries.length,
   });
   return entries;
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Database, Tx } from '../../db/database.js';
 import { parseInput } from '../../errors/parse-input.js';
 import { systemActor, type Actor } from '../actors/actor.js';
-import { appendAuditEvent, appendAuditEvents } from '../audit/audit.service.js';
+import { appendAuditEvents, appendParticipantEvent } from '../audit/audit.service.js';
 import { notify } from '../notifications/notify.js';
 import { participants } from '../participants/participants.tables.js';
 import { signedInParticipant } from '../participants/signed-in-participant.js';
@@ -79,12 +79,8 @@ export async function setReminderSchedule(
       target: consentReminderSchedules.participantId,
       set: { ...next, updatedAt: new Date() },
     });
-  await appendAuditEvent(tx, actor, {
-    action: 'consent_request.reminders.set',
-    targetType: 'participant',
-    targetId: participant.id,
-    participantId: participant.id,
-    payload: { ...next },
+  await appendParticipantEvent(tx, actor, 'consent_request.reminders.set', participant.id, {
+    ...next,
   });
   return next;
 }

@@ -5,7 +5,7 @@ import { ConflictError, NotFoundError } from '../../errors/app-errors.js';
 import { parseInput } from '../../errors/parse-input.js';
 import { idSchema } from '../../lib/validators.js';
 import type { Actor } from '../actors/actor.js';
-import { appendAuditEvent } from '../audit/audit.service.js';
+import { appendAuditEvent, appendParticipantEvent } from '../audit/audit.service.js';
 import { signedInParticipant } from '../participants/signed-in-participant.js';
 import {
   consentRequests,
@@ -69,12 +69,7 @@ export async function myConsentRequests(
     .from(studyDecisions)
     .where(eq(studyDecisions.participantId, participant.id));
   const latest = latestVersions(decisions, (d) => d.studyId);
-  await appendAuditEvent(tx, actor, {
-    action: 'consent_request.list',
-    targetType: 'participant',
-    targetId: participant.id,
-    participantId: participant.id,
-  });
+  await appendParticipantEvent(tx, actor, 'consent_request.list', participant.id);
   return rows.map(({ request, study }) => ({
     id: request.id,
     status: request.status,

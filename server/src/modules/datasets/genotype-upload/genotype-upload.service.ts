@@ -7,7 +7,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../../errors/a
 import { parseInput } from '../../../errors/parse-input.js';
 import { idSchema } from '../../../lib/validators.js';
 import type { Actor } from '../../actors/actor.js';
-import { appendAuditEvent } from '../../audit/audit.service.js';
+import { appendAuditEvent, appendParticipantEvent } from '../../audit/audit.service.js';
 import { recordCohortChange } from '../../cohort-changes/cohort-changes.js';
 import type { ChainLiftover } from '../../genomics/liftover/chain-liftover.js';
 import type { ConsumerSite } from '../../genomics/consumer/read-consumer-genotypes.js';
@@ -175,12 +175,7 @@ export async function myGenotypeUploads(
     .from(genotypeUploads)
     .where(eq(genotypeUploads.participantId, participant.id))
     .orderBy(sql`${genotypeUploads.createdAt} desc`);
-  await appendAuditEvent(tx, actor, {
-    action: 'record.genotypes.read',
-    targetType: 'participant',
-    targetId: participant.id,
-    participantId: participant.id,
-  });
+  await appendParticipantEvent(tx, actor, 'record.genotypes.read', participant.id);
   return rows.map((r) => ({ ...r, report: r.report as GenotypeUploadReport }));
 }
 
