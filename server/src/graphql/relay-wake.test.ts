@@ -18,7 +18,8 @@ import { TEST_PASSWORD, createTestApi, loginAs, testConfig } from '../test/in-pr
 import { embeddedConnection, openTestLedger } from '../test/test-chain.js';
 import { TEST_DRIVER, createTestDatabase, type TestDatabase } from '../test/test-database.js';
 import { refusalAuditedTx } from './audit-refusals.js';
-import type { GraphQLContext } from './context.js';
+import type { AppServices, GraphQLContext } from './context.js';
+import type { Config } from '../config.js';
 
 /** The real relay, counting its wakes. */
 class CountingRelay extends OutboxRelay {
@@ -59,21 +60,33 @@ describe(`a GraphQL write wakes the outbox relay (${TEST_DRIVER})`, () => {
     await chain?.chain.close();
   });
 
-  it('sends the decision the write queued before the period ends', async () => {
+  /**
+   * Runs `test` against API services on the embedded chain whose relay counts its wakes (the test
+   * starts it); stops the relay and disposes the services afterwards.
+   */
+  async function withCountingRelay(
+    test: (relay: CountingRelay, services: AppServices, config: Config) => Promise<void>,
+  ): Promise<void> {
     const relay = new CountingRelay(db.db, chain.ledger, createLogger('silent'));
     const config = testConfig();
-    const services = createAppServices(db.db, config, {
-      chain: embeddedConnection(chain),
-      relay,
-    });
+    const services = createAppServices(db.db, config, { chain: embeddedConnection(chain), relay });
     try {
+      await test(relay, services, config);
+    } finally {
+      await relay.stop();
+      services.dispose();
+    }
+  }
+
+  const pending = () => db.db.select().from(chainOutbox).where(eq(chainOutbox.status, 'pending'));
+
+  it('sends the decision the write queued before the period ends', async () => {
+    await withCountingRelay(async (relay, services, config) => {
       const gql = createTestApi(db.db, config, services);
       const { user } = await enrolledParticipant(db, 'wake@test.local');
       const token = await loginAs(gql, user);
       relay.start(3_600_000);
       await relay.wake(); // what enrolment queued is on chain: the outbox is empty now
-      const pending = () =>
-        db.db.select().from(chainOutbox).where(eq(chainOutbox.status, 'pending'));
       expect(await pending()).toEqual([]);
       const before = (await chain.ledger.head()).consents;
       // A read queues nothing and does not wake it (a flush on every query would cost a query).
@@ -101,21 +114,13 @@ describe(`a GraphQL write wakes the outbox relay (${TEST_DRIVER})`, () => {
       await relay.stop();
       expect(await pending()).toEqual([]);
       expect((await chain.ledger.head()).consents).toBeGreaterThan(before);
-    } finally {
-      await relay.stop();
-      services.dispose();
-    }
+    });
   });
+
   // Workflow writes whose refusals are audited (answering a consent request, a vote, paper
   // consent) run through refusalAuditedTx: they must wake the relay as every other write does.
   it('a refusal-audited write that queued chain work wakes it too', async () => {
-    const relay = new CountingRelay(db.db, chain.ledger, createLogger('silent'));
-    const config = testConfig();
-    const services = createAppServices(db.db, config, {
-      chain: embeddedConnection(chain),
-      relay,
-    });
-    try {
+    await withCountingRelay(async (relay, services) => {
       const { user } = await enrolledParticipant(db, 'wake-audited@test.local');
       relay.start(3_600_000);
       await relay.wake();
@@ -144,12 +149,7 @@ describe(`a GraphQL write wakes the outbox relay (${TEST_DRIVER})`, () => {
       );
       expect(relay.wakes).toBe(wakesBefore + 1);
       await relay.stop();
-      expect(
-        await db.db.select().from(chainOutbox).where(eq(chainOutbox.status, 'pending')),
-      ).toEqual([]);
-    } finally {
-      await relay.stop();
-      services.dispose();
-    }
+      expect(await pending()).toEqual([]);
+    });
   });
 });
